@@ -1,0 +1,3 @@
+export * from './diagnostics';
+export * from './registry/types';
+export * from './unit-file/types';

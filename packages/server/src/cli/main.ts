@@ -1,0 +1,31 @@
+/**
+ * quadletman's CLI entry point: builds the command tree and maps errors to exit codes.
+ * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check), 2 bad usage.
+ */
+import { Command, CommanderError } from 'commander';
+
+export function buildProgram(): Command {
+  const program = new Command('quadletman')
+    .description('A control plane for rootless Podman: compartments of Quadlet units, applied safely.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError();
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      return 2;
+    }
+    process.stderr.write(`quadletman: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+main(process.argv).then((code) => process.exit(code));

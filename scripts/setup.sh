@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install what quadletman and its tests need on a fresh Debian/Ubuntu machine: the npm dependencies and the
+# Debian packages used by the oracle and the sandbox host. Idempotent; safe to re-run.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  need=()
+  for p in debootstrap systemd-container zstd curl bc; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  if [ ${#need[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get -o DPkg::Lock::Timeout=600 update -qq
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq "${need[@]}" >/dev/null
+  fi
+fi
+# `npm ci` can reject a lockfile made on another platform's optional binaries; `npm install` honours it.
+npm install --no-audit --no-fund --loglevel=error
