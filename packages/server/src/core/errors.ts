@@ -1,0 +1,95 @@
+// The error hierarchy. Every error the server raises on purpose carries a stable `code` (a string
+// union, never a number) that the HTTP layer maps to a status and the CLI to an exit code, each in one place.
+
+export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'forbidden' | 'command_failed' | 'internal';
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** Extra facts for logs and API bodies (never secrets). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.details = options?.details;
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super('not_found', message, options);
+  }
+}
+
+export class InvalidError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super('invalid', message, options);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super('conflict', message, options);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super('forbidden', message, options);
+  }
+}
+
+export interface CommandFailure {
+  argv: readonly string[];
+  /** Exit code; null when the process was killed by a signal or could not be started. */
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** A command exited with a code its caller did not expect, timed out, or could not be started. */
+export class CommandError extends AppError {
+  readonly argv: readonly string[];
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+
+  constructor(failure: CommandFailure, options?: { cause?: unknown; message?: string }) {
+    super('command_failed', options?.message ?? CommandError.describe(failure), {
+      cause: options?.cause,
+      details: { argv: failure.argv, exitCode: failure.exitCode, timedOut: failure.timedOut },
+    });
+    this.argv = failure.argv;
+    this.exitCode = failure.exitCode;
+    this.signal = failure.signal;
+    this.stdout = failure.stdout;
+    this.stderr = failure.stderr;
+    this.timedOut = failure.timedOut;
+  }
+
+  static describe(f: CommandFailure): string {
+    const cmd = f.argv.join(' ');
+    const how = f.timedOut
+      ? 'timed out'
+      : f.exitCode !== null
+        ? `exited with code ${f.exitCode}`
+        : f.signal
+          ? `was killed by ${f.signal}`
+          : 'could not be started';
+    const tail = lastLines(f.stderr, 5);
+    return `${cmd} ${how}${tail ? `: ${tail}` : ''}`;
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.trim().split('\n').slice(-n).join(' | ').slice(0, 2000);
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError;
+}
