@@ -10,14 +10,17 @@ export interface EntryNode {
   section: string;
   key: string;
   /**
-   * The logical value as systemd reads it: continuations joined, leading whitespace after `=` and trailing
-   * whitespace removed. Quotes, escapes and `%` specifiers are kept verbatim (they are interpreted later).
+   * The logical value as Podman's parser stores it: each physical line trimmed, continuations joined (the
+   * trailing `\` removed, nothing inserted), comment lines inside a continuation skipped, whitespace after `=`
+   * removed. Quotes, escapes and `%` specifiers are kept verbatim (they are interpreted later).
    */
   value: string;
   /** 1-based number of the first physical line. */
   line: number;
   /** The exact physical lines (without their line terminators). */
   raw: string[];
+  /** Where the node comes from when it was merged in from another file (a drop-in path); absent for the file itself. */
+  source?: string;
 }
 
 export interface SectionNode {
@@ -25,12 +28,14 @@ export interface SectionNode {
   name: string;
   line: number;
   raw: string[];
+  source?: string;
 }
 
 export interface TriviaNode {
   kind: 'comment' | 'blank';
   line: number;
   raw: string[];
+  source?: string;
 }
 
 /** A line systemd cannot read (no `=`, bad header…); kept verbatim so nothing is lost. */
@@ -39,6 +44,12 @@ export interface InvalidNode {
   line: number;
   raw: string[];
   reason: string;
+  /**
+   * True when Podman silently skips the text instead of rejecting the whole file (a continuation that never
+   * ends, a lone `\` line). Absent or false: Podman refuses to load the file.
+   */
+  ignored?: boolean;
+  source?: string;
 }
 
 export type UnitNode = EntryNode | SectionNode | TriviaNode | InvalidNode;

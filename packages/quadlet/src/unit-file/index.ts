@@ -1,0 +1,24 @@
+/**
+ * Public API of the unit-file core: the lossless parser and serializer, Podman-compatible queries, minimal
+ * edits, the single value encoder, word splitting/quoting, the canonical form and drop-in merging.
+ */
+
+export { encodeValue, escapeSpecifiers, formatEntry, formatSectionHeader, keyProblem, valueProblem } from './encode';
+export { UnitValueError, type UnitValueErrorCode } from './errors';
+export { isCommentLine, isValidSectionName, parseUnitFile } from './parse';
+export {
+  fatalNodes,
+  getAll,
+  getAllValues,
+  getEntries,
+  getLast,
+  listKeys,
+  listSections,
+  lookup,
+  lookupBoolean,
+  unquoteLookupValue,
+} from './query';
+export { serializeUnitFile } from './serialize';
+export type * from './types';
+export { compareCodePoints, trimGoSpace } from './whitespace';
+export { joinWords, quoteWord, type SplitMode, type SplitResult, splitWords } from './words';
