@@ -36,6 +36,7 @@ export const MAIN_SECTION: Record<UnitType, string> = {
  * - unit-ref: a reference that may name another Quadlet unit (`x.network`, `x.volume`, `x.pod`, `x.image`, `x.build`, `x.kube`)
  * - kv: `KEY=VALUE` pairs (Environment, Label…); words: whitespace-separated, quotable words (Exec, PodmanArgs…)
  * - mount / volume / tmpfs: the respective podman option syntaxes
+ * - signal: a signal name or number (`SIGTERM`, `TERM`, `15`)
  */
 export type ValueKind =
   | 'string'
@@ -56,7 +57,8 @@ export type ValueKind =
   | 'tmpfs'
   | 'ip'
   | 'subnet'
-  | 'uidmap';
+  | 'uidmap'
+  | 'signal';
 
 /** A Podman version as `major.minor`, e.g. `4.4`, `5.0`. */
 export type PodmanVersion = `${number}.${number}`;
@@ -83,6 +85,13 @@ export interface KeyDef {
   required?: boolean;
   /** Why the key is deprecated and what replaces it. */
   deprecated?: string;
+  /**
+   * With `required`: the keys of which at least one must be present (this key among them), e.g. a container
+   * needs `Image=` or `Rootfs=`. Absent: the key itself is required.
+   */
+  oneOf?: readonly string[];
+  /** First Podman release in which the key may be repeated, when it was single-valued before (`ImageTag`, `Yaml`). */
+  repeatSince?: PodmanVersion;
 }
 
 export interface SectionDef {

@@ -1,0 +1,69 @@
+/**
+ * `[Network]` of `.network` units: becomes `podman network create`.
+ */
+import { common, key } from '../define';
+import type { SectionDef } from '../types';
+import { containersConfModule, dns, globalArgs, label, podmanArgs, serviceName } from './shared';
+
+export const NETWORK_SECTION: SectionDef = {
+  name: 'Network',
+  unitTypes: ['network'],
+  since: '4.4',
+  keys: [
+    containersConfModule('4.8'),
+    common(
+      key('DisableDNS', 'bool', '4.4', 'Turns off the DNS service that resolves container names on this network.', {
+        flag: '--disable-dns',
+      }),
+    ),
+    common(dns('4.7', 'containers on this network')),
+    common(
+      key('Driver', 'string', '4.4', 'Network driver: bridge (default), macvlan or ipvlan.', {
+        flag: '--driver',
+        values: ['bridge', 'macvlan', 'ipvlan'],
+      }),
+    ),
+    common(
+      key('Gateway', 'ip', '4.4', 'Gateway of the matching Subnet= (needs a subnet).', {
+        repeat: true,
+        flag: '--gateway',
+      }),
+    ),
+    globalArgs('4.8'),
+    key('InterfaceName', 'string', '5.6', 'Bridge name, or host parent device for macvlan/ipvlan.', {
+      flag: '--interface-name',
+    }),
+    common(key('Internal', 'bool', '4.4', 'Cuts the network off from the outside world.', { flag: '--internal' })),
+    key('IPAMDriver', 'string', '4.4', 'IP address management driver: host-local, dhcp or none.', {
+      flag: '--ipam-driver',
+      values: ['host-local', 'dhcp', 'none'],
+    }),
+    common(
+      key(
+        'IPRange',
+        'subnet',
+        '4.4',
+        'Range (CIDR or start-end) of the matching Subnet= that containers get addresses from.',
+        {
+          repeat: true,
+          flag: '--ip-range',
+        },
+      ),
+    ),
+    common(key('IPv6', 'bool', '4.4', 'Enables IPv6 (dual stack) on the network.', { flag: '--ipv6' })),
+    label('4.4', 'network'),
+    key(
+      'NetworkDeleteOnStop',
+      'bool',
+      '5.5',
+      'Removes the network when the unit stops, if no container still uses it.',
+    ),
+    common(key('NetworkName', 'string', '4.7', 'Name of the podman network (default systemd-<name>).')),
+    key('Options', 'string', '4.4', 'Driver-specific options as key=value, e.g. mtu=1400.', { flag: '--opt' }),
+    podmanArgs('4.6', 'podman network create'),
+    serviceName('5.3', '<name>-network.service'),
+    common(
+      key('Subnet', 'subnet', '4.4', 'A subnet of the network in CIDR notation.', { repeat: true, flag: '--subnet' }),
+    ),
+  ],
+};
