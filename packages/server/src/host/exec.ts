@@ -4,6 +4,7 @@
 // can pass a fake.
 
 import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { CommandError } from '../core/errors.js';
 
 export interface ExecOptions {
@@ -15,6 +16,8 @@ export interface ExecOptions {
   expectCodes?: readonly number[];
   /** Written to stdin, then stdin is closed. Without it stdin is /dev/null. Use it for secrets. */
   input?: string | Uint8Array;
+  /** A file opened (by us, as root) and given to the command as stdin, e.g. an image tarball. */
+  inputFile?: string;
   /** Extra environment, merged over the base environment. */
   env?: Readonly<Record<string, string>>;
   /** Start from an empty environment (plus PATH and the C.UTF-8 locale) instead of this process's. */
@@ -32,6 +35,8 @@ export interface ExecResult {
 
 export interface StreamOptions {
   env?: Readonly<Record<string, string>>;
+  /** Also yield stderr lines (e.g. `podman pull` progress), interleaved as they arrive. */
+  includeStderr?: boolean;
   cleanEnv?: boolean;
   cwd?: string;
   input?: string | Uint8Array;
@@ -104,13 +109,18 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
   const expect = options.expectCodes ?? [0];
   const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
 
+  if (options.input !== undefined && options.inputFile !== undefined) {
+    throw new TypeError('exec: input and inputFile are exclusive');
+  }
+  const inFd = options.inputFile === undefined ? undefined : openSync(options.inputFile, 'r');
   return new Promise<ExecResult>((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
       env: buildEnv(options.env, options.cleanEnv),
       cwd: options.cwd,
-      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [inFd ?? (options.input === undefined ? 'ignore' : 'pipe'), 'pipe', 'pipe'],
       detached: true, // own process group: a timeout kills runuser/systemd-run *and* what they started
     });
+    if (inFd !== undefined) closeSync(inFd); // the child has its own copy
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;
@@ -208,9 +218,15 @@ export function stream(argv: readonly string[], options: StreamOptions = {}): Li
     for (const p of parts) queue.push(p.endsWith('\r') ? p.slice(0, -1) : p);
     notify();
   });
+  let errPartial = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-65536);
+    if (!options.includeStderr) return;
+    const parts = (errPartial + chunk).split(/\r?\n|\r/);
+    errPartial = parts.pop() ?? '';
+    for (const p of parts) if (p !== '') queue.push(p);
+    notify();
   });
 
   let killTimer: NodeJS.Timeout | undefined;
@@ -224,7 +240,9 @@ export function stream(argv: readonly string[], options: StreamOptions = {}): Li
       if (killTimer) clearTimeout(killTimer);
       if (timeout) clearTimeout(timeout);
       if (partial) queue.push(partial);
+      if (errPartial && options.includeStderr) queue.push(errPartial);
       partial = '';
+      errPartial = '';
       ended = true;
       notify();
       resolve({ code, signal, stderr: stderrTail + (spawnError ? `${spawnError.message}\n` : ''), stopped });

@@ -87,6 +87,12 @@ export class ConfinedFs {
     }
   }
 
+  /** Owner of the root directory itself (e.g. the compartment user for its home). */
+  async ownerOfRoot(): Promise<Ownership> {
+    const st = await fsp.stat(this.root);
+    return { uid: st.uid, gid: st.gid };
+  }
+
   /** mkdir -p inside the root; directories it creates get `mode` and `owner`. */
   async mkdirp(p: string, options: { mode?: number; owner?: Ownership } = {}): Promise<string> {
     const abs = await this.resolve(p);

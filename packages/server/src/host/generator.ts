@@ -1,0 +1,153 @@
+// The host's Quadlet generator in dry-run mode. Changes on the machine: creates a staging folder under
+// the compartment's home (~/.cache/quadletman/dryrun-*), writes the unit files to check into it, runs
+// `quadlet -dryrun -user` over it as the compartment user, and removes the folder again.
+//
+// Verdicts come from stderr, not from the exit code: quadlet exits 1 when any file fails but still prints
+// every unit it could generate, and reports each failure as `converting "FILE": REASON` (conversion) or
+// `error loading "PATH", REASON` (syntax; such an error stops the whole run).
+
+import * as path from 'node:path';
+import { NotFoundError } from '../core/errors.js';
+import type { Exec } from './exec.js';
+import { ConfinedFs, pathExists } from './fs.js';
+import { asUser, type CompartmentSession } from './session.js';
+
+export const GENERATOR_CANDIDATES = [
+  '/usr/libexec/podman/quadlet',
+  '/usr/lib/podman/quadlet',
+  '/usr/lib/systemd/user-generators/podman-user-generator',
+  '/usr/lib/systemd/system-generators/podman-system-generator',
+] as const;
+
+export type VerdictStatus = 'ok' | 'error' | 'not-generated';
+
+export interface FileVerdict {
+  file: string;
+  status: VerdictStatus;
+  /** The generator's reasons for this file (empty when ok). */
+  messages: string[];
+  /** Names of the units generated from this file (via their SourcePath=). */
+  units: string[];
+}
+
+export interface DryRunResult {
+  verdicts: FileVerdict[];
+  /** Generated unit name → text, sorted by name. */
+  units: Record<string, string>;
+  /** stderr lines that name no file (e.g. "No files parsed from […]"). */
+  otherMessages: string[];
+  exitCode: number;
+}
+
+/** Split `quadlet -dryrun` stdout on its `---name.service---` headers. */
+export function splitGenerated(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const re = /^---([^\n]+?)---$/gm;
+  const heads = [...stdout.matchAll(re)];
+  heads.forEach((m, i) => {
+    const start = (m.index ?? 0) + m[0].length + 1;
+    const end = heads[i + 1]?.index ?? stdout.length;
+    out[m[1]!] = stdout.slice(start, end).replace(/\n+$/, '\n');
+  });
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** Per-file verdicts from the generator's stdout + stderr for the staged `files` (base names). */
+export function parseDryRun(stdout: string, stderr: string, files: readonly string[], exitCode: number): DryRunResult {
+  const units = splitGenerated(stdout);
+  const messages = new Map<string, string[]>(files.map((f) => [f, []]));
+  const otherMessages: string[] = [];
+  const add = (file: string, msg: string) => {
+    const list = messages.get(file);
+    if (!list) {
+      otherMessages.push(`${file}: ${msg}`);
+      return;
+    }
+    if (!list.includes(msg)) list.push(msg);
+  };
+  for (const raw of stderr.split('\n')) {
+    const line = raw.replace(/^quadlet-generator\[\d+\]: /, '').trim();
+    if (line === '' || line.startsWith('Loading source unit file')) continue;
+    const conv = /converting "([^"]+)": (.*)$/.exec(line);
+    if (conv) {
+      add(path.basename(conv[1]!), conv[2]!);
+      continue;
+    }
+    const load = /error loading "([^"]+)",? (.*)$/.exec(line);
+    if (load) {
+      add(path.basename(load[1]!), load[2]!);
+      continue;
+    }
+    if (!otherMessages.includes(line)) otherMessages.push(line);
+  }
+  const bySource = new Map<string, string[]>();
+  for (const [name, text] of Object.entries(units)) {
+    const src = /^SourcePath=(.+)$/m.exec(text)?.[1];
+    if (!src) continue;
+    const base = path.basename(src.trim());
+    bySource.set(base, [...(bySource.get(base) ?? []), name]);
+  }
+  const verdicts = files.map((file): FileVerdict => {
+    const msgs = messages.get(file) ?? [];
+    const gen = bySource.get(file) ?? [];
+    const status: VerdictStatus = msgs.length > 0 ? 'error' : gen.length > 0 ? 'ok' : 'not-generated';
+    return { file, status, messages: msgs, units: gen };
+  });
+  return { verdicts, units, otherMessages, exitCode };
+}
+
+/** Quadlet source files are the ones the generator reads; drop-ins (`x.container.d/`) are not supported here. */
+const SOURCE_RE = /\.(container|pod|network|volume|image|build|kube|artifact)$/;
+
+export class QuadletGenerator {
+  private binary: string | undefined;
+
+  constructor(
+    private readonly exec: Exec,
+    options: { binary?: string } = {},
+  ) {
+    this.binary = options.binary;
+  }
+
+  /** The generator binary on this host. */
+  async locate(): Promise<string> {
+    if (this.binary) return this.binary;
+    for (const c of GENERATOR_CANDIDATES) {
+      if (await pathExists(c)) {
+        this.binary = c;
+        return c;
+      }
+    }
+    throw new NotFoundError(`no Quadlet generator found (looked at ${GENERATOR_CANDIDATES.join(', ')})`);
+  }
+
+  /**
+   * Dry-run the generator as the compartment user over exactly `files` (name → content), staged in a
+   * fresh folder under the user's home. Files that are not Quadlet sources (e.g. `.timer`) are staged
+   * too (a .container may reference them) but get no verdict.
+   */
+  async dryRun(s: CompartmentSession, files: Readonly<Record<string, string>>): Promise<DryRunResult> {
+    const bin = await this.locate();
+    const home = new ConfinedFs(s.home);
+    const owner = await home.ownerOfRoot();
+    const stage = `.cache/quadletman/dryrun-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    await home.mkdirp(stage, { owner, mode: 0o700 });
+    try {
+      for (const [name, text] of Object.entries(files)) {
+        if (name.includes('/') || name.startsWith('.')) throw new NotFoundError(`bad staged file name ${name}`);
+        await home.writeFileAtomic(`${stage}/${name}`, text, { owner, mode: 0o600 });
+      }
+      const dir = path.join(s.home, stage);
+      const r = await this.exec.run(asUser(s, [bin, '-dryrun', '-user'], { QUADLET_UNIT_DIRS: dir }), {
+        expectCodes: [0, 1],
+        timeoutMs: 60_000,
+      });
+      const sources = Object.keys(files)
+        .filter((f) => SOURCE_RE.test(f))
+        .sort();
+      return parseDryRun(r.stdout, r.stderr, sources, r.code);
+    } finally {
+      await home.remove(stage, { recursive: true });
+    }
+  }
+}

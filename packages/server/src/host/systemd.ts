@@ -1,0 +1,253 @@
+// The compartment's systemd user manager. Changes on the machine: reloads the manager (which runs the
+// Quadlet generator), starts, stops, restarts, enables and disables user units — all through
+// `systemctl --user` as the compartment user (session.ts decides how). Reads unit state and the journal.
+
+import type { UnitName } from '../core/ids.js';
+import type { Exec } from './exec.js';
+import { type CompartmentSession, userSystemctl } from './session.js';
+
+export type ActiveState =
+  | 'active'
+  | 'reloading'
+  | 'inactive'
+  | 'failed'
+  | 'activating'
+  | 'deactivating'
+  | 'maintenance'
+  | 'refreshing'
+  | 'unknown';
+export type LoadState = 'loaded' | 'not-found' | 'bad-setting' | 'error' | 'masked' | 'stub' | 'merged' | 'unknown';
+export type UnitResult =
+  | 'success'
+  | 'protocol'
+  | 'timeout'
+  | 'exit-code'
+  | 'signal'
+  | 'core-dump'
+  | 'watchdog'
+  | 'start-limit-hit'
+  | 'resources'
+  | 'oom-kill'
+  | 'exec-condition'
+  | 'unknown';
+
+export interface UnitState {
+  unit: UnitName;
+  loadState: LoadState;
+  activeState: ActiveState;
+  /** e.g. running, exited, dead, failed, start-pre, auto-restart (unit-type specific). */
+  subState: string;
+  result: UnitResult;
+  /** Exit status of the main process (0 when it never ran). */
+  execMainStatus: number;
+  execMainCode: number;
+  mainPid: number;
+  nRestarts: number;
+  activeEnterTimestamp: Date | undefined;
+  inactiveEnterTimestamp: Date | undefined;
+  stateChangeTimestamp: Date | undefined;
+  unitFileState: string;
+  fragmentPath: string;
+  sourcePath: string;
+  description: string;
+}
+
+export const SHOW_PROPERTIES = [
+  'Id',
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'Result',
+  'ExecMainStatus',
+  'ExecMainCode',
+  'MainPID',
+  'NRestarts',
+  'ActiveEnterTimestamp',
+  'InactiveEnterTimestamp',
+  'StateChangeTimestamp',
+  'UnitFileState',
+  'FragmentPath',
+  'SourcePath',
+  'Description',
+] as const;
+
+const ACTIVE: readonly ActiveState[] = [
+  'active',
+  'reloading',
+  'inactive',
+  'failed',
+  'activating',
+  'deactivating',
+  'maintenance',
+  'refreshing',
+];
+const LOAD: readonly LoadState[] = ['loaded', 'not-found', 'bad-setting', 'error', 'masked', 'stub', 'merged'];
+const RESULT: readonly UnitResult[] = [
+  'success',
+  'protocol',
+  'timeout',
+  'exit-code',
+  'signal',
+  'core-dump',
+  'watchdog',
+  'start-limit-hit',
+  'resources',
+  'oom-kill',
+  'exec-condition',
+];
+
+const oneOf = <T extends string>(v: string | undefined, all: readonly T[]): T | 'unknown' =>
+  (all as readonly string[]).includes(v ?? '') ? (v as T) : 'unknown';
+
+/**
+ * systemctl's timestamps (`Mon 2026-11-23 07:05:27 UTC`, with LC_ALL=C.UTF-8) to a Date; empty or
+ * `n/a` → undefined. Uses `--timestamp=unix` output (`@1732345527`) when present.
+ */
+export function parseSystemdTimestamp(v: string | undefined): Date | undefined {
+  if (!v || v === 'n/a' || v === '0') return undefined;
+  const unix = /^@(\d+)$/.exec(v);
+  if (unix) return new Date(Number(unix[1]) * 1000);
+  const m = /^\w{3} (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) (UTC)?/.exec(v);
+  if (!m) return undefined;
+  const d = new Date(`${m[1]}T${m[2]}${m[3] ? 'Z' : ''}`);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** Parse `systemctl show` output of several units (blocks separated by blank lines, in argv order). */
+export function parseShow(stdout: string, units: readonly UnitName[]): UnitState[] {
+  const blocks = stdout.split(/\n\n+/).filter((b) => b.trim() !== '');
+  return units.map((unit, i) => {
+    const props = new Map<string, string>();
+    for (const line of (blocks[i] ?? '').split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) props.set(line.slice(0, eq), line.slice(eq + 1));
+    }
+    const num = (k: string) => {
+      const n = Number(props.get(k));
+      return Number.isFinite(n) ? n : 0;
+    };
+    return {
+      unit,
+      loadState: oneOf(props.get('LoadState'), LOAD),
+      activeState: oneOf(props.get('ActiveState'), ACTIVE),
+      subState: props.get('SubState') ?? '',
+      result: oneOf(props.get('Result'), RESULT),
+      execMainStatus: num('ExecMainStatus'),
+      execMainCode: num('ExecMainCode'),
+      mainPid: num('MainPID'),
+      nRestarts: num('NRestarts'),
+      activeEnterTimestamp: parseSystemdTimestamp(props.get('ActiveEnterTimestamp')),
+      inactiveEnterTimestamp: parseSystemdTimestamp(props.get('InactiveEnterTimestamp')),
+      stateChangeTimestamp: parseSystemdTimestamp(props.get('StateChangeTimestamp')),
+      unitFileState: props.get('UnitFileState') ?? '',
+      fragmentPath: props.get('FragmentPath') ?? '',
+      sourcePath: props.get('SourcePath') ?? '',
+      description: props.get('Description') ?? '',
+    };
+  });
+}
+
+export interface FailureReason {
+  unit: UnitName;
+  activeState: ActiveState;
+  result: UnitResult;
+  execMainStatus: number;
+  /** One line for a person, e.g. "failed (exit-code, status 125)". */
+  summary: string;
+  /** The last journal lines of the unit (messages only). */
+  journal: string[];
+}
+
+export type UnitVerb = 'start' | 'stop' | 'restart' | 'reload-or-restart' | 'enable' | 'disable' | 'reset-failed';
+
+export class UserSystemd {
+  constructor(private readonly exec: Exec) {}
+
+  /** Reload the user manager: re-runs generators (Quadlet) and re-reads unit files. */
+  async daemonReload(s: CompartmentSession): Promise<void> {
+    await this.exec.run(userSystemctl(s, ['daemon-reload']), { timeoutMs: 60_000 });
+  }
+
+  private async verb(
+    s: CompartmentSession,
+    verb: UnitVerb,
+    units: readonly UnitName[],
+    timeoutMs: number,
+    extra: string[] = [],
+  ) {
+    if (units.length === 0) return;
+    await this.exec.run(userSystemctl(s, [verb, ...extra, '--', ...units]), { timeoutMs });
+  }
+
+  /** Start units in one call; waits for the start jobs (Quadlet services are Type=notify). */
+  start(s: CompartmentSession, units: readonly UnitName[], timeoutMs = 180_000) {
+    return this.verb(s, 'start', units, timeoutMs);
+  }
+  stop(s: CompartmentSession, units: readonly UnitName[], timeoutMs = 120_000) {
+    return this.verb(s, 'stop', units, timeoutMs);
+  }
+  restart(s: CompartmentSession, units: readonly UnitName[], timeoutMs = 180_000) {
+    return this.verb(s, 'restart', units, timeoutMs);
+  }
+  /** Enable units. Quadlet-generated services cannot be enabled (they are transient): use [Install] in the source. */
+  enable(s: CompartmentSession, units: readonly UnitName[]) {
+    return this.verb(s, 'enable', units, 60_000);
+  }
+  disable(s: CompartmentSession, units: readonly UnitName[]) {
+    return this.verb(s, 'disable', units, 60_000);
+  }
+  resetFailed(s: CompartmentSession, units: readonly UnitName[]) {
+    return this.verb(s, 'reset-failed', units, 30_000);
+  }
+
+  /** States of many units in one `systemctl --user show` call (unknown units come back LoadState=not-found). */
+  async unitStates(s: CompartmentSession, units: readonly UnitName[]): Promise<UnitState[]> {
+    if (units.length === 0) return [];
+    const r = await this.exec.run(
+      userSystemctl(s, ['show', `--property=${SHOW_PROPERTIES.join(',')}`, '--', ...units]),
+    );
+    return parseShow(r.stdout, units);
+  }
+
+  /** `systemctl --user is-active`: exit 0 = active; exit 3 = not active (inactive, failed, activating…). */
+  async isActive(s: CompartmentSession, unit: UnitName): Promise<boolean> {
+    const r = await this.exec.run(userSystemctl(s, ['is-active', '--', unit]), { expectCodes: [0, 3, 4] });
+    return r.code === 0;
+  }
+
+  /** Why a unit is not running: Result + ExecMainStatus + the last journal lines. */
+  async failureReason(s: CompartmentSession, unit: UnitName, journalLines = 20): Promise<FailureReason> {
+    const [st] = await this.unitStates(s, [unit]);
+    const state = st!;
+    const j = await this.exec.run(
+      [
+        'journalctl',
+        `_UID=${s.uid}`,
+        `_SYSTEMD_USER_UNIT=${unit}`,
+        '+',
+        `_UID=${s.uid}`,
+        `USER_UNIT=${unit}`,
+        '--no-pager',
+        '-q',
+        '-o',
+        'cat',
+        '-n',
+        String(journalLines),
+      ],
+      { expectCodes: [0, 1] },
+    );
+    const journal = j.stdout.split('\n').filter((l) => l !== '');
+    const summary =
+      state.loadState !== 'loaded'
+        ? `not loaded (${state.loadState})`
+        : `${state.activeState}${state.result !== 'success' ? ` (${state.result}, status ${state.execMainStatus})` : ''}`;
+    return {
+      unit,
+      activeState: state.activeState,
+      result: state.result,
+      execMainStatus: state.execMainStatus,
+      summary,
+      journal,
+    };
+  }
+}
