@@ -117,6 +117,14 @@ describe('keys', () => {
         expect(k.oneOf).toContain(k.key);
         for (const other of k.oneOf) expect(findKey(section, other)?.required, other).toBe(true);
       }
+      for (const [type, v] of Object.entries(k.refsSince ?? {})) {
+        expect(k.refs, 'refsSince names a ref').toContain(type);
+        expect(compareVersions(v, k.since), `${type} ref`).toBeGreaterThan(0);
+      }
+      for (const [value, v] of Object.entries(k.valuesSince ?? {})) {
+        expect(k.values, 'valuesSince names a value').toContain(value);
+        expect(compareVersions(v, k.since), `value ${value}`).toBeGreaterThan(0);
+      }
       if (k.repeatSince) {
         expect(k.repeat).toBe(true);
         expect(compareVersions(k.repeatSince, k.since)).toBeGreaterThan(0);

@@ -92,6 +92,10 @@ export interface KeyDef {
   oneOf?: readonly string[];
   /** First Podman release in which the key may be repeated, when it was single-valued before (`ImageTag`, `Yaml`). */
   repeatSince?: PodmanVersion;
+  /** For `refs` that arrived after the key itself: the first release that accepts a reference to that unit type. */
+  refsSince?: Partial<Record<UnitType, PodmanVersion>>;
+  /** For `values` that arrived after the key itself: the first release that accepts that value. */
+  valuesSince?: Readonly<Record<string, PodmanVersion>>;
 }
 
 export interface SectionDef {

@@ -22,9 +22,10 @@ export const ARTIFACT_SECTION: SectionDef = {
   unitTypes: ['artifact'],
   since: '5.7',
   keys: [
-    common(
-      key('Artifact', 'string', '5.7', 'OCI artifact to pull; a fully qualified name is best.', { required: true }),
-    ),
+    key('Artifact', 'string', '5.7', 'OCI artifact to pull; a fully qualified name is best.', {
+      required: true,
+      common: true,
+    }),
     common(authFile('5.7')),
     common(certDir('5.7')),
     containersConfModule('5.7'),
@@ -32,7 +33,7 @@ export const ARTIFACT_SECTION: SectionDef = {
     common(decryptionKey('5.7', 'artifact')),
     globalArgs('5.7'),
     podmanArgs('5.7', 'podman artifact pull'),
-    common(key('Quiet', 'bool', '5.7', 'Keeps the pull from printing progress.', { flag: '--quiet' })),
+    key('Quiet', 'bool', '5.7', 'Keeps the pull from printing progress.', { flag: '--quiet', common: true }),
     common(retry('5.7', 'artifact pull')),
     common(retryDelay('5.7')),
     serviceName('5.7', '<name>-artifact.service'),

@@ -33,29 +33,26 @@ export const BUILD_SECTION: SectionDef = {
     }),
     arch('5.2', 'build'),
     authFile('5.2'),
-    common(
-      key('BuildArg', 'kv', '5.7', 'Build-time ARG value (name=value); not kept in the image environment.', {
-        repeat: true,
-        flag: '--build-arg',
-      }),
-    ),
+    key('BuildArg', 'kv', '5.7', 'Build-time ARG value (name=value); not kept in the image environment.', {
+      repeat: true,
+      flag: '--build-arg',
+      common: true,
+    }),
     containersConfModule('5.2'),
     dns('5.2', 'the build containers'),
     dnsOption('5.2'),
     dnsSearch('5.2'),
-    common(
-      key('Environment', 'kv', '5.2', 'Environment variables baked into the built image.', {
-        repeat: true,
-        flag: '--env',
-      }),
-    ),
-    common(
-      key('File', 'path', '5.2', 'Containerfile to build: a path or an http(s) URL.', {
-        flag: '--file',
-        required: true,
-        oneOf: ['File', 'SetWorkingDirectory'],
-      }),
-    ),
+    key('Environment', 'kv', '5.2', 'Environment variables baked into the built image.', {
+      repeat: true,
+      flag: '--env',
+      common: true,
+    }),
+    key('File', 'path', '5.2', 'Containerfile to build: a path or an http(s) URL.', {
+      flag: '--file',
+      required: true,
+      oneOf: ['File', 'SetWorkingDirectory'],
+      common: true,
+    }),
     key('ForceRM', 'bool', '5.2', 'Removes intermediate containers even when the build fails (default yes).', {
       flag: '--force-rm',
     }),
@@ -67,22 +64,20 @@ export const BUILD_SECTION: SectionDef = {
     key('IgnoreFile', 'path', '5.7', 'Alternative .containerignore file for the build context.', {
       flag: '--ignorefile',
     }),
-    common(
-      key('ImageTag', 'string', '5.2', 'Name given to the built image; other units refer to the first one.', {
-        repeat: true,
-        flag: '--tag',
-        required: true,
-      }),
-    ),
+    key('ImageTag', 'string', '5.2', 'Name given to the built image; other units refer to the first one.', {
+      repeat: true,
+      flag: '--tag',
+      required: true,
+      common: true,
+    }),
     common(label('5.2', 'built image')),
     common(network('5.2', 'RUN steps')),
     podmanArgs('5.2', 'podman build'),
-    common(
-      key('Pull', 'string', '5.2', 'When to pull base images: always, missing, never or newer.', {
-        flag: '--pull',
-        values: ['always', 'missing', 'never', 'newer'],
-      }),
-    ),
+    key('Pull', 'string', '5.2', 'When to pull base images: always, missing, never or newer.', {
+      flag: '--pull',
+      values: ['always', 'missing', 'never', 'newer'],
+      common: true,
+    }),
     retry('5.5'),
     retryDelay('5.5'),
     key('Secret', 'string', '5.2', 'Secret made available to RUN steps: id=…,src=….', {
@@ -90,20 +85,16 @@ export const BUILD_SECTION: SectionDef = {
       flag: '--secret',
     }),
     serviceName('5.3', '<name>-build.service'),
-    common(
-      key(
-        'SetWorkingDirectory',
-        'string',
-        '5.2',
-        'Build context: a path, a URL, or file / unit for the Containerfile or unit directory.',
-        {
-          values: ['file', 'unit'],
-          required: true,
-          oneOf: ['File', 'SetWorkingDirectory'],
-        },
-      ),
-    ),
-    common(key('Target', 'string', '5.2', 'Stage of a multi-stage Containerfile to stop at.', { flag: '--target' })),
+    key('SetWorkingDirectory', 'string', '5.2', 'Build context: a path, a URL, or file / unit for their directories.', {
+      values: ['file', 'unit'],
+      required: true,
+      oneOf: ['File', 'SetWorkingDirectory'],
+      common: true,
+    }),
+    key('Target', 'string', '5.2', 'Stage of a multi-stage Containerfile to stop at.', {
+      flag: '--target',
+      common: true,
+    }),
     tlsVerify('5.2'),
     variant('5.2', 'build'),
     common(volume('5.2', 'the RUN steps')),

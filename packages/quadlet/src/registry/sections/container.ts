@@ -42,16 +42,10 @@ export const CONTAINER_SECTION: SectionDef = {
       repeat: true,
       flag: '--cap-add',
     }),
-    key(
-      'AddDevice',
-      'string',
-      '4.4',
-      'Host device passed in as HOST[:CONTAINER][:PERMISSIONS]; a leading - skips it if missing.',
-      {
-        repeat: true,
-        flag: '--device',
-      },
-    ),
+    key('AddDevice', 'string', '4.4', 'Host device as HOST[:CONTAINER][:PERMS]; a leading - skips a missing one.', {
+      repeat: true,
+      flag: '--device',
+    }),
     addHost('5.3'),
     key('Annotation', 'kv', '4.4', 'OCI annotations (key=value) on the container.', {
       repeat: true,
@@ -61,17 +55,11 @@ export const CONTAINER_SECTION: SectionDef = {
       flag: '--security-opt',
       values: ['unconfined'],
     }),
-    key(
-      'AutoUpdate',
-      'enum',
-      '4.6',
-      'Lets `podman auto-update` refresh the image from the registry or local storage.',
-      {
-        flag: '--label',
-        values: ['registry', 'local'],
-        common: true,
-      },
-    ),
+    key('AutoUpdate', 'enum', '4.6', 'Lets `podman auto-update` refresh the image from a registry or local storage.', {
+      flag: '--label',
+      values: ['registry', 'local'],
+      common: true,
+    }),
     key('CgroupsMode', 'enum', '5.3', 'Cgroup handling for the container; Quadlet defaults to split.', {
       flag: '--cgroups',
       values: ['enabled', 'disabled', 'no-conmon', 'split'],
@@ -96,17 +84,11 @@ export const CONTAINER_SECTION: SectionDef = {
       flag: '--env',
       common: true,
     }),
-    key(
-      'EnvironmentFile',
-      'path',
-      '4.4',
-      'File of KEY=VALUE lines loaded into the environment; relative to the unit.',
-      {
-        repeat: true,
-        flag: '--env-file',
-        common: true,
-      },
-    ),
+    key('EnvironmentFile', 'path', '4.4', 'File of KEY=VALUE lines for the environment; relative to the unit.', {
+      repeat: true,
+      flag: '--env-file',
+      common: true,
+    }),
     key('EnvironmentHost', 'bool', '4.4', "Copies the host's whole environment into the container.", {
       flag: '--env-host',
     }),
@@ -132,32 +114,20 @@ export const CONTAINER_SECTION: SectionDef = {
     key('HealthInterval', 'duration', '4.5', 'How often the health check runs; `disable` turns off the timer.', {
       flag: '--health-interval',
     }),
-    key(
-      'HealthLogDestination',
-      'string',
-      '5.3',
-      'Where health check results are kept: local, events_logger or a directory.',
-      {
-        flag: '--health-log-destination',
-        values: ['local', 'events_logger'],
-      },
-    ),
+    key('HealthLogDestination', 'string', '5.3', 'Where health results go: local, events_logger or a directory.', {
+      flag: '--health-log-destination',
+      values: ['local', 'events_logger'],
+    }),
     key('HealthMaxLogCount', 'int', '5.3', 'How many health check results are kept (0: no limit).', {
       flag: '--health-max-log-count',
     }),
     key('HealthMaxLogSize', 'int', '5.3', 'Longest health check output kept, in characters (0: no limit).', {
       flag: '--health-max-log-size',
     }),
-    key(
-      'HealthOnFailure',
-      'enum',
-      '4.5',
-      'What happens when the container turns unhealthy; kill lets systemd restart it.',
-      {
-        flag: '--health-on-failure',
-        values: ['none', 'kill', 'restart', 'stop'],
-      },
-    ),
+    key('HealthOnFailure', 'enum', '4.5', 'Action when the container turns unhealthy; kill lets systemd restart it.', {
+      flag: '--health-on-failure',
+      values: ['none', 'kill', 'restart', 'stop'],
+    }),
     key('HealthRetries', 'int', '4.5', 'Failed checks in a row before the container counts as unhealthy.', {
       flag: '--health-retries',
     }),
@@ -167,15 +137,9 @@ export const CONTAINER_SECTION: SectionDef = {
     key('HealthStartupCmd', 'words', '4.5', 'Command of the startup health check that runs before the regular one.', {
       flag: '--health-startup-cmd',
     }),
-    key(
-      'HealthStartupInterval',
-      'duration',
-      '4.5',
-      'How often the startup check runs; `disable` turns off the timer.',
-      {
-        flag: '--health-startup-interval',
-      },
-    ),
+    key('HealthStartupInterval', 'duration', '4.5', 'How often the startup check runs; `disable` turns it off.', {
+      flag: '--health-startup-interval',
+    }),
     key('HealthStartupRetries', 'int', '4.5', 'Failed startup checks tolerated before the container is restarted.', {
       flag: '--health-startup-retries',
     }),
@@ -194,6 +158,7 @@ export const CONTAINER_SECTION: SectionDef = {
     }),
     key('Image', 'unit-ref', '4.4', 'Image to run; may name a .image or .build unit. A fully qualified name is best.', {
       refs: ['image', 'build'],
+      refsSince: { image: '4.8', build: '5.2' },
       required: true,
       oneOf: ['Image', 'Rootfs'],
       common: true,
@@ -217,38 +182,22 @@ export const CONTAINER_SECTION: SectionDef = {
       flag: '--security-opt',
     }),
     key('Memory', 'size', '5.5', 'Memory limit for the container, e.g. 512m.', { flag: '--memory' }),
-    key(
-      'Mount',
-      'mount',
-      '4.5',
-      'A --mount spec (type=…,source=…,destination=…); sources may name .volume, .image or .artifact units.',
-      {
-        repeat: true,
-        flag: '--mount',
-        refs: ['volume', 'image', 'artifact'],
-      },
-    ),
-    common(network('4.4', 'the container', ['network', 'container'])),
+    key('Mount', 'mount', '4.5', 'A --mount spec; its source may name a .volume, .image or .artifact unit.', {
+      repeat: true,
+      flag: '--mount',
+      refs: ['volume', 'image', 'artifact'],
+      refsSince: { image: '5.3', artifact: '5.7' },
+    }),
+    common({ ...network('4.4', 'the container', ['network', 'container']), refsSince: { container: '5.3' } }),
     networkAlias('5.2', 'container'),
-    key(
-      'NoNewPrivileges',
-      'bool',
-      '4.4',
-      'Stops processes from gaining privileges through setuid bits or file capabilities.',
-      {
-        flag: '--security-opt',
-      },
-    ),
-    key(
-      'Notify',
-      'enum',
-      '4.4',
-      'Who reports readiness to systemd: conmon (no), the app itself (yes), or the health check (healthy).',
-      {
-        flag: '--sdnotify',
-        values: NOTIFY_VALUES,
-      },
-    ),
+    key('NoNewPrivileges', 'bool', '4.4', 'Stops processes gaining privileges via setuid bits or file capabilities.', {
+      flag: '--security-opt',
+    }),
+    key('Notify', 'enum', '4.4', 'Who tells systemd the service is ready: conmon, the app (yes) or the health check.', {
+      flag: '--sdnotify',
+      values: NOTIFY_VALUES,
+      valuesSince: { healthy: '5.0' },
+    }),
     key('PidsLimit', 'int', '4.7', 'Highest number of processes in the container (-1: unlimited).', {
       flag: '--pids-limit',
     }),
@@ -257,15 +206,9 @@ export const CONTAINER_SECTION: SectionDef = {
     common(publishPort('4.4', 'container')),
     key('Pull', 'enum', '4.6', 'When to pull the image before running it.', { flag: '--pull', values: PULL_POLICIES }),
     key('ReadOnly', 'bool', '4.4', 'Mounts the root filesystem of the container read-only.', { flag: '--read-only' }),
-    key(
-      'ReadOnlyTmpfs',
-      'bool',
-      '4.8',
-      'With ReadOnly, whether writable tmpfs mounts cover /dev, /run, /tmp and /var/tmp.',
-      {
-        flag: '--read-only-tmpfs',
-      },
-    ),
+    key('ReadOnlyTmpfs', 'bool', '4.8', 'With ReadOnly, whether /dev, /run, /tmp and /var/tmp get writable tmpfs.', {
+      flag: '--read-only-tmpfs',
+    }),
     key('ReloadCmd', 'words', '5.5', 'Command run in the container by `systemctl reload` (via podman exec).'),
     key('ReloadSignal', 'signal', '5.5', 'Signal sent to the container by `systemctl reload` (via podman kill).'),
     ...remapKeys('4.4'),
@@ -308,15 +251,9 @@ export const CONTAINER_SECTION: SectionDef = {
     key('StopSignal', 'signal', '5.2', 'Signal that asks the container to stop (default SIGTERM).', {
       flag: '--stop-signal',
     }),
-    key(
-      'StopTimeout',
-      'int',
-      '5.0',
-      'Seconds between the stop signal and a forced kill; keep it below TimeoutStopSec.',
-      {
-        flag: '--stop-timeout',
-      },
-    ),
+    key('StopTimeout', 'int', '5.0', 'Seconds from stop signal to forced kill; keep below TimeoutStopSec.', {
+      flag: '--stop-timeout',
+    }),
     subGIDMap('4.8'),
     subUIDMap('4.8'),
     key('Sysctl', 'kv', '4.6', 'Namespaced kernel parameters (name=value) for the container.', {

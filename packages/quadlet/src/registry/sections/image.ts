@@ -25,7 +25,7 @@ export const IMAGE_SECTION: SectionDef = {
   unitTypes: ['image'],
   since: '4.8',
   keys: [
-    common(key('AllTags', 'bool', '4.8', 'Pulls every tag of the repository.', { flag: '--all-tags' })),
+    key('AllTags', 'bool', '4.8', 'Pulls every tag of the repository.', { flag: '--all-tags', common: true }),
     common(arch('4.8', 'pull')),
     common(authFile('4.8')),
     certDir('4.8'),
@@ -33,29 +33,22 @@ export const IMAGE_SECTION: SectionDef = {
     common(creds('4.8')),
     decryptionKey('4.8'),
     globalArgs('4.8'),
-    common(key('Image', 'string', '4.8', 'Image to pull; a fully qualified name is best.', { required: true })),
-    common(
-      key(
-        'ImageTag',
-        'string',
-        '4.8',
-        'Name the pulled image is known by, for archives; .image references use the first.',
-        {
-          repeat: true,
-          repeatSince: '5.3',
-        },
-      ),
-    ),
-    common(
-      key('OS', 'string', '4.8', "Operating system of the image to pull, instead of the host's.", { flag: '--os' }),
-    ),
+    key('Image', 'string', '4.8', 'Image to pull; a fully qualified name is best.', { required: true, common: true }),
+    key('ImageTag', 'string', '4.8', 'Name for an image pulled from an archive; .image references use it.', {
+      repeat: true,
+      repeatSince: '5.3',
+      common: true,
+    }),
+    key('OS', 'string', '4.8', "Operating system of the image to pull, instead of the host's.", {
+      flag: '--os',
+      common: true,
+    }),
     podmanArgs('4.8', 'podman image pull'),
-    common(
-      key('Policy', 'enum', '5.6', 'When to pull: always, only if missing, never, or if newer.', {
-        flag: '--policy',
-        values: PULL_POLICIES,
-      }),
-    ),
+    key('Policy', 'enum', '5.6', 'When to pull: always, only if missing, never, or if newer.', {
+      flag: '--policy',
+      values: PULL_POLICIES,
+      common: true,
+    }),
     retry('5.5'),
     retryDelay('5.5'),
     serviceName('5.3', '<name>-image.service'),

@@ -11,59 +11,49 @@ export const NETWORK_SECTION: SectionDef = {
   since: '4.4',
   keys: [
     containersConfModule('4.8'),
-    common(
-      key('DisableDNS', 'bool', '4.4', 'Turns off the DNS service that resolves container names on this network.', {
-        flag: '--disable-dns',
-      }),
-    ),
+    key('DisableDNS', 'bool', '4.4', 'Turns off the DNS service that resolves container names on this network.', {
+      flag: '--disable-dns',
+      common: true,
+    }),
     common(dns('4.7', 'containers on this network')),
-    common(
-      key('Driver', 'string', '4.4', 'Network driver: bridge (default), macvlan or ipvlan.', {
-        flag: '--driver',
-        values: ['bridge', 'macvlan', 'ipvlan'],
-      }),
-    ),
-    common(
-      key('Gateway', 'ip', '4.4', 'Gateway of the matching Subnet= (needs a subnet).', {
-        repeat: true,
-        flag: '--gateway',
-      }),
-    ),
+    key('Driver', 'string', '4.4', 'Network driver: bridge (default), macvlan or ipvlan.', {
+      flag: '--driver',
+      values: ['bridge', 'macvlan', 'ipvlan'],
+      common: true,
+    }),
+    key('Gateway', 'ip', '4.4', 'Gateway of the matching Subnet= (needs a subnet).', {
+      repeat: true,
+      flag: '--gateway',
+      common: true,
+    }),
     globalArgs('4.8'),
     key('InterfaceName', 'string', '5.6', 'Bridge name, or host parent device for macvlan/ipvlan.', {
       flag: '--interface-name',
     }),
-    common(key('Internal', 'bool', '4.4', 'Cuts the network off from the outside world.', { flag: '--internal' })),
+    key('Internal', 'bool', '4.4', 'Cuts the network off from the outside world.', {
+      flag: '--internal',
+      common: true,
+    }),
     key('IPAMDriver', 'string', '4.4', 'IP address management driver: host-local, dhcp or none.', {
       flag: '--ipam-driver',
       values: ['host-local', 'dhcp', 'none'],
     }),
-    common(
-      key(
-        'IPRange',
-        'subnet',
-        '4.4',
-        'Range (CIDR or start-end) of the matching Subnet= that containers get addresses from.',
-        {
-          repeat: true,
-          flag: '--ip-range',
-        },
-      ),
-    ),
-    common(key('IPv6', 'bool', '4.4', 'Enables IPv6 (dual stack) on the network.', { flag: '--ipv6' })),
+    key('IPRange', 'subnet', '4.4', 'Part (CIDR or start-end) of the matching Subnet= that addresses come from.', {
+      repeat: true,
+      flag: '--ip-range',
+      common: true,
+    }),
+    key('IPv6', 'bool', '4.4', 'Enables IPv6 (dual stack) on the network.', { flag: '--ipv6', common: true }),
     label('4.4', 'network'),
-    key(
-      'NetworkDeleteOnStop',
-      'bool',
-      '5.5',
-      'Removes the network when the unit stops, if no container still uses it.',
-    ),
-    common(key('NetworkName', 'string', '4.7', 'Name of the podman network (default systemd-<name>).')),
+    key('NetworkDeleteOnStop', 'bool', '5.5', 'Removes the network when the unit stops, unless still in use.'),
+    key('NetworkName', 'string', '4.7', 'Name of the podman network (default systemd-<name>).', { common: true }),
     key('Options', 'string', '4.4', 'Driver-specific options as key=value, e.g. mtu=1400.', { flag: '--opt' }),
     podmanArgs('4.6', 'podman network create'),
     serviceName('5.3', '<name>-network.service'),
-    common(
-      key('Subnet', 'subnet', '4.4', 'A subnet of the network in CIDR notation.', { repeat: true, flag: '--subnet' }),
-    ),
+    key('Subnet', 'subnet', '4.4', 'A subnet of the network in CIDR notation.', {
+      repeat: true,
+      flag: '--subnet',
+      common: true,
+    }),
   ],
 };

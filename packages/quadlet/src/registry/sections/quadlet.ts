@@ -1,7 +1,7 @@
 /**
  * `[Quadlet]`: options about the generation itself, valid in every Quadlet unit type (Podman 5.3+).
  */
-import { common, key } from '../define';
+import { key } from '../define';
 import type { SectionDef } from '../types';
 import { UNIT_TYPES } from '../types';
 
@@ -10,13 +10,8 @@ export const QUADLET_SECTION: SectionDef = {
   unitTypes: UNIT_TYPES,
   since: '5.3',
   keys: [
-    common(
-      key(
-        'DefaultDependencies',
-        'bool',
-        '5.3',
-        'Whether Quadlet adds its implicit wait for the network to be online (default yes).',
-      ),
-    ),
+    key('DefaultDependencies', 'bool', '5.3', 'Whether Quadlet adds its wait for network-online (default yes).', {
+      common: true,
+    }),
   ],
 };
