@@ -1,0 +1,112 @@
+/**
+ * Differential tests against the real Quadlet generator: how it reads lines (continuations, comments inside
+ * them, whitespace), splits Exec= into words, rejects files, and merges drop-ins — compared with this module.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { runGenerator } from '../../../../scripts/oracle/generator';
+import { parseUnitFile } from './parse';
+import { fatalNodes } from './query';
+import { unitText, word } from './test-support/arbitraries';
+import { getLastWords } from './values';
+import { joinWords, splitWords } from './words';
+
+const IMAGE = 'quay.io/qm/oracle';
+
+/** The Exec words the generator put after the image in ExecStart, or undefined when the file was rejected. */
+function generatedExec(text: string): string[] | undefined {
+  const r = runGenerator({ 'o.container': text });
+  const service = r.units.get('o.service');
+  if (service === undefined) return undefined;
+  const line = service.split('\n').find((l) => l.startsWith('ExecStart='))!;
+  const words = splitWords(line.slice('ExecStart='.length)).words;
+  return words.slice(words.indexOf(IMAGE) + 1);
+}
+
+function ourExec(text: string): string[] {
+  const r = getLastWords(parseUnitFile(text), 'Container', 'Exec');
+  return r === undefined || r.error ? [] : r.words;
+}
+
+const rawExec = fc
+  .array(
+    fc.constantFrom('a', 'b', ' ', '  ', '"', "'", '\\', '\\n', '\\x41', '\\u00e9', '\\s', '\\q', '""', '$', '%', 'é'),
+    {
+      maxLength: 10,
+    },
+  )
+  .map((cs) => cs.join('').trim());
+
+describe('the generator reads values as we do', () => {
+  it.each([
+    [
+      'continuations join without a space; comments and blanks inside are skipped',
+      'Exec=one\\\n  two \\\n# c\n\n; d\n  three\n',
+    ],
+    ['a continuation into the end of the file is dropped', 'Exec=a \\\n# c\n'],
+    ['the last line may end in a backslash', 'Exec=a b\\'],
+    ['an empty word ends the list', 'Exec=a "" b c\n'],
+    ['an unknown escape drops the value', 'Exec=a \\q b\n'],
+    ['unbalanced quotes are tolerated', 'Exec=a "b c\n'],
+    ['C escapes', 'Exec=\\x41\\u00e9\\s\\101 "x\\ty"\n'],
+    ['CRLF and Go whitespace', 'Exec=a\u00a0b \u0085\r\n'],
+  ])('%s', (_, exec) => {
+    const text = `[Container]\r\nImage=${IMAGE}\n${exec}`;
+    expect(generatedExec(text)).toEqual(ourExec(text));
+  });
+
+  it('property: Exec= values written by joinWords come back as the same words', () => {
+    fc.assert(
+      fc.property(fc.array(word, { minLength: 1, maxLength: 5 }), (ws) => {
+        expect(generatedExec(`[Container]\nImage=${IMAGE}\nExec=${joinWords(ws)}\n`)).toEqual(ws);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('property: raw Exec= values (quotes, escapes, continuations) split the same way', () => {
+    fc.assert(
+      fc.property(rawExec, rawExec, fc.boolean(), (a, b, split) => {
+        const exec = split ? `Exec=${a}\\\n# comment\n  ${b}` : `Exec=${a} ${b}`;
+        const text = `[Container]\nImage=${IMAGE}\n${exec}\n`;
+        expect(generatedExec(text)).toEqual(ourExec(text));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('property: the generator refuses to load exactly the files with fatal lines', () => {
+    fc.assert(
+      fc.property(unitText, (text) => {
+        const r = runGenerator({ 'o.container': text });
+        expect(r.loadErrors.has('o.container')).toBe(fatalNodes(parseUnitFile(text)).length > 0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('the generator merges drop-ins as we do', () => {
+  it('first conf of a name wins across unit directories; merge in name order', () => {
+    const r = runGenerator({
+      'd1/foo-bar-baz.container': `[Container]\nImage=${IMAGE}\nExec=base\nLabel=l0=base\n`,
+      'd1/container.d/x.conf': '[Container]\nLabel=x=d1-typewide\n',
+      'd2/foo-bar-baz.container.d/x.conf': '[Container]\nLabel=x=d2-specific\n',
+      'd1/foo-.container.d/y.conf': '[Container]\nLabel=y=d1-foo-\n',
+      'd1/foo-bar-.container.d/y.conf': '[Container]\nLabel=y=d1-foo-bar-\n',
+      'd1/foo-bar-baz.container.d/10.conf': '[Container]\nLabel=\nLabel=a=10\n',
+      'd2/foo-bar-baz.container.d/05.conf': '[Container]\nLabel=b=5\nExec=five\n',
+      'd1/foo-bar-.container.d/2.conf': '[Container]\nLabel=z=2\n',
+    });
+    // runGenerator points QUADLET_UNIT_DIRS at the temporary root; d1 and d2 are walked as sub-directories in
+    // name order, which is the unit-directory order dropins.test.ts uses for the same experiment.
+    const exec = r.units
+      .get('foo-bar-baz.service')!
+      .split('\n')
+      .find((l) => l.startsWith('ExecStart='))!;
+    const words = splitWords(exec.slice('ExecStart='.length)).words;
+    const labels = words.filter((_, i) => words[i - 1] === '--label');
+    expect(labels.sort()).toEqual(['a=10', 'x=d1-typewide', 'y=d1-foo-bar-', 'z=2']);
+    expect(words.at(-1)).toBe('five');
+  });
+});
