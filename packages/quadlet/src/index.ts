@@ -1,3 +1,9 @@
+/**
+ * @quadletman/quadlet: Quadlet unit files for TypeScript — a lossless parser and serializer with systemd
+ * semantics, typed models, the key registry, a linter that agrees with Podman, and `.quadlets` bundles.
+ */
 export * from './diagnostics';
-export * from './registry/types';
-export * from './unit-file/types';
+export * from './generator-output';
+export * from './lint';
+export * from './registry';
+export * from './unit-file';

@@ -1,0 +1,177 @@
+/**
+ * The Quadlet linter: every diagnostic for every file of a unit set, as Podman's generator and systemd will
+ * see them. A set is what one Quadlet directory holds: units, their drop-ins, and files they refer to.
+ */
+import type { Diagnostic } from '../diagnostics';
+import { compareVersions, findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
+import { MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
+import { applyDropIns, type DropInConf, dropInDirs, getEntries, listSections, parseUnitFile } from '../unit-file';
+import type { UnitFile } from '../unit-file/types';
+import { isGeneratorError, RULES } from './codes';
+import { type SetIndex, UnitContext } from './context';
+import { checkConversion } from './rules/convert';
+import { checkReferencedFiles } from './rules/files';
+import { checkSectionsAndKeys } from './rules/keys';
+import { checkService } from './rules/service';
+import { checkValues } from './rules/values';
+import type { FileReport, LintFile, LintOptions } from './types';
+
+export { isGeneratorError, RULES, type RuleCode, type Stage, stageOf } from './codes';
+export { editDistance, suggest } from './suggest';
+export type { FileReport, LintFile, LintOptions } from './types';
+
+const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
+const parentName = (p: string): string => {
+  const parts = p.split('/');
+  return parts.length >= 2 ? parts[parts.length - 2]! : '';
+};
+
+/** A drop-in is a `.conf` file inside a directory whose name ends in `.d`. */
+export const isDropIn = (path: string): boolean => path.endsWith('.conf') && parentName(path).endsWith('.d');
+
+/** The unit type of a Quadlet unit file (`web.container` → container); undefined for drop-ins and others. */
+export const unitTypeOf = (path: string): UnitType | undefined => (isDropIn(path) ? undefined : unitTypeOfFile(path));
+
+/** Whether Podman's generator at `version` reads files of this unit type at all. */
+export function unitTypeSupported(type: UnitType, version: PodmanVersion): boolean {
+  const section = findSection(MAIN_SECTION[type]);
+  return section !== undefined && compareVersions(version, section.since) >= 0;
+}
+
+interface Parsed {
+  path: string;
+  file: UnitFile;
+}
+
+/** Lints a unit set. Reports come back in input order, one per file, each with its diagnostics by line. */
+export function lintSet(files: readonly LintFile[], options: LintOptions = {}): FileReport[] {
+  const version = (options.podmanVersion && parseVersion(options.podmanVersion)) || NEWEST_PODMAN;
+  const reports = new Map<string, Diagnostic[]>(files.map((f) => [f.path, []]));
+  const sink = (path: string, d: Diagnostic) => {
+    const list = reports.get(path);
+    if (list) list.push(d);
+    else reports.set(path, [d]);
+  };
+
+  const units: Parsed[] = [];
+  const dropIns: Parsed[] = [];
+  for (const f of files) {
+    const type = unitTypeOf(f.path);
+    if (isDropIn(f.path)) dropIns.push({ path: f.path, file: parseUnitFile(f.text) });
+    else if (type) units.push({ path: f.path, file: parseUnitFile(f.text) });
+  }
+
+  const unitIndex = new Map<string, UnitType>();
+  for (const u of units) {
+    const type = unitTypeOf(u.path)!;
+    if (unitTypeSupported(type, version) && !unitIndex.has(baseName(u.path))) unitIndex.set(baseName(u.path), type);
+  }
+  const rejected = new Set<string>();
+  const set: SetIndex = {
+    units: unitIndex,
+    paths: new Set([...files.map((f) => f.path), ...(options.otherFiles ?? [])]),
+    rejected,
+  };
+
+  const unreadable = new Set<string>();
+  for (const p of units) if (!checkSyntax(p, sink, false)) unreadable.add(p.path);
+  for (const p of dropIns) checkSyntax(p, sink, true);
+
+  // The generator converts images first, then volumes and networks, builds, containers and kube units, and
+  // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
+  const ordered = [...units].sort((a, b) => ORDER[unitTypeOf(a.path)!] - ORDER[unitTypeOf(b.path)!]);
+  for (const u of ordered) {
+    const type = unitTypeOf(u.path)!;
+    if (!unitTypeSupported(type, version)) {
+      sink(u.path, {
+        severity: 'warning',
+        code: 'unit-type-unsupported',
+        message: `Podman ${version} does not know .${type} units and ignores this file.`,
+        line: 0,
+      });
+      continue;
+    }
+    const confs = dropInsFor(baseName(u.path), dropIns);
+    // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
+    if (unreadable.has(u.path)) continue;
+    const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: baseName(u.path) }) : u.file;
+    let failed = false;
+    const track = (path: string, d: Diagnostic) => {
+      if (isGeneratorError(d)) failed = true;
+      sink(path, d);
+    };
+    const ctx = new UnitContext(u.path, type, MAIN_SECTION[type], merged, version, set, track);
+    lintUnit(ctx);
+    if (failed) rejected.add(baseName(u.path));
+  }
+
+  return files.map((f) => ({ path: f.path, diagnostics: sortDiagnostics(reports.get(f.path) ?? []) }));
+}
+
+function lintUnit(ctx: UnitContext): void {
+  if (getEntries(ctx.file).length === 0 && ctx.file.nodes.every((n) => n.kind !== 'section')) {
+    ctx.report({ code: 'empty-file', message: `The file is empty.` });
+  } else if (!listSections(ctx.file).includes(ctx.main)) {
+    ctx.report({
+      code: 'missing-main-section',
+      message: `There is no [${ctx.main}] section; a .${ctx.type} unit keeps its settings there.`,
+    });
+  }
+  checkSectionsAndKeys(ctx);
+  checkValues(ctx);
+  checkConversion(ctx);
+  checkService(ctx);
+  checkReferencedFiles(ctx);
+}
+
+/** Syntax problems make Podman's generator stop before it converts anything in the directory.
+ * Returns whether Podman can read the file. */
+function checkSyntax(p: Parsed, sink: (path: string, d: Diagnostic) => void, dropIn: boolean): boolean {
+  const consequence = dropIn
+    ? 'Podman cannot read this drop-in and skips it: none of its settings apply.'
+    : 'Podman cannot read the file, and the generator then produces no unit from the whole directory.';
+  let readable = true;
+  for (const n of p.file.nodes) {
+    if (n.kind !== 'invalid') continue;
+    if (n.ignored) {
+      sink(p.path, { severity: 'warning', code: 'ignored-line', message: `${capitalize(n.reason)}.`, line: n.line });
+    } else {
+      readable = false;
+      const code = dropIn ? 'dropin-skipped' : 'parse-error';
+      sink(p.path, {
+        severity: RULES[code].severity,
+        code,
+        message: `${capitalize(n.reason)}. ${consequence}`,
+        line: n.line,
+      });
+    }
+  }
+  return readable;
+}
+
+/** The drop-ins that apply to a unit, by directory name, in the generator's search order. */
+function dropInsFor(unitName: string, dropIns: readonly Parsed[]): DropInConf[] {
+  const dirs = dropInDirs(unitName);
+  return dropIns
+    .filter((d) => dirs.includes(parentName(d.path)))
+    .map((d) => ({ dir: parentName(d.path), name: baseName(d.path), path: d.path, file: d.file }));
+}
+
+const ORDER: Record<UnitType, number> = {
+  image: 1,
+  artifact: 1,
+  volume: 2,
+  network: 2,
+  build: 3,
+  container: 4,
+  kube: 4,
+  pod: 5,
+};
+
+const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+
+const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
+
+function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort((a, b) => a.line - b.line || SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
+}

@@ -1,0 +1,87 @@
+/**
+ * Differential tests: quadletman's linter against the real Quadlet generator. For every unit of every set —
+ * the fixture corpus and sets generated at random — the linter's "the generator rejects this file" verdict
+ * must equal the generator's own.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { oracleVersion, runGenerator, runGeneratorOnDir } from '../../../../scripts/oracle/generator';
+import { parseVersion } from '../registry';
+import { linterVerdicts } from './corpus';
+import { isDropIn, lintSet, unitTypeOf } from './index';
+import type { LintFile } from './types';
+import { arbitraryUnitSet } from './unit-set.arbitrary';
+
+const SETS = join(__dirname, '../../fixtures/sets');
+const version = parseVersion(oracleVersion())!;
+
+function readSet(dir: string): { files: LintFile[]; others: string[] } {
+  const files: LintFile[] = [];
+  const others: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const abs = join(d, name);
+      const rel = relative(dir, abs);
+      if (statSync(abs).isDirectory()) walk(abs);
+      else if (name === 'expect.json') continue;
+      else if (isDropIn(rel) || unitTypeOf(rel)) files.push({ path: rel, text: readFileSync(abs, 'utf8') });
+      else others.push(rel);
+    }
+  };
+  walk(dir);
+  return { files, others };
+}
+
+const tally = { accepted: 0, rejected: 0 };
+
+function compare(files: LintFile[], others: string[], gen: ReturnType<typeof runGeneratorOnDir>) {
+  const reports = lintSet(files, { podmanVersion: version, otherFiles: others });
+  const ours = linterVerdicts(reports);
+  if (gen.crashed) {
+    // A crash stops the generator for every file; the linter must have named the file that crashes it.
+    expect(reports.some((r) => r.diagnostics.some((d) => d.code === 'generator-crash'))).toBe(true);
+    return;
+  }
+  const mismatches: string[] = [];
+  for (const [name, rejects] of ours) {
+    const reason = gen.loadErrors.get(name) ?? gen.rejected.get(name);
+    tally[reason === undefined ? 'accepted' : 'rejected']++;
+    if ((reason !== undefined) !== rejects) {
+      const diags = reports
+        .filter((r) => r.path.endsWith(name))
+        .flatMap((r) => r.diagnostics.map((d) => `${d.severity} ${d.code}: ${d.message}`));
+      mismatches.push(
+        `${name}: generator ${reason === undefined ? 'accepts' : `rejects (${reason})`}, linter ${rejects ? 'rejects' : 'accepts'}\n` +
+          `  text: ${JSON.stringify(files.find((f) => f.path.endsWith(name))?.text)}\n  linter: ${diags.join('\n          ') || '(nothing)'}`,
+      );
+    }
+  }
+  expect(mismatches, mismatches.join('\n')).toEqual([]);
+}
+
+describe(`linter verdicts equal the generator's (Podman ${version})`, () => {
+  const sets = readdirSync(SETS).filter((d) => statSync(join(SETS, d)).isDirectory());
+  it.each(sets)('fixture set %s', (set) => {
+    const dir = join(SETS, set);
+    const { files, others } = readSet(dir);
+    compare(files, others, runGeneratorOnDir(dir));
+  });
+
+  it('random unit sets', () => {
+    const before = { ...tally };
+    fc.assert(
+      fc.property(arbitraryUnitSet(version), (files) => {
+        const gen = runGenerator(Object.fromEntries(files.map((f) => [f.path, f.text])));
+        compare(files, [], gen);
+      }),
+      { numRuns: Number(process.env.QUADLETMAN_ORACLE_RUNS ?? 150) },
+    );
+    // The generated sets must exercise both verdicts, or the comparison proves little.
+    const accepted = tally.accepted - before.accepted;
+    const rejected = tally.rejected - before.rejected;
+    console.log(`random sets: ${accepted} units accepted and ${rejected} rejected by the generator, all agreed`);
+    expect(Math.min(accepted, rejected)).toBeGreaterThan((accepted + rejected) / 10);
+  });
+});

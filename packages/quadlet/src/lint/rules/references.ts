@@ -1,0 +1,157 @@
+/**
+ * References between the units of a set, resolved the way Podman's generator resolves them: by file name,
+ * among all units it loaded (whether or not they convert cleanly).
+ */
+import type { EntryNode } from '../../unit-file/types';
+import type { UnitContext } from '../context';
+import { didYouMean, suggest } from '../suggest';
+
+export const QUADLET_EXTENSIONS = ['.container', '.volume', '.kube', '.network', '.image', '.build', '.pod'];
+
+/** Reports `name` when it is not a unit of the set; returns whether it exists. */
+export function requireUnit(ctx: UnitContext, node: EntryNode, name: string, what: string): boolean {
+  if (ctx.set.units.has(name)) return true;
+  const ext = name.slice(name.lastIndexOf('.'));
+  const sameType = [...ctx.set.units.keys()].filter((u) => u.endsWith(ext));
+  ctx.report({
+    code: 'missing-reference',
+    node,
+    message: `${node.key}= names ${what} '${name}', but the set has no such unit, so the generator rejects the file.${didYouMean(suggest(name, sameType))}`,
+  });
+  return false;
+}
+
+/** Network=: `.network` and `.container` references must exist; a `.container` takes no options. */
+export function checkNetworks(ctx: UnitContext): void {
+  for (const e of ctx.mainAll('Network')) {
+    if (!e.value) continue;
+    const colon = e.value.indexOf(':');
+    const name = colon >= 0 ? e.value.slice(0, colon) : e.value;
+    const isNetwork = name.endsWith('.network');
+    const isContainer = name.endsWith('.container');
+    if (!isNetwork && !isContainer) continue;
+    if (!requireUnit(ctx, e, name, isNetwork ? 'the network' : 'the container')) continue;
+    if (isNetwork && ctx.set.rejected.has(name)) {
+      ctx.report({
+        code: 'broken-reference',
+        node: e,
+        message: `${name} is itself rejected by the generator, so Podman cannot name its network and rejects this file too.`,
+      });
+      continue;
+    }
+    if (colon >= 0 && isContainer) {
+      ctx.report({
+        code: 'invalid-value',
+        node: e,
+        message: `Joining the network of ${name} takes no options; the generator rejects '${e.value}'.`,
+      });
+    }
+  }
+}
+
+/** Image=: `.image` and `.build` references must exist. */
+export function checkImageRef(ctx: UnitContext, e: EntryNode, value: string): void {
+  if (value.endsWith('.image') || value.endsWith('.build')) {
+    if (requireUnit(ctx, e, value, 'the image unit') && value.endsWith('.image')) warnIfRejected(ctx, e, value);
+  }
+}
+
+/** A `.volume` or `.image` unit the generator rejects leaves its referrers with an empty name: they are
+ * generated, but podman fails when they start. */
+function warnIfRejected(ctx: UnitContext, e: EntryNode, name: string): void {
+  if (!ctx.set.rejected.has(name)) return;
+  ctx.report({
+    code: 'rejected-reference',
+    node: e,
+    message: `${name} is rejected by the generator, so ${e.key}= gets an empty name here and podman fails when the unit starts.`,
+  });
+}
+
+/** Volume=: `SOURCE:DEST[:OPTIONS]`; a source ending in `.volume` must exist. */
+export function checkVolumes(ctx: UnitContext): void {
+  for (const e of ctx.mainAll('Volume')) {
+    const parts = e.value.split(':');
+    if (parts.length < 2) continue;
+    const source = parts[0]!;
+    if (source.endsWith('.volume') && !source.startsWith('.') && !source.startsWith('/')) {
+      if (requireUnit(ctx, e, source, 'the volume')) warnIfRejected(ctx, e, source);
+    }
+  }
+}
+
+/** Splits a --mount value into its comma-separated fields, honouring double quotes as CSV does. */
+export function splitMountFields(v: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v[i]!;
+    if (c === '"') {
+      if (quoted && v[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else quoted = !quoted;
+    } else if (c === ',' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += c;
+  }
+  out.push(cur);
+  return out;
+}
+
+const SOURCE_MOUNTS = new Set(['volume', 'bind', 'glob', 'image']);
+
+/** Mount=: a type is required; for volume/bind/glob/image mounts a source is needed and `.volume`/`.image`
+ * sources must exist. */
+export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[]): void {
+  for (const e of ctx.mainAll('Mount')) {
+    for (const mount of words(e)) {
+      const fields = splitMountFields(mount);
+      const typeField = fields.find((f) => f.startsWith('type='));
+      if (!typeField) {
+        ctx.report({
+          code: 'invalid-value',
+          node: e,
+          message: `Mount=${mount} has no type=…; the generator rejects the file. Start it with type=bind, volume, tmpfs, image or glob.`,
+        });
+        continue;
+      }
+      const type = typeField.slice('type='.length);
+      if (!SOURCE_MOUNTS.has(type)) continue;
+      const sources = fields.filter(
+        (f) => f === 'source' || f === 'src' || f.startsWith('source=') || f.startsWith('src='),
+      );
+      const last = sources[sources.length - 1];
+      if (last === undefined) {
+        ctx.report({
+          code: 'generator-crash',
+          node: e,
+          message: `Mount=${mount} has no source=…: a ${type} mount needs one, and Podman's generator crashes on it, generating no unit at all.`,
+        });
+        continue;
+      }
+      if (!last.includes('=')) {
+        ctx.report({
+          code: 'invalid-value',
+          node: e,
+          message: `Mount=${mount}: '${last}' has no value; the generator rejects the file. Write source=PATH.`,
+        });
+        continue;
+      }
+      const source = last.slice(last.indexOf('=') + 1);
+      if (source === '') {
+        ctx.report({
+          code: 'generator-crash',
+          node: e,
+          message: `Mount=${mount} has an empty source: Podman's generator crashes on it, generating no unit at all.`,
+        });
+        continue;
+      }
+      if (source.startsWith('.') || source.startsWith('/')) continue;
+      if (source.endsWith('.volume') || source.endsWith('.image')) {
+        if (requireUnit(ctx, e, source, 'the unit')) warnIfRejected(ctx, e, source);
+      }
+    }
+  }
+}

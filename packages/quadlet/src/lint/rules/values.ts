@@ -1,0 +1,142 @@
+/**
+ * Typed values of the main section: booleans, enums, numbers, durations, sizes, addresses, ports, word
+ * lists and KEY=VALUE lists — and systemd specifiers anywhere in the file.
+ */
+import { findKey } from '../../registry';
+import type { KeyDef } from '../../registry/types';
+import { getEntries, splitWords } from '../../unit-file';
+import type { EntryNode } from '../../unit-file/types';
+import type { UnitContext } from '../context';
+import {
+  checkGoDuration,
+  checkIP,
+  checkSize,
+  checkSubnet,
+  checkSystemdSpan,
+  isBool,
+  isInt,
+  parsePublishPort,
+  unknownSpecifier,
+} from '../values';
+
+/** Enum keys whose values the generator itself checks (reported by the conversion rules instead). */
+const CHECKED_BY_CONVERSION = new Set(['RemapUsers', 'SetWorkingDirectory']);
+
+/** Keys whose durations podman parses with Go's syntax (the health checks); others are systemd spans. */
+const GO_DURATION_KEYS = /^Health.*(Interval|Timeout|StartPeriod)$|^RetryDelay$/;
+
+export function checkValues(ctx: UnitContext): void {
+  for (const e of getEntries(ctx.file)) {
+    checkSpecifiers(ctx, e);
+    if (e.section !== ctx.main || e.value === '') continue;
+    const def = findKey(ctx.main, e.key);
+    if (def) checkKind(ctx, e, def);
+  }
+}
+
+function checkSpecifiers(ctx: UnitContext, e: EntryNode): void {
+  const bad = unknownSpecifier(e.value);
+  if (bad === undefined) return;
+  ctx.report({
+    code: 'unknown-specifier',
+    node: e,
+    message:
+      bad === '%'
+        ? `'${e.key}' ends with a lone '%'; systemd refuses the unit. Write '%%' for a literal percent sign.`
+        : `'${bad}' is not a systemd specifier; systemd refuses the unit. Write '%%' for a literal percent sign.`,
+  });
+}
+
+function checkKind(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
+  const v = e.value;
+  const bad = (what: string, code: 'bad-value' | 'suspicious-value' = 'bad-value') =>
+    ctx.report({ code, node: e, message: `${e.key}=${v} ${what}.` });
+  switch (def.kind) {
+    case 'bool':
+      if (!isBool(v)) {
+        ctx.report({
+          code: 'invalid-bool',
+          node: e,
+          message: `${e.key}=${v} is not a boolean; Podman reads anything but 1/yes/true/on as false.`,
+        });
+      }
+      return;
+    case 'enum':
+      if (def.values && !def.values.includes(v) && !CHECKED_BY_CONVERSION.has(e.key)) {
+        bad(`is not one of ${def.values.join(', ')}`);
+      }
+      return;
+    case 'int':
+      if (!isInt(v)) bad('is not a whole number');
+      return;
+    case 'duration': {
+      const why = GO_DURATION_KEYS.test(e.key) ? checkGoDuration(v) : checkSystemdSpan(v);
+      if (why) bad(why);
+      return;
+    }
+    case 'size': {
+      const why = checkSize(v);
+      if (why) bad(why);
+      return;
+    }
+    case 'ip': {
+      const why = checkIP(v);
+      if (why) bad(why);
+      return;
+    }
+    case 'subnet': {
+      const why = checkSubnet(v);
+      if (why) bad(why);
+      return;
+    }
+    case 'port':
+      if (e.key === 'PublishPort') checkPublishPort(ctx, e);
+      return;
+    case 'words':
+    case 'kv': {
+      const { words, error } = splitWords(v);
+      if (error) {
+        ctx.report({
+          code: 'value-dropped',
+          node: e,
+          message: `${e.key}= cannot be split into words (${error}); Podman drops the whole value.`,
+        });
+        return;
+      }
+      if (def.kind === 'kv') {
+        for (const w of words) {
+          if (!w.includes('=')) {
+            ctx.report({
+              code: 'value-dropped',
+              node: e,
+              message: `'${w}' in ${e.key} has no '='; Podman drops it. Write ${w}=VALUE.`,
+            });
+          }
+        }
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function checkPublishPort(ctx: UnitContext, e: EntryNode): void {
+  const m = parsePublishPort(e.value.trim());
+  if (typeof m === 'string') {
+    ctx.report({
+      code: 'bad-value',
+      node: e,
+      message: `PublishPort=${e.value} ${m}; podman refuses to start the container.`,
+    });
+    return;
+  }
+  const host = m.host?.split('-')[0];
+  if (host !== undefined && Number(host) > 0 && Number(host) < 1024) {
+    ctx.report({
+      code: 'privileged-port',
+      node: e,
+      message: `Host port ${host} is below 1024: a rootless container cannot bind it unless net.ipv4.ip_unprivileged_port_start allows it.`,
+    });
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Value checks by kind. Each returns undefined when the value is well-formed, else a short phrase saying
+ * what is wrong. They accept what podman and systemd accept, no more, no less, as far as is known.
+ */
+
+const TRUE = new Set(['1', 'yes', 'true', 'on']);
+const FALSE = new Set(['0', 'no', 'false', 'off']);
+
+/** Podman's reading of a boolean: only 1/yes/true/on are true; anything else is false. */
+export function podmanBool(v: string): boolean {
+  return TRUE.has(v.toLowerCase());
+}
+
+export function isBool(v: string): boolean {
+  const l = v.toLowerCase();
+  return TRUE.has(l) || FALSE.has(l);
+}
+
+const INT = /^[+-]?\d+$/;
+export const isInt = (v: string): boolean => INT.test(v);
+
+// Go's time.ParseDuration: "300ms", "1.5h", "2h45m"; podman also takes a bare number of seconds for some keys.
+const GO_DURATION = /^[+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/;
+export function checkGoDuration(v: string): string | undefined {
+  if (v === '0' || GO_DURATION.test(v)) return undefined;
+  return 'is not a duration like 30s, 1m30s or 500ms';
+}
+
+// systemd time spans: "5min 20s", "1h", "100ms", or a plain number of seconds.
+const SD_UNIT =
+  '(us|usec|µs|ms|msec|s|sec|second|seconds|m|min|minute|minutes|h|hr|hour|hours|d|day|days|w|week|weeks|M|month|months|y|year|years)';
+const SD_SPAN = new RegExp(`^(\\d+(\\.\\d+)?\\s*${SD_UNIT}?\\s*)+$`);
+export function checkSystemdSpan(v: string): string | undefined {
+  if (v === 'infinity' || SD_SPAN.test(v.trim())) return undefined;
+  return 'is not a time span like 30s, 5min or 1h 30min';
+}
+
+const SIZE = /^\d+(\.\d+)?\s*([bkmgt]i?b?)?$/i;
+export function checkSize(v: string): string | undefined {
+  return SIZE.test(v) ? undefined : 'is not a size like 512m or 2g';
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+export function isIPv4(v: string): boolean {
+  return IPV4.test(v);
+}
+
+export function isIPv6(v: string): boolean {
+  if (!/^[0-9a-fA-F:.]+$/.test(v) || !v.includes(':')) return false;
+  const dbl = v.split('::');
+  if (dbl.length > 2) return false;
+  const groups = (s: string) => (s === '' ? [] : s.split(':'));
+  const parts = [...groups(dbl[0]!), ...(dbl.length === 2 ? groups(dbl[1]!) : [])];
+  let count = 0;
+  for (const [i, p] of parts.entries()) {
+    if (i === parts.length - 1 && p.includes('.')) {
+      if (!isIPv4(p)) return false;
+      count += 2;
+    } else if (/^[0-9a-fA-F]{1,4}$/.test(p)) count += 1;
+    else return false;
+  }
+  return dbl.length === 2 ? count < 8 : count === 8;
+}
+
+export function checkIP(v: string): string | undefined {
+  return isIPv4(v) || isIPv6(v) ? undefined : 'is not an IPv4 or IPv6 address';
+}
+
+export function checkSubnet(v: string): string | undefined {
+  const [addr, bits, extra] = v.split('/');
+  if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return 'is not a subnet like 10.89.0.0/24';
+  if (isIPv4(addr!)) return Number(bits) <= 32 ? undefined : 'has a prefix length over 32';
+  if (isIPv6(addr!)) return Number(bits) <= 128 ? undefined : 'has a prefix length over 128';
+  return 'is not a subnet like 10.89.0.0/24';
+}
+
+const PORT = /^\d{1,5}(-\d{1,5})?$/;
+const validPort = (p: string): boolean =>
+  PORT.test(p) && p.split('-').every((n) => Number(n) >= 0 && Number(n) <= 65535);
+
+export interface PortMapping {
+  ip?: string;
+  host?: string;
+  container: string;
+  protocol?: string;
+}
+
+/** Parses podman's `--publish` syntax: `[[ip:][hostPort]:]containerPort[/protocol]`. */
+export function parsePublishPort(v: string): PortMapping | string {
+  let rest = v;
+  let protocol: string | undefined;
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0 && !rest.slice(slash).includes(':') && !rest.slice(slash).includes(']')) {
+    protocol = rest.slice(slash + 1);
+    rest = rest.slice(0, slash);
+    for (const p of protocol.split(',')) {
+      if (!['tcp', 'udp', 'sctp'].includes(p)) return `has an unknown protocol '${p}' (tcp, udp or sctp)`;
+    }
+  }
+  let ip: string | undefined;
+  if (rest.startsWith('[')) {
+    const end = rest.indexOf(']');
+    if (end < 0 || rest[end + 1] !== ':') return 'has an IPv6 address without its closing bracket and colon';
+    ip = rest.slice(1, end);
+    if (!isIPv6(ip)) return `has '${ip}', which is not an IPv6 address`;
+    rest = rest.slice(end + 2);
+  }
+  const parts = rest.split(':');
+  let host: string | undefined;
+  let container: string;
+  if (ip !== undefined) {
+    if (parts.length !== 2) return 'is not of the form [ip:][hostPort:]containerPort';
+    host = parts[0];
+    container = parts[1]!;
+  } else if (parts.length === 1) {
+    container = parts[0]!;
+  } else if (parts.length === 2) {
+    host = parts[0];
+    container = parts[1]!;
+  } else if (parts.length === 3) {
+    ip = parts[0];
+    host = parts[1];
+    container = parts[2]!;
+    if (ip && !isIPv4(ip)) return `has '${ip}', which is not an IPv4 address (write IPv6 in brackets)`;
+  } else {
+    return 'is not of the form [ip:][hostPort:]containerPort[/protocol]';
+  }
+  if (!validPort(container)) return `has '${container}', which is not a container port or range`;
+  if (host && !validPort(host)) return `has '${host}', which is not a host port or range`;
+  const m: PortMapping = { container };
+  if (ip) m.ip = ip;
+  if (host) m.host = host;
+  if (protocol) m.protocol = protocol;
+  return m;
+}
+
+/** The systemd specifiers a unit file may use (`%%` is a literal percent sign). */
+const SPECIFIERS = new Set('aAbBCdDEfgGhHiIjJlLmMnNopPqsStTuUvVwWyY%'.split(''));
+
+/** The first unknown `%x` specifier in a value, or undefined when all are known. */
+export function unknownSpecifier(v: string): string | undefined {
+  for (let i = v.indexOf('%'); i >= 0; i = v.indexOf('%', i + 2)) {
+    const c = v[i + 1];
+    if (c === undefined) return '%';
+    if (!SPECIFIERS.has(c)) return `%${c}`;
+  }
+  return undefined;
+}
+
+/** Whether an image reference names its registry (a short name needs a short-name alias or a search). */
+export function isFullyQualifiedImage(image: string): boolean {
+  if (image.endsWith('.image') || image.endsWith('.build')) return true;
+  const slash = image.indexOf('/');
+  if (slash < 0) return false;
+  const first = image.slice(0, slash);
+  return first.includes('.') || first.includes(':') || first === 'localhost';
+}
