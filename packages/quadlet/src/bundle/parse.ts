@@ -86,7 +86,9 @@ export function parseBundle(text: string): ParsedBundle {
   const eol = /\r\n/.test(text) ? '\r\n' : '\n';
   const seen = new Map<string, number>();
 
-  splitParts(text).forEach((part, i) => {
+  const parts = splitParts(text);
+  const anyContent = parts.some((p) => p.lines.some((l) => trimGoSpace(l) !== ''));
+  parts.forEach((part, i) => {
     const body = trimGoSpace(part.lines.join('\n'));
     const first = part.lines.findIndex((l) => trimGoSpace(l) !== '');
     const line = part.start + Math.max(first, 0);
