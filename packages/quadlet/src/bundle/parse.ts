@@ -94,7 +94,7 @@ export function parseBundle(text: string): ParsedBundle {
     const line = part.start + Math.max(first, 0);
     const n = i + 1;
     if (body === '') {
-      if (text.trim() !== '')
+      if (anyContent)
         diagnostics.push(diag('bundle-empty-part', `Part ${n} is empty; Podman skips it.`, line, 'warning'));
       return;
     }
