@@ -3,6 +3,10 @@
  * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check), 2 bad usage.
  */
 import { Command, CommanderError } from 'commander';
+import { registerExplain } from './commands/explain';
+import { registerFmt } from './commands/fmt';
+import { registerLint } from './commands/lint';
+import { UsageError } from './usage';
 
 export function buildProgram(): Command {
   const program = new Command('quadletman')
@@ -10,6 +14,10 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError();
+  registerLint(program);
+  registerFmt(program);
+  registerExplain(program);
+  for (const c of program.commands) c.exitOverride().showHelpAfterError();
   return program;
 }
 
@@ -19,8 +27,13 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`quadletman: ${err.message}\n`);
+      return 2;
+    }
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        return 0;
       return 2;
     }
     process.stderr.write(`quadletman: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,0 +1,127 @@
+/**
+ * npm run bench:lint — quadletman's linter against Podman's own Quadlet generator on the same folder of
+ * 1,000 .container files (10+ keys, continuation lines, references), 1,000 .volume files and one .network.
+ * Times: the library in-process (reading the files included), `quadletman lint` as a process, and the
+ * generator's dry run; each the median of several runs. Ends with the TARGET lines.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { lintSet } from '../packages/quadlet/src/index';
+import { oraclePath, oracleVersion } from '../scripts/oracle/generator';
+
+const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const N = 1000;
+
+function container(i: number): string {
+  return [
+    '[Unit]',
+    `Description=Service number ${i}`,
+    '',
+    '[Container]',
+    `Image=registry.internal/team/app-${i % 17}:1.${i % 5}`,
+    `ContainerName=app-${i}`,
+    `Exec=/usr/bin/app --port 8080 \\`,
+    `  --name "instance ${i}" \\`,
+    '  --verbose',
+    `PublishPort=127.0.0.1:${20000 + i}:8080`,
+    'Network=bench.network',
+    `Volume=data-${i}.volume:/var/lib/app:Z`,
+    `Environment=APP_ID=${i} "APP_TITLE=App ${i}"`,
+    `Label=app=bench tier=${i % 3}`,
+    'HealthCmd=/usr/bin/app health',
+    'HealthInterval=30s',
+    'RunInit=true',
+    'NoNewPrivileges=true',
+    'DropCapability=ALL',
+    'AddCapability=NET_BIND_SERVICE',
+    '',
+    '[Service]',
+    'Restart=on-failure',
+    'TimeoutStartSec=120',
+    '',
+    '[Install]',
+    'WantedBy=default.target',
+    '',
+  ].join('\n');
+}
+
+const volume = (i: number) => `[Volume]\nLabel=app=bench\nUser=${1000 + (i % 3)}\nGroup=1000\n`;
+const network = '[Network]\nSubnet=10.90.0.0/16\nGateway=10.90.0.1\nLabel=app=bench\n';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function time(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'qm-bench-lint-'));
+try {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < N; i++) {
+    writeFileSync(join(dir, `app-${i}.container`), container(i));
+    writeFileSync(join(dir, `data-${i}.volume`), volume(i));
+  }
+  writeFileSync(join(dir, 'bench.network'), network);
+  const version = oracleVersion();
+  const generator = oraclePath();
+  const cli = join(ROOT, 'bin/quadletman');
+
+  let errors = -1;
+  const inProcess = () => {
+    const files = readdirSync(dir).map((path) => ({ path, text: readFileSync(join(dir, path), 'utf8') }));
+    const reports = lintSet(files, { podmanVersion: version as `${number}.${number}` });
+    errors = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
+  };
+  const runCli = () => {
+    const r = spawnSync(cli, ['lint', '--podman-version', version, '--format', 'json', dir], {
+      encoding: 'utf8',
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    if (r.status !== 0) throw new Error(`quadletman lint exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+  };
+  let generated = 0;
+  const runGenerator = () => {
+    const r = spawnSync(generator, ['-dryrun', '-user'], {
+      env: { ...process.env, QUADLET_UNIT_DIRS: dir },
+      encoding: 'utf8',
+      maxBuffer: 512 * 1024 * 1024,
+    });
+    generated = (r.stdout.match(/^---.*---$/gm) ?? []).length;
+  };
+
+  // warm-up: page cache, JIT
+  inProcess();
+  runCli();
+  runGenerator();
+  const tIn: number[] = [];
+  const tCli: number[] = [];
+  const tGen: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    tGen.push(time(runGenerator));
+    tIn.push(time(inProcess));
+    tCli.push(time(runCli));
+  }
+  const gen = median(tGen);
+  const inp = median(tIn);
+  const cliT = median(tCli);
+  console.log(
+    `files: ${2 * N + 1} (${N} .container, ${N} .volume, 1 .network); generator units: ${generated}; lint errors: ${errors}`,
+  );
+  console.log(`generator dry run (Podman ${version}): ${gen.toFixed(1)} ms (median of ${RUNS})`);
+  console.log(`library in-process:              ${inp.toFixed(1)} ms`);
+  console.log(`quadletman lint (process):       ${cliT.toFixed(1)} ms`);
+  console.log(`ratio in-process / generator:    ${(inp / gen).toFixed(3)} (target ≤ 0.5)`);
+  console.log(`ratio CLI / generator:           ${(cliT / gen).toFixed(3)} (target ≤ 1.5)`);
+  console.log(`TARGET lint_inprocess_vs_generator ${(inp / gen).toFixed(3)} ratio`);
+  console.log(`TARGET lint_cli_vs_generator ${(cliT / gen).toFixed(3)} ratio`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

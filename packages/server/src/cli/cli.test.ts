@@ -1,0 +1,75 @@
+/**
+ * The CLI as a user runs it: bin/quadletman in a child process, its output and its exit codes.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '../../../..');
+const BIN = join(ROOT, 'bin/quadletman');
+const SETS = join(ROOT, 'packages/quadlet/fixtures/sets');
+
+const run = (...args: string[]) => spawnSync(BIN, args, { encoding: 'utf8', cwd: ROOT });
+
+describe('quadletman lint', () => {
+  it('exits 0 and prints the exact JSON shape for a clean set', () => {
+    const r = run('lint', '--podman-version', '5.4', '--format', 'json', join(SETS, 'web-stack'));
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out)).toEqual(['files']);
+    expect(out.files.map((f: { path: string }) => f.path)).toContain('web.container.d/10-override.conf');
+    for (const f of out.files) expect(Object.keys(f)).toEqual(['path', 'diagnostics']);
+  });
+
+  it('exits 1 with every diagnostic field when a file has errors', () => {
+    const r = run('lint', '--podman-version', '5.4', '--format', 'json', join(SETS, 'refs'));
+    expect(r.status).toBe(1);
+    const files = JSON.parse(r.stdout).files as { path: string; diagnostics: Record<string, unknown>[] }[];
+    const bad = files.find((f) => f.path === 'bad-net.container')!;
+    expect(bad.diagnostics[0] && Object.keys(bad.diagnostics[0])).toEqual([
+      'severity',
+      'code',
+      'message',
+      'line',
+      'key',
+    ]);
+    expect(bad.diagnostics).toContainEqual(
+      expect.objectContaining({ severity: 'error', code: 'missing-reference', line: 3, key: 'Network' }),
+    );
+  });
+
+  it('lints a single file within its directory and reports only that file', () => {
+    const r = run('lint', '--podman-version', '5.4', '--format', 'json', join(SETS, 'refs/ok.container'));
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).files.map((f: { path: string }) => f.path)).toEqual(['ok.container']);
+  });
+
+  it('exits 2 on bad usage', () => {
+    expect(run('lint', '/nonexistent/dir').status).toBe(2);
+    expect(run('lint', '--podman-version', 'five', SETS).status).toBe(2);
+    expect(run('lint', '--format', 'xml', SETS).status).toBe(2);
+    expect(run('lint').status).toBe(2);
+  });
+
+  it('prints file:line: severity: message [code] in text form', () => {
+    const r = run('lint', '--podman-version', '5.4', join(SETS, 'gen-errors/unknown.container'));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/unknown\.container:3: error: .*'Imgae'.*Did you mean 'Image'\? \[unknown-key\]/);
+  });
+});
+
+describe('quadletman fmt', () => {
+  it('rewrites a file canonically, and --check then passes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-fmt-'));
+    const file = join(dir, 'a.container');
+    writeFileSync(file, '[Container]\nImage = localhost/x   \nExec=a \\\n  b\n[Install]\nWantedBy=default.target');
+    expect(run('fmt', '--check', dir).status).toBe(1);
+    expect(run('fmt', dir).status).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text.endsWith('\n')).toBe(true);
+    expect(text).toContain('Image=localhost/x\n');
+    expect(run('fmt', '--check', dir).status).toBe(0);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * `quadletman explain FILE`: shows the podman command lines the host's real Quadlet generator makes of a
+ * unit, by running it in dry-run mode over a copy of the unit's directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { getAll, parseGeneratorOutput, parseUnitFile } from '@quadletman/quadlet';
+import type { Command } from 'commander';
+import { UsageError } from '../usage';
+
+const root = resolve(dirname(new URL(import.meta.url).pathname), '../../../..');
+
+/** Where a Quadlet generator may be: an explicit override, the host's podman, the project's oracle cache. */
+export function findGenerator(): string | undefined {
+  const candidates = [
+    process.env.QUADLETMAN_QUADLET,
+    '/usr/libexec/podman/quadlet',
+    '/usr/lib/podman/quadlet',
+    '/usr/lib/systemd/system-generators/podman-system-generator',
+    join(root, '.cache/oracle/podman/usr/libexec/podman/quadlet'),
+  ];
+  return candidates.find((c): c is string => !!c && existsSync(c));
+}
+
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description("Show the podman command lines Podman's Quadlet generator makes of a unit file.")
+    .argument('<file>', 'a Quadlet unit file')
+    .action((file: string) => {
+      const abs = resolve(file);
+      if (!existsSync(abs)) throw new UsageError(`${file}: no such file`);
+      const generator = findGenerator();
+      if (!generator) {
+        process.stderr.write(
+          "quadletman explain needs Podman's Quadlet generator (podman ≥ 4.4), and none was found.\n" +
+            'Install podman ≥ 4.4, or run scripts/oracle/fetch-quadlet.sh to fetch one into .cache/oracle/,\n' +
+            'or point QUADLETMAN_QUADLET at a quadlet binary.\n',
+        );
+        process.exitCode = 1;
+        return;
+      }
+      const stage = mkdtempSync(join(tmpdir(), 'quadletman-explain-'));
+      try {
+        cpSync(dirname(abs), stage, { recursive: true });
+        const r = spawnSync(generator, ['-dryrun', '-user'], {
+          env: { ...process.env, QUADLET_UNIT_DIRS: stage },
+          encoding: 'utf8',
+          timeout: 60_000,
+          maxBuffer: 256 * 1024 * 1024,
+        });
+        const result = parseGeneratorOutput(r.stdout ?? '', r.stderr ?? '');
+        const name = basename(abs);
+        const reason = result.loadErrors.get(name) ?? result.rejected.get(name);
+        if (reason !== undefined || result.crashed) {
+          process.stderr.write(`The generator rejects ${name}: ${reason ?? 'it crashed'}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        const source = join(stage, name);
+        for (const [service, text] of result.units) {
+          const unit = parseUnitFile(text);
+          if (!getAll(unit, 'Unit', 'SourcePath').some((e) => e.value === source)) continue;
+          process.stdout.write(`# ${service}\n`);
+          for (const key of ['ExecStartPre', 'ExecStart', 'ExecReload', 'ExecStop', 'ExecStopPost']) {
+            for (const e of getAll(unit, 'Service', key)) process.stdout.write(`${key}=${e.value}\n`);
+          }
+          return;
+        }
+        process.stderr.write(`The generator made no unit of ${name}.\n`);
+        process.exitCode = 1;
+      } finally {
+        rmSync(stage, { recursive: true, force: true });
+      }
+    });
+}

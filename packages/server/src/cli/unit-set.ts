@@ -1,0 +1,34 @@
+/**
+ * Reads a Quadlet directory from disk as a unit set for the linter and the formatter: unit files and
+ * drop-ins with their text, every other file by path only. Paths are relative to the directory.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { isDropIn, type LintFile, unitTypeOf } from '@quadletman/quadlet';
+
+export interface UnitSet {
+  root: string;
+  files: LintFile[];
+  otherFiles: string[];
+}
+
+/** Whether a path (relative to a set's root) is a Quadlet unit or a drop-in of one. */
+export const isUnitOrDropIn = (path: string): boolean => isDropIn(path) || unitTypeOf(path) !== undefined;
+
+export function readUnitSet(root: string): UnitSet {
+  const files: LintFile[] = [];
+  const otherFiles: string[] = [];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const abs = join(dir, name);
+      const st = statSync(abs, { throwIfNoEntry: false });
+      if (!st) continue;
+      const rel = relative(root, abs);
+      if (st.isDirectory()) walk(abs);
+      else if (st.isFile() && isUnitOrDropIn(rel)) files.push({ path: rel, text: readFileSync(abs, 'utf8') });
+      else otherFiles.push(rel);
+    }
+  };
+  walk(root);
+  return { root, files, otherFiles };
+}
