@@ -151,8 +151,9 @@ describe('keys', () => {
     expect(findKey('Container', 'Volume')?.refs).toEqual(['volume']);
     expect(findKey('Container', 'Mount')?.refs).toEqual(['volume', 'image', 'artifact']);
     expect(findKey('Container', 'Pod')?.refs).toEqual(['pod']);
-    expect(findKey('Pod', 'Network')?.refs).toEqual(['network']);
-    expect(findKey('Volume', 'Image')?.refs).toEqual(['image']);
+    expect(findKey('Pod', 'Network')?.refs).toEqual(['network', 'container']);
+    expect(findKey('Container', 'Network')?.refsSince).toEqual({ container: '5.3' });
+    expect(findKey('Volume', 'Image')?.refs).toEqual(['image', 'build']);
   });
 
   it('flags the deprecated keys', () => {

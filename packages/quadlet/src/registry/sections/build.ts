@@ -66,6 +66,7 @@ export const BUILD_SECTION: SectionDef = {
     }),
     key('ImageTag', 'string', '5.2', 'Name given to the built image; other units refer to the first one.', {
       repeat: true,
+      repeatSince: '5.3',
       flag: '--tag',
       required: true,
       common: true,

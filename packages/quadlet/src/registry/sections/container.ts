@@ -179,6 +179,7 @@ export const CONTAINER_SECTION: SectionDef = {
       flag: '--log-opt',
     }),
     key('Mask', 'string', '4.6', 'Colon-separated paths made inaccessible inside the container.', {
+      repeat: true,
       flag: '--security-opt',
     }),
     key('Memory', 'size', '5.5', 'Memory limit for the container, e.g. 512m.', { flag: '--memory' }),
@@ -188,7 +189,7 @@ export const CONTAINER_SECTION: SectionDef = {
       refs: ['volume', 'image', 'artifact'],
       refsSince: { image: '5.3', artifact: '5.7' },
     }),
-    common({ ...network('4.4', 'the container', ['network', 'container']), refsSince: { container: '5.3' } }),
+    common(network('4.4', 'the container')),
     networkAlias('5.2', 'container'),
     key('NoNewPrivileges', 'bool', '4.4', 'Stops processes gaining privileges via setuid bits or file capabilities.', {
       flag: '--security-opt',
@@ -272,6 +273,7 @@ export const CONTAINER_SECTION: SectionDef = {
       repeatSince: '5.0',
     }),
     key('Unmask', 'string', '4.6', 'Colon-separated default-masked paths to expose again, or ALL.', {
+      repeat: true,
       flag: '--security-opt',
       values: ['ALL'],
     }),

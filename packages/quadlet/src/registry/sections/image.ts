@@ -35,8 +35,6 @@ export const IMAGE_SECTION: SectionDef = {
     globalArgs('4.8'),
     key('Image', 'string', '4.8', 'Image to pull; a fully qualified name is best.', { required: true, common: true }),
     key('ImageTag', 'string', '4.8', 'Name for an image pulled from an archive; .image references use it.', {
-      repeat: true,
-      repeatSince: '5.3',
       common: true,
     }),
     key('OS', 'string', '4.8', "Operating system of the image to pull, instead of the host's.", {

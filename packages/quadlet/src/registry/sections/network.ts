@@ -47,7 +47,7 @@ export const NETWORK_SECTION: SectionDef = {
     label('4.4', 'network'),
     key('NetworkDeleteOnStop', 'bool', '5.5', 'Removes the network when the unit stops, unless still in use.'),
     key('NetworkName', 'string', '4.7', 'Name of the podman network (default systemd-<name>).', { common: true }),
-    key('Options', 'string', '4.4', 'Driver-specific options as key=value, e.g. mtu=1400.', { flag: '--opt' }),
+    key('Options', 'kv', '4.4', 'Driver-specific option as key=value, e.g. mtu=1400.', { repeat: true, flag: '--opt' }),
     podmanArgs('4.6', 'podman network create'),
     serviceName('5.3', '<name>-network.service'),
     key('Subnet', 'subnet', '4.4', 'A subnet of the network in CIDR notation.', {

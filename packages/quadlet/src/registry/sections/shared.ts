@@ -95,11 +95,16 @@ export const dnsSearch = (since: PodmanVersion): KeyDef =>
     flag: '--dns-search',
   });
 
-export const network = (since: PodmanVersion, what: string, refs: KeyDef['refs'] = ['network']): KeyDef =>
-  key('Network', 'unit-ref', since, `Network mode or network to join for ${what}; may name a .network unit.`, {
+/**
+ * `Network=`: Quadlet resolves `x.network` to the network of that unit and, since 5.3, `x.container` to
+ * `container:<name>` (joining that container's network namespace), in every section that has the key.
+ */
+export const network = (since: PodmanVersion, what: string): KeyDef =>
+  key('Network', 'unit-ref', since, `Network mode or network for ${what}; may name a .network (or .container) unit.`, {
     repeat: true,
     flag: '--network',
-    refs,
+    refs: ['network', 'container'],
+    refsSince: { container: '5.3' },
     values: ['host', 'none', 'private', 'bridge', 'pasta', 'slirp4netns'],
   });
 
