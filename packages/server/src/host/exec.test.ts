@@ -83,3 +83,10 @@ describe('stream', () => {
     expect((await s.done).stopped).toBe(true);
   });
 });
+
+describe('run with inputAsPipe', () => {
+  it('gives stdin as a FIFO that ends after the input', async () => {
+    const r = await run(['sh', '-c', 'test -p /dev/stdin && cat'], { input: 'via fifo', inputAsPipe: true });
+    expect(r.stdout).toBe('via fifo');
+  });
+});

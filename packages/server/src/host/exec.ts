@@ -3,8 +3,10 @@
 // their output. Every other host/ module runs commands through the `Exec` port defined here, so tests
 // can pass a fake.
 
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CommandError } from '../core/errors.js';
 
 export interface ExecOptions {
@@ -16,6 +18,11 @@ export interface ExecOptions {
   expectCodes?: readonly number[];
   /** Written to stdin, then stdin is closed. Without it stdin is /dev/null. Use it for secrets. */
   input?: string | Uint8Array;
+  /**
+   * Give `input` through a real pipe (a FIFO) rather than Node's socketpair: some programs insist that
+   * stdin is a pipe (`podman secret create NAME -`). Input is limited to 60 KiB (one pipe buffer).
+   */
+  inputAsPipe?: boolean;
   /** A file opened (by us, as root) and given to the command as stdin, e.g. an image tarball. */
   inputFile?: string;
   /** Extra environment, merged over the base environment. */
@@ -101,6 +108,37 @@ function checkArgv(argv: readonly string[]): asserts argv is readonly [string, .
   }
 }
 
+const PIPE_INPUT_MAX = 60 * 1024;
+
+/**
+ * A read descriptor of a FIFO that already holds `data` and has no writer left (so the reader sees EOF
+ * after it). The FIFO lives a moment in a fresh root-only directory and is unlinked before we return.
+ */
+function fifoWith(data: string | Uint8Array, argv: readonly string[]): number {
+  const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
+  if (buf.length > PIPE_INPUT_MAX) {
+    throw new TypeError(`exec: piped input for ${argv[0]} is larger than ${PIPE_INPUT_MAX} bytes`);
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'qm-pipe-'));
+  const fifo = join(dir, 'in');
+  try {
+    // node has no mkfifo(3); mkfifo(1) is coreutils, synchronous and argv-only
+    const r = spawnSync('mkfifo', ['-m', '0600', fifo]);
+    if (r.status !== 0) throw new Error(`mkfifo failed: ${r.stderr?.toString() ?? r.error?.message}`);
+    const rd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const wr = openSync(fifo, constants.O_WRONLY);
+    try {
+      let off = 0;
+      while (off < buf.length) off += writeSync(wr, buf, off);
+    } finally {
+      closeSync(wr);
+    }
+    return rd;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Run argv to completion. Raises CommandError on timeout, spawn failure or an unexpected exit code. */
 export function run(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   checkArgv(argv);
@@ -109,10 +147,16 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
   const expect = options.expectCodes ?? [0];
   const max = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
 
+  const pipeInput = options.inputAsPipe === true && options.input !== undefined;
   if (options.input !== undefined && options.inputFile !== undefined) {
     throw new TypeError('exec: input and inputFile are exclusive');
   }
-  const inFd = options.inputFile === undefined ? undefined : openSync(options.inputFile, 'r');
+  const inFd =
+    options.inputFile !== undefined
+      ? openSync(options.inputFile, 'r')
+      : options.inputAsPipe && options.input !== undefined
+        ? fifoWith(options.input, argv)
+        : undefined;
   return new Promise<ExecResult>((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
       env: buildEnv(options.env, options.cleanEnv),
@@ -152,7 +196,7 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
       if (errLen > max) return;
       err.push(b);
     });
-    if (child.stdin) {
+    if (child.stdin && !pipeInput) {
       child.stdin.on('error', () => {}); // EPIPE when the command exits without reading its input
       child.stdin.end(options.input);
     }

@@ -408,8 +408,10 @@ export class Podman {
     options: { replace?: boolean } = {},
   ): Promise<void> {
     checkName('secret', name);
+    // podman insists on a real pipe as stdin here (Node's default is a socketpair)
     await this.run(s, ['secret', 'create', ...(options.replace ? ['--replace'] : []), '--', name, '-'], {
       input: value,
+      inputAsPipe: true,
     });
   }
   async removeSecret(s: CompartmentSession, name: string): Promise<void> {
@@ -461,6 +463,7 @@ export class Podman {
       ['login', '--authfile', authFile(s), '--username', username, '--password-stdin', '--', registry],
       {
         input: password,
+        inputAsPipe: true,
       },
     );
   }

@@ -50,6 +50,8 @@ export interface UsersOptions {
   managerTimeoutMs?: number;
   nologin?: string;
   kernelRelease?: string;
+  /** How long delete waits for logind to drop the user's record (UserStopDelaySec, 10 s by default). */
+  logindForgetTimeoutMs?: number;
 }
 
 export function parsePasswdLine(line: string): PasswdEntry | undefined {
@@ -70,6 +72,7 @@ export class CompartmentUsers {
   private readonly managerTimeoutMs: number;
   private readonly nologin: string;
   private readonly kernelRelease: string;
+  private readonly logindForgetTimeoutMs: number;
 
   constructor(options: UsersOptions) {
     this.exec = options.exec;
@@ -78,6 +81,7 @@ export class CompartmentUsers {
     this.managerTimeoutMs = options.managerTimeoutMs ?? 30_000;
     this.nologin = options.nologin ?? '/usr/sbin/nologin';
     this.kernelRelease = options.kernelRelease ?? os.release();
+    this.logindForgetTimeoutMs = options.logindForgetTimeoutMs ?? 15_000;
   }
 
   homeOf(user: LinuxUser): string {
@@ -152,7 +156,31 @@ export class CompartmentUsers {
   }
 
   async enableLinger(s: CompartmentSession): Promise<void> {
+    // logind keeps a user's record UserStopDelaySec (10 s) after its last session/linger is gone. If a
+    // deleted compartment's UID is reused before that, logind still holds the old record (with the old
+    // name): enable-linger then starts no user manager, and the old record's GC later stops
+    // user-runtime-dir@UID under the new user's feet. So wait until a stale record is gone first.
+    const name = await this.logindUserName(s.uid);
+    if (name !== undefined && name !== s.user) await this.waitLogindForget(s.uid);
     await this.exec.run(['loginctl', 'enable-linger', s.user]);
+  }
+
+  /** The name logind has on record for a UID, or undefined when it has none. */
+  async logindUserName(uid: number): Promise<string | undefined> {
+    const r = await this.exec.run(['loginctl', 'show-user', String(uid), '--property=Name', '--value'], {
+      expectCodes: [0, 1],
+    });
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  }
+
+  /** Wait (bounded) until logind has dropped its record of a UID. */
+  async waitLogindForget(uid: number, timeoutMs = this.logindForgetTimeoutMs): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if ((await this.logindUserName(uid)) === undefined) return true;
+      await sleep(100);
+    }
+    return false;
   }
 
   /** Poll `systemctl is-active user@UID.service` (exit 3 = inactive/failed/activating…) until it is `want`. */
@@ -269,10 +297,13 @@ export class CompartmentUsers {
         await this.exec.run(userPodman(s, ['system', 'reset', '--force']), { timeoutMs: 120_000 }).catch(() => {});
       }
       await this.exec.run(['loginctl', 'disable-linger', user], { expectCodes: [0, 1] });
-      await this.exec.run(['systemctl', 'stop', `user@${pw.uid}.service`], { timeoutMs: 90_000, expectCodes: [0, 5] });
+      // terminate-user: logind stops user@UID and user-runtime-dir@UID (which unmounts /run/user/UID)
+      await this.exec.run(['loginctl', 'terminate-user', String(pw.uid)], { timeoutMs: 90_000, expectCodes: [0, 1] });
+      await this.exec.run(['systemctl', 'stop', `user@${pw.uid}.service`, `user-runtime-dir@${pw.uid}.service`], {
+        timeoutMs: 90_000,
+        expectCodes: [0, 5],
+      });
       await this.waitForManager(s, 'inactive');
-      // logind removes /run/user/UID when user-runtime-dir@UID stops (no sessions, no linger)
-      await this.exec.run(['systemctl', 'stop', `user-runtime-dir@${pw.uid}.service`], { expectCodes: [0, 5] });
       await this.exec.run(['pkill', '--signal', 'KILL', '-U', String(pw.uid)], { expectCodes: [0, 1] });
     }
     for (const h of await this.helperUsers(id)) await this.deleteHelperUser(h.name);
@@ -286,6 +317,8 @@ export class CompartmentUsers {
       await this.unmountBelow(`/run/user/${pw.uid}`);
       await this.exec.run(['rm', '-rf', '--one-file-system', `/run/user/${pw.uid}`]);
     }
+    // leave no logind record behind: a new user given this UID must start from a clean slate
+    if (pw) await this.waitLogindForget(pw.uid);
   }
 
   private async removeHome(home: string): Promise<void> {
