@@ -9,12 +9,20 @@
  */
 // biome-ignore-all lint/style/noRestrictedImports: this test runs the real generator, which needs processes and files.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareVersions, MAIN_SECTION, parseVersion, SECTIONS, type SectionDef, type UnitType } from './index';
+import {
+  compareVersions,
+  MAIN_SECTION,
+  parseVersion,
+  SECTIONS,
+  type SectionDef,
+  SYSTEMD_SECTIONS,
+  type UnitType,
+} from './index';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CONTROL_KEY = 'QuadletmanNoSuchKey';
@@ -116,4 +124,51 @@ describe('registry against the real Quadlet generator', () => {
     expect(wronglyRejected, `rejected by Quadlet ${version} though the registry says available`).toEqual([]);
     expect(wronglyAccepted, `accepted by Quadlet ${version} though the registry says newer`).toEqual([]);
   });
+});
+
+/**
+ * systemd's keys against systemd 257 itself: `systemd --dump-configuration-items` of the sandbox host's root file
+ * system (scripts/sandbox/sandbox.sh builds it), run through that root's own dynamic loader so nothing is
+ * installed or changed. Skipped when the sandbox root has not been built on this machine.
+ */
+const sandboxRoot = process.env.QUADLETMAN_SANDBOX_DIR
+  ? join(process.env.QUADLETMAN_SANDBOX_DIR, 'rootfs')
+  : join(root, '.cache/sandbox/rootfs');
+const systemdBin = join(sandboxRoot, 'usr/lib/systemd/systemd');
+const loader = join(sandboxRoot, 'usr/lib64/ld-linux-x86-64.so.2');
+
+describe.skipIf(!existsSync(systemdBin) || !existsSync(loader))('systemd keys against systemd itself', () => {
+  let dumped: Map<string, Set<string>> | undefined;
+  function dump(): Map<string, Set<string>> {
+    if (dumped) return dumped;
+    const libs = ['usr/lib/x86_64-linux-gnu/systemd', 'usr/lib/x86_64-linux-gnu'].map((p) => join(sandboxRoot, p));
+    const out = execFileSync(loader, ['--library-path', libs.join(':'), systemdBin, '--dump-configuration-items'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const sections = new Map<string, Set<string>>();
+    let current: Set<string> | undefined;
+    for (const line of out.split('\n')) {
+      const header = /^\[([A-Za-z]+)\]$/.exec(line);
+      if (header) {
+        current = new Set();
+        sections.set(header[1]!, current);
+      } else if (current && /^[A-Za-z0-9]+=/.test(line)) {
+        current.add(line.slice(0, line.indexOf('=')));
+      }
+    }
+    dumped = sections;
+    return sections;
+  }
+
+  it.each(SYSTEMD_SECTIONS.map((s) => [s.name, s] as const))(
+    '[%s] lists exactly the keys systemd knows',
+    (name, section) => {
+      const known = dump().get(name);
+      expect(known, `systemd has no [${name}] section`).toBeDefined();
+      const ours = new Set(section.keys.map((k) => k.key));
+      expect([...known!].filter((k) => !ours.has(k)).sort(), 'known to systemd, missing here').toEqual([]);
+      expect([...ours].filter((k) => !known!.has(k)).sort(), 'listed here, unknown to systemd').toEqual([]);
+    },
+  );
 });

@@ -191,6 +191,13 @@ const EXEC: SystemdKeyDef[] = [
   }),
   sk('TimeoutCleanSec', 'duration', 'Time allowed for `systemctl clean`.'),
   list('ReadWritePaths', 'words', 'Paths kept writable inside an otherwise read-only sandbox.'),
+  list('ReadWriteDirectories', 'words', 'Old spelling of ReadWritePaths=.', {
+    deprecated: OLD_NAME('ReadWritePaths='),
+  }),
+  list('ReadOnlyDirectories', 'words', 'Old spelling of ReadOnlyPaths=.', { deprecated: OLD_NAME('ReadOnlyPaths=') }),
+  list('InaccessibleDirectories', 'words', 'Old spelling of InaccessiblePaths=.', {
+    deprecated: OLD_NAME('InaccessiblePaths='),
+  }),
   list('ReadOnlyPaths', 'words', 'Paths made read-only for the processes.'),
   list('InaccessiblePaths', 'words', 'Paths made inaccessible to the processes.'),
   list('ExecPaths', 'words', 'Paths from which programs may be executed.'),
@@ -252,6 +259,7 @@ const EXEC: SystemdKeyDef[] = [
   sk('LogRateLimitBurst', 'int', 'Messages allowed per window before the journal drops them.'),
   list('LogFilterPatterns', 'string', 'Regular expressions that keep (or with ~, drop) log messages.'),
   sk('LogNamespace', 'string', 'Journal namespace the logs go to.'),
+  sk('BindLogSockets', 'bool', 'Whether the journal sockets are bound into a service with its own mount namespace.'),
   sk('SyslogIdentifier', 'string', 'Identifier logs are tagged with (Quadlet defaults it to the unit name).'),
   sk('SyslogFacility', 'string', 'Syslog facility of the log messages.'),
   sk('SyslogLevel', 'string', 'Default syslog level of the log messages.'),

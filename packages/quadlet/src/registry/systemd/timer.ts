@@ -15,7 +15,6 @@ export const TIMER_SECTION: SystemdSectionDef = {
     list('OnCalendar', 'string', 'Calendar expression of wall-clock times to fire at (daily, Mon *-*-* 04:00…).'),
     sk('AccuracySec', 'duration', 'How late the timer may fire, to batch wake-ups (default 1min).'),
     sk('RandomizedDelaySec', 'duration', 'Random delay, up to this long, added to each firing.'),
-    sk('RandomizedOffsetSec', 'duration', 'Stable random offset, up to this long, added to calendar times.'),
     sk('FixedRandomDelay', 'bool', 'Keeps the random delay the same across firings of this timer.'),
     sk(
       'DeferReactivation',

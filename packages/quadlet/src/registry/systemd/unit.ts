@@ -69,10 +69,16 @@ const CHECKS: readonly [string, string][] = [
   ['IOPressure', 'the IO pressure level'],
 ];
 
+/** Checks that systemd 257 offers only as a condition, without the `Assert` form. */
+const CONDITION_ONLY = new Set(['Firmware']);
+
 const checks: SystemdKeyDef[] = CHECKS.flatMap(([name, what]) => [
   list(`Condition${name}`, 'string', `Skips the unit quietly unless ${what} matches.`),
-  list(`Assert${name}`, 'string', `Fails the start unless ${what} matches.`),
+  ...(CONDITION_ONLY.has(name) ? [] : [list(`Assert${name}`, 'string', `Fails the start unless ${what} matches.`)]),
 ]);
+
+const OLD_NAME = (replacement: string) => `Old name systemd still reads; use ${replacement}.`;
+const IGNORED = 'Obsolete: systemd parses it and ignores it.';
 
 export const UNIT_SECTION: SystemdSectionDef = {
   name: 'Unit',
@@ -123,5 +129,20 @@ export const UNIT_SECTION: SystemdSectionDef = {
     sk('RebootArgument', 'string', 'Argument for the reboot system call of the *Action= settings.'),
     sk('SourcePath', 'path', 'File the unit was generated from (set by generators such as Quadlet).'),
     ...checks,
+    list('BindTo', 'words', 'Old spelling of BindsTo=.', { deprecated: OLD_NAME('BindsTo=') }),
+    list('PropagateReloadTo', 'words', 'Old spelling of PropagatesReloadTo=.', {
+      deprecated: OLD_NAME('PropagatesReloadTo='),
+    }),
+    list('PropagateReloadFrom', 'words', 'Old spelling of ReloadPropagatedFrom=.', {
+      deprecated: OLD_NAME('ReloadPropagatedFrom='),
+    }),
+    sk('OnFailureIsolate', 'bool', 'Old way to isolate to the OnFailure= unit.', {
+      deprecated: OLD_NAME('OnFailureJobMode=isolate'),
+    }),
+    sk('StartLimitInterval', 'duration', 'Old spelling of StartLimitIntervalSec=.', {
+      deprecated: OLD_NAME('StartLimitIntervalSec='),
+    }),
+    list('RequiresOverridable', 'words', 'Removed dependency type.', { deprecated: IGNORED }),
+    list('RequisiteOverridable', 'words', 'Removed dependency type.', { deprecated: IGNORED }),
   ],
 };
