@@ -109,9 +109,11 @@ export const CONTAINER_SECTION: SectionDef = {
       flag: '--group-add',
     }),
     key('HealthCmd', 'words', '4.5', 'Health check command; `none` disables the one from the image.', {
+      values: ['none'],
       flag: '--health-cmd',
     }),
     key('HealthInterval', 'duration', '4.5', 'How often the health check runs; `disable` turns off the timer.', {
+      values: ['disable'],
       flag: '--health-interval',
     }),
     key('HealthLogDestination', 'string', '5.3', 'Where health results go: local, events_logger or a directory.', {
@@ -138,6 +140,7 @@ export const CONTAINER_SECTION: SectionDef = {
       flag: '--health-startup-cmd',
     }),
     key('HealthStartupInterval', 'duration', '4.5', 'How often the startup check runs; `disable` turns it off.', {
+      values: ['disable'],
       flag: '--health-startup-interval',
     }),
     key('HealthStartupRetries', 'int', '4.5', 'Failed startup checks tolerated before the container is restarted.', {

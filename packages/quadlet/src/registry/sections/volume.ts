@@ -33,6 +33,7 @@ export const VOLUME_SECTION: SectionDef = {
       '4.8',
       'Image the volume is made from when Driver=image; may name an .image or .build unit.',
       {
+        flag: '--opt',
         refs: ['image', 'build'],
         refsSince: { build: '5.2' },
         common: true,
