@@ -4,6 +4,7 @@
 
 export * from './busybox-image.js';
 export * from './exec.js';
+export * from './fake-exec.js';
 export * from './fs.js';
 export * from './generator.js';
 export * from './journal.js';

@@ -100,16 +100,18 @@ const oneOf = <T extends string>(v: string | undefined, all: readonly T[]): T | 
   (all as readonly string[]).includes(v ?? '') ? (v as T) : 'unknown';
 
 /**
- * systemctl's timestamps (`Mon 2026-11-23 07:05:27 UTC`, with LC_ALL=C.UTF-8) to a Date; empty or
- * `n/a` → undefined. Uses `--timestamp=unix` output (`@1732345527`) when present.
+ * systemctl's timestamps to a Date. We ask for `--timestamp=us+utc` (`Mon 2026-11-23 07:05:27.123456 UTC`);
+ * `@<seconds>` (`--timestamp=unix`) and second-precision local forms are understood too. Empty or
+ * `n/a` → undefined.
  */
 export function parseSystemdTimestamp(v: string | undefined): Date | undefined {
   if (!v || v === 'n/a' || v === '0') return undefined;
   const unix = /^@(\d+)$/.exec(v);
   if (unix) return new Date(Number(unix[1]) * 1000);
-  const m = /^\w{3} (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}) (UTC)?/.exec(v);
+  const m = /^(?:\w{3} )?(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})? (UTC)?/.exec(v);
   if (!m) return undefined;
-  const d = new Date(`${m[1]}T${m[2]}${m[3] ? 'Z' : ''}`);
+  const ms = m[3] ? m[3].slice(0, 4).padEnd(4, '0') : '';
+  const d = new Date(`${m[1]}T${m[2]}${ms}${m[4] ? 'Z' : ''}`);
   return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
@@ -204,7 +206,7 @@ export class UserSystemd {
   async unitStates(s: CompartmentSession, units: readonly UnitName[]): Promise<UnitState[]> {
     if (units.length === 0) return [];
     const r = await this.exec.run(
-      userSystemctl(s, ['show', `--property=${SHOW_PROPERTIES.join(',')}`, '--', ...units]),
+      userSystemctl(s, ['show', '--timestamp=us+utc', `--property=${SHOW_PROPERTIES.join(',')}`, '--', ...units]),
     );
     return parseShow(r.stdout, units);
   }
