@@ -112,12 +112,11 @@ describe('UserSystemd over a fake exec', () => {
   });
 
   it('failureReason: Result + ExecMainStatus + journal lines', async () => {
-    const fx = new FakeExec()
-      .on(['show'], { stdout: SHOW.split('\n\n')[1] })
-      .on(['journalctl'], {
-        stdout:
-          "db.service: Main process exited, code=exited, status=137/n/a\ndb.service: Failed with result 'exit-code'.\n",
-      });
+    const journal =
+      "db.service: Main process exited, code=exited, status=137/n/a\ndb.service: Failed with result 'exit-code'.\n";
+    const fx = new FakeExec();
+    fx.on(['show'], { stdout: SHOW.split('\n\n')[1] });
+    fx.on(['journalctl'], { stdout: journal });
     const why = await new UserSystemd(fx).failureReason(session, u('db.service') as UnitName);
     expect(why.summary).toBe('failed (exit-code, status 137)');
     expect(why.journal).toHaveLength(2);
