@@ -6,9 +6,28 @@
 import type { Diagnostic } from '../diagnostics';
 import { compareVersions } from '../registry';
 import type { PodmanVersion, UnitType } from '../registry/types';
-import { getAll, getLast, unquoteLookupValue } from '../unit-file';
+import { unquoteLookupValue } from '../unit-file';
 import type { EntryNode, SectionNode, UnitFile } from '../unit-file/types';
 import { RULES, type RuleCode } from './codes';
+
+const NONE: readonly EntryNode[] = [];
+
+const gates = new Map<string, Map<string, boolean>>();
+
+/** Whether `version` is at least `since`, memoized: the linter asks this for every key of every unit. */
+export function atLeast(version: PodmanVersion, since: PodmanVersion): boolean {
+  let byVersion = gates.get(version);
+  if (!byVersion) {
+    byVersion = new Map();
+    gates.set(version, byVersion);
+  }
+  let v = byVersion.get(since);
+  if (v === undefined) {
+    v = compareVersions(version, since) >= 0;
+    byVersion.set(since, v);
+  }
+  return v;
+}
 
 export interface SetIndex {
   /** Quadlet units of the set by file name (`web.container` → container). */
@@ -47,7 +66,7 @@ export class UnitContext {
 
   /** Whether the target Podman version is at least `v`. */
   atLeast(v: PodmanVersion): boolean {
-    return compareVersions(this.version, v) >= 0;
+    return atLeast(this.version, v);
   }
 
   report(r: ReportInput): void {
@@ -63,9 +82,31 @@ export class UnitContext {
     this.sink(node?.source ?? this.path, d);
   }
 
+  private index: Map<string, Map<string, EntryNode[]>> | undefined;
+
+  /** Every assignment of a key in a section, in file order (indexed once: rules ask many times). */
+  private assignments(section: string, key: string): readonly EntryNode[] {
+    if (!this.index) {
+      this.index = new Map();
+      for (const n of this.file.nodes) {
+        if (n.kind !== 'entry') continue;
+        let keys = this.index.get(n.section);
+        if (!keys) {
+          keys = new Map();
+          this.index.set(n.section, keys);
+        }
+        const list = keys.get(n.key);
+        if (list) list.push(n);
+        else keys.set(n.key, [n]);
+      }
+    }
+    return this.index.get(section)?.get(key) ?? NONE;
+  }
+
   /** The entry Podman's `Lookup` reads: the last assignment of the key in the section. */
   last(section: string, key: string): EntryNode | undefined {
-    return getLast(this.file, section, key);
+    const list = this.assignments(section, key);
+    return list[list.length - 1];
   }
 
   /** The value as Podman's `Lookup` reads it (last assignment, one pair of quotes stripped), or undefined. */
@@ -82,7 +123,15 @@ export class UnitContext {
 
   /** Every effective assignment (an empty assignment resets the list), as Podman's `LookupAll` reads them. */
   all(section: string, key: string): EntryNode[] {
-    return getAll(this.file, section, key);
+    const list = this.assignments(section, key);
+    let start = 0;
+    for (let i = list.length - 1; i >= 0; i--) {
+      if (list[i]!.value === '') {
+        start = i + 1;
+        break;
+      }
+    }
+    return list.slice(start);
   }
 
   mainValue(key: string): string | undefined {

@@ -3,12 +3,12 @@
  * see them. A set is what one Quadlet directory holds: units, their drop-ins, and files they refer to.
  */
 import type { Diagnostic } from '../diagnostics';
-import { compareVersions, findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
+import { findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
 import { MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
 import { applyDropIns, type DropInConf, dropInDirs, getEntries, listSections, parseUnitFile } from '../unit-file';
 import type { UnitFile } from '../unit-file/types';
 import { isGeneratorError, RULES } from './codes';
-import { type SetIndex, UnitContext } from './context';
+import { atLeast, type SetIndex, UnitContext } from './context';
 import { checkConversion } from './rules/convert';
 import { checkReferencedFiles } from './rules/files';
 import { checkSectionsAndKeys } from './rules/keys';
@@ -35,12 +35,17 @@ export const unitTypeOf = (path: string): UnitType | undefined => (isDropIn(path
 /** Whether Podman's generator at `version` reads files of this unit type at all. */
 export function unitTypeSupported(type: UnitType, version: PodmanVersion): boolean {
   const section = findSection(MAIN_SECTION[type]);
-  return section !== undefined && compareVersions(version, section.since) >= 0;
+  return section !== undefined && atLeast(version, section.since);
 }
 
 interface Parsed {
   path: string;
   file: UnitFile;
+}
+
+interface ParsedUnit extends Parsed {
+  type: UnitType;
+  name: string;
 }
 
 /** Lints a unit set. Reports come back in input order, one per file, each with its diagnostics by line. */
@@ -53,18 +58,20 @@ export function lintSet(files: readonly LintFile[], options: LintOptions = {}): 
     else reports.set(path, [d]);
   };
 
-  const units: Parsed[] = [];
+  const units: ParsedUnit[] = [];
   const dropIns: Parsed[] = [];
   for (const f of files) {
-    const type = unitTypeOf(f.path);
-    if (isDropIn(f.path)) dropIns.push({ path: f.path, file: parseUnitFile(f.text) });
-    else if (type) units.push({ path: f.path, file: parseUnitFile(f.text) });
+    if (isDropIn(f.path)) {
+      dropIns.push({ path: f.path, file: parseUnitFile(f.text) });
+      continue;
+    }
+    const type = unitTypeOfFile(f.path);
+    if (type) units.push({ path: f.path, name: baseName(f.path), type, file: parseUnitFile(f.text) });
   }
 
   const unitIndex = new Map<string, UnitType>();
   for (const u of units) {
-    const type = unitTypeOf(u.path)!;
-    if (unitTypeSupported(type, version) && !unitIndex.has(baseName(u.path))) unitIndex.set(baseName(u.path), type);
+    if (unitTypeSupported(u.type, version) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
   }
   const rejected = new Set<string>();
   const set: SetIndex = {
@@ -79,9 +86,9 @@ export function lintSet(files: readonly LintFile[], options: LintOptions = {}): 
 
   // The generator converts images first, then volumes and networks, builds, containers and kube units, and
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
-  const ordered = [...units].sort((a, b) => ORDER[unitTypeOf(a.path)!] - ORDER[unitTypeOf(b.path)!]);
+  const ordered = [...units].sort((a, b) => ORDER[a.type] - ORDER[b.type]);
   for (const u of ordered) {
-    const type = unitTypeOf(u.path)!;
+    const type = u.type;
     if (!unitTypeSupported(type, version)) {
       sink(u.path, {
         severity: 'warning',
@@ -91,10 +98,10 @@ export function lintSet(files: readonly LintFile[], options: LintOptions = {}): 
       });
       continue;
     }
-    const confs = dropInsFor(baseName(u.path), dropIns);
+    const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
     if (unreadable.has(u.path)) continue;
-    const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: baseName(u.path) }) : u.file;
+    const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
     let failed = false;
     const track = (path: string, d: Diagnostic) => {
       if (isGeneratorError(d)) failed = true;
@@ -102,7 +109,7 @@ export function lintSet(files: readonly LintFile[], options: LintOptions = {}): 
     };
     const ctx = new UnitContext(u.path, type, MAIN_SECTION[type], merged, version, set, track);
     lintUnit(ctx);
-    if (failed) rejected.add(baseName(u.path));
+    if (failed) rejected.add(u.name);
   }
 
   return files.map((f) => ({ path: f.path, diagnostics: sortDiagnostics(reports.get(f.path) ?? []) }));

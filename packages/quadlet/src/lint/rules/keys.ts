@@ -33,14 +33,14 @@ export function checkSectionsAndKeys(ctx: UnitContext): void {
 }
 
 function checkQuadletKeys(ctx: UnitContext, section: string, entries: EntryNode[]): void {
-  const known = keysAt(section, ctx.version).map((k) => k.key);
+  const known = () => keysAt(section, ctx.version).map((k) => k.key);
   for (const e of entries) {
     const def = findKey(section, e.key);
     if (!def) {
       const elsewhere = SERVICE_SECTIONS.find((s) => findSystemdKey(s, e.key));
       const hint = elsewhere
         ? ` '${e.key}' is a systemd key: put it in [${elsewhere}].`
-        : didYouMean(suggest(e.key, known));
+        : didYouMean(suggest(e.key, known()));
       ctx.report({
         code: 'unknown-key',
         node: e,

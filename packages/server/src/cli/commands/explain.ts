@@ -6,11 +6,18 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { getAll, parseGeneratorOutput, parseUnitFile } from '@quadletman/quadlet';
 import type { Command } from 'commander';
 import { UsageError } from '../usage';
 
-const root = resolve(dirname(new URL(import.meta.url).pathname), '../../../..');
+/** The checkout quadletman runs from (the sources or the bundle in dist/ both live inside it). */
+function projectRoot(): string | undefined {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'scripts/oracle/fetch-quadlet.sh'))) return dir;
+  }
+  return undefined;
+}
 
 /** Where a Quadlet generator may be: an explicit override, the host's podman, the project's oracle cache. */
 export function findGenerator(): string | undefined {
@@ -19,7 +26,7 @@ export function findGenerator(): string | undefined {
     '/usr/libexec/podman/quadlet',
     '/usr/lib/podman/quadlet',
     '/usr/lib/systemd/system-generators/podman-system-generator',
-    join(root, '.cache/oracle/podman/usr/libexec/podman/quadlet'),
+    ((root) => root && join(root, '.cache/oracle/podman/usr/libexec/podman/quadlet'))(projectRoot()),
   ];
   return candidates.find((c): c is string => !!c && existsSync(c));
 }
