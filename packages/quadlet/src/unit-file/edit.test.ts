@@ -59,6 +59,32 @@ describe('edits', () => {
     expect(entries(roundTrip(w))).toEqual([['A', 'N', '1']]);
   });
 
+  it('keeps a continuation at the end of the file ignored when a section is appended', () => {
+    const u = addValue(parseUnitFile('[Container]\n#\\\nImage=\\\n#\n  ;x'), 'Install', 'Volume', 'a');
+    expect(entries(roundTrip(u))).toEqual([['Install', 'Volume', 'a']]);
+  });
+
+  it('property: edits on arbitrary text keep every other entry (or refuse with open-continuation)', () => {
+    const alphabet = fc.constantFrom('\n', '\r', '\\', '#', '[', ']', '=', ' ', 'a', 'K', ';');
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet }), fc.constantFrom('a', 'K', 'Z'), fc.boolean(), (text, key, set) => {
+        const u = parseUnitFile(text);
+        const section = getEntries(u)[0]?.section ?? 'New';
+        let edited: UnitFile;
+        try {
+          edited = roundTrip(set ? setValue(u, section, key, 'v') : addValue(u, section, key, 'v'));
+        } catch (e) {
+          expect((e as UnitValueError).code).toBe('open-continuation');
+          return;
+        }
+        expect(getLast(edited, section, key)?.value).toBe('v');
+        const others = (f: UnitFile) => entries(f).filter(([s, k]) => s !== section || k !== key);
+        expect(others(edited)).toEqual(others(u));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('never mutates its input', () => {
     const u = parseUnitFile(base);
     const before = JSON.stringify(u);

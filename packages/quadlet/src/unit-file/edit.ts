@@ -146,7 +146,7 @@ function appendSection(u: UnitFile, section: string, entries: EntryNode[]): Unit
  */
 function closeOpenTail(nodes: UnitNode[], i: number): UnitNode[] {
   const n = nodes[i];
-  if (n === undefined || i + 1 >= nodes.length) return nodes;
+  if (n === undefined || n.kind === 'comment' || i + 1 >= nodes.length) return nodes;
   const last = n.raw[n.raw.length - 1] ?? '';
   if (!trimGoSpace(last).endsWith('\\')) return nodes;
   const out = [...nodes];
