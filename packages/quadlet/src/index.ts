@@ -9,3 +9,4 @@ export * from './generator-output';
 export * from './lint';
 export * from './registry';
 export * from './unit-file';
+export * from './model';

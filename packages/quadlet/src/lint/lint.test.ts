@@ -65,3 +65,16 @@ describe('fixture corpus', () => {
     expect(r.diagnostics.map((d) => d.code)).toEqual(['unit-type-unsupported']);
   });
 });
+
+describe('version-dependent references', () => {
+  const set = (network: string) => [
+    { path: 'a.container', text: `[Container]\nImage=localhost/x\nNetwork=${network}\n` },
+    { path: 'b.container', text: '[Container]\nImage=localhost/x\n' },
+  ];
+  it('resolves Network=b.container from 5.3 on and warns before', () => {
+    const codes = (v: '5.2' | '5.3') =>
+      lintSet(set('b.container'), { podmanVersion: v })[0]!.diagnostics.map((d) => d.code);
+    expect(codes('5.3')).not.toContain('bad-value');
+    expect(codes('5.2')).toContain('bad-value');
+  });
+});

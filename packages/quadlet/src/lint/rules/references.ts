@@ -2,11 +2,29 @@
  * References between the units of a set, resolved the way Podman's generator resolves them: by file name,
  * among all units it loaded (whether or not they convert cleanly).
  */
+import { findKey } from '../../registry';
+import type { UnitType } from '../../registry/types';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { didYouMean, suggest } from '../suggest';
 
 export const QUADLET_EXTENSIONS = ['.container', '.volume', '.kube', '.network', '.image', '.build', '.pod'];
+
+/** Whether the target version resolves references from `section`.`key` to units of `type`; when it does not,
+ * Podman passes the name on literally (and podman then looks for a network/image/volume of that name). */
+export function resolvesRef(ctx: UnitContext, key: string, type: UnitType, section = ctx.main): boolean {
+  const since = findKey(section, key)?.refsSince?.[type];
+  return since === undefined || ctx.atLeast(since);
+}
+
+function reportUnresolved(ctx: UnitContext, e: EntryNode, name: string, type: UnitType): void {
+  const since = findKey(ctx.main, e.key)?.refsSince?.[type];
+  ctx.report({
+    code: 'bad-value',
+    node: e,
+    message: `Podman ${ctx.version} does not resolve ${e.key}= references to .${type} units (that needs ${since}); it passes '${name}' on literally and podman fails when the unit starts.`,
+  });
+}
 
 /** Reports `name` when it is not a unit of the set; returns whether it exists. */
 export function requireUnit(ctx: UnitContext, node: EntryNode, name: string, what: string): boolean {
@@ -30,6 +48,10 @@ export function checkNetworks(ctx: UnitContext): void {
     const isNetwork = name.endsWith('.network');
     const isContainer = name.endsWith('.container');
     if (!isNetwork && !isContainer) continue;
+    if (isContainer && !resolvesRef(ctx, 'Network', 'container')) {
+      reportUnresolved(ctx, e, name, 'container');
+      continue;
+    }
     if (!requireUnit(ctx, e, name, isNetwork ? 'the network' : 'the container')) continue;
     if (isNetwork && ctx.set.rejected.has(name)) {
       ctx.report({
@@ -51,7 +73,16 @@ export function checkNetworks(ctx: UnitContext): void {
 
 /** Image=: `.image` and `.build` references must exist. */
 export function checkImageRef(ctx: UnitContext, e: EntryNode, value: string): void {
-  if (value.endsWith('.image') || value.endsWith('.build')) {
+  const type: UnitType | undefined = value.endsWith('.image')
+    ? 'image'
+    : value.endsWith('.build')
+      ? 'build'
+      : undefined;
+  if (type && !resolvesRef(ctx, 'Image', type)) {
+    reportUnresolved(ctx, e, value, type);
+    return;
+  }
+  if (type) {
     if (requireUnit(ctx, e, value, 'the image unit') && value.endsWith('.image')) warnIfRejected(ctx, e, value);
   }
 }
@@ -149,6 +180,10 @@ export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[])
         continue;
       }
       if (source.startsWith('.') || source.startsWith('/')) continue;
+      if (source.endsWith('.image') && !resolvesRef(ctx, 'Mount', 'image')) {
+        reportUnresolved(ctx, e, source, 'image');
+        continue;
+      }
       if (source.endsWith('.volume') || source.endsWith('.image')) {
         if (requireUnit(ctx, e, source, 'the unit')) warnIfRejected(ctx, e, source);
       }
