@@ -1,3 +1,91 @@
 #!/usr/bin/env bash
-# Placeholder until the sandbox host lands: host integration tests need it.
-echo "test:host: no host integration tests yet"
+# test-host.sh — `npm run test:host`: quadletman's host integration tests, on a real systemd + rootless Podman
+# host (the sandbox, see sandbox.sh). Phases, each timed:
+#   1. bare   on THIS machine: doctor's bare-machine test (what doctor finds missing on a plain Debian 12 VM)
+#   2. up     boot the sandbox (builds/re-creates the trixie rootfs on first use)
+#   3. tests  vitest INSIDE the sandbox as root: vitest.host.config.ts (`*.host.test.ts`), QUADLETMAN_SANDBOX=1
+#   4. down   always (trap), whatever happened before; the exit code of the run is kept
+#
+# Usage: scripts/sandbox/test-host.sh [VITEST ARGS...]     e.g. test-host.sh packages/server/src/host/users
+# Environment:
+#   QUADLETMAN_SANDBOX_KEEP=1   leave the sandbox up afterwards (to look around with `sandbox.sh shell`)
+#   QUADLETMAN_SANDBOX_FRESH=1  start from a pristine rootfs (destroy first; the tarball cache makes it fast)
+#   QUADLETMAN_SKIP_BARE=1      skip phase 1
+# Two runs in the same checkout share one sandbox, so a run waits for the previous one (lock below).
+set -uo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+sandbox=$root/scripts/sandbox/sandbox.sh
+state=${QUADLETMAN_SANDBOX_DIR:-$root/.cache/sandbox}
+mkdir -p "$state/logs"
+
+[ "$(id -u)" = 0 ] || {
+  echo "test:host: must run as root (it boots a systemd-nspawn container)" >&2
+  exit 1
+}
+
+# One test:host at a time per checkout: a second run would power the sandbox down under the first.
+exec 8>"$state/test-host.lock"
+if ! flock -n 8; then
+  echo "test:host: another test:host run is using the sandbox; waiting for it (up to 30 min)" >&2
+  flock -w 1800 8 || {
+    echo "test:host: gave up waiting for $state/test-host.lock" >&2
+    exit 1
+  }
+fi
+
+now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
+t_all=$(now_ms)
+report=()
+# phase NAME CMD...: run a phase, remember its duration and result
+phase() {
+  local name=$1 t0 rc
+  shift
+  echo "=== test:host: $name" >&2
+  t0=$(now_ms)
+  "$@" 8>&-
+  rc=$?
+  local ms=$(($(now_ms) - t0))
+  report+=("$(printf '%-8s %6d.%01ds  exit %d' "$name" $((ms / 1000)) $((ms % 1000 / 100)) "$rc")")
+  return "$rc"
+}
+
+finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ "${QUADLETMAN_SANDBOX_KEEP:-0}" = 1 ]; then
+    echo "=== test:host: QUADLETMAN_SANDBOX_KEEP=1: the sandbox stays up (scripts/sandbox/sandbox.sh down)" >&2
+  else
+    phase down "$sandbox" down || true
+  fi
+  local ms=$(($(now_ms) - t_all))
+  {
+    echo "=== test:host: timings"
+    printf '  %s\n' "${report[@]}"
+    printf '  %-8s %6d.%01ds  exit %d\n' total $((ms / 1000)) $((ms % 1000 / 100)) "$rc"
+  } | tee -a "$state/logs/timings.txt" >&2
+  exit "$rc"
+}
+trap finish EXIT
+# On a signal, exit with 128+N; the EXIT trap then powers down.
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# 1. Bare machine: doctor must report what this machine lacks (no systemd PID 1, no Quadlet, cgroup v1…).
+#    The test skips itself on a machine that unexpectedly has all of it.
+bare_test=packages/server/src/host/doctor.bare.test.ts
+if [ "${QUADLETMAN_SKIP_BARE:-0}" != 1 ] && [ -f "$bare_test" ]; then
+  phase bare node node_modules/vitest/vitest.mjs run "$bare_test" || exit $?
+fi
+
+# 2. Boot (and, when asked, reset) the sandbox.
+if [ "${QUADLETMAN_SANDBOX_FRESH:-0}" = 1 ]; then
+  phase destroy "$sandbox" destroy || exit $?
+fi
+phase up "$sandbox" up || exit $?
+
+# 3. The host tests, inside, as root. node_modules come from the host through the /project bind mount: the
+#    host's node and native modules were built against bookworm's glibc, which trixie's newer glibc runs.
+phase tests "$sandbox" exec --cwd /project --env QUADLETMAN_SANDBOX=1 --env CI="${CI:-}" -- \
+  node node_modules/vitest/vitest.mjs run --config vitest.host.config.ts "$@"
