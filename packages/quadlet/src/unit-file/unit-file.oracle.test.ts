@@ -2,11 +2,14 @@
  * Differential tests against the real Quadlet generator: how it reads lines (continuations, comments inside
  * them, whitespace), splits Exec= into words, rejects files, and merges drop-ins — compared with this module.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runGenerator } from '../../../../scripts/oracle/generator';
+import { serializeCanonical } from './canonical';
 import { parseUnitFile } from './parse';
-import { fatalNodes } from './query';
+import { fatalNodes, lookup } from './query';
 import { unitText, word } from './test-support/arbitraries';
 import { getLastWords } from './values';
 import { joinWords, splitWords } from './words';
@@ -14,13 +17,16 @@ import { joinWords, splitWords } from './words';
 const IMAGE = 'quay.io/qm/oracle';
 
 /** The Exec words the generator put after the image in ExecStart, or undefined when the file was rejected. */
-function generatedExec(text: string): string[] | undefined {
+function generatedExec(
+  text: string,
+  image = lookup(parseUnitFile(text), 'Container', 'Image') ?? IMAGE,
+): string[] | undefined {
   const r = runGenerator({ 'o.container': text });
   const service = r.units.get('o.service');
   if (service === undefined) return undefined;
   const line = service.split('\n').find((l) => l.startsWith('ExecStart='))!;
   const words = splitWords(line.slice('ExecStart='.length)).words;
-  return words.slice(words.indexOf(IMAGE) + 1);
+  return words.slice(words.indexOf(image) + 1);
 }
 
 function ourExec(text: string): string[] {
@@ -80,6 +86,48 @@ describe('the generator reads values as we do', () => {
       fc.property(unitText, (text) => {
         const r = runGenerator({ 'o.container': text });
         expect(r.loadErrors.has('o.container')).toBe(fatalNodes(parseUnitFile(text)).length > 0);
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+/**
+ * What the generator makes of one container file: its service (without the comments and blank lines it copies
+ * from the source), or its complaint.
+ */
+function generated(text: string): string {
+  const r = runGenerator({ 'o.container': text });
+  const why = r.rejected.get('o.container') ?? r.loadErrors.get('o.container') ?? '';
+  const service = r.units.get('o.service');
+  const out =
+    service === undefined
+      ? `rejected: ${why}`
+      : service
+          .split('\n')
+          .filter((l) => !/^\s*([#;]|$)/.test(l))
+          .join('\n');
+  // Line numbers in complaints move with the canonical layout; the complaint itself must not.
+  return out.replace(/\/\S*\/o\.container/g, 'o.container').replace(/line \d+/g, 'line N');
+}
+
+const FIXTURES = join(__dirname, 'fixtures');
+
+describe('golden fixtures agree with the generator', () => {
+  it.each(readdirSync(FIXTURES).sort())('%s', (name) => {
+    const text = readFileSync(join(FIXTURES, name, 'input.container'), 'utf8');
+    const r = runGenerator({ 'o.container': text });
+    expect(r.loadErrors.has('o.container')).toBe(fatalNodes(parseUnitFile(text)).length > 0);
+    if (r.units.has('o.service')) expect(generatedExec(text)).toEqual(ourExec(text));
+    // The canonical form must mean exactly the same to the generator.
+    expect(generated(serializeCanonical(parseUnitFile(text)))).toBe(generated(text));
+  });
+
+  it('property: the canonical form of realistic text generates the same service', () => {
+    fc.assert(
+      fc.property(unitText, (text) => {
+        const withImage = text.replace('[Container]', `[Container]\nImage=${IMAGE}`);
+        expect(generated(serializeCanonical(parseUnitFile(withImage)))).toBe(generated(withImage));
       }),
       { numRuns: 60 },
     );
