@@ -4,6 +4,7 @@
 
 import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CommandError } from '../core/errors.js';
 import { type CompartmentId, parseCompartmentId, parseUnitName } from '../core/ids.js';
 import {
   type CompartmentAccount,
@@ -52,6 +53,10 @@ PublishPort=127.0.0.1:${PORT}:8080
 Network=web.network
 Volume=data.volume:/data
 RunInit=true
+
+[Service]
+# a stop makes the container exit 143 (SIGTERM); without this the unit ends failed/exit-code/143
+SuccessExitStatus=143
 
 [Install]
 WantedBy=default.target
@@ -209,6 +214,58 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
     expect(await h.systemd.isActive(a.session, web)).toBe(false);
   }, 60_000);
 
+  it('restarts after a failure, follows the journal live, and stops cleanly to inactive', async () => {
+    const web = parseUnitName('web.service');
+    await h.systemd.resetFailed(a.session, [web]);
+    const follow = h.journal.follow(a.session, web);
+    const started = (async () => {
+      for await (const e of follow.entries) if (/Started/.test(e.message)) return e;
+      return undefined;
+    })();
+    await new Promise((r) => setTimeout(r, 300)); // journalctl -f is up
+    await h.systemd.start(a.session, [web]);
+    const seen = await Promise.race([started, new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000))]);
+    await follow.stop();
+    expect(seen?.message).toMatch(/Started/);
+    expect(await fetchText(`http://127.0.0.1:${PORT}/`, 20_000)).toBe('hello from busybox\n');
+
+    const t0 = performance.now();
+    await h.systemd.stop(a.session, [web]);
+    timings.stop = Math.round(performance.now() - t0);
+    const [st] = await h.systemd.unitStates(a.session, [web]);
+    // RunInit=true: catatonit forwards SIGTERM, so the stop is quick; SuccessExitStatus=143 makes it clean
+    expect(st).toMatchObject({ activeState: 'inactive', result: 'success' });
+    expect(timings.stop).toBeLessThan(5000);
+  }, 60_000);
+
+  it('a unit that cannot start raises CommandError, and failureReason says why', async () => {
+    const files = new UnitFiles(a.session);
+    const bad = parseUnitName('bad.container');
+    await files.write(bad, '[Container]\nImage=localhost/does-not-exist:latest\nPull=never\n');
+    await h.systemd.daemonReload(a.session);
+    const unit = parseUnitName('bad.service');
+    const err = await h.systemd.start(a.session, [unit]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).stderr).toMatch(/bad\.service/);
+    const why = await h.systemd.failureReason(a.session, unit);
+    expect(why.activeState).toBe('failed');
+    expect(why.journal.join('\n')).toMatch(/does-not-exist/);
+    await files.remove(bad);
+    await h.systemd.resetFailed(a.session, [unit]);
+    await h.systemd.daemonReload(a.session);
+    const [gone] = await h.systemd.unitStates(a.session, [unit]);
+    expect(gone?.loadState).toBe('not-found');
+  }, 60_000);
+
+  it('streams pull output (stderr included) and reports the failure offline', async () => {
+    const pull = h.podman.pull(a.session, 'localhost:1/nothing:latest', { timeoutMs: 30_000 });
+    const lines: string[] = [];
+    for await (const l of pull.lines) lines.push(l);
+    const end = await pull.done;
+    expect(end.code).not.toBe(0);
+    expect(lines.join('\n')).toMatch(/localhost:1|connection refused|Error/i);
+  }, 60_000);
+
   it('keeps secrets off argv, and manages volumes', async () => {
     await h.podman.createSecret(a.session, 'db-pass', 'sup3r-s3cret');
     expect((await h.podman.secrets(a.session)).map((s) => s.name)).toContain('db-pass');
@@ -256,6 +313,9 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
       const procs = await h.exec.run(['pgrep', '-u', String(acc.uid)], { expectCodes: [0, 1] });
       if (procs.stdout.trim()) out.push(`processes of ${acc.uid}`);
       expect((await h.users.helperUsers(id)).length).toBe(0);
+      if ((await h.users.logindUserName(acc.uid)) !== undefined) out.push(`logind record of ${acc.uid}`);
+      const st = await fsp.readdir('/var/lib/quadletman/home').catch((): string[] => []);
+      if (st.includes(user)) out.push('home entry');
       return out;
     };
     const t0 = performance.now();

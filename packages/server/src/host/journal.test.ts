@@ -62,15 +62,18 @@ describe('journalArgv', () => {
 
 describe('Journal', () => {
   it('reads and follows through the exec port', async () => {
-    const fx = new FakeExec()
-      .on(['journalctl'], { stdout: `${LINE}\n${LINE}\n` })
-      .onStream(['--follow'], [LINE, 'junk', LINE]);
+    const fx = new FakeExec();
+    fx.on(['journalctl'], { stdout: `${LINE}\n${LINE}\n` });
+    fx.on(['--output-fields=_BOOT_ID'], { stdout: '{"_BOOT_ID":"a6a9c6d3970a47729d8b5409dcba931f"}\n' });
+    fx.onStream(['--follow'], [LINE, 'junk', LINE]);
     const j = new Journal(fx);
     expect(await j.read(s, parseUnitName('web.service'))).toHaveLength(2);
     const f = j.follow(s, parseUnitName('web.service'));
     const got = [];
     for await (const e of f.entries) got.push(e);
     expect(got).toHaveLength(2);
-    expect(fx.calls[1]?.argv).toContain('--lines=0');
+    const followArgv = fx.find(['--follow'])[0];
+    expect(followArgv).toContain('--lines=0');
+    expect(followArgv).toContain('--boot=a6a9c6d3970a47729d8b5409dcba931f');
   });
 });

@@ -122,11 +122,35 @@ export class Journal {
       .filter((e): e is JournalEntry => !!e);
   }
 
+  /**
+   * The boot id of the newest journal entry. journalctl -f follows the *current* boot only and takes it
+   * from /proc/sys/kernel/random/boot_id; where that differs from the id journald stamps on entries
+   * (containers whose boot_id over-mount was removed after journald started, e.g. the nspawn sandbox),
+   * follow mode silently shows nothing. Pinning the boot explicitly works everywhere.
+   */
+  async currentBootId(): Promise<string | undefined> {
+    const r = await this.exec.run(
+      ['journalctl', '--no-pager', '-q', '-n', '1', '-o', 'json', '--output-fields=_BOOT_ID'],
+      {
+        expectCodes: [0, 1],
+      },
+    );
+    const m = /"_BOOT_ID":"([0-9a-f]{32})"/.exec(r.stdout);
+    return m?.[1];
+  }
+
   /** Follow the journal (`journalctl -f`) until stop(). Starts with the last `lines` entries (default 0). */
   follow(s: CompartmentSession, unit: UnitName | undefined, q: JournalQuery = {}): JournalFollow {
-    const st: LineStream = this.exec.stream(journalArgv(s, unit, { lines: 0, ...q }, true));
+    let st: LineStream | undefined;
+    let stopped = false;
+    const self = this;
     const entries: AsyncIterable<JournalEntry> = {
       async *[Symbol.asyncIterator]() {
+        const boot = await self.currentBootId();
+        if (stopped) return;
+        const argv = journalArgv(s, unit, { lines: 0, ...q }, true);
+        if (boot) argv.push(`--boot=${boot}`);
+        st = self.exec.stream(argv);
         try {
           for await (const line of st.lines) {
             const e = parseJournalLine(line);
@@ -137,6 +161,12 @@ export class Journal {
         }
       },
     };
-    return { entries, stop: () => st.stop() };
+    return {
+      entries,
+      stop: async () => {
+        stopped = true;
+        return st?.stop();
+      },
+    };
   }
 }
