@@ -94,7 +94,7 @@ function checkKind(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
       return;
     case 'words':
     case 'kv': {
-      const { words, error } = splitWords(v);
+      const { words, error } = splitSimply(v);
       if (error) {
         ctx.report({
           code: 'value-dropped',
@@ -119,6 +119,16 @@ function checkKind(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
     default:
       return;
   }
+}
+
+const NEEDS_SPLITTER = /["'\\]/;
+const BLANKS = /[ \t\n\r]+/;
+
+/** Podman's word splitting; values without quotes or backslashes (most of them) split on blanks directly. */
+function splitSimply(v: string): { words: string[]; error?: string } {
+  if (NEEDS_SPLITTER.test(v)) return splitWords(v);
+  const t = v.trim();
+  return { words: t === '' ? [] : t.split(BLANKS) };
 }
 
 function checkPublishPort(ctx: UnitContext, e: EntryNode): void {
