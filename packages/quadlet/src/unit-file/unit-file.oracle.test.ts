@@ -8,10 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runGenerator } from '../../../../scripts/oracle/generator';
 import { serializeCanonical } from './canonical';
+import { applyDropIns, dropInDirs } from './dropins';
 import { parseUnitFile } from './parse';
 import { fatalNodes, lookup } from './query';
 import { unitText, word } from './test-support/arbitraries';
-import { getLastWords } from './values';
+import { getKeyValues, getLastWords } from './values';
 import { joinWords, splitWords } from './words';
 
 const IMAGE = 'quay.io/qm/oracle';
@@ -156,5 +157,46 @@ describe('the generator merges drop-ins as we do', () => {
     const labels = words.filter((_, i) => words[i - 1] === '--label');
     expect(labels.sort()).toEqual(['a=10', 'x=d1-typewide', 'y=d1-foo-bar-', 'z=2']);
     expect(words.at(-1)).toBe('five');
+  });
+
+  it('property: random drop-ins in two unit directories merge the same way', () => {
+    const UNIT = 'web-app-1.container';
+    const confArb = fc.record({
+      unitDir: fc.constantFrom('d1', 'd2'),
+      dir: fc.constantFrom(...dropInDirs(UNIT)),
+      name: fc.constantFrom('10.conf', '2.conf', 'a.conf', 'B.conf'),
+      reset: fc.boolean(),
+      exec: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(confArb, { maxLength: 6, selector: (c) => `${c.unitDir}/${c.dir}/${c.name}` }),
+        (confs) => {
+          const body = (c: (typeof confs)[number]) => {
+            const tag = `${c.unitDir}.${c.dir}.${c.name}`;
+            return `[Container]\n${c.reset ? 'Label=\n' : ''}Label=${c.name}=${tag}\n${c.exec ? `Exec=${tag}\n` : ''}`;
+          };
+          const base = `[Container]\nImage=${IMAGE}\nLabel=base=1\nExec=base\n`;
+          const files: Record<string, string> = { [`d1/${UNIT}`]: base };
+          for (const c of confs) files[`${c.unitDir}/${c.dir}/${c.name}`] = body(c);
+          const r = runGenerator(files);
+          const line = r.units
+            .get('web-app-1.service')!
+            .split('\n')
+            .find((l) => l.startsWith('ExecStart='))!;
+          const words = splitWords(line.slice('ExecStart='.length)).words;
+
+          const merged = applyDropIns(
+            parseUnitFile(base),
+            confs.map((c) => ({ dir: `/${c.unitDir}/${c.dir}`, name: c.name, file: parseUnitFile(body(c)) })),
+            { unitName: UNIT, unitDirs: ['/d1', '/d2'] },
+          );
+          const labels = [...getKeyValues(merged, 'Container', 'Label')].map(([k, v]) => `${k}=${v}`).sort();
+          expect(words.filter((_, i) => words[i - 1] === '--label').sort()).toEqual(labels);
+          expect(words.slice(words.indexOf(IMAGE) + 1)).toEqual(getLastWords(merged, 'Container', 'Exec')!.words);
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 });
