@@ -316,7 +316,7 @@ function checkBuild(ctx: UnitContext): void {
   const workingDir =
     !!serviceWd ||
     swd === 'unit' ||
-    (swd === 'file' && ctx.mainLast('File') !== undefined) ||
+    (swd === 'file' && !!ctx.mainValue('File')) ||
     (context !== undefined && !context.startsWith('/') && !URL.test(context));
   if (!workingDir && !file && !context) {
     missing(ctx, 'A .build unit needs File= or SetWorkingDirectory= (where the build context is).', 'File');

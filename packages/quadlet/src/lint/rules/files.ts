@@ -26,6 +26,8 @@ function normalize(path: string): string | undefined {
 
 export function checkReferencedFiles(ctx: UnitContext): void {
   for (const key of FILE_KEYS[ctx.type] ?? []) {
+    // A build's File= is relative to its working directory, which is the unit's only with SetWorkingDirectory=unit.
+    if (key === 'File' && ctx.mainValue('SetWorkingDirectory')?.toLowerCase() !== 'unit') continue;
     for (const e of ctx.mainAll(key)) {
       const v = e.value.trim();
       if (!v || v.startsWith('/') || v.startsWith('%') || /^[a-z]+:\/\//.test(v) || v.startsWith('github.com/'))
