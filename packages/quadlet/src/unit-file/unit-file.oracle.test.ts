@@ -17,6 +17,10 @@ import { joinWords, splitWords } from './words';
 
 const IMAGE = 'quay.io/qm/oracle';
 
+/** Whether the generator could not load o.container. Read from stderr directly: a complaint that quotes a
+ * line holding a carriage return spans several "lines" and escapes the shared output parser. */
+const loadFailed = (stderr: string) => /error loading "[^"]*o\.container"/.test(stderr);
+
 /** The Exec words the generator put after the image in ExecStart, or undefined when the file was rejected. */
 function generatedExec(
   text: string,
@@ -82,11 +86,43 @@ describe('the generator reads values as we do', () => {
     );
   });
 
+  it('property: arbitrary text — same load verdict and the same Exec words', () => {
+    const token = fc.constantFrom(
+      '\n',
+      '\r',
+      '\\',
+      '#',
+      ';',
+      '[',
+      ']',
+      '=',
+      ' ',
+      '\t',
+      'a',
+      '"',
+      '\u00a0',
+      '\x01',
+      '\ufeff',
+      'Exec=',
+      '[Container]',
+    );
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 30 }), (tokens) => {
+        const text = `[Container]\nImage=${IMAGE}\n${tokens.join('')}`;
+        const r = runGenerator({ 'o.container': text });
+        const u = parseUnitFile(text);
+        expect(loadFailed(r.stderr)).toBe(fatalNodes(u).length > 0);
+        if (r.units.has('o.service')) expect(generatedExec(text, IMAGE)).toEqual(ourExec(text));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('property: the generator refuses to load exactly the files with fatal lines', () => {
     fc.assert(
       fc.property(unitText, (text) => {
         const r = runGenerator({ 'o.container': text });
-        expect(r.loadErrors.has('o.container')).toBe(fatalNodes(parseUnitFile(text)).length > 0);
+        expect(loadFailed(r.stderr)).toBe(fatalNodes(parseUnitFile(text)).length > 0);
       }),
       { numRuns: 60 },
     );
@@ -118,7 +154,7 @@ describe('golden fixtures agree with the generator', () => {
   it.each(readdirSync(FIXTURES).sort())('%s', (name) => {
     const text = readFileSync(join(FIXTURES, name, 'input.container'), 'utf8');
     const r = runGenerator({ 'o.container': text });
-    expect(r.loadErrors.has('o.container')).toBe(fatalNodes(parseUnitFile(text)).length > 0);
+    expect(loadFailed(r.stderr)).toBe(fatalNodes(parseUnitFile(text)).length > 0);
     if (r.units.has('o.service')) expect(generatedExec(text)).toEqual(ourExec(text));
     // The canonical form must mean exactly the same to the generator.
     expect(generated(serializeCanonical(parseUnitFile(text)))).toBe(generated(text));
