@@ -18,7 +18,8 @@ import {
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const h = createHostAdapters();
 const A = parseCompartmentId('qmt-alpha');
-const B = parseCompartmentId('qmt-beta');
+// the longest id allowed (32): user names of 35 characters must work for useradd, logind and runuser
+const B = parseCompartmentId('qmt-beta-abcdefghijklmnopqrstuvw');
 const PORT = 18_101;
 
 const readOr = (p: string) => fsp.readFile(p, 'utf8').catch(() => '');
@@ -285,7 +286,12 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
 
   it('gives a second compartment a different, non-overlapping range', async () => {
     b = await h.users.create(B);
+    expect(b.user).toHaveLength(35);
     expect(b.uid).not.toBe(a.uid);
+    // the long name works through runuser, the user manager and podman
+    expect(await h.podman.ps(b.session)).toEqual([]);
+    const [dt] = await h.systemd.unitStates(b.session, [parseUnitName('default.target')]);
+    expect(dt?.activeState).toBe('active');
     const overlap =
       a.subids.start < b.subids.start + b.subids.count && b.subids.start < a.subids.start + a.subids.count;
     expect(overlap).toBe(false);
