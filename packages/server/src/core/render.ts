@@ -1,0 +1,277 @@
+// Desired state → the compartment's files, as home-relative paths and their text. Every unit goes through
+// @quadletman/quadlet's one serializer (`toUnitText` for models; `formatEntry`/`formatSectionHeader` and
+// `serializeUnitFile` for the `.timer`, which the library has no model for yet). Deterministic: paths sorted,
+// maps sorted by the library, no clock, no randomness — the same state gives the same bytes.
+//
+// Where files go (see layout.ts): Quadlet sources and `in: quadlet` files in `.config/containers/systemd/`,
+// `.timer` units in `.config/systemd/user/`, config files in `.config/quadletman/files/`.
+//
+// Defaults, each applied only when the spec leaves the thing unset:
+// - `.container` (not a timer job), `.pod`, `.kube`: `[Install] WantedBy=default.target`, so the units start
+//   with the user manager (the compartment user lingers). `install: {}` in the spec means "no [Install]".
+// - `.container` and timer jobs: `RunInit=true` (an init reaps zombies and forwards signals); `runInit: false`
+//   turns it off.
+// - `.container` without `pod`/`network`, `.pod` and `.kube` without `network`: `Network=<compartment>.network`,
+//   the compartment's default network (rendered as `<compartment>.network` unless `network: false`).
+// - timer jobs: `[Service] Type=oneshot`; the timer gets `[Install] WantedBy=timers.target`, and `Unit=` when the
+//   job's service is not `<name>.service` (a `ServiceName=` on the job).
+// References resolved while rendering:
+// - `Volume=NAME:/path…` where NAME is a declared volume: a host volume becomes its managed directory
+//   (`/var/lib/quadletman/volumes/<compartment>/NAME`), a Podman volume becomes `NAME.volume`.
+// - a file key (EnvironmentFile, kube Yaml/ConfigMap, SeccompProfile, AuthFile, ContainersConfModule, build
+//   File) whose value is exactly the path of a declared `files` entry becomes `%h/.config/quadletman/files/PATH`.
+// - data maps (Environment, Label, Annotation, BuildArg) are literal: `%` is written `%%`.
+
+import {
+  type ContainerUnit,
+  type Extra,
+  type FieldKind,
+  formatEntry,
+  formatSectionHeader,
+  INSTALL_FIELDS,
+  joinWords,
+  MAIN_FIELDS,
+  parseUnitFile,
+  SERVICE_FIELDS,
+  serializeUnitFile,
+  toUnitText,
+  UNIT_FIELDS,
+  type UnitModel,
+  UnitValueError,
+} from '@quadletman/quadlet';
+import { InvalidError } from './errors.js';
+import {
+  DEFAULT_VOLUMES_ROOT,
+  FILES_DIR,
+  FILES_DIR_SPECIFIER,
+  hostVolumePath,
+  QUADLET_DIR,
+  SYSTEMD_USER_DIR,
+} from './layout.js';
+import { type DesiredState, defaultNetworkName, TIMER_FIELDS, type TimerModel } from './spec.js';
+import type { Table } from './spec-sections.js';
+import { escapePercent } from './values.js';
+
+export interface RenderOptions {
+  /** Root of managed host volumes; default `/var/lib/quadletman/volumes`. */
+  volumesRoot?: string;
+}
+
+export interface HostVolume {
+  name: string;
+  /** Absolute path on the machine: `<volumesRoot>/<compartment>/<name>`. */
+  path: string;
+}
+
+export interface RenderedSet {
+  /** Home-relative path → text, in path order. */
+  files: Map<string, string>;
+  /** Home-relative path → file mode (0644 for units; the spec's mode for config files). */
+  modes: Map<string, number>;
+  /** Managed host directories the units mount (to create with the compartment's owner and label). */
+  hostVolumes: HostVolume[];
+}
+
+const UNIT_MODE = 0o644;
+
+const FILE_KEYS = new Set([
+  'EnvironmentFile',
+  'Yaml',
+  'ConfigMap',
+  'SeccompProfile',
+  'AuthFile',
+  'ContainersConfModule',
+]);
+const INSTALLED_TYPES = new Set(['container', 'pod', 'kube']);
+const NETWORKED_TYPES = new Set(['container', 'pod', 'kube']);
+
+type Sections = Record<string, Record<string, unknown> | undefined>;
+
+interface Ctx {
+  state: DesiredState;
+  volumesRoot: string;
+}
+
+function checkVolumesRoot(root: string): string {
+  if (!/^\/[A-Za-z0-9_./-]*$/.test(root) || root.split('/').includes('..')) {
+    throw new InvalidError(
+      `volumes root must be an absolute path of letters, digits and _ . - /: ${JSON.stringify(root)}`,
+    );
+  }
+  return root;
+}
+
+/** Resolves `NAME:/dest…` volume sources that name a declared volume. */
+function resolveVolume(item: string, ctx: Ctx): string {
+  const colon = item.indexOf(':');
+  if (colon <= 0) return item;
+  const name = item.slice(0, colon);
+  const v = Object.hasOwn(ctx.state.volumes, name) ? ctx.state.volumes[name] : undefined;
+  if (!v) return item;
+  const rest = item.slice(colon);
+  return v.kind === 'host' ? `${hostVolumePath(ctx.volumesRoot, ctx.state.id, name)}${rest}` : `${name}.volume${rest}`;
+}
+
+function resolveFile(value: string, ctx: Ctx): string {
+  const f = Object.hasOwn(ctx.state.files, value) ? ctx.state.files[value] : undefined;
+  return f && f.in === 'files' ? `${FILES_DIR_SPECIFIER}/${value}` : value;
+}
+
+/** A copy of `section` with references resolved and data maps escaped, following the field table. */
+function prepareSection(
+  values: Record<string, unknown> | undefined,
+  table: Table,
+  ctx: Ctx,
+): Record<string, unknown> | undefined {
+  if (values === undefined) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [field, v] of Object.entries(values)) {
+    const spec = table[field];
+    if (!spec || v === undefined) {
+      out[field] = v;
+      continue;
+    }
+    const [key, kind] = spec as readonly [string, FieldKind];
+    if (kind === 'kv') {
+      out[field] = Object.fromEntries(
+        Object.entries(v as Record<string, string>).map(([k, x]) => [escapePercent(k), escapePercent(x)]),
+      );
+    } else if (key === 'Volume' && Array.isArray(v)) {
+      out[field] = (v as string[]).map((item) => resolveVolume(item, ctx));
+    } else if (FILE_KEYS.has(key) || (key === 'File' && table === MAIN_FIELDS.build)) {
+      out[field] = Array.isArray(v) ? (v as string[]).map((x) => resolveFile(x, ctx)) : resolveFile(String(v), ctx);
+    } else out[field] = v;
+  }
+  return out;
+}
+
+function prepareExtras(extras: readonly Extra[], ctx: Ctx): Extra[] {
+  return extras.map(([s, k, v]): Extra => [s, k, FILE_KEYS.has(k) ? resolveFile(v, ctx) : v]);
+}
+
+/** The model as rendered: defaults applied, references resolved, data escaped. */
+function prepareModel(model: UnitModel, ctx: Ctx, job: boolean): UnitModel {
+  const type = model.type;
+  const m = model as unknown as Sections & { extra: Extra[] };
+  const main: Record<string, unknown> = { ...(prepareSection(m[type], MAIN_FIELDS[type] as Table, ctx) ?? {}) };
+  const out: Record<string, unknown> = { ...m, [type]: main, extra: prepareExtras(m.extra, ctx) };
+  const service = prepareSection(m.service, SERVICE_FIELDS as Table, ctx);
+  if (service === undefined) delete out.service;
+  else out.service = service;
+  if (type === 'container' && main.runInit === undefined) main.runInit = true;
+  if (job && service?.type === undefined) out.service = { ...(service ?? {}), type: 'oneshot' };
+  if (!job && INSTALLED_TYPES.has(type) && m.install === undefined) out.install = { wantedBy: ['default.target'] };
+  if (ctx.state.network && NETWORKED_TYPES.has(type) && main.network === undefined && main.pod === undefined) {
+    main.network = [defaultNetworkName(ctx.state.id)];
+  }
+  return out as unknown as UnitModel;
+}
+
+const modelText = (model: UnitModel): string => toUnitText(model);
+
+/** `[Section]` + typed lines + extras, for the timer (same rules as the library's section writer). */
+function timerText(timer: TimerModel, jobService: string | undefined): string {
+  const lines: string[] = [];
+  const section = (name: string, values: Record<string, unknown> | undefined, table: Table) => {
+    const extras = timer.extra.filter(([s]) => s === name);
+    if (values === undefined && extras.length === 0) return;
+    if (lines.length > 0) lines.push('');
+    lines.push(formatSectionHeader(name));
+    for (const [field, [key, kind]] of Object.entries(table)) {
+      const v = values?.[field];
+      if (v === undefined) continue;
+      if (kind === 'bool') lines.push(formatEntry(key, v ? 'true' : 'false'));
+      else if (kind === 'string') lines.push(formatEntry(key, String(v)));
+      else if (kind === 'list') for (const item of v as string[]) lines.push(formatEntry(key, item));
+      else if (kind === 'strv') lines.push(formatEntry(key, joinWords(v as string[], 'strv')));
+      else throw new UnitValueError('invalid-key', `${key}: unsupported field kind ${kind} in a timer`);
+    }
+    for (const [, key, value] of extras) lines.push(formatEntry(key, value));
+  };
+  section('Unit', timer.unit as Record<string, unknown> | undefined, UNIT_TABLE);
+  const t: Record<string, unknown> = { ...timer.timer };
+  if (t.unit === undefined && jobService !== undefined) t.unit = jobService;
+  section('Timer', t, TIMER_FIELDS);
+  section('Install', (timer.install ?? { wantedBy: ['timers.target'] }) as Record<string, unknown>, INSTALL_TABLE);
+  for (const s of new Set(timer.extra.map(([s]) => s))) {
+    if (s !== 'Unit' && s !== 'Timer' && s !== 'Install') section(s, undefined, {});
+  }
+  return serializeUnitFile(parseUnitFile(`${lines.join('\n')}\n`));
+}
+
+const UNIT_TABLE = UNIT_FIELDS as Table;
+const INSTALL_TABLE = INSTALL_FIELDS as Table;
+
+/** The service a timer job runs as, when it is not `<name>.service`. */
+function jobServiceName(job: ContainerUnit, base: string): string | undefined {
+  const sn = job.extra.filter(([s, k]) => s === 'Container' && k === 'ServiceName').at(-1)?.[2];
+  if (sn === undefined) return undefined;
+  const name = sn.endsWith('.service') ? sn : `${sn}.service`;
+  return name === `${base}.service` ? undefined : name;
+}
+
+function wrap(where: string, fn: () => string): string {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof UnitValueError) {
+      throw new InvalidError(`${where}: ${e.message}`, { cause: e, details: { path: where, code: e.code } });
+    }
+    throw e;
+  }
+}
+
+/** Renders a compartment's desired state. Throws InvalidError (with the unit's path) for unwritable values. */
+export function render(state: DesiredState, options: RenderOptions = {}): RenderedSet {
+  const ctx: Ctx = { state, volumesRoot: checkVolumesRoot(options.volumesRoot ?? DEFAULT_VOLUMES_ROOT) };
+  const out: [path: string, text: string, mode: number][] = [];
+  const quadlet = (name: string) => `${QUADLET_DIR}/${name}`;
+
+  for (const [name, u] of Object.entries(state.units)) {
+    const where = `units[${JSON.stringify(name)}]`;
+    if (u.format === 'text') {
+      out.push([name.endsWith('.timer') ? `${SYSTEMD_USER_DIR}/${name}` : quadlet(name), u.text, UNIT_MODE]);
+    } else if (u.format === 'timer') {
+      const base = name.slice(0, -'.timer'.length);
+      const job = prepareModel(u.job, ctx, true);
+      out.push([quadlet(`${base}.container`), wrap(`${where}.job`, () => modelText(job)), UNIT_MODE]);
+      const text = wrap(where, () => timerText(u.timer, jobServiceName(u.job, base)));
+      out.push([`${SYSTEMD_USER_DIR}/${name}`, text, UNIT_MODE]);
+    } else {
+      const model = prepareModel(u.model, ctx, false);
+      out.push([quadlet(name), wrap(where, () => modelText(model)), UNIT_MODE]);
+    }
+  }
+  if (state.network) {
+    const net = state.network;
+    const text = wrap('network', () => modelText({ type: 'network', network: net, extra: [] }));
+    out.push([quadlet(defaultNetworkName(state.id)), text, UNIT_MODE]);
+  }
+  const hostVolumes: HostVolume[] = [];
+  for (const [name, v] of Object.entries(state.volumes)) {
+    if (v.kind === 'host') hostVolumes.push({ name, path: hostVolumePath(ctx.volumesRoot, state.id, name) });
+    else {
+      const text = wrap(`volumes[${JSON.stringify(name)}]`, () =>
+        modelText({ type: 'volume', volume: v.options, extra: [] }),
+      );
+      out.push([quadlet(`${name}.volume`), text, UNIT_MODE]);
+    }
+  }
+  for (const [p, f] of Object.entries(state.files)) {
+    out.push([f.in === 'quadlet' ? quadlet(p) : `${FILES_DIR}/${p}`, f.content, f.mode]);
+  }
+
+  out.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const files = new Map<string, string>();
+  const modes = new Map<string, number>();
+  for (const [p, text, mode] of out) {
+    if (files.has(p)) throw new InvalidError(`two parts of the spec render to the same file ${p}`);
+    files.set(p, text);
+    modes.set(p, mode);
+  }
+  hostVolumes.sort((a, b) => (a.name < b.name ? -1 : 1));
+  return { files, modes, hostVolumes };
+}
+
+/** The home-relative path of a Quadlet file. */
+export const quadletPath = (name: string): string => `${QUADLET_DIR}/${name}`;

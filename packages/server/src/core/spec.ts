@@ -1,0 +1,663 @@
+// A compartment's desired state: the declarative spec users write (`quadletman apply -f FILE`, YAML or JSON),
+// validated at the edge into `DesiredState`, the normalized value the store keeps and the renderer reads.
+//
+//   compartment: web                 # CompartmentId
+//   description: Blog                # optional, never rendered
+//   podmanVersion: "5.4"             # optional: lint against this Podman
+//   network: {}                      # the default network <id>.network ([Network] keys); false for none
+//   units:                           # by file name: a typed model, a timer with its job, or raw text
+//     web.container:
+//       container: { image: docker.io/library/nginx:1.27, publishPort: ["8080:80"], volume: ["data:/srv"] }
+//       service: { Restart: on-failure }          # Quadlet/systemd key spellings work too
+//     backup.timer:
+//       timer: { onCalendar: daily, persistent: true }
+//       job: { container: { image: docker.io/library/busybox, exec: [sh, -c, "echo backup"] } }
+//     legacy.container:
+//       text: "[Container]\nImage=docker.io/library/redis\n"
+//   volumes: { data: {}, cache: { kind: podman, options: { driver: local } } }   # host dir or Podman volume
+//   files: { web.env: { content: "A=1\n", mode: 0o600 } }
+//   secrets: [db-password]
+//   registries: [{ registry: docker.io, username: bob }]
+//   probes: [{ name: web, type: http, port: 8080, path: /, expectStatus: 200, timeoutMs: 5000 }]
+//
+// Everything hostile is refused here with every problem and its path (see values.ts for the rules).
+
+import {
+  type ContainerUnit,
+  type Extra,
+  INSTALL_FIELDS,
+  type InstallSection,
+  MAIN_FIELDS,
+  MAIN_SECTION,
+  type NetworkSection,
+  parseVersion,
+  QUADLET_FIELDS,
+  SERVICE_FIELDS,
+  UNIT_FIELDS,
+  type UnitModel,
+  type UnitSection,
+  type UnitType,
+  type VolumeSection,
+} from '@quadletman/quadlet';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { InvalidError } from './errors.js';
+import { type CompartmentId, CompartmentIdSchema, type UnitName, UnitNameSchema } from './ids.js';
+import {
+  formatPath,
+  IssueSink,
+  type PathPart,
+  type ReadSection,
+  readExtraTuple,
+  readSectionSpec,
+  type SectionValues,
+  type SpecIssue,
+  type Table,
+} from './spec-sections.js';
+import { plainTextProblem, relativePathProblem, textProblem } from './values.js';
+
+export type { SpecIssue } from './spec-sections.js';
+
+// ---------------------------------------------------------------------------------------------------------
+// The normalized desired state
+
+/** The [Timer] keys modelled as fields; every other key systemd knows is written by name (an extra). */
+export interface TimerSection {
+  onCalendar?: string[];
+  onActiveSec?: string[];
+  onBootSec?: string[];
+  onStartupSec?: string[];
+  onUnitActiveSec?: string[];
+  onUnitInactiveSec?: string[];
+  accuracySec?: string;
+  randomizedDelaySec?: string;
+  persistent?: boolean;
+  unit?: string;
+}
+
+export const TIMER_FIELDS: Table = {
+  onCalendar: ['OnCalendar', 'list'],
+  onActiveSec: ['OnActiveSec', 'list'],
+  onBootSec: ['OnBootSec', 'list'],
+  onStartupSec: ['OnStartupSec', 'list'],
+  onUnitActiveSec: ['OnUnitActiveSec', 'list'],
+  onUnitInactiveSec: ['OnUnitInactiveSec', 'list'],
+  accuracySec: ['AccuracySec', 'string'],
+  randomizedDelaySec: ['RandomizedDelaySec', 'string'],
+  persistent: ['Persistent', 'bool'],
+  unit: ['Unit', 'string'],
+};
+
+export interface TimerModel {
+  unit?: UnitSection;
+  timer: TimerSection;
+  install?: InstallSection;
+  extra: Extra[];
+}
+
+/** A Quadlet source as a typed model (the library's `UnitModel`; values unescaped, see render.ts). */
+export interface ModelUnitSpec {
+  format: 'model';
+  model: UnitModel;
+}
+/** `<name>.timer` and the one-shot container job it starts (`<name>.container` → `<name>.service`). */
+export interface TimerUnitSpec {
+  format: 'timer';
+  timer: TimerModel;
+  job: ContainerUnit;
+}
+/** A unit kept verbatim (adopted files, or anything the models do not cover). */
+export interface TextUnitSpec {
+  format: 'text';
+  text: string;
+}
+export type UnitSpec = ModelUnitSpec | TimerUnitSpec | TextUnitSpec;
+
+/** A managed host directory (`<volumes root>/<compartment>/<name>`) or a named Podman volume (`<name>.volume`). */
+export type VolumeSpec = { kind: 'host' } | { kind: 'podman'; options: VolumeSection };
+
+/** A config file: in the compartment's files folder (`files`) or beside the Quadlet units (`quadlet`). */
+export interface FileSpec {
+  content: string;
+  mode: number;
+  in: 'files' | 'quadlet';
+}
+
+export interface SecretSpec {
+  name: string;
+  description?: string;
+}
+
+export interface RegistryLogin {
+  registry: string;
+  username: string;
+}
+
+export type ProbeSpec =
+  | {
+      name: string;
+      type: 'http';
+      port: number;
+      host: string;
+      path: string;
+      scheme: 'http' | 'https';
+      expectStatus: number;
+      timeoutMs: number;
+    }
+  | { name: string; type: 'tcp'; port: number; host: string; timeoutMs: number };
+
+export interface DesiredState {
+  id: CompartmentId;
+  description: string;
+  /** `major.minor`; null: the newest Podman quadletman knows. */
+  podmanVersion: string | null;
+  /** The default network's [Network] section; null: the compartment has no default network. */
+  network: NetworkSection | null;
+  /** By file name, sorted. */
+  units: Record<string, UnitSpec>;
+  volumes: Record<string, VolumeSpec>;
+  files: Record<string, FileSpec>;
+  secrets: SecretSpec[];
+  registries: RegistryLogin[];
+  probes: ProbeSpec[];
+}
+
+/** The file name of a compartment's default network. */
+export const defaultNetworkName = (id: CompartmentId): UnitName => `${id}.network` as UnitName;
+
+// ---------------------------------------------------------------------------------------------------------
+// Schemas of the parts that are plain data
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const nameSchema = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`)
+    .regex(NAME, `${what} must start with a letter or digit and use only letters, digits and _ . -`);
+
+const plainText = (max: number) =>
+  z.string().superRefine((s, ctx) => {
+    const p = plainTextProblem(s, max);
+    if (p) ctx.addIssue({ code: 'custom', message: p });
+  });
+
+const volumeNameSchema = nameSchema('volume name', 64);
+
+const modeSchema = z
+  .union([z.number().int(), z.string().regex(/^0?o?[0-7]{3,4}$/, 'must be an octal mode like "0640"')])
+  .transform((m) => (typeof m === 'number' ? m : Number.parseInt(m.replace(/^0?o?/, ''), 8)))
+  .refine((m) => m >= 0 && m <= 0o777, 'must be a permission mode between 0000 and 0777 (no setuid/setgid/sticky)')
+  .refine((m) => (m & 0o600) === 0o600, 'must let the owner read and write (at least 0600)');
+
+const fileSchema = z
+  .union([
+    z.string().transform((content) => ({ content })),
+    z.strictObject({
+      content: z.string({ error: 'content must be a string' }),
+      mode: modeSchema.optional(),
+      in: z.enum(['files', 'quadlet']).optional(),
+    }),
+  ])
+  .superRefine((f, ctx) => {
+    const p = textProblem(f.content);
+    if (p) ctx.addIssue({ code: 'custom', path: ['content'], message: p });
+  })
+  .transform(
+    (f): FileSpec => ({
+      content: f.content,
+      mode: 'mode' in f && f.mode !== undefined ? f.mode : 0o644,
+      in: 'in' in f && f.in !== undefined ? f.in : 'files',
+    }),
+  );
+
+const secretSchema = z.union([
+  nameSchema('secret name', 253).transform((name): SecretSpec => ({ name })),
+  z
+    .strictObject({ name: nameSchema('secret name', 253), description: plainText(1024).optional() })
+    .transform((s): SecretSpec => (s.description ? { name: s.name, description: s.description } : { name: s.name })),
+]);
+
+const registrySchema = z
+  .object({
+    registry: z
+      .string()
+      .max(255)
+      .regex(
+        /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/,
+        'must be a registry host name (lowercase), optionally with :port and a /path',
+      ),
+    username: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(255)
+      .regex(/^[^\s\p{Cc}]+$/u, 'must not contain whitespace or control characters'),
+  })
+  .catchall(z.unknown())
+  .superRefine((r, ctx) => {
+    for (const k of Object.keys(r)) {
+      if (k === 'registry' || k === 'username') continue;
+      const secret = /pass|token|secret/i.test(k);
+      ctx.addIssue({
+        code: 'custom',
+        path: [k],
+        message: secret
+          ? 'passwords and tokens are never part of a spec: log in with `quadletman login`, which passes them to podman only'
+          : 'unknown key (a registry login has registry and username)',
+      });
+    }
+  })
+  .transform((r): RegistryLogin => ({ registry: r.registry, username: r.username }));
+
+const port = z.number().int().min(1, 'must be a port 1..65535').max(65535, 'must be a port 1..65535');
+const probeHost = z
+  .string()
+  .max(253)
+  .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or IP address');
+const timeoutMs = z.number().int().min(100, 'must be at least 100 ms').max(600_000, 'must be at most 600000 ms');
+
+const probeSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.strictObject({
+      name: nameSchema('probe name', 64),
+      type: z.literal('http'),
+      port,
+      host: probeHost.default('127.0.0.1'),
+      path: z
+        .string()
+        .max(2048)
+        .regex(/^\/[\x21-\x7e]*$/, 'must start with / and contain only printable ASCII without spaces')
+        .default('/'),
+      scheme: z.enum(['http', 'https']).default('http'),
+      expectStatus: z.number().int().min(100).max(599).default(200),
+      timeoutMs: timeoutMs.default(5000),
+    }),
+    z.strictObject({
+      name: nameSchema('probe name', 64),
+      type: z.literal('tcp'),
+      port,
+      host: probeHost.default('127.0.0.1'),
+      timeoutMs: timeoutMs.default(5000),
+    }),
+  ],
+  { error: 'type must be "http" or "tcp"' },
+);
+
+const topSchema = z.strictObject({
+  version: z.literal(1, { error: 'version must be 1' }).optional(),
+  compartment: CompartmentIdSchema,
+  description: plainText(1024).optional(),
+  podmanVersion: z
+    .union([z.string(), z.number().transform(String)])
+    .refine((v) => parseVersion(v) !== undefined, 'must be a Podman version like "5.4"')
+    .optional(),
+  network: z.union([z.literal(false), z.record(z.string(), z.unknown()), z.null()]).optional(),
+  units: z.record(z.string(), z.unknown()).optional(),
+  volumes: z.record(z.string(), z.unknown()).optional(),
+  files: z.record(z.string(), z.unknown()).optional(),
+  secrets: z.array(z.unknown()).max(1000).optional(),
+  registries: z.array(z.unknown()).max(100).optional(),
+  probes: z.array(z.unknown()).max(100).optional(),
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Units
+
+const QUADLET_TYPES: readonly UnitType[] = [
+  'container',
+  'pod',
+  'network',
+  'volume',
+  'image',
+  'build',
+  'kube',
+  'artifact',
+];
+const SECTION_ORDER = ['Unit', 'Container', 'Pod', 'Network', 'Volume', 'Image', 'Build', 'Kube', 'Artifact'];
+
+type SectionSpec = readonly [prop: string, section: string, table: Table];
+
+function sectionsOfType(type: UnitType): SectionSpec[] {
+  return [
+    ['unit', 'Unit', UNIT_FIELDS as Table],
+    [type, MAIN_SECTION[type], MAIN_FIELDS[type] as Table],
+    ['quadlet', 'Quadlet', QUADLET_FIELDS as Table],
+    ['service', 'Service', SERVICE_FIELDS as Table],
+    ['install', 'Install', INSTALL_FIELDS as Table],
+  ];
+}
+
+const TIMER_SECTIONS: SectionSpec[] = [
+  ['unit', 'Unit', UNIT_FIELDS as Table],
+  ['timer', 'Timer', TIMER_FIELDS],
+  ['install', 'Install', INSTALL_FIELDS as Table],
+];
+
+/** Extras in a fixed order: by section (file order of the model), then key; values keep their order. */
+function sortExtras(extras: Extra[], sections: readonly SectionSpec[]): Extra[] {
+  const rank = (s: string) => {
+    const i = sections.findIndex(([, name]) => name === s);
+    return i >= 0 ? i : sections.length + SECTION_ORDER.indexOf(s);
+  };
+  return extras
+    .map((e, i) => [e, i] as const)
+    .sort(([a, i], [b, j]) => rank(a[0]) - rank(b[0]) || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0) || i - j)
+    .map(([e]) => e);
+}
+
+/** Reads a typed unit (sections by property name + `extra`); the main section is required to exist as `{}`. */
+function readModel(
+  raw: unknown,
+  sections: readonly SectionSpec[],
+  path: readonly PathPart[],
+  sink: IssueSink,
+  allowed: readonly string[],
+): Record<string, unknown> | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    sink.add(path, 'must be an object');
+    return undefined;
+  }
+  const obj = raw as Record<string, unknown>;
+  const props = new Set([...sections.map(([p]) => p), 'extra', ...allowed]);
+  for (const k of Object.keys(obj)) {
+    if (!props.has(k)) {
+      sink.add([...path, k], `unknown property; expected one of ${[...props].join(', ')}`);
+    }
+  }
+  const out: Record<string, unknown> = {};
+  let extras: Extra[] = [];
+  let ok = true;
+  for (const [prop, section, table] of sections) {
+    const main = prop === sections[1]?.[0];
+    if (!main && obj[prop] === undefined) continue;
+    const read: ReadSection | undefined = readSectionSpec(obj[prop], section, table, [...path, prop], sink);
+    if (!read) {
+      ok = false;
+      continue;
+    }
+    if (main || Object.keys(read.values).length > 0) out[prop] = read.values;
+    extras.push(...read.extras);
+  }
+  if (obj.extra !== undefined) {
+    if (!Array.isArray(obj.extra)) sink.add([...path, 'extra'], 'must be a list of [section, key, value]');
+    else {
+      const tables = new Map(sections.map(([, s, t]) => [s, t]));
+      const names = sections.map(([, s]) => s);
+      obj.extra.forEach((e, i) => {
+        const t = readExtraTuple(e, names, tables, [...path, 'extra', i], sink);
+        if (t) extras.push(t);
+      });
+    }
+  }
+  extras = sortExtras(extras, sections);
+  return ok ? { ...out, extra: extras } : undefined;
+}
+
+function readUnit(name: string, raw: unknown, sink: IssueSink): UnitSpec | undefined {
+  const path: PathPart[] = ['units', name];
+  const parsedName = UnitNameSchema.safeParse(name);
+  if (!parsedName.success) {
+    sink.add(path, `invalid unit file name: ${parsedName.error.issues.map((i) => i.message).join('; ')}`);
+    return undefined;
+  }
+  const suffix = name.slice(name.lastIndexOf('.') + 1);
+  const isTimer = suffix === 'timer';
+  const type = QUADLET_TYPES.find((t) => t === suffix);
+  if (!isTimer && type === undefined) {
+    sink.add(path, `a compartment holds Quadlet units (.${QUADLET_TYPES.join(', .')}) and .timer units`);
+    return undefined;
+  }
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'text' in raw) {
+    const extraKeys = Object.keys(raw).filter((k) => k !== 'text');
+    if (extraKeys.length > 0) sink.add([...path, extraKeys[0]!], 'a raw unit has only "text"');
+    const text = (raw as { text: unknown }).text;
+    if (typeof text !== 'string') {
+      sink.add([...path, 'text'], 'must be a string');
+      return undefined;
+    }
+    const p = textProblem(text);
+    if (p) {
+      sink.add([...path, 'text'], p);
+      return undefined;
+    }
+    return { format: 'text', text };
+  }
+  if (isTimer) {
+    const timer = readModel(raw, TIMER_SECTIONS, path, sink, ['job']);
+    const jobRaw = (raw as Record<string, unknown> | null)?.job;
+    if (jobRaw === undefined) {
+      sink.add([...path, 'job'], 'a timer needs its job: { container: { image: … } }');
+      return undefined;
+    }
+    const job = readModel(jobRaw, sectionsOfType('container'), [...path, 'job'], sink, []);
+    if (!timer || !job) return undefined;
+    if (job.install !== undefined) {
+      sink.add([...path, 'job', 'install'], 'a timer job is started by its timer and has no [Install] section');
+    }
+    return {
+      format: 'timer',
+      timer: timer as unknown as TimerModel,
+      job: { type: 'container', ...job } as ContainerUnit,
+    };
+  }
+  const model = readModel(raw, sectionsOfType(type!), path, sink, []);
+  if (!model) return undefined;
+  return { format: 'model', model: { type: type!, ...model } as unknown as UnitModel };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The whole spec
+
+const sortedEntries = <T>(r: Record<string, T>): [string, T][] =>
+  Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+
+/** Validates a spec (already parsed from YAML/JSON). Collects every issue; `state` is set only when there are none. */
+export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecIssue[] } {
+  const sink = new IssueSink();
+  const top = sink.parse(topSchema, input, []);
+  if (!top) return { issues: sink.issues };
+  const id = top.compartment;
+
+  let network: NetworkSection | null = {};
+  if (top.network === false || top.network === null) network = null;
+  else if (top.network !== undefined) {
+    const read = readSectionSpec(top.network, 'Network', MAIN_FIELDS.network as Table, ['network'], sink);
+    if (read && read.extras.length > 0) {
+      sink.add(['network'], `the default network takes the typed [Network] fields only (not ${read.extras[0]![1]})`);
+    }
+    network = (read?.values ?? {}) as NetworkSection;
+  }
+
+  const units: [string, UnitSpec][] = [];
+  const rawUnits = sortedEntries(top.units ?? {});
+  if (rawUnits.length > 500) sink.add(['units'], 'must have at most 500 units');
+  for (const [name, raw] of rawUnits) {
+    const u = readUnit(name, raw, sink);
+    if (u) units.push([name, u]);
+  }
+  const taken = new Map<string, string>(units.map(([n]) => [n, formatPath(['units', n])]));
+  const claim = (file: string, by: readonly PathPart[], what: string) => {
+    const other = taken.get(file);
+    if (other !== undefined) sink.add(by, `${what} would be ${file}, which ${other} already declares`);
+    else taken.set(file, formatPath(by));
+  };
+  if (network) claim(defaultNetworkName(id), ['network'], 'the default network');
+  for (const [name, u] of units) {
+    if (u.format === 'timer') claim(`${name.slice(0, -'.timer'.length)}.container`, ['units', name, 'job'], 'the job');
+  }
+
+  const volumes: [string, VolumeSpec][] = [];
+  for (const [name, raw] of sortedEntries(top.volumes ?? {})) {
+    const path = ['volumes', name];
+    if (!volumeNameSchema.safeParse(name).success) {
+      sink.add(path, 'volume name must start with a letter or digit and use only letters, digits and _ . - (≤ 64)');
+      continue;
+    }
+    const v = readVolume(raw, path, sink);
+    if (!v) continue;
+    if (v.kind === 'podman') claim(`${name}.volume`, path, 'the Podman volume unit');
+    volumes.push([name, v]);
+  }
+
+  const files: [string, FileSpec][] = [];
+  const rawFiles = sortedEntries(top.files ?? {});
+  if (rawFiles.length > 500) sink.add(['files'], 'must have at most 500 files');
+  for (const [p, raw] of rawFiles) {
+    const pp = relativePathProblem(p);
+    if (pp) {
+      sink.add(['files', p], `invalid file path: ${pp}`);
+      continue;
+    }
+    const f = sink.parse(fileSchema, raw, ['files', p]);
+    if (!f) continue;
+    if (f.in === 'quadlet') claim(p, ['files', p], 'the file');
+    files.push([p, f]);
+  }
+
+  const secrets = uniqueBy(
+    (top.secrets ?? []).flatMap((s, i) => sink.parse(secretSchema, s, ['secrets', i]) ?? []),
+    (s) => s.name,
+    'secrets',
+    sink,
+  ).sort((a, b) => cmp(a.name, b.name));
+  const registries = uniqueBy(
+    (top.registries ?? []).flatMap((r, i) => sink.parse(registrySchema, r, ['registries', i]) ?? []),
+    (r) => r.registry,
+    'registries',
+    sink,
+  ).sort((a, b) => cmp(a.registry, b.registry));
+  const probes = uniqueBy(
+    (top.probes ?? []).flatMap((p, i) => (sink.parse(probeSchema, p, ['probes', i]) as ProbeSpec | undefined) ?? []),
+    (p) => p.name,
+    'probes',
+    sink,
+  ).sort((a, b) => cmp(a.name, b.name));
+
+  if (sink.issues.length > 0) return { issues: sink.issues };
+  const podmanVersion = top.podmanVersion === undefined ? null : parseVersion(top.podmanVersion)!;
+  return {
+    issues: [],
+    state: {
+      id,
+      description: top.description ?? '',
+      podmanVersion,
+      network,
+      units: Object.fromEntries(units),
+      volumes: Object.fromEntries(volumes),
+      files: Object.fromEntries(files),
+      secrets,
+      registries,
+      probes,
+    },
+  };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function uniqueBy<T>(items: T[], key: (t: T) => string, what: string, sink: IssueSink): T[] {
+  const seen = new Set<string>();
+  for (const t of items) {
+    const k = key(t);
+    if (seen.has(k)) sink.add([what], `${JSON.stringify(k)} is declared twice`);
+    seen.add(k);
+  }
+  return items;
+}
+
+function readVolume(raw: unknown, path: PathPart[], sink: IssueSink): VolumeSpec | undefined {
+  if (raw === null || raw === undefined) return { kind: 'host' };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    sink.add(path, 'must be an object: {} or { kind: host } for a managed directory, { kind: podman } for a volume');
+    return undefined;
+  }
+  const { kind = 'host', options, ...rest } = raw as Record<string, unknown>;
+  for (const k of Object.keys(rest)) sink.add([...path, k], 'unknown property; expected kind and options');
+  if (kind === 'host') {
+    if (options !== undefined) sink.add([...path, 'options'], 'a host volume has no options');
+    return { kind: 'host' };
+  }
+  if (kind !== 'podman') {
+    sink.add([...path, 'kind'], 'must be "host" or "podman"');
+    return undefined;
+  }
+  const read = readSectionSpec(options, 'Volume', MAIN_FIELDS.volume as Table, [...path, 'options'], sink);
+  if (!read) return undefined;
+  if (read.extras.length > 0) {
+    sink.add(
+      [...path, 'options'],
+      `takes the typed [Volume] fields only; declare a ${'.volume'} unit for ${read.extras[0]![1]}`,
+    );
+  }
+  return { kind: 'podman', options: read.values as VolumeSection };
+}
+
+/** Throws one InvalidError listing every issue (details.issues has them as data). */
+export function validateSpec(input: unknown): DesiredState {
+  const { state, issues } = checkSpec(input);
+  if (state) return state;
+  throw specError(issues);
+}
+
+export function specError(issues: readonly SpecIssue[]): InvalidError {
+  const lines = issues.slice(0, 50).map((i) => `${i.path || '(spec)'}: ${i.message}`);
+  const more = issues.length > 50 ? `\n… and ${issues.length - 50} more` : '';
+  return new InvalidError(`invalid compartment spec:\n${lines.join('\n')}${more}`, { details: { issues } });
+}
+
+/** Parses spec text (YAML; JSON is YAML too) and validates it. */
+export function parseSpecText(text: string, source = 'spec'): DesiredState {
+  if (text.length > 16 * 1024 * 1024) throw new InvalidError(`${source}: larger than 16 MiB`);
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e) => ({
+      path: e.linePos?.[0] ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source,
+      message: e.message.split('\n')[0] ?? e.message,
+    }));
+    throw new InvalidError(`${source} is not valid YAML:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`, {
+      details: { issues },
+    });
+  }
+  return validateSpec(doc.toJS({ maxAliasCount: 100 }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Back to the spec form (export, `show`): validateSpec(toSpec(s)) equals s.
+
+function modelToSpec(model: Record<string, unknown>, sections: readonly SectionSpec[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [prop] of sections) if (model[prop] !== undefined) out[prop] = model[prop];
+  const extra = model.extra as Extra[];
+  if (extra.length > 0) out.extra = extra;
+  return out;
+}
+
+export function toSpec(state: DesiredState): Record<string, unknown> {
+  const units: Record<string, unknown> = {};
+  for (const [name, u] of Object.entries(state.units)) {
+    if (u.format === 'text') units[name] = { text: u.text };
+    else if (u.format === 'timer') {
+      units[name] = {
+        ...modelToSpec(u.timer as unknown as Record<string, unknown>, TIMER_SECTIONS),
+        job: modelToSpec(u.job as unknown as Record<string, unknown>, sectionsOfType('container')),
+      };
+    } else units[name] = modelToSpec(u.model as unknown as Record<string, unknown>, sectionsOfType(u.model.type));
+  }
+  const out: Record<string, unknown> = { version: 1, compartment: state.id };
+  if (state.description) out.description = state.description;
+  if (state.podmanVersion) out.podmanVersion = state.podmanVersion;
+  out.network = state.network ?? false;
+  out.units = units;
+  out.volumes = Object.fromEntries(
+    Object.entries(state.volumes).map(([n, v]) => [n, v.kind === 'host' ? { kind: 'host' } : v]),
+  );
+  out.files = Object.fromEntries(
+    Object.entries(state.files).map(([p, f]) => [p, { content: f.content, mode: f.mode, in: f.in }]),
+  );
+  out.secrets = state.secrets;
+  out.registries = state.registries;
+  out.probes = state.probes;
+  return out;
+}
+
+export type { SectionValues };
