@@ -71,10 +71,13 @@ export class UnitContext {
 
   report(r: ReportInput): void {
     const node = r.node;
+    // A diagnostic found while checking this unit but located in a drop-in names the unit: a type-wide
+    // drop-in (container.d/) applies to several units.
+    const inDropIn = node?.source !== undefined && node.source !== this.path;
     const d: Diagnostic = {
       severity: r.severity ?? RULES[r.code].severity,
       code: r.code,
-      message: r.message,
+      message: inDropIn ? `${this.path}: ${r.message}` : r.message,
       line: node?.line ?? 0,
     };
     const key = r.key ?? (node?.kind === 'entry' ? node.key : undefined);

@@ -1,25 +1,19 @@
 /**
- * Test helper (not part of the library's API): reading the fixture corpus of unit sets, and attributing
- * drop-in diagnostics to the units they apply to, so verdicts can be compared per unit.
+ * Test helper (not part of the library's API): the linter's per-unit verdicts in the shape the differential
+ * tests compare with the generator's.
  */
+import { lintSetDetailed, unitTypeOf } from './index';
+import type { FileReport, LintFile, LintOptions } from './types';
 
-import { dropInDirs } from '../unit-file';
-import { isGeneratorError } from './codes';
-import { isDropIn, unitTypeOf } from './index';
-import type { FileReport } from './types';
-
-const parentName = (p: string): string => p.split('/').slice(-2, -1)[0] ?? '';
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
-/** Per unit file of the set: whether the linter says the generator rejects it (its drop-ins included). */
-export function linterVerdicts(reports: readonly FileReport[]): Map<string, boolean> {
+/** Lints a set; per unit file name, whether the linter says the generator rejects it. */
+export function linterVerdicts(
+  files: readonly LintFile[],
+  options: LintOptions,
+): { reports: FileReport[]; verdicts: Map<string, boolean> } {
+  const { reports, rejected } = lintSetDetailed(files, options);
   const verdicts = new Map<string, boolean>();
-  const dropInErrors = reports.filter((r) => isDropIn(r.path) && r.diagnostics.some(isGeneratorError));
-  for (const r of reports) {
-    if (!unitTypeOf(r.path)) continue;
-    const dirs = dropInDirs(baseName(r.path));
-    const viaDropIn = dropInErrors.some((d) => dirs.includes(parentName(d.path)));
-    verdicts.set(baseName(r.path), viaDropIn || r.diagnostics.some(isGeneratorError));
-  }
-  return verdicts;
+  for (const f of files) if (unitTypeOf(f.path)) verdicts.set(baseName(f.path), rejected.has(baseName(f.path)));
+  return { reports, verdicts };
 }

@@ -50,6 +50,18 @@ interface ParsedUnit extends Parsed {
 
 /** Lints a unit set. Reports come back in input order, one per file, each with its diagnostics by line. */
 export function lintSet(files: readonly LintFile[], options: LintOptions = {}): FileReport[] {
+  return lintSetDetailed(files, options).reports;
+}
+
+export interface SetLintResult {
+  /** One report per input file, in input order. */
+  reports: FileReport[];
+  /** File names of the units the generator will reject (their own errors or their drop-ins'). */
+  rejected: ReadonlySet<string>;
+}
+
+/** {@link lintSet}, plus which units the generator will reject. */
+export function lintSetDetailed(files: readonly LintFile[], options: LintOptions = {}): SetLintResult {
   const version = (options.podmanVersion && parseVersion(options.podmanVersion)) || NEWEST_PODMAN;
   const reports = new Map<string, Diagnostic[]>(files.map((f) => [f.path, []]));
   const sink = (path: string, d: Diagnostic) => {
@@ -112,7 +124,11 @@ export function lintSet(files: readonly LintFile[], options: LintOptions = {}): 
     if (failed) rejected.add(u.name);
   }
 
-  return files.map((f) => ({ path: f.path, diagnostics: sortDiagnostics(reports.get(f.path) ?? []) }));
+  for (const u of units) if (unreadable.has(u.path)) rejected.add(u.name);
+  return {
+    reports: files.map((f) => ({ path: f.path, diagnostics: sortDiagnostics(reports.get(f.path) ?? []) })),
+    rejected,
+  };
 }
 
 function lintUnit(ctx: UnitContext): void {

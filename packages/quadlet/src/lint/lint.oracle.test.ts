@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { oracleVersion, runGenerator, runGeneratorOnDir } from '../../../../scripts/oracle/generator';
 import { parseVersion } from '../registry';
 import { linterVerdicts } from './corpus';
-import { isDropIn, lintSet, unitTypeOf } from './index';
+import { isDropIn, unitTypeOf } from './index';
 import type { LintFile } from './types';
 import { arbitraryUnitSet } from './unit-set.arbitrary';
 
@@ -37,8 +37,7 @@ function readSet(dir: string): { files: LintFile[]; others: string[] } {
 const tally = { accepted: 0, rejected: 0 };
 
 function compare(files: LintFile[], others: string[], gen: ReturnType<typeof runGeneratorOnDir>) {
-  const reports = lintSet(files, { podmanVersion: version, otherFiles: others });
-  const ours = linterVerdicts(reports);
+  const { reports, verdicts: ours } = linterVerdicts(files, { podmanVersion: version, otherFiles: others });
   if (gen.crashed) {
     // A crash stops the generator for every file; the linter must have named the file that crashes it.
     expect(reports.some((r) => r.diagnostics.some((d) => d.code === 'generator-crash'))).toBe(true);

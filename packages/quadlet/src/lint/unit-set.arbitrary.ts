@@ -91,7 +91,17 @@ const BASE: Partial<Record<UnitType, string[]>> = {
 function unitText(type: UnitType, version: PodmanVersion): fc.Arbitrary<string> {
   const main = MAIN_SECTION[type];
   const keys = keysAt(main, version);
-  const entry = fc.constantFrom(...keys).chain((def) => fc.constantFrom(...samples(def)).map((v) => `${def.key}=${v}`));
+  // Values are sometimes quoted (Podman's Lookup strips one pair of quotes) or split over continuation lines.
+  const shape = fc.constantFrom<(v: string) => string>(
+    (v) => v,
+    (v) => v,
+    (v) => v,
+    (v) => `"${v}"`,
+    (v) => (v.length > 2 ? `${v.slice(0, 2)}\\\n  ${v.slice(2)}` : v),
+  );
+  const entry = fc
+    .constantFrom(...keys)
+    .chain((def) => fc.tuple(fc.constantFrom(...samples(def)), shape).map(([v, f]) => `${def.key}=${f(v)}`));
   const misspelled = fc.constantFrom('Imag=x', 'Labels=a=b', 'image=x');
   const service = fc.constantFrom(
     '',
@@ -120,12 +130,42 @@ function unitText(type: UnitType, version: PodmanVersion): fc.Arbitrary<string> 
     });
 }
 
-/** A set of 1–6 units named from a small pool, so references sometimes resolve and sometimes do not. */
+/** A drop-in for a unit: its own `name.type.d/` or the type-wide `type.d/`, with a few entries of the type. */
+function dropIn(type: UnitType, path: string, version: PodmanVersion): fc.Arbitrary<LintFile> {
+  return fc
+    .tuple(
+      fc.constantFrom(`${path}.d`, `${type}.d`),
+      fc.constantFrom('10-a.conf', '20-b.conf'),
+      unitText(type, version),
+    )
+    .map(([dir, name, text]) => ({ path: `${dir}/${name}`, text: text.replace(/\[Install\][^[]*/, '') }));
+}
+
+/** A set of 1–6 units named from a small pool, so references sometimes resolve and sometimes do not, some
+ * with drop-ins. */
 export function arbitraryUnitSet(version: PodmanVersion): fc.Arbitrary<LintFile[]> {
   const pool = TYPES.flatMap((t) => NAMES.map((n) => ({ type: t, path: `${n}.${t}` })));
   return fc
     .uniqueArray(fc.constantFrom(...pool), { minLength: 1, maxLength: 6, selector: (u) => u.path })
     .chain((units) =>
-      fc.tuple(...units.map((u) => unitText(u.type, version).map((text): LintFile => ({ path: u.path, text })))),
-    );
+      fc.tuple(
+        ...units.map((u) =>
+          fc.tuple(
+            unitText(u.type, version).map((text): LintFile => ({ path: u.path, text })),
+            fc.oneof(
+              { weight: 4, arbitrary: fc.constant(undefined) },
+              { weight: 1, arbitrary: dropIn(u.type, u.path, version) },
+            ),
+          ),
+        ),
+      ),
+    )
+    .map((pairs) => {
+      const files = new Map<string, LintFile>();
+      for (const [unit, conf] of pairs) {
+        files.set(unit.path, unit);
+        if (conf) files.set(conf.path, conf);
+      }
+      return [...files.values()];
+    });
 }
