@@ -1,9 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeValue, escapeSpecifiers, formatEntry, formatSectionHeader, valueProblem } from './encode';
+import {
+  encodeLookupValue,
+  encodeValue,
+  escapeSpecifiers,
+  formatEntry,
+  formatSectionHeader,
+  valueProblem,
+} from './encode';
 import { UnitValueError } from './errors';
 import { parseUnitFile } from './parse';
-import { getLast } from './query';
+import { getLast, lookup } from './query';
 
 describe('encodeValue / formatEntry', () => {
   it('writes representable values as they are', () => {
@@ -43,6 +50,23 @@ describe('encodeValue / formatEntry', () => {
         const u = parseUnitFile(`[S]\n${formatEntry('Key', v)}\n`);
         expect(getLast(u, 'S', 'Key')?.value).toBe(v);
         expect(u.nodes).toHaveLength(2);
+      }),
+    );
+  });
+
+  it('encodeLookupValue: Lookup reads back exactly the value, quotes and edge whitespace included', () => {
+    expect(encodeLookupValue('plain')).toBe('plain');
+    expect(encodeLookupValue(' padded ')).toBe('" padded "');
+    expect(() => encodeLookupValue('"quoted"')).toThrow(UnitValueError);
+    expect(() => encodeLookupValue('a"')).toThrow(UnitValueError);
+    expect(encodeLookupValue('C:\\')).toBe('"C:\\"');
+    expect(() => encodeLookupValue('a\nb')).toThrow(UnitValueError);
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '\t', '"', '\\', '\u00a0', '=') }), (v) => {
+        if (v.startsWith('"') || v.endsWith('"')) return;
+        const u = parseUnitFile(`[S]\n${formatEntry('Key', encodeLookupValue(v))}\n`);
+        expect(lookup(u, 'S', 'Key', 'trim-all')).toBe(v);
+        expect(lookup(u, 'S', 'Key', 'matched-pair')).toBe(v);
       }),
     );
   });

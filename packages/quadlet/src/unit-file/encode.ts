@@ -36,6 +36,25 @@ export function encodeValue(value: string): string {
   return value;
 }
 
+/**
+ * The text to write for a key Podman reads with `Lookup` (most single-value keys: Image, ContainerName…),
+ * which trims trailing whitespace and strips surrounding double quotes. A value the plain encoder refuses for
+ * leading/trailing whitespace or a trailing `\` is written inside a pair of quotes, which every Podman 5+
+ * strips again, so `lookup` reads back exactly `value`. Refused ({@link UnitValueError}): line breaks, NUL,
+ * lone surrogates, and a `"` at either end (code `edge-quote`: Podman 5.0–5.8 strip every quote there, later
+ * releases only a matched pair, so no spelling means the same to both). Not for list keys: `LookupAll`
+ * keeps quotes.
+ */
+export function encodeLookupValue(value: string): string {
+  if (value.startsWith('"') || value.endsWith('"')) {
+    throw new UnitValueError('edge-quote', 'a double quote at either end of a single value is stripped by Podman');
+  }
+  const problem = valueProblem(value);
+  if (problem === undefined) return value;
+  if (!['leading-whitespace', 'trailing-whitespace', 'trailing-backslash'].includes(problem.code)) throw problem;
+  return `"${value}"`;
+}
+
 /** Why a key cannot be written, or undefined. Keys are plain: no whitespace, `=`, control characters. */
 export function keyProblem(key: string): UnitValueError | undefined {
   const bad = (why: string) => new UnitValueError('invalid-key', `invalid key "${key}": ${why}`);

@@ -15,7 +15,8 @@ export type UnitValueErrorCode =
   | 'empty-word'
   | 'invalid-key'
   | 'invalid-section'
-  | 'open-continuation';
+  | 'open-continuation'
+  | 'edge-quote';
 
 export class UnitValueError extends Error {
   override readonly name = 'UnitValueError';

@@ -14,7 +14,15 @@ export {
   planDropIns,
 } from './dropins';
 export { addValue, removeKey, removeSection, renameSection, setValue, setValues } from './edit';
-export { encodeValue, escapeSpecifiers, formatEntry, formatSectionHeader, keyProblem, valueProblem } from './encode';
+export {
+  encodeLookupValue,
+  encodeValue,
+  escapeSpecifiers,
+  formatEntry,
+  formatSectionHeader,
+  keyProblem,
+  valueProblem,
+} from './encode';
 export { UnitValueError, type UnitValueErrorCode } from './errors';
 export { isCommentLine, isValidSectionName, parseUnitFile } from './parse';
 export {
@@ -23,6 +31,7 @@ export {
   getAllValues,
   getEntries,
   getLast,
+  type LookupQuoting,
   listKeys,
   listSections,
   lookup,

@@ -83,6 +83,10 @@ describe('parseUnitFile', () => {
     expect(getAll(u, 'C', 'L').map((e) => e.value)).toEqual(['c', 'd']);
     expect(getLast(u, 'C', 'L')?.value).toBe('d');
     expect(lookup(u, 'C', 'I')).toBe('q');
+    const q = parseUnitFile('[C]\nA=""a"\nB="\n');
+    expect([lookup(q, 'C', 'A'), lookup(q, 'C', 'B')]).toEqual(['a', '']);
+    expect([lookup(q, 'C', 'A', 'matched-pair'), lookup(q, 'C', 'B', 'matched-pair')]).toEqual(['"a', '"']);
+    expect(lookup(q, 'C', 'A', 'none')).toBe('""a"');
   });
 
   it('round-trips arbitrary strings byte for byte', () => {

@@ -47,25 +47,44 @@ export const getAllValues = (u: UnitFile, section: string, key: string): string[
   getAll(u, section, key).map((e) => e.value);
 
 /**
- * A single value as Podman's `Lookup` reads it: the last assignment, trailing whitespace removed and one pair of
- * surrounding double quotes stripped. `undefined` when the key is absent.
+ * How Podman's `Lookup` treats double quotes around a single value. Podman 5.0–5.8 strip every leading and
+ * trailing `"` (`trim-all`, the behaviour of the oracle, 5.4.2); releases from spring 2026 on strip one
+ * matched pair only (`matched-pair`, Podman PR 28414). Before 5.0 quotes were kept (`none`).
  */
-export function lookup(u: UnitFile, section: string, key: string): string | undefined {
+export type LookupQuoting = 'trim-all' | 'matched-pair' | 'none';
+
+/**
+ * A single value as Podman's `Lookup` reads it: the last assignment, trailing whitespace removed and quotes
+ * stripped as `quoting` says. `undefined` when the key is absent.
+ */
+export function lookup(
+  u: UnitFile,
+  section: string,
+  key: string,
+  quoting: LookupQuoting = 'trim-all',
+): string | undefined {
   const e = getLast(u, section, key);
-  return e === undefined ? undefined : unquoteLookupValue(e.value);
+  return e === undefined ? undefined : unquoteLookupValue(e.value, quoting);
 }
 
-/** The value transformation of Podman's `Lookup` (trim right, strip one pair of surrounding double quotes). */
-export function unquoteLookupValue(value: string): string {
+/** The value transformation of Podman's `Lookup` (trim right, then strip quotes as `quoting` says). */
+export function unquoteLookupValue(value: string, quoting: LookupQuoting = 'trim-all'): string {
   const v = trimGoSpaceEnd(value);
-  return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+  if (quoting === 'trim-all') return v.replace(/^"+/, '').replace(/"+$/, '');
+  if (quoting === 'matched-pair') return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+  return v;
 }
 
 const TRUE_WORDS = new Set(['1', 'yes', 'true', 'on']);
 
 /** Podman's `LookupBoolean`: `1`, `yes`, `true`, `on` (any case) are true, anything else false. */
-export function lookupBoolean(u: UnitFile, section: string, key: string): boolean | undefined {
-  const v = lookup(u, section, key);
+export function lookupBoolean(
+  u: UnitFile,
+  section: string,
+  key: string,
+  quoting: LookupQuoting = 'trim-all',
+): boolean | undefined {
+  const v = lookup(u, section, key, quoting);
   return v === undefined ? undefined : TRUE_WORDS.has(v.toLowerCase());
 }
 

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { runGenerator } from '../../../../scripts/oracle/generator';
 import { serializeCanonical } from './canonical';
 import { applyDropIns, dropInDirs } from './dropins';
+import { encodeLookupValue } from './encode';
 import { parseUnitFile } from './parse';
 import { fatalNodes, lookup } from './query';
 import { unitText, word } from './test-support/arbitraries';
@@ -81,6 +82,38 @@ describe('the generator reads values as we do', () => {
         const exec = split ? `Exec=${a}\\\n# comment\n  ${b}` : `Exec=${a} ${b}`;
         const text = `[Container]\nImage=${IMAGE}\n${exec}\n`;
         expect(generatedExec(text)).toEqual(ourExec(text));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it.each(['"', '""', '"a', 'a"', '""a""', '"a b"', 'x"y', '" a "', 'a \\'])('Lookup reads ContainerName=%s', (raw) => {
+    const r = runGenerator({ 'o.container': `[Container]\nImage=${IMAGE}\nContainerName=${raw}\n` });
+    const line = r.units
+      .get('o.service')!
+      .split('\n')
+      .find((l) => l.startsWith('ExecStart='))!;
+    const words = splitWords(line.slice('ExecStart='.length)).words;
+    const name = lookup(parseUnitFile(`[C]\nN=${raw}\n`), 'C', 'N', 'trim-all');
+    // An empty name makes Quadlet fall back to its default, systemd-%N.
+    expect(words[words.indexOf('--name') + 1]).toBe(name === '' ? 'systemd-%N' : name);
+  });
+
+  it('property: single values written with encodeLookupValue reach podman unchanged (ContainerName)', () => {
+    const name = fc
+      .string({ unit: fc.constantFrom('a', 'b', ' ', '\t', '"', '\\', '\u00a0', '='), minLength: 1, maxLength: 8 })
+      .filter((v) => v.trim() !== '' && !v.startsWith('"') && !v.endsWith('"'));
+    fc.assert(
+      fc.property(name, (v) => {
+        const r = runGenerator({
+          'o.container': `[Container]\nImage=${IMAGE}\nContainerName=${encodeLookupValue(v)}\n`,
+        });
+        const line = r.units
+          .get('o.service')!
+          .split('\n')
+          .find((l) => l.startsWith('ExecStart='))!;
+        const words = splitWords(line.slice('ExecStart='.length)).words;
+        expect(words[words.indexOf('--name') + 1]).toBe(v);
       }),
       { numRuns: 60 },
     );
