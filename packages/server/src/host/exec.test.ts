@@ -90,3 +90,18 @@ describe('run with inputAsPipe', () => {
     expect(r.stdout).toBe('via fifo');
   });
 });
+
+describe('stream backpressure', () => {
+  it('delivers every line of a large output to a slow consumer', async () => {
+    const s = stream(['seq', '1', '50000']);
+    let n = 0;
+    let last = '';
+    for await (const l of s.lines) {
+      n++;
+      last = l;
+      if (n % 5000 === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(n).toBe(50000);
+    expect(last).toBe('50000');
+  });
+});

@@ -228,6 +228,9 @@ export function run(argv: readonly string[], options: ExecOptions = {}): Promise
   });
 }
 
+const QUEUE_HIGH = 10_000;
+const QUEUE_LOW = 1_000;
+
 /** Spawn argv and consume its stdout as lines (for `podman events`, `journalctl -f`, `podman pull`). */
 export function stream(argv: readonly string[], options: StreamOptions = {}): LineStream {
   checkArgv(argv);
@@ -249,10 +252,24 @@ export function stream(argv: readonly string[], options: StreamOptions = {}): Li
   let stopped = false;
   let wake: (() => void) | undefined;
   let stderrTail = '';
+  // backpressure: a consumer that falls behind pauses the pipes (the command then blocks on write)
+  let paused = false;
   const notify = () => {
+    if (!paused && queue.length > QUEUE_HIGH) {
+      paused = true;
+      child.stdout?.pause();
+      child.stderr?.pause();
+    }
     const w = wake;
     wake = undefined;
     w?.();
+  };
+  const drained = () => {
+    if (paused && queue.length < QUEUE_LOW) {
+      paused = false;
+      child.stdout?.resume();
+      child.stderr?.resume();
+    }
   };
 
   child.stdout!.setEncoding('utf8');
@@ -310,7 +327,10 @@ export function stream(argv: readonly string[], options: StreamOptions = {}): Li
         async next(): Promise<IteratorResult<string>> {
           for (;;) {
             const line = queue.shift();
-            if (line !== undefined) return { value: line, done: false };
+            if (line !== undefined) {
+              drained();
+              return { value: line, done: false };
+            }
             if (ended) return { value: undefined, done: true };
             await new Promise<void>((r) => {
               wake = r;

@@ -114,8 +114,7 @@ export class Journal {
 
   /** Log entries of a unit (or the whole compartment when unit is undefined), oldest first. */
   async read(s: CompartmentSession, unit: UnitName | undefined, q: JournalQuery = {}): Promise<JournalEntry[]> {
-    // exit 1 with no output when nothing matches on some versions
-    const r = await this.exec.run(journalArgv(s, unit, q, false), { expectCodes: [0, 1], timeoutMs: 60_000 });
+    const r = await this.exec.run(journalArgv(s, unit, q, false), { timeoutMs: 60_000 });
     return r.stdout
       .split('\n')
       .map(parseJournalLine)
