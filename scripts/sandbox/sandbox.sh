@@ -281,8 +281,23 @@ cmd_up() {
   ) 9>"$(mkdir -p "$state" && echo "$state/lock")"
 }
 
+# wait_for_harness: a `down`/`destroy` from outside would power the sandbox off under a running
+# `npm run test:host` (test-host.sh holds test-host.lock for its whole run and sets QUADLETMAN_SANDBOX_HARNESS=1
+# for its own calls). Wait for that run to end instead; it powers the sandbox down itself.
+wait_for_harness() {
+  [ "${QUADLETMAN_SANDBOX_HARNESS:-0}" = 1 ] && return 0
+  exec 7>"$state/test-host.lock"
+  if ! flock -n 7; then
+    echo "sandbox: a test:host run is using the sandbox; waiting for it to finish" >&2
+    flock -w 1800 7 || die "test:host still running after 30 minutes"
+  fi
+  exec 7>&-
+}
+
 cmd_down() {
   need_root
+  mkdir -p "$state"
+  wait_for_harness
   (
     with_lock
     stop_container
@@ -323,6 +338,8 @@ cmd_destroy() {
   need_root
   local purge=0
   [ "${1:-}" = --purge ] && purge=1
+  mkdir -p "$state"
+  wait_for_harness
   (
     with_lock
     stop_container

@@ -17,6 +17,8 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 sandbox=$root/scripts/sandbox/sandbox.sh
+# tells sandbox.sh that its down/destroy come from the run holding test-host.lock (see wait_for_harness there)
+export QUADLETMAN_SANDBOX_HARNESS=1
 state=${QUADLETMAN_SANDBOX_DIR:-$root/.cache/sandbox}
 mkdir -p "$state/logs"
 
