@@ -3,36 +3,17 @@
  * the fixture corpus and sets generated at random — the linter's "the generator rejects this file" verdict
  * must equal the generator's own.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { oracleVersion, runGenerator, runGeneratorOnDir } from '../../../../scripts/oracle/generator';
 import { parseVersion } from '../registry';
-import { linterVerdicts } from './corpus';
-import { isDropIn, unitTypeOf } from './index';
+import { FIXTURE_SETS, fixtureSetNames, readFixtureSet } from './test-support/fixture-sets';
+import { arbitraryUnitSet } from './test-support/unit-set.arbitrary';
+import { linterVerdicts } from './test-support/verdicts';
 import type { LintFile } from './types';
-import { arbitraryUnitSet } from './unit-set.arbitrary';
 
-const SETS = join(__dirname, '../../fixtures/sets');
 const version = parseVersion(oracleVersion())!;
-
-function readSet(dir: string): { files: LintFile[]; others: string[] } {
-  const files: LintFile[] = [];
-  const others: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const abs = join(d, name);
-      const rel = relative(dir, abs);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else if (name === 'expect.json') continue;
-      else if (isDropIn(rel) || unitTypeOf(rel)) files.push({ path: rel, text: readFileSync(abs, 'utf8') });
-      else others.push(rel);
-    }
-  };
-  walk(dir);
-  return { files, others };
-}
 
 const tally = { accepted: 0, rejected: 0 };
 
@@ -61,10 +42,10 @@ function compare(files: LintFile[], others: string[], gen: ReturnType<typeof run
 }
 
 describe(`linter verdicts equal the generator's (Podman ${version})`, () => {
-  const sets = readdirSync(SETS).filter((d) => statSync(join(SETS, d)).isDirectory());
+  const sets = fixtureSetNames();
   it.each(sets)('fixture set %s', (set) => {
-    const dir = join(SETS, set);
-    const { files, others } = readSet(dir);
+    const dir = join(FIXTURE_SETS, set);
+    const { files, others } = readFixtureSet(dir);
     compare(files, others, runGeneratorOnDir(dir));
   });
 

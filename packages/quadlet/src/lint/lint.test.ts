@@ -2,36 +2,17 @@
  * The linter on the fixture corpus (fixtures/sets/*): each set's expect.json lists, per file, the codes of
  * the diagnostics it must get — no more, no fewer. The oracle tests check the same sets against Podman.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isDropIn, lintSet, unitTypeOf } from './index';
-import type { LintFile } from './types';
+import { lintSet } from './index';
+import { FIXTURE_SETS, fixtureSetNames, readFixtureSet } from './test-support/fixture-sets';
 
-const SETS = join(__dirname, '../../fixtures/sets');
-
-export function readFixtureSet(dir: string): { files: LintFile[]; others: string[] } {
-  const files: LintFile[] = [];
-  const others: string[] = [];
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const abs = join(d, name);
-      const rel = relative(dir, abs);
-      if (statSync(abs).isDirectory()) walk(abs);
-      else if (name === 'expect.json') continue;
-      else if (isDropIn(rel) || unitTypeOf(rel)) files.push({ path: rel, text: readFileSync(abs, 'utf8') });
-      else others.push(rel);
-    }
-  };
-  walk(dir);
-  return { files, others };
-}
-
-const sets = readdirSync(SETS).filter((d) => statSync(join(SETS, d)).isDirectory());
+const sets = fixtureSetNames();
 
 describe('fixture corpus', () => {
   it.each(sets)('%s gets exactly the expected diagnostics', (set) => {
-    const dir = join(SETS, set);
+    const dir = join(FIXTURE_SETS, set);
     const { files, others } = readFixtureSet(dir);
     const expected = JSON.parse(readFileSync(join(dir, 'expect.json'), 'utf8')) as Record<string, string[]>;
     const reports = lintSet(files, { podmanVersion: '5.4', otherFiles: others });

@@ -2,8 +2,8 @@
  * Test helper (not part of the library's API): the linter's per-unit verdicts in the shape the differential
  * tests compare with the generator's.
  */
-import { lintSetDetailed, unitTypeOf } from './index';
-import type { FileReport, LintFile, LintOptions } from './types';
+import { lintSetDetailed, unitTypeOf } from '../index';
+import type { FileReport, LintFile, LintOptions } from '../types';
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 

@@ -4,9 +4,9 @@
  * may or may not be in the set — for differential tests against the real generator.
  */
 import fc from 'fast-check';
-import { keysAt } from '../registry';
-import { type KeyDef, MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
-import type { LintFile } from './types';
+import { keysAt } from '../../registry';
+import { type KeyDef, MAIN_SECTION, type PodmanVersion, type UnitType } from '../../registry/types';
+import type { LintFile } from '../types';
 
 const TYPES: UnitType[] = ['container', 'network', 'volume', 'pod', 'kube', 'image', 'build'];
 const NAMES = ['a', 'b'];
