@@ -3,9 +3,11 @@
  * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check), 2 bad usage.
  */
 import { Command, CommanderError } from 'commander';
+import { registerDoctor } from './commands/doctor';
 import { registerExplain } from './commands/explain';
 import { registerFmt } from './commands/fmt';
 import { registerLint } from './commands/lint';
+import { registerSandbox } from './commands/sandbox';
 import { UsageError } from './usage';
 
 export function buildProgram(): Command {
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   registerLint(program);
   registerFmt(program);
   registerExplain(program);
+  registerDoctor(program);
+  registerSandbox(program);
   for (const c of program.commands) c.exitOverride().showHelpAfterError();
   return program;
 }
