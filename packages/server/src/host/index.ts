@@ -3,6 +3,7 @@
 // node:child_process.
 
 export * from './busybox-image.js';
+export * from './doctor.js';
 export * from './exec.js';
 export * from './fake-exec.js';
 export * from './fs.js';

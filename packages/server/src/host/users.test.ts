@@ -27,6 +27,22 @@ describe('parsePasswdLine', () => {
   });
 });
 
+describe('list', () => {
+  it('finds compartment users by their GECOS marker', async () => {
+    const fx = new FakeExec().on(['getent', 'passwd'], {
+      stdout: [
+        'root:x:0:0:root:/root:/bin/bash',
+        'qm-b:x:991:991:quadletman compartment:/h/qm-b:/usr/sbin/nologin',
+        'qm-a:x:990:990:quadletman compartment:/h/qm-a:/usr/sbin/nologin',
+        'qm-a-1000:x:132071:132071:quadletman helper of qm-a:/nonexistent:/usr/sbin/nologin',
+        'qm-x:x:5:5:not ours:/h:/bin/sh',
+      ].join('\n'),
+    });
+    const users = new CompartmentUsers({ exec: fx, subids: new SubidAllocator() });
+    expect((await users.list()).map((p) => p.name)).toEqual(['qm-a', 'qm-b']);
+  });
+});
+
 describe.skipIf(!isRoot)('CompartmentUsers over a fake exec (files in a temp dir)', () => {
   let dir: string;
   let home: string;

@@ -257,6 +257,16 @@ export class CompartmentUsers {
     return pw;
   }
 
+  /** Every compartment user on this machine (found by the GECOS marker quadletman writes), sorted by name. */
+  async list(): Promise<PasswdEntry[]> {
+    const r = await this.exec.run(['getent', 'passwd']);
+    return r.stdout
+      .split('\n')
+      .map(parsePasswdLine)
+      .filter((p): p is PasswdEntry => !!p && p.gecos === COMPARTMENT_GECOS && p.name.startsWith('qm-'))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   /** Helper users of a compartment, found by their GECOS marker (names alone are ambiguous). */
   async helperUsers(id: CompartmentId): Promise<PasswdEntry[]> {
     const owner = compartmentUser(id);
