@@ -27,6 +27,7 @@ describe('serializeCanonical', () => {
     expect(serializeCanonical(parseUnitFile('[A]\n  garbage  \nK=v \\'))).toBe('[A]\ngarbage\nK=v \\\n');
     expect(serializeCanonical(parseUnitFile('[A]\nK=v \\\n\n'))).toBe('[A]\n# K=v \\\n');
     expect(serializeCanonical(parseUnitFile(''))).toBe('');
+    expect(serializeCanonical(parseUnitFile('[A]\n  My Key  =  v\n[b] c = d\n'))).toBe('[A]\nMy Key=v\n[b] c=d\n');
   });
 
   it('property: never changes meaning and is idempotent (realistic text)', () => {

@@ -7,7 +7,7 @@
  * are kept with only their surrounding whitespace trimmed, and a continuation that runs into the end of the
  * file (which Podman ignores) is commented out.
  */
-import { formatEntry } from './encode';
+import { valueProblem } from './encode';
 import { isCommentLine } from './parse';
 import type { UnitFile } from './types';
 import { trimGoSpace } from './whitespace';
@@ -45,8 +45,8 @@ export function serializeCanonical(u: UnitFile): string {
         flushBlank();
         const inner = n.raw.slice(1).map(trimGoSpace);
         out.push(...inner.filter((l) => l !== '' && isCommentLine(l)));
-        const line = tryFormat(n.key, n.value);
-        out.push(...(line === undefined ? n.raw.map(trimGoSpace) : [line]));
+        // The parser's key is already trimmed and `=`-free, so only the value can need the raw lines.
+        out.push(...(valueProblem(n.value) === undefined ? [`${n.key}=${n.value}`] : n.raw.map(trimGoSpace)));
         break;
       }
       case 'invalid': {
@@ -64,12 +64,4 @@ export function serializeCanonical(u: UnitFile): string {
   }
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
-}
-
-function tryFormat(key: string, value: string): string | undefined {
-  try {
-    return formatEntry(key, value);
-  } catch {
-    return undefined;
-  }
 }

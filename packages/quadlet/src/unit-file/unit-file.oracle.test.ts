@@ -119,7 +119,7 @@ describe('the generator reads values as we do', () => {
     );
   });
 
-  it('property: arbitrary text — same load verdict and the same Exec words', () => {
+  it('property: arbitrary text — same load verdict, same Exec words, canonical form means the same', () => {
     const token = fc.constantFrom(
       '\n',
       '\r',
@@ -146,6 +146,7 @@ describe('the generator reads values as we do', () => {
         const u = parseUnitFile(text);
         expect(loadFailed(r.stderr)).toBe(fatalNodes(u).length > 0);
         if (r.units.has('o.service')) expect(generatedExec(text, IMAGE)).toEqual(ourExec(text));
+        expect(generated(serializeCanonical(u))).toBe(generated(text));
       }),
       { numRuns: 150 },
     );
