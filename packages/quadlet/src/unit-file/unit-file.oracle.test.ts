@@ -13,7 +13,7 @@ import { encodeLookupValue } from './encode';
 import { parseUnitFile } from './parse';
 import { fatalNodes, lookup } from './query';
 import { unitText, word } from './test-support/arbitraries';
-import { getKeyValues, getLastWords } from './values';
+import { getAllWords, getKeyValues, getLastWords } from './values';
 import { joinWords, splitWords } from './words';
 
 const IMAGE = 'quay.io/qm/oracle';
@@ -116,6 +116,25 @@ describe('the generator reads values as we do', () => {
         expect(words[words.indexOf('--name') + 1]).toBe(v);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('property: strv values (AddCapability) split the same way', () => {
+    const raw = fc
+      .array(fc.constantFrom('a', 'B', ' ', '"', "'", '\\', '\\n', 'x y'), { maxLength: 8 })
+      .map((cs) => cs.join('').trim());
+    fc.assert(
+      fc.property(raw, raw, (a, b) => {
+        const text = `[Container]\nImage=${IMAGE}\nAddCapability=${a}\nAddCapability=${b}\n`;
+        const line = runGenerator({ 'o.container': text })
+          .units.get('o.service')!
+          .split('\n')
+          .find((l) => l.startsWith('ExecStart='))!;
+        const words = splitWords(line.slice('ExecStart='.length)).words;
+        const ours = getAllWords(parseUnitFile(text), 'Container', 'AddCapability', 'strv').map((w) => w.toLowerCase());
+        expect(words.filter((_, i) => words[i - 1] === '--cap-add')).toEqual(ours);
+      }),
+      { numRuns: 80 },
     );
   });
 
