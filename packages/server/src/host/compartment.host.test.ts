@@ -306,7 +306,19 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
     }
   }, 120_000);
 
-  it('deletes compartments leaving nothing behind', async () => {
+  it('deletes compartments leaving nothing behind, even with containers running and Restart=always', async () => {
+    const files = new UnitFiles(a.session);
+    await files.write(
+      parseUnitName('sticky.container'),
+      '[Container]\nImage=localhost/busybox:latest\nExec=sleep 1000\nRunInit=true\n\n[Service]\nRestart=always\nRestartSec=100ms\n',
+    );
+    await h.systemd.daemonReload(a.session);
+    await h.systemd.start(a.session, [parseUnitName('web.service'), parseUnitName('sticky.service')]);
+    expect((await h.podman.ps(a.session, { all: false })).map((c) => c.name).sort()).toEqual([
+      'qmt-web',
+      'systemd-sticky',
+    ]);
+
     const leftovers = async (acc: CompartmentAccount, id: CompartmentId) => {
       const out: string[] = [];
       const user = acc.user;

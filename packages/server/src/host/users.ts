@@ -299,8 +299,12 @@ export class CompartmentUsers {
         expectCodes: [0, 3, 4],
       });
       if (running.stdout.trim() === 'active') {
-        // while the manager still runs: stop every container and drop all storage as the user, so no
-        // overlay mount or subuid-owned file is left for root to trip over
+        // while the manager still runs: stop the compartment's services (an explicit stop: Restart= does
+        // not bring them back; Quadlet services live in app.slice), then drop all storage as the user.
+        // Everything after this (manager stop, pkill, rm -rf as root) is the backstop if these fail.
+        await this.exec
+          .run(userSystemctl(s, ['stop', 'app.slice']), { timeoutMs: 120_000, expectCodes: [0, 1, 5] })
+          .catch(() => {});
         await this.exec
           .run(userPodman(s, ['rm', '--all', '--force', '--time', '5']), { timeoutMs: 120_000 })
           .catch(() => {});
