@@ -29,9 +29,9 @@ export interface GeneratorResult {
 
 const HEADER = /^---(.+)---$/;
 // `converting "web.container": reason` (the reason may quote the file's path at the end)
-const CONVERTING = /converting "([^"]+)": (.*)$/;
+const CONVERTING = /converting "([^"]+)": (.*)$/s;
 // `error loading "/dir/web.container", reason`
-const LOADING = /error loading "([^"]+)",? ?(.*)$/;
+const LOADING = /error loading "([^"]+)",? ?(.*)$/s;
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 

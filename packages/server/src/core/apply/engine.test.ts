@@ -1,0 +1,202 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError } from '../errors.js';
+import { ApplyEngine, type ApplyTarget, type ProgressEvent } from './engine.js';
+import { FakeHost, FakeStore } from './fakes.js';
+import { MemoryLocks } from './lock.js';
+import type { FileSet } from './ports.js';
+
+const Q = '.config/containers/systemd';
+
+function fileSet(files: Record<string, string>): FileSet {
+  const m = new Map(Object.entries(files).map(([k, v]) => [`${Q}/${k}`, v]));
+  return { files: m, modes: new Map([...m.keys()].map((k) => [k, 0o644])) };
+}
+
+const container = (image: string, extra = '') =>
+  `[Container]\nImage=${image}\nNetwork=app.network\n${extra}\n[Install]\nWantedBy=default.target\n`;
+
+function target(files: Record<string, string>, probes: ApplyTarget['probes'] = []): ApplyTarget {
+  return { compartment: 'shop', files: fileSet(files), hostVolumes: [], probes, podmanVersion: '5.4' };
+}
+
+const stack = (webImage = 'localhost/web:1') =>
+  target({
+    'app.network': '[Network]\n',
+    'web.container': container(webImage),
+    'db.container': container('localhost/db:1'),
+  });
+
+function setup() {
+  const host = new FakeHost();
+  const store = new FakeStore();
+  let clock = 0;
+  const engine = new ApplyEngine(async () => host, store, new MemoryLocks(), {
+    settleMs: 1_000,
+    verifyTimeoutMs: 2_000,
+    pollMs: 100,
+    now: () => new Date(clock),
+    sleep: async (ms) => {
+      clock += ms;
+    },
+  });
+  return { host, store, engine };
+}
+
+describe('ApplyEngine', () => {
+  it('writes the files, reloads once, starts the new units in one call and records the revision', async () => {
+    const { host, store, engine } = setup();
+    const events: ProgressEvent[] = [];
+    const r = await engine.apply(stack(), { actor: 'alice', onProgress: (e) => events.push(e) });
+    expect(r.outcome).toBe('applied');
+    expect(r.revision).toBe(1);
+    expect([...host.files.keys()].sort()).toEqual([`${Q}/app.network`, `${Q}/db.container`, `${Q}/web.container`]);
+    expect(host.calls.filter((c) => c === 'reload')).toHaveLength(1);
+    expect(host.calls.filter((c) => c.startsWith('restart'))).toEqual([
+      'restart app-network.service,db.service,web.service',
+    ]);
+    expect(store.revisions[0]).toMatchObject({ number: 1, actor: 'alice', result: 'applied' });
+    expect(store.pending()).toEqual([]);
+    expect(events.map((e) => `${e.step}:${e.status}`)).toEqual([
+      'plan:running',
+      'plan:ok',
+      'validate:running',
+      'validate:ok',
+      'write:running',
+      'write:ok',
+      'reload:running',
+      'reload:ok',
+      'start:running',
+      'start:ok',
+      'verify:running',
+      'verify:ok',
+      'done:ok',
+    ]);
+  });
+
+  it('restarts nothing and records no revision when nothing changed', async () => {
+    const { host, store, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    host.calls = [];
+    const r = await engine.apply(stack(), { actor: 'alice' });
+    expect(r.outcome).toBe('noop');
+    expect(host.calls.filter((c) => !c.startsWith('dry-run'))).toEqual([]);
+    expect(store.revisions).toHaveLength(1);
+  });
+
+  it('restarts only the changed unit', async () => {
+    const { host, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    host.calls = [];
+    const r = await engine.apply(stack('localhost/web:2'), { actor: 'alice' });
+    expect(r.outcome).toBe('applied');
+    expect(host.calls.filter((c) => c.startsWith('restart'))).toEqual(['restart web.service']);
+  });
+
+  it('refuses a set with lint errors and changes nothing', async () => {
+    const { host, store, engine } = setup();
+    const r = await engine.apply(target({ 'web.container': '[Container]\nImgae=localhost/x\n' }), { actor: 'bob' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toMatch(/Nothing was changed/);
+    expect(r.diagnostics.flatMap((d) => d.diagnostics.map((x) => x.code))).toContain('unknown-key');
+    expect(host.files.size).toBe(0);
+    expect(host.calls).toEqual([]);
+    expect(store.revisions[0]).toMatchObject({ result: 'refused', actor: 'bob' });
+  });
+
+  it('refuses what the real generator rejects, even when the linter does not', async () => {
+    const { host, engine } = setup();
+    host.rejects = (file) => (file === 'web.container' ? 'simulated rejection' : undefined);
+    const r = await engine.apply(stack(), { actor: 'bob' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toContain('web.container (simulated rejection)');
+    expect(host.files.size).toBe(0);
+  });
+
+  it('rolls back when a unit cannot start: previous files back, previous units running', async () => {
+    const { host, store, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    const before = new Map(host.files);
+    const r = await engine.apply(stack('localhost/web:broken'), { actor: 'alice' });
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.message).toContain('web.service: web.service exited with status 125');
+    expect(host.files).toEqual(before);
+    expect(host.active.has('web.service')).toBe(true);
+    expect(store.revision('shop', 2)).toMatchObject({ result: 'rolled-back' });
+    expect(store.pending()).toEqual([]);
+  });
+
+  it('stops units the failed apply added and removes their files', async () => {
+    const { host, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    const t = stack();
+    t.files.files.set(`${Q}/extra.container`, container('localhost/extra:broken'));
+    t.files.modes.set(`${Q}/extra.container`, 0o644);
+    const r = await engine.apply(t, { actor: 'alice' });
+    expect(r.outcome).toBe('rolled-back');
+    expect(host.files.has(`${Q}/extra.container`)).toBe(false);
+    expect(host.active.has('extra.service')).toBe(false);
+  });
+
+  it('rolls back when a verify probe keeps failing', async () => {
+    const { host, store, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    host.probeResult = () => ({ ok: false, detail: 'HTTP 502' });
+    const probe = { name: 'web', type: 'tcp' as const, port: 8080, host: '127.0.0.1', timeoutMs: 500 };
+    const r = await engine.apply(stack('localhost/web:3'), { actor: 'alice' });
+    expect(r.outcome).toBe('applied'); // this target has no probes
+    const withProbe = { ...stack('localhost/web:4'), probes: [probe] };
+    const r2 = await engine.apply(withProbe, { actor: 'alice' });
+    expect(r2.outcome).toBe('rolled-back');
+    expect(r2.message).toContain("probe 'web' failed: HTTP 502");
+    expect(host.files.get(`${Q}/web.container`)).toContain('localhost/web:3');
+    expect(store.revision('shop', 3)).toMatchObject({ result: 'rolled-back' });
+  });
+
+  it('refuses a second apply of the same compartment when asked not to wait, and queues it otherwise', async () => {
+    const { host, engine } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const original = host.readManaged.bind(host);
+    host.readManaged = async () => {
+      await gate;
+      return original();
+    };
+    const first = engine.apply(stack(), { actor: 'a' });
+    await new Promise((r) => setTimeout(r, 10));
+    await expect(engine.apply(stack(), { actor: 'b', wait: false })).rejects.toBeInstanceOf(ConflictError);
+    const queued = engine.apply(stack('localhost/web:2'), { actor: 'c' });
+    release();
+    expect((await first).outcome).toBe('applied');
+    expect((await queued).revision).toBe(2);
+  });
+
+  it('recovers an apply interrupted by a crash: the files before it return', async () => {
+    const { host, store, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    const before = new Map(host.files);
+    // A process that died after writing one of two files leaves this behind: a pending record, and the host
+    // half-way between the two revisions.
+    const t = stack('localhost/web:5');
+    t.files.files.set(`${Q}/db.container`, container('localhost/db:5'));
+    const pending = {
+      compartment: 'shop',
+      revision: 2,
+      phase: 'written' as const,
+      previous: { files: new Map(before), modes: new Map([...before.keys()].map((k) => [k, 0o644])) },
+      units: { stop: [], restart: ['web.service', 'db.service'] },
+    };
+    host.files.set(`${Q}/web.container`, container('localhost/web:5'));
+    store.begin(
+      { compartment: 'shop', number: 2, files: t.files, diff: '', actor: 'alice', startedAt: new Date(0) },
+      pending,
+    );
+    const recovered = await engine.recover();
+    expect(recovered).toEqual([expect.objectContaining({ compartment: 'shop', revision: 2, ok: true })]);
+    expect(host.files).toEqual(before);
+    expect(store.revision('shop', 2)).toMatchObject({ result: 'rolled-back' });
+    expect(store.pending()).toEqual([]);
+    expect(host.active.has('web.service')).toBe(true);
+  });
+});

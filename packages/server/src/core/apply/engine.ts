@@ -1,0 +1,413 @@
+/**
+ * The apply engine: makes a compartment's host match a rendered set of files, so that either everything ends
+ * up running as declared or the host is back where it was.
+ *
+ * One apply, under the compartment's lock:
+ *   plan (rendered vs. on disk) → lint + the real generator's dry run (any error: stop, change nothing) →
+ *   record the revision and what the host had, durably → stop units the set no longer has → write files
+ *   atomically → one daemon-reload → restart/start the affected units in one call → wait until they are
+ *   active and stay so → run the verify probes → done.
+ * Any failure after the host was touched rolls back: the apply's new units stop, the previous files return,
+ * systemd reloads and the previous units start again; the revision records why. An apply interrupted by a
+ * crash is rolled back by `recover()` when quadletman starts again.
+ */
+import type { FileReport } from '@quadletman/quadlet';
+import { lintRendered } from '../lint.js';
+import { plan as makePlan, type Plan } from '../plan.js';
+import type { HostVolume } from '../render.js';
+import type { ProbeSpec } from '../spec.js';
+import type {
+  ApplyLocks,
+  CompartmentHost,
+  DryRunVerdict,
+  FileSet,
+  PendingApply,
+  RevisionResult,
+  RevisionStore,
+  UnitStatus,
+} from './ports.js';
+
+export type ApplyStep = 'plan' | 'validate' | 'write' | 'reload' | 'start' | 'verify' | 'rollback' | 'done';
+
+export interface ProgressEvent {
+  step: ApplyStep;
+  status: 'running' | 'ok' | 'failed' | 'skipped';
+  message: string;
+}
+
+/** What to apply: the rendered files and what goes with them. */
+export interface ApplyTarget {
+  compartment: string;
+  files: FileSet;
+  hostVolumes: readonly HostVolume[];
+  probes: readonly ProbeSpec[];
+  podmanVersion: string | null;
+  /** The desired state this target was rendered from, kept with the revision (for history and roll back). */
+  spec?: unknown;
+}
+
+export interface ApplyOptions {
+  actor: string;
+  onProgress?: (e: ProgressEvent) => void;
+  /** Wait for a running apply of the same compartment to finish (default) or refuse at once. */
+  wait?: boolean;
+  /** A message recorded with the revision (e.g. "roll back to revision 3"). */
+  message?: string;
+}
+
+export type ApplyOutcome = 'applied' | 'noop' | 'refused' | 'rolled-back' | 'failed';
+
+export interface ApplyResult {
+  outcome: ApplyOutcome;
+  /** The revision recorded, except for a no-op. */
+  revision?: number;
+  message: string;
+  plan: Plan;
+  /** Lint diagnostics of the rendered Quadlet files (always given when validation ran). */
+  diagnostics: FileReport[];
+  dryRun: DryRunVerdict[];
+  /** Unit states after the apply (or after the roll back). */
+  units: UnitStatus[];
+}
+
+export interface EngineOptions {
+  /** How long units may take to become active, and how long they must then stay active. */
+  settleMs?: number;
+  /** How long the verify probes may take in all before they count as failed. */
+  verifyTimeoutMs?: number;
+  /** Pause between probe attempts and between unit state polls. */
+  pollMs?: number;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+class ApplyFailure extends Error {
+  constructor(
+    readonly step: ApplyStep,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const QUADLET_PREFIX = '.config/containers/systemd/';
+
+export class ApplyEngine {
+  private readonly settleMs: number;
+  private readonly verifyTimeoutMs: number;
+  private readonly pollMs: number;
+  private readonly now: () => Date;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly hostFor: (compartment: string) => Promise<CompartmentHost>,
+    private readonly store: RevisionStore,
+    private readonly locks: ApplyLocks,
+    options: EngineOptions = {},
+  ) {
+    this.settleMs = options.settleMs ?? 1_500;
+    this.verifyTimeoutMs = options.verifyTimeoutMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 200;
+    this.now = options.now ?? (() => new Date());
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  /** What an apply of `target` would change, without changing anything. */
+  async plan(target: ApplyTarget): Promise<{ plan: Plan; diagnostics: FileReport[] }> {
+    const host = await this.hostFor(target.compartment);
+    const current = await host.readManaged();
+    const p = planOf(target.files, current);
+    const lint = lintRendered(target.files.files, { podmanVersion: target.podmanVersion });
+    return { plan: p, diagnostics: lint.reports };
+  }
+
+  async apply(target: ApplyTarget, options: ApplyOptions): Promise<ApplyResult> {
+    const release = await this.locks.acquire(target.compartment, options.wait ?? true);
+    try {
+      return await this.applyLocked(target, options);
+    } finally {
+      release();
+    }
+  }
+
+  /** Rolls back every apply that a crash interrupted. Call once at start, before serving. */
+  async recover(): Promise<{ compartment: string; revision: number; ok: boolean; message: string }[]> {
+    const out: { compartment: string; revision: number; ok: boolean; message: string }[] = [];
+    for (const pending of this.store.pending()) {
+      const release = await this.locks.acquire(pending.compartment, true);
+      try {
+        const host = await this.hostFor(pending.compartment);
+        const back = planOf(pending.previous, await host.readManaged());
+        const message = `interrupted while ${pending.phase}; rolled back to the files before revision ${pending.revision}`;
+        try {
+          await this.restore(host, pending, back.units.stop);
+          this.store.finish(pending.compartment, pending.revision, 'rolled-back', message, this.now());
+          out.push({ compartment: pending.compartment, revision: pending.revision, ok: true, message });
+        } catch (err) {
+          const why = `interrupted while ${pending.phase}, and the roll back failed: ${errorText(err)}`;
+          this.store.finish(pending.compartment, pending.revision, 'failed', why, this.now());
+          out.push({ compartment: pending.compartment, revision: pending.revision, ok: false, message: why });
+        }
+      } finally {
+        release();
+      }
+    }
+    return out;
+  }
+
+  private async applyLocked(target: ApplyTarget, options: ApplyOptions): Promise<ApplyResult> {
+    const emit = (step: ApplyStep, status: ProgressEvent['status'], message: string) =>
+      options.onProgress?.({ step, status, message });
+    const host = await this.hostFor(target.compartment);
+
+    emit('plan', 'running', 'Comparing the rendered files with the files on disk');
+    const current = await host.readManaged();
+    const p = planOf(target.files, current);
+    emit('plan', 'ok', describePlan(p));
+
+    emit('validate', 'running', 'Linting and running the Quadlet generator in dry-run mode');
+    const lint = lintRendered(target.files.files, { podmanVersion: target.podmanVersion });
+    const dryRun = lint.ok ? await host.dryRun(quadletFiles(target.files.files)) : [];
+    const base = { plan: p, diagnostics: lint.reports, dryRun };
+    const rejected = dryRun.filter((v) => !v.ok);
+    if (!lint.ok || rejected.length > 0) {
+      const why = !lint.ok
+        ? `${lint.errors} lint error${lint.errors === 1 ? '' : 's'}: ${firstErrors(lint.reports)}`
+        : `the Quadlet generator rejects ${rejected.map((v) => `${v.file} (${v.reason})`).join(', ')}`;
+      emit('validate', 'failed', why);
+      const revision = this.recordRefusal(target, p, options, `refused: ${why}`);
+      return { ...base, outcome: 'refused', revision, message: `Nothing was changed: ${why}.`, units: [] };
+    }
+    emit(
+      'validate',
+      'ok',
+      `${lint.warnings} warning${lint.warnings === 1 ? '' : 's'}; the generator accepts every file`,
+    );
+
+    if (p.noop) {
+      emit('done', 'ok', 'Nothing to change');
+      return { ...base, outcome: 'noop', message: 'Nothing to change: the host already matches.', units: [] };
+    }
+
+    const number = this.store.nextRevision(target.compartment);
+    const pending: PendingApply = {
+      compartment: target.compartment,
+      revision: number,
+      phase: 'prepared',
+      previous: current,
+      units: { stop: p.units.stop, restart: p.units.restart },
+    };
+    this.store.begin(
+      {
+        compartment: target.compartment,
+        number,
+        files: target.files,
+        diff: p.changes.map((c) => c.diff).join(''),
+        actor: options.actor,
+        startedAt: this.now(),
+        ...(options.message ? { message: options.message } : {}),
+        ...(target.spec !== undefined ? { spec: target.spec } : {}),
+      },
+      pending,
+    );
+
+    const affected = [...p.units.start, ...p.units.restart];
+    try {
+      await this.step(
+        emit,
+        'write',
+        `Writing ${p.changes.length} file${p.changes.length === 1 ? '' : 's'}`,
+        async () => {
+          if (p.units.stop.length > 0) await host.stopUnits(p.units.stop);
+          await host.ensureHostVolumes(target.hostVolumes);
+          await host.writeFiles(writesOf(target.files, p), removalsOf(p));
+          this.store.setPhase(target.compartment, number, 'written');
+        },
+      );
+      await this.step(emit, 'reload', 'Reloading systemd', async () => {
+        if (p.reload) await host.daemonReload();
+        this.store.setPhase(target.compartment, number, 'reloaded');
+      });
+      await this.step(emit, 'start', `Starting ${affected.join(', ') || 'nothing'}`, async () => {
+        if (affected.length > 0) await this.startAndSettle(host, affected);
+        this.store.setPhase(target.compartment, number, 'started');
+      });
+      await this.step(emit, 'verify', `Running ${target.probes.length} verify probe(s)`, async () => {
+        await this.verify(host, target.probes);
+        this.store.setPhase(target.compartment, number, 'verified');
+      });
+    } catch (err) {
+      const why = errorText(err);
+      emit('rollback', 'running', `Rolling back: ${why}`);
+      try {
+        await this.restore(host, pending, p.units.start);
+        const message = `${options.message ? `${options.message}: ` : ''}failed, rolled back: ${why}`;
+        this.store.finish(target.compartment, number, 'rolled-back', message, this.now());
+        emit('rollback', 'ok', 'The previous files are back and their units running');
+        const units = await host.unitStatuses([...p.units.restart, ...p.units.stop]);
+        return {
+          ...base,
+          outcome: 'rolled-back',
+          revision: number,
+          message: `Apply failed and was rolled back: ${why}`,
+          units,
+        };
+      } catch (rollbackErr) {
+        const message = `failed (${why}), and the roll back failed too: ${errorText(rollbackErr)}`;
+        this.store.finish(target.compartment, number, 'failed', message, this.now());
+        emit('rollback', 'failed', message);
+        return { ...base, outcome: 'failed', revision: number, message: `Apply ${message}`, units: [] };
+      }
+    }
+
+    this.store.finish(target.compartment, number, 'applied', options.message ?? 'applied', this.now());
+    emit('done', 'ok', `Revision ${number} applied`);
+    const units = await host.unitStatuses(affected);
+    return { ...base, outcome: 'applied', revision: number, message: `Revision ${number} applied.`, units };
+  }
+
+  private async step(
+    emit: (step: ApplyStep, status: ProgressEvent['status'], message: string) => void,
+    step: ApplyStep,
+    message: string,
+    fn: () => Promise<void>,
+  ): Promise<void> {
+    emit(step, 'running', message);
+    try {
+      await fn();
+    } catch (err) {
+      emit(step, 'failed', errorText(err));
+      throw err instanceof ApplyFailure ? err : new ApplyFailure(step, `${step}: ${errorText(err)}`);
+    }
+    emit(step, 'ok', message);
+  }
+
+  /** Starts the units, then waits until every one is active and stays active for the settle time. */
+  private async startAndSettle(host: CompartmentHost, units: readonly string[]): Promise<void> {
+    try {
+      await host.restartUnits(units);
+    } catch (err) {
+      throw new ApplyFailure('start', await this.explainFailures(host, units, errorText(err)));
+    }
+    const started = this.now().getTime();
+    for (;;) {
+      const statuses = await host.unitStatuses(units);
+      const bad = statuses.filter((s) => s.activeState !== 'active' && s.activeState !== 'activating');
+      if (bad.length > 0) {
+        throw new ApplyFailure(
+          'start',
+          await this.explainFailures(
+            host,
+            bad.map((s) => s.unit),
+            'units stopped',
+          ),
+        );
+      }
+      const elapsed = this.now().getTime() - started;
+      if (elapsed >= this.settleMs && statuses.every((s) => s.activeState === 'active')) return;
+      if (elapsed >= this.settleMs + 30_000) {
+        const slow = statuses.filter((s) => s.activeState !== 'active').map((s) => s.unit);
+        throw new ApplyFailure('start', `still not active after 30 s: ${slow.join(', ')}`);
+      }
+      await this.sleep(this.pollMs);
+    }
+  }
+
+  private async explainFailures(host: CompartmentHost, units: readonly string[], fallback: string): Promise<string> {
+    const statuses = await host.unitStatuses(units).catch(() => [] as UnitStatus[]);
+    const failed = statuses.filter((s) => s.activeState !== 'active');
+    if (failed.length === 0) return fallback;
+    const reasons = await Promise.all(
+      failed.map(
+        async (s) => `${s.unit}: ${await host.failureReason(s.unit).catch(() => `${s.activeState} (${s.result})`)}`,
+      ),
+    );
+    return reasons.join('; ');
+  }
+
+  private async verify(host: CompartmentHost, probes: readonly ProbeSpec[]): Promise<void> {
+    const deadline = this.now().getTime() + this.verifyTimeoutMs;
+    for (const probe of probes) {
+      for (;;) {
+        const r = await host.probe(probe);
+        if (r.ok) break;
+        if (this.now().getTime() >= deadline)
+          throw new ApplyFailure('verify', `probe '${probe.name}' failed: ${r.detail}`);
+        await this.sleep(this.pollMs);
+      }
+    }
+  }
+
+  /** Puts the previous files back and brings their units up again; stops units the apply added. */
+  private async restore(host: CompartmentHost, pending: PendingApply, added: readonly string[]): Promise<void> {
+    if (added.length > 0) await host.stopUnits(added).catch(() => undefined);
+    const now = await host.readManaged();
+    const back = planOf(pending.previous, now);
+    await host.writeFiles(writesOf(pending.previous, back), removalsOf(back));
+    await host.daemonReload();
+    const units = [...new Set([...pending.units.restart, ...pending.units.stop])];
+    if (units.length > 0) await host.restartUnits(units);
+  }
+
+  private recordRefusal(target: ApplyTarget, p: Plan, options: ApplyOptions, message: string): number {
+    const number = this.store.nextRevision(target.compartment);
+    const at = this.now();
+    this.store.record({
+      compartment: target.compartment,
+      number,
+      files: target.files,
+      diff: p.changes.map((c) => c.diff).join(''),
+      actor: options.actor,
+      startedAt: at,
+      finishedAt: at,
+      result: 'refused' satisfies RevisionResult,
+      message,
+      ...(target.spec !== undefined ? { spec: target.spec } : {}),
+    });
+    return number;
+  }
+}
+
+function planOf(desired: FileSet, current: FileSet): Plan {
+  return makePlan({
+    desired: desired.files,
+    current: current.files,
+    desiredModes: desired.modes,
+    currentModes: current.modes,
+  });
+}
+
+function writesOf(desired: FileSet, p: Plan): Map<string, { text: string; mode: number }> {
+  const out = new Map<string, { text: string; mode: number }>();
+  for (const c of p.changes) {
+    if (c.kind === 'removed') continue;
+    out.set(c.path, { text: desired.files.get(c.path)!, mode: desired.modes.get(c.path) ?? 0o644 });
+  }
+  return out;
+}
+
+const removalsOf = (p: Plan): string[] => p.changes.filter((c) => c.kind === 'removed').map((c) => c.path);
+
+function quadletFiles(files: ReadonlyMap<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [path, text] of files)
+    if (path.startsWith(QUADLET_PREFIX)) out.set(path.slice(QUADLET_PREFIX.length), text);
+  return out;
+}
+
+function describePlan(p: Plan): string {
+  if (p.noop) return 'No changes';
+  const count = (k: string) => p.changes.filter((c) => c.kind === k).length;
+  const parts = [`${count('added')} added`, `${count('changed')} changed`, `${count('removed')} removed`];
+  const u = p.units;
+  return `${parts.join(', ')}; start ${u.start.length}, restart ${u.restart.length}, stop ${u.stop.length}`;
+}
+
+function firstErrors(reports: readonly FileReport[]): string {
+  const errors = reports.flatMap((r) =>
+    r.diagnostics.filter((d) => d.severity === 'error').map((d) => `${r.path}:${d.line}: ${d.message}`),
+  );
+  return errors.slice(0, 3).join('; ') + (errors.length > 3 ? ` (and ${errors.length - 3} more)` : '');
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,0 +1,137 @@
+/**
+ * In-memory fakes of the apply engine's ports, for its service tests: a host whose files, units and
+ * probes are plain maps, and a revision store in arrays. Behaviour is scripted per test (which units fail to
+ * start, what the generator rejects, what a probe sees).
+ */
+import { getLast, parseUnitFile } from '@quadletman/quadlet';
+import type {
+  ApplyPhase,
+  CompartmentHost,
+  DryRunVerdict,
+  FileSet,
+  PendingApply,
+  ProbeResult,
+  RevisionRecord,
+  RevisionResult,
+  RevisionStore,
+  UnitStatus,
+} from './ports.js';
+
+export class FakeHost implements CompartmentHost {
+  files = new Map<string, string>();
+  modes = new Map<string, number>();
+  active = new Set<string>();
+  calls: string[] = [];
+  /** Units whose start fails (by service name), decided from the files at start time. */
+  failsToStart: (unit: string, files: ReadonlyMap<string, string>) => boolean = (unit, files) => {
+    const source = [...files].find(([p]) => p.endsWith(`/${unit.replace(/\.service$/, '')}.container`));
+    const image = source && getLast(parseUnitFile(source[1]), 'Container', 'Image')?.value;
+    return image?.includes('broken') ?? false;
+  };
+  rejects: (file: string, text: string) => string | undefined = () => undefined;
+  probeResult: () => ProbeResult = () => ({ ok: true, detail: 'HTTP 200' });
+
+  async readManaged(): Promise<FileSet> {
+    return { files: new Map(this.files), modes: new Map(this.modes) };
+  }
+
+  async dryRun(quadletFiles: ReadonlyMap<string, string>): Promise<DryRunVerdict[]> {
+    this.calls.push('dry-run');
+    return [...quadletFiles].map(([file, text]) => {
+      const reason = this.rejects(file, text);
+      return reason === undefined ? { file, ok: true } : { file, ok: false, reason };
+    });
+  }
+
+  async writeFiles(
+    write: ReadonlyMap<string, { text: string; mode: number }>,
+    remove: readonly string[],
+  ): Promise<void> {
+    this.calls.push(`write ${[...write.keys()].join(',')}${remove.length ? ` remove ${remove.join(',')}` : ''}`);
+    for (const [path, { text, mode }] of write) {
+      this.files.set(path, text);
+      this.modes.set(path, mode);
+    }
+    for (const path of remove) {
+      this.files.delete(path);
+      this.modes.delete(path);
+    }
+  }
+
+  async ensureHostVolumes(): Promise<void> {}
+
+  async daemonReload(): Promise<void> {
+    this.calls.push('reload');
+  }
+
+  async restartUnits(units: readonly string[]): Promise<void> {
+    this.calls.push(`restart ${units.join(',')}`);
+    const failed: string[] = [];
+    for (const u of units) {
+      if (this.failsToStart(u, this.files)) {
+        this.active.delete(u);
+        failed.push(u);
+      } else this.active.add(u);
+    }
+    if (failed.length > 0) throw new Error(`Job for ${failed.join(', ')} failed`);
+  }
+
+  async stopUnits(units: readonly string[]): Promise<void> {
+    this.calls.push(`stop ${units.join(',')}`);
+    for (const u of units) this.active.delete(u);
+  }
+
+  async unitStatuses(units: readonly string[]): Promise<UnitStatus[]> {
+    return units.map((unit) => ({
+      unit,
+      activeState: this.active.has(unit) ? 'active' : 'failed',
+      subState: this.active.has(unit) ? 'running' : 'failed',
+      result: this.active.has(unit) ? 'success' : 'exit-code',
+    }));
+  }
+
+  async failureReason(unit: string): Promise<string> {
+    return `${unit} exited with status 125`;
+  }
+
+  async probe(): Promise<ProbeResult> {
+    return this.probeResult();
+  }
+}
+
+export class FakeStore implements RevisionStore {
+  revisions: RevisionRecord[] = [];
+  pendings: PendingApply[] = [];
+
+  nextRevision(compartment: string): number {
+    return this.revisions.filter((r) => r.compartment === compartment).length + 1;
+  }
+
+  begin(record: RevisionRecord, pending: PendingApply): void {
+    this.revisions.push({ ...record });
+    this.pendings.push({ ...pending });
+  }
+
+  record(record: RevisionRecord): void {
+    this.revisions.push({ ...record });
+  }
+
+  setPhase(compartment: string, revision: number, phase: ApplyPhase): void {
+    const p = this.pendings.find((x) => x.compartment === compartment && x.revision === revision);
+    if (p) p.phase = phase;
+  }
+
+  finish(compartment: string, revision: number, result: RevisionResult, message: string, finishedAt: Date): void {
+    const r = this.revision(compartment, revision)!;
+    Object.assign(r, { result, message, finishedAt });
+    this.pendings = this.pendings.filter((x) => !(x.compartment === compartment && x.revision === revision));
+  }
+
+  pending(): PendingApply[] {
+    return this.pendings.map((p) => ({ ...p }));
+  }
+
+  revision(compartment: string, number: number): RevisionRecord | undefined {
+    return this.revisions.find((r) => r.compartment === compartment && r.number === number);
+  }
+}

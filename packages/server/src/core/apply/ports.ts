@@ -1,0 +1,103 @@
+/**
+ * What the apply engine needs from the rest of quadletman, as ports: the compartment's files and units on the
+ * host, and a durable record of revisions and in-flight applies. The composition root wires host/ and store/
+ * adapters into these; tests pass fakes.
+ */
+import type { HostVolume } from '../render.js';
+import type { ProbeSpec } from '../spec.js';
+
+/** Files of a compartment: home-relative path → text, and their modes. */
+export interface FileSet {
+  files: Map<string, string>;
+  modes: Map<string, number>;
+}
+
+export interface DryRunVerdict {
+  /** Quadlet file name (`web.container`). */
+  file: string;
+  ok: boolean;
+  reason?: string;
+}
+
+export interface UnitStatus {
+  unit: string;
+  /** systemd's ActiveState: active, activating, inactive, failed, deactivating, reloading, maintenance. */
+  activeState: string;
+  subState: string;
+  /** systemd's Result (success, exit-code, signal, timeout…). */
+  result: string;
+}
+
+export interface ProbeResult {
+  ok: boolean;
+  /** What was seen: `HTTP 200`, `connection refused`, `timed out after 2000 ms`. */
+  detail: string;
+}
+
+/** The compartment on its host: everything the engine reads or changes there. */
+export interface CompartmentHost {
+  /** The files the compartment owns in its managed folders (Quadlet units, timers, config files). */
+  readManaged(): Promise<FileSet>;
+  /** The real Quadlet generator's verdicts over a staged copy of these Quadlet files (name → text). */
+  dryRun(quadletFiles: ReadonlyMap<string, string>): Promise<DryRunVerdict[]>;
+  /** Writes each file atomically (with its mode) and removes others; creates folders as needed. */
+  writeFiles(write: ReadonlyMap<string, { text: string; mode: number }>, remove: readonly string[]): Promise<void>;
+  /** Creates the managed host directories the units mount, owned by the compartment. */
+  ensureHostVolumes(volumes: readonly HostVolume[]): Promise<void>;
+  daemonReload(): Promise<void>;
+  /** Restarts (starting those not running) these units in one call; resolves when systemd has started them. */
+  restartUnits(units: readonly string[]): Promise<void>;
+  stopUnits(units: readonly string[]): Promise<void>;
+  unitStatuses(units: readonly string[]): Promise<UnitStatus[]>;
+  /** Why a unit failed, in one or a few lines (result, exit status, the journal's last lines). */
+  failureReason(unit: string): Promise<string>;
+  probe(probe: ProbeSpec): Promise<ProbeResult>;
+}
+
+export type ApplyPhase = 'prepared' | 'written' | 'reloaded' | 'started' | 'verified';
+
+export type RevisionResult = 'applied' | 'failed' | 'rolled-back' | 'refused';
+
+export interface RevisionRecord {
+  compartment: string;
+  number: number;
+  /** The files this revision rendered (what it wrote, or would have written). */
+  files: FileSet;
+  /** Unified diffs against what was on disk, concatenated. */
+  diff: string;
+  actor: string;
+  startedAt: Date;
+  finishedAt?: Date;
+  result?: RevisionResult;
+  message?: string;
+  /** The desired state the files were rendered from (JSON), so history can show it and roll back to it. */
+  spec?: unknown;
+}
+
+/** An apply that started changing the host and has not finished: what the host had before. */
+export interface PendingApply {
+  compartment: string;
+  revision: number;
+  phase: ApplyPhase;
+  previous: FileSet;
+  /** Units the apply stops, restarts or starts: what a roll back must bring back. */
+  units: { stop: string[]; restart: string[] };
+}
+
+/** Durable records. `begin` must be durable before the engine touches the host. */
+export interface RevisionStore {
+  nextRevision(compartment: string): number;
+  begin(record: RevisionRecord, pending: PendingApply): void;
+  /** Records a revision that never touched the host (refused, or nothing to do). */
+  record(record: RevisionRecord): void;
+  setPhase(compartment: string, revision: number, phase: ApplyPhase): void;
+  finish(compartment: string, revision: number, result: RevisionResult, message: string, finishedAt: Date): void;
+  pending(): PendingApply[];
+  revision(compartment: string, number: number): RevisionRecord | undefined;
+}
+
+/** Serializes applies of one compartment, across processes where the adapter can. */
+export interface ApplyLocks {
+  /** Resolves with a release function; with `wait: false` rejects at once when the compartment is busy. */
+  acquire(compartment: string, wait: boolean): Promise<() => void>;
+}
