@@ -1,0 +1,242 @@
+// The compartment aggregate: the compartment row and its desired state (units, volumes, files, secrets,
+// registry logins, probes). `saveState` replaces the whole desired state in one transaction; the small methods
+// read one part.
+import type { NetworkSection } from '@quadletman/quadlet';
+import { and, asc, eq } from 'drizzle-orm';
+import { ConflictError, NotFoundError } from '../core/errors.js';
+import { type CompartmentId, parseCompartmentId } from '../core/ids.js';
+import type { DesiredState, FileSpec, ProbeSpec, SecretSpec, UnitSpec, VolumeSpec } from '../core/spec.js';
+import type { Db, Tx } from './db.js';
+import * as t from './schema.js';
+
+export interface Compartment {
+  id: CompartmentId;
+  description: string;
+  podmanVersion: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface UnitRow {
+  name: string;
+  type: string;
+  format: UnitSpec['format'];
+}
+
+type Clock = () => Date;
+
+function toCompartment(r: typeof t.compartments.$inferSelect): Compartment {
+  return {
+    id: parseCompartmentId(r.id, 'store: compartments.id'),
+    description: r.description,
+    podmanVersion: r.podmanVersion,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+const unitType = (name: string) => name.slice(name.lastIndexOf('.') + 1);
+
+function unitBody(u: UnitSpec): string {
+  if (u.format === 'text') return u.text;
+  if (u.format === 'timer') return JSON.stringify({ timer: u.timer, job: u.job });
+  return JSON.stringify(u.model);
+}
+
+function unitFromRow(r: typeof t.units.$inferSelect): UnitSpec {
+  if (r.format === 'text') return { format: 'text', text: r.body };
+  if (r.format === 'timer') {
+    const { timer, job } = JSON.parse(r.body) as Omit<Extract<UnitSpec, { format: 'timer' }>, 'format'>;
+    return { format: 'timer', timer, job };
+  }
+  return { format: 'model', model: JSON.parse(r.body) };
+}
+
+export class CompartmentRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly tx: Tx,
+    private readonly now: Clock = () => new Date(),
+  ) {}
+
+  get(id: CompartmentId): Compartment | undefined {
+    const r = this.db.select().from(t.compartments).where(eq(t.compartments.id, id)).get();
+    return r ? toCompartment(r) : undefined;
+  }
+
+  require(id: CompartmentId): Compartment {
+    const c = this.get(id);
+    if (!c) throw new NotFoundError(`compartment ${id} does not exist`, { details: { compartment: id } });
+    return c;
+  }
+
+  list(): Compartment[] {
+    return this.db.select().from(t.compartments).orderBy(asc(t.compartments.id)).all().map(toCompartment);
+  }
+
+  /** Creates an empty compartment (default network, nothing else). ConflictError when it exists. */
+  create(c: { id: CompartmentId; description?: string; podmanVersion?: string | null }): Compartment {
+    const at = this.now().toISOString();
+    return this.tx(() => {
+      const tx = this.db;
+      if (tx.select({ id: t.compartments.id }).from(t.compartments).where(eq(t.compartments.id, c.id)).get()) {
+        throw new ConflictError(`compartment ${c.id} already exists`, { details: { compartment: c.id } });
+      }
+      tx.insert(t.compartments)
+        .values({
+          id: c.id,
+          description: c.description ?? '',
+          podmanVersion: c.podmanVersion ?? null,
+          network: {},
+          createdAt: at,
+          updatedAt: at,
+        })
+        .run();
+      return this.require(c.id);
+    });
+  }
+
+  /** Deletes the compartment and everything it owns (desired state, revisions, journal). */
+  delete(id: CompartmentId): boolean {
+    return this.db.delete(t.compartments).where(eq(t.compartments.id, id)).run().changes > 0;
+  }
+
+  /** Replaces the compartment's whole desired state (creating the compartment when new). */
+  saveState(state: DesiredState): Compartment {
+    const at = this.now().toISOString();
+    const id = state.id;
+    this.tx(() => {
+      const tx = this.db;
+      const existing = tx.select().from(t.compartments).where(eq(t.compartments.id, id)).get();
+      const row = {
+        description: state.description,
+        podmanVersion: state.podmanVersion,
+        network: state.network,
+        updatedAt: at,
+      };
+      if (existing) tx.update(t.compartments).set(row).where(eq(t.compartments.id, id)).run();
+      else
+        tx.insert(t.compartments)
+          .values({ id, ...row, createdAt: at })
+          .run();
+      for (const table of [t.units, t.volumes, t.files, t.secrets, t.registryLogins, t.probes]) {
+        tx.delete(table).where(eq(table.compartmentId, id)).run();
+      }
+      const units = Object.entries(state.units).map(([name, u]) => ({
+        compartmentId: id,
+        name,
+        type: unitType(name),
+        format: u.format,
+        body: unitBody(u),
+      }));
+      if (units.length) tx.insert(t.units).values(units).run();
+      const volumes = Object.entries(state.volumes).map(([name, v]) => ({
+        compartmentId: id,
+        name,
+        kind: v.kind,
+        options: v.kind === 'podman' ? v.options : null,
+      }));
+      if (volumes.length) tx.insert(t.volumes).values(volumes).run();
+      const files = Object.entries(state.files).map(([path, f]) => ({
+        compartmentId: id,
+        path,
+        location: f.in,
+        content: f.content,
+        mode: f.mode,
+      }));
+      if (files.length) tx.insert(t.files).values(files).run();
+      const secrets = state.secrets.map((s) => ({
+        compartmentId: id,
+        name: s.name,
+        description: s.description ?? null,
+      }));
+      if (secrets.length) tx.insert(t.secrets).values(secrets).run();
+      const logins = state.registries.map((r) => ({ compartmentId: id, ...r }));
+      if (logins.length) tx.insert(t.registryLogins).values(logins).run();
+      const probes = state.probes.map((p) => {
+        const { name, type, ...spec } = p;
+        return { compartmentId: id, name, type, spec };
+      });
+      if (probes.length) tx.insert(t.probes).values(probes).run();
+    });
+    return this.require(id);
+  }
+
+  /** The compartment's desired state, or undefined when the compartment does not exist. */
+  loadState(id: CompartmentId): DesiredState | undefined {
+    return this.tx(() => {
+      const tx = this.db;
+      const c = tx.select().from(t.compartments).where(eq(t.compartments.id, id)).get();
+      if (!c) return undefined;
+      const by = <T extends { compartmentId: unknown }>(table: T) =>
+        eq((table as unknown as typeof t.units).compartmentId, id);
+      const units = tx.select().from(t.units).where(by(t.units)).orderBy(asc(t.units.name)).all();
+      const volumes = tx.select().from(t.volumes).where(by(t.volumes)).orderBy(asc(t.volumes.name)).all();
+      const files = tx.select().from(t.files).where(by(t.files)).orderBy(asc(t.files.path)).all();
+      const secrets = tx.select().from(t.secrets).where(by(t.secrets)).orderBy(asc(t.secrets.name)).all();
+      const logins = tx
+        .select()
+        .from(t.registryLogins)
+        .where(by(t.registryLogins))
+        .orderBy(asc(t.registryLogins.registry))
+        .all();
+      const probes = tx.select().from(t.probes).where(by(t.probes)).orderBy(asc(t.probes.name)).all();
+      return {
+        id: parseCompartmentId(c.id, 'store: compartments.id'),
+        description: c.description,
+        podmanVersion: c.podmanVersion,
+        network: (c.network ?? null) as NetworkSection | null,
+        units: Object.fromEntries(units.map((u) => [u.name, unitFromRow(u)])),
+        volumes: Object.fromEntries(
+          volumes.map((v): [string, VolumeSpec] => [
+            v.name,
+            v.kind === 'host' ? { kind: 'host' } : { kind: 'podman', options: (v.options ?? {}) as object },
+          ]),
+        ),
+        files: Object.fromEntries(
+          files.map((f): [string, FileSpec] => [f.path, { content: f.content, mode: f.mode, in: f.location }]),
+        ),
+        secrets: secrets.map(
+          (s): SecretSpec => (s.description ? { name: s.name, description: s.description } : { name: s.name }),
+        ),
+        registries: logins.map((r) => ({ registry: r.registry, username: r.username })),
+        probes: probes.map((p) => ({ name: p.name, type: p.type, ...(p.spec as object) }) as ProbeSpec),
+      };
+    });
+  }
+
+  /** The units of a compartment: name, type and format (not their bodies). */
+  listUnits(id: CompartmentId): UnitRow[] {
+    return this.db
+      .select({ name: t.units.name, type: t.units.type, format: t.units.format })
+      .from(t.units)
+      .where(eq(t.units.compartmentId, id))
+      .orderBy(asc(t.units.name))
+      .all();
+  }
+
+  /** One unit's spec. */
+  getUnit(id: CompartmentId, name: string): UnitSpec | undefined {
+    const r = this.db
+      .select()
+      .from(t.units)
+      .where(and(eq(t.units.compartmentId, id), eq(t.units.name, name)))
+      .get();
+    return r ? unitFromRow(r) : undefined;
+  }
+
+  /** Secret names the compartment needs (values live in Podman only). */
+  listSecrets(id: CompartmentId): SecretSpec[] {
+    return this.db
+      .select()
+      .from(t.secrets)
+      .where(eq(t.secrets.compartmentId, id))
+      .orderBy(asc(t.secrets.name))
+      .all()
+      .map((s) => (s.description ? { name: s.name, description: s.description } : { name: s.name }));
+  }
+
+  listProbes(id: CompartmentId): ProbeSpec[] {
+    return this.loadState(id)?.probes ?? [];
+  }
+}

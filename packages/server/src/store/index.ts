@@ -1,0 +1,59 @@
+// The store: quadletman's SQLite database and one repository per aggregate. No SQL outside store/.
+import { CompartmentRepository } from './compartments.js';
+import { type OpenOptions, openDatabase } from './db.js';
+import { ApplyJournalRepository } from './journal.js';
+import { RevisionRepository } from './revisions.js';
+
+export { type Compartment, CompartmentRepository, type UnitRow } from './compartments.js';
+export { DB_FILE, DEFAULT_DATA_DIR, type OpenOptions } from './db.js';
+export { ApplyJournalRepository, type ApplyPhase, type JournalEntry } from './journal.js';
+export {
+  type NewRevision,
+  type Revision,
+  RevisionRepository,
+  type RevisionResult,
+  type RevisionSummary,
+  type StoredFile,
+} from './revisions.js';
+
+export interface StoreOptions extends OpenOptions {
+  /** Clock for timestamps (tests). */
+  now?: () => Date;
+}
+
+export class Store {
+  readonly compartments: CompartmentRepository;
+  readonly revisions: RevisionRepository;
+  readonly journal: ApplyJournalRepository;
+  /** The database file (or ':memory:'). */
+  readonly path: string;
+
+  private constructor(
+    private readonly handle: ReturnType<typeof openDatabase>,
+    now: () => Date,
+  ) {
+    this.path = handle.path;
+    this.compartments = new CompartmentRepository(handle.db, handle.tx, now);
+    this.revisions = new RevisionRepository(handle.db, handle.tx, now);
+    this.journal = new ApplyJournalRepository(handle.db, handle.tx, now);
+  }
+
+  /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */
+  static open(options: StoreOptions = {}): Store {
+    return new Store(openDatabase(options), options.now ?? (() => new Date()));
+  }
+
+  /**
+   * Runs `fn` in one IMMEDIATE transaction; repository calls inside it join it (as savepoints). Synchronous:
+   * a better-sqlite3 transaction cannot span an await.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.handle.tx(fn);
+  }
+
+  close(): void {
+    this.handle.sqlite.close();
+  }
+}
+
+export const openStore = (options: StoreOptions = {}): Store => Store.open(options);
