@@ -232,7 +232,10 @@ boot() {
     --bind="$root:/project"
   )
   # The host's node runs on trixie's newer glibc; node_modules come from the host via /project.
-  [ -x /usr/bin/node ] && args+=(--bind-ro=/usr/bin/node:/usr/local/bin/node)
+  # (/usr/bin/node on these machines; resolved through PATH and symlinks for other installs.)
+  local node
+  node=$(readlink -f "$(command -v node || echo /usr/bin/node)")
+  [ -x "$node" ] && args+=(--bind-ro="$node:/usr/local/bin/node")
   # shellcheck disable=SC2206 # deliberate word splitting of extra flags
   [ -n "${QUADLETMAN_SANDBOX_NSPAWN_EXTRA:-}" ] && args+=(${QUADLETMAN_SANDBOX_NSPAWN_EXTRA})
   # SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=1: a pure cgroup2 inside even though the host is a v1 hybrid
@@ -261,7 +264,11 @@ boot() {
   case $st in
   running) ;;
   degraded) in_ctr systemctl --failed --no-pager --no-legend >&2 || true ;;
-  *) die "container did not finish booting in 60 s (state '${st:-unknown}'; console: $logs/console.log)" ;;
+  *)
+    tail -n 30 "$logs/console.log" >&2
+    stop_container # do not leave a half-booted container behind
+    die "container did not finish booting in 60 s (state '${st:-unknown}'; console: $logs/console.log)"
+    ;;
   esac
   timing "boot (nspawn $ver)" "$t0"
 }
@@ -401,7 +408,8 @@ cmd_exec() {
   require_up
   if [ -z "$user" ] || [ "$user" = root ]; then
     [ -n "$cwd" ] && ctr_env_opts=(--chdir="$cwd")
-    in_ctr "${envs[@]}" "$@"
+    in_ctr "${envs[@]}" "$@" # under set -e, a failure exits with the command's own code
+    ctr_env_opts=()
   else
     ensure_user_manager "$user"
     local props=()

@@ -98,4 +98,6 @@ export function registerSandbox(program: Command): void {
     .description("Create localhost/busybox:latest in a user's image store from Debian's busybox-static.")
     .argument('<user>', 'the user (root for the system store)')
     .action((user: string) => run(['import-busybox', user]));
+  // Usage errors of the nested commands reach main's handler (exit 2) like the top-level ones.
+  for (const c of sandbox.commands) c.exitOverride().showHelpAfterError();
 }
