@@ -25,6 +25,8 @@ export interface GeneratorResult {
   crashed: boolean;
   /** The generator found nothing to do ("No files parsed"). */
   nothingParsed: boolean;
+  /** Every other line it printed (progress lines excepted), in order: for showing to a person. */
+  other: string[];
 }
 
 const HEADER = /^---(.+)---$/;
@@ -63,6 +65,7 @@ export function parseGeneratorOutput(stdout: string, stderr: string): GeneratorR
   const warnings: string[] = [];
   let crashed = false;
   let nothingParsed = false;
+  const other: string[] = [];
   for (const raw of stderr.split('\n')) {
     // The generator prefixes its lines with `quadlet-generator[PID]: ` when it logs to the console.
     const line = raw.replace(/^quadlet-generator\[\d+\]: /, '');
@@ -77,11 +80,13 @@ export function parseGeneratorOutput(stdout: string, stderr: string): GeneratorR
       loadErrors.set(baseName(m[1]!), m[2]!.trim());
       continue;
     }
+    if (line.startsWith('Loading source unit file')) continue;
     if (line.startsWith('No files parsed')) nothingParsed = true;
     else if (line.startsWith('panic:') || line.startsWith('fatal error:')) crashed = true;
     else if (line.startsWith('Warning:')) warnings.push(line.slice('Warning:'.length).trim());
+    if (!line.startsWith('Warning:')) other.push(line.trim());
   }
-  return { units: parseGeneratedUnits(stdout), rejected, loadErrors, warnings, crashed, nothingParsed };
+  return { units: parseGeneratedUnits(stdout), rejected, loadErrors, warnings, crashed, nothingParsed, other };
 }
 
 /** Per-file verdicts for the files of a set, as the generator judged them. */

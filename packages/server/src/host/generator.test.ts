@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDryRun, splitGenerated } from './generator.js';
+import { parseDryRun } from './generator.js';
 
 // Captured from quadlet 5.4.2: `QUADLET_UNIT_DIRS=DIR quadlet -dryrun -user`
 const STDOUT = `---app-network.service---
@@ -30,13 +30,13 @@ quadlet-generator[8135]: Loading source unit file /tmp/d/v.volume
 quadlet-generator[8135]: converting "v.volume": unsupported key 'Foo' in group 'Volume' in /tmp/d/v.volume
 converting "bad.container": no Image or Rootfs key specified`;
 
-describe('splitGenerated', () => {
+describe('generated units', () => {
   it('splits on ---name--- headers, sorted', () => {
-    const u = splitGenerated(STDOUT);
+    const u = parseDryRun(STDOUT, '', [], 0).units;
     expect(Object.keys(u)).toEqual(['app-network.service', 'good.service']);
     expect(u['good.service']?.startsWith('[X-Container]\n')).toBe(true);
     expect(u['good.service']?.endsWith('sleep 1\n')).toBe(true);
-    expect(splitGenerated('')).toEqual({});
+    expect(parseDryRun('', '', [], 0).units).toEqual({});
   });
 });
 

@@ -7,6 +7,7 @@
 // `error loading "PATH", REASON` (syntax; such an error stops the whole run).
 
 import * as path from 'node:path';
+import { parseGeneratorOutput } from '@quadletman/quadlet';
 import { NotFoundError } from '../core/errors.js';
 import type { Exec } from './exec.js';
 import { ConfinedFs, pathExists } from './fs.js';
@@ -39,47 +40,11 @@ export interface DryRunResult {
   exitCode: number;
 }
 
-/** Split `quadlet -dryrun` stdout on its `---name.service---` headers. */
-export function splitGenerated(stdout: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const re = /^---([^\n]+?)---$/gm;
-  const heads = [...stdout.matchAll(re)];
-  heads.forEach((m, i) => {
-    const start = (m.index ?? 0) + m[0].length + 1;
-    const end = heads[i + 1]?.index ?? stdout.length;
-    out[m[1]!] = stdout.slice(start, end).replace(/\n+$/, '\n');
-  });
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-/** Per-file verdicts from the generator's stdout + stderr for the staged `files` (base names). */
+/** Per-file verdicts from the generator's stdout + stderr for the staged `files` (base names); the reading of
+ * the output itself is @quadletman/quadlet's, shared with the linter's oracle tests and `quadletman explain`. */
 export function parseDryRun(stdout: string, stderr: string, files: readonly string[], exitCode: number): DryRunResult {
-  const units = splitGenerated(stdout);
-  const messages = new Map<string, string[]>(files.map((f) => [f, []]));
-  const otherMessages: string[] = [];
-  const add = (file: string, msg: string) => {
-    const list = messages.get(file);
-    if (!list) {
-      otherMessages.push(`${file}: ${msg}`);
-      return;
-    }
-    if (!list.includes(msg)) list.push(msg);
-  };
-  for (const raw of stderr.split('\n')) {
-    const line = raw.replace(/^quadlet-generator\[\d+\]: /, '').trim();
-    if (line === '' || line.startsWith('Loading source unit file')) continue;
-    const conv = /converting "([^"]+)": (.*)$/.exec(line);
-    if (conv) {
-      add(path.basename(conv[1]!), conv[2]!);
-      continue;
-    }
-    const load = /error loading "([^"]+)",? (.*)$/.exec(line);
-    if (load) {
-      add(path.basename(load[1]!), load[2]!);
-      continue;
-    }
-    if (!otherMessages.includes(line)) otherMessages.push(line);
-  }
+  const out = parseGeneratorOutput(stdout, stderr);
+  const units = Object.fromEntries([...out.units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const bySource = new Map<string, string[]>();
   for (const [name, text] of Object.entries(units)) {
     const src = /^SourcePath=(.+)$/m.exec(text)?.[1];
@@ -87,11 +52,17 @@ export function parseDryRun(stdout: string, stderr: string, files: readonly stri
     const base = path.basename(src.trim());
     bySource.set(base, [...(bySource.get(base) ?? []), name]);
   }
+  const known = new Set(files);
+  const otherMessages = [
+    ...out.other,
+    ...[...out.loadErrors, ...out.rejected].filter(([f]) => !known.has(f)).map(([f, m]) => `${f}: ${m}`),
+  ];
   const verdicts = files.map((file): FileVerdict => {
-    const msgs = messages.get(file) ?? [];
+    const reason =
+      out.loadErrors.get(file) ?? out.rejected.get(file) ?? (out.crashed ? 'the generator crashed' : undefined);
     const gen = bySource.get(file) ?? [];
-    const status: VerdictStatus = msgs.length > 0 ? 'error' : gen.length > 0 ? 'ok' : 'not-generated';
-    return { file, status, messages: msgs, units: gen };
+    const status: VerdictStatus = reason !== undefined ? 'error' : gen.length > 0 ? 'ok' : 'not-generated';
+    return { file, status, messages: reason === undefined ? [] : [reason], units: gen };
   });
   return { verdicts, units, otherMessages, exitCode };
 }
