@@ -104,8 +104,15 @@ mirror() {
   echo "${m:-http://deb.debian.org/debian}"
 }
 
+# $rootfs/.quadletman-image names the package list a rootfs was built from: when the list above changes, the
+# next `up` rebuilds instead of silently booting a rootfs without the new packages.
+image_id=$suite-$pkgs_hash
+
 build_rootfs() {
-  [ -x "$rootfs/usr/bin/podman" ] && return 0
+  if [ -x "$rootfs/usr/bin/podman" ]; then
+    [ "$(cat "$rootfs/.quadletman-image" 2>/dev/null)" = "$image_id" ] && return 0
+    echo "sandbox: the rootfs predates the current package list ($image_id): re-creating it" >&2
+  fi
   local t0
   t0=$(now_ms)
   rm -rf "$rootfs" "$rootfs.partial"
@@ -113,6 +120,7 @@ build_rootfs() {
   if [ -n "$tarball" ] && [ -f "$tarball" ]; then
     mkdir -p "$rootfs.partial"
     tar --zstd -xpf "$tarball" -C "$rootfs.partial" --numeric-owner --xattrs --xattrs-include='*'
+    echo "$image_id" >"$rootfs.partial/.quadletman-image"
     mv "$rootfs.partial" "$rootfs"
     timing "rootfs from tarball" "$t0"
     return 0
@@ -139,6 +147,7 @@ build_rootfs() {
     mv "$tarball.tmp" "$tarball"
     timing "rootfs tarball" "$t0"
   fi
+  echo "$image_id" >"$rootfs.partial/.quadletman-image"
   mv "$rootfs.partial" "$rootfs"
 }
 
