@@ -20,7 +20,9 @@
 //   (`/var/lib/quadletman/volumes/<compartment>/NAME`), a Podman volume becomes `NAME.volume`.
 // - a file key (EnvironmentFile, kube Yaml/ConfigMap, SeccompProfile, AuthFile, ContainersConfModule, build
 //   File) whose value is exactly the path of a declared `files` entry becomes `%h/.config/quadletman/files/PATH`.
-// - data maps (Environment, Label, Annotation, BuildArg) are literal: `%` is written `%%`.
+// - data maps (Environment, Label, Annotation, BuildArg) are literal: `%` is written `%%`, and in the main
+//   section, whose values Quadlet copies into ExecStart where systemd expands `${VAR}`, `$` is written `$$`
+//   ([Service] Environment= expands specifiers only).
 
 import {
   type ContainerUnit,
@@ -50,7 +52,7 @@ import {
 } from './layout.js';
 import { type DesiredState, defaultNetworkName, TIMER_FIELDS, type TimerModel } from './spec.js';
 import type { Table } from './spec-sections.js';
-import { escapePercent } from './values.js';
+import { escapeDollar, escapePercent } from './values.js';
 
 export interface RenderOptions {
   /** Root of managed host volumes; default `/var/lib/quadletman/volumes`. */
@@ -122,7 +124,9 @@ function prepareSection(
   values: Record<string, unknown> | undefined,
   table: Table,
   ctx: Ctx,
+  commandLine: boolean,
 ): Record<string, unknown> | undefined {
+  const literal = commandLine ? (s: string) => escapeDollar(escapePercent(s)) : escapePercent;
   if (values === undefined) return undefined;
   const out: Record<string, unknown> = {};
   for (const [field, v] of Object.entries(values)) {
@@ -134,7 +138,7 @@ function prepareSection(
     const [key, kind] = spec as readonly [string, FieldKind];
     if (kind === 'kv') {
       out[field] = Object.fromEntries(
-        Object.entries(v as Record<string, string>).map(([k, x]) => [escapePercent(k), escapePercent(x)]),
+        Object.entries(v as Record<string, string>).map(([k, x]) => [literal(k), literal(x)]),
       );
     } else if (key === 'Volume' && Array.isArray(v)) {
       out[field] = (v as string[]).map((item) => resolveVolume(item, ctx));
@@ -153,9 +157,9 @@ function prepareExtras(extras: readonly Extra[], ctx: Ctx): Extra[] {
 function prepareModel(model: UnitModel, ctx: Ctx, job: boolean): UnitModel {
   const type = model.type;
   const m = model as unknown as Sections & { extra: Extra[] };
-  const main: Record<string, unknown> = { ...(prepareSection(m[type], MAIN_FIELDS[type] as Table, ctx) ?? {}) };
+  const main: Record<string, unknown> = { ...(prepareSection(m[type], MAIN_FIELDS[type] as Table, ctx, true) ?? {}) };
   const out: Record<string, unknown> = { ...m, [type]: main, extra: prepareExtras(m.extra, ctx) };
-  const service = prepareSection(m.service, SERVICE_FIELDS as Table, ctx);
+  const service = prepareSection(m.service, SERVICE_FIELDS as Table, ctx, false);
   if (service === undefined) delete out.service;
   else out.service = service;
   if (type === 'container' && main.runInit === undefined) main.runInit = true;

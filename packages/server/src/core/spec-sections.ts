@@ -66,6 +66,20 @@ const check = (fn: (s: string) => string | undefined) => (s: string, ctx: z.Refi
   if (p) ctx.addIssue({ code: 'custom', message: p });
 };
 
+/** Parses `v` with `schema` inside a transform, forwarding its issues (with their paths) to `ctx`. */
+function forward<T>(schema: z.ZodType<T>, v: unknown, ctx: z.RefinementCtx, prefix: PathPart[] = []): T {
+  const r = schema.safeParse(v);
+  if (r.success) return r.data;
+  for (const i of r.error.issues) {
+    ctx.addIssue({ code: 'custom', message: i.message, path: [...prefix, ...(i.path as PathPart[])] });
+  }
+  return z.NEVER;
+}
+
+/** Picks a schema by the value's JS type, so errors come from the schema meant (zod unions lose them). */
+export const dispatch = <T>(pick: (v: unknown) => z.ZodType<T>) =>
+  z.unknown().transform((v, ctx): T => forward(pick(v), v, ctx));
+
 /** A scalar written in YAML (numbers are fine where a string is meant: `healthRetries: 3`). */
 const scalar = z.union([z.string(), z.number().transform(String)], { error: 'must be a string' });
 
@@ -80,37 +94,40 @@ const dataValue = z
   .superRefine(check(dataValueProblem));
 
 /** One item or a list of them. */
-const oneOrMany = <T extends z.ZodType>(item: T) =>
-  z.union([item.transform((v) => [v]), z.array(item).max(MAX_ITEMS)], { error: 'must be a string or a list' });
+const oneOrMany = <T>(item: z.ZodType<T>) =>
+  dispatch<T[]>((v) => (Array.isArray(v) ? z.array(item).max(MAX_ITEMS) : item.transform((x) => [x])));
 
 /** Words: a list, or one string split the way Quadlet splits the line (`exec: sleep infinity`). */
-const words = (mode: 'args' | 'strv', item: typeof argsWord) =>
-  z.union(
-    [
-      z.string().transform((s, ctx) => {
-        const r = splitWords(s, mode);
-        if (r.error !== undefined) {
-          ctx.addIssue({ code: 'custom', message: `cannot be split into words: ${r.error}` });
-          return z.NEVER;
-        }
-        if (r.ignored !== undefined) {
-          ctx.addIssue({ code: 'custom', message: 'has an empty word ("") that would end the list early' });
-          return z.NEVER;
-        }
-        r.words.forEach((w, i) => {
-          const p = wordProblem(w, mode);
-          if (p) ctx.addIssue({ code: 'custom', path: [i], message: p });
-        });
-        return r.words;
-      }),
-      z.array(item).max(MAX_ITEMS),
-    ],
-    { error: 'must be a list of words or one string' },
+const words = (mode: 'args' | 'strv', item: z.ZodType<string>) => {
+  const split = z.string().transform((s, ctx) => {
+    const r = splitWords(s, mode);
+    if (r.error !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `cannot be split into words: ${r.error}` });
+      return z.NEVER;
+    }
+    if (r.ignored !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'has an empty word ("") that would end the list early' });
+      return z.NEVER;
+    }
+    r.words.forEach((w, i) => {
+      const p = wordProblem(w, mode);
+      if (p) ctx.addIssue({ code: 'custom', path: [i], message: p });
+    });
+    return r.words;
+  });
+  return dispatch<string[]>((v) =>
+    typeof v === 'string' ? split : z.array(item, { error: 'must be a list of words or one string' }).max(MAX_ITEMS),
   );
+};
 
-const dataMap = z
-  .record(z.string().superRefine(check(dataKeyProblem)), dataValue)
-  .refine((r) => Object.keys(r).length <= MAX_ITEMS, `must have at most ${MAX_ITEMS} entries`);
+const dataMap = z.record(z.string(), dataValue, { error: 'must be a map of names to values' }).superRefine((r, ctx) => {
+  const keys = Object.keys(r);
+  if (keys.length > MAX_ITEMS) ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_ITEMS} entries` });
+  for (const k of keys) {
+    const p = dataKeyProblem(k);
+    if (p) ctx.addIssue({ code: 'custom', path: [k], message: p });
+  }
+});
 
 export const FIELD_SCHEMAS: Record<FieldKind, z.ZodType> = {
   string: lineValue,
@@ -123,13 +140,12 @@ export const FIELD_SCHEMAS: Record<FieldKind, z.ZodType> = {
 };
 
 /** A value for a key outside the typed fields: one line per item. */
-const extraValue = z.union(
-  [
-    z.boolean().transform((b) => [b ? 'true' : 'false']),
-    listItem.transform((v) => [v]),
-    z.array(listItem).min(1, 'must not be an empty list').max(MAX_ITEMS),
-  ],
-  { error: 'must be a string, number, boolean or a list of strings' },
+const extraValue = dispatch<string[]>((v) =>
+  typeof v === 'boolean'
+    ? z.boolean().transform((b) => [b ? 'true' : 'false'])
+    : Array.isArray(v)
+      ? z.array(listItem).min(1, 'must not be an empty list').max(MAX_ITEMS)
+      : listItem.transform((x) => [x]),
 );
 
 /** Whether the registry knows `key` in `section` (Quadlet's own sections or systemd's). */
@@ -194,7 +210,9 @@ export function readSectionSpec(
       if (lines) for (const line of lines) extras.push([section, name, line]);
       continue;
     }
-    const hint = suggest(name, [...Object.keys(table), ...registryKeys(section)]);
+    const fields = Object.keys(table);
+    const keys = registryKeys(section);
+    const hint = suggest(name, /^[A-Z]/.test(name) ? [...keys, ...fields] : [...fields, ...keys]);
     sink.add(
       at,
       `unknown ${section} key${hint ? `; did you mean ${JSON.stringify(hint)}?` : ''} (keys Quadlet does not know yet go in "extra")`,

@@ -44,6 +44,7 @@ import { z } from 'zod';
 import { InvalidError } from './errors.js';
 import { type CompartmentId, CompartmentIdSchema, type UnitName, UnitNameSchema } from './ids.js';
 import {
+  dispatch,
   formatPath,
   IssueSink,
   type PathPart,
@@ -190,15 +191,18 @@ const modeSchema = z
   .refine((m) => m >= 0 && m <= 0o777, 'must be a permission mode between 0000 and 0777 (no setuid/setgid/sticky)')
   .refine((m) => (m & 0o600) === 0o600, 'must let the owner read and write (at least 0600)');
 
-const fileSchema = z
-  .union([
-    z.string().transform((content) => ({ content })),
-    z.strictObject({
-      content: z.string({ error: 'content must be a string' }),
-      mode: modeSchema.optional(),
-      in: z.enum(['files', 'quadlet']).optional(),
-    }),
-  ])
+const fileSchema = dispatch<{ content: string; mode?: number; in?: 'files' | 'quadlet' }>((v) =>
+  typeof v === 'string'
+    ? z.string().transform((content) => ({ content }))
+    : z.strictObject(
+        {
+          content: z.string({ error: 'content must be a string' }),
+          mode: modeSchema.optional(),
+          in: z.enum(['files', 'quadlet']).optional(),
+        },
+        { error: 'must be the content, or { content, mode, in }' },
+      ),
+)
   .superRefine((f, ctx) => {
     const p = textProblem(f.content);
     if (p) ctx.addIssue({ code: 'custom', path: ['content'], message: p });
@@ -206,17 +210,23 @@ const fileSchema = z
   .transform(
     (f): FileSpec => ({
       content: f.content,
-      mode: 'mode' in f && f.mode !== undefined ? f.mode : 0o644,
-      in: 'in' in f && f.in !== undefined ? f.in : 'files',
+      mode: f.mode ?? 0o644,
+      in: f.in ?? 'files',
     }),
   );
 
-const secretSchema = z.union([
-  nameSchema('secret name', 253).transform((name): SecretSpec => ({ name })),
-  z
-    .strictObject({ name: nameSchema('secret name', 253), description: plainText(1024).optional() })
-    .transform((s): SecretSpec => (s.description ? { name: s.name, description: s.description } : { name: s.name })),
-]);
+const secretSchema = dispatch<SecretSpec>((v) =>
+  typeof v === 'string'
+    ? nameSchema('secret name', 253).transform((name): SecretSpec => ({ name }))
+    : z
+        .strictObject(
+          { name: nameSchema('secret name', 253), description: plainText(1024).optional() },
+          { error: 'must be a name or { name, description }' },
+        )
+        .transform(
+          (s): SecretSpec => (s.description ? { name: s.name, description: s.description } : { name: s.name }),
+        ),
+);
 
 const registrySchema = z
   .object({
@@ -608,7 +618,7 @@ export function specError(issues: readonly SpecIssue[]): InvalidError {
 /** Parses spec text (YAML; JSON is YAML too) and validates it. */
 export function parseSpecText(text: string, source = 'spec'): DesiredState {
   if (text.length > 16 * 1024 * 1024) throw new InvalidError(`${source}: larger than 16 MiB`);
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     const issues = doc.errors.map((e) => ({
       path: e.linePos?.[0] ? `${source}:${e.linePos[0].line}:${e.linePos[0].col}` : source,

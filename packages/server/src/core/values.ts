@@ -9,7 +9,8 @@
 // - `%`: every value except data maps is a unit-file value, so a `%` must start a systemd specifier (`%h`,
 //   `%n`, …) or be written `%%`; anything else is refused rather than left for systemd to fail on.
 // - data maps (`kv`: Environment, Label, Annotation, BuildArg): values are literal text; the renderer
-//   escapes `%` as `%%`, so systemd hands the program exactly what was written.
+//   escapes `%` as `%%` (and `$` as `$$` where the value lands in ExecStart), so systemd hands the program
+//   exactly what was written.
 
 import { valueProblem } from '@quadletman/quadlet';
 
@@ -122,5 +123,9 @@ export function relativePathProblem(path: string): string | undefined {
 
 /** Escapes systemd specifiers in literal text. */
 export const escapePercent = (s: string): string => s.replaceAll('%', '%%');
+/** Escapes systemd's environment variable expansion in ExecStart words (`$` → `$$`). */
+export const escapeDollar = (s: string): string => s.replaceAll('$', '$$$$');
+/** Undoes {@link escapeDollar}. */
+export const unescapeDollar = (s: string): string => s.replaceAll('$$', '$');
 /** Undoes {@link escapePercent}. */
 export const unescapePercent = (s: string): string => s.replaceAll('%%', '%');

@@ -1,0 +1,347 @@
+import { fromUnitFile, parseUnitFile } from '@quadletman/quadlet';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidError } from './errors.js';
+import { render } from './render.js';
+import { checkSpec, parseSpecText, toSpec, validateSpec } from './spec.js';
+import { specArb } from './test-support/arbitraries.js';
+import { BLOG_YAML, minimal } from './test-support/specs.js';
+import { unescapeDollar, unescapePercent } from './values.js';
+
+const issuesOf = (input: unknown) => checkSpec(input).issues;
+const withContainer = (container: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  compartment: 'web',
+  units: { 'web.container': { container: { image: 'docker.io/library/nginx', ...container }, ...extra } },
+});
+const MB = 'x'.repeat(1024 * 1024);
+
+describe('the spec', () => {
+  it('reads the example spec', () => {
+    const s = parseSpecText(BLOG_YAML);
+    expect(s.id).toBe('blog');
+    expect(s.podmanVersion).toBe('5.4');
+    expect(Object.keys(s.units)).toEqual([
+      'app.pod',
+      'backup.timer',
+      'db.container',
+      'legacy.container',
+      'sidecar.container',
+      'web.container',
+    ]);
+    const web = s.units['web.container'];
+    expect(web?.format === 'model' && web.model).toMatchObject({
+      type: 'container',
+      container: { publishPort: ['8080:80'], exec: ['sleep', 'infinity'], environmentFile: ['web.env'] },
+      service: { restart: 'on-failure' },
+      extra: [['Container', 'SecurityLabelDisable', 'true']],
+    });
+    expect(s.volumes).toEqual({ cache: { kind: 'podman', options: { driver: 'local' } }, data: { kind: 'host' } });
+    expect(s.files['web.env']).toEqual({ content: 'A=1\n', mode: 0o600, in: 'files' });
+    expect(s.probes[1]).toEqual({
+      name: 'web',
+      type: 'http',
+      port: 8080,
+      host: '127.0.0.1',
+      path: '/',
+      scheme: 'http',
+      expectStatus: 200,
+      timeoutMs: 5000,
+    });
+  });
+
+  it('accepts JSON and Quadlet key spellings', () => {
+    const s = parseSpecText(
+      JSON.stringify(withContainer({ PublishPort: ['80:80'], ContainerName: 'w', Sysctl: ['net.ipv4.ip_forward=1'] })),
+    );
+    const u = s.units['web.container'];
+    expect(u?.format === 'model' && u.model).toMatchObject({
+      container: { publishPort: ['80:80'], containerName: 'w' },
+      extra: [['Container', 'Sysctl', 'net.ipv4.ip_forward=1']],
+    });
+  });
+
+  it('toSpec gives back a spec that validates to the same state', () => {
+    const s = parseSpecText(BLOG_YAML);
+    expect(validateSpec(toSpec(s))).toEqual(s);
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const state = validateSpec(spec);
+        expect(validateSpec(JSON.parse(JSON.stringify(toSpec(state))))).toEqual(state);
+      }),
+      { numRuns: 50 },
+    );
+  });
+
+  it('reports every problem with its path', () => {
+    const issues = issuesOf({
+      compartment: 'Bad_Id',
+      units: {
+        'web.container': { container: { image: 'a\nb', publishPort: ['8080:80', ''], Imagee: 'x' }, servce: {} },
+        'x.service': { text: '' },
+      },
+      extra: 1,
+    });
+    expect(issues.map((i) => i.path)).toContain('compartment');
+    const top = checkSpec({ compartment: 'web', units: {}, nope: 1 }).issues;
+    expect(top).toEqual([{ path: '', message: expect.stringMatching(/nope/) }]);
+    const units = checkSpec({
+      compartment: 'web',
+      units: {
+        'web.container': { container: { image: 'a\nb', publishPort: ['8080:80', ''], Imagee: 'x' }, servce: {} },
+        'x.service': { text: '' },
+      },
+    }).issues;
+    expect(units).toEqual(
+      expect.arrayContaining([
+        { path: 'units["web.container"].container.image', message: expect.stringMatching(/line break/) },
+        { path: 'units["web.container"].container.publishPort[1]', message: expect.stringMatching(/empty/) },
+        { path: 'units["web.container"].container.Imagee', message: expect.stringMatching(/did you mean "Image"/) },
+        { path: 'units["web.container"].servce', message: expect.stringMatching(/unknown property/) },
+        { path: 'units["x.service"]', message: expect.stringMatching(/Quadlet units/) },
+      ]),
+    );
+    expect(() =>
+      validateSpec({ compartment: 'web', units: { 'web.container': { container: { image: 'a\nb' } } } }),
+    ).toThrow(InvalidError);
+    try {
+      validateSpec({ compartment: 'web', units: { 'web.container': { container: { image: 'a\nb' } } } });
+    } catch (e) {
+      expect((e as InvalidError).message).toContain('units["web.container"].container.image: a value cannot contain');
+      expect((e as InvalidError).details?.issues).toHaveLength(1);
+    }
+  });
+
+  it('refuses names that collide with generated files', () => {
+    expect(issuesOf({ compartment: 'web', units: { 'web.network': { network: {} } } })).toEqual([
+      { path: 'network', message: expect.stringMatching(/web.network, which units\["web.network"\]/) },
+    ]);
+    expect(issuesOf({ compartment: 'web', network: false, units: { 'web.network': { network: {} } } })).toEqual([]);
+    expect(
+      issuesOf({
+        compartment: 'web',
+        units: { 'b.timer': { timer: {}, job: { container: { image: 'x' } } }, 'b.container': { container: {} } },
+      }).map((i) => i.path),
+    ).toEqual(['units["b.timer"].job']);
+    expect(
+      issuesOf({ compartment: 'web', units: { 'd.volume': { volume: {} } }, volumes: { d: { kind: 'podman' } } }),
+    ).toHaveLength(1);
+  });
+
+  it('reports YAML syntax errors and duplicate keys with line numbers', () => {
+    expect(() => parseSpecText('compartment: web\ncompartment: x\n', 'app.yaml')).toThrow(/app.yaml:2:1/);
+    expect(() => parseSpecText('units: [\n', 'app.yaml')).toThrow(/not valid YAML/);
+  });
+
+  it('never takes passwords', () => {
+    expect(
+      issuesOf({ compartment: 'web', registries: [{ registry: 'docker.io', username: 'bob', password: 'hunter2' }] }),
+    ).toEqual([{ path: 'registries[0].password', message: expect.stringMatching(/never part of a spec/) }]);
+  });
+});
+
+// Hostile input: each row is refused with a message at its path, or rendered so that the library's parser
+// reads back exactly the intended value.
+type Row = [
+  label: string,
+  spec: unknown,
+  expected: { path: string; message: RegExp } | ((files: Map<string, string>) => void),
+];
+
+const unitText = (files: Map<string, string>, name = 'web.container') =>
+  files.get(`.config/containers/systemd/${name}`) ?? '';
+const containerModel = (files: Map<string, string>) => fromUnitFile('container', parseUnitFile(unitText(files)));
+const envBack = (files: Map<string, string>, key: string) => {
+  const v = containerModel(files).container.environment?.[unescapeDollar(key)];
+  return v === undefined ? undefined : unescapePercent(unescapeDollar(v));
+};
+const envIs = (key: string, value: string) => (files: Map<string, string>) => expect(envBack(files, key)).toBe(value);
+const execIs = (words: string[]) => (files: Map<string, string>) =>
+  expect(containerModel(files).container.exec).toEqual(words);
+const refused = (path: string, message: RegExp) => ({ path, message });
+const env = (value: string) => withContainer({ environment: { V: value } });
+const W = 'units["web.container"]';
+
+const HOSTILE: Row[] = [
+  ['newline in an environment value', env('a\nb'), envIs('V', 'a\nb')],
+  ['carriage return in an environment value', env('a\rb'), envIs('V', 'a\rb')],
+  ['NUL in an environment value', env('a\0b'), refused(`${W}.container.environment.V`, /NUL/)],
+  ['% in an environment value', env('100% %h %%'), envIs('V', '100% %h %%')],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} is the point
+  ['$ in an environment value', env('${HOME} $USER $$'), envIs('V', '${HOME} $USER $$')],
+  ['quotes and backslashes', env(`"a" 'b' \\c \\`), envIs('V', `"a" 'b' \\c \\`)],
+  ['RTL and emoji', env('\u202eשלום 👩‍👩‍👧 é'), envIs('V', '\u202eשלום 👩‍👩‍👧 é')],
+  ['a 1 MB environment value', env(MB), refused(`${W}.container.environment.V`, /too long/)],
+  [
+    '= in an environment name',
+    withContainer({ environment: { 'A=B': 'x' } }),
+    refused(`${W}.container.environment["A=B"]`, /"="/),
+  ],
+  [
+    'newline in an environment name',
+    withContainer({ environment: { 'A\nB': 'x' } }),
+    refused(`${W}.container.environment["A\\nB"]`, /whitespace/),
+  ],
+  [
+    'newline in the image',
+    withContainer({ image: 'nginx\nExecStartPre=/bin/rm -rf /' }),
+    refused(`${W}.container.image`, /line break/),
+  ],
+  [
+    'carriage return in the image',
+    withContainer({ image: 'nginx\r' }),
+    refused(`${W}.container.image`, /carriage return/),
+  ],
+  ['NUL in the image', withContainer({ image: 'ng\0inx' }), refused(`${W}.container.image`, /NUL/)],
+  ['a lone % in the image', withContainer({ image: 'nginx%' }), refused(`${W}.container.image`, /specifier/)],
+  [
+    'an unknown specifier',
+    withContainer({ image: 'nginx%z' }),
+    refused(`${W}.container.image`, /"%z" is not a systemd specifier/),
+  ],
+  ['a 1 MB image', withContainer({ image: MB }), refused(`${W}.container.image`, /too long/)],
+  ['a trailing backslash', withContainer({ image: 'nginx\\' }), refused(`${W}.container.image`, /continue the line/)],
+  [
+    'newline in a publishPort item',
+    withContainer({ publishPort: ['80:80', '1:1\nPodmanArgs=--privileged'] }),
+    refused(`${W}.container.publishPort[1]`, /line break/),
+  ],
+  [
+    'newline in an Exec word',
+    withContainer({ exec: ['sh', '-c', 'echo a\necho b'] }),
+    execIs(['sh', '-c', 'echo a\necho b']),
+  ],
+  ['quotes in Exec words', withContainer({ exec: ['printf', `"%%s" '\\n'`] }), execIs(['printf', `"%%s" '\\n'`])],
+  ['NUL in an Exec word', withContainer({ exec: ['a\0'] }), refused(`${W}.container.exec[0]`, /NUL/)],
+  ['an empty Exec word', withContainer({ exec: ['a', ''] }), refused(`${W}.container.exec[1]`, /empty/)],
+  ['emoji in an Exec word', withContainer({ exec: ['echo', '👩‍👩‍👧 שלום'] }), execIs(['echo', '👩‍👩‍👧 שלום'])],
+  [
+    'newline in a description',
+    withContainer({}, { unit: { description: 'a\nb' } }),
+    refused(`${W}.unit.description`, /line break/),
+  ],
+  [
+    'newline in a strv word',
+    withContainer({}, { install: { wantedBy: ['a\nb.target'] } }),
+    refused(`${W}.install.wantedBy[0]`, /line break/),
+  ],
+  [
+    'newline in an extra key value',
+    withContainer({ Sysctl: 'a=1\nb' }),
+    refused(`${W}.container.Sysctl`, /line break/),
+  ],
+  [
+    'an injected key name',
+    withContainer({ 'Image\nExecStartPre': 'x' }),
+    refused(`${W}.container["Image\\nExecStartPre"]`, /unknown Container key/),
+  ],
+  [
+    'NUL in raw unit text',
+    { compartment: 'web', units: { 'a.container': { text: '[Container]\0' } } },
+    refused('units["a.container"].text', /NUL/),
+  ],
+  [
+    'a 1 MB raw unit',
+    { compartment: 'web', units: { 'a.container': { text: `#${MB}` } } },
+    refused('units["a.container"].text', /too long/),
+  ],
+  [
+    '../ in a unit name',
+    { compartment: 'web', units: { '../x.container': { container: {} } } },
+    refused('units["../x.container"]', /invalid unit file name/),
+  ],
+  [
+    'an absolute unit name',
+    { compartment: 'web', units: { '/etc/x.container': { container: {} } } },
+    refused('units["/etc/x.container"]', /invalid unit file name/),
+  ],
+  [
+    'a newline in a unit name',
+    { compartment: 'web', units: { 'a\nb.container': { container: {} } } },
+    refused('units["a\\nb.container"]', /invalid unit file name/),
+  ],
+  [
+    '% in a unit name',
+    { compartment: 'web', units: { 'a%n.container': { container: {} } } },
+    refused('units["a%n.container"]', /invalid unit file name/),
+  ],
+  [
+    'emoji in a unit name',
+    { compartment: 'web', units: { '👩.container': { container: {} } } },
+    refused('units["👩.container"]', /invalid unit file name/),
+  ],
+  [
+    '../ in a file path',
+    { compartment: 'web', files: { '../../.ssh/authorized_keys': 'x' } },
+    refused('files["../../.ssh/authorized_keys"]', /".." segments/),
+  ],
+  [
+    'an absolute file path',
+    { compartment: 'web', files: { '/etc/passwd': 'x' } },
+    refused('files["/etc/passwd"]', /relative/),
+  ],
+  [
+    'a hidden file path',
+    { compartment: 'web', files: { '.bashrc': 'x' } },
+    refused('files[".bashrc"]', /not start with \./),
+  ],
+  ['a newline in a file path', { compartment: 'web', files: { 'a\nb': 'x' } }, refused('files["a\\nb"]', /segment/)],
+  ['NUL in file content', { compartment: 'web', files: { 'a.env': 'A=\0' } }, refused('files["a.env"].content', /NUL/)],
+  [
+    'a setuid file mode',
+    { compartment: 'web', files: { 'a.env': { content: '', mode: 0o4755 } } },
+    refused('files["a.env"].mode', /setuid/),
+  ],
+  ['../ in a volume name', { compartment: 'web', volumes: { '../x': {} } }, refused('volumes["../x"]', /volume name/)],
+  ['a / in a secret name', { compartment: 'web', secrets: ['a/b'] }, refused('secrets[0]', /secret name/)],
+  [
+    'a newline in a compartment description',
+    { compartment: 'web', description: 'a\nb' },
+    refused('description', /control/),
+  ],
+  ['../ as compartment id', { compartment: '../web' }, refused('compartment', /lowercase letter/)],
+  [
+    'a space in a probe path',
+    { compartment: 'web', probes: [{ name: 'p', type: 'http', port: 80, path: '/a b' }] },
+    refused('probes[0].path', /printable/),
+  ],
+];
+
+describe('hostile input', () => {
+  it.each(HOSTILE)('%s', (_label, spec, expected) => {
+    const { state, issues } = checkSpec(spec);
+    if (typeof expected === 'function') {
+      expect(issues).toEqual([]);
+      expected(render(state!).files);
+    } else {
+      expect(state).toBeUndefined();
+      expect(issues).toContainEqual({ path: expected.path, message: expect.stringMatching(expected.message) });
+    }
+  });
+
+  it('a 1 MB config file is accepted up to the limit and refused past it', () => {
+    const fits = validateSpec({ compartment: 'web', files: { 'big.conf': MB } });
+    expect(render(fits).files.get('.config/quadletman/files/big.conf')).toBe(MB);
+    expect(issuesOf({ compartment: 'web', files: { 'big.conf': `${MB}x` } })).toEqual([
+      { path: 'files["big.conf"].content', message: expect.stringMatching(/too long/) },
+    ]);
+  });
+
+  it('random literal data in environment values always reads back exactly', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
+        const { state, issues } = checkSpec(env(value));
+        if (value.includes('\0') || /[\ud800-\udfff]/.test(value.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ''))) {
+          expect(issues.length).toBeGreaterThan(0);
+          return;
+        }
+        expect(issues).toEqual([]);
+        expect(envBack(render(state!).files, 'V')).toBe(value);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('minimal spec', () => {
+    expect(validateSpec(minimal()).units['app.container']).toBeDefined();
+  });
+});
