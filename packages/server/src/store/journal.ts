@@ -10,10 +10,16 @@ import type { StoredFile } from './revisions.js';
 import * as t from './schema.js';
 
 /**
- * Where an apply is. Suggested order: `prepared` (journal written, nothing changed) → `writing` → `written` →
- * `reloaded` → `starting` → `verifying`; `rolling-back` once it decided to undo. The engine owns the meaning.
+ * Where an apply is: `prepared` (journal written, nothing changed yet) → `written` → `reloaded` → `started` →
+ * `verified`. The apply engine owns the meaning (core/apply/ports.ts).
  */
-export type ApplyPhase = 'prepared' | 'writing' | 'written' | 'reloaded' | 'starting' | 'verifying' | 'rolling-back';
+export type ApplyPhase = 'prepared' | 'written' | 'reloaded' | 'started' | 'verified';
+
+/** Units an apply stops and restarts: what a roll back must bring back. */
+export interface JournalUnits {
+  stop: string[];
+  restart: string[];
+}
 
 export interface JournalEntry {
   compartmentId: CompartmentId;
@@ -21,6 +27,7 @@ export interface JournalEntry {
   phase: ApplyPhase;
   /** Every path the apply writes or removes: its file before the apply, or null when it did not exist. */
   previousFiles: Record<string, StoredFile | null>;
+  units: JournalUnits;
   /** The process running the apply. */
   pid: number;
   startedAt: string;
@@ -33,6 +40,7 @@ function entry(r: typeof t.applyJournal.$inferSelect): JournalEntry {
     revisionId: r.revisionId,
     phase: r.phase as ApplyPhase,
     previousFiles: r.previousFiles as Record<string, StoredFile | null>,
+    units: r.units as JournalUnits,
     pid: r.pid,
     startedAt: r.startedAt,
     updatedAt: r.updatedAt,
@@ -51,6 +59,7 @@ export class ApplyJournalRepository {
     compartmentId: CompartmentId;
     revisionId: number;
     previousFiles: Record<string, StoredFile | null>;
+    units?: JournalUnits;
     pid?: number;
     phase?: ApplyPhase;
   }): JournalEntry {
@@ -71,6 +80,7 @@ export class ApplyJournalRepository {
           revisionId: e.revisionId,
           phase: e.phase ?? 'prepared',
           previousFiles: e.previousFiles,
+          units: e.units ?? { stop: [], restart: [] },
           pid: e.pid ?? process.pid,
           startedAt: at,
           updatedAt: at,

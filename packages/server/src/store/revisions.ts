@@ -1,13 +1,13 @@
 // Revisions: every apply is one, numbered 1, 2, 3… per compartment, with the desired state it applied, every
 // file it rendered, the diff against what was on disk, who asked, when, and how it ended.
 import { and, desc, eq, sql } from 'drizzle-orm';
-import { NotFoundError } from '../core/errors.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
 import { type CompartmentId, parseCompartmentId } from '../core/ids.js';
 import type { DesiredState } from '../core/spec.js';
 import type { Db, Tx } from './db.js';
 import * as t from './schema.js';
 
-export type RevisionResult = 'pending' | 'succeeded' | 'failed' | 'rolled-back';
+export type RevisionResult = 'pending' | 'applied' | 'failed' | 'rolled-back' | 'refused';
 
 export interface StoredFile {
   text: string;
@@ -26,7 +26,8 @@ export interface RevisionSummary {
 }
 
 export interface Revision extends RevisionSummary {
-  state: DesiredState;
+  /** The desired state the files were rendered from (null when the caller recorded none). */
+  state: DesiredState | null;
   /** Home-relative path → file, every file the revision rendered. */
   files: Record<string, StoredFile>;
   diff: string;
@@ -34,11 +35,14 @@ export interface Revision extends RevisionSummary {
 
 export interface NewRevision {
   compartmentId: CompartmentId;
-  state: DesiredState;
+  /** Must be the next number when given (a caller that numbered the revision ahead); default: the next. */
+  number?: number;
+  state: DesiredState | null;
   files: Record<string, StoredFile>;
   diff: string;
   actor: string;
   message?: string;
+  startedAt?: Date;
 }
 
 type Row = typeof t.revisions.$inferSelect;
@@ -59,7 +63,7 @@ function summary(r: Omit<Row, 'state' | 'files' | 'diff'>): RevisionSummary {
 function full(r: Row): Revision {
   return {
     ...summary(r),
-    state: r.state as DesiredState,
+    state: (r.state ?? null) as DesiredState | null,
     files: r.files as Record<string, StoredFile>,
     diff: r.diff,
   };
@@ -83,6 +87,17 @@ export class RevisionRepository {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** The number the next revision of a compartment gets. */
+  nextNumber(compartmentId: CompartmentId): number {
+    return (
+      (this.db
+        .select({ n: sql<number>`coalesce(max(${t.revisions.number}), 0)` })
+        .from(t.revisions)
+        .where(eq(t.revisions.compartmentId, compartmentId))
+        .get()?.n ?? 0) + 1
+    );
+  }
+
   /** Records a new revision (result `pending`) with the next number of its compartment. */
   create(r: NewRevision): Revision {
     return this.tx(() => {
@@ -93,6 +108,11 @@ export class RevisionRepository {
           .from(t.revisions)
           .where(eq(t.revisions.compartmentId, r.compartmentId))
           .get()?.n ?? 0) + 1;
+      if (r.number !== undefined && r.number !== next) {
+        throw new ConflictError(
+          `compartment ${r.compartmentId}: revision ${r.number} is taken or out of order (next is ${next})`,
+        );
+      }
       const row = tx
         .insert(t.revisions)
         .values({
@@ -102,7 +122,7 @@ export class RevisionRepository {
           files: r.files,
           diff: r.diff,
           actor: r.actor,
-          startedAt: this.now().toISOString(),
+          startedAt: (r.startedAt ?? this.now()).toISOString(),
           result: 'pending',
           message: r.message ?? '',
         })
@@ -113,10 +133,10 @@ export class RevisionRepository {
   }
 
   /** Records how a revision ended. */
-  finish(id: number, result: Exclude<RevisionResult, 'pending'>, message = ''): void {
+  finish(id: number, result: Exclude<RevisionResult, 'pending'>, message = '', finishedAt?: Date): void {
     const n = this.db
       .update(t.revisions)
-      .set({ result, message, finishedAt: this.now().toISOString() })
+      .set({ result, message, finishedAt: (finishedAt ?? this.now()).toISOString() })
       .where(eq(t.revisions.id, id))
       .run().changes;
     if (n === 0) throw new NotFoundError(`revision id ${id} does not exist`);

@@ -117,7 +117,7 @@ export const revisions = sqliteTable(
     /** 1, 2, 3… per compartment. */
     number: integer('number').notNull(),
     /** The desired state applied (core/spec.ts DesiredState, JSON): what `rollback N` restores. */
-    state: text('state', { mode: 'json' }).notNull(),
+    state: text('state', { mode: 'json' }),
     /** Every rendered file: home-relative path → { text, mode } (JSON). */
     files: text('files', { mode: 'json' }).notNull(),
     /** Unified diff against the files on disk before the apply. */
@@ -125,7 +125,8 @@ export const revisions = sqliteTable(
     actor: text('actor').notNull(),
     startedAt: text('started_at').notNull(),
     finishedAt: text('finished_at'),
-    result: text('result', { enum: ['pending', 'succeeded', 'failed', 'rolled-back'] }).notNull(),
+    /** pending while in flight; applied, failed (and left as it was), rolled-back, refused (never touched the host). */
+    result: text('result', { enum: ['pending', 'applied', 'failed', 'rolled-back', 'refused'] }).notNull(),
     message: text('message').notNull().default(''),
   },
   (t) => [uniqueIndex('revisions_compartment_number').on(t.compartmentId, t.number)],
@@ -145,6 +146,8 @@ export const applyJournal = sqliteTable('apply_journal', {
   phase: text('phase').notNull(),
   /** The files before the apply, for every path it touches: path → { text, mode } or null (absent). */
   previousFiles: text('previous_files', { mode: 'json' }).notNull(),
+  /** Units the apply stops and restarts (JSON `{ stop, restart }`): what a roll back must bring back. */
+  units: text('units', { mode: 'json' }).notNull(),
   pid: integer('pid').notNull(),
   startedAt: text('started_at').notNull(),
   updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),

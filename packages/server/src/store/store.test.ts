@@ -157,13 +157,13 @@ describe('revisions and the apply journal', () => {
     const r2 = store.revisions.create({ compartmentId: id, state: blog(), files, diff: '', actor: 'bob' });
     expect([r1.number, r2.number]).toEqual([1, 2]);
     expect(r1.result).toBe('pending');
-    store.revisions.finish(r1.id, 'succeeded', 'all good');
+    store.revisions.finish(r1.id, 'applied', 'all good');
     store.revisions.finish(r2.id, 'failed', 'web.service failed');
     expect(store.revisions.list(id).map((r) => [r.number, r.result])).toEqual([
       [2, 'failed'],
-      [1, 'succeeded'],
+      [1, 'applied'],
     ]);
-    expect(store.revisions.latest(id, 'succeeded')).toMatchObject({ number: 1, files, state: blog(), diff: '+x' });
+    expect(store.revisions.latest(id, 'applied')).toMatchObject({ number: 1, files, state: blog(), diff: '+x' });
     expect(store.revisions.get(id, 2)?.finishedAt).not.toBeNull();
     expect(store.revisions.get(id, 3)).toBeUndefined();
   });
@@ -178,8 +178,8 @@ describe('revisions and the apply journal', () => {
     expect(() => store.journal.begin({ compartmentId: id, revisionId: rev.id, previousFiles: {} })).toThrow(
       /apply in flight/,
     );
-    store.journal.setPhase(id, 'writing');
-    expect(store.journal.get(id)?.phase).toBe('writing');
+    store.journal.setPhase(id, 'written');
+    expect(store.journal.get(id)?.phase).toBe('written');
     expect(store.journal.list().map((e) => e.compartmentId)).toEqual(['blog']);
     expect(store.journal.end(id)).toBe(true);
     expect(store.journal.get(id)).toBeUndefined();
