@@ -67,6 +67,7 @@ describe('UnitName', () => {
     expect(generatedServiceName(parseUnitName('app.network'))).toBe('app-network.service');
     expect(generatedServiceName(parseUnitName('data.volume'))).toBe('data-volume.service');
     expect(generatedServiceName(parseUnitName('app.pod'))).toBe('app-pod.service');
+    expect(generatedServiceName(parseUnitName('app.kube'))).toBe('app.service');
     expect(generatedServiceName(parseUnitName('backup.timer'))).toBe('backup.timer');
   });
 });

@@ -98,7 +98,7 @@ export const QUADLET_SOURCE_SUFFIXES = [
 ] as const;
 
 /**
- * The systemd service Quadlet generates from a source file (`web.container` → `web.service`,
+ * The systemd service Quadlet generates from a source file (`web.container` and `web.kube` → `web.service`,
  * `app.network` → `app-network.service`, `app.pod` → `app-pod.service`). Units that are not Quadlet
  * sources (`.service`, `.timer`, …) map to themselves. Ignores `ServiceName=` overrides.
  */
@@ -106,7 +106,7 @@ export function generatedServiceName(unit: UnitName): UnitName {
   const dot = unit.lastIndexOf('.');
   const base = unit.slice(0, dot);
   const suffix = unit.slice(dot + 1);
-  if (suffix === 'container') return `${base}.service` as UnitName;
+  if (suffix === 'container' || suffix === 'kube') return `${base}.service` as UnitName;
   if ((QUADLET_SOURCE_SUFFIXES as readonly string[]).includes(suffix)) return `${base}-${suffix}.service` as UnitName;
   return unit;
 }

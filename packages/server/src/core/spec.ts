@@ -380,13 +380,14 @@ function readModel(
   let ok = true;
   for (const [prop, section, table] of sections) {
     const main = prop === sections[1]?.[0];
-    if (!main && obj[prop] === undefined) continue;
+    if (!main && (obj[prop] === undefined || obj[prop] === null)) continue;
     const read: ReadSection | undefined = readSectionSpec(obj[prop], section, table, [...path, prop], sink);
     if (!read) {
       ok = false;
       continue;
     }
-    if (main || Object.keys(read.values).length > 0) out[prop] = read.values;
+    // an explicit empty section stays: `install: {}` means "no [Install]" (no default WantedBy=)
+    out[prop] = read.values;
     extras.push(...read.extras);
   }
   if (obj.extra !== undefined) {

@@ -1,0 +1,164 @@
+import { fromUnitFile, parseUnitFile, toUnitText, type UnitType, unitTypeOfFile } from '@quadletman/quadlet';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { InvalidError } from './errors.js';
+import { render } from './render.js';
+import { parseSpecText, toSpec, validateSpec } from './spec.js';
+import { specArb } from './test-support/arbitraries.js';
+import { BLOG_YAML } from './test-support/specs.js';
+import { unescapeDollar, unescapePercent } from './values.js';
+
+const Q = '.config/containers/systemd';
+
+describe('render', () => {
+  const blog = render(parseSpecText(BLOG_YAML));
+
+  it('puts each file in its folder, in path order', () => {
+    expect([...blog.files.keys()]).toEqual([
+      `${Q}/app.pod`,
+      `${Q}/backup.container`,
+      `${Q}/blog.network`,
+      `${Q}/cache.volume`,
+      `${Q}/db.container`,
+      `${Q}/legacy.container`,
+      `${Q}/sidecar.container`,
+      `${Q}/web.container`,
+      '.config/quadletman/files/web.env',
+      '.config/systemd/user/backup.timer',
+    ]);
+    expect(blog.modes.get('.config/quadletman/files/web.env')).toBe(0o600);
+    expect(blog.modes.get(`${Q}/web.container`)).toBe(0o644);
+    expect(blog.hostVolumes).toEqual([{ name: 'data', path: '/var/lib/quadletman/volumes/blog/data' }]);
+  });
+
+  it('renders a container with its defaults and resolved references', () => {
+    expect(blog.files.get(`${Q}/web.container`)).toBe(
+      [
+        '[Container]',
+        'Image=docker.io/library/nginx:1.27',
+        'Exec=sleep infinity',
+        'PublishPort=8080:80',
+        'Volume=/var/lib/quadletman/volumes/blog/data:/usr/share/nginx/html:ro',
+        'Volume=cache.volume:/cache',
+        'Network=blog.network',
+        'Environment=EMPTY=',
+        'Environment="GREETING=100%% hello"',
+        'EnvironmentFile=%h/.config/quadletman/files/web.env',
+        'RunInit=true',
+        'SecurityLabelDisable=true',
+        '',
+        '[Service]',
+        'Restart=on-failure',
+        '',
+        '[Install]',
+        'WantedBy=default.target',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('renders the timer and its one-shot job, the default network, the pod and the raw unit', () => {
+    expect(blog.files.get('.config/systemd/user/backup.timer')).toBe(
+      '[Timer]\nOnCalendar=daily\nPersistent=true\n\n[Install]\nWantedBy=timers.target\n',
+    );
+    expect(blog.files.get(`${Q}/backup.container`)).toBe(
+      '[Container]\nImage=docker.io/library/busybox\nExec=sh -c "echo backup > /x"\nNetwork=blog.network\nRunInit=true\n\n[Service]\nType=oneshot\n',
+    );
+    expect(blog.files.get(`${Q}/blog.network`)).toBe('[Network]\nSubnet=10.89.1.0/24\n');
+    expect(blog.files.get(`${Q}/app.pod`)).toBe(
+      '[Pod]\nPublishPort=9090:90\nNetwork=blog.network\n\n[Install]\nWantedBy=default.target\n',
+    );
+    // in a pod: no default network
+    expect(blog.files.get(`${Q}/sidecar.container`)).not.toContain('Network=');
+    expect(blog.files.get(`${Q}/legacy.container`)).toBe('[Container]\nImage=docker.io/library/redis\n');
+  });
+
+  it('leaves out what the spec turns off', () => {
+    const s = validateSpec({
+      compartment: 'x',
+      network: false,
+      units: {
+        'a.container': { container: { image: 'i', runInit: false }, install: {} },
+        'b.timer': {
+          timer: { onBootSec: '5min' },
+          install: { wantedBy: ['default.target'] },
+          job: { container: { image: 'i', ServiceName: 'custom' }, service: { type: 'notify' } },
+        },
+      },
+    });
+    const r = render(s);
+    expect(r.files.get(`${Q}/a.container`)).toBe('[Container]\nImage=i\nRunInit=false\n\n[Install]\n');
+    expect(r.files.has(`${Q}/x.network`)).toBe(false);
+    expect(r.files.get('.config/systemd/user/b.timer')).toBe(
+      '[Timer]\nOnBootSec=5min\nUnit=custom.service\n\n[Install]\nWantedBy=default.target\n',
+    );
+    expect(r.files.get(`${Q}/b.container`)).toContain('[Service]\nType=notify\n');
+  });
+
+  it('puts quadlet-located files beside the units and honours volumesRoot', () => {
+    const s = validateSpec({
+      compartment: 'k',
+      units: { 'app.kube': { kube: { yaml: 'app.yaml' } } },
+      files: { 'app.yaml': { content: 'x: 1\n', in: 'quadlet' } },
+      volumes: { v: {} },
+    });
+    const r = render(s, { volumesRoot: '/srv/vols/' });
+    expect(r.files.get(`${Q}/app.yaml`)).toBe('x: 1\n');
+    expect(r.files.get(`${Q}/app.kube`)).toBe(
+      '[Kube]\nYaml=app.yaml\nNetwork=k.network\n\n[Install]\nWantedBy=default.target\n',
+    );
+    expect(r.hostVolumes).toEqual([{ name: 'v', path: '/srv/vols/k/v' }]);
+    expect(() => render(s, { volumesRoot: '/srv/../etc' })).toThrow(InvalidError);
+    expect(() => render(s, { volumesRoot: 'relative' })).toThrow(InvalidError);
+  });
+
+  it('is deterministic: same state, same bytes, whatever the order of the input', () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const a = render(validateSpec(spec));
+        const reversed = { ...spec, units: Object.fromEntries(Object.entries(spec.units).reverse()) };
+        const b = render(validateSpec(JSON.parse(JSON.stringify(reversed))));
+        const c = render(validateSpec(toSpec(validateSpec(spec))));
+        expect([...b.files]).toEqual([...a.files]);
+        expect([...c.files]).toEqual([...a.files]);
+        expect([...b.modes]).toEqual([...a.modes]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('parse ∘ render: the library reads every unit back to the values of the spec', () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const state = validateSpec(spec);
+        const { files } = render(state);
+        for (const [path, text] of files) {
+          if (!path.startsWith(`${Q}/`)) continue;
+          const type = unitTypeOfFile(path) as UnitType;
+          const model = fromUnitFile(type, parseUnitFile(text));
+          // re-serializing what was parsed gives the same bytes
+          expect(toUnitText(model)).toBe(text);
+          const name = path.slice(Q.length + 1);
+          const base = name.slice(0, name.lastIndexOf('.'));
+          const u = state.units[name] ?? state.units[`${base}.timer`];
+          if (!u || u.format === 'text' || type !== 'container') continue;
+          const wanted = u.format === 'timer' ? u.job : u.model;
+          if (wanted.type !== 'container' || model.type !== 'container') continue;
+          const lit = (r: Record<string, string> | undefined) =>
+            Object.fromEntries(
+              Object.entries(r ?? {}).map(([k, v]) => [
+                unescapeDollar(unescapePercent(k)),
+                unescapeDollar(unescapePercent(v)),
+              ]),
+            );
+          expect(lit(model.container.environment)).toEqual(wanted.container.environment ?? {});
+          expect(lit(model.container.label)).toEqual(wanted.container.label ?? {});
+          expect(model.container.exec).toEqual(wanted.container.exec);
+          expect(model.container.image).toBe(wanted.container.image);
+          expect(model.container.publishPort).toEqual(wanted.container.publishPort);
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
