@@ -39,6 +39,7 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('doctor inside the sandbo
     expect(check('newuidmap').status).toBe('ok');
     expect(check('newgidmap').status).toBe('ok');
     expect(check('linger').status).toBe('ok');
+    expect(check('user-bus').status).toBe('ok');
     expect(check('rootless-network').status).toBe('ok');
     expect(check('subuid').status).not.toBe('fail');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatDoctorJson, formatDoctorText } from '../cli/commands/doctor.js';
 import { CommandError } from '../core/errors.js';
 import {
   type Check,
@@ -16,6 +17,7 @@ import {
   checkSubuid,
   checkSystemdPid1,
   checkSystemdVersion,
+  checkUserBus,
   checkUserNamespaces,
   type DoctorIo,
   type FileInfo,
@@ -83,7 +85,9 @@ function healthy(): FakeMachine {
     .file('/proc/1/comm', 'systemd\n')
     .cmd('systemctl --version', { stdout: 'systemd 257 (257.13-1~deb13u1)\n+PAM +AUDIT\n' })
     .cmd('loginctl --version', { stdout: 'systemd 257 (257.13-1~deb13u1)\n' })
+    .cmd('loginctl list-users --no-legend --no-pager', { stdout: '1001 qm-web yes active\n' })
     .dir('/var/lib/systemd/linger', ['qm-web'])
+    .bin('/usr/lib/systemd/user/dbus.socket', 0o644)
     .file('/sys/fs/cgroup/cgroup.controllers', 'cpuset cpu io memory hugetlb pids rdma misc\n')
     .dir('/sys/fs/cgroup/user.slice', ['cgroup.procs', 'user-1001.slice'])
     .file('/sys/fs/cgroup/user.slice/user-1001.slice/user@1001.service/cgroup.controllers', 'cpu memory pids\n')
@@ -118,7 +122,7 @@ describe('doctor', () => {
     const report = await runDoctor(healthy());
     expect(report.checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.summary).toEqual({ ok: 16, warn: 0, fail: 0 });
+    expect(report.summary).toEqual({ ok: 17, warn: 0, fail: 0 });
     for (const c of report.checks) expect(c.message).not.toBe('');
   });
 
@@ -210,8 +214,29 @@ describe('systemd', () => {
     const fresh = new FakeMachine()
       .cmd('loginctl --version', { stdout: 'systemd 257' })
       .file('/proc/1/comm', 'systemd');
+    expect(await checkLinger(fresh)).toMatchObject({ status: 'fail', message: expect.stringMatching(/logind/) });
+    fresh.cmd('loginctl list-users --no-legend --no-pager', {});
     expect(await checkLinger(fresh)).toMatchObject({ status: 'ok', details: { lingerDir: false } });
     expect(await checkLinger(healthy())).toMatchObject({ status: 'ok', details: { lingering: ['qm-web'] } });
+  });
+});
+
+describe('user-bus', () => {
+  it('needs a user D-Bus unit', async () => {
+    expect((await checkUserBus(healthy())).status).toBe('ok');
+    expect(await checkUserBus(new FakeMachine())).toMatchObject({ status: 'fail', fix: expect.stringMatching(/dbus/) });
+  });
+});
+
+describe('text and JSON output', () => {
+  it('shows one line per check, fixes under findings, and a summary', async () => {
+    const text = formatDoctorText(await runDoctor(bareDebian12()));
+    expect(text).toMatch(/^FAIL {2}podman {13}podman 4\.3\.1 has no Quadlet/m);
+    expect(text).toMatch(/^ +fix: Upgrade podman/m);
+    expect(text).toMatch(/^ok {4}systemd-version/m);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^17 checks: \d+ ok, 0 warnings, \d+ failed$/);
+    const report = await runDoctor(healthy());
+    expect(JSON.parse(formatDoctorJson(report))).toEqual(report);
   });
 });
 

@@ -1,6 +1,7 @@
 // Doctor: can this machine run quadletman's compartments (rootless Podman + Quadlet under systemd)?
 // Changes on the machine: NOTHING. It only reads files (/proc, /sys, /etc/subuid…), stats binaries and
-// runs read-only commands (`podman --version`, `systemctl --version`, `loginctl --version`, `getcap`,
+// runs read-only commands (`podman --version`, `systemctl --version`, `loginctl --version` and
+// `list-users`, `getcap`,
 // `getenforce`, `quadlet -version`).
 //
 // Every check is a function of an injected `DoctorIo`, so unit tests run them against fakes
@@ -218,6 +219,16 @@ export async function checkLinger(io: DoctorIo): Promise<Check> {
       details,
     };
   }
+  const logind = await io.run(['loginctl', 'list-users', '--no-legend', '--no-pager']);
+  if (logind?.code !== 0) {
+    return {
+      id: 'linger',
+      status: 'fail',
+      message: `systemd-logind does not answer (loginctl list-users: ${(logind?.stderr ?? '').trim() || 'no answer'}).`,
+      fix: 'Install and start systemd-logind (Debian: libpam-systemd), with the system D-Bus running.',
+      details,
+    };
+  }
   const who = lingering.length > 0 ? `lingering: ${lingering.join(', ')}` : 'no lingering users yet';
   return {
     id: 'linger',
@@ -226,6 +237,27 @@ export async function checkLinger(io: DoctorIo): Promise<Check> {
       ? `loginctl enable-linger works (${who}).`
       : 'loginctl enable-linger works (logind creates /var/lib/systemd/linger on first use).',
     details,
+  };
+}
+
+/** `systemctl --user -M USER@` and podman's systemd integration talk to the user's D-Bus session bus. */
+export const USER_BUS_UNITS = [
+  '/usr/lib/systemd/user/dbus.socket',
+  '/lib/systemd/user/dbus.socket',
+  '/usr/lib/systemd/user/dbus-broker.service',
+] as const;
+
+export async function checkUserBus(io: DoctorIo): Promise<Check> {
+  for (const path of USER_BUS_UNITS) {
+    if (await io.stat(path)) {
+      return { id: 'user-bus', status: 'ok', message: `User D-Bus available to user managers (${path}).` };
+    }
+  }
+  return {
+    id: 'user-bus',
+    status: 'fail',
+    message: 'No user D-Bus unit: systemctl --user cannot reach compartment users’ managers.',
+    fix: 'Install the session bus for systemd user managers (Debian/Ubuntu: apt-get install dbus-user-session; Fedora: dbus-broker).',
   };
 }
 
@@ -591,6 +623,7 @@ export const CHECKS: readonly { id: string; run: (io: DoctorIo) => Promise<Check
   { id: 'systemd-pid1', run: checkSystemdPid1 },
   { id: 'systemd-version', run: checkSystemdVersion },
   { id: 'linger', run: checkLinger },
+  { id: 'user-bus', run: checkUserBus },
   { id: 'cgroup-v2', run: checkCgroupV2 },
   { id: 'cgroup-delegation', run: checkCgroupDelegation },
   { id: 'newuidmap', run: checkNewuidmap },
