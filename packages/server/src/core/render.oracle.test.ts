@@ -91,10 +91,10 @@ describe('rendered sets against the real Quadlet generator', () => {
           'h.container': {
             container: {
               image: 'docker.io/library/busybox',
-              // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} is the point
               environment: {
                 A: 'line\nbreak',
                 B: '100% %h %%',
+                // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} is the point
                 C: '${HOME} $USER $$',
                 D: `"q" 'q' \\ \t`,
                 E: '\u202eשלום 👩‍👩‍👧',
