@@ -63,7 +63,7 @@ function time(fn: () => void): number {
 }
 
 // Measure the library as it ships: the bundle scripts/build.mjs makes (no test-runner transforms).
-execFileSync('node', [join(ROOT, 'scripts/build.mjs'), 'dist/quadlet.mjs'], { stdio: 'inherit' });
+execFileSync('node', [join(ROOT, 'scripts/build.mjs'), 'quadlet'], { stdio: 'inherit' });
 const { lintSet } = (await import(
   pathToFileURL(join(ROOT, 'dist/quadlet.mjs')).href
 )) as typeof import('../packages/quadlet/src/index');

@@ -1,37 +1,62 @@
 #!/usr/bin/env node
-// Bundles quadletman for running: the CLI (dist/quadletman.mjs) and the Quadlet library (dist/quadlet.mjs).
-// Written atomically (temp file + rename), so concurrent runs never see a half-written bundle.
-import { mkdtempSync, renameSync, rmSync } from 'node:fs';
+// Bundles quadletman for running: the CLI into dist/cli/ (code-split, so a command loads only what it uses)
+// and the Quadlet library into dist/quadlet.mjs. Each output is built in a staging folder and swapped in
+// with renames, so a concurrent run never sees a half-written bundle.
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const targets = [
-  { entry: 'packages/server/src/cli/main.ts', out: 'dist/quadletman.mjs' },
-  { entry: 'packages/quadlet/src/index.ts', out: 'dist/quadlet.mjs' },
-];
+const dist = join(root, 'dist');
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Native addons stay in node_modules.
+  external: ['better-sqlite3', 'authenticate-pam', 'node-pty', '@node-rs/*'],
+  // CommonJS dependencies (commander…) need a require() of their own inside an ES module.
+  banner: {
+    js: "import { createRequire as __qmRequire } from 'node:module'; const require = __qmRequire(import.meta.url);",
+  },
+};
+
+const targets = {
+  cli: async (stage) =>
+    build({
+      ...common,
+      entryPoints: { quadletman: join(root, 'packages/server/src/cli/main.ts') },
+      outdir: stage,
+      splitting: true,
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
+    }),
+  quadlet: async (stage) =>
+    build({
+      ...common,
+      entryPoints: [join(root, 'packages/quadlet/src/index.ts')],
+      outfile: join(stage, 'quadlet.mjs'),
+    }),
+};
+
+mkdirSync(dist, { recursive: true });
 const only = process.argv[2];
-for (const t of targets) {
-  if (only && t.out !== only) continue;
-  const out = join(root, t.out);
-  const stage = mkdtempSync(join(dirname(out), '.build-'));
-  const tmp = join(stage, t.out.split('/').pop());
-  await build({
-    entryPoints: [join(root, t.entry)],
-    outfile: tmp,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-    // commander and friends are CommonJS: give the bundle a require() of its own.
-    banner: {
-      js: "import { createRequire as __qmCreateRequire } from 'node:module'; const require = __qmCreateRequire(import.meta.url);",
-    },
-  });
-  renameSync(`${tmp}.map`, `${out}.map`);
-  renameSync(tmp, out);
-  rmSync(stage, { recursive: true, force: true });
+for (const [name, run] of Object.entries(targets)) {
+  if (only && only !== name) continue;
+  const stage = mkdtempSync(join(dist, `.build-${name}-`));
+  await run(stage);
+  if (name === 'cli') {
+    const out = join(dist, 'cli');
+    const old = `${out}.old-${process.pid}`;
+    if (existsSync(out)) renameSync(out, old);
+    renameSync(stage, out);
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(join(stage, 'quadlet.mjs.map'), join(dist, 'quadlet.mjs.map'));
+    renameSync(join(stage, 'quadlet.mjs'), join(dist, 'quadlet.mjs'));
+    rmSync(stage, { recursive: true, force: true });
+  }
 }

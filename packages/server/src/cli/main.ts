@@ -3,25 +3,36 @@
  * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check), 2 bad usage.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCompartments } from './commands/compartments';
 import { registerDoctor } from './commands/doctor';
 import { registerExplain } from './commands/explain';
 import { registerFmt } from './commands/fmt';
 import { registerLint } from './commands/lint';
 import { registerSandbox } from './commands/sandbox';
+import { exitCodeOf } from './context';
 import { UsageError } from './usage';
 
 export function buildProgram(): Command {
   const program = new Command('quadletman')
     .description('A control plane for rootless Podman: compartments of Quadlet units, applied safely.')
     .version('0.1.0')
+    .option(
+      '--data-dir <dir>',
+      'where quadletman keeps its database, volumes and compartment homes (default /var/lib/quadletman)',
+    )
     .exitOverride()
     .showHelpAfterError();
+  registerCompartments(program);
   registerLint(program);
   registerFmt(program);
   registerExplain(program);
   registerDoctor(program);
   registerSandbox(program);
-  for (const c of program.commands) c.exitOverride().showHelpAfterError();
+  const override = (c: Command) => {
+    c.exitOverride().showHelpAfterError();
+    for (const sub of c.commands) override(sub);
+  };
+  for (const c of program.commands) override(c);
   return program;
 }
 
@@ -41,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`quadletman: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
+    return exitCodeOf(err);
   }
 }
 

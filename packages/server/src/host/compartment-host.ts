@@ -115,6 +115,10 @@ export class HostCompartment implements CompartmentHost {
     await this.deps.systemd.restart(this.session, names(units));
   }
 
+  async startUnits(units: readonly string[]): Promise<void> {
+    await this.deps.systemd.start(this.session, names(units));
+  }
+
   async stopUnits(units: readonly string[]): Promise<void> {
     await this.deps.systemd.stop(this.session, names(units));
   }
@@ -220,5 +224,50 @@ function alive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes a compartment's managed host volume directories (`<root>/<compartment>`). */
+export async function removeHostVolumes(root: string, compartment: string): Promise<void> {
+  const confined = new ConfinedFs(root);
+  if (
+    await fsp.stat(root).then(
+      () => true,
+      () => false,
+    )
+  )
+    await confined.remove(compartment, { recursive: true });
+}
+
+/** In-process and cross-process locks together: queue here first, then take the lock file. */
+export class CombinedLocks implements ApplyLocks {
+  constructor(private readonly locks: readonly ApplyLocks[]) {}
+
+  async acquire(compartment: string, wait: boolean): Promise<() => void> {
+    const releases: (() => void)[] = [];
+    try {
+      for (const l of this.locks) releases.push(await l.acquire(compartment, wait));
+    } catch (e) {
+      for (const r of releases.reverse()) r();
+      throw e;
+    }
+    return () => {
+      for (const r of releases.reverse()) r();
+    };
+  }
+}
+
+/** Refuses to go on when this machine was not booted with systemd (the test sd_booted(3) makes): compartments
+ * need systemd's user managers. Reads only. */
+export async function assertSystemdBooted(): Promise<void> {
+  const booted = await fsp.lstat('/run/systemd/system').then(
+    (st) => st.isDirectory(),
+    () => false,
+  );
+  if (!booted) {
+    throw new ConflictError(
+      'This machine is not running systemd as PID 1, so it cannot run compartments (they need systemd user managers). ' +
+        '`quadletman doctor` shows what is missing; `quadletman sandbox up` starts a host that has it.',
+    );
   }
 }

@@ -76,6 +76,11 @@ export class FakeHost implements CompartmentHost {
     if (failed.length > 0) throw new Error(`Job for ${failed.join(', ')} failed`);
   }
 
+  async startUnits(units: readonly string[]): Promise<void> {
+    const inactive = units.filter((u) => !this.active.has(u));
+    if (inactive.length > 0) await this.restartUnits(inactive);
+  }
+
   async stopUnits(units: readonly string[]): Promise<void> {
     this.calls.push(`stop ${units.join(',')}`);
     for (const u of units) this.active.delete(u);

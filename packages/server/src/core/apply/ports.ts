@@ -47,6 +47,8 @@ export interface CompartmentHost {
   daemonReload(): Promise<void>;
   /** Restarts (starting those not running) these units in one call; resolves when systemd has started them. */
   restartUnits(units: readonly string[]): Promise<void>;
+  /** Starts units that are not running (running ones are left alone), in one call. */
+  startUnits(units: readonly string[]): Promise<void>;
   stopUnits(units: readonly string[]): Promise<void>;
   unitStatuses(units: readonly string[]): Promise<UnitStatus[]>;
   /** Why a unit failed, in one or a few lines (result, exit status, the journal's last lines). */

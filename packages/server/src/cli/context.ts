@@ -1,0 +1,68 @@
+/**
+ * What compartment commands share: the application context (opened once per run, with any apply a crash
+ * interrupted rolled back first), output in text or JSON, and the mapping of errors to exit codes.
+ */
+import { type Command, Option } from 'commander';
+import type { AppContext } from '../app.js';
+import { isAppError } from '../core/errors.js';
+
+export type Format = 'text' | 'json';
+
+export const formatOption = () =>
+  new Option('--format <format>', 'output format').choices(['text', 'json']).default('text');
+
+/** Exit codes: 0 ok · 1 the operation failed (apply refused or rolled back, a command failed) · 2 bad usage or
+ * invalid input · 3 not found · 4 conflict (exists already, busy) · 5 forbidden. */
+export function exitCodeOf(err: unknown): number {
+  if (!isAppError(err)) return 1;
+  switch (err.code) {
+    case 'invalid':
+      return 2;
+    case 'not_found':
+      return 3;
+    case 'conflict':
+      return 4;
+    case 'forbidden':
+      return 5;
+    default:
+      return 1;
+  }
+}
+
+/** The global options of the root command. */
+export function globalOptions(cmd: Command): { dataDir?: string } {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return root.opts<{ dataDir?: string }>();
+}
+
+/** Opens the application for one command, recovering interrupted applies first. */
+export async function withApp<T>(cmd: Command, fn: (app: AppContext) => Promise<T>): Promise<T> {
+  const { dataDir } = globalOptions(cmd);
+  // Everything quadletman keeps lives under the data folder: the database, managed volumes, compartment homes.
+  const { createApp } = await import('../app.js');
+  const app = createApp(
+    dataDir ? { dataDir, volumesRoot: `${dataDir}/volumes`, host: { homeBase: `${dataDir}/home` } } : {},
+  );
+  try {
+    if (app.store.journal.list().length > 0) {
+      for (const r of await app.engine.recover()) {
+        process.stderr.write(`recovered ${r.compartment} revision ${r.revision}: ${r.message}\n`);
+      }
+    }
+    return await fn(app);
+  } finally {
+    app.close();
+  }
+}
+
+export function print(format: Format, json: unknown, text: () => string): void {
+  process.stdout.write(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : `${text()}\n`);
+}
+
+/** A table with left-aligned columns. */
+export function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
+}

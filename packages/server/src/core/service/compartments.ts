@@ -1,0 +1,249 @@
+/**
+ * The compartment service: what the CLI and the HTTP API do with compartments — create, list, show,
+ * apply a spec, plan, history, roll back, start/stop/restart/status, delete. It decides; the apply engine
+ * changes the host; the store remembers. Its dependencies are ports, wired in the composition root (app.ts).
+ */
+import type { FileReport } from '@quadletman/quadlet';
+import type { ApplyEngine, ApplyOptions, ApplyResult, ApplyTarget } from '../apply/engine.js';
+import type { CompartmentHost, UnitStatus } from '../apply/ports.js';
+import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
+import { type CompartmentId, parseCompartmentId } from '../ids.js';
+import { type Plan, serviceOf } from '../plan.js';
+import { type RenderOptions, render } from '../render.js';
+import { type DesiredState, parseSpecText } from '../spec.js';
+
+export interface CompartmentInfo {
+  id: CompartmentId;
+  description: string;
+  podmanVersion: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface RevisionInfo {
+  number: number;
+  actor: string;
+  startedAt: string;
+  finishedAt: string | null;
+  result: string;
+  message: string;
+}
+
+/** The store, as this service uses it (the SQLite repositories satisfy it). */
+export interface CompartmentStorePort {
+  compartments: {
+    get(id: CompartmentId): CompartmentInfo | undefined;
+    list(): CompartmentInfo[];
+    create(c: { id: CompartmentId; description?: string; podmanVersion?: string | null }): CompartmentInfo;
+    delete(id: CompartmentId): boolean;
+    saveState(state: DesiredState): CompartmentInfo;
+    loadState(id: CompartmentId): DesiredState | undefined;
+  };
+  revisions: {
+    list(id: CompartmentId, options?: { limit?: number; offset?: number }): RevisionInfo[];
+    get(id: CompartmentId, number: number): (RevisionInfo & { state: DesiredState | null }) | undefined;
+  };
+}
+
+/** The compartment's Linux account (host/users.ts satisfies it). */
+export interface AccountsPort {
+  create(id: CompartmentId): Promise<unknown>;
+  delete(id: CompartmentId): Promise<void>;
+  exists(id: CompartmentId): Promise<boolean>;
+}
+
+export interface VolumesPort {
+  /** Removes the compartment's managed host volume directories. */
+  removeAll(id: CompartmentId): Promise<void>;
+}
+
+export interface CompartmentServiceDeps {
+  store: CompartmentStorePort;
+  accounts: AccountsPort;
+  volumes: VolumesPort;
+  hostFor: (id: CompartmentId) => Promise<CompartmentHost>;
+  engine: ApplyEngine;
+  render?: RenderOptions;
+}
+
+export interface UnitInfo {
+  /** The systemd unit (`web.service`, `backup.timer`). */
+  unit: string;
+  /** The file it comes from (`web.container`). */
+  source: string;
+  status?: UnitStatus;
+}
+
+export class CompartmentService {
+  constructor(private readonly deps: CompartmentServiceDeps) {}
+
+  list(): CompartmentInfo[] {
+    return this.deps.store.compartments.list();
+  }
+
+  get(id: string): CompartmentInfo {
+    const cid = parseCompartmentId(id, 'compartment');
+    const c = this.deps.store.compartments.get(cid);
+    if (!c) throw new NotFoundError(`There is no compartment '${cid}'. \`quadletman compartment list\` shows them.`);
+    return c;
+  }
+
+  state(id: string): DesiredState {
+    const c = this.get(id);
+    const state = this.deps.store.compartments.loadState(c.id);
+    if (!state) throw new NotFoundError(`Compartment '${c.id}' has no desired state.`);
+    return state;
+  }
+
+  /** Creates the compartment: its record, then its Linux user, subids, linger and Podman storage. */
+  async create(input: { id: string; description?: string; podmanVersion?: string | null }): Promise<CompartmentInfo> {
+    const id = parseCompartmentId(input.id, 'compartment');
+    if (this.deps.store.compartments.get(id)) throw new ConflictError(`Compartment '${id}' already exists.`);
+    if (await this.deps.accounts.exists(id)) {
+      throw new ConflictError(
+        `A Linux user for compartment '${id}' (qm-${id}) already exists; adopt or delete it first.`,
+      );
+    }
+    const created = this.deps.store.compartments.create({
+      id,
+      description: input.description ?? '',
+      podmanVersion: input.podmanVersion ?? null,
+    });
+    try {
+      await this.deps.accounts.create(id);
+    } catch (err) {
+      // Leave nothing half-made: undo what the account creation did before it failed.
+      const undo = await this.deps.accounts.delete(id).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      this.deps.store.compartments.delete(id);
+      if (undo !== undefined) {
+        const why = undo instanceof Error ? undo.message : String(undo);
+        throw new AggregateError(
+          [err, undo],
+          `${err instanceof Error ? err.message : String(err)} (and undoing it failed: ${why})`,
+        );
+      }
+      throw err;
+    }
+    return created;
+  }
+
+  /** Deletes the compartment: stops and removes its units, its user and ranges; volumes only when asked. */
+  async delete(id: string, options: { volumes?: boolean } = {}): Promise<void> {
+    const c = this.get(id);
+    if (await this.deps.accounts.exists(c.id)) {
+      const units = await this.units(c.id).catch(() => [] as UnitInfo[]);
+      const host = await this.deps.hostFor(c.id);
+      if (units.length > 0) await host.stopUnits(units.map((u) => u.unit)).catch(() => undefined);
+      await this.deps.accounts.delete(c.id);
+    }
+    if (options.volumes) await this.deps.volumes.removeAll(c.id);
+    this.deps.store.compartments.delete(c.id);
+  }
+
+  /** Parses a spec (YAML or JSON text) and applies it, creating the compartment first when it is new. */
+  async applySpecText(
+    text: string,
+    source: string,
+    options: ApplyOptions & { create?: boolean },
+  ): Promise<ApplyResult> {
+    return this.applyState(parseSpecText(text, source), options);
+  }
+
+  /**
+   * Applies a desired state. The store keeps the new state only when the host matches it afterwards (applied
+   * or nothing to do): a refused or rolled-back apply leaves the previous state in place, as on the host.
+   */
+  async applyState(state: DesiredState, options: ApplyOptions & { create?: boolean }): Promise<ApplyResult> {
+    if (!this.deps.store.compartments.get(state.id)) {
+      if (options.create === false) throw new NotFoundError(`There is no compartment '${state.id}'.`);
+      await this.create({ id: state.id, description: state.description, podmanVersion: state.podmanVersion });
+    }
+    const result = await this.deps.engine.apply(this.target(state), options);
+    if (result.outcome === 'applied' || result.outcome === 'noop') this.deps.store.compartments.saveState(state);
+    return result;
+  }
+
+  /** What applying `state` (default: the stored desired state) would change. */
+  async plan(id: string, state?: DesiredState): Promise<{ plan: Plan; diagnostics: FileReport[] }> {
+    const s = state ?? this.state(id);
+    if (s.id !== this.get(id).id) throw new InvalidError(`The spec is for compartment '${s.id}', not '${id}'.`);
+    return this.deps.engine.plan(this.target(s));
+  }
+
+  history(id: string, options: { limit?: number } = {}): RevisionInfo[] {
+    const c = this.get(id);
+    return this.deps.store.revisions.list(c.id, options.limit ? { limit: options.limit } : {});
+  }
+
+  /** Returns the compartment to the desired state of an earlier revision, as a new revision. */
+  async rollback(id: string, revision: number, options: ApplyOptions): Promise<ApplyResult> {
+    const c = this.get(id);
+    const rev = this.deps.store.revisions.get(c.id, revision);
+    if (!rev) throw new NotFoundError(`Compartment '${c.id}' has no revision ${revision}.`);
+    if (!rev.state) throw new InvalidError(`Revision ${revision} of '${c.id}' kept no desired state to return to.`);
+    return this.applyState(rev.state, { ...options, create: false, message: `roll back to revision ${revision}` });
+  }
+
+  /** The compartment's systemd units (services of its Quadlet files, and its timers), with their state. */
+  async units(id: string, options: { withStatus?: boolean } = {}): Promise<UnitInfo[]> {
+    const state = this.state(id);
+    const rendered = render(state, this.deps.render);
+    const out: UnitInfo[] = [];
+    for (const [path, text] of rendered.files) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (name.endsWith('.timer')) {
+        out.push({ unit: name, source: name });
+        continue;
+      }
+      const unit = serviceOf(name, text);
+      if (unit) out.push({ unit, source: name });
+    }
+    out.sort((a, b) => (a.unit < b.unit ? -1 : a.unit > b.unit ? 1 : 0));
+    if (options.withStatus && out.length > 0) {
+      const host = await this.deps.hostFor(state.id);
+      const statuses = await host.unitStatuses(out.map((u) => u.unit));
+      for (const u of out) {
+        const st = statuses.find((s) => s.unit === u.unit);
+        if (st) u.status = st;
+      }
+    }
+    return out;
+  }
+
+  /** Starts, stops or restarts units of the compartment (all of them when none are named). */
+  async control(id: string, action: 'start' | 'stop' | 'restart', names: readonly string[] = []): Promise<UnitInfo[]> {
+    const all = await this.units(id);
+    const chosen = names.length === 0 ? all : names.map((n) => this.pick(all, n, id));
+    const host = await this.deps.hostFor(this.get(id).id);
+    const units = chosen.map((u) => u.unit);
+    if (action === 'start') await host.startUnits(units);
+    else if (action === 'stop') await host.stopUnits(units);
+    else await host.restartUnits(units);
+    return this.units(id, { withStatus: true }).then((us) => us.filter((u) => units.includes(u.unit)));
+  }
+
+  private pick(all: readonly UnitInfo[], name: string, id: string): UnitInfo {
+    const found = all.find((u) => u.unit === name || u.source === name || u.unit === `${name}.service`);
+    if (!found) {
+      throw new NotFoundError(
+        `Compartment '${id}' has no unit '${name}'. Its units: ${all.map((u) => u.unit).join(', ') || 'none'}.`,
+      );
+    }
+    return found;
+  }
+
+  private target(state: DesiredState): ApplyTarget {
+    const r = render(state, this.deps.render);
+    return {
+      compartment: state.id,
+      files: { files: r.files, modes: r.modes },
+      hostVolumes: r.hostVolumes,
+      probes: state.probes,
+      podmanVersion: state.podmanVersion,
+      spec: state,
+    };
+  }
+}
