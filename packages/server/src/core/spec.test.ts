@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidError } from './errors.js';
 import { render } from './render.js';
-import { checkSpec, parseSpecText, toSpec, validateSpec } from './spec.js';
+import { checkSpec, parseSpecText, specToYaml, toSpec, validateSpec } from './spec.js';
 import { specArb } from './test-support/arbitraries.js';
 import { BLOG_YAML, minimal } from './test-support/specs.js';
 import { unescapeDollar, unescapePercent } from './values.js';
@@ -63,10 +63,24 @@ describe('the spec', () => {
   it('toSpec gives back a spec that validates to the same state', () => {
     const s = parseSpecText(BLOG_YAML);
     expect(validateSpec(toSpec(s))).toEqual(s);
+    expect(parseSpecText(specToYaml(s))).toEqual(s);
+    const tuples = validateSpec(
+      withContainer(
+        {},
+        {
+          extra: [
+            ['Service', 'KillSignal', 'SIGINT'],
+            ['Unit', 'ConditionPathExists', '/x'],
+          ],
+        },
+      ),
+    );
+    expect(validateSpec(toSpec(tuples))).toEqual(tuples);
     fc.assert(
       fc.property(specArb, (spec) => {
         const state = validateSpec(spec);
         expect(validateSpec(JSON.parse(JSON.stringify(toSpec(state))))).toEqual(state);
+        expect(parseSpecText(specToYaml(state))).toEqual(state);
       }),
       { numRuns: 50 },
     );

@@ -39,7 +39,7 @@ import {
   type UnitType,
   type VolumeSection,
 } from '@quadletman/quadlet';
-import { parseDocument } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { InvalidError } from './errors.js';
 import { type CompartmentId, CompartmentIdSchema, type UnitName, UnitNameSchema } from './ids.js';
@@ -51,6 +51,7 @@ import {
   type ReadSection,
   readExtraTuple,
   readSectionSpec,
+  registryKnows,
   type SectionValues,
   type SpecIssue,
   type Table,
@@ -637,9 +638,22 @@ export function parseSpecText(text: string, source = 'spec'): DesiredState {
 
 function modelToSpec(model: Record<string, unknown>, sections: readonly SectionSpec[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [prop] of sections) if (model[prop] !== undefined) out[prop] = model[prop];
-  const extra = model.extra as Extra[];
-  if (extra.length > 0) out.extra = extra;
+  for (const [prop] of sections) if (model[prop] !== undefined) out[prop] = { ...(model[prop] as object) };
+  const rest: Extra[] = [];
+  for (const e of model.extra as Extra[]) {
+    const [section, key, value] = e;
+    const prop = sections.find(([, s]) => s === section)?.[0];
+    // (only into sections the model has: a new `install: {}` would change what the renderer adds)
+    if (prop === undefined || out[prop] === undefined || !registryKnows(section, key)) {
+      rest.push(e);
+      continue;
+    }
+    // keys the registry knows are written inline, by their Quadlet spelling, as in a hand-written spec
+    const target = out[prop] as Record<string, unknown>;
+    const prev = target[key];
+    target[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  if (rest.length > 0) out.extra = rest;
   return out;
 }
 
@@ -663,12 +677,20 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
     Object.entries(state.volumes).map(([n, v]) => [n, v.kind === 'host' ? { kind: 'host' } : v]),
   );
   out.files = Object.fromEntries(
-    Object.entries(state.files).map(([p, f]) => [p, { content: f.content, mode: f.mode, in: f.in }]),
+    Object.entries(state.files).map(([p, f]) => [
+      p,
+      { content: f.content, mode: `0${f.mode.toString(8).padStart(3, '0')}`, in: f.in },
+    ]),
   );
   out.secrets = state.secrets;
   out.registries = state.registries;
   out.probes = state.probes;
   return out;
+}
+
+/** The spec as YAML (for `show`/`export`); `parseSpecText(specToYaml(s))` equals `s`. */
+export function specToYaml(state: DesiredState): string {
+  return stringify(toSpec(state), { lineWidth: 0, aliasDuplicateObjects: false });
 }
 
 export type { SectionValues };
