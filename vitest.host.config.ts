@@ -7,7 +7,8 @@ import { defineConfig } from 'vitest/config';
 // cold `podman` or `systemctl --user` start in the sandbox takes seconds, not milliseconds.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.host.test.ts'],
+    // scripts/sandbox/sandbox.host.test.ts checks the sandbox itself.
+    include: ['packages/*/src/**/*.host.test.ts', 'scripts/**/*.host.test.ts'],
     exclude: ['**/node_modules/**'],
     fileParallelism: false,
     testTimeout: 120_000,
