@@ -108,6 +108,42 @@ describe('rendered sets against the real Quadlet generator', () => {
     );
   });
 
+  it('every unit type the generator knows', () => {
+    const gen = check(
+      validateSpec({
+        compartment: 'all',
+        podmanVersion: '5.4',
+        units: {
+          'base.image': { image: { image: 'docker.io/library/busybox:1.36' } },
+          'app.build': {
+            build: {
+              imageTag: 'localhost/app:1',
+              file: 'app/Containerfile',
+              setWorkingDirectory: '%h/.config/quadletman/files/app',
+            },
+          },
+          'app.container': { container: { image: 'app.build', volume: ['cache:/cache'] } },
+          'tool.container': { container: { image: 'base.image', pod: 'grp.pod' } },
+          'grp.pod': { pod: { publishPort: ['8081:81'] } },
+          'play.kube': { kube: { yaml: 'play.yaml', configMap: 'cm.yaml' } },
+          'extra.network': { network: { internal: true } },
+          'named.volume': { volume: { driver: 'local' } },
+        },
+        volumes: { cache: { kind: 'podman' } },
+        files: {
+          'app/Containerfile': 'FROM docker.io/library/busybox\n',
+          'play.yaml': { content: 'apiVersion: v1\nkind: Pod\n', in: 'quadlet' },
+          'cm.yaml': 'apiVersion: v1\nkind: ConfigMap\n',
+        },
+      }),
+    );
+    const build = execArgs(gen.units.get('app-build.service')!);
+    expect(build).toContain('%h/.config/quadletman/files/app/Containerfile');
+    const kube = execArgs(gen.units.get('play.service')!);
+    expect(kube).toContain('%h/.config/quadletman/files/cm.yaml');
+    expect(gen.units.get('all-network.service')).toBeDefined();
+  });
+
   it('generated desired states', () => {
     fc.assert(
       fc.property(specArb, (spec) => {

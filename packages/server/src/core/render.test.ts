@@ -2,6 +2,7 @@ import { fromUnitFile, parseUnitFile, toUnitText, type UnitType, unitTypeOfFile 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidError } from './errors.js';
+import { areaOf } from './layout.js';
 import { render } from './render.js';
 import { parseSpecText, toSpec, validateSpec } from './spec.js';
 import { specArb } from './test-support/arbitraries.js';
@@ -122,6 +123,11 @@ describe('render', () => {
         expect([...b.files]).toEqual([...a.files]);
         expect([...c.files]).toEqual([...a.files]);
         expect([...b.modes]).toEqual([...a.modes]);
+        // nothing outside the compartment's three folders
+        for (const p of a.files.keys()) {
+          expect(areaOf(p), p).toBeDefined();
+          expect(p.split('/')).not.toContain('..');
+        }
       }),
       { numRuns: 100 },
     );
