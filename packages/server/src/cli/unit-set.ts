@@ -19,9 +19,13 @@ export function readUnitSet(root: string): UnitSet {
   const files: LintFile[] = [];
   const otherFiles: string[] = [];
   const walk = (dir: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const abs = join(dir, name);
-      const st = statSync(abs, { throwIfNoEntry: false });
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+    for (const e of entries) {
+      const abs = join(dir, e.name);
+      // Symbolic links are followed, as the generator does: only then is a stat needed.
+      const st = e.isSymbolicLink() ? statSync(abs, { throwIfNoEntry: false }) : e;
       if (!st) continue;
       const rel = relative(root, abs);
       if (st.isDirectory()) walk(abs);
