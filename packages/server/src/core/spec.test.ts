@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fromUnitFile, parseUnitFile } from '@quadletman/quadlet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -47,6 +48,15 @@ describe('the spec', () => {
       expectStatus: 200,
       timeoutMs: 5000,
     });
+  });
+
+  it('the example in SPEC.md is valid', () => {
+    const md = readFileSync(new URL('./SPEC.md', import.meta.url), 'utf8');
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(md)?.[1];
+    expect(yaml).toBeDefined();
+    const s = parseSpecText(yaml!, 'SPEC.md');
+    expect(Object.keys(s.units)).toEqual(['backup.timer', 'legacy.container', 'web.container']);
+    expect(render(s).files.size).toBe(8);
   });
 
   it('accepts JSON and Quadlet key spellings', () => {
