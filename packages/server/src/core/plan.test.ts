@@ -129,6 +129,10 @@ describe('plan', () => {
     envOnly.set(`${F}/web.env`, 'A=2\n');
     const q = plan({ desired: envOnly, current: blog.files });
     expect(q.units.restart).toEqual(['web.service']);
+
+    const other = new Map(blog.files);
+    other.set(`${F}/web.env.bak`, 'A=2\n');
+    expect(plan({ desired: other, current: blog.files }).units.restart).toEqual([]);
     expect(q.reload).toBe(false);
 
     const kube = plan({

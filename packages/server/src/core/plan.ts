@@ -112,7 +112,10 @@ function refersTo(unitPath: string, unitText: string, path: string): boolean {
   }
   for (const n of parseUnitFile(unitText).nodes) {
     if (n.kind !== 'entry') continue;
-    if (n.value.includes(absolute)) return true;
+    for (let at = n.value.indexOf(absolute); at >= 0; at = n.value.indexOf(absolute, at + 1)) {
+      // the whole path, not a prefix of a longer one (web.env, not web.env.bak)
+      if (!/[A-Za-z0-9_.@+/-]/.test(n.value[at + absolute.length] ?? '')) return true;
+    }
     if (relative !== undefined && n.value.trim().replace(/^"(.*)"$/, '$1') === relative) return true;
   }
   return false;

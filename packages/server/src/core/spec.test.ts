@@ -324,6 +324,16 @@ const HOSTILE: Row[] = [
   ],
   ['../ as compartment id', { compartment: '../web' }, refused('compartment', /lowercase letter/)],
   [
+    '__proto__ as a unit name',
+    JSON.parse('{"compartment":"w","units":{"__proto__":{"container":{}}}}'),
+    refused('units.__proto__', /"__proto__" is not allowed/),
+  ],
+  [
+    '__proto__ as an environment name',
+    JSON.parse('{"compartment":"w","units":{"a.container":{"container":{"environment":{"__proto__":"x"}}}}}'),
+    refused('units["a.container"].container.environment.__proto__', /"__proto__" is not allowed/),
+  ],
+  [
     'a space in a probe path',
     { compartment: 'web', probes: [{ name: 'p', type: 'http', port: 80, path: '/a b' }] },
     refused('probes[0].path', /printable/),

@@ -467,6 +467,9 @@ const sortedEntries = <T>(r: Record<string, T>): [string, T][] =>
 /** Validates a spec (already parsed from YAML/JSON). Collects every issue; `state` is set only when there are none. */
 export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecIssue[] } {
   const sink = new IssueSink();
+  // `__proto__` as a name would be dropped (or worse) by object spreads and zod records: refuse it outright.
+  findProtoKeys(input, [], sink, 0);
+  if (sink.issues.length > 0) return { issues: sink.issues };
   const top = sink.parse(topSchema, input, []);
   if (!top) return { issues: sink.issues };
   const id = top.compartment;
@@ -563,6 +566,18 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
       probes,
     },
   };
+}
+
+function findProtoKeys(v: unknown, path: PathPart[], sink: IssueSink, depth: number): void {
+  if (v === null || typeof v !== 'object' || depth > 32) return;
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => findProtoKeys(x, [...path, i], sink, depth + 1));
+    return;
+  }
+  for (const k of Object.getOwnPropertyNames(v)) {
+    if (k === '__proto__') sink.add([...path, k], 'the name "__proto__" is not allowed');
+    else findProtoKeys((v as Record<string, unknown>)[k], [...path, k], sink, depth + 1);
+  }
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
