@@ -1,0 +1,56 @@
+/**
+ * One JSON shape for every API error — `{ "error": { "code", "message", "details"? } }` — and the one
+ * mapping of error codes to HTTP statuses.
+ */
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { type ErrorCode, isAppError } from '../core/errors.js';
+
+export const STATUS_OF: Record<ErrorCode | 'unauthorized' | 'rate_limited' | 'too_large', number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+  command_failed: 502,
+};
+
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: Record<string, unknown> };
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>): ApiErrorBody {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  if (isAppError(err)) {
+    const status = STATUS_OF[err.code as keyof typeof STATUS_OF] ?? 500;
+    if (status >= 500) req.log.error({ err }, err.message);
+    void reply
+      .status(status)
+      .send(errorBody(err.code, err.message, err.details as Record<string, unknown> | undefined));
+    return;
+  }
+  const fe = err as FastifyError;
+  if (fe.validation) {
+    void reply.status(400).send(errorBody('invalid', fe.message, { validation: fe.validation }));
+    return;
+  }
+  if (fe.statusCode === 413) {
+    void reply.status(413).send(errorBody('too_large', 'The request body is too large.'));
+    return;
+  }
+  if (fe.statusCode === 429) {
+    void reply.status(429).send(errorBody('rate_limited', fe.message));
+    return;
+  }
+  if (fe.statusCode && fe.statusCode < 500) {
+    void reply.status(fe.statusCode).send(errorBody(fe.code ?? 'invalid', fe.message));
+    return;
+  }
+  req.log.error({ err }, 'unhandled error');
+  void reply.status(500).send(errorBody('internal', 'Internal error; the server log has the details.'));
+}
