@@ -571,7 +571,9 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
 function findProtoKeys(v: unknown, path: PathPart[], sink: IssueSink, depth: number): void {
   if (v === null || typeof v !== 'object' || depth > 32) return;
   if (Array.isArray(v)) {
-    v.forEach((x, i) => findProtoKeys(x, [...path, i], sink, depth + 1));
+    v.forEach((x, i) => {
+      findProtoKeys(x, [...path, i], sink, depth + 1);
+    });
     return;
   }
   for (const k of Object.getOwnPropertyNames(v)) {
