@@ -1,0 +1,205 @@
+// What the CLI host tests (`cli/*.host.test.ts`) and the apply benchmark share: running the quadletman CLI as a
+// child process, a private data folder, the busybox image for a compartment, the stack spec they apply, and
+// reading a compartment's managed folders straight from disk. Test support only (runs in the sandbox host).
+// Changes on the machine: creates and removes a data folder, copies the CLI bundle into .cache/, imports an
+// image into a compartment's Podman storage.
+
+import { execFileSync, spawn } from 'node:child_process';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCompartmentId } from '../core/ids.js';
+import { render } from '../core/render.js';
+import { parseSpecText } from '../core/spec.js';
+import { buildBusyboxRootfsTar } from '../host/busybox-image.js';
+import { MANAGED_DIRS } from '../host/compartment-host.js';
+import { createHostAdapters, type HostAdapters } from '../host/index.js';
+
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+/**
+ * The CLI, fixed for the whole test run. `bin/quadletman` rebuilds dist/cli when any source is newer, and other
+ * people edit sources in this checkout while the tests run: a rebuild swaps dist/cli (and its lazily imported
+ * chunks) under a running process, and would test their half-finished work. So: run bin/quadletman once (it
+ * builds the bundle when stale), then copy dist/cli into .cache/ (node_modules still resolves from there) and run
+ * that copy with node, exactly as bin/quadletman runs dist/cli.
+ */
+export async function snapshotCli(): Promise<{ argv: string[]; dispose: () => Promise<void> }> {
+  execFileSync(path.join(REPO, 'bin/quadletman'), ['--version'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const dir = path.join(REPO, '.cache', `cli-snapshot-${process.pid}-${Date.now().toString(36)}`);
+  await fsp.cp(path.join(REPO, 'dist/cli'), dir, { recursive: true });
+  return {
+    argv: [process.execPath, '--enable-source-maps', path.join(dir, 'quadletman.mjs')],
+    dispose: () => fsp.rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface CliRun {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** A running CLI process: its pid, a way to kill it, and its end. */
+export interface CliProcess {
+  pid: number;
+  kill(signal: NodeJS.Signals): void;
+  done: Promise<CliRun>;
+  /** stderr so far (progress lines in text format). */
+  stderrSoFar(): string;
+}
+
+export function startCli(argv: readonly string[], args: readonly string[], timeoutMs = 300_000): CliProcess {
+  const t0 = performance.now();
+  const child = spawn(argv[0]!, [...argv.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString();
+  });
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise<CliRun>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 });
+    });
+  });
+  return {
+    pid: child.pid ?? -1,
+    kill: (s) => child.kill(s),
+    done,
+    stderrSoFar: () => stderr,
+  };
+}
+
+/** Runs `quadletman --data-dir DIR ARGS…` to its end. */
+export function runCli(argv: readonly string[], dataDir: string, args: readonly string[]): Promise<CliRun> {
+  return startCli(argv, ['--data-dir', dataDir, ...args]).done;
+}
+
+/** Runs a command with `--format json` and parses its output; fails with everything it printed otherwise. */
+export async function cliJson<T = unknown>(
+  argv: readonly string[],
+  dataDir: string,
+  args: readonly string[],
+  expectCode: number | null = 0,
+): Promise<{ json: T; run: CliRun }> {
+  const run = await runCli(argv, dataDir, [...args, '--format', 'json']);
+  const where = `quadletman ${args.join(' ')} (exit ${run.code})\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
+  if (expectCode !== null && run.code !== expectCode) throw new Error(`unexpected exit: ${where}`);
+  try {
+    return { json: JSON.parse(run.stdout) as T, run };
+  } catch {
+    throw new Error(`not JSON: ${where}`);
+  }
+}
+
+/**
+ * A private data folder for one test file: database, compartment homes (`<dir>/home`) and managed volumes
+ * (`<dir>/volumes`). Not under /tmp (a tmpfs in the sandbox, poor for Podman storage); traversable by the
+ * compartment users (their homes are inside).
+ */
+export async function makeDataDir(name: string): Promise<string> {
+  const dir = await fsp.mkdtemp(`/var/lib/${name}-`);
+  await fsp.chmod(dir, 0o755);
+  return dir;
+}
+
+export const hostFor = (dataDir: string): HostAdapters => createHostAdapters({ homeBase: `${dataDir}/home` });
+
+/** The busybox rootfs tarball, built once per process, imported into each compartment that needs it. */
+let tarball: Promise<string> | undefined;
+export async function importBusybox(dataDir: string, id: string): Promise<void> {
+  const h = hostFor(dataDir);
+  tarball ??= (async () => {
+    const out = path.join(REPO, '.cache', `busybox-rootfs-${process.pid}.tar`);
+    await buildBusyboxRootfsTar(h.exec, out);
+    return out;
+  })();
+  const session = await h.users.sessionFor(parseCompartmentId(id));
+  // fed on stdin: the compartment user need not read the tarball
+  await h.podman.importTarball(session, await tarball, 'localhost/busybox:latest', ['CMD=["/bin/sh"]']);
+}
+
+export async function disposeBusybox(): Promise<void> {
+  if (tarball) await fsp.rm(await tarball, { force: true });
+  tarball = undefined;
+}
+
+/** The stack the tests apply: web (busybox httpd, published port, a managed volume) + db, the default network. */
+export function stackSpec(o: { id: string; port: number; webImage?: string; version?: string }): string {
+  const env = o.version ? `\n      environment: { VERSION: "${o.version}" }` : '';
+  return `
+compartment: ${o.id}
+description: CLI host test stack
+units:
+  web.container:
+    container:
+      image: ${o.webImage ?? 'localhost/busybox:latest'}
+      exec: [busybox, httpd, -f, -p, "8080", -h, /www]
+      publishPort: ["127.0.0.1:${o.port}:8080"]
+      volume: ["data:/data"]${env}
+    service: { SuccessExitStatus: "143" }
+  db.container:
+    container:
+      image: localhost/busybox:latest
+      exec: [sleep, infinity]${env}
+    service: { SuccessExitStatus: "143" }
+volumes:
+  data: {}
+probes:
+  - { name: web, type: http, port: ${o.port}, path: /, expectStatus: 200, timeoutMs: 2000 }
+`;
+}
+
+/** The files a spec renders to (home-relative path → text), as the CLI with `--data-dir dataDir` renders them. */
+export function renderedFiles(specText: string, dataDir: string): Map<string, string> {
+  return render(parseSpecText(specText, 'test spec'), { volumesRoot: `${dataDir}/volumes` }).files;
+}
+
+/** Every file in the compartment's managed folders, dot files (temporary files) included. */
+export async function filesOnDisk(home: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (rel: string): Promise<void> => {
+    const entries = await fsp.readdir(path.join(home, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const p = `${rel}/${e.name}`;
+      if (e.isDirectory()) await walk(p);
+      else out.set(p, await fsp.readFile(path.join(home, p), 'utf8'));
+    }
+  };
+  for (const d of MANAGED_DIRS) await walk(d);
+  return out;
+}
+
+export const sameFiles = (a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean =>
+  a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+
+/** GET a page, retrying until it answers 200 or the time is up. */
+export async function fetchPage(url: string, timeoutMs = 10_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  for (;;) {
+    try {
+      const r = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (r.ok) return await r.text();
+      last = `HTTP ${r.status}`;
+    } catch (e) {
+      last = e instanceof Error ? `${e.message} ${String((e as { cause?: unknown }).cause ?? '')}` : String(e);
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const pathExists = (p: string) =>
+  fsp.lstat(p).then(
+    () => true,
+    () => false,
+  );
