@@ -115,6 +115,14 @@ export class HostCompartment implements CompartmentHost {
     await this.deps.systemd.restart(this.session, names(units));
   }
 
+  async enableUnits(units: readonly string[]): Promise<void> {
+    await this.deps.systemd.enable(this.session, names(units));
+  }
+
+  async disableUnits(units: readonly string[]): Promise<void> {
+    await this.deps.systemd.disable(this.session, names(units));
+  }
+
   async startUnits(units: readonly string[]): Promise<void> {
     await this.deps.systemd.start(this.session, names(units));
   }

@@ -200,3 +200,21 @@ describe('ApplyEngine', () => {
     expect(host.active.has('web.service')).toBe(true);
   });
 });
+
+describe('ApplyEngine with timers', () => {
+  it('enables a new user timer after the reload and disables it when it goes', async () => {
+    const { host, engine } = setup();
+    const withTimer = stack();
+    withTimer.files.files.set(
+      '.config/systemd/user/backup.timer',
+      '[Timer]\nOnCalendar=daily\n\n[Install]\nWantedBy=timers.target\n',
+    );
+    withTimer.files.modes.set('.config/systemd/user/backup.timer', 0o644);
+    expect((await engine.apply(withTimer, { actor: 'a' })).outcome).toBe('applied');
+    expect(host.enabled.has('backup.timer')).toBe(true);
+    expect(host.calls.indexOf('enable backup.timer')).toBeGreaterThan(host.calls.indexOf('reload'));
+    expect((await engine.apply(stack(), { actor: 'a' })).outcome).toBe('applied');
+    expect(host.calls.slice(-6), JSON.stringify(host.calls)).toContain('disable backup.timer');
+    expect(host.enabled.has('backup.timer')).toBe(false);
+  });
+});

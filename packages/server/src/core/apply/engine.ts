@@ -219,6 +219,8 @@ export class ApplyEngine {
         `Writing ${p.changes.length} file${p.changes.length === 1 ? '' : 's'}`,
         async () => {
           if (p.units.stop.length > 0) await host.stopUnits(p.units.stop);
+          const goneTimers = p.units.stop.filter(isTimer);
+          if (goneTimers.length > 0) await host.disableUnits(goneTimers);
           await host.ensureHostVolumes(target.hostVolumes);
           await host.writeFiles(writesOf(target.files, p), removalsOf(p));
           this.store.setPhase(target.compartment, number, 'written');
@@ -226,6 +228,8 @@ export class ApplyEngine {
       );
       await this.step(emit, 'reload', 'Reloading systemd', async () => {
         if (p.reload) await host.daemonReload();
+        const newTimers = p.units.start.filter(isTimer);
+        if (newTimers.length > 0) await host.enableUnits(newTimers);
         this.store.setPhase(target.compartment, number, 'reloaded');
       });
       await this.step(emit, 'start', `Starting ${affected.join(', ') || 'nothing'}`, async () => {
@@ -341,10 +345,14 @@ export class ApplyEngine {
   /** Puts the previous files back and brings their units up again; stops units the apply added. */
   private async restore(host: CompartmentHost, pending: PendingApply, added: readonly string[]): Promise<void> {
     if (added.length > 0) await host.stopUnits(added).catch(() => undefined);
+    const addedTimers = added.filter(isTimer);
+    if (addedTimers.length > 0) await host.disableUnits(addedTimers).catch(() => undefined);
     const now = await host.readManaged();
     const back = planOf(pending.previous, now);
     await host.writeFiles(writesOf(pending.previous, back), removalsOf(back));
     await host.daemonReload();
+    const removedTimers = pending.units.stop.filter(isTimer);
+    if (removedTimers.length > 0) await host.enableUnits(removedTimers);
     const units = [...new Set([...pending.units.restart, ...pending.units.stop])];
     if (units.length > 0) await host.restartUnits(units);
   }
@@ -385,6 +393,8 @@ function writesOf(desired: FileSet, p: Plan): Map<string, { text: string; mode: 
   }
   return out;
 }
+
+const isTimer = (unit: string): boolean => unit.endsWith('.timer');
 
 const removalsOf = (p: Plan): string[] => p.changes.filter((c) => c.kind === 'removed').map((c) => c.path);
 

@@ -76,6 +76,18 @@ export class FakeHost implements CompartmentHost {
     if (failed.length > 0) throw new Error(`Job for ${failed.join(', ')} failed`);
   }
 
+  enabled = new Set<string>();
+
+  async enableUnits(units: readonly string[]): Promise<void> {
+    this.calls.push(`enable ${units.join(',')}`);
+    for (const u of units) this.enabled.add(u);
+  }
+
+  async disableUnits(units: readonly string[]): Promise<void> {
+    this.calls.push(`disable ${units.join(',')}`);
+    for (const u of units) this.enabled.delete(u);
+  }
+
   async startUnits(units: readonly string[]): Promise<void> {
     const inactive = units.filter((u) => !this.active.has(u));
     if (inactive.length > 0) await this.restartUnits(inactive);

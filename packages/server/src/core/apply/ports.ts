@@ -47,6 +47,10 @@ export interface CompartmentHost {
   daemonReload(): Promise<void>;
   /** Restarts (starting those not running) these units in one call; resolves when systemd has started them. */
   restartUnits(units: readonly string[]): Promise<void>;
+  /** Enables units with an [Install] section of their own (user timers), so they start again after a reboot;
+   * Quadlet's units need no enabling (the generator wires their [Install]). */
+  enableUnits(units: readonly string[]): Promise<void>;
+  disableUnits(units: readonly string[]): Promise<void>;
   /** Starts units that are not running (running ones are left alone), in one call. */
   startUnits(units: readonly string[]): Promise<void>;
   stopUnits(units: readonly string[]): Promise<void>;
