@@ -1,11 +1,21 @@
 // The store: quadletman's SQLite database and one repository per aggregate. No SQL outside store/.
+
+import { AuditRepository } from './audit.js';
+import { StatsQueries } from './audit-stats.js';
 import { CompartmentRepository } from './compartments.js';
 import { type OpenOptions, openDatabase } from './db.js';
+import { GrantRepository } from './grants.js';
 import { ApplyJournalRepository } from './journal.js';
 import { RevisionRepository } from './revisions.js';
+import { SessionRepository } from './sessions.js';
+import { TokenRepository } from './tokens.js';
+import { UserRepository } from './users.js';
 
+export * from './audit.js';
+export { StatsQueries } from './audit-stats.js';
 export { type Compartment, CompartmentRepository, type UnitRow } from './compartments.js';
 export { DB_FILE, DEFAULT_DATA_DIR, type OpenOptions } from './db.js';
+export * from './grants.js';
 export { ApplyJournalRepository, type ApplyPhase, type JournalEntry } from './journal.js';
 export {
   type NewRevision,
@@ -15,6 +25,9 @@ export {
   type RevisionSummary,
   type StoredFile,
 } from './revisions.js';
+export * from './sessions.js';
+export * from './tokens.js';
+export * from './users.js';
 
 export interface StoreOptions extends OpenOptions {
   /** Clock for timestamps (tests). */
@@ -25,6 +38,12 @@ export class Store {
   readonly compartments: CompartmentRepository;
   readonly revisions: RevisionRepository;
   readonly journal: ApplyJournalRepository;
+  readonly users: UserRepository;
+  readonly grants: GrantRepository;
+  readonly sessions: SessionRepository;
+  readonly tokens: TokenRepository;
+  readonly audit: AuditRepository;
+  readonly stats: StatsQueries;
   /** The database file (or ':memory:'). */
   readonly path: string;
 
@@ -36,6 +55,12 @@ export class Store {
     this.compartments = new CompartmentRepository(handle.db, handle.tx, now);
     this.revisions = new RevisionRepository(handle.db, handle.tx, now);
     this.journal = new ApplyJournalRepository(handle.db, handle.tx, now);
+    this.users = new UserRepository(handle.db, handle.tx, now);
+    this.grants = new GrantRepository(handle.db, now);
+    this.sessions = new SessionRepository(handle.db);
+    this.tokens = new TokenRepository(handle.db);
+    this.audit = new AuditRepository(handle.db, handle.tx, now);
+    this.stats = new StatsQueries(handle.sqlite);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

@@ -152,3 +152,79 @@ export const applyJournal = sqliteTable('apply_journal', {
   startedAt: text('started_at').notNull(),
   updatedAt: text('updated_at').notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`),
 });
+
+// ── Login, roles and the audit log (http/auth). ─────────────────────────────────────────────────────────
+
+/** People who may log in: local accounts (argon2id hash) and PAM users (the host checks the password). */
+export const users = sqliteTable('users', {
+  username: text('username').primaryKey(),
+  kind: text('kind', { enum: ['local', 'pam'] }).notNull(),
+  /** argon2id PHC string for local accounts; null for PAM users. */
+  passwordHash: text('password_hash'),
+  createdAt: text('created_at').notNull(),
+  passwordChangedAt: text('password_changed_at'),
+});
+
+/** Roles: `compartment` is a compartment id, or `*` for a global grant. One grant per user and scope. */
+export const grants = sqliteTable(
+  'grants',
+  {
+    username: text('username')
+      .notNull()
+      .references(() => users.username, { onDelete: 'cascade' }),
+    compartment: text('compartment').notNull(),
+    role: text('role', { enum: ['viewer', 'operator', 'admin'] }).notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.username, t.compartment] })],
+);
+
+/** Browser sessions. Only a SHA-256 of the session id is stored; the cookie holds the id itself. */
+export const sessions = sqliteTable('sessions', {
+  idHash: text('id_hash').primaryKey(),
+  username: text('username')
+    .notNull()
+    .references(() => users.username, { onDelete: 'cascade' }),
+  /** The synchronizer token a state-changing request must echo in `X-CSRF-Token`. */
+  csrfToken: text('csrf_token').notNull(),
+  createdAt: text('created_at').notNull(),
+  lastSeenAt: text('last_seen_at').notNull(),
+  address: text('address').notNull(),
+  userAgent: text('user_agent').notNull().default(''),
+});
+
+/** API tokens for scripts: shown once; only a SHA-256 of the secret part is stored. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  username: text('username')
+    .notNull()
+    .references(() => users.username, { onDelete: 'cascade' }),
+  secretHash: text('secret_hash').notNull(),
+  role: text('role', { enum: ['viewer', 'operator', 'admin'] }).notNull(),
+  /** A compartment id, or `*` for every compartment. */
+  compartment: text('compartment').notNull(),
+  createdAt: text('created_at').notNull(),
+  lastUsedAt: text('last_used_at'),
+  revokedAt: text('revoked_at'),
+});
+
+/**
+ * The audit log: append-only (triggers refuse UPDATE and DELETE), each row chained to the one before by
+ * `hash` = SHA-256(prev_hash ‖ canonical encoding of the row). See store/audit.ts.
+ */
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: text('at').notNull(),
+  actor: text('actor').notNull(),
+  actorKind: text('actor_kind').notNull(),
+  address: text('address').notNull(),
+  action: text('action').notNull(),
+  target: text('target').notNull(),
+  compartment: text('compartment'),
+  result: text('result', { enum: ['ok', 'failed', 'denied'] }).notNull(),
+  /** Canonical JSON (sorted keys) of the entry's details, `{}` when none. */
+  details: text('details').notNull(),
+  prevHash: text('prev_hash').notNull(),
+  hash: text('hash').notNull(),
+});
