@@ -6,7 +6,9 @@ import { ApplyEngine, type EngineOptions } from './core/apply/engine.js';
 import { MemoryLocks } from './core/apply/lock.js';
 import type { CompartmentId } from './core/ids.js';
 import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
+import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
+import { readAdoptSource } from './host/adopt-source.js';
 import {
   assertSystemdBooted,
   CombinedLocks,
@@ -34,6 +36,7 @@ export interface AppContext {
   host: HostAdapters;
   engine: ApplyEngine;
   compartments: CompartmentService;
+  bundles: BundleService;
   close(): void;
 }
 
@@ -64,5 +67,6 @@ export function createApp(options: AppOptions = {}): AppContext {
     engine,
     render: { volumesRoot },
   });
-  return { store, host, engine, compartments, close: () => store.close() };
+  const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
+  return { store, host, engine, compartments, bundles, close: () => store.close() };
 }

@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check), 2 bad usage.
  */
 import { Command, CommanderError } from 'commander';
+import { registerBundles } from './commands/bundles';
 import { registerCompartments } from './commands/compartments';
 import { registerDoctor } from './commands/doctor';
 import { registerExplain } from './commands/explain';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerCompartments(program);
+  registerBundles(program);
   registerLint(program);
   registerFmt(program);
   registerExplain(program);
