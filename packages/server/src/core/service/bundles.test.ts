@@ -189,9 +189,14 @@ describe('import', () => {
     await refused(header('not a comment'), /b\.quadlets:2: expected/);
   });
 
-  it('refuses a compartment that exists', async () => {
+  it('refuses a compartment that has units, and fills one that is empty', async () => {
     const t = await withEvery();
-    await expect(t.bundles.import('every', t.bundles.export('every').text, 'b', apply)).rejects.toThrow(ConflictError);
+    const text = t.bundles.export('every').text;
+    await expect(t.bundles.import('every', text, 'b', apply)).rejects.toThrow(ConflictError);
+    await t.compartments.create({ id: 'empty' });
+    const r = await t.bundles.import('empty', text, 'b', apply);
+    expect(r.created).toBe(false);
+    expect(r.apply?.outcome).toBe('applied');
   });
 
   it('refuses to apply a set with lint errors before creating anything', async () => {

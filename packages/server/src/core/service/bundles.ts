@@ -6,7 +6,7 @@
  *   only read: its user's units keep running until that user stops them.
  * - export: a compartment → a `.quadlets` bundle of its rendered Quadlet units, plus quadletman's comment
  *   extension for what Podman's format cannot carry (see bundles-format.ts).
- * - import: a bundle → a new compartment, each unit verbatim as a raw `text` unit.
+ * - import: a bundle → a new compartment (or one created empty), each unit verbatim as a raw `text` unit.
  *
  * adopt and import change nothing unless asked to apply: without `apply` they validate, lint and report (and
  * plan, for an existing compartment). With `apply` they refuse a set with lint errors before creating anything,
@@ -237,8 +237,10 @@ export class BundleService {
     options: { apply?: ApplyOptions } = {},
   ): Promise<ImportResult> {
     const cid = parseCompartmentId(id, 'compartment');
-    if (this.existing(cid) !== null) {
-      throw new ConflictError(`Compartment '${cid}' exists already; import creates a new compartment.`);
+    // A new compartment, or one created (`compartment create`) with nothing in it yet, e.g. to load images first.
+    const current = this.existing(cid);
+    if (current && !isEmpty(current)) {
+      throw new ConflictError(`Compartment '${cid}' exists and has units; import fills a new (or empty) compartment.`);
     }
     if (bundleText.length > 16 * 1024 * 1024) throw new InvalidError(`${source}: larger than 16 MiB`);
     if (bundleText.includes('\0')) throw new InvalidError(`${source}: contains NUL; a bundle is text`);
@@ -284,7 +286,7 @@ export class BundleService {
     };
     const dup = duplicateFilePaths(content);
     if (dup) throw new InvalidError(`${source}: the file ${dup} is in the bundle twice`);
-    const prepared = await this.prepare(cid, spec, true, [], `imported from ${source}`);
+    const prepared = await this.prepare(cid, spec, current === null, [], `imported from ${source}`);
     const result: ImportResult = { ...prepared, diagnostics, from };
     if (options.apply) result.apply = await this.applyPrepared(prepared, options.apply);
     return result;
@@ -355,6 +357,9 @@ const octal = (m: number) => `0${m.toString(8).padStart(3, '0')}`;
 function isQuadletUnit(name: string): boolean {
   return /\.(container|pod|network|volume|image|build|kube|artifact)$/.test(name);
 }
+
+const isEmpty = (s: DesiredState) =>
+  Object.keys(s.units).length + Object.keys(s.files).length + Object.keys(s.volumes).length === 0;
 
 function duplicateFilePaths(c: BundleContent): string | undefined {
   const seen = new Set<string>();
