@@ -31,7 +31,8 @@ import type { UserSystemd } from './systemd.js';
 /** The folders of a compartment's home that quadletman owns: everything in them is desired state. */
 export const MANAGED_DIRS = ['.config/containers/systemd', '.config/systemd/user', '.config/quadletman/files'] as const;
 
-const QUADLET_DIR = `${MANAGED_DIRS[0]}/`;
+/** Where generator.ts stages dry runs, under the home. */
+const STAGING_DIR = '.cache/quadletman';
 
 export interface CompartmentHostDeps {
   systemd: UserSystemd;
@@ -75,12 +76,24 @@ export class HostCompartment implements CompartmentHost {
   }
 
   async dryRun(quadletFiles: ReadonlyMap<string, string>): Promise<DryRunVerdict[]> {
+    await this.removeStaleStaging();
     const r = await this.deps.generator.dryRun(this.session, Object.fromEntries(quadletFiles));
     return r.verdicts.map((v) => {
       if (v.status === 'ok') return { file: v.file, ok: true };
       const reason = v.status === 'error' ? v.messages.join('; ') : 'the generator made no unit of it';
       return { file: v.file, ok: false, reason };
     });
+  }
+
+  /** Staging folders of dry runs whose process died before removing them (generator.ts names them
+   * `~/.cache/quadletman/dryrun-<pid>-…`): a crash must not leave them behind for ever. */
+  private async removeStaleStaging(): Promise<void> {
+    for (const e of await this.home.list(STAGING_DIR)) {
+      const pid = Number(/^dryrun-(\d+)-/.exec(e.name)?.[1]);
+      if (e.kind === 'dir' && pid && pid !== process.pid && !alive(pid)) {
+        await this.home.remove(`${STAGING_DIR}/${e.name}`, { recursive: true });
+      }
+    }
   }
 
   async writeFiles(
@@ -129,6 +142,10 @@ export class HostCompartment implements CompartmentHost {
 
   async stopUnits(units: readonly string[]): Promise<void> {
     await this.deps.systemd.stop(this.session, names(units));
+  }
+
+  async resetFailed(units: readonly string[]): Promise<void> {
+    await this.deps.systemd.resetFailed(this.session, names(units));
   }
 
   async unitStatuses(units: readonly string[]): Promise<UnitStatus[]> {

@@ -217,4 +217,77 @@ describe('ApplyEngine with timers', () => {
     expect(host.calls.slice(-6), JSON.stringify(host.calls)).toContain('disable backup.timer');
     expect(host.enabled.has('backup.timer')).toBe(false);
   });
+
+  it("rolls back even when the apply used up the unit's start rate limit (reset-failed first)", async () => {
+    const { host, engine } = setup();
+    host.startLimitBurst = 2;
+    await engine.apply(stack(), { actor: 'alice' }); // web started once
+    const r = await engine.apply(stack('localhost/web:broken'), { actor: 'alice' }); // twice, fails; then back
+    expect(r.outcome).toBe('rolled-back');
+    expect(host.active.has('web.service')).toBe(true);
+    expect(host.calls.slice(-2)).toEqual(['reset-failed web.service', 'restart web.service']);
+  });
+
+  it('applies again and again within the start rate limit window', async () => {
+    const { host, engine } = setup();
+    host.startLimitBurst = 2;
+    for (const tag of ['1', '2', '3', '4']) {
+      const r = await engine.apply(stack(`localhost/web:${tag}`), { actor: 'alice' });
+      expect(r.outcome, tag).toBe('applied');
+    }
+    expect(host.active.has('web.service')).toBe(true);
+  });
+
+  it('recovery brings units back even when a crashed apply and its orphaned restart used up their rate limit', async () => {
+    const { host, store, engine } = setup();
+    host.startLimitBurst = 2;
+    await engine.apply(stack(), { actor: 'alice' });
+    const before = new Map(host.files);
+    host.files.set(`${Q}/web.container`, container('localhost/web:6'));
+    await host.restartUnits(['web.service']); // the killed process's restart job still ran
+    store.begin(
+      {
+        compartment: 'shop',
+        number: 2,
+        files: stack('localhost/web:6').files,
+        diff: '',
+        actor: 'a',
+        startedAt: new Date(0),
+      },
+      {
+        compartment: 'shop',
+        revision: 2,
+        phase: 'reloaded',
+        previous: { files: new Map(before), modes: new Map([...before.keys()].map((k) => [k, 0o644])) },
+        units: { stop: [], restart: ['web.service'] },
+      },
+    );
+    const [rec] = await engine.recover();
+    expect(rec).toMatchObject({ ok: true });
+    expect(host.files).toEqual(before);
+    expect(host.active.has('web.service')).toBe(true);
+  });
+
+  it('recover() waits for an apply in flight and leaves it alone when it finishes', async () => {
+    const { host, store, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const reload = host.daemonReload.bind(host);
+    host.daemonReload = async () => {
+      await gate;
+      return reload();
+    };
+    const applying = engine.apply(stack('localhost/web:7'), { actor: 'alice' });
+    while (store.pending().length === 0) await new Promise((r) => setTimeout(r, 1));
+    // another CLI run starts now: it sees the journal row of the live apply
+    const recovering = engine.recover();
+    release();
+    expect((await applying).outcome).toBe('applied');
+    expect(await recovering).toEqual([]);
+    expect(store.revision('shop', 2)).toMatchObject({ result: 'applied' });
+    expect(host.files.get(`${Q}/web.container`)).toContain('localhost/web:7');
+  });
 });

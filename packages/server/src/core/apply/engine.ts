@@ -133,9 +133,16 @@ export class ApplyEngine {
   /** Rolls back every apply that a crash interrupted. Call once at start, before serving. */
   async recover(): Promise<{ compartment: string; revision: number; ok: boolean; message: string }[]> {
     const out: { compartment: string; revision: number; ok: boolean; message: string }[] = [];
-    for (const pending of this.store.pending()) {
-      const release = await this.locks.acquire(pending.compartment, true);
+    for (const seen of this.store.pending()) {
+      const release = await this.locks.acquire(seen.compartment, true);
       try {
+        // A journal row may belong to an apply that is alive in another process (or this one): the lock waited
+        // for it, and when it has finished its row is gone. Read the row again under the lock; never roll back
+        // an apply that ended on its own.
+        const pending = this.store
+          .pending()
+          .find((p) => p.compartment === seen.compartment && p.revision === seen.revision);
+        if (!pending) continue;
         const host = await this.hostFor(pending.compartment);
         const back = planOf(pending.previous, await host.readManaged());
         const message = `interrupted while ${pending.phase}; rolled back to the files before revision ${pending.revision}`;
@@ -233,7 +240,7 @@ export class ApplyEngine {
         this.store.setPhase(target.compartment, number, 'reloaded');
       });
       await this.step(emit, 'start', `Starting ${affected.join(', ') || 'nothing'}`, async () => {
-        if (affected.length > 0) await this.startAndSettle(host, affected);
+        if (affected.length > 0) await this.startAndSettle(host, affected, p.units.restart);
         this.store.setPhase(target.compartment, number, 'started');
       });
       await this.step(emit, 'verify', `Running ${target.probes.length} verify probe(s)`, async () => {
@@ -286,9 +293,20 @@ export class ApplyEngine {
     emit(step, 'ok', message);
   }
 
-  /** Starts the units, then waits until every one is active and stays active for the settle time. */
-  private async startAndSettle(host: CompartmentHost, units: readonly string[]): Promise<void> {
+  /**
+   * Starts the units, then waits until every one is active and stays active for the settle time. Units that ran
+   * before (`existing`) get a reset-failed first: systemd refuses a unit started more than StartLimitBurst
+   * times within StartLimitIntervalSec (5 in 10 s by default) with `start-limit-hit`, and an apply, its roll
+   * back and a retry (or a crash and its recovery) can restart a unit that often. An apply is an operator's
+   * explicit request, which is what reset-failed is for.
+   */
+  private async startAndSettle(
+    host: CompartmentHost,
+    units: readonly string[],
+    existing: readonly string[],
+  ): Promise<void> {
     try {
+      if (existing.length > 0) await host.resetFailed(existing).catch(() => undefined);
       await host.restartUnits(units);
     } catch (err) {
       throw new ApplyFailure('start', await this.explainFailures(host, units, errorText(err)));
@@ -354,7 +372,11 @@ export class ApplyEngine {
     const removedTimers = pending.units.stop.filter(isTimer);
     if (removedTimers.length > 0) await host.enableUnits(removedTimers);
     const units = [...new Set([...pending.units.restart, ...pending.units.stop])];
-    if (units.length > 0) await host.restartUnits(units);
+    if (units.length === 0) return;
+    // The failed apply (or the apply a crash interrupted, and its orphaned restart job) has just restarted these
+    // units: without a reset their start rate limit can refuse the restart that brings them back.
+    await host.resetFailed(units).catch(() => undefined);
+    await host.restartUnits(units);
   }
 
   private recordRefusal(target: ApplyTarget, p: Plan, options: ApplyOptions, message: string): number {

@@ -30,6 +30,11 @@ export class FakeHost implements CompartmentHost {
   };
   rejects: (file: string, text: string) => string | undefined = () => undefined;
   probeResult: () => ProbeResult = () => ({ ok: true, detail: 'HTTP 200' });
+  /** systemd's start rate limit (StartLimitBurst within the interval; the fake never forgets): a unit started
+   * more often than this since its last reset-failed ends `failed (start-limit-hit)`. */
+  startLimitBurst = Number.POSITIVE_INFINITY;
+  private starts = new Map<string, number>();
+  limited = new Set<string>();
 
   async readManaged(): Promise<FileSet> {
     return { files: new Map(this.files), modes: new Map(this.modes) };
@@ -68,7 +73,13 @@ export class FakeHost implements CompartmentHost {
     this.calls.push(`restart ${units.join(',')}`);
     const failed: string[] = [];
     for (const u of units) {
-      if (this.failsToStart(u, this.files)) {
+      const n = (this.starts.get(u) ?? 0) + 1;
+      this.starts.set(u, n);
+      if (n > this.startLimitBurst) {
+        this.active.delete(u);
+        this.limited.add(u);
+        failed.push(u);
+      } else if (this.failsToStart(u, this.files)) {
         this.active.delete(u);
         failed.push(u);
       } else this.active.add(u);
@@ -98,12 +109,20 @@ export class FakeHost implements CompartmentHost {
     for (const u of units) this.active.delete(u);
   }
 
+  async resetFailed(units: readonly string[]): Promise<void> {
+    this.calls.push(`reset-failed ${units.join(',')}`);
+    for (const u of units) {
+      this.starts.delete(u);
+      this.limited.delete(u);
+    }
+  }
+
   async unitStatuses(units: readonly string[]): Promise<UnitStatus[]> {
     return units.map((unit) => ({
       unit,
       activeState: this.active.has(unit) ? 'active' : 'failed',
       subState: this.active.has(unit) ? 'running' : 'failed',
-      result: this.active.has(unit) ? 'success' : 'exit-code',
+      result: this.active.has(unit) ? 'success' : this.limited.has(unit) ? 'start-limit-hit' : 'exit-code',
     }));
   }
 

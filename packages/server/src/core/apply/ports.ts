@@ -54,6 +54,9 @@ export interface CompartmentHost {
   /** Starts units that are not running (running ones are left alone), in one call. */
   startUnits(units: readonly string[]): Promise<void>;
   stopUnits(units: readonly string[]): Promise<void>;
+  /** Clears units' failed state and systemd's start rate-limit counter (`systemctl reset-failed`). Units systemd
+   * has not loaded may make it fail; callers treat it as best effort. */
+  resetFailed(units: readonly string[]): Promise<void>;
   unitStatuses(units: readonly string[]): Promise<UnitStatus[]>;
   /** Why a unit failed, in one or a few lines (result, exit status, the journal's last lines). */
   failureReason(unit: string): Promise<string>;

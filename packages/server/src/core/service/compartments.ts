@@ -42,6 +42,8 @@ export interface CompartmentStorePort {
   revisions: {
     list(id: CompartmentId, options?: { limit?: number; offset?: number }): RevisionInfo[];
     get(id: CompartmentId, number: number): (RevisionInfo & { state: DesiredState | null }) | undefined;
+    /** The newest revision with this result (the SQLite store has it; without it no lost save is repaired). */
+    latest?(id: CompartmentId, result: 'applied'): (RevisionInfo & { state: DesiredState | null }) | undefined;
   };
 }
 
@@ -88,8 +90,19 @@ export class CompartmentService {
     return c;
   }
 
+  /**
+   * The compartment's desired state. The engine records a revision `applied` and only then does this service
+   * save the state it applied (two writes): a crash between them leaves the host and the revision at the new
+   * state and the stored desired state at the old one. That shows as an applied revision that finished after
+   * the state was last saved; its state is then the desired state, and is saved again here.
+   */
   state(id: string): DesiredState {
     const c = this.get(id);
+    const latest = this.deps.store.revisions.latest?.(c.id, 'applied');
+    if (latest?.state && latest.finishedAt && latest.finishedAt > c.updatedAt) {
+      this.deps.store.compartments.saveState(latest.state);
+      return latest.state;
+    }
     const state = this.deps.store.compartments.loadState(c.id);
     if (!state) throw new NotFoundError(`Compartment '${c.id}' has no desired state.`);
     return state;

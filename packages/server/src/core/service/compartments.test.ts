@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { ApplyEngine } from '../apply/engine.js';
+import { FakeHost, FakeStore } from '../apply/fakes.js';
+import { MemoryLocks } from '../apply/lock.js';
+import { render } from '../render.js';
+import { type DesiredState, parseSpecText } from '../spec.js';
+import {
+  type CompartmentInfo,
+  CompartmentService,
+  type CompartmentStorePort,
+  type RevisionInfo,
+} from './compartments.js';
+
+/** The store port in memory, its revisions read from the engine's FakeStore (as SQLite shares one database). */
+class MemoryStore implements CompartmentStorePort {
+  infos = new Map<string, CompartmentInfo>();
+  states = new Map<string, DesiredState>();
+  constructor(
+    private readonly engineStore: FakeStore,
+    private readonly now: () => Date,
+  ) {}
+  private at = () => this.now().toISOString();
+
+  compartments: CompartmentStorePort['compartments'] = {
+    get: (id) => this.infos.get(id),
+    list: () => [...this.infos.values()],
+    create: (c) => {
+      const at = this.at();
+      const info = {
+        id: c.id,
+        description: c.description ?? '',
+        podmanVersion: c.podmanVersion ?? null,
+        createdAt: at,
+        updatedAt: at,
+      };
+      this.infos.set(c.id, info);
+      return info;
+    },
+    delete: (id) => this.infos.delete(id),
+    saveState: (state) => {
+      this.states.set(state.id, state);
+      const info = { ...this.infos.get(state.id)!, updatedAt: this.at() };
+      this.infos.set(state.id, info);
+      return info;
+    },
+    loadState: (id) => this.states.get(id),
+  };
+
+  private info = (r: FakeStore['revisions'][number]): RevisionInfo & { state: DesiredState | null } => ({
+    number: r.number,
+    actor: r.actor,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    result: r.result ?? 'pending',
+    message: r.message ?? '',
+    state: (r.spec as DesiredState | undefined) ?? null,
+  });
+
+  revisions: CompartmentStorePort['revisions'] = {
+    list: (id) => this.engineStore.revisions.filter((r) => r.compartment === id).map(this.info),
+    get: (id, n) => {
+      const r = this.engineStore.revision(id, n);
+      return r ? this.info(r) : undefined;
+    },
+    latest: (id, result) => {
+      const r = this.engineStore.revisions.filter((x) => x.compartment === id && x.result === result).at(-1);
+      return r ? this.info(r) : undefined;
+    },
+  };
+}
+
+const spec = (tag: string) =>
+  parseSpecText(
+    `compartment: shop\nunits:\n  web.container:\n    container: { image: localhost/web:${tag}, exec: [sleep, infinity] }\n`,
+    'test',
+  );
+
+function setup() {
+  const host = new FakeHost();
+  const engineStore = new FakeStore();
+  let clock = Date.UTC(2026, 0, 1);
+  // one clock for the store and the engine, as on a machine; every reading a later millisecond
+  const now = () => new Date(clock++);
+  const store = new MemoryStore(engineStore, now);
+  const engine = new ApplyEngine(async () => host, engineStore, new MemoryLocks(), {
+    settleMs: 0,
+    pollMs: 1,
+    now,
+    sleep: async () => undefined,
+  });
+  const service = new CompartmentService({
+    store,
+    accounts: { create: async () => undefined, delete: async () => undefined, exists: async () => false },
+    volumes: { removeAll: async () => undefined },
+    hostFor: async () => host,
+    engine,
+  });
+  return { host, store, engine, service };
+}
+
+describe('CompartmentService', () => {
+  it('keeps the applied state, and not a rolled-back one', async () => {
+    const { service } = setup();
+    expect((await service.applyState(spec('1'), { actor: 'a' })).outcome).toBe('applied');
+    expect((await service.applyState(spec('broken'), { actor: 'a' })).outcome).toBe('rolled-back');
+    expect(service.state('shop')).toEqual(spec('1'));
+    expect((await service.plan('shop')).plan.noop).toBe(true);
+  });
+
+  it('repairs a desired state whose save a crash lost after the revision was recorded applied', async () => {
+    const { store, engine, service } = setup();
+    await service.applyState(spec('1'), { actor: 'a' });
+    // what a process leaves when it dies right after the engine recorded revision 2 applied, before the service
+    // saved the state: the engine's apply alone
+    const two = spec('2');
+    const r = render(two);
+    const applied = await engine.apply(
+      {
+        compartment: 'shop',
+        files: { files: r.files, modes: r.modes },
+        hostVolumes: [],
+        probes: [],
+        podmanVersion: null,
+        spec: two,
+      },
+      { actor: 'a' },
+    );
+    expect(applied.outcome).toBe('applied');
+    expect(store.states.get('shop')).toEqual(spec('1'));
+    // the next command sees the applied state, saved again, and nothing to do
+    expect(service.state('shop')).toEqual(two);
+    expect(store.states.get('shop')).toEqual(two);
+    expect((await service.plan('shop')).plan.noop).toBe(true);
+    // a later no-op apply (saved after the revision) is not overridden
+    const described = { ...two, description: 'now described' };
+    expect((await service.applyState(described, { actor: 'a' })).outcome).toBe('noop');
+    expect(service.state('shop').description).toBe('now described');
+  });
+});
