@@ -1,0 +1,373 @@
+/**
+ * The HTTP API contract: a zod schema for every request and response of the compartment, unit, apply,
+ * resource and system routes. The server validates requests and serializes responses with these schemas
+ * (fastify-type-provider-zod), the OpenAPI document is generated from them, and the web client imports them
+ * (`@quadletman/server/api`) for its types and to parse what it receives. Statuses are string unions.
+ *
+ * Pure: zod and the branded identifier schemas only, nothing with side effects.
+ */
+import { z } from 'zod';
+import { CompartmentIdSchema } from '../core/ids.js';
+
+// ------------------------------------------------------------------------------------------------ shared
+
+/** The one error shape: `{ "error": { "code", "message", "details"? } }` (http/errors.ts). */
+export const ErrorCodeSchema = z.enum([
+  'invalid',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'too_large',
+  'rate_limited',
+  'internal',
+  'command_failed',
+]);
+export const ApiErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ description: 'A stable code (see ErrorCode); never a number.' }),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  })
+  .meta({ id: 'ApiError' });
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export const CompartmentParams = z.object({ id: CompartmentIdSchema });
+
+/** systemd's ActiveState (`unknown` when systemd answered something else or nothing). */
+export const UnitActiveStateSchema = z.enum([
+  'active',
+  'activating',
+  'inactive',
+  'failed',
+  'deactivating',
+  'reloading',
+  'maintenance',
+  'unknown',
+]);
+export type UnitActiveState = z.infer<typeof UnitActiveStateSchema>;
+export const UNIT_ACTIVE_STATES = UnitActiveStateSchema.options;
+
+export const UnitStatusSchema = z.object({
+  unit: z.string(),
+  activeState: UnitActiveStateSchema,
+  subState: z.string(),
+  result: z.string(),
+});
+export type UnitStatusDto = z.infer<typeof UnitStatusSchema>;
+
+export const UnitInfoSchema = z
+  .object({
+    unit: z.string().meta({ description: 'The systemd unit (`web.service`, `backup.timer`).' }),
+    source: z.string().meta({ description: 'The file it comes from (`web.container`).' }),
+    status: UnitStatusSchema.optional(),
+  })
+  .meta({ id: 'UnitInfo' });
+export type UnitInfoDto = z.infer<typeof UnitInfoSchema>;
+
+// ------------------------------------------------------------------------------------------------ compartments
+
+export const CompartmentSchema = z
+  .object({
+    id: z.string(),
+    description: z.string(),
+    podmanVersion: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Compartment' });
+export type CompartmentDto = z.infer<typeof CompartmentSchema>;
+
+export const UnitCountsSchema = z
+  .record(UnitActiveStateSchema, z.number().int())
+  .meta({ description: 'How many of its units are in each ActiveState.' });
+
+export const CompartmentSummarySchema = CompartmentSchema.extend({
+  units: z.number().int(),
+  unitStates: z.partialRecord(UnitActiveStateSchema, z.number().int()),
+  /** When the unit states were read (they are cached for a second or two); null when none could be read. */
+  statusAt: z.string().nullable(),
+}).meta({ id: 'CompartmentSummary' });
+export type CompartmentSummary = z.infer<typeof CompartmentSummarySchema>;
+export const CompartmentListSchema = z.object({ compartments: z.array(CompartmentSummarySchema) });
+
+export const RevisionResultSchema = z.enum(['pending', 'applied', 'failed', 'rolled-back', 'refused']);
+export type RevisionResultDto = z.infer<typeof RevisionResultSchema>;
+
+export const RevisionSummarySchema = z
+  .object({
+    number: z.number().int(),
+    actor: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    result: RevisionResultSchema,
+    message: z.string(),
+  })
+  .meta({ id: 'RevisionSummary' });
+export type RevisionSummaryDto = z.infer<typeof RevisionSummarySchema>;
+
+export const CompartmentDetailSchema = CompartmentSchema.extend({
+  units: z.array(UnitInfoSchema),
+  history: z.array(RevisionSummarySchema),
+}).meta({ id: 'CompartmentDetail' });
+export type CompartmentDetail = z.infer<typeof CompartmentDetailSchema>;
+
+export const CreateCompartmentBody = z.object({
+  id: CompartmentIdSchema,
+  description: z.string().max(1000).optional(),
+  podmanVersion: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must be major.minor, e.g. 5.4')
+    .nullable()
+    .optional(),
+});
+export type CreateCompartmentRequest = z.input<typeof CreateCompartmentBody>;
+
+const booleanQuery = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0'])])
+  .transform((v) => v === true || v === 'true' || v === '1');
+
+export const DeleteCompartmentQuery = z.object({
+  volumes: booleanQuery.optional().meta({ description: 'Also remove its managed host volumes (kept by default).' }),
+});
+export const DeletedSchema = z.object({ deleted: z.string(), volumes: z.boolean() });
+
+// ------------------------------------------------------------------------------------------------ spec, plan, apply
+
+/** A spec as an object (the JSON form) or as YAML/JSON text; exactly one of them. */
+export const SpecInputSchema = z
+  .object({
+    spec: z.record(z.string(), z.unknown()).optional().meta({ description: 'The spec as a JSON object.' }),
+    text: z
+      .string()
+      .max(16 * 1024 * 1024)
+      .optional()
+      .meta({ description: 'The spec as YAML or JSON text.' }),
+  })
+  .refine((b) => (b.spec === undefined) !== (b.text === undefined), {
+    message: 'give exactly one of spec (an object) or text (YAML or JSON)',
+    path: ['spec'],
+  });
+export type SpecInput = z.infer<typeof SpecInputSchema>;
+
+export const SpecDocumentSchema = z
+  .object({
+    spec: z.record(z.string(), z.unknown()).meta({ description: 'The desired state in spec form (JSON).' }),
+    yaml: z.string().meta({ description: 'The same spec as YAML.' }),
+  })
+  .meta({ id: 'SpecDocument' });
+
+export const FileChangeSchema = z.object({
+  path: z.string(),
+  kind: z.enum(['added', 'changed', 'removed']),
+  diff: z.string(),
+  mode: z.object({ before: z.number().int().nullable(), after: z.number().int().nullable() }).optional(),
+});
+export const PlanSchema = z
+  .object({
+    changes: z.array(FileChangeSchema),
+    unchanged: z.array(z.string()),
+    units: z.object({ start: z.array(z.string()), restart: z.array(z.string()), stop: z.array(z.string()) }),
+    reload: z.boolean(),
+    noop: z.boolean(),
+  })
+  .meta({ id: 'Plan' });
+export type PlanDto = z.infer<typeof PlanSchema>;
+
+export const DiagnosticSchema = z.object({
+  severity: z.enum(['error', 'warning', 'info']),
+  code: z.string(),
+  message: z.string(),
+  line: z.number().int(),
+  key: z.string().optional(),
+});
+export const FileReportSchema = z.object({ path: z.string(), diagnostics: z.array(DiagnosticSchema) });
+export const PlanResultSchema = z
+  .object({ plan: PlanSchema, diagnostics: z.array(FileReportSchema) })
+  .meta({ id: 'PlanResult' });
+
+export const ApplyOutcomeSchema = z.enum(['applied', 'noop', 'refused', 'rolled-back', 'failed']);
+export type ApplyOutcomeDto = z.infer<typeof ApplyOutcomeSchema>;
+
+export const ApplyResultSchema = z
+  .object({
+    outcome: ApplyOutcomeSchema,
+    revision: z.number().int().nullable(),
+    message: z.string(),
+    plan: PlanSchema,
+    diagnostics: z.array(FileReportSchema),
+    dryRun: z.array(z.object({ file: z.string(), ok: z.boolean(), reason: z.string().optional() })),
+    units: z.array(UnitStatusSchema),
+  })
+  .meta({ id: 'ApplyResult' });
+export type ApplyResultDto = z.infer<typeof ApplyResultSchema>;
+
+export const ApplyStepSchema = z.enum(['plan', 'validate', 'write', 'reload', 'start', 'verify', 'rollback', 'done']);
+export const ProgressStatusSchema = z.enum(['running', 'ok', 'failed', 'skipped']);
+/** One progress event of an apply (the `progress` events of the `text/event-stream` answer). */
+export const ProgressEventSchema = z
+  .object({ step: ApplyStepSchema, status: ProgressStatusSchema, message: z.string() })
+  .meta({ id: 'ApplyProgress' });
+export type ProgressEventDto = z.infer<typeof ProgressEventSchema>;
+
+export const ApplyBodySchema = z
+  .object({
+    spec: z.record(z.string(), z.unknown()).optional(),
+    text: z
+      .string()
+      .max(16 * 1024 * 1024)
+      .optional(),
+    wait: z.boolean().optional().meta({ description: 'Wait for a running apply (default) or answer 409 at once.' }),
+  })
+  .refine((b) => b.spec === undefined || b.text === undefined, {
+    message: 'give at most one of spec (an object) or text (YAML or JSON)',
+    path: ['spec'],
+  })
+  .meta({
+    description:
+      'The spec to apply (as an object or YAML/JSON text); neither: apply the stored desired state again. ' +
+      'Its compartment must be the one in the path.',
+  });
+export type ApplyRequest = z.input<typeof ApplyBodySchema>;
+
+export const RollbackBodySchema = z.object({
+  revision: z.number().int().min(1),
+  wait: z.boolean().optional(),
+});
+
+export const HistoryQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+  offset: z.coerce.number().int().min(0).optional(),
+});
+export const HistorySchema = z.object({ revisions: z.array(RevisionSummarySchema) });
+
+export const RevisionParams = z.object({ id: CompartmentIdSchema, number: z.coerce.number().int().min(1) });
+export const RevisionDetailSchema = RevisionSummarySchema.extend({
+  spec: z.record(z.string(), z.unknown()).nullable(),
+  files: z.record(z.string(), z.object({ text: z.string(), mode: z.number().int() })),
+  diff: z.string(),
+}).meta({ id: 'RevisionDetail' });
+export type RevisionDetailDto = z.infer<typeof RevisionDetailSchema>;
+
+// ------------------------------------------------------------------------------------------------ units
+
+export const UnitActionSchema = z.enum(['start', 'stop', 'restart']);
+export type UnitAction = z.infer<typeof UnitActionSchema>;
+export const UnitActionParams = z.object({ id: CompartmentIdSchema, action: UnitActionSchema });
+export const UnitControlBody = z
+  .object({
+    units: z
+      .array(z.string().min(1).max(255))
+      .max(500)
+      .optional()
+      .meta({ description: 'Units or their files (web.service, web.container, web); none or empty: all.' }),
+  })
+  .optional();
+export const UnitListSchema = z.object({ units: z.array(UnitInfoSchema) });
+
+// ------------------------------------------------------------------------------------------------ resources
+
+/** A Podman object name (volumes, secrets), as Podman accepts it. */
+export const PodmanNameSchema = z
+  .string()
+  .max(253)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must start with a letter or digit and contain only a-z A-Z 0-9 _ . -');
+
+export const VolumeSchema = z
+  .object({
+    name: z.string(),
+    kind: z.enum(['host', 'podman']),
+    /** Where the data is: the managed host directory or Podman's mount point. */
+    path: z.string().nullable(),
+    owner: z.string().nullable(),
+    sizeBytes: z.number().int().nullable(),
+    /** Named in the desired state (an undeclared one is left over from an earlier spec). */
+    declared: z.boolean(),
+    /** Exists on the host (a declared host volume is created by the first apply that mounts it). */
+    exists: z.boolean(),
+  })
+  .meta({ id: 'Volume' });
+export type VolumeDto = z.infer<typeof VolumeSchema>;
+export const VolumeListSchema = z.object({ volumes: z.array(VolumeSchema) });
+export const VolumeParams = z.object({ id: CompartmentIdSchema, name: PodmanNameSchema });
+export const VolumeDeleteQuery = z.object({
+  kind: z.enum(['host', 'podman']).optional().meta({ description: 'Which volume, when both kinds have the name.' }),
+});
+
+export const SecretSchema = z
+  .object({
+    name: z.string(),
+    /** Named in the desired state. */
+    declared: z.boolean(),
+    /** Exists in the compartment's Podman. */
+    exists: z.boolean(),
+    description: z.string().optional(),
+  })
+  .meta({ id: 'Secret' });
+export const SecretListSchema = z.object({ secrets: z.array(SecretSchema) });
+export const CreateSecretBody = z.object({
+  name: PodmanNameSchema,
+  value: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(60 * 1024, 'must be at most 60 KiB')
+    .meta({ description: 'The value; written to Podman on stdin, never logged, never returned.' }),
+  replace: z.boolean().optional(),
+});
+export const SecretParams = z.object({ id: CompartmentIdSchema, name: PodmanNameSchema });
+export const SecretCreatedSchema = z.object({ name: z.string(), replaced: z.boolean() });
+
+export const RegistryHostSchema = z
+  .string()
+  .max(255)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9.:/_-]*$/, 'must be a registry host[:port][/path]');
+export const RegistryLoginSchema = z
+  .object({ registry: z.string(), username: z.string(), declared: z.boolean(), loggedIn: z.boolean().nullable() })
+  .meta({ id: 'RegistryLogin' });
+export const RegistryLoginListSchema = z.object({ registries: z.array(RegistryLoginSchema) });
+export const RegistryLoginBody = z.object({
+  registry: RegistryHostSchema,
+  username: z.string().min(1).max(255).regex(/^\S+$/, 'must not contain whitespace'),
+  password: z
+    .string()
+    .min(1)
+    .max(60 * 1024)
+    .meta({ description: 'Given to `podman login` on stdin; never logged, never returned.' }),
+});
+export const RegistryParams = z.object({ id: CompartmentIdSchema, registry: RegistryHostSchema });
+
+export const FileLocationSchema = z.enum(['files', 'quadlet']);
+export const ConfigFileSummarySchema = z
+  .object({ path: z.string(), in: FileLocationSchema, mode: z.number().int(), size: z.number().int() })
+  .meta({ id: 'ConfigFileSummary' });
+export const ConfigFileSchema = ConfigFileSummarySchema.extend({ content: z.string() }).meta({ id: 'ConfigFile' });
+export const ConfigFileListSchema = z.object({ files: z.array(ConfigFileSummarySchema) });
+export const ConfigFileParams = z.object({
+  id: CompartmentIdSchema,
+  '*': z.string().min(1).max(255).meta({ description: 'The file path, relative to its folder.' }),
+});
+export const PutConfigFileBody = z.object({
+  content: z.string().max(1024 * 1024),
+  mode: z.number().int().min(0).max(0o777).optional().meta({ description: 'Default: the current mode, else 0644.' }),
+  in: FileLocationSchema.optional(),
+  wait: z.boolean().optional(),
+});
+
+// ------------------------------------------------------------------------------------------------ system
+
+export const DoctorCheckSchema = z.object({
+  id: z.string(),
+  status: z.enum(['ok', 'warn', 'fail']),
+  message: z.string(),
+  fix: z.string().optional(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export const DoctorReportSchema = z
+  .object({
+    ok: z.boolean(),
+    summary: z.object({ ok: z.number().int(), warn: z.number().int(), fail: z.number().int() }),
+    checks: z.array(DoctorCheckSchema),
+  })
+  .meta({ id: 'DoctorReport' });

@@ -1,0 +1,94 @@
+/**
+ * What the compartment route modules share: the zod type provider on their instance, who the actor of a
+ * change is, auditing a mutation whatever its end, the API form of an apply result, and the YAML content type.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApplyResultDto, UnitInfoDto, UnitStatusDto } from '../../api/contract.js';
+import type { ApplyResult } from '../../core/apply/engine.js';
+import type { UnitStatus } from '../../core/apply/ports.js';
+import { isAppError } from '../../core/errors.js';
+import type { Audit, AuditEntry } from '../types.js';
+
+/** The instance with zod schemas for validation and serialization (set here so a module works on any instance). */
+export function zodInstance(instance: FastifyInstance) {
+  instance.setValidatorCompiler(validatorCompiler);
+  instance.setSerializerCompiler(serializerCompiler);
+  if (!instance.hasContentTypeParser('application/yaml')) {
+    // A spec may be sent as raw YAML (curl --data-binary @spec.yaml -H 'content-type: application/yaml'):
+    // it arrives as `{ text }`, exactly like the JSON form `{ "text": "…" }`.
+    instance.addContentTypeParser(['application/yaml', 'text/yaml'], { parseAs: 'string' }, (_req, body, done) =>
+      done(null, { text: body as string }),
+    );
+  }
+  return instance.withTypeProvider<ZodTypeProvider>();
+}
+
+/** Who is changing something (the principal's user name; the guard makes sure there is one). */
+export const actorOf = (req: FastifyRequest): string => req.principal?.username ?? 'unknown';
+
+/**
+ * Runs a mutation and audits it: `ok` when it succeeded (or `resultOf` says so), `failed` with the error's
+ * code when it threw. `details` must never hold a secret.
+ */
+export async function audited<T>(
+  audit: Audit,
+  req: FastifyRequest,
+  entry: Omit<AuditEntry, 'result'>,
+  fn: () => Promise<T> | T,
+  resultOf?: (value: T) => { result: AuditEntry['result']; details?: Record<string, unknown> },
+): Promise<T> {
+  let value: T;
+  try {
+    value = await fn();
+  } catch (err) {
+    audit(req, {
+      ...entry,
+      result: 'failed',
+      details: {
+        ...entry.details,
+        error: isAppError(err) ? err.code : 'internal',
+        message: err instanceof Error ? err.message.slice(0, 500) : String(err),
+      },
+    });
+    throw err;
+  }
+  const r = resultOf?.(value);
+  audit(req, {
+    ...entry,
+    result: r?.result ?? 'ok',
+    details: { ...entry.details, ...r?.details },
+  });
+  return value;
+}
+
+/** The API form of an apply result. */
+export function applyDto(r: ApplyResult): ApplyResultDto {
+  return {
+    outcome: r.outcome,
+    revision: r.revision ?? null,
+    message: r.message,
+    plan: r.plan,
+    diagnostics: r.diagnostics,
+    dryRun: r.dryRun,
+    units: r.units.map(statusDto),
+  };
+}
+
+export const statusDto = (s: UnitStatus): UnitStatusDto => ({ ...s, activeState: activeState(s.activeState) });
+
+/** Units in the API form (an ActiveState systemd may add later reads `unknown`). */
+export const unitDtos = (units: readonly { unit: string; source: string; status?: UnitStatus }[]): UnitInfoDto[] =>
+  units.map((u) =>
+    u.status ? { unit: u.unit, source: u.source, status: statusDto(u.status) } : { unit: u.unit, source: u.source },
+  );
+
+const STATES = new Set(['active', 'activating', 'inactive', 'failed', 'deactivating', 'reloading', 'maintenance']);
+export const activeState = (s: string): ApplyResultDto['units'][number]['activeState'] =>
+  (STATES.has(s) ? s : 'unknown') as ApplyResultDto['units'][number]['activeState'];
+
+/** An apply audited: `ok` when applied or nothing to do, else `failed` with the outcome. */
+export const applyAuditResult = (r: ApplyResult) => ({
+  result: r.outcome === 'applied' || r.outcome === 'noop' ? ('ok' as const) : ('failed' as const),
+  details: { outcome: r.outcome, revision: r.revision ?? null },
+});
