@@ -8,6 +8,7 @@ import type { CompartmentId } from './core/ids.js';
 import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
 import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
+import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { readAdoptSource } from './host/adopt-source.js';
 import {
   assertSystemdBooted,
@@ -16,7 +17,7 @@ import {
   HostCompartment,
   removeHostVolumes,
 } from './host/compartment-host.js';
-import { createHostAdapters, type HostAdapters, type HostOptions } from './host/index.js';
+import { ConfinedFs, createHostAdapters, type HostAdapters, type HostOptions } from './host/index.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
 
@@ -36,6 +37,7 @@ export interface AppContext {
   host: HostAdapters;
   engine: ApplyEngine;
   compartments: CompartmentService;
+  resources: ResourceService;
   bundles: BundleService;
   close(): void;
 }
@@ -68,5 +70,46 @@ export function createApp(options: AppOptions = {}): AppContext {
     render: { volumesRoot },
   });
   const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
-  return { store, host, engine, compartments, bundles, close: () => store.close() };
+  const resources = new ResourceService({
+    compartments,
+    hostFor,
+    revisions: store.revisions,
+    host: resourceHost(host, volumesRoot),
+    volumesRoot,
+  });
+  return { store, host, engine, compartments, bundles, resources, close: () => store.close() };
+}
+
+/** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat` as root. */
+function resourceHost(host: HostAdapters, volumesRoot: string): ResourceHostPort {
+  const session = (id: CompartmentId) => host.users.sessionFor(id);
+  return {
+    podmanVolumes: async (id) =>
+      (await host.podman.volumes(await session(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
+    removePodmanVolume: async (id, name) => host.podman.removeVolume(await session(id), name),
+    removeHostVolume: (id, name) => new ConfinedFs(volumesRoot).remove(`${id}/${name}`, { recursive: true }),
+    usage: async (paths) => {
+      // exit 1: some path is missing (it is left out of the output)
+      const du = await host.exec.run(['du', '-s', '-B1', '--', ...paths], { expectCodes: [0, 1] });
+      const st = await host.exec.run(['stat', '-c', '%U\t%n', '--', ...paths], { expectCodes: [0, 1] });
+      const owners = new Map(st.stdout.split('\n').map((l) => [l.slice(l.indexOf('\t') + 1), l.split('\t')[0]!]));
+      const out = new Map<string, { bytes: number; owner: string }>();
+      for (const line of du.stdout.split('\n')) {
+        const tab = line.indexOf('\t');
+        if (tab > 0)
+          out.set(line.slice(tab + 1), {
+            bytes: Number(line.slice(0, tab)),
+            owner: owners.get(line.slice(tab + 1)) ?? '',
+          });
+      }
+      return out;
+    },
+    secrets: async (id) => (await host.podman.secrets(await session(id))).map((s) => s.name),
+    createSecret: async (id, name, value, replace) =>
+      host.podman.createSecret(await session(id), name, value, { replace }),
+    removeSecret: async (id, name) => host.podman.removeSecret(await session(id), name),
+    login: async (id, registry, username, password) =>
+      host.podman.login(await session(id), registry, username, password),
+    logout: async (id, registry) => host.podman.logout(await session(id), registry),
+  };
 }
