@@ -246,6 +246,18 @@ describe('adopt', () => {
     expect(r.sourceAdvice).toMatch(/disable --now/);
   });
 
+  it('into a compartment created empty: only the adopted units, no default network', async () => {
+    const t = setupBundles({ files });
+    await t.compartments.create({ id: 'shop', description: 'Shop' });
+    t.store.compartments.saveState({ ...parseSpecText('compartment: shop\ndescription: Shop\n'), network: {} });
+    const r = await t.bundles.adopt('shop', '/src', apply);
+    expect(r.created).toBe(false);
+    expect(r.apply?.outcome).toBe('applied');
+    expect(r.state.network).toBeNull();
+    expect(r.state.description).toBe('Shop');
+    expect([...t.hostOf('shop').files.keys()].some((p) => p.endsWith('shop.network'))).toBe(false);
+  });
+
   it('without --apply reads, lints and reports, and changes nothing', async () => {
     const t = setupBundles({ files });
     const r = await t.bundles.adopt('shop', '/src');

@@ -134,10 +134,19 @@ export class BundleService {
       throw new InvalidError(`cannot adopt ${source.dir}: it holds no Quadlet unit (.container, .network, …)`);
     }
     const current = this.existing(cid);
+    // Into a new or empty compartment: only what was adopted (no default network; the units name their own).
     const spec: Spec =
-      current === null || current === undefined
-        ? { compartment: cid, network: false, units: {}, files: {}, volumes: {} }
-        : (toSpec(current) as Spec);
+      current && !isEmpty(current)
+        ? (toSpec(current) as Spec)
+        : {
+            compartment: cid,
+            ...(current?.description ? { description: current.description } : {}),
+            ...(current?.podmanVersion ? { podmanVersion: current.podmanVersion } : {}),
+            network: false,
+            units: {},
+            files: {},
+            volumes: {},
+          };
     merge(spec, adopted, cid);
     const prepared = await this.prepare(cid, spec, current === null, adopted.warnings, `adopted from ${source.dir}`);
     const user = source.owner.name ?? `uid ${source.owner.uid}`;
