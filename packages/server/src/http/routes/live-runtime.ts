@@ -1,0 +1,70 @@
+/**
+ * The live routes' runtime: the hub, the per-compartment watchers (podman events + the user manager's
+ * journal) kept in step with the compartments in the store, and the ports for logs, stats and the terminal.
+ * Built from the AppContext by `createLiveRuntime`; route tests pass their own.
+ */
+import type { AppContext } from '../../app.js';
+import type { CompartmentId } from '../../core/ids.js';
+import { LiveHub } from '../../core/live/hub.js';
+import type { LogsPort, StatsPort, TerminalPort } from '../../core/live/ports.js';
+import { LiveWatchers, type WatcherLog } from '../../core/live/watchers.js';
+import { journalLogs } from '../../host/watch-logs.js';
+import { podmanEventsSource } from '../../host/watch-podman.js';
+import { podmanStats } from '../../host/watch-stats.js';
+import { ptyTerminal } from '../../host/watch-terminal.js';
+import { unitJournalSource } from '../../host/watch-units.js';
+
+export interface LiveRuntime {
+  hub: LiveHub;
+  /** The compartments that exist (for `/api/events` without `?compartment=`). */
+  compartments(): CompartmentId[];
+  /** The compartment's id, or a NotFoundError. */
+  compartment(id: string): CompartmentId;
+  logs: LogsPort;
+  stats: StatsPort;
+  terminal: TerminalPort;
+  /** Heartbeat interval of the event streams. Default 15 s. */
+  heartbeatMs?: number;
+  /** The watchers (absent in route tests). */
+  watchers?: LiveWatchers;
+  close(): Promise<void>;
+}
+
+export interface LiveRuntimeOptions {
+  /** How often the watched set is compared with the store. Default 2 s. */
+  syncIntervalMs?: number;
+  heartbeatMs?: number;
+  log?: WatcherLog;
+}
+
+export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions = {}): LiveRuntime {
+  const hub = new LiveHub();
+  const sessionFor = (id: CompartmentId) => app.host.users.sessionFor(id);
+  let boot: string | undefined;
+  const bootId = async () => {
+    boot ??= await app.host.journal.currentBootId();
+    return boot;
+  };
+  const watchers = new LiveWatchers({
+    factories: [
+      podmanEventsSource({ podman: app.host.podman, sessionFor }),
+      unitJournalSource({ exec: app.host.exec, sessionFor, bootId }),
+    ],
+    publish: (e) => hub.publish(e),
+    ...(options.log ? { log: options.log } : {}),
+  });
+  const ids = () => app.compartments.list().map((c) => c.id);
+  watchers.autoSync(ids, options.syncIntervalMs ?? 2_000);
+  const rt: LiveRuntime = {
+    hub,
+    compartments: ids,
+    compartment: (id) => app.compartments.get(id).id,
+    logs: journalLogs({ journal: app.host.journal, sessionFor }),
+    stats: podmanStats({ exec: app.host.exec, sessionFor }),
+    terminal: ptyTerminal({ sessionFor }),
+    watchers,
+    close: () => watchers.close(),
+  };
+  if (options.heartbeatMs !== undefined) rt.heartbeatMs = options.heartbeatMs;
+  return rt;
+}
