@@ -7,6 +7,6 @@ export * from './bundle';
 export * from './diagnostics';
 export * from './generator-output';
 export * from './lint';
+export * from './model';
 export * from './registry';
 export * from './unit-file';
-export * from './model';
