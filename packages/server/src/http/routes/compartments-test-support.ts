@@ -1,0 +1,277 @@
+/**
+ * Test support for the route modules (and the API benchmark): an AppContext over a real store on a temporary
+ * database with every host port faked at the composition root (core/apply's FakeHost per compartment, a
+ * resource host in memory, a FakeExec for the doctor), and a bare Fastify instance with the zod type provider,
+ * the one error handler, and a fake guard and audit log that follow http/types.ts: the principal is the user
+ * named by the `x-test-user` header, with a global role and/or roles per compartment.
+ */
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { AppContext } from '../../app.js';
+import { ApplyEngine } from '../../core/apply/engine.js';
+import { FakeHost } from '../../core/apply/fakes.js';
+import { MemoryLocks } from '../../core/apply/lock.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { CompartmentId } from '../../core/ids.js';
+import { BundleService } from '../../core/service/bundles.js';
+import { CompartmentService } from '../../core/service/compartments.js';
+import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
+import { FakeExec } from '../../host/fake-exec.js';
+import { createHostAdapters } from '../../host/index.js';
+import { openStore } from '../../store/index.js';
+import { SqliteRevisionStore } from '../../store/revision-store.js';
+import { errorHandler } from '../errors.js';
+import type { AuditEntry, Guard, Role, RoutePlugin } from '../types.js';
+import { applyRoutes } from './apply.js';
+import { compartmentRoutes } from './compartments.js';
+import { resourceRoutes } from './resources.js';
+import { systemRoutes } from './system.js';
+import { unitRoutes } from './units.js';
+
+export const VOLUMES_ROOT = '/srv/qm-volumes';
+
+/** Volumes, secrets and logins of compartments, in memory. Secret values are kept to prove they arrived. */
+export class FakeResourceHost implements ResourceHostPort {
+  podman = new Map<string, { name: string; mountpoint: string }[]>();
+  /** path → usage of host paths that exist. */
+  paths = new Map<string, { bytes: number; owner: string }>();
+  secretValues = new Map<string, Map<string, string>>();
+  logins = new Map<string, Map<string, { username: string; password: string }>>();
+  calls: string[] = [];
+
+  async podmanVolumes(id: CompartmentId) {
+    return this.podman.get(id) ?? [];
+  }
+  async removePodmanVolume(id: CompartmentId, name: string) {
+    this.calls.push(`volume rm ${id} ${name}`);
+    this.podman.set(
+      id,
+      (this.podman.get(id) ?? []).filter((v) => v.name !== name),
+    );
+  }
+  async removeHostVolume(id: CompartmentId, name: string) {
+    this.calls.push(`host volume rm ${id} ${name}`);
+    this.paths.delete(`${VOLUMES_ROOT}/${id}/${name}`);
+  }
+  async usage(paths: readonly string[]) {
+    const out = new Map<string, { bytes: number; owner: string }>();
+    for (const p of paths) {
+      const u = this.paths.get(p);
+      if (u) out.set(p, u);
+    }
+    return out;
+  }
+  async secrets(id: CompartmentId) {
+    return [...(this.secretValues.get(id)?.keys() ?? [])];
+  }
+  async createSecret(id: CompartmentId, name: string, value: string) {
+    this.calls.push(`secret create ${id} ${name}`);
+    const m = this.secretValues.get(id) ?? new Map<string, string>();
+    this.secretValues.set(id, m);
+    m.set(name, value);
+  }
+  async removeSecret(id: CompartmentId, name: string) {
+    this.calls.push(`secret rm ${id} ${name}`);
+    this.secretValues.get(id)?.delete(name);
+  }
+  async login(id: CompartmentId, registry: string, username: string, password: string) {
+    this.calls.push(`login ${id} ${registry} ${username}`);
+    const m = this.logins.get(id) ?? new Map<string, { username: string; password: string }>();
+    this.logins.set(id, m);
+    m.set(registry, { username, password });
+  }
+  async logout(id: CompartmentId, registry: string) {
+    this.calls.push(`logout ${id} ${registry}`);
+    this.logins.get(id)?.delete(registry);
+  }
+}
+
+export interface TestContext {
+  app: AppContext;
+  /** The fake host of each compartment (created on first use). */
+  hosts: Map<string, FakeHost>;
+  accounts: Set<string>;
+  resourceHost: FakeResourceHost;
+  exec: FakeExec;
+  close(): void;
+}
+
+/**
+ * An AppContext over a database in `dataDir` (a temporary folder the caller owns; default: in memory);
+ * nothing touches the machine.
+ */
+export function createTestContext(options: { dataDir?: string; hostFor?: (id: string) => FakeHost } = {}): TestContext {
+  const store = openStore(options.dataDir ? { dataDir: options.dataDir } : { path: ':memory:' });
+  const exec = new FakeExec();
+  const host = createHostAdapters({ exec });
+  const hosts = new Map<string, FakeHost>();
+  const hostOf = (id: string): FakeHost => {
+    let h = hosts.get(id);
+    if (!h) {
+      h = options.hostFor?.(id) ?? new FakeHost();
+      hosts.set(id, h);
+    }
+    return h;
+  };
+  const accounts = new Set<string>();
+  const hostFor = async (id: string) => {
+    if (!accounts.has(id)) throw new NotFoundError(`compartment user qm-${id} does not exist`);
+    return hostOf(id);
+  };
+  const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), new MemoryLocks(), {
+    settleMs: 0,
+    pollMs: 0,
+    verifyTimeoutMs: 0,
+    sleep: async () => {},
+  });
+  const render = { volumesRoot: VOLUMES_ROOT };
+  const compartments = new CompartmentService({
+    store,
+    accounts: {
+      create: async (id) => accounts.add(id),
+      delete: async (id) => {
+        accounts.delete(id);
+      },
+      exists: async (id) => accounts.has(id),
+    },
+    volumes: { removeAll: async () => {} },
+    hostFor,
+    engine,
+    render,
+  });
+  const resourceHost = new FakeResourceHost();
+  const resources = new ResourceService({
+    compartments,
+    hostFor,
+    revisions: store.revisions,
+    host: resourceHost,
+    volumesRoot: VOLUMES_ROOT,
+  });
+  const bundles = new BundleService({
+    compartments,
+    readSource: async (d) => {
+      throw new NotFoundError(`no folder ${d} in tests`);
+    },
+    render,
+  });
+  const app: AppContext = {
+    store,
+    host,
+    engine,
+    compartments,
+    resources,
+    bundles,
+    close: () => store.close(),
+  };
+  return {
+    app,
+    hosts,
+    accounts,
+    resourceHost,
+    exec,
+    close: () => store.close(),
+  };
+}
+
+export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
+  compartmentRoutes,
+  applyRoutes,
+  unitRoutes,
+  resourceRoutes,
+  systemRoutes,
+];
+
+export interface TestUser {
+  global?: Role;
+  /** Roles per compartment id. */
+  grants?: Record<string, Role>;
+}
+
+const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
+
+export interface TestServer {
+  server: FastifyInstance;
+  audits: (AuditEntry & { user: string | undefined })[];
+  /** Every line the server logged. */
+  logs: string[];
+  /** inject as a user (or nobody). */
+  as(
+    user: string | undefined,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<LightMyRequestResponse>;
+}
+
+/** A bare Fastify server with the route plugins, a fake guard (users by `x-test-user`) and an audit log. */
+export async function createTestServer(
+  app: AppContext,
+  users: Record<string, TestUser>,
+  plugins: readonly RoutePlugin[] = ROUTE_PLUGINS,
+): Promise<TestServer> {
+  const logs: string[] = [];
+  const audits: TestServer['audits'] = [];
+  const server = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => logs.push(line) } } });
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  server.setErrorHandler(errorHandler);
+  server.addHook('onRequest', async (req) => {
+    const name = req.headers['x-test-user'];
+    if (typeof name === 'string' && users[name]) req.principal = { kind: 'session', username: name, address: req.ip };
+  });
+  const guard: Guard = (role, options) => async (req, reply) => {
+    const p = req.principal;
+    if (!p) {
+      await reply.status(401).send({ error: { code: 'unauthorized', message: 'Log in first.' } });
+      return;
+    }
+    const user = users[p.username]!;
+    const param = options?.compartmentParam === false ? undefined : (options?.compartmentParam ?? 'id');
+    const compartment = param ? (req.params as Record<string, string> | undefined)?.[param] : undefined;
+    const held = Math.max(
+      user.global ? RANK[user.global] : 0,
+      compartment && user.grants?.[compartment] ? RANK[user.grants[compartment]] : 0,
+    );
+    if (held < RANK[role]) {
+      await reply.status(403).send({ error: { code: 'forbidden', message: `This needs the ${role} role.` } });
+    }
+  };
+  const audit = (req: { principal?: { username: string } }, entry: AuditEntry) =>
+    audits.push({ ...entry, user: req.principal?.username });
+  for (const plugin of plugins) await server.register(async (i) => plugin(i, { app, guard, audit }));
+  await server.ready();
+  return {
+    server,
+    audits,
+    logs,
+    as: (user, method, url, body, headers = {}) =>
+      server.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...(user ? { 'x-test-user': user } : {}), ...headers },
+        ...(body === undefined ? {} : typeof body === 'string' ? { payload: body } : { payload: body as object }),
+      }),
+  };
+}
+
+/** A spec with `n` containers (and a host volume, a config file, a secret and a registry login). */
+export function specText(id: string, n = 2, tag = '1'): string {
+  const units = Array.from(
+    { length: n },
+    (_, i) =>
+      `  c${i}.container:\n    container: { image: localhost/app:${tag}, exec: [sleep, infinity], volume: ["data:/data"] }\n`,
+  ).join('');
+  return [
+    `compartment: ${id}`,
+    'units:',
+    units.trimEnd(),
+    'volumes:',
+    '  data: {}',
+    'files:',
+    '  app.env: { content: "A=1\\n", mode: 0o600 }',
+    'secrets: [db-password]',
+    'registries: [{ registry: quay.io, username: bob }]',
+    '',
+  ].join('\n');
+}

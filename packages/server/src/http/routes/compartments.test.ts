@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CompartmentDetailSchema, CompartmentListSchema } from '../../api/contract.js';
+import { type Setup, setup } from './compartments-test-setup.js';
+
+let dir: string;
+let s: Setup;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qm-routes-'));
+});
+afterEach(async () => {
+  await s?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('GET /api/compartments', () => {
+  it('lists compartments with unit counts by state', async () => {
+    s = await setup(dir, { shop: true });
+    await s.ctx.app.compartments.create({ id: 'empty' });
+    const res = await s.t.as('viewer', 'GET', '/api/compartments');
+    expect(res.statusCode).toBe(200);
+    const body = CompartmentListSchema.parse(res.json());
+    expect(body.compartments.map((c) => c.id)).toEqual(['empty', 'shop']);
+    const shop = body.compartments.find((c) => c.id === 'shop')!;
+    expect(shop.units).toBe(3); // c0, c1 and the default network
+    expect(shop.unitStates).toEqual({ active: 3 });
+    expect(shop.statusAt).not.toBeNull();
+    // a new compartment has the default network in its (not yet applied) desired state
+    expect(body.compartments[0]).toMatchObject({ id: 'empty', units: 1 });
+  });
+
+  it('counts a stopped unit after a stop through the API (the cache is dropped)', async () => {
+    s = await setup(dir, { shop: true });
+    await s.t.as('viewer', 'GET', '/api/compartments');
+    const stop = await s.t.as('operator', 'POST', '/api/compartments/shop/units/stop', { units: ['c0'] });
+    expect(stop.statusCode).toBe(200);
+    const shop = CompartmentListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments')).json())
+      .compartments[0]!;
+    expect(shop.unitStates).toEqual({ active: 2, failed: 1 });
+  });
+
+  it('reads unit states once per compartment however many requests come at once', async () => {
+    s = await setup(dir, { shop: true });
+    const host = s.ctx.hosts.get('shop')!;
+    let reads = 0;
+    const original = host.unitStatuses.bind(host);
+    host.unitStatuses = async (units) => {
+      reads++;
+      return original(units);
+    };
+    await Promise.all(Array.from({ length: 20 }, () => s.t.as('viewer', 'GET', '/api/compartments')));
+    await s.t.as('viewer', 'GET', '/api/compartments/shop');
+    expect(reads).toBe(1);
+  });
+
+  it('still lists a compartment whose states cannot be read', async () => {
+    s = await setup(dir, { shop: true });
+    s.ctx.accounts.delete('shop'); // its user is gone: hostFor fails
+    const shop = CompartmentListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments')).json())
+      .compartments[0]!;
+    expect(shop).toMatchObject({ units: 3, unitStates: {}, statusAt: null });
+  });
+});
+
+describe('POST /api/compartments', () => {
+  it('creates a compartment (201) and audits it', async () => {
+    s = await setup(dir);
+    const res = await s.t.as('admin', 'POST', '/api/compartments', { id: 'blog', description: 'Blog' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ id: 'blog', description: 'Blog', podmanVersion: null });
+    expect(s.ctx.accounts.has('blog')).toBe(true);
+    expect(s.t.audits).toEqual([
+      { action: 'compartment.create', target: 'compartment:blog', result: 'ok', details: {}, user: 'admin' },
+    ]);
+  });
+
+  it('answers 409 for a compartment that exists, audited as failed', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('admin', 'POST', '/api/compartments', { id: 'shop' });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('conflict');
+    expect(s.t.audits[0]).toMatchObject({ action: 'compartment.create', result: 'failed' });
+    expect(s.t.audits[0]!.details).toMatchObject({ error: 'conflict' });
+  });
+
+  it.each([
+    [{ id: 'Bad_Id' }, '/id'],
+    [{ id: 'a--b' }, '/id'],
+    [{}, '/id'],
+    [{ id: 'ok', podmanVersion: '5' }, '/podmanVersion'],
+    [{ id: 'ok', description: 42 }, '/description'],
+  ])('refuses %j with 400 and the path of the bad field', async (body, path) => {
+    s = await setup(dir);
+    const res = await s.t.as('admin', 'POST', '/api/compartments', body);
+    expect(res.statusCode).toBe(400);
+    const err = res.json().error;
+    expect(err.code).toBe('invalid');
+    expect(err.details.validation.map((v: { instancePath: string }) => v.instancePath)).toContain(path);
+    expect(s.t.audits).toEqual([]);
+  });
+
+  it('refuses a body that is not JSON with 400', async () => {
+    s = await setup(dir);
+    const res = await s.t.as('admin', 'POST', '/api/compartments', '{"id":', { 'content-type': 'application/json' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBeTypeOf('string');
+  });
+});
+
+describe('GET /api/compartments/:id', () => {
+  it('shows units with their state and the latest revisions', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('shopViewer', 'GET', '/api/compartments/shop');
+    expect(res.statusCode).toBe(200);
+    const body = CompartmentDetailSchema.parse(res.json());
+    expect(body.units.map((u) => [u.unit, u.source, u.status?.activeState])).toEqual([
+      ['c0.service', 'c0.container', 'active'],
+      ['c1.service', 'c1.container', 'active'],
+      ['shop-network.service', 'shop.network', 'active'],
+    ]);
+    expect(body.history).toEqual([expect.objectContaining({ number: 1, result: 'applied', actor: 'seed' })]);
+  });
+
+  it('answers 404 in the error shape for a compartment that does not exist', async () => {
+    s = await setup(dir);
+    const res = await s.t.as('viewer', 'GET', '/api/compartments/nope');
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toEqual({ error: { code: 'not_found', message: expect.stringContaining("'nope'") } });
+  });
+
+  it('answers 400 for an id that is not a compartment id', async () => {
+    s = await setup(dir);
+    const res = await s.t.as('viewer', 'GET', '/api/compartments/Not_An_Id');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.validation[0].instancePath).toBe('/id');
+  });
+});
+
+describe('DELETE /api/compartments/:id', () => {
+  it('deletes it, keeping volumes unless asked, and audits it', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('admin', 'DELETE', '/api/compartments/shop?volumes=true');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ deleted: 'shop', volumes: true });
+    expect(s.ctx.accounts.has('shop')).toBe(false);
+    expect((await s.t.as('viewer', 'GET', '/api/compartments/shop')).statusCode).toBe(404);
+    expect(s.t.audits).toEqual([
+      expect.objectContaining({ action: 'compartment.delete', result: 'ok', details: { volumes: true } }),
+    ]);
+  });
+
+  it('answers 404 for a compartment that does not exist, audited as failed', async () => {
+    s = await setup(dir);
+    const res = await s.t.as('admin', 'DELETE', '/api/compartments/nope');
+    expect(res.statusCode).toBe(404);
+    expect(s.t.audits[0]).toMatchObject({ action: 'compartment.delete', result: 'failed' });
+  });
+
+  it('refuses a volumes flag that is not a boolean', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('admin', 'DELETE', '/api/compartments/shop?volumes=maybe');
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.validation[0].instancePath).toBe('/volumes');
+  });
+});
