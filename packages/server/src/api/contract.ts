@@ -264,7 +264,7 @@ export const UnitControlBody = z
       .optional()
       .meta({ description: 'Units or their files (web.service, web.container, web); none or empty: all.' }),
   })
-  .optional();
+  .nullish();
 export const UnitListSchema = z.object({ units: z.array(UnitInfoSchema) });
 
 // ------------------------------------------------------------------------------------------------ resources

@@ -197,7 +197,7 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
           '`Accept: text/event-stream` streams `progress` events, then a `result` event. ' +
           'Accepts `application/yaml` bodies. With `wait: false`, answers 409 when another apply runs.',
         params: CompartmentParams,
-        body: ApplyBodySchema.optional(),
+        body: ApplyBodySchema.nullish(),
         response: { 200: ApplyResultSchema },
       },
       bodyLimit: SPEC_BODY_LIMIT,
@@ -264,8 +264,13 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
       const { id } = req.params;
       const { revision, wait } = req.body;
       app.compartments.get(id);
-      return answerApply(app, audit, req, reply, { action: 'compartment.rollback', id, details: { revision } }, (o) =>
-        app.compartments.rollback(id, revision, { ...o, wait: wait ?? true }),
+      return answerApply(
+        app,
+        audit,
+        req,
+        reply,
+        { action: 'compartment.rollback', id, details: { to: revision } },
+        (o) => app.compartments.rollback(id, revision, { ...o, wait: wait ?? true }),
       );
     },
   );
