@@ -1,0 +1,288 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  ApplyResultSchema,
+  ConfigFileListSchema,
+  ConfigFileSchema,
+  DoctorReportSchema,
+  RegistryLoginListSchema,
+  SecretListSchema,
+  UnitListSchema,
+  VolumeListSchema,
+} from '../../api/contract.js';
+import { type Setup, setup } from './compartments-test-setup.js';
+import { VOLUMES_ROOT } from './compartments-test-support.js';
+
+let dir: string;
+let s: Setup;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qm-routes-'));
+});
+afterEach(async () => {
+  await s?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const SECRET = 'hunter2-Sup3r-S3cret';
+const PASSWORD = 'p4ssw0rd-never-shown';
+
+/** Everything the server said or remembered about the requests: bodies, logs and audit entries. */
+const everything = (bodies: string[]) => [...bodies, ...s.t.logs, JSON.stringify(s.t.audits)].join('\n');
+
+describe('units', () => {
+  it('lists units with their state', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('shopViewer', 'GET', '/api/compartments/shop/units');
+    expect(res.statusCode).toBe(200);
+    expect(UnitListSchema.parse(res.json()).units.map((u) => `${u.unit}:${u.status?.activeState}`)).toEqual([
+      'c0.service:active',
+      'c1.service:active',
+      'shop-network.service:active',
+    ]);
+  });
+
+  it('stops named units and starts all, answering their state; audited', async () => {
+    s = await setup(dir, { shop: true });
+    const stop = await s.t.as('shopOperator', 'POST', '/api/compartments/shop/units/stop', {
+      units: ['c0', 'c1.container'],
+    });
+    expect(stop.statusCode).toBe(200);
+    expect(UnitListSchema.parse(stop.json()).units.map((u) => `${u.unit}:${u.status?.activeState}`)).toEqual([
+      'c0.service:failed',
+      'c1.service:failed',
+    ]);
+    const start = await s.t.as('operator', 'POST', '/api/compartments/shop/units/start');
+    expect(UnitListSchema.parse(start.json()).units.every((u) => u.status?.activeState === 'active')).toBe(true);
+    const restart = await s.t.as('operator', 'POST', '/api/compartments/shop/units/restart', {});
+    expect(restart.statusCode).toBe(200);
+    expect(s.t.audits.map((a) => [a.action, a.result, a.details])).toEqual([
+      ['unit.stop', 'ok', { units: ['c0', 'c1.container'] }],
+      ['unit.start', 'ok', { units: 'all' }],
+      ['unit.restart', 'ok', { units: 'all' }],
+    ]);
+  });
+
+  it('answers 404 for a unit the compartment does not have, 400 for an unknown action', async () => {
+    s = await setup(dir, { shop: true });
+    const missing = await s.t.as('operator', 'POST', '/api/compartments/shop/units/stop', { units: ['nope'] });
+    expect(missing.statusCode).toBe(404);
+    expect(s.t.audits[0]).toMatchObject({ action: 'unit.stop', result: 'failed' });
+    const bad = await s.t.as('operator', 'POST', '/api/compartments/shop/units/explode', {});
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.validation[0].instancePath).toBe('/action');
+  });
+});
+
+describe('volumes', () => {
+  it('lists declared and left-over volumes with path, owner and size', async () => {
+    s = await setup(dir, { shop: true });
+    s.ctx.resourceHost.paths.set(`${VOLUMES_ROOT}/shop/data`, { bytes: 4096, owner: 'qm-shop' });
+    s.ctx.resourceHost.podman.set('shop', [{ name: 'old', mountpoint: '/home/qm-shop/vol/old/_data' }]);
+    s.ctx.resourceHost.paths.set('/home/qm-shop/vol/old/_data', { bytes: 10, owner: 'qm-shop' });
+    const res = await s.t.as('viewer', 'GET', '/api/compartments/shop/volumes');
+    expect(res.statusCode).toBe(200);
+    expect(VolumeListSchema.parse(res.json()).volumes).toEqual([
+      {
+        name: 'data',
+        kind: 'host',
+        path: `${VOLUMES_ROOT}/shop/data`,
+        owner: 'qm-shop',
+        sizeBytes: 4096,
+        declared: true,
+        exists: true,
+      },
+      {
+        name: 'old',
+        kind: 'podman',
+        path: '/home/qm-shop/vol/old/_data',
+        owner: 'qm-shop',
+        sizeBytes: 10,
+        declared: false,
+        exists: true,
+      },
+    ]);
+  });
+
+  it('deletes a left-over volume (audited), refuses a declared one (409), 404 for none', async () => {
+    s = await setup(dir, { shop: true });
+    s.ctx.resourceHost.podman.set('shop', [{ name: 'old', mountpoint: '/x' }]);
+    const del = await s.t.as('shopAdmin', 'DELETE', '/api/compartments/shop/volumes/old');
+    expect(del.statusCode).toBe(200);
+    expect(s.ctx.resourceHost.calls).toEqual(['volume rm shop old']);
+    const declared = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/data');
+    expect(declared.statusCode).toBe(409);
+    const none = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/nope');
+    expect(none.statusCode).toBe(404);
+    const bad = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/-rf');
+    expect(bad.statusCode).toBe(400);
+    expect(s.t.audits.map((a) => [a.action, a.result, a.details?.volume])).toEqual([
+      ['volume.delete', 'ok', 'old'],
+      ['volume.delete', 'failed', 'data'],
+      ['volume.delete', 'failed', 'nope'],
+    ]);
+  });
+});
+
+describe('secrets', () => {
+  it('creates a secret whose value reaches Podman and nothing else: not the answer, logs or audit log', async () => {
+    s = await setup(dir, { shop: true });
+    const create = await s.t.as('shopAdmin', 'POST', '/api/compartments/shop/secrets', {
+      name: 'db-password',
+      value: SECRET,
+    });
+    expect(create.statusCode).toBe(201);
+    expect(create.json()).toEqual({ name: 'db-password', replaced: false });
+    expect(s.ctx.resourceHost.secretValues.get('shop')?.get('db-password')).toBe(SECRET);
+    const list = await s.t.as('viewer', 'GET', '/api/compartments/shop/secrets');
+    expect(SecretListSchema.parse(list.json()).secrets).toEqual([
+      { name: 'db-password', declared: true, exists: true },
+    ]);
+    const again = await s.t.as('admin', 'POST', '/api/compartments/shop/secrets', {
+      name: 'db-password',
+      value: SECRET,
+    });
+    expect(again.statusCode).toBe(409);
+    const replaced = await s.t.as('admin', 'POST', '/api/compartments/shop/secrets', {
+      name: 'db-password',
+      value: `${SECRET}-2`,
+      replace: true,
+    });
+    expect(replaced.json()).toEqual({ name: 'db-password', replaced: true });
+    expect(s.t.logs.length).toBeGreaterThan(0);
+    expect(everything([create.body, list.body, again.body, replaced.body])).not.toContain(SECRET);
+    expect(s.t.audits.map((a) => [a.action, a.result, a.details?.secret])).toEqual([
+      ['secret.create', 'ok', 'db-password'],
+      ['secret.create', 'failed', 'db-password'],
+      ['secret.create', 'ok', 'db-password'],
+    ]);
+  });
+
+  it('never echoes a value back in a validation error', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('admin', 'POST', '/api/compartments/shop/secrets', { name: 'bad name', value: SECRET });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.validation[0].instancePath).toBe('/name');
+    const tooBig = await s.t.as('admin', 'POST', '/api/compartments/shop/secrets', {
+      name: 'big',
+      value: SECRET.repeat(4000),
+    });
+    expect(tooBig.statusCode).toBe(400);
+    expect(everything([res.body, tooBig.body])).not.toContain(SECRET);
+  });
+
+  it('deletes a secret (audited); 404 for one that does not exist', async () => {
+    s = await setup(dir, { shop: true });
+    await s.ctx.app.resources.createSecret('shop', 'token', SECRET);
+    const del = await s.t.as('admin', 'DELETE', '/api/compartments/shop/secrets/token');
+    expect(del.statusCode).toBe(204);
+    expect(s.ctx.resourceHost.secretValues.get('shop')?.has('token')).toBe(false);
+    const again = await s.t.as('admin', 'DELETE', '/api/compartments/shop/secrets/token');
+    expect(again.statusCode).toBe(404);
+    expect(s.t.audits.map((a) => [a.action, a.result])).toEqual([
+      ['secret.delete', 'ok'],
+      ['secret.delete', 'failed'],
+    ]);
+  });
+});
+
+describe('registry logins', () => {
+  it('lists declared logins; logs in and out, the password never in answers, logs or audit', async () => {
+    s = await setup(dir, { shop: true });
+    const list = await s.t.as('viewer', 'GET', '/api/compartments/shop/registries');
+    expect(RegistryLoginListSchema.parse(list.json()).registries).toEqual([
+      { registry: 'quay.io', username: 'bob', declared: true, loggedIn: null },
+    ]);
+    const login = await s.t.as('admin', 'POST', '/api/compartments/shop/registries', {
+      registry: 'quay.io',
+      username: 'bob',
+      password: PASSWORD,
+    });
+    expect(login.statusCode).toBe(200);
+    expect(s.ctx.resourceHost.logins.get('shop')?.get('quay.io')).toEqual({ username: 'bob', password: PASSWORD });
+    const logout = await s.t.as(
+      'admin',
+      'DELETE',
+      `/api/compartments/shop/registries/${encodeURIComponent('localhost:5000/team')}`,
+    );
+    expect(logout.statusCode).toBe(200);
+    expect(s.ctx.resourceHost.calls).toEqual(['login shop quay.io bob', 'logout shop localhost:5000/team']);
+    expect(everything([list.body, login.body, logout.body])).not.toContain(PASSWORD);
+    expect(s.t.audits.map((a) => [a.action, a.result, a.details])).toEqual([
+      ['registry.login', 'ok', { registry: 'quay.io', username: 'bob' }],
+      ['registry.logout', 'ok', { registry: 'localhost:5000/team' }],
+    ]);
+  });
+
+  it('refuses a registry that could be read as an option', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('admin', 'POST', '/api/compartments/shop/registries', {
+      registry: '--tls-verify=false',
+      username: 'bob',
+      password: PASSWORD,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.validation[0].instancePath).toBe('/registry');
+    expect(everything([res.body])).not.toContain(PASSWORD);
+  });
+});
+
+describe('config files', () => {
+  it('lists and reads files of the desired state', async () => {
+    s = await setup(dir, { shop: true });
+    const list = await s.t.as('viewer', 'GET', '/api/compartments/shop/files');
+    expect(ConfigFileListSchema.parse(list.json()).files).toEqual([
+      { path: 'app.env', in: 'files', mode: 0o600, size: 4 },
+    ]);
+    const one = await s.t.as('viewer', 'GET', '/api/compartments/shop/files/app.env');
+    expect(ConfigFileSchema.parse(one.json())).toMatchObject({ content: 'A=1\n' });
+    expect((await s.t.as('viewer', 'GET', '/api/compartments/shop/files/nope.env')).statusCode).toBe(404);
+  });
+
+  it('puts a file (nested path) by applying the changed state, then deletes it; audited', async () => {
+    s = await setup(dir, { shop: true });
+    const put = await s.t.as('shopOperator', 'PUT', '/api/compartments/shop/files/conf/app.ini', {
+      content: '[x]\ny=1\n',
+    });
+    expect(put.statusCode).toBe(200);
+    const r = ApplyResultSchema.parse(put.json());
+    expect(r.outcome).toBe('applied');
+    expect(r.plan.changes.map((c) => c.path)).toEqual(['.config/quadletman/files/conf/app.ini']);
+    expect(s.ctx.app.compartments.state('shop').files['conf/app.ini']).toEqual({
+      content: '[x]\ny=1\n',
+      mode: 0o644,
+      in: 'files',
+    });
+    const del = await s.t.as('operator', 'DELETE', '/api/compartments/shop/files/conf/app.ini');
+    expect(del.json()).toMatchObject({ outcome: 'applied' });
+    expect(s.ctx.app.compartments.state('shop').files['conf/app.ini']).toBeUndefined();
+    expect(s.t.audits.map((a) => [a.action, a.result, a.details?.path])).toEqual([
+      ['file.put', 'ok', 'conf/app.ini'],
+      ['file.delete', 'ok', 'conf/app.ini'],
+    ]);
+  });
+
+  it('refuses a path that leaves the folder (400) and a mode out of range', async () => {
+    s = await setup(dir, { shop: true });
+    const outside = await s.t.as('operator', 'PUT', '/api/compartments/shop/files/..%2F..%2Fetc%2Fpasswd', {
+      content: 'x',
+    });
+    expect(outside.statusCode).toBe(400);
+    const mode = await s.t.as('operator', 'PUT', '/api/compartments/shop/files/a.env', { content: 'x', mode: 0o7777 });
+    expect(mode.statusCode).toBe(400);
+    expect(mode.json().error.details.validation[0].instancePath).toBe('/mode');
+    expect(s.ctx.app.compartments.history('shop')).toHaveLength(1);
+  });
+});
+
+describe('doctor', () => {
+  it('answers the checks of this machine (through the exec port)', async () => {
+    s = await setup(dir);
+    const res = await s.t.as('viewer', 'GET', '/api/doctor');
+    expect(res.statusCode).toBe(200);
+    const report = DoctorReportSchema.parse(res.json());
+    expect(report.checks.length).toBeGreaterThan(10);
+    expect(s.ctx.exec.calls.length).toBeGreaterThan(0);
+  });
+});
