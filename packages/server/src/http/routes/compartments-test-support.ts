@@ -194,6 +194,8 @@ export interface TestServer {
   audits: (AuditEntry & { user: string | undefined })[];
   /** Every line the server logged. */
   logs: string[];
+  /** `METHOD url` of every route the plugins registered (HEAD left out). */
+  routes: string[];
   /** inject as a user (or nobody). */
   as(
     user: string | undefined,
@@ -216,6 +218,10 @@ export async function createTestServer(
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   server.setErrorHandler(errorHandler);
+  const routes: string[] = [];
+  server.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) if (m !== 'HEAD') routes.push(`${m} ${r.url}`);
+  });
   server.addHook('onRequest', async (req) => {
     const name = req.headers['x-test-user'];
     if (typeof name === 'string' && users[name]) req.principal = { kind: 'session', username: name, address: req.ip };
@@ -245,6 +251,7 @@ export async function createTestServer(
     server,
     audits,
     logs,
+    routes,
     as: (user, method, url, body, headers = {}) =>
       server.inject({
         method: method as 'GET',
