@@ -1,0 +1,58 @@
+/**
+ * The application: providers (query cache, theme), the router, and the pages behind the login.
+ */
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createBrowserRouter, RouterProvider } from 'react-router';
+import { retry } from '../api/queries';
+import { AdminPage } from '../pages/Admin';
+import { CompartmentPage } from '../pages/Compartment';
+import { DashboardPage } from '../pages/Dashboard';
+import { ImportExportPage } from '../pages/ImportExport';
+import { LoginPage } from '../pages/Login';
+import { NotFoundPage } from '../pages/NotFound';
+import { SetupPage } from '../pages/Setup';
+import { RequireAuth } from './auth';
+import { Layout } from './Layout';
+import { ThemeProvider } from './theme';
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: { retry, refetchOnWindowFocus: false, staleTime: 10_000 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+export const routeTree = [
+  {
+    element: <Layout />,
+    children: [
+      { path: '/setup', element: <SetupPage /> },
+      { path: '/login', element: <LoginPage /> },
+      {
+        element: <RequireAuth />,
+        children: [
+          { path: '/', element: <DashboardPage /> },
+          { path: '/c/:id/*', element: <CompartmentPage /> },
+          { path: '/import', element: <ImportExportPage /> },
+          { path: '/admin/*', element: <AdminPage /> },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
+
+const router = createBrowserRouter(routeTree);
+const queryClient = makeQueryClient();
+
+export function App() {
+  return (
+    <ThemeProvider>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </ThemeProvider>
+  );
+}

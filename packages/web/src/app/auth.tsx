@@ -1,0 +1,56 @@
+/**
+ * Who is logged in, and what happens when the session ends: RequireAuth sends visitors without a session to
+ * the login page (or to first-run setup while no admin exists), keeping the page they wanted in `?next=`; any
+ * 401 from the API does the same (with `expired=1`, so the login page can say why).
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { setCsrfToken, setUnauthorizedHandler } from '../api/client';
+import { keys, useSession, useSetupStatus } from '../api/queries';
+import type { Role, Session } from '../api/types';
+import { ErrorBox, Spinner } from '../components/ui';
+
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+
+/** Whether the session holds `role` globally or for `compartment`. */
+export function hasRole(session: Session | null | undefined, role: Role, compartment?: string): boolean {
+  if (!session) return false;
+  if (RANK[session.role] >= RANK[role]) return true;
+  return (session.grants ?? []).some((g) => g.compartment === compartment && RANK[g.role] >= RANK[role]);
+}
+
+export const loginPath = (from: string, expired = false) =>
+  `/login?next=${encodeURIComponent(from)}${expired ? '&expired=1' : ''}`;
+
+/** Installs the API's 401 handler: forget the session, go to the login page, come back afterwards. */
+export function useSessionExpiry(): void {
+  const navigate = useNavigate();
+  const location = useLocation();
+  const qc = useQueryClient();
+  const here = location.pathname + location.search;
+  useEffect(() => {
+    setUnauthorizedHandler(() => {
+      setCsrfToken(undefined);
+      qc.setQueryData(keys.session, null);
+      if (!here.startsWith('/login')) navigate(loginPath(here, true), { replace: true });
+    });
+    return () => setUnauthorizedHandler(undefined);
+  }, [navigate, qc, here]);
+}
+
+export function RequireAuth() {
+  const session = useSession();
+  const setup = useSetupStatus();
+  const location = useLocation();
+  useEffect(() => {
+    if (session.data?.csrfToken) setCsrfToken(session.data.csrfToken);
+  }, [session.data]);
+  if (session.isPending) return <Spinner />;
+  if (session.isError) return <ErrorBox error={session.error} />;
+  if (!session.data) {
+    if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
+    return <Navigate to={loginPath(location.pathname + location.search)} replace />;
+  }
+  return <Outlet />;
+}

@@ -1,0 +1,135 @@
+/**
+ * The unit editor: a form generated from the key registry and a raw editor (CodeMirror) over the same text,
+ * with the linter's diagnostics in both, and always the unit text itself (and the podman command line when the
+ * server can tell it) beside the form. Switching views loses nothing: both edit one text (see unit-doc.ts).
+ */
+import { type UnitType, unitTypeOfFile } from '@quadletman/quadlet';
+import { useId, useMemo, useState } from 'react';
+import { useTheme } from '../app/theme';
+import { Badge } from '../components/ui';
+import { t } from '../i18n/t';
+import { FormEditor } from './FormEditor';
+import { type LintContext, lintUnit } from './lint';
+import { RawEditor } from './RawEditor';
+import { docFromText, type UnitDoc } from './unit-doc';
+
+export type EditorView = 'form' | 'raw';
+
+export interface UnitEditorProps {
+  /** The file name (`web.container`): its extension picks the form. */
+  path: string;
+  text: string;
+  onChange: (text: string) => void;
+  lintContext?: LintContext;
+  /** The podman command line the server's generator makes of the unit; null: not available. */
+  command?: string | null;
+  initialView?: EditorView;
+}
+
+export function UnitEditor({ path, text, onChange, lintContext, command, initialView = 'form' }: UnitEditorProps) {
+  const [view, setView] = useState<EditorView>(initialView);
+  const { dark } = useTheme();
+  const id = useId();
+  const doc = useMemo(() => docFromText(text), [text]);
+  const lint = useMemo(() => lintUnit(path, text, doc.file, lintContext), [path, text, doc.file, lintContext]);
+  const type: UnitType | undefined = unitTypeOfFile(path);
+  const errors = lint.all.filter((d) => d.severity === 'error').length;
+  const warnings = lint.all.length - errors;
+  const onDoc = (d: UnitDoc) => onChange(d.text);
+  const formAvailable = type !== undefined;
+  const shown: EditorView = formAvailable ? view : 'raw';
+
+  const tab = (v: EditorView, label: string) => (
+    <button
+      type="button"
+      role="tab"
+      id={`${id}-tab-${v}`}
+      aria-selected={shown === v}
+      aria-controls={`${id}-panel`}
+      disabled={v === 'form' && !formAvailable}
+      onClick={() => setView(v)}
+      onKeyDown={(e) => {
+        if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+          const next = v === 'form' ? 'raw' : 'form';
+          if (next === 'form' && !formAvailable) return;
+          setView(next);
+          document.getElementById(`${id}-tab-${next}`)?.focus();
+        }
+      }}
+      tabIndex={shown === v ? 0 : -1}
+      className={`rounded-t-md px-3 py-1.5 text-sm font-medium ${shown === v ? 'border border-b-0 border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-900' : 'text-zinc-600 dark:text-zinc-400'}`}
+    >
+      {label}
+    </button>
+  );
+
+  return (
+    <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+      <div className="min-w-0">
+        <div className="flex flex-wrap items-end justify-between gap-2">
+          <div role="tablist" aria-label={t('editor.views')} className="flex gap-1">
+            {tab('form', t('editor.form'))}
+            {tab('raw', t('editor.raw'))}
+          </div>
+          <p className="flex gap-2 pb-1 text-sm" aria-live="polite" data-testid="lint-summary">
+            {errors > 0 && <Badge tone="bad">{t('editor.errors', { n: errors })}</Badge>}
+            {warnings > 0 && <Badge tone="busy">{t('editor.warnings', { n: warnings })}</Badge>}
+            {errors + warnings === 0 && <Badge tone="ok">{t('editor.clean')}</Badge>}
+          </p>
+        </div>
+        <div
+          role="tabpanel"
+          id={`${id}-panel`}
+          aria-labelledby={`${id}-tab-${shown}`}
+          className="rounded-b-md rounded-tr-md border border-zinc-300 p-3 dark:border-zinc-700"
+        >
+          {!formAvailable && <p className="mb-2 text-sm">{t('editor.noForm')}</p>}
+          {lint.general.length > 0 && (
+            <ul className="mb-3 text-sm" aria-label={t('editor.fileProblems')}>
+              {lint.general.map((d) => (
+                <li
+                  key={`${d.line}:${d.code}:${d.message}`}
+                  className={d.severity === 'error' ? 'text-red-700 dark:text-red-400' : ''}
+                >
+                  {d.line > 0 ? t('editor.atLine', { line: d.line, message: d.message }) : d.message}
+                </li>
+              ))}
+            </ul>
+          )}
+          {shown === 'form' && type ? (
+            <FormEditor type={type} doc={doc} onChange={onDoc} lint={lint} />
+          ) : (
+            <RawEditor
+              value={text}
+              onChange={onChange}
+              diagnostics={lint.all}
+              label={t('editor.rawLabel', { path })}
+              dark={dark}
+            />
+          )}
+        </div>
+      </div>
+      <aside className="flex min-w-0 flex-col gap-3" aria-label={t('editor.behind')}>
+        <div>
+          <h3 className="text-sm font-semibold">{t('editor.unitText', { path })}</h3>
+          <pre
+            className="mt-1 max-h-[32rem] overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950"
+            data-testid="unit-text"
+          >
+            {text}
+          </pre>
+        </div>
+        {command !== undefined && (
+          <div>
+            <h3 className="text-sm font-semibold">{t('editor.command')}</h3>
+            {command === null ? (
+              <p className="text-xs text-zinc-600 dark:text-zinc-400">{t('editor.commandUnavailable')}</p>
+            ) : (
+              <pre className="mt-1 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950">{command}</pre>
+            )}
+          </div>
+        )}
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,338 @@
+/**
+ * Administration: users and their roles, API tokens (shown once), and the audit log with filters and the
+ * state of its hash chain.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { NavLink, Route, Routes } from 'react-router';
+import { api } from '../api/client';
+import { keys, useAudit, useAuditChain, useTokens, useUsers } from '../api/queries';
+import { routes } from '../api/routes';
+import type { Role } from '../api/types';
+import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../components/ui';
+import { t } from '../i18n/t';
+
+const ROLES: Role[] = ['viewer', 'operator', 'admin'];
+
+function RoleSelect({ id, value, onChange }: { id: string; value: Role; onChange: (r: Role) => void }) {
+  return (
+    <select id={id} className={inputClass} value={value} onChange={(e) => onChange(e.target.value as Role)}>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {t(`role.${r}`)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function Users() {
+  const users = useUsers();
+  const qc = useQueryClient();
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const [error, setError] = useState<unknown>();
+  const refresh = () => qc.invalidateQueries({ queryKey: keys.users });
+  const act = async (f: () => Promise<unknown>) => {
+    setError(undefined);
+    try {
+      await f();
+      await refresh();
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const create = (e: FormEvent) => {
+    e.preventDefault();
+    void act(async () => {
+      await api.post(routes.users, { username: name, password: password || undefined, role });
+      setName('');
+      setPassword('');
+    });
+  };
+  return (
+    <div className="flex flex-col gap-4">
+      {error !== undefined && <ErrorBox error={error} />}
+      <Card title={t('admin.users')}>
+        <QueryView query={users} what={t('admin.users')}>
+          {(us) => (
+            <ul className="flex flex-col gap-2">
+              {us.map((u) => (
+                <li key={u.username} className="flex flex-wrap items-center gap-2">
+                  <span className="min-w-32 font-mono">{u.username}</span>
+                  <Badge tone="idle">{t(`admin.kind.${u.kind}`)}</Badge>
+                  <label className="sr-only" htmlFor={`role-${u.username}`}>
+                    {t('admin.roleOf', { user: u.username })}
+                  </label>
+                  <div className="w-36">
+                    <RoleSelect
+                      id={`role-${u.username}`}
+                      value={u.role}
+                      onChange={(r) => act(() => api.put(routes.user(u.username), { role: r }))}
+                    />
+                  </div>
+                  <Button
+                    variant="danger"
+                    onClick={() => {
+                      if (window.confirm(t('admin.confirmDelete', { user: u.username })))
+                        void act(() => api.del(routes.user(u.username)));
+                    }}
+                  >
+                    {t('admin.delete')}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          )}
+        </QueryView>
+      </Card>
+      <Card title={t('admin.addUser')}>
+        <form onSubmit={create} className="grid gap-3 sm:grid-cols-4 sm:items-end">
+          <TextField
+            id="new-user"
+            label={t('admin.username')}
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <TextField
+            id="new-password"
+            label={t('admin.password')}
+            hint={t('admin.passwordHint')}
+            type="password"
+            autoComplete="new-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+          <div className="flex flex-col gap-1">
+            <label htmlFor="new-role" className="text-sm font-medium">
+              {t('admin.role')}
+            </label>
+            <RoleSelect id="new-role" value={role} onChange={setRole} />
+          </div>
+          <Button type="submit" variant="primary" disabled={!name}>
+            {t('admin.create')}
+          </Button>
+        </form>
+      </Card>
+    </div>
+  );
+}
+
+function Tokens() {
+  const tokens = useTokens();
+  const qc = useQueryClient();
+  const [name, setName] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const [secret, setSecret] = useState<string | undefined>();
+  const [error, setError] = useState<unknown>();
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    try {
+      const r = await api.post<{ token: string }>(routes.tokens, { name, role });
+      setSecret(r.token);
+      setName('');
+      await qc.invalidateQueries({ queryKey: keys.tokens });
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <div className="flex flex-col gap-4">
+      {error !== undefined && <ErrorBox error={error} />}
+      {secret && (
+        <div
+          role="status"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 dark:border-amber-800 dark:bg-amber-950"
+        >
+          <p className="font-semibold">{t('admin.tokenOnce')}</p>
+          <code className="mt-1 block break-all">{secret}</code>
+          <Button className="mt-2" onClick={() => setSecret(undefined)}>
+            {t('admin.tokenDone')}
+          </Button>
+        </div>
+      )}
+      <Card title={t('admin.tokens')}>
+        <QueryView query={tokens} what={t('admin.tokens')}>
+          {(ts) =>
+            ts.length === 0 ? (
+              <p className="text-sm">{t('admin.noTokens')}</p>
+            ) : (
+              <ul className="flex flex-col gap-2">
+                {ts.map((tk) => (
+                  <li key={tk.id} className="flex flex-wrap items-center gap-2 text-sm">
+                    <span className="font-mono">{tk.name}</span>
+                    <Badge tone="idle">{t(`role.${tk.role}`)}</Badge>
+                    <span className="text-zinc-600 dark:text-zinc-400">
+                      {t('admin.tokenUsed', {
+                        at: tk.lastUsedAt ? new Date(tk.lastUsedAt).toLocaleString() : t('admin.never'),
+                      })}
+                    </span>
+                    <Button
+                      variant="danger"
+                      onClick={async () => {
+                        try {
+                          await api.del(routes.token(tk.id));
+                          await qc.invalidateQueries({ queryKey: keys.tokens });
+                        } catch (err) {
+                          setError(err);
+                        }
+                      }}
+                    >
+                      {t('admin.revoke')}
+                    </Button>
+                  </li>
+                ))}
+              </ul>
+            )
+          }
+        </QueryView>
+      </Card>
+      <Card title={t('admin.newToken')}>
+        <form onSubmit={create} className="grid gap-3 sm:grid-cols-3 sm:items-end">
+          <TextField
+            id="token-name"
+            label={t('admin.tokenName')}
+            required
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+          <div className="flex flex-col gap-1">
+            <label htmlFor="token-role" className="text-sm font-medium">
+              {t('admin.role')}
+            </label>
+            <RoleSelect id="token-role" value={role} onChange={setRole} />
+          </div>
+          <Button type="submit" variant="primary" disabled={!name}>
+            {t('admin.createToken')}
+          </Button>
+        </form>
+      </Card>
+    </div>
+  );
+}
+
+function Audit() {
+  const [draft, setDraft] = useState({ actor: '', action: '', result: '', since: '' });
+  const [filters, setFilters] = useState<Record<string, string>>({});
+  const audit = useAudit(filters);
+  const chain = useAuditChain();
+  const field = (k: keyof typeof draft, label: string) => (
+    <TextField
+      id={`audit-${k}`}
+      label={label}
+      value={draft[k]}
+      onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
+    />
+  );
+  return (
+    <div className="flex flex-col gap-4">
+      <Card title={t('admin.chain')}>
+        <QueryView query={chain} what={t('admin.chain')}>
+          {(c) =>
+            c.ok ? (
+              <Badge tone="ok">{t('admin.chainOk', { n: c.entries })}</Badge>
+            ) : (
+              <p role="alert">
+                <Badge tone="bad">{t('admin.chainBroken', { n: c.brokenAt ?? '?' })}</Badge>
+              </p>
+            )
+          }
+        </QueryView>
+      </Card>
+      <Card title={t('admin.audit')}>
+        <form
+          className="mb-3 grid gap-2 sm:grid-cols-5 sm:items-end"
+          onSubmit={(e) => {
+            e.preventDefault();
+            setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== '')));
+          }}
+        >
+          {field('actor', t('admin.filterActor'))}
+          {field('action', t('admin.filterAction'))}
+          <div className="flex flex-col gap-1">
+            <label htmlFor="audit-result" className="text-sm font-medium">
+              {t('admin.filterResult')}
+            </label>
+            <select
+              id="audit-result"
+              className={inputClass}
+              value={draft.result}
+              onChange={(e) => setDraft({ ...draft, result: e.target.value })}
+            >
+              <option value="">{t('admin.any')}</option>
+              <option value="ok">ok</option>
+              <option value="failed">failed</option>
+              <option value="denied">denied</option>
+            </select>
+          </div>
+          {field('since', t('admin.filterSince'))}
+          <Button type="submit" variant="primary">
+            {t('admin.filter')}
+          </Button>
+        </form>
+        <QueryView query={audit} what={t('admin.audit')}>
+          {(es) => (
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm">
+                <thead>
+                  <tr className="text-left">
+                    <th className="px-2 py-1">{t('admin.when')}</th>
+                    <th className="px-2 py-1">{t('admin.who')}</th>
+                    <th className="px-2 py-1">{t('admin.from')}</th>
+                    <th className="px-2 py-1">{t('admin.what')}</th>
+                    <th className="px-2 py-1">{t('admin.target')}</th>
+                    <th className="px-2 py-1">{t('admin.result')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {es.map((e) => (
+                    <tr key={e.id}>
+                      <td className="px-2 py-1 whitespace-nowrap">{new Date(e.at).toLocaleString()}</td>
+                      <td className="px-2 py-1">{e.actor}</td>
+                      <td className="px-2 py-1 font-mono text-xs">{e.address}</td>
+                      <td className="px-2 py-1 font-mono">{e.action}</td>
+                      <td className="px-2 py-1 font-mono">{e.target}</td>
+                      <td className="px-2 py-1">
+                        <Badge tone={e.result === 'ok' ? 'ok' : 'bad'}>{e.result}</Badge>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </QueryView>
+      </Card>
+    </div>
+  );
+}
+
+const tab = ({ isActive }: { isActive: boolean }) =>
+  `rounded-md px-3 py-1.5 text-sm ${isActive ? 'bg-sky-700 text-white' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`;
+
+export function AdminPage() {
+  return (
+    <div className="flex flex-col gap-4">
+      <h1 className="text-2xl font-semibold">{t('admin.title')}</h1>
+      <nav aria-label={t('admin.title')} className="flex gap-1">
+        <NavLink to="" end className={tab}>
+          {t('admin.users')}
+        </NavLink>
+        <NavLink to="tokens" className={tab}>
+          {t('admin.tokens')}
+        </NavLink>
+        <NavLink to="audit" className={tab}>
+          {t('admin.audit')}
+        </NavLink>
+      </nav>
+      <Routes>
+        <Route index element={<Users />} />
+        <Route path="tokens" element={<Tokens />} />
+        <Route path="audit" element={<Audit />} />
+      </Routes>
+    </div>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * A compartment: its units, logs, terminal, resources, history, the unit editors and plan-and-apply, each a
+ * tab with its own address.
+ */
+import { NavLink, Route, Routes, useParams } from 'react-router';
+import { useLiveUnits } from '../api/events';
+import { useCompartment } from '../api/queries';
+import { t } from '../i18n/t';
+import { DraftProvider, useDrafts } from './compartment/drafts';
+import { EditTab } from './compartment/Edit';
+import { HistoryTab } from './compartment/History';
+import { LogsTab } from './compartment/Logs';
+import { PlanApplyTab } from './compartment/PlanApply';
+import { ResourcesTab } from './compartment/Resources';
+import { TerminalTab } from './compartment/Terminal';
+import { UnitsTab } from './compartment/Units';
+
+const tabClass = ({ isActive }: { isActive: boolean }) =>
+  `whitespace-nowrap rounded-md px-3 py-1.5 text-sm ${isActive ? 'bg-sky-700 text-white' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`;
+
+function Tabs() {
+  const { drafts } = useDrafts();
+  const pending = Object.keys(drafts).length;
+  return (
+    <nav aria-label={t('compartment.sections')} className="flex gap-1 overflow-x-auto pb-1">
+      <NavLink to="" end className={tabClass}>
+        {t('compartment.units')}
+      </NavLink>
+      <NavLink to="edit" className={tabClass}>
+        {t('compartment.edit')}
+      </NavLink>
+      <NavLink to="plan" className={tabClass}>
+        {pending > 0 ? t('compartment.planPending', { n: pending }) : t('compartment.plan')}
+      </NavLink>
+      <NavLink to="logs" className={tabClass}>
+        {t('compartment.logs')}
+      </NavLink>
+      <NavLink to="terminal" className={tabClass}>
+        {t('compartment.terminal')}
+      </NavLink>
+      <NavLink to="resources" className={tabClass}>
+        {t('compartment.resources')}
+      </NavLink>
+      <NavLink to="history" className={tabClass}>
+        {t('compartment.history')}
+      </NavLink>
+    </nav>
+  );
+}
+
+export function CompartmentPage() {
+  const id = useParams().id ?? '';
+  const detail = useCompartment(id);
+  useLiveUnits();
+  return (
+    <DraftProvider compartment={id}>
+      <div className="flex flex-col gap-4">
+        <div>
+          <h1 className="font-mono text-2xl font-semibold">{id}</h1>
+          {detail.data?.description && (
+            <p className="text-sm text-zinc-600 dark:text-zinc-400">{detail.data.description}</p>
+          )}
+        </div>
+        <Tabs />
+        <Routes>
+          <Route index element={<UnitsTab id={id} />} />
+          <Route path="edit" element={<EditTab id={id} />} />
+          <Route path="plan" element={<PlanApplyTab id={id} />} />
+          <Route path="logs" element={<LogsTab id={id} />} />
+          <Route path="terminal" element={<TerminalTab id={id} />} />
+          <Route path="resources" element={<ResourcesTab id={id} />} />
+          <Route path="history" element={<HistoryTab id={id} />} />
+        </Routes>
+      </div>
+    </DraftProvider>
+  );
+}

@@ -1,0 +1,108 @@
+/**
+ * The dashboard: every compartment with its running / failed / stopped counts, problems first, kept current by
+ * the event stream; and the host's health from doctor.
+ */
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'react-router';
+import { api } from '../api/client';
+import { useLiveUnits } from '../api/events';
+import { keys, useCompartments } from '../api/queries';
+import { routes } from '../api/routes';
+import { byProblems } from '../components/states';
+import { Badge, Card, QueryView } from '../components/ui';
+import { t } from '../i18n/t';
+
+interface DoctorCheck {
+  name: string;
+  ok: boolean;
+  message?: string;
+  fix?: string;
+}
+
+function HostHealth() {
+  const doctor = useQuery({
+    queryKey: keys.doctor,
+    queryFn: () => api.get<{ checks: DoctorCheck[] }>(routes.doctor),
+    staleTime: 300_000,
+  });
+  return (
+    <Card title={t('dashboard.host')}>
+      <QueryView query={doctor} what={t('dashboard.host')}>
+        {(d) => {
+          const failed = d.checks.filter((c) => !c.ok);
+          return failed.length === 0 ? (
+            <p className="text-sm">
+              <Badge tone="ok">{t('dashboard.hostOk', { n: d.checks.length })}</Badge>
+            </p>
+          ) : (
+            <ul className="flex flex-col gap-2 text-sm">
+              {failed.map((c) => (
+                <li key={c.name}>
+                  <Badge tone="bad">{c.name}</Badge> {c.message}
+                  {c.fix && <span className="block text-zinc-600 dark:text-zinc-400">{c.fix}</span>}
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </QueryView>
+    </Card>
+  );
+}
+
+export function DashboardPage() {
+  const list = useCompartments();
+  const live = useLiveUnits();
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">{t('dashboard.title')}</h1>
+        <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
+          {t(`live.${live}`)}
+        </p>
+      </div>
+      <QueryView query={list} what={t('dashboard.compartments')}>
+        {(items) =>
+          items.length === 0 ? (
+            <Card>
+              <p>{t('dashboard.empty')}</p>
+              <p className="mt-2">
+                <Link to="/import" className="text-sky-800 underline dark:text-sky-300">
+                  {t('dashboard.emptyAction')}
+                </Link>
+              </p>
+            </Card>
+          ) : (
+            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label={t('dashboard.compartments')}>
+              {byProblems(items).map((c) => (
+                <li key={c.id}>
+                  <Link
+                    to={`/c/${encodeURIComponent(c.id)}`}
+                    className="block rounded-lg border border-zinc-200 p-4 hover:border-sky-600 dark:border-zinc-800"
+                  >
+                    <span className="font-mono text-lg font-semibold">{c.id}</span>
+                    {c.description && (
+                      <span className="block text-sm text-zinc-600 dark:text-zinc-400">{c.description}</span>
+                    )}
+                    {c.counts ? (
+                      <span className="mt-2 flex flex-wrap gap-2">
+                        <Badge tone={c.counts.failed > 0 ? 'bad' : 'idle'}>
+                          {t('units.failedN', { n: c.counts.failed })}
+                        </Badge>
+                        <Badge tone="ok">{t('units.runningN', { n: c.counts.running })}</Badge>
+                        <Badge tone="idle">{t('units.stoppedN', { n: c.counts.stopped })}</Badge>
+                      </span>
+                    ) : (
+                      <span className="mt-2 block text-xs">{t('dashboard.noCounts')}</span>
+                    )}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
+      <HostHealth />
+    </div>
+  );
+}

@@ -1,0 +1,206 @@
+/**
+ * The unit files of a compartment with the unit editor: pick a file (or start a new unit), edit it in the form
+ * or raw, then review the plan. Edits are drafts until applied.
+ */
+import { MAIN_SECTION, UNIT_TYPES, type UnitType, unitTypeOfFile } from '@quadletman/quadlet';
+import { useQuery } from '@tanstack/react-query';
+import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { api } from '../../api/client';
+import { keys, useFiles } from '../../api/queries';
+import { routes } from '../../api/routes';
+import type { CompartmentFile } from '../../api/types';
+import { Button, inputClass, isUnavailable, NotAvailable, Spinner } from '../../components/ui';
+import { UnitEditor } from '../../editor/UnitEditor';
+import { t } from '../../i18n/t';
+import { useDrafts } from './drafts';
+
+/** A new unit's first text: its main section with the keys the registry requires. */
+export function newUnitText(type: UnitType, name: string): string {
+  const main = MAIN_SECTION[type];
+  const required: Partial<Record<UnitType, string>> = {
+    container: 'Image=',
+    image: 'Image=',
+    kube: 'Yaml=',
+    build: 'ImageTag=',
+    artifact: 'Artifact=',
+  };
+  const body = required[type] ? `${required[type]}\n` : '';
+  const install =
+    type === 'container' || type === 'pod' || type === 'kube' ? '\n[Install]\nWantedBy=default.target\n' : '';
+  return `[Unit]\nDescription=${name}\n\n[${main}]\n${body}${install}`;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]*$/;
+
+function NewUnit({ onCreate, taken }: { onCreate: (path: string, text: string) => void; taken: Set<string> }) {
+  const id = useId();
+  const [name, setName] = useState('');
+  const [type, setType] = useState<UnitType>('container');
+  const path = `${name}.${type}`;
+  const error =
+    name === '' ? undefined : !NAME.test(name) ? t('edit.badName') : taken.has(path) ? t('edit.taken') : undefined;
+  return (
+    <form
+      className="flex flex-wrap items-end gap-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (name && !error) {
+          onCreate(path, newUnitText(type, name));
+          setName('');
+        }
+      }}
+    >
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-name`} className="text-sm">
+          {t('edit.newName')}
+        </label>
+        <input
+          id={`${id}-name`}
+          className={`${inputClass} font-mono`}
+          value={name}
+          aria-invalid={error !== undefined}
+          aria-describedby={`${id}-err`}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      <div className="flex flex-col gap-1">
+        <label htmlFor={`${id}-type`} className="text-sm">
+          {t('edit.newType')}
+        </label>
+        <select
+          id={`${id}-type`}
+          className={inputClass}
+          value={type}
+          onChange={(e) => setType(e.target.value as UnitType)}
+        >
+          {UNIT_TYPES.map((u) => (
+            <option key={u} value={u}>
+              .{u}
+            </option>
+          ))}
+        </select>
+      </div>
+      <Button type="submit" variant="primary" disabled={!name || error !== undefined}>
+        {t('edit.create')}
+      </Button>
+      <p id={`${id}-err`} className="w-full text-xs text-red-700 dark:text-red-400">
+        {error}
+      </p>
+    </form>
+  );
+}
+
+function useCommand(id: string, path: string, text: string): string | null | undefined {
+  const deferred = useDeferredValue(text);
+  const q = useQuery({
+    queryKey: [...keys.part(id, 'explain'), path, deferred],
+    queryFn: () => api.post<{ command: string }>(routes.explain(id), { path, content: deferred }),
+    staleTime: Infinity,
+    retry: false,
+  });
+  // Not offered by this server (or refused): the panel says so.
+  if (q.isError) return null;
+  return q.data?.command;
+}
+
+function FileEditor({ id, file, siblings }: { id: string; file: CompartmentFile; siblings: CompartmentFile[] }) {
+  const { drafts, setDraft, discard } = useDrafts();
+  const draft = drafts[file.path];
+  const text = draft ?? file.content;
+  const command = useCommand(id, file.path, text);
+  const lintContext = useMemo(
+    () => ({ siblings: siblings.map((s) => ({ path: s.path, text: drafts[s.path] ?? s.content })) }),
+    [siblings, drafts],
+  );
+  return (
+    <div className="flex flex-col gap-2">
+      <div className="flex flex-wrap items-center gap-2">
+        <h2 className="font-mono text-lg font-semibold">{file.path}</h2>
+        {draft !== undefined && draft !== file.content && (
+          <>
+            <span className="text-sm text-amber-800 dark:text-amber-300">{t('edit.unsaved')}</span>
+            <Button onClick={() => discard(file.path)}>{t('edit.discard')}</Button>
+          </>
+        )}
+        <Button
+          variant="danger"
+          className="ml-auto"
+          onClick={() => {
+            if (window.confirm(t('edit.confirmRemove', { path: file.path }))) setDraft(file.path, null);
+          }}
+        >
+          {t('edit.removeFile')}
+        </Button>
+      </div>
+      <UnitEditor
+        path={file.path}
+        text={text}
+        onChange={(next) => (next === file.content ? discard(file.path) : setDraft(file.path, next))}
+        lintContext={lintContext}
+        command={command === undefined ? null : command}
+      />
+    </div>
+  );
+}
+
+export function EditTab({ id }: { id: string }) {
+  const files = useFiles(id);
+  const { drafts, setDraft } = useDrafts();
+  const [selected, setSelected] = useState<string | undefined>();
+  const all = useMemo(() => {
+    const server = (files.data ?? []).filter((f) => unitTypeOfFile(f.path) !== undefined || f.path.endsWith('.timer'));
+    const added = Object.entries(drafts)
+      .filter(([p, c]) => c !== null && !server.some((f) => f.path === p))
+      .map(([path]) => ({ path, content: '' }));
+    return [...server, ...added].filter((f) => drafts[f.path] !== null);
+  }, [files.data, drafts]);
+  const current = all.find((f) => f.path === selected) ?? all[0];
+  const pending = Object.keys(drafts).length;
+
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-start gap-4">
+        <nav aria-label={t('edit.files')} className="flex min-w-48 flex-col gap-1">
+          <h2 className="text-sm font-semibold">{t('edit.files')}</h2>
+          {files.isPending && <Spinner />}
+          {files.isError && (isUnavailable(files.error) ? <NotAvailable what={t('edit.files')} /> : null)}
+          <ul className="flex flex-col gap-0.5">
+            {all.map((f) => (
+              <li key={f.path}>
+                <button
+                  type="button"
+                  aria-current={current?.path === f.path ? 'true' : undefined}
+                  onClick={() => setSelected(f.path)}
+                  className={`w-full rounded px-2 py-1 text-left font-mono text-sm ${current?.path === f.path ? 'bg-sky-100 dark:bg-sky-950' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`}
+                >
+                  {f.path}
+                  {drafts[f.path] !== undefined && <span aria-hidden="true"> •</span>}
+                  {drafts[f.path] !== undefined && <span className="sr-only"> ({t('edit.unsaved')})</span>}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <div className="flex-1">
+          <NewUnit
+            taken={new Set(all.map((f) => f.path))}
+            onCreate={(path, text) => {
+              setDraft(path, text);
+              setSelected(path);
+            }}
+          />
+        </div>
+      </div>
+      {pending > 0 && (
+        <p className="flex flex-wrap items-center gap-2" role="status">
+          {t('edit.pending', { n: pending })}
+          <Link to="../plan" relative="path" className="font-medium text-sky-800 underline dark:text-sky-300">
+            {t('edit.reviewPlan')}
+          </Link>
+        </p>
+      )}
+      {current ? <FileEditor key={current.path} id={id} file={current} siblings={all} /> : <p>{t('edit.noFiles')}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * Journal logs of a compartment (or one unit) over SSE: since a time, following new lines or not, with a
+ * search that filters what arrived.
+ */
+import { useMemo, useState } from 'react';
+import { withQuery } from '../../api/client';
+import { useEventStream } from '../../api/events';
+import { useCompartment } from '../../api/queries';
+import { routes } from '../../api/routes';
+import { Button, inputClass, NotAvailable } from '../../components/ui';
+import { t } from '../../i18n/t';
+
+const MAX_LINES = 5000;
+
+interface LogLine {
+  time?: string;
+  unit?: string;
+  message: string;
+}
+
+export function LogsTab({ id }: { id: string }) {
+  const detail = useCompartment(id);
+  const [unit, setUnit] = useState('');
+  const [since, setSince] = useState('1h');
+  const [follow, setFollow] = useState(true);
+  const [search, setSearch] = useState('');
+  const [lines, setLines] = useState<LogLine[]>([]);
+  const [started, setStarted] = useState(0);
+  const url = started > 0 ? withQuery(routes.logs(id), { unit, since, follow, n: started }) : null;
+  const state = useEventStream(url, (_type, data) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(data) as LogLine;
+    } catch {
+      line = { message: data };
+    }
+    setLines((ls) => (ls.length >= MAX_LINES ? [...ls.slice(-MAX_LINES + 1), line] : [...ls, line]));
+  });
+  const shown = useMemo(() => {
+    const q = search.toLowerCase();
+    return q ? lines.filter((l) => l.message.toLowerCase().includes(q)) : lines;
+  }, [lines, search]);
+
+  return (
+    <div className="flex flex-col gap-3">
+      <form
+        className="flex flex-wrap items-end gap-2"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setLines([]);
+          setStarted((n) => n + 1);
+        }}
+      >
+        <label className="flex flex-col gap-1 text-sm">
+          {t('logs.unit')}
+          <select className={inputClass} value={unit} onChange={(e) => setUnit(e.target.value)}>
+            <option value="">{t('logs.allUnits')}</option>
+            {detail.data?.units.map((u) => (
+              <option key={u.unit} value={u.unit}>
+                {u.unit}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex flex-col gap-1 text-sm">
+          {t('logs.since')}
+          <input className={inputClass} value={since} onChange={(e) => setSince(e.target.value)} size={10} />
+        </label>
+        <label className="flex items-center gap-2 text-sm">
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />
+          {t('logs.follow')}
+        </label>
+        <Button type="submit" variant="primary">
+          {started > 0 ? t('logs.restart') : t('logs.show')}
+        </Button>
+        <label className="flex flex-1 flex-col gap-1 text-sm">
+          {t('logs.search')}
+          <input className={inputClass} type="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+        </label>
+      </form>
+      {state === 'unavailable' && url ? (
+        <NotAvailable what={t('compartment.logs')} />
+      ) : (
+        <>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
+            {started > 0 ? t(`live.${state}`) : t('logs.hint')}
+            {search && ` · ${t('logs.matching', { n: shown.length, total: lines.length })}`}
+          </p>
+          <pre
+            className="max-h-[60vh] overflow-auto rounded-md bg-zinc-950 p-2 text-xs text-zinc-100"
+            role="log"
+            aria-label={t('compartment.logs')}
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+            tabIndex={0}
+          >
+            {shown.map((l, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no identity
+              <div key={i}>
+                {l.time && <span className="text-zinc-400">{l.time} </span>}
+                {l.unit && <span className="text-sky-300">{l.unit} </span>}
+                {l.message}
+              </div>
+            ))}
+          </pre>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,178 @@
+/**
+ * Plan and apply: the plan for the drafts (per-file diffs, units to start / restart / stop), then apply with
+ * live progress (validate, write, reload, start, verify) and a clear result. A failed apply says why and that
+ * the previous revision runs again.
+ */
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'react-router';
+import { applyStream, type ChangedFile } from '../../api/apply';
+import { ApiError, api } from '../../api/client';
+import { keys, useSession } from '../../api/queries';
+import { routes } from '../../api/routes';
+import type { ApplyResult, ApplyStep, Plan, ProgressEvent } from '../../api/types';
+import { hasRole } from '../../app/auth';
+import { Badge, Button, Card, DiffView, ErrorBox, QueryView, type Tone } from '../../components/ui';
+import { t } from '../../i18n/t';
+import { useDrafts } from './drafts';
+
+const STEPS: ApplyStep[] = ['validate', 'write', 'reload', 'start', 'verify'];
+const STEP_TONE: Record<ProgressEvent['status'], Tone> = { running: 'busy', ok: 'ok', failed: 'bad', skipped: 'idle' };
+
+function PlanView({ plan }: { plan: Plan }) {
+  if (plan.noop) return <p>{t('plan.noop')}</p>;
+  const groups = [
+    ['start', plan.units.start],
+    ['restart', plan.units.restart],
+    ['stop', plan.units.stop],
+  ] as const;
+  return (
+    <div className="flex flex-col gap-4">
+      <div className="grid gap-2 sm:grid-cols-3">
+        {groups.map(([what, units]) => (
+          <div key={what}>
+            <h3 className="text-sm font-semibold">{t(`plan.units.${what}`, { n: units.length })}</h3>
+            <ul className="font-mono text-sm">
+              {units.map((u) => (
+                <li key={u}>{u}</li>
+              ))}
+            </ul>
+          </div>
+        ))}
+      </div>
+      {plan.reload && <p className="text-sm">{t('plan.reload')}</p>}
+      {plan.changes.map((c) => (
+        <div key={c.path}>
+          <h3 className="font-mono text-sm font-semibold">
+            {c.path}{' '}
+            <Badge tone={c.kind === 'removed' ? 'bad' : c.kind === 'added' ? 'ok' : 'busy'}>
+              {t(`plan.${c.kind}`)}
+            </Badge>
+          </h3>
+          {c.diff ? <DiffView diff={c.diff} /> : <p className="text-sm">{t('plan.modeOnly')}</p>}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function Progress({ events }: { events: ProgressEvent[] }) {
+  const last = new Map<ApplyStep, ProgressEvent>();
+  for (const e of events) last.set(e.step, e);
+  const rollback = last.get('rollback');
+  return (
+    <ol className="flex flex-col gap-1" aria-label={t('apply.progress')} aria-live="polite">
+      {[...STEPS, ...(rollback ? (['rollback'] as const) : [])].map((s) => {
+        const e = last.get(s);
+        return (
+          <li key={s} className="flex flex-wrap items-center gap-2 text-sm">
+            <Badge tone={e ? STEP_TONE[e.status] : 'idle'}>{t(`apply.status.${e?.status ?? 'pending'}`)}</Badge>
+            <span className="font-medium">{t(`apply.step.${s}`)}</span>
+            {e?.message && <span className="text-zinc-600 dark:text-zinc-400">{e.message}</span>}
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function Result({ result }: { result: ApplyResult }) {
+  const good = result.outcome === 'applied' || result.outcome === 'noop';
+  return (
+    <div
+      role={good ? 'status' : 'alert'}
+      className={`rounded-md border p-3 ${good ? 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950' : 'border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950'}`}
+    >
+      <p className="font-semibold">{t(`apply.outcome.${result.outcome}`, { n: result.revision ?? '' })}</p>
+      {result.message && <p className="mt-1 text-sm">{result.message}</p>}
+      {result.outcome === 'rolled-back' && <p className="mt-1 text-sm">{t('apply.previousRuns')}</p>}
+      {result.diagnostics
+        .flatMap((r) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, path: r.path })))
+        .map((d) => (
+          <p key={`${d.path}:${d.line}:${d.code}`} className="mt-1 font-mono text-xs">
+            {d.path}:{d.line}: {d.message}
+          </p>
+        ))}
+    </div>
+  );
+}
+
+export function PlanApplyTab({ id }: { id: string }) {
+  const { drafts, discard } = useDrafts();
+  const qc = useQueryClient();
+  const session = useSession();
+  const files: ChangedFile[] = Object.entries(drafts).map(([path, content]) => ({ path, content }));
+  const plan = useQuery({
+    queryKey: [...keys.part(id, 'plan'), files],
+    queryFn: () => api.post<Plan>(routes.plan(id), { files }),
+    enabled: files.length > 0,
+    staleTime: 0,
+  });
+  const [events, setEvents] = useState<ProgressEvent[]>([]);
+  const [result, setResult] = useState<ApplyResult | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [running, setRunning] = useState(false);
+  const canApply = hasRole(session.data, 'operator', id);
+
+  const apply = async () => {
+    setRunning(true);
+    setEvents([]);
+    setResult(undefined);
+    setError(undefined);
+    try {
+      const r = await applyStream(id, files, (e) => setEvents((es) => [...es, e]));
+      setResult(r);
+      if (r.outcome === 'applied' || r.outcome === 'noop') discard();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRunning(false);
+      void qc.invalidateQueries({ queryKey: keys.compartment(id) });
+    }
+  };
+
+  if (files.length === 0 && !result) {
+    return (
+      <p>
+        {t('plan.noDrafts')}{' '}
+        <Link to="../edit" relative="path" className="text-sky-800 underline dark:text-sky-300">
+          {t('plan.toEditor')}
+        </Link>
+      </p>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-4">
+      {files.length > 0 && (
+        <Card
+          title={t('plan.title')}
+          actions={
+            canApply && (
+              <Button variant="primary" disabled={running || !plan.data || plan.data.noop} onClick={apply}>
+                {running ? t('apply.running') : t('apply.button')}
+              </Button>
+            )
+          }
+        >
+          <QueryView query={plan} what={t('plan.title')}>
+            {(p) => <PlanView plan={p} />}
+          </QueryView>
+        </Card>
+      )}
+      {(events.length > 0 || running || result || error !== undefined) && (
+        <Card title={t('apply.title')}>
+          <div className="flex flex-col gap-3">
+            <Progress events={events} />
+            {result && <Result result={result} />}
+            {error !== undefined &&
+              (error instanceof ApiError && error.unavailable ? (
+                <ErrorBox error={t('common.notAvailable', { what: t('apply.title') })} />
+              ) : (
+                <ErrorBox error={error} />
+              ))}
+          </div>
+        </Card>
+      )}
+    </div>
+  );
+}

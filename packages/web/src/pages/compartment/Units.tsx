@@ -1,0 +1,71 @@
+/**
+ * The units of a compartment with their live state, start / stop / restart (operators), and why a failed unit
+ * last failed.
+ */
+import { useCompartment, useSession, useUnitAction } from '../../api/queries';
+import { hasRole } from '../../app/auth';
+import { bucketOf, TONE_OF } from '../../components/states';
+import { Badge, Button, ErrorBox, QueryView } from '../../components/ui';
+import { t } from '../../i18n/t';
+
+export function UnitsTab({ id }: { id: string }) {
+  const detail = useCompartment(id);
+  const session = useSession();
+  const action = useUnitAction(id);
+  const canOperate = hasRole(session.data, 'operator', id);
+  return (
+    <QueryView query={detail} what={t('compartment.units')}>
+      {(d) =>
+        d.units.length === 0 ? (
+          <p>{t('units.none')}</p>
+        ) : (
+          <>
+            {action.isError && <ErrorBox error={action.error} />}
+            <ul
+              className="flex flex-col divide-y divide-zinc-200 dark:divide-zinc-800"
+              aria-label={t('compartment.units')}
+            >
+              {d.units.map((u) => {
+                const bucket = bucketOf(u.status?.activeState);
+                const busy = action.isPending && action.variables?.unit === u.unit;
+                return (
+                  <li key={u.unit} className="flex flex-wrap items-center gap-3 py-3" data-unit={u.unit}>
+                    <div className="min-w-48 flex-1">
+                      <span className="font-mono font-medium">{u.unit}</span>
+                      <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">
+                        {t('units.from', { source: u.source })}
+                      </span>
+                      {bucket === 'failed' && (
+                        <p className="mt-1 text-sm text-red-800 dark:text-red-300">
+                          {t('units.lastFailure', { reason: u.lastFailure ?? u.status?.result ?? t('units.unknown') })}
+                        </p>
+                      )}
+                    </div>
+                    <Badge tone={TONE_OF[bucket]}>
+                      {t(`state.${bucket}`)}
+                      {u.status ? ` (${u.status.activeState}/${u.status.subState})` : ''}
+                    </Badge>
+                    {canOperate && (
+                      <div className="flex gap-1">
+                        {(['start', 'stop', 'restart'] as const).map((a) => (
+                          <Button
+                            key={a}
+                            disabled={busy}
+                            aria-label={t(`units.${a}Unit`, { unit: u.unit })}
+                            onClick={() => action.mutate({ unit: u.unit, action: a })}
+                          >
+                            {t(`units.${a}`)}
+                          </Button>
+                        ))}
+                      </div>
+                    )}
+                  </li>
+                );
+              })}
+            </ul>
+          </>
+        )
+      }
+    </QueryView>
+  );
+}
