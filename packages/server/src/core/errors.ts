@@ -1,7 +1,14 @@
 // The error hierarchy. Every error the server raises on purpose carries a stable `code` (a string
 // union, never a number) that the HTTP layer maps to a status and the CLI to an exit code, each in one place.
 
-export type ErrorCode = 'not_found' | 'invalid' | 'conflict' | 'forbidden' | 'command_failed' | 'internal';
+export type ErrorCode =
+  | 'not_found'
+  | 'invalid'
+  | 'conflict'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'command_failed'
+  | 'internal';
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -31,6 +38,13 @@ export class InvalidError extends AppError {
 export class ConflictError extends AppError {
   constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super('conflict', message, options);
+  }
+}
+
+/** Nobody is logged in, or the credentials given are wrong (HTTP 401). */
+export class UnauthorizedError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+    super('unauthorized', message, options);
   }
 }
 
