@@ -15,6 +15,7 @@
  */
 import { isDropIn, parseUnitFile, unitTypeOf } from '@quadletman/quadlet';
 import { UnitNameSchema } from '../ids.js';
+import { serviceOf } from '../plan.js';
 import { relativePathProblem, textProblem } from '../values.js';
 
 /** One file read from the adopted folder (host/adopt-source.ts). */
@@ -75,14 +76,9 @@ function outsideReferences(path: string, text: string): string[] {
   return out;
 }
 
-/** The service a Quadlet unit generates, by file name (ServiceName= is looked up by the caller's plan). */
-function serviceName(name: string): string | undefined {
-  const type = unitTypeOf(name);
-  if (type === undefined) return name.endsWith('.timer') ? name : undefined;
-  const base = name.slice(0, name.lastIndexOf('.'));
-  if (base.endsWith('@')) return undefined;
-  return type === 'container' || type === 'kube' ? `${base}.service` : `${base}-${type}.service`;
-}
+/** The unit the source user's systemd runs from a file (ServiceName= honoured; templates have none). */
+const serviceName = (name: string, text: string): string | undefined =>
+  name.endsWith('.timer') ? name : serviceOf(name, text);
 
 /**
  * Sorts the source files into units and files. Throws nothing: `problems` lists every file that cannot be
@@ -107,7 +103,7 @@ export function adoptFiles(files: readonly SourceFile[]): AdoptedSet & { problem
     const isUnit = unitTypeOf(f.path) !== undefined;
     if (top && (isUnit || f.path.endsWith('.timer'))) {
       out.units[f.path] = { text: f.content };
-      const svc = serviceName(f.path);
+      const svc = serviceName(f.path, f.content);
       if (svc) out.services.push(svc);
     } else {
       out.files[f.path] = { content: f.content, mode: octal((f.mode & 0o777) | 0o600), in: 'quadlet' };

@@ -184,6 +184,10 @@ describe('import', () => {
       /b\.quadlets:4: expected a content line/,
     );
     await refused(header('# quadletman.volume: {"name":"../v","kind":"host"}'), /volumes\["\.\.\/v"\]/);
+    await refused(
+      header('# quadletman.file: {"path":"a\\nb","in":"quadlet","mode":"0644","encoding":"text","lines":1}\n# | x'),
+      /files\["a\\nb"\]: invalid file path/,
+    );
     await refused(header('# quadletman.probe: {"name":"p","type":"exec","cmd":"rm -rf /"}'), /probes/);
     await refused(header('# quadletman.bogus: {}'), /b\.quadlets:2: unknown entry/);
     await refused(header('not a comment'), /b\.quadlets:2: expected/);
@@ -343,10 +347,11 @@ describe('adoptFiles', () => {
       { path: 'x.service', content: '[Service]\n', mode: 0o644 },
       { path: 'sub/y.container', content: '[Container]\nImage=a\n', mode: 0o644 },
       { path: 'z@.container', content: '[Container]\nImage=a\n', mode: 0o644 },
+      { path: 'named.container', content: '[Container]\nImage=a\nServiceName=custom\n', mode: 0o644 },
     ]);
-    expect(Object.keys(r.units)).toEqual(['z@.container']);
+    expect(Object.keys(r.units)).toEqual(['named.container', 'z@.container']);
     expect(Object.keys(r.files)).toEqual(['sub/y.container', 'x.service']);
-    expect(r.services).toEqual([]);
+    expect(r.services).toEqual(['custom.service']);
     expect(r.warnings).toEqual([
       'x.service: a plain systemd unit does nothing in a Quadlet folder; kept there as a file',
     ]);
