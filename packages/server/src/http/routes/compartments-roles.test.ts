@@ -11,11 +11,12 @@ import type { Role } from '../types.js';
 import { setup, USERS } from './compartments-test-setup.js';
 import { specText } from './compartments-test-support.js';
 
-type Row = [method: string, url: string, role: Role, scope: 'global' | 'compartment', body?: unknown];
+/** scope `any`: any principal may ask (the answer holds what it may see). */
+type Row = [method: string, url: string, role: Role, scope: 'global' | 'compartment' | 'any', body?: unknown];
 
 const C = '/api/compartments/shop';
 export const MATRIX: Row[] = [
-  ['GET', '/api/compartments', 'viewer', 'global'],
+  ['GET', '/api/compartments', 'viewer', 'any'],
   ['POST', '/api/compartments', 'admin', 'global', { id: 'blog' }],
   ['GET', C, 'viewer', 'compartment'],
   ['DELETE', C, 'admin', 'compartment'],
@@ -49,6 +50,7 @@ export const MATRIX: Row[] = [
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
 
 function allowed(user: string, role: Role, scope: Row[3]): boolean {
+  if (scope === 'any') return true;
   const u = USERS[user]!;
   if (u.global && RANK[u.global] >= RANK[role]) return true;
   const g = u.grants?.shop;
@@ -75,6 +77,19 @@ describe('role matrix', () => {
         .replace(/\/files\/app\.env$/, '/files/*');
     const covered = new Set(MATRIX.map(([m, url]) => `${m} ${pattern(url)}`));
     expect([...new Set(s.t.routes)].sort()).toEqual([...covered].sort());
+    await s.close();
+  });
+
+  it('lists only the compartments a principal may view', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-roles-'));
+    dirs.push(dir);
+    const s = await setup(dir, { shop: true });
+    await s.ctx.app.compartments.create({ id: 'blog' });
+    const ids = async (user: string) =>
+      (await s.t.as(user, 'GET', '/api/compartments')).json().compartments.map((c: { id: string }) => c.id);
+    expect(await ids('viewer')).toEqual(['blog', 'shop']);
+    expect(await ids('shopViewer')).toEqual(['shop']);
+    expect(await ids('otherAdmin')).toEqual([]);
     await s.close();
   });
 

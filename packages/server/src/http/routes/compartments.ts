@@ -1,8 +1,10 @@
 /**
  * Compartment routes: the list with unit counts by state (the dashboard), one compartment in detail, create
- * and delete. Roles: viewer reads (the list needs a global grant), admin creates (globally) and deletes.
+ * and delete. Roles: viewer reads (the list needs a login and shows the compartments the principal may view,
+ * asked of the guard), admin creates (globally) and deletes.
  */
 import {
+  ApiErrorSchema,
   CompartmentDetailSchema,
   CompartmentListSchema,
   CompartmentParams,
@@ -12,9 +14,12 @@ import {
   DeletedSchema,
   type RevisionSummaryDto,
 } from '../../api/contract.js';
+import type { CompartmentId } from '../../core/ids.js';
+import { errorBody } from '../errors.js';
 import type { RoutePlugin } from '../types.js';
 import { audited, unitDtos, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
+import { viewable } from './live-access.js';
 
 const tags = ['compartments'];
 
@@ -31,11 +36,22 @@ export const compartmentRoutes: RoutePlugin = async (instance, { app, guard, aud
         description:
           'Unit states are read from systemd at most every 2 s per compartment (statusAt says when); ' +
           'live changes come through the event stream.',
-        response: { 200: CompartmentListSchema },
+        response: { 200: CompartmentListSchema, 401: ApiErrorSchema },
       },
-      preHandler: guard('viewer', { compartmentParam: false }),
+      preHandler: async (req, reply) => {
+        if (!req.principal) await reply.status(401).send(errorBody('unauthorized', 'Log in first.'));
+      },
     },
-    async () => ({ compartments: await overview.summaries() }),
+    async (req) => {
+      const all = await overview.summaries();
+      const may = await viewable(
+        instance,
+        guard,
+        req,
+        all.map((c) => c.id as CompartmentId),
+      );
+      return { compartments: may === 'all' ? all : all.filter((c) => may.has(c.id as CompartmentId)) };
+    },
   );
 
   r.post(
