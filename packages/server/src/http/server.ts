@@ -5,6 +5,8 @@
  *
  * Adding a route module: write a RoutePlugin (http/types.ts) and add it to ROUTES below (one line).
  */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -29,10 +31,22 @@ import { type AuthOptions, AuthService } from './auth/service.js';
 import { errorHandler } from './errors.js';
 import { installMetrics, Metrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
+import { applyRoutes } from './routes/apply.js';
+import { compartmentRoutes } from './routes/compartments.js';
+import { resourceRoutes } from './routes/resources.js';
+import { systemRoutes } from './routes/system.js';
+import { unitRoutes } from './routes/units.js';
 import type { RouteDeps, RoutePlugin } from './types.js';
 
+const SWAGGER_UI_STATIC = join(
+  dirname(createRequire(import.meta.url).resolve('@fastify/swagger-ui/package.json')),
+  'static',
+);
+const LOGO_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="32"><text x="0" y="24" font-family="sans-serif" font-size="22" fill="#fff">quadletman</text></svg>';
+
 /** Route modules registered on every server (each one line). */
-export const ROUTES: RoutePlugin[] = [];
+export const ROUTES: RoutePlugin[] = [compartmentRoutes, applyRoutes, unitRoutes, resourceRoutes, systemRoutes];
 
 export interface ServerOptions {
   /** Route modules (default ROUTES); the auth, admin and audit routes are always there. */
@@ -94,6 +108,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
+    // One line per request is noise at this volume; errors are still logged by errorHandler.
+    disableRequestLogging: true,
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
@@ -158,7 +174,13 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-  await server.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await server.register(fastifySwaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    // Explicit files and logo: in the bundled CLI the plugin cannot find its own folder (no __dirname).
+    baseDir: SWAGGER_UI_STATIC,
+    logo: { type: 'image/svg+xml', content: LOGO_SVG },
+  });
 
   server.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
