@@ -3,13 +3,17 @@
  * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check), 2 bad usage.
  */
 import { Command, CommanderError } from 'commander';
+import { registerAudit } from './commands/audit';
 import { registerBundles } from './commands/bundles';
 import { registerCompartments } from './commands/compartments';
 import { registerDoctor } from './commands/doctor';
 import { registerExplain } from './commands/explain';
 import { registerFmt } from './commands/fmt';
+import { registerInstall } from './commands/install';
 import { registerLint } from './commands/lint';
 import { registerSandbox } from './commands/sandbox';
+import { registerServe } from './commands/serve';
+import { registerUsers } from './commands/users';
 import { exitCodeOf } from './context';
 import { UsageError } from './usage';
 
@@ -30,6 +34,10 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerDoctor(program);
   registerSandbox(program);
+  registerServe(program);
+  registerAudit(program);
+  registerInstall(program);
+  registerUsers(program);
   const override = (c: Command) => {
     c.exitOverride().showHelpAfterError();
     for (const sub of c.commands) override(sub);

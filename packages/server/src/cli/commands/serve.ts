@@ -1,0 +1,109 @@
+/**
+ * `quadletman serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]`: the HTTP API and the web UI.
+ * Prints the URL and, while no administrator exists, the one-time setup token. Stops on SIGINT/SIGTERM.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { withApp } from '../context.js';
+import { UsageError } from '../usage.js';
+
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
+
+/** `HOST:PORT`, `[IPv6]:PORT` or `:PORT` (every address). */
+export function parseListen(s: string): { host: string; port: number } {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(s);
+  const port = m ? Number(m[3]) : Number.NaN;
+  if (!m || port < 1 || port > 65535)
+    throw new UsageError(`--listen wants HOST:PORT (e.g. ${DEFAULT_LISTEN}), not '${s}'`);
+  return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
+}
+
+/** The web UI's built files: packages/web/dist above this file (sources) or above the bundle (dist/cli/…). */
+export function findWebRoot(from = dirname(fileURLToPath(import.meta.url))): string | undefined {
+  let dir = from;
+  for (let i = 0; i < 7; i++) {
+    const candidate = join(dir, 'packages/web/dist');
+    if (existsSync(join(candidate, 'index.html'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return undefined;
+}
+
+interface ServeOptions {
+  listen: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  pam: boolean;
+  pamGroup?: string[];
+  webRoot?: string;
+  trustProxy?: boolean;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('run the HTTP API and the web UI')
+    .option('--listen <host:port>', 'address to listen on', DEFAULT_LISTEN)
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (with --tls-key)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--no-pam', 'local accounts only (no login with host accounts)')
+    .option('--pam-group <group...>', 'host groups whose members may log in with PAM (default: sudo wheel)')
+    .option('--web-root <dir>', 'the web UI files (default: packages/web/dist when built)')
+    .option('--trust-proxy', 'trust X-Forwarded-For/-Proto from a reverse proxy')
+    .action(async (o: ServeOptions, cmd: Command) => {
+      const { host, port } = parseListen(o.listen);
+      if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
+      const read = (f: string) => {
+        try {
+          return readFileSync(f);
+        } catch (e) {
+          throw new UsageError(`${f}: ${(e as Error).message}`);
+        }
+      };
+      const tls = o.tlsCert && o.tlsKey ? { cert: read(o.tlsCert), key: read(o.tlsKey) } : undefined;
+      const { buildServer } = await import('../../http/server.js');
+      const { ensurePamService } = await import('../../http/auth/pam.js');
+      await withApp(cmd, async (app) => {
+        if (o.pam) {
+          try {
+            if (await ensurePamService()) process.stderr.write('wrote /etc/pam.d/quadletman\n');
+          } catch (e) {
+            process.stderr.write(`warning: could not write /etc/pam.d/quadletman (${(e as Error).message})\n`);
+          }
+        }
+        const webRoot = o.webRoot ?? findWebRoot();
+        const server = await buildServer(app, {
+          logger: { level: process.env.QUADLETMAN_LOG_LEVEL ?? 'info' },
+          ...(tls ? { tls } : {}),
+          ...(webRoot ? { webRoot } : {}),
+          ...(o.trustProxy ? { trustProxy: true } : {}),
+          pam: o.pam ? (o.pamGroup ? { groups: o.pamGroup } : {}) : false,
+        });
+        await server.listen({ host, port });
+        const shown = host.includes(':') ? `[${host}]` : host;
+        process.stdout.write(`quadletman listening on ${tls ? 'https' : 'http'}://${shown}:${port}/\n`);
+        if (!webRoot)
+          process.stdout.write('(no web UI build found: the API only; build packages/web to serve the UI)\n');
+        const token = server.quadletman.setupToken;
+        if (token) {
+          process.stdout.write(
+            `\nNo administrator exists yet. Create one in the web UI, or:\n` +
+              `  curl -X POST ${tls ? 'https' : 'http'}://${shown}:${port}/api/auth/setup -H 'content-type: application/json' \\\n` +
+              `       -d '{"token":"${token}","username":"admin","password":"…"}'\n` +
+              `Setup token (one use): ${token}\n\n`,
+          );
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        process.stderr.write('stopping\n');
+        await server.close();
+      });
+    });
+}
