@@ -92,6 +92,18 @@ async function main(): Promise<void> {
       systemctl(session, ['reset-failed'], true);
       // Quadlet names the network systemd-<file name> (no NetworkName= here)
       asCompartment(session, ['podman', 'network', 'rm', '-f', `systemd-${ID}`], true);
+      // let the containers' cleanup processes (podman, conmon) finish: the next run starts on a quiet machine
+      for (let i = 0; i < 100; i++) {
+        try {
+          execFileSync('pgrep', ['-u', String(session.uid), '-x', 'podman|conmon|netavark|pasta|catatonit'], {
+            stdio: 'ignore',
+          });
+        } catch {
+          break; // pgrep exits 1: none left
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await new Promise((r) => setTimeout(r, 300));
     };
 
     const baseline = async (): Promise<number> => {

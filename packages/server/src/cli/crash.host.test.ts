@@ -8,7 +8,8 @@
 //   - the managed folders hold exactly one version's full set of files (never a mix), and the stored desired
 //     state matches it (`plan` has nothing to do);
 //   - every unit is active and the page answers.
-// It prints how many trials the kill hit in each phase of the apply.
+// It prints how many trials the kill hit in each phase of the apply (the last progress step the process printed)
+// and in which journal phase recovery found them.
 
 import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,11 +34,12 @@ const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const ID = 'qmt-crash';
 const PORT = 18_311;
 const URL = `http://127.0.0.1:${PORT}/`;
-const TRIALS = Number(process.env.QUADLETMAN_CRASH_TRIALS ?? 24);
+const TRIALS = Number(process.env.QUADLETMAN_CRASH_TRIALS ?? 30);
 const VERSIONS = ['a', 'b'] as const;
 type Version = (typeof VERSIONS)[number];
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The steps that targeted kills aim at. */
+const TARGETS = ['validate', 'write', 'reload', 'start', 'verify'] as const;
 
 /** Where the apply was when it died: the last progress step it printed (text format, on stderr). */
 function phaseOf(stderr: string, finished: boolean): string {
@@ -56,6 +58,8 @@ describe.skipIf(!onHost)('apply killed at random points converges', () => {
   const files = {} as Record<Version, string>;
   const rendered = {} as Record<Version, Map<string, string>>;
   let applyMs = 0;
+  /** How long each step of a normal apply takes (the longest seen). */
+  const stepMs = new Map<string, number>();
 
   beforeAll(async () => {
     ({ argv: cli, dispose: disposeCli } = await snapshotCli());
@@ -74,12 +78,19 @@ describe.skipIf(!onHost)('apply killed at random points converges', () => {
     // a normal apply's duration (b, then back to a), process start included
     const durations: number[] = [];
     for (const v of ['b', 'a'] as const) {
-      const r = await cliJson<{ outcome: string }>(cli, data, ['apply', '-f', files[v]]);
-      expect(r.json.outcome).toBe('applied');
-      durations.push(r.run.ms);
+      const r = await runCli(cli, data, ['apply', '-f', files[v]]);
+      expect(r.code, r.stderr).toBe(0);
+      durations.push(r.ms);
+      const steps = r.stderrLines.map((l) => `${Math.round(l.ms)} ms ${l.line}`);
+      console.log(`normal apply of ${v}: ${Math.round(r.ms)} ms\n  ${steps.join('\n  ')}`);
+      const begins = r.stderrLines.filter((l) => l.line.startsWith('… '));
+      begins.forEach((l, k) => {
+        const step = /^… (\w+):/.exec(l.line)![1]!;
+        const end = begins[k + 1]?.ms ?? r.ms;
+        stepMs.set(step, Math.max(stepMs.get(step) ?? 0, end - l.ms));
+      });
     }
     applyMs = Math.max(...durations);
-    console.log(`normal apply: ${durations.map((d) => Math.round(d)).join(' ms, ')} ms`);
   }, 180_000);
 
   afterAll(async () => {
@@ -95,19 +106,40 @@ describe.skipIf(!onHost)('apply killed at random points converges', () => {
     const recoveredPhases = new Map<string, number>();
     const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
     let onDisk: Version = 'a';
+    let targetedSoFar = 0;
     for (let i = 0; i < TRIALS; i++) {
       const next: Version = onDisk === 'a' ? 'b' : 'a';
-      // stratified: trial i's delay falls in the i-th slice of [5 ms, 1.25 × a normal apply]
+      // Every third trial kills after a delay drawn over [5 ms, 1.25 × a normal apply] (stratified: process
+      // start, plan and dry run, units settling, past the end); the others kill at a random point inside one step
+      // (validate, write, reload, start, verify in turn): when the process announces the step, after a random
+      // part of that step's normal duration. Timing alone rarely lands in the short steps (a write takes ~20 ms),
+      // and the machine is shared, so a step's start time varies by seconds.
+      const targeted = i % 3 !== 0 ? TARGETS[targetedSoFar++ % TARGETS.length] : undefined;
       const span = applyMs * 1.25;
-      const delay = Math.round(5 + ((i + Math.random()) / TRIALS) * span);
-      const p = startCli(cli, ['--data-dir', data, 'apply', '-f', files[next]]);
-      const finished = await Promise.race([p.done.then(() => true), sleep(delay).then(() => false)]);
-      if (!finished) p.kill('SIGKILL');
+      const slot = Math.floor(i / 3);
+      const delay = Math.round(
+        targeted
+          ? Math.random() * (stepMs.get(targeted) ?? 50)
+          : 5 + ((slot + Math.random()) / Math.ceil(TRIALS / 3)) * span,
+      );
+      let timer: NodeJS.Timeout | undefined;
+      let armed = false;
+      const p = startCli(cli, ['--data-dir', data, 'apply', '-f', files[next]], {
+        onStderrLine: (line) => {
+          if (targeted && !armed && line.startsWith(`… ${targeted}:`)) {
+            armed = true;
+            timer = setTimeout(() => p.kill('SIGKILL'), delay);
+          }
+        },
+      });
+      if (!targeted) timer = setTimeout(() => p.kill('SIGKILL'), delay);
       const killed: CliRun = await p.done;
+      clearTimeout(timer);
+      const finished = killed.signal === null;
       const phase = phaseOf(killed.stderr, finished);
       bump(phases, phase);
 
-      const where = `trial ${i + 1} (${next}, killed after ${delay} ms in ${phase})`;
+      const where = `trial ${i + 1} (${next}, kill ${targeted ? `${delay} ms into ${targeted}` : `${delay} ms after start`}, hit: ${phase})`;
       const status = await cliJson<UnitInfo[]>(cli, data, ['status', ID]);
       const recovered = /interrupted while (\w+)/.exec(status.run.stderr);
       if (recovered) bump(recoveredPhases, recovered[1]!);

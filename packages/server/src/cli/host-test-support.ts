@@ -39,6 +39,8 @@ export interface CliRun {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** stderr lines with when they arrived (ms after the start). */
+  stderrLines: { ms: number; line: string }[];
   ms: number;
 }
 
@@ -51,23 +53,36 @@ export interface CliProcess {
   stderrSoFar(): string;
 }
 
-export function startCli(argv: readonly string[], args: readonly string[], timeoutMs = 300_000): CliProcess {
+export function startCli(
+  argv: readonly string[],
+  args: readonly string[],
+  options: { timeoutMs?: number; onStderrLine?: (line: string) => void } = {},
+): CliProcess {
+  const timeoutMs = options.timeoutMs ?? 300_000;
   const t0 = performance.now();
   const child = spawn(argv[0]!, [...argv.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
+  const stderrLines: { ms: number; line: string }[] = [];
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
   });
   child.stderr.on('data', (d: Buffer) => {
+    const ms = performance.now() - t0;
+    const start = stderr.lastIndexOf('\n') + 1;
     stderr += d.toString();
+    const complete = stderr.slice(start, stderr.lastIndexOf('\n') + 1);
+    for (const line of complete.split('\n').slice(0, -1)) {
+      stderrLines.push({ ms, line });
+      options.onStderrLine?.(line);
+    }
   });
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const done = new Promise<CliRun>((resolve, reject) => {
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 });
+      resolve({ code, signal, stdout, stderr, stderrLines, ms: performance.now() - t0 });
     });
   });
   return {

@@ -58,21 +58,28 @@ export class HostCompartment implements CompartmentHost {
   }
 
   async readManaged(): Promise<FileSet> {
-    const files = new Map<string, string>();
-    const modes = new Map<string, number>();
+    const paths: string[] = [];
     const walk = async (dir: string): Promise<void> => {
-      for (const e of await this.home.list(dir)) {
-        const rel = `${dir}/${e.name}`;
-        if (e.kind === 'dir') await walk(rel);
-        else if (e.kind === 'file') {
-          files.set(rel, await this.home.readFile(rel));
-          const st = await fsp.stat(await this.home.resolve(rel));
-          modes.set(rel, st.mode & 0o7777);
-        }
-      }
+      const entries = await this.home.list(dir);
+      await Promise.all(
+        entries.map(async (e) => {
+          const rel = `${dir}/${e.name}`;
+          if (e.kind === 'dir') await walk(rel);
+          else if (e.kind === 'file') paths.push(rel);
+        }),
+      );
     };
-    for (const dir of MANAGED_DIRS) await walk(dir);
-    return { files, modes };
+    await Promise.all(MANAGED_DIRS.map(walk));
+    // read side by side; the maps are filled in path order so the result does not depend on timing
+    paths.sort();
+    const read = await Promise.all(
+      paths.map(async (rel) => {
+        const text = await this.home.readFile(rel);
+        const st = await fsp.stat(await this.home.resolve(rel));
+        return [rel, text, st.mode & 0o7777] as const;
+      }),
+    );
+    return { files: new Map(read.map(([p, t]) => [p, t])), modes: new Map(read.map(([p, , m]) => [p, m])) };
   }
 
   async dryRun(quadletFiles: ReadonlyMap<string, string>): Promise<DryRunVerdict[]> {
@@ -102,10 +109,12 @@ export class HostCompartment implements CompartmentHost {
   ): Promise<void> {
     const owner = await this.ownership();
     for (const p of [...write.keys(), ...remove]) assertManaged(p);
-    for (const [p, { text, mode }] of write) {
-      await this.home.writeFileAtomic(p, text, { owner, mode, dirMode: 0o755 });
-    }
-    for (const p of remove) await this.home.remove(p);
+    // side by side: each file is replaced atomically on its own (temp file, fsync, rename, fsync of the folder);
+    // the set as a whole is made safe by the engine's journal and roll back, not by the order of the writes
+    await Promise.all(
+      [...write].map(([p, { text, mode }]) => this.home.writeFileAtomic(p, text, { owner, mode, dirMode: 0o755 })),
+    );
+    await Promise.all(remove.map((p) => this.home.remove(p)));
   }
 
   async ensureHostVolumes(volumes: readonly HostVolume[]): Promise<void> {

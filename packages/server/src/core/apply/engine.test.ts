@@ -79,7 +79,8 @@ describe('ApplyEngine', () => {
     host.calls = [];
     const r = await engine.apply(stack(), { actor: 'alice' });
     expect(r.outcome).toBe('noop');
-    expect(host.calls.filter((c) => !c.startsWith('dry-run'))).toEqual([]);
+    expect(host.calls).toEqual([]); // not even the generator's dry run: the files on disk are these
+    expect(r.dryRun).toEqual([]);
     expect(store.revisions).toHaveLength(1);
   });
 
@@ -289,5 +290,43 @@ describe('ApplyEngine with timers', () => {
     expect(await recovering).toEqual([]);
     expect(store.revision('shop', 2)).toMatchObject({ result: 'applied' });
     expect(host.files.get(`${Q}/web.container`)).toContain('localhost/web:7');
+  });
+
+  it('runs the probes side by side and reports every one that fails', async () => {
+    const { host, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    const seen: string[] = [];
+    host.probeResult = (p) => {
+      seen.push(p.name);
+      return p.name === 'db' ? { ok: false, detail: 'connection refused' } : { ok: true, detail: 'HTTP 200' };
+    };
+    const probe = (name: string) => ({ name, type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 });
+    const r = await engine.apply(
+      { ...stack('localhost/web:8'), probes: [probe('db'), probe('web'), probe('x')] },
+      {
+        actor: 'alice',
+      },
+    );
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.message).toContain("probe 'db' failed: connection refused");
+    expect(r.message).not.toContain("probe 'web'");
+    expect(seen.slice(0, 3)).toEqual(['db', 'web', 'x']); // all three tried before any retry
+  });
+
+  it('reports the unit states the settle saw, without asking systemd once more', async () => {
+    const { host, engine } = setup();
+    let shows = 0;
+    const statuses = host.unitStatuses.bind(host);
+    host.unitStatuses = async (units) => {
+      shows++;
+      return statuses(units);
+    };
+    const r = await engine.apply(stack(), { actor: 'alice' });
+    expect(r.units.map((u) => [u.unit, u.activeState])).toEqual([
+      ['app-network.service', 'active'],
+      ['db.service', 'active'],
+      ['web.service', 'active'],
+    ]);
+    expect(shows).toBe(1000 / 100 + 1); // the settle's polls (settleMs 1000, pollMs 100) and nothing after
   });
 });

@@ -71,7 +71,9 @@ export interface ApplyResult {
 }
 
 export interface EngineOptions {
-  /** How long units may take to become active, and how long they must then stay active. */
+  /** How long units must stay active after the restart call returned (default 500 ms; polled every pollMs).
+   * Quadlet services are Type=notify, so the call returns when every container has started: the settle catches
+   * one that dies right after. The verify probes are the check that it serves. */
   settleMs?: number;
   /** How long the verify probes may take in all before they count as failed. */
   verifyTimeoutMs?: number;
@@ -105,7 +107,7 @@ export class ApplyEngine {
     private readonly locks: ApplyLocks,
     options: EngineOptions = {},
   ) {
-    this.settleMs = options.settleMs ?? 1_500;
+    this.settleMs = options.settleMs ?? 500;
     this.verifyTimeoutMs = options.verifyTimeoutMs ?? 30_000;
     this.pollMs = options.pollMs ?? 200;
     this.now = options.now ?? (() => new Date());
@@ -174,7 +176,9 @@ export class ApplyEngine {
 
     emit('validate', 'running', 'Linting and running the Quadlet generator in dry-run mode');
     const lint = lintRendered(target.files.files, { podmanVersion: target.podmanVersion });
-    const dryRun = lint.ok ? await host.dryRun(quadletFiles(target.files.files)) : [];
+    // Nothing to change: the files on disk are exactly these, and the generator accepted them when they were
+    // written; its dry run (a process as the compartment user) would only repeat that verdict.
+    const dryRun = lint.ok && !p.noop ? await host.dryRun(quadletFiles(target.files.files)) : [];
     const base = { plan: p, diagnostics: lint.reports, dryRun };
     const rejected = dryRun.filter((v) => !v.ok);
     if (!lint.ok || rejected.length > 0) {
@@ -188,7 +192,7 @@ export class ApplyEngine {
     emit(
       'validate',
       'ok',
-      `${lint.warnings} warning${lint.warnings === 1 ? '' : 's'}; the generator accepts every file`,
+      `${lint.warnings} warning${lint.warnings === 1 ? '' : 's'}; ${p.noop ? 'the files on disk already match' : 'the generator accepts every file'}`,
     );
 
     if (p.noop) {
@@ -219,6 +223,7 @@ export class ApplyEngine {
     );
 
     const affected = [...p.units.start, ...p.units.restart];
+    let settled: UnitStatus[] = [];
     try {
       await this.step(
         emit,
@@ -240,7 +245,7 @@ export class ApplyEngine {
         this.store.setPhase(target.compartment, number, 'reloaded');
       });
       await this.step(emit, 'start', `Starting ${affected.join(', ') || 'nothing'}`, async () => {
-        if (affected.length > 0) await this.startAndSettle(host, affected, p.units.restart);
+        if (affected.length > 0) settled = await this.startAndSettle(host, affected, p.units.restart);
         this.store.setPhase(target.compartment, number, 'started');
       });
       await this.step(emit, 'verify', `Running ${target.probes.length} verify probe(s)`, async () => {
@@ -273,8 +278,8 @@ export class ApplyEngine {
 
     this.store.finish(target.compartment, number, 'applied', options.message ?? 'applied', this.now());
     emit('done', 'ok', `Revision ${number} applied`);
-    const units = await host.unitStatuses(affected);
-    return { ...base, outcome: 'applied', revision: number, message: `Revision ${number} applied.`, units };
+    // the states the settle saw last (all active), not one more `systemctl show`
+    return { ...base, outcome: 'applied', revision: number, message: `Revision ${number} applied.`, units: settled };
   }
 
   private async step(
@@ -304,7 +309,7 @@ export class ApplyEngine {
     host: CompartmentHost,
     units: readonly string[],
     existing: readonly string[],
-  ): Promise<void> {
+  ): Promise<UnitStatus[]> {
     try {
       if (existing.length > 0) await host.resetFailed(existing).catch(() => undefined);
       await host.restartUnits(units);
@@ -326,7 +331,7 @@ export class ApplyEngine {
         );
       }
       const elapsed = this.now().getTime() - started;
-      if (elapsed >= this.settleMs && statuses.every((s) => s.activeState === 'active')) return;
+      if (elapsed >= this.settleMs && statuses.every((s) => s.activeState === 'active')) return statuses;
       if (elapsed >= this.settleMs + 30_000) {
         const slow = statuses.filter((s) => s.activeState !== 'active').map((s) => s.unit);
         throw new ApplyFailure('start', `still not active after 30 s: ${slow.join(', ')}`);
@@ -347,17 +352,21 @@ export class ApplyEngine {
     return reasons.join('; ');
   }
 
+  /** Runs the probes side by side (each retried until it passes or the shared deadline); all must pass. */
   private async verify(host: CompartmentHost, probes: readonly ProbeSpec[]): Promise<void> {
     const deadline = this.now().getTime() + this.verifyTimeoutMs;
-    for (const probe of probes) {
-      for (;;) {
-        const r = await host.probe(probe);
-        if (r.ok) break;
-        if (this.now().getTime() >= deadline)
-          throw new ApplyFailure('verify', `probe '${probe.name}' failed: ${r.detail}`);
-        await this.sleep(this.pollMs);
-      }
-    }
+    const failures = await Promise.all(
+      probes.map(async (probe) => {
+        for (;;) {
+          const r = await host.probe(probe);
+          if (r.ok) return undefined;
+          if (this.now().getTime() >= deadline) return `probe '${probe.name}' failed: ${r.detail}`;
+          await this.sleep(this.pollMs);
+        }
+      }),
+    );
+    const failed = failures.filter((f) => f !== undefined);
+    if (failed.length > 0) throw new ApplyFailure('verify', failed.join('; '));
   }
 
   /** Puts the previous files back and brings their units up again; stops units the apply added. */

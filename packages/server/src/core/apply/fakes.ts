@@ -4,6 +4,7 @@
  * start, what the generator rejects, what a probe sees).
  */
 import { getLast, parseUnitFile } from '@quadletman/quadlet';
+import type { ProbeSpec } from '../spec.js';
 import type {
   ApplyPhase,
   CompartmentHost,
@@ -29,7 +30,7 @@ export class FakeHost implements CompartmentHost {
     return image?.includes('broken') ?? false;
   };
   rejects: (file: string, text: string) => string | undefined = () => undefined;
-  probeResult: () => ProbeResult = () => ({ ok: true, detail: 'HTTP 200' });
+  probeResult: (probe: ProbeSpec) => ProbeResult = () => ({ ok: true, detail: 'HTTP 200' });
   /** systemd's start rate limit (StartLimitBurst within the interval; the fake never forgets): a unit started
    * more often than this since its last reset-failed ends `failed (start-limit-hit)`. */
   startLimitBurst = Number.POSITIVE_INFINITY;
@@ -130,8 +131,8 @@ export class FakeHost implements CompartmentHost {
     return `${unit} exited with status 125`;
   }
 
-  async probe(): Promise<ProbeResult> {
-    return this.probeResult();
+  async probe(probe: ProbeSpec): Promise<ProbeResult> {
+    return this.probeResult(probe);
   }
 }
 
