@@ -120,10 +120,7 @@ export function unitJournalSource(deps: UnitWatchDeps): LiveSourceFactory {
               if (p.cursor) cursors.set(compartment, p.cursor);
               const key = `${compartment}/${p.message.unit}`;
               const code = exitStatusOf(p.message);
-              if (code !== undefined) {
-                lastExit.set(key, code);
-                continue;
-              }
+              if (code !== undefined) lastExit.set(key, code);
               const e = fromUnitMessage(compartment, p.message, lastExit.get(key));
               if (!e) continue;
               if (e.state === 'active' || e.state === 'activating') lastExit.delete(key);

@@ -78,6 +78,7 @@ describe('unit journal watcher', () => {
     const events = await all(await f.start(C));
     expect(events.map((e) => [e.kind, e.name, e.state, e.exitCode])).toEqual([
       ['unit', 'web.service', 'active', undefined],
+      ['unit', 'web.service', 'deactivating', 137],
       ['unit', 'web.service', 'failed', 137],
     ]);
     await f.start(C);

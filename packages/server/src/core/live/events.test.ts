@@ -95,6 +95,15 @@ describe('fromUnitMessage', () => {
     expect(fromUnitMessage(C, m(ids.failureResult, { unitResult: 'made-up' }))?.result).toBe('unknown');
   });
 
+  it('reports the main process’s exit as deactivating with its status; other processes are not the unit’s state', () => {
+    const exit = m(ids.processExit, { exitCode: 'exited', exitStatus: '137', command: 'ExecStart' });
+    expect(fromUnitMessage(C, exit)).toMatchObject({ state: 'deactivating', exitCode: 137 });
+    expect(fromUnitMessage(C, m(ids.processExit, { exitCode: 'killed', exitStatus: 'KILL' }))).not.toHaveProperty(
+      'exitCode',
+    );
+    expect(fromUnitMessage(C, m(ids.processExit, { exitStatus: '0', command: 'ExecStopPost' }))).toBeUndefined();
+  });
+
   it('takes exit statuses of the main process only, and numeric ones only', () => {
     expect(exitStatusOf(m(ids.processExit, { exitStatus: '0', command: 'ExecStopPost' }))).toBeUndefined();
     expect(exitStatusOf(m(ids.processExit, { exitCode: 'killed', exitStatus: 'KILL' }))).toBeUndefined();

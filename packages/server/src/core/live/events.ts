@@ -206,6 +206,13 @@ export function fromUnitMessage(
       return ev('active');
     case ids.restartScheduled:
       return ev('activating');
+    case ids.processExit: {
+      // the main process ended: the unit is on its way down (stop-post: Quadlet's `podman rm`) and will end
+      // inactive or failed — seconds later under load; this is the earliest word of it from systemd
+      if (m.command !== undefined && m.command !== 'ExecStart') return undefined;
+      const code = exitStatusOf(m);
+      return ev('deactivating', code !== undefined ? { exitCode: code } : {});
+    }
     default:
       return undefined;
   }

@@ -1,8 +1,9 @@
 /**
  * Which compartments a request's principal may view, asked of the guard itself (the auth module owns the
- * rules; this module never re-implements them): the guard's preHandler runs against a shadow of the request
- * whose route parameter names the compartment, with a reply that only records whether it was answered.
- * A guard that answers (401/403) or throws means no.
+ * rules; this module never re-implements them): the guard's preHandler runs on the request with its route
+ * parameters swapped for one naming the compartment (the real request object: the auth module keys what it
+ * knows about a request by that object), and a reply that only records whether it was answered. A guard
+ * that answers (401/403) or throws means no.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CompartmentId } from '../../core/ids.js';
@@ -33,13 +34,15 @@ export async function guardAllows(
 ): Promise<boolean> {
   const handler =
     compartment === undefined ? guard(role, { compartmentParam: false }) : guard(role, { compartmentParam: 'id' });
-  const shadow = Object.create(req) as FastifyRequest;
-  Object.defineProperty(shadow, 'params', { value: compartment === undefined ? {} : { id: compartment } });
   const { reply, answered } = recordingReply();
+  const params = req.params;
+  req.params = compartment === undefined ? {} : { id: compartment };
   try {
-    await handler.call(instance, shadow, reply);
+    await handler.call(instance, req, reply);
   } catch {
     return false;
+  } finally {
+    req.params = params;
   }
   return !answered();
 }

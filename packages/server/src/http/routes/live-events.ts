@@ -22,18 +22,38 @@ import { EventsQuery } from './live-schemas.js';
 export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
+ * The open streams of a server: ended when it closes (an open event stream would otherwise keep
+ * `server.close()` waiting for its connection forever).
+ */
+export class OpenStreams {
+  private readonly closers = new Set<() => void>();
+  add(close: () => void): () => void {
+    this.closers.add(close);
+    return () => void this.closers.delete(close);
+  }
+  closeAll(): void {
+    for (const c of [...this.closers]) c();
+  }
+  get size(): number {
+    return this.closers.size;
+  }
+}
+
+/**
  * Opens an SSE response on `reply` and returns a writer. `onClose` runs once when the client goes away or the
  * server ends the stream.
  */
-export function openSse(req: FastifyRequest, reply: FastifyReply, onClose: () => void) {
+export function openSse(req: FastifyRequest, reply: FastifyReply, streams: OpenStreams, onClose: () => void) {
   const stream = new PassThrough();
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
+    forget();
     onClose();
     stream.end();
   };
+  const forget = streams.add(close);
   req.raw.on('close', close);
   reply.raw.on('close', close);
   stream.on('error', close);
@@ -58,7 +78,12 @@ export function lastEventId(req: FastifyRequest): string | undefined {
   return v && v.length <= 100 ? v : undefined;
 }
 
-export async function eventsRoutes(instance: FastifyInstance, rt: LiveRuntime, guard: Guard): Promise<void> {
+export async function eventsRoutes(
+  instance: FastifyInstance,
+  rt: LiveRuntime,
+  guard: Guard,
+  streams: OpenStreams,
+): Promise<void> {
   const r = instance.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/events',
@@ -85,7 +110,7 @@ export async function eventsRoutes(instance: FastifyInstance, rt: LiveRuntime, g
       }
       let heartbeat: NodeJS.Timeout | undefined;
       let sub: { close(): void } | undefined;
-      const out = openSse(req, reply, () => {
+      const out = openSse(req, reply, streams, () => {
         if (heartbeat) clearInterval(heartbeat);
         sub?.close();
       });

@@ -11,13 +11,18 @@ import { isAppError } from '../../core/errors.js';
 import type { LogFollow, LogLine, LogQuery } from '../../core/live/ports.js';
 import { sseComment, sseFrame } from '../../core/live/sse.js';
 import type { Guard } from '../types.js';
-import { lastEventId, openSse } from './live-events.js';
+import { lastEventId, type OpenStreams, openSse } from './live-events.js';
 import type { LiveRuntime } from './live-runtime.js';
 import { IdParams, LogsQuery } from './live-schemas.js';
 
 const frame = (l: LogLine) => sseFrame({ id: l.cursor, data: l });
 
-export async function logsRoutes(instance: FastifyInstance, rt: LiveRuntime, guard: Guard): Promise<void> {
+export async function logsRoutes(
+  instance: FastifyInstance,
+  rt: LiveRuntime,
+  guard: Guard,
+  streams: OpenStreams,
+): Promise<void> {
   const r = instance.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/api/compartments/:id/logs',
@@ -42,7 +47,7 @@ export async function logsRoutes(instance: FastifyInstance, rt: LiveRuntime, gua
 
       let f: LogFollow | undefined;
       let heartbeat: NodeJS.Timeout | undefined;
-      const out = openSse(req, reply, () => {
+      const out = openSse(req, reply, streams, () => {
         if (heartbeat) clearInterval(heartbeat);
         void f?.stop();
       });

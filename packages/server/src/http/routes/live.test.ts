@@ -306,6 +306,19 @@ describe('GET /api/events', () => {
     c.close();
     await until(() => fx.hub.subscriberCount === 0);
   });
+
+  it('ends open streams when the server closes (server.close() does not wait for them)', async () => {
+    const c = await sse('/api/events', { 'x-test-user': 'alice' });
+    const l = await sse('/api/compartments/web/logs?follow=1', { 'x-test-user': 'alice' });
+    await until(() => fx.hub.subscriberCount === 1 && fx.follows.length === 1);
+    const t0 = Date.now();
+    await app.close();
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect(fx.hub.subscriberCount).toBe(0);
+    await until(() => fx.follows[0]!.stopped);
+    c.close();
+    l.close();
+  });
 });
 
 describe('GET /api/compartments/:id/logs', () => {

@@ -8,7 +8,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { RouteDeps, RoutePlugin } from '../types.js';
-import { eventsRoutes } from './live-events.js';
+import { eventsRoutes, OpenStreams } from './live-events.js';
 import { logsRoutes } from './live-logs.js';
 import { createLiveRuntime, type LiveRuntime, type LiveRuntimeOptions } from './live-runtime.js';
 import { statsRoutes } from './live-stats.js';
@@ -19,8 +19,10 @@ async function register(instance: FastifyInstance, rt: LiveRuntime, deps: RouteD
   instance.setSerializerCompiler(serializerCompiler);
   // the server may have registered the WebSocket plugin already (it must be before this plugin, at the root)
   if (!instance.hasDecorator('websocketServer')) await instance.register(websocket);
-  await eventsRoutes(instance, rt, deps.guard);
-  await logsRoutes(instance, rt, deps.guard);
+  const streams = new OpenStreams();
+  instance.addHook('preClose', async () => streams.closeAll());
+  await eventsRoutes(instance, rt, deps.guard, streams);
+  await logsRoutes(instance, rt, deps.guard, streams);
   await statsRoutes(instance, rt, deps.guard);
   await terminalRoutes(instance, rt, deps.guard, deps.audit);
 }
