@@ -2,15 +2,9 @@
  * Apply with live progress. The server answers POST …/apply with an event stream (`event: progress` for each
  * step, `event: result` at the end); a plain JSON answer (a server without streaming) is taken as the result.
  */
-import { ApiError, getCsrfToken, request } from './client';
+import { ApiError, failure, getCsrfToken } from './client';
 import { routes } from './routes';
 import type { ApplyResult, ProgressEvent } from './types';
-
-export interface ChangedFile {
-  path: string;
-  /** null: the file is removed. */
-  content: string | null;
-}
 
 /** Splits an SSE body into events (`event:` and `data:` lines, blank line between events). */
 export function parseSse(chunk: string): { events: { type: string; data: string }[]; rest: string } {
@@ -29,9 +23,10 @@ export function parseSse(chunk: string): { events: { type: string; data: string 
   return { events, rest };
 }
 
+/** Applies `body` (`{ spec }`, `{ text }` or `{}` for the stored state) and reports its progress. */
 export async function applyStream(
   compartment: string,
-  files: readonly ChangedFile[],
+  body: Record<string, unknown>,
   onProgress: (e: ProgressEvent) => void,
 ): Promise<ApplyResult> {
   const csrf = getCsrfToken();
@@ -43,16 +38,11 @@ export async function applyStream(
       'content-type': 'application/json',
       ...(csrf ? { 'x-csrf-token': csrf } : {}),
     },
-    body: JSON.stringify({ files }),
+    body: JSON.stringify(body),
   });
   const type = res.headers.get('content-type') ?? '';
-  if (!res.ok || !type.includes('text/event-stream') || !res.body) {
-    if (!res.ok) {
-      // Let the shared client turn the error body into an ApiError (and handle 401).
-      return request<ApplyResult>('POST', routes.apply(compartment), { body: { files } });
-    }
-    return (await res.json()) as ApplyResult;
-  }
+  if (!res.ok) throw await failure(res, 'POST', routes.apply(compartment));
+  if (!type.includes('text/event-stream') || !res.body) return (await res.json()) as ApplyResult;
   const reader = res.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';

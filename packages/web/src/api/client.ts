@@ -35,7 +35,7 @@ export const setUnauthorizedHandler = (handler: (() => void) | undefined): void 
   onUnauthorized = handler;
 };
 
-const SILENT_401 = ['/api/auth/login', '/api/auth/session', '/api/setup'];
+const SILENT_401 = ['/api/auth/login', '/api/auth/session', '/api/auth/setup'];
 
 export interface RequestOptions {
   body?: unknown;
@@ -73,6 +73,13 @@ async function errorOf(res: Response, method: string, path: string): Promise<Api
   return new ApiError(res.status, 'internal', res.statusText || `HTTP ${res.status}`);
 }
 
+/** The ApiError of a failed response; a 401 (outside login and session checks) ends the session in the UI. */
+export async function failure(res: Response, method: string, path: string): Promise<ApiError> {
+  const err = await errorOf(res, method, path);
+  if (res.status === 401 && !SILENT_401.includes(path)) onUnauthorized?.();
+  return err;
+}
+
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   let body: BodyInit | undefined;
@@ -98,11 +105,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'unreachable', (e as Error).message);
   }
-  if (!res.ok) {
-    const err = await errorOf(res, method, path);
-    if (res.status === 401 && !SILENT_401.includes(path)) onUnauthorized?.();
-    throw err;
-  }
+  if (!res.ok) throw await failure(res, method, path);
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   if (type.includes('application/json')) return (await res.json()) as T;

@@ -7,7 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { keys } from './queries';
 import { routes } from './routes';
-import type { CompartmentDetail, UnitEvent } from './types';
+import type { CompartmentDetail, LiveEvent } from './types';
 
 export type StreamState = 'connecting' | 'open' | 'closed' | 'unavailable';
 
@@ -40,7 +40,11 @@ export function useEventStream(
       } else setState(es.readyState === EventSource.CLOSED ? 'closed' : 'connecting');
     };
     const listeners = types.split(',').map((type) => {
-      const l = (e: MessageEvent) => handler.current(type, String(e.data));
+      const l = (e: Event) => {
+        // A connection failure is a plain Event on `error` too; only server-sent events carry data.
+        if (!('data' in e)) return;
+        handler.current(type, String((e as MessageEvent).data));
+      };
       es.addEventListener(type, l as EventListener);
       return [type, l] as const;
     });
@@ -52,42 +56,54 @@ export function useEventStream(
   return state;
 }
 
+/** Folds one unit event into a compartment's detail (the unit's ActiveState and result). */
+export function applyUnitEvent(old: CompartmentDetail | undefined, ev: LiveEvent): CompartmentDetail | undefined {
+  if (!old || ev.kind !== 'unit') return old;
+  return {
+    ...old,
+    units: old.units.map((u) =>
+      u.unit === ev.name
+        ? {
+            ...u,
+            status: {
+              unit: u.unit,
+              activeState: ev.state,
+              subState: u.status?.subState ?? '',
+              result: ev.result ?? u.status?.result ?? '',
+            },
+          }
+        : u,
+    ),
+  };
+}
+
 /** Keeps the compartment queries in step with `/api/events`. */
-export function useLiveUnits(): StreamState {
+export function useLiveUnits(compartment?: string): StreamState {
   const qc = useQueryClient();
+  const url = compartment ? `${routes.events}?compartment=${encodeURIComponent(compartment)}` : routes.events;
   return useEventStream(
-    routes.events,
-    (_type, data) => {
-      let ev: UnitEvent;
+    url,
+    (type, data) => {
+      if (type === 'reset') {
+        // The server could not replay what was missed: read the state again.
+        void qc.invalidateQueries({ queryKey: keys.compartments });
+        return;
+      }
+      let ev: LiveEvent;
       try {
-        ev = JSON.parse(data) as UnitEvent;
+        ev = JSON.parse(data) as LiveEvent;
       } catch {
         return;
       }
-      if (!ev.compartment || !ev.unit) return;
-      qc.setQueryData<CompartmentDetail>(keys.compartment(ev.compartment), (old) =>
-        old
-          ? {
-              ...old,
-              units: old.units.map((u) =>
-                u.unit === ev.unit
-                  ? {
-                      ...u,
-                      status: {
-                        unit: u.unit,
-                        activeState: ev.activeState,
-                        subState: ev.subState,
-                        result: ev.result ?? u.status?.result ?? '',
-                      },
-                    }
-                  : u,
-              ),
-            }
-          : old,
-      );
-      // The list's counts come from the server: refresh them once the event arrived (not on a timer).
+      if (!ev.compartment) return;
+      if (ev.kind === 'unit') {
+        qc.setQueryData<CompartmentDetail>(keys.compartment(ev.compartment), (old) => applyUnitEvent(old, ev));
+      } else {
+        void qc.invalidateQueries({ queryKey: keys.compartment(ev.compartment), exact: true });
+      }
+      // The list's counts come from the server: refresh them when an event arrives (not on a timer).
       void qc.invalidateQueries({ queryKey: keys.compartments, exact: true });
     },
-    ['message', 'unit'],
+    ['message', 'reset'],
   );
 }

@@ -7,20 +7,22 @@ import { ApiError, api } from './client';
 import { routes } from './routes';
 import type {
   ApiToken,
+  ApplyResult,
   AuditChain,
   AuditEntry,
   CompartmentDetail,
-  CompartmentFile,
-  CompartmentInfo,
-  ConfigFileEntry,
-  Plan,
-  RegistryLogin,
-  RevisionInfo,
-  SecretEntry,
+  CompartmentList,
+  ConfigFileList,
+  History,
+  RegistryList,
+  RevisionDetail,
+  SecretList,
   Session,
   SetupStatus,
+  SpecDocument,
+  UnitList,
   UserInfo,
-  VolumeInfo,
+  VolumeList,
 } from './types';
 
 export const keys = {
@@ -59,38 +61,64 @@ export function useSession() {
 }
 
 export const useSetupStatus = () =>
-  useQuery({ queryKey: keys.setup, queryFn: () => api.get<SetupStatus>(routes.setupStatus), staleTime: Infinity });
+  useQuery({ queryKey: keys.setup, queryFn: () => api.get<SetupStatus>(routes.setup), staleTime: Infinity });
 
 export const useCompartments = () =>
-  useQuery({ queryKey: keys.compartments, queryFn: () => api.get<CompartmentInfo[]>(routes.compartments) });
+  useQuery({
+    queryKey: keys.compartments,
+    queryFn: async () => (await api.get<CompartmentList>(routes.compartments)).compartments,
+  });
 
 export const useCompartment = (id: string) =>
   useQuery({ queryKey: keys.compartment(id), queryFn: () => api.get<CompartmentDetail>(routes.compartment(id)) });
 
-const part =
-  <T>(name: string, path: (id: string) => string) =>
-  (id: string, enabled = true) =>
-    useQuery({ queryKey: keys.part(id, name), queryFn: () => api.get<T>(path(id)), enabled });
+export const useUnits = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'units'),
+    queryFn: async () => (await api.get<UnitList>(routes.units(id))).units,
+  });
 
-export const useVolumes = part<VolumeInfo[]>('volumes', routes.volumes);
-export const useSecrets = part<SecretEntry[]>('secrets', routes.secrets);
-export const useRegistries = part<RegistryLogin[]>('registries', routes.registries);
-export const useConfigFiles = part<ConfigFileEntry[]>('config-files', routes.configFiles);
-export const useHistory = part<RevisionInfo[]>('history', routes.history);
-export const useFiles = part<CompartmentFile[]>('files', routes.files);
+export const useVolumes = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'volumes'),
+    queryFn: async () => (await api.get<VolumeList>(routes.volumes(id))).volumes,
+  });
+export const useSecrets = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'secrets'),
+    queryFn: async () => (await api.get<SecretList>(routes.secrets(id))).secrets,
+  });
+export const useRegistries = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'registries'),
+    queryFn: async () => (await api.get<RegistryList>(routes.registries(id))).registries,
+  });
+export const useConfigFiles = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'config-files'),
+    queryFn: async () => (await api.get<ConfigFileList>(routes.configFiles(id))).files,
+  });
+export const useHistory = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'history'),
+    queryFn: async () => (await api.get<History>(routes.history(id))).revisions,
+  });
+export const useSpec = (id: string) =>
+  useQuery({ queryKey: keys.part(id, 'spec'), queryFn: () => api.get<SpecDocument>(routes.spec(id)) });
 
-export const useRevisionDiff = (id: string, n: number | undefined) =>
+export const useRevision = (id: string, n: number | undefined) =>
   useQuery({
     queryKey: [...keys.part(id, 'revision'), n],
-    queryFn: () => api.get<{ number: number; plan?: Plan; diff?: string }>(routes.revision(id, n!)),
+    queryFn: () => api.get<RevisionDetail>(routes.revision(id, n!)),
     enabled: n !== undefined,
+    staleTime: Infinity,
   });
 
 export function useUnitAction(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ unit, action }: { unit: string; action: 'start' | 'stop' | 'restart' }) =>
-      api.post<unknown>(routes.unitAction(id, unit, action)),
+      api.post<UnitList>(routes.unitAction(id, action), { units: [unit] }),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.compartment(id) }),
   });
 }
@@ -98,7 +126,7 @@ export function useUnitAction(id: string) {
 export function useRollback(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (n: number) => api.post<unknown>(routes.rollback(id, n)),
+    mutationFn: (revision: number) => api.post<ApplyResult>(routes.rollback(id), { revision }),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.compartment(id) }),
   });
 }
@@ -108,7 +136,7 @@ export const useTokens = () => useQuery({ queryKey: keys.tokens, queryFn: () => 
 export const useAudit = (filters: Record<string, string>) =>
   useQuery({
     queryKey: keys.audit(filters),
-    queryFn: () => api.get<AuditEntry[]>(routes.audit, { query: filters }),
+    queryFn: async () => (await api.get<{ entries: AuditEntry[] }>(routes.audit, { query: filters })).entries,
   });
 export const useAuditChain = () =>
   useQuery({ queryKey: keys.auditChain, queryFn: () => api.get<AuditChain>(routes.auditVerify) });

@@ -1,11 +1,10 @@
 /**
- * Every API path the web client calls, in one place, so that adapting to the server's contract is one edit.
+ * Every API path the web client calls, in one place (packages/server/src/http registers them).
  */
 const c = (id: string) => `/api/compartments/${encodeURIComponent(id)}`;
 
 export const routes = {
-  setupStatus: '/api/setup',
-  setup: '/api/setup',
+  setup: '/api/auth/setup',
   session: '/api/auth/session',
   login: '/api/auth/login',
   logout: '/api/auth/logout',
@@ -14,28 +13,31 @@ export const routes = {
   compartments: '/api/compartments',
   compartment: c,
   spec: (id: string) => `${c(id)}/spec`,
-  files: (id: string) => `${c(id)}/files`,
-  unitAction: (id: string, unit: string, action: 'start' | 'stop' | 'restart') =>
-    `${c(id)}/units/${encodeURIComponent(unit)}/${action}`,
+  units: (id: string) => `${c(id)}/units`,
+  unitAction: (id: string, action: 'start' | 'stop' | 'restart') => `${c(id)}/units/${action}`,
   logs: (id: string) => `${c(id)}/logs`,
   terminal: (id: string, container: string) => `${c(id)}/containers/${encodeURIComponent(container)}/terminal`,
-  explain: (id: string) => `${c(id)}/explain`,
   volumes: (id: string) => `${c(id)}/volumes`,
   secrets: (id: string) => `${c(id)}/secrets`,
   registries: (id: string) => `${c(id)}/registries`,
-  configFiles: (id: string) => `${c(id)}/config-files`,
+  configFiles: (id: string) => `${c(id)}/files`,
   history: (id: string) => `${c(id)}/revisions`,
   revision: (id: string, n: number) => `${c(id)}/revisions/${n}`,
-  rollback: (id: string, n: number) => `${c(id)}/revisions/${n}/rollback`,
+  rollback: (id: string) => `${c(id)}/rollback`,
   plan: (id: string) => `${c(id)}/plan`,
   apply: (id: string) => `${c(id)}/apply`,
+  // Not on the server yet (the UI says "not available" until they are):
+  explain: (id: string) => `${c(id)}/explain`,
   export: (id: string) => `${c(id)}/export`,
   import: '/api/import',
   adopt: '/api/adopt',
-  users: '/api/users',
-  user: (name: string) => `/api/users/${encodeURIComponent(name)}`,
-  tokens: '/api/tokens',
-  token: (id: string) => `/api/tokens/${encodeURIComponent(id)}`,
-  audit: '/api/audit',
   auditVerify: '/api/audit/verify',
+  // Admin
+  users: '/api/admin/users',
+  user: (name: string) => `/api/admin/users/${encodeURIComponent(name)}`,
+  grant: (name: string, compartment: string) =>
+    `/api/admin/users/${encodeURIComponent(name)}/grants/${encodeURIComponent(compartment)}`,
+  tokens: '/api/admin/tokens',
+  token: (id: string) => `/api/admin/tokens/${encodeURIComponent(id)}`,
+  audit: '/api/audit',
 } as const;

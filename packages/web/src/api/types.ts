@@ -1,168 +1,142 @@
 /**
- * The shapes the web client reads, mirroring the server's services (core/service, core/plan, core/apply) until
- * the shared zod contract (`@quadletman/server/api`) lands; then these become re-exports of its inferred types.
+ * The shapes the web client reads. Compartments, units, plans, applies, revisions and resources come from the
+ * server's zod contract (`@quadletman/server/api`, types only: nothing of the server is bundled); the shapes of
+ * the auth, admin, audit and live routes, which are not in the contract yet, are mirrored here from
+ * packages/server/src/http (auth/routes.ts, routes/admin.ts, audit-routes.ts, routes/live-schemas.ts).
  */
+import type {
+  ApplyResultDto,
+  CompartmentDetail as CompartmentDetailDto,
+  CompartmentSummary as CompartmentSummaryDto,
+  ConfigFileListSchema,
+  DoctorReportSchema,
+  HistorySchema,
+  PlanResultSchema,
+  ProgressEventDto,
+  RegistryLoginListSchema,
+  RevisionDetailDto,
+  SecretListSchema,
+  SpecDocumentSchema,
+  UnitInfoDto,
+  UnitListSchema,
+  UnitStatusDto,
+  VolumeListSchema,
+} from '@quadletman/server/api';
+import type { z } from 'zod';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
+/** GET /api/auth/session (also the answer of login and setup). */
 export interface Session {
   username: string;
-  role: Role;
-  /** Roles granted for single compartments. */
-  grants?: { compartment: string; role: Role }[];
-  /** Sent back in `x-csrf-token` on every state-changing request. */
+  kind: 'session' | 'token';
+  /** Roles held: compartment `*` is every compartment. */
+  grants: { compartment: string; role: Role }[];
+  /** Sent back in X-CSRF-Token with every state-changing request. */
   csrfToken?: string;
+  expiresAt?: string;
 }
 
+/** GET /api/auth/setup */
 export interface SetupStatus {
-  /** True while no admin exists: the first visitor with the console's setup token creates one. */
-  needsSetup: boolean;
+  required: boolean;
 }
 
-export interface UnitStatus {
-  unit: string;
-  activeState: string;
-  subState: string;
-  result: string;
-}
+export type UnitStatus = UnitStatusDto;
+export type UnitInfo = UnitInfoDto;
+export type CompartmentSummary = CompartmentSummaryDto;
+export type CompartmentDetail = CompartmentDetailDto;
+export type CompartmentList = { compartments: CompartmentSummary[] };
+export type UnitList = z.infer<typeof UnitListSchema>;
+export type SpecDocument = z.infer<typeof SpecDocumentSchema>;
+export type PlanResult = z.infer<typeof PlanResultSchema>;
+export type Plan = PlanResult['plan'];
+export type FileChange = Plan['changes'][number];
+export type ApplyResult = ApplyResultDto;
+export type ApplyOutcome = ApplyResult['outcome'];
+export type ProgressEvent = ProgressEventDto;
+export type ApplyStep = ProgressEvent['step'];
+export type History = z.infer<typeof HistorySchema>;
+export type RevisionInfo = History['revisions'][number];
+export type RevisionDetail = RevisionDetailDto;
+export type VolumeList = z.infer<typeof VolumeListSchema>;
+export type VolumeInfo = VolumeList['volumes'][number];
+export type SecretList = z.infer<typeof SecretListSchema>;
+export type RegistryList = z.infer<typeof RegistryLoginListSchema>;
+export type ConfigFileList = z.infer<typeof ConfigFileListSchema>;
+export type DoctorReport = z.infer<typeof DoctorReportSchema>;
 
-export interface UnitInfo {
-  unit: string;
-  source: string;
-  status?: UnitStatus;
-  /** Why it last failed (journal excerpt or systemd result), when it did. */
-  lastFailure?: string;
-}
-
-export interface CompartmentInfo {
-  id: string;
-  description: string;
-  podmanVersion: string | null;
-  createdAt: string;
-  updatedAt: string;
-  /** Unit counts by state, when the list carries them. */
-  counts?: { running: number; failed: number; stopped: number };
-}
-
-export interface CompartmentDetail extends CompartmentInfo {
-  units: UnitInfo[];
-}
-
-export interface RevisionInfo {
-  number: number;
-  actor: string;
-  startedAt: string;
-  finishedAt: string | null;
-  result: string;
-  message: string;
-}
-
-export interface FileChange {
-  path: string;
-  kind: 'added' | 'changed' | 'removed';
-  diff: string;
-  mode?: { before: number | null; after: number | null };
-}
-
-export interface Plan {
-  changes: FileChange[];
-  unchanged: string[];
-  units: { start: string[]; restart: string[]; stop: string[] };
-  reload: boolean;
-  noop: boolean;
-}
-
-export type ApplyStep = 'plan' | 'validate' | 'write' | 'reload' | 'start' | 'verify' | 'rollback' | 'done';
-
-export interface ProgressEvent {
-  step: ApplyStep;
-  status: 'running' | 'ok' | 'failed' | 'skipped';
-  message: string;
-}
-
-export type ApplyOutcome = 'applied' | 'noop' | 'refused' | 'rolled-back' | 'failed';
-
-export interface ApplyResult {
-  outcome: ApplyOutcome;
-  revision?: number;
-  message: string;
-  plan: Plan;
-  diagnostics: { path: string; diagnostics: { severity: string; code: string; message: string; line: number }[] }[];
-  units: UnitStatus[];
-}
-
-export interface VolumeInfo {
-  name: string;
-  kind: 'host' | 'podman';
-  path: string | null;
-  owner: string | null;
-  sizeBytes: number | null;
-  declared: boolean;
-  exists: boolean;
-}
-
-export interface SecretEntry {
-  name: string;
-  declared: boolean;
-  exists: boolean;
-  description?: string;
-}
-
-export interface RegistryLogin {
-  registry: string;
-  username: string;
-}
-
-export interface ConfigFileEntry {
-  path: string;
-  in: string;
-  mode: number;
-  size: number;
-}
-
-/** A rendered file of the compartment (unit files and config files), as the server has it. */
-export interface CompartmentFile {
-  path: string;
-  content: string;
-}
-
+/** GET /api/admin/users */
 export interface UserInfo {
   username: string;
-  role: Role;
   kind: 'local' | 'pam';
-  grants?: { compartment: string; role: Role }[];
+  createdAt: string;
+  passwordChangedAt: string | null;
+  grants: { username: string; compartment: string; role: Role; createdAt: string }[];
 }
 
+/** GET /api/admin/tokens */
 export interface ApiToken {
   id: string;
   name: string;
+  username: string;
   role: Role;
+  compartment: string;
   createdAt: string;
-  lastUsedAt?: string | null;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }
 
+/** GET /api/audit → { entries } */
 export interface AuditEntry {
   id: number;
   at: string;
   actor: string;
+  actorKind: string;
   address: string;
   action: string;
   target: string;
+  compartment: string | null;
   result: 'ok' | 'failed' | 'denied';
+  details: Record<string, unknown>;
+  hash: string;
 }
 
+/** The chain check of the audit log (no route yet: the UI shows "not available"). */
 export interface AuditChain {
   ok: boolean;
   entries: number;
-  /** The first entry whose hash does not match, when the chain is broken. */
   brokenAt?: number;
 }
 
-/** One event of `/api/events`: a unit of a compartment changed state. */
-export interface UnitEvent {
-  compartment: string;
+/** One `message` event of `/api/events`. */
+export type LiveEvent =
+  | {
+      compartment: string;
+      kind: 'container';
+      name: string;
+      state: string;
+      exitCode?: number;
+      unit?: string;
+      at: string;
+    }
+  | {
+      compartment: string;
+      kind: 'unit';
+      name: string;
+      state: 'activating' | 'active' | 'reloading' | 'deactivating' | 'inactive' | 'failed';
+      result?: string;
+      exitCode?: number;
+      at: string;
+    };
+
+/** One `message` event of `/api/compartments/:id/logs`. */
+export interface LogLine {
+  cursor: string;
+  time: string;
+  priority: string;
   unit: string;
-  activeState: string;
-  subState: string;
-  result?: string;
+  identifier: string;
+  message: string;
+  pid?: number;
 }

@@ -8,7 +8,7 @@ import { useSession } from '../api/queries';
 import { routes } from '../api/routes';
 import { Button } from '../components/ui';
 import { t } from '../i18n/t';
-import { hasRole, useSessionExpiry } from './auth';
+import { hasRole, topRole, useSessionExpiry } from './auth';
 import { type ThemeChoice, useTheme } from './theme';
 
 function ThemeToggle() {
@@ -80,7 +80,7 @@ export function Layout() {
             {user && (
               <>
                 <span className="text-sm" data-testid="whoami">
-                  {t('nav.signedInAs', { user: user.username, role: t(`role.${user.role}`) })}
+                  {t('nav.signedInAs', { user: user.username, role: t(`role.${topRole(user) ?? 'viewer'}`) })}
                 </span>
                 <Button onClick={logout}>{t('nav.logout')}</Button>
               </>

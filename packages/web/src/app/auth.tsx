@@ -13,11 +13,19 @@ import { ErrorBox, Spinner } from '../components/ui';
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
-/** Whether the session holds `role` globally or for `compartment`. */
+/** Whether the session holds `role` globally (`*`) or for `compartment`. */
 export function hasRole(session: Session | null | undefined, role: Role, compartment?: string): boolean {
   if (!session) return false;
-  if (RANK[session.role] >= RANK[role]) return true;
-  return (session.grants ?? []).some((g) => g.compartment === compartment && RANK[g.role] >= RANK[role]);
+  return session.grants.some(
+    (g) => (g.compartment === '*' || g.compartment === compartment) && RANK[g.role] >= RANK[role],
+  );
+}
+
+/** The highest role held anywhere (for the header). */
+export function topRole(session: Session | null | undefined): Role | undefined {
+  let top: Role | undefined;
+  for (const g of session?.grants ?? []) if (!top || RANK[g.role] > RANK[top]) top = g.role;
+  return top;
 }
 
 export const loginPath = (from: string, expired = false) =>
@@ -49,7 +57,7 @@ export function RequireAuth() {
   if (session.isPending) return <Spinner />;
   if (session.isError) return <ErrorBox error={session.error} />;
   if (!session.data) {
-    if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
+    if (setup.data?.required) return <Navigate to="/setup" replace />;
     return <Navigate to={loginPath(location.pathname + location.search)} replace />;
   }
   return <Outlet />;

@@ -24,6 +24,18 @@ export function bucketOf(activeState: string | undefined): UnitBucket {
 
 export const TONE_OF: Record<UnitBucket, Tone> = { running: 'ok', failed: 'bad', stopped: 'idle', changing: 'busy' };
 
+/** Running / failed / stopped counts from a compartment summary's ActiveState counts. */
+export function countsOf(states: Partial<Record<string, number>>): Counts {
+  const c: Counts = { running: 0, failed: 0, stopped: 0 };
+  for (const [state, n] of Object.entries(states)) {
+    const b = bucketOf(state);
+    if (b === 'running') c.running += n ?? 0;
+    else if (b === 'failed') c.failed += n ?? 0;
+    else c.stopped += n ?? 0;
+  }
+  return c;
+}
+
 export interface Counts {
   running: number;
   failed: number;
@@ -31,11 +43,8 @@ export interface Counts {
 }
 
 /** Problems first: most failed units, then most stopped, then by name. */
-export function byProblems<T extends { id: string; counts?: Counts }>(list: readonly T[]): T[] {
+export function byProblems<T extends { id: string; counts: Counts }>(list: readonly T[]): T[] {
   return [...list].sort(
-    (a, b) =>
-      (b.counts?.failed ?? 0) - (a.counts?.failed ?? 0) ||
-      (b.counts?.stopped ?? 0) - (a.counts?.stopped ?? 0) ||
-      a.id.localeCompare(b.id),
+    (a, b) => b.counts.failed - a.counts.failed || b.counts.stopped - a.counts.stopped || a.id.localeCompare(b.id),
   );
 }

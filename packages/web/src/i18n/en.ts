@@ -102,6 +102,7 @@ export const en = {
   'logs.restart': 'Reload logs',
   'logs.search': 'Search',
   'logs.hint': 'Choose a unit and a start time, then show the logs.',
+  'logs.ended': 'End of the log.',
   'logs.matching': '{n} of {total} lines match',
 
   'terminal.container': 'Container',
@@ -110,6 +111,7 @@ export const en = {
   'terminal.disconnect': 'Disconnect',
   'terminal.noneRunning': 'No container of this compartment is running.',
   'terminal.idle': '',
+  'terminal.exited': '[the shell exited with code {code}]',
   'terminal.connecting': 'Connecting…',
   'terminal.open': 'Connected',
   'terminal.closed': 'The session has ended.',
@@ -158,6 +160,10 @@ export const en = {
   'edit.pending': '{n} file(s) changed and not yet applied.',
   'edit.reviewPlan': 'Review the plan',
   'edit.noFiles': 'No unit files yet. Create one above.',
+  'edit.locked': 'A timer with its job is written from the spec; edit it there (apply -f) for now.',
+  'edit.typed': 'This unit is written from typed fields of the spec. Saving an edit stores it as this text instead.',
+  'edit.typedNotRendered':
+    'This unit is written from typed fields of the spec and has not been rendered by an apply yet. Text typed here replaces those fields.',
 
   'editor.views': 'Editor view',
   'editor.form': 'Form',
@@ -195,6 +201,7 @@ export const en = {
   'plan.title': 'Plan',
   'plan.noDrafts': 'Nothing to apply: no unit has been changed.',
   'plan.toEditor': 'Edit units',
+  'plan.errors': '{n} error(s): applying would be refused. Fix them in the editor first.',
   'plan.noop': 'The files on the host already match: nothing would change.',
   'plan.reload': 'systemd reloads its units (the Quadlet generator runs again).',
   'plan.modeOnly': 'Only the file mode changes.',
@@ -284,6 +291,10 @@ export const en = {
   'admin.what': 'Action',
   'admin.target': 'Target',
   'admin.result': 'Result',
+  'admin.noRole': '— no global role —',
+  'admin.grantOn': '{role} on {compartment}',
+  'admin.tokenOwner': 'for {user}, {scope}',
+  'admin.everywhere': 'every compartment',
 } as const;
 
 export type MessageKey = keyof typeof en;

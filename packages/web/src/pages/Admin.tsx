@@ -14,9 +14,10 @@ import { t } from '../i18n/t';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
-function RoleSelect({ id, value, onChange }: { id: string; value: Role; onChange: (r: Role) => void }) {
+function RoleSelect({ id, value, onChange }: { id: string; value: Role | ''; onChange: (r: Role) => void }) {
   return (
     <select id={id} className={inputClass} value={value} onChange={(e) => onChange(e.target.value as Role)}>
+      {value === '' && <option value="">{t('admin.noRole')}</option>}
       {ROLES.map((r) => (
         <option key={r} value={r}>
           {t(`role.${r}`)}
@@ -46,7 +47,12 @@ function Users() {
   const create = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      await api.post(routes.users, { username: name, password: password || undefined, role });
+      await api.post(routes.users, {
+        username: name,
+        kind: password ? 'local' : 'pam',
+        ...(password ? { password } : {}),
+        role,
+      });
       setName('');
       setPassword('');
     });
@@ -68,10 +74,17 @@ function Users() {
                   <div className="w-36">
                     <RoleSelect
                       id={`role-${u.username}`}
-                      value={u.role}
-                      onChange={(r) => act(() => api.put(routes.user(u.username), { role: r }))}
+                      value={u.grants.find((g) => g.compartment === '*')?.role ?? ''}
+                      onChange={(r) => act(() => api.put(routes.grant(u.username, '*'), { role: r }))}
                     />
                   </div>
+                  {u.grants
+                    .filter((g) => g.compartment !== '*')
+                    .map((g) => (
+                      <Badge key={g.compartment} tone="idle">
+                        {t('admin.grantOn', { role: t(`role.${g.role}`), compartment: g.compartment })}
+                      </Badge>
+                    ))}
                   <Button
                     variant="danger"
                     onClick={() => {
@@ -165,6 +178,12 @@ function Tokens() {
                   <li key={tk.id} className="flex flex-wrap items-center gap-2 text-sm">
                     <span className="font-mono">{tk.name}</span>
                     <Badge tone="idle">{t(`role.${tk.role}`)}</Badge>
+                    <span>
+                      {t('admin.tokenOwner', {
+                        user: tk.username,
+                        scope: tk.compartment === '*' ? t('admin.everywhere') : tk.compartment,
+                      })}
+                    </span>
                     <span className="text-zinc-600 dark:text-zinc-400">
                       {t('admin.tokenUsed', {
                         at: tk.lastUsedAt ? new Date(tk.lastUsedAt).toLocaleString() : t('admin.never'),

@@ -51,7 +51,7 @@ function Tabs() {
 export function CompartmentPage() {
   const id = useParams().id ?? '';
   const detail = useCompartment(id);
-  useLiveUnits();
+  useLiveUnits(id);
   return (
     <DraftProvider compartment={id}>
       <div className="flex flex-col gap-4">

@@ -8,28 +8,22 @@ import { api } from '../api/client';
 import { useLiveUnits } from '../api/events';
 import { keys, useCompartments } from '../api/queries';
 import { routes } from '../api/routes';
-import { byProblems } from '../components/states';
+import type { DoctorReport } from '../api/types';
+import { byProblems, countsOf } from '../components/states';
 import { Badge, Card, QueryView } from '../components/ui';
 import { t } from '../i18n/t';
-
-interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  message?: string;
-  fix?: string;
-}
 
 function HostHealth() {
   const doctor = useQuery({
     queryKey: keys.doctor,
-    queryFn: () => api.get<{ checks: DoctorCheck[] }>(routes.doctor),
+    queryFn: () => api.get<DoctorReport>(routes.doctor),
     staleTime: 300_000,
   });
   return (
     <Card title={t('dashboard.host')}>
       <QueryView query={doctor} what={t('dashboard.host')}>
         {(d) => {
-          const failed = d.checks.filter((c) => !c.ok);
+          const failed = d.checks.filter((c) => c.status !== 'ok');
           return failed.length === 0 ? (
             <p className="text-sm">
               <Badge tone="ok">{t('dashboard.hostOk', { n: d.checks.length })}</Badge>
@@ -37,8 +31,8 @@ function HostHealth() {
           ) : (
             <ul className="flex flex-col gap-2 text-sm">
               {failed.map((c) => (
-                <li key={c.name}>
-                  <Badge tone="bad">{c.name}</Badge> {c.message}
+                <li key={c.id}>
+                  <Badge tone={c.status === 'fail' ? 'bad' : 'busy'}>{c.id}</Badge> {c.message}
                   {c.fix && <span className="block text-zinc-600 dark:text-zinc-400">{c.fix}</span>}
                 </li>
               ))}
@@ -74,7 +68,7 @@ export function DashboardPage() {
             </Card>
           ) : (
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label={t('dashboard.compartments')}>
-              {byProblems(items).map((c) => (
+              {byProblems(items.map((c) => ({ ...c, counts: countsOf(c.unitStates) }))).map((c) => (
                 <li key={c.id}>
                   <Link
                     to={`/c/${encodeURIComponent(c.id)}`}
@@ -84,7 +78,7 @@ export function DashboardPage() {
                     {c.description && (
                       <span className="block text-sm text-zinc-600 dark:text-zinc-400">{c.description}</span>
                     )}
-                    {c.counts ? (
+                    {c.statusAt !== null ? (
                       <span className="mt-2 flex flex-wrap gap-2">
                         <Badge tone={c.counts.failed > 0 ? 'bad' : 'idle'}>
                           {t('units.failedN', { n: c.counts.failed })}

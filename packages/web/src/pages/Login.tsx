@@ -28,7 +28,7 @@ export function LoginPage() {
   const [busy, setBusy] = useState(false);
   const next = safeNext(params.get('next'));
 
-  if (setup.data?.needsSetup) return <Navigate to="/setup" replace />;
+  if (setup.data?.required) return <Navigate to="/setup" replace />;
   if (session.data) return <Navigate to={next} replace />;
 
   const submit = async (e: FormEvent) => {

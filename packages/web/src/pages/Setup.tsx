@@ -24,7 +24,7 @@ export function SetupPage() {
   const [busy, setBusy] = useState(false);
 
   if (setup.isPending) return <Spinner />;
-  if (setup.data && !setup.data.needsSetup) return <Navigate to="/login" replace />;
+  if (setup.data && !setup.data.required) return <Navigate to="/login" replace />;
 
   const mismatch = confirm !== '' && confirm !== password;
   const submit = async (e: FormEvent) => {
@@ -35,7 +35,8 @@ export function SetupPage() {
     try {
       const s = await api.post<Session | undefined>(routes.setup, { token: token.trim(), username, password });
       setCsrfToken(s?.csrfToken);
-      qc.setQueryData(keys.setup, { needsSetup: false });
+      qc.setQueryData(keys.setup, { required: false });
+      qc.setQueryData(keys.session, s ?? null);
       await qc.invalidateQueries({ queryKey: keys.session });
       navigate('/', { replace: true });
     } catch (err) {

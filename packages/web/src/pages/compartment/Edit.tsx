@@ -2,18 +2,18 @@
  * The unit files of a compartment with the unit editor: pick a file (or start a new unit), edit it in the form
  * or raw, then review the plan. Edits are drafts until applied.
  */
-import { MAIN_SECTION, UNIT_TYPES, type UnitType, unitTypeOfFile } from '@quadletman/quadlet';
+import { MAIN_SECTION, UNIT_TYPES, type UnitType } from '@quadletman/quadlet';
 import { useQuery } from '@tanstack/react-query';
 import { useDeferredValue, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { keys, useFiles } from '../../api/queries';
+import { keys, useHistory, useRevision, useSpec } from '../../api/queries';
 import { routes } from '../../api/routes';
-import type { CompartmentFile } from '../../api/types';
-import { Button, inputClass, isUnavailable, NotAvailable, Spinner } from '../../components/ui';
+import { Button, ErrorBox, inputClass, isUnavailable, NotAvailable, Spinner } from '../../components/ui';
 import { UnitEditor } from '../../editor/UnitEditor';
 import { t } from '../../i18n/t';
 import { useDrafts } from './drafts';
+import { type UnitSource, unitSources } from './spec-units';
 
 /** A new unit's first text: its main section with the keys the registry requires. */
 export function newUnitText(type: UnitType, name: string): string {
@@ -104,20 +104,23 @@ function useCommand(id: string, path: string, text: string): string | null | und
   return q.data?.command;
 }
 
-function FileEditor({ id, file, siblings }: { id: string; file: CompartmentFile; siblings: CompartmentFile[] }) {
+function FileEditor({ id, file, siblings }: { id: string; file: UnitSource; siblings: UnitSource[] }) {
   const { drafts, setDraft, discard } = useDrafts();
   const draft = drafts[file.path];
-  const text = draft ?? file.content;
+  const original = file.text ?? '';
+  const text = draft ?? original;
   const command = useCommand(id, file.path, text);
   const lintContext = useMemo(
-    () => ({ siblings: siblings.map((s) => ({ path: s.path, text: drafts[s.path] ?? s.content })) }),
+    () => ({
+      siblings: siblings.map((s) => ({ path: s.path, text: drafts[s.path] ?? s.text ?? '' })),
+    }),
     [siblings, drafts],
   );
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center gap-2">
         <h2 className="font-mono text-lg font-semibold">{file.path}</h2>
-        {draft !== undefined && draft !== file.content && (
+        {draft !== undefined && draft !== original && (
           <>
             <span className="text-sm text-amber-800 dark:text-amber-300">{t('edit.unsaved')}</span>
             <Button onClick={() => discard(file.path)}>{t('edit.discard')}</Button>
@@ -133,28 +136,45 @@ function FileEditor({ id, file, siblings }: { id: string; file: CompartmentFile;
           {t('edit.removeFile')}
         </Button>
       </div>
-      <UnitEditor
-        path={file.path}
-        text={text}
-        onChange={(next) => (next === file.content ? discard(file.path) : setDraft(file.path, next))}
-        lintContext={lintContext}
-        command={command === undefined ? null : command}
-      />
+      {file.locked ? (
+        <>
+          <p className="text-sm">{t('edit.locked')}</p>
+          <pre className="overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950">{original}</pre>
+        </>
+      ) : (
+        <>
+          {file.typed && (
+            <p className="text-sm text-zinc-700 dark:text-zinc-300">
+              {file.text === null ? t('edit.typedNotRendered') : t('edit.typed')}
+            </p>
+          )}
+          <UnitEditor
+            path={file.path}
+            text={text}
+            onChange={(next) => (next === original ? discard(file.path) : setDraft(file.path, next))}
+            lintContext={lintContext}
+            command={command === undefined ? null : command}
+          />
+        </>
+      )}
     </div>
   );
 }
 
 export function EditTab({ id }: { id: string }) {
-  const files = useFiles(id);
+  const spec = useSpec(id);
+  const history = useHistory(id);
+  const latest = history.data?.find((r) => r.result === 'applied')?.number;
+  const revision = useRevision(id, latest);
   const { drafts, setDraft } = useDrafts();
   const [selected, setSelected] = useState<string | undefined>();
   const all = useMemo(() => {
-    const server = (files.data ?? []).filter((f) => unitTypeOfFile(f.path) !== undefined || f.path.endsWith('.timer'));
-    const added = Object.entries(drafts)
-      .filter(([p, c]) => c !== null && !server.some((f) => f.path === p))
-      .map(([path]) => ({ path, content: '' }));
-    return [...server, ...added].filter((f) => drafts[f.path] !== null);
-  }, [files.data, drafts]);
+    const known = spec.data ? unitSources(spec.data.spec, revision.data?.files) : [];
+    const added: UnitSource[] = Object.entries(drafts)
+      .filter(([p, c]) => c !== null && !known.some((f) => f.path === p))
+      .map(([path]) => ({ path, text: null, typed: false, locked: false }));
+    return [...known, ...added].filter((f) => drafts[f.path] !== null);
+  }, [spec.data, revision.data, drafts]);
   const current = all.find((f) => f.path === selected) ?? all[0];
   const pending = Object.keys(drafts).length;
 
@@ -163,8 +183,9 @@ export function EditTab({ id }: { id: string }) {
       <div className="flex flex-wrap items-start gap-4">
         <nav aria-label={t('edit.files')} className="flex min-w-48 flex-col gap-1">
           <h2 className="text-sm font-semibold">{t('edit.files')}</h2>
-          {files.isPending && <Spinner />}
-          {files.isError && (isUnavailable(files.error) ? <NotAvailable what={t('edit.files')} /> : null)}
+          {spec.isPending && <Spinner />}
+          {spec.isError &&
+            (isUnavailable(spec.error) ? <NotAvailable what={t('edit.files')} /> : <ErrorBox error={spec.error} />)}
           <ul className="flex flex-col gap-0.5">
             {all.map((f) => (
               <li key={f.path}>

@@ -3,7 +3,7 @@
  * applied revision (operators).
  */
 import { useState } from 'react';
-import { useHistory, useRevisionDiff, useRollback, useSession } from '../../api/queries';
+import { useHistory, useRevision, useRollback, useSession } from '../../api/queries';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, DiffView, ErrorBox, QueryView, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
@@ -11,27 +11,10 @@ import { t } from '../../i18n/t';
 const TONE: Record<string, Tone> = { applied: 'ok', failed: 'bad', 'rolled-back': 'busy', refused: 'bad' };
 
 function RevisionDiff({ id, n }: { id: string; n: number }) {
-  const rev = useRevisionDiff(id, n);
+  const rev = useRevision(id, n);
   return (
     <QueryView query={rev} what={t('history.diff')}>
-      {(r) =>
-        r.plan ? (
-          <div className="flex flex-col gap-2">
-            {r.plan.changes.map((c) => (
-              <div key={c.path}>
-                <p className="font-mono text-sm">
-                  {c.path} <Badge tone="idle">{t(`plan.${c.kind}`)}</Badge>
-                </p>
-                <DiffView diff={c.diff} />
-              </div>
-            ))}
-          </div>
-        ) : r.diff ? (
-          <DiffView diff={r.diff} />
-        ) : (
-          <p className="text-sm">{t('history.noDiff')}</p>
-        )
-      }
+      {(r) => (r.diff ? <DiffView diff={r.diff} /> : <p className="text-sm">{t('history.noDiff')}</p>)}
     </QueryView>
   );
 }

@@ -7,35 +7,48 @@ import { withQuery } from '../../api/client';
 import { useEventStream } from '../../api/events';
 import { useCompartment } from '../../api/queries';
 import { routes } from '../../api/routes';
+import type { LogLine } from '../../api/types';
 import { Button, inputClass, NotAvailable } from '../../components/ui';
 import { t } from '../../i18n/t';
 
 const MAX_LINES = 5000;
 
-interface LogLine {
-  time?: string;
-  unit?: string;
-  message: string;
-}
-
 export function LogsTab({ id }: { id: string }) {
   const detail = useCompartment(id);
   const [unit, setUnit] = useState('');
-  const [since, setSince] = useState('1h');
+  const [since, setSince] = useState('-1h');
   const [follow, setFollow] = useState(true);
   const [search, setSearch] = useState('');
   const [lines, setLines] = useState<LogLine[]>([]);
   const [started, setStarted] = useState(0);
-  const url = started > 0 ? withQuery(routes.logs(id), { unit, since, follow, n: started }) : null;
-  const state = useEventStream(url, (_type, data) => {
-    let line: LogLine;
-    try {
-      line = JSON.parse(data) as LogLine;
-    } catch {
-      line = { message: data };
-    }
-    setLines((ls) => (ls.length >= MAX_LINES ? [...ls.slice(-MAX_LINES + 1), line] : [...ls, line]));
-  });
+  const [ended, setEnded] = useState<string | undefined>();
+  const url =
+    started > 0 && ended === undefined
+      ? withQuery(routes.logs(id), { unit, since, follow: follow ? '1' : '0', lines: 500, n: started })
+      : null;
+  const state = useEventStream(
+    url,
+    (type, data) => {
+      if (type === 'end' || type === 'error') {
+        // Without follow the stream ends; an error event carries {code, message}. Stop either way.
+        let message = t('logs.ended');
+        try {
+          const d = JSON.parse(data) as { message?: string };
+          if (type === 'error' && d.message) message = d.message;
+        } catch {}
+        setEnded(message);
+        return;
+      }
+      let line: LogLine;
+      try {
+        line = JSON.parse(data) as LogLine;
+      } catch {
+        return;
+      }
+      setLines((ls) => (ls.length >= MAX_LINES ? [...ls.slice(-MAX_LINES + 1), line] : [...ls, line]));
+    },
+    ['message', 'end', 'error'],
+  );
   const shown = useMemo(() => {
     const q = search.toLowerCase();
     return q ? lines.filter((l) => l.message.toLowerCase().includes(q)) : lines;
@@ -48,6 +61,7 @@ export function LogsTab({ id }: { id: string }) {
         onSubmit={(e) => {
           e.preventDefault();
           setLines([]);
+          setEnded(undefined);
           setStarted((n) => n + 1);
         }}
       >
@@ -83,7 +97,7 @@ export function LogsTab({ id }: { id: string }) {
       ) : (
         <>
           <p className="text-xs text-zinc-600 dark:text-zinc-400" aria-live="polite">
-            {started > 0 ? t(`live.${state}`) : t('logs.hint')}
+            {started === 0 ? t('logs.hint') : (ended ?? t(`live.${state}`))}
             {search && ` · ${t('logs.matching', { n: shown.length, total: lines.length })}`}
           </p>
           <pre
@@ -96,8 +110,8 @@ export function LogsTab({ id }: { id: string }) {
             {shown.map((l, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: log lines have no identity
               <div key={i}>
-                {l.time && <span className="text-zinc-400">{l.time} </span>}
-                {l.unit && <span className="text-sky-300">{l.unit} </span>}
+                <span className="text-zinc-400">{l.time} </span>
+                <span className="text-sky-300">{l.identifier || l.unit} </span>
                 {l.message}
               </div>
             ))}

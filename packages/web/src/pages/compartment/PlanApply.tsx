@@ -6,15 +6,16 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { applyStream, type ChangedFile } from '../../api/apply';
+import { applyStream } from '../../api/apply';
 import { ApiError, api } from '../../api/client';
-import { keys, useSession } from '../../api/queries';
+import { keys, useSession, useSpec } from '../../api/queries';
 import { routes } from '../../api/routes';
-import type { ApplyResult, ApplyStep, Plan, ProgressEvent } from '../../api/types';
+import type { ApplyResult, ApplyStep, Plan, PlanResult, ProgressEvent } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, DiffView, ErrorBox, QueryView, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
 import { useDrafts } from './drafts';
+import { specWithDrafts } from './spec-units';
 
 const STEPS: ApplyStep[] = ['validate', 'write', 'reload', 'start', 'verify'];
 const STEP_TONE: Record<ProgressEvent['status'], Tone> = { running: 'busy', ok: 'ok', failed: 'bad', skipped: 'idle' };
@@ -101,13 +102,18 @@ export function PlanApplyTab({ id }: { id: string }) {
   const { drafts, discard } = useDrafts();
   const qc = useQueryClient();
   const session = useSession();
-  const files: ChangedFile[] = Object.entries(drafts).map(([path, content]) => ({ path, content }));
+  const stored = useSpec(id);
+  const pending = Object.keys(drafts).length;
+  const spec = stored.data ? specWithDrafts(stored.data.spec, drafts) : undefined;
   const plan = useQuery({
-    queryKey: [...keys.part(id, 'plan'), files],
-    queryFn: () => api.post<Plan>(routes.plan(id), { files }),
-    enabled: files.length > 0,
+    queryKey: [...keys.part(id, 'plan'), drafts],
+    queryFn: () => api.post<PlanResult>(routes.plan(id), { spec }),
+    enabled: pending > 0 && spec !== undefined,
     staleTime: 0,
   });
+  const blocking = (plan.data?.diagnostics ?? []).flatMap((r) =>
+    r.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, path: r.path })),
+  );
   const [events, setEvents] = useState<ProgressEvent[]>([]);
   const [result, setResult] = useState<ApplyResult | undefined>();
   const [error, setError] = useState<unknown>();
@@ -120,7 +126,7 @@ export function PlanApplyTab({ id }: { id: string }) {
     setResult(undefined);
     setError(undefined);
     try {
-      const r = await applyStream(id, files, (e) => setEvents((es) => [...es, e]));
+      const r = await applyStream(id, { spec }, (e) => setEvents((es) => [...es, e]));
       setResult(r);
       if (r.outcome === 'applied' || r.outcome === 'noop') discard();
     } catch (e) {
@@ -131,7 +137,7 @@ export function PlanApplyTab({ id }: { id: string }) {
     }
   };
 
-  if (files.length === 0 && !result) {
+  if (pending === 0 && !result) {
     return (
       <p>
         {t('plan.noDrafts')}{' '}
@@ -143,20 +149,40 @@ export function PlanApplyTab({ id }: { id: string }) {
   }
   return (
     <div className="flex flex-col gap-4">
-      {files.length > 0 && (
+      {pending > 0 && (
         <Card
           title={t('plan.title')}
           actions={
             canApply && (
-              <Button variant="primary" disabled={running || !plan.data || plan.data.noop} onClick={apply}>
+              <Button variant="primary" disabled={running || !plan.data || plan.data.plan.noop} onClick={apply}>
                 {running ? t('apply.running') : t('apply.button')}
               </Button>
             )
           }
         >
-          <QueryView query={plan} what={t('plan.title')}>
-            {(p) => <PlanView plan={p} />}
-          </QueryView>
+          {stored.isError ? (
+            <ErrorBox error={stored.error} />
+          ) : (
+            <QueryView query={plan} what={t('plan.title')}>
+              {(p) => (
+                <div className="flex flex-col gap-3">
+                  {blocking.length > 0 && (
+                    <div role="alert" className="text-sm text-red-800 dark:text-red-300">
+                      <p className="font-semibold">{t('plan.errors', { n: blocking.length })}</p>
+                      <ul>
+                        {blocking.map((d) => (
+                          <li key={`${d.path}:${d.line}:${d.code}`} className="font-mono text-xs">
+                            {d.path}:{d.line}: {d.message}
+                          </li>
+                        ))}
+                      </ul>
+                    </div>
+                  )}
+                  <PlanView plan={p.plan} />
+                </div>
+              )}
+            </QueryView>
+          )}
         </Card>
       )}
       {(events.length > 0 || running || result || error !== undefined) && (

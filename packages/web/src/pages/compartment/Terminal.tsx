@@ -35,7 +35,7 @@ function Console({ id, container, onState }: { id: string; container: string; on
     term.open(host.current!);
     fit.fit();
     onState('connecting');
-    const ws = new WebSocket(wsUrl(routes.terminal(id, container)));
+    const ws = new WebSocket(wsUrl(`${routes.terminal(id, container)}?cols=${term.cols}&rows=${term.rows}`));
     let opened = false;
     const sendSize = () => {
       if (ws.readyState === WebSocket.OPEN)
@@ -47,11 +47,24 @@ function Console({ id, container, onState }: { id: string; container: string; on
       sendSize();
       term.focus();
     };
-    ws.onmessage = (e) => term.write(typeof e.data === 'string' ? e.data : new Uint8Array(e.data as ArrayBuffer));
     ws.binaryType = 'arraybuffer';
+    ws.onmessage = (e) => {
+      if (typeof e.data !== 'string') {
+        term.write(new Uint8Array(e.data as ArrayBuffer));
+        return;
+      }
+      // Text frames are control messages: {type: 'error', message} or {type: 'exit', exitCode}.
+      try {
+        const m = JSON.parse(e.data) as { type: string; message?: string; exitCode?: number };
+        if (m.type === 'exit') term.write(`\r\n${t('terminal.exited', { code: m.exitCode ?? '?' })}\r\n`);
+        else if (m.type === 'error') term.write(`\r\n${m.message ?? ''}\r\n`);
+      } catch {
+        term.write(e.data);
+      }
+    };
     ws.onclose = () => onState(opened ? 'closed' : 'unavailable');
     const input = term.onData((d) => {
-      if (ws.readyState === WebSocket.OPEN) ws.send(d);
+      if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'input', data: d }));
     });
     const onResize = () => {
       fit.fit();

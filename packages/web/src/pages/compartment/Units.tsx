@@ -37,7 +37,7 @@ export function UnitsTab({ id }: { id: string }) {
                       </span>
                       {bucket === 'failed' && (
                         <p className="mt-1 text-sm text-red-800 dark:text-red-300">
-                          {t('units.lastFailure', { reason: u.lastFailure ?? u.status?.result ?? t('units.unknown') })}
+                          {t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })}
                         </p>
                       )}
                     </div>
