@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../app.js';
 import { openStore, type Store } from '../store/index.js';
+import { allows, guardAny, visibleCompartments } from './auth/hooks.js';
 import { loginAs, tokenFor } from './auth/test-support.js';
 import { buildServer, type ServerOptions } from './server.js';
 import type { RoutePlugin } from './types.js';
@@ -436,6 +437,63 @@ describe('login back-off and rate limits', () => {
       codes.push(res.statusCode);
     }
     expect(codes).toEqual([401, 401, 401, 429]);
+  });
+});
+
+describe('global rate limit', () => {
+  it('limits anonymous requests per address, not authenticated ones', async () => {
+    const { server } = await setup({ rateLimit: { max: 3 } });
+    const s = loginAs(server, 'viewer');
+    for (let i = 0; i < 5; i++) {
+      expect((await server.inject({ url: '/api/test/web', headers: { cookie: s.cookie } })).statusCode).toBe(200);
+    }
+    const codes: number[] = [];
+    for (let i = 0; i < 4; i++) codes.push((await server.inject({ url: '/api/test/web' })).statusCode);
+    expect(codes).toEqual([401, 401, 401, 429]);
+  });
+});
+
+describe('list routes: guardAny and visibleCompartments', () => {
+  it('lets anyone with the role somewhere in, and tells which compartments', async () => {
+    const list: RoutePlugin = async (instance) => {
+      instance.get('/api/things', { preHandler: guardAny('viewer') }, async (req) => {
+        const v = visibleCompartments(req, 'viewer');
+        return {
+          all: v === 'all',
+          ids: v === 'all' ? [] : [...v].sort(),
+          canOperateWeb: allows(req, 'operator', 'web'),
+        };
+      });
+    };
+    const { server } = await setup({ routes: [list] });
+    const get = (headers: Record<string, string>) => server.inject({ url: '/api/things', headers });
+    expect((await get({})).statusCode).toBe(401);
+    expect((await get(loginAs(server, 'none').headers)).statusCode).toBe(403);
+    expect((await get(loginAs(server, 'viewer').headers)).json()).toEqual({ all: true, ids: [], canOperateWeb: false });
+    const u = loginAs(server, 'operator', { compartment: 'web' });
+    loginAs(server, 'viewer', { compartment: 'db', username: u.username });
+    expect((await get(u.headers)).json()).toEqual({ all: false, ids: ['db', 'web'], canOperateWeb: true });
+  });
+});
+
+describe('the web UI files', () => {
+  it('serves the build and index.html for client routes, never for /api', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-web-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>qm</title>');
+    writeFileSync(join(dir, 'app.js'), 'console.log(1)');
+    const { server } = await setup({ webRoot: dir });
+    try {
+      expect((await server.inject('/')).body).toContain('<title>qm</title>');
+      expect((await server.inject('/app.js')).body).toBe('console.log(1)');
+      const page = await server.inject({ url: '/compartments/web', headers: { accept: 'text/html' } });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>qm</title>');
+      const api = await server.inject({ url: '/api/nothing', headers: { accept: 'text/html' } });
+      expect(api.statusCode).toBe(404);
+      expect(api.json().error.code).toBe('not_found');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
