@@ -41,6 +41,15 @@ interface ServeOptions {
   pamGroup?: string[];
   webRoot?: string;
   trustProxy?: boolean;
+  pamRole: string;
+  sessionIdle: string;
+  sessionMax: string;
+}
+
+function positive(name: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${name} wants a positive number, not '${v}'`);
+  return n;
 }
 
 export function registerServe(program: Command): void {
@@ -54,8 +63,19 @@ export function registerServe(program: Command): void {
     .option('--pam-group <group...>', 'host groups whose members may log in with PAM (default: sudo wheel)')
     .option('--web-root <dir>', 'the web UI files (default: packages/web/dist when built)')
     .option('--trust-proxy', 'trust X-Forwarded-For/-Proto from a reverse proxy')
+    .option('--pam-role <role>', 'global role of PAM users without grants: viewer, operator, admin or none', 'admin')
+    .option('--session-idle <minutes>', 'a session unused this long ends', '30')
+    .option('--session-max <hours>', 'a session ends this long after login', '12')
     .action(async (o: ServeOptions, cmd: Command) => {
       const { host, port } = parseListen(o.listen);
+      if (!['viewer', 'operator', 'admin', 'none'].includes(o.pamRole)) {
+        throw new UsageError(`--pam-role wants viewer, operator, admin or none, not '${o.pamRole}'`);
+      }
+      const auth = {
+        idleTimeoutMs: positive('--session-idle', o.sessionIdle) * 60_000,
+        absoluteTimeoutMs: positive('--session-max', o.sessionMax) * 3_600_000,
+        pamRole: o.pamRole as 'admin',
+      };
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
       const read = (f: string) => {
         try {
@@ -82,6 +102,7 @@ export function registerServe(program: Command): void {
           ...(webRoot ? { webRoot } : {}),
           ...(o.trustProxy ? { trustProxy: true } : {}),
           pam: o.pam ? (o.pamGroup ? { groups: o.pamGroup } : {}) : false,
+          auth,
         });
         await server.listen({ host, port });
         const shown = host.includes(':') ? `[${host}]` : host;
