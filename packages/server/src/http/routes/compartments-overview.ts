@@ -1,21 +1,26 @@
 /**
- * The compartments overview behind the dashboard and the detail page, cached so that reading it costs no
- * store query per compartment and no host call per request:
+ * The compartments overview behind the dashboard list and the detail page, cached so that the hot reads cost
+ * no store query per compartment and no host call per request:
  *
+ * - the compartment rows (the list) and each compartment's latest revisions are kept for `rowsTtlMs` (1 s);
  * - a compartment's unit list is derived from its desired state (render), so it is kept until the
  *   compartment's `updatedAt` changes (every saved state changes it, whichever process saved it);
  * - unit states come from systemd and are kept for `ttlMs` (2 s): a request gets the cached states at once and
  *   a stale entry is refreshed in the background (one refresh per compartment at a time); only a compartment
- *   never read before is waited for. Changes made through the API drop the entry (`invalidate`), so the
- *   next read waits for fresh states. Live changes reach clients through the event stream, not this cache.
+ *   never read before is waited for;
+ * - the answers themselves (JSON text) are kept until one of their parts changes.
+ *
+ * Changes made through this server's API drop what they touch (`invalidate`), so the next read is fresh.
+ * Changes made by another process (the CLI) show within `rowsTtlMs` (rows, revisions) and `ttlMs` (states).
+ * Live changes reach clients through the event stream, not through this cache.
  */
-import type { CompartmentSummary, UnitActiveState } from '../../api/contract.js';
+import type { CompartmentDetail, CompartmentSummary, RevisionSummaryDto, UnitActiveState } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import type { CompartmentInfo, UnitInfo } from '../../core/service/compartments.js';
-import { activeState } from './compartments-common.js';
+import { activeState, unitDtos } from './compartments-common.js';
 
 interface StatusEntry {
   at: number;
@@ -24,7 +29,10 @@ interface StatusEntry {
 }
 
 export interface OverviewOptions {
+  /** How long unit states are served before they are read again (ms, default 2000). */
   ttlMs?: number;
+  /** How long compartment rows and revisions are served before they are read again (ms, default 1000). */
+  rowsTtlMs?: number;
   now?: () => number;
 }
 
@@ -34,7 +42,14 @@ export class CompartmentOverview {
   private readonly inflight = new Map<string, Promise<StatusEntry>>();
   /** Bumped by invalidate: a refresh that started before it does not store what it read. */
   private readonly generation = new Map<string, number>();
+  private rows: { at: number; list: CompartmentInfo[]; byId: Map<string, CompartmentInfo> } | undefined;
+  private list: { at: number; summaries: CompartmentSummary[]; json: string } | undefined;
+  private readonly details = new Map<
+    string,
+    { at: number; info: CompartmentInfo; history: RevisionSummaryDto[]; status?: StatusEntry; json?: string }
+  >();
   private readonly ttlMs: number;
+  private readonly rowsTtlMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -42,23 +57,30 @@ export class CompartmentOverview {
     options: OverviewOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? 2_000;
+    this.rowsTtlMs = options.rowsTtlMs ?? 1_000;
     this.now = options.now ?? Date.now;
   }
 
-  /** Forget a compartment's unit states (after a change through the API). */
+  /** Forget what is cached about a compartment (after a change to it through the API). */
   invalidate(id: string): void {
     this.statuses.delete(id);
     this.inflight.delete(id);
+    this.details.delete(id);
     this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+    this.rows = undefined;
+    this.list = undefined;
   }
 
-  /** Every compartment with its unit counts by state. */
-  async summaries(): Promise<CompartmentSummary[]> {
-    const list = this.app.compartments.list();
-    const ids = new Set<string>(list.map((c) => c.id));
-    for (const id of this.units.keys()) if (!ids.has(id)) this.units.delete(id);
-    for (const id of this.statuses.keys()) if (!ids.has(id)) this.statuses.delete(id);
-    return Promise.all(
+  /** Every compartment with its unit counts by state, and the same as JSON text. */
+  async summaries(): Promise<{ summaries: CompartmentSummary[]; json: string }> {
+    const at = this.now();
+    if (this.list && at - this.list.at < this.rowsTtlMs) {
+      // stale states are refreshed in the background; when one arrives, the cached list is dropped
+      for (const c of this.list.summaries) this.touchStatus(c.id as CompartmentId);
+      return this.list;
+    }
+    const { list } = this.currentRows();
+    const summaries = await Promise.all(
       list.map(async (c) => {
         const units = await this.unitsOf(c);
         const st = await this.statusesOf(c.id, units);
@@ -77,6 +99,37 @@ export class CompartmentOverview {
         };
       }),
     );
+    this.list = { at, summaries, json: JSON.stringify({ compartments: summaries }) };
+    return this.list;
+  }
+
+  /** One compartment: its row, units with their states and latest revisions, and the same as JSON text. */
+  async detail(id: string): Promise<{ detail: CompartmentDetail; json: string }> {
+    const at = this.now();
+    let d = this.details.get(id);
+    if (!d || at - d.at >= this.rowsTtlMs) {
+      const info = this.app.compartments.get(id); // NotFound for a compartment that does not exist
+      const history = this.app.compartments.history(info.id, { limit: 5 }) as RevisionSummaryDto[];
+      d = { at, info, history };
+      this.details.set(info.id, d);
+    }
+    const units = await this.unitsOf(d.info);
+    const status = await this.statusesOf(d.info.id, units);
+    const detail: CompartmentDetail = {
+      ...d.info,
+      units: unitDtos(
+        units.map((u) => {
+          const s = status.value?.get(u.unit);
+          return s ? { ...u, status: s } : u;
+        }),
+      ),
+      history: d.history,
+    };
+    if (d.json === undefined || d.status !== status) {
+      d.status = status;
+      d.json = JSON.stringify(detail);
+    }
+    return { detail, json: d.json };
   }
 
   /** The compartment's units with their (cached) states. */
@@ -89,6 +142,18 @@ export class CompartmentOverview {
     });
   }
 
+  private currentRows() {
+    const at = this.now();
+    if (this.rows && at - this.rows.at < this.rowsTtlMs) return this.rows;
+    const list = this.app.compartments.list();
+    const byId = new Map<string, CompartmentInfo>(list.map((c) => [c.id, c]));
+    for (const id of this.units.keys()) if (!byId.has(id)) this.units.delete(id);
+    for (const id of this.statuses.keys()) if (!byId.has(id)) this.statuses.delete(id);
+    for (const id of this.details.keys()) if (!byId.has(id)) this.details.delete(id);
+    this.rows = { at, list, byId };
+    return this.rows;
+  }
+
   private async unitsOf(c: CompartmentInfo): Promise<UnitInfo[]> {
     const cached = this.units.get(c.id);
     if (cached && cached.updatedAt === c.updatedAt) return cached.units;
@@ -97,10 +162,19 @@ export class CompartmentOverview {
       units = await this.app.compartments.units(c.id);
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
-      units = []; // created, never applied: no desired state yet
+      units = []; // no desired state yet
     }
     this.units.set(c.id, { updatedAt: c.updatedAt, units });
     return units;
+  }
+
+  /** Starts a background refresh of a compartment's states when they are stale. */
+  private touchStatus(id: CompartmentId): void {
+    const entry = this.statuses.get(id);
+    if (entry && this.now() - entry.at >= this.ttlMs) {
+      const names = this.units.get(id)?.units.map((u) => u.unit) ?? [];
+      void this.refresh(id, names);
+    }
   }
 
   private statusesOf(id: CompartmentId, units: readonly UnitInfo[]): Promise<StatusEntry> | StatusEntry {
@@ -128,6 +202,7 @@ export class CompartmentOverview {
       if ((this.generation.get(id) ?? 0) === gen) {
         this.statuses.set(id, entry);
         this.inflight.delete(id);
+        this.list = undefined; // its counts changed (or may have)
       }
       return entry;
     })();

@@ -214,7 +214,9 @@ export async function createTestServer(
 ): Promise<TestServer> {
   const logs: string[] = [];
   const audits: TestServer['audits'] = [];
-  const server = Fastify({ logger: { level: 'trace', stream: { write: (line: string) => logs.push(line) } } });
+  const server = Fastify({
+    logger: { level: process.env.QM_TEST_LOG_LEVEL ?? 'trace', stream: { write: (line: string) => logs.push(line) } },
+  });
   server.setValidatorCompiler(validatorCompiler);
   server.setSerializerCompiler(serializerCompiler);
   server.setErrorHandler(errorHandler);

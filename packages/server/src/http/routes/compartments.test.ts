@@ -55,6 +55,18 @@ describe('GET /api/compartments', () => {
     expect(reads).toBe(1);
   });
 
+  it('shows a compartment another process created within a second (the rows are cached for 1 s)', async () => {
+    s = await setup(dir, { shop: true });
+    const ids = async () =>
+      CompartmentListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments')).json()).compartments.map(
+        (c) => c.id,
+      );
+    expect(await ids()).toEqual(['shop']);
+    await s.ctx.app.compartments.create({ id: 'cli' }); // not through the API: nothing invalidates the cache
+    await new Promise((r) => setTimeout(r, 1_050));
+    expect(await ids()).toEqual(['cli', 'shop']);
+  });
+
   it('still lists a compartment whose states cannot be read', async () => {
     s = await setup(dir, { shop: true });
     s.ctx.accounts.delete('shop'); // its user is gone: hostFor fails

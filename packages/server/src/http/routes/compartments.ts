@@ -12,12 +12,11 @@ import {
   CreateCompartmentBody,
   DeleteCompartmentQuery,
   DeletedSchema,
-  type RevisionSummaryDto,
 } from '../../api/contract.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { errorBody } from '../errors.js';
 import type { RoutePlugin } from '../types.js';
-import { audited, unitDtos, zodInstance } from './compartments-common.js';
+import { audited, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
 import { viewable } from './live-access.js';
 
@@ -42,15 +41,20 @@ export const compartmentRoutes: RoutePlugin = async (instance, { app, guard, aud
         if (!req.principal) await reply.status(401).send(errorBody('unauthorized', 'Log in first.'));
       },
     },
-    async (req) => {
-      const all = await overview.summaries();
+    async (req, reply) => {
+      const { summaries, json } = await overview.summaries();
       const may = await viewable(
         instance,
         guard,
         req,
-        all.map((c) => c.id as CompartmentId),
+        summaries.map((c) => c.id as CompartmentId),
       );
-      return { compartments: may === 'all' ? all : all.filter((c) => may.has(c.id as CompartmentId)) };
+      // (the answer is cached as JSON text, built from the contract's shapes; a string is sent as it is)
+      const body =
+        may === 'all'
+          ? json
+          : JSON.stringify({ compartments: summaries.filter((c) => may.has(c.id as CompartmentId)) });
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 
@@ -70,6 +74,7 @@ export const compartmentRoutes: RoutePlugin = async (instance, { app, guard, aud
       const c = await audited(audit, req, { action: 'compartment.create', target: `compartment:${id}` }, () =>
         app.compartments.create({ id, description: description ?? '', podmanVersion: podmanVersion ?? null }),
       );
+      overview.invalidate(id);
       return reply.status(201).send(c);
     },
   );
@@ -85,11 +90,9 @@ export const compartmentRoutes: RoutePlugin = async (instance, { app, guard, aud
       },
       preHandler: guard('viewer'),
     },
-    async (req) => {
-      const c = app.compartments.get(req.params.id);
-      const units = await overview.unitsWithStatus(c);
-      const history = app.compartments.history(c.id, { limit: 5 }) as RevisionSummaryDto[];
-      return { ...c, units: unitDtos(units), history };
+    async (req, reply) => {
+      const { json } = await overview.detail(req.params.id);
+      return reply.type('application/json; charset=utf-8').send(json as never);
     },
   );
 
