@@ -1,0 +1,118 @@
+/**
+ * `quadletman user …`, `audit verify|list`, `serve` and `install` as a user runs them: bin/quadletman in a child
+ * process with its own --data-dir.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(__dirname, '../../../../..');
+const BIN = join(ROOT, 'bin/quadletman');
+
+function cli(dataDir: string) {
+  return (args: string[], input?: string) =>
+    spawnSync(BIN, ['--data-dir', dataDir, ...args], { encoding: 'utf8', cwd: ROOT, input: input ?? '' });
+}
+
+describe('quadletman user and audit', () => {
+  it('manages accounts, roles and tokens; audit verify finds an edited entry (exit 1)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-cli-users-'));
+    const run = cli(dir);
+    expect(run(['user', 'add', 'alice', '--password-stdin', '--role', 'admin'], 'a long password\n').status).toBe(0);
+    expect(run(['user', 'add', 'bob', '--pam', '--role', 'viewer', '--compartment', 'web']).status).toBe(0);
+    expect(run(['user', 'add', 'carol', '--password-stdin'], 'short\n').status).toBe(2);
+    expect(run(['user', 'grant', 'bob', 'operator', '--compartment', 'db']).status).toBe(0);
+    expect(run(['user', 'grant', 'alice', 'viewer']).status).toBe(4); // the last admin stays admin
+    const list = JSON.parse(run(['user', 'list', '--format', 'json']).stdout);
+    expect(list).toMatchObject([
+      { username: 'alice', kind: 'local', grants: [{ compartment: '*', role: 'admin' }] },
+      {
+        username: 'bob',
+        kind: 'pam',
+        grants: [
+          { compartment: 'db', role: 'operator' },
+          { compartment: 'web', role: 'viewer' },
+        ],
+      },
+    ]);
+    expect(run(['user', 'revoke', 'bob', '--compartment', 'db']).status).toBe(0);
+    const token = run(['user', 'token', 'create', 'alice', 'ci', '--role', 'viewer']);
+    expect(token.status).toBe(0);
+    expect(token.stdout).toMatch(/^qmt_\S+\n$/);
+    const tokens = JSON.parse(run(['user', 'token', 'list', '--format', 'json']).stdout);
+    expect(JSON.stringify(tokens)).not.toContain(token.stdout.trim().split('.')[1]);
+    expect(run(['user', 'token', 'revoke', tokens[0].id]).status).toBe(0);
+    expect(run(['user', 'passwd', 'alice', '--password-stdin'], 'another long password\n').status).toBe(0);
+
+    const ok = run(['audit', 'verify', '--format', 'json']);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, entries: 7 });
+    const audit = JSON.parse(run(['audit', 'list', '--format', 'json']).stdout) as {
+      action: string;
+      actorKind: string;
+    }[];
+    expect(audit.map((e) => e.action)).toEqual([
+      'user.password',
+      'token.revoke',
+      'token.create',
+      'grant.revoke',
+      'grant.set',
+      'user.create',
+      'user.create',
+    ]);
+    expect(new Set(audit.map((e) => e.actorKind))).toEqual(new Set(['cli']));
+
+    const db = new Database(join(dir, 'quadletman.db'));
+    db.exec('DROP TRIGGER audit_log_no_update');
+    db.prepare("UPDATE audit_log SET target = 'user:mallory' WHERE id = 3").run();
+    db.close();
+    const broken = run(['audit', 'verify']);
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/BROKEN at audit entry 3/);
+  }, 180_000);
+});
+
+describe('quadletman serve', () => {
+  it('prints the URL and a one-time setup token that creates the admin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-cli-serve-'));
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    const child = spawn(BIN, ['--data-dir', dir, 'serve', '--no-pam', '--listen', `127.0.0.1:${port}`], { cwd: ROOT });
+    try {
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += String(d);
+      });
+      const deadline = Date.now() + 60_000;
+      while (!/Setup token \(one use\): (\S+)/.test(out) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain(`listening on http://127.0.0.1:${port}/`);
+      const token = /Setup token \(one use\): (\S+)/.exec(out)![1]!;
+      const base = `http://127.0.0.1:${port}`;
+      expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
+      const setup = (t: string) =>
+        fetch(`${base}/api/auth/setup`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token: t, username: 'admin', password: 'a long admin password' }),
+        });
+      const res = await setup(token);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('set-cookie')).toMatch(/qm_session=.*HttpOnly.*SameSite=Strict/);
+      expect((await setup(token)).status).toBe(409);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 120_000);
+});
+
+describe.runIf(!existsSync('/run/systemd/system'))('quadletman install without systemd', () => {
+  it('refuses with a clear message', () => {
+    const r = cli(mkdtempSync(join(tmpdir(), 'qm-cli-install-')))(['install']);
+    expect(r.status).toBe(4);
+    expect(r.stderr).toMatch(/systemd is not PID 1/);
+  });
+});
