@@ -336,7 +336,8 @@ export class ApplyEngine {
         const slow = statuses.filter((s) => s.activeState !== 'active').map((s) => s.unit);
         throw new ApplyFailure('start', `still not active after 30 s: ${slow.join(', ')}`);
       }
-      await this.sleep(this.pollMs);
+      // poll every pollMs, and once exactly when the settle time is up (not up to a poll later)
+      await this.sleep(elapsed < this.settleMs ? Math.min(this.pollMs, this.settleMs - elapsed) : this.pollMs);
     }
   }
 
