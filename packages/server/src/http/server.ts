@@ -33,6 +33,7 @@ import { installMetrics, Metrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { applyRoutes } from './routes/apply.js';
 import { compartmentRoutes } from './routes/compartments.js';
+import { liveRoutes } from './routes/live.js';
 import { resourceRoutes } from './routes/resources.js';
 import { systemRoutes } from './routes/system.js';
 import { unitRoutes } from './routes/units.js';
@@ -46,7 +47,14 @@ const LOGO_SVG =
   '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="32"><text x="0" y="24" font-family="sans-serif" font-size="22" fill="#fff">quadletman</text></svg>';
 
 /** Route modules registered on every server (each one line). */
-export const ROUTES: RoutePlugin[] = [compartmentRoutes, applyRoutes, unitRoutes, resourceRoutes, systemRoutes];
+export const ROUTES: RoutePlugin[] = [
+  compartmentRoutes,
+  applyRoutes,
+  unitRoutes,
+  resourceRoutes,
+  systemRoutes,
+  liveRoutes,
+];
 
 export interface ServerOptions {
   /** Route modules (default ROUTES); the auth, admin and audit routes are always there. */
