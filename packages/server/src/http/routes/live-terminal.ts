@@ -72,8 +72,9 @@ export async function terminalRoutes(
         closed = true;
         term?.kill();
       });
-      // input that arrives while the pty starts is kept, not lost
+      // input and a resize that arrive while the pty starts are kept, not lost
       const pending: string[] = [];
+      let pendingSize: { cols: number; rows: number } | undefined;
       socket.on('message', (data, isBinary) => {
         let text: string;
         if (isBinary) text = asText(data);
@@ -87,7 +88,9 @@ export async function terminalRoutes(
           const m = TerminalMessage.safeParse(msg);
           if (!m.success) return;
           if (m.data.type === 'resize') {
-            term?.resize({ cols: m.data.cols, rows: m.data.rows });
+            const size = { cols: m.data.cols, rows: m.data.rows };
+            if (term) term.resize(size);
+            else pendingSize = size;
             return;
           }
           text = m.data.data;
@@ -127,6 +130,7 @@ export async function terminalRoutes(
           socket.close(1000, 'shell ended');
         }
       });
+      if (pendingSize) t.resize(pendingSize);
       for (const p of pending.splice(0)) t.write(p);
     },
   );

@@ -150,6 +150,7 @@ function fakeRuntime() {
     terminal: {
       open: async (_c, name, size) => {
         if (name === 'gone') throw new Error('no such container');
+        if (name === 'slow') await new Promise((r) => setTimeout(r, 100));
         const t = new FakeTerminal(size);
         terminals.push(t);
         return t;
@@ -396,6 +397,23 @@ describe('terminal WebSocket', () => {
     ]);
     ws.terminate();
     await until(() => fx.terminals[0]!.killed);
+  });
+
+  it('keeps input and a resize sent while the pty starts', async () => {
+    const ws = await app.injectWS('/api/compartments/web/containers/slow/terminal', {
+      headers: { 'x-test-user': 'olga' },
+    });
+    const got: string[] = [];
+    ws.on('message', (d: Buffer) => got.push(d.toString()));
+    ws.send(JSON.stringify({ type: 'resize', cols: 90, rows: 33 }));
+    ws.send(JSON.stringify({ type: 'input', data: 'echo early\n' }));
+    await until(() => got.length === 1);
+    expect(got).toEqual(['early\r\n']);
+    expect(fx.terminals[0]!.sizes).toEqual([
+      { cols: 80, rows: 24 },
+      { cols: 90, rows: 33 },
+    ]);
+    ws.terminate();
   });
 
   it('tells the client when the shell exits', async () => {
