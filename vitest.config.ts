@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/*.host.test.ts', '**/*.oracle.test.ts'],
+    exclude: ['**/node_modules/**', '**/*.host.test.ts', '**/*.oracle.test.ts', 'packages/web/**'],
     testTimeout: 20_000,
   },
 });

@@ -27,6 +27,8 @@ import type {
 
 export const keys = {
   session: ['session'] as const,
+  /** true after a 401 ended the session (the login page says so). */
+  sessionEnded: ['session-ended'] as const,
   setup: ['setup'] as const,
   compartments: ['compartments'] as const,
   compartment: (id: string) => ['compartments', id] as const,

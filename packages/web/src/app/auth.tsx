@@ -40,6 +40,7 @@ export function useSessionExpiry(): void {
   useEffect(() => {
     setUnauthorizedHandler(() => {
       setCsrfToken(undefined);
+      qc.setQueryData(keys.sessionEnded, true);
       qc.setQueryData(keys.session, null);
       if (!here.startsWith('/login')) navigate(loginPath(here, true), { replace: true });
     });
@@ -49,6 +50,7 @@ export function useSessionExpiry(): void {
 
 export function RequireAuth() {
   const session = useSession();
+  const qc = useQueryClient();
   const setup = useSetupStatus();
   const location = useLocation();
   useEffect(() => {
@@ -58,7 +60,8 @@ export function RequireAuth() {
   if (session.isError) return <ErrorBox error={session.error} />;
   if (!session.data) {
     if (setup.data?.required) return <Navigate to="/setup" replace />;
-    return <Navigate to={loginPath(location.pathname + location.search)} replace />;
+    const ended = qc.getQueryData<boolean>(keys.sessionEnded) === true;
+    return <Navigate to={loginPath(location.pathname + location.search, ended)} replace />;
   }
   return <Outlet />;
 }

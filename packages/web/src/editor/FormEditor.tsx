@@ -92,8 +92,10 @@ export function FormEditor({ type, doc, onChange, lint }: FormEditorProps) {
               setAdded((a) => [...a, spec]);
               // Focus the new field once it is rendered.
               requestAnimationFrame(() => {
+                // Section and key names are letters, digits and dashes: no escaping needed in the selector.
+                const field = `[data-field="${spec.section}/${spec.key}"]`;
                 const el = document.querySelector<HTMLElement>(
-                  `[data-field="${CSS.escape(`${spec.section}/${spec.key}`)}"] input, [data-field="${CSS.escape(`${spec.section}/${spec.key}`)}"] select, [data-field="${CSS.escape(`${spec.section}/${spec.key}`)}"] button[role=switch]`,
+                  `${field} input, ${field} select, ${field} button[role=switch]`,
                 );
                 el?.focus();
               });

@@ -56,6 +56,9 @@ export function RawEditor({ value, onChange, diagnostics, label, dark = false, d
   const onChangeRef = useRef(onChange);
   onChangeRef.current = onChange;
   const theme = useRef(new Compartment());
+  const separator = useRef(new Compartment());
+  // CodeMirror joins lines with \n unless told otherwise: keep a CRLF file CRLF (the parser keeps its `eol`).
+  const eol = value.includes('\r\n') ? '\r\n' : undefined;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the view is created once; later props are synced below
   useEffect(() => {
@@ -65,6 +68,7 @@ export function RawEditor({ value, onChange, diagnostics, label, dark = false, d
         doc: value,
         extensions: [
           basicSetup,
+          separator.current.of(eol ? EditorState.lineSeparator.of(eol) : []),
           StreamLanguage.define(properties),
           lintGutter(),
           theme.current.of(dark ? darkTheme : []),
@@ -75,7 +79,8 @@ export function RawEditor({ value, onChange, diagnostics, label, dark = false, d
           }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged && !u.transactions.some((tr) => tr.annotation(external))) {
-              onChangeRef.current(u.state.doc.toString());
+              // sliceDoc joins lines with the state's line separator (doc.toString() always uses \n).
+              onChangeRef.current(u.state.sliceDoc());
             }
           }),
         ],
@@ -92,11 +97,14 @@ export function RawEditor({ value, onChange, diagnostics, label, dark = false, d
   useEffect(() => {
     const v = view.current;
     if (!v) return;
-    const current = v.state.doc.toString();
-    if (current !== value) {
-      v.dispatch({ changes: { from: 0, to: current.length, insert: value }, annotations: external.of(true) });
+    const wanted = eol ? EditorState.lineSeparator.of(eol) : [];
+    if ((v.state.facet(EditorState.lineSeparator) ?? undefined) !== eol) {
+      v.dispatch({ effects: separator.current.reconfigure(wanted), annotations: external.of(true) });
     }
-  }, [value]);
+    if (v.state.sliceDoc() !== value) {
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value }, annotations: external.of(true) });
+    }
+  }, [value, eol]);
 
   useEffect(() => {
     const v = view.current;

@@ -38,6 +38,7 @@ export function LoginPage() {
     try {
       const s = await api.post<Session>(routes.login, { username, password });
       setCsrfToken(s?.csrfToken);
+      qc.setQueryData(keys.sessionEnded, false);
       qc.setQueryData(keys.session, s);
       await qc.invalidateQueries({ queryKey: keys.session });
       navigate(next, { replace: true });

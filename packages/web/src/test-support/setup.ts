@@ -1,0 +1,32 @@
+/**
+ * Component test setup (jsdom): unmount after each test, and the few browser APIs jsdom lacks that CodeMirror
+ * and the theme code call (layout measurement, matchMedia).
+ */
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
+
+afterEach(() => {
+  cleanup();
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+const emptyRect = { x: 0, y: 0, width: 0, height: 0, top: 0, right: 0, bottom: 0, left: 0, toJSON: () => ({}) };
+const emptyRects = Object.assign([], { item: () => null }) as unknown as DOMRectList;
+if (typeof Range !== 'undefined') {
+  Range.prototype.getClientRects = () => emptyRects;
+  Range.prototype.getBoundingClientRect = () => emptyRect as DOMRect;
+}
+if (typeof window !== 'undefined' && !window.matchMedia) {
+  window.matchMedia = (query: string) =>
+    ({
+      matches: false,
+      media: query,
+      onchange: null,
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      addListener: () => {},
+      removeListener: () => {},
+      dispatchEvent: () => false,
+    }) as MediaQueryList;
+}
