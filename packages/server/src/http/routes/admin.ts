@@ -4,7 +4,7 @@
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ConflictError } from '../../core/errors.js';
+import { ConflictError, InvalidError } from '../../core/errors.js';
 import type { Store } from '../../store/index.js';
 import { GLOBAL, ROLES } from '../auth/roles.js';
 import { type AuthService, parseScope, parseUsername } from '../auth/service.js';
@@ -103,7 +103,7 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
         const username = parseUsername(b.username);
         const scope = parseScope(b.compartment);
         if (b.kind === 'local') {
-          if (!b.password) throw new ConflictError('A local account needs a password.');
+          if (!b.password) throw new InvalidError('A local account needs a password.');
           await auth.createLocalUser(username, b.password);
         } else {
           store.users.create({ username, kind: 'pam' });
