@@ -79,6 +79,7 @@ describe('server basics', () => {
     expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
   });
 
   it('publishes the OpenAPI document and the browsable reference', async () => {
@@ -282,6 +283,7 @@ describe('login and sessions', () => {
     expect(res.statusCode).toBe(200);
     expect(cookieOf(res)).toMatch(/; Secure/);
     expect(res.headers['strict-transport-security']).toContain('max-age=31536000');
+    expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
   });
 
   it('rotates the session on login and revokes it on logout', async () => {

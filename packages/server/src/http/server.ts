@@ -13,7 +13,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -117,7 +117,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     // One line per request is noise at this volume; errors are still logged by errorHandler.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     ...(tls ? { https: { cert: tls.cert, key: tls.key } } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
@@ -139,7 +139,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   server.decorate('quadletman', { auth, store: ctx.store, metrics, setupToken } satisfies ServerHandles);
 
   await server.register(fastifyHelmet, {
-    contentSecurityPolicy: { directives: contentSecurityPolicy() },
+    // upgrade-insecure-requests only under TLS: over plain HTTP (a LAN address) it would break every asset.
+    contentSecurityPolicy: { directives: { ...contentSecurityPolicy(), upgradeInsecureRequests: tls ? [] : null } },
     strictTransportSecurity: tls ? { maxAge: 31_536_000 } : false,
     crossOriginEmbedderPolicy: false,
   });
