@@ -13,6 +13,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -193,6 +194,9 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
 
   server.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   server.get('/api/openapi.json', { schema: { hide: true } }, async () => server.swagger());
+
+  // At the root, before the route modules, so any of them can declare `websocket: true` routes (1 MiB frames).
+  await server.register(fastifyWebsocket, { options: { maxPayload: 1024 * 1024 } });
 
   const deps: RouteDeps = { app: ctx, guard, audit: writer.audit };
   const loginRateLimit = {
