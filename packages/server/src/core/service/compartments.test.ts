@@ -136,4 +136,21 @@ describe('CompartmentService', () => {
     expect((await service.applyState(described, { actor: 'a' })).outcome).toBe('noop');
     expect(service.state('shop').description).toBe('now described');
   });
+
+  it('a no-op apply of the state already stored writes nothing', async () => {
+    const { store, service } = setup();
+    await service.applyState(spec('1'), { actor: 'a' });
+    let saves = 0;
+    const save = store.compartments.saveState;
+    store.compartments.saveState = (st) => {
+      saves++;
+      return save(st);
+    };
+    expect((await service.applyState(spec('1'), { actor: 'a' })).outcome).toBe('noop');
+    expect(saves).toBe(0);
+    // a no-op whose state differs only where no file shows it (the description) is kept
+    expect((await service.applyState({ ...spec('1'), description: 'x' }, { actor: 'a' })).outcome).toBe('noop');
+    expect(saves).toBe(1);
+    expect(service.state('shop').description).toBe('x');
+  });
 });

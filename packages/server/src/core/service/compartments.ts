@@ -175,7 +175,11 @@ export class CompartmentService {
       await this.create({ id: state.id, description: state.description, podmanVersion: state.podmanVersion });
     }
     const result = await this.deps.engine.apply(this.target(state), options);
-    if (result.outcome === 'applied' || result.outcome === 'noop') this.deps.store.compartments.saveState(state);
+    // A no-op with the very state already stored writes nothing (a write is a durable transaction: an fsync)
+    const unchanged = result.outcome === 'noop' && sameJson(this.deps.store.compartments.loadState(state.id), state);
+    if ((result.outcome === 'applied' || result.outcome === 'noop') && !unchanged) {
+      this.deps.store.compartments.saveState(state);
+    }
     return result;
   }
 
@@ -259,4 +263,21 @@ export class CompartmentService {
       spec: state,
     };
   }
+}
+
+/** Deep equality of JSON-like values, object key order ignored (undefined members count as absent). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canon = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canon);
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v)
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .sort()
+          .map((k) => [k, canon((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return JSON.stringify(canon(a)) === JSON.stringify(canon(b));
 }
