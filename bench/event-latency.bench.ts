@@ -21,6 +21,21 @@ const pct = (xs: number[], p: number): number => {
 };
 const ms = (x: number) => `${x.toFixed(0)} ms`;
 
+/** Starts the unit again; a start right after a failure can race the old container's removal: retry. */
+async function startAgain(sb: Awaited<ReturnType<typeof startLiveSandbox>>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await sb.app.compartments.control(sb.id, 'start', ['web']);
+      return;
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      console.log(`  (start failed, attempt ${attempt}; retrying)`);
+      await sb.app.host.systemd.resetFailed(sb.session, ['web.service' as never]).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
 async function main(): Promise<void> {
   if (process.env.QUADLETMAN_SANDBOX !== '1') {
     console.error('bench:events runs inside the sandbox host: use `npm run bench:events` (bench/event-latency.sh)');
@@ -53,7 +68,7 @@ async function main(): Promise<void> {
         `trial ${String(i + 1).padStart(2)}: died after ${ms(d.at - t0)}, unit failed after ${ms(f.at - t0)}`,
       );
       const mark = sse.messages.length;
-      await sb.app.compartments.control(sb.id, 'start', ['web']);
+      await startAgain(sb);
       await sse.waitFor(
         (m) => sse.messages.indexOf(m) >= mark && ev(m).kind === 'unit' && ev(m).state === 'active',
         15_000,
