@@ -73,7 +73,8 @@ async function main(): Promise<void> {
         (m) => sse.messages.indexOf(m) >= mark && ev(m).kind === 'unit' && ev(m).state === 'active',
         15_000,
       );
-      await new Promise((r) => setTimeout(r, 300));
+      // stay clear of systemd's start rate limit (5 starts in 10 s by default)
+      await new Promise((r) => setTimeout(r, 1_000));
     }
     await sse.close();
   } finally {
