@@ -4,10 +4,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { retry } from '../api/queries';
-import { AdminPage } from '../pages/Admin';
-import { CompartmentPage } from '../pages/Compartment';
 import { DashboardPage } from '../pages/Dashboard';
-import { ImportExportPage } from '../pages/ImportExport';
 import { LoginPage } from '../pages/Login';
 import { NotFoundPage } from '../pages/NotFound';
 import { SetupPage } from '../pages/Setup';
@@ -34,9 +31,16 @@ export const routeTree = [
         element: <RequireAuth />,
         children: [
           { path: '/', element: <DashboardPage /> },
-          { path: '/c/:id/*', element: <CompartmentPage /> },
-          { path: '/import', element: <ImportExportPage /> },
-          { path: '/admin/*', element: <AdminPage /> },
+          // Loaded when first visited: the editors (CodeMirror) and the terminal (xterm.js) are most of the code.
+          {
+            path: '/c/:id/*',
+            lazy: async () => ({ Component: (await import('../pages/Compartment')).CompartmentPage }),
+          },
+          {
+            path: '/import',
+            lazy: async () => ({ Component: (await import('../pages/ImportExport')).ImportExportPage }),
+          },
+          { path: '/admin/*', lazy: async () => ({ Component: (await import('../pages/Admin')).AdminPage }) },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -2,9 +2,11 @@
  * A compartment: its units, logs, terminal, resources, history, the unit editors and plan-and-apply, each a
  * tab with its own address.
  */
-import { NavLink, Route, Routes, useParams } from 'react-router';
+import { Link, NavLink, Route, Routes, useParams } from 'react-router';
+import { ApiError } from '../api/client';
 import { useLiveUnits } from '../api/events';
 import { useCompartment } from '../api/queries';
+import { ErrorBox } from '../components/ui';
 import { t } from '../i18n/t';
 import { DraftProvider, useDrafts } from './compartment/drafts';
 import { EditTab } from './compartment/Edit';
@@ -52,6 +54,19 @@ export function CompartmentPage() {
   const id = useParams().id ?? '';
   const detail = useCompartment(id);
   useLiveUnits(id);
+  if (detail.error instanceof ApiError && detail.error.code === 'not_found') {
+    return (
+      <div className="flex flex-col gap-2">
+        <h1 className="font-mono text-2xl font-semibold">{id}</h1>
+        <ErrorBox error={detail.error} />
+        <p>
+          <Link to="/" className="text-sky-800 underline dark:text-sky-300">
+            {t('notFound.back')}
+          </Link>
+        </p>
+      </div>
+    );
+  }
   return (
     <DraftProvider compartment={id}>
       <div className="flex flex-col gap-4">

@@ -6,12 +6,14 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { useLiveUnits } from '../api/events';
-import { keys, useCompartments } from '../api/queries';
+import { keys, useCompartments, useSession } from '../api/queries';
 import { routes } from '../api/routes';
 import type { DoctorReport } from '../api/types';
+import { hasRole } from '../app/auth';
 import { byProblems, countsOf } from '../components/states';
 import { Badge, Card, QueryView } from '../components/ui';
 import { t } from '../i18n/t';
+import { NewCompartment } from './NewCompartment';
 
 function HostHealth() {
   const doctor = useQuery({
@@ -46,6 +48,7 @@ function HostHealth() {
 
 export function DashboardPage() {
   const list = useCompartments();
+  const session = useSession();
   const live = useLiveUnits();
   return (
     <div className="flex flex-col gap-4">
@@ -96,6 +99,7 @@ export function DashboardPage() {
           )
         }
       </QueryView>
+      {hasRole(session.data, 'admin') && <NewCompartment />}
       <HostHealth />
     </div>
   );

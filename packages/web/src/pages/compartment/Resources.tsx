@@ -2,9 +2,15 @@
  * What a compartment owns besides its units: volumes (kind, size, owner, path), secrets (names only), registry
  * logins (never passwords) and config files.
  */
-import { useConfigFiles, useRegistries, useSecrets, useVolumes } from '../../api/queries';
-import { Badge, Card, QueryView } from '../../components/ui';
+
+import { useState } from 'react';
+import { useConfigFiles, useRegistries, useSecrets, useSession, useVolumes } from '../../api/queries';
+import { routes } from '../../api/routes';
+import { hasRole } from '../../app/auth';
+import { Badge, Button, Card, QueryView } from '../../components/ui';
 import { t } from '../../i18n/t';
+import { DeleteCompartment } from './DeleteCompartment';
+import { ConfigFileEditor, DeleteButton, RegistryForm, SecretForm } from './ResourceForms';
 
 export function formatBytes(n: number | null): string {
   if (n === null) return t('common.unknown');
@@ -28,6 +34,10 @@ function Presence({ declared, exists }: { declared: boolean; exists: boolean }) 
 }
 
 export function ResourcesTab({ id }: { id: string }) {
+  const session = useSession();
+  const admin = hasRole(session.data, 'admin', id);
+  const operator = hasRole(session.data, 'operator', id);
+  const [editing, setEditing] = useState<string | null | undefined>();
   const volumes = useVolumes(id);
   const secrets = useSecrets(id);
   const registries = useRegistries(id);
@@ -84,12 +94,21 @@ export function ResourcesTab({ id }: { id: string }) {
                     <span className="font-mono">{s.name}</span>
                     <Presence declared={s.declared} exists={s.exists} />
                     {s.description && <span className="text-zinc-600 dark:text-zinc-400">{s.description}</span>}
+                    {admin && s.exists && (
+                      <DeleteButton
+                        id={id}
+                        part="secrets"
+                        path={`${routes.secrets(id)}/${encodeURIComponent(s.name)}`}
+                        label={t('resources.deleteSecret', { name: s.name })}
+                      />
+                    )}
                   </li>
                 ))}
               </ul>
             )
           }
         </QueryView>
+        {admin && <SecretForm id={id} />}
       </Card>
       <Card title={t('resources.registries')}>
         <QueryView query={registries} what={t('resources.registries')}>
@@ -100,15 +119,31 @@ export function ResourcesTab({ id }: { id: string }) {
               <ul className="flex flex-col gap-1 text-sm">
                 {rs.map((r) => (
                   <li key={r.registry}>
-                    <span className="font-mono">{r.registry}</span> — {r.username}
+                    <span className="font-mono">{r.registry}</span> — {r.username}{' '}
+                    {r.loggedIn === false && <Badge tone="bad">{t('resources.loggedOut')}</Badge>}
+                    {admin && (
+                      <DeleteButton
+                        id={id}
+                        part="registries"
+                        path={`${routes.registries(id)}/${encodeURIComponent(r.registry)}`}
+                        label={t('resources.logout', { registry: r.registry })}
+                      />
+                    )}
                   </li>
                 ))}
               </ul>
             )
           }
         </QueryView>
+        {admin && <RegistryForm id={id} />}
       </Card>
-      <Card title={t('resources.configFiles')}>
+      <Card
+        title={t('resources.configFiles')}
+        actions={
+          operator &&
+          editing === undefined && <Button onClick={() => setEditing(null)}>{t('resources.newFile')}</Button>
+        }
+      >
         <QueryView query={files} what={t('resources.configFiles')}>
           {(fs) =>
             fs.length === 0 ? (
@@ -124,13 +159,44 @@ export function ResourcesTab({ id }: { id: string }) {
                         size: formatBytes(f.size),
                       })}
                     </span>
+                    {operator && (
+                      <>
+                        <Button
+                          variant="ghost"
+                          className="min-h-0 px-2 py-0.5 text-xs"
+                          onClick={() => setEditing(f.path)}
+                          aria-label={t('resources.editFile', { path: f.path })}
+                        >
+                          {t('resources.edit')}
+                        </Button>
+                        <DeleteButton
+                          id={id}
+                          part="config-files"
+                          path={`${routes.configFiles(id)}/${f.path.split('/').map(encodeURIComponent).join('/')}`}
+                          label={t('resources.deleteFile', { path: f.path })}
+                        />
+                      </>
+                    )}
                   </li>
                 ))}
               </ul>
             )
           }
         </QueryView>
+        {editing !== undefined && (
+          <ConfigFileEditor
+            key={editing ?? ''}
+            id={id}
+            {...(editing !== null ? { path: editing } : {})}
+            onDone={() => setEditing(undefined)}
+          />
+        )}
       </Card>
+      {admin && (
+        <div className="lg:col-span-2">
+          <DeleteCompartment id={id} />
+        </div>
+      )}
     </div>
   );
 }
