@@ -9,7 +9,7 @@ import type { PodmanEvent } from './podman.js';
 import { makeSession } from './session.js';
 import { podmanEventsSource } from './watch-podman.js';
 import { parseStats } from './watch-stats.js';
-import { terminalArgv } from './watch-terminal.js';
+import { hangupArgv, PidAnnouncement, terminalArgv } from './watch-terminal.js';
 import { parseUnitMessage, unitJournalSource, unitWatchArgv } from './watch-units.js';
 
 const s = makeSession('qm-web' as LinuxUser, 996, '/var/lib/quadletman/home/qm-web');
@@ -159,11 +159,12 @@ describe('stats', () => {
 });
 
 describe('terminal', () => {
-  it('runs podman exec -it as the compartment user through session.ts, never detachable', () => {
+  it('runs podman exec -it of a shell that announces its pid, as the compartment user through session.ts', () => {
     const argv = terminalArgv(s, 'web');
     expect(argv.slice(0, 4)).toEqual(['runuser', '-u', 'qm-web', '--']);
     expect(argv).toContain('XDG_RUNTIME_DIR=/run/user/996');
-    expect(argv.slice(-9)).toEqual([
+    const i = argv.indexOf('podman');
+    expect(argv.slice(i, i + 11)).toEqual([
       'podman',
       'exec',
       '-it',
@@ -173,8 +174,45 @@ describe('terminal', () => {
       '--',
       'web',
       'sh',
+      '-c',
+      `printf '\\033]qm-pid;%s\\007' "$$"; exec sh`,
     ]);
   });
+
+  it('hangs up the shell inside the container by pid, passed as an argument (never spliced into the script)', () => {
+    const argv = hangupArgv(s, 'web', 42);
+    const i = argv.indexOf('podman');
+    expect(argv.slice(i)).toEqual([
+      'podman',
+      'exec',
+      '--',
+      'web',
+      'sh',
+      '-c',
+      'kill -HUP "$1" 2>/dev/null; sleep 1; kill -KILL "$1" 2>/dev/null; exit 0',
+      'sh',
+      '42',
+    ]);
+    expect(() => hangupArgv(s, 'web', 1)).toThrow(/invalid pid/);
+    expect(() => hangupArgv(s, '-x', 5)).toThrow(/invalid container/);
+  });
+
+  it('takes the pid announcement out of the output, however it is split', () => {
+    const text = 'before\x1b]qm-pid;1234\x07/ # ';
+    for (let cut = 0; cut <= text.length; cut++) {
+      const a = new PidAnnouncement();
+      const out = a.feed(text.slice(0, cut)) + a.feed(text.slice(cut)) + a.feed('ls\r\n');
+      expect(out).toBe('before/ # ls\r\n');
+      expect(a.pid).toBe(1234);
+    }
+    const plain = new PidAnnouncement();
+    expect(plain.feed('Error: no such container\r\n')).toBe('Error: no such container\r\n');
+    expect(plain.pid).toBeUndefined();
+    // colours (ESC sequences) pass through once they cannot be the announcement
+    const colours = new PidAnnouncement();
+    expect(colours.feed('\x1b[1mbold') + colours.feed('x'.repeat(40))).toBe(`\x1b[1mbold${'x'.repeat(40)}`);
+  });
+
   it('refuses container names that could be options', () => {
     expect(() => terminalArgv(s, '--privileged')).toThrow(/invalid container name/);
     expect(() => terminalArgv(s, 'a b')).toThrow(/invalid container name/);

@@ -61,7 +61,7 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
     compartment: (id) => app.compartments.get(id).id,
     logs: journalLogs({ journal: app.host.journal, sessionFor }),
     stats: podmanStats({ exec: app.host.exec, sessionFor }),
-    terminal: ptyTerminal({ sessionFor }),
+    terminal: ptyTerminal({ exec: app.host.exec, sessionFor }),
     watchers,
     close: () => watchers.close(),
   };
