@@ -8,10 +8,11 @@
  * - unit states come from systemd and are kept for `ttlMs` (2 s): a request gets the cached states at once and
  *   a stale entry is refreshed in the background (one refresh per compartment at a time); only a compartment
  *   never read before is waited for;
- * - the answers themselves (JSON text) are kept until one of their parts changes.
+ * - the answers themselves (JSON text): the list for `rowsTtlMs`, a detail until one of its parts changes.
  *
  * Changes made through this server's API drop what they touch (`invalidate`), so the next read is fresh.
- * Changes made by another process (the CLI) show within `rowsTtlMs` (rows, revisions) and `ttlMs` (states).
+ * Changes made by another process (the CLI) show within `rowsTtlMs` (rows, revisions); unit states in the
+ * list within `ttlMs + rowsTtlMs`.
  * Live changes reach clients through the event stream, not through this cache.
  */
 import type { CompartmentDetail, CompartmentSummary, RevisionSummaryDto, UnitActiveState } from '../../api/contract.js';
@@ -75,7 +76,7 @@ export class CompartmentOverview {
   async summaries(): Promise<{ summaries: CompartmentSummary[]; json: string }> {
     const at = this.now();
     if (this.list && at - this.list.at < this.rowsTtlMs) {
-      // stale states are refreshed in the background; when one arrives, the cached list is dropped
+      // stale states are refreshed in the background; the list takes them when it is next built
       for (const c of this.list.summaries) this.touchStatus(c.id as CompartmentId);
       return this.list;
     }
@@ -202,7 +203,6 @@ export class CompartmentOverview {
       if ((this.generation.get(id) ?? 0) === gen) {
         this.statuses.set(id, entry);
         this.inflight.delete(id);
-        this.list = undefined; // its counts changed (or may have)
       }
       return entry;
     })();
