@@ -68,9 +68,10 @@ async function main(): Promise<void> {
         10_000,
       );
       died.push(d.at - t0);
+      down.push(g.at - t0);
       failed.push(f.at - t0);
       console.log(
-        `trial ${String(i + 1).padStart(2)}: died after ${ms(d.at - t0)}, unit failed after ${ms(f.at - t0)}`,
+        `trial ${String(i + 1).padStart(2)}: died after ${ms(d.at - t0)}, unit deactivating after ${ms(g.at - t0)}, failed after ${ms(f.at - t0)}`,
       );
       const mark = sse.messages.length;
       await startAgain(sb);
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
   console.log(
     `died:        p50 ${ms(pct(died, 50))}  p95 ${ms(pct(died, 95))}  max ${ms(Math.max(...died))}  (${died.length} trials)`,
   );
+  console.log(`unit deactivating: p50 ${ms(pct(down, 50))}  p95 ${ms(pct(down, 95))}  max ${ms(Math.max(...down))}`);
   console.log(`unit failed: p50 ${ms(pct(failed, 50))}  p95 ${ms(pct(failed, 95))}  max ${ms(Math.max(...failed))}`);
   const p95 = pct(died, 95) / 1000;
   console.log(`target: under 1 s — ${p95 < 1 ? 'met' : 'NOT met'}`);
