@@ -73,3 +73,21 @@ describe('quadletman fmt', () => {
     expect(run('fmt', '--check', dir).status).toBe(0);
   });
 });
+
+describe('compartment commands', () => {
+  it('audit their mutations, failed ones too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-cli-audit-'));
+    const r = run('--data-dir', dir, 'compartment', 'delete', 'nope');
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain("There is no compartment 'nope'");
+    const list = JSON.parse(run('--data-dir', dir, 'audit', 'list', '--format', 'json').stdout) as {
+      action: string;
+      result: string;
+      actorKind: string;
+    }[];
+    expect(list).toContainEqual(
+      expect.objectContaining({ action: 'compartment.delete', result: 'failed', actorKind: 'cli' }),
+    );
+    expect(run('--data-dir', dir, 'audit', 'verify').status).toBe(0);
+  });
+});

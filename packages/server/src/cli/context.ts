@@ -70,3 +70,39 @@ export function table(rows: readonly (readonly string[])[]): string {
   }
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
 }
+
+/** Who runs the command: the person behind sudo when there is one. */
+export const cliActor = (): string => process.env.SUDO_USER || process.env.USER || 'root';
+
+/**
+ * Runs a mutation and records it in the audit log (as the HTTP API records its own): `ok` when it returns,
+ * `failed` when it throws (and the error goes on). `result` may turn a returned value into `failed` (an apply
+ * that was refused or rolled back).
+ */
+export async function audited<T>(
+  app: AppContext,
+  entry: { action: string; target: string; compartment?: string | null; details?: Record<string, unknown> },
+  fn: () => Promise<T>,
+  result: (value: T) => 'ok' | 'failed' = () => 'ok',
+): Promise<T> {
+  const record = (r: 'ok' | 'failed', extra?: Record<string, unknown>) =>
+    app.store.audit.append({
+      actor: cliActor(),
+      actorKind: 'cli',
+      address: 'local',
+      action: entry.action,
+      target: entry.target,
+      compartment: entry.compartment ?? null,
+      result: r,
+      ...(entry.details || extra ? { details: { ...entry.details, ...extra } } : {}),
+    });
+  let value: T;
+  try {
+    value = await fn();
+  } catch (err) {
+    record('failed', { error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+  record(result(value));
+  return value;
+}

@@ -4,23 +4,10 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ApplyResult } from '../../core/apply/engine.js';
 import type { PreparedState } from '../../core/service/bundles.js';
-import { type Format, formatOption, print, withApp } from '../context.js';
+import { applyJson, progress } from '../apply-output.js';
+import { audited, cliActor, type Format, formatOption, print, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
-
-const actor = () => process.env.SUDO_USER || process.env.USER || 'root';
-
-function progress(format: Format) {
-  return (e: { step: string; status: string; message: string }) => {
-    if (format === 'text')
-      process.stderr.write(`${e.status === 'running' ? '…' : e.status === 'ok' ? '✓' : '✗'} ${e.step}: ${e.message}\n`);
-  };
-}
-
-function applyJson(r: ApplyResult) {
-  return { outcome: r.outcome, revision: r.revision ?? null, message: r.message, plan: r.plan, units: r.units };
-}
 
 function preparedJson(p: PreparedState) {
   return {
@@ -93,11 +80,20 @@ export function registerBundles(program: Command): void {
     .addOption(formatOption())
     .action(async (id: string, dir: string, opts: { apply?: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        const r = await app.bundles.adopt(
-          id,
-          dir,
-          opts.apply ? { apply: { actor: actor(), onProgress: progress(opts.format) } } : {},
-        );
+        const adopt = () =>
+          app.bundles.adopt(
+            id,
+            dir,
+            opts.apply ? { apply: { actor: cliActor(), onProgress: progress(opts.format) } } : {},
+          );
+        const r = opts.apply
+          ? await audited(
+              app,
+              { action: 'compartment.adopt', target: `compartment:${id}`, compartment: id, details: { dir } },
+              adopt,
+              (x) => (exitOf(x) === 0 ? 'ok' : 'failed'),
+            )
+          : await adopt();
         print(
           opts.format,
           { ...preparedJson(r), source: r.source, sourceServices: r.sourceServices, sourceAdvice: r.sourceAdvice },
@@ -149,12 +145,21 @@ export function registerBundles(program: Command): void {
     .action(async (id: string, file: string, opts: { apply?: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
         const text = readText(file);
-        const r = await app.bundles.import(
-          id,
-          text,
-          file === '-' ? 'stdin' : file,
-          opts.apply ? { apply: { actor: actor(), onProgress: progress(opts.format) } } : {},
-        );
+        const run = () =>
+          app.bundles.import(
+            id,
+            text,
+            file === '-' ? 'stdin' : file,
+            opts.apply ? { apply: { actor: cliActor(), onProgress: progress(opts.format) } } : {},
+          );
+        const r = opts.apply
+          ? await audited(
+              app,
+              { action: 'compartment.import', target: `compartment:${id}`, compartment: id },
+              run,
+              (x) => (exitOf(x) === 0 ? 'ok' : 'failed'),
+            )
+          : await run();
         print(opts.format, { ...preparedJson(r), from: r.from, diagnostics: r.diagnostics }, () =>
           [
             `Importing ${file}${r.from ? ` (exported from ${r.from})` : ''} into ${r.compartment}:`,

@@ -4,13 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ApplyResult, ProgressEvent } from '../../core/apply/engine.js';
 import type { UnitInfo } from '../../core/service/compartments.js';
 import { parseSpecText } from '../../core/spec.js';
-import { type Format, formatOption, print, table, withApp } from '../context.js';
+import { applyJson, applyText, outcomeExit, progress } from '../apply-output.js';
+import { audited, cliActor, type Format, formatOption, print, table, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
-
-const actor = () => process.env.SUDO_USER || process.env.USER || 'root';
 
 function readSpec(file: string): { text: string; source: string } {
   if (file === '-') return { text: readFileSync(0, 'utf8'), source: 'stdin' };
@@ -22,36 +20,6 @@ function readSpec(file: string): { text: string; source: string } {
     );
   }
 }
-
-const progress = (format: Format) => (e: ProgressEvent) => {
-  if (format === 'text')
-    process.stderr.write(`${e.status === 'running' ? '…' : e.status === 'ok' ? '✓' : '✗'} ${e.step}: ${e.message}\n`);
-};
-
-function applyText(r: ApplyResult): string {
-  const lines = [r.message];
-  for (const f of r.diagnostics) {
-    for (const d of f.diagnostics)
-      if (d.severity !== 'info') lines.push(`  ${f.path}:${d.line}: ${d.severity}: ${d.message} [${d.code}]`);
-  }
-  for (const v of r.dryRun) if (!v.ok) lines.push(`  generator: ${v.file}: ${v.reason}`);
-  for (const u of r.units) lines.push(`  ${u.unit}: ${u.activeState} (${u.subState})`);
-  return lines.join('\n');
-}
-
-function applyJson(r: ApplyResult) {
-  return {
-    outcome: r.outcome,
-    revision: r.revision ?? null,
-    message: r.message,
-    plan: r.plan,
-    diagnostics: r.diagnostics,
-    dryRun: r.dryRun,
-    units: r.units,
-  };
-}
-
-const outcomeExit = (r: ApplyResult) => (r.outcome === 'applied' || r.outcome === 'noop' ? 0 : 1);
 
 function unitsText(units: readonly UnitInfo[]): string {
   if (units.length === 0) return '(no units)';
@@ -73,11 +41,16 @@ export function registerCompartments(program: Command): void {
     .addOption(formatOption())
     .action(async (id: string, opts: { description?: string; podmanVersion?: string; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        const c = await app.compartments.create({
-          id,
-          description: opts.description ?? '',
-          podmanVersion: opts.podmanVersion ?? null,
-        });
+        const c = await audited(
+          app,
+          { action: 'compartment.create', target: `compartment:${id}`, compartment: id },
+          () =>
+            app.compartments.create({
+              id,
+              description: opts.description ?? '',
+              podmanVersion: opts.podmanVersion ?? null,
+            }),
+        );
         print(opts.format, c, () => `Created compartment ${c.id} (Linux user qm-${c.id}).`);
       }),
     );
@@ -127,7 +100,16 @@ export function registerCompartments(program: Command): void {
     .addOption(formatOption())
     .action(async (id: string, opts: { volumes?: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        await app.compartments.delete(id, { volumes: !!opts.volumes });
+        await audited(
+          app,
+          {
+            action: 'compartment.delete',
+            target: `compartment:${id}`,
+            compartment: id,
+            details: { volumes: !!opts.volumes },
+          },
+          () => app.compartments.delete(id, { volumes: !!opts.volumes }),
+        );
         print(
           opts.format,
           { deleted: id, volumes: !!opts.volumes },
@@ -145,11 +127,18 @@ export function registerCompartments(program: Command): void {
     .action(async (opts: { file: string; wait: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
         const { text, source } = readSpec(opts.file);
-        const r = await app.compartments.applySpecText(text, source, {
-          actor: actor(),
-          wait: opts.wait,
-          onProgress: progress(opts.format),
-        });
+        const state = parseSpecText(text, source);
+        const r = await audited(
+          app,
+          { action: 'compartment.apply', target: `compartment:${state.id}`, compartment: state.id },
+          () =>
+            app.compartments.applyState(state, {
+              actor: cliActor(),
+              wait: opts.wait,
+              onProgress: progress(opts.format),
+            }),
+          (x) => (outcomeExit(x) === 0 ? 'ok' : 'failed'),
+        );
         print(opts.format, applyJson(r), () => applyText(r));
         process.exitCode = outcomeExit(r);
       }),
@@ -203,7 +192,12 @@ export function registerCompartments(program: Command): void {
     .addOption(formatOption())
     .action(async (id: string, revision: number, opts: { format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        const r = await app.compartments.rollback(id, revision, { actor: actor(), onProgress: progress(opts.format) });
+        const r = await audited(
+          app,
+          { action: 'compartment.rollback', target: `compartment:${id}`, compartment: id, details: { revision } },
+          () => app.compartments.rollback(id, revision, { actor: cliActor(), onProgress: progress(opts.format) }),
+          (x) => (outcomeExit(x) === 0 ? 'ok' : 'failed'),
+        );
         print(opts.format, applyJson(r), () => applyText(r));
         process.exitCode = outcomeExit(r);
       }),
@@ -218,7 +212,11 @@ export function registerCompartments(program: Command): void {
       .addOption(formatOption())
       .action(async (id: string, units: string[], opts: { format: Format }, cmd: Command) =>
         withApp(cmd, async (app) => {
-          const result = await app.compartments.control(id, action, units);
+          const result = await audited(
+            app,
+            { action: `unit.${action}`, target: `compartment:${id}`, compartment: id, details: { units } },
+            () => app.compartments.control(id, action, units),
+          );
           print(opts.format, result, () => unitsText(result));
         }),
       );
