@@ -371,3 +371,65 @@ export const DoctorReportSchema = z
     checks: z.array(DoctorCheckSchema),
   })
   .meta({ id: 'DoctorReport' });
+
+// ------------------------------------------------------------------------------------------------ bundles
+
+const PreparedFields = {
+  compartment: z.string(),
+  /** The compartment did not exist (applying creates it). */
+  created: z.boolean(),
+  spec: z.record(z.string(), z.unknown()).meta({ description: 'The desired state it would apply, in spec form.' }),
+  units: z.array(z.string()),
+  files: z.array(z.string()),
+  lint: z.array(FileReportSchema),
+  lintErrors: z.number().int(),
+  warnings: z.array(z.string()),
+  plan: PlanSchema.optional(),
+  apply: ApplyResultSchema.optional(),
+};
+
+export const AdoptBodySchema = z.object({
+  dir: z
+    .string()
+    .min(2)
+    .max(4096)
+    .regex(/^\//, 'must be an absolute path')
+    .meta({ description: 'A folder of Quadlet files on the host, e.g. /home/alice/.config/containers/systemd.' }),
+  apply: z.boolean().optional().meta({ description: 'Apply it (default: only validate, lint and plan).' }),
+});
+export const AdoptResultSchema = z
+  .object({
+    ...PreparedFields,
+    source: z.object({ dir: z.string(), owner: z.object({ uid: z.number().int(), name: z.string().optional() }) }),
+    sourceServices: z.array(z.string()),
+    sourceAdvice: z.string(),
+  })
+  .meta({ id: 'AdoptResult' });
+
+export const ImportBodySchema = z.object({
+  text: z
+    .string()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .meta({ description: 'A .quadlets bundle (as `GET …/export` answers it).' }),
+  source: z.string().max(255).optional().meta({ description: 'Where it came from, for messages (a file name).' }),
+  apply: z.boolean().optional().meta({ description: 'Apply it (default: only validate, lint and plan).' }),
+});
+export const ImportResultSchema = z
+  .object({ ...PreparedFields, diagnostics: z.array(DiagnosticSchema), from: z.string().nullable() })
+  .meta({ id: 'ImportResult' });
+
+export const ExportResultSchema = z
+  .object({
+    compartment: z.string(),
+    text: z.string().meta({ description: 'The .quadlets bundle.' }),
+    units: z.array(z.string()),
+    extension: z.object({
+      files: z.array(z.string()),
+      timers: z.array(z.string()),
+      volumes: z.array(z.string()),
+      probes: z.array(z.string()),
+    }),
+    warnings: z.array(z.string()),
+  })
+  .meta({ id: 'ExportResult' });

@@ -34,6 +34,7 @@ import { installMetrics, Metrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { applyRoutes } from './routes/apply.js';
 import { compartmentRoutes } from './routes/compartments.js';
+import { bundleRoutes } from './routes/compartments-bundles.js';
 import { liveRoutes } from './routes/live.js';
 import { resourceRoutes } from './routes/resources.js';
 import { systemRoutes } from './routes/system.js';
@@ -54,6 +55,7 @@ export const ROUTES: RoutePlugin[] = [
   unitRoutes,
   resourceRoutes,
   systemRoutes,
+  bundleRoutes,
   liveRoutes,
 ];
 

@@ -45,6 +45,9 @@ export const MATRIX: Row[] = [
   ['PUT', `${C}/files/app.env`, 'operator', 'compartment', { content: 'A=2\n' }],
   ['DELETE', `${C}/files/app.env`, 'operator', 'compartment'],
   ['GET', '/api/doctor', 'viewer', 'global'],
+  ['POST', `${C}/adopt`, 'admin', 'global', { dir: '/srv/app' }],
+  ['GET', `${C}/export`, 'viewer', 'compartment'],
+  ['POST', `${C}/import`, 'admin', 'global', { text: '# bundle' }],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

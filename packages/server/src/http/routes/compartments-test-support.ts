@@ -13,7 +13,7 @@ import { FakeHost } from '../../core/apply/fakes.js';
 import { MemoryLocks } from '../../core/apply/lock.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
-import { BundleService } from '../../core/service/bundles.js';
+import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
 import { CompartmentService } from '../../core/service/compartments.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
 import { FakeExec } from '../../host/fake-exec.js';
@@ -24,6 +24,7 @@ import { errorHandler } from '../errors.js';
 import type { AuditEntry, Guard, Role, RoutePlugin } from '../types.js';
 import { applyRoutes } from './apply.js';
 import { compartmentRoutes } from './compartments.js';
+import { bundleRoutes } from './compartments-bundles.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
 import { unitRoutes } from './units.js';
@@ -100,7 +101,14 @@ export interface TestContext {
  * An AppContext over a database in `dataDir` (a temporary folder the caller owns; default: in memory);
  * nothing touches the machine.
  */
-export function createTestContext(options: { dataDir?: string; hostFor?: (id: string) => FakeHost } = {}): TestContext {
+export function createTestContext(
+  options: {
+    dataDir?: string;
+    hostFor?: (id: string) => FakeHost;
+    /** The folders adopt reads (by path). */
+    folders?: Record<string, AdoptSource>;
+  } = {},
+): TestContext {
   const store = openStore(options.dataDir ? { dataDir: options.dataDir } : { path: ':memory:' });
   const exec = new FakeExec();
   const host = createHostAdapters({ exec });
@@ -150,7 +158,9 @@ export function createTestContext(options: { dataDir?: string; hostFor?: (id: st
   const bundles = new BundleService({
     compartments,
     readSource: async (d) => {
-      throw new NotFoundError(`no folder ${d} in tests`);
+      const folder = options.folders?.[d];
+      if (!folder) throw new NotFoundError(`There is no folder ${d}.`);
+      return folder;
     },
     render,
   });
@@ -179,6 +189,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   unitRoutes,
   resourceRoutes,
   systemRoutes,
+  bundleRoutes,
 ];
 
 export interface TestUser {
