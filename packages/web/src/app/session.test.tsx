@@ -78,7 +78,12 @@ describe('session', () => {
       return notFound(method, path);
     });
     const router = start('/c/web/history');
-    await screen.findByText('Your session has ended. Log in again to continue where you were.');
+    // The compartment page is loaded on first visit (a code-split chunk): allow for that.
+    await screen.findByText(
+      'Your session has ended. Log in again to continue where you were.',
+      {},
+      { timeout: 15_000 },
+    );
     expect(router.state.location.pathname).toBe('/login');
     expect(new URLSearchParams(router.state.location.search).get('next')).toBe('/c/web/history');
 
@@ -89,7 +94,7 @@ describe('session', () => {
 
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'right' } });
     fireEvent.click(screen.getByRole('button', { name: 'Log in' }));
-    await waitFor(() => expect(router.state.location.pathname).toBe('/c/web/history'));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/c/web/history'), { timeout: 15_000 });
     expect(fetch.mock.calls.some(([u]) => String(u).startsWith('/api/auth/login'))).toBe(true);
   });
 
@@ -101,7 +106,7 @@ describe('session', () => {
       return notFound(method, path);
     });
     start('/admin/audit');
-    await screen.findByText('Audit chain: not available on this server yet.');
+    await screen.findByText('Audit chain: not available on this server yet.', {}, { timeout: 15_000 });
   });
 
   it('never follows a next= that leaves the site', async () => {

@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The message catalogue has every key the sources use: literal `t('…')` keys exist, every key family built at
  * run time (`t(\`state.${x}\`)`) has members, and every catalogue key is used (no dead text to translate).

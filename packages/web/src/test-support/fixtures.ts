@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The library's fixture unit files (packages/quadlet/fixtures and the unit-file fixtures), read for tests.
  * Vite's import.meta.glob reads them at transform time, so the tests need no file system access.
