@@ -5,7 +5,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { ApiError, api, request } from '../api/client';
+import { ApiError, api, failure, request } from '../api/client';
 import { keys, useCompartments, useSession } from '../api/queries';
 import { routes } from '../api/routes';
 import type { Plan } from '../api/types';
@@ -130,27 +130,44 @@ function Adopt() {
   );
 }
 
+/** Fetches the bundle first, so that a missing route or an error is said on the page, not saved as a file. */
+async function download(id: string): Promise<void> {
+  const path = routes.export(id);
+  const res = await fetch(path, { credentials: 'same-origin' });
+  if (!res.ok) throw await failure(res, 'GET', path);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${id}.quadlets`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 function Export() {
   const list = useCompartments();
+  const [error, setError] = useState<string | undefined>();
   return (
     <Card title={t('import.export')}>
       {list.data && list.data.length > 0 ? (
         <ul className="flex flex-col gap-1">
           {list.data.map((c) => (
             <li key={c.id}>
-              <a
-                href={routes.export(c.id)}
-                download={`${c.id}.quadlets`}
-                className="text-sky-800 underline dark:text-sky-300"
+              <Button
+                variant="ghost"
+                onClick={() => {
+                  setError(undefined);
+                  download(c.id).catch((e: unknown) => setError(errorText(e)));
+                }}
               >
                 {t('import.download', { id: c.id })}
-              </a>
+              </Button>
             </li>
           ))}
         </ul>
       ) : (
         <p className="text-sm">{t('import.nothing')}</p>
       )}
+      {error && <ErrorBox error={error} />}
     </Card>
   );
 }
