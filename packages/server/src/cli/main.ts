@@ -1,23 +1,48 @@
 /**
  * quadletman's CLI entry point: builds the command tree and maps errors to exit codes.
- * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check), 2 bad usage.
+ * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check, failed apply), 2 bad
+ * usage or invalid input, 3 not found, 4 conflict, 5 forbidden (see context.ts).
+ *
+ * Commands are loaded on demand: a run imports only the module of the command it was given (the bundle splits
+ * at these imports), so `quadletman lint` does not load the store, the HTTP server or zod. Help without a
+ * command loads them all.
  */
 import { Command, CommanderError } from 'commander';
-import { registerAudit } from './commands/audit';
-import { registerBundles } from './commands/bundles';
-import { registerCompartments } from './commands/compartments';
-import { registerDoctor } from './commands/doctor';
-import { registerExplain } from './commands/explain';
-import { registerFmt } from './commands/fmt';
-import { registerInstall } from './commands/install';
-import { registerLint } from './commands/lint';
-import { registerSandbox } from './commands/sandbox';
-import { registerServe } from './commands/serve';
-import { registerUsers } from './commands/users';
 import { exitCodeOf } from './context';
 import { UsageError } from './usage';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** Each module and the top-level commands it registers. */
+const MODULES: { commands: readonly string[]; load: () => Promise<Register> }[] = [
+  {
+    commands: ['compartment', 'apply', 'plan', 'history', 'rollback', 'start', 'stop', 'restart', 'status'],
+    load: () => import('./commands/compartments').then((m) => m.registerCompartments),
+  },
+  { commands: ['adopt', 'export', 'import'], load: () => import('./commands/bundles').then((m) => m.registerBundles) },
+  { commands: ['lint'], load: () => import('./commands/lint').then((m) => m.registerLint) },
+  { commands: ['fmt'], load: () => import('./commands/fmt').then((m) => m.registerFmt) },
+  { commands: ['explain'], load: () => import('./commands/explain').then((m) => m.registerExplain) },
+  { commands: ['doctor'], load: () => import('./commands/doctor').then((m) => m.registerDoctor) },
+  { commands: ['sandbox'], load: () => import('./commands/sandbox').then((m) => m.registerSandbox) },
+  { commands: ['serve'], load: () => import('./commands/serve').then((m) => m.registerServe) },
+  { commands: ['audit'], load: () => import('./commands/audit').then((m) => m.registerAudit) },
+  { commands: ['install'], load: () => import('./commands/install').then((m) => m.registerInstall) },
+  { commands: ['user'], load: () => import('./commands/users').then((m) => m.registerUsers) },
+];
+
+/** The command a run asks for: the first argument that is not a global option (or its value). */
+export function requestedCommand(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--data-dir') i++;
+    else if (a.startsWith('-')) continue;
+    else return a;
+  }
+  return undefined;
+}
+
+export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('quadletman')
     .description('A control plane for rootless Podman: compartments of Quadlet units, applied safely.')
     .version('0.1.0')
@@ -27,17 +52,11 @@ export function buildProgram(): Command {
     )
     .exitOverride()
     .showHelpAfterError();
-  registerCompartments(program);
-  registerBundles(program);
-  registerLint(program);
-  registerFmt(program);
-  registerExplain(program);
-  registerDoctor(program);
-  registerSandbox(program);
-  registerServe(program);
-  registerAudit(program);
-  registerInstall(program);
-  registerUsers(program);
+  const wanted = requestedCommand(args);
+  const only = MODULES.find((m) => wanted !== undefined && m.commands.includes(wanted));
+  // `help` and unknown commands need the whole tree (to list it, or to say what exists); `--version` none.
+  const versionOnly = wanted === undefined && args.some((a) => a === '-V' || a === '--version');
+  for (const m of only ? [only] : versionOnly ? [] : MODULES) (await m.load())(program);
   const override = (c: Command) => {
     c.exitOverride().showHelpAfterError();
     for (const sub of c.commands) override(sub);
@@ -47,8 +66,8 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
   } catch (err) {
