@@ -47,7 +47,14 @@ export class CompartmentOverview {
   private list: { at: number; summaries: CompartmentSummary[]; json: string } | undefined;
   private readonly details = new Map<
     string,
-    { at: number; info: CompartmentInfo; history: RevisionSummaryDto[]; status?: StatusEntry; json?: string }
+    {
+      at: number;
+      info: CompartmentInfo;
+      history: RevisionSummaryDto[];
+      status?: StatusEntry;
+      units?: UnitInfo[];
+      json?: string;
+    }
   >();
   private readonly ttlMs: number;
   private readonly rowsTtlMs: number;
@@ -104,8 +111,8 @@ export class CompartmentOverview {
     return this.list;
   }
 
-  /** One compartment: its row, units with their states and latest revisions, and the same as JSON text. */
-  async detail(id: string): Promise<{ detail: CompartmentDetail; json: string }> {
+  /** One compartment as JSON text: its row, units with their states and its latest revisions. */
+  async detailJson(id: string): Promise<string> {
     const at = this.now();
     let d = this.details.get(id);
     if (!d || at - d.at >= this.rowsTtlMs) {
@@ -116,6 +123,7 @@ export class CompartmentOverview {
     }
     const units = await this.unitsOf(d.info);
     const status = await this.statusesOf(d.info.id, units);
+    if (d.json !== undefined && d.status === status && d.units === units) return d.json;
     const detail: CompartmentDetail = {
       ...d.info,
       units: unitDtos(
@@ -126,11 +134,10 @@ export class CompartmentOverview {
       ),
       history: d.history,
     };
-    if (d.json === undefined || d.status !== status) {
-      d.status = status;
-      d.json = JSON.stringify(detail);
-    }
-    return { detail, json: d.json };
+    d.status = status;
+    d.units = units;
+    d.json = JSON.stringify(detail);
+    return d.json;
   }
 
   /** The compartment's units with their (cached) states. */

@@ -91,7 +91,7 @@ export const compartmentRoutes: RoutePlugin = async (instance, { app, guard, aud
       preHandler: guard('viewer'),
     },
     async (req, reply) => {
-      const { json } = await overview.detail(req.params.id);
+      const json = await overview.detailJson(req.params.id);
       return reply.type('application/json; charset=utf-8').send(json as never);
     },
   );
