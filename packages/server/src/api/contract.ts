@@ -80,10 +80,6 @@ export const CompartmentSchema = z
   .meta({ id: 'Compartment' });
 export type CompartmentDto = z.infer<typeof CompartmentSchema>;
 
-export const UnitCountsSchema = z
-  .record(UnitActiveStateSchema, z.number().int())
-  .meta({ description: 'How many of its units are in each ActiveState.' });
-
 export const CompartmentSummarySchema = CompartmentSchema.extend({
   units: z.number().int(),
   unitStates: z.partialRecord(UnitActiveStateSchema, z.number().int()),
