@@ -1,0 +1,59 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { errorBody } from '../http/errors.js';
+import {
+  ApiErrorSchema,
+  ApplyBodySchema,
+  CompartmentSummarySchema,
+  CreateSecretBody,
+  SpecInputSchema,
+  UNIT_ACTIVE_STATES,
+} from './contract.js';
+
+const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
+const importsOf = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+
+describe('the API contract', () => {
+  it('imports nothing but zod and the branded id schemas (the web client bundles it)', () => {
+    expect(importsOf(join(here, 'contract.ts'))).toEqual(['zod', '../core/ids.js']);
+    expect(importsOf(join(here, '../core/ids.ts'))).toEqual(['zod', './errors.js']);
+    expect(importsOf(join(here, '../core/errors.ts'))).toEqual([]);
+  });
+
+  it("describes the server's error shape", () => {
+    expect(ApiErrorSchema.parse(errorBody('not_found', 'gone', { id: 'x' }))).toEqual({
+      error: { code: 'not_found', message: 'gone', details: { id: 'x' } },
+    });
+  });
+
+  it('takes exactly one form of a spec', () => {
+    expect(SpecInputSchema.safeParse({ text: 'compartment: a' }).success).toBe(true);
+    expect(SpecInputSchema.safeParse({ spec: {} }).success).toBe(true);
+    expect(SpecInputSchema.safeParse({}).success).toBe(false);
+    expect(SpecInputSchema.safeParse({ spec: {}, text: '' }).success).toBe(false);
+    expect(ApplyBodySchema.safeParse({}).success).toBe(true);
+  });
+
+  it('keeps unit states a string union, and a summary counts only known states', () => {
+    expect(UNIT_ACTIVE_STATES).toContain('failed');
+    const summary = {
+      id: 'a',
+      description: '',
+      podmanVersion: null,
+      createdAt: 't',
+      updatedAt: 't',
+      units: 2,
+      unitStates: { active: 1, failed: 1 },
+      statusAt: null,
+    };
+    expect(CompartmentSummarySchema.safeParse(summary).success).toBe(true);
+    expect(CompartmentSummarySchema.safeParse({ ...summary, unitStates: { running: 1 } }).success).toBe(false);
+  });
+
+  it('refuses secret names that podman could read as options', () => {
+    expect(CreateSecretBody.safeParse({ name: '-x', value: 'v' }).success).toBe(false);
+    expect(CreateSecretBody.safeParse({ name: 'db.password_1', value: 'v' }).success).toBe(true);
+  });
+});
