@@ -27,6 +27,20 @@ const ctx = createTestContext({ dataDir, hostFor: () => new RunningHost() });
 for (const c of ctx.app.compartments.list()) ctx.accounts.add(c.id);
 const server = await buildServer(ctx.app, { logger: false, rateLimit: false });
 const { token } = tokenFor(server, 'viewer', { username: 'bench' });
+if (process.env.BENCH_TOKEN_MEMO) {
+  // Measurement aid only (not the server's behaviour): what resolving a token costs, by remembering the
+  // answer for a second.
+  const auth = server.quadletman.auth;
+  const resolve = auth.resolveToken.bind(auth);
+  const memo = new Map<string, { at: number; value: ReturnType<typeof resolve> }>();
+  auth.resolveToken = (bearer: string) => {
+    const hit = memo.get(bearer);
+    if (hit && Date.now() - hit.at < 1_000) return hit.value;
+    const value = resolve(bearer);
+    memo.set(bearer, { at: Date.now(), value });
+    return value;
+  };
+}
 await server.listen({ host: '127.0.0.1', port: 0 });
 const address = server.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

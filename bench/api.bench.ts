@@ -11,7 +11,8 @@
  *
  * The server's RSS is sampled from /proc every 100 ms throughout; the peak is reported, and so is the server's
  * CPU time per request (from /proc: what the latencies would be on a machine nobody else is using). The
- * server runs with NODE_FLAGS (below). Ends with the TARGET
+ * server runs with NODE_FLAGS (below). BENCH_TOKEN_MEMO=1 makes the server remember resolved API tokens for a second
+ * (a measurement aid: it shows what token resolution costs per request). Ends with the TARGET
  * lines: api_p99_ms (the worse p99 at 500 req/s), api_rps (the lower sustained throughput), rss_mb (peak).
  * The event-latency target (`TARGET event_latency_p95_s`) is measured in the sandbox by
  * bench/event-latency.bench.ts, not here.
