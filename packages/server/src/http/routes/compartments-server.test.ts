@@ -59,6 +59,23 @@ describe('in the server assembly', () => {
     expect(read.statusCode).toBe(403);
   });
 
+  it('streams an apply to an API token (no CSRF token needed) and audits it', async () => {
+    const script = tokenFor(server, 'operator', { compartment: 'shop' });
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/compartments/shop/apply',
+      headers: { ...script.headers, accept: 'text/event-stream' },
+      payload: { text: specText('shop', 3) },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/event-stream');
+    expect(res.body).toContain('event: progress');
+    expect(res.body).toMatch(/event: result\ndata: \{"outcome":"applied","revision":2/);
+    const admin = loginAs(server, 'admin');
+    const audit = await server.inject({ method: 'GET', url: '/api/audit', headers: admin.headers });
+    expect(audit.body).toContain('compartment.apply');
+  });
+
   it('needs the CSRF token for a change made with a session', async () => {
     const admin = loginAs(server, 'admin');
     const res = await server.inject({
