@@ -30,7 +30,9 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 30_000,
+  timeout: 60_000,
+  // The machines are shared and slow at times: wait longer than the default 5 s for the page to catch up.
+  expect: { timeout: 15_000 },
   reporter: [['list']],
   use: {
     baseURL,

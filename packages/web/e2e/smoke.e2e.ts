@@ -20,6 +20,7 @@ test('a visitor without a session gets the login page', async ({ page }, info) =
 
 test('the skip link comes first for keyboard users', async ({ page }) => {
   await page.goto('/login');
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
 });

@@ -337,13 +337,13 @@ export function AdminPage() {
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-semibold">{t('admin.title')}</h1>
       <nav aria-label={t('admin.title')} className="flex gap-1">
-        <NavLink to="" end className={tab}>
+        <NavLink to="/admin" end className={tab}>
           {t('admin.users')}
         </NavLink>
-        <NavLink to="tokens" className={tab}>
+        <NavLink to="/admin/tokens" className={tab}>
           {t('admin.tokens')}
         </NavLink>
-        <NavLink to="audit" className={tab}>
+        <NavLink to="/admin/audit" className={tab}>
           {t('admin.audit')}
         </NavLink>
       </nav>

@@ -20,30 +20,32 @@ import { UnitsTab } from './compartment/Units';
 const tabClass = ({ isActive }: { isActive: boolean }) =>
   `whitespace-nowrap rounded-md px-3 py-1.5 text-sm ${isActive ? 'bg-sky-700 text-white' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`;
 
-function Tabs() {
+function Tabs({ id }: { id: string }) {
   const { drafts } = useDrafts();
+  // Absolute paths: relative links inside a splat route (`/c/:id/*`) resolve against the whole URL.
+  const base = `/c/${encodeURIComponent(id)}`;
   const pending = Object.keys(drafts).length;
   return (
     <nav aria-label={t('compartment.sections')} className="flex gap-1 overflow-x-auto pb-1">
-      <NavLink to="" end className={tabClass}>
+      <NavLink to={base} end className={tabClass}>
         {t('compartment.units')}
       </NavLink>
-      <NavLink to="edit" className={tabClass}>
+      <NavLink to={`${base}/edit`} className={tabClass}>
         {t('compartment.edit')}
       </NavLink>
-      <NavLink to="plan" className={tabClass}>
+      <NavLink to={`${base}/plan`} className={tabClass}>
         {pending > 0 ? t('compartment.planPending', { n: pending }) : t('compartment.plan')}
       </NavLink>
-      <NavLink to="logs" className={tabClass}>
+      <NavLink to={`${base}/logs`} className={tabClass}>
         {t('compartment.logs')}
       </NavLink>
-      <NavLink to="terminal" className={tabClass}>
+      <NavLink to={`${base}/terminal`} className={tabClass}>
         {t('compartment.terminal')}
       </NavLink>
-      <NavLink to="resources" className={tabClass}>
+      <NavLink to={`${base}/resources`} className={tabClass}>
         {t('compartment.resources')}
       </NavLink>
-      <NavLink to="history" className={tabClass}>
+      <NavLink to={`${base}/history`} className={tabClass}>
         {t('compartment.history')}
       </NavLink>
     </nav>
@@ -76,7 +78,7 @@ export function CompartmentPage() {
             <p className="text-sm text-zinc-600 dark:text-zinc-400">{detail.data.description}</p>
           )}
         </div>
-        <Tabs />
+        <Tabs id={id} />
         <Routes>
           <Route index element={<UnitsTab id={id} />} />
           <Route path="edit" element={<EditTab id={id} />} />

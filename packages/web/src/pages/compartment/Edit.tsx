@@ -216,7 +216,10 @@ export function EditTab({ id }: { id: string }) {
       {pending > 0 && (
         <p className="flex flex-wrap items-center gap-2" role="status">
           {t('edit.pending', { n: pending })}
-          <Link to="../plan" relative="path" className="font-medium text-sky-800 underline dark:text-sky-300">
+          <Link
+            to={`/c/${encodeURIComponent(id)}/plan`}
+            className="font-medium text-sky-800 underline dark:text-sky-300"
+          >
             {t('edit.reviewPlan')}
           </Link>
         </p>

@@ -141,7 +141,7 @@ export function PlanApplyTab({ id }: { id: string }) {
     return (
       <p>
         {t('plan.noDrafts')}{' '}
-        <Link to="../edit" relative="path" className="text-sky-800 underline dark:text-sky-300">
+        <Link to={`/c/${encodeURIComponent(id)}/edit`} className="text-sky-800 underline dark:text-sky-300">
           {t('plan.toEditor')}
         </Link>
       </p>
