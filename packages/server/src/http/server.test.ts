@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../app.js';
 import { openStore, type Store } from '../store/index.js';
 import { allows, guardAny, visibleCompartments } from './auth/hooks.js';
+import { TOKEN_MEMO_MS } from './auth/service.js';
 import { loginAs, tokenFor } from './auth/test-support.js';
 import { buildServer, type ServerOptions } from './server.js';
 import type { RoutePlugin } from './types.js';
@@ -155,11 +156,13 @@ describe('the guard: role matrix', () => {
   });
 
   it('API tokens: the role is the lower of the token and its owner', async () => {
-    const { server, store } = await setup();
+    const { server, store, clock } = await setup();
     const t = tokenFor(server, 'operator', { compartment: 'web' });
     expect((await server.inject({ method: 'POST', url: '/api/test/web', headers: t.headers })).statusCode).toBe(200);
     expect((await server.inject({ method: 'POST', url: '/api/test/db', headers: t.headers })).statusCode).toBe(403);
+    // A grant changed outside the server (the CLI, another process) reaches a remembered token within a second.
     store.grants.set(t.username, 'web', 'viewer');
+    clock.advance(TOKEN_MEMO_MS);
     expect((await server.inject({ method: 'POST', url: '/api/test/web', headers: t.headers })).statusCode).toBe(403);
     expect((await server.inject({ url: '/api/test/web', headers: t.headers })).statusCode).toBe(200);
   });
@@ -675,5 +678,42 @@ describe('/metrics', () => {
     expect(res.body).toMatch(/quadletman_http_requests_total\{method="GET",route="\/api\/test\/:id",status="200"\} 1/);
     expect(res.body).toContain('quadletman_compartments 0');
     expect(res.body).toContain('# TYPE quadletman_applies_total counter');
+  });
+});
+
+describe('API token resolutions', () => {
+  it('are reused for a second, and a grant change through the admin API takes effect at once', async () => {
+    const { server, store } = await setup();
+    const admin = loginAs(server, 'admin', { username: 'boss' });
+    await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin.headers,
+      payload: { username: 'erin', password: 'erin has a long password', role: 'operator', compartment: 'web' },
+    });
+    const created = await server.inject({
+      method: 'POST',
+      url: '/api/admin/tokens',
+      headers: admin.headers,
+      payload: { name: 'ci', role: 'operator', compartment: 'web', username: 'erin' },
+    });
+    const bearer = { authorization: `Bearer ${created.json().token}` };
+    const use = () => server.inject({ method: 'POST', url: '/api/test/web', headers: bearer });
+    expect((await use()).statusCode).toBe(200);
+    const reads = store.tokens.get.bind(store.tokens);
+    let lookups = 0;
+    store.tokens.get = (id: string) => {
+      lookups++;
+      return reads(id);
+    };
+    expect((await use()).statusCode).toBe(200);
+    expect(lookups).toBe(0);
+    const revoke = await server.inject({
+      method: 'DELETE',
+      url: '/api/admin/users/erin/grants/web',
+      headers: admin.headers,
+    });
+    expect(revoke.statusCode).toBeLessThan(300);
+    expect((await use()).statusCode).toBe(403);
   });
 });

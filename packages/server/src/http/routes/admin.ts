@@ -57,6 +57,10 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
     const r = instance.withTypeProvider<ZodTypeProvider>();
     const admin = guard('admin', { compartmentParam: false });
     const store = app.store;
+    // Account, grant and token changes must reach remembered API-token resolutions at once.
+    instance.addHook('onResponse', async (req) => {
+      if (req.method !== 'GET' && req.url.startsWith('/api/admin/')) auth.forgetTokens();
+    });
     const userDto = (u: {
       username: string;
       kind: 'local' | 'pam';
