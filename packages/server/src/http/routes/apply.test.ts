@@ -205,7 +205,10 @@ describe('apply', () => {
 
   it('with wait: false answers 409 while another apply of the compartment runs', async () => {
     s = await setup(dir, { shop: true });
-    const release = await s.ctx.app.engine['locks'].acquire('shop', true);
+    // The engine's lock, reached past its private modifier: hold it as a concurrent apply would.
+    const locks = (s.ctx.app.engine as unknown as { locks: { acquire(c: string, w: boolean): Promise<() => void> } })
+      .locks;
+    const release = await locks.acquire('shop', true);
     try {
       const res = await s.t.as('operator', 'POST', '/api/compartments/shop/apply', { wait: false });
       expect(res.statusCode).toBe(409);
