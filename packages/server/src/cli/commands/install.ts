@@ -47,7 +47,7 @@ function selfCommand(): string[] {
     const bin = join(dir, 'bin/quadletman');
     if (existsSync(bin)) return [bin];
   }
-  return [process.execPath, script];
+  return [process.execPath, '--optimize-for-size', script];
 }
 
 export function registerInstall(program: Command): void {
