@@ -18,6 +18,7 @@ const common = {
   logLevel: 'warning',
   // Smaller bundles parse and compile faster: most of a short CLI run is loading code.
   minify: true,
+  keepNames: true,
   // Native addons stay in node_modules.
   external: ['better-sqlite3', 'authenticate-pam', 'node-pty', '@node-rs/*'],
   // CommonJS dependencies (commander…) need a require() of their own inside an ES module.
