@@ -140,6 +140,29 @@ export class CompartmentOverview {
     return d.json;
   }
 
+  /**
+   * Container units of every compartment by state (active, failed, inactive…, `unknown` when systemd could
+   * not be asked), from what is cached; stale entries are refreshed in the background for the next call.
+   */
+  containerStates(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const c of this.currentRows().list) {
+      const units = this.units.get(c.id)?.units;
+      if (!units) {
+        void this.unitsOf(c).then((us) => this.statusesOf(c.id, us));
+        continue;
+      }
+      this.touchStatus(c.id);
+      const st = this.statuses.get(c.id);
+      for (const u of units) {
+        if (!u.source.endsWith('.container')) continue;
+        const state = activeState(st?.value?.get(u.unit)?.activeState ?? 'unknown');
+        out[state] = (out[state] ?? 0) + 1;
+      }
+    }
+    return out;
+  }
+
   /** The compartment's units with their (cached) states. */
   async unitsWithStatus(c: CompartmentInfo): Promise<UnitInfo[]> {
     const units = await this.unitsOf(c);

@@ -121,3 +121,20 @@ describe('in the server assembly', () => {
     }
   });
 });
+
+describe('/metrics', () => {
+  it('counts containers by runtime state from the overview', async () => {
+    const viewer = tokenFor(server, 'viewer');
+    // The first read starts filling the cache; the list route waits for it.
+    await server.inject({ method: 'GET', url: '/api/compartments', headers: viewer.headers });
+    const res = await server.inject({ method: 'GET', url: '/metrics', headers: viewer.headers });
+    expect(res.statusCode).toBe(200);
+    const lines = res.body.split('\n').filter((l) => l.startsWith('quadletman_containers{'));
+    const total = lines.reduce((n, l) => n + Number(l.split(' ').pop()), 0);
+    const declared = ctx.app.compartments
+      .units('shop')
+      .then((us) => us.filter((u) => u.source.endsWith('.container')).length);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(total).toBe(await declared);
+  });
+});

@@ -25,6 +25,9 @@ const tags = ['compartments'];
 export const compartmentRoutes: RoutePlugin = async (instance, { app, guard, audit }) => {
   const r = zodInstance(instance);
   const overview = overviewOf(app);
+  // /metrics reports containers by state from the same cache (on the real server; route tests have no metrics).
+  if (instance.hasDecorator('quadletman'))
+    instance.quadletman.metrics.setContainerStates(() => overview.containerStates());
 
   r.get(
     '/api/compartments',
