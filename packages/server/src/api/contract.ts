@@ -429,3 +429,32 @@ export const ExportResultSchema = z
     warnings: z.array(z.string()),
   })
   .meta({ id: 'ExportResult' });
+
+// ---------------------------------------------------------------------------------------------------------
+// Explain: the podman command lines Podman's own Quadlet generator makes of a unit.
+
+const QuadletFileName = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9_][A-Za-z0-9_:.\-@]*\.(container|pod|network|volume|image|build|kube|artifact)$/,
+    'a Quadlet file name',
+  );
+
+export const ExplainBody = z.object({
+  /** The unit to explain, by file name (`web.container`). */
+  unit: QuadletFileName,
+  /** The set it is generated with (references resolve inside it), by file name; must include `unit`. */
+  files: z.record(QuadletFileName, z.string().max(1024 * 1024)),
+});
+
+export const ExplainSchema = z.object({
+  unit: z.string(),
+  /** Whether the generator accepted the unit, and its reason when it did not. */
+  ok: z.boolean(),
+  reason: z.string().nullable(),
+  /** The generated service's name (`web.service`), when there is one. */
+  service: z.string().nullable(),
+  /** The service's command lines, in order: ExecStartPre, ExecStart, ExecReload, ExecStop, ExecStopPost. */
+  commands: z.array(z.object({ key: z.string(), value: z.string() })),
+});
+export type Explain = z.infer<typeof ExplainSchema>;

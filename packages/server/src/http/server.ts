@@ -35,6 +35,7 @@ import { adminRoutes } from './routes/admin.js';
 import { applyRoutes } from './routes/apply.js';
 import { compartmentRoutes } from './routes/compartments.js';
 import { bundleRoutes } from './routes/compartments-bundles.js';
+import { explainRoutes } from './routes/explain.js';
 import { liveRoutes } from './routes/live.js';
 import { resourceRoutes } from './routes/resources.js';
 import { systemRoutes } from './routes/system.js';
@@ -57,6 +58,7 @@ export const ROUTES: RoutePlugin[] = [
   systemRoutes,
   bundleRoutes,
   liveRoutes,
+  explainRoutes,
 ];
 
 export interface ServerOptions {

@@ -48,6 +48,7 @@ export const MATRIX: Row[] = [
   ['POST', `${C}/adopt`, 'admin', 'global', { dir: '/srv/app' }],
   ['GET', `${C}/export`, 'viewer', 'compartment'],
   ['POST', `${C}/import`, 'admin', 'global', { text: '# bundle' }],
+  ['POST', `${C}/explain`, 'viewer', 'compartment', { unit: 'x.container', files: { 'x.container': '[Container]\n' } }],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

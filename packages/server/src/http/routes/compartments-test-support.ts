@@ -25,6 +25,7 @@ import type { AuditEntry, Guard, Role, RoutePlugin } from '../types.js';
 import { applyRoutes } from './apply.js';
 import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
+import { explainRoutes } from './explain.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
 import { unitRoutes } from './units.js';
@@ -190,6 +191,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   resourceRoutes,
   systemRoutes,
   bundleRoutes,
+  explainRoutes,
 ];
 
 export interface TestUser {
