@@ -34,6 +34,7 @@ import {
   QUADLET_FIELDS,
   SERVICE_FIELDS,
   UNIT_FIELDS,
+  UNIT_TYPES,
   type UnitModel,
   type UnitSection,
   type UnitType,
@@ -315,16 +316,7 @@ const topSchema = z.strictObject({
 // ---------------------------------------------------------------------------------------------------------
 // Units
 
-const QUADLET_TYPES: readonly UnitType[] = [
-  'container',
-  'pod',
-  'network',
-  'volume',
-  'image',
-  'build',
-  'kube',
-  'artifact',
-];
+const QUADLET_TYPES: readonly UnitType[] = UNIT_TYPES;
 const SECTION_ORDER = ['Unit', 'Container', 'Pod', 'Network', 'Volume', 'Image', 'Build', 'Kube', 'Artifact'];
 
 type SectionSpec = readonly [prop: string, section: string, table: Table];
