@@ -182,6 +182,8 @@ function ListItem({
   index,
   value,
   labelId,
+  invalid,
+  messagesId,
 }: {
   spec: FieldSpec;
   doc: UnitDoc;
@@ -189,6 +191,9 @@ function ListItem({
   index: number;
   value: string;
   labelId: string;
+  /** The linter reports an error on this item's line (its message is under the field, `messagesId`). */
+  invalid: boolean;
+  messagesId: string;
 }) {
   const { draft, setDraft, error, setError } = useDraft(value);
   const id = useId();
@@ -200,8 +205,8 @@ function ListItem({
           className={`${inputClass} font-mono`}
           value={draft}
           aria-labelledby={`${labelId} ${id}-n`}
-          aria-invalid={error !== undefined}
-          aria-describedby={`${id}-err`}
+          aria-invalid={error !== undefined || invalid}
+          aria-describedby={`${id}-err ${messagesId}`}
           placeholder={value === '' ? t('editor.resetItem') : undefined}
           spellCheck={false}
           autoCapitalize="off"
@@ -258,6 +263,10 @@ function ListField({ spec, doc, onChange, diagnostics }: FieldProps) {
             index={i}
             value={e.value}
             labelId={`${id}-label`}
+            invalid={diagnostics.some(
+              (d) => d.severity === 'error' && d.line >= e.line && d.line < e.line + Math.max(1, e.raw.length),
+            )}
+            messagesId={`${id}-msg`}
           />
         ))}
       </ul>

@@ -158,6 +158,22 @@ describe('field validation as you type', () => {
     expect(within(field).getByText(/not a container port/)).toBeTruthy();
   });
 
+  it('marks the bad item of a repeated key invalid, and only that one', () => {
+    const text = '[Container]\nImage=a\nPublishPort=8080:80\nPublishPort=abc\n';
+    render(<Harness path="web.container" initial={text} log={[]} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    const field = document.querySelector('[data-field="Container/PublishPort"]') as HTMLElement;
+    const [good, bad] = within(field)
+      .getAllByRole('textbox')
+      .filter((i) => i.id !== '');
+    expect(good?.getAttribute('aria-invalid')).toBe('false');
+    expect(bad?.getAttribute('aria-invalid')).toBe('true');
+    const message = within(field)
+      .getByText(/not a container port/)
+      .closest('ul') as HTMLElement;
+    expect((bad?.getAttribute('aria-describedby') ?? '').split(' ')).toContain(message.id);
+  });
+
   it('keeps a value the file cannot hold in the input, with the reason, and leaves the text alone', () => {
     const log: string[] = [];
     render(<Harness path="web.container" initial={'[Container]\nImage=a\n'} log={log} />);
