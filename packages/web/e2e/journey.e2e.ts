@@ -1,0 +1,176 @@
+/**
+ * The whole journey in real Chromium against a real quadletman served from the sandbox host (scripts/e2e.sh
+ * starts it and passes E2E_BASE_URL, E2E_SETUP_TOKEN, E2E_COMPARTMENT and E2E_SANDBOX): setup token → admin →
+ * compartment → a busybox httpd container with a published port, written through the form → the plan shows
+ * the new file → apply → the dashboard shows it running → the port answers → the logs show the request → a
+ * broken PublishPort is flagged in the form before any apply → an image tag that does not exist fails to
+ * start and is rolled back, the previous revision running again → stop → delete. A screenshot of each page.
+ *
+ * The image: no registry is reachable, so right after the compartment is created from the UI the test imports
+ * `localhost/busybox:latest` into the compartment user's storage with the sandbox's documented
+ * `import-busybox USER` command (what an administrator of an offline host does with `podman load`).
+ */
+import { execFileSync } from 'node:child_process';
+import { expect, type Page, test } from '@playwright/test';
+import { SCREENSHOTS } from './playwright.config';
+
+const TOKEN = process.env.E2E_SETUP_TOKEN ?? '';
+const ID = process.env.E2E_COMPARTMENT ?? 'e2e';
+const SANDBOX = process.env.E2E_SANDBOX ?? '';
+const PORT = 18681;
+const ADMIN = { username: 'admin', password: 'correct-horse-battery' };
+
+test.skip(!process.env.E2E_BASE_URL || !TOKEN || !SANDBOX, 'runs through scripts/e2e.sh (needs the sandbox)');
+test.describe.configure({ mode: 'serial' });
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${SCREENSHOTS}/journey-${name}.png`, fullPage: true });
+
+/** A field of the form; keys that are not common are added through "Add a setting to [Container]". */
+async function field(page: Page, key: string) {
+  const f = page.locator(`[data-field="Container/${key}"]`);
+  if ((await f.count()) === 0) {
+    const choose = page.getByLabel('Add a setting to [Container]');
+    await choose.selectOption(key);
+    // the "Add" button next to that select (each section has its own)
+    await choose.locator('xpath=../..').getByRole('button', { name: 'Add', exact: true }).click();
+  }
+  await expect(f).toBeVisible();
+  return f;
+}
+
+async function applyPlan(page: Page) {
+  await page.getByRole('link', { name: /^Plan and apply/ }).click();
+  await expect(page.getByRole('heading', { name: 'Plan' })).toBeVisible();
+  const apply = page.getByRole('button', { name: 'Apply', exact: true });
+  await expect(apply).toBeEnabled();
+  await apply.click();
+}
+
+test('the whole journey', async ({ page, request }, info) => {
+  test.skip(info.project.name !== 'desktop', 'one journey is enough');
+  test.setTimeout(240_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => void d.accept());
+
+  // 1. First run: the setup token makes the administrator.
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Create the administrator' })).toBeVisible();
+  await shot(page, '01-setup');
+  await page.getByLabel('Setup token').fill(TOKEN);
+  await page.getByLabel('User name').fill(ADMIN.username);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.getByLabel('Repeat the password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Create administrator' }).click();
+  await expect(page.getByRole('heading', { name: 'Compartments' }).first()).toBeVisible();
+  await shot(page, '02-dashboard-empty');
+
+  // 2. A compartment, and the busybox image in its user's storage.
+  await page.getByLabel('Name', { exact: true }).fill(ID);
+  await page.getByRole('button', { name: 'Create compartment' }).click();
+  await expect(page).toHaveURL(new RegExp(`/c/${ID}/edit$`), { timeout: 60_000 });
+  execFileSync(SANDBOX, ['import-busybox', `qm-${ID}`], { stdio: 'inherit', timeout: 120_000 });
+
+  // 3. A container unit written through the form.
+  await page.getByLabel('New unit name').fill('web');
+  await page.getByRole('button', { name: 'Create unit' }).click();
+  await (await field(page, 'Image')).locator('input').fill('localhost/busybox:latest');
+  // -vv: busybox httpd logs each request (the logs view shows it below).
+  await (await field(page, 'Exec')).locator('input').fill('busybox httpd -f -vv -p 8080 -h /www');
+  await (await field(page, 'RunInit')).getByRole('switch').click();
+  const publish = await field(page, 'PublishPort');
+  await publish.getByLabel('New value for PublishPort').fill(`127.0.0.1:${PORT}:8080`);
+  await publish.getByRole('button', { name: 'Add a value to PublishPort' }).click();
+  const text = page.getByTestId('unit-text');
+  await expect(text).toContainText('Image=localhost/busybox:latest');
+  await expect(text).toContainText('Exec=busybox httpd -f -vv -p 8080 -h /www');
+  await expect(text).toContainText('RunInit=true');
+  await expect(text).toContainText(`PublishPort=127.0.0.1:${PORT}:8080`);
+  await expect(page.getByTestId('lint-summary')).not.toContainText('error');
+  await shot(page, '03-editor-form');
+
+  // 4. The plan shows the new file and the unit to start; apply.
+  await page.getByRole('link', { name: /^Plan and apply/ }).click();
+  await expect(page.getByRole('heading', { name: /systemd\/web\.container new$/ })).toBeVisible();
+  await expect(page.getByText('+Image=localhost/busybox:latest')).toBeVisible();
+  // web.service starts, with the compartment's own network (every compartment gets one)
+  await expect(page.getByRole('heading', { name: /^Start \(\d\)$/ })).toBeVisible();
+  await expect(page.getByText('web.service', { exact: true })).toBeVisible();
+  await shot(page, '04-plan');
+  await applyPlan(page);
+  await expect(page.getByText(/^Applied as revision \d+\./)).toBeVisible({ timeout: 120_000 });
+  await shot(page, '05-applied');
+
+  // 5. The dashboard shows it running.
+  await page.getByRole('link', { name: 'Dashboard' }).first().click();
+  const card = page.locator(`a[href="/c/${ID}"]`).first();
+  await expect(card).toBeVisible();
+  await expect(card).toContainText(/\d running/, { timeout: 30_000 });
+  await expect(card).not.toContainText(/[1-9] failed/);
+  await shot(page, '06-dashboard-running');
+
+  // 6. The port answers over HTTP.
+  const res = await request.get(`http://127.0.0.1:${PORT}/index.html`);
+  expect(res.status()).toBe(200);
+  expect(await res.text()).toContain('hello from busybox');
+
+  // 7. The logs show the request.
+  await page.goto(`/c/${ID}/logs`);
+  await page.getByRole('button', { name: 'Show logs' }).click();
+  await expect(page.getByRole('log')).toContainText('url:/index.html', { timeout: 30_000 });
+  await shot(page, '07-logs');
+
+  // 8. A broken value: the form flags it before any apply, and the plan refuses it.
+  await page.getByRole('link', { name: 'Edit units' }).click();
+  const ports = page.locator('[data-field="Container/PublishPort"]');
+  await ports.locator('input').first().fill('127.0.0.1:notaport:8080');
+  await expect(ports).toContainText(/PublishPort/);
+  await expect(ports.locator('input').first()).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByTestId('lint-summary')).toContainText('error');
+  await shot(page, '08-editor-diagnostic');
+  await page.getByRole('link', { name: /^Plan and apply/ }).click();
+  await expect(page.getByText(/applying would be refused/)).toBeVisible();
+  await page.getByRole('link', { name: 'Edit units' }).click();
+  await page.getByRole('button', { name: 'Discard changes' }).click();
+
+  // 9. A start failure: an image tag that does not exist. The apply is rolled back; the previous revision runs.
+  await (await field(page, 'Image')).locator('input').fill('localhost/busybox:does-not-exist');
+  await applyPlan(page);
+  await expect(page.getByText(/^The apply failed and was rolled back \(revision \d+\)\.$/)).toBeVisible({
+    timeout: 180_000,
+  });
+  await expect(page.getByText(/^Apply failed and was rolled back: web\.service: failed/)).toBeVisible();
+  await expect(page.getByText('The previous revision is running again.')).toBeVisible();
+  await shot(page, '09-rolled-back');
+  await expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
+  await page.getByRole('link', { name: 'Units', exact: true }).click();
+  const unit = page.locator('[data-unit^="web"]').first();
+  await expect(unit).toContainText('active/running', { timeout: 30_000 });
+  await shot(page, '10-units-running');
+  await page.getByRole('link', { name: 'History' }).click();
+  await shot(page, '11-history');
+
+  // 10. Stop.
+  await page.getByRole('link', { name: 'Units', exact: true }).click();
+  await unit.getByRole('button', { name: /^Stop / }).click();
+  await expect(unit).not.toContainText('active/running', { timeout: 60_000 });
+  await shot(page, '12-units-stopped');
+  await expect
+    .poll(() =>
+      request.get(`http://127.0.0.1:${PORT}/`, { timeout: 2_000 }).then(
+        (r) => r.status(),
+        () => 0,
+      ),
+    )
+    .toBe(0);
+
+  // 11. Delete.
+  await page.getByRole('link', { name: 'Volumes, secrets, files' }).click();
+  await shot(page, '13-resources');
+  await page.getByRole('button', { name: 'Delete this compartment' }).click();
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+  await expect(page.locator(`a[href="/c/${ID}"]`)).toHaveCount(0);
+  await shot(page, '14-dashboard-deleted');
+  expect(errors).toEqual([]);
+});
