@@ -2,6 +2,7 @@
 # e2e.sh — `npm run test:e2e`: the whole user journey in real Chromium against a real quadletman.
 # Phases, each timed:
 #   1. build  the web UI (packages/web/dist) and the CLI bundle (dist/cli)
+#      ui     the UI's own Playwright tests against its fake API (e2e/serve.mjs, port 18682), both viewports
 #   2. up     boot the sandbox host (systemd 257 + rootless Podman 5; see scripts/sandbox/sandbox.sh)
 #   3. serve  `quadletman serve --listen 127.0.0.1:18680 --data-dir /var/lib/qm-e2e-… --no-pam` INSIDE the
 #             sandbox as root (the sandbox shares the host network, so the host reaches it at that address);
@@ -96,9 +97,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 build() {
-  npm run build -w @quadletman/web --silent >/dev/null && node scripts/build.mjs cli
+  npm run build -w @quadletman/web --silent >&2 && node scripts/build.mjs cli
 }
 phase build build || exit $?
+
+# The UI's own browser tests (login page, keyboard, themes, unit editor; desktop and phone) against the fake
+# API of packages/web/e2e/serve.mjs: no sandbox needed, so they run first.
+phase ui env E2E_PORT=18682 sh -c 'cd packages/web && exec npx --no-install playwright test -c e2e/playwright.config.ts' ||
+  exit $?
 phase up "$sandbox" up || exit $?
 
 serve() {
