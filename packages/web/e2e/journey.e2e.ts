@@ -125,7 +125,7 @@ test('the whole journey', async ({ page, request }, info) => {
   await page.getByRole('link', { name: 'Edit units' }).click();
   const ports = page.locator('[data-field="Container/PublishPort"]');
   await ports.locator('input').first().fill('127.0.0.1:notaport:8080');
-  await expect(ports).toContainText(/PublishPort/);
+  await expect(ports.getByText(/^Error: /)).toBeVisible();
   await expect(ports.locator('input').first()).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByTestId('lint-summary')).toContainText('error');
   await shot(page, '08-editor-diagnostic');
@@ -143,12 +143,14 @@ test('the whole journey', async ({ page, request }, info) => {
   await expect(page.getByText(/^Apply failed and was rolled back: web\.service: failed/)).toBeVisible();
   await expect(page.getByText('The previous revision is running again.')).toBeVisible();
   await shot(page, '09-rolled-back');
-  await expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
+  expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
   await page.getByRole('link', { name: 'Units', exact: true }).click();
   const unit = page.locator('[data-unit^="web"]').first();
   await expect(unit).toContainText('active/running', { timeout: 30_000 });
   await shot(page, '10-units-running');
   await page.getByRole('link', { name: 'History' }).click();
+  await expect(page.getByText('rolled-back', { exact: true })).toBeVisible();
+  await expect(page.getByText('applied', { exact: true }).first()).toBeVisible();
   await shot(page, '11-history');
 
   // 10. Stop.
@@ -172,5 +174,7 @@ test('the whole journey', async ({ page, request }, info) => {
   await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
   await expect(page.locator(`a[href="/c/${ID}"]`)).toHaveCount(0);
   await shot(page, '14-dashboard-deleted');
+  // its Linux user is gone from the host too
+  expect(() => execFileSync(SANDBOX, ['exec', '--', 'id', `qm-${ID}`], { stdio: 'pipe' })).toThrow();
   expect(errors).toEqual([]);
 });
