@@ -33,8 +33,9 @@ log=$root/artifacts/e2e-server.log
   echo "test:e2e: must run as root (it boots a systemd-nspawn container)" >&2
   exit 1
 }
-[ -x /usr/bin/chromium ] || {
-  echo "test:e2e: needs Debian's chromium (apt-get install chromium; scripts/setup.sh installs it)" >&2
+[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || {
+  echo "test:e2e: needs Debian's chromium (apt-get install chromium; scripts/setup.sh installs it on Debian)" \
+    "or CHROMIUM_PATH naming another Chromium binary" >&2
   exit 1
 }
 

@@ -24,9 +24,12 @@ say "building the web UI and the CLI"
 npm run build -w @quadletman/web --silent >/dev/null
 node scripts/build.mjs cli >&2
 
-# ok CHECK...: every named doctor check passes on this machine
+# ok CHECK...: every named doctor check passes on this machine (doctor exits 1 when any check fails, so its
+# output is taken whatever its exit code)
 ok() {
-  bin/quadletman doctor --format json 2>/dev/null |
+  local json
+  json=$(bin/quadletman doctor --format json 2>/dev/null) || true
+  printf '%s' "$json" |
     node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const c=JSON.parse(s).checks;
       process.exit(process.argv.slice(1).every(id=>c.some(x=>x.id===id&&x.status!=="fail"))?0:1)})' "$@"
 }

@@ -8,7 +8,9 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
   # libpam0g-dev and a C++ toolchain build the PAM binding (authenticate-pam) from source.
   # chromium: the end-to-end tests drive Debian's Chromium with Playwright (never `npx playwright install`).
-  for p in debootstrap systemd-container zstd curl bc procps util-linux libpam0g-dev g++ make python3 chromium; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  # Debian only: Ubuntu's chromium is a snap wrapper that fails to install without snapd.
+  for p in debootstrap systemd-container zstd curl bc procps util-linux libpam0g-dev g++ make python3 \
+    $(. /etc/os-release && [ "$ID" = debian ] && echo chromium); do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
   if [ ${#need[@]} -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get -o DPkg::Lock::Timeout=600 update -qq
