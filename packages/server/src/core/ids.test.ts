@@ -71,3 +71,11 @@ describe('UnitName', () => {
     expect(generatedServiceName(parseUnitName('backup.timer'))).toBe('backup.timer');
   });
 });
+
+describe('UNIT_SUFFIXES', () => {
+  it("starts with the library's Quadlet unit types", async () => {
+    const { UNIT_TYPES } = await import('@quadletman/quadlet');
+    const { UNIT_SUFFIXES } = await import('./ids.js');
+    expect(UNIT_SUFFIXES.slice(0, UNIT_TYPES.length)).toEqual([...UNIT_TYPES]);
+  });
+});

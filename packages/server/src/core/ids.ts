@@ -2,7 +2,6 @@
 // (HTTP, CLI, store rows); host adapters accept nothing else, so a string that reaches `useradd`,
 // a path join or a systemctl argv has always been checked here first.
 
-import { UNIT_TYPES } from '@quadletman/quadlet';
 import { z } from 'zod';
 import { InvalidError } from './errors.js';
 
@@ -31,7 +30,25 @@ export type LinuxUser = z.infer<typeof LinuxUserSchema>;
  * A Quadlet source or systemd unit file name: `web.container`, `app.network`, `backup.timer`,
  * `web.service`, `app@.service`, `app@1.service`. No '/', no '..', no leading '.', and a known suffix.
  */
-export const UNIT_SUFFIXES = [...UNIT_TYPES, 'service', 'timer', 'socket', 'path', 'target', 'mount', 'slice'] as const;
+// The Quadlet types first: they are the library's UNIT_TYPES, spelled out here so that this module (part of
+// the API contract the web client imports) depends on zod alone; ids.test.ts checks that the two agree.
+export const UNIT_SUFFIXES = [
+  'container',
+  'pod',
+  'network',
+  'volume',
+  'image',
+  'build',
+  'kube',
+  'artifact',
+  'service',
+  'timer',
+  'socket',
+  'path',
+  'target',
+  'mount',
+  'slice',
+] as const;
 export type UnitSuffix = (typeof UNIT_SUFFIXES)[number];
 const unitRe = new RegExp(`^[A-Za-z0-9_][A-Za-z0-9_:.\\-@]*\\.(${UNIT_SUFFIXES.join('|')})$`);
 
