@@ -20,9 +20,11 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 sandbox=$root/scripts/sandbox/sandbox.sh
-export QUADLETMAN_SANDBOX_HARNESS=1
 state=${QUADLETMAN_SANDBOX_DIR:-$root/.cache/sandbox}
-mkdir -p "$state/logs" artifacts/screenshots
+label=test:e2e
+# shellcheck source=sandbox/harness.sh
+. "$root/scripts/sandbox/harness.sh"
+mkdir -p artifacts/screenshots
 listen=127.0.0.1:18680
 compartment=e2e-$(date +%H%M%S)
 data=/var/lib/qm-e2e-$compartment
@@ -39,26 +41,7 @@ log=$root/artifacts/e2e-server.log
   exit 1
 }
 
-exec 8>"$state/test-host.lock"
-if ! flock -n 8; then
-  echo "test:e2e: another sandbox run holds $state/test-host.lock; waiting (up to 30 min)" >&2
-  flock -w 1800 8 || exit 1
-fi
-
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
-t_all=$(now_ms)
-report=()
-phase() {
-  local name=$1 t0 rc
-  shift
-  echo "=== test:e2e: $name" >&2
-  t0=$(now_ms)
-  "$@" 8>&-
-  rc=$?
-  local ms=$(($(now_ms) - t0))
-  report+=("$(printf '%-8s %6d.%01ds  exit %d' "$name" $((ms / 1000)) $((ms % 1000 / 100)) "$rc")")
-  return "$rc"
-}
+take_sandbox_lock
 
 server_pid=''
 stop_server() {
@@ -85,12 +68,7 @@ finish() {
   else
     phase down "$sandbox" down || true
   fi
-  local ms=$(($(now_ms) - t_all))
-  {
-    echo "=== test:e2e: timings"
-    printf '  %s\n' "${report[@]}"
-    printf '  %-8s %6d.%01ds  exit %d\n' total $((ms / 1000)) $((ms % 1000 / 100)) "$rc"
-  } >&2
+  print_timings "$rc"
   exit "$rc"
 }
 trap finish EXIT

@@ -17,41 +17,18 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 sandbox=$root/scripts/sandbox/sandbox.sh
-# tells sandbox.sh that its down/destroy come from the run holding test-host.lock (see wait_for_harness there)
-export QUADLETMAN_SANDBOX_HARNESS=1
 state=${QUADLETMAN_SANDBOX_DIR:-$root/.cache/sandbox}
-mkdir -p "$state/logs"
+label=test:host
+# shellcheck source=harness.sh
+. "$root/scripts/sandbox/harness.sh"
 
 [ "$(id -u)" = 0 ] || {
   echo "test:host: must run as root (it boots a systemd-nspawn container)" >&2
   exit 1
 }
 
-# One test:host at a time per checkout: a second run would power the sandbox down under the first.
-exec 8>"$state/test-host.lock"
-if ! flock -n 8; then
-  echo "test:host: another test:host run is using the sandbox; waiting for it (up to 30 min)" >&2
-  flock -w 1800 8 || {
-    echo "test:host: gave up waiting for $state/test-host.lock" >&2
-    exit 1
-  }
-fi
-
-now_ms() { echo $((${EPOCHREALTIME/./} / 1000)); }
-t_all=$(now_ms)
-report=()
-# phase NAME CMD...: run a phase, remember its duration and result
-phase() {
-  local name=$1 t0 rc
-  shift
-  echo "=== test:host: $name" >&2
-  t0=$(now_ms)
-  "$@" 8>&-
-  rc=$?
-  local ms=$(($(now_ms) - t0))
-  report+=("$(printf '%-8s %6d.%01ds  exit %d' "$name" $((ms / 1000)) $((ms % 1000 / 100)) "$rc")")
-  return "$rc"
-}
+# One sandbox run at a time per checkout: a second run would power the sandbox down under the first.
+take_sandbox_lock
 
 finish() {
   local rc=$?
@@ -61,12 +38,7 @@ finish() {
   else
     phase down "$sandbox" down || true
   fi
-  local ms=$(($(now_ms) - t_all))
-  {
-    echo "=== test:host: timings"
-    printf '  %s\n' "${report[@]}"
-    printf '  %-8s %6d.%01ds  exit %d\n' total $((ms / 1000)) $((ms % 1000 / 100)) "$rc"
-  } | tee -a "$state/logs/timings.txt" >&2
+  print_timings "$rc"
   exit "$rc"
 }
 trap finish EXIT
