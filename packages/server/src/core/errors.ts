@@ -11,31 +11,35 @@ export type ErrorCode =
   | 'internal';
 
 export class AppError extends Error {
+  // Names are spelled out: the bundles are minified, so a class's own name is not kept.
+  override readonly name: string = 'AppError';
   readonly code: ErrorCode;
   /** Extra facts for logs and API bodies (never secrets). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
     this.code = code;
     this.details = options?.details;
   }
 }
 
 export class NotFoundError extends AppError {
+  override readonly name: string = 'NotFoundError';
   constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super('not_found', message, options);
   }
 }
 
 export class InvalidError extends AppError {
+  override readonly name: string = 'InvalidError';
   constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super('invalid', message, options);
   }
 }
 
 export class ConflictError extends AppError {
+  override readonly name: string = 'ConflictError';
   constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super('conflict', message, options);
   }
@@ -43,12 +47,14 @@ export class ConflictError extends AppError {
 
 /** Nobody is logged in, or the credentials given are wrong (HTTP 401). */
 export class UnauthorizedError extends AppError {
+  override readonly name: string = 'UnauthorizedError';
   constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super('unauthorized', message, options);
   }
 }
 
 export class ForbiddenError extends AppError {
+  override readonly name: string = 'ForbiddenError';
   constructor(message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super('forbidden', message, options);
   }
@@ -66,6 +72,7 @@ export interface CommandFailure {
 
 /** A command exited with a code its caller did not expect, timed out, or could not be started. */
 export class CommandError extends AppError {
+  override readonly name: string = 'CommandError';
   readonly argv: readonly string[];
   readonly exitCode: number | null;
   readonly signal: string | null;

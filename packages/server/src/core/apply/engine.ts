@@ -84,6 +84,7 @@ export interface EngineOptions {
 }
 
 class ApplyFailure extends Error {
+  override readonly name = 'ApplyFailure';
   constructor(
     readonly step: ApplyStep,
     message: string,

@@ -70,6 +70,7 @@ export function parseScope(s: string | undefined): string {
 }
 
 export class RateLimitedError extends Error {
+  override readonly name = 'RateLimitedError';
   readonly statusCode = 429;
   constructor(readonly retryAfterMs: number) {
     super(`Too many failed logins; try again in ${Math.ceil(retryAfterMs / 1000)} s.`);
