@@ -39,7 +39,7 @@ function setup() {
       clock += ms;
     },
   });
-  return { host, store, engine };
+  return { host, store, engine, clock: () => clock };
 }
 
 describe('ApplyEngine', () => {
@@ -311,6 +311,52 @@ describe('ApplyEngine with timers', () => {
     expect(r.message).toContain("probe 'db' failed: connection refused");
     expect(r.message).not.toContain("probe 'web'");
     expect(seen.slice(0, 3)).toEqual(['db', 'web', 'x']); // all three tried before any retry
+  });
+
+  it('with probes, waits for no fixed settle: the probes run as soon as the units are active', async () => {
+    const { host, engine, clock } = setup();
+    const probeTimes: number[] = [];
+    host.probeResult = () => {
+      probeTimes.push(clock());
+      return { ok: true, detail: 'HTTP 200' };
+    };
+    const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
+    const r = await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' });
+    expect(r.outcome).toBe('applied');
+    expect(probeTimes).toHaveLength(1);
+    expect(probeTimes[0]).toBeLessThanOrEqual(100); // within a poll, where settleMs is 1000 in this setup
+    expect(r.units.every((u) => u.activeState === 'active')).toBe(true);
+  });
+
+  it('fails and rolls back when a unit dies while the probes run', async () => {
+    const { host, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    let tries = 0;
+    host.probeResult = () => {
+      tries++;
+      // the probe's service never answers; the web dies meanwhile
+      if (tries === 2) host.active.delete('web.service');
+      return { ok: false, detail: 'connection refused' };
+    };
+    const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
+    const r = await engine.apply({ ...stack('localhost/web:2'), probes: [probe] }, { actor: 'alice' });
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.message).toContain('web.service: web.service exited with status 125');
+    expect(r.message).not.toContain('probe');
+    expect(tries).toBeLessThan(10); // the probes stop once a unit has died (their deadline allows 20 tries)
+    expect(host.files.get(`${Q}/web.container`)).toContain('localhost/web:1');
+  });
+
+  it('fails when a unit dies just as the probes pass', async () => {
+    const { host, engine } = setup();
+    host.probeResult = () => {
+      host.active.delete('web.service');
+      return { ok: true, detail: 'HTTP 200' };
+    };
+    const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
+    const r = await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' });
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.message).toContain('web.service');
   });
 
   it('reports the unit states the settle saw, without asking systemd once more', async () => {

@@ -71,9 +71,10 @@ export interface ApplyResult {
 }
 
 export interface EngineOptions {
-  /** How long units must stay active after the restart call returned (default 500 ms; polled every pollMs).
-   * Quadlet services are Type=notify, so the call returns when every container has started: the settle catches
-   * one that dies right after. The verify probes are the check that it serves. */
+  /** How long units must stay active after the restart call returned when the compartment has no verify
+   * probes (default 500 ms; polled every pollMs). Quadlet services are Type=notify, so the call returns when
+   * every container has started: the settle catches one that dies right after. With probes, the probes are
+   * that check instead: the units are watched while the probes run and must all be active after them. */
   settleMs?: number;
   /** How long the verify probes may take in all before they count as failed. */
   verifyTimeoutMs?: number;
@@ -245,12 +246,14 @@ export class ApplyEngine {
         if (newTimers.length > 0) await host.enableUnits(newTimers);
         this.store.setPhase(target.compartment, number, 'reloaded');
       });
+      const settleMs = target.probes.length > 0 ? 0 : this.settleMs;
       await this.step(emit, 'start', `Starting ${affected.join(', ') || 'nothing'}`, async () => {
-        if (affected.length > 0) settled = await this.startAndSettle(host, affected, p.units.restart);
+        if (affected.length > 0) settled = await this.startAndSettle(host, affected, p.units.restart, settleMs);
         this.store.setPhase(target.compartment, number, 'started');
       });
       await this.step(emit, 'verify', `Running ${target.probes.length} verify probe(s)`, async () => {
-        await this.verify(host, target.probes);
+        const after = await this.verify(host, target.probes, affected);
+        if (after) settled = after;
         this.store.setPhase(target.compartment, number, 'verified');
       });
     } catch (err) {
@@ -310,6 +313,7 @@ export class ApplyEngine {
     host: CompartmentHost,
     units: readonly string[],
     existing: readonly string[],
+    settleMs: number,
   ): Promise<UnitStatus[]> {
     try {
       if (existing.length > 0) await host.resetFailed(existing).catch(() => undefined);
@@ -319,27 +323,37 @@ export class ApplyEngine {
     }
     const started = this.now().getTime();
     for (;;) {
-      const statuses = await host.unitStatuses(units);
-      const bad = statuses.filter((s) => s.activeState !== 'active' && s.activeState !== 'activating');
-      if (bad.length > 0) {
-        throw new ApplyFailure(
-          'start',
-          await this.explainFailures(
-            host,
-            bad.map((s) => s.unit),
-            'units stopped',
-          ),
-        );
-      }
+      const statuses = await this.statusesOrFail(host, units, 'start');
       const elapsed = this.now().getTime() - started;
-      if (elapsed >= this.settleMs && statuses.every((s) => s.activeState === 'active')) return statuses;
-      if (elapsed >= this.settleMs + 30_000) {
+      if (elapsed >= settleMs && statuses.every((s) => s.activeState === 'active')) return statuses;
+      if (elapsed >= settleMs + 30_000) {
         const slow = statuses.filter((s) => s.activeState !== 'active').map((s) => s.unit);
         throw new ApplyFailure('start', `still not active after 30 s: ${slow.join(', ')}`);
       }
       // poll every pollMs, and once exactly when the settle time is up (not up to a poll later)
-      await this.sleep(elapsed < this.settleMs ? Math.min(this.pollMs, this.settleMs - elapsed) : this.pollMs);
+      await this.sleep(elapsed < settleMs ? Math.min(this.pollMs, settleMs - elapsed) : this.pollMs);
     }
+  }
+
+  /** The units' states; an ApplyFailure of `step` naming why when any has stopped or failed. */
+  private async statusesOrFail(
+    host: CompartmentHost,
+    units: readonly string[],
+    step: ApplyStep,
+  ): Promise<UnitStatus[]> {
+    const statuses = await host.unitStatuses(units);
+    const bad = statuses.filter((s) => s.activeState !== 'active' && s.activeState !== 'activating');
+    if (bad.length > 0) {
+      throw new ApplyFailure(
+        step,
+        await this.explainFailures(
+          host,
+          bad.map((s) => s.unit),
+          'units stopped',
+        ),
+      );
+    }
+    return statuses;
   }
 
   private async explainFailures(host: CompartmentHost, units: readonly string[], fallback: string): Promise<string> {
@@ -354,21 +368,61 @@ export class ApplyEngine {
     return reasons.join('; ');
   }
 
-  /** Runs the probes side by side (each retried until it passes or the shared deadline); all must pass. */
-  private async verify(host: CompartmentHost, probes: readonly ProbeSpec[]): Promise<void> {
+  /**
+   * Runs the probes side by side (each retried until it passes or the shared deadline); all must pass. Meanwhile
+   * the started units are watched (every pollMs), and once the probes pass they must all still be active: a unit
+   * that dies while they run fails the apply. Returns the units' last states when there were probes.
+   */
+  private async verify(
+    host: CompartmentHost,
+    probes: readonly ProbeSpec[],
+    units: readonly string[],
+  ): Promise<UnitStatus[] | undefined> {
+    if (probes.length === 0) return undefined;
+    let done = false;
+    let stopped: unknown;
+    const watcher = (async () => {
+      while (!done && units.length > 0) {
+        await this.sleep(this.pollMs);
+        if (done) return;
+        try {
+          await this.statusesOrFail(host, units, 'verify');
+        } catch (err) {
+          stopped = err;
+          done = true;
+        }
+      }
+    })();
+    let failures: string[];
+    try {
+      failures = await this.runProbes(host, probes, () => done);
+    } finally {
+      done = true;
+      await watcher;
+    }
+    if (stopped !== undefined) throw stopped;
+    if (failures.length > 0) throw new ApplyFailure('verify', failures.join('; '));
+    return units.length > 0 ? await this.statusesOrFail(host, units, 'verify') : [];
+  }
+
+  /** The failures of the probes, each retried until it passes, the shared deadline, or `cancelled()`. */
+  private async runProbes(
+    host: CompartmentHost,
+    probes: readonly ProbeSpec[],
+    cancelled: () => boolean,
+  ): Promise<string[]> {
     const deadline = this.now().getTime() + this.verifyTimeoutMs;
     const failures = await Promise.all(
       probes.map(async (probe) => {
         for (;;) {
           const r = await host.probe(probe);
-          if (r.ok) return undefined;
+          if (r.ok || cancelled()) return undefined;
           if (this.now().getTime() >= deadline) return `probe '${probe.name}' failed: ${r.detail}`;
           await this.sleep(this.pollMs);
         }
       }),
     );
-    const failed = failures.filter((f) => f !== undefined);
-    if (failed.length > 0) throw new ApplyFailure('verify', failed.join('; '));
+    return failures.filter((f) => f !== undefined);
   }
 
   /** Puts the previous files back and brings their units up again; stops units the apply added. */
