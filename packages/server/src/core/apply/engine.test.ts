@@ -347,6 +347,24 @@ describe('ApplyEngine with timers', () => {
     expect(host.files.get(`${Q}/web.container`)).toContain('localhost/web:1');
   });
 
+  it('retries a probe soon at first, then every pollMs', async () => {
+    const host = new FakeHost();
+    const pauses: number[] = [];
+    const engine = new ApplyEngine(async () => host, new FakeStore(), new MemoryLocks(), {
+      pollMs: 100,
+      sleep: async (ms) => {
+        pauses.push(ms);
+      },
+    });
+    let tries = 0;
+    host.probeResult = () => (++tries < 6 ? { ok: false, detail: 'refused' } : { ok: true, detail: 'HTTP 200' });
+    const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
+    expect((await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' })).outcome).toBe('applied');
+    // the probe's pauses, among the unit watcher's (every pollMs)
+    expect(pauses.filter((ms) => ms !== 100)).toEqual([25, 50]);
+    expect(tries).toBe(6);
+  });
+
   it('fails when a unit dies just as the probes pass', async () => {
     const { host, engine } = setup();
     host.probeResult = () => {

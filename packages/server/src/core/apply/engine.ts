@@ -405,7 +405,9 @@ export class ApplyEngine {
     return units.length > 0 ? await this.statusesOrFail(host, units, 'verify') : [];
   }
 
-  /** The failures of the probes, each retried until it passes, the shared deadline, or `cancelled()`. */
+  /** The failures of the probes, each retried until it passes, the shared deadline, or `cancelled()`. A
+   * service usually answers within moments of its start, so the first retries come soon (25 ms, doubling up
+   * to pollMs). */
   private async runProbes(
     host: CompartmentHost,
     probes: readonly ProbeSpec[],
@@ -414,11 +416,11 @@ export class ApplyEngine {
     const deadline = this.now().getTime() + this.verifyTimeoutMs;
     const failures = await Promise.all(
       probes.map(async (probe) => {
-        for (;;) {
+        for (let pause = Math.min(25, this.pollMs); ; pause = Math.min(pause * 2, this.pollMs)) {
           const r = await host.probe(probe);
           if (r.ok || cancelled()) return undefined;
           if (this.now().getTime() >= deadline) return `probe '${probe.name}' failed: ${r.detail}`;
-          await this.sleep(this.pollMs);
+          await this.sleep(pause);
         }
       }),
     );
