@@ -11,6 +11,7 @@ import type { EntryNode, SectionNode, UnitFile } from '../unit-file/types';
 import { RULES, type RuleCode } from './codes';
 
 const NONE: readonly EntryNode[] = [];
+const NO_KEYS: ReadonlyMap<string, readonly EntryNode[]> = new Map();
 
 const gates = new Map<string, Map<string, boolean>>();
 
@@ -89,6 +90,11 @@ export class UnitContext {
 
   /** Every assignment of a key in a section, in file order (indexed once: rules ask many times). */
   private assignments(section: string, key: string): readonly EntryNode[] {
+    return this.keysOf(section).get(key) ?? NONE;
+  }
+
+  /** A section's keys, each with its assignments in file order. */
+  keysOf(section: string): ReadonlyMap<string, readonly EntryNode[]> {
     if (!this.index) {
       this.index = new Map();
       for (const n of this.file.nodes) {
@@ -103,7 +109,7 @@ export class UnitContext {
         else keys.set(n.key, [n]);
       }
     }
-    return this.index.get(section)?.get(key) ?? NONE;
+    return this.index.get(section) ?? NO_KEYS;
   }
 
   /** The entry Podman's `Lookup` reads: the last assignment of the key in the section. */

@@ -28,7 +28,7 @@ export function checkSectionsAndKeys(ctx: UnitContext): void {
     } else if (!name.startsWith('X-')) {
       reportUnknownSection(ctx, name);
     }
-    checkRepeats(ctx, name, entries);
+    checkRepeats(ctx, name);
   }
 }
 
@@ -98,14 +98,8 @@ function reportUnknownSection(ctx: UnitContext, name: string): void {
 }
 
 /** A single-valued key assigned more than once: only the last assignment counts. */
-function checkRepeats(ctx: UnitContext, section: string, entries: EntryNode[]): void {
-  const byKey = new Map<string, EntryNode[]>();
-  for (const e of entries) {
-    const list = byKey.get(e.key) ?? [];
-    list.push(e);
-    byKey.set(e.key, list);
-  }
-  for (const [key, list] of byKey) {
+function checkRepeats(ctx: UnitContext, section: string): void {
+  for (const [key, list] of ctx.keysOf(section)) {
     if (list.length < 2) continue;
     const def = findKey(section, key) ?? findSystemdKey(section, key);
     if (!def || def.repeat) continue;
