@@ -3,7 +3,7 @@
  * drop-ins with their text, every other file by path only. Paths are relative to the directory.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { isDropIn, type LintFile, unitTypeOf } from '@quadletman/quadlet';
 
 export interface UnitSet {
@@ -18,7 +18,7 @@ export const isUnitOrDropIn = (path: string): boolean => isDropIn(path) || unitT
 export function readUnitSet(root: string): UnitSet {
   const files: LintFile[] = [];
   const otherFiles: string[] = [];
-  const walk = (dir: string) => {
+  const walk = (dir: string, relDir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
@@ -27,12 +27,12 @@ export function readUnitSet(root: string): UnitSet {
       // Symbolic links are followed, as the generator does: only then is a stat needed.
       const st = e.isSymbolicLink() ? statSync(abs, { throwIfNoEntry: false }) : e;
       if (!st) continue;
-      const rel = relative(root, abs);
-      if (st.isDirectory()) walk(abs);
+      const rel = relDir + e.name;
+      if (st.isDirectory()) walk(abs, `${rel}/`);
       else if (st.isFile() && isUnitOrDropIn(rel)) files.push({ path: rel, text: readFileSync(abs, 'utf8') });
       else otherFiles.push(rel);
     }
   };
-  walk(root);
+  walk(root, '');
   return { root, files, otherFiles };
 }
