@@ -43,7 +43,11 @@ interface Parsed {
   file: UnitFile;
 }
 
-interface ParsedUnit extends Parsed {
+/** A unit file before parsing: each is parsed when its turn comes and dropped after, so a large set never
+ * holds every syntax tree at once. */
+interface UnitRef {
+  path: string;
+  text: string;
   type: UnitType;
   name: string;
 }
@@ -70,7 +74,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     else reports.set(path, [d]);
   };
 
-  const units: ParsedUnit[] = [];
+  const units: UnitRef[] = [];
   const dropIns: Parsed[] = [];
   for (const f of files) {
     if (isDropIn(f.path)) {
@@ -78,7 +82,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
       continue;
     }
     const type = unitTypeOfFile(f.path);
-    if (type) units.push({ path: f.path, name: baseName(f.path), type, file: parseUnitFile(f.text) });
+    if (type) units.push({ path: f.path, name: baseName(f.path), type, text: f.text });
   }
 
   const unitIndex = new Map<string, UnitType>();
@@ -92,15 +96,18 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     rejected,
   };
 
-  const unreadable = new Set<string>();
-  for (const p of units) if (!checkSyntax(p, sink, false)) unreadable.add(p.path);
   for (const p of dropIns) checkSyntax(p, sink, true);
 
   // The generator converts images first, then volumes and networks, builds, containers and kube units, and
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
+  // (A unit it cannot read counts as rejected only after all conversions, as in the generator.)
+  const unreadable: string[] = [];
   const ordered = [...units].sort((a, b) => ORDER[a.type] - ORDER[b.type]);
-  for (const u of ordered) {
-    const type = u.type;
+  for (const ref of ordered) {
+    const type = ref.type;
+    const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
+    const readable = checkSyntax(u, sink, false);
+    if (!readable) unreadable.push(u.name);
     if (!unitTypeSupported(type, version)) {
       sink(u.path, {
         severity: 'warning',
@@ -112,7 +119,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     }
     const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
-    if (unreadable.has(u.path)) continue;
+    if (!readable) continue;
     const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
     let failed = false;
     const track = (path: string, d: Diagnostic) => {
@@ -124,7 +131,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     if (failed) rejected.add(u.name);
   }
 
-  for (const u of units) if (unreadable.has(u.path)) rejected.add(u.name);
+  for (const name of unreadable) rejected.add(name);
   return {
     reports: files.map((f) => ({ path: f.path, diagnostics: sortDiagnostics(reports.get(f.path) ?? []) })),
     rejected,
