@@ -6,7 +6,7 @@
 import type { Diagnostic } from '../diagnostics';
 import { compareVersions } from '../registry';
 import type { PodmanVersion, UnitType } from '../registry/types';
-import { unquoteLookupValue } from '../unit-file';
+import { getEntries, unquoteLookupValue } from '../unit-file';
 import type { EntryNode, SectionNode, UnitFile } from '../unit-file/types';
 import { RULES, type RuleCode } from './codes';
 
@@ -64,6 +64,14 @@ export class UnitContext {
     readonly set: SetIndex,
     private readonly sink: Sink,
   ) {}
+
+  private entryList: readonly EntryNode[] | undefined;
+
+  /** Every entry of the merged view, in file order (listed once: several rules walk them). */
+  get entries(): readonly EntryNode[] {
+    if (!this.entryList) this.entryList = getEntries(this.file);
+    return this.entryList;
+  }
 
   /** Whether the target Podman version is at least `v`. */
   atLeast(v: PodmanVersion): boolean {

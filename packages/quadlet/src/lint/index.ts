@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../diagnostics';
 import { findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
 import { MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
-import { applyDropIns, type DropInConf, dropInDirs, getEntries, listSections, parseUnitFile } from '../unit-file';
+import { applyDropIns, type DropInConf, dropInDirs, listSections, parseUnitFile } from '../unit-file';
 import type { UnitFile } from '../unit-file/types';
 import { isGeneratorError, RULES } from './codes';
 import { atLeast, type SetIndex, UnitContext } from './context';
@@ -139,7 +139,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
 }
 
 function lintUnit(ctx: UnitContext): void {
-  if (getEntries(ctx.file).length === 0 && ctx.file.nodes.every((n) => n.kind !== 'section')) {
+  if (ctx.entries.length === 0 && ctx.file.nodes.every((n) => n.kind !== 'section')) {
     ctx.report({ code: 'empty-file', message: `The file is empty.` });
   } else if (!listSections(ctx.file).includes(ctx.main)) {
     ctx.report({

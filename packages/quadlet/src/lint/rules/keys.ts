@@ -3,7 +3,7 @@
  * version), deprecated keys, unknown systemd keys, and single-valued keys assigned more than once.
  */
 import { findKey, findSection, findSystemdKey, keysAt, SECTIONS, SYSTEMD_SECTIONS } from '../../registry';
-import { getEntries, listSections } from '../../unit-file';
+import { listSections } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { didYouMean, suggest } from '../suggest';
@@ -14,7 +14,7 @@ export function checkSectionsAndKeys(ctx: UnitContext): void {
   const quadletSection = findSection('Quadlet');
   const quadletKnown = quadletSection !== undefined && ctx.atLeast(quadletSection.since);
   const sectionNodes = new Map<string, EntryNode[]>();
-  for (const e of getEntries(ctx.file)) {
+  for (const e of ctx.entries) {
     const list = sectionNodes.get(e.section) ?? [];
     list.push(e);
     sectionNodes.set(e.section, list);

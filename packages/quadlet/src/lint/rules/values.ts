@@ -4,7 +4,7 @@
  */
 import { findKey } from '../../registry';
 import type { KeyDef } from '../../registry/types';
-import { getEntries, splitWords } from '../../unit-file';
+import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import {
@@ -26,7 +26,7 @@ const CHECKED_BY_CONVERSION = new Set(['RemapUsers', 'SetWorkingDirectory']);
 const GO_DURATION_KEYS = /^Health.*(Interval|Timeout|StartPeriod)$|^RetryDelay$/;
 
 export function checkValues(ctx: UnitContext): void {
-  for (const e of getEntries(ctx.file)) {
+  for (const e of ctx.entries) {
     checkSpecifiers(ctx, e);
     if (e.section !== ctx.main || e.value === '') continue;
     const def = findKey(ctx.main, e.key);
