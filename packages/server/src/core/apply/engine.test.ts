@@ -365,6 +365,14 @@ describe('ApplyEngine with timers', () => {
     expect(tries).toBe(6);
   });
 
+  it('ends the verify step when the probes pass, not at the next poll of the unit watch', async () => {
+    const host = new FakeHost();
+    // real timers, and a poll far longer than the test's own timeout
+    const engine = new ApplyEngine(async () => host, new FakeStore(), new MemoryLocks(), { pollMs: 60_000 });
+    const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
+    expect((await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' })).outcome).toBe('applied');
+  });
+
   it('fails when a unit dies just as the probes pass', async () => {
     const { host, engine } = setup();
     host.probeResult = () => {

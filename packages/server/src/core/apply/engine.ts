@@ -381,9 +381,14 @@ export class ApplyEngine {
     if (probes.length === 0) return undefined;
     let done = false;
     let stopped: unknown;
+    let wake = () => {};
+    const woken = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
     const watcher = (async () => {
       while (!done && units.length > 0) {
-        await this.sleep(this.pollMs);
+        // the watch ends as soon as the probes do, not a poll later
+        await Promise.race([this.sleep(this.pollMs), woken]);
         if (done) return;
         try {
           await this.statusesOrFail(host, units, 'verify');
@@ -398,6 +403,7 @@ export class ApplyEngine {
       failures = await this.runProbes(host, probes, () => done);
     } finally {
       done = true;
+      wake();
       await watcher;
     }
     if (stopped !== undefined) throw stopped;
