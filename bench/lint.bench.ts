@@ -105,6 +105,12 @@ try {
     generated = (r.stdout.match(/^---.*---$/gm) ?? []).length;
   };
 
+  // what a CLI process costs before it lints anything: node's start and the command's code
+  const runBare = () => {
+    const r = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`quadletman --version exited ${r.status}`);
+  };
+
   // warm-up: page cache, JIT
   inProcess();
   runCli();
@@ -112,10 +118,12 @@ try {
   const tIn: number[] = [];
   const tCli: number[] = [];
   const tGen: number[] = [];
+  const tBare: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     tGen.push(time(runGenerator));
     tIn.push(time(inProcess));
     tCli.push(time(runCli));
+    tBare.push(time(runBare));
   }
   const gen = median(tGen);
   const inp = median(tIn);
@@ -126,6 +134,7 @@ try {
   console.log(`generator dry run (Podman ${version}): ${gen.toFixed(1)} ms (median of ${RUNS})`);
   console.log(`library in-process:              ${inp.toFixed(1)} ms`);
   console.log(`quadletman lint (process):       ${cliT.toFixed(1)} ms`);
+  console.log(`  of which a bare CLI process (--version): ${median(tBare).toFixed(1)} ms`);
   console.log(`ratio in-process / generator:    ${(inp / gen).toFixed(3)} (target ≤ 0.5)`);
   console.log(`ratio CLI / generator:           ${(cliT / gen).toFixed(3)} (target ≤ 1.5)`);
   console.log(`TARGET lint_inprocess_vs_generator ${(inp / gen).toFixed(3)} ratio`);
