@@ -373,6 +373,24 @@ describe('ApplyEngine with timers', () => {
     expect((await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' })).outcome).toBe('applied');
   });
 
+  it('fails when a unit that was active is restarting (activating) while the probes run', async () => {
+    const { host, engine } = setup();
+    let probed = false;
+    host.probeResult = () => {
+      probed = true;
+      return { ok: true, detail: 'HTTP 200' };
+    };
+    const statuses = host.unitStatuses.bind(host);
+    host.unitStatuses = async (units) =>
+      (await statuses(units)).map((s) =>
+        probed && s.unit === 'web.service' ? { ...s, activeState: 'activating', subState: 'auto-restart' } : s,
+      );
+    const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
+    const r = await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' });
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.message).toContain('web.service');
+  });
+
   it('fails when a unit dies just as the probes pass', async () => {
     const { host, engine } = setup();
     host.probeResult = () => {

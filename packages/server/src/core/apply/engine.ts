@@ -335,14 +335,17 @@ export class ApplyEngine {
     }
   }
 
-  /** The units' states; an ApplyFailure of `step` naming why when any has stopped or failed. */
+  /** The units' states; an ApplyFailure of `step` naming why when any has stopped or failed. Once the units
+   * were all active (`strict`), `activating` counts as a failure too: it is a unit systemd restarts after it
+   * died (Restart=on-failure). */
   private async statusesOrFail(
     host: CompartmentHost,
     units: readonly string[],
     step: ApplyStep,
+    strict = false,
   ): Promise<UnitStatus[]> {
     const statuses = await host.unitStatuses(units);
-    const bad = statuses.filter((s) => s.activeState !== 'active' && s.activeState !== 'activating');
+    const bad = statuses.filter((s) => s.activeState !== 'active' && (strict || s.activeState !== 'activating'));
     if (bad.length > 0) {
       throw new ApplyFailure(
         step,
@@ -391,7 +394,7 @@ export class ApplyEngine {
         await Promise.race([this.sleep(this.pollMs), woken]);
         if (done) return;
         try {
-          await this.statusesOrFail(host, units, 'verify');
+          await this.statusesOrFail(host, units, 'verify', true);
         } catch (err) {
           stopped = err;
           done = true;
@@ -408,7 +411,7 @@ export class ApplyEngine {
     }
     if (stopped !== undefined) throw stopped;
     if (failures.length > 0) throw new ApplyFailure('verify', failures.join('; '));
-    return units.length > 0 ? await this.statusesOrFail(host, units, 'verify') : [];
+    return units.length > 0 ? await this.statusesOrFail(host, units, 'verify', true) : [];
   }
 
   /** The failures of the probes, each retried until it passes, the shared deadline, or `cancelled()`. A
