@@ -59,21 +59,7 @@ stop_server() {
   "$sandbox" exec -- rm -rf "$data" "$pidfile" || true
 }
 
-finish() {
-  local rc=$?
-  trap - EXIT INT TERM
-  phase stop stop_server || true
-  if [ "${QUADLETMAN_SANDBOX_KEEP:-0}" = 1 ]; then
-    echo "=== test:e2e: QUADLETMAN_SANDBOX_KEEP=1: the sandbox stays up (scripts/sandbox/sandbox.sh down)" >&2
-  else
-    phase down "$sandbox" down || true
-  fi
-  print_timings "$rc"
-  exit "$rc"
-}
-trap finish EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+power_down_on_exit phase stop stop_server
 
 build() {
   npm run build -w @quadletman/web --silent >&2 && node scripts/build.mjs cli

@@ -1,6 +1,6 @@
 # harness.sh — sourced by the scripts that run things in the sandbox (test-host.sh, e2e.sh, with-sandbox.sh):
-# the one lock that serializes them in a checkout, and timed phases. Expects $state (the sandbox's state folder)
-# and $label (the name its messages start with).
+# the one lock that serializes them in a checkout, timed phases, and the power-down at the end. Expects $state (the
+# sandbox's state folder), $label (the name its messages start with) and $sandbox (sandbox.sh).
 
 # tells sandbox.sh that its down/destroy come from the run holding test-host.lock (see wait_for_harness there)
 export QUADLETMAN_SANDBOX_HARNESS=1
@@ -45,4 +45,26 @@ print_timings() {
     printf '  %s\n' "${report[@]}"
     printf '  %-8s %6d.%01ds  exit %d\n' total $((ms / 1000)) $((ms % 1000 / 100)) "$rc"
   } | tee -a "$state/logs/timings.txt" >&2
+}
+
+# power_down_on_exit [CMD...]: however the run ends (a signal exits with 128+N), run CMD first when given, then
+# power the sandbox down (unless QUADLETMAN_SANDBOX_KEEP=1) and print the timings; the run's exit code is kept
+power_down_on_exit() {
+  before_down=("$@")
+  trap _harness_finish EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+_harness_finish() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if [ ${#before_down[@]} -gt 0 ]; then "${before_down[@]}" || true; fi
+  if [ "${QUADLETMAN_SANDBOX_KEEP:-0}" = 1 ]; then
+    echo "=== $label: QUADLETMAN_SANDBOX_KEEP=1: the sandbox stays up (scripts/sandbox/sandbox.sh down)" >&2
+  else
+    phase down "$sandbox" down || true
+  fi
+  print_timings "$rc"
+  exit "$rc"
 }

@@ -30,21 +30,7 @@ label=test:host
 # One sandbox run at a time per checkout: a second run would power the sandbox down under the first.
 take_sandbox_lock
 
-finish() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [ "${QUADLETMAN_SANDBOX_KEEP:-0}" = 1 ]; then
-    echo "=== test:host: QUADLETMAN_SANDBOX_KEEP=1: the sandbox stays up (scripts/sandbox/sandbox.sh down)" >&2
-  else
-    phase down "$sandbox" down || true
-  fi
-  print_timings "$rc"
-  exit "$rc"
-}
-trap finish EXIT
-# On a signal, exit with 128+N; the EXIT trap then powers down.
-trap 'exit 130' INT
-trap 'exit 143' TERM
+power_down_on_exit
 
 # 1. Bare machine: doctor must report what this machine lacks (no systemd PID 1, no Quadlet, cgroup v1…).
 #    The test skips itself on a machine that unexpectedly has all of it.
