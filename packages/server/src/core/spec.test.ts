@@ -96,6 +96,12 @@ describe('the spec', () => {
     );
   });
 
+  it('writes strings with lines of only blanks so that they read back exactly', () => {
+    // found by the property above: a block scalar turned ' \n' into '\n'
+    const state = validateSpec(withContainer({ exec: [' \n', ' ', 'a\n \t\nb\n'] }));
+    expect(parseSpecText(specToYaml(state))).toEqual(state);
+  });
+
   it('reports every problem with its path', () => {
     const issues = issuesOf({
       compartment: 'Bad_Id',

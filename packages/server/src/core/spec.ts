@@ -40,7 +40,7 @@ import {
   type UnitType,
   type VolumeSection,
 } from '@quadletman/quadlet';
-import { parseDocument, stringify } from 'yaml';
+import { Document, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { InvalidError } from './errors.js';
 import { type CompartmentId, CompartmentIdSchema, type UnitName, UnitNameSchema } from './ids.js';
@@ -699,7 +699,17 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
 
 /** The spec as YAML (for `show`/`export`); `parseSpecText(specToYaml(s))` equals `s`. */
 export function specToYaml(state: DesiredState): string {
-  return stringify(toSpec(state), { lineWidth: 0, aliasDuplicateObjects: false });
+  const doc = new Document(toSpec(state), { aliasDuplicateObjects: false });
+  // A block scalar cannot hold a line of only blanks (YAML reads it as an empty line, or as the indentation):
+  // such strings are written double-quoted, so the text reads back exactly.
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && BLANK_LINE.test(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ lineWidth: 0 });
 }
+
+const BLANK_LINE = /(^|\n)[ \t]+(\n|$)/;
 
 export type { SectionValues };
