@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Bundles quadletman for running: the CLI into dist/cli/ (code-split, so a command loads only what it uses)
+// Bundles quadletman for running: the CLI into dist/cli/ (app.cjs and its launcher quadletman.mjs)
 // and the Quadlet library into dist/quadlet.mjs. Each output is built in a staging folder and swapped in
 // with renames, so a concurrent run never sees a half-written bundle.
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -38,25 +38,36 @@ const common = {
   minify: true,
   // Native addons stay in node_modules.
   external: ['better-sqlite3', 'authenticate-pam', 'node-pty', '@node-rs/*'],
-  // CommonJS dependencies (commander…) need a require() of their own inside an ES module.
-  banner: {
-    js: "import { createRequire as __qmRequire } from 'node:module'; const require = __qmRequire(import.meta.url);",
-  },
+};
+// CommonJS dependencies (commander…) need a require() of their own inside an ES module.
+const esmRequire = {
+  js: "import { createRequire as __qmRequire } from 'node:module'; const require = __qmRequire(import.meta.url);",
 };
 
 const targets = {
-  cli: async (stage) =>
-    build({
+  cli: async (stage) => {
+    // The CLI is one CommonJS bundle, app.cjs, so that its launcher can compile it with a V8 code cache
+    // (cli/code-cache.ts; node 20 has none for ES modules). Commands are still loaded lazily: each command's
+    // module is evaluated only when its command runs, and the cache holds only what that command compiled.
+    await build({
       ...common,
-      entryPoints: { quadletman: join(root, 'packages/server/src/cli/main.ts') },
-      outdir: stage,
-      splitting: true,
-      outExtension: { '.js': '.mjs' },
-      chunkNames: 'chunks/[name]-[hash]',
-    }),
+      entryPoints: [join(root, 'packages/server/src/cli/main.ts')],
+      outfile: join(stage, 'app.cjs'),
+      format: 'cjs',
+      define: { 'import.meta.url': '__qmImportMetaUrl' },
+      banner: { js: "var __qmImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    });
+    await build({
+      ...common,
+      entryPoints: [join(root, 'packages/server/src/cli/launch.ts')],
+      outfile: join(stage, 'quadletman.mjs'),
+      sourcemap: false,
+    });
+  },
   quadlet: async (stage) =>
     build({
       ...common,
+      banner: esmRequire,
       entryPoints: [join(root, 'packages/quadlet/src/index.ts')],
       outfile: join(stage, 'quadlet.mjs'),
     }),
@@ -67,6 +78,7 @@ const only = process.argv[2];
 for (const [name, run] of Object.entries(targets)) {
   if (only && only !== name) continue;
   const stage = mkdtempSync(join(dist, `.build-${name}-`));
+  chmodSync(stage, 0o755); // mkdtemp makes it private; the CLI is for every user of the machine
   await run(stage);
   if (name === 'cli') {
     const out = join(dist, 'cli');

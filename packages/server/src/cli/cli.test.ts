@@ -91,3 +91,32 @@ describe('compartment commands', () => {
     expect(run('--data-dir', dir, 'audit', 'verify').status).toBe(0);
   });
 });
+
+describe('NODE_EXTRA_CA_CERTS', () => {
+  it('is not parsed by the CLI process, and reaches the processes it starts unchanged', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-cli-ca-'));
+    const seen = join(dir, 'seen');
+    // a podman on the PATH that records the variable (lint asks the host's podman for its version)
+    writeFileSync(
+      join(dir, 'podman'),
+      `#!/bin/sh\nprintf '%s|%s' "$NODE_EXTRA_CA_CERTS" "\${QUADLETMAN_NODE_EXTRA_CA_CERTS-unset}" > '${seen}'\necho 'podman version 5.4.2'\n`,
+      { mode: 0o755 },
+    );
+    const certs = join(dir, 'no such bundle.pem');
+    const r = spawnSync(BIN, ['lint', join(SETS, 'web-stack')], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, NODE_EXTRA_CA_CERTS: certs },
+    });
+    expect(r.status).toBe(0);
+    // node warns when it fails to load the file at start: it did not try
+    expect(r.stderr).not.toMatch(/extra certs/i);
+    expect(readFileSync(seen, 'utf8')).toBe(`${certs}|unset`);
+    // a node started with the variable does try (the check above can fail)
+    const plain = spawnSync(process.execPath, ['-e', '0'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: certs },
+    });
+    expect(plain.stderr).toMatch(/extra certs/i);
+  });
+});

@@ -19,8 +19,8 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /**
  * The CLI, fixed for the whole test run. `bin/quadletman` rebuilds dist/cli when any source is newer, and other
- * people edit sources in this checkout while the tests run: a rebuild swaps dist/cli (and its lazily imported
- * chunks) under a running process, and would test their half-finished work. So: run bin/quadletman once (it
+ * people edit sources in this checkout while the tests run: a rebuild swaps dist/cli (the bundle and its
+ * code caches) under a running process, and would test their half-finished work. So: run bin/quadletman once (it
  * builds the bundle when stale), then copy dist/cli into .cache/ (node_modules still resolves from there) and run
  * that copy with node, exactly as bin/quadletman runs dist/cli.
  */

@@ -3,11 +3,12 @@
  * Exit codes: 0 success, 1 the command ran and found a problem (lint errors, failed check, failed apply), 2 bad
  * usage or invalid input, 3 not found, 4 conflict, 5 forbidden (see context.ts).
  *
- * Commands are loaded on demand: a run imports only the module of the command it was given (the bundle splits
- * at these imports), so `quadletman lint` does not load the store, the HTTP server or zod. Help without a
- * command loads them all.
+ * Commands are loaded on demand: a run evaluates only the module of the command it was given (the bundle wraps
+ * each lazily imported module), so `quadletman lint` does not load the store, the HTTP server or zod. Help
+ * without a command loads them all.
  */
 import { Command, CommanderError } from 'commander';
+import { requestedCommand } from './args';
 import { exitCodeOf } from './context';
 import { UsageError } from './usage';
 
@@ -30,17 +31,6 @@ const MODULES: { commands: readonly string[]; load: () => Promise<Register> }[] 
   { commands: ['install'], load: () => import('./commands/install').then((m) => m.registerInstall) },
   { commands: ['user'], load: () => import('./commands/users').then((m) => m.registerUsers) },
 ];
-
-/** The command a run asks for: the first argument that is not a global option (or its value). */
-export function requestedCommand(args: readonly string[]): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--data-dir') i++;
-    else if (a.startsWith('-')) continue;
-    else return a;
-  }
-  return undefined;
-}
 
 export async function buildProgram(args: readonly string[] = []): Promise<Command> {
   const program = new Command('quadletman')
@@ -83,6 +73,14 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`quadletman: ${err instanceof Error ? err.message : String(err)}\n`);
     return exitCodeOf(err);
   }
+}
+
+// bin/quadletman hands NODE_EXTRA_CA_CERTS over under another name, so that node does not parse the
+// certificates at start; the processes the CLI starts get it back as it was.
+const handedOver = process.env.QUADLETMAN_NODE_EXTRA_CA_CERTS;
+if (handedOver !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = handedOver;
+  delete process.env.QUADLETMAN_NODE_EXTRA_CA_CERTS;
 }
 
 main(process.argv).then((code) => process.exit(code));
