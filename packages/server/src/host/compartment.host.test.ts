@@ -158,6 +158,11 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
     expect(state).toMatchObject({ activeState: 'active', subState: 'running', loadState: 'loaded', result: 'success' });
     expect(state?.activeEnterTimestamp).toBeInstanceOf(Date);
     expect(await h.systemd.isActive(a.session, web)).toBe(true);
+    // the cheap form (one D-Bus call through busctl) answers for real, an unknown unit included
+    expect(await h.systemd.activeStates(a.session, [parseUnitName('nope.service'), web])).toEqual([
+      { unit: 'nope.service', loadState: 'not-found', activeState: 'inactive', subState: 'dead' },
+      { unit: 'web.service', loadState: 'loaded', activeState: 'active', subState: 'running' },
+    ]);
 
     const page = await fetchText(`http://127.0.0.1:${PORT}/`, 20_000);
     expect(page).toBe('hello from busybox\n');
@@ -250,6 +255,7 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
     expect((err as CommandError).stderr).toMatch(/bad\.service/);
     const why = await h.systemd.failureReason(a.session, unit);
     expect(why.activeState).toBe('failed');
+    expect((await h.systemd.activeStates(a.session, [unit]))?.[0]).toMatchObject({ activeState: 'failed' });
     expect(why.journal.join('\n')).toMatch(/does-not-exist/);
     await files.remove(bad);
     await h.systemd.resetFailed(a.session, [unit]);

@@ -3,7 +3,7 @@ import { CommandError } from '../core/errors.js';
 import { parseLinuxUser, parseUnitName, type UnitName } from '../core/ids.js';
 import { FakeExec } from './fake-exec.js';
 import { makeSession } from './session.js';
-import { parseShow, parseSystemdTimestamp, UserSystemd } from './systemd.js';
+import { parseListUnitsByNames, parseShow, parseSystemdTimestamp, UserSystemd } from './systemd.js';
 
 const SHOW = `MainPID=24
 Result=success
@@ -85,7 +85,58 @@ describe('parseShow', () => {
   });
 });
 
+// what `busctl --user --json=short call … ListUnitsByNames as 3 web.service db.service nope.service` prints
+const LIST = JSON.stringify({
+  type: 'a(ssssssouso)',
+  data: [
+    [
+      ['db.service', 'db', 'loaded', 'failed', 'failed', '', '/org/freedesktop/systemd1/unit/db_2eservice', 0, '', '/'],
+      ['web.service', 'qmt web', 'loaded', 'active', 'running', '', '/o/web_2eservice', 0, '', '/'],
+      ['nope.service', 'nope.service', 'not-found', 'inactive', 'dead', '', '/o/nope_2eservice', 0, '', '/'],
+    ],
+  ],
+});
+
+describe('parseListUnitsByNames', () => {
+  it('gives every unit asked for, in the order asked', () => {
+    expect(parseListUnitsByNames(LIST, [u('web.service'), u('nope.service'), u('db.service')])).toEqual([
+      { unit: 'web.service', loadState: 'loaded', activeState: 'active', subState: 'running' },
+      { unit: 'nope.service', loadState: 'not-found', activeState: 'inactive', subState: 'dead' },
+      { unit: 'db.service', loadState: 'loaded', activeState: 'failed', subState: 'failed' },
+    ]);
+  });
+
+  it('is undefined for a reply it cannot read, or one that misses a unit', () => {
+    expect(parseListUnitsByNames('', [u('web.service')])).toBeUndefined();
+    expect(parseListUnitsByNames('Call failed: Access denied', [u('web.service')])).toBeUndefined();
+    expect(parseListUnitsByNames('{"type":"s","data":["x"]}', [u('web.service')])).toBeUndefined();
+    expect(parseListUnitsByNames('{"data":[[["web.service",1,2,3,4]]]}', [u('web.service')])).toBeUndefined();
+    expect(parseListUnitsByNames(LIST, [u('other.service')])).toBeUndefined();
+  });
+});
+
 describe('UserSystemd over a fake exec', () => {
+  it('activeStates: one ListUnitsByNames call through busctl as the compartment user', async () => {
+    const fx = new FakeExec().on(['ListUnitsByNames'], { stdout: LIST });
+    const states = await new UserSystemd(fx).activeStates(session, [u('web.service'), u('db.service')]);
+    expect(states?.map((s) => s.activeState)).toEqual(['active', 'failed']);
+    const [call] = fx.calls.map((c) => c.argv);
+    expect(call?.slice(0, 4)).toEqual(['runuser', '-u', 'qm-a', '--']);
+    expect(call?.slice(-7)).toEqual([
+      '/org/freedesktop/systemd1',
+      'org.freedesktop.systemd1.Manager',
+      'ListUnitsByNames',
+      'as',
+      '2',
+      'web.service',
+      'db.service',
+    ]);
+    // no busctl, or a failed call: undefined (the caller asks systemctl show instead)
+    fx.on(['ListUnitsByNames'], { code: 127, stderr: 'busctl: not found' });
+    expect(await new UserSystemd(fx).activeStates(session, [u('web.service')])).toBeUndefined();
+    expect(await new UserSystemd(fx).activeStates(session, [])).toEqual([]);
+  });
+
   it('runs systemctl --user as the compartment user, many units in one call', async () => {
     const fx = new FakeExec();
     const sd = new UserSystemd(fx);

@@ -4,7 +4,7 @@
 
 import type { UnitName } from '../core/ids.js';
 import type { Exec } from './exec.js';
-import { type CompartmentSession, userSystemctl } from './session.js';
+import { asUser, type CompartmentSession, userSystemctl } from './session.js';
 
 export type ActiveState =
   | 'active'
@@ -149,6 +149,49 @@ export function parseShow(stdout: string, units: readonly UnitName[]): UnitState
   });
 }
 
+/** What the manager says of a unit at a glance: loaded?, active?, and the unit-type specific sub-state. */
+export interface UnitActivity {
+  unit: UnitName;
+  loadState: LoadState;
+  activeState: ActiveState;
+  subState: string;
+}
+
+/**
+ * Parse the reply of the manager's ListUnitsByNames as `busctl --json=short` prints it:
+ * `{"type":"a(ssssssouso)","data":[[[id, description, load, active, sub, following, path, job id, job type,
+ * job path], …]]}`, one entry per name asked for (unknown ones as not-found). Returns the units in the order
+ * asked; undefined when the reply is not of that shape.
+ */
+export function parseListUnitsByNames(stdout: string, units: readonly UnitName[]): UnitActivity[] | undefined {
+  let reply: unknown;
+  try {
+    reply = JSON.parse(stdout);
+  } catch {
+    return undefined;
+  }
+  const rows = (reply as { data?: unknown[] } | null)?.data?.[0];
+  if (!Array.isArray(rows)) return undefined;
+  const byId = new Map<string, UnitActivity>();
+  for (const row of rows) {
+    if (!Array.isArray(row) || row.length < 5 || !row.slice(0, 5).every((v) => typeof v === 'string')) return undefined;
+    const [id, , load, active, sub] = row as string[];
+    byId.set(id!, {
+      unit: id as UnitName,
+      loadState: oneOf(load, LOAD),
+      activeState: oneOf(active, ACTIVE),
+      subState: sub!,
+    });
+  }
+  const out: UnitActivity[] = [];
+  for (const unit of units) {
+    const a = byId.get(unit);
+    if (!a) return undefined;
+    out.push(a);
+  }
+  return out;
+}
+
 export interface FailureReason {
   unit: UnitName;
   activeState: ActiveState;
@@ -200,6 +243,33 @@ export class UserSystemd {
   }
   resetFailed(s: CompartmentSession, units: readonly UnitName[]) {
     return this.verb(s, 'reset-failed', units, 30_000);
+  }
+
+  /**
+   * Load and active states of many units in one D-Bus call (the manager's ListUnitsByNames, through busctl):
+   * about a third of what `show` costs, for polling while units start. Undefined when busctl is missing or
+   * its reply cannot be read; callers then use unitStates.
+   */
+  async activeStates(s: CompartmentSession, units: readonly UnitName[]): Promise<UnitActivity[] | undefined> {
+    if (units.length === 0) return [];
+    const argv = asUser(s, [
+      'busctl',
+      '--user',
+      '--json=short',
+      'call',
+      'org.freedesktop.systemd1',
+      '/org/freedesktop/systemd1',
+      'org.freedesktop.systemd1.Manager',
+      'ListUnitsByNames',
+      'as',
+      String(units.length),
+      ...units,
+    ]);
+    try {
+      return parseListUnitsByNames((await this.exec.run(argv)).stdout, units);
+    } catch {
+      return undefined;
+    }
   }
 
   /** States of many units in one `systemctl --user show` call (unknown units come back LoadState=not-found). */

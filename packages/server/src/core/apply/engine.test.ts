@@ -100,8 +100,21 @@ describe('ApplyEngine', () => {
     expect(r.message).toMatch(/Nothing was changed/);
     expect(r.diagnostics.flatMap((d) => d.diagnostics.map((x) => x.code))).toContain('unknown-key');
     expect(host.files.size).toBe(0);
-    expect(host.calls).toEqual([]);
+    // the generator's dry run ran beside the lint (it changes nothing); its verdict is not reported
+    expect(host.calls).toEqual(['dry-run']);
+    expect(r.dryRun).toEqual([]);
     expect(store.revisions[0]).toMatchObject({ result: 'refused', actor: 'bob' });
+  });
+
+  it('refuses on lint errors alone when the dry run beside the lint fails too', async () => {
+    const { host, engine } = setup();
+    host.dryRun = async () => {
+      throw new Error('runuser: user qm-shop does not exist');
+    };
+    const r = await engine.apply(target({ 'web.container': '[Container]\nImgae=localhost/x\n' }), { actor: 'bob' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toMatch(/lint error/);
+    expect(r.message).not.toMatch(/runuser/);
   });
 
   it('refuses what the real generator rejects, even when the linter does not', async () => {
@@ -371,6 +384,29 @@ describe('ApplyEngine with timers', () => {
     const engine = new ApplyEngine(async () => host, new FakeStore(), new MemoryLocks(), { pollMs: 60_000 });
     const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
     expect((await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' })).outcome).toBe('applied');
+  });
+
+  it("with probes, reads the units' states once, after the probes (the restart call waited for them)", async () => {
+    const host = new FakeHost();
+    // real timers and a long poll: the unit watch does not poll during the probes
+    const engine = new ApplyEngine(async () => host, new FakeStore(), new MemoryLocks(), { pollMs: 60_000 });
+    let shows = 0;
+    let probed = false;
+    const statuses = host.unitStatuses.bind(host);
+    host.unitStatuses = async (units) => {
+      shows++;
+      expect(probed).toBe(true);
+      return statuses(units);
+    };
+    host.probeResult = () => {
+      probed = true;
+      return { ok: true, detail: 'HTTP 200' };
+    };
+    const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
+    const r = await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' });
+    expect(r.outcome).toBe('applied');
+    expect(shows).toBe(1);
+    expect(r.units.map((u) => u.activeState)).toEqual(['active', 'active', 'active']);
   });
 
   it('fails when a unit that was active is restarting (activating) while the probes run', async () => {

@@ -177,10 +177,13 @@ export class ApplyEngine {
     emit('plan', 'ok', describePlan(p));
 
     emit('validate', 'running', 'Linting and running the Quadlet generator in dry-run mode');
-    const lint = lintRendered(target.files.files, { podmanVersion: target.podmanVersion });
     // Nothing to change: the files on disk are exactly these, and the generator accepted them when they were
-    // written; its dry run (a process as the compartment user) would only repeat that verdict.
-    const dryRun = lint.ok && !p.noop ? await host.dryRun(quadletFiles(target.files.files)) : [];
+    // written; its dry run (a process as the compartment user) would only repeat that verdict. Otherwise the
+    // dry run's process runs while this one lints; its verdict counts only when the lint passes.
+    const dryRunning = p.noop ? undefined : host.dryRun(quadletFiles(target.files.files));
+    const lint = lintRendered(target.files.files, { podmanVersion: target.podmanVersion });
+    if (!lint.ok) await dryRunning?.catch(() => undefined);
+    const dryRun = lint.ok && dryRunning ? await dryRunning : [];
     const base = { plan: p, diagnostics: lint.reports, dryRun };
     const rejected = dryRun.filter((v) => !v.ok);
     if (!lint.ok || rejected.length > 0) {
@@ -303,7 +306,8 @@ export class ApplyEngine {
   }
 
   /**
-   * Starts the units, then waits until every one is active and stays active for the settle time. Units that ran
+   * Starts the units, then waits until every one is active and stays active for the settle time (none: return
+   * at once). Units that ran
    * before (`existing`) get a reset-failed first: systemd refuses a unit started more than StartLimitBurst
    * times within StartLimitIntervalSec (5 in 10 s by default) with `start-limit-hit`, and an apply, its roll
    * back and a retry (or a crash and its recovery) can restart a unit that often. An apply is an operator's
@@ -321,6 +325,9 @@ export class ApplyEngine {
     } catch (err) {
       throw new ApplyFailure('start', await this.explainFailures(host, units, errorText(err)));
     }
+    // No settle (the compartment has probes): the restart call returned once every unit's start job had
+    // finished, so they were all active; the verify step watches them from here and reads their states after.
+    if (settleMs === 0) return [];
     const started = this.now().getTime();
     for (;;) {
       const statuses = await this.statusesOrFail(host, units, 'start');
