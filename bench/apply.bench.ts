@@ -106,8 +106,17 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 300));
     };
 
+    const baseSteps: Record<string, number[]> = {};
     const baseline = async (): Promise<number> => {
       const t0 = performance.now();
+      const lap = (() => {
+        let prev = t0;
+        return (name: string) => {
+          const now = performance.now();
+          baseSteps[name] = [...(baseSteps[name] ?? []), now - prev];
+          prev = now;
+        };
+      })();
       for (const [rel, body] of files) {
         const abs = path.join(session.home, rel);
         await fsp.mkdir(path.dirname(abs), { recursive: true });
@@ -116,8 +125,11 @@ async function main(): Promise<void> {
       }
       await fsp.chown(path.join(session.home, '.config/containers'), session.uid, session.uid);
       await fsp.chown(path.join(session.home, '.config/containers/systemd'), session.uid, session.uid);
+      lap('write');
       systemctl(session, ['daemon-reload']);
+      lap('reload');
       systemctl(session, ['start', '--', ...services]);
+      lap('start');
       return performance.now() - t0;
     };
 
@@ -181,6 +193,8 @@ async function main(): Promise<void> {
     console.log(`  baseline (write, daemon-reload, one start)  ${sec(b)} s   [${base.map(sec).join(' ')}]`);
     console.log(`  quadletman apply -f                          ${sec(q)} s   [${qm.map(sec).join(' ')}]`);
     console.log(`  ratio                                        ${(q / b).toFixed(2)}`);
+    console.log('  baseline, median time per step:');
+    for (const [k, v] of Object.entries(baseSteps)) console.log(`    ${k.padEnd(16)} ${sec(median(v))} s`);
     console.log('  quadletman, median time per step (from its progress lines):');
     for (const [k, v] of Object.entries(steps)) console.log(`    ${k.padEnd(16)} ${sec(median(v))} s`);
     console.log(`no-op apply, median of ${NOOP_RUNS}: ${sec(median(noop))} s   [${noop.map(sec).join(' ')}]`);

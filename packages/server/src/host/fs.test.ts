@@ -1,7 +1,7 @@
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ForbiddenError, NotFoundError } from '../core/errors.js';
 import { ConfinedFs, confinePath } from './fs.js';
 
@@ -41,6 +41,23 @@ describe('ConfinedFs', () => {
     expect(await cfs.readFile('.config/containers/systemd/web.container')).toBe('v2');
     // no temp files left behind
     expect((await cfs.list('.config/containers/systemd')).map((e) => e.name)).toEqual(['web.container']);
+  });
+
+  it('flushes the file and its folder to disk, unless the write is scratch (durable: false)', async () => {
+    const probe = await fsp.open(path.join(tmp, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
+    await probe.close();
+    const sync = vi.spyOn(proto, 'sync');
+    try {
+      await cfs.writeFileAtomic('a/durable.container', 'x');
+      expect(sync).toHaveBeenCalledTimes(2); // the file, then its folder after the rename
+      sync.mockClear();
+      await cfs.writeFileAtomic('a/scratch.container', 'y', { durable: false });
+      expect(sync).not.toHaveBeenCalled();
+      expect(await cfs.readFile('a/scratch.container')).toBe('y');
+    } finally {
+      sync.mockRestore();
+    }
   });
 
   it('refuses a symlinked directory that escapes the root', async () => {

@@ -104,10 +104,16 @@ export class QuadletGenerator {
     const stage = `.cache/quadletman/dryrun-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     await home.mkdirp(stage, { owner, mode: 0o700 });
     try {
-      for (const [name, text] of Object.entries(files)) {
+      const names = Object.keys(files);
+      for (const name of names) {
         if (name.includes('/') || name.startsWith('.')) throw new NotFoundError(`bad staged file name ${name}`);
-        await home.writeFileAtomic(`${stage}/${name}`, text, { owner, mode: 0o600 });
       }
+      // scratch files, removed below: side by side, and not flushed to disk
+      await Promise.all(
+        names.map((name) =>
+          home.writeFileAtomic(`${stage}/${name}`, files[name]!, { owner, mode: 0o600, durable: false }),
+        ),
+      );
       const dir = path.join(s.home, stage);
       const r = await this.exec.run(asUser(s, [bin, '-dryrun', '-user'], { QUADLET_UNIT_DIRS: dir }), {
         expectCodes: [0, 1],

@@ -374,7 +374,7 @@ describe('ApplyEngine with timers', () => {
     const probe = { name: 'web', type: 'tcp' as const, port: 1, host: '127.0.0.1', timeoutMs: 500 };
     expect((await engine.apply({ ...stack(), probes: [probe] }, { actor: 'alice' })).outcome).toBe('applied');
     // the probe's pauses, among the unit watcher's (every pollMs)
-    expect(pauses.filter((ms) => ms !== 100)).toEqual([25, 50]);
+    expect(pauses.filter((ms) => ms !== 100)).toEqual([10, 20, 40, 80]);
     expect(tries).toBe(6);
   });
 

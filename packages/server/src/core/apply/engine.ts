@@ -422,7 +422,7 @@ export class ApplyEngine {
   }
 
   /** The failures of the probes, each retried until it passes, the shared deadline, or `cancelled()`. A
-   * service usually answers within moments of its start, so the first retries come soon (25 ms, doubling up
+   * service usually answers within moments of its start, so the first retries come soon (10 ms, doubling up
    * to pollMs). */
   private async runProbes(
     host: CompartmentHost,
@@ -432,7 +432,7 @@ export class ApplyEngine {
     const deadline = this.now().getTime() + this.verifyTimeoutMs;
     const failures = await Promise.all(
       probes.map(async (probe) => {
-        for (let pause = Math.min(25, this.pollMs); ; pause = Math.min(pause * 2, this.pollMs)) {
+        for (let pause = Math.min(10, this.pollMs); ; pause = Math.min(pause * 2, this.pollMs)) {
           const r = await host.probe(probe);
           if (r.ok || cancelled()) return undefined;
           if (this.now().getTime() >= deadline) return `probe '${probe.name}' failed: ${r.detail}`;
