@@ -36,8 +36,9 @@ const common = {
   // (keepNames wraps every closure in a defineProperty call, which doubled the linter's time); error classes
   // spell out their names instead.
   minify: true,
-  // Native addons stay in node_modules.
-  external: ['better-sqlite3', 'authenticate-pam', 'node-pty', '@node-rs/*'],
+  // Packages with native addons stay in node_modules. better-sqlite3 is bundled (its JavaScript then loads from
+  // the code cache); store/db.ts gives it the path of its addon.
+  external: ['authenticate-pam', 'node-pty', '@node-rs/*'],
 };
 // CommonJS dependencies (commander…) need a require() of their own inside an ES module.
 const esmRequire = {

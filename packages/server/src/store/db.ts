@@ -1,6 +1,7 @@
 // Opening the database. Changes on the machine: creates the data directory (0700) and the SQLite database
 // file (plus its -wal and -shm files) in it; nothing else.
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -31,6 +32,12 @@ export interface OpenDb {
   path: string;
 }
 
+/** better-sqlite3's compiled addon, found from here (the sources or the CLI bundle). Left to itself the
+ * library looks for it with the `bindings` package, which tries a dozen paths on every start. */
+let addon: string | undefined;
+const addonPath = (): string =>
+  (addon ??= createRequire(import.meta.url).resolve('better-sqlite3/build/Release/better_sqlite3.node'));
+
 /** Opens (creating as needed) and migrates the database: WAL, foreign keys on, a busy timeout, full sync. */
 export function openDatabase(options: OpenOptions = {}): OpenDb {
   let path = options.path;
@@ -39,7 +46,7 @@ export function openDatabase(options: OpenOptions = {}): OpenDb {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     path = join(dir, DB_FILE);
   }
-  const sqlite = new Database(path);
+  const sqlite = new Database(path, { nativeBinding: addonPath() });
   try {
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
     if (path !== ':memory:') sqlite.pragma('journal_mode = WAL');
