@@ -74,6 +74,11 @@ export function isKeyAvailable(section: string | SectionDef, key: string, versio
  * drop-ins such as `web.container.d/10-x.conf` or `container.d/10-x.conf`. `undefined` for anything else.
  */
 export function unitTypeOfFile(fileName: string): UnitType | undefined {
+  // the common case, a plain file name (this runs for every file and reference a set has)
+  if (!fileName.includes('/') && !fileName.endsWith('.conf')) {
+    const dot = fileName.lastIndexOf('.');
+    return dot <= 0 ? undefined : asUnitType(fileName.slice(dot + 1));
+  }
   const parts = fileName.split('/').filter((p) => p !== '');
   const base = parts.at(-1);
   if (base === undefined) return undefined;
@@ -87,6 +92,8 @@ export function unitTypeOfFile(fileName: string): UnitType | undefined {
   return asUnitType(base.slice(dot + 1));
 }
 
+const UNIT_TYPE_SET: ReadonlySet<string> = new Set(UNIT_TYPES);
+
 function asUnitType(ext: string): UnitType | undefined {
-  return (UNIT_TYPES as readonly string[]).includes(ext) ? (ext as UnitType) : undefined;
+  return UNIT_TYPE_SET.has(ext) ? (ext as UnitType) : undefined;
 }

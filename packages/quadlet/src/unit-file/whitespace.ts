@@ -5,9 +5,12 @@
 
 const EXTRA_SPACES = new Set([0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000]);
 
-/** Go's `unicode.IsSpace` for one UTF-16 code unit (every space character is in the BMP). */
+/** Go's `unicode.IsSpace` for one UTF-16 code unit (every space character is in the BMP). It runs for every
+ * character of every value, so the common case (printable ASCII) is answered by comparisons alone. */
 export const isGoSpace = (code: number): boolean =>
-  (code >= 0x09 && code <= 0x0d) || code === 0x20 || EXTRA_SPACES.has(code) || (code >= 0x2000 && code <= 0x200a);
+  code <= 0x20
+    ? code === 0x20 || (code >= 0x09 && code <= 0x0d)
+    : code >= 0x85 && ((code >= 0x2000 && code <= 0x200a) || EXTRA_SPACES.has(code));
 
 /** ASCII whitespace as Go's `unicode.IsSpace` sees single bytes below 0x80. */
 export const isAsciiSpace = (code: number): boolean => (code >= 0x09 && code <= 0x0d) || code === 0x20;
