@@ -10,6 +10,7 @@ import type {
   CompartmentSummary as CompartmentSummaryDto,
   ConfigFileListSchema,
   DoctorReportSchema,
+  Explain as ExplainDto,
   HistorySchema,
   PlanResultSchema,
   ProgressEventDto,
@@ -43,6 +44,8 @@ export interface SetupStatus {
 }
 
 export type UnitStatus = UnitStatusDto;
+/** POST /api/compartments/:id/explain: the podman command lines the generator makes of a unit. */
+export type Explain = ExplainDto;
 export type UnitInfo = UnitInfoDto;
 export type CompartmentSummary = CompartmentSummaryDto;
 export type CompartmentDetail = CompartmentDetailDto;

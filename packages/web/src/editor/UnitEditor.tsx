@@ -5,6 +5,7 @@
  */
 import { type UnitType, unitTypeOfFile } from '@quadletman/quadlet';
 import { useId, useMemo, useState } from 'react';
+import type { Explain } from '../api/types';
 import { useTheme } from '../app/theme';
 import { Badge } from '../components/ui';
 import { t } from '../i18n/t';
@@ -15,18 +16,21 @@ import { docFromText, type UnitDoc } from './unit-doc';
 
 export type EditorView = 'form' | 'raw';
 
+/** The podman command lines behind a unit, as far as the server's Quadlet generator has told them. */
+export type ExplainState = { state: 'pending' } | { state: 'unavailable' } | { state: 'done'; result: Explain };
+
 export interface UnitEditorProps {
   /** The file name (`web.container`): its extension picks the form. */
   path: string;
   text: string;
   onChange: (text: string) => void;
   lintContext?: LintContext;
-  /** The podman command line the server's generator makes of the unit; null: not available. */
-  command?: string | null;
+  /** What the server's Quadlet generator makes of the unit; absent: no panel (not a Quadlet unit). */
+  explain?: ExplainState;
   initialView?: EditorView;
 }
 
-export function UnitEditor({ path, text, onChange, lintContext, command, initialView = 'form' }: UnitEditorProps) {
+export function UnitEditor({ path, text, onChange, lintContext, explain, initialView = 'form' }: UnitEditorProps) {
   const [view, setView] = useState<EditorView>(initialView);
   const { dark } = useTheme();
   const id = useId();
@@ -119,17 +123,26 @@ export function UnitEditor({ path, text, onChange, lintContext, command, initial
             {text}
           </pre>
         </div>
-        {command !== undefined && (
-          <div>
+        {explain !== undefined && (
+          <div data-testid="explain">
             <h3 className="text-sm font-semibold">{t('editor.command')}</h3>
-            {command === null ? (
-              <p className="text-xs text-zinc-600 dark:text-zinc-400">{t('editor.commandUnavailable')}</p>
-            ) : (
-              <pre className="mt-1 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950">{command}</pre>
-            )}
+            <ExplainPanel explain={explain} />
           </div>
         )}
       </aside>
     </div>
+  );
+}
+
+function ExplainPanel({ explain }: { explain: ExplainState }) {
+  const note = (text: string) => <p className="text-xs text-zinc-600 dark:text-zinc-400">{text}</p>;
+  if (explain.state === 'pending') return note(t('editor.commandPending'));
+  if (explain.state === 'unavailable') return note(t('editor.commandUnavailable'));
+  const r = explain.result;
+  if (!r.ok || r.commands.length === 0) return note(t('editor.commandRejected', { reason: r.reason ?? '' }));
+  return (
+    <pre className="mt-1 overflow-auto whitespace-pre-wrap break-all rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950">
+      {r.commands.map((c) => `${c.key}=${c.value}`).join('\n')}
+    </pre>
   );
 }

@@ -214,7 +214,10 @@ export const en = {
   'editor.behind': 'What the form writes',
   'editor.unitText': 'Unit text: {path}',
   'editor.command': 'Podman command',
-  'editor.commandUnavailable': 'The server does not offer the podman command line for this unit yet.',
+  'editor.commandUnavailable':
+    "The podman command line is not available: the server's Quadlet generator could not be asked.",
+  'editor.commandPending': 'Asking the Quadlet generator…',
+  'editor.commandRejected': 'The Quadlet generator makes no service of this unit: {reason}',
   'editor.since': 'Since Podman {version}.',
   'editor.required': 'Required.',
   'editor.deprecated': 'Deprecated: {why}',

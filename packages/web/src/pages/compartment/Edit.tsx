@@ -4,13 +4,14 @@
  */
 import { MAIN_SECTION, UNIT_TYPES, type UnitType } from '@quadletman/quadlet';
 import { useQuery } from '@tanstack/react-query';
-import { useDeferredValue, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
 import { keys, useHistory, useRevision, useSpec } from '../../api/queries';
 import { routes } from '../../api/routes';
+import type { Explain } from '../../api/types';
 import { Button, ErrorBox, inputClass, isUnavailable, NotAvailable, Spinner } from '../../components/ui';
-import { UnitEditor } from '../../editor/UnitEditor';
+import { type ExplainState, UnitEditor } from '../../editor/UnitEditor';
 import { t } from '../../i18n/t';
 import { useDrafts } from './drafts';
 import { type UnitSource, unitSources } from './spec-units';
@@ -91,25 +92,67 @@ function NewUnit({ onCreate, taken }: { onCreate: (path: string, text: string) =
   );
 }
 
-function useCommand(id: string, path: string, text: string): string | null | undefined {
-  const deferred = useDeferredValue(text);
+/** Quadlet unit files by plain name: what the generator's dry run (and so explain) takes. */
+const QUADLET_FILE = /^[A-Za-z0-9_][A-Za-z0-9_:.\-@]*\.(container|pod|network|volume|image|build|kube|artifact)$/;
+
+/** `value`, once it has stopped changing for `ms` (each explain is a generator run on the server). */
+function useSettled<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/**
+ * The unit's podman command lines from the server's Quadlet generator, run over the whole set as it would be
+ * applied (the last applied files, with the drafts in), so references to other units resolve.
+ */
+function useExplain(id: string, unit: string, files: Record<string, string> | undefined): ExplainState | undefined {
+  const wanted = QUADLET_FILE.test(unit);
+  const settled = useSettled(files, 400);
   const q = useQuery({
-    queryKey: [...keys.part(id, 'explain'), path, deferred],
-    queryFn: () => api.post<{ command: string }>(routes.explain(id), { path, content: deferred }),
+    queryKey: [...keys.part(id, 'explain'), unit, settled],
+    queryFn: () => api.post<Explain>(routes.explain(id), { unit, files: settled }),
+    enabled: wanted && settled !== undefined && unit in settled,
     staleTime: Infinity,
     retry: false,
   });
-  // Not offered by this server (or refused): the panel says so.
-  if (q.isError) return null;
-  return q.data?.command;
+  if (!wanted) return undefined;
+  if (q.isError) return { state: 'unavailable' };
+  return q.data ? { state: 'done', result: q.data } : { state: 'pending' };
 }
 
-function FileEditor({ id, file, siblings }: { id: string; file: UnitSource; siblings: UnitSource[] }) {
+function FileEditor({
+  id,
+  file,
+  siblings,
+  rendered,
+}: {
+  id: string;
+  file: UnitSource;
+  siblings: UnitSource[];
+  /** The last applied revision's Quadlet files by name (the default network among them); undefined while
+   * they load (explain waits: without them, references to the default network would not resolve). */
+  rendered: Readonly<Record<string, string>> | undefined;
+}) {
   const { drafts, setDraft, discard } = useDrafts();
   const draft = drafts[file.path];
   const original = file.text ?? '';
   const text = draft ?? original;
-  const command = useCommand(id, file.path, text);
+  const files = useMemo(() => {
+    if (rendered === undefined) return undefined;
+    const out: Record<string, string> = {};
+    for (const [name, body] of Object.entries(rendered)) if (drafts[name] !== null) out[name] = body;
+    for (const s of siblings) {
+      const body = drafts[s.path] ?? s.text;
+      if (QUADLET_FILE.test(s.path) && typeof body === 'string') out[s.path] = body;
+    }
+    if (QUADLET_FILE.test(file.path)) out[file.path] = text;
+    return out;
+  }, [rendered, siblings, drafts, file.path, text]);
+  const explain = useExplain(id, file.path, files);
   const lintContext = useMemo(
     () => ({
       siblings: siblings.map((s) => ({ path: s.path, text: drafts[s.path] ?? s.text ?? '' })),
@@ -153,7 +196,7 @@ function FileEditor({ id, file, siblings }: { id: string; file: UnitSource; sibl
             text={text}
             onChange={(next) => (next === original ? discard(file.path) : setDraft(file.path, next))}
             lintContext={lintContext}
-            command={command === undefined ? null : command}
+            explain={explain}
           />
         </>
       )}
@@ -176,6 +219,17 @@ export function EditTab({ id }: { id: string }) {
     return [...known, ...added].filter((f) => drafts[f.path] !== null);
   }, [spec.data, revision.data, drafts]);
   const current = all.find((f) => f.path === selected) ?? all[0];
+  // known once the history has loaded and, when there is an applied revision, its files
+  const renderedKnown = history.isFetched && (latest === undefined || revision.isFetched);
+  const rendered = useMemo(() => {
+    if (!renderedKnown) return undefined;
+    const out: Record<string, string> = {};
+    for (const [path, f] of Object.entries(revision.data?.files ?? {})) {
+      const name = path.slice(path.lastIndexOf('/') + 1);
+      if (path.startsWith('.config/containers/systemd/') && QUADLET_FILE.test(name)) out[name] = f.text;
+    }
+    return out;
+  }, [renderedKnown, revision.data]);
   const pending = Object.keys(drafts).length;
 
   return (
@@ -224,7 +278,11 @@ export function EditTab({ id }: { id: string }) {
           </Link>
         </p>
       )}
-      {current ? <FileEditor key={current.path} id={id} file={current} siblings={all} /> : <p>{t('edit.noFiles')}</p>}
+      {current ? (
+        <FileEditor key={current.path} id={id} file={current} siblings={all} rendered={rendered} />
+      ) : (
+        <p>{t('edit.noFiles')}</p>
+      )}
     </div>
   );
 }

@@ -1,0 +1,143 @@
+/**
+ * The edit tab's podman command panel against a faked server: it asks POST …/explain for the unit with the whole
+ * set it is applied with (the last applied files, the compartment's default network among them, and the
+ * drafts), and shows the command lines, the generator's refusal, or that it could not ask.
+ */
+import { QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeQueryClient } from '../../app/App';
+import { DraftProvider } from './drafts';
+import { EditTab } from './Edit';
+
+const WEB = '[Container]\nImage=busybox\nNetwork=blog.network\n';
+const Q = '.config/containers/systemd';
+
+function serve(explain: (body: unknown) => Response) {
+  const calls: { path: string; body: unknown }[] = [];
+  const json = (status: number, b: unknown) =>
+    new Response(JSON.stringify(b), { status, headers: { 'content-type': 'application/json' } });
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init?: RequestInit) => {
+      const path = url.split('?')[0]!;
+      const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+      calls.push({ path, body });
+      if (path === '/api/auth/session')
+        return json(200, { username: 'op', kind: 'session', grants: [{ compartment: '*', role: 'operator' }] });
+      if (path === '/api/compartments/blog/spec')
+        return json(200, { spec: { compartment: 'blog', units: { 'web.container': { text: WEB } } }, yaml: '' });
+      if (path === '/api/compartments/blog/revisions')
+        return json(200, { revisions: [{ number: 1, result: 'applied' }] });
+      if (path === '/api/compartments/blog/revisions/1')
+        return json(200, {
+          number: 1,
+          result: 'applied',
+          spec: null,
+          diff: '',
+          files: {
+            [`${Q}/web.container`]: { text: WEB, mode: 0o644 },
+            [`${Q}/blog.network`]: { text: '[Network]\n', mode: 0o644 },
+            '.config/systemd/user/backup.timer': { text: '[Timer]\n', mode: 0o644 },
+          },
+        });
+      if (path === '/api/compartments/blog/explain') return explain(body);
+      return json(404, { error: { code: 'not_found', message: `Route GET:${path} not found` } });
+    }),
+  );
+  return calls;
+}
+
+function start(drafts: Record<string, string | null> = {}) {
+  sessionStorage.setItem('quadletman.drafts.blog', JSON.stringify(drafts));
+  render(
+    <QueryClientProvider client={makeQueryClient()}>
+      <MemoryRouter>
+        <DraftProvider compartment="blog">
+          <EditTab id="blog" />
+        </DraftProvider>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+}
+
+const ok = (body: unknown) =>
+  new Response(
+    JSON.stringify({
+      unit: (body as { unit: string }).unit,
+      ok: true,
+      reason: null,
+      service: 'web.service',
+      commands: [
+        { key: 'ExecStart', value: '/usr/bin/podman run --name systemd-web --network systemd-blog busybox' },
+        { key: 'ExecStop', value: '/usr/bin/podman rm -v -f -i systemd-web' },
+      ],
+    }),
+    { status: 200, headers: { 'content-type': 'application/json' } },
+  );
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  sessionStorage.clear();
+});
+
+describe('the podman command panel', () => {
+  it('shows the command lines the generator makes of the unit, asked with the whole applied set', async () => {
+    const calls = serve(ok);
+    start();
+    const panel = await screen.findByTestId('explain');
+    await within(panel).findByText(/ExecStart=\/usr\/bin\/podman run --name systemd-web/);
+    expect(within(panel).getByText(/ExecStop=\/usr\/bin\/podman rm/)).toBeTruthy();
+    const explains = calls.filter((c) => c.path === '/api/compartments/blog/explain');
+    // never asked before the applied files were known (the network reference would not resolve)
+    expect(explains.every((c) => 'blog.network' in (c.body as { files: object }).files)).toBe(true);
+    const asked = explains.at(-1);
+    // the default network comes from the applied files; files that are no Quadlet units stay out
+    expect(asked?.body).toEqual({
+      unit: 'web.container',
+      files: { 'web.container': WEB, 'blog.network': '[Network]\n' },
+    });
+  });
+
+  it('asks with the drafts in, and leaves out a unit the drafts remove', async () => {
+    const draft = '[Container]\nImage=busybox:2\n';
+    const calls = serve(ok);
+    start({ 'web.container': draft, 'blog.network': null });
+    await within(await screen.findByTestId('explain')).findByText(/ExecStart=/);
+    const asked = calls.filter((c) => c.path === '/api/compartments/blog/explain').at(-1);
+    expect(asked?.body).toEqual({ unit: 'web.container', files: { 'web.container': draft } });
+  });
+
+  it('says why when the generator makes no service of the unit', async () => {
+    serve(
+      (body) =>
+        new Response(
+          JSON.stringify({
+            unit: (body as { unit: string }).unit,
+            ok: false,
+            reason: 'requested Quadlet source other.network was not found',
+            service: null,
+            commands: [],
+          }),
+          { status: 200, headers: { 'content-type': 'application/json' } },
+        ),
+    );
+    start();
+    const panel = await screen.findByTestId('explain');
+    await within(panel).findByText(/makes no service of this unit: requested Quadlet source other\.network/);
+  });
+
+  it('says the command line is not available when the server cannot ask its generator', async () => {
+    serve(
+      () =>
+        new Response(JSON.stringify({ error: { code: 'not_found', message: 'no Quadlet generator found' } }), {
+          status: 404,
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
+    start();
+    const panel = await screen.findByTestId('explain');
+    await within(panel).findByText(/not available/);
+  });
+});
