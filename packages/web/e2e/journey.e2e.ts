@@ -88,6 +88,10 @@ test('the whole journey', async ({ page, request }, info) => {
   await expect(text).toContainText('RunInit=true');
   await expect(text).toContainText(`PublishPort=127.0.0.1:${PORT}:8080`);
   await expect(page.getByTestId('lint-summary')).not.toContainText('error');
+  // the command line the host's own Quadlet generator makes of the draft (a dry run as the compartment user)
+  const explain = page.getByTestId('explain');
+  await expect(explain).toContainText('ExecStart=', { timeout: 30_000 });
+  await expect(explain).toContainText(/podman run .*localhost\/busybox:latest busybox httpd -f -vv -p 8080/);
   await shot(page, '03-editor-form');
 
   // 4. The plan shows the new file and the unit to start; apply.
