@@ -3,12 +3,9 @@
  * set it is applied with (the last applied files, the compartment's default network among them, and the
  * drafts), and shows the command lines, the generator's refusal, or that it could not ask.
  */
-import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
-import { MemoryRouter } from 'react-router';
+import { screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeQueryClient } from '../../app/App';
-import { DraftProvider } from './drafts';
+import { renderTab } from '../../test-support/compartment-tab';
 import { EditTab } from './Edit';
 
 const WEB = '[Container]\nImage=busybox\nNetwork=blog.network\n';
@@ -49,18 +46,7 @@ function serve(explain: (body: unknown) => Response) {
   return calls;
 }
 
-function start(drafts: Record<string, string | null> = {}) {
-  sessionStorage.setItem('quadletman.drafts.blog', JSON.stringify(drafts));
-  render(
-    <QueryClientProvider client={makeQueryClient()}>
-      <MemoryRouter>
-        <DraftProvider compartment="blog">
-          <EditTab id="blog" />
-        </DraftProvider>
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
-}
+const start = (drafts: Record<string, string | null> = {}) => renderTab('blog', drafts, <EditTab id="blog" />);
 
 const ok = (body: unknown) =>
   new Response(

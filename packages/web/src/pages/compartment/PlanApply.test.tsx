@@ -3,12 +3,9 @@
  * progress from the event stream and its result — and a failed apply that says why and that the previous
  * revision runs again.
  */
-import { QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen, within } from '@testing-library/react';
-import { MemoryRouter } from 'react-router';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { makeQueryClient } from '../../app/App';
-import { DraftProvider } from './drafts';
+import { renderTab } from '../../test-support/compartment-tab';
 import { PlanApplyTab } from './PlanApply';
 
 const plan = {
@@ -52,18 +49,7 @@ function serve(applyEvents: [string, unknown][]) {
   return calls;
 }
 
-function start() {
-  sessionStorage.setItem('quadletman.drafts.blog', JSON.stringify({ 'web.container': '[Container]\nImage=busybox\n' }));
-  render(
-    <QueryClientProvider client={makeQueryClient()}>
-      <MemoryRouter>
-        <DraftProvider compartment="blog">
-          <PlanApplyTab id="blog" />
-        </DraftProvider>
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
-}
+const start = () => renderTab('blog', { 'web.container': '[Container]\nImage=busybox\n' }, <PlanApplyTab id="blog" />);
 
 const result = (outcome: string, message: string, revision: number | null) => ({
   outcome,
