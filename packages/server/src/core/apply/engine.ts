@@ -307,11 +307,10 @@ export class ApplyEngine {
 
   /**
    * Starts the units, then waits until every one is active and stays active for the settle time (none: return
-   * at once). Units that ran
-   * before (`existing`) get a reset-failed first: systemd refuses a unit started more than StartLimitBurst
-   * times within StartLimitIntervalSec (5 in 10 s by default) with `start-limit-hit`, and an apply, its roll
-   * back and a retry (or a crash and its recovery) can restart a unit that often. An apply is an operator's
-   * explicit request, which is what reset-failed is for.
+   * at once). Units that ran before (`existing`) get a reset-failed first: systemd refuses a unit started more
+   * than StartLimitBurst times within StartLimitIntervalSec (5 in 10 s by default) with `start-limit-hit`, and
+   * an apply, its roll back and a retry (or a crash and its recovery) can restart a unit that often. An apply is
+   * an operator's explicit request, which is what reset-failed is for.
    */
   private async startAndSettle(
     host: CompartmentHost,

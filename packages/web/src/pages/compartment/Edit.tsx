@@ -14,7 +14,7 @@ import { Button, ErrorBox, inputClass, isUnavailable, NotAvailable, Spinner } fr
 import { type ExplainState, UnitEditor } from '../../editor/UnitEditor';
 import { t } from '../../i18n/t';
 import { useDrafts } from './drafts';
-import { type UnitSource, unitSources } from './spec-units';
+import { isQuadletFile, quadletFilesByName, type UnitSource, unitSources } from './spec-units';
 
 /** A new unit's first text: its main section with the keys the registry requires. */
 export function newUnitText(type: UnitType, name: string): string {
@@ -92,9 +92,6 @@ function NewUnit({ onCreate, taken }: { onCreate: (path: string, text: string) =
   );
 }
 
-/** Quadlet unit files by plain name: what the generator's dry run (and so explain) takes. */
-const QUADLET_FILE = /^[A-Za-z0-9_][A-Za-z0-9_:.\-@]*\.(container|pod|network|volume|image|build|kube|artifact)$/;
-
 /** `value`, once it has stopped changing for `ms` (each explain is a generator run on the server). */
 function useSettled<T>(value: T, ms: number): T {
   const [settled, setSettled] = useState(value);
@@ -110,7 +107,7 @@ function useSettled<T>(value: T, ms: number): T {
  * applied (the last applied files, with the drafts in), so references to other units resolve.
  */
 function useExplain(id: string, unit: string, files: Record<string, string> | undefined): ExplainState | undefined {
-  const wanted = QUADLET_FILE.test(unit);
+  const wanted = isQuadletFile(unit);
   const settled = useSettled(files, 400);
   const q = useQuery({
     queryKey: [...keys.part(id, 'explain'), unit, settled],
@@ -147,9 +144,9 @@ function FileEditor({
     for (const [name, body] of Object.entries(rendered)) if (drafts[name] !== null) out[name] = body;
     for (const s of siblings) {
       const body = drafts[s.path] ?? s.text;
-      if (QUADLET_FILE.test(s.path) && typeof body === 'string') out[s.path] = body;
+      if (isQuadletFile(s.path) && typeof body === 'string') out[s.path] = body;
     }
-    if (QUADLET_FILE.test(file.path)) out[file.path] = text;
+    if (isQuadletFile(file.path)) out[file.path] = text;
     return out;
   }, [rendered, siblings, drafts, file.path, text]);
   const explain = useExplain(id, file.path, files);
@@ -221,15 +218,10 @@ export function EditTab({ id }: { id: string }) {
   const current = all.find((f) => f.path === selected) ?? all[0];
   // known once the history has loaded and, when there is an applied revision, its files
   const renderedKnown = history.isFetched && (latest === undefined || revision.isFetched);
-  const rendered = useMemo(() => {
-    if (!renderedKnown) return undefined;
-    const out: Record<string, string> = {};
-    for (const [path, f] of Object.entries(revision.data?.files ?? {})) {
-      const name = path.slice(path.lastIndexOf('/') + 1);
-      if (path.startsWith('.config/containers/systemd/') && QUADLET_FILE.test(name)) out[name] = f.text;
-    }
-    return out;
-  }, [renderedKnown, revision.data]);
+  const rendered = useMemo(
+    () => (renderedKnown ? quadletFilesByName(revision.data?.files ?? {}) : undefined),
+    [renderedKnown, revision.data],
+  );
   const pending = Object.keys(drafts).length;
 
   return (

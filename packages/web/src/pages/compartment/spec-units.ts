@@ -5,6 +5,7 @@
  * revision rendered; saving a draft makes the unit a text unit (`units[name] = { text }`), which the server
  * renders verbatim. Timers with a `job` stay typed (their job container is rendered from the spec).
  */
+import { unitTypeOfFile } from '@quadletman/quadlet';
 
 export type Spec = Record<string, unknown>;
 
@@ -20,6 +21,19 @@ export interface UnitSource {
 }
 
 const baseName = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** A Quadlet unit file by plain name (`web.container`): what the generator's dry run, and so explain, takes. */
+export const isQuadletFile = (name: string): boolean => !name.includes('/') && unitTypeOfFile(name) !== undefined;
+
+/** A revision's Quadlet unit files (under the Quadlet folder), by file name. */
+export function quadletFilesByName(rendered: Readonly<Record<string, { text: string }>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [path, f] of Object.entries(rendered)) {
+    const name = baseName(path);
+    if (path === `.config/containers/systemd/${name}` && isQuadletFile(name)) out[name] = f.text;
+  }
+  return out;
+}
 
 const unitsOf = (spec: Spec): Record<string, Record<string, unknown>> =>
   spec.units && typeof spec.units === 'object' ? (spec.units as Record<string, Record<string, unknown>>) : {};
