@@ -35,8 +35,8 @@ export interface SetIndex {
   units: ReadonlyMap<string, UnitType>;
   /** Every path in the set (units, drop-ins, other files). */
   paths: ReadonlySet<string>;
-  /** Units already found to be rejected by the generator (units are settled in the generator's order). */
-  rejected: { has(name: string): boolean };
+  /** Units already found to be rejected by the generator (units are linted in the generator's order). */
+  rejected: ReadonlySet<string>;
 }
 
 export interface ReportInput {

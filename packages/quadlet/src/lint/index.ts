@@ -43,147 +43,13 @@ interface Parsed {
   file: UnitFile;
 }
 
-/** A Quadlet unit of a set, known from its path alone. */
-export interface SetUnit {
+/** A unit file before parsing: each is parsed when its turn comes and dropped after, so a large set never
+ * holds every syntax tree at once. */
+interface UnitRef {
   path: string;
-  /** Its file name (`web.container`), by which other units refer to it. */
-  name: string;
+  text: string;
   type: UnitType;
-}
-
-/** One unit's lint, made on the assumption that no unit it refers to is rejected (see {@link SetLinter}). */
-export interface UnitLint {
-  /** Each diagnostic with the path of the file it is in: the unit's own, or one of its drop-ins. */
-  diagnostics: [path: string, diagnostic: Diagnostic][];
-  /** Whether the generator rejects the unit. */
-  failed: boolean;
-  /** Whether Podman can read the unit at all. */
-  readable: boolean;
-  /** The units whose rejection the lint asked about (each answered "not rejected"). */
-  asked: string[];
-}
-
-const NOTHING_REJECTED: ReadonlySet<string> = new Set();
-
-/**
- * Lints a unit set in three steps, so that its units can be linted in any order, or on several threads:
- * 1. the set is planned from its paths alone (which files are units, of which type, which are drop-ins);
- * 2. each unit is linted on its own ({@link lintUnit}), assuming that no unit it refers to is rejected, and
- *    noting which ones it asked about;
- * 3. {@link finish} settles the set in the generator's order (images, then volumes and networks, builds,
- *    containers and kube units, pods last). A unit that asked about one found rejected by then is linted
- *    again with the rejected units known. The result is the same as linting the units one by one in that
- *    order, where a unit that refers to one converted earlier can depend on whether that one succeeded.
- */
-export class SetLinter {
-  readonly version: PodmanVersion;
-  /** The set's units in the generator's order. */
-  readonly units: readonly SetUnit[];
-  /** The drop-ins of the set, in input order: {@link setDropIns} takes their texts in this order. */
-  readonly dropInPaths: readonly string[];
-  private readonly paths: readonly string[];
-  private readonly index: SetIndex;
-  private dropIns: Parsed[] = [];
-
-  /** `paths` are every file linted (units, drop-ins; other files only get an empty report). */
-  constructor(paths: readonly string[], options: LintOptions = {}) {
-    this.version = (options.podmanVersion && parseVersion(options.podmanVersion)) || NEWEST_PODMAN;
-    this.paths = paths;
-    const units: SetUnit[] = [];
-    const dropIns: string[] = [];
-    for (const path of paths) {
-      if (isDropIn(path)) dropIns.push(path);
-      else {
-        const type = unitTypeOfFile(path);
-        if (type) units.push({ path, name: baseName(path), type });
-      }
-    }
-    this.units = units.sort((a, b) => ORDER[a.type] - ORDER[b.type]); // stable: input order within a type
-    this.dropInPaths = dropIns;
-    const unitIndex = new Map<string, UnitType>();
-    for (const u of units) {
-      if (unitTypeSupported(u.type, this.version) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
-    }
-    this.index = {
-      units: unitIndex,
-      paths: new Set([...paths, ...(options.otherFiles ?? [])]),
-      rejected: NOTHING_REJECTED,
-    };
-  }
-
-  /** The drop-ins' texts, in the order of {@link dropInPaths}; needed before units with drop-ins are linted. */
-  setDropIns(texts: readonly string[]): void {
-    this.dropIns = this.dropInPaths.map((path, i) => ({ path, file: parseUnitFile(texts[i] ?? '') }));
-  }
-
-  /** Lints `units[i]` from its text, with the units in `rejected` taken as rejected (none by default). */
-  lintUnit(i: number, text: string, rejected: ReadonlySet<string> = NOTHING_REJECTED): UnitLint {
-    const ref = this.units[i]!;
-    const diagnostics: UnitLint['diagnostics'] = [];
-    const asked: string[] = [];
-    const result: UnitLint = { diagnostics, failed: false, readable: true, asked };
-    const u = { path: ref.path, name: ref.name, file: parseUnitFile(text) };
-    result.readable = checkSyntax(u, (path, d) => diagnostics.push([path, d]), false);
-    if (!unitTypeSupported(ref.type, this.version)) {
-      diagnostics.push([
-        u.path,
-        {
-          severity: 'warning',
-          code: 'unit-type-unsupported',
-          message: `Podman ${this.version} does not know .${ref.type} units and ignores this file.`,
-          line: 0,
-        },
-      ]);
-      return result;
-    }
-    // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
-    if (!result.readable) return result;
-    const confs = this.dropIns.length > 0 ? dropInsFor(u.name, this.dropIns) : [];
-    const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
-    const set: SetIndex = {
-      ...this.index,
-      rejected: {
-        has: (name: string) => {
-          asked.push(name);
-          return rejected.has(name);
-        },
-      },
-    };
-    const track = (path: string, d: Diagnostic) => {
-      if (isGeneratorError(d)) result.failed = true;
-      diagnostics.push([path, d]);
-    };
-    lintUnit(new UnitContext(u.path, ref.type, MAIN_SECTION[ref.type], merged, this.version, set, track));
-    return result;
-  }
-
-  /** The set's reports from every unit's lint (`lints[i]` of `units[i]`); `text(i)` gives a unit's text
-   * again for the few that must be linted again. */
-  finish(lints: readonly UnitLint[], text: (i: number) => string): SetLintResult {
-    const reports = new Map<string, Diagnostic[]>(this.paths.map((p) => [p, []]));
-    const sink = (path: string, d: Diagnostic) => {
-      const list = reports.get(path);
-      if (list) list.push(d);
-      else reports.set(path, [d]);
-    };
-    for (const p of this.dropIns) checkSyntax(p, sink, true);
-    const rejected = new Set<string>();
-    const unreadable: string[] = [];
-    this.units.forEach((u, i) => {
-      let lint = lints[i];
-      if (!lint) throw new Error(`no lint for ${u.path}`);
-      if (lint.asked.some((name) => rejected.has(name))) lint = this.lintUnit(i, text(i), rejected);
-      for (const [path, d] of lint.diagnostics) sink(path, d);
-      if (!lint.readable) unreadable.push(u.name);
-      else if (lint.failed) rejected.add(u.name);
-    });
-    // A unit the generator cannot read counts as rejected only after all conversions, as in the generator.
-    for (const name of unreadable) rejected.add(name);
-    return {
-      reports: this.paths.map((path) => ({ path, diagnostics: sortDiagnostics(reports.get(path) ?? []) })),
-      rejected,
-    };
-  }
+  name: string;
 }
 
 /** Lints a unit set. Reports come back in input order, one per file, each with its diagnostics by line. */
@@ -200,19 +66,76 @@ export interface SetLintResult {
 
 /** {@link lintSet}, plus which units the generator will reject. */
 export function lintSetDetailed(files: readonly LintFile[], options: LintOptions = {}): SetLintResult {
-  const linter = new SetLinter(
-    files.map((f) => f.path),
-    options,
-  );
-  const texts = new Map(files.map((f) => [f.path, f.text]));
-  const text = (i: number) => texts.get(linter.units[i]!.path) ?? '';
-  linter.setDropIns(linter.dropInPaths.map((p) => texts.get(p) ?? ''));
-  // Each syntax tree is made when its unit's turn comes and dropped after, so a large set never holds
-  // every tree at once.
-  return linter.finish(
-    linter.units.map((_, i) => linter.lintUnit(i, text(i))),
-    text,
-  );
+  const version = (options.podmanVersion && parseVersion(options.podmanVersion)) || NEWEST_PODMAN;
+  const reports = new Map<string, Diagnostic[]>(files.map((f) => [f.path, []]));
+  const sink = (path: string, d: Diagnostic) => {
+    const list = reports.get(path);
+    if (list) list.push(d);
+    else reports.set(path, [d]);
+  };
+
+  const units: UnitRef[] = [];
+  const dropIns: Parsed[] = [];
+  for (const f of files) {
+    if (isDropIn(f.path)) {
+      dropIns.push({ path: f.path, file: parseUnitFile(f.text) });
+      continue;
+    }
+    const type = unitTypeOfFile(f.path);
+    if (type) units.push({ path: f.path, name: baseName(f.path), type, text: f.text });
+  }
+
+  const unitIndex = new Map<string, UnitType>();
+  for (const u of units) {
+    if (unitTypeSupported(u.type, version) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
+  }
+  const rejected = new Set<string>();
+  const set: SetIndex = {
+    units: unitIndex,
+    paths: new Set([...files.map((f) => f.path), ...(options.otherFiles ?? [])]),
+    rejected,
+  };
+
+  for (const p of dropIns) checkSyntax(p, sink, true);
+
+  // The generator converts images first, then volumes and networks, builds, containers and kube units, and
+  // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
+  // (A unit it cannot read counts as rejected only after all conversions, as in the generator.)
+  const unreadable: string[] = [];
+  const ordered = [...units].sort((a, b) => ORDER[a.type] - ORDER[b.type]);
+  for (const ref of ordered) {
+    const type = ref.type;
+    const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
+    const readable = checkSyntax(u, sink, false);
+    if (!readable) unreadable.push(u.name);
+    if (!unitTypeSupported(type, version)) {
+      sink(u.path, {
+        severity: 'warning',
+        code: 'unit-type-unsupported',
+        message: `Podman ${version} does not know .${type} units and ignores this file.`,
+        line: 0,
+      });
+      continue;
+    }
+    const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
+    // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
+    if (!readable) continue;
+    const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
+    let failed = false;
+    const track = (path: string, d: Diagnostic) => {
+      if (isGeneratorError(d)) failed = true;
+      sink(path, d);
+    };
+    const ctx = new UnitContext(u.path, type, MAIN_SECTION[type], merged, version, set, track);
+    lintUnit(ctx);
+    if (failed) rejected.add(u.name);
+  }
+
+  for (const name of unreadable) rejected.add(name);
+  return {
+    reports: files.map((f) => ({ path: f.path, diagnostics: sortDiagnostics(reports.get(f.path) ?? []) })),
+    rejected,
+  };
 }
 
 function lintUnit(ctx: UnitContext): void {
