@@ -81,7 +81,7 @@ try {
   // The CLI as a user runs it: bin/quadletman, which runs the bundle built just above. A source edit during
   // the run would make it rebuild inside a measurement; the bundle's mtime is checked at the end for that.
   const cli = join(ROOT, 'bin/quadletman');
-  const bundle = join(ROOT, 'dist/cli/quadletman.mjs');
+  const bundle = join(ROOT, 'dist/cli/quadletman.cjs');
   const builtAt = statSync(bundle).mtimeMs;
 
   let errors = -1;

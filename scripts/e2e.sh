@@ -54,7 +54,7 @@ stop_server() {
     kill -KILL "$pid" 2>/dev/null; exit 0' sh "$pidfile"
   [ -n "$server_pid" ] && wait "$server_pid" 2>/dev/null
   # Whatever the journey left: the compartment (user, units, storage), the data folder.
-  "$sandbox" exec --cwd /project -- node dist/cli/quadletman.mjs --data-dir "$data" compartment delete \
+  "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs --data-dir "$data" compartment delete \
     "$compartment" --volumes >/dev/null 2>&1 || true
   "$sandbox" exec -- rm -rf "$data" "$pidfile" || true
 }
@@ -77,7 +77,7 @@ serve() {
   : >"$log"
   # Runs in the background for the whole journey; `exec` keeps the pid written the server's own.
   "$sandbox" exec --cwd /project --env QUADLETMAN_LOG_LEVEL=warn -- sh -c 'echo $$ >"$1"; shift; exec "$@"' sh \
-    "$pidfile" node dist/cli/quadletman.mjs serve --listen "$listen" --data-dir "$data" --no-pam >"$log" 2>&1 &
+    "$pidfile" node dist/cli/quadletman.cjs serve --listen "$listen" --data-dir "$data" --no-pam >"$log" 2>&1 &
   server_pid=$!
   local i
   for i in $(seq 150); do

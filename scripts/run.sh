@@ -55,7 +55,7 @@ trap 'say "powering the sandbox down"; "$sandbox" down || true' EXIT
 say "images: no registry may be reachable; \`$sandbox import-busybox qm-<compartment>\` makes localhost/busybox:latest"
 say "stop with Ctrl-C (the sandbox powers down; its data stays for the next run)"
 set +e
-"$sandbox" exec --cwd /project -- node dist/cli/quadletman.mjs serve --listen "$listen"
+"$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs serve --listen "$listen"
 rc=$?
 # Ctrl-C ends the server with 130; that is how one stops it.
 [ "$rc" = 130 ] && rc=0

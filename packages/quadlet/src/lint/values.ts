@@ -20,7 +20,9 @@ const INT = /^[+-]?\d+$/;
 export const isInt = (v: string): boolean => INT.test(v);
 
 // Go's time.ParseDuration: "300ms", "1.5h", "2h45m"; podman also takes a bare number of seconds for some keys.
-const GO_DURATION = /^[+-]?((\d+(\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h))+$/;
+// Microseconds are also written with the micro sign (U+00B5) or the Greek mu (U+03BC). Non-ASCII characters are
+// written as escapes throughout the sources: the CLI bundle must be ASCII (scripts/build.mjs).
+const GO_DURATION = /^[+-]?((\d+(\.\d*)?|\.\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h))+$/;
 export function checkGoDuration(v: string): string | undefined {
   if (v === '0' || GO_DURATION.test(v)) return undefined;
   return 'is not a duration like 30s, 1m30s or 500ms';
@@ -28,7 +30,7 @@ export function checkGoDuration(v: string): string | undefined {
 
 // systemd time spans: "5min 20s", "1h", "100ms", or a plain number of seconds.
 const SD_UNIT =
-  '(us|usec|µs|ms|msec|s|sec|second|seconds|m|min|minute|minutes|h|hr|hour|hours|d|day|days|w|week|weeks|M|month|months|y|year|years)';
+  '(us|usec|\\u00b5s|ms|msec|s|sec|second|seconds|m|min|minute|minutes|h|hr|hour|hours|d|day|days|w|week|weeks|M|month|months|y|year|years)';
 const SD_SPAN = new RegExp(`^(\\d+(\\.\\d+)?\\s*${SD_UNIT}?\\s*)+$`);
 export function checkSystemdSpan(v: string): string | undefined {
   if (v === 'infinity' || SD_SPAN.test(v.trim())) return undefined;

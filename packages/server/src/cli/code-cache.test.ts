@@ -42,7 +42,7 @@ describe('cacheKey', () => {
 describe('the launcher with its cache', () => {
   let dir: string;
   const run = (args: string[], env: Record<string, string> = {}) =>
-    spawnSync(process.execPath, [join(dir, 'quadletman.mjs'), ...args], {
+    spawnSync(process.execPath, [join(dir, 'quadletman.cjs'), ...args], {
       encoding: 'utf8',
       env: { ...process.env, ...env, NODE_OPTIONS: '' },
     });

@@ -69,7 +69,7 @@ export function runBundle(bundle: string, key: string | undefined): void {
   let file: string;
   try {
     file = cacheFile(bundle, key, fstatSync(fd));
-    source = readFileSync(fd, 'utf8');
+    source = readFileSync(fd, 'latin1'); // the build makes sure the bundle is ASCII (scripts/build.mjs)
   } finally {
     closeSync(fd);
   }

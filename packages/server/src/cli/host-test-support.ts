@@ -29,7 +29,7 @@ export async function snapshotCli(): Promise<{ argv: string[]; dispose: () => Pr
   const dir = path.join(REPO, '.cache', `cli-snapshot-${process.pid}-${Date.now().toString(36)}`);
   await fsp.cp(path.join(REPO, 'dist/cli'), dir, { recursive: true });
   return {
-    argv: [process.execPath, path.join(dir, 'quadletman.mjs')],
+    argv: [process.execPath, path.join(dir, 'quadletman.cjs')],
     dispose: () => fsp.rm(dir, { recursive: true, force: true }),
   };
 }
