@@ -58,6 +58,22 @@ describe('quadletman lint', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/unknown\.container:3: error: .*'Imgae'.*Did you mean 'Image'\? \[unknown-key\]/);
   });
+
+  it('writes a report longer than a pipe holds whole, to a reader that is slow to start', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-lint-long-'));
+    for (let i = 0; i < 2000; i++) writeFileSync(join(dir, `data-${i}.volume`), '[Volume]\n');
+    // the pipe fills up (64 KiB) before the reader reads anything: the CLI must wait for it, not exit
+    const r = spawnSync(
+      'sh',
+      ['-c', `"$0" lint --podman-version 5.4 --format json "$1" | (sleep 0.5; cat)`, BIN, dir],
+      {
+        encoding: 'utf8',
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    expect(r.stdout.length).toBeGreaterThan(64 * 1024);
+    expect(JSON.parse(r.stdout).files).toHaveLength(2000);
+  });
 });
 
 describe('quadletman fmt', () => {

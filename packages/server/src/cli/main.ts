@@ -83,4 +83,18 @@ if (handedOver !== undefined) {
   delete process.env.QUADLETMAN_NODE_EXTRA_CA_CERTS;
 }
 
-main(process.argv).then((code) => process.exit(code));
+/**
+ * Exits once everything written to stdout and stderr has gone out. Writes to a pipe are asynchronous: exiting
+ * right away cut a long report (`quadletman lint --format json | jq`) at the pipe's 64 KiB buffer. A reader
+ * that went away (`| head`) ends the wait too.
+ */
+function exitWhenFlushed(code: number): void {
+  const flushed = (stream: NodeJS.WriteStream) =>
+    new Promise<void>((resolve) => {
+      stream.once('error', () => resolve());
+      stream.write('', () => resolve());
+    });
+  Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+}
+
+main(process.argv).then(exitWhenFlushed);
