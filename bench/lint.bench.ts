@@ -90,12 +90,14 @@ try {
     const reports = lintSet(files, { podmanVersion: version as `${number}.${number}` });
     errors = reports.reduce((n, r) => n + r.diagnostics.filter((d) => d.severity === 'error').length, 0);
   };
+  let cliOut = '';
   const runCli = () => {
     const r = spawnSync(cli, ['lint', '--podman-version', version, '--format', 'json', dir], {
       encoding: 'utf8',
       maxBuffer: 256 * 1024 * 1024,
     });
     if (r.status !== 0) throw new Error(`quadletman lint exited ${r.status}: ${r.stderr.slice(0, 500)}`);
+    cliOut = r.stdout;
   };
   let generated = 0;
   const runGenerator = () => {
@@ -117,6 +119,9 @@ try {
   inProcess();
   runCli();
   runGenerator();
+  // the CLI's report is whole: one entry per file
+  const reported = (JSON.parse(cliOut) as { files: unknown[] }).files.length;
+  if (reported !== 2 * N + 1) throw new Error(`quadletman lint reported ${reported} files, not ${2 * N + 1}`);
   const tIn: number[] = [];
   const tCli: number[] = [];
   const tGen: number[] = [];
