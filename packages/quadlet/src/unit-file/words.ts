@@ -21,14 +21,21 @@ export interface SplitResult {
   ignored?: string;
 }
 
-const isSeparator = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
-const END = '\0';
+const NUL = 0;
+const TAB = 9;
+const LF = 10;
+const CR = 13;
+const SPACE = 32;
+const DQUOTE = 34;
+const SQUOTE = 39;
+const BACKSLASH = 92;
 
-const hexValue = (c: string | undefined): number => {
-  if (c === undefined) return -1;
-  if (c >= '0' && c <= '9') return c.charCodeAt(0) - 48;
-  if (c >= 'a' && c <= 'f') return c.charCodeAt(0) - 87;
-  if (c >= 'A' && c <= 'F') return c.charCodeAt(0) - 55;
+const isSeparator = (c: number) => c === SPACE || c === TAB || c === LF || c === CR;
+
+const hexValue = (c: number): number => {
+  if (c >= 48 && c <= 57) return c - 48; // 0-9
+  if (c >= 97 && c <= 102) return c - 87; // a-f
+  if (c >= 65 && c <= 70) return c - 55; // A-F
   return -1;
 };
 
@@ -46,10 +53,12 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   s: ' ',
 };
 
-function hexRun(p: string, from: number, count: number): number {
+/** The value of `count` hex digits of `s` from `from`, or -1 (a non-digit, or the end). */
+function hexRun(s: string, from: number, count: number): number {
+  if (from + count > s.length) return -1;
   let v = 0;
-  for (let i = 0; i < count; i++) {
-    const h = hexValue(p[from + i]);
+  for (let i = from; i < from + count; i++) {
+    const h = hexValue(s.charCodeAt(i));
     if (h < 0) return -1;
     v = v * 16 + h;
   }
@@ -59,26 +68,27 @@ function hexRun(p: string, from: number, count: number): number {
 /** Go writes an invalid rune (a surrogate) as U+FFFD. */
 const fromRune = (c: number): string => (c >= 0xd800 && c <= 0xdfff ? '\ufffd' : String.fromCodePoint(c));
 
-/** One C escape after a backslash: the character and how many input characters it used, or undefined. */
-function unescapeOne(p: string): { ch: string; used: number } | undefined {
-  const c = p[0];
+/** The C escape at `s[i]` (after a backslash): the character and how many input characters it used, or
+ * undefined. */
+function unescapeAt(s: string, i: number): { ch: string; used: number } | undefined {
+  const c = s[i];
   if (c === undefined) return undefined;
   const simple = SIMPLE_ESCAPES[c];
   if (simple !== undefined) return { ch: simple, used: 1 };
   if (c === 'x') {
-    const v = hexRun(p, 1, 2);
+    const v = hexRun(s, i + 1, 2);
     return v > 0 ? { ch: String.fromCharCode(v), used: 3 } : undefined;
   }
   if (c === 'u') {
-    const v = hexRun(p, 1, 4);
+    const v = hexRun(s, i + 1, 4);
     return v > 0 ? { ch: fromRune(v), used: 5 } : undefined;
   }
   if (c === 'U') {
-    const v = hexRun(p, 1, 8);
+    const v = hexRun(s, i + 1, 8);
     return v > 0 && v <= 0x10ffff ? { ch: fromRune(v), used: 9 } : undefined;
   }
   if (c >= '0' && c <= '7') {
-    const digits = p.slice(0, 3);
+    const digits = s.slice(i, i + 3);
     if (!/^[0-7]{3}$/.test(digits)) return undefined;
     const v = Number.parseInt(digits, 8);
     return v > 0 && v <= 255 ? { ch: String.fromCharCode(v), used: 3 } : undefined;
@@ -88,106 +98,99 @@ function unescapeOne(p: string): { ch: string; used: number } | undefined {
 
 interface Extracted {
   word?: string;
-  rest: string;
+  /** Where the next word's search starts (the end of the value when nothing may follow). */
+  next: number;
   error?: string;
   /** The list ended on an empty word while input remained. */
   stoppedEarly?: boolean;
 }
 
-function extractFirstWord(s: string, mode: SplitMode): Extracted {
-  const relax = mode === 'args';
+/**
+ * The first word of `s` from index `from`. As in C, a NUL character ends the value. Characters between
+ * quotes, backslashes and separators are taken as one slice, not one by one: the linter splits many values.
+ */
+function extractFirstWord(s: string, from: number, mode: SplitMode): Extracted {
   const escapes = mode === 'args';
-  let p = 0;
-  const at = () => (p < s.length ? s[p]! : END);
-  const next = () => {
-    p++;
-    return at();
-  };
-  let c = at();
-  while (c !== END && isSeparator(c)) c = next();
-  if (c === END) return { rest: '' };
+  const relax = escapes;
+  const n = s.length;
+  const code = (i: number) => (i < n ? s.charCodeAt(i) : NUL);
+  let p = from;
+  while (isSeparator(code(p))) p++;
+  if (code(p) === NUL) return { next: n };
 
   let word = '';
-  let quote = '';
-  let backslash = false;
+  let quote = NUL;
   let terminate = false;
-  outer: for (;;) {
-    if (backslash) {
-      if (c === END) {
-        if (relax) {
-          terminate = true;
-          break;
-        }
-        return { rest: '', error: 'unbalanced escape' };
+  for (;;) {
+    const c = code(p);
+    if (quote !== NUL) {
+      const start = p;
+      let d = c;
+      while (d !== NUL && d !== quote && !(d === BACKSLASH && escapes)) d = code(++p);
+      word += s.slice(start, p);
+      if (d === NUL) {
+        if (!relax) return { next: n, error: 'unbalanced quotes' };
+        terminate = true;
+        break;
       }
-      if (escapes) {
-        const u = unescapeOne(s.slice(p));
-        if (!u) return { rest: '', error: `unsupported escape "\\${c}"` };
-        p += u.used - 1;
-        word += u.ch;
-      } else word += c;
-      backslash = false;
-    } else if (quote !== '') {
-      for (; ; c = next()) {
-        if (c === END) {
-          if (relax) {
-            terminate = true;
-            break outer;
-          }
-          return { rest: '', error: 'unbalanced quotes' };
-        }
-        if (c === quote) {
-          quote = '';
-          break;
-        }
-        if (c === '\\' && escapes) {
-          backslash = true;
-          break;
-        }
-        word += c;
+      if (d === quote) {
+        quote = NUL;
+        p++;
+        continue;
       }
+      // a backslash inside quotes: the escape follows
     } else {
-      for (; ; c = next()) {
-        if (c === END) {
-          terminate = true;
-          break outer;
-        }
-        if (c === "'" || c === '"') {
-          quote = c;
-          break;
-        }
-        if (c === '\\' && escapes) {
-          backslash = true;
-          break;
-        }
-        if (isSeparator(c)) {
-          do c = next();
-          while (c !== END && isSeparator(c));
-          if (c === END) terminate = true;
-          break outer;
-        }
-        word += c;
+      const start = p;
+      let d = c;
+      while (d !== NUL && d !== SQUOTE && d !== DQUOTE && !(d === BACKSLASH && escapes) && !isSeparator(d)) {
+        d = code(++p);
       }
+      word += s.slice(start, p);
+      if (d === NUL) {
+        terminate = true;
+        break;
+      }
+      if (d === SQUOTE || d === DQUOTE) {
+        quote = d;
+        p++;
+        continue;
+      }
+      if (isSeparator(d)) {
+        do p++;
+        while (isSeparator(code(p)));
+        if (code(p) === NUL) terminate = true;
+        break;
+      }
+      // a backslash: the escape follows
     }
-    c = next();
+    // s[p] is a backslash that starts an escape (args mode only)
+    p++;
+    if (code(p) === NUL) {
+      terminate = true; // a trailing backslash is tolerated in args mode
+      break;
+    }
+    const u = unescapeAt(s, p);
+    if (!u) return { next: n, error: `unsupported escape "\\${s[p]}"` };
+    word += u.ch;
+    p += u.used;
   }
-  const rest = terminate ? '' : s.slice(p);
-  if (word === '') return { rest: '', stoppedEarly: rest !== '' };
-  return { word, rest };
+  const next = terminate ? n : p;
+  if (word === '') return { next: n, stoppedEarly: !terminate };
+  return { word, next };
 }
 
 /** Splits a value into words exactly as Podman does (see the module comment for the modes). */
 export function splitWords(value: string, mode: SplitMode = 'args'): SplitResult {
   const words: string[] = [];
-  let rest = value;
+  let at = 0;
   for (;;) {
-    const r = extractFirstWord(rest, mode);
+    const r = extractFirstWord(value, at, mode);
     if (r.error !== undefined) return { words: [], error: r.error };
     if (r.word === undefined) {
-      return r.stoppedEarly ? { words, ignored: ignoredTail(rest) } : { words };
+      return r.stoppedEarly ? { words, ignored: ignoredTail(value.slice(at)) } : { words };
     }
     words.push(r.word);
-    rest = r.rest;
+    at = r.next;
   }
 }
 
