@@ -6,12 +6,55 @@
 import type { Diagnostic } from '../diagnostics';
 import { compareVersions } from '../registry';
 import type { PodmanVersion, UnitType } from '../registry/types';
-import { getEntries, unquoteLookupValue } from '../unit-file';
+import { unquoteLookupValue } from '../unit-file';
 import type { EntryNode, SectionNode, UnitFile } from '../unit-file/types';
 import { RULES, type RuleCode } from './codes';
 
 const NONE: readonly EntryNode[] = [];
+const NO_NAMES: readonly string[] = [];
 const NO_KEYS: ReadonlyMap<string, readonly EntryNode[]> = new Map();
+
+interface SectionIndex {
+  entries: EntryNode[];
+  /** Each key's assignments in file order (keys in order of first assignment). */
+  keys: Map<string, EntryNode[]>;
+  /** Keys assigned more than once, in order of their second assignment. */
+  repeated: string[];
+}
+
+interface UnitIndex {
+  entries: EntryNode[];
+  sectionNames: string[];
+  sections: Map<string, SectionIndex>;
+}
+
+/** Indexes a unit in one pass over its nodes: the rules ask for its entries, sections and keys many times. */
+function indexUnit(file: UnitFile): UnitIndex {
+  const entries: EntryNode[] = [];
+  const sectionNames: string[] = [];
+  const sections = new Map<string, SectionIndex>();
+  const nodes = file.nodes;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i]!;
+    if (n.kind === 'section') {
+      if (sectionNames.includes(n.name)) continue;
+      sectionNames.push(n.name);
+      if (!sections.has(n.name)) sections.set(n.name, { entries: [], keys: new Map(), repeated: [] });
+    } else if (n.kind === 'entry') {
+      entries.push(n);
+      let section = sections.get(n.section);
+      if (!section) {
+        section = { entries: [], keys: new Map(), repeated: [] };
+        sections.set(n.section, section);
+      }
+      section.entries.push(n);
+      const list = section.keys.get(n.key);
+      if (!list) section.keys.set(n.key, [n]);
+      else if (list.push(n) === 2) section.repeated.push(n.key);
+    }
+  }
+  return { entries, sectionNames, sections };
+}
 
 const gates = new Map<string, Map<string, boolean>>();
 
@@ -65,12 +108,32 @@ export class UnitContext {
     private readonly sink: Sink,
   ) {}
 
-  private entryList: readonly EntryNode[] | undefined;
+  private index: UnitIndex | undefined;
 
-  /** Every entry of the merged view, in file order (listed once: several rules walk them). */
+  /** The unit's sections, entries and keys, indexed in one pass when a rule first asks. */
+  private indexed(): UnitIndex {
+    if (!this.index) this.index = indexUnit(this.file);
+    return this.index;
+  }
+
+  /** Every entry of the merged view, in file order. */
   get entries(): readonly EntryNode[] {
-    if (!this.entryList) this.entryList = getEntries(this.file);
-    return this.entryList;
+    return this.indexed().entries;
+  }
+
+  /** The sections that have a header, in order of their first header (Podman's `ListGroups`). */
+  get sections(): readonly string[] {
+    return this.indexed().sectionNames;
+  }
+
+  /** A section's entries in file order. */
+  sectionEntries(section: string): readonly EntryNode[] {
+    return this.indexed().sections.get(section)?.entries ?? NONE;
+  }
+
+  /** The keys of a section assigned more than once. */
+  repeatedKeys(section: string): readonly string[] {
+    return this.indexed().sections.get(section)?.repeated ?? NO_NAMES;
   }
 
   /** Whether the target Podman version is at least `v`. */
@@ -94,30 +157,14 @@ export class UnitContext {
     this.sink(node?.source ?? this.path, d);
   }
 
-  private index: Map<string, Map<string, EntryNode[]>> | undefined;
-
-  /** Every assignment of a key in a section, in file order (indexed once: rules ask many times). */
+  /** Every assignment of a key in a section, in file order. */
   private assignments(section: string, key: string): readonly EntryNode[] {
-    return this.keysOf(section).get(key) ?? NONE;
+    return this.indexed().sections.get(section)?.keys.get(key) ?? NONE;
   }
 
   /** A section's keys, each with its assignments in file order. */
   keysOf(section: string): ReadonlyMap<string, readonly EntryNode[]> {
-    if (!this.index) {
-      this.index = new Map();
-      for (const n of this.file.nodes) {
-        if (n.kind !== 'entry') continue;
-        let keys = this.index.get(n.section);
-        if (!keys) {
-          keys = new Map();
-          this.index.set(n.section, keys);
-        }
-        const list = keys.get(n.key);
-        if (list) list.push(n);
-        else keys.set(n.key, [n]);
-      }
-    }
-    return this.index.get(section) ?? NO_KEYS;
+    return this.indexed().sections.get(section)?.keys ?? NO_KEYS;
   }
 
   /** The entry Podman's `Lookup` reads: the last assignment of the key in the section. */

@@ -5,7 +5,7 @@
 import type { Diagnostic } from '../diagnostics';
 import { findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
 import { MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
-import { applyDropIns, type DropInConf, dropInDirs, listSections, parseUnitFile } from '../unit-file';
+import { applyDropIns, type DropInConf, dropInDirs, parseUnitFile } from '../unit-file';
 import type { UnitFile } from '../unit-file/types';
 import { isGeneratorError, RULES } from './codes';
 import { atLeast, type SetIndex, UnitContext } from './context';
@@ -67,7 +67,7 @@ export interface SetLintResult {
 /** {@link lintSet}, plus which units the generator will reject. */
 export function lintSetDetailed(files: readonly LintFile[], options: LintOptions = {}): SetLintResult {
   const version = (options.podmanVersion && parseVersion(options.podmanVersion)) || NEWEST_PODMAN;
-  const reports = new Map<string, Diagnostic[]>(files.map((f) => [f.path, []]));
+  const reports = new Map<string, Diagnostic[]>();
   const sink = (path: string, d: Diagnostic) => {
     const list = reports.get(path);
     if (list) list.push(d);
@@ -85,16 +85,24 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     if (type) units.push({ path: f.path, name: baseName(f.path), type, text: f.text });
   }
 
+  const supported = new Map<UnitType, boolean>();
+  const isSupported = (type: UnitType): boolean => {
+    let yes = supported.get(type);
+    if (yes === undefined) {
+      yes = unitTypeSupported(type, version);
+      supported.set(type, yes);
+    }
+    return yes;
+  };
   const unitIndex = new Map<string, UnitType>();
   for (const u of units) {
-    if (unitTypeSupported(u.type, version) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
+    if (isSupported(u.type) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
   }
+  const paths = new Set<string>();
+  for (const f of files) paths.add(f.path);
+  for (const p of options.otherFiles ?? []) paths.add(p);
   const rejected = new Set<string>();
-  const set: SetIndex = {
-    units: unitIndex,
-    paths: new Set([...files.map((f) => f.path), ...(options.otherFiles ?? [])]),
-    rejected,
-  };
+  const set: SetIndex = { units: unitIndex, paths, rejected };
 
   for (const p of dropIns) checkSyntax(p, sink, true);
 
@@ -102,13 +110,12 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
   // (A unit it cannot read counts as rejected only after all conversions, as in the generator.)
   const unreadable: string[] = [];
-  const ordered = [...units].sort((a, b) => ORDER[a.type] - ORDER[b.type]);
-  for (const ref of ordered) {
+  for (const ref of generatorOrder(units)) {
     const type = ref.type;
     const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
     const readable = checkSyntax(u, sink, false);
     if (!readable) unreadable.push(u.name);
-    if (!unitTypeSupported(type, version)) {
+    if (!isSupported(type)) {
       sink(u.path, {
         severity: 'warning',
         code: 'unit-type-unsupported',
@@ -133,15 +140,18 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
 
   for (const name of unreadable) rejected.add(name);
   return {
-    reports: files.map((f) => ({ path: f.path, diagnostics: sortDiagnostics(reports.get(f.path) ?? []) })),
+    reports: files.map((f) => {
+      const ds = reports.get(f.path);
+      return { path: f.path, diagnostics: ds ? sortDiagnostics(ds) : [] };
+    }),
     rejected,
   };
 }
 
 function lintUnit(ctx: UnitContext): void {
-  if (ctx.entries.length === 0 && ctx.file.nodes.every((n) => n.kind !== 'section')) {
+  if (ctx.sections.length === 0 && ctx.entries.length === 0) {
     ctx.report({ code: 'empty-file', message: `The file is empty.` });
-  } else if (!listSections(ctx.file).includes(ctx.main)) {
+  } else if (!ctx.sections.includes(ctx.main)) {
     ctx.report({
       code: 'missing-main-section',
       message: `There is no [${ctx.main}] section; a .${ctx.type} unit keeps its settings there.`,
@@ -197,6 +207,13 @@ const ORDER: Record<UnitType, number> = {
   kube: 4,
   pod: 5,
 };
+
+/** Units in the generator's order, and in their given order within a type. */
+function generatorOrder(units: readonly UnitRef[]): UnitRef[] {
+  const byOrder: UnitRef[][] = [[], [], [], [], [], []];
+  for (const u of units) byOrder[ORDER[u.type]]!.push(u);
+  return byOrder.flat();
+}
 
 const capitalize = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 

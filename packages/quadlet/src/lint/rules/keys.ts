@@ -3,7 +3,6 @@
  * version), deprecated keys, unknown systemd keys, and single-valued keys assigned more than once.
  */
 import { findKey, findSection, findSystemdKey, keysAt, SECTIONS, SYSTEMD_SECTIONS } from '../../registry';
-import { listSections } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { didYouMean, suggest } from '../suggest';
@@ -13,14 +12,8 @@ const SERVICE_SECTIONS = ['Unit', 'Service', 'Install'];
 export function checkSectionsAndKeys(ctx: UnitContext): void {
   const quadletSection = findSection('Quadlet');
   const quadletKnown = quadletSection !== undefined && ctx.atLeast(quadletSection.since);
-  const sectionNodes = new Map<string, EntryNode[]>();
-  for (const e of ctx.entries) {
-    const list = sectionNodes.get(e.section) ?? [];
-    list.push(e);
-    sectionNodes.set(e.section, list);
-  }
-  for (const name of listSections(ctx.file)) {
-    const entries = sectionNodes.get(name) ?? [];
+  for (const name of ctx.sections) {
+    const entries = ctx.sectionEntries(name);
     if (name === ctx.main || (name === 'Quadlet' && quadletKnown)) {
       checkQuadletKeys(ctx, name, entries);
     } else if (SERVICE_SECTIONS.includes(name)) {
@@ -32,7 +25,7 @@ export function checkSectionsAndKeys(ctx: UnitContext): void {
   }
 }
 
-function checkQuadletKeys(ctx: UnitContext, section: string, entries: EntryNode[]): void {
+function checkQuadletKeys(ctx: UnitContext, section: string, entries: readonly EntryNode[]): void {
   const known = () => keysAt(section, ctx.version).map((k) => k.key);
   for (const e of entries) {
     const def = findKey(section, e.key);
@@ -58,7 +51,7 @@ function checkQuadletKeys(ctx: UnitContext, section: string, entries: EntryNode[
   }
 }
 
-function checkSystemdKeys(ctx: UnitContext, section: string, entries: EntryNode[]): void {
+function checkSystemdKeys(ctx: UnitContext, section: string, entries: readonly EntryNode[]): void {
   const def = SYSTEMD_SECTIONS.find((s) => s.name === section);
   if (!def) return;
   for (const e of entries) {
@@ -99,8 +92,9 @@ function reportUnknownSection(ctx: UnitContext, name: string): void {
 
 /** A single-valued key assigned more than once: only the last assignment counts. */
 function checkRepeats(ctx: UnitContext, section: string): void {
-  for (const [key, list] of ctx.keysOf(section)) {
-    if (list.length < 2) continue;
+  const keys = ctx.keysOf(section);
+  for (const key of ctx.repeatedKeys(section)) {
+    const list = keys.get(key)!;
     const def = findKey(section, key) ?? findSystemdKey(section, key);
     if (!def || def.repeat) continue;
     const last = list[list.length - 1]!;
