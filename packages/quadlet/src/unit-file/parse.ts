@@ -11,7 +11,10 @@ import type { EntryNode, InvalidNode, SectionNode, TriviaNode, UnitFile, UnitNod
 import { isAsciiSpace, trimGoSpace } from './whitespace';
 
 /** True for a trimmed line Podman treats as a comment (this includes the empty line). */
-export const isCommentLine = (line: string): boolean => line === '' || line[0] === '#' || line[0] === ';';
+export const isCommentLine = (line: string): boolean => {
+  const c = line.charCodeAt(0); // NaN for the empty line
+  return c !== c || c === 0x23 /* # */ || c === 0x3b /* ; */;
+};
 
 /** True for a trimmed line that looks like a section header: `[` … `]`, only blanks after the first `]`. */
 function isSectionLine(line: string): boolean {
@@ -25,9 +28,10 @@ function isSectionLine(line: string): boolean {
 /** Podman's rule for section names: not empty, no brackets, no control characters. */
 export function isValidSectionName(name: string): boolean {
   if (name === '') return false;
-  for (const ch of name) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '[' || ch === ']' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+  // By UTF-16 code unit: every character refused is a single unit, and no surrogate is one of them.
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x5b /* [ */ || c === 0x5d /* ] */ || c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
   }
   return true;
 }
@@ -66,11 +70,6 @@ export function parseUnitFile(text: string): UnitFile {
   let section: string | undefined;
   let pending: Pending | undefined;
 
-  const push = (node: UnitNode) => {
-    nodes.push(node);
-    if (node.kind === 'section') section = node.name;
-  };
-
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i]!;
     const trimmed = trimGoSpace(raw);
@@ -80,10 +79,10 @@ export function parseUnitFile(text: string): UnitFile {
         continue;
       }
       if (pending) {
-        push(invalid(pending.start, pending.raw, 'a lone "\\" continues nothing; Podman ignores it', true));
+        nodes.push(invalid(pending.start, pending.raw, 'a lone "\\" continues nothing; Podman ignores it', true));
         pending = undefined;
       }
-      push({ kind: trimmed === '' ? 'blank' : 'comment', line: i + 1, raw: [raw] });
+      nodes.push({ kind: trimmed === '' ? 'blank' : 'comment', line: i + 1, raw: [raw] });
       continue;
     }
     let piece = trimmed;
@@ -100,14 +99,16 @@ export function parseUnitFile(text: string): UnitFile {
     const rawLines = pending ? [...pending.raw, raw] : [raw];
     const logical = (pending?.text ?? '') + piece;
     pending = undefined;
-    push(classify(logical, rawLines, start, section));
+    const node = classify(logical, rawLines, start, section);
+    nodes.push(node);
+    if (node.kind === 'section') section = node.name;
   }
   if (pending) {
     const reason =
       pending.text === ''
         ? 'a lone "\\" continues nothing; Podman ignores it'
         : 'the line continues ("\\") into the end of the file; Podman silently drops it';
-    push(invalid(pending.start, pending.raw, reason, true));
+    nodes.push(invalid(pending.start, pending.raw, reason, true));
   }
   return { nodes, eol, finalNewline };
 }

@@ -17,6 +17,10 @@ export const isAsciiSpace = (code: number): boolean => (code >= 0x09 && code <= 
 
 /** Go's `strings.TrimSpace`. */
 export function trimGoSpace(s: string): string {
+  // Most lines start and end with a printable ASCII character: nothing to trim.
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (first > 0x20 && first < 0x7f && last > 0x20 && last < 0x7f) return s;
   let start = 0;
   let end = s.length;
   while (start < end && isGoSpace(s.charCodeAt(start))) start++;
