@@ -3,6 +3,7 @@
 // and the Quadlet library into dist/quadlet.mjs. Each output is built in a staging folder and swapped in
 // with renames, so a concurrent run never sees a half-written bundle.
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -24,8 +25,24 @@ const zodEnglishOnly = {
   },
 };
 
+// commander loads node:child_process as it loads, for subcommands that are programs of their own; quadletman
+// has none. Loaded eagerly, it brings node's net and stream modules into every command's start (cli/output.ts).
+// The bundle loads it when commander would spawn such a program.
+const commanderLazyChildProcess = {
+  name: 'commander-lazy-child-process',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]commander[\\/]lib[\\/]command\.js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      const eager = "const childProcess = require('node:child_process');";
+      if (!text.includes(eager)) throw new Error(`${args.path}: no "${eager}" to make lazy; has commander changed?`);
+      const lazy = "const childProcess = { spawn: (...a) => require('node:child_process').spawn(...a) };";
+      return { contents: text.replace(eager, lazy), loader: 'js' };
+    });
+  },
+};
+
 const common = {
-  plugins: [zodEnglishOnly],
+  plugins: [zodEnglishOnly, commanderLazyChildProcess],
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -4,10 +4,11 @@
  */
 import type { ApplyResult, ProgressEvent } from '../core/apply/engine.js';
 import type { Format } from './context.js';
+import { err } from './output';
 
 export const progress = (format: Format) => (e: ProgressEvent) => {
   if (format === 'text')
-    process.stderr.write(`${e.status === 'running' ? '…' : e.status === 'ok' ? '✓' : '✗'} ${e.step}: ${e.message}\n`);
+    err(`${e.status === 'running' ? '…' : e.status === 'ok' ? '✓' : '✗'} ${e.step}: ${e.message}\n`);
 };
 
 export function applyText(r: ApplyResult): string {

@@ -14,7 +14,6 @@
  *   Anything that fails around a cache (a read-only install, a full disk) just runs without one.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { requestedCommand } from './args';
@@ -58,10 +57,14 @@ function save(file: string, data: Buffer): void {
 // The CommonJS wrapper on a line of its own (lineOffset -1), so positions in stack traces are the bundle's own.
 const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
 
-/** Runs a CommonJS bundle as the main program, through the code cache of `key` when there is one. */
-export function runBundle(bundle: string, key: string | undefined): void {
+/**
+ * Runs a CommonJS bundle as the main program, through the code cache of `key` when there is one. `load` is
+ * the `require` of a module in the bundle's folder (the launcher's own: node's `createRequire` would load
+ * node's ES module loader as well, a few milliseconds of every command).
+ */
+export function runBundle(bundle: string, key: string | undefined, load: NodeJS.Require): void {
   if (key === undefined || process.sourceMapsEnabled) {
-    createRequire(bundle)(bundle);
+    load(bundle);
     return;
   }
   const fd = openSync(bundle, 'r');
@@ -81,5 +84,5 @@ export function runBundle(bundle: string, key: string | undefined): void {
     });
   }
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+  script.runInThisContext()(module.exports, load, module, bundle, dirname(bundle));
 }

@@ -5,6 +5,7 @@
 import { type Command, Option } from 'commander';
 import type { AppContext } from '../app.js';
 import { isAppError } from '../core/errors.js';
+import { err, out } from './output';
 
 export type Format = 'text' | 'json';
 
@@ -47,7 +48,7 @@ export async function withApp<T>(cmd: Command, fn: (app: AppContext) => Promise<
   try {
     if (app.store.journal.list().length > 0) {
       for (const r of await app.engine.recover()) {
-        process.stderr.write(`recovered ${r.compartment} revision ${r.revision}: ${r.message}\n`);
+        err(`recovered ${r.compartment} revision ${r.revision}: ${r.message}\n`);
       }
     }
     return await fn(app);
@@ -57,7 +58,7 @@ export async function withApp<T>(cmd: Command, fn: (app: AppContext) => Promise<
 }
 
 export function print(format: Format, json: unknown, text: () => string): void {
-  process.stdout.write(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : `${text()}\n`);
+  out(format === 'json' ? `${JSON.stringify(json, null, 2)}\n` : `${text()}\n`);
 }
 
 /** A table with left-aligned columns. */

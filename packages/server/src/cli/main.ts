@@ -10,6 +10,7 @@
 import { Command, CommanderError } from 'commander';
 import { requestedCommand } from './args';
 import { exitCodeOf } from './context';
+import { err, openStreams, out } from './output';
 import { UsageError } from './usage';
 
 type Register = (program: Command) => void;
@@ -41,14 +42,15 @@ export async function buildProgram(args: readonly string[] = []): Promise<Comman
       'where quadletman keeps its database, volumes and compartment homes (default /var/lib/quadletman)',
     )
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .configureOutput({ writeOut: out, writeErr: err });
   const wanted = requestedCommand(args);
   const only = MODULES.find((m) => wanted !== undefined && m.commands.includes(wanted));
   // `help` and unknown commands need the whole tree (to list it, or to say what exists); `--version` none.
   const versionOnly = wanted === undefined && args.some((a) => a === '-V' || a === '--version');
   for (const m of only ? [only] : versionOnly ? [] : MODULES) (await m.load())(program);
   const override = (c: Command) => {
-    c.exitOverride().showHelpAfterError();
+    c.exitOverride().showHelpAfterError().configureOutput({ writeOut: out, writeErr: err });
     for (const sub of c.commands) override(sub);
   };
   for (const c of program.commands) override(c);
@@ -60,18 +62,18 @@ async function main(argv: string[]): Promise<number> {
     const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);
     return Number(process.exitCode ?? 0);
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`quadletman: ${err.message}\n`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`quadletman: ${e.message}\n`);
       return 2;
     }
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help')
         return 0;
       return 2;
     }
-    process.stderr.write(`quadletman: ${err instanceof Error ? err.message : String(err)}\n`);
-    return exitCodeOf(err);
+    err(`quadletman: ${e instanceof Error ? e.message : String(e)}\n`);
+    return exitCodeOf(e);
   }
 }
 
@@ -84,9 +86,8 @@ if (handedOver !== undefined) {
 }
 
 /**
- * Exits once everything written to stdout and stderr has gone out. Writes to a pipe are asynchronous: exiting
- * right away cut a long report (`quadletman lint --format json | jq`) at the pipe's 64 KiB buffer. A reader
- * that went away (`| head`) ends the wait too.
+ * Exits once the standard streams in use have written everything (cli/output.ts writes synchronously, but
+ * node writes to a pipe through a stream asynchronously). A reader that went away (`| head`) ends the wait too.
  */
 function exitWhenFlushed(code: number): void {
   const flushed = (stream: NodeJS.WriteStream) =>
@@ -94,7 +95,7 @@ function exitWhenFlushed(code: number): void {
       stream.once('error', () => resolve());
       stream.write('', () => resolve());
     });
-  Promise.all([flushed(process.stdout), flushed(process.stderr)]).then(() => process.exit(code));
+  Promise.all(openStreams().map(flushed)).then(() => process.exit(code));
 }
 
 main(process.argv).then(exitWhenFlushed);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import type { PreparedState } from '../../core/service/bundles.js';
 import { applyJson, progress } from '../apply-output.js';
 import { audited, cliActor, type Format, formatOption, print, withApp } from '../context.js';
+import { err, out } from '../output';
 import { UsageError } from '../usage.js';
 
 function preparedJson(p: PreparedState) {
@@ -126,12 +127,12 @@ export function registerBundles(program: Command): void {
           writeFileSync(tmp, r.text, { mode: 0o600, flag: 'wx' });
           renameSync(tmp, opts.output);
         }
-        for (const w of r.warnings) if (opts.format === 'text') process.stderr.write(`warning: ${w}\n`);
+        for (const w of r.warnings) if (opts.format === 'text') err(`warning: ${w}\n`);
         if (opts.format === 'json') {
           print('json', { ...r, file: opts.output ?? null, text: opts.output ? undefined : r.text }, () => '');
         } else if (opts.output) {
-          process.stdout.write(`Exported ${r.compartment} (${r.units.length} units) to ${opts.output}.\n`);
-        } else process.stdout.write(r.text);
+          out(`Exported ${r.compartment} (${r.units.length} units) to ${opts.output}.\n`);
+        } else out(r.text);
       }),
     );
 

@@ -4,6 +4,7 @@
  */
 import { type Command, Option } from 'commander';
 import { type DoctorReport, runDoctor } from '../../host/doctor';
+import { out } from '../output';
 
 const MARK = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
 
@@ -31,7 +32,7 @@ export function registerDoctor(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (opts: { format: 'text' | 'json' }) => {
       const report = await runDoctor();
-      process.stdout.write(opts.format === 'json' ? formatDoctorJson(report) : formatDoctorText(report));
+      out(opts.format === 'json' ? formatDoctorJson(report) : formatDoctorText(report));
       process.exitCode = report.ok ? 0 : 1;
     });
 }

@@ -9,6 +9,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getAll, parseGeneratorOutput, parseUnitFile } from '@quadletman/quadlet';
 import type { Command } from 'commander';
+import { err, out } from '../output';
 import { UsageError } from '../usage';
 
 /** The checkout quadletman runs from (the sources or the bundle in dist/ both live inside it). */
@@ -41,7 +42,7 @@ export function registerExplain(program: Command): void {
       if (!existsSync(abs)) throw new UsageError(`${file}: no such file`);
       const generator = findGenerator();
       if (!generator) {
-        process.stderr.write(
+        err(
           "quadletman explain needs Podman's Quadlet generator (podman ≥ 4.4), and none was found.\n" +
             'Install podman ≥ 4.4, or run scripts/oracle/fetch-quadlet.sh to fetch one into .cache/oracle/,\n' +
             'or point QUADLETMAN_QUADLET at a quadlet binary.\n',
@@ -62,7 +63,7 @@ export function registerExplain(program: Command): void {
         const name = basename(abs);
         const reason = result.loadErrors.get(name) ?? result.rejected.get(name);
         if (reason !== undefined || result.crashed) {
-          process.stderr.write(`The generator rejects ${name}: ${reason ?? 'it crashed'}\n`);
+          err(`The generator rejects ${name}: ${reason ?? 'it crashed'}\n`);
           process.exitCode = 1;
           return;
         }
@@ -70,13 +71,13 @@ export function registerExplain(program: Command): void {
         for (const [service, text] of result.units) {
           const unit = parseUnitFile(text);
           if (!getAll(unit, 'Unit', 'SourcePath').some((e) => e.value === source)) continue;
-          process.stdout.write(`# ${service}\n`);
+          out(`# ${service}\n`);
           for (const key of ['ExecStartPre', 'ExecStart', 'ExecReload', 'ExecStop', 'ExecStopPost']) {
-            for (const e of getAll(unit, 'Service', key)) process.stdout.write(`${key}=${e.value}\n`);
+            for (const e of getAll(unit, 'Service', key)) out(`${key}=${e.value}\n`);
           }
           return;
         }
-        process.stderr.write(`The generator made no unit of ${name}.\n`);
+        err(`The generator made no unit of ${name}.\n`);
         process.exitCode = 1;
       } finally {
         rmSync(stage, { recursive: true, force: true });

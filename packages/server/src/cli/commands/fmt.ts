@@ -6,6 +6,7 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseUnitFile, serializeCanonical } from '@quadletman/quadlet';
 import type { Command } from 'commander';
+import { out } from '../output';
 import { isUnitOrDropIn, readUnitSet } from '../unit-set';
 import { UsageError } from '../usage';
 
@@ -40,10 +41,10 @@ export function registerFmt(program: Command): void {
         const canonical = serializeCanonical(parseUnitFile(text));
         if (canonical === text) continue;
         changed++;
-        if (opts.check) process.stdout.write(`${file}\n`);
+        if (opts.check) out(`${file}\n`);
         else {
           replaceFile(file, canonical);
-          process.stdout.write(`formatted ${file}\n`);
+          out(`formatted ${file}\n`);
         }
       }
       process.exitCode = opts.check && changed > 0 ? 1 : 0;

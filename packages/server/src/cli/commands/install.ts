@@ -10,6 +10,7 @@ import { ConflictError } from '../../core/errors.js';
 import { hostExec } from '../../host/exec.js';
 import { writeSystemFileAtomic } from '../../host/fs.js';
 import { globalOptions } from '../context.js';
+import { out } from '../output';
 import { DEFAULT_LISTEN, parseListen } from './serve.js';
 
 export const UNIT_PATH = '/etc/systemd/system/quadletman.service';
@@ -81,7 +82,7 @@ export function registerInstall(program: Command): void {
       await hostExec.run(['systemctl', 'enable', ...(o.start ? ['--now'] : []), 'quadletman.service'], {
         timeoutMs: 60_000,
       });
-      process.stdout.write(
+      out(
         `wrote ${UNIT_PATH}; quadletman.service is enabled${o.start ? ' and started' : ''}.\n` +
           'On first start it prints a one-time setup token: `journalctl -u quadletman` shows it.\n',
       );

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { type FileReport, lintSet, NEWEST_PODMAN, type PodmanVersion, parseVersion } from '@quadletman/quadlet';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { hostPodmanVersion } from '../podman-version';
+import { out } from '../output';
 import { readUnitSet } from '../unit-set';
 import { UsageError } from '../usage';
 
@@ -89,10 +89,11 @@ export function registerLint(program: Command): void {
       parsePodmanVersion,
     )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((paths: string[], opts: { podmanVersion?: PodmanVersion; format: 'text' | 'json' }) => {
-      const version = opts.podmanVersion ?? hostPodmanVersion() ?? NEWEST_PODMAN;
+    .action(async (paths: string[], opts: { podmanVersion?: PodmanVersion; format: 'text' | 'json' }) => {
+      // (asking podman needs node's child_process: loaded only then)
+      const version = opts.podmanVersion ?? (await import('../podman-version')).hostPodmanVersion() ?? NEWEST_PODMAN;
       const linted = lintPaths(paths, version);
-      process.stdout.write(opts.format === 'json' ? formatJson(linted) : formatText(linted));
+      out(opts.format === 'json' ? formatJson(linted) : formatText(linted));
       const anyError = linted.some((l) => l.reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')));
       process.exitCode = anyError ? 1 : 0;
     });

@@ -8,6 +8,7 @@ import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { AppContext } from '../../app.js';
 import { type Format, formatOption, print, table, withApp } from '../context.js';
+import { err, out } from '../output';
 import { UsageError } from '../usage.js';
 
 const ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -102,7 +103,7 @@ export function registerUsers(program: Command): void {
             kind: o.pam ? 'pam' : 'local',
             ...(role ? { role, compartment: scope } : {}),
           });
-          process.stdout.write(
+          out(
             `created ${o.pam ? 'PAM' : 'local'} user ${name}${role ? ` (${role} of ${scope === '*' ? 'every compartment' : scope})` : ''}\n`,
           );
         });
@@ -145,7 +146,7 @@ export function registerUsers(program: Command): void {
       await withAuth(cmd, async (app, auth) => {
         await auth.setPassword(name, password);
         audit(app, 'user.password', `user:${name}`);
-        process.stdout.write(`password of ${name} changed; its sessions ended\n`);
+        out(`password of ${name} changed; its sessions ended\n`);
       });
     });
 
@@ -163,7 +164,7 @@ export function registerUsers(program: Command): void {
         if (role !== 'admin') assertAdminRemains(app.store, { username: name, compartment: scope });
         app.store.grants.set(name, scope, role);
         audit(app, 'grant.set', `user:${name}`, { username: name, compartment: scope, role });
-        process.stdout.write(`${name} is ${role} of ${scope === '*' ? 'every compartment' : scope}\n`);
+        out(`${name} is ${role} of ${scope === '*' ? 'every compartment' : scope}\n`);
       });
     });
 
@@ -178,12 +179,12 @@ export function registerUsers(program: Command): void {
         const scope = parseScope(o.compartment);
         assertAdminRemains(app.store, { username: name, compartment: scope });
         if (!app.store.grants.revoke(name, scope)) {
-          process.stderr.write(`${name} has no grant for ${scope}\n`);
+          err(`${name} has no grant for ${scope}\n`);
           process.exitCode = 1;
           return;
         }
         audit(app, 'grant.revoke', `user:${name}`, { username: name, compartment: scope });
-        process.stdout.write(`revoked ${name}'s grant for ${scope}\n`);
+        out(`revoked ${name}'s grant for ${scope}\n`);
       });
     });
 
@@ -197,7 +198,7 @@ export function registerUsers(program: Command): void {
         assertAdminRemains(app.store, { username: name });
         app.store.users.delete(name);
         audit(app, 'user.delete', `user:${name}`);
-        process.stdout.write(`deleted ${name}\n`);
+        out(`deleted ${name}\n`);
       });
     });
 
@@ -212,8 +213,8 @@ export function registerUsers(program: Command): void {
       await withAuth(cmd, async (app, auth) => {
         const t = auth.createToken({ username, name, role, ...(o.compartment ? { compartment: o.compartment } : {}) });
         audit(app, 'token.create', `token:${t.id}`, { username, role, compartment: o.compartment ?? '*' });
-        process.stdout.write(`${t.token}\n`);
-        process.stderr.write(`token ${t.id} for ${username}: shown once, keep it safe\n`);
+        out(`${t.token}\n`);
+        err(`token ${t.id} for ${username}: shown once, keep it safe\n`);
       });
     });
   token
@@ -244,7 +245,7 @@ export function registerUsers(program: Command): void {
     await withAuth(cmd, async (app, auth) => {
       auth.revokeToken(id);
       audit(app, 'token.revoke', `token:${id}`);
-      process.stdout.write(`revoked token ${id}\n`);
+      out(`revoked token ${id}\n`);
     });
   });
 }
