@@ -74,6 +74,18 @@ describe('quadletman lint', () => {
     expect(r.stdout.length).toBeGreaterThan(64 * 1024);
     expect(JSON.parse(r.stdout).files).toHaveLength(2000);
   });
+
+  it('ends quietly when its reader goes away (| head)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-lint-head-'));
+    for (let i = 0; i < 2000; i++) writeFileSync(join(dir, `data-${i}.volume`), '[Volume]\n');
+    const r = spawnSync(
+      'sh',
+      ['-c', `("$0" lint --podman-version 5.4 --format json "$1"; echo "exit $?" >&2) | head -c 20`, BIN, dir],
+      { encoding: 'utf8' },
+    );
+    expect(r.stdout).toBe('{"files":[{"path":"d');
+    expect(r.stderr).toBe('exit 0\n');
+  });
 });
 
 describe('quadletman fmt', () => {
