@@ -28,6 +28,18 @@ interface UnitIndex {
   sections: Map<string, SectionIndex>;
 }
 
+/** The value of the last assignment as Podman's `Lookup` reads it, or undefined. */
+function lookupValue(list: readonly EntryNode[]): string | undefined {
+  const e = list[list.length - 1];
+  return e === undefined ? undefined : unquoteLookupValue(e.value);
+}
+
+/** The assignments after the last empty one (which resets the list). */
+function effective(list: readonly EntryNode[]): readonly EntryNode[] {
+  for (let i = list.length - 1; i >= 0; i--) if (list[i]!.value === '') return list.slice(i + 1);
+  return list;
+}
+
 /** Indexes a unit in one pass over its nodes: the rules ask for its entries, sections and keys many times. */
 function indexUnit(file: UnitFile): UnitIndex {
   const entries: EntryNode[] = [];
@@ -159,7 +171,16 @@ export class UnitContext {
 
   /** Every assignment of a key in a section, in file order. */
   private assignments(section: string, key: string): readonly EntryNode[] {
-    return this.indexed().sections.get(section)?.keys.get(key) ?? NONE;
+    const keys = (this.index ?? this.indexed()).sections.get(section)?.keys;
+    return keys?.get(key) ?? NONE;
+  }
+
+  private mainKeys: ReadonlyMap<string, readonly EntryNode[]> | undefined;
+
+  /** Every assignment of a key in the main section (the rules ask this most; it is kept at hand). */
+  private mainAssignments(key: string): readonly EntryNode[] {
+    if (this.mainKeys === undefined) this.mainKeys = this.keysOf(this.main);
+    return this.mainKeys.get(key) ?? NONE;
   }
 
   /** A section's keys, each with its assignments in file order. */
@@ -175,8 +196,7 @@ export class UnitContext {
 
   /** The value as Podman's `Lookup` reads it (last assignment, one pair of quotes stripped), or undefined. */
   value(section: string, key: string): string | undefined {
-    const e = this.last(section, key);
-    return e === undefined ? undefined : unquoteLookupValue(e.value);
+    return lookupValue(this.assignments(section, key));
   }
 
   /** The last value when it is non-empty (Podman treats an empty value as unset for most keys). */
@@ -186,27 +206,20 @@ export class UnitContext {
   }
 
   /** Every effective assignment (an empty assignment resets the list), as Podman's `LookupAll` reads them. */
-  all(section: string, key: string): EntryNode[] {
-    const list = this.assignments(section, key);
-    let start = 0;
-    for (let i = list.length - 1; i >= 0; i--) {
-      if (list[i]!.value === '') {
-        start = i + 1;
-        break;
-      }
-    }
-    return list.slice(start);
+  all(section: string, key: string): readonly EntryNode[] {
+    return effective(this.assignments(section, key));
   }
 
   mainValue(key: string): string | undefined {
-    return this.value(this.main, key);
+    return lookupValue(this.mainAssignments(key));
   }
 
   mainLast(key: string): EntryNode | undefined {
-    return this.last(this.main, key);
+    const list = this.mainAssignments(key);
+    return list[list.length - 1];
   }
 
-  mainAll(key: string): EntryNode[] {
-    return this.all(this.main, key);
+  mainAll(key: string): readonly EntryNode[] {
+    return effective(this.mainAssignments(key));
   }
 }

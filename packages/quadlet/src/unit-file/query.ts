@@ -70,7 +70,10 @@ export function lookup(
 /** The value transformation of Podman's `Lookup` (trim right, then strip quotes as `quoting` says). */
 export function unquoteLookupValue(value: string, quoting: LookupQuoting = 'trim-all'): string {
   const v = trimGoSpaceEnd(value);
-  if (quoting === 'trim-all') return v.replace(/^"+/, '').replace(/"+$/, '');
+  if (quoting === 'trim-all') {
+    if (v.charCodeAt(0) !== 0x22 && v.charCodeAt(v.length - 1) !== 0x22) return v; // no quote at either end
+    return v.replace(/^"+/, '').replace(/"+$/, '');
+  }
   if (quoting === 'matched-pair') return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
   return v;
 }

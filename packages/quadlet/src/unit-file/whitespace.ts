@@ -30,6 +30,8 @@ export function trimGoSpace(s: string): string {
 
 /** Go's `strings.TrimRightFunc(s, unicode.IsSpace)`. */
 export function trimGoSpaceEnd(s: string): string {
+  const last = s.charCodeAt(s.length - 1);
+  if (last > 0x20 && last < 0x7f) return s; // printable ASCII: nothing to trim
   let end = s.length;
   while (end > 0 && isGoSpace(s.charCodeAt(end - 1))) end--;
   return s.slice(0, end);
