@@ -12,8 +12,8 @@ import { isAsciiSpace, trimGoSpace } from './whitespace';
 
 /** True for a trimmed line Podman treats as a comment (this includes the empty line). */
 export const isCommentLine = (line: string): boolean => {
-  const c = line.charCodeAt(0); // NaN for the empty line
-  return c !== c || c === 0x23 /* # */ || c === 0x3b /* ; */;
+  const c = line.charCodeAt(0);
+  return line === '' || c === 0x23 /* # */ || c === 0x3b /* ; */;
 };
 
 /** True for a trimmed line that looks like a section header: `[` … `]`, only blanks after the first `]`. */

@@ -3,7 +3,6 @@
  * drop-ins with their text, every other file by path only. Paths are relative to the directory.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { isDropIn, type LintFile, unitTypeOf } from '@quadletman/quadlet';
 
 export interface UnitSet {
@@ -15,24 +14,41 @@ export interface UnitSet {
 /** Whether a path (relative to a set's root) is a Quadlet unit or a drop-in of one. */
 export const isUnitOrDropIn = (path: string): boolean => isDropIn(path) || unitTypeOf(path) !== undefined;
 
-export function readUnitSet(root: string): UnitSet {
-  const files: LintFile[] = [];
+/** `dir`/`name` for an absolute, normalized `dir` (the root may be '/'); path.join's normalizing is not needed. */
+const under = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+
+/** The paths of a set's unit files and drop-ins (relative to its root), and of its other files. */
+export interface UnitSetPaths {
+  root: string;
+  paths: string[];
+  otherFiles: string[];
+}
+
+/** Lists a Quadlet directory, recursively and sorted; symbolic links are followed, as the generator does. */
+export function listUnitSet(root: string): UnitSetPaths {
+  const paths: string[] = [];
   const otherFiles: string[] = [];
   const walk = (dir: string, relDir: string) => {
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
       a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
     );
     for (const e of entries) {
-      const abs = join(dir, e.name);
-      // Symbolic links are followed, as the generator does: only then is a stat needed.
+      const abs = under(dir, e.name);
+      // Only a symbolic link needs a stat of its own.
       const st = e.isSymbolicLink() ? statSync(abs, { throwIfNoEntry: false }) : e;
       if (!st) continue;
       const rel = relDir + e.name;
       if (st.isDirectory()) walk(abs, `${rel}/`);
-      else if (st.isFile() && isUnitOrDropIn(rel)) files.push({ path: rel, text: readFileSync(abs, 'utf8') });
+      else if (st.isFile() && isUnitOrDropIn(rel)) paths.push(rel);
       else otherFiles.push(rel);
     }
   };
   walk(root, '');
-  return { root, files, otherFiles };
+  return { root, paths, otherFiles };
+}
+
+/** Reads a Quadlet directory: its unit files and drop-ins with their texts, its other files by path. */
+export function readUnitSet(root: string): UnitSet {
+  const { paths, otherFiles } = listUnitSet(root);
+  return { root, files: paths.map((path) => ({ path, text: readFileSync(under(root, path), 'utf8') })), otherFiles };
 }

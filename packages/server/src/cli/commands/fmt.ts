@@ -7,14 +7,14 @@ import { dirname, join, resolve } from 'node:path';
 import { parseUnitFile, serializeCanonical } from '@quadletman/quadlet';
 import type { Command } from 'commander';
 import { out } from '../output';
-import { isUnitOrDropIn, readUnitSet } from '../unit-set';
+import { isUnitOrDropIn, listUnitSet } from '../unit-set';
 import { UsageError } from '../usage';
 
 function unitFilesOf(arg: string): string[] {
   const abs = resolve(arg);
   const st = statSync(abs, { throwIfNoEntry: false });
   if (!st) throw new UsageError(`${arg}: no such file or directory`);
-  if (st.isDirectory()) return readUnitSet(abs).files.map((f) => join(abs, f.path));
+  if (st.isDirectory()) return listUnitSet(abs).paths.map((p) => join(abs, p));
   if (!isUnitOrDropIn(abs)) throw new UsageError(`${arg}: not a Quadlet unit file or drop-in`);
   return [abs];
 }
