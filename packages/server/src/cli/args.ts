@@ -1,4 +1,7 @@
-/** What the command line asks for, read before any command module is loaded (cli/main.ts, cli/launch.ts). */
+/** What the command line asks for, read before any command module is loaded (cli/run.ts, cli/launch.ts). */
+
+/** The commands of the files bundle (cli/file-commands.ts), which the launcher runs without the rest of the CLI. */
+export const FILE_COMMANDS: readonly string[] = ['lint', 'fmt'];
 
 /** The command a run asks for: the first argument that is not a global option (or its value). */
 export function requestedCommand(args: readonly string[]): string | undefined {

@@ -67,6 +67,8 @@ describe('the launcher with its cache', () => {
     const [file, ...more] = caches('lint');
     expect(file).toBeDefined();
     expect(more).toEqual([]);
+    // lint runs from the files bundle (the cache is named after its bundle's inode)
+    expect(file!).toContain(`/lint-${statSync(join(dir, 'files.cjs')).ino}-`);
     const before = statSync(file!);
     expect(before.size).toBeGreaterThan(10_000);
     const second = run(['lint', '--podman-version', '5.4', '--format', 'json', join(SETS, 'refs')]);
@@ -79,6 +81,7 @@ describe('the launcher with its cache', () => {
   it('replaces a cache V8 turns down, and still runs', () => {
     expect(run(['--version']).stdout).toBe('0.1.0\n');
     const [file] = caches('version');
+    expect(file!).toContain(`/version-${statSync(join(dir, 'app.cjs')).ino}-`);
     writeFileSync(file!, 'not a code cache');
     const r = run(['--version']);
     expect(r.stdout).toBe('0.1.0\n');
