@@ -8,7 +8,7 @@
  *   touching them spares a short command loading those modules: about 15 ms of a lint of an empty folder.
  *
  * `serve` (it stays up) and the password prompt (it reads the terminal) keep using the streams; so may node
- * itself (a warning). main.ts therefore waits for the streams that exist before it exits ({@link openStreams}).
+ * itself (a warning). cli/run.ts therefore waits for the streams that exist before it exits ({@link openStreams}).
  */
 import { writeSync } from 'node:fs';
 
