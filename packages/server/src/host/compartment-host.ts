@@ -7,9 +7,6 @@
 
 import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type {
   ApplyLocks,
@@ -196,9 +193,11 @@ function assertManaged(p: string): void {
   }
 }
 
-/** One attempt of a verify probe: a TCP connect, or an HTTP(S) GET whose status must match. */
-export function runProbe(p: ProbeSpec): Promise<ProbeResult> {
+/** One attempt of a verify probe: a TCP connect, or an HTTP(S) GET whose status must match. Node's net and
+ * http modules are loaded by the first probe: most commands that load this module never probe. */
+export async function runProbe(p: ProbeSpec): Promise<ProbeResult> {
   if (p.type === 'tcp') {
+    const net = await import('node:net');
     return new Promise((resolve) => {
       const socket = net.connect({ host: p.host, port: p.port });
       const done = (r: ProbeResult) => {
@@ -210,8 +209,8 @@ export function runProbe(p: ProbeSpec): Promise<ProbeResult> {
       socket.once('error', (e: NodeJS.ErrnoException) => done({ ok: false, detail: e.code ?? e.message }));
     });
   }
+  const mod = p.scheme === 'https' ? await import('node:https') : await import('node:http');
   return new Promise((resolve) => {
-    const mod = p.scheme === 'https' ? https : http;
     const req = mod.get(
       { host: p.host, port: p.port, path: p.path, timeout: p.timeoutMs, rejectUnauthorized: false },
       (res) => {
