@@ -73,7 +73,7 @@ const targets = {
       ['main.ts', 'app.cjs'],
       ['main-files.ts', 'files.cjs'],
     ]) {
-      await build({
+      const { metafile } = await build({
         ...common,
         entryPoints: [join(root, 'packages/server/src/cli', entry)],
         outfile: join(stage, out),
@@ -82,7 +82,16 @@ const targets = {
         banner: { js: "var __qmImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
         // Dependencies' license comments go to <bundle>.LEGAL.txt: they may hold non-ASCII names.
         legalComments: 'external',
+        metafile: true,
       });
+      // The launcher runs a bundle as a script (vm.Script), which has no dynamic import(): an import() of a
+      // module left outside the bundle (node's own, an addon) would fail only when that line runs.
+      for (const o of Object.values(metafile.outputs)) {
+        const dynamic = o.imports.filter((i) => i.kind === 'dynamic-import' && i.external).map((i) => i.path);
+        if (dynamic.length > 0) {
+          throw new Error(`dist/cli/${out}: import() of ${dynamic.join(', ')}; use require (createRequire) instead`);
+        }
+      }
       // The launcher reads a bundle as Latin-1, which is exact for ASCII text and twice as fast as decoding
       // UTF-8 (a bundle with any other character would be read as a different text).
       const bundle = readFileSync(join(stage, out));
@@ -119,7 +128,12 @@ for (const [name, run] of Object.entries(targets)) {
   if (only && only !== name) continue;
   const stage = mkdtempSync(join(dist, `.build-${name}-`));
   chmodSync(stage, 0o755); // mkdtemp makes it private; the CLI is for every user of the machine
-  await run(stage);
+  try {
+    await run(stage);
+  } catch (e) {
+    rmSync(stage, { recursive: true, force: true }); // a failed build leaves nothing behind
+    throw e;
+  }
   if (name === 'cli') {
     const out = join(dist, 'cli');
     const old = `${out}.old-${process.pid}`;

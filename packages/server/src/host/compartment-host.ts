@@ -7,6 +7,7 @@
 
 import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import type {
   ApplyLocks,
@@ -193,11 +194,15 @@ function assertManaged(p: string): void {
   }
 }
 
+/** Node's own modules loaded when first used, by `require`: the CLI's bundle runs as a script, which has no
+ * dynamic `import()`. */
+const builtin = createRequire(import.meta.url);
+
 /** One attempt of a verify probe: a TCP connect, or an HTTP(S) GET whose status must match. Node's net and
  * http modules are loaded by the first probe: most commands that load this module never probe. */
-export async function runProbe(p: ProbeSpec): Promise<ProbeResult> {
+export function runProbe(p: ProbeSpec): Promise<ProbeResult> {
   if (p.type === 'tcp') {
-    const net = await import('node:net');
+    const net = builtin('node:net') as typeof import('node:net');
     return new Promise((resolve) => {
       const socket = net.connect({ host: p.host, port: p.port });
       const done = (r: ProbeResult) => {
@@ -209,7 +214,8 @@ export async function runProbe(p: ProbeSpec): Promise<ProbeResult> {
       socket.once('error', (e: NodeJS.ErrnoException) => done({ ok: false, detail: e.code ?? e.message }));
     });
   }
-  const mod = p.scheme === 'https' ? await import('node:https') : await import('node:http');
+  // http.get takes the same arguments (an https option like rejectUnauthorized is ignored there)
+  const mod = builtin(p.scheme === 'https' ? 'node:https' : 'node:http') as typeof import('node:https');
   return new Promise((resolve) => {
     const req = mod.get(
       { host: p.host, port: p.port, path: p.path, timeout: p.timeoutMs, rejectUnauthorized: false },
