@@ -27,6 +27,9 @@ describe('serializeCanonical', () => {
     expect(serializeCanonical(parseUnitFile('[A]\n  garbage  \nK=v \\'))).toBe('[A]\ngarbage\nK=v \\\n');
     expect(serializeCanonical(parseUnitFile('[A]\nK=v \\\n\n'))).toBe('[A]\n# K=v \\\n');
     expect(serializeCanonical(parseUnitFile(''))).toBe('');
+    // an entry kept raw (its value ends in blanks) keeps its inner comment in place, once
+    const raw = '[Container]\nImage=\\\n  \n  #x\nImage=  \\';
+    expect(serializeCanonical(parseUnitFile(raw))).toBe('[Container]\nImage=\\\n\n#x\nImage=  \\\n');
     expect(serializeCanonical(parseUnitFile('[A]\n  My Key  =  v\n[b] c = d\n'))).toBe('[A]\nMy Key=v\n[b] c=d\n');
   });
 

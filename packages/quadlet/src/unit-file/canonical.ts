@@ -43,10 +43,15 @@ export function serializeCanonical(u: UnitFile): string {
       }
       case 'entry': {
         flushBlank();
+        // The parser's key is already trimmed and `=`-free, so only the value can need the raw lines. Kept
+        // raw, the entry keeps its inner comments too; joined, they move just above it.
+        if (valueProblem(n.value) !== undefined) {
+          out.push(...n.raw.map(trimGoSpace));
+          break;
+        }
         const inner = n.raw.slice(1).map(trimGoSpace);
         out.push(...inner.filter((l) => l !== '' && isCommentLine(l)));
-        // The parser's key is already trimmed and `=`-free, so only the value can need the raw lines.
-        out.push(...(valueProblem(n.value) === undefined ? [`${n.key}=${n.value}`] : n.raw.map(trimGoSpace)));
+        out.push(`${n.key}=${n.value}`);
         break;
       }
       case 'invalid': {
