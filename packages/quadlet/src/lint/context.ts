@@ -49,9 +49,7 @@ function indexUnit(file: UnitFile): UnitIndex {
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i]!;
     if (n.kind === 'section') {
-      if (sectionNames.includes(n.name)) continue;
-      sectionNames.push(n.name);
-      if (!sections.has(n.name)) sections.set(n.name, { entries: [], keys: new Map(), repeated: [] });
+      if (!sectionNames.includes(n.name)) sectionNames.push(n.name);
     } else if (n.kind === 'entry') {
       entries.push(n);
       let section = sections.get(n.section);
@@ -171,8 +169,7 @@ export class UnitContext {
 
   /** Every assignment of a key in a section, in file order. */
   private assignments(section: string, key: string): readonly EntryNode[] {
-    const keys = (this.index ?? this.indexed()).sections.get(section)?.keys;
-    return keys?.get(key) ?? NONE;
+    return this.keysOf(section).get(key) ?? NONE;
   }
 
   private mainKeys: ReadonlyMap<string, readonly EntryNode[]> | undefined;

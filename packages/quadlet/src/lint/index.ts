@@ -85,18 +85,9 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     if (type) units.push({ path: f.path, name: baseName(f.path), type, text: f.text });
   }
 
-  const supported = new Map<UnitType, boolean>();
-  const isSupported = (type: UnitType): boolean => {
-    let yes = supported.get(type);
-    if (yes === undefined) {
-      yes = unitTypeSupported(type, version);
-      supported.set(type, yes);
-    }
-    return yes;
-  };
   const unitIndex = new Map<string, UnitType>();
   for (const u of units) {
-    if (isSupported(u.type) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
+    if (unitTypeSupported(u.type, version) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
   }
   const paths = new Set<string>();
   for (const f of files) paths.add(f.path);
@@ -115,7 +106,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
     const readable = checkSyntax(u, sink, false);
     if (!readable) unreadable.push(u.name);
-    if (!isSupported(type)) {
+    if (!unitTypeSupported(type, version)) {
       sink(u.path, {
         severity: 'warning',
         code: 'unit-type-unsupported',

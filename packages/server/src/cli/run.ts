@@ -29,20 +29,18 @@ export async function buildProgram(modules: readonly CommandModule[], args: read
     .option(
       '--data-dir <dir>',
       'where quadletman keeps its database, volumes and compartment homes (default /var/lib/quadletman)',
-    )
-    .exitOverride()
-    .showHelpAfterError()
-    .configureOutput({ writeOut: out, writeErr: err });
+    );
   const wanted = requestedCommand(args);
   const only = modules.find((m) => wanted !== undefined && m.commands.includes(wanted));
   // `help` and unknown commands need the whole tree (to list it, or to say what exists); `--version` none.
   const versionOnly = wanted === undefined && args.some((a) => a === '-V' || a === '--version');
   for (const m of only ? [only] : versionOnly ? [] : modules) (await m.load())(program);
+  // every command, the root included: errors are thrown to main(), and output goes through cli/output.ts
   const override = (c: Command) => {
     c.exitOverride().showHelpAfterError().configureOutput({ writeOut: out, writeErr: err });
     for (const sub of c.commands) override(sub);
   };
-  for (const c of program.commands) override(c);
+  override(program);
   return program;
 }
 

@@ -19,7 +19,6 @@ const under = (dir: string, name: string): string => (dir.endsWith('/') ? dir + 
 
 /** The paths of a set's unit files and drop-ins (relative to its root), and of its other files. */
 export interface UnitSetPaths {
-  root: string;
   paths: string[];
   otherFiles: string[];
 }
@@ -44,7 +43,7 @@ export function listUnitSet(root: string): UnitSetPaths {
     }
   };
   walk(root, '');
-  return { root, paths, otherFiles };
+  return { paths, otherFiles };
 }
 
 /** Reads a Quadlet directory: its unit files and drop-ins with their texts, its other files by path. */
