@@ -2,7 +2,7 @@
 // Bundles quadletman for running: the CLI into dist/cli/ (app.cjs, files.cjs and their launcher quadletman.cjs)
 // and the Quadlet library into dist/quadlet.mjs. Each output is built in a staging folder and swapped in
 // with renames, so a concurrent run never sees a half-written bundle.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +103,12 @@ const targets = {
         );
       }
     }
+    // The file agent runs as a compartment user, a process of its own (host/user-files.ts finds it beside the
+    // bundle): copied as it is, readable by every user.
+    mkdirSync(join(stage, 'agent'), { mode: 0o755 });
+    copyFileSync(join(root, 'packages/server/src/host/agent/file-agent.cjs'), join(stage, 'agent/file-agent.cjs'));
+    chmodSync(join(stage, 'agent'), 0o755);
+    chmodSync(join(stage, 'agent/file-agent.cjs'), 0o644);
     // The launcher is CommonJS too: node starts an ES module entry point through its ESM loader, a few
     // milliseconds more on every command.
     await build({

@@ -10,14 +10,8 @@ import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { readAdoptSource } from './host/adopt-source.js';
-import {
-  assertSystemdBooted,
-  CombinedLocks,
-  FileApplyLocks,
-  HostCompartment,
-  removeHostVolumes,
-} from './host/compartment-host.js';
-import { ConfinedFs, createHostAdapters, type HostAdapters, type HostOptions } from './host/index.js';
+import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
+import { createHostAdapters, type HostAdapters, type HostOptions, VolumeDirs } from './host/index.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
 
@@ -48,6 +42,7 @@ export function createApp(options: AppOptions = {}): AppContext {
   const volumesRoot = options.volumesRoot ?? DEFAULT_VOLUMES_ROOT;
   const hostFor = async (id: string) =>
     new HostCompartment(await host.users.sessionFor(id as CompartmentId), {
+      exec: host.exec,
       systemd: host.systemd,
       generator: host.generator,
       volumesRoot,
@@ -64,7 +59,7 @@ export function createApp(options: AppOptions = {}): AppContext {
       delete: (id) => host.users.delete(id),
       exists: async (id) => (await host.users.lookup(`qm-${id}`)) !== undefined,
     },
-    volumes: { removeAll: (id) => removeHostVolumes(volumesRoot, id) },
+    volumes: { removeAll: (id) => new VolumeDirs(host.exec, volumesRoot).removeAll(id) },
     hostFor,
     engine,
     render: { volumesRoot },
@@ -83,11 +78,12 @@ export function createApp(options: AppOptions = {}): AppContext {
 /** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat` as root. */
 function resourceHost(host: HostAdapters, volumesRoot: string): ResourceHostPort {
   const session = (id: CompartmentId) => host.users.sessionFor(id);
+  const volumeDirs = new VolumeDirs(host.exec, volumesRoot);
   return {
     podmanVolumes: async (id) =>
       (await host.podman.volumes(await session(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
     removePodmanVolume: async (id, name) => host.podman.removeVolume(await session(id), name),
-    removeHostVolume: (id, name) => new ConfinedFs(volumesRoot).remove(`${id}/${name}`, { recursive: true }),
+    removeHostVolume: async (id, name) => volumeDirs.remove(await session(id), id, name),
     usage: async (paths) => {
       // exit 1: some path is missing (it is left out of the output)
       const du = await host.exec.run(['du', '-s', '-B1', '--', ...paths], { expectCodes: [0, 1] });

@@ -1,9 +1,10 @@
 // The apply engine's view of one compartment on this machine (core/apply/ports.ts `CompartmentHost`).
 // Changes on the machine: writes and removes files in the compartment's managed folders under its home
-// (Quadlet units, user timers, config files; atomically, owned by the compartment user), creates managed
-// host volume directories owned by the compartment user, runs `systemctl --user` daemon-reload / restart /
-// stop as the compartment user, stages files for the generator's dry run (see generator.ts), and opens
-// TCP/HTTP connections to the compartment's published ports for the verify probes.
+// (Quadlet units, user timers, config files; atomically) AS the compartment user through its file agent
+// (user-files.ts), which also stages the generator's dry runs; creates managed host volume folders given to
+// the compartment user (volume-dirs.ts); runs `systemctl --user` daemon-reload / restart / stop as the
+// compartment user; and opens TCP/HTTP connections to the compartment's published ports for the verify probes.
+// No root process here opens a path inside the home.
 
 import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
@@ -21,18 +22,18 @@ import { ConflictError, InvalidError } from '../core/errors.js';
 import { parseUnitName, type UnitName } from '../core/ids.js';
 import type { HostVolume } from '../core/render.js';
 import type { ProbeSpec } from '../core/spec.js';
-import { ConfinedFs, type Ownership } from './fs.js';
+import type { Exec } from './exec.js';
 import type { QuadletGenerator } from './generator.js';
 import type { CompartmentSession } from './session.js';
 import type { UserSystemd } from './systemd.js';
+import { UserFiles } from './user-files.js';
+import { VolumeDirs } from './volume-dirs.js';
 
 /** The folders of a compartment's home that quadletman owns: everything in them is desired state. */
 export const MANAGED_DIRS = ['.config/containers/systemd', '.config/systemd/user', '.config/quadletman/files'] as const;
 
-/** Where generator.ts stages dry runs, under the home. */
-const STAGING_DIR = '.cache/quadletman';
-
 export interface CompartmentHostDeps {
+  exec: Exec;
   systemd: UserSystemd;
   generator: QuadletGenerator;
   /** Root under which managed host volumes may be created (default /var/lib/quadletman/volumes). */
@@ -40,48 +41,21 @@ export interface CompartmentHostDeps {
 }
 
 export class HostCompartment implements CompartmentHost {
-  private readonly home: ConfinedFs;
-  private owner: Ownership | undefined;
+  private readonly files: UserFiles;
 
   constructor(
     private readonly session: CompartmentSession,
     private readonly deps: CompartmentHostDeps,
   ) {
-    this.home = new ConfinedFs(session.home);
-  }
-
-  private async ownership(): Promise<Ownership> {
-    this.owner ??= await this.home.ownerOfRoot();
-    return this.owner;
+    this.files = new UserFiles(deps.exec, session);
   }
 
   async readManaged(): Promise<FileSet> {
-    const paths: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      const entries = await this.home.list(dir);
-      await Promise.all(
-        entries.map(async (e) => {
-          const rel = `${dir}/${e.name}`;
-          if (e.kind === 'dir') await walk(rel);
-          else if (e.kind === 'file') paths.push(rel);
-        }),
-      );
-    };
-    await Promise.all(MANAGED_DIRS.map(walk));
-    // read side by side; the maps are filled in path order so the result does not depend on timing
-    paths.sort();
-    const read = await Promise.all(
-      paths.map(async (rel) => {
-        const text = await this.home.readFile(rel);
-        const st = await fsp.stat(await this.home.resolve(rel));
-        return [rel, text, st.mode & 0o7777] as const;
-      }),
-    );
-    return { files: new Map(read.map(([p, t]) => [p, t])), modes: new Map(read.map(([p, , m]) => [p, m])) };
+    const read = await this.files.readTree(MANAGED_DIRS);
+    return { files: new Map(read.map((f) => [f.path, f.text])), modes: new Map(read.map((f) => [f.path, f.mode])) };
   }
 
   async dryRun(quadletFiles: ReadonlyMap<string, string>): Promise<DryRunVerdict[]> {
-    await this.removeStaleStaging();
     const r = await this.deps.generator.dryRun(this.session, Object.fromEntries(quadletFiles));
     return r.verdicts.map((v) => {
       if (v.status === 'ok') return { file: v.file, ok: true };
@@ -90,41 +64,31 @@ export class HostCompartment implements CompartmentHost {
     });
   }
 
-  /** Staging folders of dry runs whose process died before removing them (generator.ts names them
-   * `~/.cache/quadletman/dryrun-<pid>-…`): a crash must not leave them behind for ever. */
-  private async removeStaleStaging(): Promise<void> {
-    for (const e of await this.home.list(STAGING_DIR)) {
-      const pid = Number(/^dryrun-(\d+)-/.exec(e.name)?.[1]);
-      if (e.kind === 'dir' && pid && pid !== process.pid && !alive(pid)) {
-        await this.home.remove(`${STAGING_DIR}/${e.name}`, { recursive: true });
-      }
-    }
-  }
-
   async writeFiles(
     write: ReadonlyMap<string, { text: string; mode: number }>,
     remove: readonly string[],
   ): Promise<void> {
-    const owner = await this.ownership();
     for (const p of [...write.keys(), ...remove]) assertManaged(p);
-    // side by side: each file is replaced atomically on its own (temp file, fsync, rename, fsync of the folder);
-    // the set as a whole is made safe by the engine's journal and roll back, not by the order of the writes
-    await Promise.all(
-      [...write].map(([p, { text, mode }]) => this.home.writeFileAtomic(p, text, { owner, mode, dirMode: 0o755 })),
-    );
-    await Promise.all(remove.map((p) => this.home.remove(p)));
+    // one agent process for the whole set: each file is replaced atomically on its own (temp file, fsync,
+    // rename, fsync of the folder); the set as a whole is made safe by the engine's journal and roll back
+    await this.files.batch([
+      ...[...write].map(([p, { text, mode }]) => ({ op: 'write' as const, path: p, text, mode, dirMode: 0o755 })),
+      ...remove.map((p) => ({ op: 'remove' as const, path: p })),
+    ]);
   }
 
   async ensureHostVolumes(volumes: readonly HostVolume[]): Promise<void> {
     if (volumes.length === 0) return;
-    const root = this.deps.volumesRoot ?? '/var/lib/quadletman/volumes';
-    await fsp.mkdir(root, { recursive: true, mode: 0o755 });
-    const confined = new ConfinedFs(root);
-    const owner = await this.ownership();
+    const dirs = new VolumeDirs(this.deps.exec, this.deps.volumesRoot ?? '/var/lib/quadletman/volumes');
+    const byCompartment = new Map<string, string[]>();
     for (const v of volumes) {
-      const rel = path.relative(root, v.path);
-      await confined.mkdirp(rel, { owner, mode: 0o750 });
+      const rel = path.relative(dirs.root, v.path).split('/');
+      if (rel.length !== 2 || rel[0] === '..')
+        throw new InvalidError(`host volume ${v.path} is not <root>/<compartment>/<volume>`);
+      byCompartment.set(rel[0]!, [...(byCompartment.get(rel[0]!) ?? []), rel[1]!]);
     }
+    const owner = { uid: this.session.uid, gid: this.session.gid };
+    for (const [c, names] of byCompartment) await dirs.ensure(c, names, owner);
   }
 
   async daemonReload(): Promise<void> {
@@ -277,18 +241,6 @@ function alive(pid: number): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-/** Removes a compartment's managed host volume directories (`<root>/<compartment>`). */
-export async function removeHostVolumes(root: string, compartment: string): Promise<void> {
-  const confined = new ConfinedFs(root);
-  if (
-    await fsp.stat(root).then(
-      () => true,
-      () => false,
-    )
-  )
-    await confined.remove(compartment, { recursive: true });
 }
 
 /** In-process and cross-process locks together: queue here first, then take the lock file. */

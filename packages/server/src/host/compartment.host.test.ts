@@ -141,7 +141,7 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
   }, 60_000);
 
   it('writes units, reloads, starts, and serves the page on the published port', async () => {
-    const files = new UnitFiles(a.session);
+    const files = new UnitFiles(h.exec, a.session);
     await files.write(parseUnitName('web.container'), WEB_CONTAINER);
     await files.write(parseUnitName('web.network'), '[Network]\n');
     await files.write(parseUnitName('data.volume'), '[Volume]\n');
@@ -245,7 +245,7 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
   }, 60_000);
 
   it('a unit that cannot start raises CommandError, and failureReason says why', async () => {
-    const files = new UnitFiles(a.session);
+    const files = new UnitFiles(h.exec, a.session);
     const bad = parseUnitName('bad.container');
     await files.write(bad, '[Container]\nImage=localhost/does-not-exist:latest\nPull=never\n');
     await h.systemd.daemonReload(a.session);
@@ -313,7 +313,7 @@ describe.skipIf(!onHost)('compartment lifecycle on a real host', () => {
   }, 120_000);
 
   it('deletes compartments leaving nothing behind, even with containers running and Restart=always', async () => {
-    const files = new UnitFiles(a.session);
+    const files = new UnitFiles(h.exec, a.session);
     await files.write(
       parseUnitName('sticky.container'),
       '[Container]\nImage=localhost/busybox:latest\nExec=sleep 1000\nRunInit=true\n\n[Service]\nRestart=always\nRestartSec=100ms\n',

@@ -1,6 +1,7 @@
-// The host's Quadlet generator in dry-run mode. Changes on the machine: creates a staging folder under
-// the compartment's home (~/.cache/quadletman/dryrun-*), writes the unit files to check into it, runs
-// `quadlet -dryrun -user` over it as the compartment user, and removes the folder again.
+// The host's Quadlet generator in dry-run mode. Changes on the machine: the compartment user's file agent
+// (user-files.ts) creates a staging folder under its home (~/.cache/quadletman/dryrun-*), writes the unit
+// files to check into it, runs `quadlet -dryrun -user` over it, and removes the folder again (and any that an
+// agent which died left behind). All of it as the compartment user: root never touches the staging folder.
 //
 // Verdicts come from stderr, not from the exit code: quadlet exits 1 when any file fails but still prints
 // every unit it could generate, and reports each failure as `converting "FILE": REASON` (conversion) or
@@ -8,10 +9,14 @@
 
 import * as path from 'node:path';
 import { parseGeneratorOutput } from '@quadletman/quadlet';
-import { NotFoundError } from '../core/errors.js';
+import { CommandError, NotFoundError } from '../core/errors.js';
 import type { Exec } from './exec.js';
-import { ConfinedFs, pathExists } from './fs.js';
-import { asUser, type CompartmentSession } from './session.js';
+import { pathExists } from './fs.js';
+import type { CompartmentSession } from './session.js';
+import { UserFiles } from './user-files.js';
+
+/** Where dry runs are staged, under the home. */
+export const STAGING_DIR = '.cache/quadletman';
 
 export const GENERATOR_CANDIDATES = [
   '/usr/libexec/podman/quadlet',
@@ -99,32 +104,23 @@ export class QuadletGenerator {
    */
   async dryRun(s: CompartmentSession, files: Readonly<Record<string, string>>): Promise<DryRunResult> {
     const bin = await this.locate();
-    const home = new ConfinedFs(s.home);
-    const owner = await home.ownerOfRoot();
-    const stage = `.cache/quadletman/dryrun-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    await home.mkdirp(stage, { owner, mode: 0o700 });
-    try {
-      const names = Object.keys(files);
-      for (const name of names) {
-        if (name.includes('/') || name.startsWith('.')) throw new NotFoundError(`bad staged file name ${name}`);
-      }
-      // scratch files, removed below: side by side, and not flushed to disk
-      await Promise.all(
-        names.map((name) =>
-          home.writeFileAtomic(`${stage}/${name}`, files[name]!, { owner, mode: 0o600, durable: false }),
-        ),
-      );
-      const dir = path.join(s.home, stage);
-      const r = await this.exec.run(asUser(s, [bin, '-dryrun', '-user'], { QUADLET_UNIT_DIRS: dir }), {
-        expectCodes: [0, 1],
-        timeoutMs: 60_000,
-      });
-      const sources = Object.keys(files)
-        .filter((f) => SOURCE_RE.test(f))
-        .sort();
-      return parseDryRun(r.stdout, r.stderr, sources, r.code);
-    } finally {
-      await home.remove(stage, { recursive: true });
+    for (const name of Object.keys(files)) {
+      if (name.includes('/') || name.startsWith('.')) throw new NotFoundError(`bad staged file name ${name}`);
     }
+    const r = await new UserFiles(this.exec, s).dryRun(bin, STAGING_DIR, files);
+    if (r.code !== 0 && r.code !== 1) {
+      throw new CommandError({
+        argv: [bin, '-dryrun', '-user'],
+        exitCode: r.code,
+        signal: r.signal,
+        stdout: r.stdout,
+        stderr: r.stderr,
+        timedOut: false,
+      });
+    }
+    const sources = Object.keys(files)
+      .filter((f) => SOURCE_RE.test(f))
+      .sort();
+    return parseDryRun(r.stdout, r.stderr, sources, r.code);
   }
 }

@@ -16,7 +16,9 @@ export * from './storage-conf.js';
 export * from './subid.js';
 export * from './systemd.js';
 export * from './unit-files.js';
+export * from './user-files.js';
 export * from './users.js';
+export * from './volume-dirs.js';
 
 import { type Exec, hostExec } from './exec.js';
 import { QuadletGenerator } from './generator.js';

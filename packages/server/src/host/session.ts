@@ -19,14 +19,17 @@ import type { LinuxUser } from '../core/ids.js';
 export interface CompartmentSession {
   readonly user: LinuxUser;
   readonly uid: number;
+  /** The user's primary group. */
+  readonly gid: number;
   /** The user's home (from the passwd entry); podman keeps its storage under it. */
   readonly home: string;
 }
 
-export function makeSession(user: LinuxUser, uid: number, home: string): CompartmentSession {
+export function makeSession(user: LinuxUser, uid: number, home: string, gid = uid): CompartmentSession {
   if (!Number.isInteger(uid) || uid <= 0) throw new TypeError(`session: bad uid ${uid} for ${user}`);
+  if (!Number.isInteger(gid) || gid <= 0) throw new TypeError(`session: bad gid ${gid} for ${user}`);
   if (!home.startsWith('/')) throw new TypeError(`session: home of ${user} must be absolute: ${home}`);
-  return Object.freeze({ user, uid, home });
+  return Object.freeze({ user, uid, gid, home });
 }
 
 export const runtimeDir = (s: CompartmentSession): string => `/run/user/${s.uid}`;

@@ -1,8 +1,9 @@
 // Compartment users. Changes on the machine: creates and deletes system users and groups (`useradd`,
 // `userdel`, `groupdel`), their home directories (default /var/lib/quadletman/home/qm-<id>), lines in
 // /etc/subuid and /etc/subgid (via subid.ts), linger (/var/lib/systemd/linger/<user>, via loginctl),
-// starts and stops user@UID.service, writes ~/.config/containers/storage.conf, runs `podman system
-// migrate` / `podman system reset` as the user, and creates helper users `qm-<id>-<uid>`.
+// starts and stops user@UID.service, has the user write its ~/.config/containers/storage.conf and
+// containers.conf (user-files.ts: root writes nothing inside a home), runs `podman system migrate` /
+// `podman system reset` as the user, and creates helper users `qm-<id>-<uid>`.
 //
 // Home location: /var/lib/quadletman/home/qm-<id> (configurable). All of quadletman's state stays under
 // one tree that is easy to back up, a compartment never shows up among people's homes, and a /home on
@@ -14,10 +15,11 @@ import * as path from 'node:path';
 import { CommandError, ConflictError, InvalidError } from '../core/errors.js';
 import { type CompartmentId, compartmentUser, helperUser, type LinuxUser } from '../core/ids.js';
 import type { Exec } from './exec.js';
-import { ConfinedFs, pathExists, readSystemFile } from './fs.js';
+import { pathExists, readSystemFile } from './fs.js';
 import { type CompartmentSession, makeSession, userPodman, userSystemctl } from './session.js';
 import { containersConf, storageConf } from './storage-conf.js';
 import { SUBID_COUNT, type SubidAllocator, type SubidRange } from './subid.js';
+import { UserFiles } from './user-files.js';
 
 export const DEFAULT_HOME_BASE = '/var/lib/quadletman/home';
 const HELPER_GECOS_PREFIX = 'quadletman helper of ';
@@ -105,7 +107,7 @@ export class CompartmentUsers {
     const user = compartmentUser(id);
     const pw = await this.lookup(user);
     if (!pw) throw new InvalidError(`compartment user ${user} does not exist`);
-    return makeSession(user, pw.uid, pw.home);
+    return makeSession(user, pw.uid, pw.home, pw.gid);
   }
 
   /**
@@ -139,15 +141,17 @@ export class CompartmentUsers {
     }
     await this.exec.run(['chmod', '0700', pw.home]);
     const subids = await this.subids.allocate(user, SUBID_COUNT);
-    const session = makeSession(user, pw.uid, pw.home);
-    const owner = { uid: pw.uid, gid: pw.gid };
-    const hfs = new ConfinedFs(pw.home);
-    await hfs.writeFileAtomic('.config/containers/storage.conf', storageConf({ kernelRelease: this.kernelRelease }), {
-      owner,
-      mode: 0o644,
-    });
-    await hfs.writeFileAtomic('.config/containers/containers.conf', containersConf(), { owner, mode: 0o644 });
-    await hfs.mkdirp('.config/containers/systemd', { owner, mode: 0o755 });
+    const session = makeSession(user, pw.uid, pw.home, pw.gid);
+    // the home is the user's: its files are written by the user itself (user-files.ts), never by root
+    await new UserFiles(this.exec, session).batch([
+      {
+        op: 'write',
+        path: '.config/containers/storage.conf',
+        text: storageConf({ kernelRelease: this.kernelRelease }),
+      },
+      { op: 'write', path: '.config/containers/containers.conf', text: containersConf() },
+      { op: 'mkdir', path: '.config/containers/systemd' },
+    ]);
     await this.enableLinger(session);
     await this.waitForManager(session, 'active');
     // after a subid change podman must re-create its user namespace (pause process) with the new range
@@ -294,7 +298,7 @@ export class CompartmentUsers {
       throw new ConflictError(`user ${user} is not a quadletman compartment (GECOS ${pw.gecos}); not deleting`);
     }
     if (pw) {
-      const s = makeSession(user, pw.uid, pw.home);
+      const s = makeSession(user, pw.uid, pw.home, pw.gid);
       const running = await this.exec.run(['systemctl', 'is-active', `user@${pw.uid}.service`], {
         expectCodes: [0, 3, 4],
       });

@@ -84,7 +84,7 @@ describe.skipIf(!onHost)('live state sources (measurement)', () => {
     await h.users.create(ID);
     s = await h.users.sessionFor(ID);
     await importBusyboxImage(h.exec, h.podman, s);
-    await new UnitFiles(s).write(parseUnitName('web.container'), CONTAINER);
+    await new UnitFiles(hostExec, s).write(parseUnitName('web.container'), CONTAINER);
     await h.systemd.daemonReload(s);
   });
   afterAll(async () => {

@@ -1,0 +1,140 @@
+// Managed host volume folders, `<root>/<compartment>/<volume>`. Changes on the machine: creates the volumes
+// root and a root-owned folder per compartment under it, creates each volume folder there and gives it to
+// the compartment user (0750); removes a volume's content AS the compartment user (inside its user namespace,
+// so files its containers wrote as mapped UIDs go too) and then the emptied folder; removes a deleted
+// compartment's whole folder with GNU rm.
+//
+// Where root acts, every folder on the path is root's: the volumes root and `<root>/<compartment>` are
+// root-owned and not writable by anyone else, so no compartment user can swap an entry in them for a symlink.
+// A volume folder is opened with O_DIRECTORY|O_NOFOLLOW and changed through that descriptor. Inside a volume
+// folder (the user's), root does nothing at all.
+
+import { constants } from 'node:fs';
+import * as fsp from 'node:fs/promises';
+import * as path from 'node:path';
+import { ForbiddenError, InvalidError } from '../core/errors.js';
+import type { Exec } from './exec.js';
+import { asUser, type CompartmentSession } from './session.js';
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+function segment(kind: string, name: string): string {
+  if (!NAME_RE.test(name)) throw new InvalidError(`bad ${kind} name ${JSON.stringify(name)}`);
+  return name;
+}
+
+const isErrno = (e: unknown, code: string) =>
+  typeof e === 'object' && e !== null && (e as NodeJS.ErrnoException).code === code;
+
+/** Opens a folder without following a symlink at its last component. */
+async function openDir(p: string): Promise<fsp.FileHandle | undefined> {
+  try {
+    return await fsp.open(p, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return undefined;
+    if (isErrno(e, 'ELOOP') || isErrno(e, 'ENOTDIR')) throw new ForbiddenError(`${p} is not a folder (a symlink?)`);
+    throw e;
+  }
+}
+
+/** A folder owned by root with `mode`, made when missing; an existing one is taken over by root. */
+async function rootFolder(p: string, mode: number): Promise<void> {
+  let fh = await openDir(p);
+  if (!fh) {
+    await fsp.mkdir(p, { mode }).catch((e: unknown) => {
+      if (!isErrno(e, 'EEXIST')) throw e;
+    });
+    fh = await openDir(p);
+    if (!fh) throw new ForbiddenError(`${p} vanished while it was made`);
+  }
+  try {
+    const st = await fh.stat();
+    // folders of earlier versions belonged to the compartment user: root takes them over
+    if (st.uid !== 0 || st.gid !== 0) await fh.chown(0, 0);
+    if ((st.mode & 0o7777) !== mode) await fh.chmod(mode);
+  } finally {
+    await fh.close();
+  }
+}
+
+export class VolumeDirs {
+  readonly root: string;
+
+  constructor(
+    private readonly exec: Exec,
+    root: string,
+  ) {
+    if (!path.isAbsolute(root)) throw new InvalidError(`the volumes root must be an absolute path: ${root}`);
+    this.root = path.resolve(root);
+  }
+
+  compartmentDir(compartment: string): string {
+    return path.join(this.root, segment('compartment', compartment));
+  }
+
+  volumeDir(compartment: string, volume: string): string {
+    return path.join(this.compartmentDir(compartment), segment('volume', volume));
+  }
+
+  /** The volumes root must be root's and writable by nobody else: everything here relies on it. */
+  private async checkRoot(): Promise<void> {
+    await fsp.mkdir(this.root, { recursive: true, mode: 0o755 });
+    const st = await fsp.lstat(this.root);
+    if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
+      throw new ForbiddenError(
+        `the volumes root ${this.root} must be a folder owned by root and writable by root only (is uid ${st.uid}, mode ${(st.mode & 0o7777).toString(8)})`,
+      );
+    }
+  }
+
+  /** Makes the volume folders that are missing, each owned by the compartment user; existing ones stay as they are. */
+  async ensure(compartment: string, volumes: readonly string[], owner: { uid: number; gid: number }): Promise<void> {
+    if (volumes.length === 0) return;
+    await this.checkRoot();
+    await rootFolder(this.compartmentDir(compartment), 0o755);
+    for (const v of volumes) {
+      const dir = this.volumeDir(compartment, v);
+      let fh = await openDir(dir);
+      if (fh) {
+        await fh.close();
+        continue;
+      }
+      await fsp.mkdir(dir, { mode: 0o700 }).catch((e: unknown) => {
+        if (!isErrno(e, 'EEXIST')) throw e;
+      });
+      fh = await openDir(dir);
+      if (!fh) throw new ForbiddenError(`${dir} vanished while it was made`);
+      try {
+        await fh.chown(owner.uid, owner.gid);
+        await fh.chmod(0o750);
+      } finally {
+        await fh.close();
+      }
+    }
+  }
+
+  /**
+   * Removes one volume folder of a live compartment: its content as the compartment user inside its user
+   * namespace (`podman unshare`, so what containers wrote as mapped UIDs goes too), then the empty folder.
+   */
+  async remove(session: CompartmentSession, compartment: string, volume: string): Promise<void> {
+    const dir = this.volumeDir(compartment, volume);
+    const fh = await openDir(dir);
+    if (!fh) return;
+    await fh.close();
+    await this.exec.run(asUser(session, ['podman', 'unshare', 'find', dir, '-mindepth', '1', '-delete']), {
+      timeoutMs: 600_000,
+    });
+    await fsp.rmdir(dir).catch((e: unknown) => {
+      if (!isErrno(e, 'ENOENT')) throw e;
+    });
+  }
+
+  /** Removes a deleted compartment's folder with everything in it. Only once its user is gone (no process of it
+   * is left to race with); GNU rm walks by descriptor and never follows a symlink. */
+  async removeAll(compartment: string): Promise<void> {
+    await this.exec.run(['rm', '-rf', '--one-file-system', '--', this.compartmentDir(compartment)], {
+      timeoutMs: 600_000,
+    });
+  }
+}
