@@ -140,4 +140,24 @@ describe.skipIf(!isRoot)('CompartmentUsers over a fake exec (files in a temp dir
     expect(idx(['rm', '-rf', '--one-file-system', home])).toBeGreaterThan(idx(['userdel', 'qm-web']));
     expect(idx(['rm', '-f', '/var/lib/systemd/linger/qm-web'])).toBeGreaterThan(-1);
   });
+
+  it('kills again and retries when a process of the user started between the kill and userdel (exit 8)', async () => {
+    await users.create(id);
+    fx.on(['systemctl', 'is-active'], { code: 3, stdout: 'inactive\n' });
+    let busy = 2;
+    fx.on(['userdel', 'qm-web'], () =>
+      busy-- > 0 ? { code: 8, stderr: 'userdel: user qm-web is currently used by process 896\n' } : {},
+    );
+    fx.calls.length = 0;
+    await users.delete(id);
+    const steps = fx.calls.map((c) => c.argv.join(' ')).filter((a) => /^(pkill|userdel)/.test(a));
+    expect(steps).toEqual([
+      'pkill --signal KILL -U 990',
+      'userdel qm-web',
+      'pkill --signal KILL -U 990',
+      'userdel qm-web',
+      'pkill --signal KILL -U 990',
+      'userdel qm-web',
+    ]);
+  });
 });

@@ -325,7 +325,7 @@ export class CompartmentUsers {
       await this.exec.run(['pkill', '--signal', 'KILL', '-U', String(pw.uid)], { expectCodes: [0, 1] });
     }
     for (const h of await this.helperUsers(id)) await this.deleteHelperUser(h.name);
-    if (pw) await this.exec.run(['userdel', user], { expectCodes: [0, 6] });
+    if (pw) await this.userdel(user, pw.uid);
     if (await this.groupExists(user)) await this.exec.run(['groupdel', user]);
     await this.subids.release(user);
     await this.exec.run(['rm', '-f', `/var/lib/systemd/linger/${user}`]);
@@ -337,6 +337,31 @@ export class CompartmentUsers {
     }
     // leave no logind record behind: a new user given this UID must start from a clean slate
     if (pw) await this.waitLogindForget(pw.uid);
+  }
+
+  /**
+   * `userdel`, killing the user's processes again while it answers 8 ("currently used by process N"): a process
+   * can be started as the user between the kill and the userdel (a live watcher that restarts, a request for
+   * the compartment in flight). Bounded: it gives up after 5 s with userdel's own error.
+   */
+  private async userdel(user: string, uid: number): Promise<void> {
+    const deadline = Date.now() + 5_000;
+    for (;;) {
+      const r = await this.exec.run(['userdel', user], { expectCodes: [0, 6, 8] });
+      if (r.code !== 8) return;
+      if (Date.now() > deadline) {
+        throw new CommandError({
+          argv: ['userdel', user],
+          exitCode: 8,
+          signal: null,
+          stdout: r.stdout,
+          stderr: r.stderr,
+          timedOut: false,
+        });
+      }
+      await this.exec.run(['pkill', '--signal', 'KILL', '-U', String(uid)], { expectCodes: [0, 1] });
+      await sleep(50);
+    }
   }
 
   private async removeHome(home: string): Promise<void> {
