@@ -11,7 +11,16 @@ import { CompartmentService } from './core/service/compartments.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { readAdoptSource } from './host/adopt-source.js';
 import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
-import { createHostAdapters, type HostAdapters, type HostOptions, VolumeDirs } from './host/index.js';
+import { HelperClient, HelperVolumes } from './host/helper/client.js';
+import { HelperExec } from './host/helper/helper-exec.js';
+import {
+  createHostAdapters,
+  type HostAdapters,
+  type HostOptions,
+  hostExec,
+  VolumeDirs,
+  type VolumeFolders,
+} from './host/index.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
 
@@ -24,6 +33,9 @@ export interface AppOptions {
   locksDir?: string;
   host?: HostOptions;
   engine?: EngineOptions;
+  /** The privileged helper's socket: set when this process is not root (the installed server). Commands run as a
+   * compartment user, compartment users themselves and volume folders then go through the helper. */
+  helperSocket?: string;
 }
 
 export interface AppContext {
@@ -38,14 +50,21 @@ export interface AppContext {
 
 export function createApp(options: AppOptions = {}): AppContext {
   const store = openStore(options.dataDir ? { dataDir: options.dataDir } : {});
-  const host = createHostAdapters(options.host);
+  const helper = options.helperSocket ? new HelperClient(options.helperSocket) : undefined;
+  const host = createHostAdapters({
+    ...options.host,
+    ...(helper ? { exec: new HelperExec(helper, options.host?.exec ?? hostExec) } : {}),
+  });
   const volumesRoot = options.volumesRoot ?? DEFAULT_VOLUMES_ROOT;
+  const volumes: VolumeFolders = helper
+    ? new HelperVolumes(helper, volumesRoot)
+    : new VolumeDirs(host.exec, volumesRoot);
   const hostFor = async (id: string) =>
     new HostCompartment(await host.users.sessionFor(id as CompartmentId), {
       exec: host.exec,
       systemd: host.systemd,
       generator: host.generator,
-      volumesRoot,
+      volumes,
     });
   const locks = new CombinedLocks([new MemoryLocks(), new FileApplyLocks(options.locksDir)]);
   const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, options.engine);
@@ -53,13 +72,17 @@ export function createApp(options: AppOptions = {}): AppContext {
     store,
     accounts: {
       create: async (id) => {
+        if (helper) return void (await helper.call('compartment-create', { id }));
         await assertSystemdBooted();
-        return host.users.create(id);
+        await host.users.create(id);
       },
-      delete: (id) => host.users.delete(id),
+      delete: async (id) => {
+        if (helper) await helper.call('compartment-delete', { id });
+        else await host.users.delete(id);
+      },
       exists: async (id) => (await host.users.lookup(`qm-${id}`)) !== undefined,
     },
-    volumes: { removeAll: (id) => new VolumeDirs(host.exec, volumesRoot).removeAll(id) },
+    volumes: { removeAll: (id) => volumes.removeAll(id) },
     hostFor,
     engine,
     render: { volumesRoot },
@@ -69,21 +92,24 @@ export function createApp(options: AppOptions = {}): AppContext {
     compartments,
     hostFor,
     revisions: store.revisions,
-    host: resourceHost(host, volumesRoot),
+    host: resourceHost(host, volumes),
     volumesRoot,
   });
-  return { store, host, engine, compartments, bundles, resources, close: () => store.close() };
+  const close = () => {
+    helper?.close();
+    store.close();
+  };
+  return { store, host, engine, compartments, bundles, resources, close };
 }
 
 /** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat` as root. */
-function resourceHost(host: HostAdapters, volumesRoot: string): ResourceHostPort {
+function resourceHost(host: HostAdapters, volumes: VolumeFolders): ResourceHostPort {
   const session = (id: CompartmentId) => host.users.sessionFor(id);
-  const volumeDirs = new VolumeDirs(host.exec, volumesRoot);
   return {
     podmanVolumes: async (id) =>
       (await host.podman.volumes(await session(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
     removePodmanVolume: async (id, name) => host.podman.removeVolume(await session(id), name),
-    removeHostVolume: async (id, name) => volumeDirs.remove(await session(id), id, name),
+    removeHostVolume: async (id, name) => volumes.remove(await session(id), id, name),
     usage: async (paths) => {
       // exit 1: some path is missing (it is left out of the output)
       const du = await host.exec.run(['du', '-s', '-B1', '--', ...paths], { expectCodes: [0, 1] });

@@ -5,6 +5,7 @@
 import { type Command, Option } from 'commander';
 import type { AppContext } from '../app.js';
 import { isAppError } from '../core/errors.js';
+import { DEFAULT_HOME_BASE, DEFAULT_VOLUMES_ROOT } from '../core/layout.js';
 import { err, out } from './output';
 
 export type Format = 'text' | 'json';
@@ -30,21 +31,40 @@ export function exitCodeOf(err: unknown): number {
   }
 }
 
+export interface GlobalOptions {
+  dataDir?: string;
+  homesDir?: string;
+  volumesDir?: string;
+}
+
 /** The global options of the root command. */
-export function globalOptions(cmd: Command): { dataDir?: string } {
+export function globalOptions(cmd: Command): GlobalOptions {
   let root = cmd;
   while (root.parent) root = root.parent;
-  return root.opts<{ dataDir?: string }>();
+  return root.opts<GlobalOptions>();
+}
+
+/** Where compartment homes and managed volumes live: `--homes-dir` and `--volumes-dir`, else under the data folder
+ * when one is given. The privileged helper and the server must agree on it: both take it from these options. */
+export function layoutOf(o: GlobalOptions): { volumesRoot: string; homeBase: string } {
+  return {
+    volumesRoot: o.volumesDir ?? (o.dataDir ? `${o.dataDir}/volumes` : DEFAULT_VOLUMES_ROOT),
+    homeBase: o.homesDir ?? (o.dataDir ? `${o.dataDir}/home` : DEFAULT_HOME_BASE),
+  };
 }
 
 /** Opens the application for one command, recovering interrupted applies first. */
-export async function withApp<T>(cmd: Command, fn: (app: AppContext) => Promise<T>): Promise<T> {
-  const { dataDir } = globalOptions(cmd);
-  // Everything quadletman keeps lives under the data folder: the database, managed volumes, compartment homes.
+export async function withApp<T>(
+  cmd: Command,
+  fn: (app: AppContext) => Promise<T>,
+  extra: { helperSocket?: string } = {},
+): Promise<T> {
+  const g = globalOptions(cmd);
+  const { dataDir } = g;
+  // By default everything quadletman keeps lives under the data folder: the database, volumes, compartment homes.
   const { createApp } = await import('../app.js');
-  const app = createApp(
-    dataDir ? { dataDir, volumesRoot: `${dataDir}/volumes`, host: { homeBase: `${dataDir}/home` } } : {},
-  );
+  const { volumesRoot, homeBase } = layoutOf(g);
+  const app = createApp({ ...(dataDir ? { dataDir } : {}), volumesRoot, host: { homeBase }, ...extra });
   try {
     if (app.store.journal.list().length > 0) {
       for (const r of await app.engine.recover()) {

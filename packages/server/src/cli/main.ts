@@ -18,6 +18,7 @@ const MODULES: CommandModule[] = [
   { commands: ['sandbox'], load: () => import('./commands/sandbox').then((m) => m.registerSandbox) },
   { commands: ['serve'], load: () => import('./commands/serve').then((m) => m.registerServe) },
   { commands: ['audit'], load: () => import('./commands/audit').then((m) => m.registerAudit) },
+  { commands: ['helper'], load: () => import('./commands/helper').then((m) => m.registerHelper) },
   { commands: ['install'], load: () => import('./commands/install').then((m) => m.registerInstall) },
   { commands: ['user'], load: () => import('./commands/users').then((m) => m.registerUsers) },
 ];

@@ -29,7 +29,9 @@ export async function buildProgram(modules: readonly CommandModule[], args: read
     .option(
       '--data-dir <dir>',
       'where quadletman keeps its database, volumes and compartment homes (default /var/lib/quadletman)',
-    );
+    )
+    .option('--homes-dir <dir>', 'where compartment homes are made (default: <data dir>/home)')
+    .option('--volumes-dir <dir>', 'where managed host volumes are made (default: <data dir>/volumes)');
   const wanted = requestedCommand(args);
   const only = modules.find((m) => wanted !== undefined && m.commands.includes(wanted));
   // `help` and unknown commands need the whole tree (to list it, or to say what exists); `--version` none.

@@ -13,6 +13,9 @@ export const FILES_DIR = '.config/quadletman/files';
 /** The same folder as units refer to it: systemd expands `%h` to the home of the user manager. */
 export const FILES_DIR_SPECIFIER = `%h/${FILES_DIR}`;
 
+/** Where compartment users' homes are made: `<base>/qm-<id>`. */
+export const DEFAULT_HOME_BASE = '/var/lib/quadletman/home';
+
 /** Root of managed host volumes: `<root>/<compartment>/<volume>`. */
 export const DEFAULT_VOLUMES_ROOT = '/var/lib/quadletman/volumes';
 

@@ -20,6 +20,7 @@ import type {
 } from '../core/apply/ports.js';
 import { ConflictError, InvalidError } from '../core/errors.js';
 import { parseUnitName, type UnitName } from '../core/ids.js';
+import { DEFAULT_VOLUMES_ROOT } from '../core/layout.js';
 import type { HostVolume } from '../core/render.js';
 import type { ProbeSpec } from '../core/spec.js';
 import type { Exec } from './exec.js';
@@ -27,7 +28,7 @@ import type { QuadletGenerator } from './generator.js';
 import type { CompartmentSession } from './session.js';
 import type { UserSystemd } from './systemd.js';
 import { UserFiles } from './user-files.js';
-import { VolumeDirs } from './volume-dirs.js';
+import { VolumeDirs, type VolumeFolders } from './volume-dirs.js';
 
 /** The folders of a compartment's home that quadletman owns: everything in them is desired state. */
 export const MANAGED_DIRS = ['.config/containers/systemd', '.config/systemd/user', '.config/quadletman/files'] as const;
@@ -36,8 +37,8 @@ export interface CompartmentHostDeps {
   exec: Exec;
   systemd: UserSystemd;
   generator: QuadletGenerator;
-  /** Root under which managed host volumes may be created (default /var/lib/quadletman/volumes). */
-  volumesRoot?: string;
+  /** Managed host volume folders (default: made here, under /var/lib/quadletman/volumes). */
+  volumes?: VolumeFolders;
 }
 
 export class HostCompartment implements CompartmentHost {
@@ -79,7 +80,7 @@ export class HostCompartment implements CompartmentHost {
 
   async ensureHostVolumes(volumes: readonly HostVolume[]): Promise<void> {
     if (volumes.length === 0) return;
-    const dirs = new VolumeDirs(this.deps.exec, this.deps.volumesRoot ?? '/var/lib/quadletman/volumes');
+    const dirs = this.deps.volumes ?? new VolumeDirs(this.deps.exec, DEFAULT_VOLUMES_ROOT);
     const byCompartment = new Map<string, string[]>();
     for (const v of volumes) {
       const rel = path.relative(dirs.root, v.path).split('/');

@@ -77,6 +77,29 @@ export function asUser(
   return ['runuser', '-u', s.user, '--', 'env', '-i', '-C', s.home, ...envArgs(env), ...argv];
 }
 
+/** The parts of an `asUser` argv: whom it runs as, the environment it sets, the command. Undefined for any other
+ * argv. The privileged helper's client uses it to send such a command to the helper, which builds the argv again
+ * from its own record of the user (helper/verbs.ts): what the environment says of HOME or the runtime folder is
+ * not trusted there. */
+export function parseAsUser(
+  argv: readonly string[],
+): { user: string; env: Record<string, string>; command: string[] } | undefined {
+  if (argv[0] !== 'runuser' || argv[1] !== '-u' || argv[3] !== '--' || argv[4] !== 'env' || argv[5] !== '-i') {
+    return undefined;
+  }
+  if (argv[6] !== '-C') return undefined;
+  const env: Record<string, string> = {};
+  let i = 8;
+  for (; i < argv.length; i++) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(argv[i]!);
+    if (!m) break;
+    env[m[1]!] = argv[i]!.slice(m[0].length);
+  }
+  const command = argv.slice(i);
+  if (!argv[2] || command.length === 0) return undefined;
+  return { user: argv[2], env, command };
+}
+
 /** `systemctl --user …` for the compartment's manager. */
 export const userSystemctl = (s: CompartmentSession, args: readonly string[]): string[] =>
   asUser(s, ['systemctl', '--user', '--no-pager', ...args]);

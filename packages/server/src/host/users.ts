@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CommandError, ConflictError, InvalidError } from '../core/errors.js';
 import { type CompartmentId, compartmentUser, helperUser, type LinuxUser } from '../core/ids.js';
+import { DEFAULT_HOME_BASE } from '../core/layout.js';
 import type { Exec } from './exec.js';
 import { pathExists, readSystemFile } from './fs.js';
 import { type CompartmentSession, makeSession, userPodman, userSystemctl } from './session.js';
@@ -21,9 +22,10 @@ import { containersConf, storageConf } from './storage-conf.js';
 import { SUBID_COUNT, type SubidAllocator, type SubidRange } from './subid.js';
 import { UserFiles } from './user-files.js';
 
-export const DEFAULT_HOME_BASE = '/var/lib/quadletman/home';
+export { DEFAULT_HOME_BASE };
+
 const HELPER_GECOS_PREFIX = 'quadletman helper of ';
-const COMPARTMENT_GECOS = 'quadletman compartment';
+export const COMPARTMENT_GECOS = 'quadletman compartment';
 
 export interface PasswdEntry {
   name: string;

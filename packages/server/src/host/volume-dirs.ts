@@ -57,7 +57,16 @@ async function rootFolder(p: string, mode: number): Promise<void> {
   }
 }
 
-export class VolumeDirs {
+/** What the rest of quadletman asks of volume folders: VolumeDirs does it in this process (as root); the
+ * privileged helper's client (helper/client.ts) asks the helper to. */
+export interface VolumeFolders {
+  readonly root: string;
+  ensure(compartment: string, volumes: readonly string[], owner: { uid: number; gid: number }): Promise<void>;
+  remove(session: CompartmentSession, compartment: string, volume: string): Promise<void>;
+  removeAll(compartment: string): Promise<void>;
+}
+
+export class VolumeDirs implements VolumeFolders {
   readonly root: string;
 
   constructor(

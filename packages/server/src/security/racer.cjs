@@ -2,8 +2,10 @@
 // The attacker of the race suite (race.host.test.ts). Runs AS a compartment user and, until SIGTERM, swaps
 // folders that quadletman works in for symlinks to a canary tree, and back: every folder below the given
 // roots (the home's managed folders and staging, the volume folders' content), one at a time, in random
-// order. It also plants a staging folder of a "dead" dry run whose subfolder is such a symlink. On SIGTERM it
-// puts every folder back and prints how many swaps it made.
+// order, with short pauses so that some of quadletman's operations get through and go deeper. It also plants
+// a staging folder of a "dead" dry run whose subfolder is such a symlink. It prints how many swaps it has made
+// every 200 ms (its user may be killed with SIGKILL when the compartment is deleted); on SIGTERM it puts every
+// folder back first.
 //
 // Usage: node racer.cjs CANARY_DIR ROOT...   (ROOTs absolute; a missing one is made and watched too)
 'use strict';
@@ -97,10 +99,19 @@ function round() {
   for (const dir of all) {
     if (stopping) return;
     if (!swapOut(dir)) continue;
-    // a short window with the symlink in place, then the real folder again
+    // a short window with the symlink in place, then the real folder again for a while
     if (Math.random() < 0.5) sleep(Math.random() < 0.9 ? 0 : 1);
     swapBack(dir);
+    if (Math.random() < 0.3) sleep(2);
   }
+}
+
+let reported = 0;
+function report() {
+  const now = Date.now();
+  if (now - reported < 200) return;
+  reported = now;
+  process.stdout.write(`${JSON.stringify({ swaps })}\n`);
 }
 
 process.on('SIGTERM', () => {
@@ -113,7 +124,8 @@ function loop() {
     process.stdout.write(`${JSON.stringify({ swaps })}\n`);
     process.exit(0);
   }
-  for (let i = 0; i < 20 && !stopping; i++) round();
+  for (let i = 0; i < 5 && !stopping; i++) round();
+  report();
   sleep(1); // leave the other core to quadletman now and then
   setImmediate(loop);
 }

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { DEFAULT_HELPER_SOCKET } from '../../host/helper/protocol.js';
 import { withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
@@ -44,6 +45,7 @@ interface ServeOptions {
   pamRole: string;
   sessionIdle: string;
   sessionMax: string;
+  helper?: string;
 }
 
 function positive(name: string, v: string): number {
@@ -66,6 +68,10 @@ export function registerServe(program: Command): void {
     .option('--pam-role <role>', 'global role of PAM users without grants: viewer, operator, admin or none', 'admin')
     .option('--session-idle <minutes>', 'a session unused this long ends', '30')
     .option('--session-max <hours>', 'a session ends this long after login', '12')
+    .option(
+      '--helper <socket>',
+      "the privileged helper's socket: needed (and the default) when serve does not run as root",
+    )
     .action(async (o: ServeOptions, cmd: Command) => {
       const { host, port } = parseListen(o.listen);
       if (!['viewer', 'operator', 'admin', 'none'].includes(o.pamRole)) {
@@ -87,44 +93,50 @@ export function registerServe(program: Command): void {
       const tls = o.tlsCert && o.tlsKey ? { cert: read(o.tlsCert), key: read(o.tlsKey) } : undefined;
       const { buildServer } = await import('../../http/server.js');
       const { ensurePamService } = await import('../../http/auth/pam.js');
-      await withApp(cmd, async (app) => {
-        if (o.pam) {
-          try {
-            if (await ensurePamService()) process.stderr.write('wrote /etc/pam.d/quadletman\n');
-          } catch (e) {
-            process.stderr.write(`warning: could not write /etc/pam.d/quadletman (${(e as Error).message})\n`);
+      // not root: everything that needs root goes through the helper (host/helper/), as an installed server does
+      const helperSocket = o.helper ?? (process.getuid?.() !== 0 ? DEFAULT_HELPER_SOCKET : undefined);
+      await withApp(
+        cmd,
+        async (app) => {
+          if (o.pam) {
+            try {
+              if (await ensurePamService()) process.stderr.write('wrote /etc/pam.d/quadletman\n');
+            } catch (e) {
+              process.stderr.write(`warning: could not write /etc/pam.d/quadletman (${(e as Error).message})\n`);
+            }
           }
-        }
-        const webRoot = o.webRoot ?? findWebRoot();
-        const server = await buildServer(app, {
-          logger: { level: process.env.QUADLETMAN_LOG_LEVEL ?? 'info' },
-          ...(tls ? { tls } : {}),
-          ...(webRoot ? { webRoot } : {}),
-          ...(o.trustProxy ? { trustProxy: true } : {}),
-          pam: o.pam ? (o.pamGroup ? { groups: o.pamGroup } : {}) : false,
-          auth,
-        });
-        await server.listen({ host, port });
-        const shown = host.includes(':') ? `[${host}]` : host;
-        process.stdout.write(`quadletman listening on ${tls ? 'https' : 'http'}://${shown}:${port}/\n`);
-        if (!webRoot)
-          process.stdout.write('(no web UI build found: the API only; build packages/web to serve the UI)\n');
-        const token = server.quadletman.setupToken;
-        if (token) {
-          process.stdout.write(
-            `\nNo administrator exists yet. Create one in the web UI, or:\n` +
-              `  curl -X POST ${tls ? 'https' : 'http'}://${shown}:${port}/api/auth/setup -H 'content-type: application/json' \\\n` +
-              `       -d '{"token":"${token}","username":"admin","password":"…"}'\n` +
-              `Setup token (one use): ${token}\n\n`,
-          );
-        }
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
-        });
-        process.stderr.write('stopping\n');
-        await server.close();
-      });
+          const webRoot = o.webRoot ?? findWebRoot();
+          const server = await buildServer(app, {
+            logger: { level: process.env.QUADLETMAN_LOG_LEVEL ?? 'info' },
+            ...(tls ? { tls } : {}),
+            ...(webRoot ? { webRoot } : {}),
+            ...(o.trustProxy ? { trustProxy: true } : {}),
+            pam: o.pam ? (o.pamGroup ? { groups: o.pamGroup } : {}) : false,
+            auth,
+          });
+          await server.listen({ host, port });
+          const shown = host.includes(':') ? `[${host}]` : host;
+          process.stdout.write(`quadletman listening on ${tls ? 'https' : 'http'}://${shown}:${port}/\n`);
+          if (!webRoot)
+            process.stdout.write('(no web UI build found: the API only; build packages/web to serve the UI)\n');
+          const token = server.quadletman.setupToken;
+          if (token) {
+            process.stdout.write(
+              `\nNo administrator exists yet. Create one in the web UI, or:\n` +
+                `  curl -X POST ${tls ? 'https' : 'http'}://${shown}:${port}/api/auth/setup -H 'content-type: application/json' \\\n` +
+                `       -d '{"token":"${token}","username":"admin","password":"…"}'\n` +
+                `Setup token (one use): ${token}\n\n`,
+            );
+          }
+          await new Promise<void>((resolve) => {
+            const stop = () => resolve();
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
+          process.stderr.write('stopping\n');
+          await server.close();
+        },
+        helperSocket ? { helperSocket } : {},
+      );
     });
 }

@@ -1,0 +1,125 @@
+// The helper's protocol end to end in one process: a real Unix socket, the connection loop (server.ts), the
+// client (client.ts) and HelperExec, over verbs whose host side is a FakeExec. The real helper, started by
+// systemd as root for an unprivileged server, is tested in the sandbox (helper.host.test.ts).
+import * as fsp from 'node:fs/promises';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CommandError, ForbiddenError, InvalidError } from '../../core/errors.js';
+import { parseCompartmentId } from '../../core/ids.js';
+import { FakeExec } from '../fake-exec.js';
+import { asUser, makeSession, parseAsUser } from '../session.js';
+import { CompartmentUsers } from '../users.js';
+import { VolumeDirs } from '../volume-dirs.js';
+import { HelperClient } from './client.js';
+import { HelperExec } from './helper-exec.js';
+import { peerUid, serveConnection } from './server.js';
+import { HelperVerbs } from './verbs.js';
+
+const PW = {
+  'qm-web': 'qm-web:x:990:991:quadletman compartment:/h/qm-web:/usr/sbin/nologin',
+  'qm-fake': 'qm-fake:x:992:992:Someone Else:/home/qm-fake:/bin/bash',
+  'qm-zero': 'qm-zero:x:0:0:quadletman compartment:/root:/bin/sh',
+} as Record<string, string>;
+
+let dir: string;
+let server: net.Server;
+let fx: FakeExec;
+let client: HelperClient;
+const logged: string[] = [];
+
+beforeEach(async () => {
+  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'qm-helper-'));
+  fx = new FakeExec().on(['getent', 'passwd'], (argv) =>
+    PW[argv[2]!] ? { stdout: `${PW[argv[2]!]}\n` } : { code: 2 },
+  );
+  const verbs = new HelperVerbs({
+    exec: fx,
+    users: new CompartmentUsers({ exec: fx, subids: {} as never }),
+    volumes: new VolumeDirs(fx, path.join(dir, 'volumes')),
+  });
+  server = net.createServer((c) => void serveConnection(c, verbs, { log: (l) => logged.push(l) }));
+  await new Promise<void>((r) => server.listen(path.join(dir, 'helper.sock'), r));
+  client = new HelperClient(path.join(dir, 'helper.sock'));
+});
+afterEach(async () => {
+  client.close();
+  await new Promise((r) => server.close(r));
+  await fsp.rm(dir, { recursive: true, force: true });
+});
+
+describe('the privileged helper', () => {
+  it('runs a command as the compartment user with its own record of the user, not the environment it was sent', async () => {
+    fx.on(['podman', 'ps'], { stdout: 'ok\n' });
+    const r = await client.runAs({
+      compartment: parseCompartmentId('web'),
+      argv: ['podman', 'ps'],
+      env: { HOME: '/root', XDG_RUNTIME_DIR: '/run/user/0', PATH: '/evil', QUADLET_UNIT_DIRS: '/x' },
+    });
+    expect(r).toEqual({ code: 0, stdout: 'ok\n', stderr: '' });
+    const ran = fx.calls.at(-1)!.argv;
+    expect(ran.slice(0, 3)).toEqual(['runuser', '-u', 'qm-web']);
+    const parsed = parseAsUser(ran)!;
+    expect(parsed.command).toEqual(['podman', 'ps']);
+    expect(parsed.env).toMatchObject({ HOME: '/h/qm-web', XDG_RUNTIME_DIR: '/run/user/990', QUADLET_UNIT_DIRS: '/x' });
+    expect(parsed.env.PATH).not.toBe('/evil');
+    expect(logged).toContain('run-as web');
+  });
+
+  it('refuses users that are not quadletman compartments, and arguments its schema does not allow, naming them', async () => {
+    await expect(client.runAs({ compartment: parseCompartmentId('fake'), argv: ['id'] })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(client.runAs({ compartment: parseCompartmentId('zero'), argv: ['id'] })).rejects.toThrow(
+      /not a quadletman compartment/,
+    );
+    await expect(client.runAs({ compartment: parseCompartmentId('nobody'), argv: ['id'] })).rejects.toThrow(
+      /not a user/,
+    );
+    const bad = (args: unknown) => client.call('run-as', args as never);
+    await expect(bad({ compartment: '../root', argv: ['id'] })).rejects.toBeInstanceOf(InvalidError);
+    await expect(bad({ compartment: 'web', argv: 'rm -rf /' })).rejects.toThrow(/argv/);
+    await expect(bad({ compartment: 'web', argv: ['id'], user: 'root' })).rejects.toThrow(/user/);
+    await expect(bad({ compartment: 'web', argv: ['a\0b'] })).rejects.toThrow(/NUL/);
+    await expect(client.call('volumes-ensure', { compartment: 'web', volumes: ['../etc'] } as never)).rejects.toThrow(
+      /volumes/,
+    );
+    await expect(client.call('frobnicate' as never, {} as never)).rejects.toThrow(/no verb/);
+    expect(fx.calls.filter((c) => c.argv[0] === 'runuser')).toEqual([]);
+  });
+
+  it('gives every exit code back, and a HelperExec raises the ones its caller did not expect, with the argv', async () => {
+    fx.on(['systemctl'], { code: 3, stdout: 'inactive\n' });
+    const exec = new HelperExec(client, fx);
+    const s = makeSession('qm-web' as never, 990, '/h/qm-web', 991);
+    const argv = asUser(s, ['systemctl', '--user', 'is-active', 'web.service']);
+    expect(await exec.run(argv, { expectCodes: [0, 3] })).toMatchObject({ code: 3, stdout: 'inactive\n' });
+    const err = await exec.run(argv).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).argv).toEqual(argv);
+    // anything that is not a compartment user's command runs here, unprivileged
+    fx.calls.length = 0;
+    await exec.run(['getent', 'passwd', 'qm-web']);
+    expect(fx.calls.map((c) => c.argv[0])).toEqual(['getent']);
+  });
+
+  it('relays a stream line by line and stops it when asked', async () => {
+    fx.onStream(['journalctl'], ['one', 'two', 'three']);
+    const exec = new HelperExec(client, fx);
+    const s = makeSession('qm-web' as never, 990, '/h/qm-web', 991);
+    const stream = exec.stream(asUser(s, ['journalctl', '--user', '-f']));
+    const got: string[] = [];
+    for await (const l of stream.lines) got.push(l);
+    expect(got).toEqual(['one', 'two', 'three']);
+    expect((await stream.done).code).toBe(0);
+  });
+
+  it('reads the peer uid systemd puts in an Accept=yes instance name, in each of its formats', () => {
+    expect(peerUid('3-1234-998')).toBe(998);
+    expect(peerUid('3-7-1234-998')).toBe(998);
+    expect(peerUid('12-7-1234_88-0')).toBe(0);
+    expect(peerUid('3-unknown')).toBe(undefined);
+    expect(peerUid('')).toBe(undefined);
+  });
+});
