@@ -15,30 +15,105 @@ import { DEFAULT_LISTEN, parseListen } from './serve.js';
 
 export const UNIT_PATH = '/etc/systemd/system/quadletman.service';
 
-/** The unit text for a command line (argv[0] absolute), through the one unit-file encoder. */
-export function renderServiceUnit(argv: readonly string[]): string {
-  const exec = escapeSpecifiers(joinWords(argv));
-  const section = (name: string, entries: [string, string][]) =>
+type Entries = [string, string][];
+
+function unitText(comment: string, sections: [string, Entries][]): string {
+  const section = ([name, entries]: [string, Entries]) =>
     [formatSectionHeader(name), ...entries.map(([k, v]) => formatEntry(k, v))].join('\n');
-  return `${[
-    '# Written by `quadletman install`; run it again to change the options.',
-    section('Unit', [
-      ['Description', 'quadletman: control plane for rootless Podman'],
-      ['Wants', 'network-online.target'],
-      ['After', 'network-online.target'],
-    ]),
-    '',
-    section('Service', [
-      ['Type', 'simple'],
-      ['ExecStart', exec],
-      ['Restart', 'on-failure'],
-      ['RestartSec', '2s'],
-      ['UMask', '0077'],
-      ['Environment', 'NODE_ENV=production'],
-    ]),
-    '',
-    section('Install', [['WantedBy', 'multi-user.target']]),
-  ].join('\n')}\n`;
+  return `${[`# ${comment}`, ...sections.map(section)].join('\n\n')}\n`;
+}
+
+const execLine = (argv: readonly string[]) => escapeSpecifiers(joinWords(argv));
+
+/** The hardening of the unprivileged server's unit: its own user, no capabilities, a read-only system except
+ * its data folder, no access to homes. */
+export function serverHardening(user: string, dataDir: string): Entries {
+  return [
+    ['User', user],
+    ['Group', user],
+    ['SupplementaryGroups', 'systemd-journal'],
+    ['NoNewPrivileges', 'yes'],
+    ['CapabilityBoundingSet', ''],
+    ['AmbientCapabilities', ''],
+    ['ProtectSystem', 'strict'],
+    ['ProtectHome', 'yes'],
+    ['PrivateTmp', 'yes'],
+    ['ProtectKernelTunables', 'yes'],
+    ['ProtectKernelModules', 'yes'],
+    ['ProtectControlGroups', 'yes'],
+    ['RestrictSUIDSGID', 'yes'],
+    ['LockPersonality', 'yes'],
+    ['ReadWritePaths', escapeSpecifiers(joinWords([dataDir]))],
+  ];
+}
+
+/** The unit text for a command line (argv[0] absolute), through the one unit-file encoder; `hardening` runs it
+ * unprivileged. */
+export function renderServiceUnit(argv: readonly string[], hardening: Entries = []): string {
+  return unitText('Written by `quadletman install`; run it again to change the options.', [
+    [
+      'Unit',
+      [
+        ['Description', 'quadletman: control plane for rootless Podman'],
+        ['Wants', 'network-online.target'],
+        ['After', 'network-online.target'],
+      ],
+    ],
+    [
+      'Service',
+      [
+        ['Type', 'simple'],
+        ['ExecStart', execLine(argv)],
+        ['Restart', 'on-failure'],
+        ['RestartSec', '2s'],
+        ['UMask', '0077'],
+        ['Environment', 'NODE_ENV=production'],
+        ...hardening,
+      ],
+    ],
+    ['Install', [['WantedBy', 'multi-user.target']]],
+  ]);
+}
+
+/**
+ * The privileged helper's socket and service template (`NAME.socket`, `NAME@.service`): systemd starts a helper,
+ * as root, for each connection (`Accept=yes`), and names the peer's credentials in the instance. The socket is
+ * root's and `group`'s only (0660); the helper checks the peer's uid again. `argv` runs the CLI, to which
+ * `helper --peer %i` is added.
+ */
+export function renderHelperUnits(argv: readonly string[], socketPath: string, group: string) {
+  const socket = unitText('Written by `quadletman install`: the privileged helper of quadletman.', [
+    ['Unit', [['Description', "quadletman's privileged helper (socket)"]]],
+    [
+      'Socket',
+      [
+        ['ListenStream', socketPath],
+        ['SocketUser', 'root'],
+        ['SocketGroup', group],
+        ['SocketMode', '0660'],
+        ['DirectoryMode', '0755'],
+        ['Accept', 'yes'],
+        ['MaxConnections', '64'],
+      ],
+    ],
+    ['Install', [['WantedBy', 'sockets.target']]],
+  ]);
+  const service = unitText('Written by `quadletman install`: one connection to the privileged helper.', [
+    ['Unit', [['Description', "quadletman's privileged helper (connection %i)"]]],
+    [
+      'Service',
+      [
+        // %i is systemd's own; escapeSpecifiers would write it as %%i
+        ['ExecStart', `${execLine([...argv, 'helper', '--peer'])} %i`],
+        ['StandardInput', 'socket'],
+        ['StandardOutput', 'socket'],
+        ['StandardError', 'journal'],
+        ['UMask', '0077'],
+        ['NoNewPrivileges', 'yes'],
+      ],
+    ],
+  ]);
+  return { socket, service };
 }
 
 /** How to run this very CLI again: bin/quadletman when it sits in a checkout, else node + this script. */

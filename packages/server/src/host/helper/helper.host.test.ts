@@ -1,0 +1,207 @@
+// The unprivileged server on a real host (inside the sandbox, as root for the set-up): the privileged helper's
+// socket and service template as `quadletman install` renders them, started by systemd for each connection;
+// the server as the system user `quadletman` under the hardened unit, with no capabilities (/proc proves it).
+// Through its API a compartment is created, a container applied and served, planned, explained, its logs read,
+// a volume deleted and the compartment deleted. Another user in the socket's group is refused by the helper's
+// own peer check (systemd's SO_PEERCRED credentials). Port 18720.
+import * as fsp from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderHelperUnits, renderServiceUnit, serverHardening } from '../../cli/commands/install.js';
+import { parseCompartmentId } from '../../core/ids.js';
+import { importBusyboxImage } from '../busybox-image.js';
+import { hostExec } from '../exec.js';
+import { createHostAdapters } from '../index.js';
+
+const onHost = process.env.QUADLETMAN_SANDBOX === '1';
+const PORT = 18_720;
+const APP_PORT = 18_721;
+const ID = parseCompartmentId('qmt-unpriv');
+const UNIT = 'qmt-helper';
+const SOCKET = `/run/${UNIT}/helper.sock`;
+const DIRS = {
+  data: '/var/lib/qmt-unpriv-data',
+  homes: '/var/lib/qmt-unpriv-homes',
+  volumes: '/var/lib/qmt-unpriv-volumes',
+};
+const CLI = [
+  '/project/bin/quadletman',
+  '--data-dir',
+  DIRS.data,
+  '--homes-dir',
+  DIRS.homes,
+  '--volumes-dir',
+  DIRS.volumes,
+];
+const base = `http://127.0.0.1:${PORT}`;
+const run = (argv: string[], expectCodes = [0]) => hostExec.run(argv, { expectCodes, timeoutMs: 120_000 });
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.skipIf(!onHost)('the server as an unprivileged user, with the privileged helper', () => {
+  let headers: Record<string, string> = {};
+  const api = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: AbortSignal.timeout(120_000),
+    });
+    const text = await r.text();
+    return { status: r.status, json: text ? JSON.parse(text) : undefined, text };
+  };
+
+  beforeAll(async () => {
+    // the bundle, built as root: the server's user cannot write into the checkout
+    await run(['/project/bin/quadletman', '--version']);
+    for (const u of ['quadletman', 'qmt-intruder']) {
+      if ((await run(['getent', 'passwd', u], [0, 2])).code === 2) {
+        await run([
+          'useradd',
+          '--system',
+          '--no-create-home',
+          '--home-dir',
+          '/nonexistent',
+          '--shell',
+          '/usr/sbin/nologin',
+          u,
+        ]);
+      }
+    }
+    await run(['usermod', '-a', '-G', 'systemd-journal', 'quadletman']);
+    // the intruder passes the socket's file mode (its group): only the helper's own check stands in its way
+    await run(['usermod', '-a', '-G', 'quadletman', 'qmt-intruder']);
+    for (const d of Object.values(DIRS)) await fsp.rm(d, { recursive: true, force: true });
+    await fsp.mkdir(DIRS.data, { mode: 0o700 });
+    await run(['chown', 'quadletman:quadletman', DIRS.data]);
+    const { socket, service } = renderHelperUnits(CLI, SOCKET, 'quadletman');
+    await fsp.writeFile(`/run/systemd/system/${UNIT}.socket`, socket);
+    await fsp.writeFile(`/run/systemd/system/${UNIT}@.service`, service);
+    const server = renderServiceUnit(
+      [...CLI, 'serve', '--listen', `127.0.0.1:${PORT}`, '--no-pam', '--helper', SOCKET],
+      serverHardening('quadletman', DIRS.data),
+    );
+    await fsp.writeFile('/run/systemd/system/qmt-unpriv-server.service', server);
+    await run(['systemctl', 'daemon-reload']);
+    await run(['systemctl', 'start', `${UNIT}.socket`]);
+    await run(['systemctl', 'start', 'qmt-unpriv-server.service']);
+    await waitFor('the server answers /healthz', async () => ((await fetch(`${base}/healthz`)).ok ? true : undefined));
+    const token = await waitFor('the setup token in the journal', async () => {
+      const log = await run(['journalctl', '-u', 'qmt-unpriv-server.service', '-o', 'cat', '--no-pager']);
+      return /^Setup token \(one use\): (\S+)$/m.exec(log.stdout)?.[1];
+    });
+    const r = await fetch(`${base}/api/auth/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token, username: 'admin', password: 'a long enough password' }),
+    });
+    expect(r.status).toBe(200);
+    const cookie = r.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    headers = { cookie, 'x-csrf-token': ((await r.json()) as { csrfToken: string }).csrfToken };
+  }, 300_000);
+
+  afterAll(async () => {
+    await run(['systemctl', 'stop', 'qmt-unpriv-server.service', `${UNIT}.socket`], [0, 5]).catch(() => undefined);
+    await createHostAdapters({ homeBase: DIRS.homes })
+      .users.delete(ID)
+      .catch(() => undefined);
+    for (const f of [`${UNIT}.socket`, `${UNIT}@.service`, 'qmt-unpriv-server.service']) {
+      await fsp.rm(`/run/systemd/system/${f}`, { force: true });
+    }
+    await run(['systemctl', 'daemon-reload']).catch(() => undefined);
+    for (const d of Object.values(DIRS)) await fsp.rm(d, { recursive: true, force: true });
+  });
+
+  it('runs as quadletman with no capabilities at all', async () => {
+    const pid = (await run(['systemctl', 'show', '-P', 'MainPID', 'qmt-unpriv-server.service'])).stdout.trim();
+    const status = await fsp.readFile(`/proc/${pid}/status`, 'utf8');
+    const uid = Number((await run(['id', '-u', 'quadletman'])).stdout.trim());
+    const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'm').exec(status)?.[1]?.trim();
+    console.log(
+      `server pid ${pid}: ${['Uid', 'Gid', 'CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb', 'NoNewPrivs'].map((f) => `${f} ${field(f)}`).join(', ')}`,
+    );
+    expect(field('Uid')!.split(/\s+/).map(Number)).toEqual([uid, uid, uid, uid]);
+    for (const cap of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) expect(BigInt(`0x${field(cap)}`)).toBe(0n);
+    expect(field('NoNewPrivs')).toBe('1');
+    const db = await fsp.stat(`${DIRS.data}/quadletman.db`);
+    expect([db.uid, db.mode & 0o777]).toEqual([uid, 0o600]);
+  });
+
+  it('creates, applies, serves, plans, explains, shows logs, deletes a volume and the compartment, through the helper', async () => {
+    expect((await api('POST', '/api/compartments', { id: ID })).status).toBe(201);
+    const pw = (await run(['getent', 'passwd', `qm-${ID}`])).stdout;
+    expect(pw).toContain(`${DIRS.homes}/qm-${ID}`);
+    const h = createHostAdapters({ homeBase: DIRS.homes });
+    await importBusyboxImage(h.exec, h.podman, await h.users.sessionFor(ID));
+    const spec = (scratch: boolean) => ({
+      compartment: ID,
+      units: {
+        'web.container': {
+          container: {
+            image: 'localhost/busybox:latest',
+            exec: ['busybox', 'httpd', '-f', '-vv', '-p', '8080', '-h', '/www'],
+            publishPort: [`127.0.0.1:${APP_PORT}:8080`],
+            volume: ['data:/data'],
+            environmentFile: 'conf/web.env',
+          },
+          service: { SuccessExitStatus: '143' },
+        },
+      },
+      volumes: scratch ? { data: {}, scratch: {} } : { data: {} },
+      files: { 'conf/web.env': { content: 'GREETING=hello\n', mode: '0600' } },
+      probes: [{ name: 'web', type: 'http', port: APP_PORT, path: '/', expectStatus: 200, timeoutMs: 2000 }],
+    });
+    const applied = await api('POST', `/api/compartments/${ID}/apply`, { spec: spec(true) });
+    expect(applied.json, applied.text).toMatchObject({ outcome: 'applied' });
+    expect(await (await fetch(`http://127.0.0.1:${APP_PORT}/`)).text()).toContain('hello from busybox');
+    // the files are the compartment user's, written by it
+    const env = await fsp.stat(`${DIRS.homes}/qm-${ID}/.config/quadletman/files/conf/web.env`);
+    const uid = Number((await run(['id', '-u', `qm-${ID}`])).stdout.trim());
+    expect([env.uid, env.mode & 0o777]).toEqual([uid, 0o600]);
+    const vol = await fsp.stat(`${DIRS.volumes}/${ID}/scratch`);
+    expect([vol.uid, (await fsp.stat(`${DIRS.volumes}/${ID}`)).uid]).toEqual([uid, 0]);
+
+    const plan = await api('GET', `/api/compartments/${ID}/plan`);
+    expect(plan.status, plan.text).toBe(200);
+    const explain = await api('POST', `/api/compartments/${ID}/explain`, {
+      unit: 'web.container',
+      files: { 'web.container': '[Container]\nImage=localhost/busybox:latest\nExec=sleep 1\n' },
+    });
+    expect(explain.json, explain.text).toMatchObject({ ok: true });
+    const logs = await api('GET', `/api/compartments/${ID}/logs?unit=web&lines=50`);
+    expect(logs.status, logs.text).toBe(200);
+
+    await api('POST', `/api/compartments/${ID}/apply`, { spec: spec(false) });
+    const del = await api('DELETE', `/api/compartments/${ID}/volumes/scratch?kind=host`);
+    expect(del.status, del.text).toBe(200);
+    expect(await fsp.stat(`${DIRS.volumes}/${ID}/scratch`).catch(() => 'gone')).toBe('gone');
+
+    const gone = await api('DELETE', `/api/compartments/${ID}?volumes=true`);
+    expect(gone.status, gone.text).toBe(200);
+    expect((await run(['getent', 'passwd', `qm-${ID}`], [0, 2])).code).toBe(2);
+    expect(await fsp.stat(`${DIRS.volumes}/${ID}`).catch(() => 'gone')).toBe('gone');
+  });
+
+  it('refuses a peer that is neither root nor quadletman, though the socket let it connect', async () => {
+    const script =
+      "const c=require('net').createConnection(process.argv[1]);c.on('data',d=>{process.stdout.write(d);c.end()});" +
+      "c.on('connect',()=>c.write(JSON.stringify({id:1,verb:'ping',args:{}})+'\\n'));";
+    const r = await run(['runuser', '-u', 'qmt-intruder', '--', process.execPath, '-e', script, SOCKET], [0, 1]);
+    const answer = JSON.parse(r.stdout.trim().split('\n')[0]!);
+    expect(answer).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(answer.error.message).toMatch(/may not use quadletman's helper/);
+    // and quadletman itself is answered
+    const ok = await run(['runuser', '-u', 'quadletman', '--', process.execPath, '-e', script, SOCKET]);
+    expect(JSON.parse(ok.stdout.trim())).toMatchObject({ id: 1, ok: true });
+  });
+});
