@@ -40,7 +40,8 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     return;
   }
   if (fe.statusCode === 413) {
-    void reply.status(413).send(errorBody('too_large', 'The request body is too large.'));
+    const message = fe.code === 'too_large' ? fe.message : 'The request body is too large.';
+    void reply.status(413).send(errorBody('too_large', message));
     return;
   }
   if (fe.statusCode === 429) {

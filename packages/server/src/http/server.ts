@@ -1,7 +1,8 @@
 /**
  * The HTTP server's assembly: security headers, body limits, the one error shape, cookies, who is asking
- * (session or API token) and the CSRF check, rate limits, the audit log, /healthz, /metrics, the OpenAPI
- * document and its browsable reference, the route modules, and the web UI's files.
+ * (session or API token) and the CSRF check, the small body limit of anonymous requests, rate limits, the
+ * audit log, /healthz, /metrics, the OpenAPI document and its browsable reference, the route modules, and the
+ * web UI's files.
  *
  * Adding a route module: write a RoutePlugin (http/types.ts) and add it to ROUTES below (one line).
  */
@@ -23,6 +24,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app.js';
 import type { Store } from '../store/index.js';
+import { installAnonymousBodyLimit } from './anonymous-body.js';
 import { createAudit, installAuditSafetyNet } from './audit.js';
 import { auditRoutes } from './audit-routes.js';
 import { createGuard, installAuthHooks } from './auth/hooks.js';
@@ -151,6 +153,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await server.register(fastifyCookie);
   installAuthHooks(server, auth, cookies);
+  installAnonymousBodyLimit(server);
   installMetrics(server, metrics, ctx.store, guard);
   installAuditSafetyNet(server, writer);
 
