@@ -53,11 +53,12 @@ async function setup(options: ServerOptions = {}, clock = new Clock()) {
   return { server, store, clock };
 }
 
-const cookieOf = (res: { headers: Record<string, unknown> }): string => {
+const setCookies = (res: { headers: Record<string, unknown> }): string[] => {
   const raw = res.headers['set-cookie'];
-  const first = (Array.isArray(raw) ? raw : [raw]).find((c) => typeof c === 'string' && c.startsWith('qm_session='));
-  return String(first);
+  return (Array.isArray(raw) ? raw : [raw]).filter((c): c is string => typeof c === 'string');
 };
+const cookieOf = (res: { headers: Record<string, unknown> }, name = 'qm_session'): string =>
+  String(setCookies(res).find((c) => c.startsWith(`${name}=`)));
 const sessionCookie = (res: { headers: Record<string, unknown> }) => cookieOf(res).split(';')[0]!;
 
 async function localUser(
@@ -253,7 +254,7 @@ describe('login and sessions', () => {
     ]);
   });
 
-  it('marks the cookie Secure and sends HSTS under TLS', async () => {
+  it('under TLS names the cookie __Host-qm_session (Secure, Path=/, no Domain), reads only that name, sends HSTS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qm-tls-'));
     execFileSync(
       'openssl',
@@ -284,9 +285,29 @@ describe('login and sessions', () => {
       payload: { username: 'bob', password: 'correct horse battery' },
     });
     expect(res.statusCode).toBe(200);
-    expect(cookieOf(res)).toMatch(/; Secure/);
+    const cookie = cookieOf(res, '__Host-qm_session');
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
+    expect(setCookies(res).some((c) => c.startsWith('qm_session='))).toBe(false);
     expect(res.headers['strict-transport-security']).toContain('max-age=31536000');
     expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    expect(server.quadletman.sessionCookie).toBe('__Host-qm_session');
+    const id = cookie.split(';')[0]!.split('=')[1]!;
+    const me = (name: string) => server.inject({ url: '/api/auth/session', headers: { cookie: `${name}=${id}` } });
+    expect((await me('__Host-qm_session')).statusCode).toBe(200);
+    expect((await me('qm_session')).statusCode).toBe(401);
+    const logout = await server.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: `__Host-qm_session=${id}`, 'x-csrf-token': res.json().csrfToken },
+    });
+    expect(logout.statusCode).toBe(204);
+    expect(cookieOf(logout, '__Host-qm_session')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    // loginAs (test-support) follows the server's name.
+    const admin = loginAs(server, 'admin');
+    expect(admin.cookie).toMatch(/^__Host-qm_session=/);
+    expect((await server.inject({ url: '/api/test/web', headers: admin.headers })).statusCode).toBe(200);
   });
 
   it('rotates the session on login and revokes it on logout', async () => {

@@ -27,7 +27,7 @@ import type { Store } from '../store/index.js';
 import { installAnonymousBodyLimit } from './anonymous-body.js';
 import { createAudit, installAuditSafetyNet } from './audit.js';
 import { auditRoutes } from './audit-routes.js';
-import { createGuard, installAuthHooks } from './auth/hooks.js';
+import { createGuard, installAuthHooks, sessionCookieName } from './auth/hooks.js';
 import { HostPam, type PamAuthenticator } from './auth/pam.js';
 import { authRoutes } from './auth/routes.js';
 import { type AuthOptions, AuthService } from './auth/service.js';
@@ -66,7 +66,8 @@ export const ROUTES: RoutePlugin[] = [
 export interface ServerOptions {
   /** Route modules (default ROUTES); the auth, admin and audit routes are always there. */
   routes?: readonly RoutePlugin[];
-  /** HTTPS: PEM certificate and key. Cookies are then Secure and HSTS is sent. */
+  /** HTTPS: PEM certificate and key. The session cookie is then Secure and named `__Host-qm_session`, and HSTS
+   * is sent. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   logger?: FastifyServerOptions['logger'];
   /** Largest request body, bytes (default 1 MiB; a route may set its own). */
@@ -92,6 +93,8 @@ export interface ServerHandles {
   metrics: Metrics;
   /** The one-time setup token, while no administrator exists (printed by `quadletman serve`). */
   setupToken: string | undefined;
+  /** The session cookie's name (`__Host-qm_session` under TLS, else `qm_session`). */
+  sessionCookie: string;
 }
 
 declare module 'fastify' {
@@ -143,7 +146,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const cookies = { secure: tls !== undefined };
   const setupToken = auth.issueSetupToken();
   if (setupToken) options.onSetupToken?.(setupToken);
-  server.decorate('quadletman', { auth, store: ctx.store, metrics, setupToken } satisfies ServerHandles);
+  const sessionCookie = sessionCookieName(cookies);
+  server.decorate('quadletman', { auth, store: ctx.store, metrics, setupToken, sessionCookie } satisfies ServerHandles);
 
   await server.register(fastifyHelmet, {
     // upgrade-insecure-requests only under TLS: over plain HTTP (a LAN address) it would break every asset.
@@ -182,7 +186,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'qm_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookie },
           token: { type: 'http', scheme: 'bearer' },
         },
       },
