@@ -19,6 +19,7 @@ import type { FileReport, LintFile, LintOptions } from './types';
 export { isGeneratorError, RULES, type RuleCode, type Stage, stageOf } from './codes';
 export { editDistance, suggest } from './suggest';
 export type { FileReport, LintFile, LintOptions } from './types';
+export { type PortMapping, parsePublishPort } from './values';
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 const parentName = (p: string): string => {

@@ -95,15 +95,19 @@ export class CommandError extends AppError {
 
   static describe(f: CommandFailure): string {
     const cmd = f.argv.join(' ');
-    const how = f.timedOut
+    const tail = lastLines(f.stderr, 5);
+    return `${cmd} ${CommandError.outcome(f)}${tail ? `: ${tail}` : ''}`;
+  }
+
+  /** How the command ended, without its argv or output: `exited with code 1`, `timed out`, … */
+  static outcome(f: Pick<CommandFailure, 'exitCode' | 'signal' | 'timedOut'>): string {
+    return f.timedOut
       ? 'timed out'
       : f.exitCode !== null
         ? `exited with code ${f.exitCode}`
         : f.signal
           ? `was killed by ${f.signal}`
           : 'could not be started';
-    const tail = lastLines(f.stderr, 5);
-    return `${cmd} ${how}${tail ? `: ${tail}` : ''}`;
   }
 }
 

@@ -17,6 +17,7 @@ import {
   checkSubuid,
   checkSystemdPid1,
   checkSystemdVersion,
+  checkUiHostName,
   checkUserBus,
   checkUserNamespaces,
   type DoctorIo,
@@ -225,6 +226,44 @@ describe('user-bus', () => {
   it('needs a user D-Bus unit', async () => {
     expect((await checkUserBus(healthy())).status).toBe('ok');
     expect(await checkUserBus(new FakeMachine())).toMatchObject({ status: 'fail', fix: expect.stringMatching(/dbus/) });
+  });
+});
+
+describe('ui-host-name (with the listen address and published ports from the CLI)', () => {
+  const published = [
+    { compartment: 'blog', unit: 'web.container', value: '8080:80', hostPort: '8080' },
+    { compartment: 'shop', unit: 'shop.container', value: '10.0.0.5:443:443', address: '10.0.0.5', hostPort: '443' },
+  ];
+
+  it('warns, naming the compartments and ports, when the UI shares its host name with them', () => {
+    const c = checkUiHostName({ listen: { host: '127.0.0.1', port: 8080 }, published });
+    expect(c.status).toBe('warn');
+    expect(c.message).toMatch(
+      /^The web UI \(127\.0\.0\.1:8080\) shares its host name .*: blog \(8080:80 in web\.container\)\./,
+    );
+    expect(c.message).not.toContain('shop');
+    expect(c.fix).toMatch(/host name of its own/);
+    expect(c.details).toEqual({
+      listen: '127.0.0.1:8080',
+      shared: [{ compartment: 'blog', unit: 'web.container', publishPort: '8080:80' }],
+    });
+    const everywhere = checkUiHostName({ listen: { host: '0.0.0.0', port: 8080 }, published });
+    expect(everywhere.message).toContain('blog (8080:80 in web.container); shop (10.0.0.5:443:443 in shop.container)');
+  });
+
+  it('is ok when no published port shares the host name', () => {
+    const c = checkUiHostName({ listen: { host: '10.0.0.9', port: 8080 }, published: published.slice(1) });
+    expect(c).toMatchObject({ id: 'ui-host-name', status: 'ok' });
+    expect(c.fix).toBeUndefined();
+  });
+
+  it('runs only when the CLI gives doctor the input', async () => {
+    expect(byId((await runDoctor(healthy())).checks)['ui-host-name']).toBeUndefined();
+    const report = await runDoctor(healthy(), { ui: { listen: { host: '::', port: 8443 }, published } });
+    expect(byId(report.checks)['ui-host-name']?.status).toBe('warn');
+    expect(report.summary).toEqual({ ok: 17, warn: 1, fail: 0 });
+    expect(report.ok).toBe(true);
+    expect(formatDoctorText(report)).toMatch(/^WARN {2}ui-host-name +The web UI \(\[::\]:8443\)/m);
   });
 });
 

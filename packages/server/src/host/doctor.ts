@@ -5,10 +5,12 @@
 // `getenforce`, `quadlet -version`).
 //
 // Every check is a function of an injected `DoctorIo`, so unit tests run them against fakes
-// (doctor.test.ts); `hostDoctorIo()` is the real one.
+// (doctor.test.ts); `hostDoctorIo()` is the real one. What doctor cannot find out on the machine (the address
+// `serve` listens on, the ports compartments publish) comes in a `DoctorInput` from the CLI.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { CommandError } from '../core/errors.js';
+import { describeSharedHost, type PublishedPort, portsSharingHost } from '../core/ui-host.js';
 import { type Exec, type ExecResult, hostExec } from './exec.js';
 import { parseSubid, type SubidEntry } from './subid.js';
 
@@ -616,6 +618,31 @@ export async function checkApparmor(io: DoctorIo): Promise<Check> {
   };
 }
 
+/** What the CLI knows and doctor cannot find out itself; each part adds its check when present. */
+export interface DoctorInput {
+  /** The address `serve` listens on and the ports the compartments' desired states publish. */
+  ui?: { listen: { host: string; port: number }; published: readonly PublishedPort[] };
+}
+
+/** The web UI must not share its host name with published ports: those apps would get its session cookie. */
+export function checkUiHostName(ui: NonNullable<DoctorInput['ui']>): Check {
+  const shared = portsSharingHost(ui.listen.host, ui.published);
+  const listen = `${ui.listen.host.includes(':') ? `[${ui.listen.host}]` : ui.listen.host}:${ui.listen.port}`;
+  const details = {
+    listen,
+    shared: shared.map((p) => ({ compartment: p.compartment, unit: p.unit, publishPort: p.value })),
+  };
+  if (shared.length === 0) {
+    return {
+      id: 'ui-host-name',
+      status: 'ok',
+      message: `No compartment publishes a port on the web UI’s host name (${listen}).`,
+      details,
+    };
+  }
+  return { id: 'ui-host-name', status: 'warn', ...describeSharedHost(ui.listen, shared), details };
+}
+
 /** Every check with its id, in the order they are reported. */
 export const CHECKS: readonly { id: string; run: (io: DoctorIo) => Promise<Check> }[] = [
   { id: 'podman', run: checkPodman },
@@ -643,10 +670,13 @@ export function summarize(checks: Check[]): DoctorReport {
   return { ok: summary.fail === 0, summary, checks };
 }
 
-/** Run every check (concurrently: they only read). A check that throws is reported as `fail`. */
-export async function runDoctor(io: DoctorIo = hostDoctorIo()): Promise<DoctorReport> {
+/** Run every check (concurrently: they only read), and those `input` allows. A check that throws is reported
+ * as `fail`. */
+export async function runDoctor(io: DoctorIo = hostDoctorIo(), input: DoctorInput = {}): Promise<DoctorReport> {
+  const ui = input.ui;
+  const all = [...CHECKS, ...(ui ? [{ id: 'ui-host-name', run: async () => checkUiHostName(ui) }] : [])];
   const checks = await Promise.all(
-    CHECKS.map(async ({ id, run }): Promise<Check> => {
+    all.map(async ({ id, run }): Promise<Check> => {
       try {
         return await run(io);
       } catch (err) {

@@ -53,11 +53,12 @@ async function setup(options: ServerOptions = {}, clock = new Clock()) {
   return { server, store, clock };
 }
 
-const cookieOf = (res: { headers: Record<string, unknown> }): string => {
+const setCookies = (res: { headers: Record<string, unknown> }): string[] => {
   const raw = res.headers['set-cookie'];
-  const first = (Array.isArray(raw) ? raw : [raw]).find((c) => typeof c === 'string' && c.startsWith('qm_session='));
-  return String(first);
+  return (Array.isArray(raw) ? raw : [raw]).filter((c): c is string => typeof c === 'string');
 };
+const cookieOf = (res: { headers: Record<string, unknown> }, name = 'qm_session'): string =>
+  String(setCookies(res).find((c) => c.startsWith(`${name}=`)));
 const sessionCookie = (res: { headers: Record<string, unknown> }) => cookieOf(res).split(';')[0]!;
 
 async function localUser(
@@ -253,7 +254,7 @@ describe('login and sessions', () => {
     ]);
   });
 
-  it('marks the cookie Secure and sends HSTS under TLS', async () => {
+  it('under TLS names the cookie __Host-qm_session (Secure, Path=/, no Domain), reads only that name, sends HSTS', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qm-tls-'));
     execFileSync(
       'openssl',
@@ -284,9 +285,29 @@ describe('login and sessions', () => {
       payload: { username: 'bob', password: 'correct horse battery' },
     });
     expect(res.statusCode).toBe(200);
-    expect(cookieOf(res)).toMatch(/; Secure/);
+    const cookie = cookieOf(res, '__Host-qm_session');
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; Path=\/(;|$)/);
+    expect(cookie).not.toMatch(/Domain=/i);
+    expect(setCookies(res).some((c) => c.startsWith('qm_session='))).toBe(false);
     expect(res.headers['strict-transport-security']).toContain('max-age=31536000');
     expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    expect(server.quadletman.sessionCookie).toBe('__Host-qm_session');
+    const id = cookie.split(';')[0]!.split('=')[1]!;
+    const me = (name: string) => server.inject({ url: '/api/auth/session', headers: { cookie: `${name}=${id}` } });
+    expect((await me('__Host-qm_session')).statusCode).toBe(200);
+    expect((await me('qm_session')).statusCode).toBe(401);
+    const logout = await server.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie: `__Host-qm_session=${id}`, 'x-csrf-token': res.json().csrfToken },
+    });
+    expect(logout.statusCode).toBe(204);
+    expect(cookieOf(logout, '__Host-qm_session')).toMatch(/Expires=Thu, 01 Jan 1970/);
+    // loginAs (test-support) follows the server's name.
+    const admin = loginAs(server, 'admin');
+    expect(admin.cookie).toMatch(/^__Host-qm_session=/);
+    expect((await server.inject({ url: '/api/test/web', headers: admin.headers })).statusCode).toBe(200);
   });
 
   it('rotates the session on login and revokes it on logout', async () => {
@@ -404,7 +425,7 @@ describe('login and sessions', () => {
 });
 
 describe('login back-off and rate limits', () => {
-  it('makes a user wait longer after each failure, per user and per address', async () => {
+  it('makes a user name at an address wait longer after each failure', async () => {
     const { server, clock } = await setup({ loginRateLimit: { max: 1000 } });
     await localUser(server, 'alice', 'correct horse battery', 'viewer');
     const login = (password: string, ip = '10.0.0.1', username = 'alice') =>
@@ -415,18 +436,49 @@ describe('login back-off and rate limits', () => {
     expect(blocked.statusCode).toBe(429);
     expect(blocked.json().error.code).toBe('rate_limited');
     expect(blocked.headers['retry-after']).toBe('1');
-    // Another address is blocked too for this user (per-user back-off).
-    expect((await login('correct horse battery', '10.0.0.2')).statusCode).toBe(429);
     clock.advance(1000);
     expect((await login('nope')).statusCode).toBe(401); // 5th: 2 s
     clock.advance(1000);
     expect((await login('correct horse battery')).statusCode).toBe(429);
     clock.advance(1000);
     expect((await login('correct horse battery')).statusCode).toBe(200);
-    // The address still carries its failures: guessing at another user from it waits as well.
+  });
+
+  it('slows the attacker, never the account owner logging in from another address', async () => {
+    const { server, clock } = await setup({ loginRateLimit: { max: 1000 } });
+    await localUser(server, 'alice', 'correct horse battery', 'viewer');
+    const login = (password: string, ip: string, username = 'alice') =>
+      server.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username, password } });
+    // The attacker at A fails 20 times (past both free counts; backoff.test.ts does 50), waiting out every wait.
+    let failed = 0;
+    while (failed < 20) {
+      const res = await login('wrong guess', '203.0.113.66');
+      if (res.statusCode === 429) clock.advance(Number(res.headers['retry-after']) * 1000);
+      else {
+        expect(res.statusCode).toBe(401);
+        failed++;
+      }
+    }
+    // A is slowed down, even with the right password.
+    expect((await login('correct horse battery', '203.0.113.66')).statusCode).toBe(429);
+    expect((await login('anything at all', '203.0.113.66', 'bob')).statusCode).toBe(429);
+    // The owner at B is not delayed at all, and their success does not reset A.
+    expect((await login('correct horse battery', '198.51.100.7')).statusCode).toBe(200);
+    expect((await login('correct horse battery', '203.0.113.66')).statusCode).toBe(429);
+  });
+
+  it('slows an address that sprays many user names', async () => {
+    const { server } = await setup({ loginRateLimit: { max: 1000 } });
     await localUser(server, 'carol', 'correct horse battery');
-    expect((await login('nope', '10.0.0.1', 'carol')).statusCode).toBe(401);
-    expect((await login('correct horse battery', '10.0.0.1', 'carol')).statusCode).toBe(429);
+    const login = (username: string, password: string, ip = '10.0.0.9') =>
+      server.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { username, password } });
+    const codes: number[] = [];
+    for (let i = 0; i < 12; i++) codes.push((await login(`user${i}`, 'password123')).statusCode);
+    expect(codes.slice(0, 11)).toEqual(Array(11).fill(401));
+    expect(codes[11]).toBe(429);
+    // Even an account with the right password waits there; elsewhere it does not.
+    expect((await login('carol', 'correct horse battery')).statusCode).toBe(429);
+    expect((await login('carol', 'correct horse battery', '10.0.0.10')).statusCode).toBe(200);
   });
 
   it('limits login attempts per address per minute', async () => {

@@ -1,7 +1,8 @@
 /**
  * The HTTP server's assembly: security headers, body limits, the one error shape, cookies, who is asking
- * (session or API token) and the CSRF check, rate limits, the audit log, /healthz, /metrics, the OpenAPI
- * document and its browsable reference, the route modules, and the web UI's files.
+ * (session or API token) and the CSRF check, the small body limit of anonymous requests, rate limits, the
+ * audit log, /healthz, /metrics, the OpenAPI document and its browsable reference, the route modules, and the
+ * web UI's files.
  *
  * Adding a route module: write a RoutePlugin (http/types.ts) and add it to ROUTES below (one line).
  */
@@ -23,9 +24,10 @@ import {
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app.js';
 import type { Store } from '../store/index.js';
+import { installAnonymousBodyLimit } from './anonymous-body.js';
 import { createAudit, installAuditSafetyNet } from './audit.js';
 import { auditRoutes } from './audit-routes.js';
-import { createGuard, installAuthHooks } from './auth/hooks.js';
+import { createGuard, installAuthHooks, sessionCookieName } from './auth/hooks.js';
 import { HostPam, type PamAuthenticator } from './auth/pam.js';
 import { authRoutes } from './auth/routes.js';
 import { type AuthOptions, AuthService } from './auth/service.js';
@@ -64,7 +66,8 @@ export const ROUTES: RoutePlugin[] = [
 export interface ServerOptions {
   /** Route modules (default ROUTES); the auth, admin and audit routes are always there. */
   routes?: readonly RoutePlugin[];
-  /** HTTPS: PEM certificate and key. Cookies are then Secure and HSTS is sent. */
+  /** HTTPS: PEM certificate and key. The session cookie is then Secure and named `__Host-qm_session`, and HSTS
+   * is sent. */
   tls?: { cert: string | Buffer; key: string | Buffer };
   logger?: FastifyServerOptions['logger'];
   /** Largest request body, bytes (default 1 MiB; a route may set its own). */
@@ -90,6 +93,8 @@ export interface ServerHandles {
   metrics: Metrics;
   /** The one-time setup token, while no administrator exists (printed by `quadletman serve`). */
   setupToken: string | undefined;
+  /** The session cookie's name (`__Host-qm_session` under TLS, else `qm_session`). */
+  sessionCookie: string;
 }
 
 declare module 'fastify' {
@@ -141,7 +146,8 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const cookies = { secure: tls !== undefined };
   const setupToken = auth.issueSetupToken();
   if (setupToken) options.onSetupToken?.(setupToken);
-  server.decorate('quadletman', { auth, store: ctx.store, metrics, setupToken } satisfies ServerHandles);
+  const sessionCookie = sessionCookieName(cookies);
+  server.decorate('quadletman', { auth, store: ctx.store, metrics, setupToken, sessionCookie } satisfies ServerHandles);
 
   await server.register(fastifyHelmet, {
     // upgrade-insecure-requests only under TLS: over plain HTTP (a LAN address) it would break every asset.
@@ -151,6 +157,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   });
   await server.register(fastifyCookie);
   installAuthHooks(server, auth, cookies);
+  installAnonymousBodyLimit(server);
   installMetrics(server, metrics, ctx.store, guard);
   installAuditSafetyNet(server, writer);
 
@@ -179,7 +186,7 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
       },
       components: {
         securitySchemes: {
-          session: { type: 'apiKey', in: 'cookie', name: 'qm_session' },
+          session: { type: 'apiKey', in: 'cookie', name: sessionCookie },
           token: { type: 'http', scheme: 'bearer' },
         },
       },

@@ -1,12 +1,16 @@
 /**
  * `quadletman serve [--listen HOST:PORT] [--tls-cert FILE --tls-key FILE]`: the HTTP API and the web UI.
- * Prints the URL and, while no administrator exists, the one-time setup token. Stops on SIGINT/SIGTERM.
+ * Prints the URL and, while no administrator exists, the one-time setup token. Warns when a compartment
+ * publishes a port on the UI's host name (those apps would receive its session cookie). Stops on SIGINT/SIGTERM.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { publishedPortsIn } from '../../core/published-ports.js';
+import { describeSharedHost, portsSharingHost } from '../../core/ui-host.js';
 import { DEFAULT_HELPER_SOCKET } from '../../host/helper/protocol.js';
+import type { Store } from '../../store/index.js';
 import { withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
@@ -32,6 +36,14 @@ export function findWebRoot(from = dirname(fileURLToPath(import.meta.url))): str
     dir = parent;
   }
   return undefined;
+}
+
+/** The warning `serve` prints when compartments publish ports on the UI's host name; undefined when none do. */
+export function sharedHostWarning(listen: { host: string; port: number }, store: Pick<Store, 'compartments'>) {
+  const shared = portsSharingHost(listen.host, publishedPortsIn(store.compartments));
+  if (shared.length === 0) return undefined;
+  const { message, fix } = describeSharedHost(listen, shared);
+  return `warning: ${message}\n  fix: ${fix}\n`;
 }
 
 interface ServeOptions {
@@ -119,6 +131,8 @@ export function registerServe(program: Command): void {
           process.stdout.write(`quadletman listening on ${tls ? 'https' : 'http'}://${shown}:${port}/\n`);
           if (!webRoot)
             process.stdout.write('(no web UI build found: the API only; build packages/web to serve the UI)\n');
+          const warning = sharedHostWarning({ host, port }, app.store);
+          if (warning) process.stderr.write(warning);
           const token = server.quadletman.setupToken;
           if (token) {
             process.stdout.write(

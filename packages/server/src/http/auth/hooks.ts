@@ -12,6 +12,7 @@ import { atLeast } from './roles.js';
 import { safeEqual } from './secrets.js';
 import type { AuthService, Authz, ResolvedSession } from './service.js';
 
+/** The session cookie's name over plain HTTP; see sessionCookieName. */
 export const SESSION_COOKIE = 'qm_session';
 export const CSRF_HEADER = 'x-csrf-token';
 
@@ -36,9 +37,19 @@ export function allows(req: FastifyRequest, role: Role, compartment?: string): b
 }
 
 export interface CookieSettings {
+  /** Served over TLS: the cookie is Secure and named with the `__Host-` prefix. */
   secure: boolean;
 }
 
+/**
+ * The session cookie's name: under TLS `__Host-qm_session`, which a browser keeps only when it is Secure, has
+ * Path=/ and no Domain, so neither another host name under the same domain nor a plain-HTTP page can set or
+ * shadow it. (No prefix binds a cookie to a port: an app published on this host name still receives it.)
+ */
+export const sessionCookieName = (c: CookieSettings): string =>
+  c.secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+
+/** Set and cleared with these (never a Domain: the `__Host-` prefix forbids one). */
 export function sessionCookieOptions(c: CookieSettings) {
   return { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: c.secure };
 }
@@ -54,6 +65,7 @@ function sameOrigin(req: FastifyRequest): boolean {
 }
 
 export function installAuthHooks(server: FastifyInstance, auth: AuthService, cookies: CookieSettings): void {
+  const cookieName = sessionCookieName(cookies);
   server.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
@@ -64,12 +76,12 @@ export function installAuthHooks(server: FastifyInstance, auth: AuthService, coo
       req.principal = { kind: 'token', username: authz.username, address: req.ip };
       return;
     }
-    const id = req.cookies[SESSION_COOKIE];
+    const id = req.cookies[cookieName];
     if (id) {
       const session = auth.resolveSession(id);
       if (!session) {
         // Expired or revoked: forget the cookie; the route decides whether it needs a principal.
-        void reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(cookies));
+        void reply.clearCookie(cookieName, sessionCookieOptions(cookies));
       } else {
         state.set(req, { authz: session.authz, session });
         req.principal = { kind: 'session', username: session.row.username, address: req.ip };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { UnauthorizedError } from '../../core/errors.js';
 import type { AuditWriter } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
-import { authOf, type CookieSettings, SESSION_COOKIE, sessionCookieOptions } from './hooks.js';
+import { authOf, type CookieSettings, sessionCookieName, sessionCookieOptions } from './hooks.js';
 import { ROLES } from './roles.js';
 import { type AuthService, RateLimitedError } from './service.js';
 
@@ -43,13 +43,14 @@ export interface AuthRouteOptions {
 export function authRoutes(o: AuthRouteOptions): RoutePlugin {
   const { auth, writer, cookies } = o;
   const rateLimit = { max: o.loginRateLimit.max, timeWindow: o.loginRateLimit.timeWindow };
+  const cookieName = sessionCookieName(cookies);
 
   const startSession = (req: FastifyRequest, reply: FastifyReply, username: string) => {
     // Rotation: the session the request came with (if any) ends, a new id is issued.
     const old = authOf(req)?.session;
     if (old) auth.endSession(old.idHash);
     const s = auth.createSession(username, req.ip, req.headers['user-agent'] ?? '');
-    void reply.setCookie(SESSION_COOKIE, s.id, {
+    void reply.setCookie(cookieName, s.id, {
       ...sessionCookieOptions(cookies),
       maxAge: Math.floor(auth.absoluteTimeoutMs / 1000),
     });
@@ -114,7 +115,7 @@ export function authRoutes(o: AuthRouteOptions): RoutePlugin {
           },
           req,
         );
-        void reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(cookies));
+        void reply.clearCookie(cookieName, sessionCookieOptions(cookies));
         return reply.status(204).send();
       },
     );

@@ -164,20 +164,19 @@ export class AuthService {
   // ───────────────────────────────────────────── login and sessions
 
   /**
-   * Checks a user name and password; throws RateLimitedError while the user or the address must wait, and
-   * UnauthorizedError (one message for every reason) when they do not match.
+   * Checks a user name and password; throws RateLimitedError while this user name at this address, or this
+   * address as a whole, must wait (never for failures from elsewhere: see backoff.ts), and UnauthorizedError
+   * (one message for every reason) when they do not match.
    */
   async checkLogin(username: string, password: string, address: string): Promise<User> {
-    const keys = [`user:${username.toLowerCase()}`, `addr:${address}`];
-    const wait = this.backoff.waitMs(keys);
+    const wait = this.backoff.waitMs(username, address);
     if (wait > 0) throw new RateLimitedError(wait);
     const user = await this.passwordMatches(username, password, address);
     if (!user) {
-      this.backoff.fail(keys);
+      this.backoff.fail(username, address);
       throw new UnauthorizedError('Wrong user name or password.');
     }
-    // The address keeps its count: one good account must not reset the back-off of guesses at others.
-    this.backoff.succeed([keys[0]!]);
+    this.backoff.succeed(username, address);
     return user;
   }
 

@@ -9,7 +9,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../types.js';
-import { SESSION_COOKIE } from './hooks.js';
 import { GLOBAL } from './roles.js';
 
 export interface LoggedIn {
@@ -38,7 +37,7 @@ export function loginAs(
   const username = options.username ?? `${role}-${options.compartment ?? 'all'}-${++counter}`;
   ensureUser(server, username, role === 'none' ? undefined : role, options.compartment ?? GLOBAL);
   const s = server.quadletman.auth.createSession(username, '127.0.0.1', 'test');
-  const cookie = `${SESSION_COOKIE}=${s.id}`;
+  const cookie = `${server.quadletman.sessionCookie}=${s.id}`;
   return { username, cookie, csrfToken: s.csrfToken, headers: { cookie, 'x-csrf-token': s.csrfToken } };
 }
 

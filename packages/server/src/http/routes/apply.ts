@@ -33,7 +33,7 @@ import type { AppContext } from '../../app.js';
 import type { ApplyOptions, ApplyResult, ProgressEvent } from '../../core/apply/engine.js';
 import { InvalidError, isAppError } from '../../core/errors.js';
 import { type DesiredState, parseSpecText, specToYaml, toSpec, validateSpec } from '../../core/spec.js';
-import { errorBody } from '../errors.js';
+import { appErrorBody, errorBody } from '../errors.js';
 import type { Audit, RoutePlugin } from '../types.js';
 import { actorOf, applyAuditResult, applyDto, audited, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
@@ -99,7 +99,7 @@ async function answerApply(
       sse(
         'error',
         isAppError(err)
-          ? errorBody(err.code, err.message, err.details as Record<string, unknown> | undefined)
+          ? appErrorBody(err, req)
           : errorBody('internal', 'Internal error; the server log has the details.'),
       ),
     );

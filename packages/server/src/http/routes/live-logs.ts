@@ -10,6 +10,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { isAppError } from '../../core/errors.js';
 import type { LogFollow, LogLine, LogQuery } from '../../core/live/ports.js';
 import { sseComment, sseFrame } from '../../core/live/sse.js';
+import { messageFor } from '../errors.js';
 import type { Guard } from '../types.js';
 import { lastEventId, type OpenStreams, openSse } from './live-events.js';
 import type { LiveRuntime } from './live-runtime.js';
@@ -54,7 +55,7 @@ export async function logsRoutes(
       out.write(`retry: 2000\n${sseComment('connected')}`);
       const fail = (err: unknown) => {
         const code = isAppError(err) ? err.code : 'internal';
-        const message = err instanceof Error ? err.message.slice(0, 500) : String(err);
+        const message = messageFor(err, req).slice(0, 500);
         req.log.warn({ err }, 'logs stream failed');
         out.write(sseFrame({ event: 'error', data: { code, message } }));
         out.close();

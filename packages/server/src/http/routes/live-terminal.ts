@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { ForbiddenError, isAppError } from '../../core/errors.js';
 import type { TerminalSession } from '../../core/live/ports.js';
+import { messageFor } from '../errors.js';
 import type { Audit, Guard } from '../types.js';
 import type { LiveRuntime } from './live-runtime.js';
 import { TerminalMessage, TerminalParams, TerminalQuery } from './live-schemas.js';
@@ -109,7 +110,7 @@ export async function terminalRoutes(
           details: { container: name, error: isAppError(err) ? err.code : 'internal' },
         });
         if (!closed) {
-          const message = err instanceof Error ? err.message.slice(0, 300) : String(err);
+          const message = messageFor(err, req).slice(0, 300);
           socket.send(JSON.stringify({ type: 'error', message }));
           socket.close(1011, 'terminal failed');
         }
