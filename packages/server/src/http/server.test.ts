@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../app.js';
+import { parseCompartmentId } from '../core/ids.js';
 import { openStore, type Store } from '../store/index.js';
 import { allows, guardAny, visibleCompartments } from './auth/hooks.js';
 import { TOKEN_MEMO_MS } from './auth/service.js';
@@ -42,6 +43,8 @@ afterEach(async () => {
 
 async function setup(options: ServerOptions = {}, clock = new Clock()) {
   const store: Store = openStore({ path: ':memory:', now: clock.now });
+  // Grants and tokens name existing compartments: the ones the tests use.
+  for (const id of ['web', 'db', 'other']) store.compartments.create({ id: parseCompartmentId(id) });
   const ctx = { store, host: {}, close: () => store.close() } as unknown as AppContext;
   const server = await buildServer(ctx, {
     routes: [testRoutes],
@@ -676,7 +679,7 @@ describe('/metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.body).toContain('# TYPE quadletman_http_requests_total counter');
     expect(res.body).toMatch(/quadletman_http_requests_total\{method="GET",route="\/api\/test\/:id",status="200"\} 1/);
-    expect(res.body).toContain('quadletman_compartments 0');
+    expect(res.body).toContain('quadletman_compartments 3'); // web, db and other (setup)
     expect(res.body).toContain('# TYPE quadletman_applies_total counter');
   });
 });

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { parseCompartmentId } from '../../core/ids.js';
+import { openStore } from '../../store/index.js';
 
 const ROOT = resolve(__dirname, '../../../../..');
 const BIN = join(ROOT, 'bin/quadletman');
@@ -17,9 +19,18 @@ function cli(dataDir: string) {
     spawnSync(BIN, ['--data-dir', dataDir, ...args], { encoding: 'utf8', cwd: ROOT, input: input ?? '' });
 }
 
+/** A data folder whose store holds these compartments (made in the store only: no Linux users). */
+function withCompartments(...ids: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qm-cli-users-'));
+  const store = openStore({ dataDir: dir });
+  for (const id of ids) store.compartments.create({ id: parseCompartmentId(id) });
+  store.close();
+  return dir;
+}
+
 describe('quadletman user and audit', () => {
   it('manages accounts, roles and tokens; audit verify finds an edited entry (exit 1)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qm-cli-users-'));
+    const dir = withCompartments('web', 'db');
     const run = cli(dir);
     expect(run(['user', 'add', 'alice', '--password-stdin', '--role', 'admin'], 'a long password\n').status).toBe(0);
     expect(run(['user', 'add', 'bob', '--pam', '--role', 'viewer', '--compartment', 'web']).status).toBe(0);

@@ -54,6 +54,7 @@ describe('in the server assembly', () => {
     expect(stop.statusCode).toBe(200);
     const del = await server.inject({ method: 'DELETE', url: '/api/compartments/shop', headers: shopOperator.headers });
     expect(del.statusCode).toBe(403);
+    await ctx.app.compartments.create({ id: 'other' });
     const otherAdmin = loginAs(server, 'admin', { compartment: 'other' });
     const read = await server.inject({ method: 'GET', url: '/api/compartments/shop', headers: otherAdmin.headers });
     expect(read.statusCode).toBe(403);
