@@ -622,6 +622,54 @@ describe('admin API: users, grants, tokens', () => {
   });
 });
 
+describe('admin API: a grant or a token is for an existing compartment', () => {
+  it('refuses a grant for an unknown compartment (404, naming it), on its own or with a new user', async () => {
+    const { server, store } = await setup();
+    const admin = loginAs(server, 'admin');
+    store.users.create({ username: 'dave', kind: 'pam' });
+    const grant = await server.inject({
+      method: 'PUT',
+      url: '/api/admin/users/dave/grants/nope',
+      headers: admin.headers,
+      payload: { role: 'operator' },
+    });
+    expect(grant.statusCode).toBe(404);
+    expect(grant.json().error).toMatchObject({ code: 'not_found', details: { compartment: 'nope' } });
+    expect(grant.json().error.message).toContain("There is no compartment 'nope'");
+    const add = await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin.headers,
+      payload: { username: 'erin', password: 'erin has a long password', role: 'viewer', compartment: 'nope' },
+    });
+    expect(add.statusCode).toBe(404);
+    expect(store.users.get('erin')).toBeUndefined(); // refused before the account was made
+    expect(store.grants.list().filter((g) => g.compartment === 'nope')).toEqual([]);
+    const global = await server.inject({
+      method: 'PUT',
+      url: '/api/admin/users/dave/grants/*',
+      headers: admin.headers,
+      payload: { role: 'viewer' },
+    });
+    expect(global.statusCode).toBe(200);
+  });
+
+  it('refuses a token for an unknown compartment (404, naming it)', async () => {
+    const { server, store } = await setup();
+    const admin = loginAs(server, 'admin');
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/admin/tokens',
+      headers: admin.headers,
+      payload: { name: 'ci', role: 'operator', compartment: 'nope' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatchObject({ code: 'not_found', details: { compartment: 'nope' } });
+    expect(res.json().error.message).toContain("There is no compartment 'nope'");
+    expect(store.tokens.list()).toEqual([]);
+  });
+});
+
 describe('audit log', () => {
   it('records mutations (also ones a route did not audit itself) and lists them filtered, admin only', async () => {
     const { server } = await setup();

@@ -86,6 +86,75 @@ describe('quadletman user and audit', () => {
   }, 180_000);
 });
 
+describe('quadletman user: grants and tokens belong to a compartment', () => {
+  it('refuses a grant or a token for a compartment that does not exist (exit 3), and creates no user then', () => {
+    const dir = withCompartments('web');
+    const run = cli(dir);
+    expect(run(['user', 'add', 'alice', '--password-stdin', '--role', 'admin'], 'a long password\n').status).toBe(0);
+    const add = run(['user', 'add', 'bob', '--pam', '--role', 'viewer', '--compartment', 'nope']);
+    expect(add.status).toBe(3);
+    expect(add.stderr).toContain("There is no compartment 'nope'");
+    expect(run(['user', 'add', 'bob', '--pam']).status).toBe(0); // the refused add left no user behind
+    const grant = run(['user', 'grant', 'bob', 'operator', '--compartment', 'nope']);
+    expect(grant.status).toBe(3);
+    expect(grant.stderr).toContain("There is no compartment 'nope'");
+    const token = run(['user', 'token', 'create', 'alice', 'ci', '--role', 'viewer', '--compartment', 'nope']);
+    expect(token.status).toBe(3);
+    expect(token.stderr).toContain("There is no compartment 'nope'");
+    expect(token.stdout).toBe('');
+    expect(run(['user', 'grant', 'bob', 'operator', '--compartment', 'web']).status).toBe(0);
+    expect(run(['user', 'grant', 'bob', 'viewer']).status).toBe(0);
+    const list = JSON.parse(run(['user', 'list', '--format', 'json']).stdout) as { grants: unknown[] }[];
+    expect(list.map((u) => u.grants)).toEqual([
+      [{ compartment: '*', role: 'admin' }],
+      [
+        { compartment: '*', role: 'viewer' },
+        { compartment: 'web', role: 'operator' },
+      ],
+    ]);
+    expect(JSON.parse(run(['user', 'token', 'list', '--format', 'json']).stdout)).toEqual([]);
+  }, 180_000);
+
+  it('compartment delete removes its grants and tokens and audits them; a new one of that id grants nothing', () => {
+    const dir = withCompartments('web');
+    const run = cli(dir);
+    expect(run(['user', 'add', 'bob', '--pam', '--role', 'operator', '--compartment', 'web']).status).toBe(0);
+    expect(run(['user', 'grant', 'bob', 'viewer']).status).toBe(0);
+    expect(run(['user', 'token', 'create', 'bob', 'ci', '--role', 'operator', '--compartment', 'web']).status).toBe(0);
+    expect(run(['user', 'token', 'create', 'bob', 'all', '--role', 'viewer']).status).toBe(0);
+    // No Linux user qm-web exists here: delete only reads the passwd database, then deletes the store's rows.
+    const del = run(['compartment', 'delete', 'web', '--format', 'json']);
+    expect(del.status).toBe(0);
+    expect(JSON.parse(del.stdout)).toMatchObject({
+      deleted: 'web',
+      removedGrants: [{ username: 'bob', role: 'operator' }],
+      removedTokens: [{ name: 'ci', username: 'bob', role: 'operator' }],
+    });
+    const list = JSON.parse(run(['user', 'list', '--format', 'json']).stdout) as { grants: unknown[] }[];
+    expect(list.map((u) => u.grants)).toEqual([[{ compartment: '*', role: 'viewer' }]]);
+    const tokens = JSON.parse(run(['user', 'token', 'list', '--format', 'json']).stdout) as { name: string }[];
+    expect(tokens.map((t) => t.name)).toEqual(['all']);
+    const audit = JSON.parse(run(['audit', 'list', '--format', 'json']).stdout) as {
+      action: string;
+      details: string;
+    }[];
+    expect(audit[0]?.action).toBe('compartment.delete');
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      removedGrants: [{ username: 'bob', role: 'operator' }],
+      removedTokens: [{ name: 'ci', username: 'bob', role: 'operator' }],
+    });
+    // A compartment made again under the same id: bob is only the global viewer there.
+    const store = openStore({ dataDir: dir });
+    try {
+      store.compartments.create({ id: parseCompartmentId('web') });
+      expect(store.grants.forUser('bob').map((g) => g.compartment)).toEqual(['*']);
+      expect(store.tokens.list().map((t) => t.compartment)).toEqual(['*']);
+    } finally {
+      store.close();
+    }
+  }, 180_000);
+});
+
 describe('quadletman serve', () => {
   it('prints the URL and a one-time setup token that creates the admin', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qm-cli-serve-'));
