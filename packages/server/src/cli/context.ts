@@ -98,13 +98,13 @@ export const cliActor = (): string => process.env.SUDO_USER || process.env.USER 
 /**
  * Runs a mutation and records it in the audit log (as the HTTP API records its own): `ok` when it returns,
  * `failed` when it throws (and the error goes on). `result` may turn a returned value into `failed` (an apply
- * that was refused or rolled back).
+ * that was refused or rolled back), or add details learnt from it (what a deletion removed).
  */
 export async function audited<T>(
   app: AppContext,
   entry: { action: string; target: string; compartment?: string | null; details?: Record<string, unknown> },
   fn: () => Promise<T>,
-  result: (value: T) => 'ok' | 'failed' = () => 'ok',
+  result: (value: T) => 'ok' | 'failed' | { result: 'ok' | 'failed'; details?: Record<string, unknown> } = () => 'ok',
 ): Promise<T> {
   const record = (r: 'ok' | 'failed', extra?: Record<string, unknown>) =>
     app.store.audit.append({
@@ -124,6 +124,8 @@ export async function audited<T>(
     record('failed', { error: err instanceof Error ? err.message : String(err) });
     throw err;
   }
-  record(result(value));
+  const r = result(value);
+  if (typeof r === 'string') record(r);
+  else record(r.result, r.details);
   return value;
 }

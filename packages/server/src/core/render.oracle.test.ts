@@ -2,7 +2,7 @@
  * The real Quadlet generator accepts what render() writes: for the example stack and for generated desired
  * states, every rendered Quadlet file converts without an error, every expected service comes out, and the
  * environment and labels in the generated ExecStart are, once systemd has expanded `%%` and `$$`, exactly the
- * literal values of the spec.
+ * literal values of the spec: a container's, and the labels of the default network and of Podman volumes.
  */
 import { splitWords } from '@quadletman/quadlet';
 import fc from 'fast-check';
@@ -12,7 +12,7 @@ import { areaOf, pathInArea } from './layout.js';
 import { lintRendered } from './lint.js';
 import { serviceOf } from './plan.js';
 import { type RenderedSet, render } from './render.js';
-import { type DesiredState, parseSpecText, validateSpec } from './spec.js';
+import { type DesiredState, defaultNetworkName, parseSpecText, validateSpec } from './spec.js';
 import { specArb } from './test-support/arbitraries.js';
 import { BLOG_YAML } from './test-support/specs.js';
 
@@ -68,6 +68,20 @@ function check(state: DesiredState) {
     if (model.container.exec)
       expect(args.slice(-model.container.exec.length)).toEqual(model.container.exec.map(systemdExpand));
   }
+  // The default network's and the Podman volumes' labels: `podman network|volume create --label`.
+  const own: [file: string, label: Record<string, string> | undefined][] = [
+    ...(state.network
+      ? [[defaultNetworkName(state.id), state.network.label] as [string, typeof state.network.label]]
+      : []),
+    ...Object.entries(state.volumes).flatMap(([name, v]): [string, Record<string, string> | undefined][] =>
+      v.kind === 'podman' ? [[`${name}.volume`, v.options.label]] : [],
+    ),
+  ];
+  for (const [file, label] of own) {
+    const svc = serviceOf(file, quadlet[file]!)!;
+    const labels = flagValues(execArgs(gen.units.get(svc)!), '--label');
+    for (const [k, v] of Object.entries(label ?? {})) expect(labels[k], `${file} label ${k}`).toBe(v);
+  }
   return gen;
 }
 
@@ -106,6 +120,34 @@ describe('rendered sets against the real Quadlet generator', () => {
         },
       }),
     );
+  });
+
+  it('hostile literal labels reach the default network and Podman volumes exactly; Options= is a unit-file value', () => {
+    const label = {
+      pct: 'a%nb 100% %%',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} is the point
+      env: '$HOME ${X} $$',
+      q: `"q" 'q' \\ a  b`,
+      'x.y': 'a b%c$d',
+    };
+    const options = 'uid=1000,context="a b",x=100%% $${X}';
+    const state = validateSpec({
+      compartment: 'lab',
+      network: { label, options: 'isolate=true' },
+      units: { 'c.container': { container: { image: 'docker.io/library/busybox', label } } },
+      volumes: { v: { kind: 'podman', options: { label, type: 'tmpfs', device: 'tmpfs', options } } },
+    });
+    const gen = check(state);
+    for (const svc of ['lab-network.service', 'v-volume.service', 'c.service']) {
+      const labels = flagValues(execArgs(gen.units.get(svc)!), '--label');
+      for (const [k, v] of Object.entries(label)) expect(labels[k], `${svc} label ${k}`).toBe(v);
+    }
+    const net = execArgs(gen.units.get('lab-network.service')!);
+    expect(net[net.indexOf('--opt') + 1]).toBe('isolate=true');
+    // Options= is a string, not a data map: systemd reads it as in a hand-written unit (`%%` and `$$` are
+    // literal `%` and `$`), and Quadlet passes it as `--opt o=…`.
+    const vol = execArgs(gen.units.get('v-volume.service')!);
+    expect(vol).toContain(`o=${systemdExpand(options)}`);
   });
 
   it('every unit type the generator knows', () => {

@@ -32,6 +32,41 @@ describe('render', () => {
     expect(blog.hostVolumes).toEqual([{ name: 'data', path: '/var/lib/quadletman/volumes/blog/data' }]);
   });
 
+  it('escapes the labels of the default network and of Podman volumes exactly like those of a container', () => {
+    const label = {
+      pct: 'a%nb',
+      env: '$HOME',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${VAR} is the point
+      brace: '${X} 100%',
+      mix: `"q" 'q' \\ a  b`,
+    };
+    const set = render(
+      validateSpec({
+        compartment: 'lab',
+        network: { label, options: 'isolate=true' },
+        units: { 'c.container': { container: { image: 'docker.io/library/busybox', label } } },
+        volumes: { v: { kind: 'podman', options: { label, options: 'uid=1000' } } },
+      }),
+    );
+    const labels = (path: string) =>
+      set.files
+        .get(path)!
+        .split('\n')
+        .filter((l) => l.startsWith('Label='));
+    const expected = [
+      'Label="brace=$${X} 100%%"',
+      'Label=env=$$HOME',
+      `Label="mix=\\"q\\" 'q' \\\\ a  b"`,
+      'Label=pct=a%%nb',
+    ];
+    expect(labels(`${Q}/c.container`)).toEqual(expected);
+    expect(labels(`${Q}/lab.network`)).toEqual(expected);
+    expect(labels(`${Q}/v.volume`)).toEqual(expected);
+    // Options= is a string, a unit-file value: written as the spec says
+    expect(set.files.get(`${Q}/lab.network`)).toContain('\nOptions=isolate=true\n');
+    expect(set.files.get(`${Q}/v.volume`)).toContain('\nOptions=uid=1000\n');
+  });
+
   it('renders a container with its defaults and resolved references', () => {
     expect(blog.files.get(`${Q}/web.container`)).toBe(
       [
@@ -146,10 +181,6 @@ describe('render', () => {
           expect(toUnitText(model)).toBe(text);
           const name = path.slice(Q.length + 1);
           const base = name.slice(0, name.lastIndexOf('.'));
-          const u = state.units[name] ?? state.units[`${base}.timer`];
-          if (!u || u.format === 'text' || type !== 'container') continue;
-          const wanted = u.format === 'timer' ? u.job : u.model;
-          if (wanted.type !== 'container' || model.type !== 'container') continue;
           const lit = (r: Record<string, string> | undefined) =>
             Object.fromEntries(
               Object.entries(r ?? {}).map(([k, v]) => [
@@ -157,6 +188,18 @@ describe('render', () => {
                 unescapeDollar(unescapePercent(v)),
               ]),
             );
+          // the default network and the Podman volumes: their labels are literal too
+          if (model.type === 'network' && state.network && name === `${state.id}.network`) {
+            expect(lit(model.network.label)).toEqual(state.network.label ?? {});
+          }
+          const vol = state.volumes[base];
+          if (model.type === 'volume' && vol?.kind === 'podman') {
+            expect(lit(model.volume.label)).toEqual(vol.options.label ?? {});
+          }
+          const u = state.units[name] ?? state.units[`${base}.timer`];
+          if (!u || u.format === 'text' || type !== 'container') continue;
+          const wanted = u.format === 'timer' ? u.job : u.model;
+          if (wanted.type !== 'container' || model.type !== 'container') continue;
           expect(lit(model.container.environment)).toEqual(wanted.container.environment ?? {});
           expect(lit(model.container.label)).toEqual(wanted.container.label ?? {});
           expect(model.container.exec).toEqual(wanted.container.exec);

@@ -22,7 +22,9 @@
 //   File) whose value is exactly the path of a declared `files` entry becomes `%h/.config/quadletman/files/PATH`.
 // - data maps (Environment, Label, Annotation, BuildArg) are literal: `%` is written `%%`, and in the main
 //   section, whose values Quadlet copies into ExecStart where systemd expands `${VAR}`, `$` is written `$$`
-//   ([Service] Environment= expands specifiers only).
+//   ([Service] Environment= expands specifiers only). That holds in every unit: declared ones, the default
+//   network and Podman volumes (whose Label= becomes `--label` in the generated ExecStart). Their Options= is a
+//   string, not a map: a unit-file value like every other one.
 
 import {
   type ContainerUnit,
@@ -246,19 +248,17 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
       out.push([quadlet(name), wrap(where, () => modelText(model)), UNIT_MODE]);
     }
   }
+  // The default network and Podman volumes are prepared like declared units: their labels are data maps too.
   if (state.network) {
-    const net = state.network;
-    const text = wrap('network', () => modelText({ type: 'network', network: net, extra: [] }));
-    out.push([quadlet(defaultNetworkName(state.id)), text, UNIT_MODE]);
+    const net = prepareModel({ type: 'network', network: state.network, extra: [] }, ctx, false);
+    out.push([quadlet(defaultNetworkName(state.id)), wrap('network', () => modelText(net)), UNIT_MODE]);
   }
   const hostVolumes: HostVolume[] = [];
   for (const [name, v] of Object.entries(state.volumes)) {
     if (v.kind === 'host') hostVolumes.push({ name, path: hostVolumePath(ctx.volumesRoot, state.id, name) });
     else {
-      const text = wrap(`volumes[${JSON.stringify(name)}]`, () =>
-        modelText({ type: 'volume', volume: v.options, extra: [] }),
-      );
-      out.push([quadlet(`${name}.volume`), text, UNIT_MODE]);
+      const vol = prepareModel({ type: 'volume', volume: v.options, extra: [] }, ctx, false);
+      out.push([quadlet(`${name}.volume`), wrap(`volumes[${JSON.stringify(name)}]`, () => modelText(vol)), UNIT_MODE]);
     }
   }
   for (const [p, f] of Object.entries(state.files)) {

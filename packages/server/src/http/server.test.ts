@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../app.js';
+import { parseCompartmentId } from '../core/ids.js';
 import { openStore, type Store } from '../store/index.js';
 import { allows, guardAny, visibleCompartments } from './auth/hooks.js';
 import { TOKEN_MEMO_MS } from './auth/service.js';
@@ -42,6 +43,8 @@ afterEach(async () => {
 
 async function setup(options: ServerOptions = {}, clock = new Clock()) {
   const store: Store = openStore({ path: ':memory:', now: clock.now });
+  // Grants and tokens name existing compartments: the ones the tests use.
+  for (const id of ['web', 'db', 'other']) store.compartments.create({ id: parseCompartmentId(id) });
   const ctx = { store, host: {}, close: () => store.close() } as unknown as AppContext;
   const server = await buildServer(ctx, {
     routes: [testRoutes],
@@ -671,6 +674,54 @@ describe('admin API: users, grants, tokens', () => {
   });
 });
 
+describe('admin API: a grant or a token is for an existing compartment', () => {
+  it('refuses a grant for an unknown compartment (404, naming it), on its own or with a new user', async () => {
+    const { server, store } = await setup();
+    const admin = loginAs(server, 'admin');
+    store.users.create({ username: 'dave', kind: 'pam' });
+    const grant = await server.inject({
+      method: 'PUT',
+      url: '/api/admin/users/dave/grants/nope',
+      headers: admin.headers,
+      payload: { role: 'operator' },
+    });
+    expect(grant.statusCode).toBe(404);
+    expect(grant.json().error).toMatchObject({ code: 'not_found', details: { compartment: 'nope' } });
+    expect(grant.json().error.message).toContain("There is no compartment 'nope'");
+    const add = await server.inject({
+      method: 'POST',
+      url: '/api/admin/users',
+      headers: admin.headers,
+      payload: { username: 'erin', password: 'erin has a long password', role: 'viewer', compartment: 'nope' },
+    });
+    expect(add.statusCode).toBe(404);
+    expect(store.users.get('erin')).toBeUndefined(); // refused before the account was made
+    expect(store.grants.list().filter((g) => g.compartment === 'nope')).toEqual([]);
+    const global = await server.inject({
+      method: 'PUT',
+      url: '/api/admin/users/dave/grants/*',
+      headers: admin.headers,
+      payload: { role: 'viewer' },
+    });
+    expect(global.statusCode).toBe(200);
+  });
+
+  it('refuses a token for an unknown compartment (404, naming it)', async () => {
+    const { server, store } = await setup();
+    const admin = loginAs(server, 'admin');
+    const res = await server.inject({
+      method: 'POST',
+      url: '/api/admin/tokens',
+      headers: admin.headers,
+      payload: { name: 'ci', role: 'operator', compartment: 'nope' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.json().error).toMatchObject({ code: 'not_found', details: { compartment: 'nope' } });
+    expect(res.json().error.message).toContain("There is no compartment 'nope'");
+    expect(store.tokens.list()).toEqual([]);
+  });
+});
+
 describe('audit log', () => {
   it('records mutations (also ones a route did not audit itself) and lists them filtered, admin only', async () => {
     const { server } = await setup();
@@ -728,7 +779,7 @@ describe('/metrics', () => {
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.body).toContain('# TYPE quadletman_http_requests_total counter');
     expect(res.body).toMatch(/quadletman_http_requests_total\{method="GET",route="\/api\/test\/:id",status="200"\} 1/);
-    expect(res.body).toContain('quadletman_compartments 0');
+    expect(res.body).toContain('quadletman_compartments 3'); // web, db and other (setup)
     expect(res.body).toContain('# TYPE quadletman_applies_total counter');
   });
 });

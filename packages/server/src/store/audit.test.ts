@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { parseCompartmentId } from '../core/ids.js';
 import { canonicalJson, GENESIS_HASH } from './audit.js';
 import { openStore, type Store } from './index.js';
 
@@ -82,6 +83,7 @@ describe('users, grants, sessions, tokens', () => {
   it('deleting a user deletes its grants, sessions and tokens', () => {
     const s = openStore({ path: ':memory:' });
     s.users.create({ username: 'a', kind: 'local', passwordHash: 'h' });
+    s.compartments.create({ id: parseCompartmentId('web') });
     s.grants.set('a', '*', 'viewer');
     s.grants.set('a', '*', 'operator');
     s.grants.set('a', 'web', 'admin');

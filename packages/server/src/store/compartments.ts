@@ -1,6 +1,6 @@
 // The compartment aggregate: the compartment row and its desired state (units, volumes, files, secrets,
 // registry logins, probes). `saveState` replaces the whole desired state in one transaction; the small methods
-// read one part.
+// read one part. Deleting a compartment also deletes the grants and API tokens scoped to it (see scope.ts).
 import type { NetworkSection } from '@quadletman/quadlet';
 import { and, asc, eq } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '../core/errors.js';
@@ -21,6 +21,12 @@ export interface UnitRow {
   name: string;
   type: string;
   format: UnitSpec['format'];
+}
+
+/** The grants and API tokens scoped to a compartment, deleted with it. */
+export interface RemovedAccess {
+  grants: { username: string; role: string }[];
+  tokens: { id: string; name: string; username: string; role: string }[];
 }
 
 type Clock = () => Date;
@@ -96,9 +102,32 @@ export class CompartmentRepository {
     });
   }
 
-  /** Deletes the compartment and everything it owns (desired state, revisions, journal). */
-  delete(id: CompartmentId): boolean {
-    return this.db.delete(t.compartments).where(eq(t.compartments.id, id)).run().changes > 0;
+  /**
+   * Deletes the compartment and everything it owns (desired state, revisions, journal), and the grants and API
+   * tokens scoped to it, in one transaction. Returns those grants and tokens (for the audit log), or undefined
+   * when there was no such compartment.
+   */
+  delete(id: CompartmentId): RemovedAccess | undefined {
+    return this.tx(() => {
+      const tx = this.db;
+      const grants = tx
+        .select({ username: t.grants.username, role: t.grants.role })
+        .from(t.grants)
+        .where(eq(t.grants.compartment, id))
+        .orderBy(asc(t.grants.username))
+        .all();
+      const tokens = tx
+        .select({ id: t.apiTokens.id, name: t.apiTokens.name, username: t.apiTokens.username, role: t.apiTokens.role })
+        .from(t.apiTokens)
+        .where(eq(t.apiTokens.compartment, id))
+        .orderBy(asc(t.apiTokens.id))
+        .all();
+      // Deleted here in so many words; the trigger compartments_delete_access (scope.ts) would do it as well.
+      tx.delete(t.grants).where(eq(t.grants.compartment, id)).run();
+      tx.delete(t.apiTokens).where(eq(t.apiTokens.compartment, id)).run();
+      if (tx.delete(t.compartments).where(eq(t.compartments.id, id)).run().changes === 0) return undefined;
+      return { grants, tokens };
+    });
   }
 
   /** Replaces the compartment's whole desired state (creating the compartment when new). */

@@ -1,10 +1,12 @@
-// Role grants: a user holds one role per scope, the scope being a compartment id or `*` (every compartment).
+// Role grants: a user holds one role per scope, the scope being an existing compartment's id or `*` (every
+// compartment). A compartment's grants are deleted with it (see scope.ts).
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from './db.js';
+import type { Db, Tx } from './db.js';
 import * as t from './schema.js';
+import { GLOBAL_SCOPE, requireScope } from './scope.js';
 
 export type GrantRole = 'viewer' | 'operator' | 'admin';
-export const GLOBAL_SCOPE = '*';
+export { GLOBAL_SCOPE };
 
 export interface Grant {
   username: string;
@@ -17,6 +19,7 @@ export interface Grant {
 export class GrantRepository {
   constructor(
     private readonly db: Db,
+    private readonly tx: Tx,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -36,18 +39,29 @@ export class GrantRepository {
       .all();
   }
 
-  /** Sets the user's role in a scope (replacing the role it had there). The user must exist (foreign key). */
+  /**
+   * Sets the user's role in a scope (replacing the role it had there). The user must exist (foreign key); a
+   * compartment scope must name an existing compartment (NotFoundError otherwise).
+   */
   set(username: string, compartment: string, role: GrantRole): Grant {
     const row = { username, compartment, role, createdAt: this.now().toISOString() };
-    this.db
-      .insert(t.grants)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [t.grants.username, t.grants.compartment],
-        set: { role, createdAt: row.createdAt },
-      })
-      .run();
+    this.tx(() => {
+      requireScope(this.db, compartment);
+      this.db
+        .insert(t.grants)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [t.grants.username, t.grants.compartment],
+          set: { role, createdAt: row.createdAt },
+        })
+        .run();
+    });
     return row;
+  }
+
+  /** Throws NotFoundError unless `scope` is `*` or an existing compartment (to check before other changes). */
+  requireScope(scope: string): void {
+    requireScope(this.db, scope);
   }
 
   revoke(username: string, compartment: string): boolean {

@@ -13,7 +13,7 @@ import { UserRepository } from './users.js';
 
 export * from './audit.js';
 export { StatsQueries } from './audit-stats.js';
-export { type Compartment, CompartmentRepository, type UnitRow } from './compartments.js';
+export { type Compartment, CompartmentRepository, type RemovedAccess, type UnitRow } from './compartments.js';
 export { DB_FILE, DEFAULT_DATA_DIR, type OpenOptions } from './db.js';
 export * from './grants.js';
 export { ApplyJournalRepository, type ApplyPhase, type JournalEntry } from './journal.js';
@@ -56,9 +56,9 @@ export class Store {
     this.revisions = new RevisionRepository(handle.db, handle.tx, now);
     this.journal = new ApplyJournalRepository(handle.db, handle.tx, now);
     this.users = new UserRepository(handle.db, handle.tx, now);
-    this.grants = new GrantRepository(handle.db, now);
+    this.grants = new GrantRepository(handle.db, handle.tx, now);
     this.sessions = new SessionRepository(handle.db);
-    this.tokens = new TokenRepository(handle.db);
+    this.tokens = new TokenRepository(handle.db, handle.tx);
     this.audit = new AuditRepository(handle.db, handle.tx, now);
     this.stats = new StatsQueries(handle.sqlite);
   }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { getTableColumns, getTableName, is } from 'drizzle-orm';
 import { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConflictError } from '../core/errors.js';
+import { ConflictError, NotFoundError } from '../core/errors.js';
 import { parseCompartmentId } from '../core/ids.js';
 import { parseSpecText, validateSpec } from '../core/spec.js';
 import { BLOG_YAML, minimal } from '../core/test-support/specs.js';
@@ -139,12 +139,123 @@ describe('compartments', () => {
     expect(store.compartments.loadState(parseCompartmentId('a'))).toMatchObject({ network: {}, units: {} });
     const rev = store.revisions.create({ compartmentId: id, state: blog(), files: {}, diff: '', actor: 't' });
     store.journal.begin({ compartmentId: id, revisionId: rev.id, previousFiles: {} });
-    expect(store.compartments.delete(id)).toBe(true);
+    expect(store.compartments.delete(id)).toEqual({ grants: [], tokens: [] });
     expect(store.compartments.get(id)).toBeUndefined();
     expect(store.compartments.loadState(id)).toBeUndefined();
     expect(store.revisions.list(id)).toEqual([]);
     expect(store.journal.list()).toEqual([]);
-    expect(store.compartments.delete(id)).toBe(false);
+    expect(store.compartments.delete(id)).toBeUndefined();
+  });
+});
+
+describe('grants and API tokens belong to a compartment', () => {
+  const token = (id: string, compartment: string) => ({
+    id,
+    name: `token ${id}`,
+    username: 'bob',
+    secretHash: 'h',
+    role: 'operator' as const,
+    compartment,
+    createdAt: 'now',
+    lastUsedAt: null,
+    revokedAt: null,
+  });
+  const withBob = () => {
+    const { store } = tempStore();
+    store.users.create({ username: 'bob', kind: 'pam' });
+    store.compartments.create({ id: parseCompartmentId('web') });
+    return store;
+  };
+
+  it('refuses a grant or a token for a compartment that does not exist, naming it; `*` is every compartment', () => {
+    const store = withBob();
+    expect(() => store.grants.set('bob', 'nope', 'viewer')).toThrow(NotFoundError);
+    expect(() => store.grants.set('bob', 'nope', 'viewer')).toThrow("There is no compartment 'nope'");
+    expect(() => store.tokens.create(token('t1', 'nope'))).toThrow("There is no compartment 'nope'");
+    expect(() => store.grants.requireScope('nope')).toThrow(NotFoundError);
+    expect(store.grants.list()).toEqual([]);
+    expect(store.tokens.list()).toEqual([]);
+    store.grants.set('bob', 'web', 'operator');
+    store.grants.set('bob', '*', 'viewer');
+    store.tokens.create(token('t2', 'web'));
+    store.tokens.create(token('t3', '*'));
+    expect(store.grants.forUser('bob').map((g) => g.compartment)).toEqual(['*', 'web']);
+    expect(store.tokens.list().map((t) => t.compartment)).toEqual(['web', '*']);
+  });
+
+  it('deleting a compartment deletes its grants and tokens, in one transaction, and says which', () => {
+    const store = withBob();
+    store.compartments.create({ id: parseCompartmentId('db') });
+    store.grants.set('bob', 'web', 'operator');
+    store.grants.set('bob', 'db', 'viewer');
+    store.grants.set('bob', '*', 'viewer');
+    store.tokens.create(token('t1', 'web'));
+    store.tokens.create(token('t2', 'db'));
+    expect(store.compartments.delete(parseCompartmentId('web'))).toEqual({
+      grants: [{ username: 'bob', role: 'operator' }],
+      tokens: [{ id: 't1', name: 'token t1', username: 'bob', role: 'operator' }],
+    });
+    expect(store.grants.forUser('bob').map((g) => g.compartment)).toEqual(['*', 'db']);
+    expect(store.tokens.list().map((t) => t.id)).toEqual(['t2']);
+    // A compartment made again under that id: bob holds nothing there but his global grant.
+    store.compartments.create({ id: parseCompartmentId('web') });
+    expect(store.grants.list({ compartment: 'web' })).toEqual([]);
+    expect(store.tokens.list().filter((t) => t.compartment === 'web')).toEqual([]);
+  });
+
+  it('a delete rolled back with its transaction keeps the grants and tokens', () => {
+    const store = withBob();
+    store.grants.set('bob', 'web', 'operator');
+    store.tokens.create(token('t1', 'web'));
+    expect(() =>
+      store.transaction(() => {
+        store.compartments.delete(parseCompartmentId('web'));
+        throw new Error('boom');
+      }),
+    ).toThrow('boom');
+    expect(store.compartments.get(parseCompartmentId('web'))).toBeDefined();
+    expect(store.grants.list({ compartment: 'web' })).toHaveLength(1);
+    expect(store.tokens.get('t1')).toBeDefined();
+  });
+
+  it('the database itself refuses an orphan, and deletes the grants and tokens of a deleted compartment', () => {
+    const store = withBob();
+    const db = new Database(store.path);
+    try {
+      const grant = db.prepare("INSERT INTO grants VALUES ('bob', ?, 'viewer', 'now')");
+      const tok = db.prepare("INSERT INTO api_tokens VALUES (?, 'n', 'bob', 'h', 'viewer', ?, 'now', NULL, NULL)");
+      expect(() => grant.run('nope')).toThrow(/existing compartment/);
+      expect(() => tok.run('t0', 'nope')).toThrow(/existing compartment/);
+      grant.run('web');
+      tok.run('t1', 'web');
+      expect(() => db.prepare("UPDATE grants SET compartment = 'nope'").run()).toThrow(/existing compartment/);
+      expect(() => db.prepare("UPDATE api_tokens SET compartment = 'nope'").run()).toThrow(/existing compartment/);
+      db.prepare("DELETE FROM compartments WHERE id = 'web'").run();
+      expect(db.prepare('SELECT count(*) FROM grants').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM api_tokens').pluck().get()).toBe(0);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migration 0002 removes the grants and tokens an older version left for missing compartments', () => {
+    const db = new Database(':memory:');
+    try {
+      const before = MIGRATIONS.findIndex((m) => m.tag === '0002_access_scope');
+      expect(before).toBeGreaterThan(0);
+      migrate(db, MIGRATIONS.slice(0, before));
+      db.prepare("INSERT INTO compartments (id, created_at, updated_at) VALUES ('web', 'now', 'now')").run();
+      db.prepare("INSERT INTO users (username, kind, created_at) VALUES ('bob', 'pam', 'now')").run();
+      const grant = db.prepare("INSERT INTO grants VALUES ('bob', ?, 'viewer', 'now')");
+      const tok = db.prepare("INSERT INTO api_tokens VALUES (?, 'n', 'bob', 'h', 'viewer', ?, 'now', NULL, NULL)");
+      for (const c of ['*', 'web', 'gone']) grant.run(c);
+      for (const c of ['*', 'web', 'gone']) tok.run(`t-${c}`, c);
+      expect(migrate(db)).toContain('0002_access_scope');
+      expect(db.prepare('SELECT compartment FROM grants ORDER BY compartment').pluck().all()).toEqual(['*', 'web']);
+      expect(db.prepare('SELECT id FROM api_tokens ORDER BY id').pluck().all()).toEqual(['t-*', 't-web']);
+    } finally {
+      db.close();
+    }
   });
 });
 

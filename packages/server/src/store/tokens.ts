@@ -1,9 +1,11 @@
 // API tokens for scripts. A token is `qmt_<id>_<secret>`; the table holds the id, a SHA-256 of the secret, the
-// role and scope it grants and its owner. Revoked tokens stay listed (with revoked_at) until deleted.
+// role and scope it grants and its owner. Revoked tokens stay listed (with revoked_at) until deleted. The scope is
+// `*` or an existing compartment; a compartment's tokens are deleted with it (see scope.ts).
 import { asc, eq } from 'drizzle-orm';
-import type { Db } from './db.js';
+import type { Db, Tx } from './db.js';
 import type { GrantRole } from './grants.js';
 import * as t from './schema.js';
+import { requireScope } from './scope.js';
 
 export interface ApiTokenRow {
   id: string;
@@ -18,10 +20,17 @@ export interface ApiTokenRow {
 }
 
 export class TokenRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly tx: Tx,
+  ) {}
 
+  /** Stores a new token; NotFoundError when its scope names a compartment that does not exist. */
   create(row: ApiTokenRow): void {
-    this.db.insert(t.apiTokens).values(row).run();
+    this.tx(() => {
+      requireScope(this.db, row.compartment);
+      this.db.insert(t.apiTokens).values(row).run();
+    });
   }
 
   get(id: string): ApiTokenRow | undefined {

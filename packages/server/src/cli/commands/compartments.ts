@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { UnitInfo } from '../../core/service/compartments.js';
+import { removedAccessDetails, type UnitInfo } from '../../core/service/compartments.js';
 import { parseSpecText } from '../../core/spec.js';
 import { applyJson, applyText, outcomeExit, progress } from '../apply-output.js';
 import { audited, cliActor, type Format, formatOption, print, table, withApp } from '../context.js';
@@ -100,7 +100,7 @@ export function registerCompartments(program: Command): void {
     .addOption(formatOption())
     .action(async (id: string, opts: { volumes?: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        await audited(
+        const removed = await audited(
           app,
           {
             action: 'compartment.delete',
@@ -109,11 +109,18 @@ export function registerCompartments(program: Command): void {
             details: { volumes: !!opts.volumes },
           },
           () => app.compartments.delete(id, { volumes: !!opts.volumes }),
+          (r) => ({ result: 'ok', details: removedAccessDetails(r) }),
         );
+        const access = [
+          ...(removed.grants.length ? [`${removed.grants.length} grant(s)`] : []),
+          ...(removed.tokens.length ? [`${removed.tokens.length} API token(s)`] : []),
+        ];
         print(
           opts.format,
-          { deleted: id, volumes: !!opts.volumes },
-          () => `Deleted compartment ${id}${opts.volumes ? ' and its volumes' : '; its volumes are kept'}.`,
+          { deleted: id, volumes: !!opts.volumes, ...removedAccessDetails(removed) },
+          () =>
+            `Deleted compartment ${id}${opts.volumes ? ' and its volumes' : '; its volumes are kept'}.` +
+            (access.length ? ` Removed its ${access.join(' and ')}.` : ''),
         );
       }),
     );

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { parseCompartmentId } from '../../core/ids.js';
+import { openStore } from '../../store/index.js';
 
 const ROOT = resolve(__dirname, '../../../../..');
 const BIN = join(ROOT, 'bin/quadletman');
@@ -17,9 +19,18 @@ function cli(dataDir: string) {
     spawnSync(BIN, ['--data-dir', dataDir, ...args], { encoding: 'utf8', cwd: ROOT, input: input ?? '' });
 }
 
+/** A data folder whose store holds these compartments (made in the store only: no Linux users). */
+function withCompartments(...ids: string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'qm-cli-users-'));
+  const store = openStore({ dataDir: dir });
+  for (const id of ids) store.compartments.create({ id: parseCompartmentId(id) });
+  store.close();
+  return dir;
+}
+
 describe('quadletman user and audit', () => {
   it('manages accounts, roles and tokens; audit verify finds an edited entry (exit 1)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'qm-cli-users-'));
+    const dir = withCompartments('web', 'db');
     const run = cli(dir);
     expect(run(['user', 'add', 'alice', '--password-stdin', '--role', 'admin'], 'a long password\n').status).toBe(0);
     expect(run(['user', 'add', 'bob', '--pam', '--role', 'viewer', '--compartment', 'web']).status).toBe(0);
@@ -72,6 +83,75 @@ describe('quadletman user and audit', () => {
     const broken = run(['audit', 'verify']);
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/BROKEN at audit entry 3/);
+  }, 180_000);
+});
+
+describe('quadletman user: grants and tokens belong to a compartment', () => {
+  it('refuses a grant or a token for a compartment that does not exist (exit 3), and creates no user then', () => {
+    const dir = withCompartments('web');
+    const run = cli(dir);
+    expect(run(['user', 'add', 'alice', '--password-stdin', '--role', 'admin'], 'a long password\n').status).toBe(0);
+    const add = run(['user', 'add', 'bob', '--pam', '--role', 'viewer', '--compartment', 'nope']);
+    expect(add.status).toBe(3);
+    expect(add.stderr).toContain("There is no compartment 'nope'");
+    expect(run(['user', 'add', 'bob', '--pam']).status).toBe(0); // the refused add left no user behind
+    const grant = run(['user', 'grant', 'bob', 'operator', '--compartment', 'nope']);
+    expect(grant.status).toBe(3);
+    expect(grant.stderr).toContain("There is no compartment 'nope'");
+    const token = run(['user', 'token', 'create', 'alice', 'ci', '--role', 'viewer', '--compartment', 'nope']);
+    expect(token.status).toBe(3);
+    expect(token.stderr).toContain("There is no compartment 'nope'");
+    expect(token.stdout).toBe('');
+    expect(run(['user', 'grant', 'bob', 'operator', '--compartment', 'web']).status).toBe(0);
+    expect(run(['user', 'grant', 'bob', 'viewer']).status).toBe(0);
+    const list = JSON.parse(run(['user', 'list', '--format', 'json']).stdout) as { grants: unknown[] }[];
+    expect(list.map((u) => u.grants)).toEqual([
+      [{ compartment: '*', role: 'admin' }],
+      [
+        { compartment: '*', role: 'viewer' },
+        { compartment: 'web', role: 'operator' },
+      ],
+    ]);
+    expect(JSON.parse(run(['user', 'token', 'list', '--format', 'json']).stdout)).toEqual([]);
+  }, 180_000);
+
+  it('compartment delete removes its grants and tokens and audits them; a new one of that id grants nothing', () => {
+    const dir = withCompartments('web');
+    const run = cli(dir);
+    expect(run(['user', 'add', 'bob', '--pam', '--role', 'operator', '--compartment', 'web']).status).toBe(0);
+    expect(run(['user', 'grant', 'bob', 'viewer']).status).toBe(0);
+    expect(run(['user', 'token', 'create', 'bob', 'ci', '--role', 'operator', '--compartment', 'web']).status).toBe(0);
+    expect(run(['user', 'token', 'create', 'bob', 'all', '--role', 'viewer']).status).toBe(0);
+    // No Linux user qm-web exists here: delete only reads the passwd database, then deletes the store's rows.
+    const del = run(['compartment', 'delete', 'web', '--format', 'json']);
+    expect(del.status).toBe(0);
+    expect(JSON.parse(del.stdout)).toMatchObject({
+      deleted: 'web',
+      removedGrants: [{ username: 'bob', role: 'operator' }],
+      removedTokens: [{ name: 'ci', username: 'bob', role: 'operator' }],
+    });
+    const list = JSON.parse(run(['user', 'list', '--format', 'json']).stdout) as { grants: unknown[] }[];
+    expect(list.map((u) => u.grants)).toEqual([[{ compartment: '*', role: 'viewer' }]]);
+    const tokens = JSON.parse(run(['user', 'token', 'list', '--format', 'json']).stdout) as { name: string }[];
+    expect(tokens.map((t) => t.name)).toEqual(['all']);
+    const audit = JSON.parse(run(['audit', 'list', '--format', 'json']).stdout) as {
+      action: string;
+      details: string;
+    }[];
+    expect(audit[0]?.action).toBe('compartment.delete');
+    expect(JSON.parse(audit[0]!.details)).toMatchObject({
+      removedGrants: [{ username: 'bob', role: 'operator' }],
+      removedTokens: [{ name: 'ci', username: 'bob', role: 'operator' }],
+    });
+    // A compartment made again under the same id: bob is only the global viewer there.
+    const store = openStore({ dataDir: dir });
+    try {
+      store.compartments.create({ id: parseCompartmentId('web') });
+      expect(store.grants.forUser('bob').map((g) => g.compartment)).toEqual(['*']);
+      expect(store.tokens.list().map((t) => t.compartment)).toEqual(['*']);
+    } finally {
+      store.close();
+    }
   }, 180_000);
 });
 

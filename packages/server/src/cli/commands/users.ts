@@ -1,7 +1,8 @@
 /**
  * `quadletman user add|list|passwd|grant|revoke|delete` and `user token create|list|revoke`: accounts, roles and
  * API tokens from the shell (root), so a fresh host can be managed without the web UI. Every change is audited
- * with the invoking user (SUDO_USER or USER) as actor.
+ * with the invoking user (SUDO_USER or USER) as actor. A grant or token for one compartment needs the compartment
+ * to exist (exit 3 otherwise); deleting the compartment deletes them.
  */
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
@@ -83,7 +84,7 @@ export function registerUsers(program: Command): void {
     .option('--pam', 'a host user who logs in with their host password (must be in an allowed group)')
     .option('--password-stdin', 'read the password from the first line of stdin')
     .option('--role <role>', 'grant this role (viewer, operator, admin)')
-    .option('--compartment <id>', 'grant the role for this compartment only (default: every compartment)')
+    .option('--compartment <id>', 'grant the role for this existing compartment only (default: every compartment)')
     .action(
       async (
         name: string,
@@ -96,6 +97,8 @@ export function registerUsers(program: Command): void {
         await withAuth(cmd, async (app, auth) => {
           const { parseScope, parseUsername } = await import('../../http/auth/service.js');
           const scope = parseScope(o.compartment);
+          // Before the account exists: a grant refused afterwards would leave it behind.
+          if (role) app.store.grants.requireScope(scope);
           if (password === undefined) app.store.users.create({ username: parseUsername(name), kind: 'pam' });
           else await auth.createLocalUser(name, password);
           if (role) app.store.grants.set(name, scope, role);
@@ -153,7 +156,7 @@ export function registerUsers(program: Command): void {
   user
     .command('grant <name> <role>')
     .description('grant a role, for every compartment or (--compartment) one')
-    .option('--compartment <id>', 'one compartment only')
+    .option('--compartment <id>', 'one existing compartment only')
     .action(async (name: string, r: string, o: { compartment?: string }, cmd: Command) => {
       const role = parseRole(r);
       await withApp(cmd, async (app) => {
@@ -207,7 +210,7 @@ export function registerUsers(program: Command): void {
     .command('create <user> <name>')
     .description('create an API token (printed once)')
     .requiredOption('--role <role>', 'viewer, operator or admin (capped by the user’s own role)')
-    .option('--compartment <id>', 'valid for this compartment only')
+    .option('--compartment <id>', 'valid for this existing compartment only')
     .action(async (username: string, name: string, o: { role: string; compartment?: string }, cmd: Command) => {
       const role = parseRole(o.role);
       await withAuth(cmd, async (app, auth) => {

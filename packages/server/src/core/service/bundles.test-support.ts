@@ -27,7 +27,7 @@ export class MemoryCompartments implements CompartmentStorePort {
       this.rows.set(c.id, info);
       return info;
     },
-    delete: (id) => this.rows.delete(id),
+    delete: (id) => (this.rows.delete(id) ? { grants: [], tokens: [] } : undefined),
     saveState: (s) => {
       this.states.set(s.id, structuredClone(s));
       return this.rows.get(s.id)!;

@@ -36,7 +36,7 @@ class MemoryStore implements CompartmentStorePort {
       this.infos.set(c.id, info);
       return info;
     },
-    delete: (id) => this.infos.delete(id),
+    delete: (id) => (this.infos.delete(id) ? { grants: [], tokens: [] } : undefined),
     saveState: (state) => {
       this.states.set(state.id, state);
       const info = { ...this.infos.get(state.id)!, updatedAt: this.at() };

@@ -29,13 +29,20 @@ export interface RevisionInfo {
   message: string;
 }
 
+/** The grants and API tokens scoped to a compartment, which the store deletes with it. */
+export interface RemovedAccess {
+  grants: { username: string; role: string }[];
+  tokens: { id: string; name: string; username: string; role: string }[];
+}
+
 /** The store, as this service uses it (the SQLite repositories satisfy it). */
 export interface CompartmentStorePort {
   compartments: {
     get(id: CompartmentId): CompartmentInfo | undefined;
     list(): CompartmentInfo[];
     create(c: { id: CompartmentId; description?: string; podmanVersion?: string | null }): CompartmentInfo;
-    delete(id: CompartmentId): boolean;
+    /** Deletes the compartment with its grants and API tokens, in one transaction; undefined when none. */
+    delete(id: CompartmentId): RemovedAccess | undefined;
     saveState(state: DesiredState): CompartmentInfo;
     loadState(id: CompartmentId): DesiredState | undefined;
   };
@@ -143,8 +150,12 @@ export class CompartmentService {
     return created;
   }
 
-  /** Deletes the compartment: stops and removes its units, its user and ranges; volumes only when asked. */
-  async delete(id: string, options: { volumes?: boolean } = {}): Promise<void> {
+  /**
+   * Deletes the compartment: stops and removes its units, its user and ranges; volumes only when asked. Its
+   * grants and API tokens go with its record (a compartment made later under the same id inherits none); they
+   * are returned for the audit log.
+   */
+  async delete(id: string, options: { volumes?: boolean } = {}): Promise<RemovedAccess> {
     const c = this.get(id);
     if (await this.deps.accounts.exists(c.id)) {
       const units = await this.units(c.id).catch(() => [] as UnitInfo[]);
@@ -153,7 +164,7 @@ export class CompartmentService {
       await this.deps.accounts.delete(c.id);
     }
     if (options.volumes) await this.deps.volumes.removeAll(c.id);
-    this.deps.store.compartments.delete(c.id);
+    return this.deps.store.compartments.delete(c.id) ?? { grants: [], tokens: [] };
   }
 
   /** Parses a spec (YAML or JSON text) and applies it, creating the compartment first when it is new. */
@@ -263,6 +274,14 @@ export class CompartmentService {
       spec: state,
     };
   }
+}
+
+/** The audit details of a compartment's deletion: the grants and API tokens that went with it (when any). */
+export function removedAccessDetails(removed: RemovedAccess): Record<string, unknown> {
+  return {
+    ...(removed.grants.length > 0 ? { removedGrants: removed.grants } : {}),
+    ...(removed.tokens.length > 0 ? { removedTokens: removed.tokens } : {}),
+  };
 }
 
 /** Deep equality of JSON-like values, object key order ignored (undefined members count as absent). */

@@ -36,13 +36,15 @@ export const execWord = fc
   .map((parts) => parts.join('').replaceAll('%', '%%'))
   .filter((w) => w !== '' && !w.includes('\0'));
 const unitBase = fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/);
+/** Labels: a data map, literal like an environment. */
+const labels = fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9.]{0,7}$/), dataValue, { maxKeys: 2 });
 
 const container = fc.record(
   {
     image: fc.constantFrom('docker.io/library/busybox:1.36', 'quay.io/podman/hello', 'localhost/app:1'),
     exec: fc.array(execWord, { minLength: 1, maxLength: 4 }),
     environment: fc.dictionary(envName, dataValue, { maxKeys: 4 }),
-    label: fc.dictionary(fc.stringMatching(/^[a-z][a-z0-9.]{0,7}$/), dataValue, { maxKeys: 2 }),
+    label: labels,
     publishPort: fc.array(
       fc.tuple(fc.integer({ min: 1024, max: 65535 }), fc.integer({ min: 1, max: 65535 })).map(([a, b]) => `${a}:${b}`),
       { maxLength: 2 },
@@ -53,16 +55,25 @@ const container = fc.record(
   { requiredKeys: ['image'] },
 );
 
-/** A spec object with 1–4 containers (one maybe a timer job), volumes, files, maybe no default network. */
+/**
+ * A spec object with 1–4 containers (one maybe a timer job), volumes (the Podman one maybe labelled), files,
+ * maybe no default network, or one with labels.
+ */
 export const specArb = fc
   .record({
     compartment: fc.constantFrom('app', 'web-1', 'x'),
-    network: fc.oneof(fc.constant(undefined), fc.constant(false), fc.constant({ internal: true })),
+    network: fc.oneof(
+      fc.constant(undefined),
+      fc.constant(false),
+      fc.constant({ internal: true }),
+      labels.map((label) => ({ label })),
+    ),
     containers: fc.uniqueArray(fc.tuple(unitBase, container), { minLength: 1, maxLength: 4, selector: ([n]) => n }),
     timer: fc.boolean(),
     description: fc.option(fc.constantFrom('Web', 'Ünïcödé 👩‍👩‍👧', 'שלום עולם', '100%% sure', 'home is %h')),
+    volumeLabel: fc.option(labels),
   })
-  .map(({ compartment, network, containers, timer, description }) => {
+  .map(({ compartment, network, containers, timer, description, volumeLabel }) => {
     const units: Record<string, unknown> = {};
     containers.forEach(([name, c], i) => {
       const cleaned = Object.fromEntries(
@@ -75,7 +86,7 @@ export const specArb = fc
       compartment,
       ...(network === undefined ? {} : { network }),
       units,
-      volumes: { data: {}, cache: { kind: 'podman' } },
+      volumes: { data: {}, cache: { kind: 'podman', ...(volumeLabel ? { options: { label: volumeLabel } } : {}) } },
       files: { 'app.env': 'A=1\n' },
     };
   });

@@ -6,6 +6,8 @@
  *   await server.inject({ method: 'POST', url, headers: admin.headers, payload });
  *   const op = loginAs(server, 'operator', { compartment: 'web' }); // operator of compartment web only
  *   const script = tokenFor(server, 'viewer');                      // Authorization: Bearer …
+ *
+ * A compartment named here must exist in the server's store: the store refuses grants and tokens for others.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Role } from '../types.js';

@@ -1,6 +1,7 @@
 /**
  * User, grant and API token management: /api/admin/* (global admin only). Every change is audited. The last
- * global administrator cannot be deleted or demoted (that would lock everyone out but root's CLI).
+ * global administrator cannot be deleted or demoted (that would lock everyone out but root's CLI). A grant or a
+ * token is for every compartment (`*`) or for one that exists (404 otherwise, from the store).
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -106,6 +107,8 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
         const b = req.body;
         const username = parseUsername(b.username);
         const scope = parseScope(b.compartment);
+        // Before the account exists: a grant refused afterwards would leave it behind.
+        if (b.role) store.grants.requireScope(scope);
         if (b.kind === 'local') {
           if (!b.password) throw new InvalidError('A local account needs a password.');
           await auth.createLocalUser(username, b.password);

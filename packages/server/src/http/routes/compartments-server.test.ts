@@ -54,9 +54,39 @@ describe('in the server assembly', () => {
     expect(stop.statusCode).toBe(200);
     const del = await server.inject({ method: 'DELETE', url: '/api/compartments/shop', headers: shopOperator.headers });
     expect(del.statusCode).toBe(403);
+    await ctx.app.compartments.create({ id: 'other' });
     const otherAdmin = loginAs(server, 'admin', { compartment: 'other' });
     const read = await server.inject({ method: 'GET', url: '/api/compartments/shop', headers: otherAdmin.headers });
     expect(read.statusCode).toBe(403);
+  });
+
+  it('deleting a compartment deletes its grants and tokens: one made again under its id grants them nothing', async () => {
+    const admin = loginAs(server, 'admin');
+    const op = loginAs(server, 'operator', { compartment: 'shop' });
+    const script = tokenFor(server, 'operator', { compartment: 'shop', username: op.username });
+    const wide = tokenFor(server, 'viewer');
+    expect((await server.inject({ url: '/api/compartments/shop', headers: script.headers })).statusCode).toBe(200);
+    const del = await server.inject({ method: 'DELETE', url: '/api/compartments/shop', headers: admin.headers });
+    expect(del.statusCode).toBe(200);
+    const { store } = ctx.app;
+    expect(store.grants.list({ compartment: 'shop' })).toEqual([]);
+    expect(store.tokens.list().map((t) => t.username)).toEqual([wide.username]);
+    const entry = store.audit.list({ limit: 1 })[0]!;
+    expect(entry).toMatchObject({ action: 'compartment.delete', target: 'compartment:shop', result: 'ok' });
+    expect(JSON.parse(entry.details)).toMatchObject({
+      removedGrants: [{ username: op.username, role: 'operator' }],
+      removedTokens: [{ username: op.username, role: 'operator' }],
+    });
+    const again = await server.inject({
+      method: 'POST',
+      url: '/api/compartments',
+      headers: admin.headers,
+      payload: { id: 'shop' },
+    });
+    expect(again.statusCode).toBe(201);
+    expect((await server.inject({ url: '/api/compartments/shop', headers: op.headers })).statusCode).toBe(403);
+    expect((await server.inject({ url: '/api/compartments/shop', headers: script.headers })).statusCode).toBe(401);
+    expect((await server.inject({ url: '/api/compartments/shop', headers: wide.headers })).statusCode).toBe(200);
   });
 
   it('streams an apply to an API token (no CSRF token needed) and audits it', async () => {

@@ -14,6 +14,7 @@ import {
   DeletedSchema,
 } from '../../api/contract.js';
 import type { CompartmentId } from '../../core/ids.js';
+import { removedAccessDetails } from '../../core/service/compartments.js';
 import { errorBody } from '../errors.js';
 import type { RoutePlugin } from '../types.js';
 import { audited, zodInstance } from './compartments-common.js';
@@ -120,8 +121,11 @@ export const compartmentRoutes: RoutePlugin = async (instance, { app, guard, aud
         req,
         { action: 'compartment.delete', target: `compartment:${id}`, details: { volumes } },
         () => app.compartments.delete(id, { volumes }),
+        (removed) => ({ result: 'ok', details: removedAccessDetails(removed) }),
       );
       overview.invalidate(id);
+      // Its API tokens are gone: no remembered resolution may outlive them (a compartment made again at once).
+      if (instance.hasDecorator('quadletman')) instance.quadletman.auth.forgetTokens();
       return { deleted: id, volumes };
     },
   );

@@ -42,6 +42,7 @@ beforeEach(async () => {
     close: async () => undefined,
   };
   const store = openStore({ path: ':memory:' });
+  for (const id of [web, db]) store.compartments.create({ id });
   const ctx = { store, host: {}, close: () => store.close() } as unknown as AppContext;
   server = await buildServer(ctx, { routes: [makeLiveRoutes(rt)] });
   server.addHook('onClose', async () => store.close());

@@ -1,0 +1,10 @@
+-- Grants and API tokens are scoped to `*` or to a compartment that exists. Before this migration they could name
+-- a compartment that did not exist, and outlived a deleted compartment: one made later under the same id inherited
+-- them. Remove those orphans, delete a compartment's grants and tokens with it, and refuse a scope naming none.
+DELETE FROM `grants` WHERE `compartment` <> '*' AND NOT EXISTS (SELECT 1 FROM `compartments` WHERE `compartments`.`id` = `grants`.`compartment`);--> statement-breakpoint
+DELETE FROM `api_tokens` WHERE `compartment` <> '*' AND NOT EXISTS (SELECT 1 FROM `compartments` WHERE `compartments`.`id` = `api_tokens`.`compartment`);--> statement-breakpoint
+CREATE TRIGGER `compartments_delete_access` AFTER DELETE ON `compartments` BEGIN DELETE FROM `grants` WHERE `compartment` = OLD.`id`; DELETE FROM `api_tokens` WHERE `compartment` = OLD.`id`; END;--> statement-breakpoint
+CREATE TRIGGER `grants_scope_insert` BEFORE INSERT ON `grants` WHEN NEW.`compartment` <> '*' AND NOT EXISTS (SELECT 1 FROM `compartments` WHERE `id` = NEW.`compartment`) BEGIN SELECT RAISE(ABORT, 'a grant must name an existing compartment or *'); END;--> statement-breakpoint
+CREATE TRIGGER `grants_scope_update` BEFORE UPDATE OF `compartment` ON `grants` WHEN NEW.`compartment` <> '*' AND NOT EXISTS (SELECT 1 FROM `compartments` WHERE `id` = NEW.`compartment`) BEGIN SELECT RAISE(ABORT, 'a grant must name an existing compartment or *'); END;--> statement-breakpoint
+CREATE TRIGGER `api_tokens_scope_insert` BEFORE INSERT ON `api_tokens` WHEN NEW.`compartment` <> '*' AND NOT EXISTS (SELECT 1 FROM `compartments` WHERE `id` = NEW.`compartment`) BEGIN SELECT RAISE(ABORT, 'an API token must name an existing compartment or *'); END;--> statement-breakpoint
+CREATE TRIGGER `api_tokens_scope_update` BEFORE UPDATE OF `compartment` ON `api_tokens` WHEN NEW.`compartment` <> '*' AND NOT EXISTS (SELECT 1 FROM `compartments` WHERE `id` = NEW.`compartment`) BEGIN SELECT RAISE(ABORT, 'an API token must name an existing compartment or *'); END;
