@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { AppContext } from '../app.js';
 import { CommandError, InvalidError } from '../core/errors.js';
+import { parseCompartmentId } from '../core/ids.js';
 import { openStore } from '../store/index.js';
 import { loginAs, tokenFor } from './auth/test-support.js';
 import { messageFor } from './errors.js';
@@ -48,6 +49,8 @@ afterEach(async () => {
 
 async function setup() {
   const store = openStore({ path: ':memory:' });
+  // grants and tokens name a compartment that exists
+  store.compartments.create({ id: parseCompartmentId('web') });
   const ctx = { store, host: {}, close: () => store.close() } as unknown as AppContext;
   const server = await buildServer(ctx, { routes: [failing] });
   servers.push(server);
