@@ -110,6 +110,7 @@ function resourceHost(host: HostAdapters, volumes: VolumeFolders): ResourceHostP
       (await host.podman.volumes(await session(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
     removePodmanVolume: async (id, name) => host.podman.removeVolume(await session(id), name),
     removeHostVolume: async (id, name) => volumes.remove(await session(id), id, name),
+    hostVolumes: (id) => volumes.list(id),
     usage: async (paths) => {
       // exit 1: some path is missing (it is left out of the output)
       const du = await host.exec.run(['du', '-s', '-B1', '--', ...paths], { expectCodes: [0, 1] });

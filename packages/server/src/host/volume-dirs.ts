@@ -64,6 +64,23 @@ export interface VolumeFolders {
   ensure(compartment: string, volumes: readonly string[], owner: { uid: number; gid: number }): Promise<void>;
   remove(session: CompartmentSession, compartment: string, volume: string): Promise<void>;
   removeAll(compartment: string): Promise<void>;
+  /** The volume folders a compartment has (the folder `<root>/<compartment>` is root's: reading it is safe for
+   * anyone, and needs no privilege). */
+  list(compartment: string): Promise<string[]>;
+}
+
+/** The folders in a compartment's root-owned volumes folder ([] when it has none). */
+export async function listVolumeDirs(dir: string): Promise<string[]> {
+  try {
+    const entries = await fsp.readdir(dir, { withFileTypes: true });
+    return entries
+      .filter((e) => e.isDirectory() && NAME_RE.test(e.name))
+      .map((e) => e.name)
+      .sort();
+  } catch (e) {
+    if (isErrno(e, 'ENOENT')) return [];
+    throw e;
+  }
 }
 
 export class VolumeDirs implements VolumeFolders {
@@ -83,6 +100,10 @@ export class VolumeDirs implements VolumeFolders {
 
   volumeDir(compartment: string, volume: string): string {
     return path.join(this.compartmentDir(compartment), segment('volume', volume));
+  }
+
+  async list(compartment: string): Promise<string[]> {
+    return listVolumeDirs(this.compartmentDir(compartment));
   }
 
   /** The volumes root must be root's and writable by nobody else: everything here relies on it. */

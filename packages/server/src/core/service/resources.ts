@@ -21,6 +21,8 @@ export interface ResourceHostPort {
   removePodmanVolume(id: CompartmentId, name: string): Promise<void>;
   /** Removes one managed host volume directory (`<root>/<id>/<name>`) and what is in it. */
   removeHostVolume(id: CompartmentId, name: string): Promise<void>;
+  /** Names of the compartment's managed host volume folders on the machine, declared or not. */
+  hostVolumes(id: CompartmentId): Promise<string[]>;
   /** Size in bytes and owner of each path that exists (missing paths are left out). */
   usage(paths: readonly string[]): Promise<Map<string, { bytes: number; owner: string }>>;
   /** Names of the compartment's Podman secrets. */
@@ -176,6 +178,19 @@ export class ResourceService {
           exists: found !== undefined,
         });
       }
+    }
+    // folders a spec no longer declares stay until deleted: they are listed, so that they can be
+    for (const name of await this.deps.host.hostVolumes(state.id)) {
+      if (state.volumes[name]?.kind === 'host') continue;
+      out.push({
+        name,
+        kind: 'host',
+        path: hostVolumePath(this.deps.volumesRoot, state.id, name),
+        owner: null,
+        sizeBytes: null,
+        declared: false,
+        exists: true,
+      });
     }
     for (const v of podman) {
       if (!seenPodman.has(v.name)) {

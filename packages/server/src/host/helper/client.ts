@@ -6,7 +6,7 @@ import * as net from 'node:net';
 import { CommandError } from '../../core/errors.js';
 import type { ExecResult, LineStream, StreamEnd } from '../exec.js';
 import type { CompartmentSession } from '../session.js';
-import type { VolumeFolders } from '../volume-dirs.js';
+import { listVolumeDirs, type VolumeFolders } from '../volume-dirs.js';
 import { type Answer, fromWireError, LineSplitter, type Verb, type VerbArgs } from './protocol.js';
 
 interface Pending {
@@ -166,5 +166,9 @@ export class HelperVolumes implements VolumeFolders {
 
   async removeAll(compartment: string): Promise<void> {
     await this.client.call('volumes-remove-all', { compartment: compartment as never });
+  }
+
+  list(compartment: string): Promise<string[]> {
+    return listVolumeDirs(`${this.root}/${compartment}`);
   }
 }

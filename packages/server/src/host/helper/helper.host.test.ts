@@ -54,8 +54,24 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(120_000),
     });
-    const text = await r.text();
-    return { status: r.status, json: text ? JSON.parse(text) : undefined, text };
+    let text = await r.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (r.status >= 500) {
+      // what the server and the helper said, for the failure's message
+      const log = await run([
+        'journalctl',
+        '-u',
+        'qmt-unpriv-server.service',
+        '-u',
+        `${UNIT}@*`,
+        '-n',
+        '40',
+        '-o',
+        'cat',
+      ]);
+      text += `\n--- journal:\n${log.stdout}`;
+    }
+    return { status: r.status, json, text };
   };
 
   beforeAll(async () => {
@@ -138,7 +154,8 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
   });
 
   it('creates, applies, serves, plans, explains, shows logs, deletes a volume and the compartment, through the helper', async () => {
-    expect((await api('POST', '/api/compartments', { id: ID })).status).toBe(201);
+    const created = await api('POST', '/api/compartments', { id: ID });
+    expect(created.status, created.text).toBe(201);
     const pw = (await run(['getent', 'passwd', `qm-${ID}`])).stdout;
     expect(pw).toContain(`${DIRS.homes}/qm-${ID}`);
     const h = createHostAdapters({ homeBase: DIRS.homes });

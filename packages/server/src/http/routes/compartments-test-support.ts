@@ -55,6 +55,10 @@ export class FakeResourceHost implements ResourceHostPort {
     this.calls.push(`host volume rm ${id} ${name}`);
     this.paths.delete(`${VOLUMES_ROOT}/${id}/${name}`);
   }
+  async hostVolumes(id: CompartmentId) {
+    const prefix = `${VOLUMES_ROOT}/${id}/`;
+    return [...this.paths.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
+  }
   async usage(paths: readonly string[]) {
     const out = new Map<string, { bytes: number; owner: string }>();
     for (const p of paths) {

@@ -113,6 +113,18 @@ describe('volumes', () => {
     expect(s.ctx.resourceHost.calls).toEqual(['volume rm shop old']);
     const declared = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/data');
     expect(declared.statusCode).toBe(409);
+    // a host folder the spec no longer declares is listed, and deleted like a Podman volume
+    s.ctx.resourceHost.paths.set(`${VOLUMES_ROOT}/shop/scratch`, { bytes: 8, owner: 'qm-shop' });
+    const listed = await s.t.as('viewer', 'GET', '/api/compartments/shop/volumes');
+    expect(VolumeListSchema.parse(listed.json()).volumes.find((v) => v.name === 'scratch')).toMatchObject({
+      kind: 'host',
+      declared: false,
+      exists: true,
+      sizeBytes: 8,
+    });
+    const scratch = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/scratch?kind=host');
+    expect(scratch.statusCode).toBe(200);
+    expect(s.ctx.resourceHost.calls).toEqual(['volume rm shop old', 'host volume rm shop scratch']);
     const none = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/nope');
     expect(none.statusCode).toBe(404);
     const bad = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/-rf');
@@ -120,6 +132,7 @@ describe('volumes', () => {
     expect(s.t.audits.map((a) => [a.action, a.result, a.details?.volume])).toEqual([
       ['volume.delete', 'ok', 'old'],
       ['volume.delete', 'failed', 'data'],
+      ['volume.delete', 'ok', 'scratch'],
       ['volume.delete', 'failed', 'nope'],
     ]);
   });
