@@ -45,6 +45,8 @@ export interface AppContext {
   compartments: CompartmentService;
   resources: ResourceService;
   bundles: BundleService;
+  /** The privileged helper's client, when this process works without root. */
+  helper?: HelperClient;
   close(): void;
 }
 
@@ -99,7 +101,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     helper?.close();
     store.close();
   };
-  return { store, host, engine, compartments, bundles, resources, close };
+  return { store, host, engine, compartments, bundles, resources, close, ...(helper ? { helper } : {}) };
 }
 
 /** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat` as root. */

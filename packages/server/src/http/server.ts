@@ -23,12 +23,13 @@ import {
   validatorCompiler,
 } from 'fastify-type-provider-zod';
 import type { AppContext } from '../app.js';
+import { HelperPam } from '../host/helper/client.js';
 import type { Store } from '../store/index.js';
 import { installAnonymousBodyLimit } from './anonymous-body.js';
 import { createAudit, installAuditSafetyNet } from './audit.js';
 import { auditRoutes } from './audit-routes.js';
 import { createGuard, installAuthHooks, sessionCookieName } from './auth/hooks.js';
-import { HostPam, type PamAuthenticator } from './auth/pam.js';
+import { DEFAULT_PAM_GROUPS, HostPam, type PamAuthenticator } from './auth/pam.js';
 import { authRoutes } from './auth/routes.js';
 import { type AuthOptions, AuthService } from './auth/service.js';
 import { errorHandler } from './errors.js';
@@ -138,7 +139,10 @@ export async function buildServer(ctx: AppContext, options: ServerOptions = {}):
   const pam =
     options.pam === undefined || options.pam === false
       ? false
-      : (options.pam.authenticator ?? new HostPam(ctx.host.exec, options.pam.groups));
+      : (options.pam.authenticator ??
+        (ctx.helper
+          ? new HelperPam(ctx.helper, options.pam.groups ?? DEFAULT_PAM_GROUPS)
+          : new HostPam(ctx.host.exec, options.pam.groups)));
   const auth = new AuthService(ctx.store, { ...options.auth, pam });
   const metrics = new Metrics();
   const writer = createAudit(ctx.store);

@@ -149,6 +149,26 @@ export class HelperClient {
   }
 }
 
+/** PAM logins checked by the helper (as root): the server without root cannot check another user's password. */
+export class HelperPam {
+  constructor(
+    private readonly client: HelperClient,
+    private readonly groups: readonly string[],
+  ) {}
+
+  async authenticate(username: string, password: string, remoteHost: string): Promise<boolean> {
+    const r = (await this.client
+      .call('pam-authenticate', {
+        username,
+        password,
+        remoteHost: remoteHost.slice(0, 255),
+        groups: [...this.groups],
+      })
+      .catch(() => ({ ok: false }))) as { ok: boolean };
+    return r.ok === true;
+  }
+}
+
 /** Volume folders made and removed by the helper. */
 export class HelperVolumes implements VolumeFolders {
   constructor(

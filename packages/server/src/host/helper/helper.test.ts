@@ -115,6 +115,14 @@ describe('the privileged helper', () => {
     expect((await stream.done).code).toBe(0);
   });
 
+  it('checks PAM logins for the server, never for root nor a name an option parser could eat', async () => {
+    const ask = (username: string) =>
+      client.call('pam-authenticate', { username, password: 'x', remoteHost: '127.0.0.1', groups: ['sudo'] });
+    expect(await ask('root')).toEqual({ ok: false });
+    await expect(ask('-rf')).rejects.toThrow(/username/);
+    await expect(ask('a b')).rejects.toBeInstanceOf(InvalidError);
+  });
+
   it('reads the peer uid systemd puts in an Accept=yes instance name, in each of its formats', () => {
     expect(peerUid('3-1234-998')).toBe(998);
     expect(peerUid('3-7-1234-998')).toBe(998);

@@ -77,6 +77,16 @@ export const VERBS = {
   'volumes-ensure': z.object({ compartment: CompartmentIdSchema, volumes: z.array(VolumeName).max(1000) }).strict(),
   /** One managed host volume folder and its content. */
   'volume-remove': z.object({ compartment: CompartmentIdSchema, volume: VolumeName }).strict(),
+  /** PAM's verdict on a host user's password (pam_unix checks another user's password only for root), and
+   * whether the user is in one of `groups`. Never for root. */
+  'pam-authenticate': z
+    .object({
+      username: z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i),
+      password: z.string().max(1024),
+      remoteHost: z.string().max(255),
+      groups: z.array(z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i)).max(32),
+    })
+    .strict(),
   /** A deleted compartment's whole volumes folder. */
   'volumes-remove-all': z.object({ compartment: CompartmentIdSchema }).strict(),
 } as const;

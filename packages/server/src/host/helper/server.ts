@@ -61,6 +61,8 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
         return verbs.volumeRemove(a);
       case 'volumes-remove-all':
         return verbs.volumesRemoveAll(a);
+      case 'pam-authenticate':
+        return verbs.pamAuthenticate(a);
     }
   };
 

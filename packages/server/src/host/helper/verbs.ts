@@ -5,6 +5,7 @@
 // GECOS marker, a uid other than 0): never as root, never on a free path.
 import { CommandError, ForbiddenError } from '../../core/errors.js';
 import { type CompartmentId, compartmentUser } from '../../core/ids.js';
+import { HostPam } from '../../http/auth/pam.js';
 import { assertSystemdBooted } from '../compartment-host.js';
 import type { Exec, ExecResult, LineStream } from '../exec.js';
 import { asUser, type CompartmentSession, makeSession, sessionEnv } from '../session.js';
@@ -89,6 +90,11 @@ export class HelperVerbs {
   async volumeRemove(a: VerbArgs<'volume-remove'>): Promise<Record<string, never>> {
     await this.deps.volumes.remove(await this.session(a.compartment), a.compartment, a.volume);
     return {};
+  }
+
+  async pamAuthenticate(a: VerbArgs<'pam-authenticate'>): Promise<{ ok: boolean }> {
+    const pam = new HostPam(this.deps.exec, a.groups);
+    return { ok: await pam.authenticate(a.username, a.password, a.remoteHost) };
   }
 
   /** Only once the compartment's user is gone: no process of it is left to race with root's rm. */
