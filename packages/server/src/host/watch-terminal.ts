@@ -79,22 +79,55 @@ export class PidAnnouncement {
   }
 }
 
+/** What the terminal needs of a pty process: node-pty's, here or in the privileged helper (helper/). */
+export interface PtyProcess {
+  readonly pid: number;
+  onData(listener: (data: string) => void): void;
+  onExit(listener: (e: { exitCode: number; signal?: number }) => void): void;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+  kill(signal: string): void;
+}
+
+/** argv on a new pty (as whoever runs this process; argv says as whom it runs). */
+export function spawnPty(argv: readonly string[], cols: number, rows: number): PtyProcess {
+  const p = spawn(argv[0]!, argv.slice(1), {
+    name: 'xterm-256color',
+    cols,
+    rows,
+    cwd: '/',
+    env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color' },
+  });
+  return {
+    pid: p.pid,
+    onData: (l) => void p.onData(l),
+    onExit: (l) => void p.onExit(l),
+    write: (d) => p.write(d),
+    resize: (c, r) => p.resize(c, r),
+    kill: (signal) => {
+      try {
+        // SIGKILL goes to the whole group: node-pty made the child a session and group leader
+        if (signal === 'SIGKILL') process.kill(-p.pid, 'SIGKILL');
+        else p.kill(signal);
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
 export function ptyTerminal(deps: {
   exec: Exec;
   sessionFor(id: CompartmentId): Promise<CompartmentSession>;
+  /** Where the pty comes from: this process (root) by default, the privileged helper for a server without root. */
+  spawn?: (argv: readonly string[], cols: number, rows: number) => PtyProcess;
 }): TerminalPort {
   return {
     async open(compartment, container, size): Promise<TerminalSession> {
       const s = await deps.sessionFor(compartment);
       const argv = terminalArgv(s, container);
       const { cols, rows } = clampSize(size);
-      const p = spawn(argv[0]!, argv.slice(1), {
-        name: 'xterm-256color',
-        cols,
-        rows,
-        cwd: '/',
-        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', TERM: 'xterm-256color' },
-      });
+      const p = (deps.spawn ?? spawnPty)(argv, cols, rows);
       const announce = new PidAnnouncement();
       const listeners: ((d: string) => void)[] = [];
       let exited = false;
@@ -124,20 +157,9 @@ export function ptyTerminal(deps: {
             void deps.exec.run(hangupArgv(s, container, announce.pid), { timeoutMs: 15_000 }).catch(() => undefined);
           }
           if (exited) return;
-          try {
-            p.kill('SIGHUP');
-          } catch {
-            // already gone
-          }
-          // SIGKILL of the whole group (node-pty made the child a session and group leader) if it lingers
-          const pid = p.pid;
+          p.kill('SIGHUP');
           setTimeout(() => {
-            if (exited) return;
-            try {
-              process.kill(-pid, 'SIGKILL');
-            } catch {
-              // already gone
-            }
+            if (!exited) p.kill('SIGKILL');
           }, 3_000).unref();
         },
       };

@@ -109,7 +109,7 @@ export function renderHelperUnits(argv: readonly string[], socketPath: string, g
         ['StandardOutput', 'socket'],
         ['StandardError', 'journal'],
         ['UMask', '0077'],
-        ['NoNewPrivileges', 'yes'],
+        // no NoNewPrivileges: the commands it runs as compartment users need newuidmap's file capabilities
       ],
     ],
   ]);

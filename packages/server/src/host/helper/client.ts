@@ -3,10 +3,12 @@
 // One connection carries every request, side by side; when it closes, calls in flight fail and the next call
 // connects again.
 import * as net from 'node:net';
-import { CommandError } from '../../core/errors.js';
+import { CommandError, InvalidError } from '../../core/errors.js';
 import type { ExecResult, LineStream, StreamEnd } from '../exec.js';
-import type { CompartmentSession } from '../session.js';
+import { type CompartmentSession, parseAsUser } from '../session.js';
 import { listVolumeDirs, type VolumeFolders } from '../volume-dirs.js';
+import type { PtyProcess } from '../watch-terminal.js';
+import { compartmentOfUser } from './helper-exec.js';
 import { type Answer, fromWireError, LineSplitter, type Verb, type VerbArgs } from './protocol.js';
 
 interface Pending {
@@ -138,6 +140,40 @@ export class HelperClient {
       }),
     };
     return { lines, stop, done };
+  }
+
+  /** A pty in the helper (a server without root has no right to make one as a compartment user). */
+  ptyAs(argv: readonly string[], cols: number, rows: number): PtyProcess {
+    const p = parseAsUser(argv);
+    if (!p) throw new InvalidError('a terminal runs as a compartment user');
+    const id = this.nextId; // the id call() takes next
+    const data: ((d: string) => void)[] = [];
+    const exits: ((e: { exitCode: number; signal?: number }) => void)[] = [];
+    void this.call(
+      'pty-as',
+      { compartment: compartmentOfUser(p.user), argv: p.command, env: p.env, cols, rows },
+      (line) => {
+        const text = Buffer.from(line, 'base64').toString('utf8');
+        for (const l of data) l(text);
+      },
+    ).then(
+      (r) => {
+        for (const l of exits) l(r as { exitCode: number; signal?: number });
+      },
+      () => {
+        for (const l of exits) l({ exitCode: -1 });
+      },
+    );
+    const quiet = (verb: 'pty-write' | 'pty-resize' | 'stop', args: object) =>
+      void this.call(verb, { stream: id, ...args } as never).catch(() => undefined);
+    return {
+      pid: -1,
+      onData: (l) => void data.push(l),
+      onExit: (l) => void exits.push(l),
+      write: (d) => quiet('pty-write', { data: d }),
+      resize: (c, r) => quiet('pty-resize', { cols: c, rows: r }),
+      kill: () => quiet('stop', {}),
+    };
   }
 
   async runAs(args: VerbArgs<'run-as'>): Promise<ExecResult> {

@@ -9,7 +9,8 @@ import type { Exec, ExecOptions, ExecResult, LineStream, StreamOptions } from '.
 import { parseAsUser } from '../session.js';
 import type { HelperClient } from './client.js';
 
-function compartmentOf(user: string) {
+/** The compartment of a user name `qm-<id>` (a helper user `qm-<id>-<uid>` is none). */
+export function compartmentOfUser(user: string) {
   const id = CompartmentIdSchema.safeParse(user.replace(/^qm-/, ''));
   if (!user.startsWith('qm-') || !id.success) throw new InvalidError(`${user} is not a compartment user`);
   return id.data;
@@ -32,7 +33,7 @@ export class HelperExec implements Exec {
     }
     const input = text(options.input);
     const r = await this.helper.runAs({
-      compartment: compartmentOf(p.user),
+      compartment: compartmentOfUser(p.user),
       argv: p.command,
       env: p.env,
       ...(input !== undefined ? { input } : {}),
@@ -56,7 +57,7 @@ export class HelperExec implements Exec {
     const p = parseAsUser(argv);
     if (!p) return this.local.stream(argv, options);
     return this.helper.streamAs({
-      compartment: compartmentOf(p.user),
+      compartment: compartmentOfUser(p.user),
       argv: p.command,
       env: p.env,
       ...(options.includeStderr ? { includeStderr: true } : {}),

@@ -5,6 +5,7 @@
 // a volume deleted and the compartment deleted. Another user in the socket's group is refused by the helper's
 // own peer check (systemd's SO_PEERCRED credentials). Port 18720.
 import * as fsp from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHelperUnits, renderServiceUnit, serverHardening } from '../../cli/commands/install.js';
 import { parseCompartmentId } from '../../core/ids.js';
@@ -13,6 +14,11 @@ import { hostExec } from '../exec.js';
 import { createHostAdapters } from '../index.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
+// ws (Fastify's WebSocket library) as the client: node 20 has no WebSocket of its own
+const WebSocket = createRequire(import.meta.url)('ws') as new (
+  url: string,
+  o: { headers: Record<string, string> },
+) => import('node:events').EventEmitter & { send(d: string): void; terminate(): void };
 const PORT = 18_720;
 const APP_PORT = 18_721;
 const ID = parseCompartmentId('qmt-unpriv');
@@ -154,7 +160,7 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
     expect([db.uid, db.mode & 0o777]).toEqual([uid, 0o600]);
   });
 
-  it('creates, applies, serves, plans, explains, shows logs, deletes a volume and the compartment, through the helper', async () => {
+  it('creates, applies, serves, plans, explains, shows logs, opens a terminal, deletes a volume and the compartment, through the helper', async () => {
     const created = await api('POST', '/api/compartments', { id: ID });
     expect(created.status, created.text).toBe(201);
     const pw = (await run(['getent', 'passwd', `qm-${ID}`])).stdout;
@@ -198,6 +204,32 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
     expect(explain.json, explain.text).toMatchObject({ ok: true });
     const logs = await api('GET', `/api/compartments/${ID}/logs?unit=web&lines=50`);
     expect(logs.status, logs.text).toBe(200);
+
+    // the terminal: its pty is the helper's, relayed
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${PORT}/api/compartments/${ID}/containers/systemd-web/terminal?cols=80&rows=24`,
+      {
+        headers: { cookie: headers.cookie ?? '', origin: base },
+      },
+    );
+    let out = '';
+    ws.on('message', (d: Buffer, binary: boolean) => {
+      if (binary) out += d.toString('utf8');
+    });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    ws.send(JSON.stringify({ type: 'resize', cols: 100, rows: 30 }));
+    ws.send(JSON.stringify({ type: 'input', data: 'echo sum-$((40+2)); stty size\n' }));
+    await waitFor(
+      'the terminal computes and resizes',
+      async () => (/sum-42/.test(out) && /30 100/.test(out) ? true : undefined),
+      20_000,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; terminal output: ${JSON.stringify(out)}`);
+    });
+    ws.terminate();
 
     await api('POST', `/api/compartments/${ID}/apply`, { spec: spec(false) });
     const del = await api('DELETE', `/api/compartments/${ID}/volumes/scratch?kind=host`);

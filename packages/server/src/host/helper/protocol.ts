@@ -69,6 +69,24 @@ export const VERBS = {
     })
     .strict(),
   stop: z.object({ stream: z.number().int().nonnegative() }).strict(),
+  /** A terminal: argv on a pty as the compartment's user; its output comes as base64 lines, then how it ended. */
+  'pty-as': z
+    .object({
+      compartment: CompartmentIdSchema,
+      argv: Argv,
+      env: Env.optional(),
+      cols: z.number().int().min(2).max(1000),
+      rows: z.number().int().min(2).max(500),
+    })
+    .strict(),
+  'pty-write': z.object({ stream: z.number().int().nonnegative(), data: z.string().max(1024 * 1024) }).strict(),
+  'pty-resize': z
+    .object({
+      stream: z.number().int().nonnegative(),
+      cols: z.number().int().min(2).max(1000),
+      rows: z.number().int().min(2).max(500),
+    })
+    .strict(),
   /** The compartment's Linux user, group, subids, linger, storage configuration and a running user manager. */
   'compartment-create': z.object({ id: CompartmentIdSchema }).strict(),
   /** Everything compartment-create made, and the user's containers, storage and home. */

@@ -5,6 +5,7 @@
 import type { Duplex } from 'node:stream';
 import { InvalidError } from '../../core/errors.js';
 import type { LineStream } from '../exec.js';
+import type { PtyProcess } from '../watch-terminal.js';
 import { type Answer, LineSplitter, toWireError, VERBS, type Verb } from './protocol.js';
 import type { HelperVerbs } from './verbs.js';
 
@@ -15,6 +16,7 @@ export interface ServeOptions {
 
 export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: ServeOptions = {}): Promise<void> {
   const streams = new Map<number, LineStream>();
+  const ptys = new Map<number, PtyProcess>();
   const send = (a: Answer) => {
     if (!conn.destroyed) conn.write(`${JSON.stringify(a)}\n`);
   };
@@ -47,8 +49,30 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
         }
       }
       case 'stop': {
-        const s = streams.get((parsed.data as { stream: number }).stream);
-        if (s) await s.stop();
+        const target = (parsed.data as { stream: number }).stream;
+        await streams.get(target)?.stop();
+        ptys.get(target)?.kill('SIGHUP');
+        return {};
+      }
+      case 'pty-as': {
+        const p = await verbs.ptyAs(a);
+        ptys.set(id, p);
+        return new Promise((resolve) => {
+          p.onData((d) => send({ id, line: Buffer.from(d, 'utf8').toString('base64') }));
+          p.onExit((e) => {
+            ptys.delete(id);
+            resolve({ exitCode: e.exitCode, ...(e.signal ? { signal: e.signal } : {}) });
+          });
+        });
+      }
+      case 'pty-write': {
+        const w = parsed.data as { stream: number; data: string };
+        ptys.get(w.stream)?.write(w.data);
+        return {};
+      }
+      case 'pty-resize': {
+        const r = parsed.data as { stream: number; cols: number; rows: number };
+        ptys.get(r.stream)?.resize(r.cols, r.rows);
         return {};
       }
       case 'compartment-create':
@@ -99,6 +123,7 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
     });
     const end = () => {
       for (const s of streams.values()) void s.stop();
+      for (const p of ptys.values()) p.kill('SIGKILL');
       resolve();
     };
     conn.on('close', end);

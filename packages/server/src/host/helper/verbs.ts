@@ -11,6 +11,7 @@ import type { Exec, ExecResult, LineStream } from '../exec.js';
 import { asUser, type CompartmentSession, makeSession, sessionEnv } from '../session.js';
 import { COMPARTMENT_GECOS, type CompartmentUsers } from '../users.js';
 import type { VolumeDirs } from '../volume-dirs.js';
+import { type PtyProcess, spawnPty } from '../watch-terminal.js';
 import type { VerbArgs } from './protocol.js';
 
 /** Names a client may not set in a command's environment: the helper sets them from its own record. */
@@ -68,6 +69,13 @@ export class HelperVerbs {
       ...(a.includeStderr ? { includeStderr: true } : {}),
       ...(a.timeoutMs ? { timeoutMs: a.timeoutMs } : {}),
     });
+  }
+
+  /** A pty running argv as the compartment's user (node-pty: the child leads its own session and group). */
+  async ptyAs(a: VerbArgs<'pty-as'>): Promise<PtyProcess> {
+    const s = await this.session(a.compartment);
+    const argv = asUser(s, a.argv, this.env(a.env));
+    return spawnPty(argv, a.cols, a.rows);
   }
 
   async compartmentCreate(a: VerbArgs<'compartment-create'>) {

@@ -61,7 +61,11 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
     compartment: (id) => app.compartments.get(id).id,
     logs: journalLogs({ journal: app.host.journal, sessionFor }),
     stats: podmanStats({ exec: app.host.exec, sessionFor }),
-    terminal: ptyTerminal({ exec: app.host.exec, sessionFor }),
+    terminal: ptyTerminal({
+      exec: app.host.exec,
+      sessionFor,
+      ...(app.helper ? { spawn: (argv, cols, rows) => app.helper!.ptyAs(argv, cols, rows) } : {}),
+    }),
     watchers,
     close: () => watchers.close(),
   };
