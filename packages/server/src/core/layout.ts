@@ -13,6 +13,9 @@ export const FILES_DIR = '.config/quadletman/files';
 /** The same folder as units refer to it: systemd expands `%h` to the home of the user manager. */
 export const FILES_DIR_SPECIFIER = `%h/${FILES_DIR}`;
 
+/** quadletman's own data: the database. */
+export const DEFAULT_DATA_DIR = '/var/lib/quadletman';
+
 /** Where compartment users' homes are made: `<base>/qm-<id>`. */
 export const DEFAULT_HOME_BASE = '/var/lib/quadletman/home';
 

@@ -207,11 +207,12 @@ export class FileApplyLocks implements ApplyLocks {
   ) {}
 
   async acquire(compartment: string, wait: boolean): Promise<() => void> {
-    await fsp.mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await fsp.mkdir(this.dir, { recursive: true, mode: 0o755 });
     const file = path.join(this.dir, `${compartment}.apply.lock`);
     for (;;) {
       try {
-        const fh = await fsp.open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+        // readable by all: the server (its own user) and the CLI (root) read each other's PIDs
+        const fh = await fsp.open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
         await fh.writeFile(`${process.pid}\n`);
         await fh.close();
         return () => {

@@ -8,7 +8,9 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from './migrate.js';
 import * as schema from './schema.js';
 
-export const DEFAULT_DATA_DIR = '/var/lib/quadletman';
+export { DEFAULT_DATA_DIR } from '../core/layout.js';
+
+import { DEFAULT_DATA_DIR } from '../core/layout.js';
 export const DB_FILE = 'quadletman.db';
 
 export interface OpenOptions {

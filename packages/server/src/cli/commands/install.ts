@@ -3,14 +3,17 @@
  * reloads systemd and enables (and starts) it. Refuses where systemd is not PID 1.
  */
 import { existsSync, realpathSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { escapeSpecifiers, formatEntry, formatSectionHeader, joinWords } from '@quadletman/quadlet';
 import type { Command } from 'commander';
 import { ConflictError } from '../../core/errors.js';
+import { DEFAULT_DATA_DIR } from '../../core/layout.js';
 import { hostExec } from '../../host/exec.js';
 import { writeSystemFileAtomic } from '../../host/fs.js';
-import { globalOptions } from '../context.js';
+import { globalOptions, layoutOf } from '../context.js';
 import { out } from '../output';
+import { SERVER_USER } from './helper.js';
 import { DEFAULT_LISTEN, parseListen } from './serve.js';
 
 export const UNIT_PATH = '/etc/systemd/system/quadletman.service';
@@ -44,12 +47,15 @@ export function serverHardening(user: string, dataDir: string): Entries {
     ['RestrictSUIDSGID', 'yes'],
     ['LockPersonality', 'yes'],
     ['ReadWritePaths', escapeSpecifiers(joinWords([dataDir]))],
+    // the apply locks it shares with the CLI (core/apply/lock.ts, host/compartment-host.ts FileApplyLocks)
+    ['RuntimeDirectory', 'quadletman/locks'],
+    ['RuntimeDirectoryPreserve', 'yes'],
   ];
 }
 
 /** The unit text for a command line (argv[0] absolute), through the one unit-file encoder; `hardening` runs it
  * unprivileged. */
-export function renderServiceUnit(argv: readonly string[], hardening: Entries = []): string {
+export function renderServiceUnit(argv: readonly string[], hardening: Entries = [], unit: Entries = []): string {
   return unitText('Written by `quadletman install`; run it again to change the options.', [
     [
       'Unit',
@@ -57,6 +63,7 @@ export function renderServiceUnit(argv: readonly string[], hardening: Entries = 
         ['Description', 'quadletman: control plane for rootless Podman'],
         ['Wants', 'network-online.target'],
         ['After', 'network-online.target'],
+        ...unit,
       ],
     ],
     [
@@ -126,6 +133,47 @@ function selfCommand(): string[] {
   return [process.execPath, '--optimize-for-size', script];
 }
 
+export const HELPER_UNIT = 'quadletman-helper';
+export const HELPER_SOCKET_PATH = '/run/quadletman/helper.sock';
+
+/** The system user the server runs as without root, made when missing (a member of systemd-journal: the live
+ * logs read the journal). */
+async function ensureServerUser(): Promise<void> {
+  if ((await hostExec.run(['getent', 'passwd', SERVER_USER], { expectCodes: [0, 2] })).code === 2) {
+    await hostExec.run([
+      'useradd',
+      '--system',
+      '--user-group',
+      '--no-create-home',
+      '--home-dir',
+      '/nonexistent',
+      '--shell',
+      '/usr/sbin/nologin',
+      '--comment',
+      'quadletman server',
+      SERVER_USER,
+    ]);
+  }
+  await hostExec.run(['usermod', '-a', '-G', 'systemd-journal', SERVER_USER]);
+}
+
+/** Why the server cannot run without root here, or undefined when it can. */
+async function unprivilegedBlocker(dataDir: string, self: readonly string[]): Promise<string | undefined> {
+  const legacy = await readdir(join(dataDir, 'home')).catch(() => [] as string[]);
+  if (legacy.length > 0) {
+    return `compartments live in ${dataDir}/home, inside the data folder the server would own; moving them is not supported yet`;
+  }
+  const user = await hostExec.run(['getent', 'passwd', SERVER_USER], { expectCodes: [0, 2] });
+  if (user.code === 0) {
+    const readable = await hostExec.run(['runuser', '-u', SERVER_USER, '--', 'test', '-r', self[self.length - 1]!], {
+      expectCodes: [0, 1],
+    });
+    if (readable.code !== 0)
+      return `${SERVER_USER} cannot read ${self[self.length - 1]} (put quadletman where every user can read it)`;
+  }
+  return undefined;
+}
+
 export function registerInstall(program: Command): void {
   program
     .command('install')
@@ -134,32 +182,70 @@ export function registerInstall(program: Command): void {
     .option('--tls-cert <file>', 'PEM certificate for HTTPS')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--no-start', 'write and enable the unit, but do not start it now')
-    .action(async (o: { listen: string; tlsCert?: string; tlsKey?: string; start: boolean }, cmd: Command) => {
-      parseListen(o.listen);
-      if (!existsSync('/run/systemd/system')) {
-        throw new ConflictError(
-          'systemd is not PID 1 on this machine, so there is nothing to install the service into. ' +
-            'Run `quadletman serve` directly (or under your own supervisor) instead.',
+    .option('--root', 'run the server as root (the default is its own unprivileged user with a privileged helper)')
+    .action(
+      async (
+        o: { listen: string; tlsCert?: string; tlsKey?: string; start: boolean; root?: boolean },
+        cmd: Command,
+      ) => {
+        parseListen(o.listen);
+        if (!existsSync('/run/systemd/system')) {
+          throw new ConflictError(
+            'systemd is not PID 1 on this machine, so there is nothing to install the service into. ' +
+              'Run `quadletman serve` directly (or under your own supervisor) instead.',
+          );
+        }
+        const g = globalOptions(cmd);
+        const dataDir = resolve(g.dataDir ?? DEFAULT_DATA_DIR);
+        const self = selfCommand();
+        const blocker = o.root ? undefined : await unprivilegedBlocker(dataDir, self);
+        const unprivileged = !o.root && blocker === undefined;
+        if (blocker) out(`note: the server runs as root: ${blocker}.\n`);
+        // without root, homes and volumes must not live in the data folder the server owns: beside it instead
+        const homes = resolve(g.homesDir ?? (unprivileged ? `${dataDir}-homes` : layoutOf({ dataDir }).homeBase));
+        const volumes = resolve(
+          g.volumesDir ?? (unprivileged ? `${dataDir}-volumes` : layoutOf({ dataDir }).volumesRoot),
         );
-      }
-      const { dataDir } = globalOptions(cmd);
-      const argv = [
-        ...selfCommand(),
-        ...(dataDir ? ['--data-dir', resolve(dataDir)] : []),
-        'serve',
-        '--listen',
-        o.listen,
-        ...(o.tlsCert ? ['--tls-cert', resolve(o.tlsCert)] : []),
-        ...(o.tlsKey ? ['--tls-key', resolve(o.tlsKey)] : []),
-      ];
-      await writeSystemFileAtomic(UNIT_PATH, renderServiceUnit(argv), 0o644);
-      await hostExec.run(['systemctl', 'daemon-reload']);
-      await hostExec.run(['systemctl', 'enable', ...(o.start ? ['--now'] : []), 'quadletman.service'], {
-        timeoutMs: 60_000,
-      });
-      out(
-        `wrote ${UNIT_PATH}; quadletman.service is enabled${o.start ? ' and started' : ''}.\n` +
-          'On first start it prints a one-time setup token: `journalctl -u quadletman` shows it.\n',
-      );
-    });
+        const cli = [...self, '--data-dir', dataDir, '--homes-dir', homes, '--volumes-dir', volumes];
+        const tls = o.tlsCert && o.tlsKey ? { cert: resolve(o.tlsCert), key: resolve(o.tlsKey) } : undefined;
+        const serve = [...cli, 'serve', '--listen', o.listen];
+        if (!unprivileged) {
+          if (tls) serve.push('--tls-cert', tls.cert, '--tls-key', tls.key);
+          await writeSystemFileAtomic(UNIT_PATH, renderServiceUnit(serve), 0o644);
+        } else {
+          await ensureServerUser();
+          for (const d of [homes, volumes]) await hostExec.run(['mkdir', '-p', '-m', '0755', '--', d]);
+          await hostExec.run(['mkdir', '-p', '-m', '0700', '--', dataDir]);
+          await hostExec.run(['chmod', '0700', '--', dataDir]);
+          await hostExec.run(['chown', '-R', `${SERVER_USER}:${SERVER_USER}`, '--', dataDir]);
+          const units = renderHelperUnits(cli, HELPER_SOCKET_PATH, SERVER_USER);
+          await writeSystemFileAtomic(`/etc/systemd/system/${HELPER_UNIT}.socket`, units.socket, 0o644);
+          await writeSystemFileAtomic(`/etc/systemd/system/${HELPER_UNIT}@.service`, units.service, 0o644);
+          serve.push('--helper', HELPER_SOCKET_PATH);
+          const hardening = serverHardening(SERVER_USER, dataDir);
+          if (tls) {
+            // the key stays root's: systemd hands the service a copy only it can read (%d, its credentials)
+            hardening.push(['LoadCredential', `tls-cert:${tls.cert}`], ['LoadCredential', `tls-key:${tls.key}`]);
+          }
+          let text = renderServiceUnit(serve, hardening, [
+            ['Wants', `${HELPER_UNIT}.socket`],
+            ['After', `${HELPER_UNIT}.socket`],
+          ]);
+          if (tls) text = text.replace(/^(ExecStart=.*)$/m, '$1 --tls-cert %d/tls-cert --tls-key %d/tls-key');
+          await writeSystemFileAtomic(UNIT_PATH, text, 0o644);
+        }
+        await hostExec.run(['systemctl', 'daemon-reload']);
+        if (unprivileged) {
+          await hostExec.run(['systemctl', 'enable', '--now', `${HELPER_UNIT}.socket`], { timeoutMs: 60_000 });
+        }
+        await hostExec.run(['systemctl', 'enable', ...(o.start ? ['--now'] : []), 'quadletman.service'], {
+          timeoutMs: 60_000,
+        });
+        out(
+          `wrote ${UNIT_PATH}; quadletman.service is enabled${o.start ? ' and started' : ''}` +
+            `${unprivileged ? `, as the user ${SERVER_USER} with the privileged helper ${HELPER_UNIT}.socket` : ', as root'}.\n` +
+            'On first start it prints a one-time setup token: `journalctl -u quadletman` shows it.\n',
+        );
+      },
+    );
 }
