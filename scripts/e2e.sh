@@ -4,13 +4,14 @@
 #   1. build  the web UI (packages/web/dist) and the CLI bundle (dist/cli)
 #      ui     the UI's own Playwright tests against its fake API (e2e/serve.mjs, port 18682), both viewports
 #   2. up     boot the sandbox host (systemd 257 + rootless Podman 5; see scripts/sandbox/sandbox.sh)
-#   3. serve  `quadletman serve --listen 127.0.0.1:18680 --data-dir /var/lib/qm-e2e-… --no-pam` INSIDE the
-#             sandbox as root (the sandbox shares the host network, so the host reaches it at that address);
-#             the one-time setup token is read from its output
+#   3. serve  `quadletman --data-dir /var/lib/qm-e2e-… install --listen 127.0.0.1:18680` INSIDE the sandbox: the
+#             server runs as its own unprivileged user `quadletman` with the privileged helper's socket, as on an
+#             installed host (the sandbox shares the host network, so the host reaches it at that address); the
+#             one-time setup token is read from its journal
 #   4. test   Playwright on the host with Debian's Chromium: packages/web/e2e/journey.e2e.ts (desktop viewport)
-#   5. down   always (trap): stop the server by its pid, delete a compartment the journey left behind, remove
-#             the data folder, power the sandbox down. The exit code of the run is kept.
-# Screenshots go to artifacts/screenshots/, the server's log to artifacts/e2e-server.log.
+#   5. down   always (trap): stop and remove the installed units, delete a compartment the journey left behind,
+#             remove the data folders, power the sandbox down. The exit code of the run is kept.
+# Screenshots go to artifacts/screenshots/, the server's and the helper's journal to artifacts/e2e-server.log.
 #
 # Usage: scripts/e2e.sh [PLAYWRIGHT ARGS...]
 # Environment: QUADLETMAN_SANDBOX_KEEP=1 leaves the sandbox up (the server is stopped all the same).
@@ -28,7 +29,6 @@ mkdir -p artifacts/screenshots
 listen=127.0.0.1:18680
 compartment=e2e-$(date +%H%M%S)
 data=/var/lib/qm-e2e-$compartment
-pidfile=$data.pid
 log=$root/artifacts/e2e-server.log
 
 [ "$(id -u)" = 0 ] || {
@@ -43,20 +43,18 @@ log=$root/artifacts/e2e-server.log
 
 take_sandbox_lock
 
-server_pid=''
+layout=(--data-dir "$data" --homes-dir "$data-homes" --volumes-dir "$data-volumes")
 stop_server() {
   "$sandbox" status >/dev/null 2>&1 || return 0
-  # The server inside wrote its own pid (below); stop exactly that process and wait for it to go.
-  "$sandbox" exec -- sh -c '
-    pid=$(cat "$1" 2>/dev/null) || exit 0
-    kill "$pid" 2>/dev/null || exit 0
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || exit 0; sleep 0.2; done
-    kill -KILL "$pid" 2>/dev/null; exit 0' sh "$pidfile"
-  [ -n "$server_pid" ] && wait "$server_pid" 2>/dev/null
-  # Whatever the journey left: the compartment (user, units, storage), the data folder.
-  "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs --data-dir "$data" compartment delete \
+  "$sandbox" exec -- sh -c 'journalctl -u quadletman.service -u "quadletman-helper@*" -o cat --no-pager' >"$log" 2>&1
+  "$sandbox" exec -- systemctl disable --now quadletman.service quadletman-helper.socket >/dev/null 2>&1
+  "$sandbox" exec -- rm -f /etc/systemd/system/quadletman.service /etc/systemd/system/quadletman-helper.socket \
+    /etc/systemd/system/quadletman-helper@.service
+  "$sandbox" exec -- systemctl daemon-reload
+  # Whatever the journey left: the compartment (user, units, storage), the data folders.
+  "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs "${layout[@]}" compartment delete \
     "$compartment" --volumes >/dev/null 2>&1 || true
-  "$sandbox" exec -- rm -rf "$data" "$pidfile" || true
+  "$sandbox" exec -- rm -rf "$data" "$data-homes" "$data-volumes" || true
 }
 
 power_down_on_exit phase stop stop_server
@@ -73,21 +71,17 @@ phase ui env E2E_PORT=18682 sh -c 'cd packages/web && exec npx --no-install play
 phase up "$sandbox" up || exit $?
 
 serve() {
-  "$sandbox" exec -- sh -c 'mkdir -p "$1" && chmod 0755 "$1"' sh "$data" || return 1
-  : >"$log"
-  # Runs in the background for the whole journey; `exec` keeps the pid written the server's own.
-  "$sandbox" exec --cwd /project --env QUADLETMAN_LOG_LEVEL=warn -- sh -c 'echo $$ >"$1"; shift; exec "$@"' sh \
-    "$pidfile" node dist/cli/quadletman.cjs serve --listen "$listen" --data-dir "$data" --no-pam >"$log" 2>&1 &
-  server_pid=$!
+  # installed as on a host: the server as the user quadletman, the helper socket-activated (docs/security.md)
+  "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs "${layout[@]}" install --listen "$listen" || return 1
   local i
   for i in $(seq 150); do
-    token=$(sed -n 's/^Setup token (one use): //p' "$log")
+    token=$("$sandbox" exec -- journalctl -u quadletman.service -o cat --no-pager 2>/dev/null |
+      sed -n 's/^Setup token (one use): //p' | tail -n 1)
     [ -n "$token" ] && curl -fsS "http://$listen/healthz" >/dev/null 2>&1 && return 0
-    kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.2
   done
-  echo "test:e2e: the server did not come up with a setup token; its output:" >&2
-  cat "$log" >&2
+  echo "test:e2e: the server did not come up with a setup token; its journal:" >&2
+  "$sandbox" exec -- journalctl -u quadletman.service -o cat --no-pager -n 60 >&2
   return 1
 }
 token=''
