@@ -138,7 +138,7 @@ export const HELPER_SOCKET_PATH = '/run/quadletman/helper.sock';
 
 /** The system user the server runs as without root, made when missing (a member of systemd-journal: the live
  * logs read the journal). */
-async function ensureServerUser(): Promise<void> {
+export async function ensureServerUser(): Promise<void> {
   if ((await hostExec.run(['getent', 'passwd', SERVER_USER], { expectCodes: [0, 2] })).code === 2) {
     await hostExec.run([
       'useradd',

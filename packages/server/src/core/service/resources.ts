@@ -154,15 +154,7 @@ export class ResourceService {
     const seenPodman = new Set<string>();
     for (const [name, v] of Object.entries(state.volumes)) {
       if (v.kind === 'host') {
-        out.push({
-          name,
-          kind: 'host',
-          path: hostVolumePath(this.deps.volumesRoot, state.id, name),
-          owner: null,
-          sizeBytes: null,
-          declared: true,
-          exists: false,
-        });
+        out.push(this.hostVolume(state.id, name, true));
       } else {
         // Quadlet names the Podman volume of `NAME.volume` `systemd-NAME` unless VolumeName= says otherwise.
         const podmanName = v.options.volumeName ?? `systemd-${name}`;
@@ -181,16 +173,7 @@ export class ResourceService {
     }
     // folders a spec no longer declares stay until deleted: they are listed, so that they can be
     for (const name of await this.deps.host.hostVolumes(state.id)) {
-      if (state.volumes[name]?.kind === 'host') continue;
-      out.push({
-        name,
-        kind: 'host',
-        path: hostVolumePath(this.deps.volumesRoot, state.id, name),
-        owner: null,
-        sizeBytes: null,
-        declared: false,
-        exists: true,
-      });
+      if (state.volumes[name]?.kind !== 'host') out.push(this.hostVolume(state.id, name, false));
     }
     for (const v of podman) {
       if (!seenPodman.has(v.name)) {
@@ -216,6 +199,12 @@ export class ResourceService {
       }
     }
     return out.sort(byName);
+  }
+
+  /** A managed host volume folder; `exists` is learnt from its usage (a declared one may not be made yet). */
+  private hostVolume(id: CompartmentId, name: string, declared: boolean): VolumeInfo {
+    const path = hostVolumePath(this.deps.volumesRoot, id, name);
+    return { name, kind: 'host', path, owner: null, sizeBytes: null, declared, exists: !declared };
   }
 
   /**

@@ -7,7 +7,7 @@
 import * as fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHelperUnits, renderServiceUnit, serverHardening } from '../../cli/commands/install.js';
+import { ensureServerUser, renderHelperUnits, renderServiceUnit, serverHardening } from '../../cli/commands/install.js';
 import { parseCompartmentId } from '../../core/ids.js';
 import { importBusyboxImage } from '../busybox-image.js';
 import { hostExec } from '../exec.js';
@@ -83,21 +83,10 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
   beforeAll(async () => {
     // the bundle, built as root: the server's user cannot write into the checkout
     await run(['/project/bin/quadletman', '--version']);
-    for (const u of ['quadletman', 'qmt-intruder']) {
-      if ((await run(['getent', 'passwd', u], [0, 2])).code === 2) {
-        await run([
-          'useradd',
-          '--system',
-          '--no-create-home',
-          '--home-dir',
-          '/nonexistent',
-          '--shell',
-          '/usr/sbin/nologin',
-          u,
-        ]);
-      }
+    await ensureServerUser();
+    if ((await run(['getent', 'passwd', 'qmt-intruder'], [0, 2])).code === 2) {
+      await run(['useradd', '--system', '--shell', '/usr/sbin/nologin', 'qmt-intruder']);
     }
-    await run(['usermod', '-a', '-G', 'systemd-journal', 'quadletman']);
     // the intruder passes the socket's file mode (its group): only the helper's own check stands in its way
     await run(['usermod', '-a', '-G', 'quadletman', 'qmt-intruder']);
     for (const d of Object.values(DIRS)) await fsp.rm(d, { recursive: true, force: true });
