@@ -108,7 +108,8 @@ export class VolumeDirs implements VolumeFolders {
 
   /** The volumes root must be root's and writable by nobody else: everything here relies on it. */
   private async checkRoot(): Promise<void> {
-    await fsp.mkdir(this.root, { recursive: true, mode: 0o755 });
+    // made here (by the helper, whose umask is 0077) it would be root's alone: compartment users must pass
+    if ((await fsp.mkdir(this.root, { recursive: true, mode: 0o755 })) !== undefined) await fsp.chmod(this.root, 0o755);
     const st = await fsp.lstat(this.root);
     if (!st.isDirectory() || st.uid !== 0 || (st.mode & 0o022) !== 0) {
       throw new ForbiddenError(

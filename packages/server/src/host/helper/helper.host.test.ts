@@ -175,6 +175,11 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
       probes: [{ name: 'web', type: 'http', port: APP_PORT, path: '/', expectStatus: 200, timeoutMs: 2000 }],
     });
     const applied = await api('POST', `/api/compartments/${ID}/apply`, { spec: spec(true) });
+    if (applied.json?.outcome !== 'applied') {
+      const uidText = (await run(['id', '-u', `qm-${ID}`])).stdout.trim();
+      const log = await run(['journalctl', `_UID=${uidText}`, '-n', '40', '-o', 'cat', '--no-pager']);
+      applied.text += `\n--- the compartment's journal:\n${log.stdout}`;
+    }
     expect(applied.json, applied.text).toMatchObject({ outcome: 'applied' });
     expect(await (await fetch(`http://127.0.0.1:${APP_PORT}/`)).text()).toContain('hello from busybox');
     // the files are the compartment user's, written by it
