@@ -17,6 +17,9 @@ export interface ServeOptions {
 export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: ServeOptions = {}): Promise<void> {
   const streams = new Map<number, LineStream>();
   const ptys = new Map<number, PtyProcess>();
+  // a pty being started: input and resizes sent meanwhile wait for it rather than being lost
+  const starting = new Map<number, Promise<PtyProcess>>();
+  const ptyOf = async (stream: number) => ptys.get(stream) ?? (await starting.get(stream)?.catch(() => undefined));
   const send = (a: Answer) => {
     if (!conn.destroyed) conn.write(`${JSON.stringify(a)}\n`);
   };
@@ -51,11 +54,13 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
       case 'stop': {
         const target = (parsed.data as { stream: number }).stream;
         await streams.get(target)?.stop();
-        ptys.get(target)?.kill('SIGHUP');
+        (await ptyOf(target))?.kill('SIGHUP');
         return {};
       }
       case 'pty-as': {
-        const p = await verbs.ptyAs(a);
+        const start = verbs.ptyAs(a);
+        starting.set(id, start);
+        const p = await start.finally(() => starting.delete(id));
         ptys.set(id, p);
         return new Promise((resolve) => {
           p.onData((d) => send({ id, line: Buffer.from(d, 'utf8').toString('base64') }));
@@ -67,12 +72,12 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
       }
       case 'pty-write': {
         const w = parsed.data as { stream: number; data: string };
-        ptys.get(w.stream)?.write(w.data);
+        (await ptyOf(w.stream))?.write(w.data);
         return {};
       }
       case 'pty-resize': {
         const r = parsed.data as { stream: number; cols: number; rows: number };
-        ptys.get(r.stream)?.resize(r.cols, r.rows);
+        (await ptyOf(r.stream))?.resize(r.cols, r.rows);
         return {};
       }
       case 'compartment-create':
