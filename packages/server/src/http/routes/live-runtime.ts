@@ -2,7 +2,8 @@
  * The live routes' runtime: the hub, the watchers kept in step with the compartments in the store, and the
  * ports for logs, stats and the terminal. Built from the AppContext by `createLiveRuntime`; route tests pass
  * their own. The watching is ONE journal reader for every compartment (podman's events and the user managers'
- * unit messages, host/watch-journal.ts).
+ * unit messages, host/watch-journal.ts), plus `podman events` from the event file of a compartment only while
+ * it still has containers started before its containers.conf was upgraded (host/watch-legacy.ts).
  */
 import type { AppContext } from '../../app.js';
 import type { CompartmentId } from '../../core/ids.js';
@@ -10,6 +11,7 @@ import { LiveHub } from '../../core/live/hub.js';
 import type { LogsPort, StatsPort, TerminalPort } from '../../core/live/ports.js';
 import { LiveWatchers, type WatcherLog } from '../../core/live/watchers.js';
 import { JournalWatch } from '../../host/watch-journal.js';
+import { LegacyEvents } from '../../host/watch-legacy.js';
 import { journalLogs } from '../../host/watch-logs.js';
 import { podmanStats } from '../../host/watch-stats.js';
 import { ptyTerminal } from '../../host/watch-terminal.js';
@@ -35,6 +37,11 @@ export interface LiveRuntimeOptions {
   syncIntervalMs?: number;
   heartbeatMs?: number;
   log?: WatcherLog;
+  /**
+   * Upgrade each compartment's containers.conf to podman events in the journal when first watched (default
+   * true; host/watch-legacy.ts).
+   */
+  upgradeEventsLogger?: boolean;
 }
 
 export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions = {}): LiveRuntime {
@@ -46,14 +53,24 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
     return boot;
   };
   const log = options.log;
+  const legacy: LegacyEvents = new LegacyEvents({
+    exec: app.host.exec,
+    podman: app.host.podman,
+    sessionFor,
+    sessions: () => journal.knownSessions(),
+    upgrade: options.upgradeEventsLogger ?? true,
+    ...(log ? { log } : {}),
+  });
   const journal = new JournalWatch({
     exec: app.host.exec,
     sessionFor,
     bootId,
+    onSession: (id, s) => legacy.onSession(id, s),
     ...(log ? { log } : {}),
   });
   const watchers = new LiveWatchers({
     shared: [journal],
+    factories: [legacy.source],
     publish: (e) => hub.publish(e),
     ...(log ? { log } : {}),
   });
@@ -67,7 +84,10 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
     stats: podmanStats({ exec: app.host.exec, sessionFor }),
     terminal: ptyTerminal({ exec: app.host.exec, sessionFor }),
     watchers,
-    close: () => watchers.close(),
+    close: async () => {
+      legacy.close();
+      await watchers.close();
+    },
   };
   if (options.heartbeatMs !== undefined) rt.heartbeatMs = options.heartbeatMs;
   return rt;
