@@ -310,9 +310,15 @@ async function createAll(app: AppContext): Promise<void> {
   }
 }
 
-async function removeOne(app: AppContext, id: CompartmentId): Promise<void> {
+/** Deletes a compartment (its store record, units, user…); the error, if any. */
+async function removeOne(app: AppContext, id: CompartmentId): Promise<string | undefined> {
   await app.compartments.delete(id).catch(() => undefined);
-  await app.host.users.delete(id).catch(() => undefined);
+  try {
+    await app.host.users.delete(id);
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message.slice(0, 300) : String(err);
+  }
 }
 
 /** Compartment users of this benchmark that exist (an interrupted run leaves some behind). */
@@ -326,16 +332,24 @@ function leftovers(): CompartmentId[] {
     .map((x) => parseCompartmentId(x));
 }
 
-async function removeAll(app: AppContext): Promise<void> {
-  const all = [...new Set([...ids, ...leftovers()])];
-  let done = 0;
-  await eachLimit(all, 10, async (id) => {
-    await removeOne(app, id);
-    done += 1;
-    if (done % 20 === 0) log(`deleted ${done}/${all.length}`);
-  });
-  const left = leftovers();
-  if (left.length > 0) log(`WARNING: users left behind: ${left.join(' ')}`);
+/** Deletes every compartment of the benchmark: a few at a time, then what is left one by one, up to 3 rounds. */
+async function removeAll(app: AppContext, known: readonly CompartmentId[] = ids): Promise<void> {
+  let todo = [...new Set([...known, ...leftovers()])];
+  for (let round = 1; round <= 3 && todo.length > 0; round++) {
+    let done = 0;
+    const errors = new Map<CompartmentId, string>();
+    await eachLimit(todo, round === 1 ? 4 : 1, async (id) => {
+      const err = await removeOne(app, id);
+      if (err) errors.set(id, err);
+      done += 1;
+      if (done % 20 === 0) log(`deleted ${done}/${todo.length}`);
+    });
+    for (const [id, err] of [...errors].slice(0, 5)) log(`  ${id}: ${err}`);
+    todo = leftovers();
+    if (todo.length > 0) log(`round ${round}: ${todo.length} users left; again`);
+  }
+  if (todo.length > 0) log(`WARNING: users left behind: ${todo.join(' ')}`);
+  else log('no compartment of the benchmark is left');
 }
 
 // ------------------------------------------------------------------------------------------- events
@@ -390,11 +404,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  if (process.env.BENCH_CLEANUP_ONLY === '1') {
+    await removeAll(app, []);
+    app.close();
+    await fsp.rm(dataDir, { recursive: true, force: true });
+    return;
+  }
   try {
     const old = leftovers();
     if (old.length > 0) {
       log(`removing ${old.length} compartment users an earlier run left behind`);
-      await removeAll(app);
+      await removeAll(app, []);
     }
     cli(dataDir, ['user', 'add', 'bench', '--password-stdin', '--role', 'admin'], 'bench-scale-password-1\n');
     const token = cli(dataDir, ['user', 'token', 'create', 'bench', 'bench', '--role', 'viewer']).trim();
@@ -416,8 +436,13 @@ async function main(): Promise<void> {
     // 3. the server watching them all
     log('starting quadletman serve');
     server = await startServer(dataDir, 'serve');
+    const t0 = Date.now();
     await settle(server.pid, 15_000, 600_000);
-    log('settled');
+    // everything the tree did since it started (its processes are all younger than that)
+    const startCpu = tree(server.pid).reduce((a, p) => a + p.ticks, 0) / TICK;
+    log(
+      `settled ${((Date.now() - t0) / 1000).toFixed(0)} s after /healthz answered; ${startCpu.toFixed(1)} s of CPU since the start`,
+    );
 
     // 4. idle
     const idle = await measure(server.pid, IDLE_S);
@@ -444,6 +469,7 @@ async function main(): Promise<void> {
     console.log(`INFO baseline_idle_cpu_percent_of_core ${base.cpuPercent.toFixed(3)}`);
     console.log(`INFO baseline_rss_mb ${(base.rssKb / 1024).toFixed(1)}`);
     console.log(`INFO event_latency_max_ms ${max.toFixed(0)}`);
+    console.log(`INFO start_cpu_s ${startCpu.toFixed(1)}`);
   } finally {
     await server?.stop().catch(() => undefined);
     log('deleting the compartments');
