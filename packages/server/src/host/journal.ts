@@ -43,6 +43,45 @@ function message(v: unknown): string {
   return '';
 }
 
+/** One `journalctl -o json` entry: field name to value (a string; an array when a field repeats; bytes or null). */
+export type JournalFields = Record<string, unknown>;
+
+/**
+ * A field's text: a string as it is, a repeated field's last string, bytes (not valid UTF-8) decoded;
+ * undefined when absent or null (journalctl prints null for a field over 4096 bytes unless --all).
+ */
+export function journalString(o: JournalFields, k: string): string | undefined {
+  const v = o[k];
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.length > 0) {
+    if (v.every((x) => typeof x === 'number')) return Buffer.from(v as number[]).toString('utf8');
+    const last = v[v.length - 1];
+    if (typeof last === 'string') return last;
+    if (Array.isArray(last) && last.every((x) => typeof x === 'number')) return Buffer.from(last).toString('utf8');
+  }
+  return undefined;
+}
+
+/** The entry's __REALTIME_TIMESTAMP (µs since the epoch), 0n when missing. */
+export function realtimeOf(o: JournalFields): bigint {
+  try {
+    return BigInt(journalString(o, '__REALTIME_TIMESTAMP') ?? '0');
+  } catch {
+    return 0n;
+  }
+}
+
+/** One line of `journalctl -o json` as its fields, or undefined when it is not a JSON object. */
+export function parseJournalFields(line: string): JournalFields | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const o = JSON.parse(line) as unknown;
+    return typeof o === 'object' && o !== null && !Array.isArray(o) ? (o as JournalFields) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One line of `journalctl -o json`, or undefined when it is not a journal entry. */
 export function parseJournalLine(line: string): JournalEntry | undefined {
   if (!line.startsWith('{')) return undefined;

@@ -359,9 +359,16 @@ export class Podman {
     await this.run(s, ['kill', '--signal', signal, '--', name]);
   }
 
-  /** `podman events --format json` as a stream of typed events, until stop(). */
-  events(s: CompartmentSession, options: { filters?: readonly string[]; since?: string } = {}): EventStream {
-    const args = ['events', '--format', 'json'];
+  /**
+   * `podman events --format json` as a stream of typed events, until stop(). `backend` reads that events
+   * logger instead of the one containers.conf names (`file`: the events of containers started while the
+   * compartment logged its events to a file; podman as the compartment user cannot read the system journal).
+   */
+  events(
+    s: CompartmentSession,
+    options: { filters?: readonly string[]; since?: string; backend?: 'file' | 'journald' } = {},
+  ): EventStream {
+    const args = [...(options.backend ? ['--events-backend', options.backend] : []), 'events', '--format', 'json'];
     for (const f of options.filters ?? []) args.push('--filter', f);
     if (options.since) args.push('--since', options.since);
     const st: LineStream = this.exec.stream(userPodman(s, args));

@@ -1,5 +1,5 @@
 // Pure: the per-compartment ~/.config/containers/storage.conf and containers.conf texts. Changes nothing on the machine
-// (users.ts writes it).
+// (users.ts writes them; watch-legacy.ts upgrades the containers.conf of existing compartments).
 //
 // Native rootless overlay needs kernel >= 5.13 (unprivileged overlay mounts in a user namespace);
 // older kernels need fuse-overlayfs as the overlay mount_program.
@@ -31,11 +31,47 @@ export function storageConf(options: { kernelRelease: string; fuseOverlayfs?: st
 }
 
 /**
- * containers.conf of a compartment. events_logger=file: compartment users are system users (uid < 1000),
- * and journald keeps system users' entries in the system journal, which they cannot read — with the
- * default journald logger `podman events` run as the user would see nothing. Container logs still go to
- * the journal (log_driver stays journald), where root reads them (journal.ts).
+ * containers.conf of a compartment. events_logger=journald: podman's events go to the journal, where the server
+ * reads those of every compartment with one `journalctl -f` (watch-journal.ts). Compartment users are system
+ * users (uid < 1000), whose entries journald keeps in the system journal: the users cannot read their own
+ * events back (`podman events` as the user shows nothing), but the server, in the `systemd-journal` group, can.
+ * Container logs go to the journal too (log_driver stays journald).
+ *
+ * Until this release the file said `events_logger = "file"` (read by one `podman events` per compartment);
+ * `containersConfWithJournaldEvents` upgrades such a file.
  */
 export function containersConf(): string {
-  return ['# Written by quadletman.', '[engine]', 'events_logger = "file"', ''].join('\n');
+  return ['# Written by quadletman.', '[engine]', 'events_logger = "journald"', ''].join('\n');
+}
+
+const EVENTS_LOGGER_LINE = /^(\s*)events_logger\s*=\s*(.*?)\s*$/;
+
+/**
+ * A compartment's containers.conf with podman's events going to the journal: the text to write, or undefined
+ * when `text` has that already. A missing file (undefined) gets `containersConf()`; an `events_logger` line
+ * with another value gets the journald one (the rest of the file stays as it is); a file without one gets it
+ * in its [engine] table (added when missing), so that no system-wide containers.conf decides.
+ */
+export function containersConfWithJournaldEvents(text: string | undefined): string | undefined {
+  if (text === undefined) return containersConf();
+  const lines = text.split('\n');
+  let found = false;
+  let changed = false;
+  const out = lines.map((line) => {
+    const m = EVENTS_LOGGER_LINE.exec(line);
+    if (!m) return line;
+    found = true;
+    const value = m[2]!.replace(/\s*#.*$/, '');
+    if (value === '"journald"' || value === "'journald'") return line;
+    changed = true;
+    return `${m[1]}events_logger = "journald"`;
+  });
+  if (found) return changed ? out.join('\n') : undefined;
+  const engine = lines.findIndex((l) => /^\s*\[engine\]\s*(#.*)?$/.test(l));
+  if (engine >= 0) {
+    lines.splice(engine + 1, 0, 'events_logger = "journald"');
+    return lines.join('\n');
+  }
+  const sep = text === '' || text.endsWith('\n') ? '' : '\n';
+  return `${text}${sep}[engine]\nevents_logger = "journald"\n`;
 }

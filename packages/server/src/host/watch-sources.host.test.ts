@@ -1,9 +1,11 @@
 // Measures the candidate sources of live state in the sandbox host (runs as root inside it): how long after a
-// `podman kill` each source reports the container's death / the unit's failure — podman events, the user
-// manager's journal, `busctl --user monitor` and one `systemctl --user show` (the polling fallback). Prints
-// the lines behind the choice in watch-units.ts (QUADLETMAN_WATCH_TRIALS trials, default 2); asserts only that
-// podman events sees the death. Changes on the machine: creates
-// and deletes the compartment `qmt-watchsrc`, runs a busybox container in it.
+// `podman kill` each source reports the container's death / the unit's failure — podman's events in the journal
+// (the compartment's containers.conf logs them there), the user manager's journal, `busctl --user monitor` and
+// one `systemctl --user show` (the polling fallback). Prints the lines behind the choices in watch-journal.ts and
+// watch-units.ts (QUADLETMAN_WATCH_TRIALS trials, default 2); asserts only that the journal shows podman's
+// `died` event, and that `podman events` as the user does not (the user cannot read the system journal: the
+// server is the reader). Changes on the machine: creates and deletes the compartment `qmt-watchsrc`, runs a
+// busybox container in it.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCompartmentId, parseUnitName } from '../core/ids.js';
@@ -46,6 +48,8 @@ const FIELDS = [
   'COMMAND',
   'Status',
   'ContainerExitCode',
+  'PODMAN_EVENT',
+  'PODMAN_EXIT_CODE',
 ];
 
 /** The interesting fields of a JSON line, and how long after the event's own timestamp it arrived. */
@@ -99,7 +103,22 @@ describe.skipIf(!onHost)('live state sources (measurement)', () => {
       await h.systemd.resetFailed(s, [UNIT]).catch(() => undefined);
       await h.systemd.start(s, [UNIT]);
       const seen: Seen[] = [];
-      const podman = hostExec.stream(asUser(s, ['podman', 'events', '--format', 'json', '--filter', 'type=container']));
+      const podman = hostExec.stream([
+        'journalctl',
+        '-f',
+        '-n',
+        '0',
+        '-q',
+        '-o',
+        'json',
+        `--boot=${boot}`,
+        `_UID=${s.uid}`,
+        'SYSLOG_IDENTIFIER=podman',
+        'PODMAN_TYPE=container',
+      ]);
+      const asTheUser = hostExec.stream(
+        asUser(s, ['podman', 'events', '--format', 'json', '--filter', 'type=container']),
+      );
       const journal = hostExec.stream([
         'journalctl',
         '-f',
@@ -123,7 +142,8 @@ describe.skipIf(!onHost)('live state sources (measurement)', () => {
           "type='signal',interface='org.freedesktop.DBus.Properties',member='PropertiesChanged'",
         ]),
       );
-      collect('podman', podman, seen, (l) => /"Status":"(died|kill)"/.test(l));
+      collect('podman', podman, seen, (l) => /"PODMAN_EVENT":"(died|kill)"/.test(l));
+      collect('user-podman-events', asTheUser, seen, (l) => /"Status":"(died|kill)"/.test(l));
       collect('journal', journal, seen, (l) => l.includes('web.service'));
       collect('busctl', busctl, seen, (l) => l.includes('web_2eservice') && l.includes('ActiveState'));
       await sleep(1500);
@@ -148,7 +168,7 @@ describe.skipIf(!onHost)('live state sources (measurement)', () => {
       const st = await h.systemd.unitStates(s, [UNIT]);
       const pollMs = performance.now() - p0;
       await sleep(2500);
-      await Promise.all([podman.stop(), journal.stop(), busctl.stop()]);
+      await Promise.all([podman.stop(), asTheUser.stop(), journal.stop(), busctl.stop()]);
       const first = (src: string) => seen.find((x) => x.source === src);
       const fmt = (x: Seen | undefined) => (x ? `${(x.at - t0).toFixed(0)} ms` : 'none');
       rows.push(
@@ -158,6 +178,7 @@ describe.skipIf(!onHost)('live state sources (measurement)', () => {
         for (const x of seen) console.log(`[${x.source}] +${(x.at - t0).toFixed(0)} ${x.line}`);
       }
       expect(first('podman')).toBeDefined();
+      expect(first('user-podman-events')).toBeUndefined();
     }
     // is anything subscribed? (systemd sends PropertiesChanged on the user bus only to subscribers)
     const subs = await h.exec.run(userSystemctl(s, ['show', '--property=NNames,NJobs,SystemState']), {

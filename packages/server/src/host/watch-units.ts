@@ -1,17 +1,22 @@
-// Live unit state of a compartment: follows the compartment's systemd user manager's own messages in the
-// journal (`journalctl -f` as root, restricted to the manager process of the compartment's UID and to the
-// catalog message ids that mark state changes). Changes nothing on the machine.
+// Live unit state of a compartment: its systemd user manager's own messages in the journal, read by the one
+// journal reader of every compartment (watch-journal.ts). This module turns one such entry into a unit event.
+// Changes nothing on the machine.
 //
 // Why the journal (measured in the sandbox, systemd 257):
 //   - journal: the manager logs "Main process exited, status=137" and "Failed with result 'exit-code'" with
 //     structured fields (MESSAGE_ID, USER_UNIT, UNIT_RESULT, EXIT_STATUS); they reach `journalctl -f`
 //     ~270-360 ms after their timestamp (journald batches change notifications on a 250 ms timer), i.e. the
-//     unit's failure is seen 260-630 ms after `podman kill` starts. One idle process per compartment.
+//     unit's failure is seen 260-630 ms after `podman kill` starts.
 //   - `busctl --user monitor` of PropertiesChanged: nothing at all. The manager sends unit property signals
 //     on the bus only to clients that called Subscribe(), and a monitor cannot; it would need a D-Bus client
-//     of our own holding a subscription.
+//     of our own holding a subscription (one per compartment).
 //   - polling `systemctl --user show`: ~25-60 ms of runuser + systemctl per call; at the 2 Hz that a
 //     sub-second target needs, that is 5-12 % of a core per compartment, idle or not.
+//
+// Which entries are the manager's: _COMM=systemd, _SYSTEMD_UNIT=user@UID.service and _SYSTEMD_USER_UNIT=init.scope
+// (the manager's own cgroup; a service of the user named "systemd" runs in its own unit's cgroup). All three are
+// fields journald sets itself. The compartment user could still forge entries of its own compartment (it owns the
+// delegated cgroup tree), as it could with its own podman events: what it forges stays in its own compartment.
 
 import type { CompartmentId } from '../core/ids.js';
 import {
@@ -21,11 +26,10 @@ import {
   UNIT_MESSAGE_IDS,
   type UnitEvent,
 } from '../core/live/events.js';
-import type { LiveSource, LiveSourceFactory } from '../core/live/watchers.js';
-import type { Exec } from './exec.js';
-import type { CompartmentSession } from './session.js';
+import { type JournalFields, journalString, realtimeOf } from './journal.js';
 
-const FIELDS = [
+/** The fields of a manager message this module reads (journalctl --output-fields). */
+export const UNIT_FIELDS = [
   'MESSAGE_ID',
   'USER_UNIT',
   'JOB_TYPE',
@@ -34,52 +38,33 @@ const FIELDS = [
   'EXIT_CODE',
   'EXIT_STATUS',
   'COMMAND',
+  '_COMM',
+  '_SYSTEMD_UNIT',
+  '_SYSTEMD_USER_UNIT',
 ];
 
-/** journalctl argv following one compartment's user manager state-change messages. */
-export function unitWatchArgv(s: CompartmentSession, options: { boot?: string; afterCursor?: string }): string[] {
-  const argv = [
-    'journalctl',
-    '--follow',
-    '--no-pager',
-    '-q',
-    '-o',
-    'json',
-    `--output-fields=${FIELDS.join(',')}`,
-    `_UID=${s.uid}`,
-    `_SYSTEMD_UNIT=user@${s.uid}.service`,
+/** journalctl matches (ANDed across fields, ORed within one) for state-change messages of user managers. */
+export function unitMatches(): string[] {
+  return [
     '_COMM=systemd',
-    // several values of one field are ORed; the three field groups above are ANDed with this one
+    '_SYSTEMD_USER_UNIT=init.scope',
     ...Object.values(UNIT_MESSAGE_IDS).map((id) => `MESSAGE_ID=${id}`),
   ];
-  if (options.boot) argv.push(`--boot=${options.boot}`);
-  if (options.afterCursor) argv.push(`--after-cursor=${options.afterCursor}`);
-  else argv.push('--lines=0');
-  return argv;
 }
 
-/** One `journalctl -o json` line as a unit message (plus its cursor), or undefined. */
-export function parseUnitMessage(line: string): { message: RawUnitMessage; cursor: string } | undefined {
-  if (!line.startsWith('{')) return undefined;
-  let o: Record<string, unknown>;
-  try {
-    o = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const str = (k: string): string | undefined => (typeof o[k] === 'string' ? (o[k] as string) : undefined);
-  const messageId = str('MESSAGE_ID');
-  const unit = str('USER_UNIT');
-  if (!messageId || !unit) return undefined;
-  let usec = 0n;
-  try {
-    usec = BigInt(str('__REALTIME_TIMESTAMP') ?? '0');
-  } catch {
-    // keep 0
-  }
-  const message: RawUnitMessage = { messageId, unit, time: new Date(Number(usec / 1000n)) };
+const MESSAGE_IDS: ReadonlySet<string> = new Set(Object.values(UNIT_MESSAGE_IDS));
+
+/** A journal entry as a message of the user manager of `uid` about one of its units, or undefined. */
+export function unitMessageOf(o: JournalFields, uid: number): RawUnitMessage | undefined {
+  const messageId = journalString(o, 'MESSAGE_ID');
+  const unit = journalString(o, 'USER_UNIT');
+  if (!messageId || !unit || !MESSAGE_IDS.has(messageId)) return undefined;
+  if (journalString(o, '_COMM') !== 'systemd') return undefined;
+  if (journalString(o, '_SYSTEMD_UNIT') !== `user@${uid}.service`) return undefined;
+  if (journalString(o, '_SYSTEMD_USER_UNIT') !== 'init.scope') return undefined;
+  const message: RawUnitMessage = { messageId, unit, time: new Date(Number(realtimeOf(o) / 1000n)) };
   const opt = (k: string, f: keyof RawUnitMessage) => {
-    const v = str(k);
+    const v = journalString(o, k);
     if (v !== undefined) (message as unknown as Record<string, unknown>)[f] = v;
   };
   opt('JOB_TYPE', 'jobType');
@@ -88,50 +73,28 @@ export function parseUnitMessage(line: string): { message: RawUnitMessage; curso
   opt('EXIT_CODE', 'exitCode');
   opt('EXIT_STATUS', 'exitStatus');
   opt('COMMAND', 'command');
-  return { message, cursor: str('__CURSOR') ?? '' };
+  return message;
 }
 
-export interface UnitWatchDeps {
-  exec: Exec;
-  sessionFor(id: CompartmentId): Promise<CompartmentSession>;
-  /** The boot id journald stamps on entries (journal.ts's currentBootId; see its note on nspawn). */
-  bootId(): Promise<string | undefined>;
-}
+/**
+ * Turns a compartment's manager messages into unit events, remembering each unit's last main-process exit
+ * status (the failure message that follows carries none).
+ */
+export class UnitEvents {
+  private readonly lastExit = new Map<string, number>();
 
-/** A source factory for the watchers. After a restart it resumes after the last entry it read (its cursor). */
-export function unitJournalSource(deps: UnitWatchDeps): LiveSourceFactory {
-  const cursors = new Map<CompartmentId, string>();
-  const lastExit = new Map<string, number>();
-  return {
-    name: 'unit-journal',
-    async start(compartment: CompartmentId): Promise<LiveSource> {
-      const session = await deps.sessionFor(compartment);
-      const boot = await deps.bootId();
-      const after = cursors.get(compartment);
-      const st = deps.exec.stream(
-        unitWatchArgv(session, { ...(boot ? { boot } : {}), ...(after ? { afterCursor: after } : {}) }),
-      );
-      const events: AsyncIterable<UnitEvent> = {
-        async *[Symbol.asyncIterator]() {
-          try {
-            for await (const line of st.lines) {
-              const p = parseUnitMessage(line);
-              if (!p) continue;
-              if (p.cursor) cursors.set(compartment, p.cursor);
-              const key = `${compartment}/${p.message.unit}`;
-              const code = exitStatusOf(p.message);
-              if (code !== undefined) lastExit.set(key, code);
-              const e = fromUnitMessage(compartment, p.message, lastExit.get(key));
-              if (!e) continue;
-              if (e.state === 'active' || e.state === 'activating') lastExit.delete(key);
-              yield e;
-            }
-          } finally {
-            await st.stop();
-          }
-        },
-      };
-      return { events, stop: () => st.stop() };
-    },
-  };
+  event(compartment: CompartmentId, m: RawUnitMessage): UnitEvent | undefined {
+    const key = `${compartment}/${m.unit}`;
+    const code = exitStatusOf(m);
+    if (code !== undefined) this.lastExit.set(key, code);
+    const e = fromUnitMessage(compartment, m, this.lastExit.get(key));
+    if (e && (e.state === 'active' || e.state === 'activating')) this.lastExit.delete(key);
+    return e;
+  }
+
+  /** Forgets a compartment's units (it is no longer watched). */
+  forget(compartment: CompartmentId): void {
+    const prefix = `${compartment}/`;
+    for (const k of this.lastExit.keys()) if (k.startsWith(prefix)) this.lastExit.delete(k);
+  }
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import type { LiveEvent } from './events.js';
-import { type Clock, type LiveSource, type LiveSourceFactory, LiveWatchers, Watcher } from './watchers.js';
+import {
+  type Clock,
+  type LiveSource,
+  type LiveSourceFactory,
+  LiveWatchers,
+  type SharedSourceFactory,
+  Watcher,
+} from './watchers.js';
 
 /** A clock whose sleeps resolve only when the test advances time. */
 class FakeClock implements Clock {
@@ -78,6 +85,30 @@ class FakeFactory implements LiveSourceFactory {
   }
   last(): FakeSource {
     return this.started[this.started.length - 1]!.src;
+  }
+}
+
+/** A shared source the test controls: one process for all compartments; covers what `watch` was given. */
+class FakeShared implements SharedSourceFactory {
+  readonly name = 'shared';
+  readonly started: FakeSource[] = [];
+  readonly watched: CompartmentId[][] = [];
+  private covered = new Set<CompartmentId>();
+  slow: Set<CompartmentId> = new Set();
+  async watch(ids: ReadonlySet<CompartmentId>): Promise<void> {
+    this.watched.push([...ids]);
+    this.covered = new Set([...ids].filter((id) => !this.slow.has(id)));
+  }
+  covers(id: CompartmentId): boolean {
+    return this.covered.has(id);
+  }
+  async start(): Promise<LiveSource> {
+    const src = new FakeSource();
+    this.started.push(src);
+    return src;
+  }
+  last(): FakeSource {
+    return this.started[this.started.length - 1]!;
   }
 }
 
@@ -194,5 +225,72 @@ describe('LiveWatchers', () => {
     expect(ws.compartments()).toEqual(['db']);
     await ws.close();
     expect(ws.compartments()).toEqual([]);
+  });
+
+  it('runs one shared source for every compartment, publishing only the watched compartments’ events', async () => {
+    const clock = new FakeClock();
+    const shared = new FakeShared();
+    const got: LiveEvent[] = [];
+    const ws = new LiveWatchers({ shared: [shared], publish: (e) => got.push(e), clock });
+    const web = parseCompartmentId('web');
+    const db = parseCompartmentId('db');
+    shared.slow.add(db); // its UID is not known yet
+    await ws.sync([web, db]);
+    await flush();
+    expect(shared.started).toHaveLength(1);
+    expect(ws.status().map((s) => `${s.compartment}/${s.source}/${s.state}`)).toEqual([
+      'web/shared/running',
+      'db/shared/starting',
+    ]);
+    shared.slow.clear();
+    await ws.sync([web, db]);
+    expect(ws.status().every((s) => s.state === 'running')).toBe(true);
+    await ws.sync([web, db, parseCompartmentId('new')]);
+    expect(shared.started).toHaveLength(1); // the watched set changes, the process does not
+    expect(shared.watched.at(-1)).toEqual(['web', 'db', 'new']);
+
+    shared.last().push({ ...died('a'), compartment: web });
+    shared.last().push({ ...died('b'), compartment: parseCompartmentId('gone') });
+    await flush();
+    expect(got.map((e) => `${e.compartment}/${e.name}`)).toEqual(['web/a']);
+
+    shared.last().end(); // journalctl died: restarted with back-off, once for everyone
+    await flush();
+    expect(ws.status()[0]).toMatchObject({ state: 'backing-off', restarts: 1 });
+    await clock.advance(250);
+    expect(shared.started).toHaveLength(2);
+
+    await ws.close();
+    expect(shared.last().stopped).toBe(true);
+    expect(shared.watched.at(-1)).toEqual([]);
+    expect(ws.status()).toEqual([]);
+  });
+
+  it('starts a per-compartment source only where it is wanted, and stops it when it no longer is', async () => {
+    const clock = new FakeClock();
+    const legacy = new FakeFactory();
+    const want = new Set<CompartmentId>([parseCompartmentId('old')]);
+    const factory: LiveSourceFactory = {
+      name: 'file-events',
+      start: (id) => legacy.start(id),
+      wants: (id) => want.has(id),
+    };
+    const ws = new LiveWatchers({ shared: [new FakeShared()], factories: [factory], publish: () => {}, clock });
+    const old = parseCompartmentId('old');
+    const fresh = parseCompartmentId('fresh');
+    await ws.sync([old, fresh]);
+    await flush();
+    expect(legacy.started.map((s) => s.id)).toEqual(['old']);
+    expect(ws.status().map((s) => `${s.compartment}/${s.source}`)).toEqual([
+      'old/shared',
+      'old/file-events',
+      'fresh/shared',
+    ]);
+    want.clear(); // its last old container restarted
+    await ws.sync([old, fresh]);
+    expect(legacy.started[0]!.src.stopped).toBe(true);
+    expect(ws.status().map((s) => `${s.compartment}/${s.source}`)).toEqual(['old/shared', 'fresh/shared']);
+    expect(ws.compartments()).toEqual(['old', 'fresh']);
+    await ws.close();
   });
 });

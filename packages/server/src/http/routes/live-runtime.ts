@@ -1,18 +1,20 @@
 /**
- * The live routes' runtime: the hub, the per-compartment watchers (podman events + the user manager's
- * journal) kept in step with the compartments in the store, and the ports for logs, stats and the terminal.
- * Built from the AppContext by `createLiveRuntime`; route tests pass their own.
+ * The live routes' runtime: the hub, the watchers kept in step with the compartments in the store, and the
+ * ports for logs, stats and the terminal. Built from the AppContext by `createLiveRuntime`; route tests pass
+ * their own. The watching is ONE journal reader for every compartment (podman's events and the user managers'
+ * unit messages, host/watch-journal.ts), plus `podman events` from the event file of a compartment only while
+ * it still has containers started before its containers.conf was upgraded (host/watch-legacy.ts).
  */
 import type { AppContext } from '../../app.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { LiveHub } from '../../core/live/hub.js';
 import type { LogsPort, StatsPort, TerminalPort } from '../../core/live/ports.js';
 import { LiveWatchers, type WatcherLog } from '../../core/live/watchers.js';
+import { JournalWatch } from '../../host/watch-journal.js';
+import { LegacyEvents } from '../../host/watch-legacy.js';
 import { journalLogs } from '../../host/watch-logs.js';
-import { podmanEventsSource } from '../../host/watch-podman.js';
 import { podmanStats } from '../../host/watch-stats.js';
 import { ptyTerminal } from '../../host/watch-terminal.js';
-import { unitJournalSource } from '../../host/watch-units.js';
 
 export interface LiveRuntime {
   hub: LiveHub;
@@ -35,6 +37,11 @@ export interface LiveRuntimeOptions {
   syncIntervalMs?: number;
   heartbeatMs?: number;
   log?: WatcherLog;
+  /**
+   * Upgrade each compartment's containers.conf to podman events in the journal when first watched (default
+   * true; host/watch-legacy.ts).
+   */
+  upgradeEventsLogger?: boolean;
 }
 
 export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions = {}): LiveRuntime {
@@ -45,13 +52,27 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
     boot ??= await app.host.journal.currentBootId();
     return boot;
   };
+  const log = options.log;
+  const legacy: LegacyEvents = new LegacyEvents({
+    exec: app.host.exec,
+    podman: app.host.podman,
+    sessionFor,
+    sessions: () => journal.knownSessions(),
+    upgrade: options.upgradeEventsLogger ?? true,
+    ...(log ? { log } : {}),
+  });
+  const journal = new JournalWatch({
+    exec: app.host.exec,
+    sessionFor,
+    bootId,
+    onSession: (id, s) => legacy.onSession(id, s),
+    ...(log ? { log } : {}),
+  });
   const watchers = new LiveWatchers({
-    factories: [
-      podmanEventsSource({ podman: app.host.podman, sessionFor }),
-      unitJournalSource({ exec: app.host.exec, sessionFor, bootId }),
-    ],
+    shared: [journal],
+    factories: [legacy.source],
     publish: (e) => hub.publish(e),
-    ...(options.log ? { log: options.log } : {}),
+    ...(log ? { log } : {}),
   });
   const ids = () => app.compartments.list().map((c) => c.id);
   watchers.autoSync(ids, options.syncIntervalMs ?? 2_000);
@@ -67,7 +88,10 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
       ...(app.helper ? { spawn: (argv, cols, rows) => app.helper!.ptyAs(argv, cols, rows) } : {}),
     }),
     watchers,
-    close: () => watchers.close(),
+    close: async () => {
+      legacy.close();
+      await watchers.close();
+    },
   };
   if (options.heartbeatMs !== undefined) rt.heartbeatMs = options.heartbeatMs;
   return rt;

@@ -97,12 +97,15 @@ export async function startLiveSandbox(idText: string, port: number, dataDir: st
   };
 }
 
-/** Waits until both watchers of the compartment run, then a moment for podman/journalctl to start reading. */
+/**
+ * Waits until the compartment's watching runs (the journal reader knows its UID, and a `podman events` of its
+ * event file runs where it has one), then a moment for journalctl to start reading.
+ */
 export async function waitWatchersRunning(rt: LiveRuntime, id: CompartmentId, settleMs = 1_500): Promise<void> {
   const t0 = Date.now();
   for (;;) {
     const st = (rt.watchers?.status() ?? []).filter((s) => s.compartment === id);
-    if (st.length === 2 && st.every((s) => s.state === 'running')) break;
+    if (st.length >= 1 && st.every((s) => s.state === 'running')) break;
     if (Date.now() - t0 > 30_000) throw new Error(`watchers did not start: ${JSON.stringify(st)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
