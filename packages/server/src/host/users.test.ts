@@ -141,22 +141,23 @@ describe.skipIf(!isRoot)('CompartmentUsers over a fake exec (files in a temp dir
     expect(idx(['rm', '-f', '/var/lib/systemd/linger/qm-web'])).toBeGreaterThan(-1);
   });
 
-  it('kills again and retries when a process of the user started between the kill and userdel (exit 8)', async () => {
+  it('retries userdel while a process of the user started in between (exit 8) or a subid file is locked (16)', async () => {
     await users.create(id);
     fx.on(['systemctl', 'is-active'], { code: 3, stdout: 'inactive\n' });
-    let busy = 2;
-    fx.on(['userdel', 'qm-web'], () =>
-      busy-- > 0 ? { code: 8, stderr: 'userdel: user qm-web is currently used by process 896\n' } : {},
-    );
+    const answers = [
+      { code: 8, stderr: 'userdel: user qm-web is currently used by process 896\n' },
+      { code: 16, stderr: 'userdel: cannot lock /etc/subuid; try again later.\n' },
+    ];
+    fx.on(['userdel', 'qm-web'], () => answers.shift() ?? {});
     fx.calls.length = 0;
     await users.delete(id);
     const steps = fx.calls.map((c) => c.argv.join(' ')).filter((a) => /^(pkill|userdel)/.test(a));
+    // busy: the user's processes are killed again; a locked subid file: only a moment's wait
     expect(steps).toEqual([
       'pkill --signal KILL -U 990',
       'userdel qm-web',
       'pkill --signal KILL -U 990',
       'userdel qm-web',
-      'pkill --signal KILL -U 990',
       'userdel qm-web',
     ]);
   });

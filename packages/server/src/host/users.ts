@@ -342,27 +342,28 @@ export class CompartmentUsers {
   }
 
   /**
-   * `userdel`, killing the user's processes again while it answers 8 ("currently used by process N"): a process
-   * can be started as the user between the kill and the userdel (a live watcher that restarts, a request for
-   * the compartment in flight). Bounded: it gives up after 5 s with userdel's own error.
+   * `userdel`, again while it answers 8 ("currently used by process N": a process started as the user between the
+   * kill and the userdel, a live watcher restarting, a request in flight; the user's processes are killed again
+   * first) or 16/18 (/etc/subuid or /etc/subgid locked: another compartment's delete releasing its range in this
+   * very process). Bounded: it gives up after 5 s with userdel's own error.
    */
   private async userdel(user: string, uid: number): Promise<void> {
     const deadline = Date.now() + 5_000;
     for (;;) {
-      const r = await this.exec.run(['userdel', user], { expectCodes: [0, 6, 8] });
-      if (r.code !== 8) return;
+      const r = await this.exec.run(['userdel', user], { expectCodes: [0, 6, 8, 16, 18] });
+      if (r.code === 0 || r.code === 6) return;
       if (Date.now() > deadline) {
         throw new CommandError({
           argv: ['userdel', user],
-          exitCode: 8,
+          exitCode: r.code,
           signal: null,
           stdout: r.stdout,
           stderr: r.stderr,
           timedOut: false,
         });
       }
-      await this.exec.run(['pkill', '--signal', 'KILL', '-U', String(uid)], { expectCodes: [0, 1] });
-      await sleep(50);
+      if (r.code === 8) await this.exec.run(['pkill', '--signal', 'KILL', '-U', String(uid)], { expectCodes: [0, 1] });
+      await sleep(50 + Math.random() * 100);
     }
   }
 
