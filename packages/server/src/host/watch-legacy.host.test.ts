@@ -1,6 +1,6 @@
 // The upgrade to podman events in the journal, on a real host (inside the sandbox, as root): a compartment made
 // as before this release (containers.conf `events_logger = "file"`) runs a container that ends by itself a few
-// seconds later. The live watching (one journal reader + the legacy events) upgrades the containers.conf as the
+// seconds later (long enough for the file reader to start first on a busy machine: 10 s were not, once). The live watching (one journal reader + the legacy events) upgrades the containers.conf as the
 // user, finds the container's conmon still logging to the file, reads the file's events for that compartment —
 // the container's death, which podman's cleanup logs to the file only, arrives — and stops reading them once
 // that container is gone. Changes on the machine: creates and deletes the compartment `qmt-legacy`.
@@ -39,7 +39,7 @@ describe.skipIf(!onHost)('containers that log their events to a file, after the 
     // the compartment as the previous release made it, with a container started then
     await new UserFiles(h.exec, s).write(CONTAINERS_CONF, OLD_CONF);
     await h.exec.run(
-      userPodman(s, ['run', '-d', '--name', 'old', 'localhost/busybox:latest', 'sh', '-c', 'sleep 10; exit 3']),
+      userPodman(s, ['run', '-d', '--name', 'old', 'localhost/busybox:latest', 'sh', '-c', 'sleep 20; exit 3']),
     );
   }, 120_000);
   afterAll(async () => {
@@ -75,7 +75,7 @@ describe.skipIf(!onHost)('containers that log their events to a file, after the 
       await until(
         'the old container’s death',
         () => got.some((e) => e.kind === 'container' && e.name === 'old' && e.state === 'died'),
-        15_000,
+        30_000,
       );
       expect(got.find((e) => e.name === 'old' && e.state === 'died')).toMatchObject({ compartment: ID, exitCode: 3 });
       // its conmon is gone: the next look finds no container logging to a file, and the source stops
@@ -97,5 +97,5 @@ describe.skipIf(!onHost)('containers that log their events to a file, after the 
       legacy.close();
       await watchers.close();
     }
-  }, 90_000);
+  }, 120_000);
 });
