@@ -48,6 +48,8 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
     }
     expect(health).toEqual({ status: 'ok' });
     expect(sh('systemctl', 'is-active', 'quadletman.service').trim()).toBe('active');
+    // its home is its data folder: podman (doctor's check) wants a home that exists
+    expect(sh('getent', 'passwd', 'quadletman').split(':')[5]).toBe(dataDir);
     const pid = sh('systemctl', 'show', '-P', 'MainPID', 'quadletman.service').trim();
     const uid = sh('id', '-u', 'quadletman').trim();
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s`, 'm'));

@@ -137,8 +137,8 @@ export const HELPER_UNIT = 'quadletman-helper';
 export const HELPER_SOCKET_PATH = '/run/quadletman/helper.sock';
 
 /** The system user the server runs as without root, made when missing (a member of systemd-journal: the live
- * logs read the journal). */
-export async function ensureServerUser(): Promise<void> {
+ * logs read the journal). Its home is its data folder: tools it runs (podman --version for doctor) want one. */
+export async function ensureServerUser(home: string): Promise<void> {
   if ((await hostExec.run(['getent', 'passwd', SERVER_USER], { expectCodes: [0, 2] })).code === 2) {
     await hostExec.run([
       'useradd',
@@ -146,13 +146,15 @@ export async function ensureServerUser(): Promise<void> {
       '--user-group',
       '--no-create-home',
       '--home-dir',
-      '/nonexistent',
+      home,
       '--shell',
       '/usr/sbin/nologin',
       '--comment',
       'quadletman server',
       SERVER_USER,
     ]);
+  } else {
+    await hostExec.run(['usermod', '--home', home, SERVER_USER]);
   }
   await hostExec.run(['usermod', '-a', '-G', 'systemd-journal', SERVER_USER]);
 }
@@ -213,7 +215,7 @@ export function registerInstall(program: Command): void {
           if (tls) serve.push('--tls-cert', tls.cert, '--tls-key', tls.key);
           await writeSystemFileAtomic(UNIT_PATH, renderServiceUnit(serve), 0o644);
         } else {
-          await ensureServerUser();
+          await ensureServerUser(dataDir);
           for (const d of [homes, volumes]) await hostExec.run(['mkdir', '-p', '-m', '0755', '--', d]);
           await hostExec.run(['mkdir', '-p', '-m', '0700', '--', dataDir]);
           await hostExec.run(['chmod', '0700', '--', dataDir]);

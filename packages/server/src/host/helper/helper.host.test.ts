@@ -83,7 +83,7 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
   beforeAll(async () => {
     // the bundle, built as root: the server's user cannot write into the checkout
     await run(['/project/bin/quadletman', '--version']);
-    await ensureServerUser();
+    await ensureServerUser(DIRS.data);
     if ((await run(['getent', 'passwd', 'qmt-intruder'], [0, 2])).code === 2) {
       await run(['useradd', '--system', '--shell', '/usr/sbin/nologin', 'qmt-intruder']);
     }
