@@ -6,13 +6,7 @@ import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CommandError } from '../core/errors.js';
 import { type CompartmentId, parseCompartmentId, parseUnitName } from '../core/ids.js';
-import {
-  type CompartmentAccount,
-  createHostAdapters,
-  importBusyboxImage,
-  parseSubid,
-  UnitFiles,
-} from './index.js';
+import { type CompartmentAccount, createHostAdapters, importBusyboxImage, parseSubid, UnitFiles } from './index.js';
 import { parseJournalFields } from './journal.js';
 import { podmanEventOf, podmanMatches } from './watch-podman.js';
 

@@ -67,3 +67,19 @@ quadlet-generator[8206]: error loading "/tmp/d/g.container", file contains line 
     expect(r.otherMessages).toEqual(['No files parsed from [/tmp/d]']);
   });
 });
+
+describe('which file a unit came from', () => {
+  it('reads SourcePath= only at the start of a line: a U+2028 in a copied Description does not start one', () => {
+    const out = `---web.service---
+[Unit]
+Description=x\u2028SourcePath=/tmp/d/other.container
+SourcePath=/tmp/d/web.container
+
+[Service]
+ExecStart=/usr/bin/podman run x
+`;
+    const r = parseDryRun(out, '', ['other.container', 'web.container'], 0);
+    expect(r.verdicts.find((v) => v.file === 'web.container')?.units).toEqual(['web.service']);
+    expect(r.verdicts.find((v) => v.file === 'other.container')?.units).toEqual([]);
+  });
+});

@@ -52,7 +52,12 @@ export function parseDryRun(stdout: string, stderr: string, files: readonly stri
   const units = Object.fromEntries([...out.units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const bySource = new Map<string, string[]>();
   for (const [name, text] of Object.entries(units)) {
-    const src = /^SourcePath=(.+)$/m.exec(text)?.[1];
+    // lines are what systemd splits on, \n alone: a regexp's ^ and $ also match at U+2028/U+2029, so a copied
+    // Description holding one and then `SourcePath=` would name another file
+    const src = text
+      .split('\n')
+      .find((l) => l.startsWith('SourcePath='))
+      ?.slice('SourcePath='.length);
     if (!src) continue;
     const base = path.basename(src.trim());
     bySource.set(base, [...(bySource.get(base) ?? []), name]);
