@@ -325,7 +325,14 @@ export const RegistryLoginSchema = z
 export const RegistryLoginListSchema = z.object({ registries: z.array(RegistryLoginSchema) });
 export const RegistryLoginBody = z.object({
   registry: RegistryHostSchema,
-  username: z.string().min(1).max(255).regex(/^\S+$/, 'must not contain whitespace'),
+  // `podman login --username NAME`: NAME stands before `--`, where a leading `-` is read as an option by any parser
+  // that does not know --username takes a value (pflag does; the value must not depend on it)
+  username: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^\S+$/, 'must not contain whitespace')
+    .regex(/^[^-]/, 'must not start with - (it would stand where podman reads options)'),
   password: z
     .string()
     .min(1)

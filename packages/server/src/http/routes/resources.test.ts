@@ -226,6 +226,22 @@ describe('registry logins', () => {
     expect(res.json().error.details.validation[0].instancePath).toBe('/registry');
     expect(everything([res.body])).not.toContain(PASSWORD);
   });
+
+  // Found by the hostile-input suite: `podman login … --username --x --password-stdin -- quay.io` put the user
+  // name in front of `--`, where an option parser that does not know --username takes a value reads it as an option.
+  it('refuses a user name that could be read as an option', async () => {
+    s = await setup(dir, { shop: true });
+    for (const username of ['-x', '--password-stdin', '--tls-verify=false']) {
+      const res = await s.t.as('admin', 'POST', '/api/compartments/shop/registries', {
+        registry: 'quay.io',
+        username,
+        password: PASSWORD,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details.validation[0].instancePath).toBe('/username');
+    }
+    expect(s.ctx.resourceHost.calls).toEqual([]);
+  });
 });
 
 describe('config files', () => {
