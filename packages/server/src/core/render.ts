@@ -22,7 +22,7 @@
 //   File) whose value is exactly the path of a declared `files` entry becomes `%h/.config/quadletman/files/PATH`.
 // - data maps (Environment, Label, Annotation, BuildArg) are literal: `%` is written `%%`, and in the main
 //   section, whose values Quadlet copies into ExecStart where systemd expands `${VAR}`, `$` is written `$$`
-//   ([Service] Environment= expands specifiers only).
+//   ([Service] Environment= expands specifiers only). The default network and Podman volumes' options too.
 
 import {
   type ContainerUnit,
@@ -33,6 +33,7 @@ import {
   INSTALL_FIELDS,
   joinWords,
   MAIN_FIELDS,
+  type NetworkSection,
   parseUnitFile,
   SERVICE_FIELDS,
   serializeUnitFile,
@@ -40,6 +41,7 @@ import {
   UNIT_FIELDS,
   type UnitModel,
   UnitValueError,
+  type VolumeSection,
 } from '@quadletman/quadlet';
 import { InvalidError } from './errors.js';
 import {
@@ -247,7 +249,13 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
     }
   }
   if (state.network) {
-    const net = state.network;
+    // (its data maps are literal like any main section's: Quadlet copies Label= into ExecStart)
+    const net = prepareSection(
+      state.network as Record<string, unknown>,
+      MAIN_FIELDS.network as Table,
+      ctx,
+      true,
+    ) as unknown as NetworkSection;
     const text = wrap('network', () => modelText({ type: 'network', network: net, extra: [] }));
     out.push([quadlet(defaultNetworkName(state.id)), text, UNIT_MODE]);
   }
@@ -255,8 +263,14 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
   for (const [name, v] of Object.entries(state.volumes)) {
     if (v.kind === 'host') hostVolumes.push({ name, path: hostVolumePath(ctx.volumesRoot, state.id, name) });
     else {
+      const options = prepareSection(
+        v.options as Record<string, unknown>,
+        MAIN_FIELDS.volume as Table,
+        ctx,
+        true,
+      ) as unknown as VolumeSection;
       const text = wrap(`volumes[${JSON.stringify(name)}]`, () =>
-        modelText({ type: 'volume', volume: v.options, extra: [] }),
+        modelText({ type: 'volume', volume: options, extra: [] }),
       );
       out.push([quadlet(`${name}.volume`), text, UNIT_MODE]);
     }
