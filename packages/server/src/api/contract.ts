@@ -323,6 +323,8 @@ export const RegistryLoginSchema = z
   .object({ registry: z.string(), username: z.string(), declared: z.boolean(), loggedIn: z.boolean().nullable() })
   .meta({ id: 'RegistryLogin' });
 export const RegistryLoginListSchema = z.object({ registries: z.array(RegistryLoginSchema) });
+/** A UTF-16 surrogate without its pair: no UTF-8 (argv, stdin, the store) can carry it; it would arrive as U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 export const RegistryLoginBody = z.object({
   registry: RegistryHostSchema,
   // `podman login --username NAME`: NAME stands before `--`, where a leading `-` is read as an option by any parser
@@ -331,8 +333,9 @@ export const RegistryLoginBody = z.object({
     .string()
     .min(1)
     .max(255)
-    .regex(/^\S+$/, 'must not contain whitespace')
-    .regex(/^[^-]/, 'must not start with - (it would stand where podman reads options)'),
+    .regex(/^[^\s\p{Cc}]+$/u, 'must not contain whitespace or control characters')
+    .regex(/^[^-]/, 'must not start with - (it would stand where podman reads options)')
+    .refine((u) => !LONE_SURROGATE.test(u), 'must not contain a lone UTF-16 surrogate'),
   password: z
     .string()
     .min(1)
