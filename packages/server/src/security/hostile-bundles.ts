@@ -516,6 +516,7 @@ export async function explain(
   unit: string,
   files: Record<string, string>,
   generator: string | undefined,
+  field = 'explain',
 ): Promise<void> {
   const family = 'explain';
   tally.sent(family, 1 + Object.keys(files).length * 2);
@@ -534,11 +535,11 @@ export async function explain(
   if (res.status >= 400) {
     tally.refuse(family);
     if (!namesWhere(res, [unit, ...Object.keys(files)]))
-      tally.unclearRefusal(family, 'explain', v, show(errorOf(res).message));
+      tally.unclearRefusal(family, field, v, show(errorOf(res).message));
     // (refused by the staging itself, as the file agent refuses a name the file system cannot take, is no leak)
     const byAgent = (errorOf(res).message ?? '').includes('(in the home of ');
-    if (staged.length > 0 && !byAgent) tally.injection(family, 'explain', v, 'refused, but the files were staged');
-    if (byAgent) tally.note(family, 'explain', v, `refused by the staging: ${show(errorOf(res).message, 200)}`);
+    if (staged.length > 0 && !byAgent) tally.injection(family, field, v, 'refused, but the files were staged');
+    if (byAgent) tally.note(family, field, v, `refused by the staging: ${show(errorOf(res).message, 200)}`);
     return;
   }
   tally.accept(family);
@@ -546,11 +547,11 @@ export async function explain(
     { op: 'dry-run', bin: '/usr/libexec/podman/quadlet', stage: '.cache/quadletman', files, timeoutMs: 60_000 },
   ];
   if (staged.length !== 1 || !isDeepStrictEqual(staged[0]!.ops, want)) {
-    tally.injection(family, 'explain', v, `staged ${show(staged, 300)}`);
+    tally.injection(family, field, v, `staged ${show(staged, 300)}`);
   }
   const agentArgv = asUser(SESSION, [process.execPath, FILE_AGENT]);
   for (const c of stage.exec.since(mark)) {
-    if (!isDeepStrictEqual(c.argv, agentArgv)) tally.injection(family, 'explain', v, `ran ${show(c.argv)}`);
+    if (!isDeepStrictEqual(c.argv, agentArgv)) tally.injection(family, field, v, `ran ${show(c.argv)}`);
   }
   if (run) {
     const j = res.json() as { service: string | null; commands: { key: string; value: string }[] };
@@ -559,10 +560,24 @@ export async function explain(
       .split('\n')
       .filter((l) => /^(ExecStartPre|ExecStart|ExecReload|ExecStop|ExecStopPost)=/.test(l));
     if (j.service && text === undefined)
-      tally.injection(family, 'explain', v, `answers a service ${j.service} the generator did not make`);
+      tally.injection(family, field, v, `answers a service ${j.service} the generator did not make`);
+    // the service answered is the one generated from the unit asked about: its SourcePath= line (lines split at
+    // \n only: a generated file has no other line break; U+2028 inside a copied value is not one)
+    const source = (text ?? '')
+      .split('\n')
+      .find((l) => l.startsWith('SourcePath='))
+      ?.slice('SourcePath='.length);
+    if (text !== undefined && source?.slice(source.lastIndexOf('/') + 1) !== unit) {
+      tally.injection(
+        family,
+        field,
+        v,
+        `answers ${j.service}, which the generator made from ${show(source)}, for ${unit}`,
+      );
+    }
     for (const c of j.commands) {
       if (!lines.includes(`${c.key}=${c.value}`))
-        tally.injection(family, 'explain', v, `answers ${c.key}=${show(c.value)}, not a line of the generated service`);
+        tally.injection(family, field, v, `answers ${c.key}=${show(c.value)}, not a line of the generated service`);
     }
   }
 }
@@ -585,7 +600,14 @@ export const explainArb = fc
     often(fc.constant(''), hostileString),
   )
   .map(([entries, pick, other]) => {
-    const files = Object.fromEntries(entries);
+    const files: Record<string, string> = Object.fromEntries(entries);
     const names = Object.keys(files);
-    return { unit: other !== '' && pick % 5 === 0 ? other : (names[pick % names.length] ?? 'x.container'), files };
+    const unit = other !== '' && pick % 5 === 0 ? other : (names[pick % names.length] ?? 'x.container');
+    // sometimes a `Key=value` line after a U+2028 in a value: a SourcePath= that names another file of the set
+    const first = names.find((n) => n.endsWith('.container'));
+    if (pick % 4 === 1 && first !== undefined) {
+      const other = names.find((n) => n !== first) ?? 'evil.container';
+      files[first] = `[Unit]\nDescription=x\u2028SourcePath=/stage/${other}\n\n${goodUnit}`;
+    }
+    return { unit, files };
   });

@@ -247,6 +247,8 @@ export function show(v: unknown, max = 160): string {
     s = String(v);
   }
   if (s === undefined) s = String(v);
+  // line separators and C1 controls as escapes, so a report shows where a line break hides
+  s = s.replace(/[\u0080-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return s.length > max ? `${s.slice(0, max)}… (${s.length} chars)` : s;
 }
 

@@ -426,7 +426,25 @@ describe('hostile inputs through the API', () => {
   it('explain: hostile file names and contents', async () => {
     await call(stage, 'PUT', '/api/compartments/h/spec', { spec: { compartment: 'h' } });
     const requests = pool(explainArb, quotaOf(SHARE.explain), 19);
+    // a line break no line-based reader may take for one: U+2028 (and U+2029, U+0085) then `Key=value` in a value
+    // that Quadlet copies into the generated service
+    const breaks = pool(
+      fc.tuple(fc.constantFrom('\u2028', '\u2029', '\u0085', '\u000b', '\u000c'), hostileString),
+      64,
+      23,
+    );
     for (let i = 0; sentIn('explain') < quotaOf(SHARE.explain); i++) {
+      if (i % 10 === 0 && bin) {
+        const [br, text] = breaks[(i / 10) % breaks.length]!;
+        const description = `${text.replace(/[\n\r\0]/g, '')}${br}SourcePath=/stage/b.container`.replace(/^\s+/, 'x');
+        const files = {
+          'a.container': `[Unit]\nDescription=${description}\n\n[Container]\nImage=localhost/x\n`,
+          'b.container': '[Container]\nImage=localhost/y\n',
+        };
+        const field = `explain b.container beside a.container with Description=${JSON.stringify(description)}`;
+        await explain(stage, tally, 'b.container', files, bin, field);
+        continue;
+      }
       const r = requests[i % requests.length]!;
       await explain(stage, tally, r.unit, r.files, i % 3 === 0 ? bin : undefined);
     }
