@@ -408,9 +408,13 @@ export async function exportRoundTrip(stage: Stage, tally: Tally): Promise<void>
   const id = `x${++counter}`;
   const res = await call(stage, 'POST', `/api/compartments/${id}/import`, { text, apply: true });
   const outcome = (res.json().apply as { outcome?: string } | undefined)?.outcome;
+  if (res.status >= 400) {
+    // a refusal is no injection, but the two doors disagree: worth knowing
+    tally.note(family, 'export → import', '', `import refuses the export: ${show(errorOf(res).message, 300)}`);
+    return;
+  }
   if (res.status !== 200 || outcome !== 'applied') {
-    const why = outcome ?? show(errorOf(res).message, 300);
-    tally.injection(family, 'export → import', '', `the export does not import: ${res.status} ${why}`);
+    tally.injection(family, 'export → import', '', `the export does not import: ${res.status} ${outcome}`);
     return;
   }
   const a = stage.hosts.get(COMPARTMENT)!;

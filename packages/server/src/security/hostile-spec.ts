@@ -477,10 +477,12 @@ function descriptionItem(description: string): Item {
     place: (spec) => {
       spec.description = description;
     },
-    judge: (got, _m, state) => {
+    judge: (_got, _m, state) => {
       const out = state.description === description ? [] : [`stored ${show(state.description)}`];
-      // never rendered
-      for (const [p, t] of got) if (description.length > 3 && t.includes(description)) out.push(`${p} holds it`);
+      // never rendered: the same files without it
+      const withIt = render(state, { volumesRoot: VOLUMES_ROOT }).files;
+      const without = render({ ...state, description: '' }, { volumesRoot: VOLUMES_ROOT }).files;
+      if (!isDeepStrictEqual(withIt, without)) out.push('the rendered files change with the description');
       return out;
     },
   };
