@@ -473,7 +473,7 @@ export async function adopt(stage: Stage, tally: Tally, files: SourceFile[], dir
   const id = `a${++counter}`;
   const dir = dirValue ?? `/srv/src/${id}`;
   const all = [{ path: 'main.container', content: goodUnit, mode: 0o644 }, ...files];
-  stage.folders[dir] = { dir, realDir: dir, owner: { uid: 1000, name: 'alice' }, files: all as never[] };
+  stage.folders[dir] = { dir, realDir: dir, owner: { uid: 1000, name: 'alice' }, files: all };
   tally.sent(family, files.length * 2 + (dirValue !== undefined ? 1 : 0));
   const res = await call(stage, 'POST', `/api/compartments/${id}/adopt`, { dir, apply: true });
   delete stage.folders[dir];

@@ -24,6 +24,7 @@ import type { ProbeResult } from '../core/apply/ports.js';
 import { InvalidError } from '../core/errors.js';
 import { type CompartmentId, type LinuxUser, parseUnitName, type UnitName } from '../core/ids.js';
 import type { HostVolume } from '../core/render.js';
+import type { AdoptSource } from '../core/service/bundles.js';
 import { type ResourceHostPort, ResourceService } from '../core/service/resources.js';
 import type { ProbeSpec } from '../core/spec.js';
 import { FakeExec } from '../host/fake-exec.js';
@@ -339,7 +340,7 @@ export interface Stage {
   exec: Recorder;
   hosts: Map<string, ArgvHost>;
   /** Folders adopt reads, by path (filled per request). */
-  folders: Record<string, { dir: string; realDir: string; owner: { uid: number; name?: string }; files: never[] }>;
+  folders: Record<string, AdoptSource>;
   /** Managed host volume folders root for volume removals (a temporary folder). */
   volumeDirsRoot: string;
   base: string;
@@ -356,7 +357,7 @@ export async function openStage(): Promise<Stage> {
       hosts.set(id, h);
       return h;
     },
-    folders: folders as never,
+    folders,
   });
   const volumeDirsRoot = mkdtempSync(path.join(tmpdir(), 'qm-hostile-volumes-'));
   ctx.app.resources = new ResourceService({

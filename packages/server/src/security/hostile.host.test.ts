@@ -12,7 +12,9 @@
 // It prints `TARGET hostile_inputs N` and `TARGET injections N` (which must be 0). It needs no real host (all of
 // it runs in process), so unlike the other *.host.test.ts suites it runs anywhere, not only in the sandbox:
 //   npx vitest run --config vitest.host.config.ts packages/server/src/security/hostile.host.test.ts
-// QUADLETMAN_HOSTILE_N scales it; QUADLETMAN_HOSTILE_SEED replays a run (the seed is printed).
+// QUADLETMAN_HOSTILE_N scales it; QUADLETMAN_HOSTILE_SEED (with the same N) replays a run (the seed is printed).
+// A failure lists each value with its field and what happened; `unclear` refusals (an error that names nothing,
+// or a refused request that changed something) fail it too.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundle } from '../core/service/bundles-format.js';
@@ -63,6 +65,7 @@ import {
   nameish,
   pathish,
   plainName,
+  show,
   writable,
 } from './hostile-values.js';
 
@@ -96,12 +99,14 @@ const pool = <T>(arb: fc.Arbitrary<T>, n: number, salt: number): T[] =>
 const tally = new Tally();
 let stage: Stage;
 const started = Date.now();
-const quadlet = quadletBinary();
-const bin = quadlet.bin;
-const version = bin ? quadletVersion(bin) : '0.0';
+let bin: string | undefined;
+let version = '0.0';
 
 beforeAll(async () => {
   console.log(`hostile: seed ${SEED} (QUADLETMAN_HOSTILE_SEED), goal ${GOAL}`);
+  const quadlet = quadletBinary();
+  bin = quadlet.bin;
+  if (bin) version = quadletVersion(bin);
   console.log(
     bin
       ? `hostile: the Quadlet generator ${version}: ${bin}`
@@ -441,7 +446,7 @@ describe('hostile inputs through the API', () => {
           'a.container': `[Unit]\nDescription=${description}\n\n[Container]\nImage=localhost/x\n`,
           'b.container': '[Container]\nImage=localhost/y\n',
         };
-        const field = `explain b.container beside a.container with Description=${JSON.stringify(description)}`;
+        const field = `explain b.container beside a.container with Description=${show(description)}`;
         await explain(stage, tally, 'b.container', files, bin, field);
         continue;
       }
