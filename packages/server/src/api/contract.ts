@@ -36,6 +36,9 @@ export type ApiError = z.infer<typeof ApiErrorSchema>;
 
 export const CompartmentParams = z.object({ id: CompartmentIdSchema });
 
+/** A UTF-16 surrogate without its pair: no UTF-8 (argv, stdin, the store) can carry it; it would arrive as U+FFFD. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** systemd's ActiveState (`unknown` when systemd answered something else or nothing). */
 export const UnitActiveStateSchema = z.enum([
   'active',
@@ -112,7 +115,14 @@ export type CompartmentDetail = z.infer<typeof CompartmentDetailSchema>;
 
 export const CreateCompartmentBody = z.object({
   id: CompartmentIdSchema,
-  description: z.string().max(1000).optional(),
+  // as in a spec: free text that is shown (terminals, the web UI) and never rendered, so no control characters
+  // (line breaks, ESC…) and no lone surrogate (the store keeps UTF-8: it would come back as U+FFFD)
+  description: z
+    .string()
+    .max(1000)
+    .regex(/^\P{Cc}*$/u, 'must not contain control characters (line breaks, tabs, NUL)')
+    .refine((d) => !LONE_SURROGATE.test(d), 'must not contain a lone UTF-16 surrogate')
+    .optional(),
   podmanVersion: z
     .string()
     .regex(/^\d+\.\d+$/, 'must be major.minor, e.g. 5.4')
@@ -325,7 +335,15 @@ export const RegistryLoginSchema = z
 export const RegistryLoginListSchema = z.object({ registries: z.array(RegistryLoginSchema) });
 export const RegistryLoginBody = z.object({
   registry: RegistryHostSchema,
-  username: z.string().min(1).max(255).regex(/^\S+$/, 'must not contain whitespace'),
+  // `podman login --username NAME`: NAME stands before `--`, where a leading `-` is read as an option by any parser
+  // that does not know --username takes a value (pflag does; the value must not depend on it)
+  username: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\s\p{Cc}]+$/u, 'must not contain whitespace or control characters')
+    .regex(/^[^-]/, 'must not start with - (it would stand where podman reads options)')
+    .refine((u) => !LONE_SURROGATE.test(u), 'must not contain a lone UTF-16 surrogate'),
   password: z
     .string()
     .min(1)

@@ -1,16 +1,46 @@
 // The lint gate of an apply: the rendered Quadlet files, linted as one unit set by @quadletman/quadlet's
 // `lintSet` (the linter that mirrors Podman's generator), so the apply engine can refuse before it touches the
 // disk. Timers and config files are not Quadlet units: they are passed along so references to them resolve.
+// One check of quadletman's own joins it: every unit's service must have a name the host layer accepts
+// (`quadletman-service-name`).
 
 import {
   type Diagnostic,
   type FileReport,
+  getLast,
   hasErrors,
   lintSet,
+  MAIN_SECTION,
   type PodmanVersion,
+  parseUnitFile,
   parseVersion,
+  unitTypeOfFile,
 } from '@quadletman/quadlet';
+import { UnitNameSchema } from './ids.js';
 import { areaOf, pathInArea, QUADLET_DIR } from './layout.js';
+import { serviceOf } from './plan.js';
+
+/**
+ * The service of a unit must have a name quadletman's host layer accepts (ids.ts `UnitNameSchema`). The generator
+ * accepts any `ServiceName=` and writes the service to `<its folder>/<name>.service`, so a name with `/` and `..`
+ * puts a file outside the generator's folder (Go's path.Join), and any other name the host cannot take makes the
+ * apply fail only at the restart, after the files were written and the generator had run.
+ */
+function serviceNameProblem(path: string, text: string): Diagnostic | undefined {
+  const service = serviceOf(path, text);
+  if (service === undefined || UnitNameSchema.safeParse(service).success) return undefined;
+  const type = unitTypeOfFile(path);
+  const entry = type ? getLast(parseUnitFile(text), MAIN_SECTION[type], 'ServiceName') : undefined;
+  return {
+    severity: 'error',
+    code: 'quadletman-service-name',
+    message:
+      `the service would be ${JSON.stringify(service)}, which is not a unit name quadletman can start: ` +
+      'use letters, digits and _ : . - @, without ".." (ServiceName= is the name without .service)',
+    line: entry?.line ?? 0,
+    ...(entry ? { key: 'ServiceName' } : {}),
+  };
+}
 
 export interface RenderedLint {
   /** One report per rendered Quadlet-folder file, by home-relative path, in path order. */
@@ -31,9 +61,11 @@ export function lintRendered(
     .map(([p, text]) => ({ path: pathInArea(p), text }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const version: PodmanVersion | undefined = options.podmanVersion ? parseVersion(options.podmanVersion) : undefined;
-  const reports = lintSet(set, version ? { podmanVersion: version } : {}).map(
-    (r): FileReport => ({ path: `${QUADLET_DIR}/${r.path}`, diagnostics: r.diagnostics }),
-  );
+  const texts = new Map(set.map((f) => [f.path, f.text]));
+  const reports = lintSet(set, version ? { podmanVersion: version } : {}).map((r): FileReport => {
+    const own = serviceNameProblem(r.path, texts.get(r.path) ?? '');
+    return { path: `${QUADLET_DIR}/${r.path}`, diagnostics: own ? [...r.diagnostics, own] : r.diagnostics };
+  });
   const all: Diagnostic[] = reports.flatMap((r) => r.diagnostics);
   return {
     reports,

@@ -1,4 +1,11 @@
-import { fromUnitFile, parseUnitFile, toUnitText, type UnitType, unitTypeOfFile } from '@quadletman/quadlet';
+import {
+  fromUnitFile,
+  getKeyValues,
+  parseUnitFile,
+  toUnitText,
+  type UnitType,
+  unitTypeOfFile,
+} from '@quadletman/quadlet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidError } from './errors.js';
@@ -166,6 +173,29 @@ describe('render', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  // Found by the hostile-input suite: the default network and the options of a Podman volume were written without
+  // the data-map escaping, so `Label=K=$HOME %h` reached `podman network create --label` expanded by systemd.
+  it('writes the labels of the default network and of Podman volumes literally', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${X} is the point
+    const label = { A: '~$$ $HOME ${X} 100% %h', 'b%': '$' };
+    const { files } = render(
+      validateSpec({ compartment: 'h', network: { label }, volumes: { v: { kind: 'podman', options: { label } } } }),
+    );
+    for (const [path, section] of [
+      [`${Q}/h.network`, 'Network'],
+      [`${Q}/v.volume`, 'Volume'],
+    ] as const) {
+      const back = Object.fromEntries(
+        [...getKeyValues(parseUnitFile(files.get(path)!), section, 'Label')].map(([k, v]) => [
+          unescapeDollar(unescapePercent(k)),
+          unescapeDollar(unescapePercent(v ?? '')),
+        ]),
+      );
+      expect(back, path).toEqual(label);
+    }
+    expect(files.get(`${Q}/h.network`)).toContain('Label="A=~$$$$ $$HOME $${X} 100%% %%h"');
   });
 
   it('parse ∘ render: the library reads every unit back to the values of the spec', () => {

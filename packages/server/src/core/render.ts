@@ -35,6 +35,7 @@ import {
   INSTALL_FIELDS,
   joinWords,
   MAIN_FIELDS,
+  type NetworkSection,
   parseUnitFile,
   SERVICE_FIELDS,
   serializeUnitFile,
@@ -42,6 +43,7 @@ import {
   UNIT_FIELDS,
   type UnitModel,
   UnitValueError,
+  type VolumeSection,
 } from '@quadletman/quadlet';
 import { InvalidError } from './errors.js';
 import {

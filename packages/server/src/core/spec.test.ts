@@ -340,6 +340,12 @@ const HOSTILE: Row[] = [
     refused('units["a.container"].container.environment.__proto__', /"__proto__" is not allowed/),
   ],
   [
+    // found by the hostile-input suite: it was stored as U+FFFD
+    'a lone surrogate in a registry user name',
+    { compartment: 'web', registries: [{ registry: 'quay.io', username: 'bob\ud800' }] },
+    refused('registries[0].username', /lone UTF-16 surrogate/),
+  ],
+  [
     'a space in a probe path',
     { compartment: 'web', probes: [{ name: 'p', type: 'http', port: 80, path: '/a b' }] },
     refused('probes[0].path', /printable/),

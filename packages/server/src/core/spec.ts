@@ -243,7 +243,12 @@ const registrySchema = z
       .string()
       .min(1, 'must not be empty')
       .max(255)
-      .regex(/^[^\s\p{Cc}]+$/u, 'must not contain whitespace or control characters'),
+      .regex(/^[^\s\p{Cc}]+$/u, 'must not contain whitespace or control characters')
+      .superRefine((u, ctx) => {
+        // (a lone surrogate: the store keeps UTF-8 and would give back U+FFFD)
+        const p = plainTextProblem(u, 255);
+        if (p) ctx.addIssue({ code: 'custom', message: p });
+      }),
   })
   .catchall(z.unknown())
   .superRefine((r, ctx) => {

@@ -103,6 +103,10 @@ describe('POST /api/compartments', () => {
     [{}, '/id'],
     [{ id: 'ok', podmanVersion: '5' }, '/podmanVersion'],
     [{ id: 'ok', description: 42 }, '/description'],
+    // found by the hostile-input suite: stored with ESC, line breaks and NUL, and a lone surrogate as U+FFFD
+    [{ id: 'ok', description: 'a\u001b[31mb' }, '/description'],
+    [{ id: 'ok', description: 'a\nb\0' }, '/description'],
+    [{ id: 'ok', description: 'a\ud800b' }, '/description'],
   ])('refuses %j with 400 and the path of the bad field', async (body, path) => {
     s = await setup(dir);
     const res = await s.t.as('admin', 'POST', '/api/compartments', body);

@@ -239,6 +239,23 @@ describe('registry logins', () => {
     expect(res.json().error.details.validation[0].instancePath).toBe('/registry');
     expect(everything([res.body])).not.toContain(PASSWORD);
   });
+
+  // Found by the hostile-input suite: `podman login … --username --x --password-stdin -- quay.io` put the user
+  // name in front of `--`, where an option parser that does not know --username takes a value reads it as an option.
+  it('refuses a user name that could be read as an option or cannot be a command-line argument', async () => {
+    s = await setup(dir, { shop: true });
+    // (and, also found by it, a NUL that reached podman's argv and a lone surrogate that would arrive as U+FFFD)
+    for (const username of ['-x', '--password-stdin', '--tls-verify=false', 'bob\0x', 'bob\u0085', 'bob\ud800']) {
+      const res = await s.t.as('admin', 'POST', '/api/compartments/shop/registries', {
+        registry: 'quay.io',
+        username,
+        password: PASSWORD,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().error.details.validation[0].instancePath).toBe('/username');
+    }
+    expect(s.ctx.resourceHost.calls).toEqual([]);
+  });
 });
 
 describe('config files', () => {
