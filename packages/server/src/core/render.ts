@@ -35,7 +35,6 @@ import {
   INSTALL_FIELDS,
   joinWords,
   MAIN_FIELDS,
-  type NetworkSection,
   parseUnitFile,
   SERVICE_FIELDS,
   serializeUnitFile,
@@ -43,7 +42,6 @@ import {
   UNIT_FIELDS,
   type UnitModel,
   UnitValueError,
-  type VolumeSection,
 } from '@quadletman/quadlet';
 import { InvalidError } from './errors.js';
 import {
