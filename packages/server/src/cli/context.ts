@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import type { AppContext } from '../app.js';
 import { isAppError } from '../core/errors.js';
 import { DEFAULT_HOME_BASE, DEFAULT_VOLUMES_ROOT } from '../core/layout.js';
+import { readInstalledLayout, withInstalledLayout } from './installed-layout.js';
 import { err, out } from './output';
 
 export type Format = 'text' | 'json';
@@ -37,11 +38,11 @@ export interface GlobalOptions {
   volumesDir?: string;
 }
 
-/** The global options of the root command. */
+/** The global options of the root command, with the installed server's layout (installed-layout.ts) filled in. */
 export function globalOptions(cmd: Command): GlobalOptions {
   let root = cmd;
   while (root.parent) root = root.parent;
-  return root.opts<GlobalOptions>();
+  return withInstalledLayout(root.opts<GlobalOptions>(), readInstalledLayout());
 }
 
 /** Where compartment homes and managed volumes live: `--homes-dir` and `--volumes-dir`, else under the data folder

@@ -28,10 +28,16 @@ export async function buildProgram(modules: readonly CommandModule[], args: read
     .version('0.1.0')
     .option(
       '--data-dir <dir>',
-      'where quadletman keeps its database, volumes and compartment homes (default /var/lib/quadletman)',
+      'where quadletman keeps its database (default: what `quadletman install` recorded in /etc/quadletman/layout.json, else /var/lib/quadletman)',
     )
-    .option('--homes-dir <dir>', 'where compartment homes are made (default: <data dir>/home)')
-    .option('--volumes-dir <dir>', 'where managed host volumes are made (default: <data dir>/volumes)');
+    .option(
+      '--homes-dir <dir>',
+      'where compartment homes are made (default: the installed layout, else <data dir>/home)',
+    )
+    .option(
+      '--volumes-dir <dir>',
+      'where managed host volumes are made (default: the installed layout, else <data dir>/volumes)',
+    );
   const wanted = requestedCommand(args);
   const only = modules.find((m) => wanted !== undefined && m.commands.includes(wanted));
   // `help` and unknown commands need the whole tree (to list it, or to say what exists); `--version` none.

@@ -1,11 +1,26 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  cliJson,
+  disposeBusybox,
+  fetchPage,
+  importBusybox,
+  makeDataDir,
+  runCli,
+  snapshotCli,
+  stackSpec,
+  startCli,
+} from '../host-test-support.js';
+import { LAYOUT_FILE } from '../installed-layout.js';
 
 // Runs inside the sandbox host (npm run test:host): `quadletman install` writes and starts real system units: the
 // privileged helper's socket and the server as its own unprivileged user, which serves /healthz and prints the
-// setup token to the journal; the units are removed afterwards.
+// setup token to the journal; the units are removed afterwards. An install from before the server ran without root
+// (compartment homes inside the data folder, the server as root) is upgraded in place: the database moves out, the
+// containers keep running, and the unprivileged server and the CLI without options go on with its compartments.
 const ROOT = resolve(__dirname, '../../../../..');
 const BIN = join(ROOT, 'bin/quadletman');
 const UNIT_DIR = '/etc/systemd/system';
@@ -14,20 +29,43 @@ const PORT = 18181;
 
 const sh = (...argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
 
-describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () => {
-  afterAll(() => {
-    spawnSync('systemctl', ['disable', '--now', 'quadletman.service', 'quadletman-helper.socket']);
-    spawnSync('rm', ['-f', UNIT, `${UNIT_DIR}/quadletman-helper.socket`, `${UNIT_DIR}/quadletman-helper@.service`]);
-    spawnSync('systemctl', ['daemon-reload']);
+function uninstall(): void {
+  spawnSync('systemctl', ['disable', '--now', 'quadletman.service', 'quadletman-helper.socket']);
+  spawnSync('rm', ['-f', UNIT, `${UNIT_DIR}/quadletman-helper.socket`, `${UNIT_DIR}/quadletman-helper@.service`]);
+  spawnSync('rm', ['-f', LAYOUT_FILE]);
+  spawnSync('systemctl', ['daemon-reload']);
+}
+
+const install = (dataDir: string, port: number, ...more: string[]) =>
+  spawnSync(BIN, ['--data-dir', dataDir, 'install', '--listen', `127.0.0.1:${port}`, ...more], {
+    encoding: 'utf8',
+    cwd: ROOT,
   });
+
+/** The server's /healthz once it answers (it may take a while to start). */
+async function health(port: number): Promise<unknown> {
+  for (let i = 0; i < 120; i++) {
+    const h = await fetch(`http://127.0.0.1:${port}/healthz`)
+      .then((res) => res.json())
+      .catch(() => undefined);
+    if (h !== undefined) return h;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  return undefined;
+}
+
+const serverUid = () => {
+  const pid = sh('systemctl', 'show', '-P', 'MainPID', 'quadletman.service').trim();
+  return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+};
+
+describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () => {
+  afterAll(uninstall);
 
   it('writes, enables and starts quadletman.service as the user quadletman with the helper, which answers /healthz', async () => {
     // not under /var/tmp: the server's unit gives it a private one
     const dataDir = mkdtempSync('/var/lib/qm-install-');
-    const r = spawnSync(BIN, ['--data-dir', dataDir, 'install', '--listen', `127.0.0.1:${PORT}`], {
-      encoding: 'utf8',
-      cwd: ROOT,
-    });
+    const r = install(dataDir, PORT);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(existsSync(UNIT)).toBe(true);
@@ -39,14 +77,7 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
     expect(text).toMatch(/^CapabilityBoundingSet=$/m);
     expect(sh('systemctl', 'is-active', 'quadletman-helper.socket').trim()).toBe('active');
     expect(sh('systemctl', 'is-enabled', 'quadletman.service').trim()).toBe('enabled');
-    let health: unknown;
-    for (let i = 0; i < 120 && health === undefined; i++) {
-      health = await fetch(`http://127.0.0.1:${PORT}/healthz`)
-        .then((res) => res.json())
-        .catch(() => undefined);
-      if (health === undefined) await new Promise((res) => setTimeout(res, 500));
-    }
-    expect(health).toEqual({ status: 'ok' });
+    expect(await health(PORT)).toEqual({ status: 'ok' });
     expect(sh('systemctl', 'is-active', 'quadletman.service').trim()).toBe('active');
     // its home is its data folder: podman (doctor's check) wants a home that exists
     expect(sh('getent', 'passwd', 'quadletman').split(':')[5]).toBe(dataDir);
@@ -55,5 +86,98 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s`, 'm'));
     const journal = sh('journalctl', '-u', 'quadletman.service', '--no-pager', '-o', 'cat');
     expect(journal).toMatch(/Setup token \(one use\): \S+/);
+  });
+
+  it('upgrades an install whose server ran as root: the database moves out, the containers keep running', async () => {
+    uninstall();
+    const ID = 'qmt-migrate';
+    const APP_PORT = 18_183;
+    const { argv: cli, dispose } = await snapshotCli();
+    const legacy = await makeDataDir('qmt-legacy');
+    try {
+      // the old layout: the server as root, homes and volumes inside its data folder
+      const old = install(legacy, PORT, '--root');
+      expect(old.status, old.stderr).toBe(0);
+      expect(await health(PORT)).toEqual({ status: 'ok' });
+      expect(serverUid()).toBe(0);
+      await cliJson(cli, legacy, ['compartment', 'create', ID]);
+      await importBusybox(legacy, ID);
+      const specFile = `${legacy}/spec.yaml`;
+      writeFileSync(specFile, stackSpec({ id: ID, port: APP_PORT }));
+      const first = await cliJson<{ outcome: string }>(cli, legacy, ['apply', '-f', specFile]);
+      expect(first.json.outcome).toBe('applied');
+      const appUid = sh('id', '-u', `qm-${ID}`).trim();
+      const httpd = sh('pgrep', '-u', appUid, '-f', 'busybox httpd').trim();
+      expect(httpd).toMatch(/^\d+(\n\d+)*$/);
+
+      const r = install(legacy, PORT);
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      const data = `${legacy}/server`;
+      expect(r.stdout).toContain(`moved the database from ${legacy} to ${data}`);
+      expect(await health(PORT)).toEqual({ status: 'ok' });
+      const uid = Number(sh('id', '-u', 'quadletman').trim());
+      expect(serverUid()).toBe(uid);
+      const mode = (p: string) => {
+        const st = statSync(p);
+        return [st.uid, st.mode & 0o777];
+      };
+      expect(mode(data)).toEqual([uid, 0o700]);
+      expect(mode(`${data}/quadletman.db`)).toEqual([uid, 0o600]);
+      expect(mode(legacy)).toEqual([0, 0o755]);
+      expect(existsSync(`${legacy}/quadletman.db`)).toBe(false);
+      expect(readFileSync(UNIT, 'utf8')).toContain(
+        `--data-dir ${data} --homes-dir ${legacy}/home --volumes-dir ${legacy}/volumes serve`,
+      );
+      // nothing restarted: the same httpd still serves
+      expect(sh('pgrep', '-u', appUid, '-f', 'busybox httpd').trim()).toBe(httpd);
+      expect(await fetchPage(`http://127.0.0.1:${APP_PORT}/`)).toContain('hello from busybox');
+
+      // the CLI without --data-dir works on the installation (the record), and so does the former --data-dir
+      const list = spawnSync(cli[0]!, [...cli.slice(1), 'compartment', 'list', '--format', 'json'], {
+        encoding: 'utf8',
+      });
+      expect(list.status, list.stderr).toBe(0);
+      expect((JSON.parse(list.stdout) as { id: string }[]).map((c) => c.id)).toContain(ID);
+      const add = spawnSync(
+        cli[0]!,
+        [...cli.slice(1), '--data-dir', legacy, 'user', 'add', 'admin', '--role', 'admin', '--password-stdin'],
+        { encoding: 'utf8', input: 'a long enough password\n' },
+      );
+      expect(add.status, add.stderr).toBe(0);
+      const token = (
+        await runCli(cli, legacy, ['user', 'token', 'create', 'admin', 'mig', '--role', 'admin'])
+      ).stdout.trim();
+      // the file the root CLI wrote to stays the server's
+      expect(mode(`${data}/quadletman.db`)).toEqual([uid, 0o600]);
+
+      // the unprivileged server changes the old compartment through the helper
+      const spec = parse(stackSpec({ id: ID, port: APP_PORT, version: '2' })) as unknown;
+      const res = await fetch(`http://127.0.0.1:${PORT}/api/compartments/${ID}/apply`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ spec }),
+      });
+      const text = await res.text();
+      expect(res.status, text).toBe(200);
+      expect(JSON.parse(text)).toMatchObject({ outcome: 'applied' });
+      expect(await fetchPage(`http://127.0.0.1:${APP_PORT}/`)).toContain('hello from busybox');
+
+      // installing again changes nothing more
+      const again = install(legacy, PORT);
+      expect(again.status, again.stderr).toBe(0);
+      expect(again.stdout).not.toContain('moved the database');
+      expect(readFileSync(UNIT, 'utf8')).toContain(`--data-dir ${data} --homes-dir ${legacy}/home`);
+    } finally {
+      uninstall();
+      const moved = existsSync(`${legacy}/server/quadletman.db`);
+      const where = moved
+        ? ['--data-dir', `${legacy}/server`, '--homes-dir', `${legacy}/home`, '--volumes-dir', `${legacy}/volumes`]
+        : ['--data-dir', legacy];
+      await startCli(cli, [...where, 'compartment', 'delete', ID, '--volumes']).done.catch(() => undefined);
+      spawnSync('rm', ['-rf', '--', legacy]);
+      await dispose();
+      await disposeBusybox();
+    }
   });
 });

@@ -3,7 +3,7 @@
  * reloads systemd and enables (and starts) it. Refuses where systemd is not PID 1.
  */
 import { existsSync, realpathSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { mkdir, readdir, rename } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { escapeSpecifiers, formatEntry, formatSectionHeader, joinWords } from '@quadletman/quadlet';
 import type { Command } from 'commander';
@@ -11,7 +11,8 @@ import { ConflictError } from '../../core/errors.js';
 import { DEFAULT_DATA_DIR } from '../../core/layout.js';
 import { hostExec } from '../../host/exec.js';
 import { writeSystemFileAtomic } from '../../host/fs.js';
-import { globalOptions, layoutOf } from '../context.js';
+import { type GlobalOptions, globalOptions, layoutOf } from '../context.js';
+import { LAYOUT_FILE, layoutText } from '../installed-layout.js';
 import { out } from '../output';
 import { SERVER_USER } from './helper.js';
 import { DEFAULT_LISTEN, parseListen } from './serve.js';
@@ -160,11 +161,7 @@ export async function ensureServerUser(home: string): Promise<void> {
 }
 
 /** Why the server cannot run without root here, or undefined when it can. */
-async function unprivilegedBlocker(dataDir: string, self: readonly string[]): Promise<string | undefined> {
-  const legacy = await readdir(join(dataDir, 'home')).catch(() => [] as string[]);
-  if (legacy.length > 0) {
-    return `compartments live in ${dataDir}/home, inside the data folder the server would own; moving them is not supported yet`;
-  }
+async function unprivilegedBlocker(self: readonly string[]): Promise<string | undefined> {
   const user = await hostExec.run(['getent', 'passwd', SERVER_USER], { expectCodes: [0, 2] });
   if (user.code === 0) {
     const readable = await hostExec.run(['runuser', '-u', SERVER_USER, '--', 'test', '-r', self[self.length - 1]!], {
@@ -174,6 +171,48 @@ async function unprivilegedBlocker(dataDir: string, self: readonly string[]): Pr
       return `${SERVER_USER} cannot read ${self[self.length - 1]} (put quadletman where every user can read it)`;
   }
   return undefined;
+}
+
+const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(`${parent}/`);
+const nonEmpty = async (dir: string) => (await readdir(dir).catch(() => [] as string[])).length > 0;
+
+/** The folders of this installation. Homes and volumes named by options or by the installed record stay where
+ * they are; otherwise an earlier install's homes and volumes inside the data folder stay there (their paths are in
+ * /etc/passwd, Podman's storage and the units), and a new install puts them beside the data folder. */
+async function folders(g: GlobalOptions, dataDir: string, unprivileged: boolean) {
+  const legacy = layoutOf({ dataDir });
+  const keep = !unprivileged || (await nonEmpty(legacy.homeBase)) || (await nonEmpty(legacy.volumesRoot));
+  return {
+    homes: resolve(g.homesDir ?? (keep ? legacy.homeBase : `${dataDir}-homes`)),
+    volumes: resolve(g.volumesDir ?? (keep ? legacy.volumesRoot : `${dataDir}-volumes`)),
+  };
+}
+
+export const MOVED_DATA_SUBDIR = 'server';
+
+/**
+ * An install from before the server ran without root keeps compartment homes (or volumes) inside its data folder.
+ * That folder must stay traversable for them, so the server's data moves out of it instead, into a 0700 subfolder
+ * only the server may enter; the homes, Podman's storage and the running containers stay untouched. The server is
+ * stopped first: its database moves with its -wal and -shm files.
+ */
+async function moveDatabaseOut(from: string, to: string): Promise<void> {
+  // loaded here, not at start: the store's module loads the SQLite addon
+  const { DB_FILE } = await import('../../store/db.js');
+  if (!existsSync(join(from, DB_FILE))) return;
+  if (existsSync(join(to, DB_FILE))) {
+    throw new ConflictError(
+      `both ${join(from, DB_FILE)} and ${join(to, DB_FILE)} exist; keep the one in use, move the other away, and run install again`,
+    );
+  }
+  // the server closes the database when it stops (its -wal folds into it): what is left is looked at after
+  await hostExec.run(['systemctl', 'stop', 'quadletman.service'], { expectCodes: [0, 5], timeoutMs: 60_000 });
+  const present = [DB_FILE, `${DB_FILE}-wal`, `${DB_FILE}-shm`].filter((f) => existsSync(join(from, f)));
+  await mkdir(to, { recursive: true, mode: 0o700 });
+  for (const f of present) await rename(join(from, f), join(to, f));
+  // the old data folder now holds only homes and volumes: root's, traversable
+  await hostExec.run(['chmod', '0755', '--', from]);
+  out(`moved the database from ${from} to ${to}; compartment homes and volumes stay where they are\n`);
 }
 
 export function registerInstall(program: Command): void {
@@ -198,16 +237,18 @@ export function registerInstall(program: Command): void {
           );
         }
         const g = globalOptions(cmd);
-        const dataDir = resolve(g.dataDir ?? DEFAULT_DATA_DIR);
+        let dataDir = resolve(g.dataDir ?? DEFAULT_DATA_DIR);
         const self = selfCommand();
-        const blocker = o.root ? undefined : await unprivilegedBlocker(dataDir, self);
+        const blocker = o.root ? undefined : await unprivilegedBlocker(self);
         const unprivileged = !o.root && blocker === undefined;
         if (blocker) out(`note: the server runs as root: ${blocker}.\n`);
-        // without root, homes and volumes must not live in the data folder the server owns: beside it instead
-        const homes = resolve(g.homesDir ?? (unprivileged ? `${dataDir}-homes` : layoutOf({ dataDir }).homeBase));
-        const volumes = resolve(
-          g.volumesDir ?? (unprivileged ? `${dataDir}-volumes` : layoutOf({ dataDir }).volumesRoot),
-        );
+        const { homes, volumes } = await folders(g, dataDir, unprivileged);
+        let formerDataDir: string | undefined;
+        if (unprivileged && (inside(homes, dataDir) || inside(volumes, dataDir))) {
+          formerDataDir = dataDir;
+          dataDir = join(dataDir, MOVED_DATA_SUBDIR);
+          await moveDatabaseOut(formerDataDir, dataDir);
+        }
         const cli = [...self, '--data-dir', dataDir, '--homes-dir', homes, '--volumes-dir', volumes];
         const tls = o.tlsCert && o.tlsKey ? { cert: resolve(o.tlsCert), key: resolve(o.tlsKey) } : undefined;
         const serve = [...cli, 'serve', '--listen', o.listen];
@@ -236,13 +277,19 @@ export function registerInstall(program: Command): void {
           if (tls) text = text.replace(/^(ExecStart=.*)$/m, '$1 --tls-cert %d/tls-cert --tls-key %d/tls-key');
           await writeSystemFileAtomic(UNIT_PATH, text, 0o644);
         }
+        await mkdir(dirname(LAYOUT_FILE), { recursive: true, mode: 0o755 });
+        await writeSystemFileAtomic(
+          LAYOUT_FILE,
+          layoutText({ dataDir, homesDir: homes, volumesDir: volumes, ...(formerDataDir ? { formerDataDir } : {}) }),
+          0o644,
+        );
         await hostExec.run(['systemctl', 'daemon-reload']);
         if (unprivileged) {
           await hostExec.run(['systemctl', 'enable', '--now', `${HELPER_UNIT}.socket`], { timeoutMs: 60_000 });
         }
-        await hostExec.run(['systemctl', 'enable', ...(o.start ? ['--now'] : []), 'quadletman.service'], {
-          timeoutMs: 60_000,
-        });
+        await hostExec.run(['systemctl', 'enable', 'quadletman.service'], { timeoutMs: 60_000 });
+        // a restart, not a start: a server already running (an earlier install) must pick up the new unit
+        if (o.start) await hostExec.run(['systemctl', 'restart', 'quadletman.service'], { timeoutMs: 60_000 });
         out(
           `wrote ${UNIT_PATH}; quadletman.service is enabled${o.start ? ' and started' : ''}` +
             `${unprivileged ? `, as the user ${SERVER_USER} with the privileged helper ${HELPER_UNIT}.socket` : ', as root'}.\n` +
