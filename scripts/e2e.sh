@@ -49,7 +49,7 @@ stop_server() {
   "$sandbox" exec -- sh -c 'journalctl -u quadletman.service -u "quadletman-helper@*" -o cat --no-pager' >"$log" 2>&1
   "$sandbox" exec -- systemctl disable --now quadletman.service quadletman-helper.socket >/dev/null 2>&1
   "$sandbox" exec -- rm -f /etc/systemd/system/quadletman.service /etc/systemd/system/quadletman-helper.socket \
-    /etc/systemd/system/quadletman-helper@.service
+    /etc/systemd/system/quadletman-helper@.service /etc/quadletman/layout.json
   "$sandbox" exec -- systemctl daemon-reload
   # Whatever the journey left: the compartment (user, units, storage), the data folders.
   "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs "${layout[@]}" compartment delete \

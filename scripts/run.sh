@@ -5,7 +5,9 @@
 #   scripts/run.sh           install and serve: builds the web UI, then runs `quadletman serve`
 #                            - on this machine when it can run compartments (systemd is PID 1 and Podman ≥ 4.4
 #                              with Quadlet, as `quadletman doctor` checks; on Debian/Ubuntu a missing podman
-#                              is installed with apt first);
+#                              is installed with apt first): as root, `quadletman install` makes it a service
+#                              (the server as the unprivileged user quadletman with the privileged helper) that
+#                              keeps running after this script ends; as another user, `serve` in the foreground;
 #                            - otherwise inside the sandbox host (scripts/sandbox/sandbox.sh: Debian 13 with
 #                              systemd 257 and Podman 5 in systemd-nspawn, sharing this machine's network),
 #                              powered down again when the server stops (Ctrl-C).
@@ -14,7 +16,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-"$root/scripts/setup.sh" >&2
+# QUADLETMAN_SKIP_SETUP=1: the packages are there already (a second run, a machine set up by hand)
+[ "${QUADLETMAN_SKIP_SETUP:-}" = 1 ] || "$root/scripts/setup.sh" >&2
 [ $# -gt 0 ] && exec "$root/bin/quadletman" "$@"
 
 listen=${QUADLETMAN_LISTEN:-127.0.0.1:8080}
@@ -39,8 +42,30 @@ if ok systemd-pid1 && ! ok podman quadlet-generator && [ "$(id -u)" = 0 ] && com
   DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq podman uidmap >/dev/null || true
 fi
 
+# install LISTEN: quadletman.service (as the user quadletman, with the helper) started, then its URL and, until an
+# administrator exists, the setup token it printed to the journal
+install() {
+  local since url token="" i
+  since=$(date +%s)
+  bin/quadletman install --listen "$1" >&2
+  url="http://$1/"
+  for i in $(seq 1 120); do
+    curl -fsS -o /dev/null "${url}healthz" 2>/dev/null && break
+    sleep 0.5
+  done
+  for i in $(seq 1 20); do
+    token=$(journalctl -u quadletman.service --since "@$since" -o cat --no-pager 2>/dev/null |
+      sed -n 's/^Setup token (one use): //p' | tail -n 1)
+    [ -n "$token" ] && break
+    sleep 0.5
+  done
+  say "quadletman.service runs at $url (systemctl status quadletman; journalctl -u quadletman)"
+  if [ -n "$token" ]; then say "setup token (one use): $token"; else say "an administrator exists: log in at $url"; fi
+}
+
 if ok systemd-pid1 podman quadlet-generator; then
   say "this machine runs systemd and Podman with Quadlet: serving here (bin/quadletman doctor lists any warnings)"
+  [ "$(id -u)" = 0 ] && { install "$listen"; exit 0; }
   exec bin/quadletman serve --listen "$listen"
 fi
 
