@@ -6,6 +6,7 @@ import { type Command, Option } from 'commander';
 import type { AppContext } from '../app.js';
 import { isAppError } from '../core/errors.js';
 import { DEFAULT_HOME_BASE, DEFAULT_VOLUMES_ROOT } from '../core/layout.js';
+import { DEFAULT_HELPER_SOCKET } from '../host/helper/protocol.js';
 import { readInstalledLayout, withInstalledLayout } from './installed-layout.js';
 import { err, out } from './output';
 
@@ -54,7 +55,14 @@ export function layoutOf(o: GlobalOptions): { volumesRoot: string; homeBase: str
   };
 }
 
-/** Opens the application for one command, recovering interrupted applies first. */
+/** The privileged helper's socket for a process that is not root (the server's user running the CLI or `serve`):
+ * `QUADLETMAN_HELPER_SOCKET`, else the installed one. Root needs none. */
+export function defaultHelperSocket(): string | undefined {
+  return process.env.QUADLETMAN_HELPER_SOCKET || (process.getuid?.() !== 0 ? DEFAULT_HELPER_SOCKET : undefined);
+}
+
+/** Opens the application for one command, recovering interrupted applies first. Without root, what needs root
+ * goes through the privileged helper (`extra.helperSocket`, else defaultHelperSocket()). */
 export async function withApp<T>(
   cmd: Command,
   fn: (app: AppContext) => Promise<T>,
@@ -62,10 +70,15 @@ export async function withApp<T>(
 ): Promise<T> {
   const g = globalOptions(cmd);
   const { dataDir } = g;
-  // By default everything quadletman keeps lives under the data folder: the database, volumes, compartment homes.
   const { createApp } = await import('../app.js');
   const { volumesRoot, homeBase } = layoutOf(g);
-  const app = createApp({ ...(dataDir ? { dataDir } : {}), volumesRoot, host: { homeBase }, ...extra });
+  const helperSocket = extra.helperSocket ?? defaultHelperSocket();
+  const app = createApp({
+    ...(dataDir ? { dataDir } : {}),
+    volumesRoot,
+    host: { homeBase },
+    ...(helperSocket ? { helperSocket } : {}),
+  });
   try {
     if (app.store.journal.list().length > 0) {
       for (const r of await app.engine.recover()) {

@@ -93,25 +93,29 @@ export function startCli(
   };
 }
 
-/** Runs `quadletman --data-dir DIR ARGS…` to its end. */
-export function runCli(argv: readonly string[], dataDir: string, args: readonly string[]): Promise<CliRun> {
-  return startCli(argv, ['--data-dir', dataDir, ...args]).done;
+/** Where the CLI works: a data folder (`--data-dir DIR`, homes and volumes inside it), or the folder options. */
+export type Where = string | readonly string[];
+const whereArgs = (where: Where): readonly string[] => (typeof where === 'string' ? ['--data-dir', where] : where);
+
+/** Runs `quadletman --data-dir DIR ARGS…` (or the given folder options) to its end. */
+export function runCli(argv: readonly string[], where: Where, args: readonly string[]): Promise<CliRun> {
+  return startCli(argv, [...whereArgs(where), ...args]).done;
 }
 
 /** Runs a command with `--format json` and parses its output; fails with everything it printed otherwise. */
 export async function cliJson<T = unknown>(
   argv: readonly string[],
-  dataDir: string,
+  where: Where,
   args: readonly string[],
   expectCode: number | null = 0,
 ): Promise<{ json: T; run: CliRun }> {
-  const run = await runCli(argv, dataDir, [...args, '--format', 'json']);
-  const where = `quadletman ${args.join(' ')} (exit ${run.code})\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
-  if (expectCode !== null && run.code !== expectCode) throw new Error(`unexpected exit: ${where}`);
+  const run = await runCli(argv, where, [...args, '--format', 'json']);
+  const said = `quadletman ${args.join(' ')} (exit ${run.code})\nstdout: ${run.stdout}\nstderr: ${run.stderr}`;
+  if (expectCode !== null && run.code !== expectCode) throw new Error(`unexpected exit: ${said}`);
   try {
     return { json: JSON.parse(run.stdout) as T, run };
   } catch {
-    throw new Error(`not JSON: ${where}`);
+    throw new Error(`not JSON: ${said}`);
   }
 }
 

@@ -3,11 +3,14 @@
 // apply a stack (web + db + default network + managed volume) → the page answers → an apply whose web image
 // cannot start exits 1 as `rolled-back` and the previous version answers again → history shows both → a good
 // change → `rollback ID 1` returns to revision 1's files → status/stop/start → `compartment delete --volumes`
-// leaves no user, home, subuid/subgid line or volume folder behind.
+// leaves no user, home, subuid/subgid line or volume folder behind. Twice: the CLI as root, and the CLI as the
+// server's unprivileged user `quadletman` with the privileged helper (the installed layout: its data folder 0700 and
+// its own, homes and volumes root's), so every step is proved through the helper as well.
 
 import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RevisionInfo, UnitInfo } from '../core/service/compartments.js';
+import { asServerUser, startTestHelper, type TestHelper } from '../host/helper/helper-test-support.js';
 import {
   cliJson,
   disposeBusybox,
@@ -23,9 +26,17 @@ import {
 } from './host-test-support.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
-const ID = 'qmt-life';
-const PORT = 18_301;
-const URL = `http://127.0.0.1:${PORT}/`;
+const MODES = [
+  { as: 'root', ID: 'qmt-life', PORT: 18_301 },
+  { as: 'the server user with the helper', ID: 'qmt-life-u', PORT: 18_302 },
+] as const;
+
+/** The uid and gid of the server's user. */
+async function serverIds(): Promise<[number, number]> {
+  const line = (await fsp.readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith('quadletman:'));
+  const f = line?.split(':') ?? [];
+  return [Number(f[2]), Number(f[3])];
+}
 
 interface ApplyJson {
   outcome: string;
@@ -35,10 +46,14 @@ interface ApplyJson {
   units: { unit: string; activeState: string }[];
 }
 
-describe.skipIf(!onHost)('compartment lifecycle through the CLI', () => {
+describe.skipIf(!onHost).each(MODES)('compartment lifecycle through the CLI as $as', ({ as, ID, PORT }) => {
+  const URL = `http://127.0.0.1:${PORT}/`;
+  const unprivileged = as !== 'root';
   let cli: string[];
   let disposeCli: () => Promise<void>;
+  let helper: TestHelper | undefined;
   let data: string;
+  let where: string | string[];
   let home: string;
   const specs: Record<string, string> = {};
   const timings: Record<string, number> = {};
@@ -49,23 +64,33 @@ describe.skipIf(!onHost)('compartment lifecycle through the CLI', () => {
     specs[name] = text;
     return file;
   };
-  const json = <T>(args: string[], code: number | null = 0) => cliJson<T>(cli, data, args, code);
+  const json = <T>(args: string[], code: number | null = 0) => cliJson<T>(cli, where, args, code);
   const units = async () => (await json<UnitInfo[]>(['status', ID])).json;
   const states = async () => Object.fromEntries((await units()).map((u) => [u.unit, u.status?.activeState]));
 
   beforeAll(async () => {
     ({ argv: cli, dispose: disposeCli } = await snapshotCli());
-    data = await makeDataDir('qmt-cli-life');
+    data = await makeDataDir(`${ID}-cli`);
     home = `${data}/home/qm-${ID}`;
-  });
+    where = data;
+    if (unprivileged) {
+      // the installed layout (cli/commands/install.ts): the server's data its own and 0700, homes and volumes root's
+      where = ['--data-dir', `${data}/server`, '--homes-dir', `${data}/home`, '--volumes-dir', `${data}/volumes`];
+      helper = await startTestHelper('qmt-life-helper', [...cli, ...where], `${data}/server`);
+      await fsp.mkdir(`${data}/server`, { mode: 0o700 });
+      await fsp.chown(`${data}/server`, ...(await serverIds()));
+      cli = asServerUser(cli, helper.socket);
+    }
+  }, 120_000);
 
   afterAll(async () => {
     // leave nothing behind even when a step failed
-    await runCli(cli, data, ['compartment', 'delete', ID, '--volumes']).catch(() => undefined);
+    await runCli(cli, where, ['compartment', 'delete', ID, '--volumes']).catch(() => undefined);
+    await helper?.stop();
     await fsp.rm(data, { recursive: true, force: true });
     await disposeCli();
     await disposeBusybox();
-    console.log('lifecycle timings (ms):', JSON.stringify(timings));
+    console.log(`lifecycle timings as ${as} (ms):`, JSON.stringify(timings));
   });
 
   it('creates the compartment and imports the image for its user', async () => {
@@ -186,7 +211,7 @@ describe.skipIf(!onHost)('compartment lifecycle through the CLI', () => {
     const { json: list } = await json<{ id: string }[]>(['compartment', 'list']);
     expect(list).toEqual([]);
     // and the CLI says so clearly afterwards
-    const r = await runCli(cli, data, ['status', ID]);
+    const r = await runCli(cli, where, ['status', ID]);
     expect(r.code).toBe(3);
   });
 });

@@ -9,9 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { publishedPortsIn } from '../../core/published-ports.js';
 import { describeSharedHost, portsSharingHost } from '../../core/ui-host.js';
-import { DEFAULT_HELPER_SOCKET } from '../../host/helper/protocol.js';
 import type { Store } from '../../store/index.js';
-import { withApp } from '../context.js';
+import { defaultHelperSocket, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8080';
@@ -106,7 +105,7 @@ export function registerServe(program: Command): void {
       const { buildServer } = await import('../../http/server.js');
       const { ensurePamService } = await import('../../http/auth/pam.js');
       // not root: everything that needs root goes through the helper (host/helper/), as an installed server does
-      const helperSocket = o.helper ?? (process.getuid?.() !== 0 ? DEFAULT_HELPER_SOCKET : undefined);
+      const helperSocket = o.helper ?? defaultHelperSocket();
       await withApp(
         cmd,
         async (app) => {
