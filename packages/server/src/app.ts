@@ -20,6 +20,7 @@ import {
   hostExec,
   VolumeDirs,
   type VolumeFolders,
+  volumeUsage,
 } from './host/index.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
@@ -104,7 +105,7 @@ export function createApp(options: AppOptions = {}): AppContext {
   return { store, host, engine, compartments, bundles, resources, close, ...(helper ? { helper } : {}) };
 }
 
-/** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat` as root. */
+/** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat`, as its user. */
 function resourceHost(host: HostAdapters, volumes: VolumeFolders): ResourceHostPort {
   const session = (id: CompartmentId) => host.users.sessionFor(id);
   return {
@@ -113,22 +114,7 @@ function resourceHost(host: HostAdapters, volumes: VolumeFolders): ResourceHostP
     removePodmanVolume: async (id, name) => host.podman.removeVolume(await session(id), name),
     removeHostVolume: async (id, name) => volumes.remove(await session(id), id, name),
     hostVolumes: (id) => volumes.list(id),
-    usage: async (paths) => {
-      // exit 1: some path is missing (it is left out of the output)
-      const du = await host.exec.run(['du', '-s', '-B1', '--', ...paths], { expectCodes: [0, 1] });
-      const st = await host.exec.run(['stat', '-c', '%U\t%n', '--', ...paths], { expectCodes: [0, 1] });
-      const owners = new Map(st.stdout.split('\n').map((l) => [l.slice(l.indexOf('\t') + 1), l.split('\t')[0]!]));
-      const out = new Map<string, { bytes: number; owner: string }>();
-      for (const line of du.stdout.split('\n')) {
-        const tab = line.indexOf('\t');
-        if (tab > 0)
-          out.set(line.slice(tab + 1), {
-            bytes: Number(line.slice(0, tab)),
-            owner: owners.get(line.slice(tab + 1)) ?? '',
-          });
-      }
-      return out;
-    },
+    usage: async (id, paths) => volumeUsage(host.exec, await session(id), paths),
     secrets: async (id) => (await host.podman.secrets(await session(id))).map((s) => s.name),
     createSecret: async (id, name, value, replace) =>
       host.podman.createSecret(await session(id), name, value, { replace }),

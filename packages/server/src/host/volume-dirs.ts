@@ -169,3 +169,34 @@ export class VolumeDirs implements VolumeFolders {
     });
   }
 }
+
+/** `du -s -B1` and `stat -c '%U\t%n'` output of the same paths → size and owner by path. */
+export function parseUsage(du: string, stat: string): Map<string, { bytes: number; owner: string }> {
+  const owners = new Map(stat.split('\n').map((l) => [l.slice(l.indexOf('\t') + 1), l.split('\t')[0]!]));
+  const out = new Map<string, { bytes: number; owner: string }>();
+  for (const line of du.split('\n')) {
+    const tab = line.indexOf('\t');
+    if (tab > 0) {
+      const p = line.slice(tab + 1);
+      out.set(p, { bytes: Number(line.slice(0, tab)), owner: owners.get(p) ?? '' });
+    }
+  }
+  return out;
+}
+
+/**
+ * Size and owner of a compartment's volume paths (its host volume folders, its Podman volumes' mountpoints), read
+ * as the compartment user, never as root: `du` inside its user namespace (files its containers wrote as mapped
+ * UIDs count too), `stat` outside it (the owner as the host names it). Missing paths are left out (exit 1).
+ */
+export async function volumeUsage(
+  exec: Exec,
+  session: CompartmentSession,
+  paths: readonly string[],
+): Promise<Map<string, { bytes: number; owner: string }>> {
+  const du = await exec.run(asUser(session, ['podman', 'unshare', 'du', '-s', '-B1', '--', ...paths]), {
+    expectCodes: [0, 1],
+  });
+  const st = await exec.run(asUser(session, ['stat', '-c', '%U\t%n', '--', ...paths]), { expectCodes: [0, 1] });
+  return parseUsage(du.stdout, st.stdout);
+}

@@ -33,7 +33,7 @@ import { Podman } from '../host/podman.js';
 import { asUser, type CompartmentSession, makeSession } from '../host/session.js';
 import { UserSystemd } from '../host/systemd.js';
 import { FILE_AGENT } from '../host/user-files.js';
-import { VolumeDirs } from '../host/volume-dirs.js';
+import { VolumeDirs, volumeUsage } from '../host/volume-dirs.js';
 import { type LoggedIn, loginAs } from '../http/auth/test-support.js';
 import { createTestContext, type TestContext, VOLUMES_ROOT } from '../http/routes/compartments-test-support.js';
 import { buildServer } from '../http/server.js';
@@ -251,11 +251,7 @@ export function resourcePort(exec: Recorder, volumeDirsRoot: string): ResourceHo
     removePodmanVolume: async (id, name) => podman.removeVolume(await session(id), name),
     removeHostVolume: async (id, name) => volumeDirs.remove(await session(id), id, name),
     hostVolumes: (id) => volumeDirs.list(id),
-    usage: async (paths) => {
-      await exec.run(['du', '-s', '-B1', '--', ...paths], { expectCodes: [0, 1] });
-      await exec.run(['stat', '-c', '%U\t%n', '--', ...paths], { expectCodes: [0, 1] });
-      return new Map();
-    },
+    usage: async (id, paths) => volumeUsage(exec, await session(id), paths),
     secrets: async (id) => (await podman.secrets(await session(id))).map((s) => s.name),
     createSecret: async (id, name, value, replace) => podman.createSecret(await session(id), name, value, { replace }),
     removeSecret: async (id, name) => podman.removeSecret(await session(id), name),

@@ -401,8 +401,10 @@ export async function deleteVolume(stage: Stage, tally: Tally, name: string, kin
   tally.accept(family);
   checkCalls(tally, family, field, name, removed, [...PREFIX, 'podman', 'volume', 'rm', '--', name], undefined, [name]);
   for (const c of stage.exec.since(mark)) {
-    const i = c.argv.indexOf('--');
-    if ((c.argv[0] === 'du' || c.argv[0] === 'stat') && c.argv.slice(0, i).some((a) => a.includes(`/m/${name}`))) {
+    // du and stat run as the compartment user (runuser … -- env … du …): the options are those after the tool
+    const tool = c.argv.findIndex((a) => a === 'du' || a === 'stat');
+    const end = c.argv.indexOf('--', tool);
+    if (tool >= 0 && c.argv.slice(tool, end).some((a) => a.includes(`/m/${name}`))) {
       tally.injection(family, field, name, `the volume's path stands in front of -- in ${show(c.argv)}`);
     }
   }

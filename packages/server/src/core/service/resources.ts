@@ -23,8 +23,8 @@ export interface ResourceHostPort {
   removeHostVolume(id: CompartmentId, name: string): Promise<void>;
   /** Names of the compartment's managed host volume folders on the machine, declared or not. */
   hostVolumes(id: CompartmentId): Promise<string[]>;
-  /** Size in bytes and owner of each path that exists (missing paths are left out). */
-  usage(paths: readonly string[]): Promise<Map<string, { bytes: number; owner: string }>>;
+  /** Size in bytes and owner of each of the compartment's volume paths that exists (missing paths are left out). */
+  usage(id: CompartmentId, paths: readonly string[]): Promise<Map<string, { bytes: number; owner: string }>>;
   /** Names of the compartment's Podman secrets. */
   secrets(id: CompartmentId): Promise<string[]>;
   /** Creates (or with `replace`, replaces) a secret; the value goes to Podman on stdin. */
@@ -189,7 +189,7 @@ export class ResourceService {
       }
     }
     const paths = out.map((v) => v.path).filter((p): p is string => p !== null);
-    const usage = paths.length > 0 ? await this.deps.host.usage(paths) : new Map();
+    const usage = paths.length > 0 ? await this.deps.host.usage(state.id, paths) : new Map();
     for (const v of out) {
       const u = v.path ? usage.get(v.path) : undefined;
       if (u) {

@@ -12,6 +12,7 @@ import { parseCompartmentId } from '../../core/ids.js';
 import { importBusyboxImage } from '../busybox-image.js';
 import { hostExec } from '../exec.js';
 import { createHostAdapters } from '../index.js';
+import { asUser } from '../session.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 // ws (Fastify's WebSocket library) as the client: node 20 has no WebSocket of its own
@@ -226,6 +227,27 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
       throw new Error(`${e.message}; terminal output: ${JSON.stringify(out)}`);
     });
     ws.terminate();
+
+    // sizes are read as the compartment user in its namespace: a folder a container wrote as a mapped UID, closed
+    // to the user itself (0700), still counts
+    const session = await h.users.sessionFor(ID);
+    await h.exec.run(
+      asUser(session, [
+        'podman',
+        'unshare',
+        'sh',
+        '-c',
+        'mkdir -m 0700 "$1/d" && head -c 262144 /dev/zero >"$1/d/f" && chown -R 1000:1000 "$1/d"',
+        'sh',
+        `${DIRS.volumes}/${ID}/scratch`,
+      ]),
+    );
+    const vols = await api('GET', `/api/compartments/${ID}/volumes`);
+    expect(vols.status, vols.text).toBe(200);
+    type Vol = { name: string; kind: string; sizeBytes: number | null; owner: string };
+    const scratch = (vols.json as { volumes: Vol[] }).volumes.find((v) => v.name === 'scratch' && v.kind === 'host');
+    expect(scratch?.sizeBytes, vols.text).toBeGreaterThanOrEqual(262_144);
+    expect(scratch?.owner).toBe(`qm-${ID}`);
 
     await api('POST', `/api/compartments/${ID}/apply`, { spec: spec(false) });
     const del = await api('DELETE', `/api/compartments/${ID}/volumes/scratch?kind=host`);

@@ -59,7 +59,7 @@ export class FakeResourceHost implements ResourceHostPort {
     const prefix = `${VOLUMES_ROOT}/${id}/`;
     return [...this.paths.keys()].filter((p) => p.startsWith(prefix)).map((p) => p.slice(prefix.length));
   }
-  async usage(paths: readonly string[]) {
+  async usage(_id: CompartmentId, paths: readonly string[]) {
     const out = new Map<string, { bytes: number; owner: string }>();
     for (const p of paths) {
       const u = this.paths.get(p);
