@@ -99,6 +99,19 @@ function setup() {
 }
 
 describe('CompartmentService', () => {
+  it('refuses a description with control characters from any edge, and makes nothing', async () => {
+    const { store, service } = setup();
+    for (const description of ['two\nlines', 'esc \u001b[31m', 'tab\there', 'nul\u0000']) {
+      await expect(service.create({ id: 'blog', description })).rejects.toThrow(
+        /^description: must not contain control characters/,
+      );
+    }
+    expect(store.compartments.get('blog')).toBeUndefined();
+    expect((await service.create({ id: 'blog', description: 'Notes — with “quotes” and ü' })).description).toBe(
+      'Notes — with “quotes” and ü',
+    );
+  });
+
   it('keeps the applied state, and not a rolled-back one', async () => {
     const { service } = setup();
     expect((await service.applyState(spec('1'), { actor: 'a' })).outcome).toBe('applied');

@@ -11,6 +11,7 @@ import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import { type Plan, serviceOf } from '../plan.js';
 import { type RenderOptions, render } from '../render.js';
 import { type DesiredState, parseSpecText } from '../spec.js';
+import { plainTextProblem } from '../values.js';
 
 export interface CompartmentInfo {
   id: CompartmentId;
@@ -118,6 +119,9 @@ export class CompartmentService {
   /** Creates the compartment: its record, then its Linux user, subids, linger and Podman storage. */
   async create(input: { id: string; description?: string; podmanVersion?: string | null }): Promise<CompartmentInfo> {
     const id = parseCompartmentId(input.id, 'compartment');
+    // every edge (CLI, API, adopt) gets the same check as a spec's description: shown, never rendered
+    const problem = plainTextProblem(input.description ?? '', 1000);
+    if (problem) throw new InvalidError(`description: ${problem}`);
     if (this.deps.store.compartments.get(id)) throw new ConflictError(`Compartment '${id}' already exists.`);
     if (await this.deps.accounts.exists(id)) {
       throw new ConflictError(
