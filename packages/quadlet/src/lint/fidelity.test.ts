@@ -1,0 +1,67 @@
+/**
+ * Answers that depend on the Podman version (or on what systemd does with a value), each checked on both
+ * sides of the release that changed it. Facts from Podman's pkg/systemd/quadlet and cmd/quadlet at each tag.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PodmanVersion } from '../registry/types';
+import { lintSet } from './index';
+import type { LintFile, LintOptions } from './types';
+
+/** The codes each file gets. */
+function codes(files: LintFile[], options: LintOptions = {}): Record<string, string[]> {
+  return Object.fromEntries(lintSet(files, options).map((r) => [r.path, r.diagnostics.map((d) => d.code)]));
+}
+
+const container = (body: string, name = 'a.container'): LintFile => ({
+  path: name,
+  text: `[Container]\nImage=localhost/x\n${body}\n[Install]\nWantedBy=default.target\n`,
+});
+
+const at = (v: PodmanVersion, files: LintFile[], options: LintOptions = {}) =>
+  codes(files, { ...options, podmanVersion: v });
+
+describe('systemd specifiers', () => {
+  it('keeps a trailing % and a % before a character that is no letter or digit literally', () => {
+    const text = '[Container]\nImage=localhost/x\n[Service]\nCPUQuota=50%\nTasksMax=50%\nEnvironment=A=100%-x B=%_\n';
+    expect(codes([{ path: 'a.container', text }])['a.container']).not.toContain('unknown-specifier');
+  });
+
+  it('refuses % before a letter or digit that is no specifier', () => {
+    for (const v of ['%z', '%1', 'x%Kx']) {
+      expect(codes([container(`Environment=A=${v}`)])['a.container'], v).toContain('unknown-specifier');
+    }
+    expect(codes([container('Environment=A=%h%%z')])['a.container']).not.toContain('unknown-specifier');
+  });
+});
+
+describe('booleans and enums', () => {
+  it('reads the boolean words of Notify= without regard to case, as Podman does', () => {
+    for (const v of ['True', 'YES', 'On', 'Healthy', 'false']) {
+      expect(codes([container(`Notify=${v}\nHealthCmd=true`)])['a.container'], v).not.toContain('bad-value');
+    }
+    expect(codes([container('Notify=maybe')])['a.container']).toContain('bad-value');
+  });
+
+  it('calls a bad AutoUpdate= a warning: the container starts, only podman auto-update fails', () => {
+    const r = lintSet([container('AutoUpdate=registy')])[0]!;
+    const d = r.diagnostics.find((x) => x.key === 'AutoUpdate');
+    expect(d).toMatchObject({ code: 'suspicious-value', severity: 'warning' });
+  });
+});
+
+describe('PublishPort=', () => {
+  it('leaves a systemd variable to systemd from 5.3 on; the generator rejected it before', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${PORT} is the point
+    const f = [container('PublishPort=${PORT}:${PORT}')];
+    expect(at('5.4', f)['a.container']).toEqual([]);
+    expect(at('5.3', f)['a.container']).toEqual([]);
+    expect(at('5.2', f)['a.container']).toContain('invalid-value');
+  });
+
+  it('before 5.3, rejects in the generator what its own port check refused', () => {
+    expect(at('5.2', [container('PublishPort=1:2:3:4')])['a.container']).toContain('invalid-value');
+    expect(at('5.2', [container('PublishPort=8080:http')])['a.container']).toContain('invalid-value');
+    expect(at('5.2', [container('PublishPort=[::1]:8080:80/tcp')])['a.container']).toEqual([]);
+    expect(at('5.4', [container('PublishPort=8080:http')])['a.container']).toEqual(['bad-value']);
+  });
+});
