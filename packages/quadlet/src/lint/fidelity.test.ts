@@ -65,3 +65,34 @@ describe('PublishPort=', () => {
     expect(at('5.4', [container('PublishPort=8080:http')])['a.container']).toEqual(['bad-value']);
   });
 });
+
+describe('what the generator accepts, by version', () => {
+  const build = (file: string): LintFile => ({
+    path: 'b.build',
+    text: `[Build]\nImageTag=localhost/b\nFile=${file}\n`,
+  });
+  it('takes a build File= that starts with a specifier as absolute from 5.7 on', () => {
+    expect(at('5.7', [build('%h/src/Containerfile')])['b.build']).toEqual([]);
+    expect(at('5.6', [build('%h/src/Containerfile')])['b.build']).toContain('missing-required-key');
+    expect(at('5.8', [build('%%h/Containerfile')])['b.build']).toContain('missing-required-key');
+  });
+
+  it('takes Options= without Device= in a .volume from 6.0 on; Type= still needs Device=', () => {
+    const vol = (body: string): LintFile[] => [{ path: 'v.volume', text: `[Volume]\n${body}\n` }];
+    expect(at('6.0', vol('Options=nodev'))['v.volume']).toEqual([]);
+    expect(at('5.8', vol('Options=nodev'))['v.volume']).toContain('conflicting-keys');
+    expect(at('6.0', vol('Type=tmpfs'))['v.volume']).toContain('conflicting-keys');
+  });
+
+  it('refuses SetWorkingDirectory=yaml with several Yaml= files from 5.7 on', () => {
+    const kube = (yaml: string): LintFile[] => [
+      { path: 'k.kube', text: `[Kube]\n${yaml}\nSetWorkingDirectory=yaml\n` },
+      { path: 'a.yaml', text: '' },
+      { path: 'b.yaml', text: '' },
+    ];
+    const others = { otherFiles: ['a.yaml', 'b.yaml'] };
+    expect(at('5.7', kube('Yaml=a.yaml\nYaml=b.yaml'), others)['k.kube']).toContain('invalid-value');
+    expect(at('5.7', kube('Yaml=a.yaml b.yaml'), others)['k.kube']).toContain('invalid-value');
+    expect(at('5.7', kube('Yaml=a.yaml'), others)['k.kube']).not.toContain('invalid-value');
+  });
+});
