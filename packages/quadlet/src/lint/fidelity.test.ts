@@ -96,3 +96,23 @@ describe('what the generator accepts, by version', () => {
     expect(at('5.7', kube('Yaml=a.yaml'), others)['k.kube']).not.toContain('invalid-value');
   });
 });
+
+describe('Mount= without a source', () => {
+  const mount = (m: string) => [container(`Mount=${m}`)];
+  it('crashes the generator up to 5.6, is refused in 5.7 and 5.8, and is an anonymous volume from 6.0 on', () => {
+    for (const m of ['type=volume,destination=/data', 'type=volume,source=,destination=/data']) {
+      expect(at('5.6', mount(m))['a.container'], m).toContain('generator-crash');
+      expect(at('5.7', mount(m))['a.container'], m).toContain('invalid-value');
+      expect(at('5.8', mount(m))['a.container'], m).toContain('invalid-value');
+      expect(at('6.0', mount(m))['a.container'], m).toEqual([]);
+    }
+  });
+
+  it('is refused for a bind mount from 5.7 on, 6.0 included', () => {
+    expect(at('6.0', mount('type=bind,destination=/data'))['a.container']).toContain('invalid-value');
+  });
+
+  it('is refused when any source field has no value', () => {
+    expect(at('5.4', mount('type=bind,source,source=/x,destination=/data'))['a.container']).toContain('invalid-value');
+  });
+});

@@ -133,6 +133,25 @@ export function splitMountFields(v: string): string[] {
 
 const SOURCE_MOUNTS = new Set(['volume', 'bind', 'glob', 'image']);
 
+/** A Mount= without a source (or with an empty one): up to 5.6 the generator crashes on it, 5.7 and 5.8
+ * reject the file, and from 6.0 on a volume mount without a source is an anonymous volume. */
+function reportNoSource(ctx: UnitContext, e: EntryNode, mount: string, type: string, absent: boolean): void {
+  const what = absent ? 'has no source=…' : 'has an empty source';
+  if (!ctx.atLeast('5.7')) {
+    ctx.report({
+      code: 'generator-crash',
+      node: e,
+      message: `Mount=${mount} ${what}: Podman ${ctx.version}'s generator crashes on it, generating no unit at all.`,
+    });
+  } else if (type !== 'volume' || !ctx.atLeast('6.0')) {
+    ctx.report({
+      code: 'invalid-value',
+      node: e,
+      message: `Mount=${mount} ${what}: a ${type} mount needs one, and the generator rejects the file.`,
+    });
+  }
+}
+
 /** Mount=: a type is required; for volume/bind/glob/image mounts a source is needed and `.volume`/`.image`
  * sources must exist. */
 export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[]): void {
@@ -149,34 +168,23 @@ export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[])
         continue;
       }
       const type = typeField.slice('type='.length);
-      if (!SOURCE_MOUNTS.has(type)) continue;
+      if (!SOURCE_MOUNTS.has(type) && !(type === 'artifact' && ctx.atLeast('5.7'))) continue;
       const sources = fields.filter(
         (f) => f === 'source' || f === 'src' || f.startsWith('source=') || f.startsWith('src='),
       );
-      const last = sources[sources.length - 1];
-      if (last === undefined) {
-        ctx.report({
-          code: 'generator-crash',
-          node: e,
-          message: `Mount=${mount} has no source=…: a ${type} mount needs one, and Podman's generator crashes on it, generating no unit at all.`,
-        });
-        continue;
-      }
-      if (!last.includes('=')) {
+      const bare = sources.find((f) => !f.includes('='));
+      if (bare !== undefined) {
         ctx.report({
           code: 'invalid-value',
           node: e,
-          message: `Mount=${mount}: '${last}' has no value; the generator rejects the file. Write source=PATH.`,
+          message: `Mount=${mount}: '${bare}' has no value; the generator rejects the file. Write source=PATH.`,
         });
         continue;
       }
-      const source = last.slice(last.indexOf('=') + 1);
+      const last = sources[sources.length - 1];
+      const source = last === undefined ? '' : last.slice(last.indexOf('=') + 1);
       if (source === '') {
-        ctx.report({
-          code: 'generator-crash',
-          node: e,
-          message: `Mount=${mount} has an empty source: Podman's generator crashes on it, generating no unit at all.`,
-        });
+        reportNoSource(ctx, e, mount, type, last === undefined);
         continue;
       }
       if (source.startsWith('.') || source.startsWith('/')) continue;
