@@ -116,3 +116,29 @@ describe('Mount= without a source', () => {
     expect(at('5.4', mount('type=bind,source,source=/x,destination=/data'))['a.container']).toContain('invalid-value');
   });
 });
+
+describe('[Unit] dependencies on Quadlet units', () => {
+  const unit = (deps: string) => ({
+    path: 'a.container',
+    text: `[Unit]\n${deps}\n[Container]\nImage=localhost/x\n[Install]\nWantedBy=default.target\n`,
+  });
+  const db = container('', 'db.container');
+  it('rejects a dependency on a unit the set lacks from 5.5 on', () => {
+    for (const key of ['Requires', 'Wants', 'After', 'Before', 'BindsTo', 'PartOf', 'Upholds']) {
+      expect(at('5.5', [unit(`${key}=basic.container`), db])['a.container'], key).toContain('missing-reference');
+      expect(at('5.4', [unit(`${key}=basic.container`), db])['a.container'], key).toEqual([]);
+    }
+  });
+
+  it('takes units of the set, systemd units, and names of unit types the version does not know', () => {
+    expect(at('5.5', [unit('Requires=db.container network-online.target'), db])['a.container']).toEqual([]);
+    expect(at('5.6', [unit('Requires=x.artifact'), db])['a.container']).toEqual([]);
+    expect(at('5.7', [unit('Requires=x.artifact'), db])['a.container']).toContain('missing-reference');
+  });
+
+  it('reads every word of every assignment', () => {
+    expect(at('5.5', [unit('Wants=db.container\nWants=nope.volume'), db])['a.container']).toContain(
+      'missing-reference',
+    );
+  });
+});

@@ -6,7 +6,7 @@ import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { isFullyQualifiedImage, podmanBool } from '../values';
-import { checkImageRef, checkMounts, checkNetworks, checkVolumes } from './references';
+import { checkImageRef, checkMounts, checkNetworks, checkUnitDependencies, checkVolumes } from './references';
 
 const words = (e: EntryNode): string[] => splitWords(e.value).words;
 /** Podman's `LookupAllStrv`: the words of every effective assignment. */
@@ -18,6 +18,7 @@ function missing(ctx: UnitContext, message: string, key?: string): void {
 }
 
 export function checkConversion(ctx: UnitContext): void {
+  checkUnitDependencies(ctx);
   switch (ctx.type) {
     case 'container':
       checkContainer(ctx);

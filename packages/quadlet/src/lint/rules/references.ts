@@ -2,8 +2,9 @@
  * References between the units of a set, resolved the way Podman's generator resolves them: by file name,
  * among all units it loaded (whether or not they convert cleanly).
  */
-import { findKey } from '../../registry';
-import type { UnitType } from '../../registry/types';
+import { findKey, findSection, unitTypeOfFile } from '../../registry';
+import { MAIN_SECTION, type UnitType } from '../../registry/types';
+import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { didYouMean, suggest } from '../suggest';
@@ -37,6 +38,41 @@ export function requireUnit(ctx: UnitContext, node: EntryNode, name: string, wha
     message: `${node.key}= names ${what} '${name}', but the set has no such unit, so the generator rejects the file.${didYouMean(suggest(name, sameType))}`,
   });
   return false;
+}
+
+/** The [Unit] keys whose Quadlet unit names the generator translates to service names (from 5.5 on). */
+const UNIT_DEPENDENCY_KEYS = [
+  'After',
+  'Before',
+  'BindsTo',
+  'Conflicts',
+  'OnFailure',
+  'OnSuccess',
+  'PartOf',
+  'PropagatesReloadTo',
+  'PropagatesStopTo',
+  'ReloadPropagatedFrom',
+  'Requires',
+  'Requisite',
+  'StopPropagatedFrom',
+  'Upholds',
+  'Wants',
+];
+
+/** [Unit] dependencies on Quadlet units (`Requires=db.container`): from 5.5 on the generator turns each into
+ * the unit's service name and rejects the file when the set has no such unit. Names of unit types the
+ * version does not know are passed on as they are. */
+export function checkUnitDependencies(ctx: UnitContext): void {
+  if (!ctx.atLeast('5.5')) return;
+  for (const key of UNIT_DEPENDENCY_KEYS) {
+    for (const e of ctx.all('Unit', key)) {
+      for (const dep of splitWords(e.value, 'strv').words) {
+        const type = dep.includes('/') ? undefined : unitTypeOfFile(dep);
+        const section = type && findSection(MAIN_SECTION[type]);
+        if (section && ctx.atLeast(section.since)) requireUnit(ctx, e, dep, 'the unit');
+      }
+    }
+  }
 }
 
 /** Network=: `.network` and `.container` references must exist; a `.container` takes no options. */
