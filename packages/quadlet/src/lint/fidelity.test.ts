@@ -142,3 +142,41 @@ describe('[Unit] dependencies on Quadlet units', () => {
     );
   });
 });
+
+describe('[Service] identity keys', () => {
+  const svc = (body: string, name = 'a.container'): LintFile => ({
+    path: name,
+    text: `[Container]\nImage=localhost/x\n[Service]\n${body}\n[Install]\nWantedBy=default.target\n`,
+  });
+  it('warns about Group= and DynamicUser= from 5.6 on, where the generator does', () => {
+    for (const key of ['Group=users', 'DynamicUser=yes']) {
+      expect(at('5.6', [svc(key)])['a.container'], key).toEqual(['conflict-at-start']);
+      expect(at('5.5', [svc(key)])['a.container'], key).toEqual([]);
+    }
+  });
+
+  it('warns in every unit type', () => {
+    const vol = { path: 'v.volume', text: '[Volume]\n[Service]\nDynamicUser=yes\n' };
+    expect(at('5.6', [vol])['v.volume']).toEqual(['conflict-at-start']);
+  });
+
+  it('flags User= in a rootless set at every version, in a rootful one where the generator warns', () => {
+    expect(at('5.4', [svc('User=web')])['a.container']).toEqual(['conflict-at-start']);
+    expect(at('5.4', [svc('User=web')], { scope: 'system' })['a.container']).toEqual([]);
+    expect(at('5.6', [svc('User=web')], { scope: 'system' })['a.container']).toEqual(['conflict-at-start']);
+  });
+});
+
+describe('rootful and rootless sets', () => {
+  const f = [
+    {
+      path: 'a.container',
+      text: '[Container]\nImage=localhost/x\nPublishPort=80:80\n[Install]\nWantedBy=multi-user.target\n',
+    },
+  ];
+  it('gives the user-manager warnings only for a rootless set', () => {
+    expect(codes(f)['a.container']!.sort()).toEqual(['privileged-port', 'user-unit-target']);
+    expect(codes(f, { scope: 'user' })['a.container']!.sort()).toEqual(['privileged-port', 'user-unit-target']);
+    expect(codes(f, { scope: 'system' })['a.container']).toEqual([]);
+  });
+});

@@ -18,7 +18,7 @@ import type { FileReport, LintFile, LintOptions } from './types';
 
 export { isGeneratorError, RULES, type RuleCode, type Stage, stageOf } from './codes';
 export { editDistance, suggest } from './suggest';
-export type { FileReport, LintFile, LintOptions } from './types';
+export type { FileReport, LintFile, LintOptions, LintScope } from './types';
 export { type PortMapping, parsePublishPort } from './values';
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
@@ -94,7 +94,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   for (const f of files) paths.add(f.path);
   for (const p of options.otherFiles ?? []) paths.add(p);
   const rejected = new Set<string>();
-  const set: SetIndex = { units: unitIndex, paths, rejected };
+  const set: SetIndex = { units: unitIndex, paths, rejected, scope: options.scope ?? 'user' };
 
   for (const p of dropIns) checkSyntax(p, sink, true);
 

@@ -174,7 +174,7 @@ function checkPublishPort(ctx: UnitContext, e: EntryNode): void {
     return;
   }
   const host = m.host?.split('-')[0];
-  if (host !== undefined && Number(host) > 0 && Number(host) < 1024) {
+  if (ctx.set.scope === 'user' && host !== undefined && Number(host) > 0 && Number(host) < 1024) {
     ctx.report({
       code: 'privileged-port',
       node: e,
