@@ -180,3 +180,21 @@ describe('rootful and rootless sets', () => {
     expect(codes(f, { scope: 'system' })['a.container']).toEqual([]);
   });
 });
+
+describe('a unit file Podman cannot read', () => {
+  const set = [
+    { path: 'bad.container', text: '[Container]\nImage=localhost/x\n---\n' },
+    container('', 'good.container'),
+    container('', 'sub/other.container'),
+  ];
+  it('makes the generator drop its whole folder from 4.7 on', () => {
+    const r = at('4.7', set);
+    expect(r['bad.container']).toEqual(['parse-error']);
+    expect(r['good.container']).toEqual(['unit-set-aborted']);
+    expect(r['sub/other.container']).toEqual([]);
+  });
+
+  it('was skipped alone before 4.7', () => {
+    expect(at('4.6', set)['good.container']).toEqual([]);
+  });
+});

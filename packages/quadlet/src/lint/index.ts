@@ -102,6 +102,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
   // (A unit it cannot read counts as rejected only after all conversions, as in the generator.)
   const unreadable: string[] = [];
+  const loaded: { path: string; name: string }[] = [];
   for (const ref of generatorOrder(units)) {
     const type = ref.type;
     const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
@@ -119,6 +120,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
     if (!readable) continue;
+    loaded.push({ path: u.path, name: u.name });
     const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
     let failed = false;
     const track = (path: string, d: Diagnostic) => {
@@ -131,6 +133,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   }
 
   for (const name of unreadable) rejected.add(name);
+  if (unreadable.length > 0 && atLeast(version, '4.7')) abortFolders(units, unreadable, loaded, rejected, sink);
   return {
     reports: files.map((f) => {
       const ds = reports.get(f.path);
@@ -138,6 +141,34 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     }),
     rejected,
   };
+}
+
+const dirName = (p: string): string => p.slice(0, Math.max(p.lastIndexOf('/'), 0));
+
+/** From 4.7 on, a unit file Podman cannot read makes the generator drop every unit of its folder: it
+ * generates nothing from there (before, it skipped that file alone). */
+function abortFolders(
+  units: readonly UnitRef[],
+  unreadable: readonly string[],
+  loaded: readonly { path: string; name: string }[],
+  rejected: Set<string>,
+  sink: (path: string, d: Diagnostic) => void,
+): void {
+  const culprits = new Map<string, string>();
+  for (const u of units) {
+    if (unreadable.includes(u.name) && !culprits.has(dirName(u.path))) culprits.set(dirName(u.path), u.path);
+  }
+  for (const u of loaded) {
+    const culprit = culprits.get(dirName(u.path));
+    if (culprit === undefined) continue;
+    rejected.add(u.name);
+    sink(u.path, {
+      severity: RULES['unit-set-aborted'].severity,
+      code: 'unit-set-aborted',
+      message: `Podman cannot read ${baseName(culprit)}, and then the generator produces no unit from its whole folder: none for this file either.`,
+      line: 0,
+    });
+  }
 }
 
 function lintUnit(ctx: UnitContext): void {
