@@ -96,7 +96,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   const rejected = new Set<string>();
   const set: SetIndex = { units: unitIndex, paths, rejected, scope: options.scope ?? 'user' };
 
-  for (const p of dropIns) checkSyntax(p, sink, true);
+  for (const p of dropIns) checkSyntax(p, sink, true, version);
 
   // The generator converts images first, then volumes and networks, builds, containers and kube units, and
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
@@ -106,7 +106,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   for (const ref of generatorOrder(units)) {
     const type = ref.type;
     const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
-    const readable = checkSyntax(u, sink, false);
+    const readable = checkSyntax(u, sink, false, version);
     if (!readable) unreadable.push(u.name);
     if (!unitTypeSupported(type, version)) {
       sink(u.path, {
@@ -189,10 +189,17 @@ function lintUnit(ctx: UnitContext): void {
 
 /** Syntax problems make Podman's generator stop before it converts anything in the directory.
  * Returns whether Podman can read the file. */
-function checkSyntax(p: Parsed, sink: (path: string, d: Diagnostic) => void, dropIn: boolean): boolean {
+function checkSyntax(
+  p: Parsed,
+  sink: (path: string, d: Diagnostic) => void,
+  dropIn: boolean,
+  version: PodmanVersion,
+): boolean {
   const consequence = dropIn
     ? 'Podman cannot read this drop-in and skips it: none of its settings apply.'
-    : 'Podman cannot read the file, and the generator then produces no unit from the whole directory.';
+    : atLeast(version, '4.7')
+      ? 'Podman cannot read the file, and the generator then produces no unit from the whole directory.'
+      : 'Podman cannot read the file and skips it.';
   let readable = true;
   for (const n of p.file.nodes) {
     if (n.kind !== 'invalid') continue;
