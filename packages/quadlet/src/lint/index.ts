@@ -3,7 +3,7 @@
  * see them. A set is what one Quadlet directory holds: units, their drop-ins, and files they refer to.
  */
 import type { Diagnostic } from '../diagnostics';
-import { findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
+import { findKey, findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
 import { MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
 import { applyDropIns, type DropInConf, dropInDirs, parseUnitFile } from '../unit-file';
 import type { UnitFile } from '../unit-file/types';
@@ -13,6 +13,7 @@ import { checkConversion } from './rules/convert';
 import { checkReferencedFiles } from './rules/files';
 import { checkSectionsAndKeys } from './rules/keys';
 import { checkService } from './rules/service';
+import { lintTimer } from './rules/timer';
 import { checkValues } from './rules/values';
 import type { FileReport, LintFile, LintOptions } from './types';
 
@@ -32,6 +33,12 @@ export const isDropIn = (path: string): boolean => path.endsWith('.conf') && par
 
 /** The unit type of a Quadlet unit file (`web.container` → container); undefined for drop-ins and others. */
 export const unitTypeOf = (path: string): UnitType | undefined => (isDropIn(path) ? undefined : unitTypeOfFile(path));
+
+/** Whether a file is a systemd unit the linter knows besides Quadlet's: a timer (`backup.timer`). */
+export const isSystemdUnitFile = (path: string): boolean => {
+  const name = baseName(path);
+  return name.endsWith('.timer') && name.length > '.timer'.length && !isDropIn(path);
+};
 
 /** Whether Podman's generator at `version` reads files of this unit type at all. */
 export function unitTypeSupported(type: UnitType, version: PodmanVersion): boolean {
@@ -77,9 +84,14 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
 
   const units: UnitRef[] = [];
   const dropIns: Parsed[] = [];
+  const timers: LintFile[] = [];
   for (const f of files) {
     if (isDropIn(f.path)) {
       dropIns.push({ path: f.path, file: parseUnitFile(f.text) });
+      continue;
+    }
+    if (isSystemdUnitFile(f.path)) {
+      timers.push(f);
       continue;
     }
     const type = unitTypeOfFile(f.path);
@@ -103,6 +115,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   // (A unit it cannot read counts as rejected only after all conversions, as in the generator.)
   const unreadable: string[] = [];
   const loaded: { path: string; name: string }[] = [];
+  const services = new Set<string>();
   for (const ref of generatorOrder(units)) {
     const type = ref.type;
     const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
@@ -130,7 +143,9 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     const ctx = new UnitContext(u.path, type, MAIN_SECTION[type], merged, version, set, track);
     lintUnit(ctx);
     if (failed) rejected.add(u.name);
+    services.add(serviceOf(ctx));
   }
+  for (const t of timers) lintTimer(t.path, parseUnitFile(t.text), { services, paths }, sink);
 
   for (const name of unreadable) rejected.add(name);
   if (unreadable.length > 0 && atLeast(version, '4.7')) abortFolders(units, unreadable, loaded, rejected, sink);
@@ -141,6 +156,17 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     }),
     rejected,
   };
+}
+
+/** The service a unit becomes: `ServiceName=` where the version knows it, else `web.service` for containers
+ * and kube units and `db-volume.service` (and the like) for the others. */
+function serviceOf(ctx: UnitContext): string {
+  const def = findKey(ctx.main, 'ServiceName');
+  const custom = def && ctx.atLeast(def.since) ? ctx.mainValue('ServiceName') : undefined;
+  if (custom) return `${custom}.service`;
+  const name = baseName(ctx.path);
+  const base = name.slice(0, name.lastIndexOf('.'));
+  return ctx.type === 'container' || ctx.type === 'kube' ? `${base}.service` : `${base}-${ctx.type}.service`;
 }
 
 const dirName = (p: string): string => p.slice(0, Math.max(p.lastIndexOf('/'), 0));
