@@ -119,6 +119,20 @@ describe('quadletman fmt', () => {
     expect(text).toContain('Image=localhost/x\n');
     expect(run('fmt', '--check', dir).status).toBe(0);
   });
+
+  it('knows timers: lint checks them, fmt rewrites them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-timer-'));
+    writeFileSync(join(dir, 'web.container'), '[Container]\nImage=localhost/web\n');
+    const timer = join(dir, 'web.timer');
+    writeFileSync(timer, '[Timer]\nOnCalender = daily   \n');
+    const r = run('lint', '--podman-version', '5.4', '--format', 'json', timer);
+    expect(r.status).toBe(1);
+    const codes = JSON.parse(r.stdout).files[0].diagnostics.map((d: { code: string }) => d.code);
+    expect(codes.sort()).toEqual(['bad-value', 'unknown-systemd-key']);
+    expect(run('fmt', '--check', timer).status).toBe(1);
+    expect(run('fmt', timer).status).toBe(0);
+    expect(readFileSync(timer, 'utf8')).toBe('[Timer]\nOnCalender=daily\n');
+  });
 });
 
 describe('compartment commands', () => {

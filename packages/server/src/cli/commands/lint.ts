@@ -51,7 +51,7 @@ export function lintPaths(paths: readonly string[], version: PodmanVersion, scop
     });
     const only = isDir ? undefined : basename(abs);
     if (only !== undefined && !set.files.some((f) => f.path === only)) {
-      throw new UsageError(`${arg}: not a Quadlet unit file or drop-in`);
+      throw new UsageError(`${arg}: not a Quadlet unit file, drop-in or timer`);
     }
     return { arg, reports: only === undefined ? reports : reports.filter((r) => r.path === only) };
   });
