@@ -67,7 +67,7 @@ function checkServiceUser(ctx: UnitContext): void {
         code: 'conflict-at-start',
         node: e,
         severity: 'warning',
-        message: `${key}= in [Service] is not supported by Quadlet (Podman ${ctx.version}'s generator warns about it): podman would run under another identity than the one its storage belongs to. Use User=/Group= in the Quadlet section to pick the container's user.`,
+        message: `${key}= in [Service] is not supported by Quadlet: the generator of Podman ${ctx.version} warns that it is used at your own risk. To pick a container's user, use User= and Group= in the Quadlet section.`,
       });
     }
   }
