@@ -198,3 +198,11 @@ describe('a unit file Podman cannot read', () => {
     expect(at('4.6', set)['good.container']).toEqual([]);
   });
 });
+
+describe('enum values newer than the target version', () => {
+  it('says Notify=healthy is read as false before 5.0', () => {
+    const f = [container('Notify=healthy\nHealthCmd=true')];
+    expect(at('4.9', f)['a.container']).toContain('suspicious-value');
+    expect(at('5.0', f)['a.container']).not.toContain('suspicious-value');
+  });
+});

@@ -23,6 +23,17 @@ import {
 /** Enum keys whose values the generator itself checks (reported by the conversion rules instead). */
 const CHECKED_BY_CONVERSION = new Set(['RemapUsers', 'SetWorkingDirectory']);
 
+/** An enum value newer than the target version: Podman reads it as a boolean then, and so as false. */
+function checkValueSince(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
+  const since = def.valuesSince?.[e.value.toLowerCase()];
+  if (since === undefined || ctx.atLeast(since)) return;
+  ctx.report({
+    code: 'suspicious-value',
+    node: e,
+    message: `${e.key}=${e.value} needs Podman ${since}; Podman ${ctx.version} reads it as a boolean, and so as false.`,
+  });
+}
+
 /** Enum keys podman only reads in `podman auto-update` (a label): a bad value does not stop the container. */
 const ONLY_AUTO_UPDATE = new Set(['AutoUpdate']);
 
@@ -80,7 +91,9 @@ function checkKind(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
             message: `${e.key}=${v} is not one of ${def.values.join(', ')}: the container starts, but \`podman auto-update\` fails on it.`,
           });
         } else bad(`is not one of ${def.values.join(', ')}`);
+        return;
       }
+      checkValueSince(ctx, e, def);
       return;
     case 'int':
       if (!isInt(v)) bad('is not a whole number');
