@@ -36,6 +36,11 @@ describe('timers', () => {
     expect(codes([named, timer('[Timer]\nOnCalendar=daily\n', 'app.timer')], 'app.timer')).toEqual([]);
   });
 
+  it('find an instance through its template', () => {
+    const tpl = { path: 'job@.container', text: '[Container]\nImage=localhost/job\n' };
+    expect(codes([tpl, timer('[Timer]\nOnCalendar=daily\n', 'job@nightly.timer')], 'job@nightly.timer')).toEqual([]);
+  });
+
   it('warn when the service the timer starts is not in the set', () => {
     expect(codes([web, timer('[Timer]\nOnCalendar=daily\n', 'wbe.timer')], 'wbe.timer')).toEqual([
       'missing-timer-unit',

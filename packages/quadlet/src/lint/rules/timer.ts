@@ -87,7 +87,10 @@ export function lintTimer(
   }
   const name = baseName(path);
   const target = unit || `${name.slice(0, -'.timer'.length)}.service`;
-  if (target.endsWith('.service') && !set.services.has(target) && !set.paths.has(target)) {
+  // (an instance, app@1.service, comes from the template app@.service)
+  const template = target.replace(/@[^@/]*\.service$/, '@.service');
+  const inSet = (s: string) => set.services.has(s) || set.paths.has(s);
+  if (target.endsWith('.service') && !inSet(target) && !inSet(template)) {
     report(
       'missing-timer-unit',
       `The timer starts ${target}, which no unit of the set becomes: systemd cannot start the timer unless that service exists elsewhere.${didYouMean(suggest(target, set.services))}`,
