@@ -40,6 +40,8 @@ export const isSystemdUnitFile = (path: string): boolean => {
   return name.endsWith('.timer') && name.length > '.timer'.length && !isDropIn(path);
 };
 
+const isTimerDropIn = (path: string): boolean => isDropIn(path) && parentName(path).endsWith('timer.d');
+
 /** Whether Podman's generator at `version` reads files of this unit type at all. */
 export function unitTypeSupported(type: UnitType, version: PodmanVersion): boolean {
   const section = findSection(MAIN_SECTION[type]);
@@ -108,7 +110,8 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   const rejected = new Set<string>();
   const set: SetIndex = { units: unitIndex, paths, rejected, scope: options.scope ?? 'user' };
 
-  for (const p of dropIns) checkSyntax(p, sink, true, version);
+  // (a timer's drop-ins are read by systemd, not Podman: they are linted with the timer)
+  for (const p of dropIns) if (!isTimerDropIn(p.path)) checkSyntax(p, sink, true, version);
 
   // The generator converts images first, then volumes and networks, builds, containers and kube units, and
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
@@ -145,7 +148,21 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     if (failed) rejected.add(u.name);
     services.add(serviceOf(ctx));
   }
-  for (const t of timers) lintTimer(t.path, parseUnitFile(t.text), { services, paths }, sink);
+  for (const t of timers) {
+    const name = baseName(t.path);
+    // systemd skips the lines of a drop-in it cannot read, not the whole drop-in as Podman does
+    const confs = (dropIns.length > 0 ? dropInsFor(name, dropIns) : []).map((c) => ({
+      ...c,
+      file: { ...c.file, nodes: c.file.nodes.map((n) => (n.kind === 'invalid' ? { ...n, ignored: true } : n)) },
+    }));
+    const file = parseUnitFile(t.text);
+    lintTimer(
+      t.path,
+      confs.length > 0 ? applyDropIns(file, confs, { unitName: name }) : file,
+      { services, paths },
+      sink,
+    );
+  }
 
   for (const name of unreadable) rejected.add(name);
   if (unreadable.length > 0 && atLeast(version, '4.7')) abortFolders(units, unreadable, loaded, rejected, sink);

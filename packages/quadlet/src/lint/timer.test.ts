@@ -54,6 +54,13 @@ describe('timers', () => {
     expect(d?.message).toContain("Did you mean 'OnCalendar'?");
   });
 
+  it('read their drop-ins as systemd does, and point at the drop-in', () => {
+    const conf = { path: 'web.timer.d/10-when.conf', text: '[Timer]\nOnCalendar=weekly\nnonsense\n' };
+    const reports = lintSet([web, timer('[Timer]\nPersistent=true\n'), conf]);
+    expect(reports[1]!.diagnostics).toEqual([]);
+    expect(reports[2]!.diagnostics.map((d) => [d.code, d.line])).toEqual([['ignored-line', 3]]);
+  });
+
   it('check specifiers as systemd does', () => {
     expect(codes([web, timer('[Timer]\nOnCalendar=daily\n[Unit]\nDescription=%z 100%\n')])).toEqual([
       'unknown-specifier',

@@ -5,7 +5,7 @@
  */
 import type { Diagnostic } from '../../diagnostics';
 import { findSystemdKey, systemdSectionsForFile } from '../../registry';
-import type { UnitFile } from '../../unit-file/types';
+import type { UnitFile, UnitNode } from '../../unit-file/types';
 import { RULES, type RuleCode } from '../codes';
 import { didYouMean, suggest } from '../suggest';
 import { unknownSpecifier } from '../values';
@@ -37,8 +37,15 @@ export function lintTimer(
   set: TimerSet,
   sink: (path: string, d: Diagnostic) => void,
 ): void {
-  const report = (code: RuleCode, message: string, line = 0, key?: string) =>
-    sink(path, { severity: RULES[code].severity, code, message, line, ...(key === undefined ? {} : { key }) });
+  // (a line from a drop-in is reported in the drop-in)
+  const report = (code: RuleCode, message: string, node?: UnitNode, key?: string) =>
+    sink(node?.source ?? path, {
+      severity: RULES[code].severity,
+      code,
+      message,
+      line: node?.line ?? 0,
+      ...(key === undefined ? {} : { key }),
+    });
   const sections = systemdSectionsForFile(path);
   const known = new Set(sections.map((s) => s.name));
   const seen = new Set<string>();
@@ -47,13 +54,13 @@ export function lintTimer(
   for (const n of file.nodes) {
     if (n.kind === 'invalid') {
       if (n.reason.startsWith('invalid section name')) {
-        report('bad-value', `${capitalize(n.reason)}: systemd cannot load the timer.`, n.line);
-      } else report('ignored-line', `${capitalize(n.reason)}; systemd ignores the line.`, n.line);
+        report('bad-value', `${capitalize(n.reason)}: systemd cannot load the timer.`, n);
+      } else report('ignored-line', `${capitalize(n.reason)}; systemd ignores the line.`, n);
       continue;
     }
     if (n.kind === 'section') {
       if (!seen.has(n.name) && !known.has(n.name) && !n.name.startsWith('X-')) {
-        report('unknown-section', `A timer has no [${n.name}] section; systemd ignores it.`, n.line);
+        report('unknown-section', `A timer has no [${n.name}] section; systemd ignores it.`, n);
       }
       seen.add(n.name);
       continue;
@@ -61,7 +68,7 @@ export function lintTimer(
     if (n.kind !== 'entry') continue;
     const bad = unknownSpecifier(n.value);
     if (bad !== undefined) {
-      report('unknown-specifier', `'${bad}' is not a systemd specifier; systemd refuses the timer.`, n.line, n.key);
+      report('unknown-specifier', `'${bad}' is not a systemd specifier; systemd refuses the timer.`, n, n.key);
     }
     if (!known.has(n.section)) continue;
     if (!findSystemdKey(n.section, n.key)) {
@@ -69,7 +76,7 @@ export function lintTimer(
       report(
         'unknown-systemd-key',
         `systemd does not know '${n.key}' in [${n.section}] and ignores it.${didYouMean(suggest(n.key, keys))}`,
-        n.line,
+        n,
         n.key,
       );
       continue;
