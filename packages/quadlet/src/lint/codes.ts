@@ -44,6 +44,7 @@ export const RULES = {
   'rejected-reference': { stage: 'start', severity: 'error' },
   'not-quadlet-reference': { stage: 'generator', severity: 'error' },
   'missing-file': { stage: 'start', severity: 'warning' },
+  'missing-timer-unit': { stage: 'start', severity: 'warning' },
   // values the generator passes on but podman or systemd reject at start
   'bad-value': { stage: 'start', severity: 'error' },
   'unknown-specifier': { stage: 'start', severity: 'error' },

@@ -9,6 +9,7 @@ import type { PodmanVersion, UnitType } from '../registry/types';
 import { unquoteLookupValue } from '../unit-file';
 import type { EntryNode, SectionNode, UnitFile } from '../unit-file/types';
 import { RULES, type RuleCode } from './codes';
+import type { LintScope } from './types';
 
 const NONE: readonly EntryNode[] = [];
 const NO_NAMES: readonly string[] = [];
@@ -90,6 +91,8 @@ export interface SetIndex {
   paths: ReadonlySet<string>;
   /** Units already found to be rejected by the generator (units are linted in the generator's order). */
   rejected: ReadonlySet<string>;
+  /** Whose systemd manager runs the set: a user's (rootless Podman) or the system's (rootful). */
+  scope: LintScope;
 }
 
 export interface ReportInput {

@@ -3,7 +3,7 @@
  * see them. A set is what one Quadlet directory holds: units, their drop-ins, and files they refer to.
  */
 import type { Diagnostic } from '../diagnostics';
-import { findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
+import { findKey, findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
 import { MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
 import { applyDropIns, type DropInConf, dropInDirs, parseUnitFile } from '../unit-file';
 import type { UnitFile } from '../unit-file/types';
@@ -13,12 +13,13 @@ import { checkConversion } from './rules/convert';
 import { checkReferencedFiles } from './rules/files';
 import { checkSectionsAndKeys } from './rules/keys';
 import { checkService } from './rules/service';
+import { lintTimer } from './rules/timer';
 import { checkValues } from './rules/values';
 import type { FileReport, LintFile, LintOptions } from './types';
 
 export { isGeneratorError, RULES, type RuleCode, type Stage, stageOf } from './codes';
 export { editDistance, suggest } from './suggest';
-export type { FileReport, LintFile, LintOptions } from './types';
+export type { FileReport, LintFile, LintOptions, LintScope } from './types';
 export { type PortMapping, parsePublishPort } from './values';
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
@@ -32,6 +33,14 @@ export const isDropIn = (path: string): boolean => path.endsWith('.conf') && par
 
 /** The unit type of a Quadlet unit file (`web.container` → container); undefined for drop-ins and others. */
 export const unitTypeOf = (path: string): UnitType | undefined => (isDropIn(path) ? undefined : unitTypeOfFile(path));
+
+/** Whether a file is a systemd unit the linter knows besides Quadlet's: a timer (`backup.timer`). */
+export const isSystemdUnitFile = (path: string): boolean => {
+  const name = baseName(path);
+  return name.endsWith('.timer') && name.length > '.timer'.length && !isDropIn(path);
+};
+
+const isTimerDropIn = (path: string): boolean => isDropIn(path) && parentName(path).endsWith('timer.d');
 
 /** Whether Podman's generator at `version` reads files of this unit type at all. */
 export function unitTypeSupported(type: UnitType, version: PodmanVersion): boolean {
@@ -77,9 +86,14 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
 
   const units: UnitRef[] = [];
   const dropIns: Parsed[] = [];
+  const timers: LintFile[] = [];
   for (const f of files) {
     if (isDropIn(f.path)) {
       dropIns.push({ path: f.path, file: parseUnitFile(f.text) });
+      continue;
+    }
+    if (isSystemdUnitFile(f.path)) {
+      timers.push(f);
       continue;
     }
     const type = unitTypeOfFile(f.path);
@@ -94,18 +108,21 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   for (const f of files) paths.add(f.path);
   for (const p of options.otherFiles ?? []) paths.add(p);
   const rejected = new Set<string>();
-  const set: SetIndex = { units: unitIndex, paths, rejected };
+  const set: SetIndex = { units: unitIndex, paths, rejected, scope: options.scope ?? 'user' };
 
-  for (const p of dropIns) checkSyntax(p, sink, true);
+  // (a timer's drop-ins are read by systemd, not Podman: they are linted with the timer)
+  for (const p of dropIns) if (!isTimerDropIn(p.path)) checkSyntax(p, sink, true, version);
 
   // The generator converts images first, then volumes and networks, builds, containers and kube units, and
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
   // (A unit it cannot read counts as rejected only after all conversions, as in the generator.)
   const unreadable: string[] = [];
+  const loaded: { path: string; name: string }[] = [];
+  const services = new Set<string>();
   for (const ref of generatorOrder(units)) {
     const type = ref.type;
     const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
-    const readable = checkSyntax(u, sink, false);
+    const readable = checkSyntax(u, sink, false, version);
     if (!readable) unreadable.push(u.name);
     if (!unitTypeSupported(type, version)) {
       sink(u.path, {
@@ -119,6 +136,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
     if (!readable) continue;
+    loaded.push({ path: u.path, name: u.name });
     const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
     let failed = false;
     const track = (path: string, d: Diagnostic) => {
@@ -128,9 +146,26 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     const ctx = new UnitContext(u.path, type, MAIN_SECTION[type], merged, version, set, track);
     lintUnit(ctx);
     if (failed) rejected.add(u.name);
+    services.add(serviceOf(ctx));
+  }
+  for (const t of timers) {
+    const name = baseName(t.path);
+    // systemd skips the lines of a drop-in it cannot read, not the whole drop-in as Podman does
+    const confs = (dropIns.length > 0 ? dropInsFor(name, dropIns) : []).map((c) => ({
+      ...c,
+      file: { ...c.file, nodes: c.file.nodes.map((n) => (n.kind === 'invalid' ? { ...n, ignored: true } : n)) },
+    }));
+    const file = parseUnitFile(t.text);
+    lintTimer(
+      t.path,
+      confs.length > 0 ? applyDropIns(file, confs, { unitName: name }) : file,
+      { services, paths },
+      sink,
+    );
   }
 
   for (const name of unreadable) rejected.add(name);
+  if (unreadable.length > 0 && atLeast(version, '4.7')) abortFolders(units, unreadable, loaded, rejected, sink);
   return {
     reports: files.map((f) => {
       const ds = reports.get(f.path);
@@ -138,6 +173,45 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     }),
     rejected,
   };
+}
+
+/** The service a unit becomes: `ServiceName=` where the version knows it, else `web.service` for containers
+ * and kube units and `db-volume.service` (and the like) for the others. */
+function serviceOf(ctx: UnitContext): string {
+  const def = findKey(ctx.main, 'ServiceName');
+  const custom = def && ctx.atLeast(def.since) ? ctx.mainValue('ServiceName') : undefined;
+  if (custom) return `${custom}.service`;
+  const name = baseName(ctx.path);
+  const base = name.slice(0, name.lastIndexOf('.'));
+  return ctx.type === 'container' || ctx.type === 'kube' ? `${base}.service` : `${base}-${ctx.type}.service`;
+}
+
+const dirName = (p: string): string => p.slice(0, Math.max(p.lastIndexOf('/'), 0));
+
+/** From 4.7 on, a unit file Podman cannot read makes the generator drop every unit of its folder: it
+ * generates nothing from there (before, it skipped that file alone). */
+function abortFolders(
+  units: readonly UnitRef[],
+  unreadable: readonly string[],
+  loaded: readonly { path: string; name: string }[],
+  rejected: Set<string>,
+  sink: (path: string, d: Diagnostic) => void,
+): void {
+  const culprits = new Map<string, string>();
+  for (const u of units) {
+    if (unreadable.includes(u.name) && !culprits.has(dirName(u.path))) culprits.set(dirName(u.path), u.path);
+  }
+  for (const u of loaded) {
+    const culprit = culprits.get(dirName(u.path));
+    if (culprit === undefined) continue;
+    rejected.add(u.name);
+    sink(u.path, {
+      severity: RULES['unit-set-aborted'].severity,
+      code: 'unit-set-aborted',
+      message: `Podman cannot read ${baseName(culprit)}, and then the generator produces no unit from its whole folder: none for this file either.`,
+      line: 0,
+    });
+  }
 }
 
 function lintUnit(ctx: UnitContext): void {
@@ -158,10 +232,17 @@ function lintUnit(ctx: UnitContext): void {
 
 /** Syntax problems make Podman's generator stop before it converts anything in the directory.
  * Returns whether Podman can read the file. */
-function checkSyntax(p: Parsed, sink: (path: string, d: Diagnostic) => void, dropIn: boolean): boolean {
+function checkSyntax(
+  p: Parsed,
+  sink: (path: string, d: Diagnostic) => void,
+  dropIn: boolean,
+  version: PodmanVersion,
+): boolean {
   const consequence = dropIn
     ? 'Podman cannot read this drop-in and skips it: none of its settings apply.'
-    : 'Podman cannot read the file, and the generator then produces no unit from the whole directory.';
+    : atLeast(version, '4.7')
+      ? 'Podman cannot read the file, and the generator then produces no unit from the whole directory.'
+      : 'Podman cannot read the file and skips it.';
   let readable = true;
   for (const n of p.file.nodes) {
     if (n.kind !== 'invalid') continue;

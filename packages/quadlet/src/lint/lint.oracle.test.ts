@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { oracleVersion, runGenerator, runGeneratorOnDir } from '../../../../scripts/oracle/generator';
 import { parseVersion } from '../registry';
+import { unitTypeOf } from './index';
 import { FIXTURE_SETS, fixtureSetNames, readFixtureSet } from './test-support/fixture-sets';
 import { arbitraryUnitSet } from './test-support/unit-set.arbitrary';
 import { linterVerdicts } from './test-support/verdicts';
@@ -24,9 +25,14 @@ function compare(files: LintFile[], others: string[], gen: ReturnType<typeof run
     expect(reports.some((r) => r.diagnostics.some((d) => d.code === 'generator-crash'))).toBe(true);
     return;
   }
+  // A unit file it cannot load (not a drop-in) makes the generator drop the whole folder: it generates
+  // nothing, and rejects every unit there without naming it.
+  const aborted = [...gen.loadErrors.keys()].some((n) => unitTypeOf(n) !== undefined);
+  if (aborted) expect(gen.units.size, 'a folder with an unreadable unit file generates nothing').toBe(0);
   const mismatches: string[] = [];
   for (const [name, rejects] of ours) {
-    const reason = gen.loadErrors.get(name) ?? gen.rejected.get(name);
+    const reason =
+      gen.loadErrors.get(name) ?? gen.rejected.get(name) ?? (aborted ? 'the folder was dropped' : undefined);
     tally[reason === undefined ? 'accepted' : 'rejected']++;
     if ((reason !== undefined) !== rejects) {
       const diags = reports

@@ -11,9 +11,14 @@ export interface LintFile {
   text: string;
 }
 
+/** `user`: units under a user's systemd manager (rootless Podman); `system`: under the system's (rootful). */
+export type LintScope = 'user' | 'system';
+
 export interface LintOptions {
   /** The Podman version to check against; the newest known when absent. */
   podmanVersion?: PodmanVersion;
+  /** Whose systemd manager runs the set: `user` (rootless Podman, the default) or `system` (rootful). */
+  scope?: LintScope;
   /** Paths of other files present in the set (checked by keys that name files: Yaml, EnvironmentFile…). */
   otherFiles?: readonly string[];
 }

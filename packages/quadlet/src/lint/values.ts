@@ -136,15 +136,50 @@ export function parsePublishPort(v: string): PortMapping | string {
   return m;
 }
 
+/** Splits a published port on colons, as Podman's generator did: a bracketed IPv6 address is one piece. */
+function splitPorts(v: string): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let end = 0;
+  while (end < v.length) {
+    if (v[end] === '[') {
+      const close = v.indexOf(']', end + 1);
+      end = close < 0 ? v.length : close + 1;
+    } else if (v[end] === ':') {
+      parts.push(v.slice(start, end));
+      start = ++end;
+    } else end++;
+  }
+  parts.push(v.slice(start));
+  return parts;
+}
+
+/** A port or range, as the generator's own check before 5.3 read it (its pattern is anchored at the end only). */
+const GENERATOR_PORT = /\d+(-\d+)?(\/udp|\/tcp)?$/;
+
+/** Up to Podman 5.2 the generator checked PublishPort= itself and rejected the file for what it refused:
+ * returns that reason, or undefined when it passed the value on. */
+export function generatorPortError(v: string): string | undefined {
+  const parts = splitPorts(v.trim());
+  if (parts.length > 3) return 'is not of the form [ip:][hostPort:]containerPort';
+  const host = parts.length === 1 ? '' : parts[parts.length - 2]!;
+  const container = parts[parts.length - 1]!;
+  for (const p of [host, container]) if (p !== '' && !GENERATOR_PORT.test(p)) return `has '${p}', not a port or range`;
+  return undefined;
+}
+
 /** The systemd specifiers a unit file may use (`%%` is a literal percent sign). */
 const SPECIFIERS = new Set('aAbBCdDEfgGhHiIjJlLmMnNopPqsStTuUvVwWyY%'.split(''));
+/** systemd reserves `%` followed by an ASCII letter or digit for specifiers; after anything else (or at the end
+ * of the value) the `%` is kept literally. */
+const RESERVED = /[A-Za-z0-9]/;
 
-/** The first unknown `%x` specifier in a value, or undefined when all are known. */
+/** The first unknown `%x` specifier in a value (one systemd refuses), or undefined when there is none. */
 export function unknownSpecifier(v: string): string | undefined {
   for (let i = v.indexOf('%'); i >= 0; i = v.indexOf('%', i + 2)) {
     const c = v[i + 1];
-    if (c === undefined) return '%';
-    if (!SPECIFIERS.has(c)) return `%${c}`;
+    if (c === undefined) return undefined;
+    if (RESERVED.test(c) && !SPECIFIERS.has(c)) return `%${c}`;
   }
   return undefined;
 }

@@ -53,6 +53,25 @@ describe('quadletman lint', () => {
     expect(run('lint').status).toBe(2);
   });
 
+  it('gives the rootless-only advice unless --scope system says the set is rootful', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-lint-scope-'));
+    writeFileSync(
+      join(dir, 'web.container'),
+      '[Container]\nImage=localhost/web\nPublishPort=80:80\n[Install]\nWantedBy=multi-user.target\n',
+    );
+    const codes = (...flags: string[]) => {
+      const r = run('lint', '--podman-version', '5.4', '--format', 'json', ...flags, dir);
+      expect(r.status).toBe(0);
+      return JSON.parse(r.stdout)
+        .files[0].diagnostics.map((d: { code: string }) => d.code)
+        .sort();
+    };
+    expect(codes()).toEqual(['privileged-port', 'user-unit-target']);
+    expect(codes('--scope', 'user')).toEqual(['privileged-port', 'user-unit-target']);
+    expect(codes('--scope', 'system')).toEqual([]);
+    expect(run('lint', '--scope', 'root', dir).status).toBe(2);
+  });
+
   it('prints file:line: severity: message [code] in text form', () => {
     const r = run('lint', '--podman-version', '5.4', join(SETS, 'gen-errors/unknown.container'));
     expect(r.status).toBe(1);
@@ -99,6 +118,20 @@ describe('quadletman fmt', () => {
     expect(text.endsWith('\n')).toBe(true);
     expect(text).toContain('Image=localhost/x\n');
     expect(run('fmt', '--check', dir).status).toBe(0);
+  });
+
+  it('knows timers: lint checks them, fmt rewrites them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-timer-'));
+    writeFileSync(join(dir, 'web.container'), '[Container]\nImage=localhost/web\n');
+    const timer = join(dir, 'web.timer');
+    writeFileSync(timer, '[Timer]\nOnCalender = daily   \n');
+    const r = run('lint', '--podman-version', '5.4', '--format', 'json', timer);
+    expect(r.status).toBe(1);
+    const codes = JSON.parse(r.stdout).files[0].diagnostics.map((d: { code: string }) => d.code);
+    expect(codes.sort()).toEqual(['bad-value', 'unknown-systemd-key']);
+    expect(run('fmt', '--check', timer).status).toBe(1);
+    expect(run('fmt', timer).status).toBe(0);
+    expect(readFileSync(timer, 'utf8')).toBe('[Timer]\nOnCalender=daily\n');
   });
 });
 

@@ -16,6 +16,7 @@ describe('readUnitSet', () => {
     writeFileSync(join(dir, 'web.container.d', '10-env.conf'), '[Container]\nEnvironment=A=1\n');
     writeFileSync(join(dir, 'sub', 'deeper', 'db.volume'), '[Volume]\n');
     writeFileSync(join(dir, 'sub', 'app.env'), 'A=1\n');
+    writeFileSync(join(dir, 'web.timer'), '[Timer]\nOnCalendar=daily\n');
     symlinkSync(join(dir, 'web.container'), join(dir, 'link.container'));
     const set = readUnitSet(dir);
     expect(set.files.map((f) => f.path)).toEqual([
@@ -23,6 +24,7 @@ describe('readUnitSet', () => {
       'sub/deeper/db.volume',
       'web.container',
       'web.container.d/10-env.conf',
+      'web.timer',
     ]);
     expect(set.files[0]!.text).toBe('[Container]\nImage=a\n');
     expect(set.otherFiles).toEqual(['sub/app.env']);

@@ -1,9 +1,9 @@
 /**
- * Reads a Quadlet directory from disk as a unit set for the linter and the formatter: unit files and
+ * Reads a Quadlet directory from disk as a unit set for the linter and the formatter: unit files, timers and
  * drop-ins with their text, every other file by path only. Paths are relative to the directory.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { isDropIn, type LintFile, unitTypeOf } from '@quadletman/quadlet';
+import { isDropIn, isSystemdUnitFile, type LintFile, unitTypeOf } from '@quadletman/quadlet';
 
 export interface UnitSet {
   root: string;
@@ -11,8 +11,10 @@ export interface UnitSet {
   otherFiles: string[];
 }
 
-/** Whether a path (relative to a set's root) is a Quadlet unit or a drop-in of one. */
-export const isUnitOrDropIn = (path: string): boolean => isDropIn(path) || unitTypeOf(path) !== undefined;
+/** Whether a path (relative to a set's root) is a Quadlet unit, a drop-in, or a systemd unit the linter knows
+ * (a timer). */
+export const isUnitOrDropIn = (path: string): boolean =>
+  isDropIn(path) || unitTypeOf(path) !== undefined || isSystemdUnitFile(path);
 
 /** `dir`/`name` for an absolute, normalized `dir` (the root may be '/'); path.join's normalizing is not needed. */
 const under = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);

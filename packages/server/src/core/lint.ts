@@ -1,6 +1,6 @@
 // The lint gate of an apply: the rendered Quadlet files, linted as one unit set by @quadletman/quadlet's
 // `lintSet` (the linter that mirrors Podman's generator), so the apply engine can refuse before it touches the
-// disk. Timers and config files are not Quadlet units: they are passed along so references to them resolve.
+// disk. Timers are linted as systemd reads them; config files are passed along so references to them resolve.
 // One check of quadletman's own joins it: every unit's service must have a name the host layer accepts
 // (`quadletman-service-name`).
 

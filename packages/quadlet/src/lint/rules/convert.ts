@@ -6,7 +6,7 @@ import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { isFullyQualifiedImage, podmanBool } from '../values';
-import { checkImageRef, checkMounts, checkNetworks, checkVolumes } from './references';
+import { checkImageRef, checkMounts, checkNetworks, checkUnitDependencies, checkVolumes } from './references';
 
 const words = (e: EntryNode): string[] => splitWords(e.value).words;
 /** Podman's `LookupAllStrv`: the words of every effective assignment. */
@@ -18,6 +18,7 @@ function missing(ctx: UnitContext, message: string, key?: string): void {
 }
 
 export function checkConversion(ctx: UnitContext): void {
+  checkUnitDependencies(ctx);
   switch (ctx.type) {
     case 'container':
       checkContainer(ctx);
@@ -235,7 +236,17 @@ function checkWorkingDirectory(ctx: UnitContext): string | undefined {
   const bad = (message: string) => ctx.report({ code: 'invalid-value', node: swd, message });
   if (v === 'yaml') {
     if (ctx.type !== 'kube') bad('SetWorkingDirectory=yaml is only for .kube units; the generator rejects the file.');
-    else if (ctx.mainLast('Yaml') === undefined) bad('SetWorkingDirectory=yaml needs Yaml=.');
+    else if (!ctx.atLeast('5.7')) {
+      if (ctx.mainLast('Yaml') === undefined) bad('SetWorkingDirectory=yaml needs Yaml=.');
+    } else {
+      // From 5.7 on Yaml= takes several files; the working directory can follow only one.
+      const yamls = allWords(ctx, 'Yaml');
+      if (yamls.length === 0) bad('SetWorkingDirectory=yaml needs Yaml=.');
+      else if (yamls.length > 1)
+        bad(
+          `SetWorkingDirectory=yaml needs a single Yaml= file, and there are ${yamls.length}; the generator rejects the file.`,
+        );
+    }
     return undefined;
   }
   if (v === 'file') {
@@ -277,7 +288,8 @@ function checkVolume(ctx: UnitContext): void {
     return;
   }
   const device = ctx.mainValue('Device');
-  for (const key of ['Type', 'Options']) {
+  // From 6.0 on Options= applies without a Device= too.
+  for (const key of ctx.atLeast('6.0') ? ['Type'] : ['Type', 'Options']) {
     const e = ctx.mainLast(key);
     if (e && ctx.mainValue(key) && !device) {
       ctx.report({
@@ -298,6 +310,9 @@ function checkVolume(ctx: UnitContext): void {
     }
   }
 }
+
+/** Whether a path starts with a systemd specifier (`%h/…`; `%%` is a literal percent sign). */
+const startsWithSpecifier = (path: string): boolean => path.startsWith('%') && !path.startsWith('%%');
 
 const URL = /^((https?)|(git)):\/\/|^github\.com\/.+$/;
 
@@ -322,7 +337,9 @@ function checkBuild(ctx: UnitContext): void {
     missing(ctx, 'A .build unit needs File= or SetWorkingDirectory= (where the build context is).', 'File');
     return;
   }
-  if (!context && file && !file.startsWith('/') && !URL.test(file) && !workingDir) {
+  // From 5.7 on a File= that starts with a systemd specifier (%h/…) counts as absolute.
+  const absolute = file?.startsWith('/') || (ctx.atLeast('5.7') && startsWithSpecifier(file ?? ''));
+  if (!context && file && !absolute && !URL.test(file) && !workingDir) {
     ctx.report({
       code: 'missing-required-key',
       node: ctx.mainLast('File')!,

@@ -2,8 +2,9 @@
  * References between the units of a set, resolved the way Podman's generator resolves them: by file name,
  * among all units it loaded (whether or not they convert cleanly).
  */
-import { findKey } from '../../registry';
-import type { UnitType } from '../../registry/types';
+import { findKey, findSection, unitTypeOfFile } from '../../registry';
+import { MAIN_SECTION, type UnitType } from '../../registry/types';
+import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { didYouMean, suggest } from '../suggest';
@@ -37,6 +38,41 @@ export function requireUnit(ctx: UnitContext, node: EntryNode, name: string, wha
     message: `${node.key}= names ${what} '${name}', but the set has no such unit, so the generator rejects the file.${didYouMean(suggest(name, sameType))}`,
   });
   return false;
+}
+
+/** The [Unit] keys whose Quadlet unit names the generator translates to service names (from 5.5 on). */
+const UNIT_DEPENDENCY_KEYS = [
+  'After',
+  'Before',
+  'BindsTo',
+  'Conflicts',
+  'OnFailure',
+  'OnSuccess',
+  'PartOf',
+  'PropagatesReloadTo',
+  'PropagatesStopTo',
+  'ReloadPropagatedFrom',
+  'Requires',
+  'Requisite',
+  'StopPropagatedFrom',
+  'Upholds',
+  'Wants',
+];
+
+/** [Unit] dependencies on Quadlet units (`Requires=db.container`): from 5.5 on the generator turns each into
+ * the unit's service name and rejects the file when the set has no such unit. Names of unit types the
+ * version does not know are passed on as they are. */
+export function checkUnitDependencies(ctx: UnitContext): void {
+  if (!ctx.atLeast('5.5')) return;
+  for (const key of UNIT_DEPENDENCY_KEYS) {
+    for (const e of ctx.all('Unit', key)) {
+      for (const dep of splitWords(e.value, 'strv').words) {
+        const type = dep.includes('/') ? undefined : unitTypeOfFile(dep);
+        const section = type && findSection(MAIN_SECTION[type]);
+        if (section && ctx.atLeast(section.since)) requireUnit(ctx, e, dep, 'the unit');
+      }
+    }
+  }
 }
 
 /** Network=: `.network` and `.container` references must exist; a `.container` takes no options. */
@@ -133,6 +169,25 @@ export function splitMountFields(v: string): string[] {
 
 const SOURCE_MOUNTS = new Set(['volume', 'bind', 'glob', 'image']);
 
+/** A Mount= without a source (or with an empty one): up to 5.6 the generator crashes on it, 5.7 and 5.8
+ * reject the file, and from 6.0 on a volume mount without a source is an anonymous volume. */
+function reportNoSource(ctx: UnitContext, e: EntryNode, mount: string, type: string, absent: boolean): void {
+  const what = absent ? 'has no source=…' : 'has an empty source';
+  if (!ctx.atLeast('5.7')) {
+    ctx.report({
+      code: 'generator-crash',
+      node: e,
+      message: `Mount=${mount} ${what}: Podman ${ctx.version}'s generator crashes on it, generating no unit at all.`,
+    });
+  } else if (type !== 'volume' || !ctx.atLeast('6.0')) {
+    ctx.report({
+      code: 'invalid-value',
+      node: e,
+      message: `Mount=${mount} ${what}: a ${type} mount needs one, and the generator rejects the file.`,
+    });
+  }
+}
+
 /** Mount=: a type is required; for volume/bind/glob/image mounts a source is needed and `.volume`/`.image`
  * sources must exist. */
 export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[]): void {
@@ -149,34 +204,23 @@ export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[])
         continue;
       }
       const type = typeField.slice('type='.length);
-      if (!SOURCE_MOUNTS.has(type)) continue;
+      if (!SOURCE_MOUNTS.has(type) && !(type === 'artifact' && ctx.atLeast('5.7'))) continue;
       const sources = fields.filter(
         (f) => f === 'source' || f === 'src' || f.startsWith('source=') || f.startsWith('src='),
       );
-      const last = sources[sources.length - 1];
-      if (last === undefined) {
-        ctx.report({
-          code: 'generator-crash',
-          node: e,
-          message: `Mount=${mount} has no source=…: a ${type} mount needs one, and Podman's generator crashes on it, generating no unit at all.`,
-        });
-        continue;
-      }
-      if (!last.includes('=')) {
+      const bare = sources.find((f) => !f.includes('='));
+      if (bare !== undefined) {
         ctx.report({
           code: 'invalid-value',
           node: e,
-          message: `Mount=${mount}: '${last}' has no value; the generator rejects the file. Write source=PATH.`,
+          message: `Mount=${mount}: '${bare}' has no value; the generator rejects the file. Write source=PATH.`,
         });
         continue;
       }
-      const source = last.slice(last.indexOf('=') + 1);
+      const last = sources[sources.length - 1];
+      const source = last === undefined ? '' : last.slice(last.indexOf('=') + 1);
       if (source === '') {
-        ctx.report({
-          code: 'generator-crash',
-          node: e,
-          message: `Mount=${mount} has an empty source: Podman's generator crashes on it, generating no unit at all.`,
-        });
+        reportNoSource(ctx, e, mount, type, last === undefined);
         continue;
       }
       if (source.startsWith('.') || source.startsWith('/')) continue;

@@ -35,16 +35,7 @@ export function checkService(ctx: UnitContext): void {
       });
     }
   }
-  const user = ctx.last('Service', 'User');
-  if (user) {
-    ctx.report({
-      code: 'conflict-at-start',
-      node: user,
-      severity: 'warning',
-      message:
-        'User= in [Service] does not work in a rootless (user) unit; run the container as another user with User= in the Quadlet section.',
-    });
-  }
+  checkServiceUser(ctx);
   for (const e of ctx.all('Service', 'ExecStart')) {
     ctx.report({
       code: 'conflict-at-start',
@@ -56,7 +47,46 @@ export function checkService(ctx: UnitContext): void {
   checkInstall(ctx);
 }
 
+/** User=, Group= and DynamicUser= in [Service]: from 5.6 on the generator warns about each in any unit type;
+ * a user's (rootless) systemd manager cannot run the service as another user at all. */
+function checkServiceUser(ctx: UnitContext): void {
+  const warns = ctx.atLeast('5.6');
+  for (const key of ['User', 'Group', 'DynamicUser']) {
+    const e = ctx.last('Service', key);
+    if (!e) continue;
+    if (ctx.set.scope === 'user' && key === 'User') {
+      ctx.report({
+        code: 'conflict-at-start',
+        node: e,
+        severity: 'warning',
+        message:
+          'User= in [Service] does not work in a rootless (user) unit; run the container as another user with User= in the Quadlet section.',
+      });
+    } else if (warns) {
+      ctx.report({
+        code: 'conflict-at-start',
+        node: e,
+        severity: 'warning',
+        message: `${key}= in [Service] is not supported by Quadlet: the generator of Podman ${ctx.version} warns that it is used at your own risk. To pick a container's user, use User= and Group= in the Quadlet section.`,
+      });
+    }
+  }
+}
+
 function checkInstall(ctx: UnitContext): void {
+  if (ctx.set.scope === 'user') checkUserTargets(ctx);
+  const hasInstall = ['WantedBy', 'RequiredBy', 'UpheldBy', 'Alias'].some((k) => ctx.last('Install', k));
+  if (!hasInstall && ['container', 'kube', 'pod'].includes(ctx.type)) {
+    ctx.report({
+      code: 'no-install-section',
+      message:
+        'No [Install] section: the unit starts only when started by hand or pulled in by another unit. Add WantedBy=default.target to start it at boot.',
+    });
+  }
+}
+
+/** A user's (rootless) systemd manager has no multi-user.target or graphical.target. */
+function checkUserTargets(ctx: UnitContext): void {
   for (const key of ['WantedBy', 'RequiredBy', 'UpheldBy']) {
     for (const e of ctx.all('Install', key)) {
       for (const target of e.value.split(/\s+/)) {
@@ -69,13 +99,5 @@ function checkInstall(ctx: UnitContext): void {
         }
       }
     }
-  }
-  const hasInstall = ['WantedBy', 'RequiredBy', 'UpheldBy', 'Alias'].some((k) => ctx.last('Install', k));
-  if (!hasInstall && ['container', 'kube', 'pod'].includes(ctx.type)) {
-    ctx.report({
-      code: 'no-install-section',
-      message:
-        'No [Install] section: the unit starts only when started by hand or pulled in by another unit. Add WantedBy=default.target to start it at boot.',
-    });
   }
 }

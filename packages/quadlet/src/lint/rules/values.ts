@@ -13,6 +13,7 @@ import {
   checkSize,
   checkSubnet,
   checkSystemdSpan,
+  generatorPortError,
   isBool,
   isInt,
   parsePublishPort,
@@ -21,6 +22,29 @@ import {
 
 /** Enum keys whose values the generator itself checks (reported by the conversion rules instead). */
 const CHECKED_BY_CONVERSION = new Set(['RemapUsers', 'SetWorkingDirectory']);
+
+/** An enum value newer than the target version: Podman reads it as a boolean then, and so as false. */
+function checkValueSince(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
+  const since = def.valuesSince?.[e.value.toLowerCase()];
+  if (since === undefined || ctx.atLeast(since)) return;
+  ctx.report({
+    code: 'suspicious-value',
+    node: e,
+    message: `${e.key}=${e.value} needs Podman ${since}; Podman ${ctx.version} reads it as a boolean, and so as false.`,
+  });
+}
+
+/** Enum keys podman only reads in `podman auto-update` (a label): a bad value does not stop the container. */
+const ONLY_AUTO_UPDATE = new Set(['AutoUpdate']);
+
+/** Whether an enum takes a value. Podman compares the boolean words of an enum that has them (Notify=)
+ * without regard to case, as it does for every boolean. */
+function enumAccepts(values: readonly string[], v: string): boolean {
+  if (values.includes(v)) return true;
+  if (!values.includes('true')) return false;
+  const l = v.toLowerCase();
+  return values.includes(l) && (isBool(l) || l === 'healthy');
+}
 
 /** Keys whose durations podman parses with Go's syntax (the health checks); others are systemd spans. */
 const GO_DURATION_KEYS = /^Health.*(Interval|Timeout|StartPeriod)$|^RetryDelay$/;
@@ -40,10 +64,7 @@ function checkSpecifiers(ctx: UnitContext, e: EntryNode): void {
   ctx.report({
     code: 'unknown-specifier',
     node: e,
-    message:
-      bad === '%'
-        ? `'${e.key}' ends with a lone '%'; systemd refuses the unit. Write '%%' for a literal percent sign.`
-        : `'${bad}' is not a systemd specifier; systemd refuses the unit. Write '%%' for a literal percent sign.`,
+    message: `'${bad}' is not a systemd specifier; systemd refuses the unit. Write '%%' for a literal percent sign.`,
   });
 }
 
@@ -62,9 +83,17 @@ function checkKind(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
       }
       return;
     case 'enum':
-      if (def.values && !def.values.includes(v) && !CHECKED_BY_CONVERSION.has(e.key)) {
-        bad(`is not one of ${def.values.join(', ')}`);
+      if (def.values && !enumAccepts(def.values, v) && !CHECKED_BY_CONVERSION.has(e.key)) {
+        if (ONLY_AUTO_UPDATE.has(e.key)) {
+          ctx.report({
+            code: 'suspicious-value',
+            node: e,
+            message: `${e.key}=${v} is not one of ${def.values.join(', ')}: the container starts, but \`podman auto-update\` fails on it.`,
+          });
+        } else bad(`is not one of ${def.values.join(', ')}`);
+        return;
       }
+      checkValueSince(ctx, e, def);
       return;
     case 'int':
       if (!isInt(v)) bad('is not a whole number');
@@ -131,7 +160,23 @@ function splitSimply(v: string): { words: string[]; error?: string } {
   return { words: t === '' ? [] : t.split(BLANKS) };
 }
 
+const SYSTEMD_VARIABLE = /\$\{[A-Za-z_][A-Za-z0-9_]*\}|^\$[A-Za-z_][A-Za-z0-9_]*$/;
+
 function checkPublishPort(ctx: UnitContext, e: EntryNode): void {
+  if (!ctx.atLeast('5.3')) {
+    const why = generatorPortError(e.value);
+    if (why) {
+      ctx.report({
+        code: 'invalid-value',
+        node: e,
+        message: `PublishPort=${e.value} ${why}; the generator of Podman ${ctx.version} checks ports itself and rejects the file.`,
+      });
+      return;
+    }
+  } else if (SYSTEMD_VARIABLE.test(e.value.trim())) {
+    // From 5.3 on the value reaches ExecStart= as written, where systemd fills in ${VAR} (and $VAR as a word).
+    return;
+  }
   const m = parsePublishPort(e.value.trim());
   if (typeof m === 'string') {
     ctx.report({
@@ -142,7 +187,7 @@ function checkPublishPort(ctx: UnitContext, e: EntryNode): void {
     return;
   }
   const host = m.host?.split('-')[0];
-  if (host !== undefined && Number(host) > 0 && Number(host) < 1024) {
+  if (ctx.set.scope === 'user' && host !== undefined && Number(host) > 0 && Number(host) < 1024) {
     ctx.report({
       code: 'privileged-port',
       node: e,

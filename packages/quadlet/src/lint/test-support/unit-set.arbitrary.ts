@@ -34,7 +34,7 @@ function samples(def: KeyDef): string[] {
     case 'Yaml':
       return ['/srv/app.yaml', ''];
     case 'File':
-      return ['/srv/Containerfile', 'Containerfile', ''];
+      return ['/srv/Containerfile', 'Containerfile', '%h/Containerfile', ''];
     case 'SetWorkingDirectory':
       return ['unit', 'file', 'yaml', '/srv/ctx', 'ctx', 'https://example.invalid/repo.git'];
     case 'Driver':
@@ -62,7 +62,8 @@ function samples(def: KeyDef): string[] {
     case 'size':
       return ['512m', '1g'];
     case 'port':
-      return ['8080:80', '127.0.0.1:18080:80/tcp', '80'];
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a systemd variable, for systemd to fill in
+      return ['8080:80', '127.0.0.1:18080:80/tcp', '80', '${PORT}:${PORT}'];
     case 'ip':
       return ['10.89.0.7', 'fd00::7'];
     case 'subnet':
@@ -102,7 +103,8 @@ function unitText(type: UnitType, version: PodmanVersion): fc.Arbitrary<string> 
   const entry = fc
     .constantFrom(...keys)
     .chain((def) => fc.tuple(fc.constantFrom(...samples(def)), shape).map(([v, f]) => `${def.key}=${f(v)}`));
-  const misspelled = fc.constantFrom('Imag=x', 'Labels=a=b', 'image=x');
+  // (a line that is no key-value pair, like a YAML document marker, makes the generator drop the folder)
+  const misspelled = fc.constantFrom('Imag=x', 'Labels=a=b', 'image=x', '---');
   const service = fc.constantFrom(
     '',
     '',
@@ -113,6 +115,9 @@ function unitText(type: UnitType, version: PodmanVersion): fc.Arbitrary<string> 
     '[Service]\nType=simple\n',
     '[Service]\nKillMode=process\n',
     '[Service]\nWorkingDirectory=/srv\n',
+    '[Service]\nGroup=users\nCPUQuota=50%\n',
+    '[Unit]\nRequires=a.container\n',
+    '[Unit]\nWants=b.volume network-online.target\nAfter=zz.network\n',
   );
   const install = fc.constantFrom('', '[Install]\nWantedBy=default.target\n');
   return fc

@@ -15,7 +15,7 @@ function unitFilesOf(arg: string): string[] {
   const st = statSync(abs, { throwIfNoEntry: false });
   if (!st) throw new UsageError(`${arg}: no such file or directory`);
   if (st.isDirectory()) return listUnitSet(abs).paths.map((p) => join(abs, p));
-  if (!isUnitOrDropIn(abs)) throw new UsageError(`${arg}: not a Quadlet unit file or drop-in`);
+  if (!isUnitOrDropIn(abs)) throw new UsageError(`${arg}: not a Quadlet unit file, drop-in or timer`);
   return [abs];
 }
 

@@ -4,7 +4,14 @@
  */
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { type FileReport, lintSet, NEWEST_PODMAN, type PodmanVersion, parseVersion } from '@quadletman/quadlet';
+import {
+  type FileReport,
+  type LintScope,
+  lintSet,
+  NEWEST_PODMAN,
+  type PodmanVersion,
+  parseVersion,
+} from '@quadletman/quadlet';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { out } from '../output';
 import { readUnitSet } from '../unit-set';
@@ -16,17 +23,35 @@ export interface LintedPath {
   reports: FileReport[];
 }
 
-export function lintPaths(paths: readonly string[], version: PodmanVersion): LintedPath[] {
+/** The folders the system's (rootful) Quadlet generator reads; their `users/` subfolders hold rootless units. */
+const SYSTEM_UNIT_DIRS = ['/etc/containers/systemd', '/usr/share/containers/systemd', '/run/containers/systemd'];
+
+/** Whose systemd manager runs the units of a folder (an absolute path), judged by where it is. */
+export function scopeOfFolder(dir: string): LintScope {
+  for (const root of SYSTEM_UNIT_DIRS) {
+    if (dir === root) return 'system';
+    if (dir.startsWith(`${root}/`)) return dir.slice(root.length + 1).split('/')[0] === 'users' ? 'user' : 'system';
+  }
+  return 'user';
+}
+
+/** Lints each path as a set; `scope` when given, else the scope its folder says. */
+export function lintPaths(paths: readonly string[], version: PodmanVersion, scope?: LintScope): LintedPath[] {
   return paths.map((arg) => {
     const abs = resolve(arg);
     const st = statSync(abs, { throwIfNoEntry: false });
     if (!st) throw new UsageError(`${arg}: no such file or directory`);
     const isDir = st.isDirectory();
-    const set = readUnitSet(isDir ? abs : dirname(abs));
-    const reports = lintSet(set.files, { podmanVersion: version, otherFiles: set.otherFiles });
+    const dir = isDir ? abs : dirname(abs);
+    const set = readUnitSet(dir);
+    const reports = lintSet(set.files, {
+      podmanVersion: version,
+      scope: scope ?? scopeOfFolder(dir),
+      otherFiles: set.otherFiles,
+    });
     const only = isDir ? undefined : basename(abs);
     if (only !== undefined && !set.files.some((f) => f.path === only)) {
-      throw new UsageError(`${arg}: not a Quadlet unit file or drop-in`);
+      throw new UsageError(`${arg}: not a Quadlet unit file, drop-in or timer`);
     }
     return { arg, reports: only === undefined ? reports : reports.filter((r) => r.path === only) };
   });
@@ -88,13 +113,21 @@ export function registerLint(program: Command): void {
       "the Podman version to check against (default: the host's, else the newest known)",
       parsePodmanVersion,
     )
+    .addOption(
+      new Option(
+        '--scope <scope>',
+        "whose systemd runs the units: user (rootless) or system (rootful) (default: system for the system's Quadlet folders, /etc/containers/systemd and the like, except their users/ subfolders; else user)",
+      ).choices(['user', 'system']),
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (paths: string[], opts: { podmanVersion?: PodmanVersion; format: 'text' | 'json' }) => {
-      // (asking podman needs node's child_process: loaded only then)
-      const version = opts.podmanVersion ?? (await import('../podman-version')).hostPodmanVersion() ?? NEWEST_PODMAN;
-      const linted = lintPaths(paths, version);
-      out(opts.format === 'json' ? formatJson(linted) : formatText(linted));
-      const anyError = linted.some((l) => l.reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')));
-      process.exitCode = anyError ? 1 : 0;
-    });
+    .action(
+      async (paths: string[], opts: { podmanVersion?: PodmanVersion; scope?: LintScope; format: 'text' | 'json' }) => {
+        // (asking podman needs node's child_process: loaded only then)
+        const version = opts.podmanVersion ?? (await import('../podman-version')).hostPodmanVersion() ?? NEWEST_PODMAN;
+        const linted = lintPaths(paths, version, opts.scope);
+        out(opts.format === 'json' ? formatJson(linted) : formatText(linted));
+        const anyError = linted.some((l) => l.reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')));
+        process.exitCode = anyError ? 1 : 0;
+      },
+    );
 }

@@ -1,0 +1,208 @@
+/**
+ * Answers that depend on the Podman version (or on what systemd does with a value), each checked on both
+ * sides of the release that changed it. Facts from Podman's pkg/systemd/quadlet and cmd/quadlet at each tag.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PodmanVersion } from '../registry/types';
+import { lintSet } from './index';
+import type { LintFile, LintOptions } from './types';
+
+/** The codes each file gets. */
+function codes(files: LintFile[], options: LintOptions = {}): Record<string, string[]> {
+  return Object.fromEntries(lintSet(files, options).map((r) => [r.path, r.diagnostics.map((d) => d.code)]));
+}
+
+const container = (body: string, name = 'a.container'): LintFile => ({
+  path: name,
+  text: `[Container]\nImage=localhost/x\n${body}\n[Install]\nWantedBy=default.target\n`,
+});
+
+const at = (v: PodmanVersion, files: LintFile[], options: LintOptions = {}) =>
+  codes(files, { ...options, podmanVersion: v });
+
+describe('systemd specifiers', () => {
+  it('keeps a trailing % and a % before a character that is no letter or digit literally', () => {
+    const text = '[Container]\nImage=localhost/x\n[Service]\nCPUQuota=50%\nTasksMax=50%\nEnvironment=A=100%-x B=%_\n';
+    expect(codes([{ path: 'a.container', text }])['a.container']).not.toContain('unknown-specifier');
+  });
+
+  it('refuses % before a letter or digit that is no specifier', () => {
+    for (const v of ['%z', '%1', 'x%Kx']) {
+      expect(codes([container(`Environment=A=${v}`)])['a.container'], v).toContain('unknown-specifier');
+    }
+    expect(codes([container('Environment=A=%h%%z')])['a.container']).not.toContain('unknown-specifier');
+  });
+});
+
+describe('booleans and enums', () => {
+  it('reads the boolean words of Notify= without regard to case, as Podman does', () => {
+    for (const v of ['True', 'YES', 'On', 'Healthy', 'false']) {
+      expect(codes([container(`Notify=${v}\nHealthCmd=true`)])['a.container'], v).not.toContain('bad-value');
+    }
+    expect(codes([container('Notify=maybe')])['a.container']).toContain('bad-value');
+  });
+
+  it('calls a bad AutoUpdate= a warning: the container starts, only podman auto-update fails', () => {
+    const r = lintSet([container('AutoUpdate=registy')])[0]!;
+    const d = r.diagnostics.find((x) => x.key === 'AutoUpdate');
+    expect(d).toMatchObject({ code: 'suspicious-value', severity: 'warning' });
+  });
+});
+
+describe('PublishPort=', () => {
+  it('leaves a systemd variable to systemd from 5.3 on; the generator rejected it before', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${PORT} is the point
+    const f = [container('PublishPort=${PORT}:${PORT}')];
+    expect(at('5.4', f)['a.container']).toEqual([]);
+    expect(at('5.3', f)['a.container']).toEqual([]);
+    expect(at('5.2', f)['a.container']).toContain('invalid-value');
+  });
+
+  it('before 5.3, rejects in the generator what its own port check refused', () => {
+    expect(at('5.2', [container('PublishPort=1:2:3:4')])['a.container']).toContain('invalid-value');
+    expect(at('5.2', [container('PublishPort=8080:http')])['a.container']).toContain('invalid-value');
+    expect(at('5.2', [container('PublishPort=[::1]:8080:80/tcp')])['a.container']).toEqual([]);
+    expect(at('5.4', [container('PublishPort=8080:http')])['a.container']).toEqual(['bad-value']);
+  });
+});
+
+describe('what the generator accepts, by version', () => {
+  const build = (file: string): LintFile => ({
+    path: 'b.build',
+    text: `[Build]\nImageTag=localhost/b\nFile=${file}\n`,
+  });
+  it('takes a build File= that starts with a specifier as absolute from 5.7 on', () => {
+    expect(at('5.7', [build('%h/src/Containerfile')])['b.build']).toEqual([]);
+    expect(at('5.6', [build('%h/src/Containerfile')])['b.build']).toContain('missing-required-key');
+    expect(at('5.8', [build('%%h/Containerfile')])['b.build']).toContain('missing-required-key');
+  });
+
+  it('takes Options= without Device= in a .volume from 6.0 on; Type= still needs Device=', () => {
+    const vol = (body: string): LintFile[] => [{ path: 'v.volume', text: `[Volume]\n${body}\n` }];
+    expect(at('6.0', vol('Options=nodev'))['v.volume']).toEqual([]);
+    expect(at('5.8', vol('Options=nodev'))['v.volume']).toContain('conflicting-keys');
+    expect(at('6.0', vol('Type=tmpfs'))['v.volume']).toContain('conflicting-keys');
+  });
+
+  it('refuses SetWorkingDirectory=yaml with several Yaml= files from 5.7 on', () => {
+    const kube = (yaml: string): LintFile[] => [
+      { path: 'k.kube', text: `[Kube]\n${yaml}\nSetWorkingDirectory=yaml\n` },
+      { path: 'a.yaml', text: '' },
+      { path: 'b.yaml', text: '' },
+    ];
+    const others = { otherFiles: ['a.yaml', 'b.yaml'] };
+    expect(at('5.7', kube('Yaml=a.yaml\nYaml=b.yaml'), others)['k.kube']).toContain('invalid-value');
+    expect(at('5.7', kube('Yaml=a.yaml b.yaml'), others)['k.kube']).toContain('invalid-value');
+    expect(at('5.7', kube('Yaml=a.yaml'), others)['k.kube']).not.toContain('invalid-value');
+  });
+});
+
+describe('Mount= without a source', () => {
+  const mount = (m: string) => [container(`Mount=${m}`)];
+  it('crashes the generator up to 5.6, is refused in 5.7 and 5.8, and is an anonymous volume from 6.0 on', () => {
+    for (const m of ['type=volume,destination=/data', 'type=volume,source=,destination=/data']) {
+      expect(at('5.6', mount(m))['a.container'], m).toContain('generator-crash');
+      expect(at('5.7', mount(m))['a.container'], m).toContain('invalid-value');
+      expect(at('5.8', mount(m))['a.container'], m).toContain('invalid-value');
+      expect(at('6.0', mount(m))['a.container'], m).toEqual([]);
+    }
+  });
+
+  it('is refused for a bind mount from 5.7 on, 6.0 included', () => {
+    expect(at('6.0', mount('type=bind,destination=/data'))['a.container']).toContain('invalid-value');
+  });
+
+  it('is refused when any source field has no value', () => {
+    expect(at('5.4', mount('type=bind,source,source=/x,destination=/data'))['a.container']).toContain('invalid-value');
+  });
+});
+
+describe('[Unit] dependencies on Quadlet units', () => {
+  const unit = (deps: string) => ({
+    path: 'a.container',
+    text: `[Unit]\n${deps}\n[Container]\nImage=localhost/x\n[Install]\nWantedBy=default.target\n`,
+  });
+  const db = container('', 'db.container');
+  it('rejects a dependency on a unit the set lacks from 5.5 on', () => {
+    for (const key of ['Requires', 'Wants', 'After', 'Before', 'BindsTo', 'PartOf', 'Upholds']) {
+      expect(at('5.5', [unit(`${key}=basic.container`), db])['a.container'], key).toContain('missing-reference');
+      expect(at('5.4', [unit(`${key}=basic.container`), db])['a.container'], key).toEqual([]);
+    }
+  });
+
+  it('takes units of the set, systemd units, and names of unit types the version does not know', () => {
+    expect(at('5.5', [unit('Requires=db.container network-online.target'), db])['a.container']).toEqual([]);
+    expect(at('5.6', [unit('Requires=x.artifact'), db])['a.container']).toEqual([]);
+    expect(at('5.7', [unit('Requires=x.artifact'), db])['a.container']).toContain('missing-reference');
+  });
+
+  it('reads every word of every assignment', () => {
+    expect(at('5.5', [unit('Wants=db.container\nWants=nope.volume'), db])['a.container']).toContain(
+      'missing-reference',
+    );
+  });
+});
+
+describe('[Service] identity keys', () => {
+  const svc = (body: string, name = 'a.container'): LintFile => ({
+    path: name,
+    text: `[Container]\nImage=localhost/x\n[Service]\n${body}\n[Install]\nWantedBy=default.target\n`,
+  });
+  it('warns about Group= and DynamicUser= from 5.6 on, where the generator does', () => {
+    for (const key of ['Group=users', 'DynamicUser=yes']) {
+      expect(at('5.6', [svc(key)])['a.container'], key).toEqual(['conflict-at-start']);
+      expect(at('5.5', [svc(key)])['a.container'], key).toEqual([]);
+    }
+  });
+
+  it('warns in every unit type', () => {
+    const vol = { path: 'v.volume', text: '[Volume]\n[Service]\nDynamicUser=yes\n' };
+    expect(at('5.6', [vol])['v.volume']).toEqual(['conflict-at-start']);
+  });
+
+  it('flags User= in a rootless set at every version, in a rootful one where the generator warns', () => {
+    expect(at('5.4', [svc('User=web')])['a.container']).toEqual(['conflict-at-start']);
+    expect(at('5.4', [svc('User=web')], { scope: 'system' })['a.container']).toEqual([]);
+    expect(at('5.6', [svc('User=web')], { scope: 'system' })['a.container']).toEqual(['conflict-at-start']);
+  });
+});
+
+describe('rootful and rootless sets', () => {
+  const f = [
+    {
+      path: 'a.container',
+      text: '[Container]\nImage=localhost/x\nPublishPort=80:80\n[Install]\nWantedBy=multi-user.target\n',
+    },
+  ];
+  it('gives the user-manager warnings only for a rootless set', () => {
+    expect(codes(f)['a.container']!.sort()).toEqual(['privileged-port', 'user-unit-target']);
+    expect(codes(f, { scope: 'user' })['a.container']!.sort()).toEqual(['privileged-port', 'user-unit-target']);
+    expect(codes(f, { scope: 'system' })['a.container']).toEqual([]);
+  });
+});
+
+describe('a unit file Podman cannot read', () => {
+  const set = [
+    { path: 'bad.container', text: '[Container]\nImage=localhost/x\n---\n' },
+    container('', 'good.container'),
+    container('', 'sub/other.container'),
+  ];
+  it('makes the generator drop its whole folder from 4.7 on', () => {
+    const r = at('4.7', set);
+    expect(r['bad.container']).toEqual(['parse-error']);
+    expect(r['good.container']).toEqual(['unit-set-aborted']);
+    expect(r['sub/other.container']).toEqual([]);
+  });
+
+  it('was skipped alone before 4.7', () => {
+    expect(at('4.6', set)['good.container']).toEqual([]);
+  });
+});
+
+describe('enum values newer than the target version', () => {
+  it('says Notify=healthy is read as false before 5.0', () => {
+    const f = [container('Notify=healthy\nHealthCmd=true')];
+    expect(at('4.9', f)['a.container']).toContain('suspicious-value');
+    expect(at('5.0', f)['a.container']).not.toContain('suspicious-value');
+  });
+});
