@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApplyEngine } from '../apply/engine.js';
 import { FakeHost, FakeStore } from '../apply/fakes.js';
 import { MemoryLocks } from '../apply/lock.js';
+import { parseCompartmentId } from '../ids.js';
 import { render } from '../render.js';
 import { type DesiredState, parseSpecText } from '../spec.js';
 import {
@@ -106,7 +107,7 @@ describe('CompartmentService', () => {
         /^description: must not contain control characters/,
       );
     }
-    expect(store.compartments.get('blog')).toBeUndefined();
+    expect(store.compartments.get(parseCompartmentId('blog'))).toBeUndefined();
     expect((await service.create({ id: 'blog', description: 'Notes — with “quotes” and ü' })).description).toBe(
       'Notes — with “quotes” and ü',
     );
