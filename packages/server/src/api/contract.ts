@@ -190,8 +190,12 @@ export const DiagnosticSchema = z.object({
   key: z.string().optional(),
 });
 export const FileReportSchema = z.object({ path: z.string(), diagnostics: z.array(DiagnosticSchema) });
+/** The Podman version the files were linted against (the compartment's pinned one, else the host's; null: the
+ * newest quadletman knows). */
+const LintVersionSchema = z.string().nullable().optional();
+
 export const PlanResultSchema = z
-  .object({ plan: PlanSchema, diagnostics: z.array(FileReportSchema) })
+  .object({ plan: PlanSchema, diagnostics: z.array(FileReportSchema), podmanVersion: LintVersionSchema })
   .meta({ id: 'PlanResult' });
 
 export const ApplyOutcomeSchema = z.enum(['applied', 'noop', 'refused', 'rolled-back', 'failed']);
@@ -204,6 +208,7 @@ export const ApplyResultSchema = z
     message: z.string(),
     plan: PlanSchema,
     diagnostics: z.array(FileReportSchema),
+    podmanVersion: LintVersionSchema,
     dryRun: z.array(z.object({ file: z.string(), ok: z.boolean(), reason: z.string().optional() })),
     units: z.array(UnitStatusSchema),
   })

@@ -29,6 +29,7 @@ export function applyJson(r: ApplyResult) {
     message: r.message,
     plan: r.plan,
     diagnostics: r.diagnostics,
+    podmanVersion: r.podmanVersion,
     dryRun: r.dryRun,
     units: r.units,
   };

@@ -190,6 +190,24 @@ describe.skipIf(!onHost).each(MODES)('compartment lifecycle through the CLI as $
     expect(await fetchPage(URL)).toContain('hello from busybox');
   });
 
+  it("a key newer than the host's Podman is refused at lint time, naming the version; nothing changes", async () => {
+    const text = stackSpec({ id: ID, port: PORT }).replace(
+      'volume: ["data:/data"]',
+      'volume: ["data:/data"]\n      Memory: 512m',
+    );
+    expect(text).toContain('Memory: 512m');
+    const file = await spec('newer', text);
+    const { json: r } = await json<ApplyJson & { podmanVersion: string | null }>(['apply', '-f', file], 1);
+    const host = (await import('node:child_process')).execFileSync('podman', ['--version'], { encoding: 'utf8' });
+    const version = /(\d+\.\d+)/.exec(host)![1]!;
+    expect(r.outcome).toBe('refused');
+    expect(r.podmanVersion).toBe(version);
+    expect(r.message).toContain(
+      `'Memory' needs Podman 5.5 or newer; the generator of Podman ${version} rejects the file`,
+    );
+    expect(await filesOnDisk(home)).toEqual(renderedFiles(specs.v1!, data));
+  });
+
   it('compartment delete --volumes leaves no user, home, subid line or volume folder', async () => {
     const { json: d, run } = await json<{ deleted: string; volumes: boolean }>([
       'compartment',

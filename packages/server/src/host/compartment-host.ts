@@ -41,6 +41,21 @@ export interface CompartmentHostDeps {
   volumes?: VolumeFolders;
 }
 
+let knownVersion: { at: number; version: Promise<string | undefined> } | undefined;
+
+/** The host's Podman version, major.minor (`podman --version`: the binary, no storage, no user needed), or
+ * undefined when there is no podman. Asked again after a minute: an upgrade of Podman needs no restart. */
+export function hostPodmanVersion(exec: Exec, now = Date.now()): Promise<string | undefined> {
+  if (!knownVersion || now - knownVersion.at > 60_000) {
+    const version = exec
+      .run(['podman', '--version'], { timeoutMs: 10_000 })
+      .then((r) => /(\d+\.\d+)(?:\.\d+)?/.exec(r.stdout)?.[1])
+      .catch(() => undefined);
+    knownVersion = { at: now, version };
+  }
+  return knownVersion.version;
+}
+
 export class HostCompartment implements CompartmentHost {
   private readonly files: UserFiles;
 
@@ -49,6 +64,10 @@ export class HostCompartment implements CompartmentHost {
     private readonly deps: CompartmentHostDeps,
   ) {
     this.files = new UserFiles(deps.exec, session);
+  }
+
+  podmanVersion(): Promise<string | undefined> {
+    return hostPodmanVersion(this.deps.exec);
   }
 
   async readManaged(): Promise<FileSet> {

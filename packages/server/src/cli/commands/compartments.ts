@@ -161,13 +161,21 @@ export function registerCompartments(program: Command): void {
       withApp(cmd, async (app) => {
         const spec = opts.file ? readSpec(opts.file) : undefined;
         const state = spec ? parseSpecText(spec.text, spec.source) : undefined;
-        const { plan, diagnostics } = await app.compartments.plan(id, state);
-        print(opts.format, { plan, diagnostics }, () => {
-          if (plan.noop) return 'No changes.';
+        const { plan, diagnostics, podmanVersion } = await app.compartments.plan(id, state);
+        print(opts.format, { plan, diagnostics, podmanVersion }, () => {
+          const against = `linted against Podman ${podmanVersion ?? '(the newest quadletman knows)'}`;
+          const found = diagnostics.flatMap((f) =>
+            f.diagnostics
+              .filter((d) => d.severity !== 'info')
+              .map((d) => `  ${f.path}:${d.line}: ${d.severity}: ${d.message} [${d.code}]`),
+          );
+          if (plan.noop) return [`No changes (${against}).`, ...found].join('\n');
           const u = plan.units;
           const lines = plan.changes.map((c) => c.diff || `${c.kind} ${c.path}`);
           lines.push(
             `units: start ${u.start.join(' ') || '-'}; restart ${u.restart.join(' ') || '-'}; stop ${u.stop.join(' ') || '-'}`,
+            against,
+            ...found,
           );
           return lines.join('\n');
         });

@@ -106,6 +106,30 @@ describe('ApplyEngine', () => {
     expect(store.revisions[0]).toMatchObject({ result: 'refused', actor: 'bob' });
   });
 
+  it("lints against the host's Podman when the compartment pins none, and says which", async () => {
+    const { host, engine } = setup();
+    host.version = '5.4';
+    const memory = {
+      ...target({ 'app.network': '[Network]\n', 'web.container': container('localhost/web:1', 'Memory=512m') }),
+      podmanVersion: null,
+    };
+    const events: ProgressEvent[] = [];
+    const r = await engine.apply(memory, { actor: 'bob', onProgress: (e) => events.push(e) });
+    expect(r.outcome).toBe('refused');
+    expect(r.podmanVersion).toBe('5.4');
+    expect(r.message).toMatch(/'Memory' needs Podman 5\.5 or newer; the generator of Podman 5\.4 rejects the file/);
+    expect(events.find((e) => e.step === 'validate')?.message).toMatch(/against Podman 5\.4/);
+    expect(host.files.size).toBe(0);
+    expect((await engine.plan(memory)).podmanVersion).toBe('5.4');
+    // a newer host accepts it; a pinned version wins over the host's
+    host.version = '5.6';
+    expect((await engine.apply(memory, { actor: 'bob' })).outcome).toBe('applied');
+    expect((await engine.plan({ ...memory, podmanVersion: '5.4' })).podmanVersion).toBe('5.4');
+    // a host without a known version: the newest
+    host.version = undefined;
+    expect((await engine.plan(memory)).podmanVersion).toBeNull();
+  });
+
   it('refuses on lint errors alone when the dry run beside the lint fails too', async () => {
     const { host, engine } = setup();
     host.dryRun = async () => {

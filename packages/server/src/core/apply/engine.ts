@@ -65,9 +65,17 @@ export interface ApplyResult {
   plan: Plan;
   /** Lint diagnostics of the rendered Quadlet files (always given when validation ran). */
   diagnostics: FileReport[];
+  /** The Podman version they were linted against: the compartment's pinned one, else the host's; null when neither
+   * is known (then the newest quadletman knows). */
+  podmanVersion: string | null;
   dryRun: DryRunVerdict[];
   /** Unit states after the apply (or after the roll back). */
   units: UnitStatus[];
+}
+
+/** The version to lint against: the target's pinned one, else the host's Podman. */
+async function lintVersion(host: CompartmentHost, target: ApplyTarget): Promise<string | null> {
+  return target.podmanVersion ?? (await host.podmanVersion().catch(() => undefined)) ?? null;
 }
 
 export interface EngineOptions {
@@ -117,12 +125,13 @@ export class ApplyEngine {
   }
 
   /** What an apply of `target` would change, without changing anything. */
-  async plan(target: ApplyTarget): Promise<{ plan: Plan; diagnostics: FileReport[] }> {
+  async plan(target: ApplyTarget): Promise<{ plan: Plan; diagnostics: FileReport[]; podmanVersion: string | null }> {
     const host = await this.hostFor(target.compartment);
     const current = await host.readManaged();
     const p = planOf(target.files, current);
-    const lint = lintRendered(target.files.files, { podmanVersion: target.podmanVersion });
-    return { plan: p, diagnostics: lint.reports };
+    const podmanVersion = await lintVersion(host, target);
+    const lint = lintRendered(target.files.files, { podmanVersion });
+    return { plan: p, diagnostics: lint.reports, podmanVersion };
   }
 
   async apply(target: ApplyTarget, options: ApplyOptions): Promise<ApplyResult> {
@@ -176,15 +185,20 @@ export class ApplyEngine {
     const p = planOf(target.files, current);
     emit('plan', 'ok', describePlan(p));
 
-    emit('validate', 'running', 'Linting and running the Quadlet generator in dry-run mode');
+    const podmanVersion = await lintVersion(host, target);
+    emit(
+      'validate',
+      'running',
+      `Linting (against Podman ${podmanVersion ?? 'as new as quadletman knows'}) and running the Quadlet generator in dry-run mode`,
+    );
     // Nothing to change: the files on disk are exactly these, and the generator accepted them when they were
     // written; its dry run (a process as the compartment user) would only repeat that verdict. Otherwise the
     // dry run's process runs while this one lints; its verdict counts only when the lint passes.
     const dryRunning = p.noop ? undefined : host.dryRun(quadletFiles(target.files.files));
-    const lint = lintRendered(target.files.files, { podmanVersion: target.podmanVersion });
+    const lint = lintRendered(target.files.files, { podmanVersion });
     if (!lint.ok) await dryRunning?.catch(() => undefined);
     const dryRun = lint.ok && dryRunning ? await dryRunning : [];
-    const base = { plan: p, diagnostics: lint.reports, dryRun };
+    const base = { plan: p, diagnostics: lint.reports, podmanVersion, dryRun };
     const rejected = dryRun.filter((v) => !v.ok);
     if (!lint.ok || rejected.length > 0) {
       const why = !lint.ok

@@ -19,10 +19,16 @@ import type {
 } from './ports.js';
 
 export class FakeHost implements CompartmentHost {
+  /** The Podman version the host reports (none by default: the linter then judges against the newest). */
+  version: string | undefined;
   files = new Map<string, string>();
   modes = new Map<string, number>();
   active = new Set<string>();
   calls: string[] = [];
+
+  async podmanVersion(): Promise<string | undefined> {
+    return this.version;
+  }
   /** Units whose start fails (by service name), decided from the files at start time. */
   failsToStart: (unit: string, files: ReadonlyMap<string, string>) => boolean = (unit, files) => {
     const source = [...files].find(([p]) => p.endsWith(`/${unit.replace(/\.service$/, '')}.container`));

@@ -36,6 +36,9 @@ export interface ProbeResult {
 
 /** The compartment on its host: everything the engine reads or changes there. */
 export interface CompartmentHost {
+  /** The Podman version (major.minor) whose generator runs this compartment's units, when known: what the linter
+   * judges against unless the compartment pins one. */
+  podmanVersion(): Promise<string | undefined>;
   /** The files the compartment owns in its managed folders (Quadlet units, timers, config files). */
   readManaged(): Promise<FileSet>;
   /** The real Quadlet generator's verdicts over a staged copy of these Quadlet files (name → text). */

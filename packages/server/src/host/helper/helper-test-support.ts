@@ -35,12 +35,14 @@ export async function startTestHelper(unit: string, cli: readonly string[], serv
   };
 }
 
-/** argv run as the server's user (its groups too), with the helper's socket: as `quadletman` would run the CLI. */
+/** argv run as the server's user (its groups too, its HOME and a clean environment, as systemd starts the server),
+ * with the helper's socket: as `quadletman` would run the CLI. */
 export const asServerUser = (argv: readonly string[], socket: string): string[] => [
   'setpriv',
   `--reuid=${SERVER_USER}`,
   `--regid=${SERVER_USER}`,
   '--init-groups',
+  '--reset-env',
   '--',
   'env',
   `QUADLETMAN_HELPER_SOCKET=${socket}`,

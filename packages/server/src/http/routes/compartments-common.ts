@@ -70,6 +70,7 @@ export function applyDto(r: ApplyResult): ApplyResultDto {
     message: r.message,
     plan: r.plan,
     diagnostics: r.diagnostics,
+    podmanVersion: r.podmanVersion,
     dryRun: r.dryRun,
     units: r.units.map(statusDto),
   };
