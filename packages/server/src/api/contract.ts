@@ -110,6 +110,8 @@ export type RevisionSummaryDto = z.infer<typeof RevisionSummarySchema>;
 export const CompartmentDetailSchema = CompartmentSchema.extend({
   units: z.array(UnitInfoSchema),
   history: z.array(RevisionSummarySchema),
+  /** The Podman version its units are linted against (the pinned one, else the host's; null: the newest known). */
+  lintPodmanVersion: z.string().nullable().optional(),
 }).meta({ id: 'CompartmentDetail' });
 export type CompartmentDetail = z.infer<typeof CompartmentDetailSchema>;
 

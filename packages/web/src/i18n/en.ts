@@ -190,6 +190,9 @@ export const en = {
   'edit.badName': 'Use letters, digits, and . _ @ - (not first).',
   'edit.taken': 'A unit of that name exists.',
   'edit.unsaved': 'unsaved changes',
+  'edit.lintVersion':
+    'Checked as the Quadlet generator of Podman {version} reads it (the version this compartment runs).',
+  'edit.lintNewest': 'Checked as the newest Podman quadletman knows reads it (the host did not say its version).',
   'edit.discard': 'Discard changes',
   'edit.removeFile': 'Remove file',
   'edit.confirmRemove': 'Remove {path}? It is deleted when you apply.',

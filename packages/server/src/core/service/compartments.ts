@@ -91,6 +91,13 @@ export class CompartmentService {
     return this.deps.store.compartments.list();
   }
 
+  /** The Podman version its units are linted against: the one it pins, else the host's (null: neither known). */
+  async lintVersion(id: string): Promise<string | null> {
+    const c = this.get(id);
+    if (c.podmanVersion) return c.podmanVersion;
+    return (await (await this.deps.hostFor(c.id)).podmanVersion().catch(() => undefined)) ?? null;
+  }
+
   get(id: string): CompartmentInfo {
     const cid = parseCompartmentId(id, 'compartment');
     const c = this.deps.store.compartments.get(cid);

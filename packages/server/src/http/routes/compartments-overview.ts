@@ -51,6 +51,7 @@ export class CompartmentOverview {
       at: number;
       info: CompartmentInfo;
       history: RevisionSummaryDto[];
+      lintPodmanVersion: string | null;
       status?: StatusEntry;
       units?: UnitInfo[];
       json?: string;
@@ -118,7 +119,8 @@ export class CompartmentOverview {
     if (!d || at - d.at >= this.rowsTtlMs) {
       const info = this.app.compartments.get(id); // NotFound for a compartment that does not exist
       const history = this.app.compartments.history(info.id, { limit: 5 }) as RevisionSummaryDto[];
-      d = { at, info, history };
+      const lintPodmanVersion = await this.app.compartments.lintVersion(info.id).catch(() => null);
+      d = { at, info, history, lintPodmanVersion };
       this.details.set(info.id, d);
     }
     const units = await this.unitsOf(d.info);
@@ -133,6 +135,7 @@ export class CompartmentOverview {
         }),
       ),
       history: d.history,
+      lintPodmanVersion: d.lintPodmanVersion,
     };
     d.status = status;
     d.units = units;

@@ -139,6 +139,16 @@ describe('GET /api/compartments/:id', () => {
     expect(body.history).toEqual([expect.objectContaining({ number: 1, result: 'applied', actor: 'seed' })]);
   });
 
+  it("names the Podman version its units are linted against: the host's, unless it pins one", async () => {
+    s = await setup(dir, { shop: true });
+    s.ctx.hosts.get('shop')!.version = '5.4';
+    const res = await s.t.as('shopViewer', 'GET', '/api/compartments/shop');
+    expect(CompartmentDetailSchema.parse(res.json()).lintPodmanVersion).toBe('5.4');
+    await s.ctx.app.compartments.create({ id: 'pinned', podmanVersion: '4.9' });
+    const pinned = await s.t.as('viewer', 'GET', '/api/compartments/pinned');
+    expect(CompartmentDetailSchema.parse(pinned.json()).lintPodmanVersion).toBe('4.9');
+  });
+
   it('answers 404 in the error shape for a compartment that does not exist', async () => {
     s = await setup(dir);
     const res = await s.t.as('viewer', 'GET', '/api/compartments/nope');

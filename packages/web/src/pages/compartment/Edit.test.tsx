@@ -11,7 +11,7 @@ import { EditTab } from './Edit';
 const WEB = '[Container]\nImage=busybox\nNetwork=blog.network\n';
 const Q = '.config/containers/systemd';
 
-function serve(explain: (body: unknown) => Response) {
+function serve(explain: (body: unknown) => Response, lintPodmanVersion: string | null = null) {
   const calls: { path: string; body: unknown }[] = [];
   const json = (status: number, b: unknown) =>
     new Response(JSON.stringify(b), { status, headers: { 'content-type': 'application/json' } });
@@ -40,6 +40,17 @@ function serve(explain: (body: unknown) => Response) {
           },
         });
       if (path === '/api/compartments/blog/explain') return explain(body);
+      if (path === '/api/compartments/blog')
+        return json(200, {
+          id: 'blog',
+          description: '',
+          podmanVersion: null,
+          createdAt: '2026-01-01T00:00:00Z',
+          updatedAt: '2026-01-01T00:00:00Z',
+          units: [],
+          history: [],
+          lintPodmanVersion,
+        });
       return json(404, { error: { code: 'not_found', message: `Route GET:${path} not found` } });
     }),
   );
@@ -125,5 +136,21 @@ describe('the podman command panel', () => {
     start();
     const panel = await screen.findByTestId('explain');
     await within(panel).findByText(/not available/);
+  });
+});
+
+describe('the version the editor lints against', () => {
+  it("is the compartment's (the host's Podman): a key newer than it is flagged, and the editor says which", async () => {
+    serve(ok, '5.4');
+    start({ 'web.container': `${WEB}Memory=512m\n` });
+    expect((await screen.findByTestId('lint-version')).textContent).toMatch(/Podman 5\.4/);
+    expect((await screen.findAllByText(/'Memory' needs Podman 5\.5 or newer/)).length).toBeGreaterThan(0);
+  });
+
+  it('is the newest known when the server knows no version, and then the key passes', async () => {
+    serve(ok, null);
+    start({ 'web.container': `${WEB}Memory=512m\n` });
+    expect((await screen.findByTestId('lint-version')).textContent).toMatch(/newest Podman/);
+    expect(screen.queryByText(/'Memory' needs Podman/)).toBeNull();
   });
 });

@@ -7,7 +7,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../../api/client';
-import { keys, useHistory, useRevision, useSpec } from '../../api/queries';
+import { keys, useCompartment, useHistory, useRevision, useSpec } from '../../api/queries';
 import { routes } from '../../api/routes';
 import type { Explain } from '../../api/types';
 import { Button, ErrorBox, inputClass, isUnavailable, NotAvailable, Spinner } from '../../components/ui';
@@ -126,10 +126,13 @@ function FileEditor({
   file,
   siblings,
   rendered,
+  podmanVersion,
 }: {
   id: string;
   file: UnitSource;
   siblings: UnitSource[];
+  /** The Podman version the server lints this compartment against (pinned, else the host's); null: the newest. */
+  podmanVersion: string | null | undefined;
   /** The last applied revision's Quadlet files by name (the default network among them); undefined while
    * they load (explain waits: without them, references to the default network would not resolve). */
   rendered: Readonly<Record<string, string>> | undefined;
@@ -153,8 +156,11 @@ function FileEditor({
   const lintContext = useMemo(
     () => ({
       siblings: siblings.map((s) => ({ path: s.path, text: drafts[s.path] ?? s.text ?? '' })),
+      ...(podmanVersion && /^\d+\.\d+$/.test(podmanVersion)
+        ? { podmanVersion: podmanVersion as `${number}.${number}` }
+        : {}),
     }),
-    [siblings, drafts],
+    [siblings, drafts, podmanVersion],
   );
   return (
     <div className="flex flex-col gap-2">
@@ -195,6 +201,13 @@ function FileEditor({
             lintContext={lintContext}
             explain={explain}
           />
+          {podmanVersion !== undefined && (
+            <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="lint-version">
+              {lintContext.podmanVersion
+                ? t('edit.lintVersion', { version: lintContext.podmanVersion })
+                : t('edit.lintNewest')}
+            </p>
+          )}
         </>
       )}
     </div>
@@ -203,6 +216,7 @@ function FileEditor({
 
 export function EditTab({ id }: { id: string }) {
   const spec = useSpec(id);
+  const compartment = useCompartment(id);
   const history = useHistory(id);
   const latest = history.data?.find((r) => r.result === 'applied')?.number;
   const revision = useRevision(id, latest);
@@ -271,7 +285,14 @@ export function EditTab({ id }: { id: string }) {
         </p>
       )}
       {current ? (
-        <FileEditor key={current.path} id={id} file={current} siblings={all} rendered={rendered} />
+        <FileEditor
+          key={current.path}
+          id={id}
+          file={current}
+          siblings={all}
+          rendered={rendered}
+          podmanVersion={compartment.data ? (compartment.data.lintPodmanVersion ?? null) : undefined}
+        />
       ) : (
         <p>{t('edit.noFiles')}</p>
       )}
