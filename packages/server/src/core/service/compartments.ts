@@ -206,7 +206,10 @@ export class CompartmentService {
   }
 
   /** What applying `state` (default: the stored desired state) would change. */
-  async plan(id: string, state?: DesiredState): Promise<{ plan: Plan; diagnostics: FileReport[]; podmanVersion: string | null }> {
+  async plan(
+    id: string,
+    state?: DesiredState,
+  ): Promise<{ plan: Plan; diagnostics: FileReport[]; podmanVersion: string | null }> {
     const s = state ?? this.state(id);
     if (s.id !== this.get(id).id) throw new InvalidError(`The spec is for compartment '${s.id}', not '${id}'.`);
     return this.deps.engine.plan(this.target(s));
