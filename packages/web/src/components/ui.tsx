@@ -161,3 +161,25 @@ export function DiffView({ diff }: { diff: string }) {
     </pre>
   );
 }
+
+/** Help text from the key registry: `code` spans (commands, keys, values) shown as code, not as backticks. */
+export function RichText({ text }: { text: string }) {
+  const parts = text.split(/`([^`]+)`/);
+  return (
+    <>
+      {parts.map((p, i) =>
+        i % 2 === 1 ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed text, never reordered
+          <code key={i} className="rounded bg-zinc-100 px-0.5 font-mono dark:bg-zinc-800">
+            {p}
+          </code>
+        ) : (
+          p
+        ),
+      )}
+    </>
+  );
+}
+
+/** The same text where only plain text fits (a select's option): the backticks dropped. */
+export const plainText = (text: string): string => text.replace(/`([^`]+)`/g, '$1');

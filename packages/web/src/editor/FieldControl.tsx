@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '@quadletman/quadlet';
 import { useEffect, useId, useState } from 'react';
-import { Button, inputClass } from '../components/ui';
+import { Button, inputClass, RichText } from '../components/ui';
 import { t } from '../i18n/t';
 import { type FieldSpec, PLACEHOLDERS, parseBool } from './fields';
 import {
@@ -31,7 +31,7 @@ export interface FieldProps {
 function Help({ spec, id }: { spec: FieldSpec; id: string }) {
   return (
     <p id={id} className="text-xs text-zinc-600 dark:text-zinc-400">
-      {spec.summary || (spec.known ? '' : t('editor.unknownKey'))}
+      {spec.summary ? <RichText text={spec.summary} /> : spec.known ? '' : t('editor.unknownKey')}
       {spec.since && <span className="ml-1 whitespace-nowrap">{t('editor.since', { version: spec.since })}</span>}
       {spec.required && <span className="ml-1 font-medium">{t('editor.required')}</span>}
       {spec.deprecated && (

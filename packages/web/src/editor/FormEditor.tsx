@@ -4,7 +4,7 @@
  */
 import { listSections, type UnitType } from '@quadletman/quadlet';
 import { useId, useMemo, useState } from 'react';
-import { Button, inputClass } from '../components/ui';
+import { Button, inputClass, plainText } from '../components/ui';
 import { t } from '../i18n/t';
 import { FieldControl } from './FieldControl';
 import { type FieldSpec, formSections, type SectionSpec } from './fields';
@@ -34,7 +34,7 @@ function AddSetting({ section, onAdd }: { section: SectionSpec; onAdd: (spec: Fi
           {section.addable.map((s) => (
             <option key={s.key} value={s.key}>
               {s.key}
-              {s.summary ? ` — ${s.summary}` : ''}
+              {s.summary ? ` — ${plainText(s.summary)}` : ''}
             </option>
           ))}
         </select>

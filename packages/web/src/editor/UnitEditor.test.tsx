@@ -132,6 +132,22 @@ describe('raw edits reach the form', () => {
   });
 });
 
+describe('help texts', () => {
+  it("show the registry's `code` spans as code, not as backticks, in the field and in the key picker", () => {
+    render(<Harness path="web.container" initial={'[Container]\nImage=a\nAutoUpdate=registry\n'} log={[]} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    const field = document.querySelector('[data-field="Container/AutoUpdate"]') as HTMLElement;
+    const code = within(field).getByText('podman auto-update');
+    expect(code.tagName).toBe('CODE');
+    expect(field.textContent).not.toContain('`');
+    const options = [...document.querySelectorAll('option')].map((o) => o.textContent ?? '');
+    expect(options.some((o) => o.includes('AppArmor — AppArmor profile to confine the container; unconfined'))).toBe(
+      true,
+    );
+    expect(options.filter((o) => o.includes('`'))).toEqual([]);
+  });
+});
+
 describe('field validation as you type', () => {
   it('shows the linter message under the field and marks it invalid', () => {
     const log: string[] = [];
