@@ -18,4 +18,10 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   fi
 fi
 # `npm ci` can reject a lockfile made on another platform's optional binaries; `npm install` honours it.
-npm install --no-audit --no-fund --loglevel=error
+# A registry that drops a connection mid-download leaves a failed install: try again (what was fetched stays cached).
+for attempt in 1 2 3; do
+  npm install --no-audit --no-fund --loglevel=error && break
+  [ "$attempt" = 3 ] && exit 1
+  echo "setup.sh: npm install failed (attempt $attempt of 3); trying again" >&2
+  sleep 5
+done
