@@ -4,7 +4,7 @@
 // Interpolation sees the keys defined above it in the file, then the lookup given. A line with a key alone takes
 // the variable's value from the lookup, when it is set.
 
-import { type Lookup, interpolate } from './interpolate.js';
+import { interpolate, type Lookup } from './interpolate.js';
 
 export class EnvFileError extends Error {
   override readonly name = 'EnvFileError';
@@ -39,7 +39,7 @@ export function parseEnvFile(text: string, lookup: Lookup = () => undefined): Re
       }
       if (end < 0) throw new EnvFileError(`line ${n + 1}: the value of ${key} has no closing ${quote}`);
       const body = raw.slice(1, end);
-      vars[key] = quote === "'" ? body : interpolate(unescape(body), seen).value;
+      vars[key] = quote === "'" ? body : interpolate(unescapeValue(body), seen).value;
       continue;
     }
     const comment = raw.search(/\s#/);
@@ -59,6 +59,6 @@ function closingQuote(s: string, quote: string): number {
 
 const ESCAPES: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', '"': '"', $: '$$' };
 
-function unescape(s: string): string {
+function unescapeValue(s: string): string {
   return s.replace(/\\(.)/gs, (m, c: string) => ESCAPES[c] ?? m);
 }

@@ -44,7 +44,8 @@ function expand(text: string, lookup: Lookup, unset: string[]): string {
       i = dollar + 2;
     } else if (next === '{') {
       const end = closingBrace(text, dollar + 2);
-      if (end < 0) throw new InterpolationError(`invalid interpolation format in ${JSON.stringify(text)}: no closing }`);
+      if (end < 0)
+        throw new InterpolationError(`invalid interpolation format in ${JSON.stringify(text)}: no closing }`);
       out += braced(text.slice(dollar + 2, end), text, lookup, unset);
       i = end + 1;
     } else if (next !== undefined && NAME_START.test(next)) {

@@ -4,7 +4,7 @@
 // an entry replaces the earlier one with the same key, its target). `!reset` removes a value, `!override`
 // replaces it whole. Mapping-like lists (environment, labels, …) are made mappings first, so both forms merge.
 
-import { isMap, isScalar, isSeq, parseDocument, YAMLMap, visit } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, YAMLMap } from 'yaml';
 
 /** A problem in a compose file, said with the file and the place in it. */
 export class ComposeError extends Error {
