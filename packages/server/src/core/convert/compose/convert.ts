@@ -105,10 +105,23 @@ class UnitBuilder {
   ) {}
   /** Sets a main-section key; if the target Podman lacks it, its flag goes to PodmanArgs, or it needs input. */
   put(key: string, value: boolean | string | string[] | Record<string, string>, path: Path, note = ''): void {
+    this.place(key, value, path, note || `${this.section} ${key}=`, true);
+  }
+  /** As put, with no report entry when the key is available (for what the conversion adds by itself). */
+  implicit(key: string, value: string[], path: Path): void {
+    this.place(key, value, path, '', false);
+  }
+  private place(
+    key: string,
+    value: boolean | string | string[] | Record<string, string>,
+    path: Path,
+    note: string,
+    report: boolean,
+  ): void {
     const def = findKey(this.section, key);
     if (def && compareVersions(def.since, this.version) <= 0) {
       this.main.push([key, value, path]);
-      this.report.mapped(path, note || `${this.section} ${key}=`);
+      if (report) this.report.mapped(path, note);
       return;
     }
     if (def?.flag) {
@@ -677,11 +690,14 @@ function convertService(name: string, s: Obj, ctx: Ctx): void {
 
   if (networks.length > 0) c.put('Network', networks, [...base, 'networks'], 'Network=');
   if (networkMode !== 'host' && networkMode !== 'none') {
-    c.main.push(['NetworkAlias', [...new Set(aliases)].map(lit), [...base]]);
+    c.implicit('NetworkAlias', [...new Set(aliases)].map(lit), [...base, 'networks']);
   }
 
   const handlers: Record<string, (v: unknown, p: Path) => void> = {
-    image: (v, p) => c.put('Image', lit(str(v)), p),
+    image: (v, p) =>
+      s.build === undefined
+        ? c.put('Image', lit(str(v)), p)
+        : r.mapped(p, `the tag of the built image (${name}.build)`),
     build: (v, p) => convertBuild(name, v, p, s, c, ctx),
     container_name: (v, p) => c.put('ContainerName', lit(str(v)), p),
     hostname: (v, p) => c.put('HostName', lit(str(v)), p),
@@ -1022,7 +1038,9 @@ function convertPorts(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): void {
         host_ip: () => undefined,
         protocol: () => undefined,
         mode: (x, q) =>
-          x === 'ingress' ? ctx.report.dropped(q, 'Swarm only; published on this host') : ctx.report.mapped(q, ''),
+          x === 'ingress'
+            ? ctx.report.dropped(q, 'Swarm only; published on this host')
+            : ctx.report.mapped(q, 'published on this host'),
         name: (_, q) => ctx.report.dropped(q, 'a name for humans only'),
         app_protocol: (_, q) => ctx.report.dropped(q, 'a hint for humans only'),
       });
@@ -1260,4 +1278,9 @@ function applyDependencyModes(ctx: Ctx): void {
       delete (u.service as Obj).Restart;
     }
   }
+}
+
+/** The report as text, one entry a line: `disposition  path  note`. */
+export function reportText(report: readonly ReportEntry[]): string {
+  return report.map((e) => `${e.disposition.padEnd(11)} ${e.path}${e.note ? `  ${e.note}` : ''}\n`).join('');
 }

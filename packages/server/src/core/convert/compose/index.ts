@@ -6,6 +6,7 @@ export {
   type Disposition,
   projectName,
   type ReportEntry,
+  reportText,
 } from './convert.js';
 export { InterpolationError, interpolate } from './interpolate.js';
 export type { ComposeFile, ReadFile, Variable } from './load.js';

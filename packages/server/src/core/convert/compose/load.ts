@@ -165,14 +165,15 @@ function loadInclude(entry: unknown, projectDir: string, ctx: LoadContext, where
 
 const RESOURCES = ['services', 'networks', 'volumes', 'secrets', 'configs'];
 
-/** Copies an included project's resources; a name both declare is an error (the spec does not merge them). */
+/** Copies an included project's resources; a name both declare differently is an error (they are not merged). */
 function addResources(model: Obj, sub: Obj, where: string): void {
   for (const kind of RESOURCES) {
     const theirs = sub[kind];
     if (!isObj(theirs)) continue;
     const ours = isObj(model[kind]) ? (model[kind] as Obj) : {};
     for (const [name, v] of Object.entries(theirs)) {
-      if (Object.hasOwn(ours, name) && !(kind === 'networks' && name === 'default')) {
+      const same = JSON.stringify(ours[name]) === JSON.stringify(v);
+      if (Object.hasOwn(ours, name) && !same && !(kind === 'networks' && name === 'default')) {
         throw new ComposeError(`${where}: ${kind}.${name} is declared both here and in the included project`);
       }
       ours[name] = v;

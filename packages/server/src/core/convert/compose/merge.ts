@@ -27,6 +27,10 @@ export function loadYaml(text: string, source: string): Obj {
     throw new ComposeError(`${source}${at}: not valid YAML: ${e.message.split('\n')[0]}`);
   }
   visit(doc, (_, node) => {
+    // YAML 1.1's octal numbers, which compose files use for modes (`mode: 0440`)
+    if (isScalar(node) && typeof node.value === 'number' && /^0[0-7]+$/.test(node.source ?? '')) {
+      node.value = Number.parseInt(String(node.source), 8);
+    }
     if (!(isScalar(node) || isMap(node) || isSeq(node))) return undefined;
     if (node.tag !== '!reset' && node.tag !== '!override') return undefined;
     const marker = node.tag === '!reset' ? RESET : OVERRIDE;
