@@ -3,12 +3,19 @@
  * converts to (`expected.spec.yaml`, as `quadletman convert compose` prints it) and the report
  * (`expected.report.txt`). Set QM_UPDATE_GOLDEN=1 to rewrite the expectations after a deliberate change.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { specToYaml } from '../../spec.js';
 import { convertCompose, reportText } from './convert.js';
-import { FIXTURES, fixtureNames, fixtureOptions } from './test-support.js';
+import { FIXTURES, fixtureOptions } from './test-support.js';
+
+const readText = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
+const fixtureNames = () =>
+  readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
 const update = process.env.QM_UPDATE_GOLDEN === '1';
 
@@ -23,7 +30,7 @@ describe('compose golden fixtures', () => {
   });
   for (const name of fixtureNames()) {
     it(name, () => {
-      const r = convertCompose(fixtureOptions(name));
+      const r = convertCompose(fixtureOptions(name, readText));
       golden(join(FIXTURES, name, 'expected.spec.yaml'), specToYaml(r.state));
       golden(join(FIXTURES, name, 'expected.report.txt'), reportText(r.report));
     });

@@ -3,7 +3,7 @@
  * file is rejected, every unit's service comes out, the linter agrees, and what the conversion promised reaches
  * the generated services (health-gated dependencies, one-shots, a health command with a literal `$`).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitWords } from '@quadletman/quadlet';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,14 @@ import { serviceOf } from '../../plan.js';
 import { render } from '../../render.js';
 import { type DesiredState, parseSpecText } from '../../spec.js';
 import { convertCompose } from './convert.js';
-import { FIXTURES, fixtureNames, fixtureOptions } from './test-support.js';
+import { FIXTURES, fixtureOptions } from './test-support.js';
+
+const readText = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
+const fixtureNames = () =>
+  readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .sort();
 
 function generate(state: DesiredState) {
   const set = render(state);
@@ -44,7 +51,7 @@ describe('golden compose conversions against the real Quadlet generator', () => 
       generate(parseSpecText(readFileSync(join(FIXTURES, name, 'expected.spec.yaml'), 'utf8'), name));
     });
     it(`${name}: converted for the generator's own Podman version`, () => {
-      generate(convertCompose({ ...fixtureOptions(name), podmanVersion: oracleVersion() }).state);
+      generate(convertCompose({ ...fixtureOptions(name, readText), podmanVersion: oracleVersion() }).state);
     });
   }
 
