@@ -96,7 +96,7 @@ class Report {
 /** A unit being built: Quadlet keys in order, each with the compose path it came from. */
 class UnitBuilder {
   readonly main: [key: string, value: unknown, path: Path][] = [];
-  readonly unit: Record<string, string[]> = {};
+  readonly unit: Record<string, string | string[]> = {};
   readonly service: Record<string, string> = {};
   constructor(
     readonly section: string,
@@ -145,8 +145,10 @@ class UnitBuilder {
     this.main.push(['PodmanArgs', words, path]);
     this.report.add(path, 'podman-args', `${note ? `${note}: ` : ''}PodmanArgs=${words.join(' ')}`);
   }
+  /** Adds a unit to a [Unit] list (Requires=, After=, …). */
   addUnit(key: string, value: string): void {
-    const list = this.unit[key] ?? [];
+    const prev = this.unit[key];
+    const list = Array.isArray(prev) ? prev : [];
     if (!list.includes(value)) this.unit[key] = [...list, value];
   }
   /** The unit as a spec entry (Quadlet spellings; lists gathered). */
@@ -801,7 +803,7 @@ function convertService(name: string, s: Obj, ctx: Ctx): void {
         r.mapped(p, '[Service] Restart=always (systemctl stop stops it for good either way)');
       } else if (policy === 'on-failure') {
         svcSection.Restart = 'on-failure';
-        if (max) c.addUnit('StartLimitBurst', max);
+        if (max) c.unit.StartLimitBurst = max;
         r.mapped(p, `[Service] Restart=on-failure${max ? `, [Unit] StartLimitBurst=${max}` : ''}`);
       } else r.needs(p, `${str(v)}: not a restart policy`);
     },
@@ -1237,11 +1239,11 @@ function convertDeploy(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): void {
           r.mapped(q, '[Service] RestartSec=');
         },
         max_attempts: (y, q) => {
-          c.addUnit('StartLimitBurst', str(y));
+          c.unit.StartLimitBurst = str(y);
           r.mapped(q, '[Unit] StartLimitBurst=');
         },
         window: (y, q) => {
-          c.addUnit('StartLimitIntervalSec', str(y));
+          c.unit.StartLimitIntervalSec = str(y);
           r.mapped(q, '[Unit] StartLimitIntervalSec=');
         },
       }),
