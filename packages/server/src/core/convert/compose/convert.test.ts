@@ -33,8 +33,9 @@ function convert(text: string, more: Partial<ConvertOptions> & { other?: Record<
   });
 }
 const entry = (report: ReportEntry[], path: string) => report.find((e) => e.path === path);
+type Section = Record<string, unknown>;
 const unit = (r: ReturnType<typeof convert>, name: string) =>
-  (r.spec.units as Record<string, Record<string, Record<string, unknown>>>)[name]!;
+  (r.spec.units as Record<string, { unit: Section; container: Section; service: Section; build: Section }>)[name]!;
 
 /** A literal `$` in compose: `$$`. */
 const dollars = (s: string) => s.split('$').join('$$');
