@@ -5,10 +5,11 @@
 // replaces it whole. Mapping-like lists (environment, labels, …) are made mappings first, so both forms merge.
 
 import { isMap, isScalar, isSeq, parseDocument, visit, YAMLMap } from 'yaml';
+import { InvalidError } from '../../errors.js';
 
-/** A problem in a compose file, said with the file and the place in it. */
-export class ComposeError extends Error {
-  override readonly name = 'ComposeError';
+/** A problem in a compose file, said with the file and the place in it (invalid input: the CLI exits 2). */
+export class ComposeError extends InvalidError {
+  override readonly name: string = 'ComposeError';
 }
 
 export type Obj = Record<string, unknown>;
