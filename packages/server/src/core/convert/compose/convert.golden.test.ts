@@ -8,14 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { specToYaml } from '../../spec.js';
 import { convertCompose, reportText } from './convert.js';
-import { FIXTURES, fixtureOptions } from './test-support.js';
+import { FIXTURE_NAMES, FIXTURES, fixtureOptions } from './test-support.js';
 
 const readText = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
-const fixtureNames = () =>
-  readdirSync(FIXTURES, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
 
 const update = process.env.QM_UPDATE_GOLDEN === '1';
 
@@ -26,9 +21,10 @@ function golden(file: string, actual: string) {
 
 describe('compose golden fixtures', () => {
   it('has the fixtures', () => {
-    expect(fixtureNames().length).toBeGreaterThanOrEqual(3);
+    const dirs = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
+    expect(dirs.map((d) => d.name).sort()).toEqual(FIXTURE_NAMES);
   });
-  for (const name of fixtureNames()) {
+  for (const name of FIXTURE_NAMES) {
     it(name, () => {
       const r = convertCompose(fixtureOptions(name, readText));
       golden(join(FIXTURES, name, 'expected.spec.yaml'), specToYaml(r.state));

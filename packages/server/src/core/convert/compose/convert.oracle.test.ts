@@ -3,41 +3,20 @@
  * file is rejected, every unit's service comes out, the linter agrees, and what the conversion promised reaches
  * the generated services (health-gated dependencies, one-shots, a health command with a literal `$`).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitWords } from '@quadletman/quadlet';
 import { describe, expect, it } from 'vitest';
-import { oracleVersion, runGenerator } from '../../../../../../scripts/oracle/generator';
-import { areaOf, pathInArea } from '../../layout.js';
-import { lintRendered } from '../../lint.js';
-import { serviceOf } from '../../plan.js';
+import { oracleVersion } from '../../../../../../scripts/oracle/generator';
 import { render } from '../../render.js';
 import { type DesiredState, parseSpecText } from '../../spec.js';
+import { expectGeneratorAccepts } from '../../test-support/generator.js';
 import { convertCompose } from './convert.js';
-import { FIXTURES, fixtureOptions } from './test-support.js';
+import { FIXTURE_NAMES, FIXTURES, fixtureOptions } from './test-support.js';
 
 const readText = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
-const fixtureNames = () =>
-  readdirSync(FIXTURES, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => d.name)
-    .sort();
 
-function generate(state: DesiredState) {
-  const set = render(state);
-  const quadlet: Record<string, string> = {};
-  for (const [p, text] of set.files) if (areaOf(p) === 'quadlet') quadlet[pathInArea(p)] = text;
-  const gen = runGenerator(quadlet);
-  expect(gen.crashed, gen.stderr).toBe(false);
-  expect([...gen.loadErrors], gen.stderr).toEqual([]);
-  expect([...gen.rejected], gen.stderr).toEqual([]);
-  expect(lintRendered(set.files, { podmanVersion: state.podmanVersion }).ok).toBe(true);
-  for (const [name, text] of Object.entries(quadlet)) {
-    const svc = serviceOf(name, text);
-    if (svc !== undefined) expect(gen.units.has(svc), `${name} → ${svc}`).toBe(true);
-  }
-  return gen;
-}
+const generate = (state: DesiredState) => expectGeneratorAccepts(render(state), state.podmanVersion).gen;
 
 /** ExecStart's words as the program gets them (systemd expands `%%` and `$$`). */
 function execArgs(service: string): string[] {
@@ -46,7 +25,7 @@ function execArgs(service: string): string[] {
 }
 
 describe('golden compose conversions against the real Quadlet generator', () => {
-  for (const name of fixtureNames()) {
+  for (const name of FIXTURE_NAMES) {
     it(`${name}: the golden spec`, () => {
       generate(parseSpecText(readFileSync(join(FIXTURES, name, 'expected.spec.yaml'), 'utf8'), name));
     });

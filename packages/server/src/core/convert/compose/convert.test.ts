@@ -8,10 +8,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type ConvertOptions, convertCompose, type ReportEntry } from './convert.js';
+import { type ConvertOptions, convertCompose, loadCompose, type ReportEntry } from './convert.js';
 import { parseEnvFile } from './dotenv.js';
 import { InterpolationError, interpolate } from './interpolate.js';
-import { type LoadContext, loadProject } from './load.js';
 import { ComposeError, loadYaml, mergeCompose } from './merge.js';
 import { fixtureOptions } from './test-support.js';
 
@@ -349,17 +348,7 @@ function uncovered(model: unknown, report: readonly ReportEntry[]): string[] {
   return leaves(model).filter((leaf) => !report.some((e) => leaf === e.path || leaf.startsWith(`${e.path}.`)));
 }
 
-function loadedModel(opts: ConvertOptions) {
-  const ctx: LoadContext = {
-    readFile: opts.readFile,
-    overrides: opts.env ?? {},
-    environment: opts.environment ?? {},
-    home: opts.home,
-    variables: new Map(),
-    missing: new Set(),
-  };
-  return loadProject(opts.files, opts.files[0]!.path.replace(/\/[^/]*$/, ''), ctx).model;
-}
+const loadedModel = (opts: ConvertOptions) => loadCompose(opts).model;
 
 describe('the report', () => {
   it.each(['wiki', 'photos', 'forge'])('covers every key of the %s fixture', (name) => {

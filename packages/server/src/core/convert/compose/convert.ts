@@ -193,12 +193,9 @@ interface Ctx {
   oneshot: Set<string>;
 }
 
-/** Converts a compose project. Throws ComposeError (file and path named) for what cannot be converted at all. */
-export function convertCompose(opts: ConvertOptions): ConvertResult {
-  if (opts.files.length === 0) throw new ComposeError('no compose file given');
-  const version = opts.podmanVersion === undefined ? NEWEST_PODMAN : parseVersion(opts.podmanVersion);
-  if (!version) throw new ComposeError(`${opts.podmanVersion}: not a Podman version like 5.4`);
-  const projectDir = opts.projectDir ?? opts.files[0]!.path.replace(/\/[^/]*$/, '') ?? '/';
+/** The project's model: its files interpolated, merged, extended and included (what the report accounts for). */
+export function loadCompose(opts: ConvertOptions): { model: Obj; projectDir: string; lctx: LoadContext } {
+  const projectDir = opts.projectDir ?? opts.files[0]!.path.replace(/\/[^/]*$/, '');
   const lctx: LoadContext = {
     readFile: opts.readFile,
     overrides: opts.env ?? {},
@@ -207,7 +204,15 @@ export function convertCompose(opts: ConvertOptions): ConvertResult {
     variables: new Map(),
     missing: new Set(),
   };
-  const { model } = loadProject(opts.files, projectDir, lctx, opts.envFiles);
+  return { model: loadProject(opts.files, projectDir, lctx, opts.envFiles).model, projectDir, lctx };
+}
+
+/** Converts a compose project. Throws ComposeError (file and path named) for what cannot be converted at all. */
+export function convertCompose(opts: ConvertOptions): ConvertResult {
+  if (opts.files.length === 0) throw new ComposeError('no compose file given');
+  const version = opts.podmanVersion === undefined ? NEWEST_PODMAN : parseVersion(opts.podmanVersion);
+  if (!version) throw new ComposeError(`${opts.podmanVersion}: not a Podman version like 5.4`);
+  const { model, projectDir, lctx } = loadCompose(opts);
   const where = opts.files.map((f) => f.path).join(', ');
   const report = new Report();
 
@@ -368,16 +373,20 @@ const kvMap = (v: unknown): Record<string, string> => {
   return isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, str(x)])) : {};
 };
 
+/** An external volume or network: used by its name, which must exist (reported as needing input). */
+function isExternal(def: Obj, name: string, path: Path, refs: Map<string, string>, what: string, ctx: Ctx): boolean {
+  if (def.external !== true && !isObj(def.external)) return false;
+  const real = str(def.name) || name;
+  refs.set(name, real);
+  ctx.report.needs(path, `external: the Podman ${what} ${real} must exist for the compartment user`);
+  return true;
+}
+
 function convertVolumes(v: unknown, ctx: Ctx): void {
   for (const [name, d] of Object.entries(isObj(v) ? v : {})) {
     const path = ['volumes', name];
     const def = isObj(d) ? d : {};
-    if (def.external === true || isObj(def.external)) {
-      const real = str(def.name) || name;
-      ctx.volumeRefs.set(name, real);
-      ctx.report.needs(path, `external: the Podman volume ${real} must exist for the compartment user`);
-      continue;
-    }
+    if (isExternal(def, name, path, ctx.volumeRefs, 'volume', ctx)) continue;
     const options: Obj = {};
     ctx.volumeRefs.set(name, name);
     ctx.report.mapped(path, `the compartment's Podman volume ${name} (${name}.volume)`);
@@ -416,12 +425,7 @@ function convertNetworks(v: unknown, ctx: Ctx): void {
   for (const [name, d] of Object.entries(isObj(v) ? v : {})) {
     const path = ['networks', name];
     const def = isObj(d) ? d : {};
-    if (def.external === true || isObj(def.external)) {
-      const real = str(def.name) || name;
-      ctx.networkRefs.set(name, real);
-      ctx.report.needs(path, `external: the Podman network ${real} must exist for the compartment user`);
-      continue;
-    }
+    if (isExternal(def, name, path, ctx.networkRefs, 'network', ctx)) continue;
     if (name === 'default') {
       ctx.networkRefs.set(name, `${ctx.project}.network`);
       continue; // converted with the default network
@@ -1167,15 +1171,28 @@ function convertServiceVolumes(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx)
   });
 }
 
-function convertServiceSecrets(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): void {
-  const declared = isObj(ctx.model.secrets) ? ctx.model.secrets : {};
-  (Array.isArray(v) ? v : []).forEach((sec, i) => {
+/** A service's secrets or configs, each in the long form, with the top-level declaration it names. */
+function eachGranted(
+  v: unknown,
+  path: Path,
+  kind: 'secrets' | 'configs',
+  ctx: Ctx,
+  fn: (long: Obj, source: string, def: unknown, p: Path) => void,
+): void {
+  const declared = isObj(ctx.model[kind]) ? (ctx.model[kind] as Obj) : {};
+  (Array.isArray(v) ? v : []).forEach((item, i) => {
     const p = [...path, String(i)];
-    const long: Obj = isObj(sec) ? sec : { source: sec };
+    const long: Obj = isObj(item) ? item : { source: item };
     const source = str(long.source);
-    if (!Object.hasOwn(declared, source))
-      throw new ComposeError(`${dotted(p)}: no secret ${JSON.stringify(source)} is declared`);
-    const def = declared[source];
+    if (!Object.hasOwn(declared, source)) {
+      throw new ComposeError(`${dotted(p)}: no ${kind.slice(0, -1)} ${JSON.stringify(source)} is declared`);
+    }
+    fn(long, source, declared[source], p);
+  });
+}
+
+function convertServiceSecrets(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): void {
+  eachGranted(v, path, 'secrets', ctx, (long, source, def, p) => {
     const real = (isObj(def) && str(def.name)) || source;
     const target = str(long.target) || source;
     const parts = [real, 'type=mount', `target=${target.startsWith('/') ? target : `/run/secrets/${target}`}`];
@@ -1188,13 +1205,7 @@ function convertServiceSecrets(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx)
 }
 
 function convertServiceConfigs(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): void {
-  const declared = isObj(ctx.model.configs) ? ctx.model.configs : {};
-  (Array.isArray(v) ? v : []).forEach((cfg, i) => {
-    const p = [...path, String(i)];
-    const long: Obj = isObj(cfg) ? cfg : { source: cfg };
-    const source = str(long.source);
-    if (!Object.hasOwn(declared, source))
-      throw new ComposeError(`${dotted(p)}: no config ${JSON.stringify(source)} is declared`);
+  eachGranted(v, path, 'configs', ctx, (long, source, _, p) => {
     if (!Object.hasOwn(ctx.spec.files, configFile(source))) {
       ctx.report.needs(p, `the config ${source} has no content to mount`);
       return;

@@ -6,6 +6,8 @@ import type { ConvertOptions } from './convert.js';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 export const PROJECT = '/project';
+/** The fixtures (the golden test checks that these are all the folders there are). */
+export const FIXTURE_NAMES = ['forge', 'photos', 'wiki'];
 
 /** Reads a file of the repository: its text, or undefined when there is none. */
 export type ReadText = (path: string) => string | undefined;
