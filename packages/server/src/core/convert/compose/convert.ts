@@ -373,6 +373,14 @@ const kvMap = (v: unknown): Record<string, string> => {
   return isObj(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, str(x)])) : {};
 };
 
+/** A handler that sets `target[field]` (text, or a map for labels) and reports it mapped as `note`. */
+const assign =
+  (target: Obj, field: string, note: string, ctx: Ctx, read: (x: unknown) => unknown = str) =>
+  (x: unknown, p: Path): void => {
+    target[field] = read(x);
+    ctx.report.mapped(p, note);
+  };
+
 /** An external volume or network: used by its name, which must exist (reported as needing input). */
 function isExternal(def: Obj, name: string, path: Path, refs: Map<string, string>, what: string, ctx: Ctx): boolean {
   if (def.external !== true && !isObj(def.external)) return false;
@@ -391,10 +399,7 @@ function convertVolumes(v: unknown, ctx: Ctx): void {
     ctx.volumeRefs.set(name, name);
     ctx.report.mapped(path, `the compartment's Podman volume ${name} (${name}.volume)`);
     subkeys(def, path, ctx, {
-      name: (x, p) => {
-        options.volumeName = str(x);
-        ctx.report.mapped(p, 'VolumeName=');
-      },
+      name: assign(options, 'volumeName', 'VolumeName=', ctx),
       driver: (x, p) => {
         if (str(x) === 'local') ctx.report.mapped(p, 'the default driver');
         else {
@@ -411,10 +416,7 @@ function convertVolumes(v: unknown, ctx: Ctx): void {
           } else ctx.report.needs([...p, k], 'a driver option Quadlet has no key for');
         }
       },
-      labels: (x, p) => {
-        options.label = kvMap(x);
-        ctx.report.mapped(p, 'Label=');
-      },
+      labels: assign(options, 'label', 'Label=', ctx, kvMap),
       external: (_, p) => ctx.report.mapped(p, 'not external'),
     });
     ctx.spec.volumes[name] = { kind: 'podman', ...(Object.keys(options).length > 0 ? { options } : {}) };
@@ -444,10 +446,7 @@ function networkSection(def: Obj, path: Path, ctx: Ctx): Obj {
     net[k] = [...((net[k] as string[] | undefined) ?? []), x];
   };
   subkeys(def, path, ctx, {
-    name: (x, p) => {
-      net.NetworkName = str(x);
-      ctx.report.mapped(p, 'NetworkName=');
-    },
+    name: assign(net, 'NetworkName', 'NetworkName=', ctx),
     driver: (x, p) => {
       if (str(x) === 'bridge') ctx.report.mapped(p, 'the default driver');
       else if (['host', 'none'].includes(str(x))) ctx.report.needs(p, `a ${str(x)} network: use network_mode instead`);
@@ -463,10 +462,7 @@ function networkSection(def: Obj, path: Path, ctx: Ctx): Obj {
     },
     ipam: (x, p) =>
       subkeys(x, p, ctx, {
-        driver: (y, q) => {
-          net.IPAMDriver = str(y);
-          ctx.report.mapped(q, 'IPAMDriver=');
-        },
+        driver: assign(net, 'IPAMDriver', 'IPAMDriver=', ctx),
         config: (y, q) => {
           (Array.isArray(y) ? y : []).forEach((c, i) => {
             subkeys(c, [...q, String(i)], ctx, {
@@ -488,22 +484,13 @@ function networkSection(def: Obj, path: Path, ctx: Ctx): Obj {
         },
         options: (_, q) => ctx.report.needs(q, 'IPAM driver options have no Quadlet key'),
       }),
-    internal: (x, p) => {
-      net.Internal = x === true;
-      ctx.report.mapped(p, 'Internal=');
-    },
-    enable_ipv6: (x, p) => {
-      net.IPv6 = x === true;
-      ctx.report.mapped(p, 'IPv6=');
-    },
+    internal: assign(net, 'Internal', 'Internal=', ctx, (x) => x === true),
+    enable_ipv6: assign(net, 'IPv6', 'IPv6=', ctx, (x) => x === true),
     enable_ipv4: (x, p) =>
       x === false
         ? ctx.report.needs(p, 'an IPv6-only network has no Quadlet key')
         : ctx.report.mapped(p, 'the default'),
-    labels: (x, p) => {
-      net.Label = kvMap(x);
-      ctx.report.mapped(p, 'Label=');
-    },
+    labels: assign(net, 'Label', 'Label=', ctx, kvMap),
     attachable: (_, p) => ctx.report.dropped(p, 'Swarm only'),
     external: (_, p) => ctx.report.mapped(p, 'not external'),
   });
