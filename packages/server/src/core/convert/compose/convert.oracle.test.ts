@@ -46,6 +46,11 @@ describe('golden compose conversions against the real Quadlet generator', () => 
     expect(db[db.indexOf('--health-cmd') + 1]).toBe('pg_isready -U ${POSTGRES_USER} -d wiki');
     expect(db).toContain('--network-alias');
     const forge = generate(parseSpecText(readFileSync(join(FIXTURES, 'forge/expected.spec.yaml'), 'utf8')));
+    const cache = execArgs(wiki.units.get('cache.service')!);
+    expect(cache[cache.indexOf('--health-cmd') + 1]).toBe('["redis-cli","ping"]');
+    const migrate = execArgs(forge.units.get('migrate.service')!);
+    expect(migrate[migrate.indexOf('--entrypoint') + 1]).toBe('["/bin/sh","-c"]');
+    expect(migrate.slice(-2)).toEqual(['forgejo', 'migrate']);
     expect(forge.units.get('migrate.service')).toMatch(/^Type=oneshot$/m);
     expect(forge.units.get('migrate.service')).toMatch(/^RemainAfterExit=(yes|true)$/m);
   });

@@ -252,6 +252,12 @@ services:
     expect(unit(r, 'a.container').container.Environment).toEqual({ P: '$5 100%' });
   });
 
+  it('disables a health check with disable: true, whatever its test says', () => {
+    const r = convert('services: {a: {image: x, healthcheck: {test: [CMD, "true"], disable: true}}}');
+    expect(unit(r, 'a.container').container.HealthCmd).toBe('none');
+    expect(entry(r.report, 'services.a.healthcheck.test')?.disposition).toBe('dropped');
+  });
+
   it('makes binds absolute, named volumes Podman volumes, and env files managed files', () => {
     const r = convert(
       `

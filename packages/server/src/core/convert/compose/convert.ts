@@ -941,6 +941,10 @@ function convertHealthcheck(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): v
   subkeys(h, path, ctx, {
     disable: (x, p) => (x === true ? undefined : ctx.report.mapped(p, 'the default')),
     test: (x, p) => {
+      if (h.disable === true) {
+        ctx.report.dropped(p, 'the health check is disabled');
+        return;
+      }
       const cmd = healthCmd(x);
       if (cmd === undefined) ctx.report.needs(p, 'a test is CMD, CMD-SHELL, NONE or a command string');
       else c.put('HealthCmd', cmd, p);
