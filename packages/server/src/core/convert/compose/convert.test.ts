@@ -299,6 +299,15 @@ volumes: { v: { driver_opts: { type: tmpfs, device: tmpfs, o: size=10m } } }
     expect(entry(r.report, '${V}')?.note).toBe('= "file" (the env file)');
   });
 
+  it('takes a bare environment entry from the project environment, .env included', () => {
+    const r = convert('services: {a: {image: x, environment: [FROM_FILE, FROM_ENV, NOWHERE]}}', {
+      environment: { FROM_ENV: 'e' },
+      other: { '/p/.env': 'FROM_FILE=f\n' },
+    });
+    expect(unit(r, 'a.container').container.Environment).toEqual({ FROM_FILE: 'f', FROM_ENV: 'e' });
+    expect(entry(r.report, 'services.a.environment.NOWHERE')?.disposition).toBe('dropped');
+  });
+
   it('converts services in profiles only when chosen', () => {
     const text = 'services: {a: {image: x}, b: {image: y, profiles: [debug]}}';
     expect(Object.keys(convert(text).spec.units as object)).toEqual(['a.container']);

@@ -28,7 +28,14 @@ import { FILES_DIR_SPECIFIER } from '../../layout.js';
 import { checkSpec, type DesiredState, specError } from '../../spec.js';
 import { escapeDollar, escapePercent } from '../../values.js';
 import { parseEnvFile } from './dotenv.js';
-import { type ComposeFile, type LoadContext, loadProject, type ReadFile, type Variable } from './load.js';
+import {
+  type ComposeFile,
+  type LoadContext,
+  type LoadedProject,
+  loadProject,
+  type ReadFile,
+  type Variable,
+} from './load.js';
 import { ComposeError, isObj, type Obj } from './merge.js';
 
 export type Disposition = 'mapped' | 'podman-args' | 'dropped' | 'needs-input';
@@ -194,7 +201,7 @@ interface Ctx {
 }
 
 /** The project's model: its files interpolated, merged, extended and included (what the report accounts for). */
-export function loadCompose(opts: ConvertOptions): { model: Obj; projectDir: string; lctx: LoadContext } {
+export function loadCompose(opts: ConvertOptions): LoadedProject & { lctx: LoadContext } {
   const projectDir = opts.projectDir ?? opts.files[0]!.path.replace(/\/[^/]*$/, '');
   const lctx: LoadContext = {
     readFile: opts.readFile,
@@ -204,7 +211,7 @@ export function loadCompose(opts: ConvertOptions): { model: Obj; projectDir: str
     variables: new Map(),
     missing: new Set(),
   };
-  return { model: loadProject(opts.files, projectDir, lctx, opts.envFiles).model, projectDir, lctx };
+  return { ...loadProject(opts.files, projectDir, lctx, opts.envFiles), lctx };
 }
 
 /** Converts a compose project. Throws ComposeError (file and path named) for what cannot be converted at all. */
@@ -212,7 +219,7 @@ export function convertCompose(opts: ConvertOptions): ConvertResult {
   if (opts.files.length === 0) throw new ComposeError('no compose file given');
   const version = opts.podmanVersion === undefined ? NEWEST_PODMAN : parseVersion(opts.podmanVersion);
   if (!version) throw new ComposeError(`${opts.podmanVersion}: not a Podman version like 5.4`);
-  const { model, projectDir, lctx } = loadCompose(opts);
+  const { model, projectDir, lctx, lookup } = loadCompose(opts);
   const where = opts.files.map((f) => f.path).join(', ');
   const report = new Report();
 
@@ -220,7 +227,6 @@ export function convertCompose(opts: ConvertOptions): ConvertResult {
   if (!project) {
     throw new ComposeError(`${where}: no usable project name; give one with --project (a-z, 0-9, -; ≤ 32)`);
   }
-  const lookup = (n: string) => lctx.overrides[n] ?? lctx.environment[n];
 
   // services enabled by profile
   const all = isObj(model.services) ? (model.services as Record<string, Obj>) : {};

@@ -97,6 +97,8 @@ function readEnvFiles(paths: readonly string[], ctx: LoadContext, required: bool
 export interface LoadedProject {
   model: Obj;
   projectDir: string;
+  /** How the project looks variables up: --env values, the environment, then its env files. */
+  lookup: Lookup;
 }
 
 /**
@@ -139,7 +141,7 @@ export function loadProject(
       addResources(model, sub.model, `${where}: include.${i}`);
     });
   }
-  return { model, projectDir };
+  return { model, projectDir, lookup };
 }
 
 function loadInclude(entry: unknown, projectDir: string, ctx: LoadContext, where: string, depth: number) {
