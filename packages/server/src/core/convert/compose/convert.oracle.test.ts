@@ -6,13 +6,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { splitWords } from '@quadletman/quadlet';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { oracleVersion } from '../../../../../../scripts/oracle/generator';
 import { render } from '../../render.js';
 import { type DesiredState, parseSpecText } from '../../spec.js';
 import { expectGeneratorAccepts } from '../../test-support/generator.js';
 import { convertCompose } from './convert.js';
-import { FIXTURE_NAMES, FIXTURES, fixtureOptions } from './test-support.js';
+import { composeArb, FIXTURE_NAMES, FIXTURES, fixtureOptions } from './test-support.js';
 
 const readText = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined);
 
@@ -33,6 +34,17 @@ describe('golden compose conversions against the real Quadlet generator', () => 
       generate(convertCompose({ ...fixtureOptions(name, readText), podmanVersion: oracleVersion() }).state);
     });
   }
+
+  it('generated compose projects, converted for its version', () => {
+    const version = oracleVersion();
+    fc.assert(
+      fc.property(composeArb, (text) => {
+        const files = [{ path: '/p/compose.yaml', text }];
+        generate(convertCompose({ files, readFile: () => undefined, environment: {}, podmanVersion: version }).state);
+      }),
+      { numRuns: 15 },
+    );
+  });
 
   it('dependencies, health checks and one-shots reach the services', () => {
     const wiki = generate(parseSpecText(readFileSync(join(FIXTURES, 'wiki/expected.spec.yaml'), 'utf8')));
