@@ -188,6 +188,11 @@ describe('merging compose files', () => {
     );
   });
 
+  it('reads merge keys (<<: *fragment)', () => {
+    const m = loadYaml('x-log: &log {driver: journald}\nservices: {a: {logging: {<<: *log, options: {tag: a}}}}', 'f');
+    expect(m.services).toEqual({ a: { logging: { driver: 'journald', options: { tag: 'a' } } } });
+  });
+
   it('reads YAML 1.1 octal modes', () => {
     expect(loadYaml('mode: 0440\nother: 0o17\nn: 10', 'f')).toEqual({ mode: 0o440, other: 0o17, n: 10 });
   });
@@ -309,13 +314,28 @@ volumes: { v: { driver_opts: { type: tmpfs, device: tmpfs, o: size=10m } } }
     expect(entry(r.report, 'services.a.environment.NOWHERE')?.disposition).toBe('dropped');
   });
 
-  it('converts services in profiles only when chosen', () => {
+  it('converts services in profiles only when chosen (--profile, else COMPOSE_PROFILES)', () => {
     const text = 'services: {a: {image: x}, b: {image: y, profiles: [debug]}}';
+    expect(Object.keys(convert(text, { environment: { COMPOSE_PROFILES: 'x,debug' } }).spec.units as object)).toEqual([
+      'a.container',
+      'b.container',
+    ]);
     expect(Object.keys(convert(text).spec.units as object)).toEqual(['a.container']);
     expect(Object.keys(convert(text, { profiles: ['debug'] }).spec.units as object)).toEqual([
       'a.container',
       'b.container',
     ]);
+  });
+
+  it('names the compartment from --project, COMPOSE_PROJECT_NAME, name: or the folder', () => {
+    const named = (text: string, more: Partial<ConvertOptions> = {}) => convert(text, more).spec.compartment;
+    expect(named('services: {a: {image: x}}')).toBe('p');
+    expect(named('name: Shop_2\nservices: {a: {image: x}}')).toBe('shop-2');
+    expect(named('name: shop\nservices: {a: {image: x}}', { environment: { COMPOSE_PROJECT_NAME: 'env' } })).toBe(
+      'env',
+    );
+    expect(named('name: shop\nservices: {a: {image: x}}', { project: '9 Lives!' })).toBe('lives');
+    expect(() => named('name: "123"\nservices: {a: {image: x}}')).toThrow(/--project/);
   });
 
   it('resolves extends in the same file and in another', () => {

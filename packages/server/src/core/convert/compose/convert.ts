@@ -223,14 +223,17 @@ export function convertCompose(opts: ConvertOptions): ConvertResult {
   const where = opts.files.map((f) => f.path).join(', ');
   const report = new Report();
 
-  const project = projectName(opts.project ?? (typeof model.name === 'string' ? model.name : basename(projectDir)));
+  // as compose: the option, COMPOSE_PROJECT_NAME, the name: of the project, its folder's name
+  const named = opts.project ?? lctx.environment.COMPOSE_PROJECT_NAME;
+  const project = projectName(named ?? (typeof model.name === 'string' ? model.name : basename(projectDir)));
   if (!project) {
     throw new ComposeError(`${where}: no usable project name; give one with --project (a-z, 0-9, -; ≤ 32)`);
   }
 
   // services enabled by profile
   const all = isObj(model.services) ? (model.services as Record<string, Obj>) : {};
-  const chosen = new Set(opts.profiles ?? []);
+  const fromEnv = lctx.environment.COMPOSE_PROFILES?.split(',').filter((p) => p !== '');
+  const chosen = new Set(opts.profiles ?? fromEnv ?? []);
   const services: Record<string, Obj> = {};
   for (const [name, s] of Object.entries(all)) {
     const profiles = Array.isArray(s.profiles) ? s.profiles.map(String) : [];
@@ -567,7 +570,8 @@ function convertConfigs(v: unknown, ctx: Ctx): void {
       continue;
     }
     ctx.spec.files[configFile(name)] = { content };
-    ctx.report.mapped(path, `the managed file ${configFile(name)}, mounted read-only`);
+    const from = typeof def.file === 'string' ? ` (the content of ${def.file})` : '';
+    ctx.report.mapped(path, `the managed file ${configFile(name)}${from}, mounted read-only`);
   }
 }
 
@@ -934,7 +938,7 @@ function convertEnvFiles(name: string, v: unknown, path: Path, c: UnitBuilder, c
     const managed = `compose/${name}${list.length > 1 ? `-${i + 1}` : ''}.env`;
     ctx.spec.files[managed] = { content, mode: '0600' };
     files.push(managed);
-    ctx.report.mapped(p, `the managed file ${managed} (EnvironmentFile=)`);
+    ctx.report.mapped(p, `the managed file ${managed} (EnvironmentFile=): the variables of ${file}`);
   });
   if (files.length > 0) c.main.push(['EnvironmentFile', files, path]);
 }

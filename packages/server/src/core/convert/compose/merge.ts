@@ -21,7 +21,8 @@ export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'objec
 
 /** Parses compose YAML; `!reset` and `!override` are kept as markers for {@link mergeCompose}. */
 export function loadYaml(text: string, source: string): Obj {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  // (`merge`: the `<<: *fragment` merge keys compose files use with their x- fragments)
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true, merge: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const at = e.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
