@@ -70,7 +70,8 @@ export class UnitBuilder {
         : typeof value === 'string' || typeof value === 'boolean'
           ? [String(value)]
           : Object.entries(value).map(([k, v]) => `${k}=${v}`);
-      const quoted = def.kind === 'kv' ? values.map(lit) : values;
+      // (text was escaped by the caller; a data map, which the renderer would have escaped, is escaped here)
+      const quoted = isObj(value) ? values.map(lit) : values;
       this.args(
         quoted.map((v) => `${def.flag}=${v}`),
         path,

@@ -250,6 +250,20 @@ services:
     expect(unit(now, 'a.build').build).toMatchObject({ SetWorkingDirectory: '/p/a', ImageTag: ['x'] });
   });
 
+  it('maps security options to their Quadlet keys, the rest to --security-opt', () => {
+    const r = convert(
+      'services: {a: {image: x, security_opt: ["no-new-privileges:true", "label:disable", "label=type:spc_t", "seccomp=unconfined", "apparmor:p", "mask=/x"]}}',
+      { podmanVersion: '5.4' },
+    );
+    expect(unit(r, 'a.container').container).toMatchObject({
+      NoNewPrivileges: true,
+      SecurityLabelDisable: true,
+      SecurityLabelType: 'spc_t',
+      SeccompProfile: 'unconfined',
+      PodmanArgs: ['--security-opt=apparmor=p', '--security-opt=mask=/x'],
+    });
+  });
+
   it('escapes % and $ in values that land in ExecStart, and leaves data maps to the renderer', () => {
     const r = convert(
       'services: {a: {image: x, command: ["sh", "-c", "echo $$HOME 100%"], environment: {P: "$$5 100%"}}}',

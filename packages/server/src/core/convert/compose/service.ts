@@ -2,7 +2,7 @@
 // that sets Quadlet keys through the unit builder (which falls back to PodmanArgs= for the target version) and
 // reports what it did; a key without a handler needs input, an `x-` key is dropped.
 
-import { compareVersions, findKey, splitWords } from '@quadletman/quadlet';
+import { compareVersions, findKey, isKeyAvailable, splitWords } from '@quadletman/quadlet';
 import { FILES_DIR_SPECIFIER } from '../../layout.js';
 import { type Ctx, dotted, kvMap, lit, type Path, str, subkeys, UnitBuilder } from './context.js';
 import { parseEnvFile } from './dotenv.js';
@@ -60,7 +60,6 @@ const PODMAN_FLAGS: Record<string, [flag: string, kind: 'value' | 'bool' | 'list
   platform: ['--platform', 'value'],
   mac_address: ['--mac-address', 'value'],
   runtime: ['--runtime', 'value'],
-  security_opt: ['--security-opt', 'list'],
   device_cgroup_rules: ['--device-cgroup-rule', 'list'],
 };
 
@@ -197,6 +196,7 @@ export function convertService(name: string, s: Obj, ctx: Ctx): void {
         p,
       ),
     expose: (v, p) => c.put('ExposeHostPort', (Array.isArray(v) ? v : [v]).map(str).map(lit), p),
+    security_opt: (v, p) => convertSecurityOpts(v, p, c, ctx),
     group_add: (v, p) => c.put('GroupAdd', (Array.isArray(v) ? v : [v]).map(str).map(lit), p),
     userns_mode: (v, p) => c.put('UserNS', lit(str(v)), p),
     shm_size: (v, p) => c.put('ShmSize', bytes(v), p),
@@ -723,4 +723,25 @@ export function applyDependencyModes(ctx: Ctx): void {
       delete (u.service as Obj).Restart;
     }
   }
+}
+
+/** security_opt: the options Quadlet has keys for become those keys, the rest `--security-opt`. */
+function convertSecurityOpts(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): void {
+  (Array.isArray(v) ? v : [v]).forEach((o, i) => {
+    const p = [...path, String(i)];
+    const opt = str(o);
+    const [name = '', value = ''] = opt.split(/[:=](.*)/s);
+    const label = /^(type|level|filetype)[:=](.*)$/s.exec(value);
+    if (name === 'no-new-privileges' && (value === '' || value === 'true')) c.put('NoNewPrivileges', true, p);
+    else if (name === 'label' && value === 'disable') c.put('SecurityLabelDisable', true, p);
+    else if (name === 'label' && label) {
+      const key = { type: 'SecurityLabelType', level: 'SecurityLabelLevel', filetype: 'SecurityLabelFileType' }[
+        label[1]!
+      ];
+      c.put(key!, lit(label[2]!), p);
+    } else if (name === 'seccomp' && value !== '') c.put('SeccompProfile', lit(value), p);
+    else if (name === 'apparmor' && value !== '' && isKeyAvailable('Container', 'AppArmor', ctx.version)) {
+      c.put('AppArmor', lit(value), p);
+    } else c.args([`--security-opt=${lit(opt.replace(/^(apparmor|seccomp|label):/, '$1='))}`], p, '');
+  });
 }

@@ -46,6 +46,7 @@ const KEYS: Record<string, fc.Arbitrary<unknown>> = {
   restart: fc.constantFrom('no', 'always', 'on-failure:3', 'unless-stopped'),
   cap_add: fc.constant(['NET_ADMIN']),
   privileged: fc.boolean(),
+  security_opt: fc.constant(['no-new-privileges', 'label=disable', 'apparmor=unconfined', 'seccomp=unconfined']),
   tty: fc.boolean(),
   sysctls: fc.constant(['a.b=1']),
   ulimits: fc.constant({ nofile: { soft: 1, hard: 2 } }),
