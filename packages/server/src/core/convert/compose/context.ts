@@ -141,10 +141,17 @@ export function subkeys(
   handlers: Record<string, (v: unknown, path: Path) => void>,
   what = 'no equivalent',
 ): void {
-  if (!isObj(obj)) return;
+  if (obj === null || obj === undefined) return;
+  if (!isObj(obj)) {
+    ctx.report.needs(path, 'must be a mapping');
+    return;
+  }
   for (const [k, v] of Object.entries(obj)) {
     const h = handlers[k];
-    if (h) h(v, [...path, k]);
+    // a key with no value (`environment:`, `[]`, `{}`) says nothing (but `build: {}` builds the project folder)
+    if (k !== 'build' && (v === null || (typeof v === 'object' && Object.keys(v).length === 0))) {
+      ctx.report.dropped([...path, k], 'empty');
+    } else if (h) h(v, [...path, k]);
     else if (k.startsWith('x-')) ctx.report.dropped([...path, k], 'an extension field');
     else ctx.report.needs([...path, k], what);
   }

@@ -7,6 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { InvalidError } from '../../errors.js';
 import { lintRendered } from '../../lint.js';
 import { render } from '../../render.js';
 import { type ConvertOptions, convertCompose, loadCompose, type ReportEntry } from './convert.js';
@@ -400,6 +402,64 @@ function uncovered(model: unknown, report: readonly ReportEntry[]): string[] {
 
 const loadedModel = (opts: ConvertOptions) => loadCompose(opts).model;
 
+/** Every service key the conversion has a handler for, and a few it has not. */
+const SERVICE_KEYS = [
+  'image',
+  'build',
+  'container_name',
+  'hostname',
+  'command',
+  'entrypoint',
+  'environment',
+  'env_file',
+  'labels',
+  'annotations',
+  'user',
+  'working_dir',
+  'read_only',
+  'init',
+  'cap_add',
+  'cap_drop',
+  'devices',
+  'tmpfs',
+  'sysctls',
+  'ulimits',
+  'dns',
+  'dns_search',
+  'dns_opt',
+  'extra_hosts',
+  'expose',
+  'group_add',
+  'userns_mode',
+  'shm_size',
+  'mem_limit',
+  'pids_limit',
+  'stop_signal',
+  'stop_grace_period',
+  'pull_policy',
+  'logging',
+  'restart',
+  'healthcheck',
+  'ports',
+  'volumes',
+  'secrets',
+  'configs',
+  'depends_on',
+  'deploy',
+  'networks',
+  'network_mode',
+  'profiles',
+  'extends',
+  'scale',
+  'security_opt',
+  'privileged',
+  'cpus',
+  'links',
+  'develop',
+  'x-ext',
+  'unheard_of',
+];
+
 describe('the report', () => {
   it.each(['wiki', 'photos', 'forge'])('covers every key of the %s fixture', (name) => {
     const opts = fixtureOptions(name, readText);
@@ -410,6 +470,40 @@ describe('the report', () => {
       delete raw.services; // (their leaves are checked in the merged model; these hold !override markers)
       expect(uncovered(raw, report)).toEqual([]);
     }
+  });
+
+  it('covers every key of services with values of any form, or refuses them as invalid input (never a crash)', () => {
+    const leaf = fc.oneof(fc.string({ maxLength: 5 }), fc.integer(), fc.boolean(), fc.constant(null));
+    const flat = fc.oneof(
+      leaf,
+      fc.array(leaf, { maxLength: 3 }),
+      fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), leaf, { maxKeys: 3 }),
+    );
+    const nested = fc.oneof(
+      flat,
+      fc.array(fc.dictionary(fc.constantFrom('target', 'source', 'published', 'type', 'x'), flat), { maxLength: 2 }),
+      fc.dictionary(fc.constantFrom('limits', 'resources', 'memory', 'test', 'driver', 'condition', 'a'), flat),
+    );
+    let converted = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...SERVICE_KEYS), nested, (key, value) => {
+        const opts: ConvertOptions = {
+          files: [{ path: '/p/compose.yaml', text: stringify({ services: { a: { image: 'x', [key]: value } } }) }],
+          readFile: () => undefined,
+          environment: {},
+          home: '/h',
+        };
+        try {
+          const { report } = convertCompose(opts);
+          expect(uncovered(loadedModel(opts), report)).toEqual([]);
+          converted++;
+        } catch (e) {
+          if (!(e instanceof InvalidError)) throw e;
+        }
+      }),
+      { numRuns: 1000 },
+    );
+    expect(converted).toBeGreaterThan(100);
   });
 
   it('covers every key of generated compose files, which convert to valid specs', () => {

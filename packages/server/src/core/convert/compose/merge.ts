@@ -41,7 +41,13 @@ export function loadYaml(text: string, source: string): Obj {
     wrapper.set(marker, node);
     return wrapper;
   });
-  const js = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // (a `<<` merge of something that is not a mapping, too many aliases)
+    throw new ComposeError(`${source}: ${e instanceof Error ? e.message : String(e)}`);
+  }
   if (js === null || js === undefined) return {};
   if (!isObj(js)) throw new ComposeError(`${source}: a compose file is a mapping (services:, volumes:, …)`);
   return js;

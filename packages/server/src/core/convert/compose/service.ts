@@ -76,9 +76,15 @@ const DROPPED: Record<string, string> = {
   container_name_prefix: 'not used',
 };
 
-export function convertService(name: string, s: Obj, ctx: Ctx): void {
+export function convertService(name: string, given: Obj, ctx: Ctx): void {
   const base: Path = ['services', name];
   const r = ctx.report;
+  // a key with no value (`environment:`) says nothing
+  const s: Obj = {};
+  for (const [k, v] of Object.entries(given)) {
+    if (v === null) r.dropped([...base, k], 'empty');
+    else s[k] = v;
+  }
   const c = new UnitBuilder('Container', ctx.version, r);
   const unitName = `${name}.container`;
   const svcSection = c.service;
@@ -96,7 +102,7 @@ export function convertService(name: string, s: Obj, ctx: Ctx): void {
       ctx.usesDefaultNetwork = true;
       r.mapped(p, 'the default network');
     } else r.needs(p, `${networkMode}: sharing another container's namespace needs a pod; put the services in one`);
-  } else if (isObj(s.networks)) {
+  } else if (isObj(s.networks) && Object.keys(s.networks).length > 0) {
     for (const [net, opts] of Object.entries(s.networks)) {
       const p = [...base, 'networks', net];
       const ref = net === 'default' ? `${ctx.project}.network` : ctx.networkRefs.get(net);
@@ -276,11 +282,93 @@ export function convertService(name: string, s: Obj, ctx: Ctx): void {
   }
   for (const [k, why] of Object.entries(DROPPED)) handlers[k] = (_, p) => r.dropped(p, why);
 
+  for (const [k, v] of Object.entries(s)) checkShape(k, v, [...base, k]);
   subkeys(s, base, ctx, handlers, 'no equivalent quadletman knows');
   if (s.image === undefined && s.build === undefined) {
     throw new ComposeError(`${dotted(base)}: a service needs an image or a build`);
   }
   ctx.spec.units[unitName] = c.toSpec('container');
+}
+
+type Shape = 'scalar' | 'list' | 'map';
+
+/** The forms the Compose specification allows for a service key (lists of KEY=VALUE were made maps on loading). */
+const SHAPES: Record<string, readonly Shape[]> = {
+  ...Object.fromEntries(
+    [
+      'image',
+      'container_name',
+      'hostname',
+      'user',
+      'working_dir',
+      'userns_mode',
+      'shm_size',
+      'mem_limit',
+      'pids_limit',
+      'stop_signal',
+      'stop_grace_period',
+      'pull_policy',
+      'restart',
+      'network_mode',
+      'scale',
+      'read_only',
+      'init',
+      'domainname',
+      ...Object.keys(PODMAN_FLAGS).filter((k) => PODMAN_FLAGS[k]![1] !== 'list'),
+    ].map((k) => [k, ['scalar']]),
+  ),
+  ...Object.fromEntries(
+    ['command', 'entrypoint', 'env_file', 'tmpfs', 'dns', 'dns_search'].map((k) => [k, ['scalar', 'list']]),
+  ),
+  ...Object.fromEntries(
+    [
+      'cap_add',
+      'cap_drop',
+      'devices',
+      'ports',
+      'volumes',
+      'secrets',
+      'configs',
+      'profiles',
+      'group_add',
+      'security_opt',
+      'dns_opt',
+      'expose',
+      'device_cgroup_rules',
+      'links',
+      'external_links',
+      'volumes_from',
+    ].map((k) => [k, ['list']]),
+  ),
+  ...Object.fromEntries(
+    [
+      'environment',
+      'labels',
+      'annotations',
+      'sysctls',
+      'extra_hosts',
+      'depends_on',
+      'networks',
+      'ulimits',
+      'logging',
+      'healthcheck',
+      'deploy',
+    ].map((k) => [k, ['map']]),
+  ),
+  build: ['scalar', 'map'],
+  extends: ['scalar', 'map'],
+};
+
+const shapeOf = (v: unknown): Shape | undefined =>
+  Array.isArray(v) ? 'list' : isObj(v) ? 'map' : v === null || v === undefined ? undefined : 'scalar';
+
+/** Refuses a key whose value has a form the specification does not allow (as compose's own validation does). */
+function checkShape(key: string, v: unknown, path: Path): void {
+  const allowed = SHAPES[key];
+  const shape = shapeOf(v);
+  if (!allowed || shape === undefined || allowed.includes(shape)) return;
+  const what = { scalar: 'a single value', list: 'a list', map: 'a mapping' };
+  throw new ComposeError(`${dotted(path)}: must be ${allowed.map((a) => what[a]).join(' or ')}`);
 }
 
 function convertBuild(name: string, v: unknown, path: Path, s: Obj, c: UnitBuilder, ctx: Ctx): void {
@@ -464,6 +552,10 @@ function convertPorts(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): void {
   (Array.isArray(v) ? v : []).forEach((port, i) => {
     const p = [...path, String(i)];
     let value: string;
+    if (typeof port !== 'string' && typeof port !== 'number' && !isObj(port)) {
+      ctx.report.needs(p, 'must be [HOST:]CONTAINER[/PROTOCOL] or a mapping');
+      return;
+    }
     if (isObj(port)) {
       const target = str(port.target);
       const published = str(port.published);
@@ -537,7 +629,10 @@ function convertServiceVolumes(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx)
       );
       return;
     }
-    if (!isObj(vol)) return;
+    if (!isObj(vol)) {
+      ctx.report.needs(p, 'must be SOURCE:TARGET[:MODE] or a mapping');
+      return;
+    }
     const type = str(vol.type) || 'volume';
     const target = str(vol.target);
     const opts: string[] = [];
