@@ -377,6 +377,8 @@ describe('errors name the file and the path', () => {
     ['services: {a: {image: x, env_file: nope.env}}', /nope\.env: no such env file/],
     ['services: {a: {image: x, volumes: ["undeclared:/x"]}}', /services\.a\.volumes\.0: no volume "undeclared"/],
     ['services: {a: {command: x}}', /services\.a: a service needs an image or a build/],
+    ['services: {a: {image: x, command: "echo \'open"}}', /services\.a\.command: cannot be split into words/],
+    ['services: {a: {image: x, ports: "80:80"}}', /services\.a\.ports: must be a list/],
     ['services: {a: {image: x, depends_on: [b]}, b: {image: y, profiles: [p]}}', /b is in a profile/],
   ])('%s', (text, message) => {
     expect(() => convert(text)).toThrow(ComposeError);

@@ -31,10 +31,25 @@ function seconds(v: unknown): string | undefined {
   return String(Math.ceil(total));
 }
 
-function words(v: unknown): string[] {
+/** A command as words: a list as it is, a string split as a shell would (compose's rule). */
+function words(v: unknown, path: Path): string[] {
   if (Array.isArray(v)) return v.map(str);
   const r = splitWords(str(v), 'args');
+  const error = r.error ?? (openQuote(str(v)) ? 'a quote is not closed' : undefined);
+  if (error !== undefined) throw new ComposeError(`${dotted(path)}: cannot be split into words: ${error}`);
   return r.words;
+}
+
+/** True when a shell would still be inside quotes at the end of `s` (systemd's splitter lets that pass). */
+function openQuote(s: string): boolean {
+  let quote = '';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!;
+    if (ch === '\\' && quote !== "'") i++;
+    else if (quote === '' && (ch === "'" || ch === '"')) quote = ch;
+    else if (ch === quote) quote = '';
+  }
+  return quote !== '';
 }
 
 const PODMAN_FLAGS: Record<string, [flag: string, kind: 'value' | 'bool' | 'list']> = {
@@ -73,7 +88,6 @@ const DROPPED: Record<string, string> = {
   cpu_count: 'Windows only',
   cpu_percent: 'Windows only',
   storage_opt: 'rootless Podman sets no per-container storage options',
-  container_name_prefix: 'not used',
 };
 
 export function convertService(name: string, given: Obj, ctx: Ctx): void {
@@ -140,9 +154,9 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
     build: (v, p) => convertBuild(name, v, p, s, c, ctx),
     container_name: (v, p) => c.put('ContainerName', lit(str(v)), p),
     hostname: (v, p) => c.put('HostName', lit(str(v)), p),
-    command: (v, p) => c.put('Exec', words(v).map(lit), p),
+    command: (v, p) => c.put('Exec', words(v, p).map(lit), p),
     entrypoint: (v, p) => {
-      const w = words(v);
+      const w = words(v, p);
       c.put('Entrypoint', lit(w.length === 1 ? w[0]! : JSON.stringify(w)), p);
     },
     environment: (v, p) => {
@@ -277,6 +291,8 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
           p,
           '',
         );
+      } else if (str(v).startsWith('service:')) {
+        r.needs(p, `${str(v)}: sharing another service's namespace needs a pod; put the services in one`);
       } else c.args([`${podman}=${lit(str(v))}`], p, '');
     };
   }
