@@ -309,7 +309,7 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
 type Shape = 'scalar' | 'list' | 'map';
 
 /** The forms the Compose specification allows for a service key (lists of KEY=VALUE were made maps on loading). */
-const SHAPES: Record<string, readonly Shape[]> = {
+export const SHAPES: Record<string, readonly Shape[]> = {
   ...Object.fromEntries(
     [
       'image',
