@@ -13,3 +13,6 @@ export function requestedCommand(args: readonly string[]): string | undefined {
   }
   return undefined;
 }
+
+/** Commander's argument parser for a repeatable option (`--env A=1 --env B=2`): the values in order. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];

@@ -13,6 +13,8 @@ const MODULES: CommandModule[] = [
   },
   { commands: ['adopt', 'export', 'import'], load: () => import('./commands/bundles').then((m) => m.registerBundles) },
   ...FILE_MODULES,
+  // (reads files only, but needs the spec's validation and the renderer: too much for the small files bundle)
+  { commands: ['convert'], load: () => import('./commands/convert').then((m) => m.registerConvert) },
   { commands: ['explain'], load: () => import('./commands/explain').then((m) => m.registerExplain) },
   { commands: ['doctor'], load: () => import('./commands/doctor').then((m) => m.registerDoctor) },
   { commands: ['sandbox'], load: () => import('./commands/sandbox').then((m) => m.registerSandbox) },

@@ -7,23 +7,15 @@
 import { splitWords } from '@quadletman/quadlet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runGenerator } from '../../../../scripts/oracle/generator';
-import { areaOf, pathInArea } from './layout.js';
-import { lintRendered } from './lint.js';
 import { serviceOf } from './plan.js';
-import { type RenderedSet, render } from './render.js';
+import { render } from './render.js';
 import { type DesiredState, defaultNetworkName, parseSpecText, validateSpec } from './spec.js';
 import { specArb } from './test-support/arbitraries.js';
+import { expectGeneratorAccepts } from './test-support/generator.js';
 import { BLOG_YAML } from './test-support/specs.js';
 
 /** systemd's expansion of ExecStart words: `%%` → `%` (specifiers) and `$$` → `$` (environment). */
 const systemdExpand = (w: string) => w.replace(/%%|\$\$/g, (m) => m[0]!);
-
-function generate(set: RenderedSet) {
-  const quadlet: Record<string, string> = {};
-  for (const [p, text] of set.files) if (areaOf(p) === 'quadlet') quadlet[pathInArea(p)] = text;
-  return { quadlet, gen: runGenerator(quadlet) };
-}
 
 function execArgs(serviceText: string): string[] {
   const line = /^ExecStart=(.*)$/m.exec(serviceText)?.[1];
@@ -45,17 +37,7 @@ function flagValues(args: string[], flag: string): Record<string, string> {
 }
 
 function check(state: DesiredState) {
-  const set = render(state);
-  const { quadlet, gen } = generate(set);
-  expect(gen.crashed, gen.stderr).toBe(false);
-  expect([...gen.loadErrors], gen.stderr).toEqual([]);
-  expect([...gen.rejected], gen.stderr).toEqual([]);
-  expect(lintRendered(set.files, { podmanVersion: state.podmanVersion }).ok).toBe(true);
-  for (const [name, text] of Object.entries(quadlet)) {
-    const svc = serviceOf(name, text);
-    if (svc === undefined) continue;
-    expect(gen.units.has(svc), `${name} → ${svc}`).toBe(true);
-  }
+  const { quadlet, gen } = expectGeneratorAccepts(render(state), state.podmanVersion);
   for (const [name, u] of Object.entries(state.units)) {
     if (u.format === 'text') continue;
     const model = u.format === 'timer' ? u.job : u.model;

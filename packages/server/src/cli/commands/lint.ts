@@ -97,7 +97,7 @@ export function formatJson(linted: readonly LintedPath[]): string {
   return `${JSON.stringify({ files })}\n`;
 }
 
-const parsePodmanVersion = (v: string): PodmanVersion => {
+export const parsePodmanVersion = (v: string): PodmanVersion => {
   const parsed = parseVersion(v);
   if (!parsed) throw new InvalidArgumentError(`'${v}' is not a Podman version like 5.4`);
   return parsed;

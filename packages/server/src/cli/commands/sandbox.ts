@@ -10,6 +10,7 @@ import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { collect } from '../args';
 
 const SCRIPT = 'scripts/sandbox/sandbox.sh';
 
@@ -47,8 +48,6 @@ export function execArgs(command: readonly string[], opts: { user?: string; env?
   if (opts.cwd) args.push('--cwd', opts.cwd);
   return [...args, '--', ...command];
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function registerSandbox(program: Command): void {
   const run = async (args: string[]) => {

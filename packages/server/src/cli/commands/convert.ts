@@ -1,0 +1,114 @@
+/**
+ * `quadletman convert compose FILE…`: a compose project as a compartment spec (core/convert/compose). The spec goes
+ * to stdout as YAML (or the rendered units as a `.quadlets` bundle), the report of what became of every compose
+ * key to stderr; `--format json` prints both as one object on stdout. Reads files only: nothing on the host
+ * changes. Exit 0 when converted (whatever the report says), 2 when the project cannot be converted.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
+import { type PodmanVersion, serializeBundle, unitTypeOfFile } from '@quadletman/quadlet';
+import { type Command, Option } from 'commander';
+import { type ConvertResult, convertCompose, reportText } from '../../core/convert/compose/index.js';
+import { areaOf, pathInArea } from '../../core/layout.js';
+import { render } from '../../core/render.js';
+import { specToYaml, toSpec } from '../../core/spec.js';
+import { collect } from '../args';
+import { err, out } from '../output';
+import { UsageError } from '../usage';
+import { parsePodmanVersion } from './lint';
+
+type Format = 'yaml' | 'json' | 'quadlets';
+
+interface ConvertOpts {
+  project?: string;
+  envFile?: string[];
+  env?: string[];
+  profile?: string[];
+  podmanVersion?: PodmanVersion;
+  format: Format;
+}
+
+const readIfFile = (p: string): string | undefined =>
+  existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined;
+
+function envPairs(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const p of pairs) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--env ${p}: expected KEY=VALUE`);
+    env[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return env;
+}
+
+/** The rendered Quadlet units as one `.quadlets` bundle (config files and timers are not units of a bundle). */
+function bundleOf(result: ConvertResult): { text: string; left: string[] } {
+  const units = [];
+  const left: string[] = [];
+  for (const [path, text] of render(result.state).files) {
+    const name = pathInArea(path);
+    if (areaOf(path) === 'quadlet' && unitTypeOfFile(name) !== undefined && !name.includes('/')) {
+      units.push({ name, text });
+    } else left.push(name);
+  }
+  return { text: serializeBundle(units), left };
+}
+
+function summary(result: ConvertResult): string {
+  const counts = new Map<string, number>();
+  for (const e of result.report) counts.set(e.disposition, (counts.get(e.disposition) ?? 0) + 1);
+  const parts = ['mapped', 'podman-args', 'dropped', 'needs-input'].map((d) => `${counts.get(d) ?? 0} ${d}`);
+  return `${result.report.length} report entries: ${parts.join(', ')}\n`;
+}
+
+export function registerConvert(program: Command): void {
+  const convert = program.command('convert').description('Convert other formats into a compartment spec.');
+  convert
+    .command('compose')
+    .description(
+      'Convert a compose project (files merged in order) into a compartment spec; the report of every key goes to stderr.',
+    )
+    .argument('<files...>', "compose files (the first one's folder is the project folder)")
+    .option('--project <name>', "the compartment name (default: the name: of the project, else its folder's name)")
+    .option(
+      '--env-file <file>',
+      'env file for interpolation (repeatable; default: .env in the project folder)',
+      collect,
+    )
+    .option('--env <K=V>', 'a variable for interpolation, before the environment (repeatable)', collect)
+    .option('--profile <name>', 'enable the services of a profile (repeatable; * for all)', collect)
+    .option('--podman-version <X.Y>', 'the Podman version to target (default: the newest known)', parsePodmanVersion)
+    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json', 'quadlets']).default('yaml'))
+    .action((files: string[], opts: ConvertOpts) => {
+      const sources = files.map((f) => {
+        const path = resolve(f);
+        const text = readIfFile(path);
+        if (text === undefined) throw new UsageError(`${f}: no such file`);
+        return { path, text };
+      });
+      const result = convertCompose({
+        files: sources,
+        readFile: readIfFile,
+        envFiles: opts.envFile?.map((f) => resolve(f)),
+        env: envPairs(opts.env ?? []),
+        environment: process.env,
+        profiles: opts.profile,
+        podmanVersion: opts.podmanVersion,
+        project: opts.project,
+        home: homedir(),
+      });
+      if (opts.format === 'json') {
+        out(`${JSON.stringify({ spec: toSpec(result.state), report: result.report })}\n`);
+        return;
+      }
+      if (opts.format === 'quadlets') {
+        const { text, left } = bundleOf(result);
+        out(text);
+        if (left.length > 0) err(`not in the bundle (files of the spec, not units): ${left.join(', ')}\n`);
+      } else out(specToYaml(result.state));
+      err(reportText(result.report));
+      err(summary(result));
+    });
+  for (const c of convert.commands) c.exitOverride().showHelpAfterError();
+}
