@@ -78,9 +78,13 @@ export function registerConvert(program: Command): void {
     )
     .option('--env <K=V>', 'a variable for interpolation, before the environment (repeatable)', collect)
     .option('--profile <name>', 'enable the services of a profile (repeatable; * for all)', collect)
-    .option('--podman-version <X.Y>', 'the Podman version to target (default: the newest known)', parsePodmanVersion)
+    .option(
+      '--podman-version <X.Y>',
+      "the Podman version to target (default: the host's, else the newest known)",
+      parsePodmanVersion,
+    )
     .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json', 'quadlets']).default('yaml'))
-    .action((files: string[], opts: ConvertOpts) => {
+    .action(async (files: string[], opts: ConvertOpts) => {
       const sources = files.map((f) => {
         const path = resolve(f);
         const text = readIfFile(path);
@@ -94,7 +98,7 @@ export function registerConvert(program: Command): void {
         env: envPairs(opts.env ?? []),
         environment: process.env,
         profiles: opts.profile,
-        podmanVersion: opts.podmanVersion,
+        podmanVersion: opts.podmanVersion ?? (await import('../podman-version.js')).hostPodmanVersion(),
         project: opts.project,
         home: homedir(),
       });
