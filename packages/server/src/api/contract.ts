@@ -483,3 +483,52 @@ export const ExplainSchema = z.object({
   commands: z.array(z.object({ key: z.string(), value: z.string() })),
 });
 export type Explain = z.infer<typeof ExplainSchema>;
+
+// ------------------------------------------------------------------------------------------- convert
+
+/** A file of a compose project, by its path inside the project folder (`compose.yaml`, `.env`, `conf/app.env`). */
+const ProjectFileName = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[^\0\n\r\\]+$/, 'must be a relative path inside the project folder');
+
+export const ConvertComposeBody = z.object({
+  /** Every file of the project the conversion may read: compose files, env files, files `extends` names. */
+  files: z
+    .array(z.object({ name: ProjectFileName, text: z.string().max(1024 * 1024) }))
+    .min(1)
+    .max(64),
+  /** The compose files in merge order (default: the first file). */
+  compose: z.array(ProjectFileName).min(1).max(16).optional(),
+  /** The compartment's name (default: the project's `name:`). */
+  project: z.string().max(64).optional(),
+  /** Variables for interpolation, before the project's `.env`. The server's own environment is never used. */
+  env: z.record(z.string().max(256), z.string().max(64 * 1024)).optional(),
+  profiles: z.array(z.string().max(64)).max(32).optional(),
+  /** The Podman version to target (default: the host's). */
+  podmanVersion: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must be major.minor, e.g. 5.4')
+    .optional(),
+});
+export type ConvertComposeBodyDto = z.infer<typeof ConvertComposeBody>;
+
+export const ConvertReportEntrySchema = z.object({
+  path: z.string(),
+  disposition: z.enum(['mapped', 'podman-args', 'dropped', 'needs-input']),
+  note: z.string(),
+});
+
+export const ConvertComposeSchema = z
+  .object({
+    /** The compartment id the spec is for. */
+    compartment: z.string(),
+    /** The spec as `quadletman apply -f` and `POST …/apply {text}` read it. */
+    yaml: z.string(),
+    report: z.array(ConvertReportEntrySchema),
+    /** The Podman version the conversion targeted. */
+    podmanVersion: z.string().nullable(),
+  })
+  .meta({ id: 'ConvertCompose' });
+export type ConvertComposeDto = z.infer<typeof ConvertComposeSchema>;

@@ -38,6 +38,7 @@ import { adminRoutes } from './routes/admin.js';
 import { applyRoutes } from './routes/apply.js';
 import { compartmentRoutes } from './routes/compartments.js';
 import { bundleRoutes } from './routes/compartments-bundles.js';
+import { convertRoutes } from './routes/convert.js';
 import { explainRoutes } from './routes/explain.js';
 import { liveRoutes } from './routes/live.js';
 import { resourceRoutes } from './routes/resources.js';
@@ -62,6 +63,7 @@ export const ROUTES: RoutePlugin[] = [
   bundleRoutes,
   liveRoutes,
   explainRoutes,
+  convertRoutes,
 ];
 
 export interface ServerOptions {

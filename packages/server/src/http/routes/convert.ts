@@ -1,0 +1,61 @@
+/**
+ * Convert: a compose project (its files sent in the body) into a compartment spec, with the report of what became
+ * of every key. Changes nothing and reads nothing of the server's: the files are only those sent, the
+ * interpolation sees only the variables sent and the project's `.env` (never the server's environment), and
+ * relative paths resolve against a placeholder project folder (PROJECT_DIR) the report shows. Role: any signed-in
+ * user (a viewer of anything).
+ */
+import { posix } from 'node:path';
+import { ConvertComposeBody, ConvertComposeSchema } from '../../api/contract.js';
+import { convertCompose } from '../../core/convert/compose/index.js';
+import { InvalidError } from '../../core/errors.js';
+import { specToYaml } from '../../core/spec.js';
+import { hostPodmanVersion } from '../../host/compartment-host.js';
+import type { RoutePlugin } from '../types.js';
+import { zodInstance } from './compartments-common.js';
+
+/** Where the sent files are taken to be: bind mounts of `./x` become `/compose/x`, for the user to change. */
+export const PROJECT_DIR = '/compose';
+
+export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
+  const r = zodInstance(instance);
+  r.post(
+    '/api/convert/compose',
+    {
+      schema: {
+        tags: ['convert'],
+        summary: 'Convert a compose project into a compartment spec, with a report of every key',
+        body: ConvertComposeBody,
+        response: { 200: ConvertComposeSchema },
+      },
+      preHandler: guard('viewer', { compartmentParam: false }),
+    },
+    async (req) => {
+      const b = req.body;
+      const files = new Map(b.files.map((f) => [posix.join(PROJECT_DIR, f.name), f.text]));
+      const compose = (b.compose ?? [b.files[0]!.name]).map((name) => {
+        const path = posix.join(PROJECT_DIR, name);
+        const text = files.get(path);
+        if (text === undefined) throw new InvalidError(`compose: '${name}' is not one of the files sent`);
+        return { path, text };
+      });
+      const podmanVersion = b.podmanVersion ?? (await hostPodmanVersion(app.host.exec)) ?? undefined;
+      const result = convertCompose({
+        files: compose,
+        readFile: (path) => files.get(posix.normalize(path)),
+        projectDir: PROJECT_DIR,
+        environment: {},
+        ...(b.env ? { env: b.env } : {}),
+        ...(b.profiles ? { profiles: b.profiles } : {}),
+        ...(b.project ? { project: b.project } : {}),
+        ...(podmanVersion ? { podmanVersion } : {}),
+      });
+      return {
+        compartment: result.state.id,
+        yaml: specToYaml(result.state),
+        report: result.report,
+        podmanVersion: podmanVersion ?? null,
+      };
+    },
+  );
+};
