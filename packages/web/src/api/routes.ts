@@ -26,6 +26,7 @@ export const routes = {
   rollback: (id: string) => `${c(id)}/rollback`,
   plan: (id: string) => `${c(id)}/plan`,
   apply: (id: string) => `${c(id)}/apply`,
+  convertCompose: '/api/convert/compose',
   // Not on the server yet (the UI says "not available" until they are):
   explain: (id: string) => `${c(id)}/explain`,
   export: (id: string) => `${c(id)}/export`,

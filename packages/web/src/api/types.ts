@@ -9,6 +9,7 @@ import type {
   CompartmentDetail as CompartmentDetailDto,
   CompartmentSummary as CompartmentSummaryDto,
   ConfigFileListSchema,
+  ConvertComposeDto,
   DoctorReportSchema,
   Explain as ExplainDto,
   HistorySchema,
@@ -56,6 +57,8 @@ export type PlanResult = z.infer<typeof PlanResultSchema>;
 export type Plan = PlanResult['plan'];
 export type FileChange = Plan['changes'][number];
 export type ApplyResult = ApplyResultDto;
+/** POST /api/convert/compose: the spec made of a compose project and what became of each key. */
+export type ConvertCompose = ConvertComposeDto;
 export type ApplyOutcome = ApplyResult['outcome'];
 export type ProgressEvent = ProgressEventDto;
 export type ApplyStep = ProgressEvent['step'];

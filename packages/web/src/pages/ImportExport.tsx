@@ -12,6 +12,7 @@ import type { Plan } from '../api/types';
 import { hasRole } from '../app/auth';
 import { Button, Card, ErrorBox, TextField } from '../components/ui';
 import { t } from '../i18n/t';
+import { ComposeImport } from './ComposeImport';
 
 interface ImportAnswer {
   compartment: string;
@@ -179,6 +180,7 @@ export function ImportExportPage() {
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-semibold">{t('import.title')}</h1>
       <div className="grid gap-4 lg:grid-cols-2">
+        <ComposeImport canCreate={hasRole(session.data, 'admin')} />
         {canImport && <ImportBundle />}
         {hasRole(session.data, 'admin') && <Adopt />}
         <Export />
