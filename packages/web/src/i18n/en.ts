@@ -307,7 +307,10 @@ export const en = {
   'compose.disposition': 'Result',
   'compose.note': 'Note',
   'compose.spec': 'The compartment spec',
-  'compose.create': 'Create compartment {id} and apply',
+  'compose.create': 'Create compartment {id}',
+  'compose.created':
+    'Compartment {id} exists now, with its own user and image storage. Apply when the images it needs can be pulled or are there.',
+  'compose.apply': 'Apply the spec to {id}',
   'compose.needsAdmin': 'Creating a compartment needs an administrator.',
   'compose.exists': 'A compartment {id} exists already: choose another name.',
   'compose.open': 'Open {id}',

@@ -1,6 +1,6 @@
 /**
  * A compartment from a compose file against a faked server: paste, convert (the report sorted so that what was
- * dropped or needs input comes first), then create and apply; an existing compartment of that name is refused
+ * dropped or needs input comes first), then create, then apply; an existing compartment of that name is refused
  * with a clear message and nothing is applied.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
@@ -95,11 +95,14 @@ describe('a compartment from a compose file', () => {
     expect(calls.some((c) => c.path === '/api/compartments')).toBe(false);
   });
 
-  it('creates the compartment and applies the spec', async () => {
+  it('creates the compartment, then applies the spec', async () => {
     const calls = serve();
     start();
     await convert();
-    fireEvent.click(screen.getByRole('button', { name: 'Create compartment notes and apply' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Create compartment notes' }));
+    expect(await screen.findByText(/Compartment notes exists now/)).toBeTruthy();
+    expect(calls.some((c) => c.path === '/api/compartments/notes/apply')).toBe(false);
+    fireEvent.click(screen.getByRole('button', { name: 'Apply the spec to notes' }));
     expect(await screen.findByText(/Revision 1 applied\./)).toBeTruthy();
     expect(calls.filter((c) => c.method === 'POST').map((c) => [c.path, c.body])).toEqual([
       ['/api/convert/compose', expect.anything()],
@@ -113,8 +116,9 @@ describe('a compartment from a compose file', () => {
     const calls = serve(409);
     start();
     await convert();
-    fireEvent.click(screen.getByRole('button', { name: 'Create compartment notes and apply' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Create compartment notes' }));
     expect(await screen.findByText(/A compartment notes exists already/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /Apply the spec/ })).toBeNull();
     expect(calls.some((c) => c.path === '/api/compartments/notes/apply')).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 /**
  * A compartment from a compose file: paste the compose file (and its .env), read what became of every key, then
- * create the compartment and apply the spec. The conversion changes nothing (POST /api/convert/compose); creating
+ * create the compartment, then apply the spec (in between, its images can be brought in). The conversion changes nothing (POST /api/convert/compose); creating
  * needs an administrator, applying an operator.
  */
 import { useQueryClient } from '@tanstack/react-query';
@@ -55,12 +55,14 @@ export function ComposeImport({ canCreate }: { canCreate: boolean }) {
   const [applied, setApplied] = useState<ApplyResult | undefined>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<string | undefined>();
 
   const convert = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     setApplied(undefined);
     setResult(undefined);
+    setCreated(undefined);
     try {
       const files = [{ name: 'compose.yaml', text: compose }];
       if (dotenv.trim()) files.push({ name: '.env', text: dotenv });
@@ -70,20 +72,31 @@ export function ComposeImport({ canCreate }: { canCreate: boolean }) {
     }
   };
 
-  const createAndApply = async () => {
+  // two steps: the compartment first (its user and storage: images can be brought in now), then the apply
+  const create = async () => {
     if (!result) return;
     setBusy(true);
     setError(undefined);
     try {
-      try {
-        await api.post(routes.compartments, { id: result.compartment, description: 'from a compose file' });
-      } catch (err) {
-        // an existing compartment of that name is applied to only when the user says so: not here
-        if (err instanceof ApiError && err.status === 409)
-          throw new Error(t('compose.exists', { id: result.compartment }));
-        throw err;
-      }
+      await api.post(routes.compartments, { id: result.compartment, description: 'from a compose file' });
+      setCreated(result.compartment);
       void qc.invalidateQueries({ queryKey: keys.compartments });
+    } catch (err) {
+      // a compartment of that name exists: never applied onto from here
+      setError(
+        err instanceof ApiError && err.status === 409
+          ? new Error(t('compose.exists', { id: result.compartment }))
+          : err,
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  const apply = async () => {
+    if (!result || created !== result.compartment) return;
+    setBusy(true);
+    setError(undefined);
+    try {
       setApplied(await api.post<ApplyResult>(routes.apply(result.compartment), { text: result.yaml }));
     } catch (err) {
       setError(err);
@@ -151,12 +164,21 @@ export function ComposeImport({ canCreate }: { canCreate: boolean }) {
               {result.yaml}
             </pre>
           </details>
-          {canCreate ? (
-            <Button variant="primary" disabled={busy} onClick={() => void createAndApply()}>
+          {!canCreate ? (
+            <p className="text-sm">{t('compose.needsAdmin')}</p>
+          ) : created !== result.compartment ? (
+            <Button variant="primary" disabled={busy} onClick={() => void create()}>
               {t('compose.create', { id: result.compartment })}
             </Button>
           ) : (
-            <p className="text-sm">{t('compose.needsAdmin')}</p>
+            <div className="flex flex-col gap-2">
+              <p className="text-sm" role="status">
+                {t('compose.created', { id: result.compartment })}
+              </p>
+              <Button variant="primary" disabled={busy} onClick={() => void apply()}>
+                {t('compose.apply', { id: result.compartment })}
+              </Button>
+            </div>
           )}
           {applied && (
             <p role="status" className="text-sm">
