@@ -820,10 +820,13 @@ export async function runBatch(stage: Stage, tally: Tally, items: Item[], option
     const outcome = body.outcome as string;
     if (outcome === 'refused') {
       const whatChanged = changed(stage, before);
-      const reports = (body.diagnostics as { path: string; diagnostics: { severity: string; key?: string }[] }[]) ?? [];
+      const reports =
+        (body.diagnostics as { path: string; diagnostics: { severity: string; code: string; key?: string }[] }[]) ?? [];
       const refused = new Set<Item>();
       for (const r of reports) {
-        if (!r.diagnostics.some((d) => d.severity === 'error')) continue;
+        // a file the generator cannot read drops every unit of its folder: those errors are the broken file's
+        // (which has its own error, and an owner), not theirs
+        if (!r.diagnostics.some((d) => d.severity === 'error' && d.code !== 'unit-set-aborted')) continue;
         const owners = pending.filter((it) => it.files.includes(r.path));
         if (owners.length === 0) {
           for (const it of pending) {
