@@ -52,8 +52,10 @@ stop_server() {
     /etc/systemd/system/quadletman-helper@.service /etc/quadletman/layout.json
   "$sandbox" exec -- systemctl daemon-reload
   # Whatever the journey left: the compartment (user, units, storage), the data folders.
-  "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs "${layout[@]}" compartment delete \
-    "$compartment" --volumes >/dev/null 2>&1 || true
+  for c in "$compartment" "$compartment-compose"; do
+    "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs "${layout[@]}" compartment delete \
+      "$c" --volumes >/dev/null 2>&1 || true
+  done
   "$sandbox" exec -- rm -rf "$data" "$data-homes" "$data-volumes" || true
 }
 

@@ -4,7 +4,9 @@
  * compartment → a busybox httpd container with a published port, written through the form → the plan shows
  * the new file → apply → the dashboard shows it running → the port answers → the logs show the request → a
  * broken PublishPort is flagged in the form before any apply → an image tag that does not exist fails to
- * start and is rolled back, the previous revision running again → stop → delete. A screenshot of each page.
+ * start and is rolled back, the previous revision running again → stop → delete → a second compartment from a
+ * pasted compose file (the report read, the compartment created, its image brought in, the spec applied, the
+ * health-gated pair answering) → deleted. A screenshot of each page.
  *
  * The image: no registry is reachable, so right after the compartment is created from the UI the test imports
  * `localhost/busybox:latest` into the compartment user's storage with the sandbox's documented
@@ -18,6 +20,22 @@ const TOKEN = process.env.E2E_SETUP_TOKEN ?? '';
 const ID = process.env.E2E_COMPARTMENT ?? 'e2e';
 const SANDBOX = process.env.E2E_SANDBOX ?? '';
 const PORT = 18681;
+const COMPOSE_PORT = 18683;
+/** The compose project of step 12: web waits for a healthy db, both from the busybox image. */
+const COMPOSE_ID = `${ID}-compose`;
+const COMPOSE = `name: ${COMPOSE_ID}
+services:
+  web:
+    image: localhost/busybox:latest
+    command: [busybox, httpd, -f, -p, "8080", -h, /www]
+    ports: ["127.0.0.1:${COMPOSE_PORT}:8080"]
+    depends_on:
+      db: { condition: service_healthy }
+  db:
+    image: localhost/busybox:latest
+    command: [sleep, infinity]
+    healthcheck: { test: [CMD, "true"], interval: 2s }
+`;
 const ADMIN = { username: 'admin', password: 'correct-horse-battery' };
 
 test.skip(!process.env.E2E_BASE_URL || !TOKEN || !SANDBOX, 'runs through scripts/e2e.sh (needs the sandbox)');
@@ -49,7 +67,7 @@ async function applyPlan(page: Page) {
 
 test('the whole journey', async ({ page, request }, info) => {
   test.skip(info.project.name !== 'desktop', 'one journey is enough');
-  test.setTimeout(240_000);
+  test.setTimeout(360_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => void d.accept());
@@ -180,5 +198,28 @@ test('the whole journey', async ({ page, request }, info) => {
   await shot(page, '14-dashboard-deleted');
   // its Linux user is gone from the host too
   expect(() => execFileSync(SANDBOX, ['exec', '--', 'id', `qm-${ID}`], { stdio: 'pipe' })).toThrow();
+
+  // 12. A compartment from a compose file: paste it, read the report, create, bring the image in, apply.
+  await page.goto('/import');
+  await page.getByLabel('compose.yaml').fill(COMPOSE);
+  await page.getByRole('button', { name: 'Convert' }).click();
+  const converted = page.getByTestId('compose-result');
+  await expect(converted).toContainText('services.web.depends_on.db.condition');
+  await expect(converted.getByRole('status').first()).toContainText(
+    /0 dropped · \d+ needs-input · \d+ podman-args · \d+ mapped/,
+  );
+  await shot(page, '15-compose-report');
+  await page.getByRole('button', { name: `Create compartment ${COMPOSE_ID}` }).click();
+  await expect(page.getByText(`Compartment ${COMPOSE_ID} exists now`)).toBeVisible({ timeout: 60_000 });
+  execFileSync(SANDBOX, ['import-busybox', `qm-${COMPOSE_ID}`], { stdio: 'inherit', timeout: 120_000 });
+  await page.getByRole('button', { name: `Apply the spec to ${COMPOSE_ID}` }).click();
+  await expect(converted.getByText(/^Revision \d+ applied\./)).toBeVisible({ timeout: 180_000 });
+  await shot(page, '16-compose-applied');
+  expect(await (await request.get(`http://127.0.0.1:${COMPOSE_PORT}/`)).text()).toContain('hello from busybox');
+  await converted.getByRole('link', { name: `Open ${COMPOSE_ID}` }).click();
+  await page.getByRole('link', { name: 'Volumes, secrets, files' }).click();
+  await page.getByRole('button', { name: 'Delete this compartment' }).click();
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+  await expect(page.locator(`a[href="/c/${COMPOSE_ID}"]`)).toHaveCount(0);
   expect(errors).toEqual([]);
 });
