@@ -191,7 +191,7 @@ export const en = {
   'edit.taken': 'A unit of that name exists.',
   'edit.unsaved': 'unsaved changes',
   'edit.lintVersion':
-    'Checked as the Quadlet generator of Podman {version} reads it (the version this compartment runs).',
+    'Checked as the Quadlet generator of Podman {version} reads it: the version this compartment pins, else the host’s.',
   'edit.lintNewest': 'Checked as the newest Podman quadletman knows reads it (the host did not say its version).',
   'edit.discard': 'Discard changes',
   'edit.removeFile': 'Remove file',
