@@ -15,5 +15,10 @@ debian_apt_setup() {
   apt_opts=(-o "Dir::Etc::SourceList=$cache/apt/sources.list" -o "Dir::Etc::SourceParts=/dev/null"
     -o "Dir::State::Lists=$cache/apt/lists" -o "Dir::Cache::Archives=$cache/apt/archives"
     -o "Dir::State::Status=/dev/null" -o "APT::Get::List-Cleanup=0" -o "Debug::NoLocking=1" -qq)
-  apt-get "${apt_opts[@]}" update >&2
+  # Lists fetched in the last day are reused (a suite whose files the mirror does not serve is asked again
+  # on every run, without a new update each time).
+  if [ -z "$(find "$cache/apt/lists" -maxdepth 1 -name '*InRelease' -mmin -1440 2>/dev/null)" ] ||
+    { [ "${1:-}" = src ] && [ -z "$(find "$cache/apt/lists" -maxdepth 1 -name '*Sources*' 2>/dev/null)" ]; }; then
+    apt-get "${apt_opts[@]}" update >&2
+  fi
 }
