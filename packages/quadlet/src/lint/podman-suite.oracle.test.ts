@@ -50,7 +50,13 @@ function trees(): Tree[] {
       timeout: 600_000,
     });
     if (r.status === 0) return { label: suite, dir: r.stdout.trim() };
-    const why = (r.stderr || r.error?.message || '').trim().split('\n').filter(Boolean).slice(-2).join(' / ');
+    const why = (r.stderr || r.error?.message || '')
+      .replace(/[a-z]+:\/\/\S*\//g, '')
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .slice(-2)
+      .join(' / ');
     return { label: suite, unavailable: why || `exit ${r.status}` };
   });
   for (const d of (process.env.QUADLET_PODMAN_TESTS_DIRS ?? '').split(',').filter(Boolean)) {
