@@ -26,7 +26,11 @@ function generate(set: RenderedSet) {
 }
 
 function execArgs(serviceText: string): string[] {
-  const line = /^ExecStart=(.*)$/m.exec(serviceText)?.[1];
+  // Not a /^…$/m regex: JavaScript ends a line there at U+2028 and U+2029 too, which systemd keeps in a value.
+  const line = serviceText
+    .split('\n')
+    .find((l) => l.startsWith('ExecStart='))
+    ?.slice('ExecStart='.length);
   expect(line, 'ExecStart').toBeDefined();
   const r = splitWords(line!, 'args');
   expect(r.error).toBeUndefined();
