@@ -1,6 +1,10 @@
 /**
  * Runs the real Quadlet generator (fetched by fetch-quadlet.sh) in dry-run mode over a set of unit files,
  * for the differential tests and the benchmarks. Writes only under a fresh temporary directory.
+ *
+ * One generator per Debian suite: trixie (Podman 5.4, the default), sid (5.8), experimental (6.1).
+ * `ORACLE_SUITES` are the suites the oracle tests run at (QUADLET_ORACLE_SUITES, comma-separated, else all
+ * three; QUADLET_ORACLE_SUITE alone narrows them to that one).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,26 +15,57 @@ import { type GeneratorResult, parseGeneratorOutput } from '../../packages/quadl
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-let cached: string | undefined;
-/** Path of the oracle binary, fetching it on first use. */
-export function oraclePath(): string {
-  if (!cached) {
-    cached = execFileSync(join(root, 'scripts/oracle/fetch-quadlet.sh'), { encoding: 'utf8' }).trim();
-  }
-  return cached;
+export const DEFAULT_SUITE = process.env.QUADLET_ORACLE_SUITE || 'trixie';
+export const ORACLE_SUITES: readonly string[] = (
+  process.env.QUADLET_ORACLE_SUITES ??
+  (process.env.QUADLET_ORACLE_SUITE || 'trixie,sid,experimental')
+)
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
+
+export type GeneratorRun = GeneratorResult & { stdout: string; stderr: string };
+
+/** The generator of one Debian suite. */
+export interface Oracle {
+  suite: string;
+  /** Path of the `quadlet` binary. */
+  path: string;
+  /** Its Podman version, `major.minor` (from `quadlet -version`). */
+  version: string;
+  /** The full `quadlet -version` output, e.g. `5.8.6`. */
+  fullVersion: string;
+  /** Runs it over a directory that already holds the unit files. */
+  runOnDir(dir: string): GeneratorRun;
+  /** Writes `files` (relative paths → text; drop-in paths like `a.container.d/x.conf` allowed) and runs it. */
+  run(files: Record<string, string>): GeneratorRun;
 }
 
-/** The oracle's Podman version, `major.minor`. */
-export function oracleVersion(): string {
-  const out = execFileSync(oraclePath(), ['-version'], { encoding: 'utf8' }).trim();
-  const m = /^(\d+)\.(\d+)/.exec(out);
-  if (!m) throw new Error(`unexpected quadlet -version output: ${out}`);
-  return `${m[1]}.${m[2]}`;
+const oracles = new Map<string, Oracle>();
+
+/** The generator of `suite`, fetching it on first use. */
+export function oracleFor(suite: string = DEFAULT_SUITE): Oracle {
+  let o = oracles.get(suite);
+  if (o) return o;
+  const path = execFileSync(join(root, 'scripts/oracle/fetch-quadlet.sh'), [suite], { encoding: 'utf8' }).trim();
+  const fullVersion = execFileSync(path, ['-version'], { encoding: 'utf8' }).trim();
+  const m = /^(\d+)\.(\d+)/.exec(fullVersion);
+  if (!m) throw new Error(`unexpected quadlet -version output: ${fullVersion}`);
+  const runOnDir = (dir: string) => runBinary(path, dir);
+  o = {
+    suite,
+    path,
+    version: `${m[1]}.${m[2]}`,
+    fullVersion,
+    runOnDir,
+    run: (files) => withFiles(files, runOnDir),
+  };
+  oracles.set(suite, o);
+  return o;
 }
 
-/** Runs the generator over a directory that already holds the unit files. */
-export function runGeneratorOnDir(dir: string): GeneratorResult & { stdout: string; stderr: string } {
-  const r = spawnSync(oraclePath(), ['-dryrun', '-user'], {
+function runBinary(bin: string, dir: string): GeneratorRun {
+  const r = spawnSync(bin, ['-dryrun', '-user'], {
     env: { ...process.env, QUADLET_UNIT_DIRS: dir },
     encoding: 'utf8',
     maxBuffer: 512 * 1024 * 1024,
@@ -41,8 +76,8 @@ export function runGeneratorOnDir(dir: string): GeneratorResult & { stdout: stri
   return { ...parseGeneratorOutput(stdout, stderr), stdout, stderr };
 }
 
-/** Writes `files` (relative paths → text; drop-in paths like `a.container.d/x.conf` allowed) and runs it. */
-export function runGenerator(files: Record<string, string>): GeneratorResult & { stdout: string; stderr: string } {
+/** Writes `files` under a fresh temporary directory, calls `fn` on it, and removes it. */
+export function withFiles<T>(files: Record<string, string>, fn: (dir: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'qm-oracle-'));
   try {
     for (const [name, text] of Object.entries(files)) {
@@ -50,8 +85,17 @@ export function runGenerator(files: Record<string, string>): GeneratorResult & {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, text);
     }
-    return runGeneratorOnDir(dir);
+    return fn(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Path of the default oracle binary (trixie unless QUADLET_ORACLE_SUITE says otherwise). */
+export const oraclePath = (): string => oracleFor().path;
+/** The default oracle's Podman version, `major.minor`. */
+export const oracleVersion = (): string => oracleFor().version;
+/** Runs the default oracle over a directory that already holds the unit files. */
+export const runGeneratorOnDir = (dir: string): GeneratorRun => oracleFor().runOnDir(dir);
+/** Runs the default oracle over `files`. */
+export const runGenerator = (files: Record<string, string>): GeneratorRun => oracleFor().run(files);

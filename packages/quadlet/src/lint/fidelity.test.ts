@@ -95,6 +95,24 @@ describe('what the generator accepts, by version', () => {
     expect(at('5.7', kube('Yaml=a.yaml b.yaml'), others)['k.kube']).toContain('invalid-value');
     expect(at('5.7', kube('Yaml=a.yaml'), others)['k.kube']).not.toContain('invalid-value');
   });
+
+  it('reads the last Yaml= up to 5.6, every word of every Yaml= from 5.7 on', () => {
+    const kube = (yaml: string): LintFile[] => [{ path: 'k.kube', text: `[Kube]\n${yaml}\n` }];
+    const others = { otherFiles: ['a.yaml'] };
+    // A quoted empty word adds no file but does not clear the list either; an empty line clears it.
+    expect(at('5.6', kube('Yaml=a.yaml\nYaml=""'), others)['k.kube']).toContain('missing-required-key');
+    expect(at('5.7', kube('Yaml=a.yaml\nYaml=""'), others)['k.kube']).not.toContain('missing-required-key');
+    expect(at('5.7', kube('Yaml=a.yaml\nYaml='), others)['k.kube']).toContain('missing-required-key');
+  });
+});
+
+describe('Mount= without a type', () => {
+  it('is refused up to 5.5 and a volume mount from 5.6 on', () => {
+    const files = [container('Mount=source=x,destination=/d')];
+    expect(at('5.5', files)['a.container']).toContain('invalid-value');
+    expect(at('5.6', files)['a.container']).not.toContain('invalid-value');
+    expect(at('5.6', [container('Mount=destination=/d')])['a.container']).toContain('generator-crash');
+  });
 });
 
 describe('Mount= without a source', () => {

@@ -1,24 +1,23 @@
 /**
  * Differential tests: quadletman's linter against the real Quadlet generator. For every unit of every set —
  * the fixture corpus and sets generated at random — the linter's "the generator rejects this file" verdict
- * must equal the generator's own.
+ * must equal the generator's own. It runs at every generator ORACLE_SUITES names (Debian trixie 5.4, sid 5.8,
+ * experimental 6.1), with the linter's `podmanVersion` set to that generator's major.minor.
  */
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { oracleVersion, runGenerator, runGeneratorOnDir } from '../../../../scripts/oracle/generator';
-import { parseVersion } from '../registry';
+import { type GeneratorRun, ORACLE_SUITES, oracleFor } from '../../../../scripts/oracle/generator';
+import { type PodmanVersion, parseVersion } from '../registry';
 import { unitTypeOf } from './index';
 import { FIXTURE_SETS, fixtureSetNames, readFixtureSet } from './test-support/fixture-sets';
 import { arbitraryUnitSet } from './test-support/unit-set.arbitrary';
 import { linterVerdicts } from './test-support/verdicts';
 import type { LintFile } from './types';
 
-const version = parseVersion(oracleVersion())!;
-
 const tally = { accepted: 0, rejected: 0 };
 
-function compare(files: LintFile[], others: string[], gen: ReturnType<typeof runGeneratorOnDir>) {
+function compare(version: PodmanVersion, files: LintFile[], others: string[], gen: GeneratorRun) {
   const { reports, verdicts: ours } = linterVerdicts(files, { podmanVersion: version, otherFiles: others });
   if (gen.crashed) {
     // A crash stops the generator for every file; the linter must have named the file that crashes it.
@@ -47,27 +46,31 @@ function compare(files: LintFile[], others: string[], gen: ReturnType<typeof run
   expect(mismatches, mismatches.join('\n')).toEqual([]);
 }
 
-describe(`linter verdicts equal the generator's (Podman ${version})`, () => {
-  const sets = fixtureSetNames();
-  it.each(sets)('fixture set %s', (set) => {
-    const dir = join(FIXTURE_SETS, set);
-    const { files, others } = readFixtureSet(dir);
-    compare(files, others, runGeneratorOnDir(dir));
-  });
+describe.each(ORACLE_SUITES.map((suite) => oracleFor(suite)))(
+  `linter verdicts equal the generator's (Debian $suite, Podman $version)`,
+  (oracle) => {
+    const version = parseVersion(oracle.version)!;
+    const sets = fixtureSetNames();
+    it.each(sets)('fixture set %s', (set) => {
+      const dir = join(FIXTURE_SETS, set);
+      const { files, others } = readFixtureSet(dir);
+      compare(version, files, others, oracle.runOnDir(dir));
+    });
 
-  it('random unit sets', () => {
-    const before = { ...tally };
-    fc.assert(
-      fc.property(arbitraryUnitSet(version), (files) => {
-        const gen = runGenerator(Object.fromEntries(files.map((f) => [f.path, f.text])));
-        compare(files, [], gen);
-      }),
-      { numRuns: Number(process.env.QUADLETMAN_ORACLE_RUNS ?? 150) },
-    );
-    // The generated sets must exercise both verdicts, or the comparison proves little.
-    const accepted = tally.accepted - before.accepted;
-    const rejected = tally.rejected - before.rejected;
-    console.log(`random sets: ${accepted} units accepted and ${rejected} rejected by the generator, all agreed`);
-    expect(Math.min(accepted, rejected)).toBeGreaterThan((accepted + rejected) / 10);
-  });
-});
+    it('random unit sets', () => {
+      const before = { ...tally };
+      fc.assert(
+        fc.property(arbitraryUnitSet(version), (files) => {
+          const gen = oracle.run(Object.fromEntries(files.map((f) => [f.path, f.text])));
+          compare(version, files, [], gen);
+        }),
+        { numRuns: Number(process.env.QUADLETMAN_ORACLE_RUNS ?? 150) },
+      );
+      // The generated sets must exercise both verdicts, or the comparison proves little.
+      const accepted = tally.accepted - before.accepted;
+      const rejected = tally.rejected - before.rejected;
+      console.log(`random sets: ${accepted} units accepted and ${rejected} rejected by the generator, all agreed`);
+      expect(Math.min(accepted, rejected)).toBeGreaterThan((accepted + rejected) / 10);
+    });
+  },
+);

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { runGenerator } from '../../../../scripts/oracle/generator';
+import { ORACLE_SUITES, oracleFor } from '../../../../scripts/oracle/generator';
 import { word } from '../unit-file/test-support/arbitraries';
 import { splitWords } from '../unit-file/words';
 import { type ContainerUnit, toUnitText } from './unit-model';
@@ -19,7 +19,7 @@ const pairs = (r: Record<string, string> | undefined) =>
     .map(([k, v]) => `${k}=${v}`)
     .sort();
 
-describe('container models through the generator', () => {
+describe.each(ORACLE_SUITES)('container models through the generator (Debian %s)', (suite) => {
   it('property: Environment, Label, PodmanArgs and Exec arrive as written', () => {
     fc.assert(
       fc.property(
@@ -36,7 +36,7 @@ describe('container models through the generator', () => {
             container: { image: IMAGE, environment, label, podmanArgs, exec },
             extra: [],
           };
-          const r = runGenerator({ 'm.container': toUnitText(m) });
+          const r = oracleFor(suite).run({ 'm.container': toUnitText(m) });
           const service = r.units.get('m.service');
           expect(service, [...r.rejected.values()].join()).toBeDefined();
           const line = service!.split('\n').find((l) => l.startsWith('ExecStart='))!;

@@ -1,6 +1,6 @@
 /**
- * Differential test of the key registry against the real Quadlet generator (scripts/oracle/fetch-quadlet.sh;
- * honours QUADLET_ORACLE_CACHE / QUADLET_ORACLE_SUITE, so other Podman releases can be checked too).
+ * Differential test of the key registry against the real Quadlet generators (scripts/oracle/fetch-quadlet.sh):
+ * one per suite of ORACLE_SUITES (Debian trixie 5.4, sid 5.8, experimental 6.1; QUADLET_ORACLE_SUITES narrows).
  *
  * For every section, one file per registry key (plus a made-up control key) goes into one folder, and one
  * dry run tells which keys the generator rejects as unsupported. The registry must match exactly: keys
@@ -13,7 +13,8 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ORACLE_SUITES, oracleFor } from '../../../../scripts/oracle/generator';
 import {
   compareVersions,
   MAIN_SECTION,
@@ -46,17 +47,7 @@ interface Probe {
   seen: Set<string>;
 }
 
-let bin = '';
-let version = '';
 const dirs: string[] = [];
-
-beforeAll(() => {
-  bin = execFileSync(join(root, 'scripts/oracle/fetch-quadlet.sh'), { encoding: 'utf8' }).trim();
-  const out = execFileSync(bin, ['-version'], { encoding: 'utf8' }).trim();
-  const v = parseVersion(out);
-  if (!v) throw new Error(`unexpected quadlet -version output: ${out}`);
-  version = v;
-});
 
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -73,7 +64,7 @@ function fileText(section: SectionDef, type: UnitType, key: string): string {
   return section.name === MAIN_SECTION[type] ? main + probe : `${main}[${section.name}]\n${probe}`;
 }
 
-function probe(section: SectionDef, keys: readonly string[]): Probe {
+function probe(bin: string, section: SectionDef, keys: readonly string[]): Probe {
   const type = probeType(section);
   const dir = mkdtempSync(join(tmpdir(), `qm-registry-${section.name}-`));
   dirs.push(dir);
@@ -95,36 +86,41 @@ function probe(section: SectionDef, keys: readonly string[]): Probe {
   return { rejected, seen };
 }
 
-describe('registry against the real Quadlet generator', () => {
-  it('runs a generator whose version the registry knows', () => {
-    expect(version).toMatch(/^\d+\.\d+$/);
-    expect(compareVersions(version, '4.4')).toBeGreaterThanOrEqual(0);
-  });
+describe.each(ORACLE_SUITES.map((suite) => oracleFor(suite)))(
+  'registry against the real Quadlet generator (Debian $suite, Podman $version)',
+  (oracle) => {
+    const bin = oracle.path;
+    const version = parseVersion(oracle.version)!;
+    it('runs a generator whose version the registry knows', () => {
+      expect(version).toMatch(/^\d+\.\d+$/);
+      expect(compareVersions(version, '4.4')).toBeGreaterThanOrEqual(0);
+    });
 
-  it.each(SECTIONS.map((s) => [s.name, s] as const))('[%s] matches the generator exactly', (_, section) => {
-    const keys = section.keys.map((k) => k.key);
-    const result = probe(section, [...keys, CONTROL_KEY]);
+    it.each(SECTIONS.map((s) => [s.name, s] as const))('[%s] matches the generator exactly', (_, section) => {
+      const keys = section.keys.map((k) => k.key);
+      const result = probe(bin, section, [...keys, CONTROL_KEY]);
 
-    if (compareVersions(section.since, version) > 0) {
-      // The whole unit type is unknown to this generator: its files are not even read.
-      expect(result.rejected.size, `${section.name} is newer than ${version}`).toBe(0);
-      expect(result.seen.size, `${section.name} is newer than ${version}`).toBe(0);
-      return;
-    }
+      if (compareVersions(section.since, version) > 0) {
+        // The whole unit type is unknown to this generator: its files are not even read.
+        expect(result.rejected.size, `${section.name} is newer than ${version}`).toBe(0);
+        expect(result.seen.size, `${section.name} is newer than ${version}`).toBe(0);
+        return;
+      }
 
-    // The control proves the generator checks keys in this section at all.
-    expect(result.rejected.has(CONTROL_KEY), 'made-up key not rejected').toBe(true);
+      // The control proves the generator checks keys in this section at all.
+      expect(result.rejected.has(CONTROL_KEY), 'made-up key not rejected').toBe(true);
 
-    const wronglyRejected = section.keys
-      .filter((k) => compareVersions(k.since, version) <= 0 && result.rejected.has(k.key))
-      .map((k) => `${k.key} (since ${k.since})`);
-    const wronglyAccepted = section.keys
-      .filter((k) => compareVersions(k.since, version) > 0 && !result.rejected.has(k.key))
-      .map((k) => `${k.key} (since ${k.since})`);
-    expect(wronglyRejected, `rejected by Quadlet ${version} though the registry says available`).toEqual([]);
-    expect(wronglyAccepted, `accepted by Quadlet ${version} though the registry says newer`).toEqual([]);
-  });
-});
+      const wronglyRejected = section.keys
+        .filter((k) => compareVersions(k.since, version) <= 0 && result.rejected.has(k.key))
+        .map((k) => `${k.key} (since ${k.since})`);
+      const wronglyAccepted = section.keys
+        .filter((k) => compareVersions(k.since, version) > 0 && !result.rejected.has(k.key))
+        .map((k) => `${k.key} (since ${k.since})`);
+      expect(wronglyRejected, `rejected by Quadlet ${version} though the registry says available`).toEqual([]);
+      expect(wronglyAccepted, `accepted by Quadlet ${version} though the registry says newer`).toEqual([]);
+    });
+  },
+);
 
 /**
  * systemd's keys against systemd 257 itself: `systemd --dump-configuration-items` of the sandbox host's root file

@@ -221,7 +221,10 @@ function checkUserMappings(ctx: UnitContext, supportManual: boolean): void {
 }
 
 function checkKube(ctx: UnitContext): void {
-  if (!ctx.mainValue('Yaml')) missing(ctx, 'A .kube unit needs Yaml= (the Kubernetes YAML file to play).', 'Yaml');
+  // Up to 5.6 the generator reads the last Yaml= value; from 5.7 on every word of every Yaml= line
+  // (LookupAllStrv: an empty line clears the list, a quoted empty word adds nothing).
+  const yamls = ctx.atLeast('5.7') ? allWords(ctx, 'Yaml').length > 0 : !!ctx.mainValue('Yaml');
+  if (!yamls) missing(ctx, 'A .kube unit needs Yaml= (the Kubernetes YAML file to play).', 'Yaml');
   checkUserMappings(ctx, false);
   checkNetworks(ctx);
   checkWorkingDirectory(ctx);

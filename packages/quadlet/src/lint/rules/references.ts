@@ -195,7 +195,8 @@ export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[])
     for (const mount of words(e)) {
       const fields = splitMountFields(mount);
       const typeField = fields.find((f) => f.startsWith('type='));
-      if (!typeField) {
+      // From 5.6 on a Mount= without type= is a volume mount (FindMountType); before, the file is rejected.
+      if (!typeField && !ctx.atLeast('5.6')) {
         ctx.report({
           code: 'invalid-value',
           node: e,
@@ -203,7 +204,7 @@ export function checkMounts(ctx: UnitContext, words: (e: EntryNode) => string[])
         });
         continue;
       }
-      const type = typeField.slice('type='.length);
+      const type = typeField ? typeField.slice('type='.length) : 'volume';
       if (!SOURCE_MOUNTS.has(type) && !(type === 'artifact' && ctx.atLeast('5.7'))) continue;
       const sources = fields.filter(
         (f) => f === 'source' || f === 'src' || f.startsWith('source=') || f.startsWith('src='),
