@@ -25,6 +25,7 @@ import type { HostVolume } from '../core/render.js';
 import type { ProbeSpec } from '../core/spec.js';
 import type { Exec } from './exec.js';
 import type { QuadletGenerator } from './generator.js';
+import { hostPodmanVersion } from './podman-version.js';
 import type { CompartmentSession } from './session.js';
 import type { UserSystemd } from './systemd.js';
 import { UserFiles } from './user-files.js';
@@ -39,21 +40,6 @@ export interface CompartmentHostDeps {
   generator: QuadletGenerator;
   /** Managed host volume folders (default: made here, under /var/lib/quadletman/volumes). */
   volumes?: VolumeFolders;
-}
-
-let knownVersion: { at: number; version: Promise<string | undefined> } | undefined;
-
-/** The host's Podman version, major.minor (`podman --version`: the binary, no storage, no user needed), or
- * undefined when there is no podman. Asked again after a minute: an upgrade of Podman needs no restart. */
-export function hostPodmanVersion(exec: Exec, now = Date.now()): Promise<string | undefined> {
-  if (!knownVersion || now - knownVersion.at > 60_000) {
-    const version = exec
-      .run(['podman', '--version'], { timeoutMs: 10_000 })
-      .then((r) => /(\d+\.\d+)(?:\.\d+)?/.exec(r.stdout)?.[1])
-      .catch(() => undefined);
-    knownVersion = { at: now, version };
-  }
-  return knownVersion.version;
 }
 
 export class HostCompartment implements CompartmentHost {

@@ -98,7 +98,7 @@ export function registerConvert(program: Command): void {
         env: envPairs(opts.env ?? []),
         environment: process.env,
         profiles: opts.profile,
-        podmanVersion: opts.podmanVersion ?? (await import('../podman-version.js')).hostPodmanVersion(),
+        podmanVersion: opts.podmanVersion ?? (await import('../../host/podman-version.js')).hostPodmanVersionSync(),
         project: opts.project,
         home: homedir(),
       });

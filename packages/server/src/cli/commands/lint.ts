@@ -123,7 +123,8 @@ export function registerLint(program: Command): void {
     .action(
       async (paths: string[], opts: { podmanVersion?: PodmanVersion; scope?: LintScope; format: 'text' | 'json' }) => {
         // (asking podman needs node's child_process: loaded only then)
-        const version = opts.podmanVersion ?? (await import('../podman-version')).hostPodmanVersion() ?? NEWEST_PODMAN;
+        const version =
+          opts.podmanVersion ?? (await import('../../host/podman-version.js')).hostPodmanVersionSync() ?? NEWEST_PODMAN;
         const linted = lintPaths(paths, version, opts.scope);
         out(opts.format === 'json' ? formatJson(linted) : formatText(linted));
         const anyError = linted.some((l) => l.reports.some((r) => r.diagnostics.some((d) => d.severity === 'error')));

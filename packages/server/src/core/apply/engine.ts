@@ -73,9 +73,9 @@ export interface ApplyResult {
   units: UnitStatus[];
 }
 
-/** The version to lint against: the target's pinned one, else the host's Podman. */
-async function lintVersion(host: CompartmentHost, target: ApplyTarget): Promise<string | null> {
-  return target.podmanVersion ?? (await host.podmanVersion().catch(() => undefined)) ?? null;
+/** The version to lint against: the pinned one, else the host's Podman; null when neither is known. */
+export async function lintVersion(host: CompartmentHost, pinned: string | null): Promise<string | null> {
+  return pinned ?? (await host.podmanVersion().catch(() => undefined)) ?? null;
 }
 
 export interface EngineOptions {
@@ -129,7 +129,7 @@ export class ApplyEngine {
     const host = await this.hostFor(target.compartment);
     const current = await host.readManaged();
     const p = planOf(target.files, current);
-    const podmanVersion = await lintVersion(host, target);
+    const podmanVersion = await lintVersion(host, target.podmanVersion);
     const lint = lintRendered(target.files.files, { podmanVersion });
     return { plan: p, diagnostics: lint.reports, podmanVersion };
   }
@@ -185,7 +185,7 @@ export class ApplyEngine {
     const p = planOf(target.files, current);
     emit('plan', 'ok', describePlan(p));
 
-    const podmanVersion = await lintVersion(host, target);
+    const podmanVersion = await lintVersion(host, target.podmanVersion);
     emit(
       'validate',
       'running',

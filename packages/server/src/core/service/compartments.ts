@@ -4,7 +4,13 @@
  * changes the host; the store remembers. Its dependencies are ports, wired in the composition root (app.ts).
  */
 import type { FileReport } from '@quadletman/quadlet';
-import type { ApplyEngine, ApplyOptions, ApplyResult, ApplyTarget } from '../apply/engine.js';
+import {
+  type ApplyEngine,
+  type ApplyOptions,
+  type ApplyResult,
+  type ApplyTarget,
+  lintVersion,
+} from '../apply/engine.js';
 import type { CompartmentHost, UnitStatus } from '../apply/ports.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
@@ -94,8 +100,7 @@ export class CompartmentService {
   /** The Podman version its units are linted against: the one it pins, else the host's (null: neither known). */
   async lintVersion(id: string): Promise<string | null> {
     const c = this.get(id);
-    if (c.podmanVersion) return c.podmanVersion;
-    return (await (await this.deps.hostFor(c.id)).podmanVersion().catch(() => undefined)) ?? null;
+    return c.podmanVersion ?? lintVersion(await this.deps.hostFor(c.id), null);
   }
 
   get(id: string): CompartmentInfo {

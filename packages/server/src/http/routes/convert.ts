@@ -10,7 +10,7 @@ import { ConvertComposeBody, ConvertComposeSchema } from '../../api/contract.js'
 import { convertCompose } from '../../core/convert/compose/index.js';
 import { InvalidError } from '../../core/errors.js';
 import { specToYaml } from '../../core/spec.js';
-import { hostPodmanVersion } from '../../host/compartment-host.js';
+import { hostPodmanVersion } from '../../host/podman-version.js';
 import type { RoutePlugin } from '../types.js';
 import { zodInstance } from './compartments-common.js';
 
