@@ -293,6 +293,12 @@ cmd_up() {
     fi
     build_rootfs
     configure_rootfs
+    # /project is this checkout, and users inside (compartment users, the server's user quadletman) run code from
+    # it: its top folder must let them through. A checkout made in a private folder (mktemp -d: 0700) does not.
+    if [ "$(($(stat -c '%#a' "$root") & 1))" = 0 ]; then
+      echo "sandbox: $root lets other users through now (chmod o+x): the sandbox's users run code from it" >&2
+      chmod o+x "$root"
+    fi
     boot
   ) 9>"$(mkdir -p "$state" && echo "$state/lock")"
 }
