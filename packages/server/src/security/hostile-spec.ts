@@ -178,7 +178,16 @@ export function fieldItem(s: Slot): Item {
         out.push(...compareStructure(text, base[i]!, section, key).map((m) => `${p}: ${m}`));
         if (isKeyFile) {
           const d = decodeProblem(text, f.section, f.key, e);
-          if (d) out.push(`${p}: ${d}`);
+          // render.ts fills an empty Network= of a unit without a pod with the compartment's default network, when
+          // the batch declares one
+          const defaultNetwork = `${COMPARTMENT}.network`;
+          const filled =
+            d !== undefined &&
+            'absent' in e &&
+            f.key === 'Network' &&
+            got.has(`${QUADLET_DIR}/${defaultNetwork}`) &&
+            decodeProblem(text, f.section, f.key, { lines: [defaultNetwork] }) === undefined;
+          if (d && !filled) out.push(`${p}: ${d}`);
         }
         if (derived && 'lines' in e) {
           const sn = e.lines.at(-1)!;
