@@ -10,7 +10,7 @@ import { type BackoffOptions, LoginBackoff } from './backoff.js';
 import type { PamAuthenticator } from './pam.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
 import { compartmentsAt, GLOBAL, type GrantLike, minRole, roleIn } from './roles.js';
-import { randomSecret, safeEqual, sha256 } from './secrets.js';
+import { randomId, randomSecret, safeEqual, sha256 } from './secrets.js';
 
 export interface AuthOptions {
   /** Clock (tests inject one). */
@@ -277,7 +277,7 @@ export class AuthService {
     this.store.users.require(input.username);
     const name = input.name.trim();
     if (name.length === 0 || name.length > 100) throw new InvalidError('A token name is 1–100 characters.');
-    const id = randomSecret(9);
+    const id = randomId();
     const secret = randomSecret();
     this.store.tokens.create({
       id,
