@@ -15,6 +15,8 @@
 #   shell [--user U]           interactive login shell inside (root, or U in its user manager)
 #   import-busybox USER        create localhost/busybox:latest in USER's podman storage (root: root's)
 #                              from Debian's busybox-static (no registry is reachable). Idempotent.
+#   registry                   start the sandbox's image registry (registry.sandbox.test:5000, TLS, user demo)
+#                              with its test images (registry.sh says what). Idempotent; prints the login.
 #   status                     print state; exit 0 when up, 3 when down
 #   down                       clean poweroff; waits for systemd-nspawn to exit (kills the container's
 #                              PID 1 if it does not within 60 s)
@@ -45,9 +47,12 @@ suite=trixie
 # fallback, catatonit for RunInit=true, uidmap for newuidmap/newgidmap); systemd as PID 1 with logind (linger,
 # user@UID.service) and the user bus (dbus-user-session); systemd-container for `systemd-run -M user@`;
 # busybox-static to build the local test image; libcap2-bin for getcap (doctor checks file capabilities).
+# The real parts later features build on: docker-registry (+ openssl for its CA, apache2-utils for its bcrypt
+# htpasswd, skopeo) for images, caddy for the edge, restic for backups (registry.sh; caddy is masked below).
 pkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,systemd-container,podman,crun,conmon,netavark
 pkgs+=,aardvark-dns,uidmap,passt,slirp4netns,fuse-overlayfs,catatonit,busybox-static,curl,ca-certificates
 pkgs+=,iproute2,procps,sudo,nftables,iptables,libcap2-bin,less
+pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic
 
 pkgs_hash=$(printf '%s %s' "$suite" "$pkgs" | sha256sum | cut -c1-12)
 tarball=${QUADLETMAN_SANDBOX_TARBALL-$state/image/$suite-$pkgs_hash.tar.zst} # set to '' to disable the cache
@@ -198,6 +203,10 @@ ExecStart=-/bin/chmod 0666 /dev/net/tun
 WantedBy=sysinit.target
 UNIT
   ln -sf ../quadletman-sandbox-fixups.service "$sys/sysinit.target.wants/quadletman-sandbox-fixups.service"
+
+  # Debian's caddy starts a server on :80 at boot, and the sandbox shares this machine's network: quadletman
+  # runs its own Caddy when it needs one.
+  ln -sf /dev/null "$sys/caddy.service"
 
   # No apt timers waking up in the middle of a test run.
   rm -f "$sys"/timers.target.wants/apt-daily*.timer
@@ -474,6 +483,15 @@ cmd_import_busybox() {
   timing "import-busybox $user" "$t0"
 }
 
+cmd_registry() {
+  need_root
+  require_up
+  local t0
+  t0=$(now_ms)
+  in_ctr sh /project/scripts/sandbox/registry.sh
+  timing "registry" "$t0"
+}
+
 main() {
   local cmd=${1:-}
   [ $# -gt 0 ] && shift
@@ -485,9 +503,10 @@ main() {
   exec) cmd_exec "$@" ;;
   shell) cmd_shell "$@" ;;
   import-busybox) cmd_import_busybox "$@" ;;
+  registry) cmd_registry "$@" ;;
   -h | --help | help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
   *)
-    echo "usage: $0 up|down|destroy [--purge]|status|exec [--user U] CMD...|shell [--user U]|import-busybox USER" >&2
+    echo "usage: $0 up|down|destroy [--purge]|status|exec [--user U] CMD...|shell [--user U]|import-busybox USER|registry" >&2
     exit 2
     ;;
   esac

@@ -2,7 +2,7 @@
 # test-host.sh — `npm run test:host`: quadletman's host integration tests, on a real systemd + rootless Podman
 # host (the sandbox, see sandbox.sh). Phases, each timed:
 #   1. bare   on THIS machine: doctor's bare-machine test (what doctor finds missing on a plain Debian 12 VM)
-#   2. up     boot the sandbox (builds/re-creates the trixie rootfs on first use)
+#   2. up     boot the sandbox (builds/re-creates the trixie rootfs on first use), start its image registry
 #   3. tests  vitest INSIDE the sandbox as root: vitest.host.config.ts (`*.host.test.ts`), QUADLETMAN_SANDBOX=1
 #   4. down   always (trap), whatever happened before; the exit code of the run is kept
 #
@@ -44,6 +44,8 @@ if [ "${QUADLETMAN_SANDBOX_FRESH:-0}" = 1 ]; then
   phase destroy "$sandbox" destroy || exit $?
 fi
 phase up "$sandbox" up || exit $?
+# The sandbox's image registry with its test images (registry.sh): the image tests pull from it.
+phase registry "$sandbox" registry || exit $?
 
 # 3. The host tests, inside, as root. node_modules come from the host through the /project bind mount: the
 #    host's node and native modules were built against bookworm's glibc, which trixie's newer glibc runs.

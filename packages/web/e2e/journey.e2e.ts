@@ -3,8 +3,8 @@
  * starts it and passes E2E_BASE_URL, E2E_SETUP_TOKEN, E2E_COMPARTMENT and E2E_SANDBOX): setup token → admin →
  * compartment → a busybox httpd container with a published port, written through the form → the plan shows
  * the new file → apply → the dashboard shows it running → the port answers → the logs show the request → a
- * broken PublishPort is flagged in the form before any apply → an image tag that does not exist fails to
- * start and is rolled back, the previous revision running again → stop → delete → a second compartment from a
+ * broken PublishPort is flagged in the form before any apply → an image tag that does not exist is refused
+ * before anything stops → a command that fails at start is rolled back, the previous revision running again → stop → delete → a second compartment from a
  * pasted compose file (the report read, the compartment created, its image brought in, the spec applied, the
  * health-gated pair answering) → deleted. A screenshot of each page.
  *
@@ -156,15 +156,27 @@ test('the whole journey', async ({ page, request }, info) => {
   await page.getByRole('link', { name: 'Edit units' }).click();
   await page.getByRole('button', { name: 'Discard changes' }).click();
 
-  // 9. A start failure: an image tag that does not exist. The apply is rolled back; the previous revision runs.
+  // 9. An image tag that does not exist: the pull step refuses the apply before anything stops.
   await (await field(page, 'Image')).locator('input').fill('localhost/busybox:does-not-exist');
+  await applyPlan(page);
+  await expect(page.getByText('Refused: nothing was changed.')).toBeVisible({ timeout: 60_000 });
+  await expect(
+    page.getByText(/localhost\/busybox:does-not-exist cannot be pulled: it is not in the compartment/),
+  ).toBeVisible();
+  await shot(page, '09-pull-refused');
+  expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
+
+  // 9b. A start failure: a command that exits at once. The apply is rolled back; the previous revision runs.
+  await page.getByRole('link', { name: 'Edit units' }).click();
+  await (await field(page, 'Image')).locator('input').fill('localhost/busybox:latest');
+  await (await field(page, 'Exec')).locator('input').fill('busybox false');
   await applyPlan(page);
   await expect(page.getByText(/^The apply failed and was rolled back \(revision \d+\)\.$/)).toBeVisible({
     timeout: 180_000,
   });
   await expect(page.getByText(/^Apply failed and was rolled back: web\.service: failed/)).toBeVisible();
   await expect(page.getByText('The previous revision is running again.')).toBeVisible();
-  await shot(page, '09-rolled-back');
+  await shot(page, '09b-rolled-back');
   expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
   await page.getByRole('link', { name: 'Units', exact: true }).click();
   const unit = page.locator('[data-unit^="web"]').first();

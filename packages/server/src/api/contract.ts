@@ -217,7 +217,17 @@ export const ApplyResultSchema = z
   .meta({ id: 'ApplyResult' });
 export type ApplyResultDto = z.infer<typeof ApplyResultSchema>;
 
-export const ApplyStepSchema = z.enum(['plan', 'validate', 'write', 'reload', 'start', 'verify', 'rollback', 'done']);
+export const ApplyStepSchema = z.enum([
+  'plan',
+  'validate',
+  'pull',
+  'write',
+  'reload',
+  'start',
+  'verify',
+  'rollback',
+  'done',
+]);
 export const ProgressStatusSchema = z.enum(['running', 'ok', 'failed', 'skipped']);
 /** One progress event of an apply (the `progress` events of the `text/event-stream` answer). */
 export const ProgressEventSchema = z

@@ -152,7 +152,13 @@ export async function disposeBusybox(): Promise<void> {
 }
 
 /** The stack the tests apply: web (busybox httpd, published port, a managed volume) + db, the default network. */
-export function stackSpec(o: { id: string; port: number; webImage?: string; version?: string }): string {
+export function stackSpec(o: {
+  id: string;
+  port: number;
+  webImage?: string;
+  webExec?: string;
+  version?: string;
+}): string {
   const env = o.version ? `\n      environment: { VERSION: "${o.version}" }` : '';
   return `
 compartment: ${o.id}
@@ -161,7 +167,7 @@ units:
   web.container:
     container:
       image: ${o.webImage ?? 'localhost/busybox:latest'}
-      exec: [busybox, httpd, -f, -p, "8080", -h, /www]
+      exec: ${o.webExec ?? '[busybox, httpd, -f, -p, "8080", -h, /www]'}
       publishPort: ["127.0.0.1:${o.port}:8080"]
       volume: ["data:/data"]${env}
     service: { SuccessExitStatus: "143" }

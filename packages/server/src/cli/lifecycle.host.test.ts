@@ -130,12 +130,20 @@ describe.skipIf(!onHost).each(MODES)('compartment lifecycle through the CLI as $
     expect(r.revision).toBeNull();
   });
 
-  it('an image that cannot start: apply exits 1, rolled back, and the previous version answers again', async () => {
-    const file = await spec('bad', stackSpec({ id: ID, port: PORT, webImage: 'localhost/busybox:nope' }));
+  it('an image that is not there: apply exits 1, refused, nothing changed', async () => {
+    const file = await spec('gone', stackSpec({ id: ID, port: PORT, webImage: 'localhost/busybox:nope' }));
+    const { json: r } = await json<ApplyJson>(['apply', '-f', file], 1);
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toContain('localhost/busybox:nope cannot be pulled');
+    expect(await filesOnDisk(home)).toEqual(renderedFiles(specs.v1!, data));
+  });
+
+  it('a container that cannot start: apply exits 1, rolled back, and the previous version answers again', async () => {
+    const file = await spec('bad', stackSpec({ id: ID, port: PORT, webExec: '[busybox, "false"]' }));
     const { json: r, run } = await json<ApplyJson>(['apply', '-f', file], 1);
     timings.rolledBackApply = Math.round(run.ms);
     expect(r.outcome).toBe('rolled-back');
-    expect(r.revision).toBe(2);
+    expect(r.revision).toBe(3);
     expect(r.message).toMatch(/web\.service/);
     expect(await fetchPage(URL)).toContain('hello from busybox');
     expect(await filesOnDisk(home)).toEqual(renderedFiles(specs.v1!, data));
@@ -145,12 +153,13 @@ describe.skipIf(!onHost).each(MODES)('compartment lifecycle through the CLI as $
     expect(p.plan.noop).toBe(true);
   });
 
-  it('history shows both revisions', async () => {
+  it('history shows the three revisions', async () => {
     const { json: h } = await json<RevisionInfo[]>(['history', ID]);
     const rows = h.map((x) => [x.number, x.result]).sort((a, b) => Number(a[0]) - Number(b[0]));
     expect(rows).toEqual([
       [1, 'applied'],
-      [2, 'rolled-back'],
+      [2, 'refused'],
+      [3, 'rolled-back'],
     ]);
   });
 
@@ -158,18 +167,18 @@ describe.skipIf(!onHost).each(MODES)('compartment lifecycle through the CLI as $
     const file = await spec('v3', stackSpec({ id: ID, port: PORT, version: 'three' }));
     const { json: r3 } = await json<ApplyJson>(['apply', '-f', file]);
     expect(r3.outcome).toBe('applied');
-    expect(r3.revision).toBe(3);
+    expect(r3.revision).toBe(4);
     expect(r3.plan.units.restart.sort()).toEqual(['db.service', 'web.service']);
     expect(await filesOnDisk(home)).toEqual(renderedFiles(specs.v3!, data));
 
     const { json: rb, run } = await json<ApplyJson>(['rollback', ID, '1']);
     timings.rollback = Math.round(run.ms);
     expect(rb.outcome).toBe('applied');
-    expect(rb.revision).toBe(4);
+    expect(rb.revision).toBe(5);
     expect(await filesOnDisk(home)).toEqual(renderedFiles(specs.v1!, data));
     expect(await fetchPage(URL)).toContain('hello from busybox');
     const { json: h } = await json<RevisionInfo[]>(['history', ID]);
-    expect(h.find((x) => x.number === 4)).toMatchObject({ result: 'applied', message: 'roll back to revision 1' });
+    expect(h.find((x) => x.number === 5)).toMatchObject({ result: 'applied', message: 'roll back to revision 1' });
   });
 
   it('status shows the units active; stop and start', async () => {

@@ -3,7 +3,8 @@
 // (Quadlet units, user timers, config files; atomically) AS the compartment user through its file agent
 // (user-files.ts), which also stages the generator's dry runs; creates managed host volume folders given to
 // the compartment user (volume-dirs.ts); runs `systemctl --user` daemon-reload / restart / stop as the
-// compartment user; and opens TCP/HTTP connections to the compartment's published ports for the verify probes.
+// compartment user; pulls images into the compartment's storage as its user (with its registry logins); and
+// opens TCP/HTTP connections to the compartment's published ports for the verify probes.
 // No root process here opens a path inside the home.
 
 import { constants } from 'node:fs';
@@ -16,6 +17,7 @@ import type {
   DryRunVerdict,
   FileSet,
   ProbeResult,
+  PullProgress,
   UnitStatus,
 } from '../core/apply/ports.js';
 import { ConflictError, InvalidError } from '../core/errors.js';
@@ -25,6 +27,7 @@ import type { HostVolume } from '../core/render.js';
 import type { ProbeSpec } from '../core/spec.js';
 import type { Exec } from './exec.js';
 import type { QuadletGenerator } from './generator.js';
+import { Podman, podmanReason } from './podman.js';
 import { hostPodmanVersion } from './podman-version.js';
 import type { CompartmentSession } from './session.js';
 import type { UserSystemd } from './systemd.js';
@@ -152,6 +155,35 @@ export class HostCompartment implements CompartmentHost {
   probe(p: ProbeSpec): Promise<ProbeResult> {
     return runProbe(p);
   }
+
+  imageExists(image: string): Promise<boolean> {
+    return new Podman(this.deps.exec).imageExists(this.session, image);
+  }
+
+  async pullImage(image: string, onProgress: (p: PullProgress) => void): Promise<void> {
+    const pull = new Podman(this.deps.exec).pull(this.session, image);
+    const progress: PullProgress = { layers: 0, skipped: 0, message: '' };
+    for await (const line of pull.lines) {
+      const step = pullLine(line);
+      if (!step) continue;
+      if (step === 'blob') progress.layers++;
+      else if (step === 'skipped') progress.skipped++;
+      else progress.message = step;
+      onProgress({ ...progress });
+    }
+    const end = await pull.done;
+    if (end.code !== 0)
+      throw new Error(podmanReason(end.stderr) ?? `podman pull exited with ${end.code ?? 'a signal'}`);
+  }
+}
+
+/** What one line of `podman pull` (not on a terminal) says: a layer copied or already present, or a step. */
+function pullLine(line: string): 'blob' | 'skipped' | string | undefined {
+  if (/^Copying blob \S+ skipped/.test(line)) return 'skipped';
+  if (line.startsWith('Copying blob ')) return 'blob';
+  if (line.startsWith('Copying config ')) return 'config';
+  if (line.startsWith('Writing manifest')) return 'manifest';
+  return undefined;
 }
 
 function names(units: readonly string[]): UnitName[] {

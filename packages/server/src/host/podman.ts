@@ -313,6 +313,15 @@ function checkRegistry(host: string): void {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9.:/_-]*$/.test(host)) throw new InvalidError(`invalid registry ${JSON.stringify(host)}`);
 }
 
+/** Podman's reason from a failed command's stderr: its last `Error: …` line, without the prefix. */
+export function podmanReason(stderr: string): string | undefined {
+  const line = stderr
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('Error: '));
+  return line?.slice('Error: '.length).trim();
+}
+
 // ---------------------------------------------------------------------------------------------- adapter
 
 export interface EventStream {
@@ -430,10 +439,18 @@ export class Podman {
   async images(s: CompartmentSession): Promise<ImageInfo[]> {
     return parseImages((await this.run(s, ['images', '--format', 'json'])).stdout);
   }
-  /** Pull with progress: yields podman's progress lines (stderr) and finally the image id (stdout). */
+  /** Whether the compartment's storage has this image (`podman image exists`: 0 yes, 1 no). */
+  async imageExists(s: CompartmentSession, ref: string): Promise<boolean> {
+    checkImageRef(ref);
+    const r = await this.run(s, ['image', 'exists', '--', ref], { expectCodes: [0, 1] });
+    return r.code === 0;
+  }
+  /** Pull with progress: yields podman's progress lines (stderr) and finally the image id (stdout). The logins
+   * are found where a unit's own pull finds them (Podman's default search, which includes the authfile `login`
+   * writes); an `--authfile` that does not exist yet would fail the pull of a public image. */
   pull(s: CompartmentSession, ref: string, options: { timeoutMs?: number } = {}): LinesStream {
     checkImageRef(ref);
-    const st = this.exec.stream(userPodman(s, ['pull', '--authfile', authFile(s), '--', ref]), {
+    const st = this.exec.stream(userPodman(s, ['pull', '--', ref]), {
       includeStderr: true,
       timeoutMs: options.timeoutMs ?? 15 * 60_000,
     });
@@ -461,18 +478,28 @@ export class Podman {
     await this.run(s, ['rmi', '--ignore', ...(options.force ? ['--force'] : []), '--', ref]);
   }
 
-  /** Log in to a registry with the compartment's authfile; the password goes on stdin. */
+  /** Log in to a registry with the compartment's authfile; the password goes on stdin. A refused login (a wrong
+   * password, an unknown registry) is an InvalidError with Podman's reason, and Podman stores nothing then. */
   async login(s: CompartmentSession, registry: string, username: string, password: string): Promise<void> {
     checkRegistry(registry);
     if (!username || /[\s]/.test(username)) throw new InvalidError('invalid registry user name');
-    await this.run(
+    const r = await this.run(
       s,
       ['login', '--authfile', authFile(s), '--username', username, '--password-stdin', '--', registry],
-      {
-        input: password,
-        inputAsPipe: true,
-      },
+      { input: password, inputAsPipe: true, expectCodes: [0, 125] },
     );
+    if (r.code !== 0) {
+      const why = podmanReason(r.stderr) ?? 'podman login failed';
+      throw new InvalidError(`The login of '${username}' to ${registry} failed: ${why}`);
+    }
+  }
+  /** The user name the compartment is logged in to a registry with, or undefined when it is not. */
+  async loginName(s: CompartmentSession, registry: string): Promise<string | undefined> {
+    checkRegistry(registry);
+    const r = await this.run(s, ['login', '--authfile', authFile(s), '--get-login', '--', registry], {
+      expectCodes: [0, 125],
+    });
+    return r.code === 0 ? r.stdout.trim() || undefined : undefined;
   }
   async logout(s: CompartmentSession, registry: string): Promise<void> {
     checkRegistry(registry);

@@ -1,7 +1,8 @@
 // Real host integration test of the apply engine (runs inside the sandbox host as root): a compartment's
 // stack — web + db containers, the default network, a managed host volume — rendered from a spec, applied,
-// served over HTTP; then an apply whose image cannot start is rolled back and the previous stack answers
-// again; then a removed unit is stopped and its file removed; the compartment is deleted at the end.
+// served over HTTP; an image that is not there is refused before anything stops; then an apply whose container
+// cannot start is rolled back and the previous stack answers again; then a removed unit is stopped and its file
+// removed; the compartment is deleted at the end.
 
 import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,13 +21,14 @@ const ID = parseCompartmentId('qmt-apply');
 const PORT = 18_121;
 const VOLUMES = '/var/lib/quadletman/volumes';
 
-const spec = (webImage: string, extraUnits = '') => `
+const HTTPD = '[busybox, httpd, -f, -p, "8080", -h, /www]';
+const spec = (webImage: string, extraUnits = '', webExec = HTTPD) => `
 compartment: ${ID}
 units:
   web.container:
     container:
       image: ${webImage}
-      exec: [busybox, httpd, -f, -p, "8080", -h, /www]
+      exec: ${webExec}
       publishPort: ["127.0.0.1:${PORT}:8080"]
       volume: ["data:/data"]
     service: { SuccessExitStatus: "143" }
@@ -103,9 +105,22 @@ describe.skipIf(!onHost)('apply engine on a real host', () => {
     console.log(`no-op apply: ${Date.now() - t0} ms`);
   });
 
-  it('rolls back an image that cannot start; the previous stack answers again', async () => {
+  it('refuses an image that is not there and comes from no registry, and changes nothing', async () => {
     const before = await new HostCompartment(session, h).readManaged();
     const r = await engine().apply(targetOf(spec('localhost/busybox:does-not-exist')), { actor: 'test' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toContain(
+      "localhost/busybox:does-not-exist cannot be pulled: it is not in the compartment's image",
+    );
+    expect((await new HostCompartment(session, h).readManaged()).files).toEqual(before.files);
+    expect(await fetchText(`http://127.0.0.1:${PORT}/`)).toContain('hello from busybox');
+  });
+
+  it('rolls back a container that cannot start; the previous stack answers again', async () => {
+    const before = await new HostCompartment(session, h).readManaged();
+    const r = await engine().apply(targetOf(spec('localhost/busybox:latest', '', '[busybox, "false"]')), {
+      actor: 'test',
+    });
     expect(r.outcome).toBe('rolled-back');
     expect(r.message).toMatch(/web\.service/);
     const after = await new HostCompartment(session, h).readManaged();
@@ -113,7 +128,8 @@ describe.skipIf(!onHost)('apply engine on a real host', () => {
     expect(await fetchText(`http://127.0.0.1:${PORT}/`)).toContain('hello from busybox');
     expect(store.revisions.map((x) => [x.number, x.result])).toEqual([
       [1, 'applied'],
-      [2, 'rolled-back'],
+      [2, 'refused'],
+      [3, 'rolled-back'],
     ]);
   });
 

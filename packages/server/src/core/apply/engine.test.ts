@@ -61,6 +61,8 @@ describe('ApplyEngine', () => {
       'plan:ok',
       'validate:running',
       'validate:ok',
+      'pull:running',
+      'pull:ok',
       'write:running',
       'write:ok',
       'reload:running',
@@ -478,5 +480,85 @@ describe('ApplyEngine with timers', () => {
       ['web.service', 'active'],
     ]);
     expect(shows).toBe(1000 / 100 + 1); // the settle's polls (settleMs 1000, pollMs 100) and nothing after
+  });
+});
+
+describe('ApplyEngine: pulling before anything stops', () => {
+  const REG = 'registry.example.org/shop';
+
+  it('pulls a missing image before it stops or writes anything, and reports progress in the pull step', async () => {
+    const { host, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    host.calls = [];
+    const events: ProgressEvent[] = [];
+    const r = await engine.apply(stack(`${REG}/web:2`), { actor: 'alice', onProgress: (e) => events.push(e) });
+    expect(r.outcome).toBe('applied');
+    expect(host.calls.slice(0, 2)).toEqual(['dry-run', `pull ${REG}/web:2`]);
+    expect(host.calls.findIndex((c) => c.startsWith('write'))).toBeGreaterThan(0);
+    const pull = events.filter((e) => e.step === 'pull');
+    expect(pull.at(-1)).toEqual({ step: 'pull', status: 'ok', message: `Pulled ${REG}/web:2` });
+    expect(pull.some((e) => e.message.includes('1 layer copied'))).toBe(true);
+    const order = events.map((e) => e.step).filter((s, i, a) => a.indexOf(s) === i);
+    expect(order).toEqual(['plan', 'validate', 'pull', 'write', 'reload', 'start', 'verify', 'done']);
+  });
+
+  it('refuses the apply with the pull failure and changes nothing: the old units keep running', async () => {
+    const { host, store, engine } = setup();
+    await engine.apply(stack(), { actor: 'alice' });
+    const before = new Map(host.files);
+    host.calls = [];
+    const r = await engine.apply(stack(`${REG}/missing:2`), { actor: 'alice' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toBe(
+      `Nothing was changed: ${REG}/missing:2 cannot be pulled: reading manifest in ${REG}/missing:2: manifest unknown.`,
+    );
+    expect(host.calls).toEqual(['dry-run', `pull ${REG}/missing:2`]);
+    expect(host.files).toEqual(before);
+    expect(host.active.has('web.service')).toBe(true);
+    expect(store.revisions.at(-1)).toMatchObject({ result: 'refused' });
+    expect(store.pending()).toEqual([]);
+  });
+
+  it('does not pull an image that is present when the policy is missing, but does when the unit says always', async () => {
+    const { host, engine } = setup();
+    host.images.add(`${REG}/web:2`);
+    await engine.apply(stack(`${REG}/web:2`), { actor: 'alice' });
+    expect(host.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
+    host.calls = [];
+    await engine.apply(
+      target({
+        'app.network': '[Network]\n',
+        'web.container': container(`${REG}/web:2`, 'Pull=always'),
+        'db.container': container('localhost/db:1'),
+      }),
+      { actor: 'alice' },
+    );
+    expect(host.calls.filter((c) => c.startsWith('pull'))).toEqual([`pull ${REG}/web:2`]);
+  });
+
+  it('never pulls a localhost/ image: a missing one refuses the apply and says where such images come from', async () => {
+    const { host, engine } = setup();
+    host.hasImage = () => false;
+    const r = await engine.apply(stack('localhost/web:9'), { actor: 'alice' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toContain("localhost/web:9 cannot be pulled: it is not in the compartment's image storage");
+    expect(host.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
+  });
+
+  it('pulls nothing for units the apply does not change', async () => {
+    const { host, engine } = setup();
+    await engine.apply(stack(`${REG}/web:2`), { actor: 'alice' });
+    host.images.clear();
+    host.calls = [];
+    const r = await engine.apply(
+      target({
+        'app.network': '[Network]\n',
+        'web.container': container(`${REG}/web:2`),
+        'db.container': container('localhost/db:2'),
+      }),
+      { actor: 'alice' },
+    );
+    expect(r.outcome).toBe('applied');
+    expect(host.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@
  *
  * One apply, under the compartment's lock:
  *   plan (rendered vs. on disk) → lint + the real generator's dry run (any error: stop, change nothing) →
- *   record the revision and what the host had, durably → stop units the set no longer has → write files
+ *   pull the images the changed units need, as the compartment user (a failed pull: stop, change nothing; the
+ *   running units keep serving meanwhile, and their start later needs no network) → record the revision and what the host had, durably → stop units the set no longer has → write files
  *   atomically → one daemon-reload → restart/start the affected units in one call → wait until they are
  *   active and stay so → run the verify probes → done.
  * Any failure after the host was touched rolls back: the apply's new units stop, the previous files return,
@@ -26,8 +27,9 @@ import type {
   RevisionStore,
   UnitStatus,
 } from './ports.js';
+import { type ImagePull, imagesToPull, isLocalImage } from './pull-plan.js';
 
-export type ApplyStep = 'plan' | 'validate' | 'write' | 'reload' | 'start' | 'verify' | 'rollback' | 'done';
+export type ApplyStep = 'plan' | 'validate' | 'pull' | 'write' | 'reload' | 'start' | 'verify' | 'rollback' | 'done';
 
 export interface ProgressEvent {
   step: ApplyStep;
@@ -219,6 +221,15 @@ export class ApplyEngine {
       return { ...base, outcome: 'noop', message: 'Nothing to change: the host already matches.', units: [] };
     }
 
+    const pulls = imagesToPull(quadletFiles(target.files.files), changedQuadletFiles(p));
+    if (pulls.length > 0) {
+      const failed = await this.pull(host, pulls, emit);
+      if (failed) {
+        const revision = this.recordRefusal(target, p, options, `refused: ${failed}`);
+        return { ...base, outcome: 'refused', revision, message: `Nothing was changed: ${failed}.`, units: [] };
+      }
+    }
+
     const number = this.store.nextRevision(target.compartment);
     const pending: PendingApply = {
       compartment: target.compartment,
@@ -317,6 +328,62 @@ export class ApplyEngine {
       throw err instanceof ApplyFailure ? err : new ApplyFailure(step, `${step}: ${errorText(err)}`);
     }
     emit(step, 'ok', message);
+  }
+
+  /**
+   * Pulls what the units will need before anything stops: an image their start would pull (Podman's policy
+   * says so, or it is missing) is pulled now, side by side, so that a slow or failing pull never runs inside
+   * a start job (and its timeout) while the old containers are already down. Returns why it failed, or
+   * undefined.
+   */
+  private async pull(
+    host: CompartmentHost,
+    pulls: readonly ImagePull[],
+    emit: (step: ApplyStep, status: ProgressEvent['status'], message: string) => void,
+  ): Promise<string | undefined> {
+    emit(
+      'pull',
+      'running',
+      `Checking ${pulls.length} image${pulls.length === 1 ? '' : 's'}: ${pulls.map((x) => x.image).join(', ')}`,
+    );
+    const results = await Promise.all(
+      pulls.map(async ({ image, policy }): Promise<{ image: string; pulled: boolean; error?: string }> => {
+        try {
+          if (policy === 'missing' && (await host.imageExists(image))) return { image, pulled: false };
+          if (isLocalImage(image)) {
+            const error =
+              "it is not in the compartment's image storage, and a localhost/ image comes from no registry: build, import or load it first";
+            return { image, pulled: false, error };
+          }
+          emit('pull', 'running', `Pulling ${image}`);
+          await host.pullImage(image, (pr) =>
+            emit(
+              'pull',
+              'running',
+              `${image}: ${pr.layers} layer${pr.layers === 1 ? '' : 's'} copied${pr.skipped ? `, ${pr.skipped} already present` : ''}${pr.message ? ` (${pr.message})` : ''}`,
+            ),
+          );
+          return { image, pulled: true };
+        } catch (err) {
+          return { image, pulled: false, error: errorText(err) };
+        }
+      }),
+    );
+    const errors = results.filter((r) => r.error !== undefined);
+    if (errors.length > 0) {
+      const why = errors.map((r) => `${r.image} cannot be pulled: ${r.error}`).join('; ');
+      emit('pull', 'failed', why);
+      return why;
+    }
+    const pulled = results.filter((r) => r.pulled).map((r) => r.image);
+    emit(
+      'pull',
+      'ok',
+      pulled.length > 0
+        ? `Pulled ${pulled.join(', ')}`
+        : `Every image is present (${pulls.map((x) => x.image).join(', ')})`,
+    );
+    return undefined;
   }
 
   /**
@@ -521,6 +588,13 @@ function quadletFiles(files: ReadonlyMap<string, string>): Map<string, string> {
   for (const [path, text] of files)
     if (path.startsWith(QUADLET_PREFIX)) out.set(path.slice(QUADLET_PREFIX.length), text);
   return out;
+}
+
+/** The Quadlet files (by file name) that the plan adds or changes. */
+function changedQuadletFiles(p: Plan): string[] {
+  return p.changes
+    .filter((c) => c.kind !== 'removed' && c.path.startsWith(QUADLET_PREFIX))
+    .map((c) => c.path.slice(QUADLET_PREFIX.length));
 }
 
 function describePlan(p: Plan): string {

@@ -12,6 +12,7 @@ import type {
   FileSet,
   PendingApply,
   ProbeResult,
+  PullProgress,
   RevisionRecord,
   RevisionResult,
   RevisionStore,
@@ -139,6 +140,20 @@ export class FakeHost implements CompartmentHost {
 
   async probe(probe: ProbeSpec): Promise<ProbeResult> {
     return this.probeResult(probe);
+  }
+
+  /** Images pulled into the compartment's storage; a pull of a name with `missing` in it fails as a registry
+   * would. Local images (`localhost/…`) are present unless a test says otherwise. */
+  images = new Set<string>();
+  hasImage: (image: string) => boolean = (image) => image.startsWith('localhost/') || this.images.has(image);
+  async imageExists(image: string): Promise<boolean> {
+    return this.hasImage(image);
+  }
+  async pullImage(image: string, onProgress: (p: PullProgress) => void): Promise<void> {
+    this.calls.push(`pull ${image}`);
+    if (image.includes('missing')) throw new Error(`reading manifest in ${image}: manifest unknown`);
+    onProgress({ layers: 1, skipped: 0, message: '' });
+    this.images.add(image);
   }
 }
 

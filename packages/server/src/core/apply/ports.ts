@@ -64,6 +64,18 @@ export interface CompartmentHost {
   /** Why a unit failed, in one or a few lines (result, exit status, the journal's last lines). */
   failureReason(unit: string): Promise<string>;
   probe(probe: ProbeSpec): Promise<ProbeResult>;
+  /** Whether the compartment's image storage has this image (by name). */
+  imageExists(image: string): Promise<boolean>;
+  /** Pulls an image into the compartment's storage as its user, with its registry logins; reports progress as
+   * it goes. Rejects with Podman's reason when the pull fails. */
+  pullImage(image: string, onProgress: (p: PullProgress) => void): Promise<void>;
+}
+
+/** How far a pull has come: layers copied or found already present, and what Podman said last. */
+export interface PullProgress {
+  layers: number;
+  skipped: number;
+  message: string;
 }
 
 export type ApplyPhase = 'prepared' | 'written' | 'reloaded' | 'started' | 'verified';

@@ -175,6 +175,8 @@ describe('apply', () => {
       'plan:ok',
       'validate:running',
       'validate:ok',
+      'pull:running',
+      'pull:ok',
       'write:running',
       'write:ok',
       'reload:running',

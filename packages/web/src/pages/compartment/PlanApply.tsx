@@ -17,7 +17,7 @@ import { t } from '../../i18n/t';
 import { useDrafts } from './drafts';
 import { specWithDrafts } from './spec-units';
 
-const STEPS: ApplyStep[] = ['validate', 'write', 'reload', 'start', 'verify'];
+const STEPS: ApplyStep[] = ['validate', 'pull', 'write', 'reload', 'start', 'verify'];
 const STEP_TONE: Record<ProgressEvent['status'], Tone> = { running: 'busy', ok: 'ok', failed: 'bad', skipped: 'idle' };
 
 function PlanView({ plan }: { plan: Plan }) {
