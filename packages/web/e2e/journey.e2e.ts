@@ -159,15 +159,17 @@ test('the whole journey', async ({ page, request }, info) => {
   // 9. An image tag that does not exist: the pull step refuses the apply before anything stops.
   await (await field(page, 'Image')).locator('input').fill('localhost/busybox:does-not-exist');
   await applyPlan(page);
-  await expect(page.getByText('Refused: nothing was changed.')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/^Refused \(revision \d+\)\.$/)).toBeVisible({ timeout: 60_000 });
   await expect(
-    page.getByText(/localhost\/busybox:does-not-exist cannot be pulled: it is not in the compartment/),
+    page.getByText(/^Nothing was changed: localhost\/busybox:does-not-exist cannot be pulled: it is not in the comp/),
   ).toBeVisible();
   await shot(page, '09-pull-refused');
   expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
 
   // 9b. A start failure: a command that exits at once. The apply is rolled back; the previous revision runs.
   await page.getByRole('link', { name: 'Edit units' }).click();
+  // the form renders after the page: wait for it before field() looks for the key
+  await expect(page.locator('[data-field="Container/Image"]')).toBeVisible();
   await (await field(page, 'Image')).locator('input').fill('localhost/busybox:latest');
   await (await field(page, 'Exec')).locator('input').fill('busybox false');
   await applyPlan(page);

@@ -274,7 +274,7 @@ export const en = {
   'apply.status.skipped': 'skipped',
   'apply.outcome.applied': 'Applied as revision {n}.',
   'apply.outcome.noop': 'Nothing to do: the host already matches.',
-  'apply.outcome.refused': 'Refused: nothing was changed.',
+  'apply.outcome.refused': 'Refused (revision {n}).',
   'apply.outcome.rolled-back': 'The apply failed and was rolled back (revision {n}).',
   'apply.outcome.failed': 'The apply failed (revision {n}).',
   'apply.previousRuns': 'The previous revision is running again.',
