@@ -10,14 +10,18 @@ import {
 
 const D = `sha256:${'c3'.repeat(32)}`;
 
-// Shaped like the alias file distributions ship in registries.conf.d (000-shortnames.conf).
+// Fixture data shaped like the alias file distributions ship in registries.conf.d (000-shortnames.conf).
+const HUB_ALIASES = {
+  alpine: 'docker.io/library/alpine',
+  busybox: 'docker.io/library/busybox',
+  'team/tool': 'docker.io/team/tool',
+} as const;
 const SHORTNAMES = `
 [aliases]
-  # centos
-  "centos" = "quay.io/centos/centos"
   # docker hub
-  "busybox" = "docker.io/library/busybox"
-  "team/tool" = "docker.io/team/tool"
+${Object.entries(HUB_ALIASES)
+  .map(([name, value]) => `  "${name}" = "${value}"`)
+  .join('\n')}
 `;
 
 const MAIN = `
@@ -57,8 +61,8 @@ describe('parseRegistriesConf', () => {
     const f = parseRegistriesConf(SHORTNAMES, '/etc/containers/registries.conf.d/000-shortnames.conf');
     expect(f.unqualifiedSearchRegistries).toBeUndefined();
     expect(f.shortNameMode).toBeUndefined();
-    expect(f.aliases.get('busybox')).toBe('docker.io/library/busybox');
-    expect(f.aliases.get('team/tool')).toBe('docker.io/team/tool');
+    expect(f.aliases.get('busybox')).toBe(HUB_ALIASES.busybox);
+    expect(f.aliases.get('team/tool')).toBe(HUB_ALIASES['team/tool']);
   });
 
   it('an empty search list is set (it replaces an earlier one); an empty alias resets one', () => {
@@ -129,7 +133,7 @@ describe('mergeRegistriesConf', () => {
     expect(c.unqualifiedSearchRegistries).toEqual(['registry.example.org', 'registry.sandbox.test:5000']);
     expect(c.shortNameMode).toBe('enforcing');
     expect(c.aliases.get('app')).toEqual({ value: 'registry.sandbox.test:5000/app', path: '/d/50-app.conf' });
-    expect(c.aliases.get('centos')?.path).toBe('/etc/containers/registries.conf.d/000-shortnames.conf');
+    expect(c.aliases.get('alpine')?.path).toBe('/etc/containers/registries.conf.d/000-shortnames.conf');
   });
 
   it('a later search list replaces the earlier one (it is not appended); an empty alias removes one', () => {
@@ -141,7 +145,7 @@ describe('mergeRegistriesConf', () => {
     expect(c.unqualifiedSearchRegistries).toEqual(['registry.sandbox.test:5000']);
     expect(c.shortNameMode).toBe('permissive');
     expect(c.aliases.has('busybox')).toBe(false);
-    expect(c.aliases.has('centos')).toBe(true);
+    expect(c.aliases.has('alpine')).toBe(true);
   });
 
   it('no files: nothing set', () => {
@@ -165,8 +169,8 @@ describe('qualify', () => {
   });
 
   it('follows the alias table as written (no namespace is added by the code)', () => {
-    expect(qualify('busybox', conf)?.fullName).toBe('docker.io/library/busybox');
-    expect(qualify(`team/tool@${D}`, conf)?.fullName).toBe(`docker.io/team/tool@${D}`);
+    expect(qualify('busybox', conf)?.fullName).toBe(HUB_ALIASES.busybox);
+    expect(qualify(`team/tool@${D}`, conf)?.fullName).toBe(`${HUB_ALIASES['team/tool']}@${D}`);
   });
 
   it('otherwise prefixes each search registry, in order, keeping tag and digest', () => {
