@@ -33,6 +33,7 @@ describe('parseImagesJson', () => {
       dangling: false,
     });
     expect(images[4]).toMatchObject({ names: [], dangling: true, repoDigests: [] });
+    expect(images.filter((i) => i.dangling)).toHaveLength(1);
   });
 
   it('lists an image once where Podman repeats it per name, and reads RepoTags where they are given', () => {

@@ -19,6 +19,7 @@ export interface StoredImage {
   digest: string | undefined;
   size: number;
   created: Date | undefined;
+  /** No name and no child image (Podman's Dangling; a nameless parent of another image is not dangling). */
   dangling: boolean;
 }
 
@@ -69,7 +70,7 @@ export function parseImagesJson(json: string): StoredImage[] {
       digest: typeof o.Digest === 'string' && o.Digest !== '' ? o.Digest : undefined,
       size: typeof o.Size === 'number' ? o.Size : 0,
       created: createdOf(o),
-      dangling: o.Dangling === true || names.length === 0,
+      dangling: o.Dangling === true,
     });
   }
   return [...byId.values()];

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PullEvent, PullProgress, parsePullLine } from './pull-progress.js';
 
@@ -71,6 +72,30 @@ describe('parsePullLine', () => {
     const redraw =
       '\x1b[1A\x1b[JCopying blob eecc815b2162 [====>---] 1.0MiB / 3.0MiB\rCopying blob eecc815b2162 done   | \x1b[0m';
     expect(parsePullLine(redraw)).toEqual({ kind: 'blob', digest: 'eecc815b2162', state: 'done' });
+  });
+});
+
+describe('any line', () => {
+  it('gives an event or undefined, never an exception, and blob digests are hex', () => {
+    const piece = fc.constantFrom(
+      'Copying ',
+      'blob ',
+      'config ',
+      'sha256:',
+      'eecc815b2162',
+      ' done',
+      ' |',
+      '\r',
+      '\x1b[1A',
+      'Error: ',
+      'x',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), (parts) => {
+        const e = parsePullLine(parts.join(''));
+        if (e?.kind === 'blob') expect(e.digest).toMatch(/^(sha256:)?[0-9a-f]+$/);
+      }),
+    );
   });
 });
 

@@ -138,6 +138,58 @@ describe('format, repository, registryOf', () => {
   });
 });
 
+describe('any text', () => {
+  // strings over the characters the grammar cares about, so that accepted and refused inputs both turn up
+  const text = fc
+    .array(
+      fc.constantFrom(
+        'a',
+        'b',
+        'Z',
+        '0',
+        '.',
+        '_',
+        '-',
+        '/',
+        ':',
+        '@',
+        '[',
+        ']',
+        'localhost',
+        'sha256:',
+        'a1'.repeat(32),
+      ),
+      {
+        maxLength: 12,
+      },
+    )
+    .map((xs) => xs.join(''));
+  it('is refused with an ImageReferenceError inside the input, or accepted and formatted back unchanged', () => {
+    let accepted = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(text, (input) => {
+        let ref: ReturnType<typeof parseReference>;
+        try {
+          ref = parseReference(input);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ImageReferenceError);
+          const p = (e as ImageReferenceError).position;
+          expect(p).toBeGreaterThanOrEqual(0);
+          expect(p).toBeLessThanOrEqual(input.length);
+          refused++;
+          return;
+        }
+        accepted++;
+        expect(formatReference(ref)).toBe(input);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(50);
+  });
+});
+
 describe('withDigest', () => {
   it('appends the digest and keeps the tag', () => {
     expect(withDigest('registry.example.org/app:1.0', D)).toBe(`registry.example.org/app:1.0@${D}`);
