@@ -80,7 +80,8 @@ describe('unitImages', () => {
     expect(
       set({
         'app.container': '[Container]\nImage=app.build\n',
-        'app.build': '[Build]\nFile=Containerfile\nImageTag=localhost/app:dev\nPull=always\n',
+        'app.build':
+          '[Build]\nFile=Containerfile\nImageTag=localhost/app:dev\nImageTag=localhost/app:other\nPull=always\n',
       }),
     ).toEqual([
       { unit: 'app.build', reason: 'build', image: undefined, localName: 'localhost/app:dev', pull: 'always' },

@@ -3,7 +3,15 @@
 // images are named in their Containerfile (reported with the reason 'build', no image). Read with the library's
 // unit-file parser (last assignment wins, quotes as Podman strips them); drop-ins are not read. Pure.
 
-import { compareCodePoints, isDropIn, lookup, parseUnitFile, type UnitFile, unitTypeOfFile } from '@quadletman/quadlet';
+import {
+  compareCodePoints,
+  getAllValues,
+  isDropIn,
+  lookup,
+  parseUnitFile,
+  type UnitFile,
+  unitTypeOfFile,
+} from '@quadletman/quadlet';
 
 export type PullPolicy = 'missing' | 'always' | 'newer' | 'never';
 export type ImageNeed = 'container' | 'image' | 'volume' | 'build';
@@ -77,7 +85,7 @@ export function unitImages(files: ReadonlyMap<string, string>): UnitImage[] {
       if (image)
         out.push({ unit: name, reason: 'image', image, ...localName(u, image), ...policy(u, 'Image', 'Policy') });
     } else if (type === 'build') {
-      const tag = lookup(u, 'Build', 'ImageTag');
+      const tag = getAllValues(u, 'Build', 'ImageTag')[0]?.trim(); // the first names the image for other units
       out.push({
         unit: name,
         reason: 'build',
