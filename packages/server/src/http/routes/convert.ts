@@ -1,13 +1,14 @@
 /**
- * Convert: a compose project (its files sent in the body) into a compartment spec, with the report of what became
- * of every key. Changes nothing and reads nothing of the server's: the files are only those sent, the
- * interpolation sees only the variables sent and the project's `.env` (never the server's environment), and
- * relative paths resolve against a placeholder project folder (PROJECT_DIR) the report shows. Role: any signed-in
- * user (a viewer of anything).
+ * Convert: a compose project (its files sent in the body), or `podman run` commands (their text), into a
+ * compartment spec, with the report of what became of every key or option. Changes nothing and reads nothing of
+ * the server's: the files are only those sent, the interpolation sees only the variables sent and the project's
+ * `.env` (never the server's environment), and relative paths resolve against a placeholder project folder
+ * (PROJECT_DIR) the report shows; a command is read, never run. Role: any signed-in user (a viewer of anything).
  */
 import { posix } from 'node:path';
-import { ConvertComposeBody, ConvertComposeSchema } from '../../api/contract.js';
+import { ConvertComposeBody, ConvertComposeSchema, ConvertRunBody } from '../../api/contract.js';
 import { convertCompose } from '../../core/convert/compose/index.js';
+import { convertRun } from '../../core/convert/run/index.js';
 import { InvalidError } from '../../core/errors.js';
 import { specToYaml } from '../../core/spec.js';
 import { hostPodmanVersion } from '../../host/podman-version.js';
@@ -48,6 +49,33 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
         ...(b.env ? { env: b.env } : {}),
         ...(b.profiles ? { profiles: b.profiles } : {}),
         ...(b.project ? { project: b.project } : {}),
+        ...(podmanVersion ? { podmanVersion } : {}),
+      });
+      return {
+        compartment: result.state.id,
+        yaml: specToYaml(result.state),
+        report: result.report,
+        podmanVersion: podmanVersion ?? null,
+      };
+    },
+  );
+
+  r.post(
+    '/api/convert/run',
+    {
+      schema: {
+        tags: ['convert'],
+        summary: 'Convert podman run commands into a compartment spec, with a report of every option',
+        body: ConvertRunBody,
+        response: { 200: ConvertComposeSchema },
+      },
+      preHandler: guard('viewer', { compartmentParam: false }),
+    },
+    async (req) => {
+      const b = req.body;
+      const podmanVersion = b.podmanVersion ?? (await hostPodmanVersion(app.host.exec)) ?? undefined;
+      const result = convertRun(b.command, {
+        ...(b.compartment ? { compartment: b.compartment } : {}),
         ...(podmanVersion ? { podmanVersion } : {}),
       });
       return {
