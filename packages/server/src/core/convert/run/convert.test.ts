@@ -92,11 +92,14 @@ describe('names, resources and what needs input', () => {
     expect(r.state.id).toBe('app');
     expect(units(r)['Web_1.container']!.container.ContainerName).toBe('Web_1');
     expect(units(r)['app.container']!.container.ContainerName).toBeUndefined();
-    expect(at(r.report, 'app')[1]).toEqual({
-      path: 'app',
-      disposition: 'mapped',
-      note: 'no --name: the unit is named after the image (app.container)',
-    });
+    expect(at(r.report, 'app')).toEqual([
+      {
+        path: 'app',
+        disposition: 'mapped',
+        note: 'podman run (line 1) → app.container (no --name: named after the image)',
+      },
+    ]);
+    expect(at(r.report, 'Web_1')[0]!.note).toBe('podman run (line 3) → Web_1.container');
     expect(convertRun(`podman run ${IMG}`, { compartment: 'My Thing' }).state.id).toBe('my-thing');
   });
 
@@ -119,7 +122,7 @@ describe('names, resources and what needs input', () => {
 
   it('needs input for relative paths, bare variables, env files, pods, short names and unknown options', () => {
     const r = convertRun(
-      'podman run --name a -v ./x:/x -v ~/y:/y --mount type=bind,src=rel,dst=/z -e BARE --env-file e.env --pod p --wat nginx',
+      'podman run --name a -v ./x:/x -v ~/y:/y --mount type=bind,src=rel,dst=/z -e BARE --env-file e.env --pod p --wat --rootfs nginx',
     );
     expect(units(r)['a.container']!.container.Volume).toBeUndefined();
     expect(units(r)['a.container']!.container.Mount).toBeUndefined();
@@ -132,6 +135,7 @@ describe('names, resources and what needs input', () => {
       'a.--env-file',
       'a.--pod',
       'a.--wat',
+      'a.--rootfs',
       'a.image',
     ]);
     expect(at(r.report, 'a.--volume.0')[0]!.note).toBe(

@@ -68,8 +68,10 @@ export function convertRun(text: string, opts: RunConvertOptions = {}): RunConve
   commands.forEach((cmd, i) => {
     const { name, named } = names[i]!;
     const verb = `${cmd.tool} ${cmd.verb}`;
-    report.mapped([name], `${verb}${multiline ? ` (line ${cmd.at.line})` : ''} → ${name}.container`);
-    converted.set(name, convertCommand(name, cmd, named, shared));
+    const line = multiline ? ` (line ${cmd.at.line})` : '';
+    const unnamed = named ? '' : ' (no --name: named after the image)';
+    report.mapped([name], `${verb}${line} → ${name}.container${unnamed}`);
+    converted.set(name, convertCommand(name, cmd, shared));
   });
 
   const model: Obj = { services: Object.fromEntries([...converted].map(([n, c]) => [n, c.service])) };

@@ -192,7 +192,7 @@ export const HANDLERS: Record<string, Handler> = {
       .split(/\s+/)
       .map((o) => [o, args()]),
   ),
-  ...Object.fromEntries(['no-hosts', 'passwd', 'tls-verify'].map((o) => [o, args(true)])),
+  ...Object.fromEntries(['no-hosts', 'passwd', 'tls-verify', 'unsetenv-all'].map((o) => [o, args(true)])),
 
   // nothing to do under systemd
   detach: dropped('systemd runs the container in the background'),
@@ -230,4 +230,7 @@ export const HANDLERS: Record<string, Handler> = {
   'cert-dir': needs(LOGIN),
   'volume-driver': needs('declare the volumes in the spec with their driver (volumes.NAME.options.driver)'),
   'link-local-ip': needs('no Quadlet key for link-local addresses'),
+  rootfs: needs(
+    'the image is a root file system folder: write Rootfs= with its absolute path in the spec instead of Image=',
+  ),
 };

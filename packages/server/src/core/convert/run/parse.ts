@@ -24,8 +24,8 @@ const VALUE = `add-host annotation arch attach authfile blkio-weight blkio-weigh
 
 /** Their options that take no value (`--rm`, or `--rm=false`). */
 const FLAG = `detach disable-content-trust env-host http-proxy init interactive no-healthcheck no-hosts
-  oom-kill-disable passwd privileged publish-all quiet read-only read-only-tmpfs replace rm rmi sig-proxy
-  tls-verify tty use-api-socket`;
+  oom-kill-disable passwd privileged publish-all quiet read-only read-only-tmpfs replace rm rmi rootfs sig-proxy
+  tls-verify tty unsetenv-all use-api-socket`;
 
 const words = (s: string) => s.split(/\s+/).filter((w) => w !== '');
 export const VALUE_OPTIONS: ReadonlySet<string> = new Set(words(VALUE));
@@ -49,7 +49,7 @@ const SHORT: Record<string, string> = {
   w: 'workdir',
 };
 /** Other spellings of the same option. */
-const ALIASES: Record<string, string> = { net: 'network', 'net-alias': 'network-alias' };
+const ALIASES: Record<string, string> = { net: 'network', 'net-alias': 'network-alias', 'dns-opt': 'dns-option' };
 
 export interface RunOption {
   /** The long name, without dashes (`publish` for `-p`). */

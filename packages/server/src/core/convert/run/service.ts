@@ -159,7 +159,7 @@ export class Builder {
 }
 
 /** The compose service, its origins and its hook for one command (named `name`). */
-export function convertCommand(name: string, cmd: RunCommand, named: boolean, shared: Shared): Converted {
+export function convertCommand(name: string, cmd: RunCommand, shared: Shared): Converted {
   const b = new Builder(name, shared);
   shared.positions.set(name, position(cmd.at));
   const imagePos = position(cmd.image);
@@ -173,7 +173,6 @@ export function convertCommand(name: string, cmd: RunCommand, named: boolean, sh
     );
   }
   for (const o of cmd.options) b.take(o);
-  if (!named) shared.report.mapped([name], `no --name: the unit is named after the image (${name}.container)`);
   if (cmd.args.length > 0) {
     b.service.command = cmd.args.map((w) => w.text);
     b.origins.set('command', { label: `${name}.command`, pos: position(cmd.args[0]!) });
