@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { InvalidError } from '../../errors.js';
 import type { ReportEntry } from '../common.js';
 import { convertCompose } from '../compose/index.js';
 import { convertRun } from './convert.js';
@@ -270,6 +271,50 @@ describe('the report', () => {
         expect(positions, text).toEqual([...positions].sort((a, b) => a - b));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('any text', () => {
+  const option = fc.oneof(
+    fc.constantFrom(...[...VALUE_OPTIONS, ...FLAG_OPTIONS].map((o) => `--${o}`), '-p', '-v', '-e', '-dit', '--', '-x'),
+    fc.string({ maxLength: 12 }),
+    fc.constantFrom(
+      'a:b',
+      '/x:/y:ro',
+      'data:/d',
+      './r:/r',
+      'k=v',
+      'host',
+      'container:x',
+      'n:alias=a,ip=1.2.3.4',
+      '[1]',
+      '"q"',
+      "'s'",
+      '\\',
+      '$x',
+      ';',
+      '&&',
+      '\n',
+    ),
+  );
+  it('converts, or is refused as invalid input naming the place (never a crash)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(option, { maxLength: 12 }),
+        fc.constantFrom('podman run', 'docker create', 'podman'),
+        (words, head) => {
+          const text = `${head} ${words.join(' ')} registry.example.org/a:1`;
+          try {
+            const r = convertRun(text);
+            expect(r.report.length).toBeGreaterThan(0);
+          } catch (err) {
+            expect(err, text).toBeInstanceOf(InvalidError);
+            expect((err as Error).message.length).toBeGreaterThan(0);
+          }
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
