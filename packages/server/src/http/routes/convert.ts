@@ -7,16 +7,25 @@
  */
 import { posix } from 'node:path';
 import { ConvertComposeBody, ConvertComposeSchema, ConvertRunBody } from '../../api/contract.js';
+import type { ReportEntry } from '../../core/convert/common.js';
 import { convertCompose } from '../../core/convert/compose/index.js';
 import { convertRun } from '../../core/convert/run/index.js';
 import { InvalidError } from '../../core/errors.js';
-import { specToYaml } from '../../core/spec.js';
+import { type DesiredState, specToYaml } from '../../core/spec.js';
 import { hostPodmanVersion } from '../../host/podman-version.js';
 import type { RoutePlugin } from '../types.js';
 import { zodInstance } from './compartments-common.js';
 
 /** Where the sent files are taken to be: bind mounts of `./x` become `/compose/x`, for the user to change. */
 export const PROJECT_DIR = '/compose';
+
+/** Both conversions answer alike: the compartment, the spec as YAML, the report, the version targeted. */
+const answer = (result: { state: DesiredState; report: ReportEntry[] }, podmanVersion: string | undefined) => ({
+  compartment: result.state.id,
+  yaml: specToYaml(result.state),
+  report: result.report,
+  podmanVersion: podmanVersion ?? null,
+});
 
 export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
   const r = zodInstance(instance);
@@ -51,12 +60,7 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
         ...(b.project ? { project: b.project } : {}),
         ...(podmanVersion ? { podmanVersion } : {}),
       });
-      return {
-        compartment: result.state.id,
-        yaml: specToYaml(result.state),
-        report: result.report,
-        podmanVersion: podmanVersion ?? null,
-      };
+      return answer(result, podmanVersion);
     },
   );
 
@@ -78,12 +82,7 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
         ...(b.compartment ? { compartment: b.compartment } : {}),
         ...(podmanVersion ? { podmanVersion } : {}),
       });
-      return {
-        compartment: result.state.id,
-        yaml: specToYaml(result.state),
-        report: result.report,
-        podmanVersion: podmanVersion ?? null,
-      };
+      return answer(result, podmanVersion);
     },
   );
 };
