@@ -524,6 +524,23 @@ export const ConvertComposeBody = z.object({
 });
 export type ConvertComposeBodyDto = z.infer<typeof ConvertComposeBody>;
 
+/** POST /api/convert/run: `podman run` (or `docker run`, `podman create`) commands, as pasted. */
+export const ConvertRunBody = z.object({
+  /** The commands: one a line (`\`-newline continues one), or joined with `&&`. Read, never run. */
+  command: z
+    .string()
+    .min(1)
+    .max(256 * 1024),
+  /** The compartment's name (default: the first container's). */
+  compartment: z.string().max(64).optional(),
+  /** The Podman version to target (default: the host's). */
+  podmanVersion: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must be major.minor, e.g. 5.4')
+    .optional(),
+});
+export type ConvertRunBodyDto = z.infer<typeof ConvertRunBody>;
+
 export const ConvertReportEntrySchema = z.object({
   path: z.string(),
   disposition: z.enum(['mapped', 'podman-args', 'dropped', 'needs-input']),

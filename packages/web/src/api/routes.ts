@@ -27,6 +27,7 @@ export const routes = {
   plan: (id: string) => `${c(id)}/plan`,
   apply: (id: string) => `${c(id)}/apply`,
   convertCompose: '/api/convert/compose',
+  convertRun: '/api/convert/run',
   // Not on the server yet (the UI says "not available" until they are):
   explain: (id: string) => `${c(id)}/explain`,
   export: (id: string) => `${c(id)}/export`,

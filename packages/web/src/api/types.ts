@@ -57,7 +57,8 @@ export type PlanResult = z.infer<typeof PlanResultSchema>;
 export type Plan = PlanResult['plan'];
 export type FileChange = Plan['changes'][number];
 export type ApplyResult = ApplyResultDto;
-/** POST /api/convert/compose: the spec made of a compose project and what became of each key. */
+/** POST /api/convert/compose and /api/convert/run: the spec made of a compose project or of podman run commands,
+ * and what became of each key or option. */
 export type ConvertCompose = ConvertComposeDto;
 export type ApplyOutcome = ApplyResult['outcome'];
 export type ProgressEvent = ProgressEventDto;

@@ -315,6 +315,15 @@ export const en = {
   'compose.needsAdmin': 'Creating a compartment needs an administrator.',
   'compose.exists': 'A compartment {id} exists already: choose another name.',
   'compose.open': 'Open {id}',
+  'run.title': 'New compartment from podman run commands',
+  'run.intro':
+    'Paste podman run (or docker run) commands, one a line or joined with &&. They are read, never run, and converted into a compartment spec, with what became of every option; nothing changes until you create it.',
+  'run.command': 'podman run commands',
+  'run.commandHint':
+    'Variables ($NAME), $(…), pipes and ; are refused: write the values. Files the commands name (--env-file) are not sent.',
+  'run.compartmentHint': 'Leave empty to use the first container’s name.',
+  'run.report': 'What becomes of each option (compartment {id})',
+  'run.option': 'Option',
 
   'admin.title': 'Administration',
   'admin.users': 'Users',

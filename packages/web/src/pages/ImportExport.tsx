@@ -13,6 +13,7 @@ import { hasRole } from '../app/auth';
 import { Button, Card, ErrorBox, TextField } from '../components/ui';
 import { t } from '../i18n/t';
 import { ComposeImport } from './ComposeImport';
+import { RunImport } from './RunImport';
 
 interface ImportAnswer {
   compartment: string;
@@ -181,6 +182,7 @@ export function ImportExportPage() {
       <h1 className="text-2xl font-semibold">{t('import.title')}</h1>
       <div className="grid gap-4 lg:grid-cols-2">
         <ComposeImport canCreate={hasRole(session.data, 'admin')} />
+        <RunImport canCreate={hasRole(session.data, 'admin')} />
         {canImport && <ImportBundle />}
         {hasRole(session.data, 'admin') && <Adopt />}
         <Export />

@@ -118,3 +118,73 @@ describe('quadletman convert compose', () => {
     expect(run().status).toBe(2);
   });
 });
+
+describe('quadletman convert run', () => {
+  const RUN_FIXTURES = join(ROOT, 'packages/server/src/core/convert/run/fixtures');
+  const convertRun = (args: string[], input?: string) =>
+    spawnSync(BIN, ['convert', 'run', ...args], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      env: { PATH: process.env.PATH },
+      input,
+    });
+
+  it('reads a file and prints the golden spec on stdout, the golden report on stderr', () => {
+    const r = convertRun([
+      '--file',
+      join(RUN_FIXTURES, 'wiki/command.sh'),
+      '--compartment',
+      'wiki',
+      '--podman-version',
+      '5.4',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(readFileSync(join(RUN_FIXTURES, 'wiki/expected.spec.yaml'), 'utf8'));
+    const report = readFileSync(join(RUN_FIXTURES, 'wiki/expected.report.txt'), 'utf8');
+    expect(r.stderr.startsWith(report)).toBe(true);
+    expect(r.stderr.slice(report.length)).toMatch(
+      /^\d+ report entries: \d+ mapped, 0 podman-args, 2 dropped, 1 needs-input\n$/,
+    );
+  });
+
+  it('reads stdin with --file -, and the words after -- as the shell gave them', () => {
+    const stdin = convertRun(['--file', '-', '--format', 'json'], 'podman run --name a registry.example.org/a:1\n');
+    expect(stdin.status, stdin.stderr).toBe(0);
+    expect(JSON.parse(stdin.stdout).spec.units['a.container'].container.image).toBe('registry.example.org/a:1');
+    // the words after -- come split already: quotes, $ and ; in them are data
+    const words = convertRun([
+      '--format',
+      'json',
+      '--',
+      'podman',
+      'run',
+      '-e',
+      "A=$x y'; z",
+      'registry.example.org/a:1',
+      'sh',
+      '-c',
+      'echo "$1" && exit',
+    ]);
+    expect(words.status, words.stderr).toBe(0);
+    const { spec, report } = JSON.parse(words.stdout);
+    expect(spec.units['a.container'].container.environment).toEqual({ A: "$x y'; z" });
+    expect(spec.units['a.container'].container.exec).toEqual(['sh', '-c', 'echo "$$1" && exit']);
+    expect(report).toContainEqual({ path: 'a.--env', disposition: 'mapped', note: 'Container Environment=' });
+    // one argument is the text as pasted: several commands
+    const pasted = convertRun(['--format', 'json', '--', 'podman run --name a x/y:1 && podman run --name b x/y:1']);
+    expect(Object.keys(JSON.parse(pasted.stdout).spec.units)).toEqual(['a.container', 'b.container']);
+  });
+
+  it('exits 2 and says where', () => {
+    const bad = convertRun(['--', 'podman run --name a x; rm -rf /']);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe(
+      'quadletman: column 22: ;: a second command: put each podman run on its own line, or join them with &&\n',
+    );
+    expect(convertRun([]).stderr).toMatch(/no command: give it after --, or with --file/);
+    expect(convertRun(['--file', '/nonexistent', '--', 'podman', 'run', 'x']).status).toBe(2);
+    expect(convertRun(['--file', '/nonexistent/cmd.sh']).status).toBe(2);
+    expect(convertRun(['--podman-version', 'five', '--', 'podman run x']).status).toBe(2);
+  });
+});

@@ -1,24 +1,29 @@
 /**
- * `quadletman convert compose FILE…`: a compose project as a compartment spec (core/convert/compose). The spec goes
- * to stdout as YAML (or the rendered units as a `.quadlets` bundle), the report of what became of every compose
- * key to stderr; `--format json` prints both as one object on stdout. Reads files only: nothing on the host
- * changes. Exit 0 when converted (whatever the report says), 2 when the project cannot be converted.
+ * `quadletman convert compose FILE…` and `quadletman convert run`: a compose project (core/convert/compose), or
+ * `podman run` commands (core/convert/run), as a compartment spec. The spec goes to stdout as YAML (or the rendered
+ * units as a `.quadlets` bundle), the report of what became of every compose key or run option to stderr;
+ * `--format json` prints both as one object on stdout. Reads files only: nothing on the host changes. Exit 0 when
+ * converted (whatever the report says), 2 when the input cannot be converted.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { type PodmanVersion, serializeBundle, unitTypeOfFile } from '@quadletman/quadlet';
 import { type Command, Option } from 'commander';
-import { type ConvertResult, convertCompose, reportText } from '../../core/convert/compose/index.js';
+import type { ReportEntry } from '../../core/convert/common.js';
+import { convertCompose, reportText } from '../../core/convert/compose/index.js';
+import { convertRun } from '../../core/convert/run/index.js';
 import { areaOf, pathInArea } from '../../core/layout.js';
 import { render } from '../../core/render.js';
-import { specToYaml, toSpec } from '../../core/spec.js';
+import { type DesiredState, specToYaml, toSpec } from '../../core/spec.js';
 import { collect } from '../args';
 import { err, out } from '../output';
 import { UsageError } from '../usage';
 import { parsePodmanVersion } from './lint';
 
 type Format = 'yaml' | 'json' | 'quadlets';
+/** What both conversions give: the spec and the report. */
+type Converted = { state: DesiredState; report: ReportEntry[] };
 
 interface ConvertOpts {
   project?: string;
@@ -43,7 +48,7 @@ function envPairs(pairs: readonly string[]): Record<string, string> {
 }
 
 /** The rendered Quadlet units as one `.quadlets` bundle (config files and timers are not units of a bundle). */
-function bundleOf(result: ConvertResult): { text: string; left: string[] } {
+function bundleOf(result: Converted): { text: string; left: string[] } {
   const units = [];
   const left: string[] = [];
   for (const [path, text] of render(result.state).files) {
@@ -55,11 +60,79 @@ function bundleOf(result: ConvertResult): { text: string; left: string[] } {
   return { text: serializeBundle(units), left };
 }
 
-function summary(result: ConvertResult): string {
+function summary(result: Converted): string {
   const counts = new Map<string, number>();
   for (const e of result.report) counts.set(e.disposition, (counts.get(e.disposition) ?? 0) + 1);
   const parts = ['mapped', 'podman-args', 'dropped', 'needs-input'].map((d) => `${counts.get(d) ?? 0} ${d}`);
   return `${result.report.length} report entries: ${parts.join(', ')}\n`;
+}
+
+/** The spec on stdout (YAML, or the units as a bundle) and the report on stderr; or both as JSON on stdout. */
+function print(result: Converted, format: Format): void {
+  if (format === 'json') {
+    out(`${JSON.stringify({ spec: toSpec(result.state), report: result.report })}\n`);
+    return;
+  }
+  if (format === 'quadlets') {
+    const { text, left } = bundleOf(result);
+    out(text);
+    if (left.length > 0) err(`not in the bundle (files of the spec, not units): ${left.join(', ')}\n`);
+  } else out(specToYaml(result.state));
+  err(reportText(result.report));
+  err(summary(result));
+}
+
+const podmanVersionOption = () =>
+  new Option(
+    '--podman-version <X.Y>',
+    "the Podman version to target (default: the host's, else the newest known)",
+  ).argParser(parsePodmanVersion);
+const formatOption = () =>
+  new Option('--format <format>', 'output format').choices(['yaml', 'json', 'quadlets']).default('yaml');
+const hostVersion = async () => (await import('../../host/podman-version.js')).hostPodmanVersionSync();
+
+interface RunOpts {
+  file?: string;
+  compartment?: string;
+  podmanVersion?: PodmanVersion;
+  format: Format;
+}
+
+function registerConvertRun(convert: Command): void {
+  convert
+    .command('run')
+    .description(
+      'Convert podman run (or docker run, podman create) commands into a compartment spec; the report of every option goes to stderr.',
+    )
+    .argument('[command...]', 'the command, after -- (one argument: the whole text, as pasted)')
+    .option('--file <file>', 'read the commands from a file (- for stdin): one a line, or joined with &&')
+    .option('--compartment <name>', "the compartment's name (default: the first container's)")
+    .addOption(podmanVersionOption())
+    .addOption(formatOption())
+    .addHelpText('after', '\nExample:\n  quadletman convert run -- podman run -d --name web -p 8080:80 nginx:1.27\n')
+    .action(async (words: string[], opts: RunOpts) => {
+      if (opts.file !== undefined && words.length > 0)
+        throw new UsageError('give the command with --file or after --, not both');
+      let text: string;
+      if (opts.file === '-') text = readFileSync(0, 'utf8');
+      else if (opts.file !== undefined) {
+        const read = readIfFile(resolve(opts.file));
+        if (read === undefined) throw new UsageError(`${opts.file}: no such file`);
+        text = read;
+      } else if (words.length === 1) text = words[0]!;
+      else if (words.length > 1) text = words.map(shellQuote).join(' ');
+      else throw new UsageError('no command: give it after --, or with --file (- for stdin)');
+      const result = convertRun(text, {
+        podmanVersion: opts.podmanVersion ?? (await hostVersion()),
+        compartment: opts.compartment,
+      });
+      print(result, opts.format);
+    });
+}
+
+/** A word as the shell would need it to read it back as itself (the command's words came split by the shell). */
+function shellQuote(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 
 export function registerConvert(program: Command): void {
@@ -78,12 +151,8 @@ export function registerConvert(program: Command): void {
     )
     .option('--env <K=V>', 'a variable for interpolation, before the environment (repeatable)', collect)
     .option('--profile <name>', 'enable the services of a profile (repeatable; * for all)', collect)
-    .option(
-      '--podman-version <X.Y>',
-      "the Podman version to target (default: the host's, else the newest known)",
-      parsePodmanVersion,
-    )
-    .addOption(new Option('--format <format>', 'output format').choices(['yaml', 'json', 'quadlets']).default('yaml'))
+    .addOption(podmanVersionOption())
+    .addOption(formatOption())
     .action(async (files: string[], opts: ConvertOpts) => {
       const sources = files.map((f) => {
         const path = resolve(f);
@@ -98,21 +167,12 @@ export function registerConvert(program: Command): void {
         env: envPairs(opts.env ?? []),
         environment: process.env,
         profiles: opts.profile,
-        podmanVersion: opts.podmanVersion ?? (await import('../../host/podman-version.js')).hostPodmanVersionSync(),
+        podmanVersion: opts.podmanVersion ?? (await hostVersion()),
         project: opts.project,
         home: homedir(),
       });
-      if (opts.format === 'json') {
-        out(`${JSON.stringify({ spec: toSpec(result.state), report: result.report })}\n`);
-        return;
-      }
-      if (opts.format === 'quadlets') {
-        const { text, left } = bundleOf(result);
-        out(text);
-        if (left.length > 0) err(`not in the bundle (files of the spec, not units): ${left.join(', ')}\n`);
-      } else out(specToYaml(result.state));
-      err(reportText(result.report));
-      err(summary(result));
+      print(result, opts.format);
     });
+  registerConvertRun(convert);
   for (const c of convert.commands) c.exitOverride().showHelpAfterError();
 }

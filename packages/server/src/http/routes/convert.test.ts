@@ -40,7 +40,8 @@ async function server() {
   const deps: RouteDeps = { app, guard: () => async () => undefined, audit: () => undefined };
   await s.register(async (i) => convertRoutes(i, deps));
   const post = (body: unknown) => s.inject({ method: 'POST', url: '/api/convert/compose', payload: body as object });
-  return { post, ran };
+  const postRun = (body: unknown) => s.inject({ method: 'POST', url: '/api/convert/run', payload: body as object });
+  return { post, postRun, ran };
 }
 
 afterEach(() => {
@@ -103,5 +104,66 @@ describe('POST /api/convert/compose', () => {
     });
     expect(required.statusCode).toBe(400);
     expect(required.json().error.message).toMatch(/TAG/);
+  });
+});
+
+const COMMAND = `podman run -d --name web -p 8080:80 \\
+  -v content:/usr/share/nginx/html:ro --memory 256m \\
+  --env-file ./web.env -e "HOME_DIR=$HOME" registry.example.org/library/nginx:1.27
+podman run --name db --health-cmd pg_isready registry.example.org/library/postgres:16`;
+
+describe('POST /api/convert/run', () => {
+  it("converts the commands sent, for the host's Podman, with the report of every option", async () => {
+    const { postRun } = await server();
+    const res = await postRun({ command: COMMAND.replace('-e "HOME_DIR=$HOME" ', ''), compartment: 'site' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.compartment).toBe('site');
+    // (the host's version, asked once by the server: the compose test above asked)
+    expect(body.podmanVersion).toBe('5.4');
+    const spec = parse(body.yaml);
+    expect(spec.compartment).toBe('site');
+    expect(Object.keys(spec.units).sort()).toEqual(['db.container', 'web.container']);
+    expect(spec.volumes).toEqual({ content: { kind: 'podman', options: {} } });
+    const at = (path: string) => body.report.find((e: { path: string }) => e.path === path);
+    expect(at('web.--publish.0')).toEqual({
+      path: 'web.--publish.0',
+      disposition: 'mapped',
+      note: 'PublishPort=8080:80',
+    });
+    // Memory= is 5.5+: at the host's 5.4 it becomes the podman flag, as compose's mem_limit does
+    expect(at('web.--memory')).toMatchObject({ disposition: 'podman-args' });
+    // the env file named is not read: it was not sent
+    expect(at('web.--env-file')).toMatchObject({ disposition: 'needs-input' });
+    expect(at('web.--detach')).toMatchObject({ disposition: 'dropped' });
+  });
+
+  it('targets the Podman version asked for', async () => {
+    const { postRun } = await server();
+    const res = await postRun({
+      command: 'podman run --name a --memory 1g registry.example.org/a:1',
+      podmanVersion: '5.6',
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().podmanVersion).toBe('5.6');
+    expect(parse(res.json().yaml).units['a.container'].container.memory).toBe('1g');
+  });
+
+  it('refuses what a shell would expand or run, naming the place, and bodies that are not commands', async () => {
+    const { postRun } = await server();
+    const variable = await postRun({ command: COMMAND });
+    expect(variable.statusCode).toBe(400);
+    expect(variable.json().error.message).toBe(
+      'line 3, column 37: $HOME: variables are not expanded here; write the value',
+    );
+    const substitution = await postRun({ command: 'podman run $(cat /etc/hostname)' });
+    expect(substitution.statusCode).toBe(400);
+    expect(substitution.json().error.message).toBe(
+      'column 12: a command substitution $(…): write the value it stands for',
+    );
+    expect((await postRun({ command: 'ls -la' })).json().error.message).toMatch(/^column 1: ls: not a podman run/);
+    expect((await postRun({ command: '' })).statusCode).toBe(400);
+    expect((await postRun({ command: 'podman run x', podmanVersion: 'five' })).statusCode).toBe(400);
+    expect((await postRun({})).statusCode).toBe(400);
   });
 });

@@ -1,21 +1,31 @@
 /**
- * Convert: a compose project (its files sent in the body) into a compartment spec, with the report of what became
- * of every key. Changes nothing and reads nothing of the server's: the files are only those sent, the
- * interpolation sees only the variables sent and the project's `.env` (never the server's environment), and
- * relative paths resolve against a placeholder project folder (PROJECT_DIR) the report shows. Role: any signed-in
- * user (a viewer of anything).
+ * Convert: a compose project (its files sent in the body), or `podman run` commands (their text), into a
+ * compartment spec, with the report of what became of every key or option. Changes nothing and reads nothing of
+ * the server's: the files are only those sent, the interpolation sees only the variables sent and the project's
+ * `.env` (never the server's environment), and relative paths resolve against a placeholder project folder
+ * (PROJECT_DIR) the report shows; a command is read, never run. Role: any signed-in user (a viewer of anything).
  */
 import { posix } from 'node:path';
-import { ConvertComposeBody, ConvertComposeSchema } from '../../api/contract.js';
+import { ConvertComposeBody, ConvertComposeSchema, ConvertRunBody } from '../../api/contract.js';
+import type { ReportEntry } from '../../core/convert/common.js';
 import { convertCompose } from '../../core/convert/compose/index.js';
+import { convertRun } from '../../core/convert/run/index.js';
 import { InvalidError } from '../../core/errors.js';
-import { specToYaml } from '../../core/spec.js';
+import { type DesiredState, specToYaml } from '../../core/spec.js';
 import { hostPodmanVersion } from '../../host/podman-version.js';
 import type { RoutePlugin } from '../types.js';
 import { zodInstance } from './compartments-common.js';
 
 /** Where the sent files are taken to be: bind mounts of `./x` become `/compose/x`, for the user to change. */
 export const PROJECT_DIR = '/compose';
+
+/** Both conversions answer alike: the compartment, the spec as YAML, the report, the version targeted. */
+const answer = (result: { state: DesiredState; report: ReportEntry[] }, podmanVersion: string | undefined) => ({
+  compartment: result.state.id,
+  yaml: specToYaml(result.state),
+  report: result.report,
+  podmanVersion: podmanVersion ?? null,
+});
 
 export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
   const r = zodInstance(instance);
@@ -50,12 +60,29 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
         ...(b.project ? { project: b.project } : {}),
         ...(podmanVersion ? { podmanVersion } : {}),
       });
-      return {
-        compartment: result.state.id,
-        yaml: specToYaml(result.state),
-        report: result.report,
-        podmanVersion: podmanVersion ?? null,
-      };
+      return answer(result, podmanVersion);
+    },
+  );
+
+  r.post(
+    '/api/convert/run',
+    {
+      schema: {
+        tags: ['convert'],
+        summary: 'Convert podman run commands into a compartment spec, with a report of every option',
+        body: ConvertRunBody,
+        response: { 200: ConvertComposeSchema },
+      },
+      preHandler: guard('viewer', { compartmentParam: false }),
+    },
+    async (req) => {
+      const b = req.body;
+      const podmanVersion = b.podmanVersion ?? (await hostPodmanVersion(app.host.exec)) ?? undefined;
+      const result = convertRun(b.command, {
+        ...(b.compartment ? { compartment: b.compartment } : {}),
+        ...(podmanVersion ? { podmanVersion } : {}),
+      });
+      return answer(result, podmanVersion);
     },
   );
 };

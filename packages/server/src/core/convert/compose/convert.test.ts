@@ -234,6 +234,22 @@ services:
     expect(entry(r.report, 'services.db.healthcheck.start_interval')?.disposition).toBe('dropped');
   });
 
+  it("takes network_mode host, none and rootless Podman's pasta and slirp4netns, without aliases", () => {
+    const r = convert(`
+services:
+  a: { image: x, network_mode: host }
+  b: { image: x, network_mode: "pasta:--map-gw" }
+  c: { image: x, network_mode: slirp4netns }
+  d: { image: x, network_mode: "service:a" }
+`);
+    expect(unit(r, 'a.container').container).toEqual({ Network: ['host'], Image: 'x' });
+    expect(unit(r, 'b.container').container).toEqual({ Network: ['pasta:--map-gw'], Image: 'x' });
+    expect(unit(r, 'c.container').container).toEqual({ Network: ['slirp4netns'], Image: 'x' });
+    expect(entry(r.report, 'services.b.network_mode')).toMatchObject({ disposition: 'mapped' });
+    expect(entry(r.report, 'services.d.network_mode')).toMatchObject({ disposition: 'needs-input' });
+    expect(unit(r, 'd.container').container.NetworkAlias).toEqual(['d']);
+  });
+
   it('falls back to PodmanArgs for keys the target Podman lacks, and needs input where there is no flag', () => {
     const text = 'services: {a: {image: x, mem_limit: 512MB, stop_signal: SIGINT, build: ./a}}';
     const old = convert(text, { podmanVersion: '5.0' });

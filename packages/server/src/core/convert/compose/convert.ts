@@ -17,8 +17,8 @@
 
 import { basename } from 'node:path/posix';
 import { NEWEST_PODMAN, parseVersion } from '@quadletman/quadlet';
-import { checkSpec, type DesiredState, specError } from '../../spec.js';
-import { type Ctx, Report, type ReportEntry } from './context.js';
+import type { DesiredState } from '../../spec.js';
+import { isObj, type Obj, projectName, Report, type ReportEntry } from '../common.js';
 import {
   type ComposeFile,
   type LoadContext,
@@ -27,11 +27,10 @@ import {
   type ReadFile,
   type Variable,
 } from './load.js';
-import { ComposeError, isObj, type Obj } from './merge.js';
-import { convertConfigs, convertNetworks, convertSecrets, convertVolumes, defaultNetworkSpec } from './resources.js';
-import { applyDependencyModes, convertService } from './service.js';
+import { ComposeError } from './merge.js';
+import { convertModel } from './model.js';
 
-export { type Disposition, type ReportEntry, reportText } from './context.js';
+export { type Disposition, projectName, type ReportEntry, reportText } from '../common.js';
 
 export interface ConvertOptions {
   /** The compose files, merged in order (absolute paths). */
@@ -108,49 +107,18 @@ export function convertCompose(opts: ConvertOptions): ConvertResult {
   }
   checkDependencies(services, all, where);
 
-  const ctx: Ctx = {
+  const defaultNet = isObj(model.networks) && isObj(model.networks.default) ? model.networks.default : undefined;
+  const { spec, state } = convertModel({
+    model,
     project,
     version,
     report,
     readFile: opts.readFile,
     lookup,
-    model,
     services,
-    spec: { units: {}, volumes: {}, files: {}, secrets: [] },
-    volumeRefs: new Map(),
-    networkRefs: new Map(),
-    usesDefaultNetwork: false,
-    healthy: new Set(),
-    oneshot: new Set(),
-  };
-
-  for (const [k, v] of Object.entries(model)) {
-    const path = [k];
-    if (k === 'services') continue;
-    if (k === 'name') report.mapped(path, `the compartment ${project}`);
-    else if (k === 'version') report.dropped(path, 'obsolete; the Compose specification ignores it');
-    else if (k === 'include') report.mapped(path, 'its resources were added to this project');
-    else if (k.startsWith('x-')) report.dropped(path, 'an extension field (for fragments); nothing to convert');
-    else if (k === 'volumes') convertVolumes(v, ctx);
-    else if (k === 'networks') convertNetworks(v, ctx);
-    else if (k === 'secrets') convertSecrets(v, ctx);
-    else if (k === 'configs') convertConfigs(v, ctx);
-    else report.needs(path, 'no equivalent in a compartment');
-  }
-  for (const [name, s] of Object.entries(services)) convertService(name, s, ctx);
-  applyDependencyModes(ctx);
-
-  const spec: Obj = { version: 1, compartment: project };
-  if (opts.podmanVersion !== undefined) spec.podmanVersion = version;
-  const defaultNet = isObj(model.networks) && isObj(model.networks.default) ? model.networks.default : undefined;
-  spec.network = ctx.usesDefaultNetwork ? defaultNetworkSpec(defaultNet, ctx) : false;
-  spec.units = ctx.spec.units;
-  if (Object.keys(ctx.spec.volumes).length > 0) spec.volumes = ctx.spec.volumes;
-  if (Object.keys(ctx.spec.files).length > 0) spec.files = ctx.spec.files;
-  if (ctx.spec.secrets.length > 0) spec.secrets = [...new Set(ctx.spec.secrets)].sort();
-
-  const { state, issues } = checkSpec(spec);
-  if (!state) throw specError(issues);
+    pinVersion: opts.podmanVersion !== undefined,
+    defaultNetwork: defaultNet,
+  });
   const variables = [...lctx.variables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const v of variables) {
     const path = [`\${${v.name}}`];
@@ -167,18 +135,6 @@ const SOURCES: Record<Variable['from'], string> = {
   'env-file': 'the env file',
   unset: 'unset',
 };
-
-/** A compartment id from a project name: lowercase, a-z 0-9 and -, starting with a letter, ≤ 32. */
-export function projectName(name: string): string | undefined {
-  const id = name
-    .toLowerCase()
-    .replace(/[^a-z0-9-]+/g, '-')
-    .replace(/-+/g, '-')
-    .replace(/^[^a-z]+/, '')
-    .slice(0, 32)
-    .replace(/-+$/, '');
-  return id === '' ? undefined : id;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // depends_on: every dependency exists (and is enabled, unless optional), and there is no cycle

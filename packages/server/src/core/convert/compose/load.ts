@@ -4,9 +4,10 @@
 // Files are read through the `readFile` the caller gives: nothing here touches the host.
 
 import { dirname, isAbsolute, join, normalize } from 'node:path/posix';
+import { isObj, type Obj } from '../common.js';
 import { EnvFileError, parseEnvFile } from './dotenv.js';
 import { InterpolationError, interpolate, type Lookup } from './interpolate.js';
-import { ComposeError, isObj, loadYaml, mergeCompose, normalizeService, type Obj } from './merge.js';
+import { ComposeError, loadYaml, mergeCompose, normalizeService } from './merge.js';
 
 export interface ComposeFile {
   /** Absolute path (used for messages and to resolve relative paths). */

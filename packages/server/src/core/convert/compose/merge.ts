@@ -6,18 +6,15 @@
 
 import { isMap, isScalar, isSeq, parseDocument, visit, YAMLMap } from 'yaml';
 import { InvalidError } from '../../errors.js';
+import { isObj, type Obj } from '../common.js';
 
 /** A problem in a compose file, said with the file and the place in it (invalid input: the CLI exits 2). */
 export class ComposeError extends InvalidError {
   override readonly name: string = 'ComposeError';
 }
 
-export type Obj = Record<string, unknown>;
-
 const RESET = '\u0000reset';
 const OVERRIDE = '\u0000override';
-
-export const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** Parses compose YAML; `!reset` and `!override` are kept as markers for {@link mergeCompose}. */
 export function loadYaml(text: string, source: string): Obj {

@@ -2,8 +2,9 @@
 // `.network` units; `default` is the compartment's default network), secrets (Podman secret names) and configs
 // (managed files). External ones are used by name and reported.
 
-import { assign, type Ctx, kvMap, type Path, str, subkeys } from './context.js';
-import { ComposeError, isObj, type Obj } from './merge.js';
+import { isObj, type Obj, type Path, str } from '../common.js';
+import { assign, type Ctx, kvMap, subkeys } from './context.js';
+import { ComposeError } from './merge.js';
 
 /** An external volume or network: used by its name, which must exist (reported as needing input). */
 function isExternal(def: Obj, name: string, path: Path, refs: Map<string, string>, what: string, ctx: Ctx): boolean {

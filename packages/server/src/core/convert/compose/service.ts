@@ -4,9 +4,11 @@
 
 import { compareVersions, findKey, isKeyAvailable, splitWords } from '@quadletman/quadlet';
 import { FILES_DIR_SPECIFIER } from '../../layout.js';
-import { type Ctx, dotted, kvMap, lit, type Path, str, subkeys, UnitBuilder } from './context.js';
+import { dotted, isObj, lit, type Obj, type Path, str } from '../common.js';
+import { UnitBuilder } from '../unit-builder.js';
+import { type Ctx, kvMap, subkeys } from './context.js';
 import { parseEnvFile } from './dotenv.js';
-import { ComposeError, isObj, type Obj } from './merge.js';
+import { ComposeError } from './merge.js';
 import { configFile } from './resources.js';
 
 /** Compose byte sizes (`512m`, `1gb`, `1024`) in Podman's spelling. */
@@ -107,10 +109,12 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
   let networks: string[] = [];
   const aliases = [name];
   const networkMode = str(s.network_mode);
+  // the host's network, none, or rootless Podman's own user-mode networks (podman-compose takes these too)
+  const namespaced = /^(host|none|pasta|slirp4netns)$|^(pasta|slirp4netns):/.test(networkMode);
   if (s.network_mode !== undefined) {
     const p = [...base, 'network_mode'];
-    if (networkMode === 'host' || networkMode === 'none') {
-      networks = [networkMode];
+    if (namespaced) {
+      networks = [lit(networkMode)];
       r.mapped(p, `Network=${networkMode}`);
     } else if (networkMode === 'bridge' || networkMode === 'default') {
       ctx.usesDefaultNetwork = true;
@@ -142,7 +146,7 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
   } else ctx.usesDefaultNetwork = true;
 
   if (networks.length > 0) c.put('Network', networks, [...base, 'networks'], 'Network=');
-  if (networkMode !== 'host' && networkMode !== 'none') {
+  if (!namespaced) {
     c.implicit('NetworkAlias', [...new Set(aliases)].map(lit), [...base, 'networks']);
   }
 
@@ -303,6 +307,7 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
   if (s.image === undefined && s.build === undefined) {
     throw new ComposeError(`${dotted(base)}: a service needs an image or a build`);
   }
+  ctx.hooks?.get(name)?.(c);
   ctx.spec.units[unitName] = c.toSpec('container');
 }
 
@@ -633,8 +638,9 @@ function convertServiceVolumes(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx)
         return;
       }
       const [src, target, opts = ''] = parts;
-      const kept = opts.split(',').filter((o) => SHORT_OPTIONS.has(o));
-      const gone = opts.split(',').filter((o) => o !== '' && !SHORT_OPTIONS.has(o));
+      const known = (o: string) => SHORT_OPTIONS.has(o) || (ctx.podmanVolumeOptions === true && o !== '');
+      const kept = opts.split(',').filter(known);
+      const gone = opts.split(',').filter((o) => o !== '' && !known(o));
       const value = `${volumeSource(src!, p, ctx)}:${lit(target!)}${kept.length > 0 ? `:${kept.join(',')}` : ''}`;
       const bind = src!.startsWith('/');
       c.put(
