@@ -17,11 +17,11 @@ import type {
   DryRunVerdict,
   FileSet,
   ProbeResult,
-  PullProgress,
   UnitStatus,
 } from '../core/apply/ports.js';
 import { ConflictError, InvalidError } from '../core/errors.js';
 import { parseUnitName, type UnitName } from '../core/ids.js';
+import { PullProgress } from '../core/images/pull-progress.js';
 import { DEFAULT_VOLUMES_ROOT } from '../core/layout.js';
 import type { HostVolume } from '../core/render.js';
 import type { ProbeSpec } from '../core/spec.js';
@@ -160,30 +160,17 @@ export class HostCompartment implements CompartmentHost {
     return new Podman(this.deps.exec).imageExists(this.session, image);
   }
 
-  async pullImage(image: string, onProgress: (p: PullProgress) => void): Promise<void> {
+  async pullImage(image: string, onProgress: (message: string) => void): Promise<void> {
     const pull = new Podman(this.deps.exec).pull(this.session, image);
-    const progress: PullProgress = { layers: 0, skipped: 0, message: '' };
+    const progress = new PullProgress();
     for await (const line of pull.lines) {
-      const step = pullLine(line);
-      if (!step) continue;
-      if (step === 'blob') progress.layers++;
-      else if (step === 'skipped') progress.skipped++;
-      else progress.message = step;
-      onProgress({ ...progress });
+      const event = progress.addLine(line);
+      if (event && event.kind !== 'trying') onProgress(progress.message());
     }
     const end = await pull.done;
     if (end.code !== 0)
       throw new Error(podmanReason(end.stderr) ?? `podman pull exited with ${end.code ?? 'a signal'}`);
   }
-}
-
-/** What one line of `podman pull` (not on a terminal) says: a layer copied or already present, or a step. */
-function pullLine(line: string): 'blob' | 'skipped' | string | undefined {
-  if (/^Copying blob \S+ skipped/.test(line)) return 'skipped';
-  if (line.startsWith('Copying blob ')) return 'blob';
-  if (line.startsWith('Copying config ')) return 'config';
-  if (line.startsWith('Writing manifest')) return 'manifest';
-  return undefined;
 }
 
 function names(units: readonly string[]): UnitName[] {

@@ -497,7 +497,7 @@ describe('ApplyEngine: pulling before anything stops', () => {
     expect(host.calls.findIndex((c) => c.startsWith('write'))).toBeGreaterThan(0);
     const pull = events.filter((e) => e.step === 'pull');
     expect(pull.at(-1)).toEqual({ step: 'pull', status: 'ok', message: `Pulled ${REG}/web:2` });
-    expect(pull.some((e) => e.message.includes('1 layer copied'))).toBe(true);
+    expect(pull.some((e) => e.message === `${REG}/web:2: 1 blob`)).toBe(true);
     const order = events.map((e) => e.step).filter((s, i, a) => a.indexOf(s) === i);
     expect(order).toEqual(['plan', 'validate', 'pull', 'write', 'reload', 'start', 'verify', 'done']);
   });

@@ -356,13 +356,7 @@ export class ApplyEngine {
             return { image, pulled: false, error };
           }
           emit('pull', 'running', `Pulling ${image}`);
-          await host.pullImage(image, (pr) =>
-            emit(
-              'pull',
-              'running',
-              `${image}: ${pr.layers} layer${pr.layers === 1 ? '' : 's'} copied${pr.skipped ? `, ${pr.skipped} already present` : ''}${pr.message ? ` (${pr.message})` : ''}`,
-            ),
-          );
+          await host.pullImage(image, (progress) => emit('pull', 'running', `${image}: ${progress}`));
           return { image, pulled: true };
         } catch (err) {
           return { image, pulled: false, error: errorText(err) };

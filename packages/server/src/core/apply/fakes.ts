@@ -12,7 +12,6 @@ import type {
   FileSet,
   PendingApply,
   ProbeResult,
-  PullProgress,
   RevisionRecord,
   RevisionResult,
   RevisionStore,
@@ -149,10 +148,10 @@ export class FakeHost implements CompartmentHost {
   async imageExists(image: string): Promise<boolean> {
     return this.hasImage(image);
   }
-  async pullImage(image: string, onProgress: (p: PullProgress) => void): Promise<void> {
+  async pullImage(image: string, onProgress: (message: string) => void): Promise<void> {
     this.calls.push(`pull ${image}`);
     if (image.includes('missing')) throw new Error(`reading manifest in ${image}: manifest unknown`);
-    onProgress({ layers: 1, skipped: 0, message: '' });
+    onProgress('1 blob');
     this.images.add(image);
   }
 }

@@ -66,16 +66,9 @@ export interface CompartmentHost {
   probe(probe: ProbeSpec): Promise<ProbeResult>;
   /** Whether the compartment's image storage has this image (by name). */
   imageExists(image: string): Promise<boolean>;
-  /** Pulls an image into the compartment's storage as its user, with its registry logins; reports progress as
-   * it goes. Rejects with Podman's reason when the pull fails. */
-  pullImage(image: string, onProgress: (p: PullProgress) => void): Promise<void>;
-}
-
-/** How far a pull has come: layers copied or found already present, and what Podman said last. */
-export interface PullProgress {
-  layers: number;
-  skipped: number;
-  message: string;
+  /** Pulls an image into the compartment's storage as its user, with its registry logins; reports how far it
+   * has come as it goes ("2 blobs: 1 copied"). Rejects with Podman's reason when the pull fails. */
+  pullImage(image: string, onProgress: (message: string) => void): Promise<void>;
 }
 
 export type ApplyPhase = 'prepared' | 'written' | 'reloaded' | 'started' | 'verified';

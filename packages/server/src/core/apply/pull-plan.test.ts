@@ -4,21 +4,21 @@ import { imagesToPull } from './pull-plan.js';
 const R = 'registry.example.org';
 
 describe('imagesToPull', () => {
-  it("reads a container's image with its pull policy (missing by default, older boolean spellings too)", () => {
+  it("reads a container's image with its pull policy (missing by default)", () => {
     const files = new Map([
       ['a.container', `[Container]\nImage=${R}/a:1\n`],
       ['b.container', `[Container]\nImage=${R}/b:1\nPull=always\n`],
-      ['c.container', `[Container]\nImage=${R}/c:1\nPull=true\n`],
+      ['c.container', `[Container]\nImage=${R}/c:1\nPull=newer\n`],
       ['d.container', `[Container]\nImage=${R}/d:1\nPull=never\n`],
     ]);
     expect(imagesToPull(files, ['a.container', 'b.container', 'c.container', 'd.container'])).toEqual([
       { image: `${R}/a:1`, policy: 'missing', units: ['a.container'] },
       { image: `${R}/b:1`, policy: 'always', units: ['b.container'] },
-      { image: `${R}/c:1`, policy: 'always', units: ['c.container'] },
+      { image: `${R}/c:1`, policy: 'newer', units: ['c.container'] },
     ]);
   });
 
-  it('follows a container to its .image unit, whose pull is always unless its Policy says otherwise', () => {
+  it('follows a container to its .image unit; a changed .image unit pulls by its Policy', () => {
     const files = new Map([
       ['web.container', '[Container]\nImage=web.image\n'],
       ['web.image', `[Image]\nImage=${R}/web:2\n`],
@@ -26,9 +26,9 @@ describe('imagesToPull', () => {
       ['db.image', `[Image]\nImage=${R}/db:2\nPolicy=missing\n`],
       ['built.container', '[Container]\nImage=app.build\n'],
     ]);
-    expect(imagesToPull(files, ['web.container', 'db.container', 'built.container'])).toEqual([
-      { image: `${R}/web:2`, policy: 'always', units: ['web.container'] },
-      { image: `${R}/db:2`, policy: 'missing', units: ['db.container'] },
+    expect(imagesToPull(files, ['web.container', 'db.image', 'built.container'])).toEqual([
+      { image: `${R}/db:2`, policy: 'missing', units: ['db.image'] },
+      { image: `${R}/web:2`, policy: 'missing', units: ['web.container'] },
     ]);
   });
 
