@@ -3,7 +3,7 @@
 // (Quadlet units, user timers, config files; atomically) AS the compartment user through its file agent
 // (user-files.ts), which also stages the generator's dry runs; creates managed host volume folders given to
 // the compartment user (volume-dirs.ts); runs `systemctl --user` daemon-reload / restart / stop as the
-// compartment user; pulls images into the compartment's storage as its user (with its registry logins); and
+// compartment user; reads the host's registries.conf (short names); pulls images into the compartment's storage as its user (with its registry logins); and
 // opens TCP/HTTP connections to the compartment's published ports for the verify probes.
 // No root process here opens a path inside the home.
 
@@ -22,6 +22,7 @@ import type {
 import { ConflictError, InvalidError } from '../core/errors.js';
 import { parseUnitName, type UnitName } from '../core/ids.js';
 import { PullProgress } from '../core/images/pull-progress.js';
+import { qualify } from '../core/images/registries-conf.js';
 import { DEFAULT_VOLUMES_ROOT } from '../core/layout.js';
 import type { HostVolume } from '../core/render.js';
 import type { ProbeSpec } from '../core/spec.js';
@@ -29,6 +30,7 @@ import type { Exec } from './exec.js';
 import type { QuadletGenerator } from './generator.js';
 import { Podman, podmanReason } from './podman.js';
 import { hostPodmanVersion } from './podman-version.js';
+import { readRegistriesConf } from './registries-conf.js';
 import type { CompartmentSession } from './session.js';
 import type { UserSystemd } from './systemd.js';
 import { UserFiles } from './user-files.js';
@@ -154,6 +156,10 @@ export class HostCompartment implements CompartmentHost {
 
   probe(p: ProbeSpec): Promise<ProbeResult> {
     return runProbe(p);
+  }
+
+  async qualifyImage(shortName: string): Promise<string | undefined> {
+    return qualify(shortName, await readRegistriesConf())?.fullName;
   }
 
   imageExists(image: string): Promise<boolean> {

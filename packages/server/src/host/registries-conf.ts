@@ -8,6 +8,7 @@ import { compareCodePoints } from '@quadletman/quadlet';
 import {
   mergeRegistriesConf,
   parseRegistriesConf,
+  qualify,
   type RegistriesConf,
   type RegistriesConfFile,
 } from '../core/images/registries-conf.js';
@@ -49,4 +50,21 @@ export async function readRegistriesConf(options: { file?: string; dropInDir?: s
     files.push(parseRegistriesConf(text, path));
   }
   return mergeRegistriesConf(files);
+}
+
+/**
+ * The full names this host gives short image names (what `qualify` answers over its registries.conf), as a
+ * function for the converters. A configuration that cannot be read qualifies nothing: the converters then keep
+ * short names and their reports say to name the registry.
+ */
+export async function hostImageQualifier(): Promise<(shortName: string) => string | undefined> {
+  const conf = await readRegistriesConf().catch(() => undefined);
+  return (name) => {
+    if (!conf) return undefined;
+    try {
+      return qualify(name, conf)?.fullName;
+    } catch {
+      return undefined;
+    }
+  };
 }

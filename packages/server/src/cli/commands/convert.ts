@@ -16,6 +16,7 @@ import { convertRun } from '../../core/convert/run/index.js';
 import { areaOf, pathInArea } from '../../core/layout.js';
 import { render } from '../../core/render.js';
 import { type DesiredState, specToYaml, toSpec } from '../../core/spec.js';
+import { hostImageQualifier } from '../../host/registries-conf.js';
 import { collect } from '../args';
 import { err, out } from '../output';
 import { UsageError } from '../usage';
@@ -125,6 +126,7 @@ function registerConvertRun(convert: Command): void {
       const result = convertRun(text, {
         podmanVersion: opts.podmanVersion ?? (await hostVersion()),
         compartment: opts.compartment,
+        qualifyImage: await hostImageQualifier(),
       });
       print(result, opts.format);
     });
@@ -170,6 +172,7 @@ export function registerConvert(program: Command): void {
         podmanVersion: opts.podmanVersion ?? (await hostVersion()),
         project: opts.project,
         home: homedir(),
+        qualifyImage: await hostImageQualifier(),
       });
       print(result, opts.format);
     });

@@ -562,3 +562,23 @@ describe('ApplyEngine: pulling before anything stops', () => {
     expect(host.calls.filter((c) => c.startsWith('pull'))).toEqual([]);
   });
 });
+
+describe('ApplyEngine: short image names', () => {
+  it('refuses a changed unit with a short image name, naming the full name the host resolves it to', async () => {
+    const { host, store, engine } = setup();
+    host.aliases.set('nginx', 'registry.example.org/library/nginx');
+    const r = await engine.apply(stack('nginx:1.27'), { actor: 'alice' });
+    expect(r.outcome).toBe('refused');
+    expect(r.message).toBe(
+      "Nothing was changed: short image names cannot be pulled unattended, which registry they come from depends on the host: 'nginx:1.27' (use registry.example.org/library/nginx:1.27).",
+    );
+    expect(host.calls).toEqual(['dry-run']);
+    expect(store.revisions.at(-1)).toMatchObject({ result: 'refused' });
+  });
+
+  it('says to name the registry when the host has no alias and no search registry for it', async () => {
+    const { engine } = setup();
+    const r = await engine.apply(stack('team/app'), { actor: 'alice' });
+    expect(r.message).toContain("'team/app' (name its registry: registry/name:tag)");
+  });
+});

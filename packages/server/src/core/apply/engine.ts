@@ -27,7 +27,7 @@ import type {
   RevisionStore,
   UnitStatus,
 } from './ports.js';
-import { type ImagePull, imagesToPull, isLocalImage } from './pull-plan.js';
+import { type ImagePull, imagesToPull, isLocalImage, shortImageNames } from './pull-plan.js';
 
 export type ApplyStep = 'plan' | 'validate' | 'pull' | 'write' | 'reload' | 'start' | 'verify' | 'rollback' | 'done';
 
@@ -202,10 +202,13 @@ export class ApplyEngine {
     const dryRun = lint.ok && dryRunning ? await dryRunning : [];
     const base = { plan: p, diagnostics: lint.reports, podmanVersion, dryRun };
     const rejected = dryRun.filter((v) => !v.ok);
-    if (!lint.ok || rejected.length > 0) {
+    const short = lint.ok && rejected.length === 0 && !p.noop ? await this.shortNames(host, target, p) : undefined;
+    if (!lint.ok || rejected.length > 0 || short) {
       const why = !lint.ok
         ? `${lint.errors} lint error${lint.errors === 1 ? '' : 's'}: ${firstErrors(lint.reports)}`
-        : `the Quadlet generator rejects ${rejected.map((v) => `${v.file} (${v.reason})`).join(', ')}`;
+        : short
+          ? short
+          : `the Quadlet generator rejects ${rejected.map((v) => `${v.file} (${v.reason})`).join(', ')}`;
       emit('validate', 'failed', why);
       const revision = this.recordRefusal(target, p, options, `refused: ${why}`);
       return { ...base, outcome: 'refused', revision, message: `Nothing was changed: ${why}.`, units: [] };
@@ -328,6 +331,20 @@ export class ApplyEngine {
       throw err instanceof ApplyFailure ? err : new ApplyFailure(step, `${step}: ${errorText(err)}`);
     }
     emit(step, 'ok', message);
+  }
+
+  /** Why the changed units' short image names are refused (with the full name the host would resolve each to),
+   * or undefined when they name none. */
+  private async shortNames(host: CompartmentHost, target: ApplyTarget, p: Plan): Promise<string | undefined> {
+    const names = shortImageNames(quadletFiles(target.files.files), changedQuadletFiles(p));
+    if (names.length === 0) return undefined;
+    const each = await Promise.all(
+      names.map(async (name) => {
+        const full = await host.qualifyImage(name).catch(() => undefined);
+        return full ? `'${name}' (use ${full})` : `'${name}' (name its registry: registry/name:tag)`;
+      }),
+    );
+    return `short image names cannot be pulled unattended, which registry they come from depends on the host: ${each.join(', ')}`;
   }
 
   /**

@@ -145,6 +145,13 @@ export class FakeHost implements CompartmentHost {
    * would. Local images (`localhost/…`) are present unless a test says otherwise. */
   images = new Set<string>();
   hasImage: (image: string) => boolean = (image) => image.startsWith('localhost/') || this.images.has(image);
+  /** The host's short-name aliases (short name → full name). */
+  aliases = new Map<string, string>();
+  async qualifyImage(shortName: string): Promise<string | undefined> {
+    return this.aliases
+      .get(shortName.replace(/:.*$/, ''))
+      ?.concat(shortName.includes(':') ? shortName.slice(shortName.indexOf(':')) : '');
+  }
   async imageExists(image: string): Promise<boolean> {
     return this.hasImage(image);
   }

@@ -64,6 +64,9 @@ export interface CompartmentHost {
   /** Why a unit failed, in one or a few lines (result, exit status, the journal's last lines). */
   failureReason(unit: string): Promise<string>;
   probe(probe: ProbeSpec): Promise<ProbeResult>;
+  /** The fully qualified name the host's registries.conf gives a short image name (its short-name alias, else
+   * the first search registry), when it gives one. */
+  qualifyImage(shortName: string): Promise<string | undefined>;
   /** Whether the compartment's image storage has this image (by name). */
   imageExists(image: string): Promise<boolean>;
   /** Pulls an image into the compartment's storage as its user, with its registry logins; reports how far it

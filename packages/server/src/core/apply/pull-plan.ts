@@ -6,6 +6,7 @@
  * Images from `localhost/` exist only in local storage (built, imported or loaded): they come from no
  * registry, so they are only checked for presence, whatever the unit says. `.build` bases are left to the build.
  */
+import { tryParseReference } from '../images/reference.js';
 import { type PullPolicy, unitImages } from '../images/unit-images.js';
 
 export interface ImagePull {
@@ -37,4 +38,20 @@ export function imagesToPull(files: ReadonlyMap<string, string>, changed: readon
     }
   }
   return [...out.values()];
+}
+
+/**
+ * The short image names (no registry) that `changed` units name, whatever their pull policy: which registry such
+ * a name comes from depends on the host's configuration, and an unattended pull cannot ask, so an apply refuses
+ * them. `localhost/` names and references that do not parse (the linter reports those) are not short names.
+ */
+export function shortImageNames(files: ReadonlyMap<string, string>, changed: readonly string[]): string[] {
+  const wanted = new Set(changed);
+  const out = new Set<string>();
+  for (const need of unitImages(files)) {
+    if (!wanted.has(need.unit) || need.image === undefined || isLocalImage(need.image)) continue;
+    const ref = tryParseReference(need.image);
+    if (ref && ref.registry === undefined) out.add(need.image);
+  }
+  return [...out];
 }

@@ -13,6 +13,7 @@ import { convertRun } from '../../core/convert/run/index.js';
 import { InvalidError } from '../../core/errors.js';
 import { type DesiredState, specToYaml } from '../../core/spec.js';
 import { hostPodmanVersion } from '../../host/podman-version.js';
+import { hostImageQualifier } from '../../host/registries-conf.js';
 import type { RoutePlugin } from '../types.js';
 import { zodInstance } from './compartments-common.js';
 
@@ -59,6 +60,7 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
         ...(b.profiles ? { profiles: b.profiles } : {}),
         ...(b.project ? { project: b.project } : {}),
         ...(podmanVersion ? { podmanVersion } : {}),
+        qualifyImage: await hostImageQualifier(),
       });
       return answer(result, podmanVersion);
     },
@@ -81,6 +83,7 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
       const result = convertRun(b.command, {
         ...(b.compartment ? { compartment: b.compartment } : {}),
         ...(podmanVersion ? { podmanVersion } : {}),
+        qualifyImage: await hostImageQualifier(),
       });
       return answer(result, podmanVersion);
     },

@@ -32,6 +32,8 @@ export interface Ctx {
   hooks?: Map<string, (c: UnitBuilder) => void>;
   /** Keep every option of a short volume: Podman reads options compose does not have (`U`, `noexec`, …). */
   podmanVolumeOptions?: boolean;
+  /** The full name the host would resolve a short image name to (its registries.conf), when it has one. */
+  qualifyImage?: (shortName: string) => string | undefined;
 }
 
 export function subkeys(

@@ -489,3 +489,35 @@ describe('the report', () => {
     );
   });
 });
+
+describe('short image names', () => {
+  const aliases: Record<string, string> = { nginx: 'registry.example.org/library/nginx' };
+  const qualifyImage = (name: string) => {
+    const [repo, tag] = name.split(':');
+    return aliases[repo!] ? `${aliases[repo!]}${tag ? `:${tag}` : ''}` : undefined;
+  };
+
+  it("writes a short name fully when the host's registries.conf names its registry, and says so", () => {
+    const r = convert('services:\n  web:\n    image: nginx:1.27\n', { qualifyImage });
+    expect(unit(r, 'web.container').container.Image).toBe('registry.example.org/library/nginx:1.27');
+    expect(r.report.filter((e) => e.path === 'services.web.image').map((e) => `${e.disposition} ${e.note}`)).toEqual([
+      "mapped Image=registry.example.org/library/nginx:1.27 (the host's registries.conf names the registry of 'nginx:1.27')",
+    ]);
+  });
+
+  it('keeps a short name the host cannot qualify, and the report says an apply refuses it', () => {
+    const r = convert('services:\n  web:\n    image: team/app\n', { qualifyImage });
+    expect(unit(r, 'web.container').container.Image).toBe('team/app');
+    expect(entry(r.report, 'services.web.image')).toBeDefined();
+    expect(r.report.filter((e) => e.disposition === 'needs-input').map((e) => e.note)).toContain(
+      "'team/app' is a short name: write its registry (registry/name:tag); an apply refuses short names",
+    );
+  });
+
+  it('leaves full and localhost/ names alone', () => {
+    for (const image of ['registry.example.org/a:1', 'localhost/b', 'host:5000/c']) {
+      const r = convert(`services:\n  web:\n    image: ${image}\n`, { qualifyImage: () => 'wrong' });
+      expect(unit(r, 'web.container').container.Image).toBe(image);
+    }
+  });
+});

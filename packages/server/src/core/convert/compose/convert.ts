@@ -53,6 +53,8 @@ export interface ConvertOptions {
   podmanVersion?: string;
   /** The home folder `~` stands for in bind mounts. */
   home?: string;
+  /** The full name the target host gives a short image name (its registries.conf), when it gives one. */
+  qualifyImage?: (shortName: string) => string | undefined;
 }
 
 export interface ConvertResult {
@@ -118,6 +120,7 @@ export function convertCompose(opts: ConvertOptions): ConvertResult {
     services,
     pinVersion: opts.podmanVersion !== undefined,
     defaultNetwork: defaultNet,
+    qualifyImage: opts.qualifyImage,
   });
   const variables = [...lctx.variables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const v of variables) {

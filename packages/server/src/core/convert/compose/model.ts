@@ -28,6 +28,8 @@ export interface ModelOptions {
   hooks?: Map<string, (c: UnitBuilder) => void>;
   /** Keep every option of a short volume (`SRC:DST:U,noexec`): Podman reads them all (run/). */
   podmanVolumeOptions?: boolean;
+  /** The full name a short image name gets on the target host (its registries.conf), when it has one. */
+  qualifyImage?: (shortName: string) => string | undefined;
 }
 
 /** Converts the model's top-level resources and its services; throws the spec's issues if it is not valid. */
@@ -49,6 +51,7 @@ export function convertModel(o: ModelOptions): { spec: Obj; state: DesiredState 
     oneshot: new Set(),
     hooks: o.hooks,
     podmanVolumeOptions: o.podmanVolumeOptions,
+    qualifyImage: o.qualifyImage,
   };
 
   for (const [k, v] of Object.entries(model)) {

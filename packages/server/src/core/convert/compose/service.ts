@@ -3,6 +3,7 @@
 // reports what it did; a key without a handler needs input, an `x-` key is dropped.
 
 import { compareVersions, findKey, isKeyAvailable, splitWords } from '@quadletman/quadlet';
+import { tryParseReference } from '../../images/reference.js';
 import { FILES_DIR_SPECIFIER } from '../../layout.js';
 import { dotted, isObj, lit, type Obj, type Path, str } from '../common.js';
 import { UnitBuilder } from '../unit-builder.js';
@@ -153,7 +154,7 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
   const handlers: Record<string, (v: unknown, p: Path) => void> = {
     image: (v, p) =>
       s.build === undefined
-        ? c.put('Image', lit(str(v)), p)
+        ? convertImage(str(v), p, c, ctx)
         : r.mapped(p, `the tag of the built image (${name}.build)`),
     build: (v, p) => convertBuild(name, v, p, s, c, ctx),
     container_name: (v, p) => c.put('ContainerName', lit(str(v)), p),
@@ -861,4 +862,22 @@ function convertSecurityOpts(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): 
       c.put('AppArmor', lit(value), p);
     } else c.args([`--security-opt=${lit(opt.replace(/^(apparmor|seccomp|label):/, '$1='))}`], p, '');
   });
+}
+
+/**
+ * `image:`. A short name (no registry) is written fully when the target host names its registry (a short-name
+ * alias or a search registry in its registries.conf): an apply refuses short names, which an unattended pull
+ * cannot resolve. Without one it is kept, and the report says to name the registry.
+ */
+function convertImage(image: string, p: Path, c: UnitBuilder, ctx: Ctx): void {
+  const ref = tryParseReference(image);
+  if (!ref || ref.registry !== undefined || image.startsWith('localhost/')) return c.put('Image', lit(image), p);
+  const full = ctx.qualifyImage?.(image);
+  if (full)
+    return c.put('Image', lit(full), p, `Image=${full} (the host's registries.conf names the registry of '${image}')`);
+  c.put('Image', lit(image), p);
+  ctx.report.needs(
+    p,
+    `'${image}' is a short name: write its registry (registry/name:tag); an apply refuses short names`,
+  );
 }

@@ -24,6 +24,8 @@ export interface RunConvertOptions {
   podmanVersion?: string;
   /** The compartment's name (default: the first container's). */
   compartment?: string;
+  /** The full name the target host gives a short image name (its registries.conf), when it gives one. */
+  qualifyImage?: (shortName: string) => string | undefined;
 }
 
 export interface RunConvertResult {
@@ -89,6 +91,7 @@ export function convertRun(text: string, opts: RunConvertOptions = {}): RunConve
     pinVersion: opts.podmanVersion !== undefined,
     hooks: new Map<string, (c: UnitBuilder) => void>([...converted].map(([n, c]) => [n, c.hook])),
     podmanVolumeOptions: true,
+    qualifyImage: opts.qualifyImage,
   });
   return { spec, state, report: inRunTerms(report.entries, converted, shared) };
 }

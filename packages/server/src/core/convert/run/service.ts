@@ -166,12 +166,6 @@ export function convertCommand(name: string, cmd: RunCommand, shared: Shared): C
   b.service.image = cmd.image.text;
   b.origins.set('image', { label: `${name}.image`, pos: imagePos });
   shared.positions.set(`${name}.image`, imagePos);
-  if (isShortName(cmd.image.text)) {
-    shared.report.needs(
-      [`${name}.image`],
-      `${cmd.image.text} is a short name: Podman looks it up in the search registries of registries.conf (and refuses an ambiguous one without a terminal); write it with its registry`,
-    );
-  }
   for (const o of cmd.options) b.take(o);
   if (cmd.args.length > 0) {
     b.service.command = cmd.args.map((w) => w.text);
@@ -186,12 +180,4 @@ export function convertCommand(name: string, cmd: RunCommand, shared: Shared): C
       for (const h of hooks) h(c);
     },
   };
-}
-
-/** An image named without its registry (`nginx`, `library/nginx`): Podman resolves it through registries.conf. */
-export function isShortName(image: string): boolean {
-  const slash = image.indexOf('/');
-  if (slash < 0) return true;
-  const first = image.slice(0, slash);
-  return !(first.includes('.') || first.includes(':') || first === 'localhost');
 }
