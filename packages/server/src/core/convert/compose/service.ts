@@ -871,13 +871,17 @@ function convertSecurityOpts(v: unknown, path: Path, c: UnitBuilder, ctx: Ctx): 
  */
 function convertImage(image: string, p: Path, c: UnitBuilder, ctx: Ctx): void {
   const ref = tryParseReference(image);
-  if (!ref || ref.registry !== undefined || image.startsWith('localhost/')) return c.put('Image', lit(image), p);
-  const full = ctx.qualifyImage?.(image);
-  if (full)
-    return c.put('Image', lit(full), p, `Image=${full} (the host's registries.conf names the registry of '${image}')`);
+  const short = ref !== undefined && ref.registry === undefined && !image.startsWith('localhost/');
+  const full = short ? ctx.qualifyImage?.(image) : undefined;
+  if (full) {
+    c.put('Image', lit(full), p, `Image=${full} (the host's registries.conf names the registry of '${image}')`);
+    return;
+  }
   c.put('Image', lit(image), p);
-  ctx.report.needs(
-    p,
-    `'${image}' is a short name: write its registry (registry/name:tag); an apply refuses short names`,
-  );
+  if (short) {
+    ctx.report.needs(
+      p,
+      `'${image}' is a short name: write its registry (registry/name:tag); an apply refuses short names`,
+    );
+  }
 }
