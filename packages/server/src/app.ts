@@ -122,5 +122,6 @@ function resourceHost(host: HostAdapters, volumes: VolumeFolders): ResourceHostP
     login: async (id, registry, username, password) =>
       host.podman.login(await session(id), registry, username, password),
     logout: async (id, registry) => host.podman.logout(await session(id), registry),
+    loginName: async (id, registry) => host.podman.loginName(await session(id), registry),
   };
 }

@@ -257,6 +257,7 @@ export function resourcePort(exec: Recorder, volumeDirsRoot: string): ResourceHo
     removeSecret: async (id, name) => podman.removeSecret(await session(id), name),
     login: async (id, registry, username, password) => podman.login(await session(id), registry, username, password),
     logout: async (id, registry) => podman.logout(await session(id), registry),
+    loginName: async (id, registry) => podman.loginName(await session(id), registry),
   };
 }
 

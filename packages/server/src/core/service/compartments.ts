@@ -128,6 +128,18 @@ export class CompartmentService {
     return state;
   }
 
+  /** The desired state, or an empty one for a compartment that has none yet (created, never applied). */
+  stateOrEmpty(id: string): DesiredState {
+    const c = this.get(id);
+    try {
+      return this.state(c.id);
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e;
+      const empty = { network: null, units: {}, volumes: {}, files: {}, secrets: [], registries: [], probes: [] };
+      return { id: c.id, description: c.description, podmanVersion: c.podmanVersion, ...empty };
+    }
+  }
+
   /** Creates the compartment: its record, then its Linux user, subids, linger and Podman storage. */
   async create(input: { id: string; description?: string; podmanVersion?: string | null }): Promise<CompartmentInfo> {
     const id = parseCompartmentId(input.id, 'compartment');
@@ -208,6 +220,20 @@ export class CompartmentService {
       this.deps.store.compartments.saveState(state);
     }
     return result;
+  }
+
+  /**
+   * Records a registry the compartment logs in to (or, with `username` undefined, no longer uses) in its desired
+   * state. Registry logins render no file, so the host matches the state as before: no apply is needed.
+   */
+  setRegistry(id: string, registry: string, username: string | undefined): void {
+    const c = this.get(id);
+    const state = this.deps.store.compartments.loadState(c.id) ?? this.stateOrEmpty(c.id);
+    const others = state.registries.filter((r) => r.registry !== registry);
+    const registries = username === undefined ? others : [...others, { registry, username }];
+    registries.sort((a, b) => (a.registry < b.registry ? -1 : a.registry > b.registry ? 1 : 0));
+    if (sameJson(registries, state.registries)) return;
+    this.deps.store.compartments.saveState({ ...state, registries });
   }
 
   /** What applying `state` (default: the stored desired state) would change. */

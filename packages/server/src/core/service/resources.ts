@@ -33,6 +33,8 @@ export interface ResourceHostPort {
   /** `podman login` with the compartment's authfile; the password goes on stdin. */
   login(id: CompartmentId, registry: string, username: string, password: string): Promise<void>;
   logout(id: CompartmentId, registry: string): Promise<void>;
+  /** The user name the compartment's authfile logs in to a registry with; undefined when it has none. */
+  loginName(id: CompartmentId, registry: string): Promise<string | undefined>;
 }
 
 /** The store, as this service reads it: one revision in full. */
@@ -96,24 +98,7 @@ export class ResourceService {
 
   /** The state, or an empty one for a compartment that has none yet (created, never applied). */
   private stateOrEmpty(id: string): DesiredState {
-    const c = this.deps.compartments.get(id);
-    try {
-      return this.deps.compartments.state(c.id);
-    } catch (e) {
-      if (!(e instanceof NotFoundError)) throw e;
-      return {
-        id: c.id,
-        description: c.description,
-        podmanVersion: c.podmanVersion,
-        network: null,
-        units: {},
-        volumes: {},
-        files: {},
-        secrets: [],
-        registries: [],
-        probes: [],
-      };
-    }
+    return this.deps.compartments.stateOrEmpty(id);
   }
 
   // ---------------------------------------------------------------------------------------------- units
@@ -267,20 +252,35 @@ export class ResourceService {
 
   // ---------------------------------------------------------------------------------------------- registries
 
-  /** The registry logins the desired state declares (registry and user name; passwords live in Podman only). */
-  registries(id: string): { registry: string; username: string; declared: boolean; loggedIn: boolean | null }[] {
+  /** The registry logins the desired state declares (registry and user name; passwords live in Podman only), and
+   * whether the compartment's authfile has a login for each with that user (null when Podman cannot say). */
+  async registries(
+    id: string,
+  ): Promise<{ registry: string; username: string; declared: boolean; loggedIn: boolean | null }[]> {
     const state = this.stateOrEmpty(id);
-    return state.registries.map((r) => ({ ...r, declared: true, loggedIn: null }));
+    return Promise.all(
+      state.registries.map(async (r) => {
+        const name = await this.deps.host.loginName(state.id, r.registry).then(
+          (n) => n ?? '',
+          () => undefined,
+        );
+        return { ...r, declared: true, loggedIn: name === undefined ? null : name === r.username };
+      }),
+    );
   }
 
+  /** Logs the compartment in (a refused login changes nothing) and records the registry in its desired state. */
   async login(id: string, registry: string, username: string, password: string): Promise<void> {
     const cid = this.deps.compartments.get(id).id;
     await this.deps.host.login(cid, registry, username, password);
+    this.deps.compartments.setRegistry(cid, registry, username);
   }
 
+  /** Logs the compartment out and takes the registry out of its desired state. */
   async logout(id: string, registry: string): Promise<void> {
     const cid = this.deps.compartments.get(id).id;
     await this.deps.host.logout(cid, registry);
+    this.deps.compartments.setRegistry(cid, registry, undefined);
   }
 
   // ---------------------------------------------------------------------------------------------- config files

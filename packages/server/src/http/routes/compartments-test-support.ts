@@ -90,6 +90,9 @@ export class FakeResourceHost implements ResourceHostPort {
     this.calls.push(`logout ${id} ${registry}`);
     this.logins.get(id)?.delete(registry);
   }
+  async loginName(id: CompartmentId, registry: string) {
+    return this.logins.get(id)?.get(registry)?.username;
+  }
 }
 
 export interface TestContext {

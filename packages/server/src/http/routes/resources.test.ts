@@ -205,7 +205,7 @@ describe('registry logins', () => {
     s = await setup(dir, { shop: true });
     const list = await s.t.as('viewer', 'GET', '/api/compartments/shop/registries');
     expect(RegistryLoginListSchema.parse(list.json()).registries).toEqual([
-      { registry: 'quay.io', username: 'bob', declared: true, loggedIn: null },
+      { registry: 'quay.io', username: 'bob', declared: true, loggedIn: false },
     ]);
     const login = await s.t.as('admin', 'POST', '/api/compartments/shop/registries', {
       registry: 'quay.io',
@@ -214,16 +214,35 @@ describe('registry logins', () => {
     });
     expect(login.statusCode).toBe(200);
     expect(s.ctx.resourceHost.logins.get('shop')?.get('quay.io')).toEqual({ username: 'bob', password: PASSWORD });
+    expect(RegistryLoginListSchema.parse(login.json()).registries).toEqual([
+      { registry: 'quay.io', username: 'bob', declared: true, loggedIn: true },
+    ]);
+    // a login to a registry the spec did not name is recorded in the desired state, and listed
+    const other = await s.t.as('admin', 'POST', '/api/compartments/shop/registries', {
+      registry: 'localhost:5000/team',
+      username: 'ann',
+      password: PASSWORD,
+    });
+    expect(RegistryLoginListSchema.parse(other.json()).registries.map((r) => [r.registry, r.loggedIn])).toEqual([
+      ['localhost:5000/team', true],
+      ['quay.io', true],
+    ]);
     const logout = await s.t.as(
       'admin',
       'DELETE',
       `/api/compartments/shop/registries/${encodeURIComponent('localhost:5000/team')}`,
     );
     expect(logout.statusCode).toBe(200);
-    expect(s.ctx.resourceHost.calls).toEqual(['login shop quay.io bob', 'logout shop localhost:5000/team']);
-    expect(everything([list.body, login.body, logout.body])).not.toContain(PASSWORD);
+    expect(RegistryLoginListSchema.parse(logout.json()).registries.map((r) => r.registry)).toEqual(['quay.io']);
+    expect(s.ctx.resourceHost.calls).toEqual([
+      'login shop quay.io bob',
+      'login shop localhost:5000/team ann',
+      'logout shop localhost:5000/team',
+    ]);
+    expect(everything([list.body, login.body, other.body, logout.body])).not.toContain(PASSWORD);
     expect(s.t.audits.map((a) => [a.action, a.result, a.details])).toEqual([
       ['registry.login', 'ok', { registry: 'quay.io', username: 'bob' }],
+      ['registry.login', 'ok', { registry: 'localhost:5000/team', username: 'ann' }],
       ['registry.logout', 'ok', { registry: 'localhost:5000/team' }],
     ]);
   });

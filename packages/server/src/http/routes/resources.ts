@@ -150,7 +150,7 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
       },
       preHandler: guard('viewer'),
     },
-    async (req) => ({ registries: app.resources.registries(req.params.id) }),
+    async (req) => ({ registries: await app.resources.registries(req.params.id) }),
   );
 
   r.post(
@@ -174,7 +174,7 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
         { action: 'registry.login', target: `compartment:${id}`, details: { registry, username } },
         () => app.resources.login(id, registry, username, password),
       );
-      return { registries: app.resources.registries(id) };
+      return { registries: await app.resources.registries(id) };
     },
   );
 
@@ -194,7 +194,7 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
       await audited(audit, req, { action: 'registry.logout', target: `compartment:${id}`, details: { registry } }, () =>
         app.resources.logout(id, registry),
       );
-      return { registries: app.resources.registries(id) };
+      return { registries: await app.resources.registries(id) };
     },
   );
 
