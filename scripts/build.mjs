@@ -103,12 +103,14 @@ const targets = {
         );
       }
     }
-    // The file agent runs as a compartment user, a process of its own (host/user-files.ts finds it beside the
-    // bundle): copied as it is, readable by every user.
+    // The agents run as a compartment user, each a process of its own (host/user-files.ts and
+    // host/registry-check.ts find them beside the bundle): copied as they are, readable by every user.
     mkdirSync(join(stage, 'agent'), { mode: 0o755 });
-    copyFileSync(join(root, 'packages/server/src/host/agent/file-agent.cjs'), join(stage, 'agent/file-agent.cjs'));
     chmodSync(join(stage, 'agent'), 0o755);
-    chmodSync(join(stage, 'agent/file-agent.cjs'), 0o644);
+    for (const agent of ['file-agent.cjs', 'registry-agent.cjs']) {
+      copyFileSync(join(root, 'packages/server/src/host/agent', agent), join(stage, 'agent', agent));
+      chmodSync(join(stage, 'agent', agent), 0o644);
+    }
     // The launcher is CommonJS too: node starts an ES module entry point through its ESM loader, a few
     // milliseconds more on every command.
     await build({

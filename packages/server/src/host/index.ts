@@ -11,6 +11,7 @@ export * from './generator.js';
 export * from './journal.js';
 export * from './lock.js';
 export * from './podman.js';
+export * from './registry-check.js';
 export * from './session.js';
 export * from './storage-conf.js';
 export * from './subid.js';
