@@ -77,7 +77,10 @@ say "this machine cannot run compartments itself (bin/quadletman doctor says why
 sandbox=$root/scripts/sandbox/sandbox.sh
 "$sandbox" up
 trap 'say "powering the sandbox down"; "$sandbox" down || true' EXIT
-say "images: no registry may be reachable; \`$sandbox import-busybox qm-<compartment>\` makes localhost/busybox:latest"
+"$sandbox" registry
+say "images: the sandbox's registry serves registry.sandbox.test:5000/demo/web:v1, v2, v3 (user demo; the password:"
+say "  \`$sandbox exec cat /etc/quadletman-sandbox/registry.env\`); log a compartment in under Volumes, secrets, files."
+say "  \`$sandbox import-busybox qm-<compartment>\` makes localhost/busybox:latest without a registry"
 say "stop with Ctrl-C (the sandbox powers down; its data stays for the next run)"
 set +e
 "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs serve --listen "$listen"

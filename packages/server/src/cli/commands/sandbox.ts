@@ -1,5 +1,5 @@
 /**
- * `quadletman sandbox up|down|destroy|status|exec|shell|import-busybox`: the development and test host (Debian
+ * `quadletman sandbox up|down|destroy|status|exec|shell|import-busybox|registry`: the development and test host (Debian
  * 13 with systemd 257 and rootless Podman 5, booted with systemd-nspawn). Every subcommand delegates to
  * scripts/sandbox/sandbox.sh of the checkout quadletman runs from, with an argv array and the terminal
  * passed through; the exit code is the script's (for `exec`, the command's).
@@ -97,6 +97,12 @@ export function registerSandbox(program: Command): void {
     .description("Create localhost/busybox:latest in a user's image store from Debian's busybox-static.")
     .argument('<user>', 'the user (root for the system store)')
     .action((user: string) => run(['import-busybox', user]));
+  sandbox
+    .command('registry')
+    .description(
+      'Start the image registry inside (registry.sandbox.test:5000: TLS, user demo, test images demo/web:v1, v2, v3).',
+    )
+    .action(() => run(['registry']));
   // Usage errors of the nested commands reach main's handler (exit 2) like the top-level ones.
   for (const c of sandbox.commands) c.exitOverride().showHelpAfterError();
 }
