@@ -5,6 +5,7 @@ import { StatsQueries } from './audit-stats.js';
 import { CompartmentRepository } from './compartments.js';
 import { type OpenOptions, openDatabase } from './db.js';
 import { GrantRepository } from './grants.js';
+import { ImageCheckRepository } from './image-checks.js';
 import { ApplyJournalRepository } from './journal.js';
 import { RevisionRepository } from './revisions.js';
 import { SessionRepository } from './sessions.js';
@@ -16,6 +17,7 @@ export { StatsQueries } from './audit-stats.js';
 export { type Compartment, CompartmentRepository, type RemovedAccess, type UnitRow } from './compartments.js';
 export { DB_FILE, DEFAULT_DATA_DIR, type OpenOptions } from './db.js';
 export * from './grants.js';
+export { ImageCheckRepository, type ImageCheckRow } from './image-checks.js';
 export { ApplyJournalRepository, type ApplyPhase, type JournalEntry } from './journal.js';
 export {
   type NewRevision,
@@ -44,6 +46,7 @@ export class Store {
   readonly tokens: TokenRepository;
   readonly audit: AuditRepository;
   readonly stats: StatsQueries;
+  readonly imageChecks: ImageCheckRepository;
   /** The database file (or ':memory:'). */
   readonly path: string;
 
@@ -61,6 +64,7 @@ export class Store {
     this.tokens = new TokenRepository(handle.db, handle.tx);
     this.audit = new AuditRepository(handle.db, handle.tx, now);
     this.stats = new StatsQueries(handle.sqlite);
+    this.imageChecks = new ImageCheckRepository(handle.db, handle.tx);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

@@ -93,6 +93,28 @@ export const registryLogins = sqliteTable(
   (t) => [primaryKey({ columns: [t.compartmentId, t.registry] })],
 );
 
+/** The last update check of each image a compartment's units run: what the registry's manifest HEAD answered
+ * against the digests of the image in the compartment's storage. Replaced whole by each check. */
+export const imageChecks = sqliteTable(
+  'image_checks',
+  {
+    compartmentId: text('compartment_id')
+      .notNull()
+      .references(() => compartments.id, { onDelete: 'cascade' }),
+    image: text('image').notNull(),
+    /** The units (file names) that use it, JSON. */
+    units: text('units').notNull(),
+    checkedAt: text('checked_at').notNull(),
+    /** up-to-date | update-available | unknown */
+    status: text('status').notNull(),
+    remoteDigest: text('remote_digest'),
+    /** JSON array of the local image's digests. */
+    localDigests: text('local_digests').notNull(),
+    reason: text('reason'),
+  },
+  (t) => [primaryKey({ columns: [t.compartmentId, t.image] })],
+);
+
 export const probes = sqliteTable(
   'probes',
   {

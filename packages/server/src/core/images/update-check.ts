@@ -95,3 +95,15 @@ export function nextCheckAt(
   if (!(r >= 0 && r < 1)) throw new RangeError(`random() gave ${r}, not a number in [0, 1)`);
   return new Date(last.getTime() + Math.round(intervalMs * (1 + jitterFraction * (2 * r - 1))));
 }
+
+/** An update check as it is kept: the image, the units that run it, when and what was found. */
+export interface ImageCheckRecord {
+  image: string;
+  units: string[];
+  /** ISO time of the check. */
+  checkedAt: string;
+  status: UpdateStatus;
+  remoteDigest: string | null;
+  localDigests: string[];
+  reason: string | null;
+}
