@@ -28,6 +28,7 @@ import { applyRoutes } from './apply.js';
 import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
 import { explainRoutes } from './explain.js';
+import { imageRoutes } from './images.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
 import { unitRoutes } from './units.js';
@@ -201,6 +202,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   applyRoutes,
   unitRoutes,
   resourceRoutes,
+  imageRoutes,
   systemRoutes,
   bundleRoutes,
   explainRoutes,
