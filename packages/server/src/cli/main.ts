@@ -11,6 +11,7 @@ const MODULES: CommandModule[] = [
     commands: ['compartment', 'apply', 'plan', 'history', 'rollback', 'start', 'stop', 'restart', 'status'],
     load: () => import('./commands/compartments').then((m) => m.registerCompartments),
   },
+  { commands: ['images'], load: () => import('./commands/images').then((m) => m.registerImages) },
   { commands: ['adopt', 'export', 'import'], load: () => import('./commands/bundles').then((m) => m.registerBundles) },
   ...FILE_MODULES,
   // (reads files only, but needs the spec's validation and the renderer: too much for the small files bundle)
