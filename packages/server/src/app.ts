@@ -8,6 +8,7 @@ import type { CompartmentId } from './core/ids.js';
 import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
 import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
+import { type ImageHostPort, ImageService } from './core/service/images.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { readAdoptSource } from './host/adopt-source.js';
 import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
@@ -22,6 +23,7 @@ import {
   type VolumeFolders,
   volumeUsage,
 } from './host/index.js';
+import { readRegistriesConf } from './host/registries-conf.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
 
@@ -45,6 +47,7 @@ export interface AppContext {
   engine: ApplyEngine;
   compartments: CompartmentService;
   resources: ResourceService;
+  images: ImageService;
   bundles: BundleService;
   /** The privileged helper's client, when this process works without root. */
   helper?: HelperClient;
@@ -98,11 +101,12 @@ export function createApp(options: AppOptions = {}): AppContext {
     host: resourceHost(host, volumes),
     volumesRoot,
   });
+  const images = new ImageService({ compartments, host: imageHost(host), locks, render: { volumesRoot } });
   const close = () => {
     helper?.close();
     store.close();
   };
-  return { store, host, engine, compartments, bundles, resources, close, ...(helper ? { helper } : {}) };
+  return { store, host, engine, compartments, bundles, resources, images, close, ...(helper ? { helper } : {}) };
 }
 
 /** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat`, as its user. */
@@ -123,5 +127,15 @@ function resourceHost(host: HostAdapters, volumes: VolumeFolders): ResourceHostP
       host.podman.login(await session(id), registry, username, password),
     logout: async (id, registry) => host.podman.logout(await session(id), registry),
     loginName: async (id, registry) => host.podman.loginName(await session(id), registry),
+  };
+}
+
+/** A compartment's images through its Podman, as its user; registries.conf read from /etc/containers. */
+function imageHost(host: HostAdapters): ImageHostPort {
+  const session = (id: CompartmentId) => host.users.sessionFor(id);
+  return {
+    imagesJson: async (id) => host.podman.imagesJson(await session(id)),
+    removeImage: async (id, ref) => host.podman.removeImage(await session(id), ref),
+    registriesConf: () => readRegistriesConf(),
   };
 }

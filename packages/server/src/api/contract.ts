@@ -386,6 +386,46 @@ export const PutConfigFileBody = z.object({
   wait: z.boolean().optional(),
 });
 
+// ------------------------------------------------------------------------------------------------ images
+
+export const ImageSchema = z
+  .object({
+    id: z.string(),
+    /** The repository of its first name; null for a dangling image. */
+    repository: z.string().nullable(),
+    tags: z.array(z.string()),
+    names: z.array(z.string()),
+    digest: z.string().nullable(),
+    size: z.number().int().meta({ description: 'Bytes, as `podman images` counts them (shared layers included).' }),
+    created: z.string().nullable().meta({ description: 'ISO 8601; null when Podman does not know it.' }),
+    usedBy: z.array(z.string()).meta({ description: 'The unit files of the desired state that use it.' }),
+    unused: z.boolean(),
+    containers: z.number().int().meta({ description: 'Containers (running or stopped) that use it.' }),
+    dangling: z.boolean(),
+  })
+  .meta({ id: 'Image' });
+export type ImageDto = z.infer<typeof ImageSchema>;
+export const ImageListSchema = z
+  .object({
+    images: z.array(ImageSchema),
+    missing: z
+      .array(z.object({ unit: z.string(), image: z.string() }))
+      .meta({ description: 'Images units need that the compartment does not have.' }),
+  })
+  .meta({ id: 'ImageList' });
+export const PruneImagesBody = z
+  .object({ dryRun: z.boolean().optional().meta({ description: 'Only say what would be removed.' }) })
+  .nullish();
+export const PruneImagesResultSchema = z
+  .object({
+    dryRun: z.boolean(),
+    removed: z.array(ImageSchema).meta({ description: 'The images removed (with dryRun: those that would be).' }),
+    failed: z.array(z.object({ image: ImageSchema, error: z.string() })),
+    bytes: z.number().int().meta({ description: 'The size of the images removed.' }),
+  })
+  .meta({ id: 'PruneImagesResult' });
+export type PruneImagesResultDto = z.infer<typeof PruneImagesResultSchema>;
+
 // ------------------------------------------------------------------------------------------------ system
 
 export const DoctorCheckSchema = z.object({

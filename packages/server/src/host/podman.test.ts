@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidError } from '../core/errors.js';
+import { CommandError, InvalidError } from '../core/errors.js';
 import { parseLinuxUser } from '../core/ids.js';
 import { FakeExec } from './fake-exec.js';
 import {
@@ -146,6 +146,21 @@ describe('Podman over a fake exec', () => {
     await expect(p.createVolume(s, '--all')).rejects.toBeInstanceOf(InvalidError);
     await expect(p.removeImage(s, '-f')).rejects.toBeInstanceOf(InvalidError);
     await expect(p.kill(s, 'web', 'KILL; rm')).rejects.toBeInstanceOf(InvalidError);
+  });
+
+  it('lists images as raw JSON; a refused rmi says which image, as whom, and why', async () => {
+    const fx = new FakeExec().on(['images', '--format', 'json'], { stdout: '[{"Id":"20a"}]\n' }).on(['rmi'], {
+      code: 2,
+      stderr: 'Error: image used by 4c5d: image is in use by a container: consider listing external containers\n',
+    });
+    const p = new Podman(fx);
+    expect(await p.imagesJson(s)).toBe('[{"Id":"20a"}]\n');
+    const err = await p.removeImage(s, 'localhost/x:1').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as Error).message).toBe(
+      'podman rmi localhost/x:1 as qm-a failed: image used by 4c5d: image is in use by a container: consider listing external containers',
+    );
+    expect(fx.calls[1]?.argv.slice(-4)).toEqual(['rmi', '--ignore', '--', 'localhost/x:1']);
   });
 
   it('imports a tarball through stdin opened by root', async () => {

@@ -3,7 +3,7 @@
 // credentials ~/.config/containers/auth.json (via `podman login`). Every command runs as the compartment
 // user (session.ts); secrets and passwords travel on stdin, never on argv.
 
-import { InvalidError } from '../core/errors.js';
+import { CommandError, InvalidError } from '../core/errors.js';
 import type { Exec, LineStream } from './exec.js';
 import { type CompartmentSession, userPodman } from './session.js';
 
@@ -439,6 +439,10 @@ export class Podman {
   async images(s: CompartmentSession): Promise<ImageInfo[]> {
     return parseImages((await this.run(s, ['images', '--format', 'json'])).stdout);
   }
+  /** `podman images --format json` as Podman prints it (core/images/inventory.ts reads it). */
+  async imagesJson(s: CompartmentSession): Promise<string> {
+    return (await this.run(s, ['images', '--format', 'json'])).stdout;
+  }
   /** Whether the compartment's storage has this image (`podman image exists`: 0 yes, 1 no). */
   async imageExists(s: CompartmentSession, ref: string): Promise<boolean> {
     checkImageRef(ref);
@@ -473,9 +477,17 @@ export class Podman {
     const r = await this.run(s, ['load', '--quiet'], { inputFile: archive, timeoutMs: 300_000 });
     return r.stdout.trim();
   }
+  /** `podman rmi` of one name or id (already gone is fine). Without `force` Podman refuses an image a container
+   * uses (exit 2) and, by id, one with several names; the error then says which image and Podman's reason. */
   async removeImage(s: CompartmentSession, ref: string, options: { force?: boolean } = {}): Promise<void> {
     checkImageRef(ref);
-    await this.run(s, ['rmi', '--ignore', ...(options.force ? ['--force'] : []), '--', ref]);
+    try {
+      await this.run(s, ['rmi', '--ignore', ...(options.force ? ['--force'] : []), '--', ref]);
+    } catch (e) {
+      if (!(e instanceof CommandError)) throw e;
+      const why = podmanReason(e.stderr) ?? CommandError.describe(e);
+      throw new CommandError(e, { cause: e, message: `podman rmi ${ref} as ${s.user} failed: ${why}` });
+    }
   }
 
   /** Log in to a registry with the compartment's authfile; the password goes on stdin. A refused login (a wrong

@@ -40,6 +40,7 @@ import { compartmentRoutes } from './routes/compartments.js';
 import { bundleRoutes } from './routes/compartments-bundles.js';
 import { convertRoutes } from './routes/convert.js';
 import { explainRoutes } from './routes/explain.js';
+import { imageRoutes } from './routes/images.js';
 import { liveRoutes } from './routes/live.js';
 import { resourceRoutes } from './routes/resources.js';
 import { systemRoutes } from './routes/system.js';
@@ -59,6 +60,7 @@ export const ROUTES: RoutePlugin[] = [
   applyRoutes,
   unitRoutes,
   resourceRoutes,
+  imageRoutes,
   systemRoutes,
   bundleRoutes,
   liveRoutes,

@@ -14,6 +14,7 @@ import type {
   CompartmentList,
   ConfigFileList,
   History,
+  ImageList,
   RegistryList,
   RevisionDetail,
   SecretList,
@@ -100,6 +101,8 @@ export const useConfigFiles = (id: string) =>
     queryKey: keys.part(id, 'config-files'),
     queryFn: async () => (await api.get<ConfigFileList>(routes.configFiles(id))).files,
   });
+export const useImages = (id: string) =>
+  useQuery({ queryKey: keys.part(id, 'images'), queryFn: () => api.get<ImageList>(routes.images(id)) });
 export const useHistory = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'history'),

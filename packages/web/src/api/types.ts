@@ -13,8 +13,10 @@ import type {
   DoctorReportSchema,
   Explain as ExplainDto,
   HistorySchema,
+  ImageListSchema,
   PlanResultSchema,
   ProgressEventDto,
+  PruneImagesResultDto,
   RegistryLoginListSchema,
   RevisionDetailDto,
   SecretListSchema,
@@ -71,6 +73,9 @@ export type VolumeInfo = VolumeList['volumes'][number];
 export type SecretList = z.infer<typeof SecretListSchema>;
 export type RegistryList = z.infer<typeof RegistryLoginListSchema>;
 export type ConfigFileList = z.infer<typeof ConfigFileListSchema>;
+export type ImageList = z.infer<typeof ImageListSchema>;
+export type ImageInfo = ImageList['images'][number];
+export type PruneImagesResult = PruneImagesResultDto;
 export type DoctorReport = z.infer<typeof DoctorReportSchema>;
 
 /** GET /api/admin/users */

@@ -1,5 +1,5 @@
 /**
- * A compartment: its units, logs, terminal, resources, history, the unit editors and plan-and-apply, each a
+ * A compartment: its units, logs, terminal, resources, images, history, the unit editors and plan-and-apply, each a
  * tab with its own address.
  */
 import { Link, NavLink, Route, Routes, useParams } from 'react-router';
@@ -11,6 +11,7 @@ import { t } from '../i18n/t';
 import { DraftProvider, useDrafts } from './compartment/drafts';
 import { EditTab } from './compartment/Edit';
 import { HistoryTab } from './compartment/History';
+import { ImagesTab } from './compartment/Images';
 import { LogsTab } from './compartment/Logs';
 import { PlanApplyTab } from './compartment/PlanApply';
 import { ResourcesTab } from './compartment/Resources';
@@ -44,6 +45,9 @@ function Tabs({ id }: { id: string }) {
       </NavLink>
       <NavLink to={`${base}/resources`} className={tabClass}>
         {t('compartment.resources')}
+      </NavLink>
+      <NavLink to={`${base}/images`} className={tabClass}>
+        {t('compartment.images')}
       </NavLink>
       <NavLink to={`${base}/history`} className={tabClass}>
         {t('compartment.history')}
@@ -86,6 +90,7 @@ export function CompartmentPage() {
           <Route path="logs" element={<LogsTab id={id} />} />
           <Route path="terminal" element={<TerminalTab id={id} />} />
           <Route path="resources" element={<ResourcesTab id={id} />} />
+          <Route path="images" element={<ImagesTab id={id} />} />
           <Route path="history" element={<HistoryTab id={id} />} />
         </Routes>
       </div>

@@ -31,14 +31,24 @@ describe('parseImagesJson', () => {
       size: 48211364,
       created: new Date('2025-12-01T16:00:00Z'),
       dangling: false,
+      containers: 1,
+      parentId: undefined,
     });
     expect(images[4]).toMatchObject({ names: [], dangling: true, repoDigests: [] });
     expect(images.filter((i) => i.dangling)).toHaveLength(1);
   });
 
   it('lists an image once where Podman repeats it per name, and reads RepoTags where they are given', () => {
-    const entry = (names: string[]) => ({ Id: 'f'.repeat(64), Names: names, RepoTags: names, Size: 5, Created: 0 });
-    const json = JSON.stringify([entry(['localhost/a:1']), entry(['localhost/a:2'])]);
+    const entry = (names: string[], containers: number) => ({
+      Id: 'f'.repeat(64),
+      ParentId: 'e'.repeat(64),
+      Names: names,
+      RepoTags: names,
+      Size: 5,
+      Created: 0,
+      Containers: containers,
+    });
+    const json = JSON.stringify([entry(['localhost/a:1'], 0), entry(['localhost/a:2'], 2)]);
     expect(parseImagesJson(json)).toEqual([
       {
         id: 'f'.repeat(64),
@@ -48,6 +58,8 @@ describe('parseImagesJson', () => {
         size: 5,
         created: undefined,
         dangling: false,
+        containers: 2,
+        parentId: 'e'.repeat(64),
       },
     ]);
   });
@@ -80,6 +92,8 @@ describe('imageServes', () => {
     size: 1,
     created: undefined,
     dangling: false,
+    containers: 0,
+    parentId: undefined,
   };
   it.each([
     ['registry.example.org/team/web:1.2', true],

@@ -21,6 +21,10 @@ export interface StoredImage {
   created: Date | undefined;
   /** No name and no child image (Podman's Dangling; a nameless parent of another image is not dangling). */
   dangling: boolean;
+  /** How many containers (running or not) use it (Podman's Containers). */
+  containers: number;
+  /** The image it was built on, when Podman knows it (ParentId; empty for pulled images). */
+  parentId: string | undefined;
 }
 
 export interface InventoryImage extends StoredImage {
@@ -61,6 +65,7 @@ export function parseImagesJson(json: string): StoredImage[] {
     if (seen) {
       seen.names = unique([...seen.names, ...names]);
       seen.repoDigests = unique([...seen.repoDigests, ...strings(o.RepoDigests)]);
+      seen.containers = Math.max(seen.containers, containersOf(o));
       continue;
     }
     byId.set(o.Id, {
@@ -71,12 +76,15 @@ export function parseImagesJson(json: string): StoredImage[] {
       size: typeof o.Size === 'number' ? o.Size : 0,
       created: createdOf(o),
       dangling: o.Dangling === true,
+      containers: containersOf(o),
+      parentId: typeof o.ParentId === 'string' && o.ParentId !== '' ? o.ParentId : undefined,
     });
   }
   return [...byId.values()];
 }
 
 const unique = (xs: readonly string[]): string[] => [...new Set(xs)];
+const containersOf = (o: Obj): number => (typeof o.Containers === 'number' ? o.Containers : 0);
 
 function createdOf(o: Obj): Date | undefined {
   if (typeof o.Created === 'number' && o.Created > 0) return new Date(o.Created * 1000);

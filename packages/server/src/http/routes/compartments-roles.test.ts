@@ -40,6 +40,8 @@ export const MATRIX: Row[] = [
   ['GET', `${C}/registries`, 'viewer', 'compartment'],
   ['POST', `${C}/registries`, 'admin', 'compartment', { registry: 'quay.io', username: 'bob', password: 'pw' }],
   ['DELETE', `${C}/registries/quay.io`, 'admin', 'compartment'],
+  ['GET', `${C}/images`, 'viewer', 'compartment'],
+  ['POST', `${C}/images/prune`, 'admin', 'compartment', { dryRun: true }],
   ['GET', `${C}/files`, 'viewer', 'compartment'],
   ['GET', `${C}/files/app.env`, 'viewer', 'compartment'],
   ['PUT', `${C}/files/app.env`, 'operator', 'compartment', { content: 'A=2\n' }],

@@ -1,7 +1,7 @@
 /**
  * Test support for the route modules (and the API benchmark): an AppContext over a real store on a temporary
  * database with every host port faked at the composition root (core/apply's FakeHost per compartment, a
- * resource host in memory, a FakeExec for the doctor), and a bare Fastify instance with the zod type provider,
+ * resource host and an image host in memory, a FakeExec for the doctor), and a bare Fastify instance with the zod type provider,
  * the one error handler, and a fake guard and audit log that follow http/types.ts: the principal is the user
  * named by the `x-test-user` header, with a global role and/or roles per compartment.
  */
@@ -15,6 +15,8 @@ import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
 import { CompartmentService } from '../../core/service/compartments.js';
+import { ImageService } from '../../core/service/images.js';
+import { FakeImageHost } from '../../core/service/images.test-support.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
 import { FakeExec } from '../../host/fake-exec.js';
 import { createHostAdapters } from '../../host/index.js';
@@ -26,6 +28,7 @@ import { applyRoutes } from './apply.js';
 import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
 import { explainRoutes } from './explain.js';
+import { imageRoutes } from './images.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
 import { unitRoutes } from './units.js';
@@ -101,6 +104,7 @@ export interface TestContext {
   hosts: Map<string, FakeHost>;
   accounts: Set<string>;
   resourceHost: FakeResourceHost;
+  imageHost: FakeImageHost;
   exec: FakeExec;
   close(): void;
 }
@@ -134,7 +138,8 @@ export function createTestContext(
     if (!accounts.has(id)) throw new NotFoundError(`compartment user qm-${id} does not exist`);
     return hostOf(id);
   };
-  const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), new MemoryLocks(), {
+  const locks = new MemoryLocks();
+  const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, {
     settleMs: 0,
     pollMs: 0,
     verifyTimeoutMs: 0,
@@ -163,6 +168,8 @@ export function createTestContext(
     host: resourceHost,
     volumesRoot: VOLUMES_ROOT,
   });
+  const imageHost = new FakeImageHost();
+  const images = new ImageService({ compartments, host: imageHost, locks, render });
   const bundles = new BundleService({
     compartments,
     readSource: async (d) => {
@@ -178,6 +185,7 @@ export function createTestContext(
     engine,
     compartments,
     resources,
+    images,
     bundles,
     close: () => store.close(),
   };
@@ -186,6 +194,7 @@ export function createTestContext(
     hosts,
     accounts,
     resourceHost,
+    imageHost,
     exec,
     close: () => store.close(),
   };
@@ -196,6 +205,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   applyRoutes,
   unitRoutes,
   resourceRoutes,
+  imageRoutes,
   systemRoutes,
   bundleRoutes,
   explainRoutes,

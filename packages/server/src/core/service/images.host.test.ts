@@ -1,0 +1,161 @@
+// Real host test of a compartment's images (runs inside the sandbox host as root, against the sandbox's own
+// registry: scripts/sandbox/registry.sh serves demo/web:v1 and :v2 behind a login). Through the application
+// (createApp: SQLite store, real users, systemd --user, Podman): a compartment logs in and applies web.container on
+// v1; v2 is pulled by hand as the compartment user. The inventory shows v1 used by web.container and v2 unused,
+// each with its digest, size and created date. A stopped container on v2 keeps it from a prune; once that container
+// is gone, the prune removes v2 only (a dry run first changes nothing), v1 stays and the unit keeps serving.
+
+import * as fsp from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppContext, createApp } from '../../app.js';
+import type { CompartmentSession } from '../../host/session.js';
+import { userPodman } from '../../host/session.js';
+import { parseCompartmentId } from '../ids.js';
+import type { ImageEntry } from './images.js';
+
+const onHost = process.env.QUADLETMAN_SANDBOX === '1';
+const ID = parseCompartmentId('qmt-images');
+const PORT = 18_141;
+const DATA = '/var/lib/quadletman-test-images';
+const LEFTOVER = 'qmt-images-leftover';
+
+/** The sandbox registry's address and account (written by registry.sh, readable by root only). */
+async function registryAccount(): Promise<{ registry: string; user: string; password: string }> {
+  const env = await fsp.readFile('/etc/quadletman-sandbox/registry.env', 'utf8');
+  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(env)?.[1] ?? '';
+  return { registry: get('REGISTRY'), user: get('REGISTRY_USER'), password: get('REGISTRY_PASSWORD') };
+}
+
+const spec = (image: string) => `
+compartment: ${ID}
+units:
+  web.container:
+    container: { image: "${image}", publishPort: ["127.0.0.1:${PORT}:8080"] }
+    service: { SuccessExitStatus: "143" }
+probes:
+  - { name: web, type: http, port: ${PORT}, path: /, expectStatus: 200, timeoutMs: 2000 }
+`;
+
+async function page(): Promise<string> {
+  const r = await fetch(`http://127.0.0.1:${PORT}/`, { signal: AbortSignal.timeout(3000) });
+  return (await r.text()).trim();
+}
+
+describe.skipIf(!onHost)("a compartment's images on a real host", () => {
+  let app: AppContext;
+  let session: CompartmentSession;
+  let account: Awaited<ReturnType<typeof registryAccount>>;
+  const image = (tag: string) => `${account.registry}/demo/web:${tag}`;
+  const named = (images: readonly ImageEntry[], ref: string) => images.find((i) => i.names.includes(ref));
+  const podman = (args: string[]) => app.host.exec.run(userPodman(session, args), { timeoutMs: 60_000 });
+
+  beforeAll(async () => {
+    account = await registryAccount();
+    expect(account.registry).toBe('registry.sandbox.test:5000');
+    await fsp.rm(DATA, { recursive: true, force: true });
+    app = createApp({
+      dataDir: DATA,
+      volumesRoot: `${DATA}/volumes`,
+      locksDir: `${DATA}/locks`,
+      engine: { settleMs: 500, verifyTimeoutMs: 15_000 },
+    });
+    await app.host.users.delete(ID).catch(() => undefined);
+    await app.compartments.create({ id: ID });
+    session = await app.host.users.sessionFor(ID);
+  });
+
+  afterAll(async () => {
+    await app?.compartments.delete(ID).catch(() => undefined);
+    await app?.host.users.delete(ID).catch(() => undefined);
+    app?.close();
+    await fsp.rm(DATA, { recursive: true, force: true });
+  });
+
+  it('logs in, applies web.container on v1, and pulls v2 by hand as the compartment user', async () => {
+    await app.resources.login(ID, account.registry, account.user, account.password);
+    const r = await app.compartments.applySpecText(spec(image('v1')), 'test spec', { actor: 'test', create: false });
+    expect(r.outcome, r.message).toBe('applied');
+    expect(await page()).toBe('demo web v1');
+
+    const pull = app.host.podman.pull(session, image('v2'));
+    for await (const _ of pull.lines) {
+      // progress lines: not needed here
+    }
+    const end = await pull.done;
+    expect(end.code, end.stderr).toBe(0);
+    expect(await app.host.podman.imageExists(session, image('v2'))).toBe(true);
+  });
+
+  it('lists v1 used by web.container and v2 unused, each with digest, size and created date', async () => {
+    const list = await app.images.images(ID);
+    const v1 = named(list.images, image('v1'));
+    const v2 = named(list.images, image('v2'));
+    expect(v1, JSON.stringify(list.images.map((i) => i.names))).toBeDefined();
+    expect(v2).toBeDefined();
+    expect(v1).toMatchObject({
+      repository: `${account.registry}/demo/web`,
+      tags: ['v1'],
+      usedBy: ['web.container'],
+      unused: false,
+    });
+    expect(v1!.containers).toBeGreaterThan(0);
+    expect(v2).toMatchObject({
+      repository: `${account.registry}/demo/web`,
+      tags: ['v2'],
+      usedBy: [],
+      unused: true,
+      containers: 0,
+    });
+    for (const i of [v1!, v2!]) {
+      expect(i.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+      expect(i.size).toBeGreaterThan(0);
+      expect(Number.isNaN(Date.parse(i.created ?? ''))).toBe(false);
+    }
+    expect(v1!.id).not.toBe(v2!.id);
+    expect(list.missing).toEqual([]);
+  });
+
+  it('keeps an image a stopped container uses, though no unit does', async () => {
+    await podman(['create', '--pull', 'never', '--name', LEFTOVER, '--', image('v2')]);
+    try {
+      const list = await app.images.images(ID);
+      expect(named(list.images, image('v2'))).toMatchObject({ unused: true, containers: 1 });
+      const dry = await app.images.prune(ID, { dryRun: true });
+      expect(dry.removed.flatMap((i) => i.names)).not.toContain(image('v2'));
+    } finally {
+      await podman(['rm', '--', LEFTOVER]);
+    }
+  });
+
+  it('prunes v2 only (a dry run first changes nothing); v1 stays and the unit keeps serving', async () => {
+    const before = await app.images.images(ID);
+    const v2 = named(before.images, image('v2'))!;
+    const unused = before.images.filter((i) => i.unused && i.containers === 0);
+    // a fresh compartment's storage holds what its unit pulled and what was pulled by hand: nothing else
+    expect(
+      unused.map((i) => i.id),
+      JSON.stringify(before.images.map((i) => [i.names, i.usedBy])),
+    ).toEqual([v2.id]);
+
+    const dry = await app.images.prune(ID, { dryRun: true });
+    expect(dry.removed.map((i) => i.id)).toEqual(unused.map((i) => i.id));
+    expect(dry.removed.map((i) => i.id)).toContain(v2.id);
+    expect(await app.host.podman.imageExists(session, image('v2'))).toBe(true);
+
+    const r = await app.images.prune(ID);
+    expect(r.failed).toEqual([]);
+    expect(r.removed.map((i) => i.id)).toEqual(unused.map((i) => i.id));
+    expect(r.bytes).toBe(unused.reduce((n, i) => n + i.size, 0));
+    expect(await app.host.podman.imageExists(session, image('v2'))).toBe(false);
+    expect(await app.host.podman.imageExists(session, image('v1'))).toBe(true);
+
+    const after = await app.images.images(ID);
+    expect(named(after.images, image('v1'))).toMatchObject({ usedBy: ['web.container'] });
+    expect(named(after.images, image('v2'))).toBeUndefined();
+    expect((await app.images.prune(ID, { dryRun: true })).removed).toEqual([]);
+
+    const units = await app.compartments.units(ID, { withStatus: true });
+    expect(units.find((u) => u.unit === 'web.service')?.status?.activeState).toBe('active');
+    expect(await page()).toBe('demo web v1');
+  });
+});
