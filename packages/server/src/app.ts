@@ -10,6 +10,7 @@ import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
+import { UpdateService } from './core/service/updates.js';
 import { readAdoptSource } from './host/adopt-source.js';
 import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
 import { HelperClient, HelperVolumes } from './host/helper/client.js';
@@ -24,6 +25,7 @@ import {
   volumeUsage,
 } from './host/index.js';
 import { readRegistriesConf } from './host/registries-conf.js';
+import { RegistryCheck } from './host/registry-check.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
 
@@ -48,6 +50,7 @@ export interface AppContext {
   compartments: CompartmentService;
   resources: ResourceService;
   images: ImageService;
+  updates: UpdateService;
   bundles: BundleService;
   /** The privileged helper's client, when this process works without root. */
   helper?: HelperClient;
@@ -102,11 +105,32 @@ export function createApp(options: AppOptions = {}): AppContext {
     volumesRoot,
   });
   const images = new ImageService({ compartments, host: imageHost(host), locks, render: { volumesRoot } });
+  const registryCheck = new RegistryCheck(host.exec);
+  const updates = new UpdateService({
+    compartments,
+    checks: store.imageChecks,
+    host: {
+      imagesJson: async (id) => host.podman.imagesJson(await host.users.sessionFor(id)),
+      registryCheck: async (id, list) => registryCheck.check(await host.users.sessionFor(id), list),
+    },
+    render: { volumesRoot },
+  });
   const close = () => {
     helper?.close();
     store.close();
   };
-  return { store, host, engine, compartments, bundles, resources, images, close, ...(helper ? { helper } : {}) };
+  return {
+    store,
+    host,
+    engine,
+    compartments,
+    bundles,
+    resources,
+    images,
+    updates,
+    close,
+    ...(helper ? { helper } : {}),
+  };
 }
 
 /** Volumes, secrets and registry logins of a compartment, through its Podman and `du`/`stat`, as its user. */

@@ -599,3 +599,18 @@ export const ConvertComposeSchema = z
   })
   .meta({ id: 'ConvertCompose' });
 export type ConvertComposeDto = z.infer<typeof ConvertComposeSchema>;
+
+/** The last update check of one image of a compartment (no pull: a manifest HEAD at its registry). */
+export const ImageCheckSchema = z
+  .object({
+    image: z.string(),
+    units: z.array(z.string()),
+    checkedAt: z.string(),
+    status: z.enum(['up-to-date', 'update-available', 'unknown']),
+    remoteDigest: z.string().nullable(),
+    localDigests: z.array(z.string()),
+    reason: z.string().nullable(),
+  })
+  .meta({ id: 'ImageCheck' });
+export type ImageCheckDto = z.infer<typeof ImageCheckSchema>;
+export const ImageCheckListSchema = z.object({ checks: z.array(ImageCheckSchema) });

@@ -45,6 +45,7 @@ import { liveRoutes } from './routes/live.js';
 import { resourceRoutes } from './routes/resources.js';
 import { systemRoutes } from './routes/system.js';
 import { unitRoutes } from './routes/units.js';
+import { updateRoutes } from './routes/updates.js';
 import type { RouteDeps, RoutePlugin } from './types.js';
 
 const SWAGGER_UI_STATIC = join(
@@ -61,6 +62,7 @@ export const ROUTES: RoutePlugin[] = [
   unitRoutes,
   resourceRoutes,
   imageRoutes,
+  updateRoutes,
   systemRoutes,
   bundleRoutes,
   liveRoutes,

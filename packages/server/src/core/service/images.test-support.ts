@@ -4,9 +4,11 @@
  * several is untagged, the last name or the id removes it; an image a container uses is refused, as is an id
  * with several names; a ref in `refuse` fails with the reason given).
  */
+
 import { CommandError } from '../errors.js';
 import type { CompartmentId } from '../ids.js';
 import type { RegistriesConf } from '../images/registries-conf.js';
+import type { RegistryCheckResult } from '../images/update-check.js';
 import type { ImageHostPort } from './images.js';
 
 /** One object of `podman images --format json` (the fields the inventory reads). */
@@ -65,5 +67,21 @@ export class FakeImageHost implements ImageHostPort {
 
   async registriesConf(): Promise<RegistriesConf | undefined> {
     return this.conf;
+  }
+}
+
+/** A registry as the update check sees it: image reference → the digest its manifest HEAD answers (none: 404). */
+export class FakeRegistry {
+  digests = new Map<string, string>();
+  calls: string[] = [];
+
+  async check(id: CompartmentId, images: readonly string[]): Promise<RegistryCheckResult[]> {
+    this.calls.push(`check ${id} ${images.join(',')}`);
+    return images.map((image) => {
+      const digest = this.digests.get(image);
+      return digest
+        ? { image, ok: true as const, digest, mediaType: 'application/vnd.oci.image.manifest.v1+json' }
+        : { image, ok: false as const, code: 'not-found' as const, message: `${image}: manifest unknown` };
+    });
   }
 }

@@ -42,6 +42,8 @@ export const MATRIX: Row[] = [
   ['DELETE', `${C}/registries/quay.io`, 'admin', 'compartment'],
   ['GET', `${C}/images`, 'viewer', 'compartment'],
   ['POST', `${C}/images/prune`, 'admin', 'compartment', { dryRun: true }],
+  ['GET', `${C}/updates`, 'viewer', 'compartment'],
+  ['POST', `${C}/updates/check`, 'operator', 'compartment'],
   ['GET', `${C}/files`, 'viewer', 'compartment'],
   ['GET', `${C}/files/app.env`, 'viewer', 'compartment'],
   ['PUT', `${C}/files/app.env`, 'operator', 'compartment', { content: 'A=2\n' }],

@@ -16,8 +16,9 @@ import type { CompartmentId } from '../../core/ids.js';
 import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
 import { CompartmentService } from '../../core/service/compartments.js';
 import { ImageService } from '../../core/service/images.js';
-import { FakeImageHost } from '../../core/service/images.test-support.js';
+import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
+import { UpdateService } from '../../core/service/updates.js';
 import { FakeExec } from '../../host/fake-exec.js';
 import { createHostAdapters } from '../../host/index.js';
 import { openStore } from '../../store/index.js';
@@ -32,6 +33,7 @@ import { imageRoutes } from './images.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
 import { unitRoutes } from './units.js';
+import { updateRoutes } from './updates.js';
 
 export const VOLUMES_ROOT = '/srv/qm-volumes';
 
@@ -105,6 +107,7 @@ export interface TestContext {
   accounts: Set<string>;
   resourceHost: FakeResourceHost;
   imageHost: FakeImageHost;
+  registry: FakeRegistry;
   exec: FakeExec;
   close(): void;
 }
@@ -170,6 +173,13 @@ export function createTestContext(
   });
   const imageHost = new FakeImageHost();
   const images = new ImageService({ compartments, host: imageHost, locks, render });
+  const registry = new FakeRegistry();
+  const updates = new UpdateService({
+    compartments,
+    checks: store.imageChecks,
+    host: { imagesJson: (id) => imageHost.imagesJson(id), registryCheck: (id, list) => registry.check(id, list) },
+    render,
+  });
   const bundles = new BundleService({
     compartments,
     readSource: async (d) => {
@@ -186,6 +196,7 @@ export function createTestContext(
     compartments,
     resources,
     images,
+    updates,
     bundles,
     close: () => store.close(),
   };
@@ -195,6 +206,7 @@ export function createTestContext(
     accounts,
     resourceHost,
     imageHost,
+    registry,
     exec,
     close: () => store.close(),
   };
@@ -206,6 +218,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   unitRoutes,
   resourceRoutes,
   imageRoutes,
+  updateRoutes,
   systemRoutes,
   bundleRoutes,
   explainRoutes,
