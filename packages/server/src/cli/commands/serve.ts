@@ -57,6 +57,7 @@ interface ServeOptions {
   sessionIdle: string;
   sessionMax: string;
   helper?: string;
+  updateInterval: string;
 }
 
 function positive(name: string, v: string): number {
@@ -79,6 +80,7 @@ export function registerServe(program: Command): void {
     .option('--pam-role <role>', 'global role of PAM users without grants: viewer, operator, admin or none', 'admin')
     .option('--session-idle <minutes>', 'a session unused this long ends', '30')
     .option('--session-max <hours>', 'a session ends this long after login', '12')
+    .option('--update-interval <hours>', "check the compartments' images for updates this often (0: never)", '6')
     .option(
       '--helper <socket>',
       "the privileged helper's socket: needed (and the default) when serve does not run as root",
@@ -94,6 +96,10 @@ export function registerServe(program: Command): void {
         pamRole: o.pamRole as 'admin',
       };
       if (Boolean(o.tlsCert) !== Boolean(o.tlsKey)) throw new UsageError('--tls-cert and --tls-key go together');
+      const updateHours = Number(o.updateInterval);
+      if (!Number.isFinite(updateHours) || updateHours < 0) {
+        throw new UsageError(`--update-interval wants a number of hours (0: never), not '${o.updateInterval}'`);
+      }
       const read = (f: string) => {
         try {
           return readFileSync(f);
@@ -126,6 +132,15 @@ export function registerServe(program: Command): void {
             auth,
           });
           await server.listen({ host, port });
+          const { UpdateScheduler } = await import('../../core/service/update-scheduler.js');
+          const scheduler =
+            updateHours > 0
+              ? new UpdateScheduler(() => app.compartments.list().map((c) => c.id), app.updates, {
+                  intervalMs: updateHours * 3_600_000,
+                  log: (m) => server.log.warn(m),
+                })
+              : undefined;
+          scheduler?.start();
           const shown = host.includes(':') ? `[${host}]` : host;
           process.stdout.write(`quadletman listening on ${tls ? 'https' : 'http'}://${shown}:${port}/\n`);
           if (!webRoot)
@@ -147,6 +162,7 @@ export function registerServe(program: Command): void {
             process.once('SIGTERM', stop);
           });
           process.stderr.write('stopping\n');
+          await scheduler?.stop();
           await server.close();
         },
         helperSocket ? { helperSocket } : {},
