@@ -47,6 +47,7 @@ describe('the API contract', () => {
       units: 2,
       unitStates: { active: 1, failed: 1 },
       statusAt: null,
+      updates: 0,
     };
     expect(CompartmentSummarySchema.safeParse(summary).success).toBe(true);
     expect(CompartmentSummarySchema.safeParse({ ...summary, unitStates: { running: 1 } }).success).toBe(false);

@@ -88,6 +88,8 @@ export const CompartmentSummarySchema = CompartmentSchema.extend({
   unitStates: z.partialRecord(UnitActiveStateSchema, z.number().int()),
   /** When the unit states were read (they are cached for a second or two); null when none could be read. */
   statusAt: z.string().nullable(),
+  /** Images whose last update check found other content at the registry under their tag. */
+  updates: z.number().int(),
 }).meta({ id: 'CompartmentSummary' });
 export type CompartmentSummary = z.infer<typeof CompartmentSummarySchema>;
 export const CompartmentListSchema = z.object({ compartments: z.array(CompartmentSummarySchema) });

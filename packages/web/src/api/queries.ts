@@ -14,6 +14,7 @@ import type {
   CompartmentList,
   ConfigFileList,
   History,
+  ImageCheckList,
   ImageList,
   RegistryList,
   RevisionDetail,
@@ -100,6 +101,11 @@ export const useConfigFiles = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'config-files'),
     queryFn: async () => (await api.get<ConfigFileList>(routes.configFiles(id))).files,
+  });
+export const useUpdates = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'updates'),
+    queryFn: async () => (await api.get<ImageCheckList>(routes.updates(id))).checks,
   });
 export const useImages = (id: string) =>
   useQuery({ queryKey: keys.part(id, 'images'), queryFn: () => api.get<ImageList>(routes.images(id)) });

@@ -13,6 +13,7 @@ import type {
   DoctorReportSchema,
   Explain as ExplainDto,
   HistorySchema,
+  ImageCheckListSchema,
   ImageListSchema,
   PlanResultSchema,
   ProgressEventDto,
@@ -76,6 +77,8 @@ export type ConfigFileList = z.infer<typeof ConfigFileListSchema>;
 export type ImageList = z.infer<typeof ImageListSchema>;
 export type ImageInfo = ImageList['images'][number];
 export type PruneImagesResult = PruneImagesResultDto;
+export type ImageCheckList = z.infer<typeof ImageCheckListSchema>;
+export type ImageCheck = ImageCheckList['checks'][number];
 export type DoctorReport = z.infer<typeof DoctorReportSchema>;
 
 /** GET /api/admin/users */

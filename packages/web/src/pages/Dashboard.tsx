@@ -88,6 +88,7 @@ export function DashboardPage() {
                         </Badge>
                         <Badge tone="ok">{t('units.runningN', { n: c.counts.running })}</Badge>
                         <Badge tone="idle">{t('units.stoppedN', { n: c.counts.stopped })}</Badge>
+                        {c.updates > 0 && <Badge tone="busy">{t('dashboard.updates', { n: c.updates })}</Badge>}
                       </span>
                     ) : (
                       <span className="mt-2 block text-xs">{t('dashboard.noCounts')}</span>

@@ -105,6 +105,7 @@ export class CompartmentOverview {
           units: units.length,
           unitStates: counts,
           statusAt: st.value ? new Date(st.at).toISOString() : null,
+          updates: this.app.updates.list(c.id).filter((u) => u.status === 'update-available').length,
         };
       }),
     );

@@ -41,6 +41,7 @@ function serve(role: 'admin' | 'viewer', failed: { image: typeof v2; error: stri
         new Response(JSON.stringify(b), { status, headers: { 'content-type': 'application/json' } });
       if (path === '/api/auth/session')
         return json(200, { username: 'u', kind: 'session', grants: [{ compartment: 'shop', role }] });
+      if (path === '/api/compartments/shop/updates') return json(200, { checks: [] });
       if (path === '/api/compartments/shop/images')
         return json(200, { images, missing: [{ unit: 'db.container', image: 'localhost/db:16' }] });
       if (path === '/api/compartments/shop/images/prune') {

@@ -13,6 +13,7 @@ import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../../components/ui';
 import { t } from '../../i18n/t';
 import { formatBytes } from './Resources';
+import { UpdatesCard } from './Updates';
 
 const th = 'px-2 py-1 text-left font-medium';
 const td = 'px-2 py-1 align-top';
@@ -161,25 +162,28 @@ export function ImagesTab({ id }: { id: string }) {
   const admin = hasRole(session.data, 'admin', id);
   const images = useImages(id);
   return (
-    <Card title={t('images.title')}>
-      <QueryView query={images} what={t('images.title')}>
-        {(list) => (
-          <div className="flex flex-col gap-2">
-            {list.images.length === 0 ? (
-              <p className="text-sm">{t('images.none')}</p>
-            ) : (
-              <ImageTable images={list.images} />
-            )}
-            {list.missing.map((m) => (
-              <p key={`${m.unit} ${m.image}`} className="text-sm">
-                <Badge tone="bad">{t('images.missing')}</Badge>{' '}
-                {t('images.missingFor', { image: m.image, unit: m.unit })}
-              </p>
-            ))}
-          </div>
-        )}
-      </QueryView>
-      {admin && <PruneImages id={id} />}
-    </Card>
+    <div className="flex flex-col gap-4">
+      <UpdatesCard id={id} />
+      <Card title={t('images.title')}>
+        <QueryView query={images} what={t('images.title')}>
+          {(list) => (
+            <div className="flex flex-col gap-2">
+              {list.images.length === 0 ? (
+                <p className="text-sm">{t('images.none')}</p>
+              ) : (
+                <ImageTable images={list.images} />
+              )}
+              {list.missing.map((m) => (
+                <p key={`${m.unit} ${m.image}`} className="text-sm">
+                  <Badge tone="bad">{t('images.missing')}</Badge>{' '}
+                  {t('images.missingFor', { image: m.image, unit: m.unit })}
+                </p>
+              ))}
+            </div>
+          )}
+        </QueryView>
+        {admin && <PruneImages id={id} />}
+      </Card>
+    </div>
   );
 }
