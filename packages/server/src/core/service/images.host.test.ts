@@ -158,4 +158,11 @@ describe.skipIf(!onHost)("a compartment's images on a real host", () => {
     expect(units.find((u) => u.unit === 'web.service')?.status?.activeState).toBe('active');
     expect(await page()).toBe('demo web v1');
   });
+
+  it("an update check through the app: the registry's v1 is what runs here, up to date, and kept", async () => {
+    const rows = await app.updates.check(ID);
+    expect(rows.map((r) => [r.image, r.units, r.status])).toEqual([[image('v1'), ['web.container'], 'up-to-date']]);
+    expect(rows[0]!.localDigests).toContain(rows[0]!.remoteDigest);
+    expect(app.updates.list(ID)).toEqual(rows);
+  });
 });
