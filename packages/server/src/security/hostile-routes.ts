@@ -327,8 +327,23 @@ export async function login(
     username,
     password,
   });
-  const ran = podmanCalls(stage, mark, ['login']);
+  // after a login the answer lists the declared registries, each asked with `podman login --get-login`: those are
+  // judged on their own (one operand after --, no hostile value where an option is read)
+  const all = podmanCalls(stage, mark, ['login']);
+  const ran = all.filter((c) => !c.argv.includes('--get-login'));
   const v = { registry, username };
+  for (const c of all.filter((x) => x.argv.includes('--get-login'))) {
+    const shape = [...PREFIX, 'podman', 'login', '--authfile', AUTH, '--get-login', '--'];
+    const operand = c.argv.slice(shape.length);
+    if (
+      !isDeepStrictEqual(c.argv.slice(0, shape.length), shape) ||
+      operand.length !== 1 ||
+      operand[0]!.startsWith('-')
+    ) {
+      tally.injection(family, 'registries (list)', v, `argv ${show(c.argv, 400)}`);
+    }
+    for (const p of argvProblems(c, [registry, username])) tally.injection(family, 'registries (list)', v, p);
+  }
   if (res.status >= 400) {
     tally.refuse(family);
     if (!namesValue(res, registry, { instancePaths: ['/registry', '/username', '/password'], words: [username] })) {

@@ -187,7 +187,15 @@ export function fieldItem(s: Slot): Item {
             f.key === 'Network' &&
             got.has(`${QUADLET_DIR}/${defaultNetwork}`) &&
             decodeProblem(text, f.section, f.key, { lines: [defaultNetwork] }) === undefined;
-          if (d && !filled) out.push(`${p}: ${d}`);
+          // and gives a timer job's service `Type=oneshot` when none is set
+          const oneshot =
+            d !== undefined &&
+            'absent' in e &&
+            f.place === 'job' &&
+            f.section === 'Service' &&
+            f.key === 'Type' &&
+            decodeProblem(text, f.section, f.key, { lines: ['oneshot'] }) === undefined;
+          if (d && !filled && !oneshot) out.push(`${p}: ${d}`);
         }
         if (derived && 'lines' in e) {
           const sn = e.lines.at(-1)!;
@@ -844,6 +852,16 @@ export async function runBatch(stage: Stage, tally: Tally, items: Item[], option
           return;
         }
         for (const o of owners) refused.add(o);
+      }
+      if (refused.size === 0) {
+        // refused before anything changed without a lint error (a short image name, an image that cannot be
+        // pulled): the message must name the value it refuses
+        const message = String(body.message);
+        const quoted = [...message.matchAll(/'([^']{3,})'/g)].map((m) => m[1]!);
+        for (const it of pending) {
+          const values = stringsOf(it.value).filter((v) => v.length > 2);
+          if (values.some((v) => message.includes(v) || quoted.some((q) => v.includes(q)))) refused.add(it);
+        }
       }
       if (refused.size === 0) {
         for (const it of pending) tally.unclearRefusal(it.family, it.field, it.value, `refused: ${show(body.message)}`);
