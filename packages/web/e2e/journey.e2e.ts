@@ -216,7 +216,12 @@ test('the whole journey', async ({ page, request }, info) => {
   // 12. A compartment from a compose file: paste it, read the report, create, bring the image in, apply.
   await page.goto('/import');
   await page.getByLabel('compose.yaml').fill(COMPOSE);
-  await page.getByRole('button', { name: 'Convert' }).click();
+  // (the page has a second form, for podman run commands, with its own Convert button)
+  await page
+    .locator('form')
+    .filter({ has: page.getByLabel('compose.yaml') })
+    .getByRole('button', { name: 'Convert' })
+    .click();
   const converted = page.getByTestId('compose-result');
   await expect(converted).toContainText('services.web.depends_on.db.condition');
   await expect(converted.getByRole('status').first()).toContainText(
