@@ -16,6 +16,7 @@ import type {
   CompartmentHost,
   DryRunVerdict,
   FileSet,
+  ImageIdentity,
   ProbeResult,
   UnitStatus,
 } from '../core/apply/ports.js';
@@ -106,8 +107,9 @@ export class HostCompartment implements CompartmentHost {
     await this.deps.systemd.daemonReload(this.session);
   }
 
-  async restartUnits(units: readonly string[]): Promise<void> {
-    await this.deps.systemd.restart(this.session, names(units));
+  async restartUnits(units: readonly string[], options: { wait?: boolean } = {}): Promise<void> {
+    if (options.wait === false) await this.deps.systemd.restartNoBlock(this.session, names(units));
+    else await this.deps.systemd.restart(this.session, names(units));
   }
 
   async enableUnits(units: readonly string[]): Promise<void> {
@@ -176,6 +178,18 @@ export class HostCompartment implements CompartmentHost {
     const end = await pull.done;
     if (end.code !== 0)
       throw new Error(podmanReason(end.stderr) ?? `podman pull exited with ${end.code ?? 'a signal'}`);
+  }
+
+  imageIdentity(image: string): Promise<ImageIdentity | undefined> {
+    return new Podman(this.deps.exec).imageIdentity(this.session, image);
+  }
+
+  tagImage(source: string, target: string): Promise<void> {
+    return new Podman(this.deps.exec).tag(this.session, source, target);
+  }
+
+  healthCheck(container: string): Promise<ProbeResult> {
+    return new Podman(this.deps.exec).healthCheck(this.session, container);
   }
 }
 

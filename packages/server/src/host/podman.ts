@@ -460,6 +460,31 @@ export class Podman {
     });
     return { lines: st.lines, stop: () => st.stop(), done: st.done };
   }
+  /** The image a name (or id) resolves to in the compartment's storage: its id and the manifest digest it was
+   * pulled by; undefined when the storage has no such image. */
+  async imageIdentity(s: CompartmentSession, ref: string): Promise<{ id: string; digest: string } | undefined> {
+    checkImageRef(ref);
+    const r = await this.run(s, ['image', 'inspect', '--format', '{{.Id}} {{.Digest}}', '--', ref], {
+      expectCodes: [0, 125],
+    });
+    const [id, digest] = r.stdout.trim().split(/\s+/);
+    return r.code === 0 && id ? { id, digest: digest ?? '' } : undefined;
+  }
+  /** `podman tag`: gives the image `source` (a name or id) the name `target` too. */
+  async tag(s: CompartmentSession, source: string, target: string): Promise<void> {
+    checkImageRef(source);
+    checkImageRef(target);
+    await this.run(s, ['tag', '--', source, target]);
+  }
+  /** Runs a container's health check once (`podman healthcheck run`): 0 healthy, 1 unhealthy; 125 and others
+   * (no such container, no health check) are errors, with Podman's reason. */
+  async healthCheck(s: CompartmentSession, container: string): Promise<{ ok: boolean; detail: string }> {
+    checkName('container', container);
+    const r = await this.run(s, ['healthcheck', 'run', '--', container], { expectCodes: [0, 1, 125] });
+    if (r.code === 0) return { ok: true, detail: 'healthy' };
+    if (r.code === 1) return { ok: false, detail: 'unhealthy' };
+    return { ok: false, detail: podmanReason(r.stderr) ?? `podman healthcheck run exited with ${r.code}` };
+  }
   /** `podman import` of a rootfs tarball read by root and fed on stdin (the user need not read it). */
   async importTarball(
     s: CompartmentSession,

@@ -234,6 +234,11 @@ export class UserSystemd {
   restart(s: CompartmentSession, units: readonly UnitName[], timeoutMs = 180_000) {
     return this.verb(s, 'restart', units, timeoutMs);
   }
+  /** Queues the restart jobs and returns (`--no-block`): the caller watches the units come up itself (a
+   * Notify=healthy unit's start job lasts until its container is healthy, or until its start timeout). */
+  restartNoBlock(s: CompartmentSession, units: readonly UnitName[]) {
+    return this.verb(s, 'restart', units, 60_000, ['--no-block']);
+  }
   /** Enable units. Quadlet-generated services cannot be enabled (they are transient): use [Install] in the source. */
   enable(s: CompartmentSession, units: readonly UnitName[]) {
     return this.verb(s, 'enable', units, 60_000);

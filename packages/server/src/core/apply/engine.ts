@@ -13,15 +13,18 @@
  * crash is rolled back by `recover()` when quadletman starts again.
  */
 import type { FileReport } from '@quadletman/quadlet';
+import { unitImages } from '../images/unit-images.js';
 import { lintRendered } from '../lint.js';
 import { plan as makePlan, type Plan } from '../plan.js';
 import type { HostVolume } from '../render.js';
 import type { ProbeSpec } from '../spec.js';
+import { type GateUnit, gateUnitOf, healthGate } from './health-gate.js';
 import type {
   ApplyLocks,
   CompartmentHost,
   DryRunVerdict,
   FileSet,
+  ImageIdentity,
   PendingApply,
   RevisionResult,
   RevisionStore,
@@ -94,6 +97,14 @@ export interface EngineOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+type Emit = (step: ApplyStep, status: ProgressEvent['status'], message: string) => void;
+type ResultBase = Pick<ApplyResult, 'plan' | 'diagnostics' | 'podmanVersion' | 'dryRun'>;
+
+const emitter =
+  (options: ApplyOptions): Emit =>
+  (step, status, message) =>
+    options.onProgress?.({ step, status, message });
+
 class ApplyFailure extends Error {
   override readonly name = 'ApplyFailure';
   constructor(
@@ -145,6 +156,220 @@ export class ApplyEngine {
     }
   }
 
+  /**
+   * Upgrades container units to the images `target` names for them (the same name pulled anew, another tag, or a
+   * pinned digest), behind a health gate:
+   *   lint + dry run when the files change → keep the image each unit runs now (its id, and a name of its own,
+   *   `localhost/quadletman-previous/<unit>:previous`, so a prune leaves it) → pull every image anew (a failed pull:
+   *   nothing changed) → nothing to do when every image and file is as before → record the revision → write
+   *   the files that change, reload → restart the units (without waiting on their start jobs) → the health gate
+   *   (health-gate.ts): healthy, and staying so for the settle window.
+   * When the gate fails, the previous files come back and each name the pull moved points at the image it named
+   * before (its id, still in storage: no network is needed), and the units restart on it.
+   */
+  async upgrade(target: ApplyTarget, request: UpgradeRequest, options: ApplyOptions): Promise<UpgradeResult> {
+    const release = await this.locks.acquire(target.compartment, options.wait ?? true);
+    try {
+      return await this.upgradeLocked(target, request, options);
+    } finally {
+      release();
+    }
+  }
+
+  private async upgradeLocked(
+    target: ApplyTarget,
+    request: UpgradeRequest,
+    options: ApplyOptions,
+  ): Promise<UpgradeResult> {
+    const emit = emitter(options);
+    const host = await this.hostFor(target.compartment);
+    emit('plan', 'running', 'Comparing the rendered files with the files on disk');
+    const current = await host.readManaged();
+    const p = planOf(target.files, current);
+    emit('plan', 'ok', describePlan(p));
+    const checked = await this.validate(host, target, p, options, emit);
+    if ('refused' in checked) return { ...checked.refused, images: [] };
+    const base = checked.base;
+
+    const wanted = new Set(request.units);
+    const refsOf = (files: FileSet) =>
+      new Map(
+        unitImages(quadletFiles(files.files))
+          .filter((n) => wanted.has(n.unit) && n.reason === 'container' && n.image !== undefined)
+          .map((n) => [n.unit, n.image!]),
+      );
+    const beforeRefs = refsOf(current);
+    const afterRefs = refsOf(target.files);
+    const images: UpgradeImage[] = await Promise.all(
+      [...afterRefs].map(async ([unit, image]): Promise<UpgradeImage> => {
+        const previous = beforeRefs.get(unit);
+        const before = previous ? await host.imageIdentity(previous).catch(() => undefined) : undefined;
+        return { unit, image, ...(previous ? { previousImage: previous } : {}), ...(before ? { before } : {}) };
+      }),
+    );
+    // the image each unit runs now keeps a name of its own until its next upgrade: a roll back later, by
+    // revision, finds it here too
+    await Promise.all(
+      images.map(async (i) => {
+        if (i.before) await host.tagImage(i.before.id, previousImageName(i.unit)).catch(() => undefined);
+      }),
+    );
+
+    const pulls = [...new Set(afterRefs.values())]
+      .filter((image) => !isLocalImage(image))
+      .map(
+        (image): ImagePull => ({
+          image,
+          policy: 'always',
+          units: images.filter((i) => i.image === image).map((i) => i.unit),
+        }),
+      );
+    if (pulls.length > 0) {
+      const failed = await this.pull(host, pulls, emit);
+      if (failed) {
+        const revision = this.recordRefusal(target, p, options, `refused: ${failed}`);
+        return { ...base, outcome: 'refused', revision, message: `Nothing was changed: ${failed}.`, units: [], images };
+      }
+    }
+    for (const i of images) {
+      const after = await host.imageIdentity(i.image).catch(() => undefined);
+      if (after) i.after = after;
+    }
+    const moved = images.filter((i) => i.before?.id !== i.after?.id);
+    if (p.noop && moved.length === 0) {
+      emit('done', 'ok', 'Every image is up to date');
+      return { ...base, outcome: 'noop', message: 'Nothing to upgrade: every image is up to date.', units: [], images };
+    }
+
+    const services = images.map((i) => serviceOfFile(i.unit, target.files));
+    const affected = [...new Set([...services, ...p.units.start, ...p.units.restart])];
+    const number = this.store.nextRevision(target.compartment);
+    const summary = describeUpgrade(images);
+    const pending: PendingApply = {
+      compartment: target.compartment,
+      revision: number,
+      phase: 'prepared',
+      previous: current,
+      units: { stop: p.units.stop, restart: [...new Set([...p.units.restart, ...services])] },
+    };
+    this.store.begin(
+      {
+        compartment: target.compartment,
+        number,
+        files: target.files,
+        diff: p.changes.map((c) => c.diff).join(''),
+        actor: options.actor,
+        startedAt: this.now(),
+        message: `${options.message ?? 'upgrade'}: ${summary}`,
+        ...(target.spec !== undefined ? { spec: target.spec } : {}),
+      },
+      pending,
+    );
+    const gateUnits = affected.map((unit) => gateUnitFor(unit, target.files));
+    const gateOptions = {
+      settleMs: request.settleMs ?? 5000,
+      timeoutMs: request.healthTimeoutMs ?? 120_000,
+      pollMs: Math.min(this.pollMs, 500),
+      now: this.now,
+      sleep: this.sleep,
+    };
+    let failure: { reason: string; at: Date };
+    try {
+      await this.step(
+        emit,
+        'write',
+        `Writing ${p.changes.length} file${p.changes.length === 1 ? '' : 's'}`,
+        async () => {
+          if (p.units.stop.length > 0) await host.stopUnits(p.units.stop);
+          await host.ensureHostVolumes(target.hostVolumes);
+          if (!p.noop) await host.writeFiles(writesOf(target.files, p), removalsOf(p));
+          this.store.setPhase(target.compartment, number, 'written');
+        },
+      );
+      await this.step(emit, 'reload', 'Reloading systemd', async () => {
+        if (p.reload) await host.daemonReload();
+        this.store.setPhase(target.compartment, number, 'reloaded');
+      });
+      await this.step(emit, 'start', `Restarting ${affected.join(', ')}`, async () => {
+        await host.resetFailed(affected).catch(() => undefined);
+        await host.restartUnits(affected, { wait: false });
+        this.store.setPhase(target.compartment, number, 'started');
+      });
+      const settle = Math.round(gateOptions.settleMs / 100) / 10;
+      emit('verify', 'running', `Waiting for ${affected.join(', ')} to be healthy and stay so for ${settle} s`);
+      const gate = await healthGate(host, gateUnits, target.probes, gateOptions);
+      if (gate.ok) {
+        this.store.setPhase(target.compartment, number, 'verified');
+        emit('verify', 'ok', `Healthy for ${settle} s`);
+        this.store.finish(
+          target.compartment,
+          number,
+          'applied',
+          `${options.message ?? 'upgrade'}: ${summary}`,
+          this.now(),
+        );
+        emit('done', 'ok', `Revision ${number} applied: ${summary}`);
+        return {
+          ...base,
+          outcome: 'applied',
+          revision: number,
+          message: `Revision ${number} upgraded ${summary}.`,
+          units: gate.statuses,
+          images,
+        };
+      }
+      emit('verify', 'failed', gate.reason);
+      failure = gate;
+    } catch (err) {
+      failure = { reason: errorText(err), at: this.now() };
+    }
+
+    emit('rollback', 'running', `Rolling back: ${failure.reason}`);
+    try {
+      const back = planOf(current, await host.readManaged());
+      if (p.units.start.length > 0) await host.stopUnits(p.units.start).catch(() => undefined);
+      if (!back.noop) await host.writeFiles(writesOf(current, back), removalsOf(back));
+      // a name the pull moved points at the image it named before: its id is still in storage
+      for (const i of moved) {
+        if (i.before && i.previousImage && !i.previousImage.includes('@') && !isLocalImage(i.previousImage))
+          await host.tagImage(i.before.id, i.previousImage);
+      }
+      if (!back.noop) await host.daemonReload();
+      const restore = [...new Set([...pending.units.restart, ...pending.units.stop])];
+      await host.resetFailed(restore).catch(() => undefined);
+      await host.restartUnits(restore, { wait: false });
+      const up = await healthGate(
+        host,
+        restore.map((u) => gateUnitFor(u, current)),
+        target.probes,
+        {
+          ...gateOptions,
+          settleMs: 0,
+        },
+      );
+      if (!up.ok) throw new Error(`the previous units are not healthy again: ${up.reason}`);
+      const restoredAt = this.now();
+      const message = `${options.message ?? 'upgrade'} failed, rolled back: ${summary}: ${failure.reason}`;
+      this.store.finish(target.compartment, number, 'rolled-back', message, restoredAt);
+      emit('rollback', 'ok', 'The previous images and files are back and their units healthy');
+      return {
+        ...base,
+        outcome: 'rolled-back',
+        revision: number,
+        message: `Upgrade failed and was rolled back: ${failure.reason}`,
+        units: up.statuses,
+        images,
+        failedAt: failure.at,
+        restoredAt,
+      };
+    } catch (rollbackErr) {
+      const message = `upgrade failed (${failure.reason}), and the roll back failed too: ${errorText(rollbackErr)}`;
+      this.store.finish(target.compartment, number, 'failed', message, this.now());
+      emit('rollback', 'failed', message);
+      return { ...base, outcome: 'failed', revision: number, message: `The ${message}`, units: [], images };
+    }
+  }
+
   /** Rolls back every apply that a crash interrupted. Call once at start, before serving. */
   async recover(): Promise<{ compartment: string; revision: number; ok: boolean; message: string }[]> {
     const out: { compartment: string; revision: number; ok: boolean; message: string }[] = [];
@@ -178,8 +403,7 @@ export class ApplyEngine {
   }
 
   private async applyLocked(target: ApplyTarget, options: ApplyOptions): Promise<ApplyResult> {
-    const emit = (step: ApplyStep, status: ProgressEvent['status'], message: string) =>
-      options.onProgress?.({ step, status, message });
+    const emit = emitter(options);
     const host = await this.hostFor(target.compartment);
 
     emit('plan', 'running', 'Comparing the rendered files with the files on disk');
@@ -187,37 +411,9 @@ export class ApplyEngine {
     const p = planOf(target.files, current);
     emit('plan', 'ok', describePlan(p));
 
-    const podmanVersion = await lintVersion(host, target.podmanVersion);
-    emit(
-      'validate',
-      'running',
-      `Linting (against Podman ${podmanVersion ?? 'as new as quadletman knows'}) and running the Quadlet generator in dry-run mode`,
-    );
-    // Nothing to change: the files on disk are exactly these, and the generator accepted them when they were
-    // written; its dry run (a process as the compartment user) would only repeat that verdict. Otherwise the
-    // dry run's process runs while this one lints; its verdict counts only when the lint passes.
-    const dryRunning = p.noop ? undefined : host.dryRun(quadletFiles(target.files.files));
-    const lint = lintRendered(target.files.files, { podmanVersion });
-    if (!lint.ok) await dryRunning?.catch(() => undefined);
-    const dryRun = lint.ok && dryRunning ? await dryRunning : [];
-    const base = { plan: p, diagnostics: lint.reports, podmanVersion, dryRun };
-    const rejected = dryRun.filter((v) => !v.ok);
-    const short = lint.ok && rejected.length === 0 && !p.noop ? await this.shortNames(host, target, p) : undefined;
-    if (!lint.ok || rejected.length > 0 || short) {
-      const why = !lint.ok
-        ? `${lint.errors} lint error${lint.errors === 1 ? '' : 's'}: ${firstErrors(lint.reports)}`
-        : short
-          ? short
-          : `the Quadlet generator rejects ${rejected.map((v) => `${v.file} (${v.reason})`).join(', ')}`;
-      emit('validate', 'failed', why);
-      const revision = this.recordRefusal(target, p, options, `refused: ${why}`);
-      return { ...base, outcome: 'refused', revision, message: `Nothing was changed: ${why}.`, units: [] };
-    }
-    emit(
-      'validate',
-      'ok',
-      `${lint.warnings} warning${lint.warnings === 1 ? '' : 's'}; ${p.noop ? 'the files on disk already match' : 'the generator accepts every file'}`,
-    );
+    const checked = await this.validate(host, target, p, options, emit);
+    if ('refused' in checked) return checked.refused;
+    const base = checked.base;
 
     if (p.noop) {
       emit('done', 'ok', 'Nothing to change');
@@ -317,12 +513,51 @@ export class ApplyEngine {
     return { ...base, outcome: 'applied', revision: number, message: `Revision ${number} applied.`, units: settled };
   }
 
-  private async step(
-    emit: (step: ApplyStep, status: ProgressEvent['status'], message: string) => void,
-    step: ApplyStep,
-    message: string,
-    fn: () => Promise<void>,
-  ): Promise<void> {
+  /** Lint and the generator's dry run (and short image names) of the target: a refused result (recorded as a
+   * revision) when they find errors, else what the result reports of them. */
+  private async validate(
+    host: CompartmentHost,
+    target: ApplyTarget,
+    p: Plan,
+    options: ApplyOptions,
+    emit: Emit,
+  ): Promise<{ base: ResultBase } | { refused: ApplyResult }> {
+    const podmanVersion = await lintVersion(host, target.podmanVersion);
+    emit(
+      'validate',
+      'running',
+      `Linting (against Podman ${podmanVersion ?? 'as new as quadletman knows'}) and running the Quadlet generator in dry-run mode`,
+    );
+    // Nothing to change: the files on disk are exactly these, and the generator accepted them when they were
+    // written; its dry run (a process as the compartment user) would only repeat that verdict. Otherwise the
+    // dry run's process runs while this one lints; its verdict counts only when the lint passes.
+    const dryRunning = p.noop ? undefined : host.dryRun(quadletFiles(target.files.files));
+    const lint = lintRendered(target.files.files, { podmanVersion });
+    if (!lint.ok) await dryRunning?.catch(() => undefined);
+    const dryRun = lint.ok && dryRunning ? await dryRunning : [];
+    const base: ResultBase = { plan: p, diagnostics: lint.reports, podmanVersion, dryRun };
+    const rejected = dryRun.filter((v) => !v.ok);
+    const short = lint.ok && rejected.length === 0 && !p.noop ? await this.shortNames(host, target, p) : undefined;
+    if (!lint.ok || rejected.length > 0 || short) {
+      const why = !lint.ok
+        ? `${lint.errors} lint error${lint.errors === 1 ? '' : 's'}: ${firstErrors(lint.reports)}`
+        : short
+          ? short
+          : `the Quadlet generator rejects ${rejected.map((v) => `${v.file} (${v.reason})`).join(', ')}`;
+      emit('validate', 'failed', why);
+      const revision = this.recordRefusal(target, p, options, `refused: ${why}`);
+      return { refused: { ...base, outcome: 'refused', revision, message: `Nothing was changed: ${why}.`, units: [] } };
+    }
+    emit(
+      'validate',
+      'ok',
+      `${lint.warnings} warning${lint.warnings === 1 ? '' : 's'}; ${p.noop ? 'the files on disk already match' : 'the generator accepts every file'}`,
+    );
+
+    return { base };
+  }
+
+  private async step(emit: Emit, step: ApplyStep, message: string, fn: () => Promise<void>): Promise<void> {
     emit(step, 'running', message);
     try {
       await fn();
@@ -353,11 +588,7 @@ export class ApplyEngine {
    * a start job (and its timeout) while the old containers are already down. Returns why it failed, or
    * undefined.
    */
-  private async pull(
-    host: CompartmentHost,
-    pulls: readonly ImagePull[],
-    emit: (step: ApplyStep, status: ProgressEvent['status'], message: string) => void,
-  ): Promise<string | undefined> {
+  private async pull(host: CompartmentHost, pulls: readonly ImagePull[], emit: Emit): Promise<string | undefined> {
     emit(
       'pull',
       'running',
@@ -570,6 +801,72 @@ export class ApplyEngine {
     });
     return number;
   }
+}
+
+/** Which units an upgrade restarts on their (new) images, and how long its health gate waits. */
+export interface UpgradeRequest {
+  /** The `.container` files to upgrade. */
+  units: readonly string[];
+  /** How long the units must stay healthy after they first are (default 5 s). */
+  settleMs?: number;
+  /** How long they may take to become healthy (default 120 s). */
+  healthTimeoutMs?: number;
+}
+
+/** One upgraded unit's image: the name it runs and the image (id, digest) before and after. */
+export interface UpgradeImage {
+  unit: string;
+  image: string;
+  /** The name the unit ran before, when it differs or not (another tag, or the digest a pin named). */
+  previousImage?: string;
+  before?: ImageIdentity;
+  after?: ImageIdentity;
+}
+
+export interface UpgradeResult extends ApplyResult {
+  images: UpgradeImage[];
+  /** When the health gate saw the failure (a rolled-back upgrade). */
+  failedAt?: Date;
+  /** When the previous units were healthy again. */
+  restoredAt?: Date;
+}
+
+/** The name that keeps the image a unit ran before its last upgrade. */
+export const previousImageName = (unit: string): string =>
+  `localhost/quadletman-previous/${unit
+    .replace(/\.container$/, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]/g, '-')}:previous`;
+
+/** "web.container: sha256:1234567890ab → sha256:cdef01234567" for each image that changed. */
+function describeUpgrade(images: readonly UpgradeImage[]): string {
+  const short = (d: ImageIdentity | undefined) =>
+    d ? (d.digest || d.id).replace(/^(sha256:)?(.{12}).*$/, 'sha256:$2') : 'none';
+  return images
+    .map((i) => {
+      const name = i.previousImage && i.previousImage !== i.image ? `${i.previousImage} → ${i.image}` : i.image;
+      return `${i.unit} (${name}) ${short(i.before)} → ${short(i.after)}`;
+    })
+    .join(', ');
+}
+
+/** The service of a `.container` file in a file set (its ServiceName=, else its base name). */
+function serviceOfFile(file: string, files: FileSet): string {
+  return gateUnitFor(file, files).unit;
+}
+
+/** The gate's view of a unit: from its `.container` file when the set has one (by service or file name). */
+function gateUnitFor(unitOrFile: string, files: FileSet): GateUnit {
+  const quadlets = quadletFiles(files.files);
+  const file = unitOrFile.endsWith('.container') ? unitOrFile : `${unitOrFile.replace(/\.service$/, '')}.container`;
+  const text = quadlets.get(file);
+  if (text !== undefined) return gateUnitOf(file, text);
+  for (const [name, t] of quadlets) {
+    if (!name.endsWith('.container')) continue;
+    const g = gateUnitOf(name, t);
+    if (g.unit === unitOrFile) return g;
+  }
+  return { unit: unitOrFile, startPeriodMs: 0, retries: 3 };
 }
 
 function planOf(desired: FileSet, current: FileSet): Plan {

@@ -10,6 +10,7 @@ import type {
   CompartmentHost,
   DryRunVerdict,
   FileSet,
+  ImageIdentity,
   PendingApply,
   ProbeResult,
   RevisionRecord,
@@ -76,7 +77,9 @@ export class FakeHost implements CompartmentHost {
     this.calls.push('reload');
   }
 
-  async restartUnits(units: readonly string[]): Promise<void> {
+  async restartUnits(units: readonly string[], options: { wait?: boolean } = {}): Promise<void> {
+    // without waiting, a start that fails shows in the unit's state only, as systemd's --no-block
+    if (options.wait === false) return this.restartUnits(units).catch(() => undefined);
     this.calls.push(`restart ${units.join(',')}`);
     const failed: string[] = [];
     for (const u of units) {
@@ -160,6 +163,32 @@ export class FakeHost implements CompartmentHost {
     if (image.includes('missing')) throw new Error(`reading manifest in ${image}: manifest unknown`);
     onProgress('1 blob');
     this.images.add(image);
+    // a pull of a name the registry has moved: the name now points at the registry's image
+    const moved = this.registry.get(image);
+    if (moved) this.ids.set(image, moved);
+  }
+  /** What the registry serves per name now (name → image id), for upgrades of a moved tag. */
+  registry = new Map<string, string>();
+  /** Which image each local name points at (name → id); a name missing here but present has id `id-<name>`. */
+  ids = new Map<string, string>();
+  async imageIdentity(image: string): Promise<ImageIdentity | undefined> {
+    const id = this.ids.get(image) ?? (this.hasImage(image) ? `id-${image}` : undefined);
+    return id === undefined ? undefined : { id, digest: `sha256:${id}` };
+  }
+  async tagImage(source: string, target: string): Promise<void> {
+    this.calls.push(`tag ${source} ${target}`);
+    const id = this.ids.get(source) ?? ([...this.ids.values()].includes(source) ? source : `id-${source}`);
+    this.ids.set(target, id);
+    this.images.add(target);
+  }
+  /** The health of a unit's container (by container name; healthy unless a test says otherwise). */
+  health: (container: string, files: ReadonlyMap<string, string>) => ProbeResult = () => ({
+    ok: true,
+    detail: 'healthy',
+  });
+  async healthCheck(container: string): Promise<ProbeResult> {
+    this.calls.push(`healthcheck ${container}`);
+    return this.health(container, this.files);
   }
 }
 

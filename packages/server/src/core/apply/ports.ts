@@ -48,8 +48,9 @@ export interface CompartmentHost {
   /** Creates the managed host directories the units mount, owned by the compartment. */
   ensureHostVolumes(volumes: readonly HostVolume[]): Promise<void>;
   daemonReload(): Promise<void>;
-  /** Restarts (starting those not running) these units in one call; resolves when systemd has started them. */
-  restartUnits(units: readonly string[]): Promise<void>;
+  /** Restarts (starting those not running) these units in one call; resolves when systemd has started them,
+   * or with `wait: false` as soon as the restart jobs are queued. */
+  restartUnits(units: readonly string[], options?: { wait?: boolean }): Promise<void>;
   /** Enables units with an [Install] section of their own (user timers), so they start again after a reboot;
    * Quadlet's units need no enabling (the generator wires their [Install]). */
   enableUnits(units: readonly string[]): Promise<void>;
@@ -72,6 +73,19 @@ export interface CompartmentHost {
   /** Pulls an image into the compartment's storage as its user, with its registry logins; reports how far it
    * has come as it goes ("2 blobs: 1 copied"). Rejects with Podman's reason when the pull fails. */
   pullImage(image: string, onProgress: (message: string) => void): Promise<void>;
+  /** The image a name resolves to in the compartment's storage (its id, and the manifest digest it was pulled
+   * by), or undefined when the storage has none. */
+  imageIdentity(image: string): Promise<ImageIdentity | undefined>;
+  /** Gives an image (by id or name) one more name in the compartment's storage (`podman tag`). */
+  tagImage(source: string, target: string): Promise<void>;
+  /** Runs a container's health check once (its HealthCmd), as the compartment user. */
+  healthCheck(container: string): Promise<ProbeResult>;
+}
+
+export interface ImageIdentity {
+  id: string;
+  /** `sha256:…`, or '' for an image that was built or imported rather than pulled. */
+  digest: string;
 }
 
 export type ApplyPhase = 'prepared' | 'written' | 'reloaded' | 'started' | 'verified';
