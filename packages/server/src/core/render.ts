@@ -44,6 +44,7 @@ import {
   UnitValueError,
 } from '@quadletman/quadlet';
 import { InvalidError } from './errors.js';
+import { withDigest } from './images/reference.js';
 import {
   DEFAULT_VOLUMES_ROOT,
   FILES_DIR,
@@ -52,7 +53,14 @@ import {
   QUADLET_DIR,
   SYSTEMD_USER_DIR,
 } from './layout.js';
-import { type DesiredState, defaultNetworkName, TIMER_FIELDS, type TimerModel } from './spec.js';
+import {
+  type DesiredState,
+  defaultNetworkName,
+  type ModelUnitSpec,
+  PINNED_DIGEST,
+  TIMER_FIELDS,
+  type TimerModel,
+} from './spec.js';
 import type { Table } from './spec-sections.js';
 import { escapeDollar, escapePercent } from './values.js';
 
@@ -175,6 +183,15 @@ function prepareModel(model: UnitModel, ctx: Ctx, job: boolean): UnitModel {
 
 const modelText = (model: UnitModel): string => toUnitText(model);
 
+/** A container pinned to a digest names its image by the digest (`repository@sha256:…`); `pin: digest` not yet
+ * resolved renders the name as written. */
+function pinned(u: ModelUnitSpec): UnitModel {
+  if (!u.pin || !PINNED_DIGEST.test(u.pin) || u.model.type !== 'container') return u.model;
+  const image = u.model.container.image;
+  if (typeof image !== 'string') return u.model;
+  return { ...u.model, container: { ...u.model.container, image: withDigest(image, u.pin, { keepTag: false }) } };
+}
+
 /** `[Section]` + typed lines + extras, for the timer (same rules as the library's section writer). */
 function timerText(timer: TimerModel, jobService: string | undefined): string {
   const lines: string[] = [];
@@ -244,7 +261,7 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
       const text = wrap(where, () => timerText(u.timer, jobServiceName(u.job, base)));
       out.push([`${SYSTEMD_USER_DIR}/${name}`, text, UNIT_MODE]);
     } else {
-      const model = prepareModel(u.model, ctx, false);
+      const model = prepareModel(pinned(u), ctx, false);
       out.push([quadlet(name), wrap(where, () => modelText(model)), UNIT_MODE]);
     }
   }

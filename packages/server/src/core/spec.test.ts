@@ -391,3 +391,34 @@ describe('hostile input', () => {
     expect(validateSpec(minimal()).units['app.container']).toBeDefined();
   });
 });
+
+describe('image pins and update modes', () => {
+  const DIGEST = `sha256:${'a'.repeat(64)}`;
+  const REPO = 'registry.example.test:5000/demo/web';
+  it('reads pin and updates on a container and renders the pinned digest as its Image=', () => {
+    const s = validateSpec(withContainer({ image: `${REPO}:v1` }, { pin: DIGEST, updates: 'apply' }));
+    expect(s.units['web.container']).toMatchObject({ format: 'model', pin: DIGEST, updates: 'apply' });
+    const text = render(s).files.get('.config/containers/systemd/web.container')!;
+    expect(text).toContain(`Image=${REPO}@${DIGEST}\n`);
+    expect(parseSpecText(specToYaml(s))).toEqual(s);
+  });
+  it('keeps `pin: digest` (resolved at apply) and renders the name as written until then', () => {
+    const s = validateSpec(withContainer({ image: `${REPO}:v1` }, { pin: 'digest' }));
+    expect(s.units['web.container']).toMatchObject({ pin: 'digest' });
+    expect(render(s).files.get('.config/containers/systemd/web.container')).toContain(`Image=${REPO}:v1\n`);
+  });
+  it('refuses pins of what no registry serves, bad digests and unknown modes, saying where', () => {
+    const paths = (input: unknown) => issuesOf(input).map((i) => `${i.path}: ${i.message}`);
+    expect(paths(withContainer({ image: 'localhost/web:1' }, { pin: 'digest' }))[0]).toMatch(
+      /^units\["web\.container"\]\.pin: pins the image of a registry/,
+    );
+    expect(paths(withContainer({ image: `${REPO}@${DIGEST}` }, { pin: 'digest' }))[0]).toContain('no digest');
+    expect(paths(withContainer({ image: `${REPO}:v1` }, { pin: 'sha256:abc' }))[0]).toContain('64 hex digits');
+    expect(paths(withContainer({ image: `${REPO}:v1` }, { updates: 'always' }))[0]).toMatch(
+      /updates: must be "notify" or "apply"/,
+    );
+    expect(
+      issuesOf({ compartment: 'web', units: { 'data.volume': { volume: {}, pin: 'digest' } } })[0]!.message,
+    ).toContain('unknown property');
+  });
+});

@@ -102,7 +102,14 @@ export interface TimerModel {
 export interface ModelUnitSpec {
   format: 'model';
   model: UnitModel;
+  /** A `.container`'s image pinned to a digest (`sha256:…`; `digest`: the digest its name has now, resolved at
+   * the next apply): the rendered Image= names the digest, and upgrades rewrite it. */
+  pin?: string;
+  /** What the server's scheduled update checks do when the image has an update: tell (`notify`) or run the
+   * gated upgrade (`apply`). Unset: notify. */
+  updates?: UpdatesMode;
 }
+export type UpdatesMode = 'notify' | 'apply';
 /** `<name>.timer` and the one-shot container job it starts (`<name>.container` → `<name>.service`). */
 export interface TimerUnitSpec {
   format: 'timer';
@@ -450,9 +457,41 @@ function readUnit(name: string, raw: unknown, sink: IssueSink): UnitSpec | undef
       job: { type: 'container', ...job } as ContainerUnit,
     };
   }
-  const model = readModel(raw, sectionsOfType(type!), path, sink, []);
+  const policy = type === 'container' ? ['pin', 'updates'] : [];
+  const model = readModel(raw, sectionsOfType(type!), path, sink, policy);
   if (!model) return undefined;
-  return { format: 'model', model: { type: type!, ...model } as unknown as UnitModel };
+  const out: ModelUnitSpec = { format: 'model', model: { type: type!, ...model } as unknown as UnitModel };
+  const { pin, updates } = raw as { pin?: unknown; updates?: unknown };
+  if (pin !== undefined) {
+    const image = (model.container as { image?: unknown } | undefined)?.image;
+    if (typeof pin !== 'string' || !(pin === 'digest' || PINNED_DIGEST.test(pin)))
+      sink.add(
+        [...path, 'pin'],
+        'must be "digest" (pin the digest the image has now) or a digest sha256:<64 hex digits>',
+      );
+    else if (typeof image !== 'string' || !pinnable(image))
+      sink.add(
+        [...path, 'pin'],
+        'pins the image of a registry: container.image must name one, with a tag and no digest (not localhost/, .image or .build)',
+      );
+    else out.pin = pin;
+  }
+  if (updates !== undefined) {
+    if (updates !== 'notify' && updates !== 'apply') sink.add([...path, 'updates'], 'must be "notify" or "apply"');
+    else out.updates = updates;
+  }
+  return out;
+}
+
+/** A digest a unit's image may be pinned to. */
+export const PINNED_DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** Whether an image name can be pinned: a registry's image by tag (a digest is a pin already). */
+function pinnable(image: string): boolean {
+  if (image.endsWith('.image') || image.endsWith('.build') || image.startsWith('localhost/') || image.includes('@'))
+    return false;
+  const first = image.split('/')[0]!;
+  return image.includes('/') && (first.includes('.') || first.includes(':'));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -680,7 +719,13 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
         ...modelToSpec(u.timer as unknown as Record<string, unknown>, TIMER_SECTIONS),
         job: modelToSpec(u.job as unknown as Record<string, unknown>, sectionsOfType('container')),
       };
-    } else units[name] = modelToSpec(u.model as unknown as Record<string, unknown>, sectionsOfType(u.model.type));
+    } else {
+      units[name] = {
+        ...modelToSpec(u.model as unknown as Record<string, unknown>, sectionsOfType(u.model.type)),
+        ...(u.pin ? { pin: u.pin } : {}),
+        ...(u.updates ? { updates: u.updates } : {}),
+      };
+    }
   }
   const out: Record<string, unknown> = { version: 1, compartment: state.id };
   if (state.description) out.description = state.description;

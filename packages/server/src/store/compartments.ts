@@ -1,11 +1,11 @@
 // The compartment aggregate: the compartment row and its desired state (units, volumes, files, secrets,
 // registry logins, probes). `saveState` replaces the whole desired state in one transaction; the small methods
 // read one part. Deleting a compartment also deletes the grants and API tokens scoped to it (see scope.ts).
-import type { NetworkSection } from '@quadletman/quadlet';
+import type { NetworkSection, UnitModel } from '@quadletman/quadlet';
 import { and, asc, eq } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import { type CompartmentId, parseCompartmentId } from '../core/ids.js';
-import type { DesiredState, FileSpec, ProbeSpec, SecretSpec, UnitSpec, VolumeSpec } from '../core/spec.js';
+import type { DesiredState, FileSpec, ProbeSpec, SecretSpec, UnitSpec, UpdatesMode, VolumeSpec } from '../core/spec.js';
 import type { Db, Tx } from './db.js';
 import * as t from './schema.js';
 
@@ -46,6 +46,13 @@ const unitType = (name: string) => name.slice(name.lastIndexOf('.') + 1);
 function unitBody(u: UnitSpec): string {
   if (u.format === 'text') return u.text;
   if (u.format === 'timer') return JSON.stringify({ timer: u.timer, job: u.job });
+  // a container's image policy goes beside its model (older rows hold the model alone)
+  if (u.pin !== undefined || u.updates !== undefined)
+    return JSON.stringify({
+      model: u.model,
+      ...(u.pin ? { pin: u.pin } : {}),
+      ...(u.updates ? { updates: u.updates } : {}),
+    });
   return JSON.stringify(u.model);
 }
 
@@ -55,7 +62,10 @@ function unitFromRow(r: typeof t.units.$inferSelect): UnitSpec {
     const { timer, job } = JSON.parse(r.body) as Omit<Extract<UnitSpec, { format: 'timer' }>, 'format'>;
     return { format: 'timer', timer, job };
   }
-  return { format: 'model', model: JSON.parse(r.body) };
+  const body = JSON.parse(r.body) as Record<string, unknown>;
+  if (!('model' in body) || 'type' in body) return { format: 'model', model: body as unknown as UnitModel };
+  const { model, pin, updates } = body as { model: UnitModel; pin?: string; updates?: UpdatesMode };
+  return { format: 'model', model, ...(pin ? { pin } : {}), ...(updates ? { updates } : {}) };
 }
 
 export class CompartmentRepository {

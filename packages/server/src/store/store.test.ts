@@ -310,3 +310,22 @@ describe('revisions and the apply journal', () => {
     expect(store.journal.list()).toEqual([]);
   });
 });
+
+describe('image policies', () => {
+  it("keeps a container's pin and update mode beside its model, and reads rows without them as before", () => {
+    const { store } = tempStore();
+    const state = validateSpec({
+      compartment: 'blog',
+      units: {
+        'web.container': {
+          container: { image: 'registry.example.test/demo/web:v1' },
+          pin: `sha256:${'b'.repeat(64)}`,
+          updates: 'apply',
+        },
+        'db.container': { container: { image: 'registry.example.test/demo/db:1' } },
+      },
+    });
+    store.compartments.saveState(state);
+    expect(store.compartments.loadState(id)).toEqual(state);
+  });
+});
