@@ -11,6 +11,7 @@ import { CompartmentService } from './core/service/compartments.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { UpdateService } from './core/service/updates.js';
+import { UnattendedUpgrades, UpgradeService } from './core/service/upgrades.js';
 import { readAdoptSource } from './host/adopt-source.js';
 import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
 import { HelperClient, HelperVolumes } from './host/helper/client.js';
@@ -38,6 +39,8 @@ export interface AppOptions {
   locksDir?: string;
   host?: HostOptions;
   engine?: EngineOptions;
+  /** The upgrades' health gate: settle window and timeout. */
+  upgrades?: { settleMs?: number; healthTimeoutMs?: number };
   /** The privileged helper's socket: set when this process is not root (the installed server). Commands run as a
    * compartment user, compartment users themselves and volume folders then go through the helper. */
   helperSocket?: string;
@@ -51,6 +54,9 @@ export interface AppContext {
   resources: ResourceService;
   images: ImageService;
   updates: UpdateService;
+  upgrades: UpgradeService;
+  /** The unattended upgrades the server's update schedule runs after each check. */
+  unattended: UnattendedUpgrades;
   bundles: BundleService;
   /** The privileged helper's client, when this process works without root. */
   helper?: HelperClient;
@@ -95,6 +101,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     hostFor,
     engine,
     render: { volumesRoot },
+    resolveDigest: (id, image) => resolveDigest(id, image),
   });
   const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
   const resources = new ResourceService({
@@ -115,6 +122,20 @@ export function createApp(options: AppOptions = {}): AppContext {
     },
     render: { volumesRoot },
   });
+  // the digest an image's name points to at its registry now (pins): one manifest HEAD, as the compartment user
+  const resolveDigest = async (id: CompartmentId, image: string): Promise<string> => {
+    const [r] = await registryCheck.check(await host.users.sessionFor(id), [image]);
+    if (!r) throw new Error('the registry gave no answer');
+    if (!r.ok) throw new Error(`${r.code}: ${r.message}`);
+    return r.digest;
+  };
+  const upgrades = new UpgradeService({
+    compartments,
+    resolveDigest,
+    render: { volumesRoot },
+    ...options.upgrades,
+  });
+  const unattended = new UnattendedUpgrades(upgrades);
   const close = () => {
     helper?.close();
     store.close();
@@ -128,6 +149,8 @@ export function createApp(options: AppOptions = {}): AppContext {
     resources,
     images,
     updates,
+    upgrades,
+    unattended,
     close,
     ...(helper ? { helper } : {}),
   };

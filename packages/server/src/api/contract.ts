@@ -205,6 +205,8 @@ export const PlanResultSchema = z
 export const ApplyOutcomeSchema = z.enum(['applied', 'noop', 'refused', 'rolled-back', 'failed']);
 export type ApplyOutcomeDto = z.infer<typeof ApplyOutcomeSchema>;
 
+export const ImageIdentitySchema = z.object({ id: z.string(), digest: z.string() });
+
 export const ApplyResultSchema = z
   .object({
     outcome: ApplyOutcomeSchema,
@@ -215,6 +217,21 @@ export const ApplyResultSchema = z
     podmanVersion: LintVersionSchema,
     dryRun: z.array(z.object({ file: z.string(), ok: z.boolean(), reason: z.string().optional() })),
     units: z.array(UnitStatusSchema),
+    /** An upgrade's images: each unit's image name, and the image (id, digest) before and after. */
+    images: z
+      .array(
+        z.object({
+          unit: z.string(),
+          image: z.string(),
+          previousImage: z.string().optional(),
+          before: ImageIdentitySchema.optional(),
+          after: ImageIdentitySchema.optional(),
+        }),
+      )
+      .optional(),
+    /** A rolled-back upgrade: when its health gate failed, and when the previous units were healthy again. */
+    failedAt: z.string().optional(),
+    restoredAt: z.string().optional(),
   })
   .meta({ id: 'ApplyResult' });
 export type ApplyResultDto = z.infer<typeof ApplyResultSchema>;
@@ -260,6 +277,26 @@ export type ApplyRequest = z.input<typeof ApplyBodySchema>;
 export const RollbackBodySchema = z.object({
   revision: z.number().int().min(1),
   wait: z.boolean().optional(),
+});
+
+export const UpgradeBodySchema = z.object({
+  /** Units by file, service or base name; none: every unit whose image comes from a registry. */
+  units: z.array(z.string().min(1).max(256)).max(500).optional(),
+  /** A tag or a digest (sha256:…) of the units' repository. */
+  to: z.string().min(1).max(256).optional(),
+  wait: z.boolean().optional(),
+});
+
+export const UpgradableListSchema = z.object({
+  units: z.array(
+    z.object({
+      unit: z.string(),
+      image: z.string(),
+      pin: z.string().optional(),
+      updates: z.enum(['notify', 'apply']),
+      raw: z.boolean(),
+    }),
+  ),
 });
 
 export const HistoryQuery = z.object({

@@ -12,7 +12,14 @@ const MODULES: CommandModule[] = [
     load: () => import('./commands/compartments').then((m) => m.registerCompartments),
   },
   { commands: ['registry'], load: () => import('./commands/registry').then((m) => m.registerRegistry) },
-  { commands: ['updates'], load: () => import('./commands/updates').then((m) => m.registerUpdates) },
+  {
+    commands: ['updates', 'upgrade'],
+    load: () =>
+      import('./commands/updates').then((m) => (program) => {
+        m.registerUpdates(program);
+        m.registerUpgrade(program);
+      }),
+  },
   { commands: ['images'], load: () => import('./commands/images').then((m) => m.registerImages) },
   { commands: ['adopt', 'export', 'import'], load: () => import('./commands/bundles').then((m) => m.registerBundles) },
   ...FILE_MODULES,

@@ -138,6 +138,29 @@ export function registerServe(program: Command): void {
               ? new UpdateScheduler(() => app.compartments.list().map((c) => c.id), app.updates, {
                   intervalMs: updateHours * 3_600_000,
                   log: (m) => server.log.warn(m),
+                  afterCheck: async (id, rows) => {
+                    for (const done of await app.unattended.run(id, rows)) {
+                      const outcome = done.result?.outcome ?? 'failed';
+                      app.store.audit.append({
+                        actor: 'scheduler',
+                        actorKind: 'system',
+                        address: '',
+                        action: 'compartment.upgrade',
+                        target: `compartment:${id}`,
+                        compartment: id,
+                        result: outcome === 'applied' || outcome === 'noop' ? 'ok' : 'failed',
+                        details: {
+                          unattended: true,
+                          unit: done.unit,
+                          image: done.image,
+                          digest: done.digest,
+                          outcome,
+                          ...(done.result?.revision ? { revision: done.result.revision } : {}),
+                          message: done.error ?? done.result?.message ?? '',
+                        },
+                      });
+                    }
+                  },
                 })
               : undefined;
           scheduler?.start();

@@ -2,10 +2,14 @@
  * `quadletman updates ID [--check]`: the last update check of each of a compartment's images (the server checks on
  * a schedule), or, with `--check`, a check now: one manifest HEAD per image at its registry, as the compartment
  * user with its logins; nothing is pulled.
+ * `quadletman upgrade ID [UNIT...] [--to TAG|DIGEST]`: the gated upgrade with its automatic roll back
+ * (core/service/upgrades.ts).
  */
 import type { Command } from 'commander';
+import type { UpgradeResult } from '../../core/apply/engine.js';
 import type { ImageCheckRecord } from '../../core/images/update-check.js';
-import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
+import { applyJson, applyText, outcomeExit, progress } from '../apply-output.js';
+import { audited, cliActor, type Format, formatOption, print, table, withApp } from '../context.js';
 
 const short = (digest: string | null | undefined) => (digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '-');
 
@@ -44,6 +48,58 @@ export function registerUpdates(program: Command): void {
             )
           : app.updates.list(id);
         print(opts.format, rows, () => checksText(rows));
+      }),
+    );
+}
+
+/** The apply text, and what each unit ran before and runs now. */
+function upgradeText(r: UpgradeResult): string {
+  const images = r.images.map(
+    (i) =>
+      `  ${i.unit}: ${i.previousImage && i.previousImage !== i.image ? `${i.previousImage} → ` : ''}${i.image} ${short(i.before?.digest || i.before?.id)} → ${short(i.after?.digest || i.after?.id)}`,
+  );
+  const timing =
+    r.failedAt && r.restoredAt
+      ? [
+          `  back on the previous image ${((r.restoredAt.getTime() - r.failedAt.getTime()) / 1000).toFixed(1)} s after the failed health check`,
+        ]
+      : [];
+  return [applyText(r), ...images, ...timing].join('\n');
+}
+
+export function registerUpgrade(program: Command): void {
+  program
+    .command('upgrade')
+    .description(
+      "Upgrade a compartment's units to newer images: pull (nothing stops meanwhile), restart, health gate (healthy for the settle window), and on failure an automatic roll back to the exact previous image (no pull needed).",
+    )
+    .argument('<id>', 'the compartment')
+    .argument(
+      '[units...]',
+      'units by file, service or base name (default: every unit whose image comes from a registry)',
+    )
+    .option('--to <ref>', "a tag of the units' repository, or a digest sha256:… to pin them to")
+    .addOption(formatOption())
+    .action(async (id: string, units: string[], opts: { to?: string; format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const r = await audited(
+          app,
+          {
+            action: 'compartment.upgrade',
+            target: `compartment:${id}`,
+            compartment: id,
+            details: { units, ...(opts.to ? { to: opts.to } : {}) },
+          },
+          () =>
+            app.upgrades.upgrade(
+              id,
+              { units, ...(opts.to ? { to: opts.to } : {}) },
+              { actor: cliActor(), onProgress: progress(opts.format) },
+            ),
+          (x) => (outcomeExit(x) === 0 ? 'ok' : 'failed'),
+        );
+        print(opts.format, { ...applyJson(r), images: r.images }, () => upgradeText(r));
+        process.exitCode = outcomeExit(r);
       }),
     );
 }

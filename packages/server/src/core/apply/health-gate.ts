@@ -62,11 +62,19 @@ export function gateUnitOf(file: string, text: string): GateUnit {
 export function goDurationMs(text: string): number | undefined {
   const s = text.trim();
   if (s === '' || s === '0') return s === '0' ? 0 : undefined;
-  const units: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const units: Record<string, number> = {
+    ns: 1e-6,
+    us: 1e-3,
+    '\u00b5s': 1e-3,
+    ms: 1,
+    s: 1000,
+    m: 60_000,
+    h: 3_600_000,
+  };
   let total = 0;
   let rest = s;
   while (rest !== '') {
-    const m = /^(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/.exec(rest);
+    const m = /^(\d+(?:\.\d+)?)(ns|us|\u00b5s|ms|s|m|h)/.exec(rest);
     if (!m) return undefined;
     total += Number(m[1]) * units[m[2]!]!;
     rest = rest.slice(m[0].length);

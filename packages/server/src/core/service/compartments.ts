@@ -10,13 +10,15 @@ import {
   type ApplyResult,
   type ApplyTarget,
   lintVersion,
+  type UpgradeRequest,
+  type UpgradeResult,
 } from '../apply/engine.js';
 import type { CompartmentHost, UnitStatus } from '../apply/ports.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import { type Plan, serviceOf } from '../plan.js';
 import { type RenderOptions, render } from '../render.js';
-import { type DesiredState, parseSpecText } from '../spec.js';
+import { type DesiredState, type ModelUnitSpec, parseSpecText } from '../spec.js';
 import { plainTextProblem } from '../values.js';
 
 export interface CompartmentInfo {
@@ -80,6 +82,9 @@ export interface CompartmentServiceDeps {
   hostFor: (id: CompartmentId) => Promise<CompartmentHost>;
   engine: ApplyEngine;
   render?: RenderOptions;
+  /** The digest an image's name (a tag) points to at its registry now, asked with the compartment's logins
+   * (for `pin: digest`). */
+  resolveDigest?: (id: CompartmentId, image: string) => Promise<string>;
 }
 
 export interface UnitInfo {
@@ -213,10 +218,24 @@ export class CompartmentService {
       if (options.create === false) throw new NotFoundError(`There is no compartment '${state.id}'.`);
       await this.create({ id: state.id, description: state.description, podmanVersion: state.podmanVersion });
     }
+    state = await this.resolvePins(state);
     const result = await this.deps.engine.apply(this.target(state), options);
     // A no-op with the very state already stored writes nothing (a write is a durable transaction: an fsync)
     const unchanged = result.outcome === 'noop' && sameJson(this.deps.store.compartments.loadState(state.id), state);
     if ((result.outcome === 'applied' || result.outcome === 'noop') && !unchanged) {
+      this.deps.store.compartments.saveState(state);
+    }
+    return result;
+  }
+
+  /**
+   * Upgrades units of the compartment to the images `state` names for them, behind the engine's health gate
+   * (ApplyEngine.upgrade). The store keeps `state` (a new tag, a new pin) only when the upgrade held.
+   */
+  async upgradeState(state: DesiredState, request: UpgradeRequest, options: ApplyOptions): Promise<UpgradeResult> {
+    this.get(state.id);
+    const result = await this.deps.engine.upgrade(this.target(state), request, options);
+    if (result.outcome === 'applied' && !sameJson(this.deps.store.compartments.loadState(state.id), state)) {
       this.deps.store.compartments.saveState(state);
     }
     return result;
@@ -234,6 +253,28 @@ export class CompartmentService {
     registries.sort((a, b) => (a.registry < b.registry ? -1 : a.registry > b.registry ? 1 : 0));
     if (sameJson(registries, state.registries)) return;
     this.deps.store.compartments.saveState({ ...state, registries });
+  }
+
+  /** The state with every `pin: digest` replaced by the digest its image's name has at its registry now. */
+  private async resolvePins(state: DesiredState): Promise<DesiredState> {
+    const open = Object.entries(state.units).filter(
+      (e): e is [string, ModelUnitSpec] => e[1].format === 'model' && e[1].pin === 'digest',
+    );
+    if (open.length === 0) return state;
+    const resolve = this.deps.resolveDigest;
+    if (!resolve) throw new InvalidError('pin: digest needs a registry to ask, and none is wired here');
+    const units = { ...state.units };
+    for (const [name, u] of open) {
+      const image = (u.model as { container?: { image?: string } }).container?.image ?? '';
+      try {
+        units[name] = { ...u, pin: await resolve(state.id, image) };
+      } catch (e) {
+        throw new InvalidError(
+          `units["${name}"].pin: the digest of ${image} cannot be read from its registry: ${e instanceof Error ? e.message : String(e)}`,
+        );
+      }
+    }
+    return { ...state, units };
   }
 
   /** What applying `state` (default: the stored desired state) would change. */

@@ -2,7 +2,8 @@
  * The server's update checks on a schedule: each compartment is checked when its last check is older than the
  * interval (6 h by default, each next time jittered by ±10 % so that compartments and servers do not ask their
  * registries all at once); a compartment never checked is due at once. One compartment at a time, so a check
- * never sends more than one request per image. A failed check is logged and retried at the next interval.
+ * never sends more than one request per image. A failed check is logged and retried at the next interval. After
+ * each check, `afterCheck` gets its results: the unattended upgrades run there.
  */
 import { nextCheckAt } from '../images/update-check.js';
 import type { UpdateService } from './updates.js';
@@ -14,6 +15,8 @@ export interface UpdateSchedulerOptions {
   now?: () => Date;
   random?: () => number;
   log?: (message: string) => void;
+  /** Runs after each compartment's check with its results (the unattended upgrades, notifications). */
+  afterCheck?: (id: string, rows: Awaited<ReturnType<UpdateService['check']>>) => Promise<void>;
 }
 
 export class UpdateScheduler {
@@ -63,7 +66,8 @@ export class UpdateScheduler {
       }
       if (due > now) continue;
       try {
-        await this.updates.check(id);
+        const rows = await this.updates.check(id);
+        await this.options.afterCheck?.(id, rows);
       } catch (e) {
         this.options.log?.(`update check of ${id} failed: ${(e as Error).message}`);
       }

@@ -16,6 +16,7 @@ import {
 } from '../images/update-check.js';
 import { QUADLET_DIR } from '../layout.js';
 import { type RenderOptions, render } from '../render.js';
+import { PINNED_DIGEST } from '../spec.js';
 import type { CompartmentService } from './compartments.js';
 
 /** What an update check needs from the compartment's host, as its user. */
@@ -45,27 +46,43 @@ export class UpdateService {
     return this.deps.checks.list(this.deps.compartments.get(id).id);
   }
 
-  /** The images the compartment's units pull from a registry, each with the units that use it. */
+  /** The images the compartment's units pull from a registry, each with the units that use it. A unit pinned
+   * to a digest is checked by the tag its pin follows. */
   images(id: string): Map<string, string[]> {
+    return this.imagesAndPins(id).images;
+  }
+
+  private imagesAndPins(id: string): { images: Map<string, string[]>; pins: Map<string, string> } {
     const state = this.deps.compartments.stateOrEmpty(id);
     const rendered = render(state, this.deps.render ?? {});
     const quadlets = new Map<string, string>();
     for (const [path, text] of rendered.files)
       if (path.startsWith(`${QUADLET_DIR}/`)) quadlets.set(path.slice(QUADLET_DIR.length + 1), text);
-    const out = new Map<string, string[]>();
+    const pinned = new Map<string, { image: string; pin: string }>();
+    for (const [name, u] of Object.entries(state.units)) {
+      const image =
+        u.format === 'model' ? (u.model as { container?: { image?: unknown } }).container?.image : undefined;
+      if (u.format === 'model' && u.pin && PINNED_DIGEST.test(u.pin) && typeof image === 'string')
+        pinned.set(name, { image, pin: u.pin });
+    }
+    const images = new Map<string, string[]>();
+    const pins = new Map<string, string>();
     for (const need of unitImages(quadlets)) {
-      const ref = need.image === undefined ? undefined : tryParseReference(need.image);
+      const p = pinned.get(need.unit);
+      const image = p?.image ?? need.image;
+      const ref = image === undefined ? undefined : tryParseReference(image);
       // a localhost/ image, a short name (refused at apply) or an unreadable reference has no registry to ask
       if (!ref?.registry || ref.registry === 'localhost') continue;
-      out.set(need.image!, [...(out.get(need.image!) ?? []), need.unit]);
+      images.set(image!, [...(images.get(image!) ?? []), need.unit]);
+      if (p) pins.set(image!, p.pin);
     }
-    return out;
+    return { images, pins };
   }
 
   /** Checks every image of the compartment now, keeps the results and returns them. */
   async check(id: string): Promise<ImageCheckRow[]> {
     const cid = this.deps.compartments.get(id).id;
-    const images = this.images(cid);
+    const { images, pins } = this.imagesAndPins(cid);
     const names = [...images.keys()];
     const [stored, results] = await Promise.all([
       names.length > 0 ? this.deps.host.imagesJson(cid).then(parseImagesJson) : Promise.resolve([]),
@@ -73,7 +90,9 @@ export class UpdateService {
     ]);
     const at = (this.deps.now?.() ?? new Date()).toISOString();
     const rows = results.map((r): ImageCheckRow => {
-      const local = stored.find((img) => imageServes(r.image, img));
+      // a pinned unit runs its pin, whatever the tag's name points to locally
+      const pin = pins.get(r.image);
+      const local = pin ? { digest: pin, repoDigests: [] } : stored.find((img) => imageServes(r.image, img));
       const u = updateStatus(r, local);
       return {
         image: r.image,

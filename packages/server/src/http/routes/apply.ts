@@ -28,6 +28,8 @@ import {
   RollbackBodySchema,
   SpecDocumentSchema,
   SpecInputSchema,
+  UpgradableListSchema,
+  UpgradeBodySchema,
 } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { ApplyOptions, ApplyResult, ProgressEvent } from '../../core/apply/engine.js';
@@ -246,6 +248,53 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
       preHandler: guard('viewer'),
     },
     async (req) => app.resources.revision(req.params.id, req.params.number) as never,
+  );
+
+  r.get(
+    '/api/compartments/:id/upgradable',
+    {
+      schema: {
+        tags,
+        summary: 'The units whose image comes from a registry (what an upgrade can move), with pins and update modes',
+        params: CompartmentParams,
+        response: { 200: UpgradableListSchema },
+      },
+      preHandler: guard('viewer'),
+    },
+    async (req) => ({ units: app.upgrades.upgradable(req.params.id) }),
+  );
+
+  r.post(
+    '/api/compartments/:id/upgrade',
+    {
+      schema: {
+        tags,
+        summary:
+          'Upgrade units to newer images: pull, restart, health gate (healthy for the settle window), automatic roll back to the exact previous image',
+        params: CompartmentParams,
+        body: UpgradeBodySchema,
+        response: { 200: ApplyResultSchema },
+      },
+      preHandler: guard('operator'),
+    },
+    async (req, reply) => {
+      const { id } = req.params;
+      const { units, to, wait } = req.body;
+      app.compartments.get(id);
+      return answerApply(
+        app,
+        audit,
+        req,
+        reply,
+        { action: 'compartment.upgrade', id, details: { units: units ?? [], ...(to ? { to } : {}) } },
+        (o) =>
+          app.upgrades.upgrade(
+            id,
+            { ...(units ? { units } : {}), ...(to ? { to } : {}) },
+            { ...o, wait: wait ?? true },
+          ),
+      );
+    },
   );
 
   r.post(

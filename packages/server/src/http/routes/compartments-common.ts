@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApplyResultDto, UnitInfoDto, UnitStatusDto } from '../../api/contract.js';
-import type { ApplyResult } from '../../core/apply/engine.js';
+import type { ApplyResult, UpgradeResult } from '../../core/apply/engine.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
 import { isAppError } from '../../core/errors.js';
 import type { Audit, AuditEntry } from '../types.js';
@@ -73,6 +73,9 @@ export function applyDto(r: ApplyResult): ApplyResultDto {
     podmanVersion: r.podmanVersion,
     dryRun: r.dryRun,
     units: r.units.map(statusDto),
+    ...('images' in r ? { images: (r as UpgradeResult).images } : {}),
+    ...('failedAt' in r && r.failedAt instanceof Date ? { failedAt: r.failedAt.toISOString() } : {}),
+    ...('restoredAt' in r && r.restoredAt instanceof Date ? { restoredAt: r.restoredAt.toISOString() } : {}),
   };
 }
 

@@ -28,6 +28,8 @@ export const MATRIX: Row[] = [
   ['GET', `${C}/revisions`, 'viewer', 'compartment'],
   ['GET', `${C}/revisions/1`, 'viewer', 'compartment'],
   ['POST', `${C}/rollback`, 'operator', 'compartment', { revision: 1 }],
+  ['GET', `${C}/upgradable`, 'viewer', 'compartment'],
+  ['POST', `${C}/upgrade`, 'operator', 'compartment', {}],
   ['GET', `${C}/units`, 'viewer', 'compartment'],
   ['POST', `${C}/units/start`, 'operator', 'compartment', {}],
   ['POST', `${C}/units/stop`, 'operator', 'compartment', {}],

@@ -19,6 +19,7 @@ import { ImageService } from '../../core/service/images.js';
 import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
 import { UpdateService } from '../../core/service/updates.js';
+import { UnattendedUpgrades, UpgradeService } from '../../core/service/upgrades.js';
 import { FakeExec } from '../../host/fake-exec.js';
 import { createHostAdapters } from '../../host/index.js';
 import { openStore } from '../../store/index.js';
@@ -137,6 +138,7 @@ export function createTestContext(
     return h;
   };
   const accounts = new Set<string>();
+  const registry = new FakeRegistry();
   const hostFor = async (id: string) => {
     if (!accounts.has(id)) throw new NotFoundError(`compartment user qm-${id} does not exist`);
     return hostOf(id);
@@ -162,6 +164,22 @@ export function createTestContext(
     hostFor,
     engine,
     render,
+    resolveDigest: async (id, image) => {
+      const [r] = await registry.check(id, [image]);
+      if (!r?.ok) throw new Error(r ? `${r.code}: ${r.message}` : 'no answer');
+      return r.digest;
+    },
+  });
+  const upgrades = new UpgradeService({
+    compartments,
+    resolveDigest: async (id, image) => {
+      const [r] = await registry.check(id, [image]);
+      if (!r?.ok) throw new Error(r ? `${r.code}: ${r.message}` : 'no answer');
+      return r.digest;
+    },
+    render,
+    settleMs: 0,
+    healthTimeoutMs: 0,
   });
   const resourceHost = new FakeResourceHost();
   const resources = new ResourceService({
@@ -173,7 +191,6 @@ export function createTestContext(
   });
   const imageHost = new FakeImageHost();
   const images = new ImageService({ compartments, host: imageHost, locks, render });
-  const registry = new FakeRegistry();
   const updates = new UpdateService({
     compartments,
     checks: store.imageChecks,
@@ -197,6 +214,8 @@ export function createTestContext(
     resources,
     images,
     updates,
+    upgrades,
+    unattended: new UnattendedUpgrades(upgrades),
     bundles,
     close: () => store.close(),
   };
