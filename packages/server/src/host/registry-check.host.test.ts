@@ -14,6 +14,7 @@ import { parseCompartmentId } from '../core/ids.js';
 import { imageServes, parseImagesJson } from '../core/images/inventory.js';
 import { type RegistryCheckResult, updateStatus } from '../core/images/update-check.js';
 import { createHostAdapters } from './index.js';
+import { type RegistryAccount, registryAccount } from './registry.test-support.js';
 import { RegistryCheck } from './registry-check.js';
 import { type CompartmentSession, userPodman } from './session.js';
 
@@ -22,16 +23,9 @@ const h = createHostAdapters();
 const ID = parseCompartmentId('qmt-regcheck');
 const registryCheck = new RegistryCheck(h.exec);
 
-/** The sandbox registry's address and account (written by registry.sh, readable by root only). */
-async function registryAccount(): Promise<{ registry: string; user: string; password: string }> {
-  const env = await fsp.readFile('/etc/quadletman-sandbox/registry.env', 'utf8');
-  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(env)?.[1] ?? '';
-  return { registry: get('REGISTRY'), user: get('REGISTRY_USER'), password: get('REGISTRY_PASSWORD') };
-}
-
 describe.skipIf(!onHost)('update checks against a real registry, without pulling', () => {
   let session: CompartmentSession;
-  let account: Awaited<ReturnType<typeof registryAccount>>;
+  let account: RegistryAccount;
   let rootAuth: string;
   const tag = `stable-${randomBytes(4).toString('hex')}`;
   const image = (t: string) => `${account.registry}/demo/web:${t}`;

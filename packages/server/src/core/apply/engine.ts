@@ -162,8 +162,8 @@ export class ApplyEngine {
    *   lint + dry run when the files change → keep the image each unit runs now (its id, and a name of its own,
    *   `localhost/quadletman-previous/<unit>:previous`, so a prune leaves it) → pull every image anew (a failed pull:
    *   nothing changed) → nothing to do when every image and file is as before → record the revision → write
-   *   the files that change, reload → restart the units (without waiting on their start jobs) → the health gate
-   *   (health-gate.ts): healthy, and staying so for the settle window.
+   *   the files that change, reload → restart the units under the health gate (health-gate.ts): healthy, and
+   *   staying so for the settle window.
    * When the gate fails, the previous files come back and each name the pull moved points at the image it named
    * before (its id, still in storage: no network is needed), and the units restart on it.
    */
@@ -290,14 +290,15 @@ export class ApplyEngine {
         if (p.reload) await host.daemonReload();
         this.store.setPhase(target.compartment, number, 'reloaded');
       });
-      await this.step(emit, 'start', `Restarting ${affected.join(', ')}`, async () => {
-        await host.resetFailed(affected).catch(() => undefined);
-        await host.restartUnits(affected, { wait: false });
-        this.store.setPhase(target.compartment, number, 'started');
-      });
+      await host.resetFailed(affected).catch(() => undefined);
+      this.store.setPhase(target.compartment, number, 'started');
       const settle = Math.round(gateOptions.settleMs / 100) / 10;
-      emit('verify', 'running', `Waiting for ${affected.join(', ')} to be healthy and stay so for ${settle} s`);
-      const gate = await healthGate(host, gateUnits, target.probes, gateOptions);
+      emit(
+        'verify',
+        'running',
+        `Restarting ${affected.join(', ')}; waiting for them to be healthy and stay so for ${settle} s`,
+      );
+      const gate = await healthGate(host, gateUnits, target.probes, gateOptions, () => host.restartUnits(affected));
       if (gate.ok) {
         this.store.setPhase(target.compartment, number, 'verified');
         emit('verify', 'ok', `Healthy for ${settle} s`);
@@ -337,7 +338,6 @@ export class ApplyEngine {
       if (!back.noop) await host.daemonReload();
       const restore = [...new Set([...pending.units.restart, ...pending.units.stop])];
       await host.resetFailed(restore).catch(() => undefined);
-      await host.restartUnits(restore, { wait: false });
       const up = await healthGate(
         host,
         restore.map((u) => gateUnitFor(u, current)),
@@ -346,6 +346,7 @@ export class ApplyEngine {
           ...gateOptions,
           settleMs: 0,
         },
+        () => host.restartUnits(restore),
       );
       if (!up.ok) throw new Error(`the previous units are not healthy again: ${up.reason}`);
       const restoredAt = this.now();

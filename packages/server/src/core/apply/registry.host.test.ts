@@ -4,10 +4,10 @@
 // changes; with it, the app is pulled before anything stops and serves; a version the registry does not have is
 // refused while the running version keeps serving; an apply to the next version serves it.
 
-import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileApplyLocks, HostCompartment } from '../../host/compartment-host.js';
 import { createHostAdapters } from '../../host/index.js';
+import { type RegistryAccount, registryAccount } from '../../host/registry.test-support.js';
 import type { CompartmentSession } from '../../host/session.js';
 import { InvalidError } from '../errors.js';
 import { parseCompartmentId } from '../ids.js';
@@ -20,13 +20,6 @@ const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const h = createHostAdapters();
 const ID = parseCompartmentId('qmt-registry');
 const PORT = 18_131;
-
-/** The sandbox registry's address and account (written by registry.sh, readable by root only). */
-async function registryAccount(): Promise<{ registry: string; user: string; password: string }> {
-  const env = await fsp.readFile('/etc/quadletman-sandbox/registry.env', 'utf8');
-  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(env)?.[1] ?? '';
-  return { registry: get('REGISTRY'), user: get('REGISTRY_USER'), password: get('REGISTRY_PASSWORD') };
-}
 
 function targetOf(image: string): ApplyTarget {
   const state = parseSpecText(
@@ -58,7 +51,7 @@ async function page(): Promise<string> {
 
 describe.skipIf(!onHost)('images from a real registry', () => {
   let session: CompartmentSession;
-  let account: Awaited<ReturnType<typeof registryAccount>>;
+  let account: RegistryAccount;
   const store = new FakeStore();
   const engine = new ApplyEngine(
     async () => new HostCompartment(session, h),

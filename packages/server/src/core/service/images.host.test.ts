@@ -8,6 +8,7 @@
 import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, createApp } from '../../app.js';
+import { type RegistryAccount, registryAccount } from '../../host/registry.test-support.js';
 import type { CompartmentSession } from '../../host/session.js';
 import { userPodman } from '../../host/session.js';
 import { parseCompartmentId } from '../ids.js';
@@ -18,13 +19,6 @@ const ID = parseCompartmentId('qmt-images');
 const PORT = 18_141;
 const DATA = '/var/lib/quadletman-test-images';
 const LEFTOVER = 'qmt-images-leftover';
-
-/** The sandbox registry's address and account (written by registry.sh, readable by root only). */
-async function registryAccount(): Promise<{ registry: string; user: string; password: string }> {
-  const env = await fsp.readFile('/etc/quadletman-sandbox/registry.env', 'utf8');
-  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(env)?.[1] ?? '';
-  return { registry: get('REGISTRY'), user: get('REGISTRY_USER'), password: get('REGISTRY_PASSWORD') };
-}
 
 const spec = (image: string) => `
 compartment: ${ID}
@@ -44,7 +38,7 @@ async function page(): Promise<string> {
 describe.skipIf(!onHost)("a compartment's images on a real host", () => {
   let app: AppContext;
   let session: CompartmentSession;
-  let account: Awaited<ReturnType<typeof registryAccount>>;
+  let account: RegistryAccount;
   const image = (tag: string) => `${account.registry}/demo/web:${tag}`;
   const named = (images: readonly ImageEntry[], ref: string) => images.find((i) => i.names.includes(ref));
   const podman = (args: string[]) => app.host.exec.run(userPodman(session, args), { timeoutMs: 60_000 });

@@ -179,7 +179,7 @@ export function createTestContext(
     },
     render,
     settleMs: 0,
-    healthTimeoutMs: 0,
+    healthTimeoutMs: 10_000,
   });
   const resourceHost = new FakeResourceHost();
   const resources = new ResourceService({

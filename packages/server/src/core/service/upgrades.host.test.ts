@@ -1,0 +1,156 @@
+// Real host test of upgrades (runs inside the sandbox host as root, against the sandbox's own registry:
+// scripts/sandbox/registry.sh serves demo/web:v1, :v2 and :v3, whose /health is missing). Through the
+// application (createApp: SQLite store, real users, systemd --user, Podman): web.container runs the tag
+// `stable` (copied from v1 at the registry, as a new version is pushed) with a health check and Notify=healthy.
+// Pushing v2 as `stable` shows as an update; the upgrade serves v2; pushing v3 as `stable`, the upgrade's health
+// gate fails and the unit is back on v2 within the settle window and 3 s, without one request to the registry
+// after the failure. A unit pinned to a digest is moved to v2's digest. In unattended mode the server's schedule
+// upgrades the unit by itself.
+
+import * as fsp from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppContext, createApp } from '../../app.js';
+import { copyTag, type RegistryAccount, registryAccount, registryRequests } from '../../host/registry.test-support.js';
+import { parseCompartmentId } from '../ids.js';
+import { UpdateScheduler } from './update-scheduler.js';
+
+const onHost = process.env.QUADLETMAN_SANDBOX === '1';
+const ID = parseCompartmentId('qmt-upgrade');
+const PORT = 18_151;
+const PINNED_PORT = 18_152;
+const DATA = '/var/lib/quadletman-test-upgrade';
+const SETTLE_MS = 3000;
+
+const spec = (registry: string, mode: 'notify' | 'apply') => `
+compartment: ${ID}
+units:
+  web.container:
+    container:
+      image: "${registry}/demo/web:stable"
+      publishPort: ["127.0.0.1:${PORT}:8080"]
+      healthCmd: "wget -q -O /dev/null http://127.0.0.1:8080/health"
+      HealthInterval: 2s
+      Notify: healthy
+    service: { SuccessExitStatus: "143" }
+    updates: ${mode}
+  pinned.container:
+    container: { image: "${registry}/demo/web:v1", publishPort: ["127.0.0.1:${PINNED_PORT}:8080"] }
+    service: { SuccessExitStatus: "143" }
+    pin: digest
+`;
+
+async function page(port = PORT): Promise<string> {
+  const r = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3000) });
+  return (await r.text()).trim();
+}
+
+describe.skipIf(!onHost)('upgrades on a real host', () => {
+  let app: AppContext;
+  let account: RegistryAccount;
+  const push = (from: string) => copyTag(app.host.exec, account, 'demo/web', from, 'stable');
+
+  beforeAll(async () => {
+    account = await registryAccount();
+    await fsp.rm(DATA, { recursive: true, force: true });
+    app = createApp({
+      dataDir: DATA,
+      volumesRoot: `${DATA}/volumes`,
+      locksDir: `${DATA}/locks`,
+      engine: { settleMs: 500, verifyTimeoutMs: 15_000 },
+      upgrades: { settleMs: SETTLE_MS, healthTimeoutMs: 30_000 },
+    });
+    await app.host.users.delete(ID).catch(() => undefined);
+    await app.compartments.create({ id: ID });
+    await app.resources.login(ID, account.registry, account.user, account.password);
+    await push('v1');
+  });
+
+  afterAll(async () => {
+    await app?.compartments.delete(ID).catch(() => undefined);
+    await app?.host.users.delete(ID).catch(() => undefined);
+    app?.close();
+    await fsp.rm(DATA, { recursive: true, force: true });
+  });
+
+  it('applies the app from the registry, the pinned unit by its digest', async () => {
+    const r = await app.compartments.applySpecText(spec(account.registry, 'notify'), 'test', {
+      actor: 'test',
+      create: false,
+    });
+    expect(r.outcome, r.message).toBe('applied');
+    expect(await page()).toBe('demo web v1');
+    expect(await page(PINNED_PORT)).toBe('demo web v1');
+    const pinned = app.upgrades.upgradable(ID).find((u) => u.unit === 'pinned.container')!;
+    expect(pinned.pin).toMatch(/^sha256:[0-9a-f]{64}$/);
+    const files = await (await app.engine['hostFor'](ID)).readManaged();
+    expect(files.files.get('.config/containers/systemd/pinned.container')).toContain(
+      `Image=${account.registry}/demo/web@${pinned.pin}\n`,
+    );
+  });
+
+  it('sees v2 pushed as stable as an update, and upgrades to it behind the health gate', async () => {
+    await push('v2');
+    const checks = await app.updates.check(ID);
+    expect(checks.find((c) => c.image.endsWith('/demo/web:stable'))).toMatchObject({ status: 'update-available' });
+    const r = await app.upgrades.upgrade(ID, { units: ['web'] }, { actor: 'test' });
+    expect(r.outcome, r.message).toBe('applied');
+    expect(await page()).toBe('demo web v2');
+    const [img] = r.images;
+    expect(img!.before!.digest).not.toBe(img!.after!.digest);
+    const last = app.compartments.history(ID, { limit: 1 })[0]!;
+    expect(last.message).toContain(img!.before!.digest.slice(0, 19));
+    expect(last.message).toContain(img!.after!.digest.slice(0, 19));
+  });
+
+  it('rolls an upgrade to v3 (no /health) back to v2 by itself, asking the registry nothing after the failure', async () => {
+    await push('v3');
+    const r = await app.upgrades.upgrade(ID, { units: ['web.container'] }, { actor: 'test' });
+    expect(r.outcome, r.message).toBe('rolled-back');
+    expect(r.message).toContain('web.service');
+    expect(await page()).toBe('demo web v2');
+    const restoreMs = r.restoredAt!.getTime() - r.failedAt!.getTime();
+    expect(restoreMs).toBeLessThanOrEqual(SETTLE_MS + 3000);
+    process.stdout.write(`rolled back: v2 healthy again ${restoreMs} ms after the failed health check\n`);
+    const after = (await registryRequests(app.host.exec, r.failedAt!)).filter((l) => l.includes('/v2/'));
+    expect(after).toEqual([]);
+    expect(app.compartments.history(ID, { limit: 1 })[0]).toMatchObject({ result: 'rolled-back' });
+  });
+
+  it('moves the pinned unit to the digest of another tag', async () => {
+    const before = app.upgrades.upgradable(ID).find((u) => u.unit === 'pinned.container')!.pin;
+    const r = await app.upgrades.upgrade(ID, { units: ['pinned'], to: 'v2' }, { actor: 'test' });
+    expect(r.outcome, r.message).toBe('applied');
+    expect(await page(PINNED_PORT)).toBe('demo web v2');
+    const now = app.upgrades.upgradable(ID).find((u) => u.unit === 'pinned.container')!;
+    expect(now.image).toBe(`${account.registry}/demo/web:v2`);
+    expect(now.pin).not.toBe(before);
+  });
+
+  it('upgrades a unit in unattended mode on the schedule', async () => {
+    const r = await app.compartments.applySpecText(spec(account.registry, 'apply'), 'test', {
+      actor: 'test',
+      create: false,
+    });
+    // the pinned unit goes back to v1's digest: the spec says pin: digest of v1
+    expect(['applied', 'noop']).toContain(r.outcome);
+    await push('v1');
+    const done: string[] = [];
+    const scheduler = new UpdateScheduler(() => [ID], app.updates, {
+      intervalMs: 2_000,
+      tickMs: 200,
+      afterCheck: async (id, rows) => {
+        for (const o of await app.unattended.run(id, rows)) done.push(`${o.unit} ${o.result?.outcome ?? o.error}`);
+      },
+    });
+    scheduler.start();
+    try {
+      const deadline = Date.now() + 60_000;
+      while (done.length === 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+    } finally {
+      await scheduler.stop();
+    }
+    expect(done).toEqual(['web.container applied']);
+    expect(await page()).toBe('demo web v1');
+    expect(app.compartments.history(ID, { limit: 1 })[0]).toMatchObject({ actor: 'scheduler', result: 'applied' });
+  });
+});
