@@ -60,6 +60,7 @@ export const RULES = {
   'user-unit-target': { stage: 'advice', severity: 'warning' },
   'no-install-section': { stage: 'advice', severity: 'info' },
   'privileged-port': { stage: 'advice', severity: 'warning' },
+  'auto-update-without-rollback': { stage: 'advice', severity: 'warning' },
 } as const satisfies Record<string, RuleInfo>;
 
 export type RuleCode = keyof typeof RULES;

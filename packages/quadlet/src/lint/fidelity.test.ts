@@ -224,3 +224,20 @@ describe('enum values newer than the target version', () => {
     expect(at('5.0', f)['a.container']).not.toContain('suspicious-value');
   });
 });
+
+describe('AutoUpdate without a health gate', () => {
+  it('warns when podman auto-update could never roll back, and not when Notify=healthy and a HealthCmd are there', () => {
+    const codes = (text: string) =>
+      lintSet([container(text)])[0]!.diagnostics.filter((d) => d.code === 'auto-update-without-rollback');
+    expect(codes('AutoUpdate=registry')).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        key: 'AutoUpdate',
+        message: expect.stringContaining('updates: apply'),
+      }),
+    ]);
+    expect(codes('AutoUpdate=registry\nHealthCmd=true')).toHaveLength(1);
+    expect(codes('AutoUpdate=registry\nHealthCmd=true\nNotify=healthy')).toEqual([]);
+    expect(codes('AutoUpdate=disabled')).toEqual([]);
+  });
+});

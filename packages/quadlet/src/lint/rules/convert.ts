@@ -48,6 +48,25 @@ export function checkConversion(ctx: UnitContext): void {
   }
 }
 
+/**
+ * `podman auto-update` rolls a unit back only when its restart fails, and a container starts (and its restart
+ * succeeds) unless Notify=healthy holds the start until its health check passes: without it, a broken new image
+ * stays.
+ */
+function checkAutoUpdate(ctx: UnitContext): void {
+  const auto = ctx.mainLast('AutoUpdate');
+  const policy = ctx.mainValue('AutoUpdate')?.trim().toLowerCase();
+  if (!auto || (policy !== 'registry' && policy !== 'local')) return;
+  if (ctx.mainValue('Notify')?.trim().toLowerCase() === 'healthy' && ctx.mainValue('HealthCmd')) return;
+  ctx.report({
+    code: 'auto-update-without-rollback',
+    node: auto,
+    message:
+      `AutoUpdate=${policy} without HealthCmd= and Notify=healthy: podman auto-update rolls back only when the restart fails, and a new image that starts but does not work is kept. ` +
+      'Add both, or leave AutoUpdate= out and let quadletman upgrade the unit (updates: apply in its spec): its health gate rolls a failed upgrade back.',
+  });
+}
+
 function checkContainer(ctx: UnitContext): void {
   const image = ctx.mainLast('Image');
   const rootfs = ctx.mainLast('Rootfs');
@@ -72,6 +91,7 @@ function checkContainer(ctx: UnitContext): void {
       });
     }
   }
+  checkAutoUpdate(ctx);
   const reloadCmd = ctx.mainLast('ReloadCmd');
   const reloadSignal = ctx.mainLast('ReloadSignal');
   if (reloadCmd && splitWords(reloadCmd.value).words.length > 0 && reloadSignal && ctx.mainValue('ReloadSignal')) {
