@@ -24,13 +24,31 @@ export function parseSse(chunk: string): { events: { type: string; data: string 
 }
 
 /** Applies `body` (`{ spec }`, `{ text }` or `{}` for the stored state) and reports its progress. */
-export async function applyStream(
+export function applyStream(
   compartment: string,
   body: Record<string, unknown>,
   onProgress: (e: ProgressEvent) => void,
 ): Promise<ApplyResult> {
+  return streamed(routes.apply(compartment), body, onProgress);
+}
+
+/** Upgrades units (`{ units, to }`; none: every unit whose image comes from a registry) and reports its progress. */
+export function upgradeStream(
+  compartment: string,
+  body: { units?: string[]; to?: string },
+  onProgress: (e: ProgressEvent) => void,
+): Promise<ApplyResult> {
+  return streamed(routes.upgrade(compartment), body, onProgress);
+}
+
+/** POSTs `body` to an apply-like route and reads its event stream (or its JSON answer). */
+async function streamed(
+  url: string,
+  body: Record<string, unknown>,
+  onProgress: (e: ProgressEvent) => void,
+): Promise<ApplyResult> {
   const csrf = getCsrfToken();
-  const res = await fetch(routes.apply(compartment), {
+  const res = await fetch(url, {
     method: 'POST',
     credentials: 'same-origin',
     headers: {
@@ -41,7 +59,7 @@ export async function applyStream(
     body: JSON.stringify(body),
   });
   const type = res.headers.get('content-type') ?? '';
-  if (!res.ok) throw await failure(res, 'POST', routes.apply(compartment));
+  if (!res.ok) throw await failure(res, 'POST', url);
   if (!type.includes('text/event-stream') || !res.body) return (await res.json()) as ApplyResult;
   const reader = res.body.getReader();
   const decoder = new TextDecoder();

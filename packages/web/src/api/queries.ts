@@ -23,6 +23,7 @@ import type {
   SetupStatus,
   SpecDocument,
   UnitList,
+  UpgradableList,
   UserInfo,
   VolumeList,
 } from './types';
@@ -106,6 +107,11 @@ export const useUpdates = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'updates'),
     queryFn: async () => (await api.get<ImageCheckList>(routes.updates(id))).checks,
+  });
+export const useUpgradable = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'upgradable'),
+    queryFn: async () => (await api.get<UpgradableList>(routes.upgradable(id))).units,
   });
 export const useImages = (id: string) =>
   useQuery({ queryKey: keys.part(id, 'images'), queryFn: () => api.get<ImageList>(routes.images(id)) });

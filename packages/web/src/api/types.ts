@@ -25,6 +25,7 @@ import type {
   UnitInfoDto,
   UnitListSchema,
   UnitStatusDto,
+  UpgradableListSchema,
   VolumeListSchema,
 } from '@quadletman/server/api';
 import type { z } from 'zod';
@@ -79,6 +80,8 @@ export type ImageInfo = ImageList['images'][number];
 export type PruneImagesResult = PruneImagesResultDto;
 export type ImageCheckList = z.infer<typeof ImageCheckListSchema>;
 export type ImageCheck = ImageCheckList['checks'][number];
+export type UpgradableList = z.infer<typeof UpgradableListSchema>;
+export type Upgradable = UpgradableList['units'][number];
 export type DoctorReport = z.infer<typeof DoctorReportSchema>;
 
 /** GET /api/admin/users */

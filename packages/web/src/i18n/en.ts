@@ -164,6 +164,17 @@ export const en = {
   'updates.local': 'here {digest}',
   'updates.remote': 'registry {digest}',
   'updates.noRegistryImages': 'No unit runs an image from a registry.',
+  'upgrades.title': 'Upgrades',
+  'upgrades.none': 'No unit runs an image from a registry: there is nothing to upgrade.',
+  'upgrades.upgrade': 'Upgrade',
+  'upgrades.upgradeUnit': 'Upgrade {unit}',
+  'upgrades.all': 'Upgrade all',
+  'upgrades.running': 'Upgrading…',
+  'upgrades.pinned': 'pinned',
+  'upgrades.mode.notify': 'updates: notify',
+  'upgrades.mode.apply': 'updates: apply',
+  'upgrades.explain':
+    'An upgrade pulls the new image while the old one keeps serving, restarts the unit, and waits until it is healthy (its health check, else the probes) and stays so. If not, the previous image and files come back on their own, with no download.',
 
   'resources.volumes': 'Volumes',
   'resources.secrets': 'Secrets',

@@ -13,7 +13,7 @@ import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../../components/ui';
 import { t } from '../../i18n/t';
 import { formatBytes } from './Resources';
-import { UpdatesCard } from './Updates';
+import { UpdatesCard, UpgradesCard } from './Updates';
 
 const th = 'px-2 py-1 text-left font-medium';
 const td = 'px-2 py-1 align-top';
@@ -164,6 +164,7 @@ export function ImagesTab({ id }: { id: string }) {
   return (
     <div className="flex flex-col gap-4">
       <UpdatesCard id={id} />
+      <UpgradesCard id={id} />
       <Card title={t('images.title')}>
         <QueryView query={images} what={t('images.title')}>
           {(list) => (

@@ -57,7 +57,8 @@ function PlanView({ plan }: { plan: Plan }) {
   );
 }
 
-function Progress({ events }: { events: ProgressEvent[] }) {
+/** The steps of an apply (or an upgrade) as they go. */
+export function Progress({ events }: { events: ProgressEvent[] }) {
   const last = new Map<ApplyStep, ProgressEvent>();
   for (const e of events) last.set(e.step, e);
   const rollback = last.get('rollback');
@@ -77,7 +78,8 @@ function Progress({ events }: { events: ProgressEvent[] }) {
   );
 }
 
-function Result({ result }: { result: ApplyResult }) {
+/** How an apply (or an upgrade) ended. */
+export function Result({ result }: { result: ApplyResult }) {
   const good = result.outcome === 'applied' || result.outcome === 'noop';
   return (
     <div
