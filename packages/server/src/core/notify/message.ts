@@ -40,7 +40,6 @@ export function headerValue(name: string, value: string): string {
 /** A header value that may hold any text: ASCII as is, otherwise RFC 2047 `=?UTF-8?B?…?=` words. */
 export function encodedWord(name: string, value: string): string {
   headerValue(name, value);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: printable ASCII only
   if (/^[\x20-\x7e]*$/.test(value)) return value;
   const words: string[] = [];
   let chunk = '';
