@@ -17,4 +17,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0003_image_checks',
     sql: 'CREATE TABLE `image_checks` (\n\t`compartment_id` text NOT NULL,\n\t`image` text NOT NULL,\n\t`units` text NOT NULL,\n\t`checked_at` text NOT NULL,\n\t`status` text NOT NULL,\n\t`remote_digest` text,\n\t`local_digests` text NOT NULL,\n\t`reason` text,\n\tPRIMARY KEY(`compartment_id`, `image`),\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n',
   },
+  {
+    tag: '0004_notifications',
+    sql: 'CREATE TABLE `notify_channels` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`kind` text NOT NULL,\n\t`scope` text NOT NULL,\n\t`events` text NOT NULL,\n\t`config` text NOT NULL,\n\t`secret` text,\n\t`enabled` integer NOT NULL,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL\n);\n--> statement-breakpoint\nCREATE TABLE `notify_deliveries` (\n\t`id` text PRIMARY KEY NOT NULL,\n\t`channel` text NOT NULL,\n\t`event_kind` text NOT NULL,\n\t`compartment` text,\n\t`event` text NOT NULL,\n\t`attempts` integer NOT NULL,\n\t`status` text NOT NULL,\n\t`last_error` text,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`next_attempt_at` text,\n\tFOREIGN KEY (`channel`) REFERENCES `notify_channels`(`name`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `notify_deliveries_channel` ON `notify_deliveries` (`channel`,`created_at`);--> statement-breakpoint\nCREATE INDEX `notify_deliveries_status` ON `notify_deliveries` (`status`);',
+  },
 ];

@@ -1,0 +1,29 @@
+CREATE TABLE `notify_channels` (
+	`name` text PRIMARY KEY NOT NULL,
+	`kind` text NOT NULL,
+	`scope` text NOT NULL,
+	`events` text NOT NULL,
+	`config` text NOT NULL,
+	`secret` text,
+	`enabled` integer NOT NULL,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `notify_deliveries` (
+	`id` text PRIMARY KEY NOT NULL,
+	`channel` text NOT NULL,
+	`event_kind` text NOT NULL,
+	`compartment` text,
+	`event` text NOT NULL,
+	`attempts` integer NOT NULL,
+	`status` text NOT NULL,
+	`last_error` text,
+	`created_at` text NOT NULL,
+	`updated_at` text NOT NULL,
+	`next_attempt_at` text,
+	FOREIGN KEY (`channel`) REFERENCES `notify_channels`(`name`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `notify_deliveries_channel` ON `notify_deliveries` (`channel`,`created_at`);--> statement-breakpoint
+CREATE INDEX `notify_deliveries_status` ON `notify_deliveries` (`status`);
