@@ -9,6 +9,7 @@ import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
 import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
+import { NotificationService } from './core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { UpdateService } from './core/service/updates.js';
 import { readAdoptSource } from './host/adopt-source.js';
@@ -24,6 +25,7 @@ import {
   type VolumeFolders,
   volumeUsage,
 } from './host/index.js';
+import { HostNotifyTransport, type NotifyTransportOptions } from './host/notify-transport.js';
 import { readRegistriesConf } from './host/registries-conf.js';
 import { RegistryCheck } from './host/registry-check.js';
 import { openStore, type Store } from './store/index.js';
@@ -41,6 +43,8 @@ export interface AppOptions {
   /** The privileged helper's socket: set when this process is not root (the installed server). Commands run as a
    * compartment user, compartment users themselves and volume folders then go through the helper. */
   helperSocket?: string;
+  /** How notifications are sent (HTTP timeout, the sendmail program). */
+  notify?: NotifyTransportOptions;
 }
 
 export interface AppContext {
@@ -52,6 +56,9 @@ export interface AppContext {
   images: ImageService;
   updates: UpdateService;
   bundles: BundleService;
+  /** Notification channels and deliveries. Services report events with `notifications.emit({...})`; `serve`
+   * calls `start()` to resume pending deliveries. */
+  notifications: NotificationService;
   /** The privileged helper's client, when this process works without root. */
   helper?: HelperClient;
   close(): void;
@@ -59,6 +66,16 @@ export interface AppContext {
 
 export function createApp(options: AppOptions = {}): AppContext {
   const store = openStore(options.dataDir ? { dataDir: options.dataDir } : {});
+  // ── Notifications: channels and the delivery log in the store; HTTP and sendmail through the host's transport.
+  // Made first, so that every service below can be given it and report events with `notifications.emit(...)`.
+  // Nothing is sent until an event is emitted; `serve` resumes the deliveries a stop left pending (start()).
+  const notifications = new NotificationService({
+    store: store.notifications,
+    transport: new HostNotifyTransport(options.notify),
+    compartmentExists: (id) => store.compartments.get(id as CompartmentId) !== undefined,
+  });
+  // ── (end of notifications)
+
   const helper = options.helperSocket ? new HelperClient(options.helperSocket) : undefined;
   const host = createHostAdapters({
     ...options.host,
@@ -115,7 +132,9 @@ export function createApp(options: AppOptions = {}): AppContext {
     },
     render: { volumesRoot },
   });
+
   const close = () => {
+    notifications.stop();
     helper?.close();
     store.close();
   };
@@ -128,6 +147,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     resources,
     images,
     updates,
+    notifications,
     close,
     ...(helper ? { helper } : {}),
   };

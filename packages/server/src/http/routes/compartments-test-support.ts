@@ -17,6 +17,7 @@ import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
 import { CompartmentService } from '../../core/service/compartments.js';
 import { ImageService } from '../../core/service/images.js';
 import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
+import { NotificationService, type NotifyTransport } from '../../core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
 import { UpdateService } from '../../core/service/updates.js';
 import { FakeExec } from '../../host/fake-exec.js';
@@ -109,6 +110,8 @@ export interface TestContext {
   imageHost: FakeImageHost;
   registry: FakeRegistry;
   exec: FakeExec;
+  /** What the default notification transport was given. */
+  notifyCalls: unknown[];
   close(): void;
 }
 
@@ -119,6 +122,8 @@ export interface TestContext {
 export function createTestContext(
   options: {
     dataDir?: string;
+    /** How notifications leave (default: every HTTP request answered 204, every mail accepted). */
+    notifyTransport?: NotifyTransport;
     hostFor?: (id: string) => FakeHost;
     /** The folders adopt reads (by path). */
     folders?: Record<string, AdoptSource>;
@@ -189,6 +194,22 @@ export function createTestContext(
     },
     render,
   });
+  const notifyCalls: Parameters<NotifyTransport['http'] | NotifyTransport['sendmail']>[0][] = [];
+  const notifications = new NotificationService({
+    store: store.notifications,
+    transport: options.notifyTransport ?? {
+      http: async (m) => {
+        notifyCalls.push(m);
+        return { status: 204, body: '' };
+      },
+      sendmail: async (m) => {
+        notifyCalls.push(m);
+        return { exitCode: 0, stderr: '' };
+      },
+    },
+    compartmentExists: (id) => store.compartments.get(id as CompartmentId) !== undefined,
+    retry: { delaysMs: [] },
+  });
   const app: AppContext = {
     store,
     host,
@@ -198,7 +219,11 @@ export function createTestContext(
     images,
     updates,
     bundles,
-    close: () => store.close(),
+    notifications,
+    close: () => {
+      notifications.stop();
+      store.close();
+    },
   };
   return {
     app,
@@ -208,7 +233,11 @@ export function createTestContext(
     imageHost,
     registry,
     exec,
-    close: () => store.close(),
+    notifyCalls,
+    close: () => {
+      notifications.stop();
+      store.close();
+    },
   };
 }
 
