@@ -31,6 +31,7 @@ import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
 import { explainRoutes } from './explain.js';
 import { imageRoutes } from './images.js';
+import { notificationRoutes } from './notifications.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
 import { unitRoutes } from './units.js';
@@ -248,6 +249,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   resourceRoutes,
   imageRoutes,
   updateRoutes,
+  notificationRoutes,
   systemRoutes,
   bundleRoutes,
   explainRoutes,
