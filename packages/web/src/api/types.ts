@@ -15,6 +15,9 @@ import type {
   HistorySchema,
   ImageCheckListSchema,
   ImageListSchema,
+  NotifyChannelListSchema,
+  NotifyDeliveryListSchema,
+  NotifyTestResultDto,
   PlanResultSchema,
   ProgressEventDto,
   PruneImagesResultDto,
@@ -80,6 +83,11 @@ export type PruneImagesResult = PruneImagesResultDto;
 export type ImageCheckList = z.infer<typeof ImageCheckListSchema>;
 export type ImageCheck = ImageCheckList['checks'][number];
 export type DoctorReport = z.infer<typeof DoctorReportSchema>;
+export type NotifyChannelList = z.infer<typeof NotifyChannelListSchema>;
+export type NotifyChannel = NotifyChannelList['channels'][number];
+export type NotifyDeliveryList = z.infer<typeof NotifyDeliveryListSchema>;
+export type NotifyDelivery = NotifyDeliveryList['deliveries'][number];
+export type NotifyTestResult = NotifyTestResultDto;
 
 /** GET /api/admin/users */
 export interface UserInfo {
