@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseCompartmentId } from '../core/ids.js';
 import { DELIVERY_LOG_LIMIT, openStore, type Store } from './index.js';
 
 const stores: Store[] = [];
@@ -37,7 +38,9 @@ const delivery = (id: string, channel = 'ops') => ({
 
 describe('notification channels', () => {
   it('create, read back without the secret, update, delete', () => {
-    const s = store().notifications;
+    const st = store();
+    st.compartments.create({ id: parseCompartmentId('shop') });
+    const s = st.notifications;
     expect(s.createChannel(hook)).toBe(true);
     expect(s.createChannel({ ...hook, kind: 'ntfy' })).toBe(false);
     const row = s.channel('ops')!;
@@ -64,6 +67,20 @@ describe('notification channels', () => {
     expect(s.deleteChannel('ops')).toBe(true);
     expect(s.deleteChannel('ops')).toBe(false);
     expect(s.channels().map((c) => c.name)).toEqual(['alpha']);
+  });
+
+  it('a scope names an existing compartment or *; a compartment’s channels go with it', () => {
+    const st = store();
+    const s = st.notifications;
+    expect(() => s.createChannel({ ...hook, scope: 'shop' })).toThrow(/must name an existing compartment or \*/);
+    st.compartments.create({ id: parseCompartmentId('shop') });
+    s.createChannel({ ...hook, scope: 'shop' });
+    s.createChannel({ ...hook, name: 'global' });
+    expect(() => s.updateChannel('global', { scope: 'blog' })).toThrow(/must name an existing compartment or \*/);
+    s.addDelivery(delivery('a'));
+    st.compartments.delete(parseCompartmentId('shop'));
+    expect(s.channels().map((c) => c.name)).toEqual(['global']);
+    expect(s.delivery('a')).toBeUndefined();
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../store/index.js';
+import { parseCompartmentId } from '../ids.js';
 import { CreateChannelSchema, type HttpMessage, type MailMessage, verifySignature } from '../notify/index.js';
 import { NotificationService, type NotifyTransport, type Timers } from './notifications.js';
 
@@ -49,6 +50,7 @@ afterEach(() => {
 function setup() {
   const store = openStore({ path: ':memory:' });
   stores.push(store);
+  for (const id of ['shop', 'blog']) store.compartments.create({ id: parseCompartmentId(id) });
   const transport = new ScriptedTransport();
   const timers = new ManualTimers();
   const logs: string[] = [];
