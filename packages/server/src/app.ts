@@ -6,6 +6,7 @@ import { ApplyEngine, type EngineOptions } from './core/apply/engine.js';
 import { MemoryLocks } from './core/apply/lock.js';
 import type { CompartmentId } from './core/ids.js';
 import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
+import type { RetryPolicy } from './core/notify/retry.js';
 import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
@@ -43,8 +44,8 @@ export interface AppOptions {
   /** The privileged helper's socket: set when this process is not root (the installed server). Commands run as a
    * compartment user, compartment users themselves and volume folders then go through the helper. */
   helperSocket?: string;
-  /** How notifications are sent (HTTP timeout, the sendmail program). */
-  notify?: NotifyTransportOptions;
+  /** How notifications are sent (HTTP timeout, the sendmail program) and retried (default: core/notify/retry.ts). */
+  notify?: NotifyTransportOptions & { retry?: RetryPolicy };
 }
 
 export interface AppContext {
@@ -69,9 +70,11 @@ export function createApp(options: AppOptions = {}): AppContext {
   // ── Notifications: channels and the delivery log in the store; HTTP and sendmail through the host's transport.
   // Made first, so that every service below can be given it and report events with `notifications.emit(...)`.
   // Nothing is sent until an event is emitted; `serve` resumes the deliveries a stop left pending (start()).
+  const { retry, ...transport } = options.notify ?? {};
   const notifications = new NotificationService({
     store: store.notifications,
-    transport: new HostNotifyTransport(options.notify),
+    transport: new HostNotifyTransport(transport),
+    ...(retry ? { retry } : {}),
     compartmentExists: (id) => store.compartments.get(id as CompartmentId) !== undefined,
   });
   // ── (end of notifications)
