@@ -250,9 +250,53 @@ describe('sendTest, email, resume', () => {
     expect(timers.due()).toEqual([]);
     expect(store.notifications.pending().length).toBe(1);
     svc.start();
-    expect(timers.due()).toEqual([1_000]);
+    // the retry, and the sweep for deliveries other processes left
+    expect(timers.due()).toEqual([1_000, 30_000]);
     timers.fireAll();
     await svc.idle();
     expect(svc.deliveries()[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    svc.stop();
+    expect(timers.due()).toEqual([]);
+  });
+
+  it('a CLI run makes the first attempt (flush); the server sweeps up its retry once overdue', async () => {
+    const { svc: cli, store, transport, timers: cliTimers } = setup();
+    let now = Date.parse('2026-12-03T21:30:00Z');
+    const serverTimers = new ManualTimers();
+    const server = new NotificationService({
+      store: store.notifications,
+      transport,
+      compartmentExists: () => true,
+      retry: { delaysMs: [1_000, 5_000] },
+      now: () => new Date(now),
+      timers: serverTimers,
+    });
+    server.start({ sweepMs: 10_000, graceMs: 60_000 });
+    expect(serverTimers.due()).toEqual([10_000]);
+
+    cli.create(hook());
+    transport.statuses = [503];
+    cli.emit({ kind: 'apply-rolled-back', compartment: 'shop', title: 'rolled back' });
+    await cli.flush();
+    expect(transport.sent.length).toBe(1);
+    expect(store.notifications.pending()[0]).toMatchObject({ attempts: 1, nextAttemptAt: '2026-12-03T21:30:01.000Z' });
+    cli.stop();
+    expect(cliTimers.due()).toEqual([]);
+
+    // not overdue by the grace yet: left alone (the CLI might still be at it)
+    now += 30_000;
+    serverTimers.fireAll();
+    await server.idle();
+    expect(transport.sent.length).toBe(1);
+    expect(serverTimers.due()).toEqual([10_000]);
+    // overdue by more than the grace: taken over
+    now += 40_000;
+    serverTimers.fireAll();
+    expect(serverTimers.due()).toEqual([0, 10_000]);
+    serverTimers.fireAll();
+    await server.idle();
+    expect(transport.sent.length).toBe(2);
+    expect(server.deliveries()[0]).toMatchObject({ status: 'delivered', attempts: 2 });
+    server.stop();
   });
 });

@@ -174,7 +174,9 @@ export class NotificationService {
   private readonly now: () => Date;
   private readonly retry: RetryPolicy;
   private readonly timers: Timers;
-  private readonly scheduled = new Map<string, unknown>();
+  /** Deliveries waiting for their attempt in this process: the timer and when it is due (ms since the epoch). */
+  private readonly scheduled = new Map<string, { handle: unknown; due: number }>();
+  private sweeper: unknown;
   private readonly inflight = new Map<string, Promise<AttemptOutcome | undefined>>();
   private stopped = false;
 
@@ -324,21 +326,62 @@ export class NotificationService {
     }));
   }
 
-  /** Resumes the deliveries left pending (by a stop, a crash, or a CLI run whose retries could not wait). */
-  start(): void {
+  /**
+   * For the long-running server: resumes the deliveries left pending (by a stop or a crash), then every `sweepMs`
+   * (default 30 s) takes over those another process left behind: pending, not handled here, and overdue by more
+   * than `graceMs` (default 60 s, longer than an attempt may take), such as the retries of an event a CLI command
+   * reported (the CLI makes the first attempts before it exits, never the retries).
+   */
+  start(options: { sweepMs?: number; graceMs?: number } = {}): void {
     this.stopped = false;
     const now = this.now().getTime();
     for (const d of this.deps.store.pending()) {
       const due = d.nextAttemptAt ? Date.parse(d.nextAttemptAt) : now;
       this.schedule(d.id, Math.max(0, due - now));
     }
+    const sweepMs = options.sweepMs ?? 30_000;
+    const graceMs = options.graceMs ?? 60_000;
+    const tick = () => {
+      this.sweeper = this.timers.set(() => {
+        try {
+          this.sweep(graceMs);
+        } catch (e) {
+          this.deps.log?.(`notifications: could not read the pending deliveries: ${(e as Error).message}`);
+        }
+        if (!this.stopped) tick();
+      }, sweepMs);
+    };
+    if (this.sweeper === undefined) tick();
   }
 
-  /** Cancels the retries waiting for their time (they stay pending, for the next start). */
+  /** Schedules the pending deliveries overdue by more than `graceMs` that this process is not handling. */
+  sweep(graceMs: number): void {
+    const limit = this.now().getTime() - graceMs;
+    for (const d of this.deps.store.pending()) {
+      if (this.scheduled.has(d.id) || this.inflight.has(d.id)) continue;
+      if (Date.parse(d.nextAttemptAt ?? d.createdAt) <= limit) this.schedule(d.id, 0);
+    }
+  }
+
+  /** Cancels the retries waiting for their time (they stay pending, for the next start) and the sweeps. */
   stop(): void {
     this.stopped = true;
-    for (const h of this.scheduled.values()) this.timers.clear(h);
+    for (const { handle } of this.scheduled.values()) this.timers.clear(handle);
     this.scheduled.clear();
+    if (this.sweeper !== undefined) this.timers.clear(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** Makes the attempts that are due now and waits for every running one (a CLI command, before it exits: the
+   * first attempt of each event it reported is made; a retry is left pending, for the server). */
+  async flush(): Promise<void> {
+    const now = this.now().getTime();
+    for (const [id, s] of [...this.scheduled.entries()]) {
+      if (s.due > now) continue;
+      this.unschedule(id);
+      void this.attempt(id);
+    }
+    await this.idle();
   }
 
   /** Resolves when no attempt is running (tests, and a clean stop). */
@@ -382,16 +425,16 @@ export class NotificationService {
   private schedule(id: string, ms: number): void {
     if (this.stopped) return;
     this.unschedule(id);
-    const h = this.timers.set(() => {
+    const handle = this.timers.set(() => {
       this.scheduled.delete(id);
       void this.attempt(id);
     }, ms);
-    this.scheduled.set(id, h);
+    this.scheduled.set(id, { handle, due: this.now().getTime() + ms });
   }
 
   private unschedule(id: string): void {
-    const h = this.scheduled.get(id);
-    if (h !== undefined) this.timers.clear(h);
+    const s = this.scheduled.get(id);
+    if (s !== undefined) this.timers.clear(s.handle);
     this.scheduled.delete(id);
   }
 
