@@ -6,9 +6,11 @@ import { ApplyEngine, type EngineOptions } from './core/apply/engine.js';
 import { MemoryLocks } from './core/apply/lock.js';
 import type { CompartmentId } from './core/ids.js';
 import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
+import type { RetryPolicy } from './core/notify/retry.js';
 import { BundleService } from './core/service/bundles.js';
 import { CompartmentService } from './core/service/compartments.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
+import { NotificationService } from './core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { UpdateService } from './core/service/updates.js';
 import { UnattendedUpgrades, UpgradeService } from './core/service/upgrades.js';
@@ -25,6 +27,7 @@ import {
   type VolumeFolders,
   volumeUsage,
 } from './host/index.js';
+import { HostNotifyTransport, type NotifyTransportOptions } from './host/notify-transport.js';
 import { readRegistriesConf } from './host/registries-conf.js';
 import { RegistryCheck } from './host/registry-check.js';
 import { openStore, type Store } from './store/index.js';
@@ -44,6 +47,8 @@ export interface AppOptions {
   /** The privileged helper's socket: set when this process is not root (the installed server). Commands run as a
    * compartment user, compartment users themselves and volume folders then go through the helper. */
   helperSocket?: string;
+  /** How notifications are sent (HTTP timeout, the sendmail program) and retried (default: core/notify/retry.ts). */
+  notify?: NotifyTransportOptions & { retry?: RetryPolicy };
 }
 
 export interface AppContext {
@@ -58,6 +63,9 @@ export interface AppContext {
   /** The unattended upgrades the server's update schedule runs after each check. */
   unattended: UnattendedUpgrades;
   bundles: BundleService;
+  /** Notification channels and deliveries. Services report events with `notifications.emit({...})`; `serve`
+   * calls `start()` to resume pending deliveries. */
+  notifications: NotificationService;
   /** The privileged helper's client, when this process works without root. */
   helper?: HelperClient;
   close(): void;
@@ -65,6 +73,18 @@ export interface AppContext {
 
 export function createApp(options: AppOptions = {}): AppContext {
   const store = openStore(options.dataDir ? { dataDir: options.dataDir } : {});
+  // ── Notifications: channels and the delivery log in the store; HTTP and sendmail through the host's transport.
+  // Made first, so that every service below can be given it and report events with `notifications.emit(...)`.
+  // Nothing is sent until an event is emitted; `serve` resumes the deliveries a stop left pending (start()).
+  const { retry, ...transport } = options.notify ?? {};
+  const notifications = new NotificationService({
+    store: store.notifications,
+    transport: new HostNotifyTransport(transport),
+    ...(retry ? { retry } : {}),
+    compartmentExists: (id) => store.compartments.get(id as CompartmentId) !== undefined,
+  });
+  // ── (end of notifications)
+
   const helper = options.helperSocket ? new HelperClient(options.helperSocket) : undefined;
   const host = createHostAdapters({
     ...options.host,
@@ -136,7 +156,9 @@ export function createApp(options: AppOptions = {}): AppContext {
     ...options.upgrades,
   });
   const unattended = new UnattendedUpgrades(upgrades);
+
   const close = () => {
+    notifications.stop();
     helper?.close();
     store.close();
   };
@@ -151,6 +173,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     updates,
     upgrades,
     unattended,
+    notifications,
     close,
     ...(helper ? { helper } : {}),
   };

@@ -12,12 +12,22 @@ import {
 } from './contract.js';
 
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
-const importsOf = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+const importsOf = (file: string) => [
+  ...new Set(
+    [...readFileSync(file, 'utf8').matchAll(/^(?:import|export) [^;]*? from '([^']+)';$/gms)].map((m) => m[1]),
+  ),
+];
 
 describe('the API contract', () => {
-  it('imports nothing but zod and the branded id schemas (the web client bundles it)', () => {
-    expect(importsOf(join(here, 'contract.ts'))).toEqual(['zod', '../core/ids.js']);
+  it('imports nothing but zod, the branded id schemas and the notification channel schemas (the web client bundles it)', () => {
+    expect(importsOf(join(here, 'contract.ts'))).toEqual([
+      'zod',
+      '../core/ids.js',
+      '../core/notify/channel.js',
+      '../core/notify/event.js',
+    ]);
+    expect(importsOf(join(here, '../core/notify/channel.ts'))).toEqual(['zod', './event.js']);
+    expect(importsOf(join(here, '../core/notify/event.ts'))).toEqual([]);
     expect(importsOf(join(here, '../core/ids.ts'))).toEqual(['zod', './errors.js']);
     expect(importsOf(join(here, '../core/errors.ts'))).toEqual([]);
   });

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { CompartmentIdSchema } from '../core/ids.js';
+import { ChannelEventsSchema, ChannelNameSchema, NotifyChannelKindSchema } from '../core/notify/channel.js';
 
 // ------------------------------------------------------------------------------------------------ shared
 
@@ -653,3 +654,75 @@ export const ImageCheckSchema = z
   .meta({ id: 'ImageCheck' });
 export type ImageCheckDto = z.infer<typeof ImageCheckSchema>;
 export const ImageCheckListSchema = z.object({ checks: z.array(ImageCheckSchema) });
+
+// ------------------------------------------------------------------------------------------------ notifications
+
+export {
+  ChannelEventsSchema as NotifyChannelEventsSchema,
+  CreateChannelSchema as CreateNotifyChannelBody,
+  NOTIFY_CHANNEL_KINDS,
+  NotifyChannelKindSchema,
+  NotifyEventKindSchema,
+  UpdateChannelSchema as UpdateNotifyChannelBody,
+} from '../core/notify/channel.js';
+export { NOTIFY_EVENT_KINDS, type NotifyEventKind } from '../core/notify/event.js';
+
+/** A notification channel as shown: its settings, never its secret (`secretSet` says whether one is set). */
+export const NotifyChannelSchema = z
+  .object({
+    name: z.string(),
+    kind: NotifyChannelKindSchema,
+    scope: z.string().meta({ description: 'A compartment id, or `*` for every compartment' }),
+    events: ChannelEventsSchema,
+    enabled: z.boolean(),
+    config: z.object({
+      url: z.string().optional(),
+      priority: z.number().int().optional(),
+      tags: z.array(z.string()).optional(),
+      to: z.array(z.string()).optional(),
+      from: z.string().optional(),
+    }),
+    secretSet: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'NotifyChannel' });
+export type NotifyChannelDto = z.infer<typeof NotifyChannelSchema>;
+export const NotifyChannelListSchema = z.object({ channels: z.array(NotifyChannelSchema) });
+export const NotifyChannelParams = z.object({ id: ChannelNameSchema });
+
+export const NotifyDeliveryStatusSchema = z.enum(['pending', 'delivered', 'failed']);
+export const NotifyDeliverySchema = z
+  .object({
+    id: z.string(),
+    channel: z.string(),
+    eventKind: z.string(),
+    compartment: z.string().nullable(),
+    title: z.string(),
+    attempts: z.number().int(),
+    status: NotifyDeliveryStatusSchema,
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    nextAttemptAt: z.string().nullable(),
+  })
+  .meta({ id: 'NotifyDelivery' });
+export type NotifyDeliveryDto = z.infer<typeof NotifyDeliverySchema>;
+export const NotifyDeliveryListSchema = z.object({ deliveries: z.array(NotifyDeliverySchema) });
+export const NotifyDeliveryQuery = z.object({
+  channel: ChannelNameSchema.optional(),
+  status: NotifyDeliveryStatusSchema.optional(),
+  compartment: CompartmentIdSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/** The first attempt of a test notification. */
+export const NotifyTestResultSchema = z
+  .object({
+    delivery: z.string(),
+    status: NotifyDeliveryStatusSchema,
+    attempts: z.number().int(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'NotifyTestResult' });
+export type NotifyTestResultDto = z.infer<typeof NotifyTestResultSchema>;

@@ -87,6 +87,8 @@ export async function withApp<T>(
     }
     return await fn(app);
   } finally {
+    // the first attempt of each event the command reported; retries are the server's (notifications.start())
+    await app.notifications.flush().catch(() => {});
     app.close();
   }
 }

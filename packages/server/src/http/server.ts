@@ -42,6 +42,7 @@ import { convertRoutes } from './routes/convert.js';
 import { explainRoutes } from './routes/explain.js';
 import { imageRoutes } from './routes/images.js';
 import { liveRoutes } from './routes/live.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { resourceRoutes } from './routes/resources.js';
 import { systemRoutes } from './routes/system.js';
 import { unitRoutes } from './routes/units.js';
@@ -63,6 +64,7 @@ export const ROUTES: RoutePlugin[] = [
   resourceRoutes,
   imageRoutes,
   updateRoutes,
+  notificationRoutes,
   systemRoutes,
   bundleRoutes,
   liveRoutes,

@@ -7,6 +7,7 @@ import { type OpenOptions, openDatabase } from './db.js';
 import { GrantRepository } from './grants.js';
 import { ImageCheckRepository } from './image-checks.js';
 import { ApplyJournalRepository } from './journal.js';
+import { NotificationRepository } from './notifications.js';
 import { RevisionRepository } from './revisions.js';
 import { SessionRepository } from './sessions.js';
 import { TokenRepository } from './tokens.js';
@@ -19,6 +20,14 @@ export { DB_FILE, DEFAULT_DATA_DIR, type OpenOptions } from './db.js';
 export * from './grants.js';
 export { ImageCheckRepository, type ImageCheckRow } from './image-checks.js';
 export { ApplyJournalRepository, type ApplyPhase, type JournalEntry } from './journal.js';
+export {
+  type ChannelRow,
+  DELIVERY_LOG_LIMIT,
+  type DeliveryFilter,
+  type DeliveryRow,
+  type DeliveryStatus,
+  NotificationRepository,
+} from './notifications.js';
 export {
   type NewRevision,
   type Revision,
@@ -47,6 +56,7 @@ export class Store {
   readonly audit: AuditRepository;
   readonly stats: StatsQueries;
   readonly imageChecks: ImageCheckRepository;
+  readonly notifications: NotificationRepository;
   /** The database file (or ':memory:'). */
   readonly path: string;
 
@@ -65,6 +75,7 @@ export class Store {
     this.audit = new AuditRepository(handle.db, handle.tx, now);
     this.stats = new StatsQueries(handle.sqlite);
     this.imageChecks = new ImageCheckRepository(handle.db, handle.tx);
+    this.notifications = new NotificationRepository(handle.db, handle.tx, now);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

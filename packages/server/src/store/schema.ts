@@ -7,7 +7,7 @@
 // the normalized values of core/spec.ts; child rows go with their compartment (ON DELETE CASCADE).
 
 import { sql } from 'drizzle-orm';
-import { integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const compartments = sqliteTable('compartments', {
   id: text('id').primaryKey(),
@@ -250,3 +250,47 @@ export const auditLog = sqliteTable('audit_log', {
   prevHash: text('prev_hash').notNull(),
   hash: text('hash').notNull(),
 });
+
+// ── Notifications (core/notify, core/service/notifications.ts). ─────────────────────────────────────────
+
+/** Where events are sent. The secret (a webhook's signing secret, an ntfy token) is only read to deliver. */
+export const notifyChannels = sqliteTable('notify_channels', {
+  name: text('name').primaryKey(),
+  kind: text('kind', { enum: ['webhook', 'ntfy', 'email'] }).notNull(),
+  /** `*` or a compartment id. */
+  scope: text('scope').notNull(),
+  /** JSON: "all" or an array of event kinds. */
+  events: text('events').notNull(),
+  /** The kind's settings as JSON (url, priority, tags, to, from); never the secret. */
+  config: text('config').notNull(),
+  secret: text('secret'),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** One row per event sent to a channel: its attempts and how it ended. The newest 500 per channel are kept. */
+export const notifyDeliveries = sqliteTable(
+  'notify_deliveries',
+  {
+    id: text('id').primaryKey(),
+    channel: text('channel')
+      .notNull()
+      .references(() => notifyChannels.name, { onDelete: 'cascade' }),
+    eventKind: text('event_kind').notNull(),
+    compartment: text('compartment'),
+    /** The event as JSON (core/notify/event.ts), to send again after a restart. */
+    event: text('event').notNull(),
+    attempts: integer('attempts').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    lastError: text('last_error'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    /** When the next attempt is due (pending only). */
+    nextAttemptAt: text('next_attempt_at'),
+  },
+  (t) => [
+    index('notify_deliveries_channel').on(t.channel, t.createdAt),
+    index('notify_deliveries_status').on(t.status),
+  ],
+);

@@ -16,6 +16,8 @@ import type {
   History,
   ImageCheckList,
   ImageList,
+  NotifyChannelList,
+  NotifyDeliveryList,
   RegistryList,
   RevisionDetail,
   SecretList,
@@ -41,6 +43,8 @@ export const keys = {
   audit: (filters: Record<string, string>) => ['audit', filters] as const,
   auditChain: ['audit', 'chain'] as const,
   doctor: ['doctor'] as const,
+  notifyChannels: ['notifications', 'channels'] as const,
+  notifyDeliveries: ['notifications', 'deliveries'] as const,
 };
 
 /** Retries only what may pass on a second try: never a 4xx or a route the server does not have. */
@@ -157,3 +161,14 @@ export const useAudit = (filters: Record<string, string>) =>
   });
 export const useAuditChain = () =>
   useQuery({ queryKey: keys.auditChain, queryFn: () => api.get<AuditChain>(routes.auditVerify) });
+export const useNotifyChannels = () =>
+  useQuery({
+    queryKey: keys.notifyChannels,
+    queryFn: async () => (await api.get<NotifyChannelList>(routes.notifyChannels)).channels,
+  });
+export const useNotifyDeliveries = () =>
+  useQuery({
+    queryKey: keys.notifyDeliveries,
+    queryFn: async () =>
+      (await api.get<NotifyDeliveryList>(routes.notifyDeliveries, { query: { limit: 100 } })).deliveries,
+  });

@@ -48,4 +48,8 @@ export const routes = {
   tokens: '/api/admin/tokens',
   token: (id: string) => `/api/admin/tokens/${encodeURIComponent(id)}`,
   audit: '/api/audit',
+  notifyChannels: '/api/notifications/channels',
+  notifyChannel: (name: string) => `/api/notifications/channels/${encodeURIComponent(name)}`,
+  notifyTest: (name: string) => `/api/notifications/channels/${encodeURIComponent(name)}/test`,
+  notifyDeliveries: '/api/notifications/deliveries',
 } as const;

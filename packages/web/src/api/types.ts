@@ -15,6 +15,9 @@ import type {
   HistorySchema,
   ImageCheckListSchema,
   ImageListSchema,
+  NotifyChannelListSchema,
+  NotifyDeliveryListSchema,
+  NotifyTestResultDto,
   PlanResultSchema,
   ProgressEventDto,
   PruneImagesResultDto,
@@ -83,6 +86,11 @@ export type ImageCheck = ImageCheckList['checks'][number];
 export type UpgradableList = z.infer<typeof UpgradableListSchema>;
 export type Upgradable = UpgradableList['units'][number];
 export type DoctorReport = z.infer<typeof DoctorReportSchema>;
+export type NotifyChannelList = z.infer<typeof NotifyChannelListSchema>;
+export type NotifyChannel = NotifyChannelList['channels'][number];
+export type NotifyDeliveryList = z.infer<typeof NotifyDeliveryListSchema>;
+export type NotifyDelivery = NotifyDeliveryList['deliveries'][number];
+export type NotifyTestResult = NotifyTestResultDto;
 
 /** GET /api/admin/users */
 export interface UserInfo {

@@ -1,6 +1,6 @@
 /**
- * Administration: users and their roles, API tokens (shown once), and the audit log with filters and the
- * state of its hash chain.
+ * Administration: users and their roles, API tokens (shown once), the audit log with filters and the
+ * state of its hash chain, and notification channels (pages/Notifications.tsx).
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -11,6 +11,7 @@ import { routes } from '../api/routes';
 import type { Role } from '../api/types';
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../components/ui';
 import { t } from '../i18n/t';
+import { NotificationsPage } from './Notifications';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
@@ -346,11 +347,15 @@ export function AdminPage() {
         <NavLink to="/admin/audit" className={tab}>
           {t('admin.audit')}
         </NavLink>
+        <NavLink to="/admin/notifications" className={tab}>
+          {t('notify.title')}
+        </NavLink>
       </nav>
       <Routes>
         <Route index element={<Users />} />
         <Route path="tokens" element={<Tokens />} />
         <Route path="audit" element={<Audit />} />
+        <Route path="notifications" element={<NotificationsPage />} />
       </Routes>
     </div>
   );

@@ -164,6 +164,8 @@ export function registerServe(program: Command): void {
                 })
               : undefined;
           scheduler?.start();
+          // deliveries a stop left pending (their retries) go on
+          app.notifications.start();
           const shown = host.includes(':') ? `[${host}]` : host;
           process.stdout.write(`quadletman listening on ${tls ? 'https' : 'http'}://${shown}:${port}/\n`);
           if (!webRoot)
@@ -187,6 +189,8 @@ export function registerServe(program: Command): void {
           process.stderr.write('stopping\n');
           await scheduler?.stop();
           await server.close();
+          app.notifications.stop();
+          await app.notifications.idle();
         },
         helperSocket ? { helperSocket } : {},
       );

@@ -55,6 +55,18 @@ export const MATRIX: Row[] = [
   ['GET', `${C}/export`, 'viewer', 'compartment'],
   ['POST', `${C}/import`, 'admin', 'global', { text: '# bundle' }],
   ['POST', `${C}/explain`, 'viewer', 'compartment', { unit: 'x.container', files: { 'x.container': '[Container]\n' } }],
+  ['GET', '/api/notifications/channels', 'admin', 'global'],
+  [
+    'POST',
+    '/api/notifications/channels',
+    'admin',
+    'global',
+    { name: 'ops', kind: 'webhook', url: 'https://hooks.example.test/', secret: 'x'.repeat(16), scope: 'shop' },
+  ],
+  ['PATCH', '/api/notifications/channels/ops', 'admin', 'global', { enabled: false }],
+  ['DELETE', '/api/notifications/channels/ops', 'admin', 'global'],
+  ['POST', '/api/notifications/channels/ops/test', 'admin', 'global'],
+  ['GET', '/api/notifications/deliveries', 'admin', 'global'],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -84,7 +96,8 @@ describe('role matrix', () => {
         .replace(/\/revisions\/1$/, '/revisions/:number')
         .replace(/\/(volumes|secrets)\/(old|token)$/, '/$1/:name')
         .replace(/\/registries\/quay\.io$/, '/registries/:registry')
-        .replace(/\/files\/app\.env$/, '/files/*');
+        .replace(/\/files\/app\.env$/, '/files/*')
+        .replace(/\/notifications\/channels\/ops/, '/notifications/channels/:id');
     const covered = new Set(MATRIX.map(([m, url]) => `${m} ${pattern(url)}`));
     expect([...new Set(s.t.routes)].sort()).toEqual([...covered].sort());
     await s.close();

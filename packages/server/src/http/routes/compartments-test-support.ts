@@ -17,6 +17,7 @@ import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
 import { CompartmentService } from '../../core/service/compartments.js';
 import { ImageService } from '../../core/service/images.js';
 import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
+import { NotificationService, type NotifyTransport } from '../../core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
 import { UpdateService } from '../../core/service/updates.js';
 import { UnattendedUpgrades, UpgradeService } from '../../core/service/upgrades.js';
@@ -31,6 +32,7 @@ import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
 import { explainRoutes } from './explain.js';
 import { imageRoutes } from './images.js';
+import { notificationRoutes } from './notifications.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
 import { unitRoutes } from './units.js';
@@ -110,6 +112,8 @@ export interface TestContext {
   imageHost: FakeImageHost;
   registry: FakeRegistry;
   exec: FakeExec;
+  /** What the default notification transport was given. */
+  notifyCalls: unknown[];
   close(): void;
 }
 
@@ -120,6 +124,8 @@ export interface TestContext {
 export function createTestContext(
   options: {
     dataDir?: string;
+    /** How notifications leave (default: every HTTP request answered 204, every mail accepted). */
+    notifyTransport?: NotifyTransport;
     hostFor?: (id: string) => FakeHost;
     /** The folders adopt reads (by path). */
     folders?: Record<string, AdoptSource>;
@@ -206,6 +212,22 @@ export function createTestContext(
     },
     render,
   });
+  const notifyCalls: Parameters<NotifyTransport['http'] | NotifyTransport['sendmail']>[0][] = [];
+  const notifications = new NotificationService({
+    store: store.notifications,
+    transport: options.notifyTransport ?? {
+      http: async (m) => {
+        notifyCalls.push(m);
+        return { status: 204, body: '' };
+      },
+      sendmail: async (m) => {
+        notifyCalls.push(m);
+        return { exitCode: 0, stderr: '' };
+      },
+    },
+    compartmentExists: (id) => store.compartments.get(id as CompartmentId) !== undefined,
+    retry: { delaysMs: [] },
+  });
   const app: AppContext = {
     store,
     host,
@@ -217,7 +239,11 @@ export function createTestContext(
     upgrades,
     unattended: new UnattendedUpgrades(upgrades),
     bundles,
-    close: () => store.close(),
+    notifications,
+    close: () => {
+      notifications.stop();
+      store.close();
+    },
   };
   return {
     app,
@@ -227,7 +253,11 @@ export function createTestContext(
     imageHost,
     registry,
     exec,
-    close: () => store.close(),
+    notifyCalls,
+    close: () => {
+      notifications.stop();
+      store.close();
+    },
   };
 }
 
@@ -238,6 +268,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   resourceRoutes,
   imageRoutes,
   updateRoutes,
+  notificationRoutes,
   systemRoutes,
   bundleRoutes,
   explainRoutes,
