@@ -122,6 +122,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     engine,
     render: { volumesRoot },
     resolveDigest: (id, image) => resolveDigest(id, image),
+    notify: (e) => void notifications.emit(e),
   });
   const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
   const resources = new ResourceService({
@@ -141,6 +142,7 @@ export function createApp(options: AppOptions = {}): AppContext {
       registryCheck: async (id, list) => registryCheck.check(await host.users.sessionFor(id), list),
     },
     render: { volumesRoot },
+    notify: (e) => void notifications.emit(e),
   });
   // the digest an image's name points to at its registry now (pins): one manifest HEAD, as the compartment user
   const resolveDigest = async (id: CompartmentId, image: string): Promise<string> => {

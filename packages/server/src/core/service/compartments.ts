@@ -16,6 +16,7 @@ import {
 import type { CompartmentHost, UnitStatus } from '../apply/ports.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
+import type { NotifyEventInput } from '../notify/event.js';
 import { type Plan, serviceOf } from '../plan.js';
 import { type RenderOptions, render } from '../render.js';
 import { type DesiredState, type ModelUnitSpec, parseSpecText } from '../spec.js';
@@ -85,6 +86,8 @@ export interface CompartmentServiceDeps {
   /** The digest an image's name (a tag) points to at its registry now, asked with the compartment's logins
    * (for `pin: digest`). */
   resolveDigest?: (id: CompartmentId, image: string) => Promise<string>;
+  /** Reports an event to the notification channels (never throws, never waits). */
+  notify?: (event: NotifyEventInput) => void;
 }
 
 export interface UnitInfo {
@@ -225,7 +228,40 @@ export class CompartmentService {
     if ((result.outcome === 'applied' || result.outcome === 'noop') && !unchanged) {
       this.deps.store.compartments.saveState(state);
     }
+    this.report(state.id, result, options.message ?? 'apply');
     return result;
+  }
+
+  /** Tells the notification channels of an apply or upgrade that did not hold, and of an upgrade that did. */
+  private report(id: CompartmentId, r: ApplyResult | UpgradeResult, what: string): void {
+    const notify = this.deps.notify;
+    if (!notify || r.outcome === 'noop') return;
+    const upgrade = 'images' in r;
+    const details = {
+      outcome: r.outcome,
+      revision: r.revision ?? null,
+      ...(upgrade ? { images: (r as UpgradeResult).images } : {}),
+    };
+    const kind =
+      r.outcome === 'refused'
+        ? 'apply-refused'
+        : r.outcome === 'applied'
+          ? upgrade
+            ? 'upgrade-finished'
+            : undefined
+          : upgrade
+            ? 'upgrade-rolled-back'
+            : 'apply-rolled-back';
+    if (!kind) return;
+    const title =
+      r.outcome === 'refused'
+        ? `${id}: ${what} refused, nothing changed`
+        : r.outcome === 'applied'
+          ? `${id}: upgraded (revision ${r.revision})`
+          : r.outcome === 'failed'
+            ? `${id}: ${what} failed, and its roll back failed too`
+            : `${id}: ${what} failed and was rolled back`;
+    notify({ kind, compartment: id, title, message: r.message, details });
   }
 
   /**
@@ -238,6 +274,7 @@ export class CompartmentService {
     if (result.outcome === 'applied' && !sameJson(this.deps.store.compartments.loadState(state.id), state)) {
       this.deps.store.compartments.saveState(state);
     }
+    this.report(state.id, result, options.message ?? 'upgrade');
     return result;
   }
 

@@ -15,6 +15,7 @@ import {
   updateStatus,
 } from '../images/update-check.js';
 import { QUADLET_DIR } from '../layout.js';
+import type { NotifyEventInput } from '../notify/event.js';
 import { type RenderOptions, render } from '../render.js';
 import { PINNED_DIGEST } from '../spec.js';
 import type { CompartmentService } from './compartments.js';
@@ -36,6 +37,8 @@ export interface UpdateServiceDeps {
   host: UpdateHostPort;
   render?: RenderOptions;
   now?: () => Date;
+  /** Reports an update found (once per digest the registry offers) to the notification channels. */
+  notify?: (event: NotifyEventInput) => void;
 }
 
 export class UpdateService {
@@ -104,7 +107,21 @@ export class UpdateService {
         reason: u.reason ?? null,
       };
     });
+    const before = new Map(this.deps.checks.list(cid).map((r) => [r.image, r]));
     this.deps.checks.replace(cid, rows);
+    // an update is told once: when the registry offers a digest the last check did not report as an update
+    for (const r of rows) {
+      const last = before.get(r.image);
+      if (r.status !== 'update-available') continue;
+      if (last?.status === 'update-available' && last.remoteDigest === r.remoteDigest) continue;
+      this.deps.notify?.({
+        kind: 'update-available',
+        compartment: cid,
+        title: `${cid}: an update of ${r.image} is available`,
+        message: `${r.units.join(', ')} run ${r.image}; the registry has ${r.remoteDigest}.`,
+        details: { image: r.image, units: r.units, remoteDigest: r.remoteDigest, localDigests: r.localDigests },
+      });
+    }
     return rows;
   }
 }

@@ -170,6 +170,7 @@ export function createTestContext(
     hostFor,
     engine,
     render,
+    notify: (e) => void notifications.emit(e),
     resolveDigest: async (id, image) => {
       const [r] = await registry.check(id, [image]);
       if (!r?.ok) throw new Error(r ? `${r.code}: ${r.message}` : 'no answer');
@@ -202,6 +203,7 @@ export function createTestContext(
     checks: store.imageChecks,
     host: { imagesJson: (id) => imageHost.imagesJson(id), registryCheck: (id, list) => registry.check(id, list) },
     render,
+    notify: (e) => void notifications.emit(e),
   });
   const bundles = new BundleService({
     compartments,

@@ -71,7 +71,18 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
   const watchers = new LiveWatchers({
     shared: [journal],
     factories: [legacy.source],
-    publish: (e) => hub.publish(e),
+    publish: (e) => {
+      hub.publish(e);
+      if (e.kind === 'unit' && e.state === 'failed') {
+        app.notifications.emit({
+          kind: 'unit-failed',
+          compartment: e.compartment,
+          title: `${e.compartment}: ${e.name} failed`,
+          message: `${e.name} failed${e.result ? ` (${e.result})` : ''}${e.exitCode !== undefined ? `, exit status ${e.exitCode}` : ''}.`,
+          details: { unit: e.name, ...(e.result ? { result: e.result } : {}), at: e.at },
+        });
+      }
+    },
     ...(log ? { log } : {}),
   });
   const ids = () => app.compartments.list().map((c) => c.id);

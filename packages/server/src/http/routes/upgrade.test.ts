@@ -122,3 +122,49 @@ describe('upgrades', () => {
     expect(later.map((o) => [o.unit, o.result?.outcome])).toEqual([['web.container', 'applied']]);
   });
 });
+
+describe('notifications of upgrades and updates', () => {
+  it('tells of a rolled-back upgrade, a finished one, and of an update once per digest', async () => {
+    await shop();
+    const sent: { kind: string; title: string }[] = [];
+    const emit = s.ctx.app.notifications.emit.bind(s.ctx.app.notifications);
+    s.ctx.app.notifications.emit = (e) => {
+      sent.push({ kind: e.kind, title: e.title });
+      return emit(e);
+    };
+    host().registry.set(`${REG}/web:1`, 'broken-two');
+    host().health = () =>
+      host().ids.get(`${REG}/web:1`) === 'broken-two'
+        ? { ok: false, detail: 'unhealthy' }
+        : { ok: true, detail: 'healthy' };
+    await s.ctx.app.upgrades.upgrade('shop', { units: ['web'] }, { actor: 't' });
+    host().registry.set(`${REG}/web:1`, 'three');
+    await s.ctx.app.upgrades.upgrade('shop', { units: ['web'] }, { actor: 't' });
+    expect(sent).toEqual([
+      { kind: 'upgrade-rolled-back', title: 'shop: upgrade failed and was rolled back' },
+      { kind: 'upgrade-finished', title: expect.stringMatching(/^shop: upgraded \(revision \d+\)$/) },
+    ]);
+
+    sent.length = 0;
+    s.ctx.imageHost.images.set('shop', [
+      {
+        Id: '1'.repeat(64),
+        Names: [`${REG}/web:1`],
+        Digest: D('a'),
+        RepoDigests: [`${REG}/web@${D('a')}`],
+        Size: 100,
+        Created: 1_764_604_800,
+        Containers: 1,
+      },
+    ]);
+    s.ctx.registry.digests.set(`${REG}/web:1`, D('d'));
+    await s.ctx.app.updates.check('shop');
+    await s.ctx.app.updates.check('shop');
+    s.ctx.registry.digests.set(`${REG}/web:1`, D('e'));
+    await s.ctx.app.updates.check('shop');
+    expect(sent.filter((e) => e.kind === 'update-available').map((e) => e.title)).toEqual([
+      `shop: an update of ${REG}/web:1 is available`,
+      `shop: an update of ${REG}/web:1 is available`,
+    ]);
+  });
+});
