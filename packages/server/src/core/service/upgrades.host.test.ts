@@ -5,13 +5,18 @@
 // Pushing v2 as `stable` shows as an update; the upgrade serves v2; pushing v3 as `stable`, the upgrade's health
 // gate fails and the unit is back on v2 within the settle window and 3 s, without one request to the registry
 // after the failure. A unit pinned to a digest is moved to v2's digest. In unattended mode the server's schedule
-// upgrades the unit by itself.
+// upgrades the unit by itself. A webhook channel's receiver (a local HTTP server) gets the roll back and the
+// upgrades, each signed with the channel's secret.
 
 import * as fsp from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppContext, createApp } from '../../app.js';
 import { copyTag, type RegistryAccount, registryAccount, registryRequests } from '../../host/registry.test-support.js';
 import { parseCompartmentId } from '../ids.js';
+import { CreateChannelSchema } from '../notify/channel.js';
+import { verifySignature } from '../notify/sign.js';
 import { UpdateScheduler } from './update-scheduler.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
@@ -20,6 +25,39 @@ const PORT = 18_151;
 const PINNED_PORT = 18_152;
 const DATA = '/var/lib/quadletman-test-upgrade';
 const SETTLE_MS = 3000;
+const SECRET = 'a-webhook-secret-of-the-test';
+
+interface Received {
+  event: string;
+  valid: boolean;
+  body: { kind: string; compartment: string | null; title: string };
+}
+
+/** A webhook receiver: every POST, with whether its signature is valid for SECRET. */
+async function receiver(): Promise<{ server: Server; url: string; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const header = (k: string) => String(req.headers[k] ?? '');
+      received.push({
+        event: header('x-quadletman-event'),
+        valid: verifySignature(SECRET, header('x-quadletman-timestamp'), body, header('x-quadletman-signature')),
+        body: JSON.parse(body.toString('utf8')),
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
+}
+
+async function until(ok: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+}
 
 const spec = (registry: string, mode: 'notify' | 'apply') => `
 compartment: ${ID}
@@ -47,6 +85,7 @@ async function page(port = PORT): Promise<string> {
 describe.skipIf(!onHost)('upgrades on a real host', () => {
   let app: AppContext;
   let account: RegistryAccount;
+  let hook: Awaited<ReturnType<typeof receiver>>;
   const push = (from: string) => copyTag(app.host.exec, account, 'demo/web', from, 'stable');
 
   beforeAll(async () => {
@@ -63,9 +102,14 @@ describe.skipIf(!onHost)('upgrades on a real host', () => {
     await app.compartments.create({ id: ID });
     await app.resources.login(ID, account.registry, account.user, account.password);
     await push('v1');
+    hook = await receiver();
+    app.notifications.create(
+      CreateChannelSchema.parse({ name: 'hook', kind: 'webhook', url: hook.url, secret: SECRET, scope: ID }),
+    );
   });
 
   afterAll(async () => {
+    hook?.server.close();
     await app?.compartments.delete(ID).catch(() => undefined);
     await app?.host.users.delete(ID).catch(() => undefined);
     app?.close();
@@ -114,6 +158,13 @@ describe.skipIf(!onHost)('upgrades on a real host', () => {
     const after = (await registryRequests(app.host.exec, r.failedAt!)).filter((l) => l.includes('/v2/'));
     expect(after).toEqual([]);
     expect(app.compartments.history(ID, { limit: 1 })[0]).toMatchObject({ result: 'rolled-back' });
+    await until(() => hook.received.some((r) => r.event === 'upgrade-rolled-back'));
+    const told = hook.received.filter((r) => r.event.startsWith('upgrade-') || r.event === 'update-available');
+    expect(told.map((r) => [r.event, r.valid, r.body.compartment])).toEqual([
+      ['update-available', true, ID],
+      ['upgrade-finished', true, ID],
+      ['upgrade-rolled-back', true, ID],
+    ]);
   });
 
   it('moves the pinned unit to the digest of another tag', async () => {
