@@ -71,6 +71,8 @@ phase build build || exit $?
 phase ui env E2E_PORT=18682 sh -c 'cd packages/web && exec npx --no-install playwright test -c e2e/playwright.config.ts' ||
   exit $?
 phase up "$sandbox" up || exit $?
+# the registry the journey pulls its last app from, and upgrades it with (scripts/sandbox/registry.sh)
+phase registry "$sandbox" registry || exit $?
 
 serve() {
   # installed as on a host: the server as the user quadletman, the helper socket-activated (docs/security.md)

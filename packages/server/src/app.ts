@@ -155,6 +155,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     compartments,
     resolveDigest,
     render: { volumesRoot },
+    afterUpgrade: (id) => updates.check(id),
     ...options.upgrades,
   });
   const unattended = new UnattendedUpgrades(upgrades);

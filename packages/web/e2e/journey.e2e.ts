@@ -6,7 +6,10 @@
  * broken PublishPort is flagged in the form before any apply → an image tag that does not exist is refused
  * before anything stops → a command that fails at start is rolled back, the previous revision running again → stop → delete → a second compartment from a
  * pasted compose file (the report read, the compartment created, its image brought in, the spec applied, the
- * health-gated pair answering) → deleted. A screenshot of each page.
+ * health-gated pair answering) → deleted → a third compartment logged in to the sandbox's registry, its app
+ * (the registry's demo/web under the tag `stable`, with a health check) pulled by the apply → the registry gets
+ * v2 as `stable`: "update available" → Upgrade serves v2 → v3 as `stable` (no /health): the upgrade is rolled
+ * back by itself and v2 serves on. A screenshot of each page.
  *
  * The image: no registry is reachable, so right after the compartment is created from the UI the test imports
  * `localhost/busybox:latest` into the compartment user's storage with the sandbox's documented
@@ -37,6 +40,39 @@ services:
     healthcheck: { test: [CMD, "true"], interval: 2s }
 `;
 const ADMIN = { username: 'admin', password: 'correct-horse-battery' };
+const REGISTRY_ID = `${ID}-reg`;
+const REGISTRY_PORT = 18685;
+
+/** The sandbox registry's address and account (scripts/sandbox/registry.sh writes them for root). */
+function registryAccount(): { registry: string; user: string; password: string } {
+  const env = execFileSync(SANDBOX, ['exec', '--', 'cat', '/etc/quadletman-sandbox/registry.env'], {
+    encoding: 'utf8',
+  });
+  const get = (k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(env)?.[1] ?? '';
+  return { registry: get('REGISTRY'), user: get('REGISTRY_USER'), password: get('REGISTRY_PASSWORD') };
+}
+
+/** A new version pushed: the registry's demo/web:`from` copied to demo/web:stable. */
+function pushStable(a: ReturnType<typeof registryAccount>, from: string): void {
+  const creds = `${a.user}:${a.password}`;
+  execFileSync(
+    SANDBOX,
+    [
+      'exec',
+      '--',
+      'skopeo',
+      'copy',
+      '--quiet',
+      '--src-creds',
+      creds,
+      '--dest-creds',
+      creds,
+      `docker://${a.registry}/demo/web:${from}`,
+      `docker://${a.registry}/demo/web:stable`,
+    ],
+    { stdio: 'pipe', timeout: 60_000 },
+  );
+}
 
 test.skip(!process.env.E2E_BASE_URL || !TOKEN || !SANDBOX, 'runs through scripts/e2e.sh (needs the sandbox)');
 test.describe.configure({ mode: 'serial' });
@@ -67,7 +103,7 @@ async function applyPlan(page: Page) {
 
 test('the whole journey', async ({ page, request }, info) => {
   test.skip(info.project.name !== 'desktop', 'one journey is enough');
-  test.setTimeout(360_000);
+  test.setTimeout(600_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => void d.accept());
@@ -240,5 +276,68 @@ test('the whole journey', async ({ page, request }, info) => {
   await page.getByRole('button', { name: 'Delete this compartment' }).click();
   await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
   await expect(page.locator(`a[href="/c/${COMPOSE_ID}"]`)).toHaveCount(0);
+
+  // 13. An app from the registry: a compartment logs in, its unit names the registry's image, the apply pulls it.
+  const account = registryAccount();
+  pushStable(account, 'v1');
+  await page.getByLabel('Name', { exact: true }).fill(REGISTRY_ID);
+  await page.getByRole('button', { name: 'Create compartment' }).click();
+  await expect(page).toHaveURL(new RegExp(`/c/${REGISTRY_ID}/edit$`), { timeout: 60_000 });
+  await page.getByRole('link', { name: 'Volumes, secrets, files' }).click();
+  await page.getByLabel('Registry', { exact: true }).fill(account.registry);
+  await page.getByLabel('User name').fill(account.user);
+  await page.getByLabel('Password or token').fill(account.password);
+  await page.getByRole('button', { name: 'Log in to registry' }).click();
+  await expect(page.getByText(account.registry).first()).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('button', { name: `Log out of ${account.registry}` })).toBeVisible();
+  await shot(page, '17-registry-login');
+  await page.getByRole('link', { name: 'Edit units' }).click();
+  await page.getByLabel('New unit name').fill('web');
+  await page.getByRole('button', { name: 'Create unit' }).click();
+  await (await field(page, 'Image')).locator('input').fill(`${account.registry}/demo/web:stable`);
+  const regPublish = await field(page, 'PublishPort');
+  await regPublish.getByLabel('New value for PublishPort').fill(`127.0.0.1:${REGISTRY_PORT}:8080`);
+  await regPublish.getByRole('button', { name: 'Add a value to PublishPort' }).click();
+  await (await field(page, 'HealthCmd')).locator('input').fill('wget -q -O /dev/null http://127.0.0.1:8080/health');
+  await applyPlan(page);
+  await expect(page.getByText(/^Applied as revision \d+\./)).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByText(`Pulled ${account.registry}/demo/web:stable`)).toBeVisible();
+  await shot(page, '18-registry-app-applied');
+  const served = async () =>
+    (await request.get(`http://127.0.0.1:${REGISTRY_PORT}/`, { timeout: 3_000 }).then((r) => r.text())).trim();
+  expect(await served()).toBe('demo web v1');
+
+  // 14. v2 pushed: a check shows "update available"; Upgrade serves v2.
+  pushStable(account, 'v2');
+  await page.getByRole('link', { name: 'Images', exact: true }).click();
+  await page.getByRole('button', { name: 'Check for updates' }).click();
+  const check = page.locator(`[data-image="${account.registry}/demo/web:stable"]`);
+  await expect(check.getByText('update available')).toBeVisible({ timeout: 30_000 });
+  const upgradeRow = page.locator('[data-unit="web.container"]');
+  await expect(upgradeRow.getByText('update available')).toBeVisible();
+  await shot(page, '19-update-available');
+  await page.getByRole('button', { name: 'Upgrade web.container' }).click();
+  const upgraded = page.getByTestId('upgrade-progress');
+  await expect(upgraded.getByText(/^Revision \d+ upgraded web\.container/)).toBeVisible({ timeout: 180_000 });
+  await shot(page, '20-upgraded');
+  expect(await served()).toBe('demo web v2');
+
+  // 15. v3 pushed (it has no /health): the upgrade's health gate fails, and v2 is back by itself.
+  pushStable(account, 'v3');
+  await page.getByRole('button', { name: 'Upgrade web.container' }).click();
+  await expect(
+    upgraded.getByText(/^Upgrade failed and was rolled back: web\.service: never turned healthy/),
+  ).toBeVisible({
+    timeout: 180_000,
+  });
+  await expect(upgraded.getByText('The previous revision is running again.')).toBeVisible();
+  await shot(page, '21-upgrade-rolled-back');
+  expect(await served()).toBe('demo web v2');
+  await page.getByRole('link', { name: 'History' }).click();
+  await expect(page.getByText('rolled-back', { exact: true })).toBeVisible();
+  await shot(page, '22-history-upgrades');
+  await page.getByRole('link', { name: 'Volumes, secrets, files' }).click();
+  await page.getByRole('button', { name: 'Delete this compartment' }).click();
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
   expect(errors).toEqual([]);
 });

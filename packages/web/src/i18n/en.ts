@@ -323,6 +323,11 @@ export const en = {
   'apply.outcome.refused': 'Refused (revision {n}).',
   'apply.outcome.rolled-back': 'The apply failed and was rolled back (revision {n}).',
   'apply.outcome.failed': 'The apply failed (revision {n}).',
+  'upgrade.outcome.applied': 'Upgraded as revision {n}.',
+  'upgrade.outcome.noop': 'Nothing to upgrade: every image is up to date.',
+  'upgrade.outcome.refused': 'Upgrade refused (revision {n}): nothing was changed.',
+  'upgrade.outcome.rolled-back': 'The upgrade failed and was rolled back (revision {n}).',
+  'upgrade.outcome.failed': 'The upgrade failed (revision {n}).',
   'apply.previousRuns': 'The previous revision is running again.',
 
   'import.title': 'Import and export',

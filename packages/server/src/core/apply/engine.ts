@@ -293,11 +293,8 @@ export class ApplyEngine {
       await host.resetFailed(affected).catch(() => undefined);
       this.store.setPhase(target.compartment, number, 'started');
       const settle = Math.round(gateOptions.settleMs / 100) / 10;
-      emit(
-        'verify',
-        'running',
-        `Restarting ${affected.join(', ')}; waiting for them to be healthy and stay so for ${settle} s`,
-      );
+      emit('start', 'ok', `Restarting ${affected.join(', ')} under the health gate`);
+      emit('verify', 'running', `Waiting for ${affected.join(', ')} to be healthy and stay so for ${settle} s`);
       const gate = await healthGate(host, gateUnits, target.probes, gateOptions, () => host.restartUnits(affected));
       if (gate.ok) {
         this.store.setPhase(target.compartment, number, 'verified');

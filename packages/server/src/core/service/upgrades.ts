@@ -39,6 +39,9 @@ export interface UpgradeServiceDeps {
   /** The health gate's settle window and timeout (defaults: the engine's, 5 s and 120 s). */
   settleMs?: number;
   healthTimeoutMs?: number;
+  /** Runs after an upgrade that changed the host (applied or rolled back): the update check of the
+   * compartment, so that "update available" tells what runs now. Its failure is not the upgrade's. */
+  afterUpgrade?: (id: CompartmentId) => Promise<unknown>;
 }
 
 export interface UpgradeInput {
@@ -105,7 +108,7 @@ export class UpgradeService {
       };
     }
     const next: DesiredState = { ...state, units };
-    return this.deps.compartments.upgradeState(
+    const result = await this.deps.compartments.upgradeState(
       next,
       {
         units: chosen.map((u) => u.unit),
@@ -114,6 +117,9 @@ export class UpgradeService {
       },
       { ...options, message: options.message ?? `upgrade${input.to ? ` to ${input.to}` : ''}` },
     );
+    if (result.outcome !== 'noop' && result.outcome !== 'refused')
+      await this.deps.afterUpgrade?.(state.id).catch(() => undefined);
+    return result;
   }
 }
 

@@ -86,7 +86,9 @@ export function Result({ result }: { result: ApplyResult }) {
       role={good ? 'status' : 'alert'}
       className={`rounded-md border p-3 ${good ? 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950' : 'border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950'}`}
     >
-      <p className="font-semibold">{t(`apply.outcome.${result.outcome}`, { n: result.revision ?? '' })}</p>
+      <p className="font-semibold">
+        {t(`${result.images ? 'upgrade' : 'apply'}.outcome.${result.outcome}`, { n: result.revision ?? '' })}
+      </p>
       {result.message && <p className="mt-1 text-sm">{result.message}</p>}
       {result.outcome === 'rolled-back' && <p className="mt-1 text-sm">{t('apply.previousRuns')}</p>}
       {result.diagnostics
