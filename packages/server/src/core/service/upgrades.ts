@@ -62,6 +62,9 @@ export class UpgradeService {
   }
 
   async upgrade(id: string, input: UpgradeInput, options: ApplyOptions): Promise<UpgradeResult> {
+    // a target that is neither a tag nor a digest is refused first, by its value
+    if (input.to !== undefined && !PINNED_DIGEST.test(input.to) && !TAG.test(input.to))
+      throw new InvalidError(`to: ${JSON.stringify(input.to)} is neither a tag nor a digest sha256:<64 hex digits>`);
     const state = this.deps.compartments.state(id);
     const all = upgradableUnits(state, this.deps.render);
     const chosen = (input.units?.length ? input.units : all.map((u) => u.unit)).map((name) => pick(all, name, state));
@@ -73,9 +76,7 @@ export class UpgradeService {
     const units = { ...state.units };
     let to: { tag?: string; digest?: string } = {};
     if (input.to !== undefined) {
-      to = PINNED_DIGEST.test(input.to) ? { digest: input.to } : TAG.test(input.to) ? { tag: input.to } : {};
-      if (!to.tag && !to.digest)
-        throw new InvalidError(`to: ${JSON.stringify(input.to)} is neither a tag nor a digest sha256:<64 hex digits>`);
+      to = PINNED_DIGEST.test(input.to) ? { digest: input.to } : { tag: input.to };
       const repos = new Set(chosen.map((u) => repository(u.image)));
       if (repos.size > 1)
         throw new InvalidError(

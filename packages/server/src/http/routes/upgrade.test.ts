@@ -168,3 +168,20 @@ describe('notifications of upgrades and updates', () => {
     ]);
   });
 });
+
+describe('upgrade input', () => {
+  it('names a bad target before anything else, and a unit name that is not one', async () => {
+    await shop();
+    host().calls = [];
+    const call = (body: unknown) => s.t.as('operator', 'POST', '/api/compartments/shop/upgrade', body);
+    const bad = await call({ units: ['ghost'], to: '--authfile=/etc/shadow' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.message).toBe(
+      'to: "--authfile=/etc/shadow" is neither a tag nor a digest sha256:<64 hex digits>',
+    );
+    const ghost = await call({ units: ['--all'] });
+    expect(ghost.statusCode).toBe(404);
+    expect(ghost.json().error.message).toContain("no unit '--all'");
+    expect(host().calls.some((c) => c.startsWith('pull') || c.startsWith('tag'))).toBe(false);
+  });
+});
