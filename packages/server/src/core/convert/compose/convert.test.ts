@@ -111,6 +111,19 @@ describe('interpolation', () => {
   });
 });
 
+describe('booleans written as strings', () => {
+  it("reads read_only, init and a volume's read_only from interpolated or quoted strings, as Compose does", () => {
+    const r = convert(
+      'services:\n  a:\n    image: x\n    read_only: "${RO:-true}"\n    init: "False"\n    volumes: [{type: bind, source: /srv, target: /s, read_only: "1"}]\n',
+      { environment: {} },
+    );
+    const a = unit(r, 'a.container').container;
+    expect(a.ReadOnly).toBe(true);
+    expect(a.RunInit).toBe(false);
+    expect(a.Volume).toEqual(['/srv:/s:ro']);
+  });
+});
+
 describe('env files', () => {
   it('reads quotes, comments, export and interpolation', () => {
     const text = [
@@ -397,6 +410,7 @@ describe('errors name the file and the path', () => {
     ['services: {a: {image: x, command: "echo \'open"}}', /services\.a\.command: cannot be split into words/],
     ['services: {a: {image: x, ports: "80:80"}}', /services\.a\.ports: must be a list/],
     ['services: {a: {image: x, depends_on: [b]}, b: {image: y, profiles: [p]}}', /b is in a profile/],
+    ['services: {a: {image: x, read_only: "${RO:-maybe}"}}', /services\.a\.read_only: "maybe" is not a boolean/],
   ])('%s', (text, message) => {
     expect(() => convert(text)).toThrow(ComposeError);
     expect(() => convert(text)).toThrow(message);

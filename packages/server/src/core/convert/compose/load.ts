@@ -56,13 +56,51 @@ function lookupFor(ctx: LoadContext, envFile: Record<string, string>): Lookup {
   };
 }
 
+/**
+ * The fields the Compose specification types as booleans: a string there (`read_only: "${RO:-true}"`, or quoted in
+ * the file) is read as Compose's loader reads it, with Go's ParseBool spellings; any other string is refused.
+ */
+const BOOLEAN_PATHS = [
+  'services.*.read_only',
+  'services.*.init',
+  'services.*.privileged',
+  'services.*.tty',
+  'services.*.stdin_open',
+  'services.*.oom_kill_disable',
+  'services.*.healthcheck.disable',
+  'services.*.volumes.*.read_only',
+  'services.*.volumes.*.volume.nocopy',
+  'services.*.build.pull',
+  'services.*.build.no_cache',
+  'services.*.depends_on.*.restart',
+  'services.*.depends_on.*.required',
+  'networks.*.internal',
+  'networks.*.enable_ipv6',
+  'networks.*.attachable',
+  'networks.*.external',
+  'volumes.*.external',
+  'secrets.*.external',
+  'configs.*.external',
+].map((p) => p.split('.'));
+
+const TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
+const FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
+
+function castBoolean(value: string, path: readonly string[], source: string): string | boolean {
+  const typed = BOOLEAN_PATHS.some((b) => b.length === path.length && b.every((k, i) => k === '*' || k === path[i]));
+  if (!typed) return value;
+  if (TRUE.has(value)) return true;
+  if (FALSE.has(value)) return false;
+  throw new ComposeError(`${source}: ${path.join('.')}: ${JSON.stringify(value)} is not a boolean (true or false)`);
+}
+
 /** Interpolates every string value (not keys) of a parsed file. */
 function interpolateTree(v: unknown, lookup: Lookup, source: string, path: string[], missing: Set<string>): unknown {
   if (typeof v === 'string') {
     try {
       const r = interpolate(v, lookup);
       for (const n of r.unset) missing.add(n);
-      return r.value;
+      return castBoolean(r.value, path, source);
     } catch (e) {
       if (e instanceof InterpolationError) throw new ComposeError(`${source}: ${path.join('.')}: ${e.message}`);
       throw e;
