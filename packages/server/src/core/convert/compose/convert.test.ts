@@ -259,8 +259,30 @@ services:
     expect(unit(r, 'b.container').container).toEqual({ Network: ['pasta:--map-gw'], Image: 'x' });
     expect(unit(r, 'c.container').container).toEqual({ Network: ['slirp4netns'], Image: 'x' });
     expect(entry(r.report, 'services.b.network_mode')).toMatchObject({ disposition: 'mapped' });
-    expect(entry(r.report, 'services.d.network_mode')).toMatchObject({ disposition: 'needs-input' });
-    expect(unit(r, 'd.container').container.NetworkAlias).toEqual(['d']);
+    expect(unit(r, 'd.container').container).toEqual({ Network: ['a.container'], Image: 'x' });
+    expect(entry(r.report, 'services.d.network_mode')).toMatchObject({ disposition: 'mapped' });
+  });
+
+  it("joins another service's network namespace as Network=<service>.container from Podman 5.3, without ports", () => {
+    const text = `
+services:
+  vpn: { image: x, ports: ["8080:80"] }
+  app: { image: y, network_mode: "service:vpn", ports: ["9090:90"] }
+`;
+    const r = convert(text, { podmanVersion: '5.4' });
+    expect(unit(r, 'app.container').container).toEqual({ Network: ['vpn.container'], Image: 'y' });
+    expect(entry(r.report, 'services.app.ports')).toMatchObject({
+      disposition: 'needs-input',
+      note: expect.stringContaining('publish them on vpn'),
+    });
+    const old = convert(text, { podmanVersion: '5.2' });
+    expect(entry(old.report, 'services.app.network_mode')).toMatchObject({
+      disposition: 'needs-input',
+      note: expect.stringContaining('put the services in a pod'),
+    });
+    expect(() => convert('services: {a: {image: x, network_mode: "service:ghost"}}')).toThrow(
+      /services\.a\.network_mode: no service "ghost"/,
+    );
   });
 
   it('falls back to PodmanArgs for keys the target Podman lacks, and needs input where there is no flag', () => {

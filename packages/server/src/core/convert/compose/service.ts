@@ -110,11 +110,24 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
   let networks: string[] = [];
   const aliases = [name];
   const networkMode = str(s.network_mode);
+  // another service's network namespace: Quadlet joins a .container unit's (Podman 5.3), with its dependency
+  const joined = /^service:(.+)$/.exec(networkMode)?.[1];
+  const joins = joined !== undefined && compareVersions(ctx.version, '5.3') >= 0;
   // the host's network, none, or rootless Podman's own user-mode networks (podman-compose takes these too)
-  const namespaced = /^(host|none|pasta|slirp4netns)$|^(pasta|slirp4netns):/.test(networkMode);
+  const namespaced = joins || /^(host|none|pasta|slirp4netns)$|^(pasta|slirp4netns):/.test(networkMode);
   if (s.network_mode !== undefined) {
     const p = [...base, 'network_mode'];
-    if (namespaced) {
+    if (joined !== undefined && !Object.hasOwn(ctx.services, joined))
+      throw new ComposeError(`${dotted(p)}: no service ${JSON.stringify(joined)}`);
+    if (joins) {
+      networks = [`${joined}.container`];
+      r.mapped(p, `Network=${joined}.container (its network namespace; the unit starts after it)`);
+    } else if (joined !== undefined) {
+      r.needs(
+        p,
+        `Podman ${ctx.version} cannot join another unit's network namespace (Network=….container is 5.3): put the services in a pod`,
+      );
+    } else if (namespaced) {
       networks = [lit(networkMode)];
       r.mapped(p, `Network=${networkMode}`);
     } else if (networkMode === 'bridge' || networkMode === 'default') {
@@ -265,7 +278,13 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
       } else r.needs(p, `${str(v)}: not a restart policy`);
     },
     healthcheck: (v, p) => convertHealthcheck(v, p, c, ctx),
-    ports: (v, p) => convertPorts(v, p, c, ctx),
+    ports: (v, p) =>
+      joins
+        ? r.needs(
+            p,
+            `a container in ${joined}'s network namespace publishes no ports of its own: publish them on ${joined}`,
+          )
+        : convertPorts(v, p, c, ctx),
     volumes: (v, p) => convertServiceVolumes(v, p, c, ctx),
     secrets: (v, p) => convertServiceSecrets(v, p, c, ctx),
     configs: (v, p) => convertServiceConfigs(v, p, c, ctx),
