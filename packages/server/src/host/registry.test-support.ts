@@ -36,16 +36,20 @@ export async function copyTag(exec: Exec, a: RegistryAccount, path: string, from
   );
 }
 
-/** The requests the registry served since `since` (its access log lines), oldest first. */
-export async function registryRequests(exec: Exec, since: Date): Promise<string[]> {
+/** The requests the registry served from `since` until `until` (its access log lines), oldest first. */
+export async function registryRequests(exec: Exec, since: Date, until = new Date()): Promise<string[]> {
   const r = await exec.run(['journalctl', '-u', 'docker-registry', '-o', 'json', '--no-pager', '--since', '-10min'], {
     timeoutMs: 30_000,
   });
   const after = since.getTime() * 1000;
+  const before = until.getTime() * 1000;
   return r.stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as { __REALTIME_TIMESTAMP: string; MESSAGE: string })
-    .filter((e) => Number(e.__REALTIME_TIMESTAMP) > after && typeof e.MESSAGE === 'string' && e.MESSAGE.includes('"'))
+    .filter((e) => {
+      const at = Number(e.__REALTIME_TIMESTAMP);
+      return at > after && at <= before && typeof e.MESSAGE === 'string' && e.MESSAGE.includes('"');
+    })
     .map((e) => e.MESSAGE);
 }
