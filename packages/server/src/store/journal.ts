@@ -19,6 +19,8 @@ export type ApplyPhase = 'prepared' | 'written' | 'reloaded' | 'started' | 'veri
 export interface JournalUnits {
   stop: string[];
   restart: string[];
+  /** An upgrade's image names that its pull moved, with the image id each named before. */
+  retag?: { image: string; id: string }[];
 }
 
 export interface JournalEntry {

@@ -67,7 +67,11 @@ export class SqliteRevisionStore implements RevisionStore {
         revisionId: rev.id,
         phase: pending.phase,
         previousFiles: toStoredFiles(pending.previous),
-        units: { stop: [...pending.units.stop], restart: [...pending.units.restart] },
+        units: {
+          stop: [...pending.units.stop],
+          restart: [...pending.units.restart],
+          ...(pending.units.retag?.length ? { retag: pending.units.retag.map((r) => ({ ...r })) } : {}),
+        },
       });
     });
   }
@@ -105,7 +109,11 @@ export class SqliteRevisionStore implements RevisionStore {
         revision: rev?.number ?? 0,
         phase: j.phase,
         previous: toFileSet(j.previousFiles),
-        units: { stop: [...j.units.stop], restart: [...j.units.restart] },
+        units: {
+          stop: [...j.units.stop],
+          restart: [...j.units.restart],
+          ...(j.units.retag?.length ? { retag: j.units.retag.map((r) => ({ ...r })) } : {}),
+        },
       };
     });
   }

@@ -250,7 +250,11 @@ export class ApplyEngine {
       revision: number,
       phase: 'prepared',
       previous: current,
-      units: { stop: p.units.stop, restart: [...new Set([...p.units.restart, ...services])] },
+      units: {
+        stop: p.units.stop,
+        restart: [...new Set([...p.units.restart, ...services])],
+        retag: retagsOf(moved),
+      },
     };
     this.store.begin(
       {
@@ -328,10 +332,7 @@ export class ApplyEngine {
       if (p.units.start.length > 0) await host.stopUnits(p.units.start).catch(() => undefined);
       if (!back.noop) await host.writeFiles(writesOf(current, back), removalsOf(back));
       // a name the pull moved points at the image it named before: its id is still in storage
-      for (const i of moved) {
-        if (i.before && i.previousImage && !i.previousImage.includes('@') && !isLocalImage(i.previousImage))
-          await host.tagImage(i.before.id, i.previousImage);
-      }
+      for (const r of pending.units.retag ?? []) await host.tagImage(r.id, r.image);
       if (!back.noop) await host.daemonReload();
       const restore = [...new Set([...pending.units.restart, ...pending.units.stop])];
       await host.resetFailed(restore).catch(() => undefined);
@@ -771,6 +772,8 @@ export class ApplyEngine {
     const now = await host.readManaged();
     const back = planOf(pending.previous, now);
     await host.writeFiles(writesOf(pending.previous, back), removalsOf(back));
+    // an interrupted upgrade: the names its pull moved point at the images they named before
+    for (const r of pending.units.retag ?? []) await host.tagImage(r.id, r.image);
     await host.daemonReload();
     const removedTimers = pending.units.stop.filter(isTimer);
     if (removedTimers.length > 0) await host.enableUnits(removedTimers);
@@ -835,6 +838,16 @@ export const previousImageName = (unit: string): string =>
     .replace(/\.container$/, '')
     .toLowerCase()
     .replace(/[^a-z0-9._-]/g, '-')}:previous`;
+
+/** The names an upgrade's pull moved (not digests, not local names), each with the image id it named before. */
+function retagsOf(moved: readonly UpgradeImage[]): { image: string; id: string }[] {
+  const out = new Map<string, string>();
+  for (const i of moved) {
+    const name = i.previousImage;
+    if (i.before && name && !name.includes('@') && !isLocalImage(name)) out.set(name, i.before.id);
+  }
+  return [...out].map(([image, id]) => ({ image, id }));
+}
 
 /** "web.container: sha256:1234567890ab → sha256:cdef01234567" for each image that changed. */
 function describeUpgrade(images: readonly UpgradeImage[]): string {

@@ -114,8 +114,9 @@ export interface PendingApply {
   revision: number;
   phase: ApplyPhase;
   previous: FileSet;
-  /** Units the apply stops, restarts or starts: what a roll back must bring back. */
-  units: { stop: string[]; restart: string[] };
+  /** Units the apply stops, restarts or starts: what a roll back must bring back; for an upgrade, the image
+   * names its pull moved and the image id each named before (a roll back points them back). */
+  units: { stop: string[]; restart: string[]; retag?: { image: string; id: string }[] };
 }
 
 /** Durable records. `begin` must be durable before the engine touches the host. */

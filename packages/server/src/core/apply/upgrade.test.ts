@@ -131,3 +131,26 @@ describe('ApplyEngine.upgrade', () => {
     expect(r.message).toContain('web.service');
   });
 });
+
+describe('ApplyEngine.upgrade and a crash', () => {
+  it('journals the names its pull moved, so recover() points them back at the previous image', async () => {
+    const { host, store, engine } = await setup();
+    host.registry.set(`${REPO}:v1`, 'two');
+    let seen: ReturnType<FakeStore['pending']> = [];
+    host.health = () => {
+      if (seen.length === 0) seen = structuredClone(store.pending());
+      return { ok: true, detail: 'healthy' };
+    };
+    expect((await engine.upgrade(target(`${REPO}:v1`), { units: ['web.container'] }, { actor: 'a' })).outcome).toBe(
+      'applied',
+    );
+    expect(seen[0]!.units.retag).toEqual([{ image: `${REPO}:v1`, id: 'one' }]);
+    // the process died while the new image ran under the gate: its journal row is still there
+    const { revision: _, ...record } = { revision: 9, ...store.revisions.at(-1)! };
+    store.begin({ ...record, number: 9 }, { ...seen[0]!, revision: 9 });
+    const recovered = await engine.recover();
+    expect(recovered).toEqual([expect.objectContaining({ revision: 9, ok: true })]);
+    expect(host.ids.get(`${REPO}:v1`)).toBe('one');
+    expect(host.calls).toContain(`tag one ${REPO}:v1`);
+  });
+});
