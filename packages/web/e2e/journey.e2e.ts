@@ -9,13 +9,17 @@
  * health-gated pair answering) → deleted → a third compartment logged in to the sandbox's registry, its app
  * (the registry's demo/web under the tag `stable`, with a health check) pulled by the apply → the registry gets
  * v2 as `stable`: "update available" → Upgrade serves v2 → v3 as `stable` (no /health): the upgrade is rolled
- * back by itself and v2 serves on. A screenshot of each page.
+ * back by itself and v2 serves on → an admin adds a webhook channel for notifications and sends a test, which a
+ * receiver in this process gets with a valid signature. A screenshot of each page.
  *
  * The image: no registry is reachable, so right after the compartment is created from the UI the test imports
  * `localhost/busybox:latest` into the compartment user's storage with the sandbox's documented
  * `import-busybox USER` command (what an administrator of an offline host does with `podman load`).
  */
 import { execFileSync } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
 import { SCREENSHOTS } from './playwright.config';
 
@@ -339,5 +343,41 @@ test('the whole journey', async ({ page, request }, info) => {
   await page.getByRole('link', { name: 'Volumes, secrets, files' }).click();
   await page.getByRole('button', { name: 'Delete this compartment' }).click();
   await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+
+  // 16. Notifications: a webhook channel (its receiver here: the server shares this machine's network), a test.
+  const SECRET = 'a-journey-webhook-secret';
+  const received: { event: string; valid: boolean }[] = [];
+  const receiver = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const ts = String(req.headers['x-quadletman-timestamp'] ?? '');
+      const mac = createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex');
+      received.push({
+        event: String(req.headers['x-quadletman-event'] ?? ''),
+        valid: req.headers['x-quadletman-signature'] === `sha256=${mac}`,
+      });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  try {
+    const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    await page.goto('/admin/notifications');
+    await page.getByLabel('Name', { exact: true }).fill('journey-hook');
+    await page.getByLabel('URL').fill(hookUrl);
+    await page.getByLabel('Signing secret').fill(SECRET);
+    await page.getByRole('button', { name: 'Add channel' }).click();
+    const channel = page.getByTestId('channel-journey-hook');
+    await expect(channel).toBeVisible({ timeout: 30_000 });
+    await expect(channel.getByText('secret set')).toBeVisible();
+    await channel.getByRole('button', { name: 'Send test' }).click();
+    await expect(page.getByText('Test delivered.')).toBeVisible({ timeout: 30_000 });
+    expect(received.filter((r) => r.event === 'test')).toEqual([{ event: 'test', valid: true }]);
+    await shot(page, '23-notifications');
+  } finally {
+    receiver.close();
+  }
   expect(errors).toEqual([]);
 });
