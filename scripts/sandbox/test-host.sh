@@ -50,5 +50,6 @@ phase registry "$sandbox" registry || exit $?
 # 3. The host tests, inside, as root. node_modules come from the host through the /project bind mount: the
 #    host's node and native modules were built against bookworm's glibc, which trixie's newer glibc runs.
 phase tests "$sandbox" exec --cwd /project --env QUADLETMAN_SANDBOX=1 --env CI="${CI:-}" \
-  --env QUADLETMAN_RACE_OPS="${QUADLETMAN_RACE_OPS:-}" -- \
+  --env QUADLETMAN_RACE_OPS="${QUADLETMAN_RACE_OPS:-}" --env QUADLETMAN_HOSTILE_SEED="${QUADLETMAN_HOSTILE_SEED:-}" \
+  --env QUADLETMAN_HOSTILE_N="${QUADLETMAN_HOSTILE_N:-}" -- \
   node node_modules/vitest/vitest.mjs run --config vitest.host.config.ts "$@"

@@ -857,10 +857,16 @@ export async function runBatch(stage: Stage, tally: Tally, items: Item[], option
         // refused before anything changed without a lint error (a short image name, an image that cannot be
         // pulled): the message must name the value it refuses
         const message = String(body.message);
-        const quoted = [...message.matchAll(/'([^']{3,})'/g)].map((m) => m[1]!);
+        const quoted = [...message.matchAll(/'([^']+)'/g)].map((m) => m[1]!);
         for (const it of pending) {
           const values = stringsOf(it.value).filter((v) => v.length > 2);
-          if (values.some((v) => message.includes(v) || quoted.some((q) => v.includes(q)))) refused.add(it);
+          // a value quoted whole counts whatever its length (an image named `0`, given as a number)
+          const exact = [...stringsOf(it.value), ...(typeof it.value === 'number' ? [String(it.value)] : [])];
+          if (
+            exact.some((v) => v !== '' && quoted.includes(v)) ||
+            values.some((v) => message.includes(v) || quoted.some((q) => q.length > 2 && v.includes(q)))
+          )
+            refused.add(it);
         }
       }
       if (refused.size === 0) {

@@ -69,8 +69,8 @@ import {
   writable,
 } from './hostile-values.js';
 
-const GOAL = Number(process.env.QUADLETMAN_HOSTILE_N ?? 10_000);
-const SEED = Number(process.env.QUADLETMAN_HOSTILE_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const GOAL = Number(process.env.QUADLETMAN_HOSTILE_N || 10_000);
+const SEED = Number(process.env.QUADLETMAN_HOSTILE_SEED || Math.floor(Math.random() * 2 ** 31));
 
 /** Each family's share of the goal. */
 const SHARE = {
