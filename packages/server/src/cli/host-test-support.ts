@@ -1,6 +1,7 @@
 // What the CLI host tests (`cli/*.host.test.ts`) and the apply benchmark share: running the quadletman CLI as a
 // child process, a private data folder, the busybox image for a compartment, the stack spec they apply, and
-// reading a compartment's managed folders straight from disk. Test support only (runs in the sandbox host).
+// reading a compartment's managed folders straight from disk; and, for the host tests of the services, the
+// application over a data folder of its own. Test support only (runs in the sandbox host).
 // Changes on the machine: creates and removes a data folder, copies the CLI bundle into .cache/, imports an
 // image into a compartment's Podman storage.
 
@@ -8,7 +9,8 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCompartmentId } from '../core/ids.js';
+import { type AppContext, type AppOptions, createApp } from '../app.js';
+import { type CompartmentId, parseCompartmentId } from '../core/ids.js';
 import { render } from '../core/render.js';
 import { parseSpecText } from '../core/spec.js';
 import { buildBusyboxRootfsTar } from '../host/busybox-image.js';
@@ -228,3 +230,31 @@ export const pathExists = (p: string) =>
     () => true,
     () => false,
   );
+
+/** The application over an emptied `data` folder, with a short settle; `id` is deleted first if left over, then
+ * created unless `create: false`. */
+export async function openHostTestApp(
+  data: string,
+  id: CompartmentId,
+  options: Pick<AppOptions, 'upgrades'> & { create?: boolean } = {},
+): Promise<AppContext> {
+  await fsp.rm(data, { recursive: true, force: true });
+  const app = createApp({
+    dataDir: data,
+    volumesRoot: `${data}/volumes`,
+    locksDir: `${data}/locks`,
+    engine: { settleMs: 500, verifyTimeoutMs: 15_000 },
+    ...(options.upgrades ? { upgrades: options.upgrades } : {}),
+  });
+  await app.host.users.delete(id).catch(() => undefined);
+  if (options.create !== false) await app.compartments.create({ id });
+  return app;
+}
+
+/** Deletes the compartment and its user, closes the application and removes its data folder. */
+export async function closeHostTestApp(app: AppContext | undefined, id: CompartmentId, data: string): Promise<void> {
+  await app?.compartments.delete(id).catch(() => undefined);
+  await app?.host.users.delete(id).catch(() => undefined);
+  app?.close();
+  await fsp.rm(data, { recursive: true, force: true });
+}

@@ -2,7 +2,12 @@
 // with it (ON DELETE CASCADE); the log keeps the newest DELIVERY_LOG_LIMIT rows per channel (record() drops older
 // finished ones). The secret column is read only by secretOf(), for the one thing that needs it: delivering.
 import { and, asc, desc, eq, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
-import type { ChannelEvents, NotifyChannelKind } from '../core/notify/channel.js';
+import type {
+  ChannelEvents,
+  NotifyChannelKind,
+  StoredChannelInput,
+  StoredChannelPatch,
+} from '../core/notify/channel.js';
 import type { Db, Tx } from './db.js';
 import * as t from './schema.js';
 
@@ -68,15 +73,7 @@ export class NotificationRepository {
   private stamp = () => this.now().toISOString();
 
   /** Adds a channel; false when one of that name exists. */
-  createChannel(c: {
-    name: string;
-    kind: NotifyChannelKind;
-    scope: string;
-    events: ChannelEvents;
-    config: Record<string, unknown>;
-    secret: string | null;
-    enabled: boolean;
-  }): boolean {
+  createChannel(c: StoredChannelInput): boolean {
     const at = this.stamp();
     const r = this.db
       .insert(t.notifyChannels)
@@ -97,16 +94,7 @@ export class NotificationRepository {
   }
 
   /** Changes what `patch` names (`secret: null` removes it); false when there is no such channel. */
-  updateChannel(
-    name: string,
-    patch: {
-      scope?: string;
-      events?: ChannelEvents;
-      config?: Record<string, unknown>;
-      secret?: string | null;
-      enabled?: boolean;
-    },
-  ): boolean {
+  updateChannel(name: string, patch: StoredChannelPatch): boolean {
     const set: Partial<typeof t.notifyChannels.$inferInsert> = { updatedAt: this.stamp() };
     if (patch.scope !== undefined) set.scope = patch.scope;
     if (patch.events !== undefined) set.events = JSON.stringify(patch.events);

@@ -160,10 +160,10 @@ export class ApplyEngine {
    * Upgrades container units to the images `target` names for them (the same name pulled anew, another tag, or a
    * pinned digest), behind a health gate:
    *   lint + dry run when the files change → keep the image each unit runs now (its id, and a name of its own,
-   *   `localhost/quadletman-previous/<unit>:previous`, so a prune leaves it) → pull every image anew (a failed pull:
-   *   nothing changed) → nothing to do when every image and file is as before → record the revision → write
-   *   the files that change, reload → restart the units under the health gate (health-gate.ts): healthy, and
-   *   staying so for the settle window.
+   *   `localhost/quadletman-previous/<unit>:previous`, until a prune of unused images) → pull every image anew
+   *   (a failed pull: nothing changed) → nothing to do when every image and file is as before → record the
+   *   revision → write the files that change, reload → restart the units under the health gate
+   *   (health-gate.ts): healthy, and staying so for the settle window.
    * When the gate fails, the previous files come back and each name the pull moved points at the image it named
    * before (its id, still in storage: no network is needed), and the units restart on it.
    */
@@ -207,8 +207,8 @@ export class ApplyEngine {
         return { unit, image, ...(previous ? { previousImage: previous } : {}), ...(before ? { before } : {}) };
       }),
     );
-    // the image each unit runs now keeps a name of its own until its next upgrade: a roll back later, by
-    // revision, finds it here too
+    // the image each unit runs now keeps a name of its own until its next upgrade (or a prune of unused images):
+    // a roll back later, by revision, finds it here too
     await Promise.all(
       images.map(async (i) => {
         if (i.before) await host.tagImage(i.before.id, previousImageName(i.unit)).catch(() => undefined);
@@ -256,19 +256,7 @@ export class ApplyEngine {
         retag: retagsOf(moved),
       },
     };
-    this.store.begin(
-      {
-        compartment: target.compartment,
-        number,
-        files: target.files,
-        diff: p.changes.map((c) => c.diff).join(''),
-        actor: options.actor,
-        startedAt: this.now(),
-        message: `${options.message ?? 'upgrade'}: ${summary}`,
-        ...(target.spec !== undefined ? { spec: target.spec } : {}),
-      },
-      pending,
-    );
+    this.beginRevision(target, p, options, pending, `${options.message ?? 'upgrade'}: ${summary}`);
     const gateUnits = affected.map((unit) => gateUnitFor(unit, target.files));
     const gateOptions = {
       settleMs: request.settleMs ?? 5000,
@@ -436,19 +424,7 @@ export class ApplyEngine {
       previous: current,
       units: { stop: p.units.stop, restart: p.units.restart },
     };
-    this.store.begin(
-      {
-        compartment: target.compartment,
-        number,
-        files: target.files,
-        diff: p.changes.map((c) => c.diff).join(''),
-        actor: options.actor,
-        startedAt: this.now(),
-        ...(options.message ? { message: options.message } : {}),
-        ...(target.spec !== undefined ? { spec: target.spec } : {}),
-      },
-      pending,
-    );
+    this.beginRevision(target, p, options, pending, options.message);
 
     const affected = [...p.units.start, ...p.units.restart];
     let settled: UnitStatus[] = [];
@@ -783,6 +759,29 @@ export class ApplyEngine {
     // units: without a reset their start rate limit can refuse the restart that brings them back.
     await host.resetFailed(units).catch(() => undefined);
     await host.restartUnits(units);
+  }
+
+  /** Records the revision and the journal row of an apply about to touch the host (durable before it does). */
+  private beginRevision(
+    target: ApplyTarget,
+    p: Plan,
+    options: ApplyOptions,
+    pending: PendingApply,
+    message: string | undefined,
+  ): void {
+    this.store.begin(
+      {
+        compartment: target.compartment,
+        number: pending.revision,
+        files: target.files,
+        diff: p.changes.map((c) => c.diff).join(''),
+        actor: options.actor,
+        startedAt: this.now(),
+        ...(message ? { message } : {}),
+        ...(target.spec !== undefined ? { spec: target.spec } : {}),
+      },
+      pending,
+    );
   }
 
   private recordRefusal(target: ApplyTarget, p: Plan, options: ApplyOptions, message: string): number {

@@ -35,6 +35,22 @@ export const ChannelEventsSchema = z.union([
 ]);
 export type ChannelEvents = z.infer<typeof ChannelEventsSchema>;
 
+/** A channel as the store keeps it: its kind's settings (config) and its secret apart. */
+export interface StoredChannelInput {
+  name: string;
+  kind: NotifyChannelKind;
+  scope: string;
+  events: ChannelEvents;
+  config: Record<string, unknown>;
+  secret: string | null;
+  enabled: boolean;
+}
+
+/** What a change of a stored channel may set (`secret: null` removes it). */
+export type StoredChannelPatch = Partial<
+  Pick<StoredChannelInput, 'scope' | 'events' | 'config' | 'secret' | 'enabled'>
+>;
+
 /** An http(s) URL without user name or password, at most 2048 characters. */
 export const ChannelUrlSchema = z
   .string()

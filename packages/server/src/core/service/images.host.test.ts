@@ -5,9 +5,9 @@
 // each with its digest, size and created date. A stopped container on v2 keeps it from a prune; once that container
 // is gone, the prune removes v2 only (a dry run first changes nothing), v1 stays and the unit keeps serving.
 
-import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppContext, createApp } from '../../app.js';
+import type { AppContext } from '../../app.js';
+import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
 import { type RegistryAccount, registryAccount } from '../../host/registry.test-support.js';
 import type { CompartmentSession } from '../../host/session.js';
 import { userPodman } from '../../host/session.js';
@@ -46,24 +46,11 @@ describe.skipIf(!onHost)("a compartment's images on a real host", () => {
   beforeAll(async () => {
     account = await registryAccount();
     expect(account.registry).toBe('registry.sandbox.test:5000');
-    await fsp.rm(DATA, { recursive: true, force: true });
-    app = createApp({
-      dataDir: DATA,
-      volumesRoot: `${DATA}/volumes`,
-      locksDir: `${DATA}/locks`,
-      engine: { settleMs: 500, verifyTimeoutMs: 15_000 },
-    });
-    await app.host.users.delete(ID).catch(() => undefined);
-    await app.compartments.create({ id: ID });
+    app = await openHostTestApp(DATA, ID);
     session = await app.host.users.sessionFor(ID);
   });
 
-  afterAll(async () => {
-    await app?.compartments.delete(ID).catch(() => undefined);
-    await app?.host.users.delete(ID).catch(() => undefined);
-    app?.close();
-    await fsp.rm(DATA, { recursive: true, force: true });
-  });
+  afterAll(() => closeHostTestApp(app, ID, DATA));
 
   it('logs in, applies web.container on v1, and pulls v2 by hand as the compartment user', async () => {
     await app.resources.login(ID, account.registry, account.user, account.password);

@@ -14,7 +14,6 @@ import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import {
   type AttemptVerdict,
   type ChannelConfig,
-  type ChannelEvents,
   type ChannelView,
   CONFIG_SCHEMAS,
   type CreateChannel,
@@ -34,6 +33,8 @@ import {
   type OutgoingMessage,
   oneLine,
   type RetryPolicy,
+  type StoredChannelInput,
+  type StoredChannelPatch,
   type UpdateChannel,
   verdictOfSendmail,
   verdictOfStatus,
@@ -52,25 +53,8 @@ export interface NotifyTransport {
 
 /** What the service needs of the store (store/notifications.ts). */
 export interface NotificationStorePort {
-  createChannel(c: {
-    name: string;
-    kind: NotifyChannelKind;
-    scope: string;
-    events: ChannelEvents;
-    config: Record<string, unknown>;
-    secret: string | null;
-    enabled: boolean;
-  }): boolean;
-  updateChannel(
-    name: string,
-    patch: {
-      scope?: string;
-      events?: ChannelEvents;
-      config?: Record<string, unknown>;
-      secret?: string | null;
-      enabled?: boolean;
-    },
-  ): boolean;
+  createChannel(c: StoredChannelInput): boolean;
+  updateChannel(name: string, patch: StoredChannelPatch): boolean;
   deleteChannel(name: string): boolean;
   channel(name: string): ChannelRow | undefined;
   channels(): ChannelRow[];

@@ -8,11 +8,11 @@
 // unattended mode the server's schedule upgrades the unit by itself. A webhook channel's receiver (a local HTTP
 // server) gets the roll back and the upgrades, each signed with the channel's secret.
 
-import * as fsp from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppContext, createApp } from '../../app.js';
+import type { AppContext } from '../../app.js';
+import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
 import { copyTag, type RegistryAccount, registryAccount, registryRequests } from '../../host/registry.test-support.js';
 import { parseCompartmentId } from '../ids.js';
 import { CreateChannelSchema } from '../notify/channel.js';
@@ -90,16 +90,7 @@ describe.skipIf(!onHost)('upgrades on a real host', () => {
 
   beforeAll(async () => {
     account = await registryAccount();
-    await fsp.rm(DATA, { recursive: true, force: true });
-    app = createApp({
-      dataDir: DATA,
-      volumesRoot: `${DATA}/volumes`,
-      locksDir: `${DATA}/locks`,
-      engine: { settleMs: 500, verifyTimeoutMs: 15_000 },
-      upgrades: { settleMs: SETTLE_MS, healthTimeoutMs: 30_000 },
-    });
-    await app.host.users.delete(ID).catch(() => undefined);
-    await app.compartments.create({ id: ID });
+    app = await openHostTestApp(DATA, ID, { upgrades: { settleMs: SETTLE_MS, healthTimeoutMs: 30_000 } });
     await app.resources.login(ID, account.registry, account.user, account.password);
     await push('v1');
     hook = await receiver();
@@ -110,10 +101,7 @@ describe.skipIf(!onHost)('upgrades on a real host', () => {
 
   afterAll(async () => {
     hook?.server.close();
-    await app?.compartments.delete(ID).catch(() => undefined);
-    await app?.host.users.delete(ID).catch(() => undefined);
-    app?.close();
-    await fsp.rm(DATA, { recursive: true, force: true });
+    await closeHostTestApp(app, ID, DATA);
   });
 
   it('applies the app from the registry, the pinned unit by its digest', async () => {

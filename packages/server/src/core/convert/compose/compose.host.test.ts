@@ -4,9 +4,9 @@
 // through the application. The journal proves the start order (api starts only after db is started, which with
 // Notify=healthy means healthy), and the services reach each other by their names on the project's network.
 
-import * as fsp from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppContext, createApp } from '../../../app.js';
+import type { AppContext } from '../../../app.js';
+import { closeHostTestApp, openHostTestApp } from '../../../cli/host-test-support.js';
 import { type RegistryAccount, registryAccount } from '../../../host/registry.test-support.js';
 import { userPodman } from '../../../host/session.js';
 import { parseCompartmentId } from '../../ids.js';
@@ -50,22 +50,10 @@ describe.skipIf(!onHost)('a compose project on a real host', () => {
 
   beforeAll(async () => {
     account = await registryAccount();
-    await fsp.rm(DATA, { recursive: true, force: true });
-    app = createApp({
-      dataDir: DATA,
-      volumesRoot: `${DATA}/volumes`,
-      locksDir: `${DATA}/locks`,
-      engine: { settleMs: 500, verifyTimeoutMs: 15_000 },
-    });
-    await app.host.users.delete(ID).catch(() => undefined);
+    app = await openHostTestApp(DATA, ID, { create: false });
   });
 
-  afterAll(async () => {
-    await app?.compartments.delete(ID).catch(() => undefined);
-    await app?.host.users.delete(ID).catch(() => undefined);
-    app?.close();
-    await fsp.rm(DATA, { recursive: true, force: true });
-  });
+  afterAll(() => closeHostTestApp(app, ID, DATA));
 
   it('converts the project and applies it: db healthy first, then api, then web serving', async () => {
     const r = convertCompose({
