@@ -1,9 +1,10 @@
 // The upgrade to podman events in the journal, on a real host (inside the sandbox, as root): a compartment made
 // as before this release (containers.conf `events_logger = "file"`) runs a container that ends by itself a few
-// seconds later (long enough for the file reader to start first on a busy machine: 10 s were not, once). The live watching (one journal reader + the legacy events) upgrades the containers.conf as the
-// user, finds the container's conmon still logging to the file, reads the file's events for that compartment —
-// the container's death, which podman's cleanup logs to the file only, arrives — and stops reading them once
-// that container is gone. Changes on the machine: creates and deletes the compartment `qmt-legacy`.
+// seconds later (long enough for the file reader to start first on a busy machine: 10 s were not, once). The
+// live watching (one journal reader + the legacy events) upgrades the containers.conf as the user, finds the
+// container's conmon still logging to the file, reads the file's events for that compartment — the container's
+// death, which podman's cleanup logs to the file only, arrives (on a busy machine, seconds after the conmon has
+// gone) — and stops reading them once that container and its cleanup are gone. Changes on the machine: creates and deletes the compartment `qmt-legacy`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCompartmentId } from '../core/ids.js';
 import type { LiveEvent } from '../core/live/events.js';
@@ -75,9 +76,11 @@ describe.skipIf(!onHost)('containers that log their events to a file, after the 
       await until(
         'the old container’s death',
         () => got.some((e) => e.kind === 'container' && e.name === 'old' && e.state === 'died'),
-        // it dies 20 s after it started; podman's cleanup, which writes the death, ran late on a loaded machine
-        60_000,
-      );
+        40_000,
+      ).catch((err: Error) => {
+        const seen = got.map((e) => (e.kind === 'container' ? `${e.name} ${e.state}` : e.kind));
+        throw new Error(`${err.message}; events seen: ${seen.join(', ') || 'none'}`);
+      });
       expect(got.find((e) => e.name === 'old' && e.state === 'died')).toMatchObject({ compartment: ID, exitCode: 3 });
       // its conmon is gone: the next look finds no container logging to a file, and the source stops
       await until(

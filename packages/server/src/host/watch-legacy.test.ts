@@ -12,6 +12,7 @@ import { containersConf } from './storage-conf.js';
 import {
   CONTAINERS_CONF,
   type ConfUpgrade,
+  cleanupLogsEventsToFile,
   compartmentsWithFileEvents,
   ensureJournaldEvents,
   LegacyEvents,
@@ -98,6 +99,27 @@ describe('containers still logging their events to a file', () => {
     expect(logsEventsToFile(['/usr/bin/conmon', '--exit-command-arg', '--events-backend=file'])).toBe(true);
   });
 
+  it('and by their cleanup, still running after their conmon is gone', () => {
+    const cleanup = (backend: string[]) => [
+      '/usr/bin/podman',
+      '--root',
+      '/x/storage',
+      ...backend,
+      'container',
+      'cleanup',
+      'abc',
+    ];
+    expect(cleanupLogsEventsToFile(cleanup(['--events-backend', 'file']))).toBe(true);
+    expect(cleanupLogsEventsToFile(cleanup(['--events-backend=file']))).toBe(true);
+    expect(cleanupLogsEventsToFile(cleanup(['--events-backend', 'journald']))).toBe(false);
+    expect(cleanupLogsEventsToFile(cleanup([]))).toBe(false);
+    // the logger named after the command is not podman's global option
+    expect(cleanupLogsEventsToFile(['/usr/bin/podman', 'container', 'cleanup', '--events-backend', 'file'])).toBe(
+      false,
+    );
+    expect(cleanupLogsEventsToFile(['/usr/bin/podman', '--events-backend', 'file', 'events'])).toBe(false);
+  });
+
   let proc: string;
   beforeEach(async () => {
     proc = await fsp.mkdtemp(path.join(os.tmpdir(), 'qm-proc-'));
@@ -117,6 +139,11 @@ describe('containers still logging their events to a file', () => {
     await processEntry(11, 'conmon', conmon('file'));
     await processEntry(12, 'sleep', ['sleep', '--exit-command-arg', '--events-backend', '--exit-command-arg', 'file']);
     await fsp.mkdir(path.join(proc, 'self'));
+    expect([...(await compartmentsWithFileEvents(new Map([[me, WEB]]), proc))]).toEqual([WEB]);
+    // the conmon gone, the cleanup it started still running
+    await fsp.rm(path.join(proc, '11'), { recursive: true });
+    expect([...(await compartmentsWithFileEvents(new Map([[me, WEB]]), proc))]).toEqual([]);
+    await processEntry(13, 'podman', ['/usr/bin/podman', '--events-backend', 'file', 'container', 'cleanup', 'abc']);
     expect([...(await compartmentsWithFileEvents(new Map([[me, WEB]]), proc))]).toEqual([WEB]);
     expect([...(await compartmentsWithFileEvents(new Map([[me + 1, DB]]), proc))]).toEqual([]);
     expect([...(await compartmentsWithFileEvents(new Map(), proc))]).toEqual([]);
@@ -141,7 +168,7 @@ describe('containers still logging their events to a file', () => {
       sessionFor: async (id) => sessions.get(id)!,
       sessions: () => sessions,
       procRoot: proc,
-      rescanMs: 20,
+      rescanMs: 3_600_000, // the test looks again itself
       ensure: async (x) => {
         upgraded.push(x.user);
         return x === web ? 'upgraded' : 'unchanged';
@@ -159,10 +186,14 @@ describe('containers still logging their events to a file', () => {
     expect(upgraded.sort()).toEqual(['qm-db', 'qm-web']);
     expect(legacy.source.wants?.(DB)).toBe(false);
     expect(warnings).toContain('live watch: containers.conf now logs podman events to the journal');
-    // the old container restarted under the journald logger: the next look finds none
+    // the old container restarted under the journald logger: the next look finds none, and web is read for one
+    // more period (its cleanup's last events), then no more
     await fsp.rm(path.join(proc, '11'), { recursive: true });
     await processEntry(12, 'conmon', conmon('journald'));
-    await until(() => legacy.source.wants?.(WEB) === false);
+    await legacy.lookNow();
+    expect(legacy.source.wants?.(WEB)).toBe(true);
+    await legacy.lookNow();
+    expect(legacy.source.wants?.(WEB)).toBe(false);
     expect(legacy.compartments()).toEqual([]);
     legacy.close();
   });

@@ -10,11 +10,13 @@
 //
 // Containers started before that keep logging to the file until they restart: their conmon runs podman's
 // cleanup with `--events-backend file` (the exit command, on conmon's command line) — and that cleanup is what
-// logs a container's own death. So the server looks for such conmon processes of each compartment (one pass over
-// /proc, after the upgrades and then once a minute while any are left) and runs, for the compartments that still
-// have one, `podman --events-backend file events` as the user (watch-podman.ts). The last one goes away as soon
-// as the last such container has restarted; a server whose compartments are all upgraded runs none and scans
-// no more.
+// logs a container's own death. So the server looks for such conmon processes of each compartment, and for
+// such cleanups still running (one pass over /proc, after the upgrades and then once a minute while any are
+// left), and runs, for the compartments that still have one, `podman --events-backend file events` as the user
+// (watch-podman.ts). A compartment whose last one is gone is read for one more period, so that the death its
+// cleanup wrote last arrives (when the container dies, its conmon exits before the cleanup it started has
+// written anything; on a busy machine the cleanup can take seconds). A server whose compartments are all
+// upgraded runs none and scans no more.
 
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { NotFoundError } from '../core/errors.js';
@@ -55,7 +57,20 @@ export function logsEventsToFile(cmdline: readonly string[]): boolean {
   return args.includes('--events-backend=file');
 }
 
-/** The compartments (by their users' UIDs) that have a conmon whose container logs its events to a file. */
+/** True when a process's command line is podman's container cleanup logging its events to a file. */
+export function cleanupLogsEventsToFile(cmdline: readonly string[]): boolean {
+  const at = cmdline.findIndex((a, i) => a === 'container' && cmdline[i + 1] === 'cleanup');
+  if (at < 0) return false;
+  const global = cmdline.slice(1, at);
+  const i = global.indexOf('--events-backend');
+  if (i >= 0) return global[i + 1] === 'file';
+  return global.includes('--events-backend=file');
+}
+
+/**
+ * The compartments (by their users' UIDs) that have a conmon whose container logs its events to a file, or such
+ * a container's cleanup still running.
+ */
 export async function compartmentsWithFileEvents(
   uids: ReadonlyMap<number, CompartmentId>,
   procRoot = '/proc',
@@ -72,9 +87,10 @@ export async function compartmentsWithFileEvents(
     try {
       const id = uids.get((await stat(`${procRoot}/${pid}`)).uid);
       if (id === undefined || out.has(id)) continue;
-      if ((await readFile(`${procRoot}/${pid}/comm`, 'utf8')).trim() !== 'conmon') continue;
+      const comm = (await readFile(`${procRoot}/${pid}/comm`, 'utf8')).trim();
+      if (comm !== 'conmon' && comm !== 'podman') continue;
       const cmdline = (await readFile(`${procRoot}/${pid}/cmdline`, 'utf8')).split('\0');
-      if (logsEventsToFile(cmdline)) out.add(id);
+      if (comm === 'conmon' ? logsEventsToFile(cmdline) : cleanupLogsEventsToFile(cmdline)) out.add(id);
     } catch {
       // the process ended meanwhile, or we may not look at it
     }
@@ -104,6 +120,8 @@ export interface LegacyEventsDeps {
 export class LegacyEvents {
   /** Compartments that still have containers logging their events to a file. */
   private legacy = new Set<CompartmentId>();
+  /** Of those, the ones the last look no longer found: read for one more period, then no more. */
+  private fading = new Set<CompartmentId>();
   private readonly queue: { id: CompartmentId; session: CompartmentSession }[] = [];
   private running = 0;
   private scanTimer: NodeJS.Timeout | undefined;
@@ -136,6 +154,12 @@ export class LegacyEvents {
   /** The compartments whose file events are being read. */
   compartments(): CompartmentId[] {
     return [...this.legacy];
+  }
+
+  /** Looks at /proc now, after any look under way (tests; otherwise the timer looks). */
+  async lookNow(): Promise<void> {
+    await this.scanning;
+    await this.scan();
   }
 
   close(): void {
@@ -198,12 +222,20 @@ export class LegacyEvents {
     const uids = new Map<number, CompartmentId>();
     for (const [id, s] of this.deps.sessions()) uids.set(s.uid, id);
     const found = await compartmentsWithFileEvents(uids, this.deps.procRoot);
-    const gone = [...this.legacy].filter((id) => !found.has(id));
+    const next = new Set(found);
+    const fading = new Set<CompartmentId>();
+    for (const id of this.legacy) {
+      if (found.has(id) || this.fading.has(id)) continue;
+      next.add(id);
+      fading.add(id);
+    }
+    const gone = [...this.legacy].filter((id) => !next.has(id));
     const added = [...found].filter((id) => !this.legacy.has(id));
-    this.legacy = found;
+    this.legacy = next;
+    this.fading = fading;
     if (added.length > 0 || gone.length > 0) {
       this.deps.log?.warn('live watch: compartments with containers logging podman events to a file', {
-        reading: [...found],
+        reading: [...next],
         done: gone,
       });
     }
