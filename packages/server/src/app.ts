@@ -12,6 +12,7 @@ import { CompartmentService } from './core/service/compartments.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
 import { NotificationService } from './core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
+import { TemplateService } from './core/service/templates.js';
 import { UpdateService } from './core/service/updates.js';
 import { UnattendedUpgrades, UpgradeService } from './core/service/upgrades.js';
 import { readAdoptSource } from './host/adopt-source.js';
@@ -63,6 +64,8 @@ export interface AppContext {
   /** The unattended upgrades the server's update schedule runs after each check. */
   unattended: UnattendedUpgrades;
   bundles: BundleService;
+  /** Saved templates, and compartments created from them. */
+  templates: TemplateService;
   /** Notification channels and deliveries. Services report events with `notifications.emit({...})`; `serve`
    * calls `start()` to resume pending deliveries. */
   notifications: NotificationService;
@@ -132,6 +135,12 @@ export function createApp(options: AppOptions = {}): AppContext {
     host: resourceHost(host, volumes),
     volumesRoot,
   });
+  const templates = new TemplateService({
+    store: store.templates,
+    compartments,
+    secrets: resources,
+    render: { volumesRoot },
+  });
   const images = new ImageService({ compartments, host: imageHost(host), locks, render: { volumesRoot } });
   const registryCheck = new RegistryCheck(host.exec);
   const updates = new UpdateService({
@@ -171,6 +180,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     engine,
     compartments,
     bundles,
+    templates,
     resources,
     images,
     updates,

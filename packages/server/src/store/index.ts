@@ -10,6 +10,7 @@ import { ApplyJournalRepository } from './journal.js';
 import { NotificationRepository } from './notifications.js';
 import { RevisionRepository } from './revisions.js';
 import { SessionRepository } from './sessions.js';
+import { TemplateRepository } from './templates.js';
 import { TokenRepository } from './tokens.js';
 import { UserRepository } from './users.js';
 
@@ -37,6 +38,7 @@ export {
   type StoredFile,
 } from './revisions.js';
 export * from './sessions.js';
+export * from './templates.js';
 export * from './tokens.js';
 export * from './users.js';
 
@@ -57,6 +59,7 @@ export class Store {
   readonly stats: StatsQueries;
   readonly imageChecks: ImageCheckRepository;
   readonly notifications: NotificationRepository;
+  readonly templates: TemplateRepository;
   /** The database file (or ':memory:'). */
   readonly path: string;
 
@@ -76,6 +79,7 @@ export class Store {
     this.stats = new StatsQueries(handle.sqlite);
     this.imageChecks = new ImageCheckRepository(handle.db, handle.tx);
     this.notifications = new NotificationRepository(handle.db, handle.tx, now);
+    this.templates = new TemplateRepository(handle.db, now);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

@@ -294,3 +294,33 @@ export const notifyDeliveries = sqliteTable(
     index('notify_deliveries_status').on(t.status),
   ],
 );
+
+// ── Templates and catalog apps (core/templates, core/service/templates.ts). ────────────────────────────────
+
+/** Saved templates: a compartment spec with parameters (core/templates/template.ts), as its YAML. */
+export const templates = sqliteTable('templates', {
+  name: text('name').primaryKey(),
+  description: text('description').notNull(),
+  /** The template as YAML (templateToYaml). */
+  body: text('body').notNull(),
+  /** Who saved it, and from which compartment (null when imported). */
+  createdBy: text('created_by').notNull(),
+  source: text('source'),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** Which catalog app (or saved template) a compartment was created from, at which version, with which values. */
+export const installedApps = sqliteTable('installed_apps', {
+  compartmentId: text('compartment_id')
+    .primaryKey()
+    .references(() => compartments.id, { onDelete: 'cascade' }),
+  /** `catalog` or `template`. */
+  origin: text('origin', { enum: ['catalog', 'template'] }).notNull(),
+  name: text('name').notNull(),
+  version: text('version'),
+  /** JSON: the parameter values used, but for secrets' (those are never kept). */
+  values: text('values').notNull(),
+  installedAt: text('installed_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: templates are written with literal ${name} placeholders
 // Templates: a compartment's spec saved with parameters gives back the same desired state (property tests over
 // random specs and one with every unit type), parameters are checked, and values cannot reach past their place.
 import fc from 'fast-check';

@@ -188,7 +188,7 @@ export function parseTemplate(input: unknown, source = 'template'): Template {
   const out: Template = { name: t.name, description: t.description, parameters: [], spec: t.spec };
   if (t.version !== undefined) out.version = t.version;
   out.parameters = t.parameters.map(
-    (p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as TemplateParameter,
+    (p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as unknown as TemplateParameter,
   );
   return out;
 }
@@ -217,7 +217,6 @@ export function templateToYaml(t: Template): string {
 function fullMatch(pattern: string, value: string): boolean {
   return new RegExp(`^(?:${pattern})$`, 'u').test(value);
 }
-
 
 export interface SaveOptions {
   name: string;

@@ -19,6 +19,7 @@ import { ImageService } from '../../core/service/images.js';
 import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
 import { NotificationService, type NotifyTransport } from '../../core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
+import { TemplateService } from '../../core/service/templates.js';
 import { UpdateService } from '../../core/service/updates.js';
 import { UnattendedUpgrades, UpgradeService } from '../../core/service/upgrades.js';
 import { FakeExec } from '../../host/fake-exec.js';
@@ -214,6 +215,7 @@ export function createTestContext(
     },
     render,
   });
+  const templates = new TemplateService({ store: store.templates, compartments, secrets: resources, render });
   const notifyCalls: Parameters<NotifyTransport['http'] | NotifyTransport['sendmail']>[0][] = [];
   const notifications = new NotificationService({
     store: store.notifications,
@@ -241,6 +243,7 @@ export function createTestContext(
     upgrades,
     unattended: new UnattendedUpgrades(upgrades),
     bundles,
+    templates,
     notifications,
     close: () => {
       notifications.stop();
