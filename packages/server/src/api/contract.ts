@@ -726,3 +726,98 @@ export const NotifyTestResultSchema = z
   })
   .meta({ id: 'NotifyTestResult' });
 export type NotifyTestResultDto = z.infer<typeof NotifyTestResultSchema>;
+
+// ------------------------------------------------------------------------------------------------ templates
+
+export const TemplateParameterSchema = z
+  .object({
+    name: z.string(),
+    description: z.string().optional(),
+    default: z.string().optional(),
+    pattern: z.string().optional().meta({ description: 'A value must match it whole.' }),
+    generate: z.enum(['password', 'token']).optional().meta({ description: 'Made at random when no value is given.' }),
+    secret: z.string().optional().meta({ description: 'The value also becomes this Podman secret.' }),
+  })
+  .meta({ id: 'TemplateParameter' });
+
+export const TemplateInfoSchema = z
+  .object({
+    name: z.string(),
+    description: z.string(),
+    version: z.string().nullable(),
+    parameters: z.array(TemplateParameterSchema),
+    units: z.array(z.string()),
+    createdBy: z.string(),
+    source: z.string().nullable().meta({ description: 'The compartment it was saved from (null: imported).' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'TemplateInfo' });
+
+export const TemplateDetailSchema = TemplateInfoSchema.extend({
+  yaml: z.string().meta({ description: 'The template as YAML (`template import` reads it back).' }),
+}).meta({ id: 'TemplateDetail' });
+
+export const TemplateParams = z.object({ name: z.string().min(1).max(64) });
+
+const ValuesSchema = z
+  .record(z.string().max(64), z.string().max(4096))
+  .refine((v) => Object.keys(v).length <= 100, 'at most 100 values')
+  .meta({ description: 'A value per parameter; those left out take their default or are generated.' });
+
+export const SaveTemplateBodySchema = z.object({
+  name: z.string().min(1).max(64),
+  description: z.string().max(1024).optional(),
+  parameters: ValuesSchema.optional().meta({
+    description:
+      'Values of the compartment to make parameters: each occurrence becomes a parameter of that name, its default the value.',
+  }),
+  replace: z.boolean().optional(),
+});
+
+export const ImportTemplateBodySchema = z.object({
+  text: z
+    .string()
+    .min(1)
+    .max(16 * 1024 * 1024)
+    .meta({ description: 'A template as YAML or JSON.' }),
+  replace: z.boolean().optional(),
+});
+
+export const CreateFromTemplateBodySchema = z.object({
+  compartment: z.string().min(1).max(64),
+  values: ValuesSchema.optional(),
+  apply: z.boolean().optional().meta({ description: 'Create and apply (default: only check, lint and plan).' }),
+});
+
+export const CreateFromTemplateResultSchema = z
+  .object({
+    compartment: z.string(),
+    created: z.boolean(),
+    spec: z.record(z.string(), z.unknown()),
+    values: z.array(
+      z.object({
+        name: z.string(),
+        value: z.string().meta({ description: "A secret's value only when this call made the secret (shown once)." }),
+        source: z.enum(['given', 'default', 'generated']),
+        secret: z.string().optional(),
+      }),
+    ),
+    secrets: z.object({ made: z.array(z.string()), kept: z.array(z.string()) }),
+    lint: z.array(FileReportSchema),
+    lintErrors: z.number().int(),
+    plan: PlanSchema.optional(),
+    apply: ApplyResultSchema.optional(),
+  })
+  .meta({ id: 'CreateFromTemplateResult' });
+
+export const InstalledAppSchema = z
+  .object({
+    origin: z.enum(['catalog', 'template']),
+    name: z.string(),
+    version: z.string().nullable(),
+    values: z.record(z.string(), z.string()),
+    installedAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'InstalledApp' });

@@ -45,6 +45,7 @@ import { liveRoutes } from './routes/live.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { resourceRoutes } from './routes/resources.js';
 import { systemRoutes } from './routes/system.js';
+import { templateRoutes } from './routes/templates.js';
 import { unitRoutes } from './routes/units.js';
 import { updateRoutes } from './routes/updates.js';
 import type { RouteDeps, RoutePlugin } from './types.js';
@@ -67,6 +68,7 @@ export const ROUTES: RoutePlugin[] = [
   notificationRoutes,
   systemRoutes,
   bundleRoutes,
+  templateRoutes,
   liveRoutes,
   explainRoutes,
   convertRoutes,

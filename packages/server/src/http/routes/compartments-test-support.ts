@@ -36,6 +36,7 @@ import { imageRoutes } from './images.js';
 import { notificationRoutes } from './notifications.js';
 import { resourceRoutes } from './resources.js';
 import { systemRoutes } from './system.js';
+import { templateRoutes } from './templates.js';
 import { unitRoutes } from './units.js';
 import { updateRoutes } from './updates.js';
 
@@ -276,6 +277,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   notificationRoutes,
   systemRoutes,
   bundleRoutes,
+  templateRoutes,
   explainRoutes,
 ];
 
