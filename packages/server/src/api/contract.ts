@@ -821,3 +821,38 @@ export const InstalledAppSchema = z
     updatedAt: z.string(),
   })
   .meta({ id: 'InstalledApp' });
+
+// ------------------------------------------------------------------------------------------------ catalog
+
+export const CatalogAppSchema = z
+  .object({
+    name: z.string(),
+    title: z.string(),
+    version: z.string(),
+    category: z.string(),
+    description: z.string(),
+    parameters: z.array(TemplateParameterSchema),
+    units: z.array(z.string()),
+    /** Volumes and how a backup treats them (`files`: copied while running; `stop`: copied with the app stopped;
+     * `skip`: not copied, e.g. a cache). */
+    backup: z.record(z.string(), z.enum(['files', 'stop', 'skip'])),
+    /** What the app needs of the host (kernel modules, capabilities), for the reader. */
+    requires: z.array(z.string()),
+    /** Compartments made from it, and the version each runs. */
+    installed: z.array(z.object({ compartment: z.string(), version: z.string().nullable() })),
+  })
+  .meta({ id: 'CatalogApp' });
+
+export const CatalogAppDetailSchema = CatalogAppSchema.extend({
+  readme: z.string().meta({ description: "The app's README (Markdown)." }),
+  yaml: z.string().meta({ description: 'The entry as a template (YAML).' }),
+}).meta({ id: 'CatalogAppDetail' });
+
+export const CatalogParams = z.object({ name: z.string().min(1).max(64) });
+
+export const CatalogInstallBodySchema = CreateFromTemplateBodySchema.extend({
+  upgrade: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Apply this version to a compartment made from the same app (its values kept unless given).' }),
+});
