@@ -854,5 +854,7 @@ export const CatalogInstallBodySchema = CreateFromTemplateBodySchema.extend({
   upgrade: z
     .boolean()
     .optional()
-    .meta({ description: 'Apply this version to a compartment made from the same app (its values kept unless given).' }),
+    .meta({
+      description: 'Apply this version to a compartment made from the same app (its values kept unless given).',
+    }),
 });

@@ -273,7 +273,16 @@ const registrySchema = z
   })
   .transform((r): RegistryLogin => ({ registry: r.registry, username: r.username }));
 
-const port = z.number().int().min(1, 'must be a port 1..65535').max(65535, 'must be a port 1..65535');
+// a port may be written as a string of digits too: a template's `"${port}"` is one after interpolation
+const port = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^[0-9]{1,5}$/, 'must be a port 1..65535')
+      .transform(Number),
+  ])
+  .pipe(z.number().int().min(1, 'must be a port 1..65535').max(65535, 'must be a port 1..65535'));
 const probeHost = z
   .string()
   .max(253)

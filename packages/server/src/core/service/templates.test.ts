@@ -19,6 +19,7 @@ class MemoryTemplates implements TemplateStorePort {
   }
   delete = (name: string) => this.rows.delete(name);
   installed = (c: string) => this.apps.get(c);
+  allInstalled = () => [...this.apps.values()];
   recordInstalled(a: Omit<InstalledRecord, 'installedAt' | 'updatedAt'>) {
     this.apps.set(a.compartment, { ...a, installedAt: 'then', updatedAt: 'now' });
   }

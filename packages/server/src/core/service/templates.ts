@@ -39,6 +39,7 @@ export interface TemplateStorePort {
   ): boolean;
   delete(name: string): boolean;
   installed(compartment: string): InstalledRecord | undefined;
+  allInstalled(): InstalledRecord[];
   recordInstalled(app: Omit<InstalledRecord, 'installedAt' | 'updatedAt'>): void;
 }
 
