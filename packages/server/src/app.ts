@@ -8,6 +8,7 @@ import type { CompartmentId } from './core/ids.js';
 import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
 import type { RetryPolicy } from './core/notify/retry.js';
 import { BundleService } from './core/service/bundles.js';
+import { CatalogService } from './core/service/catalog.js';
 import { CompartmentService } from './core/service/compartments.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
 import { NotificationService } from './core/service/notifications.js';
@@ -16,6 +17,7 @@ import { TemplateService } from './core/service/templates.js';
 import { UpdateService } from './core/service/updates.js';
 import { UnattendedUpgrades, UpgradeService } from './core/service/upgrades.js';
 import { readAdoptSource } from './host/adopt-source.js';
+import { defaultCatalogDir, readCatalogFolders } from './host/catalog-source.js';
 import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
 import { HelperClient, HelperVolumes } from './host/helper/client.js';
 import { HelperExec } from './host/helper/helper-exec.js';
@@ -48,6 +50,8 @@ export interface AppOptions {
   /** The privileged helper's socket: set when this process is not root (the installed server). Commands run as a
    * compartment user, compartment users themselves and volume folders then go through the helper. */
   helperSocket?: string;
+  /** The app catalog's folder (default: the `catalog/` quadletman ships, or QUADLETMAN_CATALOG_DIR). */
+  catalogDir?: string;
   /** How notifications are sent (HTTP timeout, the sendmail program) and retried (default: core/notify/retry.ts). */
   notify?: NotifyTransportOptions & { retry?: RetryPolicy };
 }
@@ -66,6 +70,8 @@ export interface AppContext {
   bundles: BundleService;
   /** Saved templates, and compartments created from them. */
   templates: TemplateService;
+  /** The app catalog quadletman ships. */
+  catalog: CatalogService;
   /** Notification channels and deliveries. Services report events with `notifications.emit({...})`; `serve`
    * calls `start()` to resume pending deliveries. */
   notifications: NotificationService;
@@ -141,6 +147,12 @@ export function createApp(options: AppOptions = {}): AppContext {
     secrets: resources,
     render: { volumesRoot },
   });
+  const catalogDir = options.catalogDir ?? defaultCatalogDir();
+  const catalog = new CatalogService({
+    read: async () => (catalogDir ? readCatalogFolders(catalogDir) : []),
+    templates,
+    store: store.templates,
+  });
   const images = new ImageService({ compartments, host: imageHost(host), locks, render: { volumesRoot } });
   const registryCheck = new RegistryCheck(host.exec);
   const updates = new UpdateService({
@@ -181,6 +193,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     compartments,
     bundles,
     templates,
+    catalog,
     resources,
     images,
     updates,

@@ -851,10 +851,7 @@ export const CatalogAppDetailSchema = CatalogAppSchema.extend({
 export const CatalogParams = z.object({ name: z.string().min(1).max(64) });
 
 export const CatalogInstallBodySchema = CreateFromTemplateBodySchema.extend({
-  upgrade: z
-    .boolean()
-    .optional()
-    .meta({
-      description: 'Apply this version to a compartment made from the same app (its values kept unless given).',
-    }),
+  upgrade: z.boolean().optional().meta({
+    description: 'Apply this version to a compartment made from the same app (its values kept unless given).',
+  }),
 });

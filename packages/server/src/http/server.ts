@@ -6,6 +6,7 @@
  *
  * Adding a route module: write a RoutePlugin (http/types.ts) and add it to ROUTES below (one line).
  */
+
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
@@ -36,6 +37,7 @@ import { errorHandler } from './errors.js';
 import { installMetrics, Metrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { applyRoutes } from './routes/apply.js';
+import { catalogRoutes } from './routes/catalog.js';
 import { compartmentRoutes } from './routes/compartments.js';
 import { bundleRoutes } from './routes/compartments-bundles.js';
 import { convertRoutes } from './routes/convert.js';
@@ -69,6 +71,7 @@ export const ROUTES: RoutePlugin[] = [
   systemRoutes,
   bundleRoutes,
   templateRoutes,
+  catalogRoutes,
   liveRoutes,
   explainRoutes,
   convertRoutes,

@@ -3,8 +3,9 @@
  * which compartments were installed from each and at which version, and installing (or upgrading) one, which
  * goes through TemplateService.createFrom: values checked, lint errors refuse, secrets made once, plan/apply.
  *
- * The entries are read once, when first asked for, and checked then: a broken entry is left out of the
- * list and named in `problems` (and `catalog show` of it says why), so one bad folder does not hide the rest.
+ * The entries are read and checked on each request (a few small files; a catalog updated on disk is seen at
+ * once): a broken entry is left out of the list and named in `problems` (and `catalog show` of it says why), so
+ * one bad folder does not hide the rest.
  */
 import { NotFoundError } from '../errors.js';
 import { type CatalogEntry, parseCatalogEntry } from '../templates/catalog.js';
@@ -37,24 +38,19 @@ export interface CatalogApp {
 }
 
 export class CatalogService {
-  private loaded: Promise<{ entries: Map<string, CatalogEntry>; problems: Map<string, string> }> | undefined;
-
   constructor(private readonly deps: CatalogServiceDeps) {}
 
-  private load() {
-    this.loaded ??= this.deps.read().then((folders) => {
-      const entries = new Map<string, CatalogEntry>();
-      const problems = new Map<string, string>();
-      for (const f of folders) {
-        try {
-          entries.set(f.folder, parseCatalogEntry(f.text, f.readme, f.folder));
-        } catch (e) {
-          problems.set(f.folder, (e as Error).message);
-        }
+  private async load() {
+    const entries = new Map<string, CatalogEntry>();
+    const problems = new Map<string, string>();
+    for (const f of await this.deps.read()) {
+      try {
+        entries.set(f.folder, parseCatalogEntry(f.text, f.readme, f.folder));
+      } catch (e) {
+        problems.set(f.folder, (e as Error).message);
       }
-      return { entries, problems };
-    });
-    return this.loaded;
+    }
+    return { entries, problems };
   }
 
   private app(e: CatalogEntry): CatalogApp {

@@ -30,9 +30,17 @@ export interface Setup {
 /** A server over a store in `dataDir`; with `shop`, the compartment shop exists with a 2-container spec applied. */
 export async function setup(
   dataDir: string,
-  options: { shop?: boolean; folders?: NonNullable<Parameters<typeof createTestContext>[0]>['folders'] } = {},
+  options: {
+    shop?: boolean;
+    folders?: NonNullable<Parameters<typeof createTestContext>[0]>['folders'];
+    catalog?: NonNullable<Parameters<typeof createTestContext>[0]>['catalog'];
+  } = {},
 ): Promise<Setup> {
-  const ctx = createTestContext({ dataDir, ...(options.folders ? { folders: options.folders } : {}) });
+  const ctx = createTestContext({
+    dataDir,
+    ...(options.folders ? { folders: options.folders } : {}),
+    ...(options.catalog ? { catalog: options.catalog } : {}),
+  });
   const t = await createTestServer(ctx.app, USERS);
   if (options.shop) {
     await ctx.app.compartments.create({ id: 'shop' });

@@ -5,6 +5,7 @@
  * the one error handler, and a fake guard and audit log that follow http/types.ts: the principal is the user
  * named by the `x-test-user` header, with a global role and/or roles per compartment.
  */
+
 import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app.js';
@@ -14,6 +15,7 @@ import { MemoryLocks } from '../../core/apply/lock.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
+import { type CatalogFolderText, CatalogService } from '../../core/service/catalog.js';
 import { CompartmentService } from '../../core/service/compartments.js';
 import { ImageService } from '../../core/service/images.js';
 import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
@@ -29,6 +31,7 @@ import { SqliteRevisionStore } from '../../store/revision-store.js';
 import { errorHandler } from '../errors.js';
 import type { AuditEntry, Guard, Role, RoutePlugin } from '../types.js';
 import { applyRoutes } from './apply.js';
+import { catalogRoutes } from './catalog.js';
 import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
 import { explainRoutes } from './explain.js';
@@ -131,6 +134,8 @@ export function createTestContext(
     hostFor?: (id: string) => FakeHost;
     /** The folders adopt reads (by path). */
     folders?: Record<string, AdoptSource>;
+    /** The catalog's app folders. */
+    catalog?: CatalogFolderText[];
   } = {},
 ): TestContext {
   const store = openStore(options.dataDir ? { dataDir: options.dataDir } : { path: ':memory:' });
@@ -217,6 +222,11 @@ export function createTestContext(
     render,
   });
   const templates = new TemplateService({ store: store.templates, compartments, secrets: resources, render });
+  const catalog = new CatalogService({
+    read: async () => options.catalog ?? [],
+    templates,
+    store: store.templates,
+  });
   const notifyCalls: Parameters<NotifyTransport['http'] | NotifyTransport['sendmail']>[0][] = [];
   const notifications = new NotificationService({
     store: store.notifications,
@@ -245,6 +255,7 @@ export function createTestContext(
     unattended: new UnattendedUpgrades(upgrades),
     bundles,
     templates,
+    catalog,
     notifications,
     close: () => {
       notifications.stop();
@@ -278,6 +289,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   systemRoutes,
   bundleRoutes,
   templateRoutes,
+  catalogRoutes,
   explainRoutes,
 ];
 
