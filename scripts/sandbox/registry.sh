@@ -12,7 +12,11 @@
 #   - test images of one small HTTP app (busybox httpd, port $PORT or 8080): demo/web:v1 and :v2 (pages
 #     "demo web v1"/"v2", /health answers "ok"), and :v3, which starts but has no /health (a failing health
 #     check); plus library/busybox:latest. Each version has its own digest.
+#   - with the argument `debian` (only then: it takes a minute): library/debian:trixie, a minbase Debian 13
+#     made by debootstrap from the mirror this sandbox was made from (its apt sources point there, so a build
+#     FROM it can `apt-get install`), for the catalog's apps built from Debian packages.
 set -eu
+what=${1:-}
 
 host=registry.sandbox.test
 port=5000
@@ -146,3 +150,25 @@ push_image demo/web:v1 "$web" 'demo web v1' ok
 push_image demo/web:v2 "$web" 'demo web v2' ok
 push_image demo/web:v3 "$web" 'demo web v3'
 say "https://$hostport (user $REGISTRY_USER; password in $conf/registry.env) serves demo/web:v1, v2, v3 and library/busybox:latest"
+
+# --- the Debian base (on request) ---------------------------------------------------------------------------
+if [ "$what" = debian ]; then
+  if exists library/debian:trixie; then
+    say "library/debian:trixie is there"
+  else
+    mirror=$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
+    [ -n "$mirror" ] || mirror=$(awk '$1 == "URIs:" { print $2; exit }' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+    [ -n "$mirror" ] || { say "no Debian mirror in this sandbox's apt sources"; exit 1; }
+    rootfs=$build_dir/debian
+    if ! debootstrap --variant=minbase trixie "$rootfs" "$mirror" >"$build_dir/debootstrap.log" 2>&1; then
+      tail -n 20 "$build_dir/debootstrap.log" >&2
+      say "debootstrap of the Debian base failed"
+      exit 1
+    fi
+    rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
+    tar -C "$rootfs" -c . | podman import --quiet --change 'CMD=["/bin/bash"]' - "$hostport/library/debian:trixie" >/dev/null
+    podman push --quiet --creds "demo:$REGISTRY_PASSWORD" "$hostport/library/debian:trixie" >/dev/null
+    podman rmi --force "$hostport/library/debian:trixie" >/dev/null 2>&1 || true
+    say "pushed $hostport/library/debian:trixie (from $mirror)"
+  fi
+fi

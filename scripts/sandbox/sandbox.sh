@@ -52,7 +52,7 @@ suite=trixie
 pkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,systemd-container,podman,crun,conmon,netavark
 pkgs+=,aardvark-dns,uidmap,passt,slirp4netns,fuse-overlayfs,catatonit,busybox-static,curl,ca-certificates
 pkgs+=,iproute2,procps,sudo,nftables,iptables,libcap2-bin,less
-pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic
+pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic,debootstrap
 
 pkgs_hash=$(printf '%s %s' "$suite" "$pkgs" | sha256sum | cut -c1-12)
 tarball=${QUADLETMAN_SANDBOX_TARBALL-$state/image/$suite-$pkgs_hash.tar.zst} # set to '' to disable the cache
@@ -488,7 +488,7 @@ cmd_registry() {
   require_up
   local t0
   t0=$(now_ms)
-  in_ctr sh /project/scripts/sandbox/registry.sh
+  in_ctr sh /project/scripts/sandbox/registry.sh "$@"
   timing "registry" "$t0"
 }
 
@@ -506,7 +506,7 @@ main() {
   registry) cmd_registry "$@" ;;
   -h | --help | help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' ;;
   *)
-    echo "usage: $0 up|down|destroy [--purge]|status|exec [--user U] CMD...|shell [--user U]|import-busybox USER|registry" >&2
+    echo "usage: $0 up|down|destroy [--purge]|status|exec [--user U] CMD...|shell [--user U]|import-busybox USER|registry [debian]" >&2
     exit 2
     ;;
   esac
