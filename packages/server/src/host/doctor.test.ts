@@ -20,6 +20,7 @@ import {
   checkUiHostName,
   checkUserBus,
   checkUserNamespaces,
+  checkWireguard,
   type DoctorIo,
   type FileInfo,
   hostDoctorIo,
@@ -79,6 +80,7 @@ class FakeMachine implements DoctorIo {
 /** A healthy Debian 13 server, as the sandbox host looks (plus delegated controllers). */
 function healthy(): FakeMachine {
   return new FakeMachine()
+    .dir('/sys/module/wireguard', ['initstate'])
     .cmd('podman --version', { stdout: 'podman version 5.4.2\n' })
     .bin('/usr/libexec/podman/quadlet')
     .bin('/usr/lib/systemd/user-generators/podman-user-generator')
@@ -123,7 +125,7 @@ describe('doctor', () => {
     const report = await runDoctor(healthy());
     expect(report.checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.summary).toEqual({ ok: 17, warn: 0, fail: 0 });
+    expect(report.summary).toEqual({ ok: 18, warn: 0, fail: 0 });
     for (const c of report.checks) expect(c.message).not.toBe('');
   });
 
@@ -261,7 +263,7 @@ describe('ui-host-name (with the listen address and published ports from the CLI
     expect(byId((await runDoctor(healthy())).checks)['ui-host-name']).toBeUndefined();
     const report = await runDoctor(healthy(), { ui: { listen: { host: '::', port: 8443 }, published } });
     expect(byId(report.checks)['ui-host-name']?.status).toBe('warn');
-    expect(report.summary).toEqual({ ok: 17, warn: 1, fail: 0 });
+    expect(report.summary).toEqual({ ok: 18, warn: 1, fail: 0 });
     expect(report.ok).toBe(true);
     expect(formatDoctorText(report)).toMatch(/^WARN {2}ui-host-name +The web UI \(\[::\]:8443\)/m);
   });
@@ -273,7 +275,7 @@ describe('text and JSON output', () => {
     expect(text).toMatch(/^FAIL {2}podman {13}podman 4\.3\.1 has no Quadlet/m);
     expect(text).toMatch(/^ +fix: Upgrade podman/m);
     expect(text).toMatch(/^ok {4}systemd-version/m);
-    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^17 checks: \d+ ok, 0 warnings, \d+ failed$/);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^18 checks: \d+ ok, 1 warning, \d+ failed$/);
     const report = await runDoctor(healthy());
     expect(JSON.parse(formatDoctorJson(report))).toEqual(report);
   });
@@ -401,6 +403,20 @@ describe('kernel features', () => {
       .file('/sys/module/apparmor/parameters/enabled', 'Y\n')
       .file('/proc/sys/kernel/apparmor_restrict_unprivileged_userns', '1\n');
     expect((await checkApparmor(ubuntu)).status).toBe('warn');
+  });
+
+  it('WireGuard: loaded, loadable, or missing (a warning: only the VPN app needs it)', async () => {
+    expect((await checkWireguard(new FakeMachine().dir('/sys/module/wireguard', ['initstate']))).status).toBe('ok');
+    expect(
+      (await checkWireguard(new FakeMachine().file('/proc/modules', 'wireguard 118784 0 - Live 0x0\n'))).status,
+    ).toBe('ok');
+    const loadable = await checkWireguard(
+      new FakeMachine().cmd('modinfo -F filename wireguard', { stdout: '/lib/modules/6.1/kernel/wireguard.ko\n' }),
+    );
+    expect(loadable).toMatchObject({ status: 'warn', fix: expect.stringContaining('modprobe wireguard') });
+    expect((await checkWireguard(new FakeMachine())).message).toContain('doctor cannot tell');
+    const none = await checkWireguard(new FakeMachine().cmd('modinfo -F filename wireguard', { code: 1 }));
+    expect(none).toMatchObject({ status: 'warn', message: expect.stringContaining('no WireGuard module') });
   });
 });
 

@@ -618,6 +618,49 @@ export async function checkApparmor(io: DoctorIo): Promise<Check> {
   };
 }
 
+/**
+ * WireGuard, which the catalog's VPN needs (a rootless container with NET_ADMIN can make a WireGuard interface
+ * only when the kernel has the module): ok when it is loaded or built in; a warning when it must be loaded
+ * first, or when the kernel has none. Only that app needs it, so never a failure.
+ */
+export async function checkWireguard(io: DoctorIo): Promise<Check> {
+  const loaded =
+    (await io.stat('/sys/module/wireguard')) !== undefined ||
+    ((await io.readFile('/proc/modules')) ?? '').split('\n').some((l) => l.startsWith('wireguard '));
+  if (loaded)
+    return {
+      id: 'wireguard',
+      status: 'ok',
+      message: 'The WireGuard kernel module is loaded (the catalog’s VPN can run).',
+    };
+  const info = await io.run(['modinfo', '-F', 'filename', 'wireguard']);
+  if (info === undefined) {
+    return {
+      id: 'wireguard',
+      status: 'warn',
+      message:
+        'The WireGuard kernel module is not loaded, and without modinfo (kmod) doctor cannot tell whether the kernel has it; the catalog’s VPN needs it.',
+      fix: 'apt-get install kmod, then modprobe wireguard',
+    };
+  }
+  if (info.code === 0 && info.stdout.trim() !== '') {
+    return {
+      id: 'wireguard',
+      status: 'warn',
+      message:
+        'The WireGuard kernel module is not loaded; the catalog’s VPN needs it (containers cannot load modules).',
+      fix: 'modprobe wireguard && echo wireguard > /etc/modules-load.d/wireguard.conf',
+      details: { module: info.stdout.trim() },
+    };
+  }
+  return {
+    id: 'wireguard',
+    status: 'warn',
+    message: 'This kernel has no WireGuard module: the catalog’s VPN cannot run here.',
+    fix: 'Use a kernel with WireGuard (Linux ≥ 5.6 has it; Debian’s does).',
+  };
+}
+
 /** What the CLI knows and doctor cannot find out itself; each part adds its check when present. */
 export interface DoctorInput {
   /** The address `serve` listens on and the ports the compartments' desired states publish. */
@@ -662,6 +705,7 @@ export const CHECKS: readonly { id: string; run: (io: DoctorIo) => Promise<Check
   { id: 'rootless-network', run: checkRootlessNetwork },
   { id: 'selinux', run: checkSelinux },
   { id: 'apparmor', run: checkApparmor },
+  { id: 'wireguard', run: checkWireguard },
 ];
 
 export function summarize(checks: Check[]): DoctorReport {
