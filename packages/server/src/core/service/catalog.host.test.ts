@@ -53,6 +53,13 @@ describe.skipIf(!onHost)('a catalog app for real: Radicale built from Debian', (
       { apply: { actor: 'test' } },
     );
     console.log(`radicale install (build + start): ${Date.now() - t0} ms; ${made.apply?.message}`);
+    if (made.apply?.outcome !== 'applied') {
+      const uid = (await app.host.users.sessionFor(ID)).uid;
+      const j = await app.host.exec.run(['journalctl', `_UID=${uid}`, '-n', '60', '--no-pager', '-o', 'cat'], {
+        timeoutMs: 30_000,
+      });
+      console.log(j.stdout);
+    }
     expect(made.apply?.outcome, made.apply?.message).toBe('applied');
     expect(made.secrets).toEqual({ made: ['radicale-password'], kept: [] });
     const password = made.values.find((v) => v.name === 'password')!.value;

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import { type DesiredState, parseSpecText, toSpec, validateSpec } from '../spec.js';
-import { specArb } from '../test-support/arbitraries.js';
+import { dataValue, specArb } from '../test-support/arbitraries.js';
 import { BLOG_YAML } from '../test-support/specs.js';
 import {
   generateValue,
@@ -238,6 +238,51 @@ describe('creating from a template', () => {
     const ok = instantiate(tt, id('n'), { v: '../../etc' });
     expect(Object.keys(ok.state.files)).toEqual(['a.env']);
     expect(ok.state.files['a.env']!.content).toBe('A=../../etc\n');
+  });
+
+  it('puts any value in literally or refuses it: never read again as a template, never past its place (property)', () => {
+    const tt = parseTemplate({
+      template: 1,
+      name: 'lit',
+      parameters: [{ name: 'v' }, { name: 'w', default: 'W' }],
+      spec: {
+        units: {
+          'a.container': {
+            container: {
+              image: 'localhost/a',
+              environment: { V: 'x${v}y' },
+              label: { l: '${v}' },
+              exec: ['run', '${v}'],
+            },
+          },
+        },
+        files: { 'a.env': { content: 'A=${v}\n' } },
+      },
+    });
+    let accepted = 0;
+    fc.assert(
+      fc.property(dataValue, (v) => {
+        let made: ReturnType<typeof instantiate>;
+        try {
+          made = instantiate(tt, id('n'), { v });
+        } catch (err) {
+          expect(err).toBeInstanceOf(InvalidError);
+          expect((err as Error).message).toMatch(/values\.v|units\["a\.container"\]/);
+          return;
+        }
+        accepted++;
+        const c = (made.state.units['a.container'] as { model: { container: Record<string, unknown> } }).model
+          .container;
+        // `${w}` or `$$` inside the value stay as written: a value is never interpolated itself
+        expect(c.environment).toEqual({ V: `x${v}y` });
+        expect(c.label).toEqual({ l: v });
+        expect(c.exec).toEqual(['run', v]);
+        expect(made.state.files['a.env']!.content).toBe(`A=${v}\n`);
+        expect(Object.keys(made.state.units)).toEqual(['a.container']);
+      }),
+      { numRuns: 300 },
+    );
+    expect(accepted).toBeGreaterThan(30);
   });
 
   it('checks a template: parameters it uses are declared, names and patterns are sound', () => {
