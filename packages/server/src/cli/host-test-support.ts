@@ -246,6 +246,9 @@ export async function openHostTestApp(
     engine: { settleMs: 500, verifyTimeoutMs: 15_000 },
     ...(options.upgrades ? { upgrades: options.upgrades } : {}),
   });
+  // the store made the folder 0700; compartment users must pass through it to their volumes (as through
+  // /var/lib/quadletman on an installed host, where the database has a folder of its own)
+  await fsp.chmod(data, 0o711);
   await app.host.users.delete(id).catch(() => undefined);
   if (options.create !== false) await app.compartments.create({ id });
   return app;

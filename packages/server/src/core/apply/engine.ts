@@ -15,7 +15,7 @@
 import type { FileReport } from '@quadletman/quadlet';
 import { unitImages } from '../images/unit-images.js';
 import { lintRendered } from '../lint.js';
-import { plan as makePlan, type Plan } from '../plan.js';
+import { plan as makePlan, type Plan, serviceOf } from '../plan.js';
 import type { HostVolume } from '../render.js';
 import type { ProbeSpec } from '../spec.js';
 import { type GateUnit, gateUnitOf, healthGate } from './health-gate.js';
@@ -449,12 +449,18 @@ export class ApplyEngine {
         this.store.setPhase(target.compartment, number, 'reloaded');
       });
       const settleMs = target.probes.length > 0 ? 0 : this.settleMs;
+      // A `.build` unit's service is a one-shot that ends once the image is built (Podman before 5.5 gives it no
+      // RemainAfterExit=): its start succeeding is all there is to check, so it is started but not watched.
+      const builds = buildServices(target.files);
+      const watched = affected.filter((u) => !builds.has(u));
       await this.step(emit, 'start', `Starting ${affected.join(', ') || 'nothing'}`, async () => {
-        if (affected.length > 0) settled = await this.startAndSettle(host, affected, p.units.restart, settleMs);
+        if (affected.length > 0) {
+          settled = await this.startAndSettle(host, affected, p.units.restart, settleMs, watched);
+        }
         this.store.setPhase(target.compartment, number, 'started');
       });
       await this.step(emit, 'verify', `Running ${target.probes.length} verify probe(s)`, async () => {
-        const after = await this.verify(host, target.probes, affected);
+        const after = await this.verify(host, target.probes, watched);
         if (after) settled = after;
         this.store.setPhase(target.compartment, number, 'verified');
       });
@@ -615,6 +621,7 @@ export class ApplyEngine {
     units: readonly string[],
     existing: readonly string[],
     settleMs: number,
+    watched: readonly string[] = units,
   ): Promise<UnitStatus[]> {
     try {
       if (existing.length > 0) await host.resetFailed(existing).catch(() => undefined);
@@ -624,10 +631,10 @@ export class ApplyEngine {
     }
     // No settle (the compartment has probes): the restart call returned once every unit's start job had
     // finished, so they were all active; the verify step watches them from here and reads their states after.
-    if (settleMs === 0) return [];
+    if (settleMs === 0 || watched.length === 0) return [];
     const started = this.now().getTime();
     for (;;) {
-      const statuses = await this.statusesOrFail(host, units, 'start');
+      const statuses = await this.statusesOrFail(host, watched, 'start');
       const elapsed = this.now().getTime() - started;
       if (elapsed >= settleMs && statuses.every((s) => s.activeState === 'active')) return statuses;
       if (elapsed >= settleMs + 30_000) {
@@ -858,6 +865,17 @@ function describeUpgrade(images: readonly UpgradeImage[]): string {
       return `${i.unit} (${name}) ${short(i.before)} → ${short(i.after)}`;
     })
     .join(', ');
+}
+
+/** The services of the set's `.build` files. */
+function buildServices(files: FileSet): Set<string> {
+  const out = new Set<string>();
+  for (const [name, text] of quadletFiles(files.files)) {
+    if (!name.endsWith('.build')) continue;
+    const svc = serviceOf(name, text);
+    if (svc) out.add(svc);
+  }
+  return out;
 }
 
 /** The service of a `.container` file in a file set (its ServiceName=, else its base name). */

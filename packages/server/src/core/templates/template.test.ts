@@ -271,8 +271,8 @@ describe('creating from a template', () => {
           return;
         }
         accepted++;
-        const c = (made.state.units['a.container'] as { model: { container: Record<string, unknown> } }).model
-          .container;
+        const c = (made.state.units['a.container'] as unknown as { model: { container: Record<string, unknown> } })
+          .model.container;
         // `${w}` or `$$` inside the value stay as written: a value is never interpolated itself
         expect(c.environment).toEqual({ V: `x${v}y` });
         expect(c.label).toEqual({ l: v });

@@ -67,6 +67,16 @@ export const MATRIX: Row[] = [
   ['DELETE', '/api/notifications/channels/ops', 'admin', 'global'],
   ['POST', '/api/notifications/channels/ops/test', 'admin', 'global'],
   ['GET', '/api/notifications/deliveries', 'admin', 'global'],
+  ['GET', '/api/templates', 'viewer', 'global'],
+  ['GET', '/api/templates/web', 'viewer', 'global'],
+  ['POST', '/api/templates', 'admin', 'global', { text: 'template: 1' }],
+  ['DELETE', '/api/templates/web', 'admin', 'global'],
+  ['POST', `${C}/template`, 'admin', 'global', { name: 'web' }],
+  ['POST', '/api/templates/web/create', 'admin', 'global', { compartment: 'blog' }],
+  ['GET', `${C}/origin`, 'viewer', 'compartment'],
+  ['GET', '/api/catalog', 'viewer', 'global'],
+  ['GET', '/api/catalog/notes', 'viewer', 'global'],
+  ['POST', '/api/catalog/notes/install', 'admin', 'global', { compartment: 'blog' }],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -97,7 +107,9 @@ describe('role matrix', () => {
         .replace(/\/(volumes|secrets)\/(old|token)$/, '/$1/:name')
         .replace(/\/registries\/quay\.io$/, '/registries/:registry')
         .replace(/\/files\/app\.env$/, '/files/*')
-        .replace(/\/notifications\/channels\/ops/, '/notifications/channels/:id');
+        .replace(/\/notifications\/channels\/ops/, '/notifications/channels/:id')
+        .replace(/\/templates\/web/, '/templates/:name')
+        .replace(/\/catalog\/notes/, '/catalog/:name');
     const covered = new Set(MATRIX.map(([m, url]) => `${m} ${pattern(url)}`));
     expect([...new Set(s.t.routes)].sort()).toEqual([...covered].sort());
     await s.close();
