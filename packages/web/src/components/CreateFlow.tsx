@@ -148,13 +148,17 @@ export function CreateReport({ result, applied }: { result: CreateResult; applie
               {result.values.map((v) => (
                 <tr key={v.name} className="border-t border-zinc-200 align-top dark:border-zinc-700">
                   <td className="p-1 font-mono">{v.name}</td>
-                  <td className="p-1 font-mono break-all">
-                    {v.secret
-                      ? v.value !== ''
-                        ? t('create.secretBelow', { secret: v.secret })
-                        : t('create.secretHidden', { secret: v.secret })
-                      : v.value}
-                  </td>
+                  {v.secret ? (
+                    <td className="p-1 italic">
+                      {v.value !== ''
+                        ? t('create.secretShown', { secret: v.secret })
+                        : !applied && v.source === 'generated'
+                          ? t('create.secretLater', { secret: v.secret })
+                          : t('create.secretHidden', { secret: v.secret })}
+                    </td>
+                  ) : (
+                    <td className="p-1 font-mono break-all">{v.value}</td>
+                  )}
                   <td className="p-1">
                     <Badge tone={SOURCE_TONE[v.source]}>{t(`create.source.${v.source}`)}</Badge>
                   </td>

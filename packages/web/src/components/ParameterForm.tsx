@@ -90,6 +90,8 @@ function Field(props: {
   id: string;
   label: string;
   required: boolean;
+  /** A parameter's name (shown as code), not a sentence. */
+  code?: boolean;
   help?: string | undefined;
   note?: string | undefined;
   problem?: string | undefined;
@@ -105,7 +107,7 @@ function Field(props: {
   return (
     <div className="flex flex-col gap-1" data-parameter={props.label}>
       <label htmlFor={props.id} className="text-sm font-medium">
-        <span className="font-mono">{props.label}</span>
+        <span className={props.code ? 'font-mono' : ''}>{props.label}</span>
         {props.required && (
           <>
             {' '}
@@ -203,6 +205,7 @@ export function ParameterForm(props: {
             key={p.name}
             id={id}
             label={p.name}
+            code
             required={isRequired(p) && !props.keepEmpty}
             help={p.description}
             note={note || undefined}
@@ -217,7 +220,11 @@ export function ParameterForm(props: {
                 className={`${inputClass} font-mono`}
                 spellCheck={false}
                 autoCapitalize="off"
-                placeholder={p.default ?? (p.generate ? t('params.generatedPlaceholder') : '')}
+                placeholder={
+                  props.keepEmpty
+                    ? t('params.keptPlaceholder')
+                    : (p.default ?? (p.generate ? t('params.generatedPlaceholder') : ''))
+                }
                 value={value}
                 aria-invalid={problem !== undefined}
                 aria-describedby={describedBy}

@@ -122,6 +122,7 @@ export const en = {
   'params.generate.token': 'a token',
   'params.generatedPlaceholder': 'generated if left empty',
   'params.kept': 'Left empty: the value used before is kept.',
+  'params.keptPlaceholder': 'as before',
   'params.secret': 'Also becomes the secret {secret}.',
 
   'create.check': 'Check',
@@ -142,7 +143,8 @@ export const en = {
   'create.source.given': 'given',
   'create.source.default': 'default',
   'create.source.generated': 'generated',
-  'create.secretBelow': 'secret {secret}: shown below, once',
+  'create.secretShown': 'secret {secret}: shown once, under "Generated secret values"',
+  'create.secretLater': 'secret {secret}: generated when applied, and shown once then',
   'create.secretHidden': 'secret {secret}: not shown',
   'create.secretsMade': 'Secrets made: {names}.',
   'create.secretsKept': 'Secrets kept as they were: {names}.',

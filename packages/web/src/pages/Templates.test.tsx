@@ -215,7 +215,7 @@ describe('templates', () => {
     expect(rows).toEqual([
       'port8080default',
       'admin_emailops@example.testgiven',
-      'db_passwordsecret db-password: not showngenerated',
+      'db_passwordsecret db-password: generated when applied, and shown once thengenerated',
     ]);
     expect(check.textContent).toContain('Units (2)');
     expect(changes(calls).map((c) => c.body)).toEqual([
@@ -254,7 +254,7 @@ describe('templates', () => {
     expect(within(panel).getByTestId('secret-db_password').textContent).toBe(PASSWORD);
     // only in the panel: the values table points at it
     expect(screen.getAllByText(PASSWORD)).toHaveLength(1);
-    expect(screen.getByText('secret db-password: shown below, once')).toBeTruthy();
+    expect(screen.getByText('secret db-password: shown once, under "Generated secret values"')).toBeTruthy();
     fireEvent.click(within(panel).getByRole('button', { name: 'Copy the value of db_password' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith(PASSWORD));
     expect(within(panel).getByRole('button', { name: 'Copy the value of db_password' }).textContent).toBe('Copied');

@@ -218,7 +218,7 @@ function TemplateDetailView({ name }: { name: string }) {
                 {tm.description && <p className="text-sm text-zinc-600 dark:text-zinc-400">{tm.description}</p>}
                 <p className="text-xs text-zinc-600 dark:text-zinc-400">
                   {tm.source ? t('templates.fromCompartment', { id: tm.source }) : t('templates.fromImport')} ·{' '}
-                  {t('templates.savedBy', { user: tm.createdBy, at: tm.updatedAt })}
+                  {t('templates.savedBy', { user: tm.createdBy, at: new Date(tm.updatedAt).toLocaleString() })}
                 </p>
               </div>
               {admin && (
