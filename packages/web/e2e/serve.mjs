@@ -257,7 +257,11 @@ function templatesApi(req, res, path, body) {
     }
     return json(res, 200, t);
   }
-  if (path === '/api/catalog') return json(res, 200, { apps: [...catalog.values()].map(listOf) });
+  if (path === '/api/catalog')
+    return json(res, 200, {
+      apps: [...catalog.values()].map(listOf),
+      problems: { 'broken-app': 'catalog/broken-app/template.yaml: spec.units: must be a mapping' },
+    });
   m = /^\/api\/catalog\/([^/]+)(\/install)?$/.exec(path);
   if (m) {
     const app = catalog.get(decodeURIComponent(m[1]));

@@ -39,6 +39,7 @@ test('install a catalog app, then upgrade an older install', async ({ page }, in
   await expect(card).toContainText('tools');
   await expect(card).toContainText('version 1.1.0');
   await expect(card).toContainText(/Installed in \d+ compartment/);
+  await expect(page.getByRole('region', { name: 'Entries that cannot be used' })).toContainText('broken-app');
   await shot('catalog-list');
 
   await card.getByRole('link', { name: 'Whoami' }).click();

@@ -189,10 +189,14 @@ export const useTemplates = () =>
   });
 export const useTemplate = (name: string) =>
   useQuery({ queryKey: keys.template(name), queryFn: () => api.get<TemplateDetail>(routes.template(name)) });
+/** The catalog's apps, and the entries that cannot be used (by name: why). */
 export const useCatalog = () =>
   useQuery({
     queryKey: keys.catalog,
-    queryFn: async () => (await api.get<{ apps: CatalogApp[] }>(routes.catalog)).apps,
+    queryFn: async () => {
+      const r = await api.get<{ apps: CatalogApp[]; problems?: Record<string, string> }>(routes.catalog);
+      return { apps: r.apps, problems: r.problems ?? {} };
+    },
   });
 export const useCatalogApp = (name: string) =>
   useQuery({ queryKey: keys.catalogApp(name), queryFn: () => api.get<CatalogAppDetail>(routes.catalogApp(name)) });

@@ -192,6 +192,7 @@ export const en = {
   'catalog.title': 'Catalog',
   'catalog.apps': 'Apps',
   'catalog.none': 'The catalog is empty.',
+  'catalog.problems': 'Entries that cannot be used',
   'catalog.version': 'version {version}',
   'catalog.notInstalled': 'Not installed.',
   'catalog.installedN': 'Installed in {n} compartment(s)',

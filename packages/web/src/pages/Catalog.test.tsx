@@ -1,5 +1,5 @@
 /**
- * The Catalog page against a faked server: the app cards, an app's README read as text (no HTML of it ever
+ * The Catalog page against a faked server: the app cards (and the entries that cannot be used), an app's README read as text (no HTML of it ever
  * runs), what it needs and how its volumes are backed up, install (check, then install and apply), and the
  * Upgrade button only for compartments that run another version — which checks and applies with `upgrade`.
  */
@@ -78,7 +78,13 @@ function serve(session?: unknown) {
   return fakeApi((c) => {
     if (c.path === '/api/catalog') {
       const strip = ({ readme: _r, yaml: _y, ...a }: CatalogAppDetail) => a;
-      return [200, { apps: [strip(APP), strip(OTHER)] }];
+      return [
+        200,
+        {
+          apps: [strip(APP), strip(OTHER)],
+          problems: { broken: 'catalog/broken/template.yaml: spec.units: must be a mapping' },
+        },
+      ];
     }
     if (c.path === '/api/catalog/gitea') return [200, APP];
     if (c.path === '/api/catalog/gitea/install') {
@@ -113,6 +119,8 @@ describe('catalog', () => {
       'Whoamiversion 1.22.3toolsA self-hosted Git service.Not installed.',
     ]);
     expect(within(cards[0]!).getByRole('link', { name: 'Gitea' }).getAttribute('href')).toBe('/catalog/gitea');
+    const broken = screen.getByRole('region', { name: 'Entries that cannot be used' });
+    expect(broken.textContent).toContain('broken: catalog/broken/template.yaml: spec.units: must be a mapping');
   });
 
   it('reads the README as text: headings, code, lists and http links, never its HTML', async () => {

@@ -50,17 +50,36 @@ function CatalogList() {
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-semibold">{t('catalog.title')}</h1>
       <QueryView query={apps} what={t('catalog.title')}>
-        {(list) =>
-          list.length === 0 ? (
-            <p className="text-sm">{t('catalog.none')}</p>
-          ) : (
-            <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label={t('catalog.apps')}>
-              {list.map((app) => (
-                <AppCard key={app.name} app={app} />
-              ))}
-            </ul>
-          )
-        }
+        {({ apps: list, problems }) => (
+          <>
+            {list.length === 0 ? (
+              <p className="text-sm">{t('catalog.none')}</p>
+            ) : (
+              <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label={t('catalog.apps')}>
+                {list.map((app) => (
+                  <AppCard key={app.name} app={app} />
+                ))}
+              </ul>
+            )}
+            {Object.keys(problems).length > 0 && (
+              <section
+                aria-labelledby="catalog-problems"
+                className="rounded-md border border-amber-400 bg-amber-50 p-3 text-sm dark:border-amber-700 dark:bg-amber-950"
+              >
+                <h2 id="catalog-problems" className="font-semibold">
+                  {t('catalog.problems')}
+                </h2>
+                <ul className="mt-1 flex flex-col gap-1">
+                  {Object.entries(problems).map(([name, why]) => (
+                    <li key={name} className="whitespace-pre-line">
+                      <span className="font-mono">{name}</span>: {why}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
+          </>
+        )}
       </QueryView>
     </div>
   );
