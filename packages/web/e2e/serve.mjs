@@ -1,5 +1,6 @@
 // A tiny static server for the browser tests without a quadletman server: serves dist/ with the single-page
-// fallback and fakes just enough of the API for the login page and one compartment's unit editor
+// fallback and fakes just enough of the API for the login page, one compartment's unit editor, the catalog
+// (one app, installed once in an older version) and the templates (one saved template)
 // (log in as demo / demo). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -52,6 +53,262 @@ const json = (res, status, body) => {
 };
 const loggedIn = (req) => (req.headers.cookie ?? '').includes('fake-session=1');
 
+// ------------------------------------------------------------------ templates and catalog (kept in memory)
+
+const COMPARTMENT_ID = /^[a-z](?:[a-z0-9]|-(?!-)){0,31}$/;
+const validId = (id) => typeof id === 'string' && COMPARTMENT_ID.test(id) && !id.endsWith('-');
+/** The one generated value of the fake (a real server makes a random one). */
+const GENERATED = 'Vq7RkT2mWx9pLc4VbN8sHd3F';
+
+const blogParameters = [
+  { name: 'port', description: 'The port of the page on the host', default: '8080', pattern: '[0-9]{2,5}' },
+  { name: 'admin_email', description: 'Who gets the alerts' },
+  { name: 'db_password', generate: 'password', secret: 'db-password' },
+];
+/** The fake's starting state (POST /__reset restores it: each test starts from it). */
+const initialTemplates = () =>
+  new Map([
+    [
+      'blog',
+      {
+        name: 'blog',
+        description: 'nginx in front of postgres',
+        version: '1.0.0',
+        parameters: blogParameters,
+        units: ['web.container', 'db.container'],
+        createdBy: 'demo',
+        source: 'demo',
+        createdAt: now,
+        updatedAt: now,
+        yaml: `template: 1
+name: blog
+description: nginx in front of postgres
+version: "1.0.0"
+parameters:
+  - { name: port, description: The port of the page on the host, default: "8080", pattern: "[0-9]{2,5}" }
+  - { name: admin_email, description: Who gets the alerts }
+  - { name: db_password, generate: password, secret: db-password }
+spec:
+  units:
+    web.container: { container: { image: docker.io/library/nginx:1.27, publishPort: "\${port}:80" } }
+    db.container: { container: { image: docker.io/library/postgres:17, secret: [db-password] } }
+`,
+      },
+    ],
+  ]);
+
+const initialCatalog = () =>
+  new Map([
+    [
+      'whoami',
+      {
+        name: 'whoami',
+        title: 'Whoami',
+        version: '1.1.0',
+        category: 'tools',
+        description: 'A tiny web server that answers with what it knows about the request.',
+        parameters: [
+          { name: 'port', description: 'The port on the host', default: '18090', pattern: '[0-9]{2,5}' },
+          { name: 'api_token', description: 'A token for the /api page', generate: 'token', secret: 'whoami-token' },
+        ],
+        units: ['whoami.container'],
+        backup: { 'whoami-data': 'files', 'whoami-cache': 'skip' },
+        requires: ['a free TCP port on the host'],
+        installed: [{ compartment: 'whoami-old', version: '1.0.0' }],
+        readme: `# Whoami
+
+A tiny web server: it answers every request with what it sees (headers, address, host name).
+
+## Use
+
+- open \`http://127.0.0.1:<port>/\`
+- the **api_token** protects \`/api\`; see [the upstream docs](https://github.com/traefik/whoami)
+
+\`\`\`
+curl http://127.0.0.1:18090/
+\`\`\`
+`,
+        yaml: 'template: 1\nname: whoami\n',
+      },
+    ],
+  ]);
+
+let templates = initialTemplates();
+let catalog = initialCatalog();
+
+const info = ({ yaml: _y, ...rest }) => rest;
+const listOf = ({ readme: _r, yaml: _y, ...rest }) => rest;
+
+/** POST …/create and …/install: checks the values as the server does, then says what it would make (or made). */
+function create(res, name, t, body, origin) {
+  const { compartment, values = {}, apply = false, upgrade = false } = body;
+  const issues = [];
+  if (!validId(compartment)) issues.push({ path: 'compartment', message: 'is not a compartment name' });
+  const out = [];
+  for (const p of t.parameters) {
+    const given = Object.hasOwn(values, p.name);
+    const value = given ? values[p.name] : (p.default ?? (p.generate ? GENERATED : undefined));
+    if (value === undefined && !upgrade) issues.push({ path: `values.${p.name}`, message: 'a value is needed' });
+    else if (value !== undefined && p.pattern && !new RegExp(`^(?:${p.pattern})$`, 'u').test(value))
+      issues.push({ path: `values.${p.name}`, message: `${JSON.stringify(value)} does not match ${p.pattern}` });
+    const source = given ? 'given' : p.default !== undefined ? 'default' : 'generated';
+    const makesSecret = p.secret && apply && !upgrade;
+    out.push({
+      name: p.name,
+      value: p.secret ? (makesSecret && source === 'generated' ? (value ?? '') : '') : (value ?? ''),
+      source,
+      ...(p.secret ? { secret: p.secret } : {}),
+    });
+  }
+  if (issues.length > 0)
+    return json(res, 400, {
+      error: {
+        code: 'invalid',
+        message: `invalid template ${name}:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`,
+        details: { issues },
+      },
+    });
+  const secrets = t.parameters.flatMap((p) => (p.secret ? [p.secret] : []));
+  const units = Object.fromEntries(t.units.map((u) => [u, { container: {} }]));
+  const plan = {
+    changes: t.units.map((u) => ({ path: u, kind: upgrade ? 'changed' : 'added', diff: `+# ${origin} ${name}` })),
+    unchanged: [],
+    units: { start: upgrade ? [] : t.units.map((u) => u.replace(/\.container$/, '.service')), restart: [], stop: [] },
+    reload: true,
+    noop: false,
+  };
+  const result = {
+    compartment,
+    created: !upgrade,
+    spec: { compartment, units },
+    values: out,
+    secrets: apply ? (upgrade ? { made: [], kept: secrets } : { made: secrets, kept: [] }) : { made: [], kept: [] },
+    lint: [],
+    lintErrors: 0,
+    ...(upgrade ? { plan } : {}),
+  };
+  if (apply) {
+    result.apply = {
+      outcome: 'applied',
+      revision: upgrade ? 2 : 1,
+      message: `Revision ${upgrade ? 2 : 1} applied.`,
+      plan,
+      diagnostics: [],
+      dryRun: [],
+      units: [],
+    };
+    if (origin === 'catalog') {
+      const app = catalog.get(name);
+      app.installed = [
+        ...app.installed.filter((i) => i.compartment !== compartment),
+        { compartment, version: app.version },
+      ];
+    }
+  }
+  return json(res, 200, result);
+}
+
+/** Answers a templates or catalog route; false: no such route. */
+function templatesApi(req, res, path, body) {
+  if (path === '/api/templates' && req.method === 'GET')
+    return json(res, 200, { templates: [...templates.values()].map(info) });
+  if (path === '/api/templates' && req.method === 'POST') {
+    const text = String(body.text ?? '');
+    const issues = [];
+    const name = /^name:\s*(\S+)\s*$/m.exec(text)?.[1];
+    if (!/^template:\s*1\s*$/m.test(text))
+      issues.push({ path: 'template', message: 'must be 1 (the template format)' });
+    if (!name) issues.push({ path: 'name', message: 'must be a string' });
+    if (!/^spec:/m.test(text)) issues.push({ path: 'spec', message: 'must be a compartment spec (a mapping)' });
+    if (issues.length > 0)
+      return json(res, 400, {
+        error: {
+          code: 'invalid',
+          message: `invalid template request body:\n${issues.map((i) => `${i.path}: ${i.message}`).join('\n')}`,
+          details: { issues },
+        },
+      });
+    if (templates.has(name) && !body.replace)
+      return json(res, 409, { error: { code: 'conflict', message: `A template '${name}' exists.` } });
+    const t = {
+      name,
+      description: '',
+      version: null,
+      parameters: [],
+      units: [],
+      createdBy: 'demo',
+      source: null,
+      createdAt: now,
+      updatedAt: now,
+      yaml: text,
+    };
+    templates.set(name, t);
+    return json(res, 201, info(t));
+  }
+  let m = /^\/api\/templates\/([^/]+)(\/create)?$/.exec(path);
+  if (m) {
+    const t = templates.get(decodeURIComponent(m[1]));
+    if (!t) return json(res, 404, { error: { code: 'not_found', message: `There is no template '${m[1]}'.` } });
+    if (m[2] && req.method === 'POST') return create(res, t.name, t, body, 'template');
+    if (req.method === 'DELETE') {
+      templates.delete(t.name);
+      res.writeHead(204);
+      return res.end();
+    }
+    return json(res, 200, t);
+  }
+  if (path === '/api/catalog')
+    return json(res, 200, {
+      apps: [...catalog.values()].map(listOf),
+      problems: { 'broken-app': 'catalog/broken-app/template.yaml: spec.units: must be a mapping' },
+    });
+  m = /^\/api\/catalog\/([^/]+)(\/install)?$/.exec(path);
+  if (m) {
+    const app = catalog.get(decodeURIComponent(m[1]));
+    if (!app) return json(res, 404, { error: { code: 'not_found', message: `There is no catalog app '${m[1]}'.` } });
+    if (m[2] && req.method === 'POST') return create(res, app.name, app, body, 'catalog');
+    return json(res, 200, app);
+  }
+  if (path === '/api/compartments/demo/origin')
+    return json(res, 200, {
+      origin: { origin: 'template', name: 'blog', version: '1.0.0', values: {}, installedAt: now, updatedAt: now },
+    });
+  if (path === '/api/compartments/demo/template' && req.method === 'POST') {
+    const t = {
+      name: body.name,
+      description: body.description ?? '',
+      version: null,
+      parameters: Object.entries(body.parameters ?? {}).map(([name, d]) => ({ name, default: d })),
+      units: ['web.container'],
+      createdBy: 'demo',
+      source: 'demo',
+      createdAt: now,
+      updatedAt: now,
+      yaml: `template: 1\nname: ${body.name}\n`,
+    };
+    templates.set(t.name, t);
+    return json(res, 201, info(t));
+  }
+  return false;
+}
+
+/** Reads a JSON request body, then answers from `handle`. */
+function withBody(req, res, handle) {
+  let text = '';
+  req.on('data', (c) => {
+    text += c;
+  });
+  req.on('end', () => {
+    let body = {};
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      return json(res, 400, { error: { code: 'invalid', message: 'the body is not JSON' } });
+    }
+    handle(body);
+  });
+}
+
 function api(req, res, path) {
   if (path === '/api/auth/setup') return json(res, 200, { required: false });
   if (path === '/api/auth/login' && req.method === 'POST') {
@@ -81,12 +338,26 @@ function api(req, res, path) {
       yaml: '',
     });
   if (path === '/api/compartments/demo/revisions') return json(res, 200, { revisions: [] });
+  if (
+    path.startsWith('/api/templates') ||
+    path.startsWith('/api/catalog') ||
+    /^\/api\/compartments\/demo\/(origin|template)$/.test(path)
+  )
+    return withBody(req, res, (body) => {
+      if (templatesApi(req, res, path, body) === false)
+        json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
+    });
   return json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
 }
 
 createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   if (url.pathname === '/healthz') return json(res, 200, { ok: true });
+  if (url.pathname === '/__reset' && req.method === 'POST') {
+    templates = initialTemplates();
+    catalog = initialCatalog();
+    return json(res, 200, { ok: true });
+  }
   if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname);
   const file = normalize(join(root, decodeURIComponent(url.pathname)));
   const target = file.startsWith(root) && existsSync(file) && statSync(file).isFile() ? file : join(root, 'index.html');

@@ -10,12 +10,15 @@ import type {
   ApplyResult,
   AuditChain,
   AuditEntry,
+  CatalogApp,
+  CatalogAppDetail,
   CompartmentDetail,
   CompartmentList,
   ConfigFileList,
   History,
   ImageCheckList,
   ImageList,
+  InstalledApp,
   NotifyChannelList,
   NotifyDeliveryList,
   RegistryList,
@@ -24,6 +27,8 @@ import type {
   Session,
   SetupStatus,
   SpecDocument,
+  TemplateDetail,
+  TemplateInfo,
   UnitList,
   UpgradableList,
   UserInfo,
@@ -45,6 +50,10 @@ export const keys = {
   doctor: ['doctor'] as const,
   notifyChannels: ['notifications', 'channels'] as const,
   notifyDeliveries: ['notifications', 'deliveries'] as const,
+  templates: ['templates'] as const,
+  template: (name: string) => ['templates', name] as const,
+  catalog: ['catalog'] as const,
+  catalogApp: (name: string) => ['catalog', name] as const,
 };
 
 /** Retries only what may pass on a second try: never a 4xx or a route the server does not have. */
@@ -171,4 +180,29 @@ export const useNotifyDeliveries = () =>
     queryKey: keys.notifyDeliveries,
     queryFn: async () =>
       (await api.get<NotifyDeliveryList>(routes.notifyDeliveries, { query: { limit: 100 } })).deliveries,
+  });
+
+export const useTemplates = () =>
+  useQuery({
+    queryKey: keys.templates,
+    queryFn: async () => (await api.get<{ templates: TemplateInfo[] }>(routes.templates)).templates,
+  });
+export const useTemplate = (name: string) =>
+  useQuery({ queryKey: keys.template(name), queryFn: () => api.get<TemplateDetail>(routes.template(name)) });
+/** The catalog's apps, and the entries that cannot be used (by name: why). */
+export const useCatalog = () =>
+  useQuery({
+    queryKey: keys.catalog,
+    queryFn: async () => {
+      const r = await api.get<{ apps: CatalogApp[]; problems?: Record<string, string> }>(routes.catalog);
+      return { apps: r.apps, problems: r.problems ?? {} };
+    },
+  });
+export const useCatalogApp = (name: string) =>
+  useQuery({ queryKey: keys.catalogApp(name), queryFn: () => api.get<CatalogAppDetail>(routes.catalogApp(name)) });
+/** What the compartment was made from (null: made by hand, or imported). */
+export const useOrigin = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'origin'),
+    queryFn: async () => (await api.get<{ origin: InstalledApp | null }>(routes.origin(id))).origin,
   });

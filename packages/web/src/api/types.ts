@@ -6,15 +6,19 @@
  */
 import type {
   ApplyResultDto,
+  CatalogAppDetailSchema,
+  CatalogAppSchema,
   CompartmentDetail as CompartmentDetailDto,
   CompartmentSummary as CompartmentSummaryDto,
   ConfigFileListSchema,
   ConvertComposeDto,
+  CreateFromTemplateResultSchema,
   DoctorReportSchema,
   Explain as ExplainDto,
   HistorySchema,
   ImageCheckListSchema,
   ImageListSchema,
+  InstalledAppSchema,
   NotifyChannelListSchema,
   NotifyDeliveryListSchema,
   NotifyTestResultDto,
@@ -25,6 +29,9 @@ import type {
   RevisionDetailDto,
   SecretListSchema,
   SpecDocumentSchema,
+  TemplateDetailSchema,
+  TemplateInfoSchema,
+  TemplateParameterSchema,
   UnitInfoDto,
   UnitListSchema,
   UnitStatusDto,
@@ -91,6 +98,16 @@ export type NotifyChannel = NotifyChannelList['channels'][number];
 export type NotifyDeliveryList = z.infer<typeof NotifyDeliveryListSchema>;
 export type NotifyDelivery = NotifyDeliveryList['deliveries'][number];
 export type NotifyTestResult = NotifyTestResultDto;
+export type TemplateParameter = z.infer<typeof TemplateParameterSchema>;
+export type TemplateInfo = z.infer<typeof TemplateInfoSchema>;
+export type TemplateDetail = z.infer<typeof TemplateDetailSchema>;
+/** POST /api/templates/:name/create and /api/catalog/:name/install. */
+export type CreateResult = z.infer<typeof CreateFromTemplateResultSchema>;
+export type CreateValue = CreateResult['values'][number];
+/** GET /api/compartments/:id/origin → { origin }: what a compartment was made from. */
+export type InstalledApp = z.infer<typeof InstalledAppSchema>;
+export type CatalogApp = z.infer<typeof CatalogAppSchema>;
+export type CatalogAppDetail = z.infer<typeof CatalogAppDetailSchema>;
 
 /** GET /api/admin/users */
 export interface UserInfo {

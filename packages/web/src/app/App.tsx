@@ -40,6 +40,11 @@ export const routeTree = [
             path: '/import',
             lazy: async () => ({ Component: (await import('../pages/ImportExport')).ImportExportPage }),
           },
+          {
+            path: '/templates/*',
+            lazy: async () => ({ Component: (await import('../pages/Templates')).TemplatesPage }),
+          },
+          { path: '/catalog/*', lazy: async () => ({ Component: (await import('../pages/Catalog')).CatalogPage }) },
           { path: '/admin/*', lazy: async () => ({ Component: (await import('../pages/Admin')).AdminPage }) },
         ],
       },

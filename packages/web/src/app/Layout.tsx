@@ -65,6 +65,12 @@ export function Layout() {
               <NavLink to="/" end className={navClass}>
                 {t('nav.dashboard')}
               </NavLink>
+              <NavLink to="/catalog" className={navClass}>
+                {t('nav.catalog')}
+              </NavLink>
+              <NavLink to="/templates" className={navClass}>
+                {t('nav.templates')}
+              </NavLink>
               <NavLink to="/import" className={navClass}>
                 {t('nav.importExport')}
               </NavLink>

@@ -72,7 +72,7 @@ export function ErrorBox({ error }: { error: unknown }) {
   return (
     <div
       role="alert"
-      className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
+      className="whitespace-pre-line rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-800 dark:bg-red-950 dark:text-red-200"
     >
       {message}
     </div>

@@ -2,17 +2,20 @@
  * A compartment: its units, logs, terminal, resources, images, history, the unit editors and plan-and-apply, each a
  * tab with its own address.
  */
+import { useState } from 'react';
 import { Link, NavLink, Route, Routes, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useLiveUnits } from '../api/events';
-import { useCompartment } from '../api/queries';
-import { ErrorBox } from '../components/ui';
+import { useCompartment, useSession } from '../api/queries';
+import { hasRole } from '../app/auth';
+import { Button, ErrorBox } from '../components/ui';
 import { t } from '../i18n/t';
 import { DraftProvider, useDrafts } from './compartment/drafts';
 import { EditTab } from './compartment/Edit';
 import { HistoryTab } from './compartment/History';
 import { ImagesTab } from './compartment/Images';
 import { LogsTab } from './compartment/Logs';
+import { OriginLine, SaveAsTemplate } from './compartment/Origin';
 import { PlanApplyTab } from './compartment/PlanApply';
 import { ResourcesTab } from './compartment/Resources';
 import { TerminalTab } from './compartment/Terminal';
@@ -59,6 +62,8 @@ function Tabs({ id }: { id: string }) {
 export function CompartmentPage() {
   const id = useParams().id ?? '';
   const detail = useCompartment(id);
+  const session = useSession();
+  const [saving, setSaving] = useState(false);
   useLiveUnits(id);
   if (detail.error instanceof ApiError && detail.error.code === 'not_found') {
     return (
@@ -76,12 +81,19 @@ export function CompartmentPage() {
   return (
     <DraftProvider compartment={id}>
       <div className="flex flex-col gap-4">
-        <div>
-          <h1 className="font-mono text-2xl font-semibold">{id}</h1>
-          {detail.data?.description && (
-            <p className="text-sm text-zinc-600 dark:text-zinc-400">{detail.data.description}</p>
+        <div className="flex flex-wrap items-start justify-between gap-2">
+          <div>
+            <h1 className="font-mono text-2xl font-semibold">{id}</h1>
+            {detail.data?.description && (
+              <p className="text-sm text-zinc-600 dark:text-zinc-400">{detail.data.description}</p>
+            )}
+            <OriginLine id={id} />
+          </div>
+          {hasRole(session.data, 'admin') && !saving && (
+            <Button onClick={() => setSaving(true)}>{t('saveTemplate.open')}</Button>
           )}
         </div>
+        {saving && <SaveAsTemplate id={id} onClose={() => setSaving(false)} />}
         <Tabs id={id} />
         <Routes>
           <Route index element={<UnitsTab id={id} />} />

@@ -20,7 +20,8 @@ import { specWithDrafts } from './spec-units';
 const STEPS: ApplyStep[] = ['validate', 'pull', 'write', 'reload', 'start', 'verify'];
 const STEP_TONE: Record<ProgressEvent['status'], Tone> = { running: 'busy', ok: 'ok', failed: 'bad', skipped: 'idle' };
 
-function PlanView({ plan }: { plan: Plan }) {
+/** A plan: the units to start, restart and stop, and each file's diff. */
+export function PlanView({ plan }: { plan: Plan }) {
   if (plan.noop) return <p>{t('plan.noop')}</p>;
   const groups = [
     ['start', plan.units.start],
