@@ -52,7 +52,7 @@ stop_server() {
     /etc/systemd/system/quadletman-helper@.service /etc/quadletman/layout.json
   "$sandbox" exec -- systemctl daemon-reload
   # Whatever the journey left: the compartment (user, units, storage), the data folders.
-  for c in "$compartment" "$compartment-compose"; do
+  for c in "$compartment" "$compartment-compose" "$compartment-copy"; do
     "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs "${layout[@]}" compartment delete \
       "$c" --volumes >/dev/null 2>&1 || true
   done

@@ -30,6 +30,10 @@ const PORT = 18681;
 const COMPOSE_PORT = 18683;
 /** The compose project of step 12: web waits for a healthy db, both from the busybox image. */
 const COMPOSE_ID = `${ID}-compose`;
+// a compartment made from the compose compartment saved as a template, on its own port
+const COPY_ID = `${ID}-copy`;
+const COPY_PORT = 18684;
+const TEMPLATE = `${ID}-tpl`;
 const COMPOSE = `name: ${COMPOSE_ID}
 services:
   web:
@@ -276,6 +280,37 @@ test('the whole journey', async ({ page, request }, info) => {
   await shot(page, '16-compose-applied');
   expect(await (await request.get(`http://127.0.0.1:${COMPOSE_PORT}/`)).text()).toContain('hello from busybox');
   await converted.getByRole('link', { name: `Open ${COMPOSE_ID}` }).click();
+
+  // 12b. Templates: save that compartment as one (its port a parameter), then a copy from it on another port:
+  // made empty first and the image brought in (the image is local to each compartment), checked, created, applied.
+  await page.getByRole('button', { name: 'Save as template' }).click();
+  await page.getByLabel('Template name').fill(TEMPLATE);
+  await page.getByLabel('Parameter 1: name').fill('port');
+  await page.getByLabel('Parameter 1: value').fill(String(COMPOSE_PORT));
+  await page.getByRole('button', { name: 'Save template' }).click();
+  await expect(page.getByText(`Template ${TEMPLATE} saved with 1 parameter(s).`)).toBeVisible({ timeout: 30_000 });
+  await shot(page, '16b-saved-as-template');
+  await page.goto('/');
+  await page.getByLabel('Name', { exact: true }).fill(COPY_ID);
+  await page.getByRole('button', { name: 'Create compartment' }).click();
+  await expect(page).toHaveURL(new RegExp(`/c/${COPY_ID}/edit$`), { timeout: 60_000 });
+  execFileSync(SANDBOX, ['import-busybox', `qm-${COPY_ID}`], { stdio: 'inherit', timeout: 120_000 });
+  await page.goto(`/templates/${TEMPLATE}`);
+  const form = page.locator('section').filter({ has: page.getByRole('heading', { name: 'Create a compartment' }) });
+  await form.getByLabel(/^Compartment name/).fill(COPY_ID);
+  await form.getByLabel(/^port/).fill(String(COPY_PORT));
+  await form.getByRole('button', { name: 'Check' }).click();
+  await expect(form.getByTestId('check-result')).toContainText('The units pass the linter.', { timeout: 30_000 });
+  await form.getByRole('button', { name: `Create and apply ${COPY_ID}` }).click();
+  await expect(form.getByText(/^Applied as revision \d+\./)).toBeVisible({ timeout: 180_000 });
+  await shot(page, '16c-template-created');
+  expect(await (await request.get(`http://127.0.0.1:${COPY_PORT}/`)).text()).toContain('hello from busybox');
+  await page.goto(`/c/${COPY_ID}`);
+  await expect(page.getByTestId('origin')).toHaveText(`Made from the template ${TEMPLATE}`);
+  await page.getByRole('link', { name: 'Volumes, secrets, files' }).click();
+  await page.getByRole('button', { name: 'Delete this compartment' }).click();
+  await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });
+  await page.goto(`/c/${COMPOSE_ID}`);
   await page.getByRole('link', { name: 'Volumes, secrets, files' }).click();
   await page.getByRole('button', { name: 'Delete this compartment' }).click();
   await expect(page).toHaveURL(/\/$/, { timeout: 60_000 });

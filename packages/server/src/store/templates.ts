@@ -1,31 +1,14 @@
 // Saved templates (templates) and what each compartment was created from (installed_apps; it goes with its
 // compartment, ON DELETE CASCADE). A template is kept as its YAML; parsing it is core/templates' business.
 import { asc, eq } from 'drizzle-orm';
+import type { InstalledRecord, TemplateRecord } from '../core/service/templates.js';
 import type { Db } from './db.js';
 import * as t from './schema.js';
 
-export interface TemplateRow {
-  name: string;
-  description: string;
-  body: string;
-  createdBy: string;
-  source: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export type AppOrigin = 'catalog' | 'template';
-
-export interface InstalledAppRow {
-  compartment: string;
-  origin: AppOrigin;
-  name: string;
-  version: string | null;
-  /** The parameter values used (never a secret's). */
-  values: Record<string, string>;
-  installedAt: string;
-  updatedAt: string;
-}
+/** A template as kept, and what a compartment was made from: the shapes TemplateService reads (its store port). */
+export type TemplateRow = TemplateRecord;
+export type InstalledAppRow = InstalledRecord;
+export type AppOrigin = InstalledRecord['origin'];
 
 const toInstalled = (r: typeof t.installedApps.$inferSelect): InstalledAppRow => ({
   compartment: r.compartmentId,

@@ -2,13 +2,13 @@
  * Moving units in and out of compartments: `adopt ID DIR`, `export ID [-o FILE]`, `import ID FILE`. Each takes
  * `--format json`. adopt and import only check and report unless given `--apply`.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { PreparedState } from '../../core/service/bundles.js';
 import { applyJson, progress } from '../apply-output.js';
 import { audited, cliActor, type Format, formatOption, print, withApp } from '../context.js';
 import { err, out } from '../output';
-import { UsageError } from '../usage.js';
+import { readInput } from '../read-input.js';
 
 function preparedJson(p: PreparedState) {
   return {
@@ -58,15 +58,7 @@ function preparedText(p: PreparedState, apply: boolean): string[] {
 const exitOf = (p: PreparedState) =>
   p.apply ? (p.apply.outcome === 'applied' || p.apply.outcome === 'noop' ? 0 : 1) : p.lintErrors > 0 ? 1 : 0;
 
-function readText(file: string): string {
-  try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
-}
+const readText = (file: string): string => readInput(file).text;
 
 export function registerBundles(program: Command): void {
   program

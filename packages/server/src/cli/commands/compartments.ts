@@ -2,24 +2,15 @@
  * Compartment commands: `compartment create|list|show|delete`, `apply -f`, `plan`, `history`, `rollback`,
  * `start|stop|restart|status`. Each takes `--format json`.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { removedAccessDetails, type UnitInfo } from '../../core/service/compartments.js';
 import { parseSpecText } from '../../core/spec.js';
 import { applyJson, applyText, outcomeExit, progress } from '../apply-output.js';
 import { audited, cliActor, type Format, formatOption, print, table, withApp } from '../context.js';
+import { readInput } from '../read-input.js';
 import { UsageError } from '../usage.js';
 
-function readSpec(file: string): { text: string; source: string } {
-  if (file === '-') return { text: readFileSync(0, 'utf8'), source: 'stdin' };
-  try {
-    return { text: readFileSync(file, 'utf8'), source: file };
-  } catch (e) {
-    throw new UsageError(
-      `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
-}
+const readSpec = readInput;
 
 function unitsText(units: readonly UnitInfo[]): string {
   if (units.length === 0) return '(no units)';

@@ -2,7 +2,6 @@
  * Templates: `template list|show|export|import|save|create|delete`. `create` only checks, lints and plans unless
  * given `--apply`; a generated secret's value is printed once, by the run that made it.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { CreateResult } from '../../core/service/templates.js';
 import { toSpec } from '../../core/spec.js';
@@ -10,6 +9,7 @@ import { applyJson, applyText, progress } from '../apply-output.js';
 import { collect } from '../args';
 import { audited, cliActor, type Format, formatOption, print, table, withApp } from '../context.js';
 import { out } from '../output';
+import { readInput } from '../read-input.js';
 import { UsageError } from '../usage.js';
 
 /** `k=v` pairs (repeatable `--set`/`--param`) as a record; refuses a pair without `=` or a name given twice. */
@@ -71,16 +71,6 @@ export function createdText(c: CreateResult, what: string): string {
 /** 0 when applied (or nothing to do), or checked without lint errors; 1 otherwise. */
 export const createdExit = (c: CreateResult) =>
   c.apply ? (c.apply.outcome === 'applied' || c.apply.outcome === 'noop' ? 0 : 1) : c.lintErrors > 0 ? 1 : 0;
-
-function readText(file: string): string {
-  try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new UsageError(
-      `${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`,
-    );
-  }
-}
 
 export function registerTemplates(program: Command): void {
   const t = program
@@ -151,7 +141,7 @@ export function registerTemplates(program: Command): void {
     .addOption(formatOption())
     .action(async (file: string, opts: { replace?: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        const text = readText(file);
+        const { text } = readInput(file);
         const info = await audited(
           app,
           { action: 'template.import', target: 'template', details: { file } },
