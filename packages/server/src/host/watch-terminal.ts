@@ -38,6 +38,24 @@ export function terminalArgv(s: CompartmentSession, container: string): string[]
   );
 }
 
+/**
+ * The container a terminal opens for `name`: the container of the unit `<name>.service` (Quadlet names it
+ * `systemd-<name>` unless `ContainerName=` says otherwise; podman labels it with its unit), else a container
+ * called `name` itself. One `podman ps` as the compartment user.
+ */
+export async function resolveContainer(exec: Exec, s: CompartmentSession, name: string): Promise<string> {
+  if (!NAME_RE.test(name)) throw new InvalidError(`invalid container name ${JSON.stringify(name)}`);
+  const r = await exec.run(
+    userPodman(s, ['ps', '--filter', `label=PODMAN_SYSTEMD_UNIT=${name}.service`, '--format', '{{.Names}}']),
+    { timeoutMs: 30_000 },
+  );
+  const names = r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => NAME_RE.test(l));
+  return names.length === 1 ? names[0]! : name;
+}
+
 /** argv that hangs up the terminal's shell (pid inside the container) and kills it if it is still there. */
 export function hangupArgv(s: CompartmentSession, container: string, pid: number): string[] {
   if (!NAME_RE.test(container)) throw new InvalidError(`invalid container name ${JSON.stringify(container)}`);
@@ -123,8 +141,9 @@ export function ptyTerminal(deps: {
   spawn?: (argv: readonly string[], cols: number, rows: number) => PtyProcess;
 }): TerminalPort {
   return {
-    async open(compartment, container, size): Promise<TerminalSession> {
+    async open(compartment, name, size): Promise<TerminalSession> {
       const s = await deps.sessionFor(compartment);
+      const container = await resolveContainer(deps.exec, s, name);
       const argv = terminalArgv(s, container);
       const { cols, rows } = clampSize(size);
       const p = (deps.spawn ?? spawnPty)(argv, cols, rows);

@@ -12,7 +12,7 @@ import { type CompartmentSession, makeSession } from './session.js';
 import { JournalWatch, journalWatchArgv } from './watch-journal.js';
 import { podmanEventOf, podmanEventsSource } from './watch-podman.js';
 import { parseStats } from './watch-stats.js';
-import { hangupArgv, PidAnnouncement, terminalArgv } from './watch-terminal.js';
+import { hangupArgv, PidAnnouncement, resolveContainer, terminalArgv } from './watch-terminal.js';
 
 const s = makeSession('qm-web' as LinuxUser, 996, '/var/lib/quadletman/home/qm-web');
 const C = parseCompartmentId('web');
@@ -402,6 +402,29 @@ describe('terminal', () => {
     // colours (ESC sequences) pass through once they cannot be the announcement
     const colours = new PidAnnouncement();
     expect(colours.feed('\x1b[1mbold') + colours.feed('x'.repeat(40))).toBe(`\x1b[1mbold${'x'.repeat(40)}`);
+  });
+
+  it("finds a unit's container by its unit label (Quadlet's systemd-<name>, or ContainerName=), else the name itself", async () => {
+    const exec = new FakeExec()
+      .on(['label=PODMAN_SYSTEMD_UNIT=web.service'], { stdout: 'systemd-web\n' })
+      .on(['label=PODMAN_SYSTEMD_UNIT=db.service'], { stdout: 'custom-db\n' });
+    expect(await resolveContainer(exec, s, 'web')).toBe('systemd-web');
+    expect(await resolveContainer(exec, s, 'db')).toBe('custom-db');
+    expect(await resolveContainer(exec, s, 'systemd-web')).toBe('systemd-web');
+    const ps = exec.calls[0]!.argv;
+    expect(ps.slice(0, 4)).toEqual(['runuser', '-u', 'qm-web', '--']);
+    expect(ps.slice(ps.indexOf('podman'))).toEqual([
+      'podman',
+      'ps',
+      '--filter',
+      'label=PODMAN_SYSTEMD_UNIT=web.service',
+      '--format',
+      '{{.Names}}',
+    ]);
+    // two containers for one unit (a pod's?): no guess, the name as given
+    const two = new FakeExec().on(['ps'], { stdout: 'a\nb\n' });
+    expect(await resolveContainer(two, s, 'x')).toBe('x');
+    await expect(resolveContainer(exec, s, '--all')).rejects.toThrow(/invalid container name/);
   });
 
   it('refuses container names that could be options', () => {

@@ -119,6 +119,19 @@ describe('templates', () => {
     await expect(s.templates.create('notes', 'n1', {}, { apply: actor })).rejects.toThrow(/exists and has units/);
   });
 
+  it('deletes the compartment it made, and its secrets, when the apply is refused before anything ran', async () => {
+    const s = setup();
+    s.templates.import(NOTES, 'notes.yaml', 'admin');
+    s.hostOf('n2').rejects = (file) => (file.endsWith('app.container') ? 'the generator says no' : undefined);
+    const r = await s.templates.create('notes', 'n2', {}, { apply: actor });
+    expect(r.apply?.outcome).toBe('refused');
+    expect(r.apply?.message).toContain('the generator says no');
+    expect(s.compartments.list()).toEqual([]);
+    expect(r.secrets).toEqual({ made: [], kept: [] });
+    expect(r.values.find((v) => v.name === 'admin_password')!.value).toBe('');
+    expect(s.store.installed('n2')).toBeUndefined();
+  });
+
   it('upgrades a compartment made from it to a new version, with the values used before and its secret kept', async () => {
     const s = setup();
     s.templates.import(NOTES, 'notes.yaml', 'admin');

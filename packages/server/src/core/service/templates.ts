@@ -5,7 +5,8 @@
  * Creating changes nothing until everything is known to be sound: the values are checked, the spec validated,
  * rendered and linted (errors refuse it) before the compartment is made. Then: the compartment (new, or one
  * created empty), the secrets the parameters fill (a secret that exists already is kept, not overwritten), and
- * the apply — which keeps the state only when it held. What it was made from (template or app, version, the
+ * the apply — which keeps the state only when it held (a compartment this call made is deleted again when the
+ * apply is refused before anything ran). What it was made from (template or app, version, the
  * values but secrets') is recorded with the compartment, so that a later version can be applied to it.
  */
 import type { FileReport } from '@quadletman/quadlet';
@@ -272,6 +273,12 @@ export class TemplateService {
       message: options.apply.message ?? `${origin.kind} ${origin.name}${origin.version ? ` ${origin.version}` : ''}`,
       create: false,
     });
+    // refused before anything ran (the generator's dry run, a pull): the compartment this call made goes again,
+    // with the secrets it made, so that a refusal changes nothing (a rolled-back one stays, with its logs)
+    if (result.apply.outcome === 'refused' && result.created) {
+      await this.deps.compartments.delete(cid);
+      result.secrets = { made: [], kept: [] };
+    }
     if (result.apply.outcome === 'applied' || result.apply.outcome === 'noop') {
       const secretParams = new Set(instance.values.filter((v) => v.secret).map((v) => v.name));
       this.deps.store.recordInstalled({
