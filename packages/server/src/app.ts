@@ -7,6 +7,7 @@ import { MemoryLocks } from './core/apply/lock.js';
 import type { CompartmentId } from './core/ids.js';
 import { DEFAULT_VOLUMES_ROOT } from './core/layout.js';
 import type { RetryPolicy } from './core/notify/retry.js';
+import { BackupService } from './core/service/backups.js';
 import { BundleService } from './core/service/bundles.js';
 import { CatalogService } from './core/service/catalog.js';
 import { CompartmentService } from './core/service/compartments.js';
@@ -33,6 +34,7 @@ import {
 import { HostNotifyTransport, type NotifyTransportOptions } from './host/notify-transport.js';
 import { readRegistriesConf } from './host/registries-conf.js';
 import { RegistryCheck } from './host/registry-check.js';
+import { Restic } from './host/restic.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
 
@@ -72,6 +74,8 @@ export interface AppContext {
   templates: TemplateService;
   /** The app catalog quadletman ships. */
   catalog: CatalogService;
+  /** Backups of compartments' data (restic). */
+  backups: BackupService;
   /** Notification channels and deliveries. Services report events with `notifications.emit({...})`; `serve`
    * calls `start()` to resume pending deliveries. */
   notifications: NotificationService;
@@ -153,6 +157,25 @@ export function createApp(options: AppOptions = {}): AppContext {
     templates,
     store: store.templates,
   });
+  const restic = new Restic(host.exec);
+  const sessionOf = (id: CompartmentId) => host.users.sessionFor(id);
+  const backups = new BackupService({
+    compartments,
+    store: store.backups,
+    volumesRoot,
+    host: {
+      home: async (id) => (await sessionOf(id)).home,
+      podmanVolumes: async (id) =>
+        (await host.podman.volumes(await sessionOf(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
+      init: async (id, repo, pw) => restic.init(await sessionOf(id), repo, pw),
+      backup: async (id, repo, pw, paths, tags) => restic.backup(await sessionOf(id), repo, pw, paths, tags),
+      snapshots: async (id, repo, pw) => restic.snapshots(await sessionOf(id), repo, pw),
+      restore: async (id, repo, pw, snap, target) => restic.restore(await sessionOf(id), repo, pw, snap, target),
+      check: async (id, repo, pw) => restic.check(await sessionOf(id), repo, pw),
+      swapContents: async (id, dirs) => restic.swapContents(await sessionOf(id), dirs),
+      removeTrees: async (id, paths) => restic.removeTrees(await sessionOf(id), paths),
+    },
+  });
   const images = new ImageService({ compartments, host: imageHost(host), locks, render: { volumesRoot } });
   const registryCheck = new RegistryCheck(host.exec);
   const updates = new UpdateService({
@@ -194,6 +217,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     bundles,
     templates,
     catalog,
+    backups,
     resources,
     images,
     updates,

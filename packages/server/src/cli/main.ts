@@ -33,6 +33,7 @@ const MODULES: CommandModule[] = [
   { commands: ['helper'], load: () => import('./commands/helper').then((m) => m.registerHelper) },
   { commands: ['install'], load: () => import('./commands/install').then((m) => m.registerInstall) },
   { commands: ['user'], load: () => import('./commands/users').then((m) => m.registerUsers) },
+  { commands: ['backup'], load: () => import('./commands/backups').then((m) => m.registerBackups) },
   { commands: ['catalog'], load: () => import('./commands/catalog').then((m) => m.registerCatalog) },
   { commands: ['template'], load: () => import('./commands/templates').then((m) => m.registerTemplates) },
   { commands: ['notify'], load: () => import('./commands/notify').then((m) => m.registerNotify) },

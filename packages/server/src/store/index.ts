@@ -2,6 +2,7 @@
 
 import { AuditRepository } from './audit.js';
 import { StatsQueries } from './audit-stats.js';
+import { BackupRepository } from './backups.js';
 import { CompartmentRepository } from './compartments.js';
 import { type OpenOptions, openDatabase } from './db.js';
 import { GrantRepository } from './grants.js';
@@ -16,6 +17,7 @@ import { UserRepository } from './users.js';
 
 export * from './audit.js';
 export { StatsQueries } from './audit-stats.js';
+export * from './backups.js';
 export { type Compartment, CompartmentRepository, type RemovedAccess, type UnitRow } from './compartments.js';
 export { DB_FILE, DEFAULT_DATA_DIR, type OpenOptions } from './db.js';
 export * from './grants.js';
@@ -60,6 +62,7 @@ export class Store {
   readonly imageChecks: ImageCheckRepository;
   readonly notifications: NotificationRepository;
   readonly templates: TemplateRepository;
+  readonly backups: BackupRepository;
   /** The database file (or ':memory:'). */
   readonly path: string;
 
@@ -80,6 +83,7 @@ export class Store {
     this.imageChecks = new ImageCheckRepository(handle.db, handle.tx);
     this.notifications = new NotificationRepository(handle.db, handle.tx, now);
     this.templates = new TemplateRepository(handle.db, now);
+    this.backups = new BackupRepository(handle.db, now);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

@@ -324,3 +324,15 @@ export const installedApps = sqliteTable('installed_apps', {
   installedAt: text('installed_at').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+// ── Backups (core/service/backups.ts). ────────────────────────────────────────────────────────────────────
+
+/** A compartment's restic repository: where it is and its password (read only to run restic). */
+export const backupRepos = sqliteTable('backup_repos', {
+  compartmentId: text('compartment_id')
+    .primaryKey()
+    .references(() => compartments.id, { onDelete: 'cascade' }),
+  location: text('location').notNull(),
+  password: text('password').notNull(),
+  createdAt: text('created_at').notNull(),
+});

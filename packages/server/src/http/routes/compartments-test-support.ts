@@ -14,6 +14,7 @@ import { FakeHost } from '../../core/apply/fakes.js';
 import { MemoryLocks } from '../../core/apply/lock.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
+import { BackupService } from '../../core/service/backups.js';
 import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
 import { type CatalogFolderText, CatalogService } from '../../core/service/catalog.js';
 import { CompartmentService } from '../../core/service/compartments.js';
@@ -227,6 +228,26 @@ export function createTestContext(
     templates,
     store: store.templates,
   });
+  // (no restic in the route tests: every call of the backup host says so)
+  const noRestic = async (): Promise<never> => {
+    throw new Error('restic is not part of the route tests');
+  };
+  const backups = new BackupService({
+    compartments,
+    store: store.backups,
+    volumesRoot: VOLUMES_ROOT,
+    host: {
+      home: noRestic,
+      podmanVolumes: noRestic,
+      init: noRestic,
+      backup: noRestic,
+      snapshots: noRestic,
+      restore: noRestic,
+      check: noRestic,
+      swapContents: noRestic,
+      removeTrees: noRestic,
+    },
+  });
   const notifyCalls: Parameters<NotifyTransport['http'] | NotifyTransport['sendmail']>[0][] = [];
   const notifications = new NotificationService({
     store: store.notifications,
@@ -256,6 +277,7 @@ export function createTestContext(
     bundles,
     templates,
     catalog,
+    backups,
     notifications,
     close: () => {
       notifications.stop();

@@ -25,4 +25,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0005_templates',
     sql: 'CREATE TABLE `installed_apps` (\n\t`compartment_id` text PRIMARY KEY NOT NULL,\n\t`origin` text NOT NULL,\n\t`name` text NOT NULL,\n\t`version` text,\n\t`values` text NOT NULL,\n\t`installed_at` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE TABLE `templates` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`description` text NOT NULL,\n\t`body` text NOT NULL,\n\t`created_by` text NOT NULL,\n\t`source` text,\n\t`created_at` text NOT NULL,\n\t`updated_at` text NOT NULL\n);\n',
   },
+  {
+    tag: '0006_backups',
+    sql: 'CREATE TABLE `backup_repos` (\n\t`compartment_id` text PRIMARY KEY NOT NULL,\n\t`location` text NOT NULL,\n\t`password` text NOT NULL,\n\t`created_at` text NOT NULL,\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n',
+  },
 ];

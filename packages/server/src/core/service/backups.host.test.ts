@@ -1,0 +1,127 @@
+// Real host test of backups (inside the sandbox host, as root): a compartment whose container writes files as
+// UIDs 0, 33 and 999 (modes, a set-gid folder, a symbolic and a hard link, a larger random file) into a managed
+// host-folder volume and a Podman volume. A backup in `stop` mode stops the container for the snapshot and
+// starts it again; the volumes are then wiped and the snapshot restored: owner, group, mode, size, link target,
+// link count and checksum of every file are what they were (as root sees them on the host, so the subuid-mapped
+// owners too). restic check passes. Changes on the machine: creates and deletes the compartment `qmt-backup` and
+// a data folder.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../app.js';
+import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
+import { importBusyboxImage } from '../../host/busybox-image.js';
+import { userPodman } from '../../host/session.js';
+import { parseCompartmentId } from '../ids.js';
+import { parseSpecText } from '../spec.js';
+
+const onHost = process.env.QUADLETMAN_SANDBOX === '1';
+const ID = parseCompartmentId('qmt-backup');
+const DATA = '/var/lib/quadletman-test-backup';
+
+// writes once (a marker), so that restarts keep what is there
+const WRITE = [
+  '[ -e /data/.written ] || for d in /data /pv; do',
+  '  mkdir -p $d/sub; echo root > $d/root.txt; echo www > $d/www.txt; echo db > $d/sub/db.txt;',
+  '  chown 33:33 $d/www.txt; chmod 0640 $d/www.txt; chown -R 999:999 $d/sub; chmod 2750 $d/sub;',
+  '  ln -sf root.txt $d/link; ln -f $d/root.txt $d/hard;',
+  '  dd if=/dev/urandom of=$d/big bs=1k count=300 2>/dev/null; chown 999:33 $d/big;',
+  '  touch $d/.written;',
+  'done; exec sleep infinity',
+].join(' ');
+
+const SPEC = `
+compartment: ${ID}
+units:
+  writer.container:
+    container:
+      image: localhost/busybox:latest
+      exec: [sh, -c, ${JSON.stringify(WRITE)}]
+      volume: ["data:/data", "pv.volume:/pv"]
+      runInit: true
+volumes: { data: {}, pv: { kind: podman } }
+`;
+
+describe.skipIf(!onHost)('backups with restic, for real', () => {
+  let app: AppContext;
+  let paths: string[] = [];
+  const fingerprint = async (): Promise<string> => {
+    const out: string[] = [];
+    for (const p of paths) {
+      const r = await app.host.exec.run(
+        [
+          'sh',
+          '-c',
+          'cd "$1" && find . -printf "%p %U %G %m %s %l %n %y\\n" | sort && find . -type f -exec sha256sum {} + | sort',
+          'sh',
+          p,
+        ],
+        { timeoutMs: 60_000 },
+      );
+      out.push(`== ${p}\n${r.stdout}`);
+    }
+    return out.join('');
+  };
+
+  beforeAll(async () => {
+    app = await openHostTestApp(DATA, ID);
+    const s = await app.host.users.sessionFor(ID);
+    await importBusyboxImage(app.host.exec, app.host.podman, s);
+    const r = await app.compartments.applyState(parseSpecText(SPEC), { actor: 'test' });
+    expect(r.outcome, r.message).toBe('applied');
+    const pv = (await app.host.podman.volumes(s)).find((v) => v.name.endsWith('pv'))!;
+    paths = [`${DATA}/volumes/${ID}/data`, pv.mountpoint];
+    for (let i = 0; i < 100; i++) {
+      const done = await app.host.exec.run(['test', '-e', `${paths[1]}/.written`], { expectCodes: [0, 1] });
+      if (done.code === 0) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await closeHostTestApp(app, ID, DATA);
+  });
+
+  it('backs up (stop mode), and restores every owner, mode, link and byte after the volumes are wiped', async () => {
+    const before = await fingerprint();
+    // the owners the container used, mapped to the compartment's subuids on the host: several, none root's
+    const owners = new Set([...before.matchAll(/^\S+ (\d+) /gm)].map((m) => m[1]));
+    expect(owners.size).toBeGreaterThanOrEqual(3);
+    expect(owners.has('0')).toBe(false);
+
+    const b = await app.backups.run(ID);
+    console.log(
+      `backup: ${b.summary.totalFiles} files, ${b.summary.totalBytes} bytes, ${b.summary.durationS.toFixed(2)} s; down ${b.downtimeMs} ms`,
+    );
+    expect(b.repository?.password).toMatch(/^[0-9a-f]{64}$/);
+    expect(b.stopped).toEqual(['writer.service']);
+    expect(b.downtimeMs).toBeGreaterThan(0);
+    expect(b.paths).toEqual(expect.arrayContaining(paths));
+    const statuses = await app.compartments.units(ID, { withStatus: true });
+    expect(statuses.find((u) => u.unit === 'writer.service')?.status?.activeState).toBe('active');
+    const snaps = await app.backups.snapshots(ID);
+    expect(snaps).toHaveLength(1);
+    expect(snaps[0]!.tags).toEqual(expect.arrayContaining([`compartment=${ID}`, 'mode=stop']));
+
+    // wipe both volumes (as the compartment user, in its namespace)
+    const s = await app.host.users.sessionFor(ID);
+    for (const p of paths) {
+      await app.host.exec.run(userPodman(s, ['unshare', 'sh', '-c', 'find "$1" -mindepth 1 -delete', 'sh', p]));
+    }
+    expect(await fingerprint()).not.toBe(before);
+
+    const r = await app.backups.restore(ID, snaps[0]!.shortId);
+    console.log(`restore: ${r.durationMs} ms, ${r.restored.length} folders`);
+    expect(r.restored.sort()).toEqual([...paths].sort());
+    expect(r.restarted).toEqual(['writer.service']);
+    expect(await fingerprint()).toBe(before);
+    expect((await app.backups.check(ID)).ok).toBe(true);
+    // nothing left behind in the home's work folder but the repository
+    const left = await app.host.exec.run(['ls', '-A', `${s.home}/.local/share/quadletman`]);
+    expect(left.stdout.trim().split('\n')).toEqual(['restic']);
+  }, 300_000);
+
+  it('refuses a snapshot that is not there, and changes nothing', async () => {
+    const before = await fingerprint();
+    await expect(app.backups.restore(ID, 'deadbeef')).rejects.toThrow(/has no snapshot deadbeef/);
+    await expect(app.backups.restore(ID, '../x')).rejects.toThrow(/is not a snapshot id/);
+    expect(await fingerprint()).toBe(before);
+  }, 120_000);
+});

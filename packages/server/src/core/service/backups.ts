@@ -1,0 +1,234 @@
+/**
+ * Backups of a compartment's data with restic (host/restic.ts), run as the compartment user inside its user
+ * namespace, so that files its containers wrote as other UIDs come back with the same owners.
+ *
+ * - The repository: one per compartment, by default in its home (`~/.local/share/quadletman/restic`), made at
+ *   the first backup (or `init`) with a generated password that quadletman keeps in its own database and shows
+ *   once, for disaster recovery. A repository in the home guards against mistakes and broken upgrades, not
+ *   against the compartment's own user (who can delete it) nor the loss of the disk.
+ * - A backup holds the compartment's managed volume folders, its Podman volumes (their data folders) and its
+ *   Quadlet folder, tagged with the compartment, the revision of its desired state and the mode.
+ * - Modes: `stop` (default; the compartment's running units are stopped for the snapshot and started again,
+ *   the downtime is measured) or `live` (crash-consistent only: a database mid-write may come back torn).
+ * - Restore, into the same compartment: the snapshot is restored into a staging folder in the home, the units
+ *   stopped, each volume's contents swapped for the staged ones (the previous contents are moved aside and put
+ *   back if the swap fails), the units started again. The Quadlet folder is not restored over: quadletman
+ *   renders it from the desired state.
+ */
+import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
+import { type CompartmentId, parseCompartmentId } from '../ids.js';
+import { DEFAULT_VOLUMES_ROOT, hostVolumePath, QUADLET_DIR } from '../layout.js';
+import { generateValue } from '../templates/template.js';
+import type { CompartmentService } from './compartments.js';
+
+export type BackupMode = 'stop' | 'live';
+
+export interface BackupSnapshot {
+  id: string;
+  shortId: string;
+  time: string;
+  paths: string[];
+  tags: string[];
+}
+
+export interface BackupSummary {
+  snapshotId: string;
+  filesNew: number;
+  filesChanged: number;
+  filesUnmodified: number;
+  dataAdded: number;
+  totalFiles: number;
+  totalBytes: number;
+  durationS: number;
+}
+
+/** restic as the compartment user (host/restic.ts with the compartment's session). */
+export interface BackupHostPort {
+  home(id: CompartmentId): Promise<string>;
+  podmanVolumes(id: CompartmentId): Promise<{ name: string; mountpoint: string }[]>;
+  init(id: CompartmentId, repo: string, password: string): Promise<'created' | 'exists'>;
+  backup(id: CompartmentId, repo: string, password: string, paths: string[], tags: string[]): Promise<BackupSummary>;
+  snapshots(id: CompartmentId, repo: string, password: string): Promise<BackupSnapshot[]>;
+  restore(id: CompartmentId, repo: string, password: string, snapshot: string, target: string): Promise<void>;
+  check(id: CompartmentId, repo: string, password: string): Promise<{ ok: boolean; output: string }>;
+  swapContents(id: CompartmentId, dirs: { path: string; staged: string; aside: string }[]): Promise<void>;
+  removeTrees(id: CompartmentId, paths: string[]): Promise<void>;
+}
+
+export interface BackupStorePort {
+  repo(compartment: string): { location: string; password: string } | undefined;
+  add(compartment: string, location: string, password: string): boolean;
+}
+
+export interface BackupServiceDeps {
+  compartments: CompartmentService;
+  store: BackupStorePort;
+  host: BackupHostPort;
+  volumesRoot?: string;
+  now?: () => Date;
+}
+
+export interface BackupResult {
+  compartment: CompartmentId;
+  mode: BackupMode;
+  summary: BackupSummary;
+  paths: string[];
+  /** Units stopped for the snapshot (mode stop), and how long they were down. */
+  stopped: string[];
+  downtimeMs: number | null;
+  /** Set when this backup made the repository: its password, shown this once. */
+  repository?: { location: string; password: string };
+}
+
+export interface RestoreResult {
+  compartment: CompartmentId;
+  snapshot: string;
+  /** The folders whose contents were replaced. */
+  restored: string[];
+  /** Units stopped and started again. */
+  restarted: string[];
+  durationMs: number;
+}
+
+const REPO_DIR = '.local/share/quadletman/restic';
+const WORK_DIR = '.local/share/quadletman';
+
+export class BackupService {
+  constructor(private readonly deps: BackupServiceDeps) {}
+
+  private now = () => (this.deps.now ?? (() => new Date()))();
+
+  /** The compartment's repository, made (with a new password, returned once) when it has none. */
+  async init(id: string): Promise<{ location: string; password?: string; created: boolean }> {
+    const c = this.deps.compartments.get(id);
+    const known = this.deps.store.repo(c.id);
+    if (known) {
+      await this.deps.host.init(c.id, known.location, known.password);
+      return { location: known.location, created: false };
+    }
+    const location = `${await this.deps.host.home(c.id)}/${REPO_DIR}`;
+    const password = generateValue('token');
+    if ((await this.deps.host.init(c.id, location, password)) === 'exists') {
+      throw new ConflictError(
+        `${location} holds a restic repository quadletman does not know the password of; move it away first.`,
+      );
+    }
+    this.deps.store.add(c.id, location, password);
+    return { location, password, created: true };
+  }
+
+  /** The folders a backup of the compartment holds. */
+  private async paths(id: CompartmentId): Promise<{ volumes: string[]; all: string[] }> {
+    const state = this.deps.compartments.stateOrEmpty(id);
+    const root = this.deps.volumesRoot ?? DEFAULT_VOLUMES_ROOT;
+    const mounts = new Map((await this.deps.host.podmanVolumes(id)).map((v) => [v.name, v.mountpoint]));
+    const volumes: string[] = [];
+    for (const [name, v] of Object.entries(state.volumes)) {
+      if (v.kind === 'host') volumes.push(hostVolumePath(root, id, name));
+      else {
+        const m = mounts.get(name) ?? mounts.get(`systemd-${name}`);
+        if (m) volumes.push(m);
+      }
+    }
+    const home = await this.deps.host.home(id);
+    return { volumes, all: [...volumes, `${home}/${QUADLET_DIR}`] };
+  }
+
+  private async runningUnits(id: CompartmentId): Promise<string[]> {
+    const units = await this.deps.compartments.units(id, { withStatus: true });
+    // the services that run containers (a .volume's or .network's one-shot holds no data)
+    const runs = (source: string) => /\.(container|pod|kube)$/.test(source);
+    return units.filter((u) => u.status?.activeState === 'active' && runs(u.source)).map((u) => u.unit);
+  }
+
+  /** Backs the compartment up now. */
+  async run(id: string, options: { mode?: BackupMode } = {}): Promise<BackupResult> {
+    const c = this.deps.compartments.get(id);
+    const mode = options.mode ?? 'stop';
+    if (mode !== 'stop' && mode !== 'live')
+      throw new InvalidError(`mode: must be "stop" or "live", not ${JSON.stringify(mode)}`);
+    const made = this.deps.store.repo(c.id) ? undefined : await this.init(c.id);
+    const repo = this.deps.store.repo(c.id)!;
+    const { all } = await this.paths(c.id);
+    const revision = this.deps.compartments.history(c.id, { limit: 1 })[0]?.number ?? 0;
+    const tags = [`compartment=${c.id}`, `revision=${revision}`, `mode=${mode}`];
+    const stopped = mode === 'stop' ? await this.runningUnits(c.id) : [];
+    let downtimeMs: number | null = null;
+    const t0 = Date.now();
+    if (stopped.length > 0) await this.deps.compartments.control(c.id, 'stop', stopped);
+    let summary: BackupSummary;
+    try {
+      summary = await this.deps.host.backup(c.id, repo.location, repo.password, all, tags);
+    } finally {
+      if (stopped.length > 0) {
+        await this.deps.compartments.control(c.id, 'start', stopped);
+        downtimeMs = Date.now() - t0;
+      }
+    }
+    const out: BackupResult = { compartment: c.id, mode, summary, paths: all, stopped, downtimeMs };
+    if (made?.password) out.repository = { location: made.location, password: made.password };
+    return out;
+  }
+
+  private repoOf(id: CompartmentId) {
+    const r = this.deps.store.repo(id);
+    if (!r)
+      throw new NotFoundError(
+        `Compartment '${id}' has no backup repository yet; \`quadletman backup run ${id}\` makes one.`,
+      );
+    return r;
+  }
+
+  async snapshots(id: string): Promise<BackupSnapshot[]> {
+    const c = this.deps.compartments.get(id);
+    const r = this.repoOf(c.id);
+    return (await this.deps.host.snapshots(c.id, r.location, r.password)).filter((s) =>
+      s.tags.includes(`compartment=${c.id}`),
+    );
+  }
+
+  async check(id: string): Promise<{ ok: boolean; output: string }> {
+    const c = this.deps.compartments.get(id);
+    const r = this.repoOf(c.id);
+    return this.deps.host.check(c.id, r.location, r.password);
+  }
+
+  /** Restores a snapshot's volumes into the compartment (see the top of this file). */
+  async restore(id: string, snapshot: string): Promise<RestoreResult> {
+    const cid = parseCompartmentId(id, 'compartment');
+    const c = this.deps.compartments.get(cid);
+    if (!/^[0-9a-f]{8,64}$/.test(snapshot))
+      throw new InvalidError(`snapshot: ${JSON.stringify(snapshot)} is not a snapshot id`);
+    const r = this.repoOf(c.id);
+    const snap = (await this.snapshots(c.id)).find((s) => s.id.startsWith(snapshot));
+    if (!snap) throw new NotFoundError(`Compartment '${c.id}' has no snapshot ${snapshot}.`);
+    const { volumes } = await this.paths(c.id);
+    const targets = volumes.filter((v) => snap.paths.includes(v));
+    if (targets.length === 0)
+      throw new InvalidError(`snapshot ${snap.shortId} holds none of the compartment's volumes`);
+    const t0 = Date.now();
+    const home = await this.deps.host.home(c.id);
+    const stamp = this.now().toISOString().replace(/[:.]/g, '-');
+    const staging = `${home}/${WORK_DIR}/restore-${stamp}`;
+    const aside = `${home}/${WORK_DIR}/restore-previous-${stamp}`;
+    // the snapshot first: a snapshot restic cannot read changes nothing
+    try {
+      await this.deps.host.restore(c.id, r.location, r.password, snap.id, staging);
+    } catch (e) {
+      await this.deps.host.removeTrees(c.id, [staging]).catch(() => undefined);
+      throw e;
+    }
+    const running = await this.runningUnits(c.id);
+    if (running.length > 0) await this.deps.compartments.control(c.id, 'stop', running);
+    try {
+      await this.deps.host.swapContents(
+        c.id,
+        targets.map((path, i) => ({ path, staged: `${staging}${path}`, aside: `${aside}/${i}` })),
+      );
+    } finally {
+      if (running.length > 0) await this.deps.compartments.control(c.id, 'start', running);
+    }
+    await this.deps.host.removeTrees(c.id, [staging, aside]);
+    return { compartment: c.id, snapshot: snap.id, restored: targets, restarted: running, durationMs: Date.now() - t0 };
+  }
+}

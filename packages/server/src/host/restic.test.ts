@@ -1,0 +1,76 @@
+// restic's argv (as the compartment user, in its namespace; the password on stdin only) and its JSON output.
+import { describe, expect, it } from 'vitest';
+import type { LinuxUser } from '../core/ids.js';
+import { FakeExec } from './fake-exec.js';
+import { parseBackupSummary, parseSnapshots, Restic } from './restic.js';
+import { makeSession } from './session.js';
+
+const s = makeSession('qm-web' as LinuxUser, 996, '/h/qm-web');
+const PW = 'secret-password-0123';
+
+describe('restic', () => {
+  it('runs as the user inside its namespace, with the password on stdin and nowhere in argv', async () => {
+    const exec = new FakeExec().on(['backup'], {
+      stdout: [
+        '{"message_type":"status","percent_done":0.5}',
+        '{"message_type":"summary","files_new":3,"files_changed":0,"files_unmodified":1,"data_added":1200,"total_files_processed":4,"total_bytes_processed":5000,"total_duration":0.8,"snapshot_id":"abc123"}',
+        '',
+      ].join('\n'),
+    });
+    const r = new Restic(exec);
+    const sum = await r.backup(s, '/h/qm-web/repo', PW, ['/v/data', '-odd'], ['compartment=web']);
+    expect(sum).toMatchObject({ snapshotId: 'abc123', filesNew: 3, totalFiles: 4, totalBytes: 5000, durationS: 0.8 });
+    const call = exec.calls[0]!;
+    expect(call.argv.slice(0, 4)).toEqual(['runuser', '-u', 'qm-web', '--']);
+    const i = call.argv.indexOf('podman');
+    expect(call.argv.slice(i)).toEqual([
+      'podman',
+      'unshare',
+      'restic',
+      '--repo',
+      '/h/qm-web/repo',
+      '--no-cache',
+      'backup',
+      '--json',
+      '--host',
+      'quadletman',
+      '--tag',
+      'compartment=web',
+      '--',
+      '/v/data',
+      '-odd',
+    ]);
+    expect(JSON.stringify(call.argv)).not.toContain(PW);
+    expect(call.options).toMatchObject({ input: `${PW}\n` });
+  });
+
+  it('makes a repository only where there is none', async () => {
+    const there = new FakeExec().on(['cat', 'config'], { code: 0 });
+    expect(await new Restic(there).init(s, '/r', PW)).toBe('exists');
+    const none = new FakeExec().on(['cat', 'config'], { code: 10 });
+    expect(await new Restic(none).init(s, '/r', PW)).toBe('created');
+    expect(none.calls[1]!.argv.at(-1)).toBe('init');
+    expect(none.calls[1]!.options).toMatchObject({ input: `${PW}\n${PW}\n` });
+  });
+
+  it('reads snapshots, and a summary among progress lines', () => {
+    expect(
+      parseSnapshots(
+        '[{"id":"aaaa1111bbbb","short_id":"aaaa1111","time":"2026-12-04T00:00:00Z","paths":["/v"],"tags":["x=1"]}]',
+      ),
+    ).toEqual([
+      { id: 'aaaa1111bbbb', shortId: 'aaaa1111', time: '2026-12-04T00:00:00Z', paths: ['/v'], tags: ['x=1'] },
+    ]);
+    expect(parseSnapshots('')).toEqual([]);
+    expect(parseBackupSummary('{"message_type":"status"}\nnot json\n')).toBeUndefined();
+  });
+
+  it('swaps folder contents in one script whose paths are arguments, never spliced in', async () => {
+    const exec = new FakeExec();
+    await new Restic(exec).swapContents(s, [{ path: '/v/data', staged: '/h/st/v/data', aside: '/h/old/0; rm -rf /' }]);
+    const argv = exec.calls[0]!.argv;
+    const i = argv.indexOf('sh');
+    expect(argv.slice(i + 3)).toEqual(['sh', '/v/data', '/h/st/v/data', '/h/old/0; rm -rf /']);
+    expect(argv[i + 2]).not.toContain('/v/data');
+  });
+});

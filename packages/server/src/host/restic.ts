@@ -1,0 +1,159 @@
+// restic, run as a compartment user inside its user namespace (`podman unshare restic …`): files its containers
+// wrote as other UIDs (subuid-mapped on the host) are read, and restored, with the owners the containers see,
+// and root does nothing by path inside a compartment. The repository password goes on stdin (restic reads it
+// there when stdin is not a terminal), never in argv or the environment, where other users could read it.
+// Changes on the machine: creates a repository, writes snapshots, restores files, as the compartment user.
+
+import type { Exec } from './exec.js';
+import { type CompartmentSession, userPodman } from './session.js';
+
+/** One snapshot, as `restic snapshots --json` lists it. */
+export interface ResticSnapshot {
+  id: string;
+  shortId: string;
+  time: string;
+  paths: string[];
+  tags: string[];
+}
+
+/** What a backup did (`restic backup --json`'s summary). */
+export interface ResticSummary {
+  snapshotId: string;
+  filesNew: number;
+  filesChanged: number;
+  filesUnmodified: number;
+  dataAdded: number;
+  totalFiles: number;
+  totalBytes: number;
+  durationS: number;
+}
+
+const restic = (s: CompartmentSession, repo: string, args: readonly string[]): string[] =>
+  userPodman(s, ['unshare', 'restic', '--repo', repo, '--no-cache', ...args]);
+
+/** restic's summary line of a `backup --json` run (the other lines are progress). */
+export function parseBackupSummary(stdout: string): ResticSummary | undefined {
+  for (const line of stdout.split('\n').reverse()) {
+    if (!line.startsWith('{')) continue;
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (o.message_type !== 'summary') continue;
+    const n = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : 0);
+    return {
+      snapshotId: String(o.snapshot_id ?? ''),
+      filesNew: n('files_new'),
+      filesChanged: n('files_changed'),
+      filesUnmodified: n('files_unmodified'),
+      dataAdded: n('data_added'),
+      totalFiles: n('total_files_processed'),
+      totalBytes: n('total_bytes_processed'),
+      durationS: n('total_duration'),
+    };
+  }
+  return undefined;
+}
+
+export function parseSnapshots(stdout: string): ResticSnapshot[] {
+  const list = JSON.parse(stdout || '[]') as Record<string, unknown>[];
+  return list.map((o) => ({
+    id: String(o.id),
+    shortId: String(o.short_id ?? String(o.id).slice(0, 8)),
+    time: String(o.time),
+    paths: Array.isArray(o.paths) ? o.paths.map(String) : [],
+    tags: Array.isArray(o.tags) ? o.tags.map(String) : [],
+  }));
+}
+
+export class Restic {
+  constructor(private readonly exec: Exec) {}
+
+  /** Creates the repository (its folder included) unless one is there. */
+  async init(s: CompartmentSession, repo: string, password: string): Promise<'created' | 'exists'> {
+    const cat = await this.exec.run(restic(s, repo, ['cat', 'config']), {
+      input: `${password}\n`,
+      expectCodes: [0, 1, 10],
+      timeoutMs: 60_000,
+    });
+    if (cat.code === 0) return 'exists';
+    await this.exec.run(restic(s, repo, ['init']), { input: `${password}\n${password}\n`, timeoutMs: 120_000 });
+    return 'created';
+  }
+
+  async backup(
+    s: CompartmentSession,
+    repo: string,
+    password: string,
+    paths: readonly string[],
+    tags: readonly string[],
+  ): Promise<ResticSummary> {
+    const args = ['backup', '--json', '--host', 'quadletman', ...tags.flatMap((t) => ['--tag', t]), '--', ...paths];
+    const r = await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
+    const summary = parseBackupSummary(r.stdout);
+    if (!summary) throw new Error('restic backup gave no summary');
+    return summary;
+  }
+
+  async snapshots(s: CompartmentSession, repo: string, password: string): Promise<ResticSnapshot[]> {
+    const r = await this.exec.run(restic(s, repo, ['snapshots', '--json']), {
+      input: `${password}\n`,
+      timeoutMs: 120_000,
+    });
+    return parseSnapshots(r.stdout);
+  }
+
+  /** Restores a snapshot under `target` (its absolute paths below it), owners and modes included. */
+  async restore(
+    s: CompartmentSession,
+    repo: string,
+    password: string,
+    snapshot: string,
+    target: string,
+  ): Promise<void> {
+    await this.exec.run(restic(s, repo, ['restore', '--target', target, '--', snapshot]), {
+      input: `${password}\n`,
+      timeoutMs: 3_600_000,
+    });
+  }
+
+  /** `restic check`: the repository's structure is sound. */
+  async check(s: CompartmentSession, repo: string, password: string): Promise<{ ok: boolean; output: string }> {
+    const r = await this.exec.run(restic(s, repo, ['check']), {
+      input: `${password}\n`,
+      expectCodes: [0, 1],
+      timeoutMs: 600_000,
+    });
+    return { ok: r.code === 0, output: `${r.stdout}${r.stderr}`.trim() };
+  }
+
+  /**
+   * Inside the user namespace: moves the contents of each `dirs[i].path` into `dirs[i].aside`, then the
+   * contents of `dirs[i].staged` into `dirs[i].path`. The folders themselves stay (a volume folder's parent is
+   * root's). On a failure midway, what was moved aside is moved back.
+   */
+  async swapContents(s: CompartmentSession, dirs: readonly { path: string; staged: string; aside: string }[]) {
+    const script = [
+      'set -eu',
+      // move_all FROM TO: every entry of FROM (dot files too) into TO
+      'move_all() { find "$1" -mindepth 1 -maxdepth 1 -exec mv -t "$2" -- {} +; }',
+      'while [ $# -gt 0 ]; do',
+      '  mkdir -p "$3"',
+      '  if ! { move_all "$1" "$3" && { [ ! -d "$2" ] || move_all "$2" "$1"; }; }; then',
+      '    find "$1" -mindepth 1 -maxdepth 1 -exec rm -rf -- {} +; move_all "$3" "$1"; exit 1',
+      '  fi',
+      '  shift 3',
+      'done',
+    ].join('\n');
+    const args = dirs.flatMap((d) => [d.path, d.staged, d.aside]);
+    await this.exec.run(userPodman(s, ['unshare', 'sh', '-c', script, 'sh', ...args]), { timeoutMs: 3_600_000 });
+  }
+
+  /** Removes folders inside the user namespace (staging and set-aside copies, whatever owns their files). */
+  async removeTrees(s: CompartmentSession, paths: readonly string[]): Promise<void> {
+    if (paths.length === 0) return;
+    await this.exec.run(userPodman(s, ['unshare', 'rm', '-rf', '--', ...paths]), { timeoutMs: 600_000 });
+  }
+}
