@@ -855,3 +855,70 @@ export const CatalogInstallBodySchema = CreateFromTemplateBodySchema.extend({
     description: 'Apply this version to a compartment made from the same app (its values kept unless given).',
   }),
 });
+
+// ------------------------------------------------------------------------------------------------ backups
+
+export const BackupSnapshotSchema = z
+  .object({
+    id: z.string(),
+    shortId: z.string(),
+    time: z.string(),
+    paths: z.array(z.string()),
+    tags: z.array(z.string()),
+  })
+  .meta({ id: 'BackupSnapshot' });
+
+export const BackupListSchema = z
+  .object({
+    repository: z
+      .object({ location: z.string() })
+      .nullable()
+      .meta({ description: 'null: none yet (the first backup makes it).' }),
+    snapshots: z.array(BackupSnapshotSchema),
+  })
+  .meta({ id: 'BackupList' });
+
+export const BackupRunBodySchema = z.object({
+  mode: z
+    .enum(['stop', 'live'])
+    .optional()
+    .meta({ description: 'stop (default): the units are stopped for the snapshot.' }),
+});
+
+export const BackupResultSchema = z
+  .object({
+    compartment: z.string(),
+    mode: z.enum(['stop', 'live']),
+    summary: z.object({
+      snapshotId: z.string(),
+      filesNew: z.number(),
+      filesChanged: z.number(),
+      filesUnmodified: z.number(),
+      dataAdded: z.number(),
+      totalFiles: z.number(),
+      totalBytes: z.number(),
+      durationS: z.number(),
+    }),
+    paths: z.array(z.string()),
+    stopped: z.array(z.string()),
+    downtimeMs: z.number().nullable(),
+    repository: z
+      .object({ location: z.string(), password: z.string() })
+      .optional()
+      .meta({ description: 'Set when this backup made the repository: its password, shown this once.' }),
+  })
+  .meta({ id: 'BackupResult' });
+
+export const RestoreBodySchema = z.object({
+  snapshot: z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a snapshot id (8 to 64 hex digits)'),
+});
+
+export const RestoreResultSchema = z
+  .object({
+    compartment: z.string(),
+    snapshot: z.string(),
+    restored: z.array(z.string()),
+    restarted: z.array(z.string()),
+    durationMs: z.number(),
+  })
+  .meta({ id: 'RestoreResult' });

@@ -37,6 +37,7 @@ import { errorHandler } from './errors.js';
 import { installMetrics, Metrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.js';
 import { applyRoutes } from './routes/apply.js';
+import { backupRoutes } from './routes/backups.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { compartmentRoutes } from './routes/compartments.js';
 import { bundleRoutes } from './routes/compartments-bundles.js';
@@ -72,6 +73,7 @@ export const ROUTES: RoutePlugin[] = [
   bundleRoutes,
   templateRoutes,
   catalogRoutes,
+  backupRoutes,
   liveRoutes,
   explainRoutes,
   convertRoutes,

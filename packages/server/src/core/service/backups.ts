@@ -150,7 +150,9 @@ export class BackupService {
     const made = this.deps.store.repo(c.id) ? undefined : await this.init(c.id);
     const repo = this.deps.store.repo(c.id)!;
     const { all } = await this.paths(c.id);
-    const revision = this.deps.compartments.history(c.id, { limit: 1 })[0]?.number ?? 0;
+    // the revision of the desired state the host runs: the newest applied one
+    const revision =
+      this.deps.compartments.history(c.id, { limit: 50 }).find((r) => r.result === 'applied')?.number ?? 0;
     const tags = [`compartment=${c.id}`, `revision=${revision}`, `mode=${mode}`];
     const stopped = mode === 'stop' ? await this.runningUnits(c.id) : [];
     let downtimeMs: number | null = null;
@@ -177,6 +179,14 @@ export class BackupService {
         `Compartment '${id}' has no backup repository yet; \`quadletman backup run ${id}\` makes one.`,
       );
     return r;
+  }
+
+  /** The repository (null: none yet) and its snapshots of the compartment. */
+  async list(id: string): Promise<{ repository: { location: string } | null; snapshots: BackupSnapshot[] }> {
+    const c = this.deps.compartments.get(id);
+    const r = this.deps.store.repo(c.id);
+    if (!r) return { repository: null, snapshots: [] };
+    return { repository: { location: r.location }, snapshots: await this.snapshots(c.id) };
   }
 
   async snapshots(id: string): Promise<BackupSnapshot[]> {

@@ -77,6 +77,10 @@ export const MATRIX: Row[] = [
   ['GET', '/api/catalog', 'viewer', 'global'],
   ['GET', '/api/catalog/notes', 'viewer', 'global'],
   ['POST', '/api/catalog/notes/install', 'admin', 'global', { compartment: 'blog' }],
+  ['GET', `${C}/backups`, 'viewer', 'compartment'],
+  ['POST', `${C}/backups`, 'operator', 'compartment', {}],
+  ['POST', `${C}/backups/restore`, 'admin', 'compartment', { snapshot: 'deadbeef' }],
+  ['POST', `${C}/backups/check`, 'operator', 'compartment'],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

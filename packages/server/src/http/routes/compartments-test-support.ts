@@ -32,6 +32,7 @@ import { SqliteRevisionStore } from '../../store/revision-store.js';
 import { errorHandler } from '../errors.js';
 import type { AuditEntry, Guard, Role, RoutePlugin } from '../types.js';
 import { applyRoutes } from './apply.js';
+import { backupRoutes } from './backups.js';
 import { catalogRoutes } from './catalog.js';
 import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
@@ -312,6 +313,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   bundleRoutes,
   templateRoutes,
   catalogRoutes,
+  backupRoutes,
   explainRoutes,
 ];
 

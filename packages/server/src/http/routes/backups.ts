@@ -1,0 +1,102 @@
+/**
+ * Backups: GET /api/compartments/:id/backups (the repository and its snapshots), POST …/backups (back up now;
+ * the answer of the backup that made the repository carries its password, once), POST …/backups/restore
+ * {snapshot}, POST …/backups/check.
+ *
+ * Roles: viewers list; operators back up and check; restoring replaces the volumes' data: admins.
+ */
+import { z } from 'zod';
+import {
+  BackupListSchema,
+  BackupResultSchema,
+  BackupRunBodySchema,
+  CompartmentParams,
+  RestoreBodySchema,
+  RestoreResultSchema,
+} from '../../api/contract.js';
+import type { RoutePlugin } from '../types.js';
+import { audited, zodInstance } from './compartments-common.js';
+
+const tags = ['backups'];
+
+export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit }) => {
+  const r = zodInstance(instance);
+
+  r.get(
+    '/api/compartments/:id/backups',
+    {
+      preHandler: guard('viewer'),
+      schema: {
+        tags,
+        summary: "The compartment's backup repository and snapshots",
+        params: CompartmentParams,
+        response: { 200: BackupListSchema },
+      },
+    },
+    async (req) => app.backups.list(req.params.id),
+  );
+
+  r.post(
+    '/api/compartments/:id/backups',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags,
+        summary: 'Back the compartment up now (restic)',
+        description:
+          'Its volumes and Quadlet folder. `stop` mode stops its running containers for the snapshot and starts ' +
+          'them again (`downtimeMs`). The backup that makes the repository answers its password, this once.',
+        params: CompartmentParams,
+        body: BackupRunBodySchema,
+        response: { 200: BackupResultSchema },
+      },
+    },
+    async (req) => {
+      const mode = req.body.mode ?? 'stop';
+      return audited(
+        audit,
+        req,
+        { action: 'backup.run', target: `compartment:${req.params.id}`, details: { mode } },
+        () => app.backups.run(req.params.id, { mode }),
+        (b) => ({ result: 'ok', details: { mode, snapshot: b.summary.snapshotId, repositoryMade: !!b.repository } }),
+      );
+    },
+  );
+
+  r.post(
+    '/api/compartments/:id/backups/restore',
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags,
+        summary: "Restore a snapshot's volumes into the compartment",
+        description:
+          'The snapshot is restored into a staging folder first; the volumes are swapped with the units stopped.',
+        params: CompartmentParams,
+        body: RestoreBodySchema,
+        response: { 200: RestoreResultSchema },
+      },
+    },
+    async (req) =>
+      audited(
+        audit,
+        req,
+        { action: 'backup.restore', target: `compartment:${req.params.id}`, details: { snapshot: req.body.snapshot } },
+        () => app.backups.restore(req.params.id, req.body.snapshot),
+      ),
+  );
+
+  r.post(
+    '/api/compartments/:id/backups/check',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags,
+        summary: 'restic check of the repository',
+        params: CompartmentParams,
+        response: { 200: z.object({ ok: z.boolean(), output: z.string() }) },
+      },
+    },
+    async (req) => app.backups.check(req.params.id),
+  );
+};
