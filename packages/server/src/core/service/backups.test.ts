@@ -80,7 +80,10 @@ async function setup() {
     backups,
     log,
     snaps,
-    fail: (what: 'backup' | 'restore') => (what === 'backup' ? (failBackup = true) : (failRestore = true)),
+    fail: (what: 'backup' | 'restore') => {
+      if (what === 'backup') failBackup = true;
+      else failRestore = true;
+    },
   };
 }
 
