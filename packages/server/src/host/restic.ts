@@ -83,6 +83,14 @@ export class Restic {
     return 'created';
   }
 
+  /**
+   * Removes the locks of restic processes that are gone (a backup killed midway leaves its lock, and the next
+   * command would wait for it); a live process's lock stays.
+   */
+  private async unlock(s: CompartmentSession, repo: string, password: string): Promise<void> {
+    await this.exec.run(restic(s, repo, ['unlock']), { input: `${password}\n`, timeoutMs: 60_000 });
+  }
+
   async backup(
     s: CompartmentSession,
     repo: string,
@@ -91,6 +99,7 @@ export class Restic {
     tags: readonly string[],
   ): Promise<ResticSummary> {
     const args = ['backup', '--json', '--host', 'quadletman', ...tags.flatMap((t) => ['--tag', t]), '--', ...paths];
+    await this.unlock(s, repo, password);
     const r = await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
     const summary = parseBackupSummary(r.stdout);
     if (!summary) throw new Error('restic backup gave no summary');
@@ -121,6 +130,7 @@ export class Restic {
 
   /** `restic check`: the repository's structure is sound. */
   async check(s: CompartmentSession, repo: string, password: string): Promise<{ ok: boolean; output: string }> {
+    await this.unlock(s, repo, password);
     const r = await this.exec.run(restic(s, repo, ['check']), {
       input: `${password}\n`,
       expectCodes: [0, 1],

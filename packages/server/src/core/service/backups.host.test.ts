@@ -3,8 +3,9 @@
 // host-folder volume and a Podman volume. A backup in `stop` mode stops the container for the snapshot and
 // starts it again; the volumes are then wiped and the snapshot restored: owner, group, mode, size, link target,
 // link count and checksum of every file are what they were (as root sees them on the host, so the subuid-mapped
-// owners too). restic check passes. Changes on the machine: creates and deletes the compartment `qmt-backup` and
-// a data folder.
+// owners too). restic check passes. A backup killed with SIGKILL midway leaves the app running and the
+// repository passing restic check. A restore from a damaged snapshot is refused and changes nothing.
+// Changes on the machine: creates and deletes the compartment `qmt-backup` and a data folder.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../app.js';
 import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
@@ -116,6 +117,51 @@ describe.skipIf(!onHost)('backups with restic, for real', () => {
     // nothing left behind in the home's work folder but the repository
     const left = await app.host.exec.run(['ls', '-A', `${s.home}/.local/share/quadletman`]);
     expect(left.stdout.trim().split('\n')).toEqual(['restic']);
+  }, 300_000);
+
+  it('survives a backup killed with SIGKILL midway: the app runs, the repository passes restic check', async () => {
+    // enough data for the backup to take a moment
+    const s = await app.host.users.sessionFor(ID);
+    await app.host.exec.run(
+      userPodman(s, ['unshare', 'dd', 'if=/dev/urandom', `of=${paths[0]}/large.bin`, 'bs=1M', 'count=400']),
+      { timeoutMs: 120_000 },
+    );
+    const running = app.backups.run(ID);
+    let killed = false;
+    for (let i = 0; i < 200 && !killed; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      const k = await app.host.exec.run(['pkill', '-KILL', '-f', '^restic .*backup --json'], { expectCodes: [0, 1] });
+      killed = k.code === 0;
+    }
+    expect(killed).toBe(true);
+    await expect(running).rejects.toThrow();
+    const statuses = await app.compartments.units(ID, { withStatus: true });
+    expect(statuses.find((u) => u.unit === 'writer.service')?.status?.activeState).toBe('active');
+    const check = await app.backups.check(ID);
+    expect(check.ok, check.output).toBe(true);
+    await app.host.exec.run(userPodman(s, ['unshare', 'rm', '-f', `${paths[0]}/large.bin`]));
+  }, 300_000);
+
+  it('refuses to restore a damaged snapshot, and changes nothing', async () => {
+    const b = await app.backups.run(ID, { mode: 'live' });
+    const before = await fingerprint();
+    // damage every data pack of the repository (as root: a disk going bad)
+    const repo = `${(await app.host.users.sessionFor(ID)).home}/.local/share/quadletman/restic`;
+    await app.host.exec.run(
+      [
+        'sh',
+        '-c',
+        'for f in $(find "$1/data" -type f); do printf garbage | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null; done',
+        'sh',
+        repo,
+      ],
+      { timeoutMs: 60_000 },
+    );
+    await expect(app.backups.restore(ID, b.summary.snapshotId.slice(0, 8))).rejects.toThrow();
+    expect(await fingerprint()).toBe(before);
+    const statuses = await app.compartments.units(ID, { withStatus: true });
+    expect(statuses.find((u) => u.unit === 'writer.service')?.status?.activeState).toBe('active');
+    expect((await app.backups.check(ID)).ok).toBe(false);
   }, 300_000);
 
   it('refuses a snapshot that is not there, and changes nothing', async () => {
