@@ -52,7 +52,7 @@ suite=trixie
 pkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,systemd-container,podman,crun,conmon,netavark
 pkgs+=,aardvark-dns,uidmap,passt,slirp4netns,fuse-overlayfs,catatonit,busybox-static,curl,ca-certificates
 pkgs+=,iproute2,procps,sudo,nftables,iptables,libcap2-bin,less
-pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic,debootstrap
+pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic,debootstrap,zstd
 
 pkgs_hash=$(printf '%s %s' "$suite" "$pkgs" | sha256sum | cut -c1-12)
 tarball=${QUADLETMAN_SANDBOX_TARBALL-$state/image/$suite-$pkgs_hash.tar.zst} # set to '' to disable the cache

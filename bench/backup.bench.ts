@@ -1,0 +1,117 @@
+/**
+ * The backup benchmark (run INSIDE the sandbox host as root by bench/backup.sh, `npm run bench:backup`).
+ *
+ * A compartment's managed volume holds BENCH_MIB (1024) MiB of mixed data, written as the compartment user in
+ * its namespace: thousands of small files (half compressible text, half random) and four large files (two
+ * random, two compressible). Measured, each as the compartment user in its namespace, like the backups:
+ *   - the first backup (restic, live mode) against `tar -c | zstd -1` of the same folder;
+ *   - a second backup with nothing changed, against the first;
+ *   - a restore (staging, swap) against `tar -x` of a tar of the same folder;
+ *   - whether every file came back identical (owner, group, mode, size, link, checksum).
+ * Ends with the TARGET lines backup_vs_tar_zstd, backup_unchanged_vs_first, restore_vs_tar, restore_identical.
+ */
+import { createApp } from '../packages/server/src/app.js';
+import { parseCompartmentId } from '../packages/server/src/core/ids.js';
+import { parseSpecText } from '../packages/server/src/core/spec.js';
+import { userPodman } from '../packages/server/src/host/session.js';
+
+const MIB = Number(process.env.BENCH_MIB ?? 1024);
+const DATA = '/var/lib/quadletman-bench-backup';
+const ID = parseCompartmentId('qmt-bench-backup');
+
+async function main(): Promise<void> {
+  const app = createApp({ dataDir: DATA, volumesRoot: `${DATA}/volumes`, locksDir: `${DATA}/locks` });
+  const { chmod } = await import('node:fs/promises');
+  await chmod(DATA, 0o711);
+  await app.host.users.delete(ID).catch(() => undefined);
+  try {
+    await app.compartments.create({ id: ID });
+    const applied = await app.compartments.applyState(parseSpecText(`compartment: ${ID}\nvolumes: { data: {} }\n`), {
+      actor: 'bench',
+    });
+    if (applied.outcome !== 'applied') throw new Error(applied.message);
+    const s = await app.host.users.sessionFor(ID);
+    const vol = `${DATA}/volumes/${ID}/data`;
+    const asUser = (script: string, ...args: string[]) =>
+      app.host.exec.run(userPodman(s, ['unshare', 'sh', '-c', script, 'sh', ...args]), { timeoutMs: 3_600_000 });
+    const timed = async (what: string, f: () => Promise<unknown>): Promise<number> => {
+      const t0 = performance.now();
+      await f();
+      const ms = performance.now() - t0;
+      console.log(`${what}: ${(ms / 1000).toFixed(2)} s`);
+      return ms;
+    };
+
+    // the data: 4 large files of MIB/8 each, and MIB/2 of small files (1..31 KiB)
+    const large = Math.max(1, Math.floor(MIB / 8));
+    const smallBytes = Math.floor(MIB / 2) * 1024 * 1024;
+    await asUser(
+      [
+        'set -e; d=$1; large=$2; small=$3; mkdir -p $d/small',
+        'dd if=/dev/urandom of=$d/random1.bin bs=1M count=$large 2>/dev/null',
+        'dd if=/dev/urandom of=$d/random2.bin bs=1M count=$large 2>/dev/null',
+        'yes "a log line that repeats itself, as logs do" | head -c $((large * 1048576)) > $d/text1.log',
+        'seq 1 100000000 | head -c $((large * 1048576)) > $d/text2.txt',
+        // small files from one random stream and one text stream, cut in pieces of 1..31 KiB
+        'i=0; n=0; while [ $n -lt $small ]; do sz=$(( (i * 7919 % 31 + 1) * 1024 )); sub=$d/small/$((i % 64)); mkdir -p $sub;',
+        '  if [ $((i % 2)) = 0 ]; then head -c $sz /dev/urandom > $sub/f$i; else seq $i $((i + sz / 6)) | head -c $sz > $sub/f$i; fi;',
+        '  n=$((n + sz)); i=$((i + 1)); done; echo $i > $d/count; chown -R 33:33 $d/small/1 $d/small/2',
+      ].join('\n'),
+      vol,
+      String(large),
+      String(smallBytes),
+    );
+    const files = (await app.host.exec.run(['cat', `${vol}/count`])).stdout.trim();
+    const du = (await app.host.exec.run(['du', '-sm', vol])).stdout.split('\t')[0];
+    console.log(`data: ${du} MiB, ${files} small files and 4 large ones`);
+
+    const fingerprint = async () =>
+      (
+        await app.host.exec.run(
+          [
+            'sh',
+            '-c',
+            'cd "$1" && find . -printf "%p %U %G %m %s %l %y\\n" | sort && find . -type f -exec sha256sum {} + | sort | sha256sum',
+            'sh',
+            vol,
+          ],
+          { timeoutMs: 3_600_000 },
+        )
+      ).stdout;
+    const before = await fingerprint();
+
+    // baselines (as the user, in its namespace: the same reads as restic's)
+    const tarZstd = await timed('tar -c | zstd -1', () =>
+      asUser('tar -C "$1" -cf - . | zstd -1 -q -c > /dev/null', vol),
+    );
+    await app.backups.init(ID);
+    const first = await timed('first backup', () => app.backups.run(ID, { mode: 'live' }));
+    const second = await timed('unchanged backup', () => app.backups.run(ID, { mode: 'live' }));
+    const tarFile = `${s.home}/bench.tar`;
+    await asUser('tar -C "$1" -cf "$2" .', vol, tarFile);
+    const tarX = await timed('tar -x', () =>
+      asUser('mkdir -p "$2" && tar -C "$2" -xf "$1"', tarFile, `${s.home}/bench-x`),
+    );
+    await asUser('rm -rf "$1" "$2"', tarFile, `${s.home}/bench-x`);
+    // wipe, then restore the newest snapshot
+    await asUser('find "$1" -mindepth 1 -delete', vol);
+    const snaps = await app.backups.snapshots(ID);
+    const restore = await timed('restore', () => app.backups.restore(ID, snaps.at(-1)!.shortId));
+    const identical = (await fingerprint()) === before ? 1 : 0;
+
+    console.log(`TARGET backup_vs_tar_zstd ${(first / tarZstd).toFixed(3)} ratio`);
+    console.log(`TARGET backup_unchanged_vs_first ${(second / first).toFixed(3)} ratio`);
+    console.log(`TARGET restore_vs_tar ${(restore / tarX).toFixed(3)} ratio`);
+    console.log(`TARGET restore_identical ${identical} bool`);
+  } finally {
+    await app.compartments.delete(ID, { volumes: true }).catch(() => undefined);
+    await app.host.users.delete(ID).catch(() => undefined);
+    app.close();
+    await (await import('node:fs/promises')).rm(DATA, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
