@@ -215,6 +215,15 @@ describe('a unit file Podman cannot read', () => {
   it('was skipped alone before 4.7', () => {
     expect(at('4.6', set)['good.container']).toEqual([]);
   });
+
+  it('is not read at all when the version does not know its unit type, so nothing else is dropped', () => {
+    const files = [
+      { path: 'x.artifact', text: '[Artifact]\nArtifact=quay.io/x/y:1\n---\n' },
+      container('', 'good.container'),
+    ];
+    expect(at('5.6', files)).toEqual({ 'x.artifact': ['unit-type-unsupported'], 'good.container': [] });
+    expect(at('5.7', files)).toEqual({ 'x.artifact': ['parse-error'], 'good.container': ['unit-set-aborted'] });
+  });
 });
 
 describe('enum values newer than the target version', () => {

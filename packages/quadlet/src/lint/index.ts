@@ -121,11 +121,10 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   const services = new Set<string>();
   for (const ref of generatorOrder(units)) {
     const type = ref.type;
-    const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
-    const readable = checkSyntax(u, sink, false, version);
-    if (!readable) unreadable.push(u.name);
+    // The generator does not even read a file of a type it does not know: whatever its text, it is ignored
+    // (and so cannot make the generator drop its folder).
     if (!unitTypeSupported(type, version)) {
-      sink(u.path, {
+      sink(ref.path, {
         severity: 'warning',
         code: 'unit-type-unsupported',
         message: `Podman ${version} does not know .${type} units and ignores this file.`,
@@ -133,6 +132,9 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
       });
       continue;
     }
+    const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
+    const readable = checkSyntax(u, sink, false, version);
+    if (!readable) unreadable.push(u.name);
     const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
     if (!readable) continue;
