@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type GeneratorRun, ORACLE_SUITES, oracleFor } from '../../../../scripts/oracle/generator';
 import { type PodmanVersion, parseVersion } from '../registry';
-import { unitTypeOf } from './index';
+import { lintSet, unitTypeOf } from './index';
 import { FIXTURE_SETS, fixtureSetNames, readFixtureSet } from './test-support/fixture-sets';
 import { arbitraryUnitSet } from './test-support/unit-set.arbitrary';
 import { linterVerdicts } from './test-support/verdicts';
@@ -55,6 +55,19 @@ describe.each(ORACLE_SUITES.map((suite) => oracleFor(suite)))(
       const dir = join(FIXTURE_SETS, set);
       const { files, others } = readFixtureSet(dir);
       compare(version, files, others, oracle.runOnDir(dir));
+    });
+
+    it('warns about identity keys in [Service] exactly where the generator does', () => {
+      for (const key of ['User', 'Group', 'DynamicUser']) {
+        const text = `[Container]\nImage=localhost/x\n[Service]\n${key}=${key === 'DynamicUser' ? 'yes' : 'web'}\n`;
+        const gen = oracle.run({ 'a.container': text });
+        // the generator names the key on a warning line of its standard error
+        const generatorWarns = gen.stderr.split('\n').some((l) => /warn/i.test(l) && l.includes(` ${key} `));
+        // (a rootful set: a rootless one gets the User= warning at every version, for another reason)
+        const [report] = lintSet([{ path: 'a.container', text }], { podmanVersion: version, scope: 'system' });
+        const linterWarns = report!.diagnostics.some((d) => d.key === key && d.severity === 'warning');
+        expect(linterWarns, `${key}= at Podman ${oracle.version}`).toBe(generatorWarns);
+      }
     });
 
     it('random unit sets', () => {
