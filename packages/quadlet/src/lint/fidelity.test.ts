@@ -77,6 +77,13 @@ describe('what the generator accepts, by version', () => {
     expect(at('5.8', [build('%%h/Containerfile')])['b.build']).toContain('missing-required-key');
   });
 
+  it('says why a build File= that starts with a specifier is refused before 5.7', () => {
+    const [r] = lintSet([build('%h/src/Containerfile')], { podmanVersion: '5.6' });
+    expect(r!.diagnostics).toEqual([
+      expect.objectContaining({ code: 'missing-required-key', message: expect.stringContaining('from 5.7 on') }),
+    ]);
+  });
+
   it('takes Options= without Device= in a .volume from 6.0 on; Type= still needs Device=', () => {
     const vol = (body: string): LintFile[] => [{ path: 'v.volume', text: `[Volume]\n${body}\n` }];
     expect(at('6.0', vol('Options=nodev'))['v.volume']).toEqual([]);

@@ -363,11 +363,9 @@ function checkBuild(ctx: UnitContext): void {
   // From 5.7 on a File= that starts with a systemd specifier (%h/…) counts as absolute.
   const absolute = file?.startsWith('/') || (ctx.atLeast('5.7') && startsWithSpecifier(file ?? ''));
   if (!context && file && !absolute && !URL.test(file) && !workingDir) {
-    ctx.report({
-      code: 'missing-required-key',
-      node: ctx.mainLast('File')!,
-      message:
-        'A relative File= needs SetWorkingDirectory= to say what it is relative to; the generator rejects the file.',
-    });
+    const message = startsWithSpecifier(file)
+      ? `Podman ${ctx.version} takes a File= starting with a specifier as relative (from 5.7 on it counts as absolute), and a relative File= needs SetWorkingDirectory=; the generator rejects the file.`
+      : 'A relative File= needs SetWorkingDirectory= to say what it is relative to; the generator rejects the file.';
+    ctx.report({ code: 'missing-required-key', node: ctx.mainLast('File')!, message });
   }
 }
