@@ -47,6 +47,13 @@ describe('booleans and enums', () => {
     const d = r.diagnostics.find((x) => x.key === 'AutoUpdate');
     expect(d).toMatchObject({ code: 'suspicious-value', severity: 'warning' });
   });
+
+  it('takes every policy podman auto-update takes, spelled exactly as it compares them', () => {
+    const suspicious = (v: string) =>
+      lintSet([container(`AutoUpdate=${v}`)])[0]!.diagnostics.some((d) => d.code === 'suspicious-value');
+    for (const v of ['registry', 'local', 'disabled', 'image']) expect(suspicious(v), v).toBe(false);
+    for (const v of ['Registry', 'LOCAL', 'none']) expect(suspicious(v), v).toBe(true);
+  });
 });
 
 describe('PublishPort=', () => {
@@ -255,5 +262,8 @@ describe('AutoUpdate without a health gate', () => {
     expect(codes('AutoUpdate=registry\nHealthCmd=true')).toHaveLength(1);
     expect(codes('AutoUpdate=registry\nHealthCmd=true\nNotify=healthy')).toEqual([]);
     expect(codes('AutoUpdate=disabled')).toEqual([]);
+    // the old name of registry rolls back no better; a policy podman does not know is no update at all
+    expect(codes('AutoUpdate=image')).toHaveLength(1);
+    expect(codes('AutoUpdate=Registry')).toEqual([]);
   });
 });

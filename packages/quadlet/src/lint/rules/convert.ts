@@ -55,14 +55,16 @@ export function checkConversion(ctx: UnitContext): void {
  */
 function checkAutoUpdate(ctx: UnitContext): void {
   const auto = ctx.mainLast('AutoUpdate');
-  const policy = ctx.mainValue('AutoUpdate')?.trim().toLowerCase();
+  // podman auto-update compares the policy exactly; `image` is the old name of `registry`
+  const value = ctx.mainValue('AutoUpdate')?.trim();
+  const policy = value === 'image' ? 'registry' : value;
   if (!auto || (policy !== 'registry' && policy !== 'local')) return;
   if (ctx.mainValue('Notify')?.trim().toLowerCase() === 'healthy' && ctx.mainValue('HealthCmd')) return;
   ctx.report({
     code: 'auto-update-without-rollback',
     node: auto,
     message:
-      `AutoUpdate=${policy} without HealthCmd= and Notify=healthy: podman auto-update rolls back only when the restart fails, and a new image that starts but does not work is kept. ` +
+      `AutoUpdate=${value} without HealthCmd= and Notify=healthy: podman auto-update rolls back only when the restart fails, and a new image that starts but does not work is kept. ` +
       'Add both, or leave AutoUpdate= out and let quadletman upgrade the unit (updates: apply in its spec): its health gate rolls a failed upgrade back.',
   });
 }
