@@ -14,6 +14,7 @@ import { FIXTURE_SETS, fixtureSetNames, readFixtureSet } from './test-support/fi
 import { arbitraryUnitSet } from './test-support/unit-set.arbitrary';
 import { linterVerdicts } from './test-support/verdicts';
 import type { LintFile } from './types';
+import { isBool, podmanBool } from './values';
 
 const tally = { accepted: 0, rejected: 0 };
 
@@ -67,6 +68,17 @@ describe.each(ORACLE_SUITES.map((suite) => oracleFor(suite)))(
         const [report] = lintSet([{ path: 'a.container', text }], { podmanVersion: version, scope: 'system' });
         const linterWarns = report!.diagnostics.some((d) => d.key === key && d.severity === 'warning');
         expect(linterWarns, `${key}= at Podman ${oracle.version}`).toBe(generatorWarns);
+      }
+    });
+
+    it('reads the boolean words of Notify= as the generator does, in any case', () => {
+      for (const v of ['true', 'True', 'TRUE', 'yes', 'On', '1', 'false', 'Off', 'maybe']) {
+        const text = `[Container]\nImage=localhost/x\nNotify=${v}\n`;
+        const gen = oracle.run({ 'a.container': text });
+        const notifies = /--sdnotify=container\b/.test(gen.stdout);
+        const [report] = lintSet([{ path: 'a.container', text }], { podmanVersion: version });
+        const flagged = report!.diagnostics.some((d) => d.key === 'Notify');
+        expect({ notifies, flagged }, `Notify=${v}`).toEqual({ notifies: podmanBool(v), flagged: !isBool(v) });
       }
     });
 
