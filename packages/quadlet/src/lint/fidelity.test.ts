@@ -230,6 +230,24 @@ describe('a unit file Podman cannot read', () => {
     expect(at('4.6', set)['good.container']).toEqual([]);
   });
 
+  it('is no unit for references from other folders: the generator never loaded it', () => {
+    const files = [
+      { path: 'broken/db.container', text: '[Container]\nImage=localhost/x\n---\n' },
+      { path: 'broken/net.network', text: '[Network]\n---\n' },
+      { path: 'broken/app.pod', text: '[Pod]\n---\n' },
+      { path: 'web.container', text: '[Unit]\nRequires=db.container\n[Container]\nImage=localhost/x\n' },
+      container('Network=net.network', 'app.container'),
+      container('Pod=app.pod', 'member.container'),
+    ];
+    expect(at('5.4', files)['web.container']).toEqual(['no-install-section']);
+    expect(at('5.5', files)['web.container']).toEqual(['no-install-section', 'broken-reference']);
+    expect(at('5.4', files)['app.container']).toEqual(['broken-reference']);
+    expect(at('5.4', files)['member.container']).toEqual(['broken-reference']);
+    // in its own folder, the referrer is dropped with the folder: that is all there is to say
+    const together = [files[1]!, { ...container('Network=net.network', 'broken/app.container') }];
+    expect(at('5.4', together)['broken/app.container']).toEqual(['unit-set-aborted']);
+  });
+
   it('is not read at all when the version does not know its unit type, so nothing else is dropped', () => {
     const files = [
       { path: 'x.artifact', text: '[Artifact]\nArtifact=quay.io/x/y:1\n---\n' },

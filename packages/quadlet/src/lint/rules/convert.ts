@@ -6,7 +6,14 @@ import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { isFullyQualifiedImage, podmanBool } from '../values';
-import { checkImageRef, checkMounts, checkNetworks, checkUnitDependencies, checkVolumes } from './references';
+import {
+  checkImageRef,
+  checkMounts,
+  checkNetworks,
+  checkUnitDependencies,
+  checkVolumes,
+  reportUnreadable,
+} from './references';
 
 const words = (e: EntryNode): string[] => splitWords(e.value).words;
 /** Podman's `LookupAllStrv`: the words of every effective assignment. */
@@ -139,6 +146,7 @@ function checkPod(ctx: UnitContext): void {
         message: `Pod=${podName} must name a .pod unit of the set (like app.pod); the generator rejects the file.`,
       });
     } else if (!ctx.set.units.has(podName)) {
+      if (reportUnreadable(ctx, pod, podName)) return;
       ctx.report({
         code: 'missing-reference',
         node: pod,
