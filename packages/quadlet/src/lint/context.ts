@@ -87,6 +87,8 @@ export function atLeast(version: PodmanVersion, since: PodmanVersion): boolean {
 export interface SetIndex {
   /** Quadlet units of the set by file name (`web.container` → container). */
   units: ReadonlyMap<string, UnitType>;
+  /** Unit files of the set Podman cannot read, by file name (the path of the first): not loaded, so no units. */
+  unreadable: ReadonlyMap<string, string>;
   /** Every path in the set (units, drop-ins, other files). */
   paths: ReadonlySet<string>;
   /** Units already found to be rejected by the generator (units are linted in the generator's order). */

@@ -47,6 +47,13 @@ describe('booleans and enums', () => {
     const d = r.diagnostics.find((x) => x.key === 'AutoUpdate');
     expect(d).toMatchObject({ code: 'suspicious-value', severity: 'warning' });
   });
+
+  it('takes every policy podman auto-update takes, spelled exactly as it compares them', () => {
+    const suspicious = (v: string) =>
+      lintSet([container(`AutoUpdate=${v}`)])[0]!.diagnostics.some((d) => d.code === 'suspicious-value');
+    for (const v of ['registry', 'local', 'disabled', 'image']) expect(suspicious(v), v).toBe(false);
+    for (const v of ['Registry', 'LOCAL', 'none']) expect(suspicious(v), v).toBe(true);
+  });
 });
 
 describe('PublishPort=', () => {
@@ -75,6 +82,13 @@ describe('what the generator accepts, by version', () => {
     expect(at('5.7', [build('%h/src/Containerfile')])['b.build']).toEqual([]);
     expect(at('5.6', [build('%h/src/Containerfile')])['b.build']).toContain('missing-required-key');
     expect(at('5.8', [build('%%h/Containerfile')])['b.build']).toContain('missing-required-key');
+  });
+
+  it('says why a build File= that starts with a specifier is refused before 5.7', () => {
+    const [r] = lintSet([build('%h/src/Containerfile')], { podmanVersion: '5.6' });
+    expect(r!.diagnostics).toEqual([
+      expect.objectContaining({ code: 'missing-required-key', message: expect.stringContaining('from 5.7 on') }),
+    ]);
   });
 
   it('takes Options= without Device= in a .volume from 6.0 on; Type= still needs Device=', () => {
@@ -215,6 +229,33 @@ describe('a unit file Podman cannot read', () => {
   it('was skipped alone before 4.7', () => {
     expect(at('4.6', set)['good.container']).toEqual([]);
   });
+
+  it('is no unit for references from other folders: the generator never loaded it', () => {
+    const files = [
+      { path: 'broken/db.container', text: '[Container]\nImage=localhost/x\n---\n' },
+      { path: 'broken/net.network', text: '[Network]\n---\n' },
+      { path: 'broken/app.pod', text: '[Pod]\n---\n' },
+      { path: 'web.container', text: '[Unit]\nRequires=db.container\n[Container]\nImage=localhost/x\n' },
+      container('Network=net.network', 'app.container'),
+      container('Pod=app.pod', 'member.container'),
+    ];
+    expect(at('5.4', files)['web.container']).toEqual(['no-install-section']);
+    expect(at('5.5', files)['web.container']).toEqual(['no-install-section', 'broken-reference']);
+    expect(at('5.4', files)['app.container']).toEqual(['broken-reference']);
+    expect(at('5.4', files)['member.container']).toEqual(['broken-reference']);
+    // in its own folder, the referrer is dropped with the folder: that is all there is to say
+    const together = [files[1]!, { ...container('Network=net.network', 'broken/app.container') }];
+    expect(at('5.4', together)['broken/app.container']).toEqual(['unit-set-aborted']);
+  });
+
+  it('is not read at all when the version does not know its unit type, so nothing else is dropped', () => {
+    const files = [
+      { path: 'x.artifact', text: '[Artifact]\nArtifact=quay.io/x/y:1\n---\n' },
+      container('', 'good.container'),
+    ];
+    expect(at('5.6', files)).toEqual({ 'x.artifact': ['unit-type-unsupported'], 'good.container': [] });
+    expect(at('5.7', files)).toEqual({ 'x.artifact': ['parse-error'], 'good.container': ['unit-set-aborted'] });
+  });
 });
 
 describe('enum values newer than the target version', () => {
@@ -239,5 +280,8 @@ describe('AutoUpdate without a health gate', () => {
     expect(codes('AutoUpdate=registry\nHealthCmd=true')).toHaveLength(1);
     expect(codes('AutoUpdate=registry\nHealthCmd=true\nNotify=healthy')).toEqual([]);
     expect(codes('AutoUpdate=disabled')).toEqual([]);
+    // the old name of registry rolls back no better; a policy podman does not know is no update at all
+    expect(codes('AutoUpdate=image')).toHaveLength(1);
+    expect(codes('AutoUpdate=Registry')).toEqual([]);
   });
 });

@@ -100,15 +100,27 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     if (type) units.push({ path: f.path, name: baseName(f.path), type, text: f.text });
   }
 
+  // Podman reads every unit file before it converts any. A file it cannot read is not loaded: it is no unit the
+  // others can refer to. (A file of a type the version does not know is not even read.)
+  const unreadable = new Map<string, string>();
+  const unreadablePaths = new Set<string>();
+  for (const u of units) {
+    if (!unitTypeSupported(u.type, version)) continue;
+    if (checkSyntax({ path: u.path, file: parseUnitFile(u.text) }, sink, false, version)) continue;
+    unreadablePaths.add(u.path);
+    if (!unreadable.has(u.name)) unreadable.set(u.name, u.path);
+  }
   const unitIndex = new Map<string, UnitType>();
   for (const u of units) {
-    if (unitTypeSupported(u.type, version) && !unitIndex.has(u.name)) unitIndex.set(u.name, u.type);
+    if (unitTypeSupported(u.type, version) && !unreadable.has(u.name) && !unitIndex.has(u.name)) {
+      unitIndex.set(u.name, u.type);
+    }
   }
   const paths = new Set<string>();
   for (const f of files) paths.add(f.path);
   for (const p of options.otherFiles ?? []) paths.add(p);
   const rejected = new Set<string>();
-  const set: SetIndex = { units: unitIndex, paths, rejected, scope: options.scope ?? 'user' };
+  const set: SetIndex = { units: unitIndex, unreadable, paths, rejected, scope: options.scope ?? 'user' };
 
   // (a timer's drop-ins are read by systemd, not Podman: they are linted with the timer)
   for (const p of dropIns) if (!isTimerDropIn(p.path)) checkSyntax(p, sink, true, version);
@@ -116,16 +128,14 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   // The generator converts images first, then volumes and networks, builds, containers and kube units, and
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
   // (A unit it cannot read counts as rejected only after all conversions, as in the generator.)
-  const unreadable: string[] = [];
   const loaded: { path: string; name: string }[] = [];
   const services = new Set<string>();
   for (const ref of generatorOrder(units)) {
     const type = ref.type;
-    const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
-    const readable = checkSyntax(u, sink, false, version);
-    if (!readable) unreadable.push(u.name);
+    // The generator does not even read a file of a type it does not know: whatever its text, it is ignored
+    // (and so cannot make the generator drop its folder).
     if (!unitTypeSupported(type, version)) {
-      sink(u.path, {
+      sink(ref.path, {
         severity: 'warning',
         code: 'unit-type-unsupported',
         message: `Podman ${version} does not know .${type} units and ignores this file.`,
@@ -133,9 +143,10 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
       });
       continue;
     }
-    const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     // Podman stops at a file it cannot read, before converting anything: nothing more to say about it.
-    if (!readable) continue;
+    if (unreadablePaths.has(ref.path)) continue;
+    const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
+    const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     loaded.push({ path: u.path, name: u.name });
     const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
     let failed = false;
@@ -164,8 +175,8 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     );
   }
 
-  for (const name of unreadable) rejected.add(name);
-  if (unreadable.length > 0 && atLeast(version, '4.7')) abortFolders(units, unreadable, loaded, rejected, sink);
+  for (const name of unreadable.keys()) rejected.add(name);
+  if (unreadable.size > 0 && atLeast(version, '4.7')) abortFolders(units, unreadablePaths, loaded, rejected, sink);
   return {
     reports: files.map((f) => {
       const ds = reports.get(f.path);
@@ -192,14 +203,14 @@ const dirName = (p: string): string => p.slice(0, Math.max(p.lastIndexOf('/'), 0
  * generates nothing from there (before, it skipped that file alone). */
 function abortFolders(
   units: readonly UnitRef[],
-  unreadable: readonly string[],
+  unreadable: ReadonlySet<string>,
   loaded: readonly { path: string; name: string }[],
   rejected: Set<string>,
   sink: (path: string, d: Diagnostic) => void,
 ): void {
   const culprits = new Map<string, string>();
   for (const u of units) {
-    if (unreadable.includes(u.name) && !culprits.has(dirName(u.path))) culprits.set(dirName(u.path), u.path);
+    if (unreadable.has(u.path) && !culprits.has(dirName(u.path))) culprits.set(dirName(u.path), u.path);
   }
   for (const u of loaded) {
     const culprit = culprits.get(dirName(u.path));

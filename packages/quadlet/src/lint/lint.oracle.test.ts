@@ -9,11 +9,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type GeneratorRun, ORACLE_SUITES, oracleFor } from '../../../../scripts/oracle/generator';
 import { type PodmanVersion, parseVersion } from '../registry';
-import { unitTypeOf } from './index';
+import { lintSet, unitTypeOf } from './index';
 import { FIXTURE_SETS, fixtureSetNames, readFixtureSet } from './test-support/fixture-sets';
 import { arbitraryUnitSet } from './test-support/unit-set.arbitrary';
 import { linterVerdicts } from './test-support/verdicts';
 import type { LintFile } from './types';
+import { isBool, podmanBool } from './values';
 
 const tally = { accepted: 0, rejected: 0 };
 
@@ -24,14 +25,23 @@ function compare(version: PodmanVersion, files: LintFile[], others: string[], ge
     expect(reports.some((r) => r.diagnostics.some((d) => d.code === 'generator-crash'))).toBe(true);
     return;
   }
-  // A unit file it cannot load (not a drop-in) makes the generator drop the whole folder: it generates
-  // nothing, and rejects every unit there without naming it.
-  const aborted = [...gen.loadErrors.keys()].some((n) => unitTypeOf(n) !== undefined);
-  if (aborted) expect(gen.units.size, 'a folder with an unreadable unit file generates nothing').toBe(0);
+  // A unit file it cannot load (not a drop-in) makes the generator drop its whole folder: it generates
+  // nothing from there, and rejects every unit there without naming it.
+  const units = files.filter((f) => unitTypeOf(f.path) !== undefined);
+  const dirOf = (p: string) => p.slice(0, Math.max(p.lastIndexOf('/'), 0));
+  const nameOf = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+  const dropped = new Set(units.filter((f) => gen.loadErrors.has(nameOf(f.path))).map((f) => dirOf(f.path)));
+  if (dropped.size > 0 && units.every((f) => dropped.has(dirOf(f.path)))) {
+    expect(gen.units.size, 'a folder with an unreadable unit file generates nothing').toBe(0);
+  }
+  const folderOf = new Map<string, string>();
+  for (const f of units) if (!folderOf.has(nameOf(f.path))) folderOf.set(nameOf(f.path), dirOf(f.path));
   const mismatches: string[] = [];
   for (const [name, rejects] of ours) {
     const reason =
-      gen.loadErrors.get(name) ?? gen.rejected.get(name) ?? (aborted ? 'the folder was dropped' : undefined);
+      gen.loadErrors.get(name) ??
+      gen.rejected.get(name) ??
+      (dropped.has(folderOf.get(name)!) ? 'the folder was dropped' : undefined);
     tally[reason === undefined ? 'accepted' : 'rejected']++;
     if ((reason !== undefined) !== rejects) {
       const diags = reports
@@ -55,6 +65,30 @@ describe.each(ORACLE_SUITES.map((suite) => oracleFor(suite)))(
       const dir = join(FIXTURE_SETS, set);
       const { files, others } = readFixtureSet(dir);
       compare(version, files, others, oracle.runOnDir(dir));
+    });
+
+    it('warns about identity keys in [Service] exactly where the generator does', () => {
+      for (const key of ['User', 'Group', 'DynamicUser']) {
+        const text = `[Container]\nImage=localhost/x\n[Service]\n${key}=${key === 'DynamicUser' ? 'yes' : 'web'}\n`;
+        const gen = oracle.run({ 'a.container': text });
+        // the generator names the key on a warning line of its standard error
+        const generatorWarns = gen.stderr.split('\n').some((l) => /warn/i.test(l) && l.includes(` ${key} `));
+        // (a rootful set: a rootless one gets the User= warning at every version, for another reason)
+        const [report] = lintSet([{ path: 'a.container', text }], { podmanVersion: version, scope: 'system' });
+        const linterWarns = report!.diagnostics.some((d) => d.key === key && d.severity === 'warning');
+        expect(linterWarns, `${key}= at Podman ${oracle.version}`).toBe(generatorWarns);
+      }
+    });
+
+    it('reads the boolean words of Notify= as the generator does, in any case', () => {
+      for (const v of ['true', 'True', 'TRUE', 'yes', 'On', '1', 'false', 'Off', 'maybe']) {
+        const text = `[Container]\nImage=localhost/x\nNotify=${v}\n`;
+        const gen = oracle.run({ 'a.container': text });
+        const notifies = /--sdnotify=container\b/.test(gen.stdout);
+        const [report] = lintSet([{ path: 'a.container', text }], { podmanVersion: version });
+        const flagged = report!.diagnostics.some((d) => d.key === 'Notify');
+        expect({ notifies, flagged }, `Notify=${v}`).toEqual({ notifies: podmanBool(v), flagged: !isBool(v) });
+      }
     });
 
     it('random unit sets', () => {

@@ -222,7 +222,16 @@ const HOSTILE: Row[] = [
     refused(`${W}.container.image`, /carriage return/),
   ],
   ['NUL in the image', withContainer({ image: 'ng\0inx' }), refused(`${W}.container.image`, /NUL/)],
-  ['a lone % in the image', withContainer({ image: 'nginx%' }), refused(`${W}.container.image`, /specifier/)],
+  [
+    'a % that starts no specifier (systemd keeps it)',
+    withContainer({ image: 'nginx%', Tmpfs: '/run:size=50%' }, { extra: [['Service', 'CPUQuota', '50%']] }),
+    (files) => {
+      expect(containerModel(files).container.image).toBe('nginx%');
+      expect(unitText(files)).toContain('Tmpfs=/run:size=50%\n');
+      expect(unitText(files)).toContain('CPUQuota=50%\n');
+    },
+  ],
+  ['a % before a digit', withContainer({ image: 'nginx%1' }), refused(`${W}.container.image`, /"%1"/)],
   [
     'an unknown specifier',
     withContainer({ image: 'nginx%z' }),

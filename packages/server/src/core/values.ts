@@ -6,8 +6,10 @@
 //   refuses what the parser could not read back (line breaks, NUL, edge whitespace, a trailing `\`).
 // - words (`args`, `argsAll`, `strv`): quoted by the library's `quoteWord`; empty words, NUL and lone
 //   surrogates cannot be written, and `strv` words cannot hold line breaks.
-// - `%`: every value except data maps is a unit-file value, so a `%` must start a systemd specifier (`%h`,
-//   `%n`, …) or be written `%%`; anything else is refused rather than left for systemd to fail on.
+// - `%`: every value except data maps is a unit-file value. systemd reads `%` before an ASCII letter or digit
+//   as a specifier (`%h`, `%n`, …) and refuses the unit for one it does not know: such a value is refused here
+//   rather than left for systemd to fail on. `%%` is a literal `%`, and so is a `%` at the end of the value or
+//   before any other character (`CPUQuota=50%`).
 // - data maps (`kv`: Environment, Label, Annotation, BuildArg): values are literal text; the renderer
 //   escapes `%` as `%%` (and `$` as `$$` where the value lands in ExecStart), so systemd hands the program
 //   exactly what was written.
@@ -21,17 +23,15 @@ export const MAX_TEXT = 1024 * 1024;
 /** Most items in one list field. */
 export const MAX_ITEMS = 1000;
 
-// systemd's specifiers (systemd.unit(5), "Specifiers"), plus `%%`.
-const SPECIFIER = /%(.?)/gs;
+// systemd's specifiers (systemd.unit(5), "Specifiers"), plus `%%`: a `%` before an ASCII letter or digit must
+// be one of them; a `%` before anything else, or at the end, stays as it is.
+const SPECIFIER = /%([A-Za-z0-9%])/g;
 const SPECIFIER_CHARS = new Set('aAbBCdEfgGhHiIjJlLmMnNopPqsStTuUvVwWyY%'.split(''));
 
 export function specifierProblem(value: string): string | undefined {
   for (const m of value.matchAll(SPECIFIER)) {
-    const c = m[1] ?? '';
-    if (!SPECIFIER_CHARS.has(c)) {
-      const shown = c === '' ? 'a lone "%" at the end' : `"%${c}"`;
-      return `${shown} is not a systemd specifier; write a literal % as %%`;
-    }
+    const c = m[1]!;
+    if (!SPECIFIER_CHARS.has(c)) return `"%${c}" is not a systemd specifier; write a literal % as %%`;
   }
   return undefined;
 }

@@ -6,7 +6,14 @@ import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
 import { isFullyQualifiedImage, podmanBool } from '../values';
-import { checkImageRef, checkMounts, checkNetworks, checkUnitDependencies, checkVolumes } from './references';
+import {
+  checkImageRef,
+  checkMounts,
+  checkNetworks,
+  checkUnitDependencies,
+  checkVolumes,
+  reportUnreadable,
+} from './references';
 
 const words = (e: EntryNode): string[] => splitWords(e.value).words;
 /** Podman's `LookupAllStrv`: the words of every effective assignment. */
@@ -55,14 +62,16 @@ export function checkConversion(ctx: UnitContext): void {
  */
 function checkAutoUpdate(ctx: UnitContext): void {
   const auto = ctx.mainLast('AutoUpdate');
-  const policy = ctx.mainValue('AutoUpdate')?.trim().toLowerCase();
+  // podman auto-update compares the policy exactly; `image` is the old name of `registry`
+  const value = ctx.mainValue('AutoUpdate')?.trim();
+  const policy = value === 'image' ? 'registry' : value;
   if (!auto || (policy !== 'registry' && policy !== 'local')) return;
   if (ctx.mainValue('Notify')?.trim().toLowerCase() === 'healthy' && ctx.mainValue('HealthCmd')) return;
   ctx.report({
     code: 'auto-update-without-rollback',
     node: auto,
     message:
-      `AutoUpdate=${policy} without HealthCmd= and Notify=healthy: podman auto-update rolls back only when the restart fails, and a new image that starts but does not work is kept. ` +
+      `AutoUpdate=${value} without HealthCmd= and Notify=healthy: podman auto-update rolls back only when the restart fails, and a new image that starts but does not work is kept. ` +
       'Add both, or leave AutoUpdate= out and let quadletman upgrade the unit (updates: apply in its spec): its health gate rolls a failed upgrade back.',
   });
 }
@@ -137,6 +146,7 @@ function checkPod(ctx: UnitContext): void {
         message: `Pod=${podName} must name a .pod unit of the set (like app.pod); the generator rejects the file.`,
       });
     } else if (!ctx.set.units.has(podName)) {
+      if (reportUnreadable(ctx, pod, podName)) return;
       ctx.report({
         code: 'missing-reference',
         node: pod,
@@ -363,11 +373,9 @@ function checkBuild(ctx: UnitContext): void {
   // From 5.7 on a File= that starts with a systemd specifier (%h/…) counts as absolute.
   const absolute = file?.startsWith('/') || (ctx.atLeast('5.7') && startsWithSpecifier(file ?? ''));
   if (!context && file && !absolute && !URL.test(file) && !workingDir) {
-    ctx.report({
-      code: 'missing-required-key',
-      node: ctx.mainLast('File')!,
-      message:
-        'A relative File= needs SetWorkingDirectory= to say what it is relative to; the generator rejects the file.',
-    });
+    const message = startsWithSpecifier(file)
+      ? `Podman ${ctx.version} takes a File= starting with a specifier as relative (from 5.7 on it counts as absolute), and a relative File= needs SetWorkingDirectory=; the generator rejects the file.`
+      : 'A relative File= needs SetWorkingDirectory= to say what it is relative to; the generator rejects the file.';
+    ctx.report({ code: 'missing-required-key', node: ctx.mainLast('File')!, message });
   }
 }

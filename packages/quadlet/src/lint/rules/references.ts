@@ -27,9 +27,27 @@ function reportUnresolved(ctx: UnitContext, e: EntryNode, name: string, type: Un
   });
 }
 
+const dirOf = (p: string): string => p.slice(0, Math.max(p.lastIndexOf('/'), 0));
+
+/** A unit file of the set that Podman cannot read is no unit for the generator: a reference to it fails.
+ * (From 4.7 on a referrer in the same folder is dropped with the folder, and reported as such.) Returns
+ * whether `name` is such a file. */
+export function reportUnreadable(ctx: UnitContext, node: EntryNode, name: string): boolean {
+  const path = ctx.set.unreadable.get(name);
+  if (path === undefined) return false;
+  if (dirOf(path) === dirOf(ctx.path) && ctx.atLeast('4.7')) return true;
+  ctx.report({
+    code: 'broken-reference',
+    node,
+    message: `${node.key}= names ${name}, which Podman cannot read: the generator does not load it, so it rejects this file too.`,
+  });
+  return true;
+}
+
 /** Reports `name` when it is not a unit of the set; returns whether it exists. */
 export function requireUnit(ctx: UnitContext, node: EntryNode, name: string, what: string): boolean {
   if (ctx.set.units.has(name)) return true;
+  if (reportUnreadable(ctx, node, name)) return false;
   const ext = name.slice(name.lastIndexOf('.'));
   const sameType = [...ctx.set.units.keys()].filter((u) => u.endsWith(ext));
   ctx.report({

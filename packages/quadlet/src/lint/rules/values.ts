@@ -36,6 +36,9 @@ function checkValueSince(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
 
 /** Enum keys podman only reads in `podman auto-update` (a label): a bad value does not stop the container. */
 const ONLY_AUTO_UPDATE = new Set(['AutoUpdate']);
+/** What `podman auto-update` takes besides the documented values, as written (it compares them exactly):
+ * `disabled`, and `image`, the old name of `registry`. */
+const AUTO_UPDATE_ALSO = ['disabled', 'image'];
 
 /** Whether an enum takes a value. Podman compares the boolean words of an enum that has them (Notify=)
  * without regard to case, as it does for every boolean. */
@@ -85,6 +88,7 @@ function checkKind(ctx: UnitContext, e: EntryNode, def: KeyDef): void {
     case 'enum':
       if (def.values && !enumAccepts(def.values, v) && !CHECKED_BY_CONVERSION.has(e.key)) {
         if (ONLY_AUTO_UPDATE.has(e.key)) {
+          if (AUTO_UPDATE_ALSO.includes(v)) return;
           ctx.report({
             code: 'suspicious-value',
             node: e,
