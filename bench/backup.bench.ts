@@ -2,12 +2,13 @@
  * The backup benchmark (run INSIDE the sandbox host as root by bench/backup.sh, `npm run bench:backup`).
  *
  * A compartment's managed volume holds BENCH_MIB (1024) MiB of mixed data, written as the compartment user in
- * its namespace: thousands of small files (half compressible text, half random) and four large files (two
+ * its namespace: tens of thousands of small files (half compressible text, half random) and four large files (two
  * random, two compressible). Measured, each as the compartment user in its namespace, like the backups:
  *   - the first backup (restic, live mode) against `tar -c | zstd -1` of the same folder;
  *   - a second backup with nothing changed, against the first;
  *   - a restore (staging, swap) against `tar -x` of a tar of the same folder;
  *   - whether every file came back identical (owner, group, mode, size, link, checksum).
+ * The small files are a random and a text stream cut in 12 and 20 KiB pieces (split), about 35,000 for 1 GiB.
  * Ends with the TARGET lines backup_vs_tar_zstd, backup_unchanged_vs_first, restore_vs_tar, restore_identical.
  */
 import { createApp } from '../packages/server/src/app.js';
@@ -20,8 +21,10 @@ const DATA = '/var/lib/quadletman-bench-backup';
 const ID = parseCompartmentId('qmt-bench-backup');
 
 async function main(): Promise<void> {
+  const { chmod, rm } = await import('node:fs/promises');
+  // (what an interrupted run left)
+  await rm(DATA, { recursive: true, force: true });
   const app = createApp({ dataDir: DATA, volumesRoot: `${DATA}/volumes`, locksDir: `${DATA}/locks` });
-  const { chmod } = await import('node:fs/promises');
   await chmod(DATA, 0o711);
   await app.host.users.delete(ID).catch(() => undefined);
   try {
@@ -52,10 +55,12 @@ async function main(): Promise<void> {
         'dd if=/dev/urandom of=$d/random2.bin bs=1M count=$large 2>/dev/null',
         'yes "a log line that repeats itself, as logs do" | head -c $((large * 1048576)) > $d/text1.log',
         'seq 1 100000000 | head -c $((large * 1048576)) > $d/text2.txt',
-        // small files from one random stream and one text stream, cut in pieces of 1..31 KiB
-        'i=0; n=0; while [ $n -lt $small ]; do sz=$(( (i * 7919 % 31 + 1) * 1024 )); sub=$d/small/$((i % 64)); mkdir -p $sub;',
-        '  if [ $((i % 2)) = 0 ]; then head -c $sz /dev/urandom > $sub/f$i; else seq $i $((i + sz / 6)) | head -c $sz > $sub/f$i; fi;',
-        '  n=$((n + sz)); i=$((i + 1)); done; echo $i > $d/count; chown -R 33:33 $d/small/1 $d/small/2',
+        // small files: per folder (64), a random stream and a text stream cut into 12 and 20 KiB pieces
+        'part=$((small / 128)); for i in $(seq 0 63); do mkdir -p $d/small/$i',
+        '  head -c $part /dev/urandom | split -b 12k -a 4 - $d/small/$i/r.',
+        '  seq $((i * 10000000)) 999999999 | head -c $part | split -b 20k -a 4 - $d/small/$i/t.',
+        'done; find $d/small -type f | wc -l > $d/count',
+        'chown -R 33:33 $d/small/1 $d/small/2',
       ].join('\n'),
       vol,
       String(large),
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
           [
             'sh',
             '-c',
-            'cd "$1" && find . -printf "%p %U %G %m %s %l %y\\n" | sort && find . -type f -exec sha256sum {} + | sort | sha256sum',
+            'cd "$1" && { find . -type d -printf "%p %U %G %m dir\\n"; find . ! -type d -printf "%p %U %G %m %s %l %n %y\\n"; } | sort && find . -type f -exec sha256sum {} + | sort',
             'sh',
             vol,
           ],
@@ -97,7 +102,13 @@ async function main(): Promise<void> {
     await asUser('find "$1" -mindepth 1 -delete', vol);
     const snaps = await app.backups.snapshots(ID);
     const restore = await timed('restore', () => app.backups.restore(ID, snaps.at(-1)!.shortId));
-    const identical = (await fingerprint()) === before ? 1 : 0;
+    const after = await fingerprint();
+    const identical = after === before ? 1 : 0;
+    if (!identical) {
+      const a = new Set(after.split('\n'));
+      const missing = before.split('\n').filter((l) => !a.has(l));
+      console.log(`not identical; first lines that differ:\n${missing.slice(0, 10).join('\n')}`);
+    }
 
     console.log(`TARGET backup_vs_tar_zstd ${(first / tarZstd).toFixed(3)} ratio`);
     console.log(`TARGET backup_unchanged_vs_first ${(second / first).toFixed(3)} ratio`);

@@ -51,7 +51,7 @@ describe.skipIf(!onHost)('backups with restic, for real', () => {
         [
           'sh',
           '-c',
-          'cd "$1" && find . -printf "%p %U %G %m %s %l %n %y\\n" | sort && find . -type f -exec sha256sum {} + | sort',
+          'cd "$1" && { find . -type d -printf "%p %U %G %m dir\\n"; find . ! -type d -printf "%p %U %G %m %s %l %n %y\\n"; } | sort && find . -type f -exec sha256sum {} + | sort',
           'sh',
           p,
         ],
