@@ -13,7 +13,7 @@ import { routes } from '../../api/routes';
 import type { BackupCheck, BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { ShownOnce } from '../../components/ShownOnce';
-import { Badge, Button, Card, ErrorBox, QueryView, Spinner, type Tone } from '../../components/ui';
+import { Badge, Button, Card, ErrorBox, QueryView, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
 import { formatBytes } from './Resources';
 
@@ -130,11 +130,15 @@ function BackUpNow({
         ))}
       </fieldset>
       <div>
-        <Button variant="primary" disabled={busy || run.isPending} onClick={() => run.mutate(mode)}>
+        <Button
+          variant="primary"
+          disabled={busy || run.isPending}
+          aria-busy={run.isPending}
+          onClick={() => run.mutate(mode)}
+        >
           {run.isPending ? t('backups.running') : t('backups.run')}
         </Button>
       </div>
-      {run.isPending && <Spinner label={t('backups.running')} />}
       {run.isError && <ErrorBox error={run.error} />}
       {result?.repository && (
         <ShownOnce
@@ -164,11 +168,10 @@ function CheckRepository({ id, busy }: { id: string; busy: boolean }) {
   return (
     <div className="flex flex-col gap-2">
       <div>
-        <Button disabled={busy || check.isPending} onClick={() => check.mutate()}>
+        <Button disabled={busy || check.isPending} aria-busy={check.isPending} onClick={() => check.mutate()}>
           {check.isPending ? t('backups.checking') : t('backups.check')}
         </Button>
       </div>
-      {check.isPending && <Spinner label={t('backups.checking')} />}
       {check.isError && <ErrorBox error={check.error} />}
       {check.data && (
         <div role="status" className="flex flex-col gap-1 text-sm" data-testid="check-result">
@@ -202,10 +205,11 @@ function SnapshotTable({
   onRestore: (s: BackupSnapshot) => void;
 }) {
   const newestFirst = [...snapshots].sort((a, b) => b.time.localeCompare(a.time));
+  // On a phone each row becomes a block (the header only for screen readers): a table of long paths is unreadable.
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
-        <thead>
+        <thead className="max-sm:sr-only">
           <tr>
             <th className={th}>{t('backups.snapshot')}</th>
             <th className={th}>{t('backups.time')}</th>
@@ -220,19 +224,22 @@ function SnapshotTable({
         </thead>
         <tbody>
           {newestFirst.map((s) => (
-            <tr key={s.id} className="border-t border-zinc-100 dark:border-zinc-800">
-              <td className={`${td} font-mono`} title={s.id}>
+            <tr
+              key={s.id}
+              className="border-t border-zinc-100 max-sm:flex max-sm:flex-wrap max-sm:items-center max-sm:py-2 dark:border-zinc-800"
+            >
+              <td className={`${td} font-mono font-medium`} title={s.id}>
                 {s.shortId}
               </td>
               <td className={`${td} whitespace-nowrap`}>{when(s.time)}</td>
-              <td className={td}>
+              <td className={`${td} max-sm:w-full`}>
                 <span className="flex flex-wrap gap-1">
                   {s.tags.map((tag) => (
                     <Tag key={tag} tag={tag} />
                   ))}
                 </span>
               </td>
-              <td className={`${td} break-all font-mono text-xs`}>
+              <td className={`${td} break-all font-mono text-xs max-sm:w-full sm:min-w-64`}>
                 {s.paths.map((p) => (
                   <div key={p}>{p}</div>
                 ))}
@@ -347,6 +354,7 @@ export function BackupsTab({ id }: { id: string }) {
               <Button
                 variant="danger"
                 disabled={restore.isPending}
+                aria-busy={restore.isPending}
                 onClick={() => restore.mutate(confirm.id, { onSettled: () => setConfirm(undefined) })}
               >
                 {restore.isPending ? t('backups.restoring') : t('backups.confirmRestoreButton')}
@@ -357,7 +365,6 @@ export function BackupsTab({ id }: { id: string }) {
             </div>
           </div>
         )}
-        {restore.isPending && <Spinner label={t('backups.restoring')} />}
         {restore.isError && (
           <div className="mt-3">
             <ErrorBox error={restore.error} />
