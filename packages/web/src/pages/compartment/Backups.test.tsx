@@ -179,15 +179,29 @@ describe('backups tab', () => {
     expect(changes(calls)).toEqual([{ method: 'POST', path: '/api/compartments/shop/backups/check' }]);
   });
 
-  it('shows a failed backup in the error box', async () => {
+  it('says a backup is running, then shows a failed one in the error box', async () => {
     fakeApi((c) => {
       if (c.method === 'GET') return [200, { repository: null, snapshots: [] }];
       return [409, { error: { code: 'conflict', message: 'restic is not installed on this host' } }];
     }, session('operator'));
+    // the backup's answer waits until the test lets it through
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const inner = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (init?.method === 'POST') await gate;
+      return inner(url, init);
+    });
     renderTab('shop', {}, <BackupsTab id="shop" />);
     fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
+    const running = await screen.findByRole('button', { name: 'Backing up…' });
+    expect((running as HTMLButtonElement).disabled).toBe(true);
+    release();
     expect((await screen.findByRole('alert')).textContent).toBe('restic is not installed on this host');
     expect(screen.queryByTestId('repository-password')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Back up now' }) as HTMLButtonElement).disabled).toBe(false);
   });
 
   it('a viewer sees the snapshots without buttons; an operator without Restore', async () => {
