@@ -1,6 +1,6 @@
 // A tiny static server for the browser tests without a quadletman server: serves dist/ with the single-page
-// fallback and fakes just enough of the API for the login page, one compartment's unit editor, the catalog
-// (one app, installed once in an older version) and the templates (one saved template)
+// fallback and fakes just enough of the API for the login page, one compartment's unit editor and backups, the
+// catalog (one app, installed once in an older version) and the templates (one saved template)
 // (log in as demo / demo). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -292,6 +292,80 @@ function templatesApi(req, res, path, body) {
   return false;
 }
 
+// ------------------------------------------------------------------ backups of the demo compartment (in memory)
+
+/** The fake repository's password (a real server makes a random one). */
+const REPO_PASSWORD = 'Hs8dK2pXq7LmV4cN9tRw3BzF';
+const REPO_LOCATION = '/home/qm-demo/.local/share/quadletman/backups';
+const DEMO_VOLUME = '/home/qm-demo/.local/share/containers/storage/volumes/demo-www/_data';
+const DEMO_QUADLETS = '/home/qm-demo/.config/containers/systemd';
+/** The fake's starting state: no repository yet. */
+const initialBackups = () => ({ repository: null, snapshots: [], revision: 1 });
+let backups = initialBackups();
+
+/** Answers a backups route of the demo compartment; false: no such route. */
+function backupsApi(req, res, path, body) {
+  const base = '/api/compartments/demo/backups';
+  if (path === base && req.method === 'GET')
+    return json(res, 200, {
+      repository: backups.repository ? { location: backups.repository } : null,
+      snapshots: backups.snapshots,
+    });
+  if (path === base && req.method === 'POST') {
+    const mode = body.mode ?? 'stop';
+    const first = backups.repository === null;
+    backups.repository = REPO_LOCATION;
+    const n = backups.snapshots.length + 1;
+    const id = `${String(n).repeat(8)}${'0f'.repeat(28)}`;
+    backups.snapshots.push({
+      id,
+      shortId: id.slice(0, 8),
+      time: new Date(Date.parse(now) + n * 3600_000).toISOString(),
+      paths: [DEMO_VOLUME, DEMO_QUADLETS],
+      tags: ['compartment=demo', `revision=${backups.revision}`, `mode=${mode}`],
+    });
+    return json(res, 200, {
+      compartment: 'demo',
+      mode,
+      summary: {
+        snapshotId: id,
+        filesNew: first ? 214 : 3,
+        filesChanged: first ? 0 : 2,
+        filesUnmodified: first ? 0 : 209,
+        dataAdded: first ? 18_874_368 : 40_960,
+        totalFiles: 214,
+        totalBytes: 18_874_368,
+        durationS: first ? 3.2 : 0.9,
+      },
+      paths: [DEMO_VOLUME, DEMO_QUADLETS],
+      stopped: mode === 'stop' ? ['web.service'] : [],
+      downtimeMs: mode === 'stop' ? 2100 : null,
+      ...(first ? { repository: { location: REPO_LOCATION, password: REPO_PASSWORD } } : {}),
+    });
+  }
+  if (path === `${base}/restore` && req.method === 'POST') {
+    const snap = backups.snapshots.find((s) => s.id === body.snapshot);
+    if (!snap)
+      return json(res, 404, { error: { code: 'not_found', message: `There is no snapshot ${body.snapshot}.` } });
+    return json(res, 200, {
+      compartment: 'demo',
+      snapshot: snap.id,
+      restored: [DEMO_VOLUME],
+      restarted: ['web.service'],
+      durationMs: 4300,
+    });
+  }
+  if (path === `${base}/check` && req.method === 'POST') {
+    if (!backups.repository)
+      return json(res, 409, { error: { code: 'conflict', message: 'demo has no backup repository yet.' } });
+    return json(res, 200, {
+      ok: true,
+      output: 'using temporary cache in /tmp/restic-check-cache\nload indexes\ncheck all packs\nno errors were found',
+    });
+  }
+  return false;
+}
+
 /** Reads a JSON request body, then answers from `handle`. */
 function withBody(req, res, handle) {
   let text = '';
@@ -338,6 +412,11 @@ function api(req, res, path) {
       yaml: '',
     });
   if (path === '/api/compartments/demo/revisions') return json(res, 200, { revisions: [] });
+  if (path.startsWith('/api/compartments/demo/backups'))
+    return withBody(req, res, (body) => {
+      if (backupsApi(req, res, path, body) === false)
+        json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
+    });
   if (
     path.startsWith('/api/templates') ||
     path.startsWith('/api/catalog') ||
@@ -356,6 +435,7 @@ createServer((req, res) => {
   if (url.pathname === '/__reset' && req.method === 'POST') {
     templates = initialTemplates();
     catalog = initialCatalog();
+    backups = initialBackups();
     return json(res, 200, { ok: true });
   }
   if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname);

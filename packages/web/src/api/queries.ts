@@ -10,6 +10,7 @@ import type {
   ApplyResult,
   AuditChain,
   AuditEntry,
+  BackupList,
   CatalogApp,
   CatalogAppDetail,
   CompartmentDetail,
@@ -128,6 +129,8 @@ export const useUpgradable = (id: string) =>
   });
 export const useImages = (id: string) =>
   useQuery({ queryKey: keys.part(id, 'images'), queryFn: () => api.get<ImageList>(routes.images(id)) });
+export const useBackups = (id: string) =>
+  useQuery({ queryKey: keys.part(id, 'backups'), queryFn: () => api.get<BackupList>(routes.backups(id)) });
 export const useHistory = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'history'),

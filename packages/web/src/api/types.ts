@@ -6,6 +6,8 @@
  */
 import type {
   ApplyResultDto,
+  BackupListSchema,
+  BackupResultSchema,
   CatalogAppDetailSchema,
   CatalogAppSchema,
   CompartmentDetail as CompartmentDetailDto,
@@ -26,6 +28,7 @@ import type {
   ProgressEventDto,
   PruneImagesResultDto,
   RegistryLoginListSchema,
+  RestoreResultSchema,
   RevisionDetailDto,
   SecretListSchema,
   SpecDocumentSchema,
@@ -98,6 +101,19 @@ export type NotifyChannel = NotifyChannelList['channels'][number];
 export type NotifyDeliveryList = z.infer<typeof NotifyDeliveryListSchema>;
 export type NotifyDelivery = NotifyDeliveryList['deliveries'][number];
 export type NotifyTestResult = NotifyTestResultDto;
+/** GET /api/compartments/:id/backups: the repository (null: none yet) and the compartment's snapshots. */
+export type BackupList = z.infer<typeof BackupListSchema>;
+export type BackupSnapshot = BackupList['snapshots'][number];
+export type BackupMode = 'stop' | 'live';
+/** POST /api/compartments/:id/backups: the backup's summary; `repository` (with its password) only once. */
+export type BackupResult = z.infer<typeof BackupResultSchema>;
+/** POST /api/compartments/:id/backups/restore */
+export type RestoreResult = z.infer<typeof RestoreResultSchema>;
+/** POST /api/compartments/:id/backups/check */
+export interface BackupCheck {
+  ok: boolean;
+  output: string;
+}
 export type TemplateParameter = z.infer<typeof TemplateParameterSchema>;
 export type TemplateInfo = z.infer<typeof TemplateInfoSchema>;
 export type TemplateDetail = z.infer<typeof TemplateDetailSchema>;

@@ -18,6 +18,7 @@ import {
   validCompartmentId,
   valuesToSend,
 } from './ParameterForm';
+import { ShownOnce } from './ShownOnce';
 import { Badge, Button, ErrorBox, type Tone } from './ui';
 
 export interface CreateBody {
@@ -30,62 +31,22 @@ const SOURCE_TONE: Record<CreateValue['source'], Tone> = { given: 'ok', default:
 
 /** The generated secret values of an apply: shown once, prominently, each with a copy button. */
 export function GeneratedSecrets({ values }: { values: readonly CreateValue[] }) {
-  const shown = values.filter((v) => v.secret && v.value !== '');
-  const [copied, setCopied] = useState<string | undefined>();
-  const [copyFailed, setCopyFailed] = useState(false);
-  const [hidden, setHidden] = useState(false);
-  if (shown.length === 0) return null;
-  const copy = async (v: CreateValue) => {
-    setCopyFailed(false);
-    try {
-      await navigator.clipboard.writeText(v.value);
-      setCopied(v.name);
-    } catch {
-      setCopied(undefined);
-      setCopyFailed(true);
-    }
-  };
   return (
-    <section
-      aria-labelledby="generated-secrets"
-      className="rounded-md border-2 border-amber-500 bg-amber-50 p-3 dark:border-amber-600 dark:bg-amber-950"
-      data-testid="generated-secrets"
-    >
-      <h3 id="generated-secrets" className="font-semibold">
-        {t('create.secrets.title')}
-      </h3>
-      <p role="alert" className="mt-1 text-sm font-medium">
-        {t('create.secrets.warning')}
-      </p>
-      {hidden ? (
-        <p className="mt-2 text-sm">{t('create.secrets.hidden')}</p>
-      ) : (
-        <>
-          <ul className="mt-2 flex flex-col gap-2">
-            {shown.map((v) => (
-              <li key={v.name} className="flex flex-col gap-1">
-                <span className="text-sm">{t('create.secrets.of', { name: v.name, secret: v.secret ?? '' })}</span>
-                <div className="flex flex-wrap items-center gap-2">
-                  <code
-                    className="break-all rounded bg-white px-2 py-1 font-mono text-sm select-all dark:bg-zinc-900"
-                    data-testid={`secret-${v.name}`}
-                  >
-                    {v.value}
-                  </code>
-                  <Button onClick={() => void copy(v)} aria-label={t('create.secrets.copyOf', { name: v.name })}>
-                    {copied === v.name ? t('create.secrets.copied') : t('create.secrets.copy')}
-                  </Button>
-                </div>
-              </li>
-            ))}
-          </ul>
-          {copyFailed && <p className="mt-1 text-sm">{t('create.secrets.copyFailed')}</p>}
-          <Button className="mt-2" onClick={() => setHidden(true)}>
-            {t('create.secrets.hide')}
-          </Button>
-        </>
-      )}
-    </section>
+    <ShownOnce
+      title={t('create.secrets.title')}
+      warning={t('create.secrets.warning')}
+      hideLabel={t('create.secrets.hide')}
+      hiddenText={t('create.secrets.hidden')}
+      testId="generated-secrets"
+      values={values
+        .filter((v) => v.secret && v.value !== '')
+        .map((v) => ({
+          name: v.name,
+          label: t('create.secrets.of', { name: v.name, secret: v.secret ?? '' }),
+          value: v.value,
+          copyLabel: t('create.secrets.copyOf', { name: v.name }),
+        }))}
+    />
   );
 }
 

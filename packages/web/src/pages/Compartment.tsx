@@ -1,6 +1,6 @@
 /**
- * A compartment: its units, logs, terminal, resources, images, history, the unit editors and plan-and-apply, each a
- * tab with its own address.
+ * A compartment: its units, logs, terminal, resources, images, history, backups, the unit editors and
+ * plan-and-apply, each a tab with its own address.
  */
 import { useState } from 'react';
 import { Link, NavLink, Route, Routes, useParams } from 'react-router';
@@ -10,6 +10,7 @@ import { useCompartment, useSession } from '../api/queries';
 import { hasRole } from '../app/auth';
 import { Button, ErrorBox } from '../components/ui';
 import { t } from '../i18n/t';
+import { BackupsTab } from './compartment/Backups';
 import { DraftProvider, useDrafts } from './compartment/drafts';
 import { EditTab } from './compartment/Edit';
 import { HistoryTab } from './compartment/History';
@@ -54,6 +55,9 @@ function Tabs({ id }: { id: string }) {
       </NavLink>
       <NavLink to={`${base}/history`} className={tabClass}>
         {t('compartment.history')}
+      </NavLink>
+      <NavLink to={`${base}/backups`} className={tabClass}>
+        {t('compartment.backups')}
       </NavLink>
     </nav>
   );
@@ -104,6 +108,7 @@ export function CompartmentPage() {
           <Route path="resources" element={<ResourcesTab id={id} />} />
           <Route path="images" element={<ImagesTab id={id} />} />
           <Route path="history" element={<HistoryTab id={id} />} />
+          <Route path="backups" element={<BackupsTab id={id} />} />
         </Routes>
       </div>
     </DraftProvider>

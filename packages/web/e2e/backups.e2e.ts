@@ -1,0 +1,69 @@
+/**
+ * A compartment's Backups tab in real Chromium, against e2e/serve.mjs's fake API (desktop and phone): no
+ * repository at first; the first backup (stop mode) shows the repository's password once with what it did, a
+ * second (live) one does not; the repository is checked; a snapshot is restored after the confirmation. A
+ * screenshot of each step.
+ */
+import { expect, test } from '@playwright/test';
+import { SCREENSHOTS } from './playwright.config';
+
+test.skip(!!process.env.E2E_BASE_URL, 'needs the fake API of e2e/serve.mjs');
+
+test.beforeEach(async ({ request }) => {
+  expect((await request.post('/__reset')).ok()).toBe(true);
+});
+
+/** The fake repository's password (e2e/serve.mjs). */
+const REPO_PASSWORD = 'Hs8dK2pXq7LmV4cN9tRw3BzF';
+
+test('back up a compartment, check the repository, restore a snapshot', async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const shot = (name: string) =>
+    page.screenshot({ path: `${SCREENSHOTS}/backups-${name}-${info.project.name}.png`, fullPage: true });
+
+  await page.goto('/c/demo/backups');
+  await page.getByLabel('User name').fill('demo');
+  await page.getByLabel('Password').fill('demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/c\/demo\/backups$/);
+  await expect(page.getByRole('link', { name: 'Backups' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('repository')).toContainText('None yet: the first backup makes one.');
+  await expect(page.getByText('No snapshots yet.')).toBeVisible();
+  await shot('empty');
+
+  await expect(page.getByLabel(/^Stop/)).toBeChecked();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  const secret = page.getByTestId('repository-password');
+  await expect(secret.getByTestId('secret-repository')).toHaveText(REPO_PASSWORD);
+  await expect(secret).toContainText('needed to restore these backups on another host');
+  await expect(page.getByTestId('backup-result')).toContainText('web.service; down for 2.1 s');
+  await expect(page.getByTestId('repository')).toContainText('/home/qm-demo/.local/share/quadletman/backups');
+  await expect(page.getByRole('row').filter({ hasText: '11111111' })).toContainText('mode stop');
+  await shot('first');
+
+  await secret.getByRole('button', { name: 'I have copied it: hide' }).click();
+  await page.getByLabel(/^Live/).check();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByRole('row').filter({ hasText: '22222222' })).toContainText('mode live');
+  await expect(page.getByTestId('backup-result')).toContainText('Nothing stopped (live).');
+  await expect(page.getByTestId('repository-password')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Check repository' }).click();
+  await expect(page.getByTestId('check-result')).toContainText('no errors were found');
+  await shot('second');
+
+  await page.getByRole('button', { name: 'Restore snapshot 11111111' }).click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText("each volume's contents are replaced by the snapshot's");
+  await dialog.scrollIntoViewIfNeeded();
+  await shot('confirm');
+  await dialog.getByRole('button', { name: 'Stop, replace the volumes and start again' }).click();
+  const restored = page.getByTestId('restore-result');
+  await expect(restored).toContainText('Snapshot 11111111 restored in 4.3 s.');
+  await expect(restored).toContainText('Started again: web.service');
+  await expect(dialog).toHaveCount(0);
+  await restored.scrollIntoViewIfNeeded();
+  await shot('restored');
+  expect(errors).toEqual([]);
+});

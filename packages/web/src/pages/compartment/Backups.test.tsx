@@ -1,0 +1,224 @@
+/**
+ * The Backups tab against a faked server: no repository yet; an operator's first backup shows the repository's
+ * password once (and a second backup does not), with what the backup did; the snapshots with their tags; an
+ * admin's restore asks first and then restores; a check's result; viewers see no buttons, operators no Restore.
+ */
+import { fireEvent, screen, within } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { renderTab } from '../../test-support/compartment-tab';
+import { type Answer, type Call, changes, fakeApi } from '../../test-support/fake-api';
+import { BackupsTab } from './Backups';
+
+const LOCATION = '/home/qm-shop/.local/share/quadletman/backups';
+const PASSWORD = 'Zt4pQ9wLm2XcV7bN5rKd8sHf';
+const SNAP = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+const VOLUME = '/home/qm-shop/.local/share/containers/storage/volumes/shop-data/_data';
+
+const snapshot = (id: string, time: string, revision: number, mode: string) => ({
+  id,
+  shortId: id.slice(0, 8),
+  time,
+  paths: [VOLUME, '/home/qm-shop/.config/containers/systemd'],
+  tags: ['compartment=shop', `revision=${revision}`, `mode=${mode}`],
+});
+
+const session = (role: 'viewer' | 'operator' | 'admin') => ({
+  username: 'u',
+  kind: 'session',
+  grants: [{ compartment: 'shop', role }],
+});
+
+function serve(role: 'viewer' | 'operator' | 'admin', state: { repository: boolean; snapshots: unknown[] }) {
+  let made = state.repository;
+  const snapshots = [...state.snapshots];
+  return fakeApi((c: Call): Answer => {
+    if (c.path === '/api/compartments/shop/backups' && c.method === 'GET')
+      return [200, { repository: made ? { location: LOCATION } : null, snapshots }];
+    if (c.path === '/api/compartments/shop/backups' && c.method === 'POST') {
+      const mode = (c.body as { mode: string }).mode;
+      const first = !made;
+      made = true;
+      snapshots.push(snapshot(SNAP, '2026-12-04T03:00:00.000Z', 3, mode));
+      return [
+        200,
+        {
+          compartment: 'shop',
+          mode,
+          summary: {
+            snapshotId: SNAP,
+            filesNew: 12,
+            filesChanged: 1,
+            filesUnmodified: 30,
+            dataAdded: 2 * 1024 * 1024,
+            totalFiles: 43,
+            totalBytes: 5 * 1024 * 1024,
+            durationS: 2.4,
+          },
+          paths: [VOLUME],
+          stopped: mode === 'stop' ? ['web.service', 'db.service'] : [],
+          downtimeMs: mode === 'stop' ? 3500 : null,
+          ...(first ? { repository: { location: LOCATION, password: PASSWORD } } : {}),
+        },
+      ];
+    }
+    if (c.path === '/api/compartments/shop/backups/restore')
+      return [
+        200,
+        {
+          compartment: 'shop',
+          snapshot: (c.body as { snapshot: string }).snapshot,
+          restored: [VOLUME],
+          restarted: ['web.service'],
+          durationMs: 4200,
+        },
+      ];
+    if (c.path === '/api/compartments/shop/backups/check')
+      return [200, { ok: true, output: 'using temporary cache\nno errors were found' }];
+    if (c.path === '/api/compartments/shop') return [200, { id: 'shop', units: [] }];
+    return undefined;
+  }, session(role));
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('backups tab', () => {
+  it('says there is no repository yet and no snapshots', async () => {
+    serve('operator', { repository: false, snapshots: [] });
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    expect(await screen.findByText('None yet: the first backup makes one.')).toBeTruthy();
+    expect(screen.getByText('No snapshots yet.')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Back up now' })).toBeTruthy();
+    // nothing to check before there is a repository
+    expect(screen.queryByRole('button', { name: 'Check repository' })).toBeNull();
+  });
+
+  it("the first backup shows the repository's password once, with what it did", async () => {
+    const calls = serve('operator', { repository: false, snapshots: [] });
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
+    const panel = await screen.findByTestId('repository-password');
+    expect(within(panel).getByTestId('secret-repository').textContent).toBe(PASSWORD);
+    expect(within(panel).getByRole('alert').textContent).toMatch(
+      /needed to restore .* on another host.*not shown again/,
+    );
+    expect(within(panel).getByRole('button', { name: "Copy the repository's password" })).toBeTruthy();
+    expect(changes(calls)).toEqual([
+      { method: 'POST', path: '/api/compartments/shop/backups', body: { mode: 'stop' } },
+    ]);
+
+    const result = screen.getByTestId('backup-result');
+    expect(result.textContent).toContain('Snapshot a1b2c3d4 saved (Stop).');
+    expect(result.textContent).toContain('43 (12 new, 1 changed, 30 unmodified)');
+    expect(result.textContent).toContain('5.0 MiB');
+    expect(result.textContent).toContain('2.0 MiB');
+    expect(result.textContent).toContain('2.4 s');
+    expect(result.textContent).toContain('web.service, db.service; down for 3.5 s');
+    // the list is read again: the repository and the new snapshot
+    expect(await screen.findByText(LOCATION)).toBeTruthy();
+    expect(await screen.findByText('a1b2c3d4')).toBeTruthy();
+
+    // hidden once copied, and a second (live) backup does not show it again
+    fireEvent.click(within(panel).getByRole('button', { name: 'I have copied it: hide' }));
+    expect(within(panel).queryByTestId('secret-repository')).toBeNull();
+    fireEvent.click(screen.getByLabelText(/^Live/));
+    fireEvent.click(screen.getByRole('button', { name: 'Back up now' }));
+    await vi.waitFor(() => expect(changes(calls)).toHaveLength(2));
+    expect(changes(calls)[1]!.body).toEqual({ mode: 'live' });
+    expect(await screen.findByText('Nothing stopped (live).')).toBeTruthy();
+    expect(screen.queryByTestId('repository-password')).toBeNull();
+    expect(screen.queryByText(PASSWORD)).toBeNull();
+  });
+
+  it('lists the snapshots with their tags; an admin restores one after confirming', async () => {
+    const calls = serve('admin', {
+      repository: true,
+      snapshots: [snapshot(SNAP, '2026-12-04T03:00:00.000Z', 3, 'stop')],
+    });
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    const row = (await screen.findByText('a1b2c3d4')).closest('tr')!;
+    expect(within(row).getByText('compartment shop')).toBeTruthy();
+    expect(within(row).getByText('revision 3')).toBeTruthy();
+    expect(within(row).getByText('mode stop')).toBeTruthy();
+    expect(within(row).getByText(VOLUME)).toBeTruthy();
+
+    fireEvent.click(within(row).getByRole('button', { name: 'Restore snapshot a1b2c3d4' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog.textContent).toContain('Restore snapshot a1b2c3d4');
+    expect(dialog.textContent).toContain(
+      "running containers are stopped, each volume's contents are replaced by the snapshot's, and the containers are started again",
+    );
+    expect(changes(calls)).toEqual([]);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(changes(calls)).toEqual([]);
+
+    fireEvent.click(within(row).getByRole('button', { name: 'Restore snapshot a1b2c3d4' }));
+    fireEvent.click(
+      within(await screen.findByRole('alertdialog')).getByRole('button', {
+        name: 'Stop, replace the volumes and start again',
+      }),
+    );
+    const result = await screen.findByTestId('restore-result');
+    expect(changes(calls)).toEqual([
+      { method: 'POST', path: '/api/compartments/shop/backups/restore', body: { snapshot: SNAP } },
+    ]);
+    expect(result.textContent).toContain('Snapshot a1b2c3d4 restored in 4.2 s.');
+    expect(result.textContent).toContain(`Volumes replaced: ${VOLUME}`);
+    expect(result.textContent).toContain('Started again: web.service');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it("checks the repository and shows restic's answer", async () => {
+    const calls = serve('operator', { repository: true, snapshots: [] });
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    expect(await screen.findByText(LOCATION)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Check repository' }));
+    const result = await screen.findByTestId('check-result');
+    expect(result.textContent).toContain('The repository has no errors.');
+    expect(result.textContent).toContain('no errors were found');
+    expect(changes(calls)).toEqual([{ method: 'POST', path: '/api/compartments/shop/backups/check' }]);
+  });
+
+  it('says a backup is running, then shows a failed one in the error box', async () => {
+    fakeApi((c) => {
+      if (c.method === 'GET') return [200, { repository: null, snapshots: [] }];
+      return [409, { error: { code: 'conflict', message: 'restic is not installed on this host' } }];
+    }, session('operator'));
+    // the backup's answer waits until the test lets it through
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const inner = globalThis.fetch;
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (init?.method === 'POST') await gate;
+      return inner(url, init);
+    });
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
+    const running = await screen.findByRole('button', { name: 'Backing up…' });
+    expect((running as HTMLButtonElement).disabled).toBe(true);
+    release();
+    expect((await screen.findByRole('alert')).textContent).toBe('restic is not installed on this host');
+    expect(screen.queryByTestId('repository-password')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Back up now' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('a viewer sees the snapshots without buttons; an operator without Restore', async () => {
+    const state = { repository: true, snapshots: [snapshot(SNAP, '2026-12-04T03:00:00.000Z', 3, 'live')] };
+    serve('viewer', state);
+    const view = renderTab('shop', {}, <BackupsTab id="shop" />);
+    expect(await screen.findByText('a1b2c3d4')).toBeTruthy();
+    expect(screen.getByText('mode live')).toBeTruthy();
+    expect(screen.queryByRole('button')).toBeNull();
+    view.unmount();
+    vi.unstubAllGlobals();
+
+    serve('operator', state);
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    expect(await screen.findByText('a1b2c3d4')).toBeTruthy();
+    expect(await screen.findByRole('button', { name: 'Back up now' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Check repository' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /^Restore/ })).toBeNull();
+  });
+});

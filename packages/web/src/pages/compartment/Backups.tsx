@@ -1,0 +1,381 @@
+/**
+ * A compartment's backups: the restic repository (or none yet), "Back up now" in stop or live mode for operators
+ * with what the backup did (files, size, data added, duration, the units stopped and the downtime) and, for the
+ * backup that made the repository, its password shown this once; "Check repository" for operators; the
+ * snapshots, each with a Restore button for admins that asks first (the containers are stopped, the volumes'
+ * contents replaced, the containers started again), then says what was restored.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../../api/client';
+import { keys, useBackups, useSession } from '../../api/queries';
+import { routes } from '../../api/routes';
+import type { BackupCheck, BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '../../api/types';
+import { hasRole } from '../../app/auth';
+import { ShownOnce } from '../../components/ShownOnce';
+import { Badge, Button, Card, ErrorBox, QueryView, type Tone } from '../../components/ui';
+import { t } from '../../i18n/t';
+import { formatBytes } from './Resources';
+
+const th = 'px-2 py-1 text-left font-medium';
+const td = 'px-2 py-1 align-top';
+
+const seconds = (s: number) => t('backups.seconds', { n: s < 10 ? s.toFixed(1) : Math.round(s) });
+const when = (iso: string) => new Date(iso).toLocaleString();
+
+/** The tags quadletman sets on a snapshot, with the tone of each badge. */
+const TAG_TONE = { compartment: 'idle', revision: 'ok', mode: 'busy' } as const satisfies Record<string, Tone>;
+type KnownTag = keyof typeof TAG_TONE;
+const isKnownTag = (name: string): name is KnownTag => Object.hasOwn(TAG_TONE, name);
+
+/** A snapshot's tag (`revision=4`) as a badge: the ones quadletman sets named, any other as it is. */
+function Tag({ tag }: { tag: string }) {
+  const eq = tag.indexOf('=');
+  const name = tag.slice(0, Math.max(eq, 0));
+  const value = tag.slice(eq + 1);
+  if (!isKnownTag(name)) return <Badge tone="idle">{tag}</Badge>;
+  return (
+    <Badge tone={name === 'mode' && value === 'stop' ? 'ok' : TAG_TONE[name]}>
+      {t(`backups.tag.${name}`, { value })}
+    </Badge>
+  );
+}
+
+function Summary({ result }: { result: BackupResult }) {
+  const s = result.summary;
+  const stopped =
+    result.stopped.length > 0
+      ? t('backups.stoppedFor', {
+          units: result.stopped.join(', '),
+          downtime: result.downtimeMs === null ? '—' : seconds(result.downtimeMs / 1000),
+        })
+      : result.mode === 'live'
+        ? t('backups.liveNothingStopped')
+        : t('backups.noneStopped');
+  const rows: [string, string][] = [
+    [
+      t('backups.files'),
+      t('backups.filesOf', {
+        total: s.totalFiles,
+        new: s.filesNew,
+        changed: s.filesChanged,
+        unmodified: s.filesUnmodified,
+      }),
+    ],
+    [t('backups.bytes'), formatBytes(s.totalBytes)],
+    [t('backups.added'), formatBytes(s.dataAdded)],
+    [t('backups.duration'), seconds(s.durationS)],
+    [t('backups.stopped'), stopped],
+  ];
+  return (
+    <div role="status" className="flex flex-col gap-2 text-sm" data-testid="backup-result">
+      <p className="font-medium">
+        {t('backups.done', { id: s.snapshotId.slice(0, 8), mode: t(`backups.mode.${result.mode}`) })}
+      </p>
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1">
+        {rows.map(([k, v]) => (
+          <div key={k} className="contents">
+            <dt className="text-zinc-600 dark:text-zinc-400">{k}</dt>
+            <dd className="break-words">{v}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+function BackUpNow({
+  id,
+  busy,
+  onRunning,
+  onDone,
+}: {
+  id: string;
+  busy: boolean;
+  onRunning: (running: boolean) => void;
+  onDone: () => Promise<void>;
+}) {
+  const [mode, setMode] = useState<BackupMode>('stop');
+  const run = useMutation({
+    mutationFn: (m: BackupMode) => api.post<BackupResult>(routes.backups(id), { mode: m }),
+    onMutate: () => onRunning(true),
+    onSettled: async () => {
+      onRunning(false);
+      await onDone();
+    },
+  });
+  const result = run.data;
+  return (
+    <div className="flex flex-col gap-3">
+      <fieldset className="flex flex-col gap-2">
+        <legend className="mb-1 text-sm font-medium">{t('backups.mode')}</legend>
+        {(['stop', 'live'] as const).map((m) => (
+          <label key={m} className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name={`backup-mode-${id}`}
+              value={m}
+              checked={mode === m}
+              onChange={() => setMode(m)}
+              className="mt-1"
+              aria-describedby={`backup-mode-${m}-help`}
+            />
+            <span>
+              <span className="font-medium">{t(`backups.mode.${m}`)}</span>
+              <span id={`backup-mode-${m}-help`} className="block text-zinc-600 dark:text-zinc-400">
+                {t(`backups.mode.${m}Help`)}
+              </span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      <div>
+        <Button
+          variant="primary"
+          disabled={busy || run.isPending}
+          aria-busy={run.isPending}
+          onClick={() => run.mutate(mode)}
+        >
+          {run.isPending ? t('backups.running') : t('backups.run')}
+        </Button>
+      </div>
+      {run.isError && <ErrorBox error={run.error} />}
+      {result?.repository && (
+        <ShownOnce
+          key={result.summary.snapshotId}
+          title={t('backups.password.title')}
+          warning={t('backups.password.warning')}
+          hideLabel={t('backups.password.hide')}
+          hiddenText={t('backups.password.hidden')}
+          testId="repository-password"
+          values={[
+            {
+              name: 'repository',
+              label: t('backups.password.of', { location: result.repository.location }),
+              value: result.repository.password,
+              copyLabel: t('backups.password.copy'),
+            },
+          ]}
+        />
+      )}
+      {result && <Summary result={result} />}
+    </div>
+  );
+}
+
+function CheckRepository({ id, busy }: { id: string; busy: boolean }) {
+  const check = useMutation({ mutationFn: () => api.post<BackupCheck>(routes.backupCheck(id)) });
+  return (
+    <div className="flex flex-col gap-2">
+      <div>
+        <Button disabled={busy || check.isPending} aria-busy={check.isPending} onClick={() => check.mutate()}>
+          {check.isPending ? t('backups.checking') : t('backups.check')}
+        </Button>
+      </div>
+      {check.isError && <ErrorBox error={check.error} />}
+      {check.data && (
+        <div role="status" className="flex flex-col gap-1 text-sm" data-testid="check-result">
+          {check.data.ok ? (
+            <p>
+              <Badge tone="ok">{t('backups.checkOk')}</Badge>
+            </p>
+          ) : (
+            <ErrorBox error={t('backups.checkFailed')} />
+          )}
+          {check.data.output.trim() && (
+            <pre className="max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-950">
+              {check.data.output.trim()}
+            </pre>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function SnapshotTable({
+  snapshots,
+  admin,
+  busy,
+  onRestore,
+}: {
+  snapshots: BackupSnapshot[];
+  admin: boolean;
+  busy: boolean;
+  onRestore: (s: BackupSnapshot) => void;
+}) {
+  const newestFirst = [...snapshots].sort((a, b) => b.time.localeCompare(a.time));
+  // On a phone each row becomes a block (the header only for screen readers): a table of long paths is unreadable.
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-sm">
+        <thead className="max-sm:sr-only">
+          <tr>
+            <th className={th}>{t('backups.snapshot')}</th>
+            <th className={th}>{t('backups.time')}</th>
+            <th className={th}>{t('backups.tags')}</th>
+            <th className={th}>{t('backups.paths')}</th>
+            {admin && (
+              <th className={th}>
+                <span className="sr-only">{t('backups.restore')}</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {newestFirst.map((s) => (
+            <tr
+              key={s.id}
+              className="border-t border-zinc-100 max-sm:flex max-sm:flex-wrap max-sm:items-center max-sm:py-2 dark:border-zinc-800"
+            >
+              <td className={`${td} font-mono font-medium`} title={s.id}>
+                {s.shortId}
+              </td>
+              <td className={`${td} whitespace-nowrap`}>{when(s.time)}</td>
+              <td className={`${td} max-sm:w-full`}>
+                <span className="flex flex-wrap gap-1">
+                  {s.tags.map((tag) => (
+                    <Tag key={tag} tag={tag} />
+                  ))}
+                </span>
+              </td>
+              <td className={`${td} break-all font-mono text-xs max-sm:w-full sm:min-w-64`}>
+                {s.paths.map((p) => (
+                  <div key={p}>{p}</div>
+                ))}
+              </td>
+              {admin && (
+                <td className={td}>
+                  <Button
+                    variant="danger"
+                    disabled={busy}
+                    onClick={() => onRestore(s)}
+                    aria-label={t('backups.restoreOf', { id: s.shortId })}
+                  >
+                    {t('backups.restore')}
+                  </Button>
+                </td>
+              )}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function RestoreResultView({ result }: { result: RestoreResult }) {
+  return (
+    <div role="status" className="flex flex-col gap-1 text-sm" data-testid="restore-result">
+      <p className="font-medium">
+        {t('backups.restored', { id: result.snapshot.slice(0, 8), duration: seconds(result.durationMs / 1000) })}
+      </p>
+      <p className="break-all">
+        {result.restored.length > 0
+          ? t('backups.restoredVolumes', { paths: result.restored.join(', ') })
+          : t('backups.restoredNone')}
+      </p>
+      {result.restarted.length > 0 && <p>{t('backups.restarted', { units: result.restarted.join(', ') })}</p>}
+    </div>
+  );
+}
+
+export function BackupsTab({ id }: { id: string }) {
+  const session = useSession();
+  const operator = hasRole(session.data, 'operator', id);
+  const admin = hasRole(session.data, 'admin', id);
+  const backups = useBackups(id);
+  const qc = useQueryClient();
+  const [confirm, setConfirm] = useState<BackupSnapshot>();
+  const [backingUp, setBackingUp] = useState(false);
+  const refresh = () => qc.invalidateQueries({ queryKey: keys.part(id, 'backups') });
+  const restore = useMutation({
+    mutationFn: (snapshot: string) => api.post<RestoreResult>(routes.backupRestore(id), { snapshot }),
+    onSettled: () => qc.invalidateQueries({ queryKey: keys.compartment(id) }),
+  });
+  const busy = restore.isPending || backingUp;
+  return (
+    <div className="flex flex-col gap-4">
+      <Card title={t('backups.title')}>
+        <div className="flex flex-col gap-4">
+          <p className="text-sm text-zinc-600 dark:text-zinc-400">{t('backups.explain')}</p>
+          <QueryView query={backups} what={t('backups.title')}>
+            {(list) => (
+              <p className="text-sm" data-testid="repository">
+                <span className="font-medium">{t('backups.repository')}:</span>{' '}
+                {list.repository ? (
+                  <code className="break-all font-mono">{list.repository.location}</code>
+                ) : (
+                  t('backups.noRepository')
+                )}
+              </p>
+            )}
+          </QueryView>
+          {operator && <BackUpNow id={id} busy={restore.isPending} onRunning={setBackingUp} onDone={refresh} />}
+          {operator && backups.data?.repository && (
+            <div className="border-t border-zinc-200 pt-3 dark:border-zinc-800">
+              <CheckRepository id={id} busy={busy} />
+            </div>
+          )}
+        </div>
+      </Card>
+      <Card title={t('backups.snapshots')}>
+        <QueryView query={backups} what={t('backups.snapshots')}>
+          {(list) =>
+            list.snapshots.length === 0 ? (
+              <p className="text-sm">{t('backups.noSnapshots')}</p>
+            ) : (
+              <SnapshotTable
+                snapshots={list.snapshots}
+                admin={admin}
+                busy={busy}
+                onRestore={(s) => {
+                  restore.reset();
+                  setConfirm(s);
+                }}
+              />
+            )
+          }
+        </QueryView>
+        {admin && confirm && (
+          <div
+            role="alertdialog"
+            aria-labelledby="restore-title"
+            aria-describedby="restore-text"
+            className="mt-3 flex flex-col gap-2 rounded-md border border-red-200 p-3 dark:border-red-900"
+          >
+            <h3 id="restore-title" className="font-semibold">
+              {t('backups.confirmRestore', { id: confirm.shortId, time: when(confirm.time), compartment: id })}
+            </h3>
+            <p id="restore-text" className="text-sm">
+              {t('backups.confirmRestoreText')}
+            </p>
+            <div className="flex flex-wrap gap-2">
+              <Button
+                variant="danger"
+                disabled={restore.isPending}
+                aria-busy={restore.isPending}
+                onClick={() => restore.mutate(confirm.id, { onSettled: () => setConfirm(undefined) })}
+              >
+                {restore.isPending ? t('backups.restoring') : t('backups.confirmRestoreButton')}
+              </Button>
+              <Button disabled={restore.isPending} onClick={() => setConfirm(undefined)}>
+                {t('backups.cancel')}
+              </Button>
+            </div>
+          </div>
+        )}
+        {restore.isError && (
+          <div className="mt-3">
+            <ErrorBox error={restore.error} />
+          </div>
+        )}
+        {restore.data && (
+          <div className="mt-3">
+            <RestoreResultView result={restore.data} />
+          </div>
+        )}
+      </Card>
+    </div>
+  );
+}
