@@ -1,0 +1,26 @@
+/**
+ * The languages of the web UI: each one's catalogue and its name in its own language (for the picker), and
+ * the choice of a default from the browser's preferred languages.
+ */
+import { en, type MessageKey } from './en';
+import { fi } from './fi';
+
+export type Locale = 'en' | 'fi';
+
+export const LOCALES: readonly { locale: Locale; name: string }[] = [
+  { locale: 'en', name: 'English' },
+  { locale: 'fi', name: 'Suomi' },
+];
+
+export const catalogues: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { en, fi };
+
+export const isLocale = (v: unknown): v is Locale => v === 'en' || v === 'fi';
+
+/** The first of the browser's languages (`fi-FI`, `en-GB`, …) that the UI speaks, else English. */
+export function pickLocale(languages: readonly string[]): Locale {
+  for (const tag of languages) {
+    const primary = tag.toLowerCase().split(/[-_]/)[0];
+    if (isLocale(primary)) return primary;
+  }
+  return 'en';
+}
