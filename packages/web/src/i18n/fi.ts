@@ -284,7 +284,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'images.digest': 'Tiiviste',
   'images.size': 'Koko',
   'images.created': 'Luotu',
-  'images.usedBy': 'Käyttäjät',
+  'images.usedBy': 'Käytössä',
   'images.unused': 'ei käytössä',
   'images.containers': 'kontteja: {n}',
   'images.dangling': '<none> ({id})',
