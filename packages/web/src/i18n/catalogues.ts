@@ -16,6 +16,15 @@ export const catalogues: Readonly<Record<Locale, Readonly<Record<MessageKey, str
 
 export const isLocale = (v: unknown): v is Locale => v === 'en' || v === 'fi';
 
+/**
+ * The locales to write dates in for a UI language: the browser's own variants of it (en-GB keeps its day
+ * before the month), else the language itself (an English browser with the Finnish UI gets Finnish dates).
+ */
+export function dateLocalesFor(locale: Locale, languages: readonly string[]): string[] {
+  const variants = languages.filter((tag) => tag.toLowerCase().split(/[-_]/)[0] === locale);
+  return variants.length > 0 ? variants : [locale];
+}
+
 /** The first of the browser's languages (`fi-FI`, `en-GB`, …) that the UI speaks, else English. */
 export function pickLocale(languages: readonly string[]): Locale {
   for (const tag of languages) {

@@ -9,10 +9,10 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeQueryClient, routeTree } from '../app/App';
 import { ThemeProvider } from '../app/theme';
-import { pickLocale } from './catalogues';
+import { dateLocalesFor, pickLocale } from './catalogues';
 import { en } from './en';
 import { LANGUAGE_KEY, LanguageProvider } from './language';
-import { setCatalogue, t } from './t';
+import { dateTime, setCatalogue, setDateLocales, t } from './t';
 
 const alice = { username: 'alice', kind: 'session', grants: [{ compartment: '*', role: 'admin' }], csrfToken: 'c' };
 
@@ -59,6 +59,7 @@ afterEach(() => {
   vi.restoreAllMocks();
   vi.unstubAllGlobals();
   setCatalogue(en);
+  setDateLocales(undefined);
   document.documentElement.lang = 'en';
 });
 
@@ -69,6 +70,14 @@ describe('pickLocale', () => {
     expect(pickLocale(['en-GB', 'fi'])).toBe('en');
     expect(pickLocale(['de-DE', 'sv'])).toBe('en');
     expect(pickLocale([])).toBe('en');
+  });
+});
+
+describe('dateLocalesFor', () => {
+  it("uses the browser's variants of the UI language, else the language itself", () => {
+    expect(dateLocalesFor('en', ['en-GB', 'fi'])).toEqual(['en-GB']);
+    expect(dateLocalesFor('fi', ['en-GB', 'fi-FI'])).toEqual(['fi-FI']);
+    expect(dateLocalesFor('fi', ['en-US'])).toEqual(['fi']);
   });
 });
 
@@ -133,6 +142,7 @@ describe('language picker', () => {
     expect(document.documentElement.lang).toBe('fi');
     expect(router.state.location.pathname).toBe('/');
     expect(document.activeElement).toBe(picker()); // the focus stays on the picker across the re-render
+    expect(dateTime('2026-12-04T12:00:00Z')).toMatch(/^\d{1,2}\.12\.2026 /); // dates follow: 4.12.2026 klo …
 
     fireEvent.change(picker(), { target: { value: 'en' } });
     expect(await screen.findByRole('heading', { name: 'Compartments', level: 1 })).toBeTruthy();

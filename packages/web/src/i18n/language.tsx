@@ -1,6 +1,6 @@
 /**
  * The UI language: the user's choice (saved in localStorage) or else the first of the browser's languages that
- * quadletman speaks, else English. It sets the catalogue `t()` reads and `<html lang>`. Switching re-mounts the
+ * quadletman speaks, else English. It sets the catalogue `t()` reads, the locale of dates and `<html lang>`. Switching re-mounts the
  * tree below the provider, so every text is rendered again in the new language without a reload (unsaved unit
  * edits live in sessionStorage and the query cache sits above, so nothing is lost but local form state).
  */
@@ -14,8 +14,8 @@ import {
   useRef,
   useState,
 } from 'react';
-import { catalogues, isLocale, type Locale, pickLocale } from './catalogues';
-import { setCatalogue } from './t';
+import { catalogues, dateLocalesFor, isLocale, type Locale, pickLocale } from './catalogues';
+import { setCatalogue, setDateLocales } from './t';
 
 export const LANGUAGE_KEY = 'quadletman.language';
 
@@ -44,10 +44,16 @@ export function initialLocale(): Locale {
   return pickLocale(browserLanguages());
 }
 
+/** Makes `l` the language of `t()` and of dates. */
+function activate(l: Locale): void {
+  setCatalogue(catalogues[l]);
+  setDateLocales(dateLocalesFor(l, browserLanguages()));
+}
+
 export function LanguageProvider({ children }: { children: ReactNode }) {
   const [locale, setLocaleState] = useState<Locale>(() => {
     const l = initialLocale();
-    setCatalogue(catalogues[l]);
+    activate(l);
     return l;
   });
   const switched = useRef(false);
@@ -55,7 +61,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     document.documentElement.lang = locale;
   }, [locale]);
   const setLocale = useCallback((l: Locale) => {
-    setCatalogue(catalogues[l]);
+    activate(l);
     switched.current = true;
     setLocaleState(l);
     try {
