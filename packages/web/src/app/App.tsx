@@ -1,9 +1,10 @@
 /**
- * The application: providers (query cache, theme), the router, and the pages behind the login.
+ * The application: providers (theme, query cache, language), the router, and the pages behind the login.
  */
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { retry } from '../api/queries';
+import { LanguageProvider } from '../i18n/language';
 import { DashboardPage } from '../pages/Dashboard';
 import { LoginPage } from '../pages/Login';
 import { NotFoundPage } from '../pages/NotFound';
@@ -60,7 +61,9 @@ export function App() {
   return (
     <ThemeProvider>
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <LanguageProvider>
+          <RouterProvider router={router} />
+        </LanguageProvider>
       </QueryClientProvider>
     </ThemeProvider>
   );

@@ -1,12 +1,16 @@
 /**
- * The frame of every page: a skip link, the header (navigation, theme, who is logged in, log out) and <main>.
+ * The frame of every page: a skip link, the header (navigation, language, theme, who is logged in, log out) and
+ * <main>.
  */
 import { useQueryClient } from '@tanstack/react-query';
+import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, setCsrfToken } from '../api/client';
 import { useSession } from '../api/queries';
 import { routes } from '../api/routes';
 import { Button } from '../components/ui';
+import { isLocale, LOCALES } from '../i18n/catalogues';
+import { useLanguage } from '../i18n/language';
 import { t } from '../i18n/t';
 import { hasRole, topRole, useSessionExpiry } from './auth';
 import { type ThemeChoice, useTheme } from './theme';
@@ -24,6 +28,35 @@ function ThemeToggle() {
         <option value="system">{t('theme.system')}</option>
         <option value="light">{t('theme.light')}</option>
         <option value="dark">{t('theme.dark')}</option>
+      </select>
+    </label>
+  );
+}
+
+/** English / Suomi: each language named in itself, so the way back is readable whatever is chosen. */
+export function LanguagePicker() {
+  const { locale, setLocale, takeSwitched } = useLanguage();
+  const select = useRef<HTMLSelectElement>(null);
+  // The switch re-mounts the page: give the focus back to the picker that had it.
+  useEffect(() => {
+    if (takeSwitched()) select.current?.focus();
+  }, [takeSwitched]);
+  return (
+    <label className="flex items-center gap-1 text-sm">
+      <span className="sr-only sm:not-sr-only">{t('language.label')}</span>
+      <select
+        ref={select}
+        value={locale}
+        onChange={(e) => {
+          if (isLocale(e.target.value)) setLocale(e.target.value);
+        }}
+        className="rounded-md border border-zinc-300 bg-white px-1 py-1 text-sm dark:border-zinc-600 dark:bg-zinc-900"
+      >
+        {LOCALES.map((l) => (
+          <option key={l.locale} value={l.locale} lang={l.locale}>
+            {l.name}
+          </option>
+        ))}
       </select>
     </label>
   );
@@ -82,6 +115,7 @@ export function Layout() {
             </nav>
           )}
           <div className="ml-auto flex flex-wrap items-center gap-2">
+            <LanguagePicker />
             <ThemeToggle />
             {user && (
               <>

@@ -8,6 +8,7 @@
  */
 import { ApiError } from '../api/client';
 import type { TemplateParameter } from '../api/types';
+import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
 import { inputClass } from './ui';
 
@@ -121,7 +122,7 @@ function Field(props: {
       {props.children(described || undefined)}
       {props.help && (
         <p id={`${props.id}-help`} className="text-xs text-zinc-600 dark:text-zinc-400">
-          {props.help}
+          {withCode(props.help)}
         </p>
       )}
       {props.note && (

@@ -4,6 +4,7 @@
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ButtonHTMLAttributes, ReactNode } from 'react';
 import { ApiError } from '../api/client';
+import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
 import type { Tone } from './states';
 
@@ -133,7 +134,7 @@ export function TextField({
       />
       {hint && (
         <p id={`${id}-hint`} className="text-xs text-zinc-600 dark:text-zinc-400">
-          {hint}
+          {withCode(hint)}
         </p>
       )}
     </div>

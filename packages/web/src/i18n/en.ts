@@ -1,6 +1,7 @@
 /**
  * The English message catalogue: every string the web UI shows. Keys are grouped by page; `{name}` marks a
- * parameter filled by `t()`. A translation is a partial copy of this object (missing keys fall back to English).
+ * parameter filled by `t()`, and text between backticks is code (a command, a header), shown as <code> in help
+ * texts. A translation (fi.ts) has every key, with the same placeholders and the same code.
  */
 export const en = {
   'app.name': 'quadletman',
@@ -14,6 +15,8 @@ export const en = {
   'theme.system': 'System',
   'theme.light': 'Light',
   'theme.dark': 'Dark',
+
+  'language.label': 'Language',
 
   'nav.skip': 'Skip to content',
   'nav.main': 'Main',
@@ -183,7 +186,7 @@ export const en = {
   'templates.confirmDelete': 'Delete the template {name}? Compartments made from it are not changed.',
   'templates.import': 'Import a template',
   'templates.text': 'Template (YAML or JSON)',
-  'templates.textHint': 'As quadletman template export writes it.',
+  'templates.textHint': 'As `quadletman template export` writes it.',
   'templates.replace': 'Replace a template of the same name',
   'templates.importButton': 'Import',
   'templates.imported': 'Template {name} imported.',
@@ -398,7 +401,7 @@ export const en = {
   'resources.registry': 'Registry',
   'resources.username': 'User name',
   'resources.password': 'Password or token',
-  'resources.passwordHint': 'Given to podman login; never stored or shown.',
+  'resources.passwordHint': 'Given to `podman login`; never stored or shown.',
   'resources.login': 'Log in to registry',
   'resources.logout': 'Log out of {registry}',
   'resources.loggedOut': 'not logged in',
@@ -543,9 +546,9 @@ export const en = {
   'compose.intro':
     'Paste a compose file. It is converted into a compartment spec, with what became of every key; nothing changes until you create it.',
   'compose.envHint':
-    'Optional: the variables the compose file interpolates ($NAME). The server’s own environment is never used.',
+    'Optional: the variables the compose file interpolates (`$NAME`). The server’s own environment is never used.',
   'compose.project': 'Compartment name',
-  'compose.projectHint': 'Leave empty to use the name: of the compose file.',
+  'compose.projectHint': 'Leave empty to use the `name:` of the compose file.',
   'compose.convert': 'Convert',
   'compose.report': 'What becomes of each key (compartment {id})',
   'compose.target': 'for Podman {version}',
@@ -565,7 +568,7 @@ export const en = {
     'Paste podman run (or docker run) commands, one a line or joined with &&. They are read, never run, and converted into a compartment spec, with what became of every option; nothing changes until you create it.',
   'run.command': 'podman run commands',
   'run.commandHint':
-    'Variables ($NAME), $(…), pipes and ; are refused: write the values. Files the commands name (--env-file) are not sent.',
+    'Variables (`$NAME`), `$(…)`, pipes and `;` are refused: write the values. Files the commands name (`--env-file`) are not sent.',
   'run.compartmentHint': 'Leave empty to use the first container’s name.',
   'run.report': 'What becomes of each option (compartment {id})',
   'run.option': 'Option',
@@ -623,7 +626,7 @@ export const en = {
   'notify.kind.ntfy': 'ntfy topic',
   'notify.kind.email': 'E-mail (sendmail)',
   'notify.scope': 'Scope',
-  'notify.scopeHint': '* for every compartment, or one compartment’s id.',
+  'notify.scopeHint': '`*` for every compartment, or one compartment’s id.',
   'notify.events': 'Events',
   'notify.allEvents': 'All events (including kinds added later)',
   'notify.event.unit-failed': 'a unit failed',
@@ -637,10 +640,10 @@ export const en = {
   'notify.disabled': 'disabled',
   'notify.on': 'enabled',
   'notify.url': 'URL',
-  'notify.urlHint': 'http or https; no user:password@ in it (an ntfy token goes in its own field).',
+  'notify.urlHint': 'http or https; no `user:password@` in it (an ntfy token goes in its own field).',
   'notify.secret': 'Signing secret',
   'notify.secretHint':
-    'At least 16 characters. Receivers check X-Quadletman-Signature with it; it is never shown again.',
+    'At least 16 characters. Receivers check `X-Quadletman-Signature` with it; it is never shown again.',
   'notify.token': 'Access token (optional)',
   'notify.keepSecret': 'Leave empty to keep the one that is set.',
   'notify.secretSet': 'secret set',

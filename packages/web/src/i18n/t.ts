@@ -24,5 +24,18 @@ export function t(key: MessageKey, params?: MessageParams): string {
   });
 }
 
+let dateLocales: readonly string[] | undefined;
+
+/** The locales dates and times are written in (undefined: the browser's own); the language provider sets them. */
+export function setDateLocales(locales: readonly string[] | undefined): void {
+  dateLocales = locales;
+}
+
+/** A date and time as the UI language writes it, e.g. 4.12.2026 klo 3.57.04 in Finnish. */
+export const dateTime = (v: string | number | Date): string => new Date(v).toLocaleString(dateLocales);
+
+/** A date as the UI language writes it. */
+export const dateOnly = (v: string | number | Date): string => new Date(v).toLocaleDateString(dateLocales);
+
 /** True when `key` is a catalogue key (for keys built at run time, e.g. unit states). */
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);

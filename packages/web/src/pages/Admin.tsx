@@ -10,7 +10,7 @@ import { keys, useAudit, useAuditChain, useTokens, useUsers } from '../api/queri
 import { routes } from '../api/routes';
 import type { Role } from '../api/types';
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../components/ui';
-import { t } from '../i18n/t';
+import { dateTime, t } from '../i18n/t';
 import { NotificationsPage } from './Notifications';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
@@ -187,7 +187,7 @@ function Tokens() {
                     </span>
                     <span className="text-zinc-600 dark:text-zinc-400">
                       {t('admin.tokenUsed', {
-                        at: tk.lastUsedAt ? new Date(tk.lastUsedAt).toLocaleString() : t('admin.never'),
+                        at: tk.lastUsedAt ? dateTime(tk.lastUsedAt) : t('admin.never'),
                       })}
                     </span>
                     <Button
@@ -310,7 +310,7 @@ function Audit() {
                 <tbody>
                   {es.map((e) => (
                     <tr key={e.id}>
-                      <td className="px-2 py-1 whitespace-nowrap">{new Date(e.at).toLocaleString()}</td>
+                      <td className="px-2 py-1 whitespace-nowrap">{dateTime(e.at)}</td>
                       <td className="px-2 py-1">{e.actor}</td>
                       <td className="px-2 py-1 font-mono text-xs">{e.address}</td>
                       <td className="px-2 py-1 font-mono">{e.action}</td>

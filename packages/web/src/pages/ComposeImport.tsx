@@ -8,6 +8,7 @@ import { api } from '../api/client';
 import { routes } from '../api/routes';
 import type { ConvertCompose } from '../api/types';
 import { Button, Card, ErrorBox, inputClass, TextField } from '../components/ui';
+import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
 import { ConvertResult } from './ConvertResult';
 
@@ -33,7 +34,7 @@ export function TextArea(props: {
       />
       {props.hint && (
         <p id={`${props.id}-hint`} className="text-xs text-zinc-600 dark:text-zinc-400">
-          {props.hint}
+          {withCode(props.hint)}
         </p>
       )}
     </div>

@@ -10,7 +10,7 @@ import { keys, useNotifyChannels, useNotifyDeliveries } from '../api/queries';
 import { routes } from '../api/routes';
 import type { NotifyChannel, NotifyTestResult } from '../api/types';
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../components/ui';
-import { t } from '../i18n/t';
+import { dateTime, t } from '../i18n/t';
 
 /** The event kinds (the server's NOTIFY_EVENT_KINDS; the client imports the contract's types only). */
 export const EVENT_KINDS = [
@@ -395,7 +395,7 @@ function Deliveries() {
                 <tbody>
                   {ds.map((d) => (
                     <tr key={d.id}>
-                      <td className="px-2 py-1 whitespace-nowrap">{new Date(d.createdAt).toLocaleString()}</td>
+                      <td className="px-2 py-1 whitespace-nowrap">{dateTime(d.createdAt)}</td>
                       <td className="px-2 py-1 font-mono">{d.channel}</td>
                       <td className="px-2 py-1" title={d.title}>
                         {d.eventKind}

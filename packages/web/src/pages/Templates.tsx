@@ -14,7 +14,7 @@ import { hasRole } from '../app/auth';
 import { CreateFlow } from '../components/CreateFlow';
 import { issuesOf } from '../components/ParameterForm';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../components/ui';
-import { t } from '../i18n/t';
+import { dateTime, t } from '../i18n/t';
 import { TextArea } from './ComposeImport';
 
 const linkClass = 'text-sky-800 underline dark:text-sky-300';
@@ -218,7 +218,7 @@ function TemplateDetailView({ name }: { name: string }) {
                 {tm.description && <p className="text-sm text-zinc-600 dark:text-zinc-400">{tm.description}</p>}
                 <p className="text-xs text-zinc-600 dark:text-zinc-400">
                   {tm.source ? t('templates.fromCompartment', { id: tm.source }) : t('templates.fromImport')} ·{' '}
-                  {t('templates.savedBy', { user: tm.createdBy, at: new Date(tm.updatedAt).toLocaleString() })}
+                  {t('templates.savedBy', { user: tm.createdBy, at: dateTime(tm.updatedAt) })}
                 </p>
               </div>
               {admin && (

@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { useHistory, useRevision, useRollback, useSession } from '../../api/queries';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, DiffView, ErrorBox, QueryView, type Tone } from '../../components/ui';
-import { t } from '../../i18n/t';
+import { dateTime, t } from '../../i18n/t';
 
 const TONE: Record<string, Tone> = { applied: 'ok', failed: 'bad', 'rolled-back': 'busy', refused: 'bad' };
 
@@ -41,7 +41,7 @@ export function HistoryTab({ id }: { id: string }) {
                     <span className="font-semibold">{t('history.revision', { n: r.number })}</span>
                     <Badge tone={TONE[r.result] ?? 'idle'}>{r.result}</Badge>
                     <span className="text-sm text-zinc-600 dark:text-zinc-400">
-                      {t('history.by', { actor: r.actor, at: new Date(r.startedAt).toLocaleString() })}
+                      {t('history.by', { actor: r.actor, at: dateTime(r.startedAt) })}
                     </span>
                     <span className="ml-auto flex gap-1">
                       <Button

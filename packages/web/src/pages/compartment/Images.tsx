@@ -11,7 +11,7 @@ import { routes } from '../../api/routes';
 import type { ImageInfo, PruneImagesResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../../components/ui';
-import { t } from '../../i18n/t';
+import { dateOnly, t } from '../../i18n/t';
 import { formatBytes } from './Resources';
 import { UpdatesCard, UpgradesCard } from './Updates';
 
@@ -56,7 +56,7 @@ function ImageTable({ images }: { images: ImageInfo[] }) {
                 {shortDigest(i.digest)}
               </td>
               <td className={td}>{formatBytes(i.size)}</td>
-              <td className={td}>{i.created ? new Date(i.created).toLocaleDateString() : '—'}</td>
+              <td className={td}>{i.created ? dateOnly(i.created) : '—'}</td>
               <td className={td}>
                 <UsedBy image={i} />
               </td>

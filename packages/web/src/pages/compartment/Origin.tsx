@@ -12,6 +12,7 @@ import { keys, useOrigin } from '../../api/queries';
 import { routes } from '../../api/routes';
 import type { TemplateInfo } from '../../api/types';
 import { Button, Card, inputClass, TextField } from '../../components/ui';
+import { withCode } from '../../i18n/code';
 import { t } from '../../i18n/t';
 import { IssuesError } from '../Templates';
 
@@ -119,7 +120,7 @@ export function SaveAsTemplate({ id, onClose }: { id: string; onClose: () => voi
         </div>
         <fieldset className="flex flex-col gap-2">
           <legend className="text-sm font-medium">{t('saveTemplate.parameters')}</legend>
-          <p className="text-xs text-zinc-600 dark:text-zinc-400">{t('saveTemplate.parametersHint')}</p>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">{withCode(t('saveTemplate.parametersHint'))}</p>
           {rows.map((r, i) => (
             <div key={r.key} className="flex flex-col gap-1">
               <div className="grid grid-cols-[1fr_2fr_auto] items-center gap-2">

@@ -14,7 +14,7 @@ import { routes } from '../../api/routes';
 import type { ApplyResult, ImageCheck, ImageCheckList, ProgressEvent, Upgradable } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../../components/ui';
-import { t } from '../../i18n/t';
+import { dateTime, t } from '../../i18n/t';
 import { Progress, Result } from './PlanApply';
 
 const short = (d: string | null | undefined) => (d ? d.slice(d.indexOf(':') + 1, d.indexOf(':') + 13) : '—');
@@ -27,7 +27,7 @@ function CheckRow({ check }: { check: ImageCheck }) {
         <span className="break-all font-mono">{check.image}</span>
         <Badge tone={TONE[check.status]}>{t(`updates.status.${check.status}`)}</Badge>
         <span className="text-zinc-600 text-xs dark:text-zinc-400">
-          {t('updates.checkedAt', { time: new Date(check.checkedAt).toLocaleString() })}
+          {t('updates.checkedAt', { time: dateTime(check.checkedAt) })}
         </span>
       </span>
       <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
