@@ -4,29 +4,13 @@
 // there when stdin is not a terminal), never in argv or the environment, where other users could read it.
 // Changes on the machine: creates a repository, writes snapshots, restores files, as the compartment user.
 
+import type { BackupSnapshot, BackupSummary } from '../core/service/backups.js';
 import type { Exec } from './exec.js';
 import { type CompartmentSession, userPodman } from './session.js';
 
-/** One snapshot, as `restic snapshots --json` lists it. */
-export interface ResticSnapshot {
-  id: string;
-  shortId: string;
-  time: string;
-  paths: string[];
-  tags: string[];
-}
-
-/** What a backup did (`restic backup --json`'s summary). */
-export interface ResticSummary {
-  snapshotId: string;
-  filesNew: number;
-  filesChanged: number;
-  filesUnmodified: number;
-  dataAdded: number;
-  totalFiles: number;
-  totalBytes: number;
-  durationS: number;
-}
+/** One snapshot, as `restic snapshots --json` lists it; what a backup did (`restic backup --json`'s summary). */
+export type ResticSnapshot = BackupSnapshot;
+export type ResticSummary = BackupSummary;
 
 const restic = (s: CompartmentSession, repo: string, args: readonly string[]): string[] =>
   userPodman(s, ['unshare', 'restic', '--repo', repo, '--no-cache', ...args]);
