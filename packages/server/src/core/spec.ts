@@ -758,7 +758,12 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
 
 /** The spec as YAML (for `show`/`export`); `parseSpecText(specToYaml(s))` equals `s`. */
 export function specToYaml(state: DesiredState): string {
-  const doc = new Document(toSpec(state), { aliasDuplicateObjects: false });
+  return toYamlText(toSpec(state));
+}
+
+/** Plain data as YAML that reads back exactly (specs, templates). */
+export function toYamlText(value: unknown): string {
+  const doc = new Document(value, { aliasDuplicateObjects: false });
   // A block scalar cannot hold a line of only blanks (YAML reads it as an empty line, or as the indentation):
   // such strings are written double-quoted, so the text reads back exactly.
   visit(doc, {

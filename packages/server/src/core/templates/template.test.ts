@@ -127,6 +127,16 @@ describe('a compartment saved as a template', () => {
     expect(withParameters).toBeGreaterThan(50);
   });
 
+  it('keeps a value with a line of only blanks through its YAML (found by the property above)', () => {
+    const state = validateSpec({
+      compartment: 'app',
+      units: { 'a.container': { container: { image: 'localhost/a' } } },
+      volumes: { cache: { kind: 'podman', options: { label: { a: ' \n' } } } },
+    });
+    const t = templateFromState(state, { name: 'blank' });
+    expect(instantiate(parseTemplateText(templateToYaml(t)), state.id, {}).state).toEqual(state);
+  });
+
   it('makes the given values parameters, and other values give another state', () => {
     const state = parseSpecText(BLOG_YAML);
     const t = templateFromState(state, {

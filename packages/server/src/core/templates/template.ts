@@ -25,13 +25,13 @@
 // creating from the template with the saved values under the same id gives back the same desired state (the
 // round-trip property test, template.test.ts).
 
-import { parseDocument, stringify } from 'yaml';
+import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { interpolate } from '../convert/compose/interpolate.js';
 import { InvalidError } from '../errors.js';
 import type { CompartmentId } from '../ids.js';
 import { DEFAULT_VOLUMES_ROOT } from '../layout.js';
-import { checkSpec, type DesiredState, type SpecIssue, specError, toSpec } from '../spec.js';
+import { checkSpec, type DesiredState, type SpecIssue, specError, toSpec, toYamlText } from '../spec.js';
 import { formatPath, type PathPart } from '../spec-sections.js';
 import { escapeDollar, plainTextProblem } from '../values.js';
 
@@ -211,7 +211,7 @@ export function templateToYaml(t: Template): string {
   if (t.version !== undefined) doc.version = t.version;
   doc.parameters = t.parameters;
   doc.spec = t.spec;
-  return stringify(doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  return toYamlText(doc);
 }
 
 function fullMatch(pattern: string, value: string): boolean {
