@@ -78,9 +78,14 @@ serve() {
   # installed as on a host: the server as the user quadletman, the helper socket-activated (docs/security.md)
   "$sandbox" exec --cwd /project -- node dist/cli/quadletman.cjs "${layout[@]}" install --listen "$listen" || return 1
   local i
+  # only this start's lines: the journal keeps earlier servers' tokens (the host tests install one too), and a
+  # stale one could be read before this server has printed its own
+  local invocation
   for i in $(seq 150); do
-    token=$("$sandbox" exec -- journalctl -u quadletman.service -o cat --no-pager 2>/dev/null |
-      sed -n 's/^Setup token (one use): //p' | tail -n 1)
+    invocation=$("$sandbox" exec -- systemctl show -p InvocationID --value quadletman.service 2>/dev/null | tr -d '\r')
+    token=''
+    [ -n "$invocation" ] && token=$("$sandbox" exec -- journalctl "_SYSTEMD_INVOCATION_ID=$invocation" -o cat \
+      --no-pager 2>/dev/null | sed -n 's/^Setup token (one use): //p' | tail -n 1)
     [ -n "$token" ] && curl -fsS "http://$listen/healthz" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
