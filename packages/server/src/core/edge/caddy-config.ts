@@ -1,0 +1,298 @@
+// The edge's Caddy configuration, made from its routes and settings: the JSON document quadletman loads whole
+// through Caddy's admin API (`POST /load`, Caddy 2.6), a Caddyfile rendering of the same configuration for people
+// to read, and the comparison of a desired configuration with the one Caddy reports it runs. Pure: no side effects.
+
+import type { EdgeRoute, EdgeSettings, EdgeTls } from './types.js';
+
+/** Let's Encrypt's staging directory (the production directory is Caddy's ACME default and is not spelled out). */
+export const ACME_STAGING_CA = 'https://acme-staging-v02.api.letsencrypt.org/directory';
+
+/** The name of the one HTTP server of the edge in `apps.http.servers`. */
+export const SERVER_NAME = 'quadletman';
+
+/** A route's matcher set: the host, and for a path prefix other than `/` the prefix itself and everything below. */
+export interface CaddyMatcher {
+  host: string[];
+  path?: string[];
+}
+
+export interface CaddyRoute {
+  /** `qm-route-<compartment>-<n>`: n counts the compartment's routes in the order of the configuration. */
+  '@id': string;
+  match: CaddyMatcher[];
+  handle: { handler: 'reverse_proxy'; upstreams: { dial: string }[] }[];
+  terminal: true;
+}
+
+export type CaddyIssuer = { module: 'internal' } | { module: 'acme'; email: string; ca?: string };
+
+/**
+ * The subset of Caddy 2.6's JSON configuration the edge uses. Members are always built in the order declared here,
+ * so the same routes and settings give the same JSON text.
+ */
+export interface CaddyConfig {
+  admin: { listen: string; config: { persist: false } };
+  apps: {
+    http: {
+      http_port: number;
+      https_port: number;
+      servers: Record<string, { listen: string[]; routes: CaddyRoute[] }>;
+    };
+    /** Present when there are routes: one automation policy for all their hosts. */
+    tls?: { automation: { policies: { subjects: string[]; issuers: CaddyIssuer[] }[] } };
+    /** Present in internal mode: the local CA must not try to install its root in the system's trust store. */
+    pki?: { certificate_authorities: { local: { install_trust: false } } };
+  };
+}
+
+/** The routes of the configuration in precedence order, each with its route id. */
+interface PlacedRoute {
+  route: EdgeRoute;
+  id: string;
+}
+
+// A host: a lower-case DNS name (labels of a-z, 0-9 and inner '-', joined by '.').
+const HOST_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
+// A path prefix: `/`, or `/`-separated segments of [A-Za-z0-9._~-] with no trailing `/`.
+const PATH_RE = /^(?:\/|(?:\/[A-Za-z0-9._~-]+)+)$/;
+// What a Caddyfile token or a comment cannot hold safely: whitespace, quotes, braces, `#`, control characters.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const CADDYFILE_UNSAFE_RE = /[\s"'`{}#\u0000-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+function routeName(r: EdgeRoute): string {
+  return `${r.compartment} ${JSON.stringify(r.host + r.path)} → ${r.to} (127.0.0.1:${r.upstreamPort})`;
+}
+
+function checkPort(what: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new Error(`edge: ${what} must be a port number (1-65535), not ${String(port)}`);
+  }
+}
+
+/** Refuses a route whose host, path or port the spec would not have let through (a programming error here). */
+function checkRoute(r: EdgeRoute): void {
+  if (CADDYFILE_UNSAFE_RE.test(r.host) || !HOST_RE.test(r.host)) {
+    throw new Error(`edge: route ${routeName(r)}: host ${JSON.stringify(r.host)} is not a lower-case DNS name`);
+  }
+  if (CADDYFILE_UNSAFE_RE.test(r.path) || !PATH_RE.test(r.path)) {
+    throw new Error(
+      `edge: route ${routeName(r)}: path ${JSON.stringify(r.path)} is not a path prefix (/ or /a/b of [A-Za-z0-9._~-])`,
+    );
+  }
+  if (r.compartment === '' || CONTROL_RE.test(r.compartment) || CONTROL_RE.test(r.to)) {
+    throw new Error(`edge: route ${routeName(r)}: compartment and target must be non-empty text on one line`);
+  }
+  checkPort(`route ${routeName(r)}: upstream port`, r.upstreamPort);
+}
+
+function checkSettings(settings: EdgeSettings): void {
+  const socket = settings.adminSocket;
+  if (!socket.startsWith('/') || CADDYFILE_UNSAFE_RE.test(socket)) {
+    throw new Error(
+      `edge: the admin socket must be an absolute path without spaces or quotes: ${JSON.stringify(socket)}`,
+    );
+  }
+  checkPort('the HTTP port', settings.httpPort);
+  checkPort('the HTTPS port', settings.httpsPort);
+  if (settings.httpPort === settings.httpsPort) {
+    throw new Error(`edge: the HTTP and HTTPS ports must differ (both are ${settings.httpPort})`);
+  }
+  if (settings.tls.mode === 'acme' && (settings.tls.email === '' || CADDYFILE_UNSAFE_RE.test(settings.tls.email))) {
+    throw new Error(
+      `edge: the ACME e-mail must be an address without spaces or quotes: ${JSON.stringify(settings.tls.email)}`,
+    );
+  }
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Precedence: by host, then the longer (more specific) path prefix first, then by path text. `/` comes last. */
+function compareRoutes(a: EdgeRoute, b: EdgeRoute): number {
+  return compareText(a.host, b.host) || b.path.length - a.path.length || compareText(a.path, b.path);
+}
+
+/**
+ * Checks the routes and settings and puts the routes in precedence order with their ids. Two routes for the same
+ * host and path, or two routes to the same upstream port, are refused: the spec layer does not let them through.
+ */
+function place(routes: readonly EdgeRoute[], settings: EdgeSettings): PlacedRoute[] {
+  checkSettings(settings);
+  for (const r of routes) checkRoute(r);
+  const sorted = [...routes].sort(compareRoutes);
+  const byPlace = new Map<string, EdgeRoute>();
+  const byPort = new Map<number, EdgeRoute>();
+  for (const r of sorted) {
+    const where = `${r.host}${r.path}`;
+    const samePlace = byPlace.get(where);
+    if (samePlace) {
+      throw new Error(`edge: routes ${routeName(samePlace)} and ${routeName(r)} both serve ${where}`);
+    }
+    byPlace.set(where, r);
+    const samePort = byPort.get(r.upstreamPort);
+    if (samePort) {
+      throw new Error(
+        `edge: routes ${routeName(samePort)} and ${routeName(r)} both go to upstream port ${r.upstreamPort}`,
+      );
+    }
+    byPort.set(r.upstreamPort, r);
+  }
+  const counts = new Map<string, number>();
+  return sorted.map((route) => {
+    const n = counts.get(route.compartment) ?? 0;
+    counts.set(route.compartment, n + 1);
+    return { route, id: `qm-route-${route.compartment}-${n}` };
+  });
+}
+
+function pathMatch(path: string): string[] | undefined {
+  return path === '/' ? undefined : [path, `${path}/*`];
+}
+
+function issuerOf(tls: EdgeTls): CaddyIssuer {
+  if (tls.mode === 'internal') return { module: 'internal' };
+  return tls.staging ? { module: 'acme', email: tls.email, ca: ACME_STAGING_CA } : { module: 'acme', email: tls.email };
+}
+
+/** The hosts of the routes, sorted, each once. */
+function hostsOf(placed: readonly PlacedRoute[]): string[] {
+  return [...new Set(placed.map((p) => p.route.host))].sort(compareText);
+}
+
+/**
+ * Caddy 2.6's JSON configuration for the edge, to load whole with `POST /load`.
+ *
+ * - `admin` keeps the admin API on `settings.adminSocket` (`unix//abs/path`) after the load, and `persist: false`
+ *   keeps Caddy from writing the loaded configuration to its autosave file.
+ * - One HTTP server, `quadletman`, listens on `:httpsPort`; Caddy's automatic HTTPS gets certificates for the route
+ *   hosts and redirects plain HTTP on `httpPort` to HTTPS.
+ * - One route per edge route, ordered by host and, within a host, longer path prefixes first; each matches its host
+ *   and path prefix and proxies to `127.0.0.1:<upstreamPort>`.
+ * - One TLS automation policy for all route hosts, with Caddy's internal CA or ACME; in internal mode the local CA
+ *   is told not to install its root certificate in the system trust store.
+ *
+ * The result does not depend on the order of `routes`, and its members are always in the same order.
+ *
+ * @throws Error for a route the spec layer would have refused: a malformed host or path, two routes for the same
+ * host and path, or two routes to the same upstream port (the message names both routes).
+ */
+export function caddyConfig(routes: readonly EdgeRoute[], settings: EdgeSettings): CaddyConfig {
+  const placed = place(routes, settings);
+  const caddyRoutes: CaddyRoute[] = placed.map(({ route, id }) => {
+    const path = pathMatch(route.path);
+    return {
+      '@id': id,
+      match: [path ? { host: [route.host], path } : { host: [route.host] }],
+      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${route.upstreamPort}` }] }],
+      terminal: true,
+    };
+  });
+  const config: CaddyConfig = {
+    admin: { listen: `unix/${settings.adminSocket}`, config: { persist: false } },
+    apps: {
+      http: {
+        http_port: settings.httpPort,
+        https_port: settings.httpsPort,
+        servers: { [SERVER_NAME]: { listen: [`:${settings.httpsPort}`], routes: caddyRoutes } },
+      },
+    },
+  };
+  if (placed.length > 0) {
+    config.apps.tls = { automation: { policies: [{ subjects: hostsOf(placed), issuers: [issuerOf(settings.tls)] }] } };
+  }
+  if (settings.tls.mode === 'internal') {
+    config.apps.pki = { certificate_authorities: { local: { install_trust: false } } };
+  }
+  return config;
+}
+
+/**
+ * The edge's configuration as a Caddyfile, for people to read (quadletman loads the JSON of `caddyConfig`): a global
+ * options block, then one site block per host, `host:httpsPort`, holding the host's routes in precedence order. A
+ * path prefix other than `/` is a named matcher (`@r0 path /app /app/*`) with `handle @r0 { … }`; the `/` route is
+ * the bare `handle { … }`, last. A comment names each route's compartment and target.
+ *
+ * In ACME production mode the Caddyfile says only `email`; Caddy's own default issuers then apply, where the JSON
+ * names the ACME issuer alone.
+ *
+ * @throws Error as `caddyConfig` does, and for a host, path or setting a Caddyfile token could not hold (whitespace,
+ * quotes, braces, `#`, control characters).
+ */
+export function caddyfile(routes: readonly EdgeRoute[], settings: EdgeSettings): string {
+  const placed = place(routes, settings);
+  const lines: string[] = ['{', `\tadmin unix/${settings.adminSocket}`, '\tpersist_config off'];
+  lines.push(`\thttp_port ${settings.httpPort}`, `\thttps_port ${settings.httpsPort}`);
+  if (settings.tls.mode === 'internal') {
+    lines.push('\tlocal_certs', '\tskip_install_trust');
+  } else {
+    lines.push(`\temail ${settings.tls.email}`);
+    if (settings.tls.staging) lines.push(`\tacme_ca ${ACME_STAGING_CA}`);
+  }
+  lines.push('}');
+  let host: string | undefined;
+  let matcher = 0;
+  for (const { route } of placed) {
+    if (route.host !== host) {
+      if (host !== undefined) lines.push('}');
+      host = route.host;
+      matcher = 0;
+      lines.push('', `${route.host}:${settings.httpsPort} {`);
+    }
+    lines.push(`\t# ${route.compartment}: ${route.to}`);
+    const path = pathMatch(route.path);
+    if (path) {
+      const name = `@r${matcher++}`;
+      lines.push(`\t${name} path ${path.join(' ')}`, `\thandle ${name} {`);
+    } else {
+      lines.push('\thandle {');
+    }
+    lines.push(`\t\treverse_proxy 127.0.0.1:${route.upstreamPort}`, '\t}');
+  }
+  if (host !== undefined) lines.push('}');
+  return `${lines.join('\n')}\n`;
+}
+
+/** A JSON value with the members that carry nothing removed; `undefined` when nothing is left. */
+function prune(value: unknown): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (Array.isArray(value)) {
+    return value.length === 0 ? undefined : value.map((v) => prune(v) ?? null);
+  }
+  if (typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort(compareText)) {
+      const v = prune((value as Record<string, unknown>)[key]);
+      if (v !== undefined) out[key] = v;
+    }
+    return Object.keys(out).length === 0 ? undefined : out;
+  }
+  return value;
+}
+
+function equalPruned(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((v, i) => equalPruned(v, b[i]));
+  }
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  const ka = Object.keys(ra);
+  if (ka.length !== Object.keys(rb).length) return false;
+  return ka.every((k) => Object.hasOwn(rb, k) && equalPruned(ra[k], rb[k]));
+}
+
+/**
+ * Whether two JSON values are the same configuration: deep equality of JSON values (as `JSON.parse` gives them)
+ * that ignores the order of object members, and takes an absent member, a `null` one, an empty array and an empty
+ * object (also one that is empty once its own empty members are left out) as the same. Caddy's `GET /config/`
+ * answers with its own member order and may leave out empty members, so a configuration loaded and read back
+ * compares equal to the one loaded. Array elements are compared in order (route order matters).
+ */
+export function sameConfig(a: unknown, b: unknown): boolean {
+  return equalPruned(prune(a), prune(b));
+}
