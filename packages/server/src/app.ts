@@ -11,6 +11,7 @@ import { BackupService } from './core/service/backups.js';
 import { BundleService } from './core/service/bundles.js';
 import { CatalogService } from './core/service/catalog.js';
 import { CompartmentService } from './core/service/compartments.js';
+import { EdgeService } from './core/service/edge.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
 import { NotificationService } from './core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
@@ -18,6 +19,7 @@ import { TemplateService } from './core/service/templates.js';
 import { UpdateService } from './core/service/updates.js';
 import { UnattendedUpgrades, UpgradeService } from './core/service/upgrades.js';
 import { readAdoptSource } from './host/adopt-source.js';
+import { CaddyAdmin, requestThroughEdge } from './host/caddy-admin.js';
 import { defaultCatalogDir, readCatalogFolders } from './host/catalog-source.js';
 import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
 import { HelperClient, HelperVolumes } from './host/helper/client.js';
@@ -62,6 +64,8 @@ export interface AppContext {
   store: Store;
   host: HostAdapters;
   engine: ApplyEngine;
+  /** quadletman's Caddy: routes of every compartment, loaded whole through its admin socket. */
+  edge: EdgeService;
   compartments: CompartmentService;
   resources: ResourceService;
   images: ImageService;
@@ -115,7 +119,21 @@ export function createApp(options: AppOptions = {}): AppContext {
       volumes,
     });
   const locks = new CombinedLocks([new MemoryLocks(), new FileApplyLocks(options.locksDir)]);
-  const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, options.engine);
+  const edge = new EdgeService({
+    store: store.edge,
+    admin: (socket) => new CaddyAdmin(socket),
+    request: requestThroughEdge,
+    // an apply may be loading its routes: sync leaves the edge alone while any compartment's lock is held
+    busy: async () => {
+      for (const c of store.compartments.list()) {
+        const release = await locks.acquire(c.id, false).catch(() => undefined);
+        if (!release) return true;
+        release();
+      }
+      return false;
+    },
+  });
+  const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, { ...options.engine, edge });
   const compartments = new CompartmentService({
     store,
     accounts: {
@@ -136,6 +154,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     render: { volumesRoot },
     resolveDigest: (id, image) => resolveDigest(id, image),
     notify: (e) => void notifications.emit(e),
+    heldRoutes: () => store.edge.allRoutes(),
   });
   const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
   const resources = new ResourceService({
@@ -213,6 +232,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     store,
     host,
     engine,
+    edge,
     compartments,
     bundles,
     templates,

@@ -61,6 +61,7 @@ import {
   TIMER_FIELDS,
   type TimerModel,
 } from './spec.js';
+import { routeTarget } from './spec-routes.js';
 import type { Table } from './spec-sections.js';
 import { escapeDollar, escapePercent } from './values.js';
 
@@ -183,6 +184,25 @@ function prepareModel(model: UnitModel, ctx: Ctx, job: boolean): UnitModel {
 
 const modelText = (model: UnitModel): string => toUnitText(model);
 
+/** The unit with `PublishPort=127.0.0.1:PORT:TARGET` for each loopback port its routes were given (once per
+ * port), after the ports the spec publishes itself. */
+function withRoutePorts(model: UnitModel, name: string, state: DesiredState): UnitModel {
+  const type = model.type;
+  if (type !== 'container' && type !== 'pod') return model;
+  const stem = name.slice(0, -`.${type}`.length);
+  const publish: string[] = [];
+  for (const r of state.routes) {
+    const t = routeTarget(r);
+    const value = `127.0.0.1:${r.port}:${t.port}`;
+    if (t.unit === stem && r.port !== undefined && !publish.includes(value)) publish.push(value);
+  }
+  if (publish.length === 0) return model;
+  const m = model as unknown as Sections;
+  const main = { ...(m[type] ?? {}) } as Record<string, unknown>;
+  main.publishPort = [...((main.publishPort as string[] | undefined) ?? []), ...publish];
+  return { ...model, [type]: main } as unknown as UnitModel;
+}
+
 /** A container pinned to a digest names its image by the digest (`repository@sha256:…`); `pin: digest` not yet
  * resolved renders the name as written. */
 function pinned(u: ModelUnitSpec): UnitModel {
@@ -261,7 +281,7 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
       const text = wrap(where, () => timerText(u.timer, jobServiceName(u.job, base)));
       out.push([`${SYSTEMD_USER_DIR}/${name}`, text, UNIT_MODE]);
     } else {
-      const model = prepareModel(pinned(u), ctx, false);
+      const model = withRoutePorts(prepareModel(pinned(u), ctx, false), name, state);
       out.push([quadlet(name), wrap(where, () => modelText(model)), UNIT_MODE]);
     }
   }

@@ -44,6 +44,7 @@ import { Document, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { InvalidError } from './errors.js';
 import { type CompartmentId, CompartmentIdSchema, type UnitName, UnitNameSchema } from './ids.js';
+import { type RouteSpec, routeProblems, routeSchema } from './spec-routes.js';
 import {
   dispatch,
   formatPath,
@@ -59,6 +60,7 @@ import {
 } from './spec-sections.js';
 import { plainTextProblem, relativePathProblem, textProblem } from './values.js';
 
+export type { RouteSpec } from './spec-routes.js';
 export type { SpecIssue } from './spec-sections.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -170,6 +172,8 @@ export interface DesiredState {
   secrets: SecretSpec[];
   registries: RegistryLogin[];
   probes: ProbeSpec[];
+  /** What the edge routes to the compartment's units, by host and path (sorted). */
+  routes: RouteSpec[];
 }
 
 /** The file name of a compartment's default network. */
@@ -332,6 +336,7 @@ const topSchema = z.strictObject({
   secrets: z.array(z.unknown()).max(1000).optional(),
   registries: z.array(z.unknown()).max(100).optional(),
   probes: z.array(z.unknown()).max(100).optional(),
+  routes: z.array(z.unknown()).max(100).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -594,6 +599,13 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
     sink,
   ).sort((a, b) => cmp(a.name, b.name));
 
+  const read = (top.routes ?? []).map((r, i) => sink.parse(routeSchema, r, ['routes', i]));
+  const routes = read.filter((r): r is RouteSpec => r !== undefined);
+  if (routes.length === read.length) {
+    for (const p of routeProblems(routes, Object.fromEntries(units))) sink.add(['routes', p.index, p.field], p.message);
+  }
+  routes.sort((a, b) => cmp(a.host, b.host) || cmp(a.path, b.path));
+
   if (sink.issues.length > 0) return { issues: sink.issues };
   const podmanVersion = top.podmanVersion === undefined ? null : parseVersion(top.podmanVersion)!;
   return {
@@ -609,6 +621,7 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
       secrets,
       registries,
       probes,
+      routes,
     },
   };
 }
@@ -753,6 +766,7 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
   out.secrets = state.secrets;
   out.registries = state.registries;
   out.probes = state.probes;
+  out.routes = state.routes;
   return out;
 }
 

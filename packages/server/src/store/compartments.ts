@@ -158,7 +158,7 @@ export class CompartmentRepository {
         tx.insert(t.compartments)
           .values({ id, ...row, createdAt: at })
           .run();
-      for (const table of [t.units, t.volumes, t.files, t.secrets, t.registryLogins, t.probes]) {
+      for (const table of [t.units, t.volumes, t.files, t.secrets, t.registryLogins, t.probes, t.routes]) {
         tx.delete(table).where(eq(table.compartmentId, id)).run();
       }
       const units = Object.entries(state.units).map(([name, u]) => ({
@@ -197,6 +197,14 @@ export class CompartmentRepository {
         return { compartmentId: id, name, type, spec };
       });
       if (probes.length) tx.insert(t.probes).values(probes).run();
+      const routes = state.routes.map((r) => ({
+        compartmentId: id,
+        host: r.host,
+        path: r.path,
+        target: r.to,
+        port: r.port ?? null,
+      }));
+      if (routes.length) tx.insert(t.routes).values(routes).run();
     });
     return this.require(id);
   }
@@ -220,6 +228,12 @@ export class CompartmentRepository {
         .orderBy(asc(t.registryLogins.registry))
         .all();
       const probes = tx.select().from(t.probes).where(by(t.probes)).orderBy(asc(t.probes.name)).all();
+      const routes = tx
+        .select()
+        .from(t.routes)
+        .where(by(t.routes))
+        .orderBy(asc(t.routes.host), asc(t.routes.path))
+        .all();
       return {
         id: parseCompartmentId(c.id, 'store: compartments.id'),
         description: c.description,
@@ -240,6 +254,7 @@ export class CompartmentRepository {
         ),
         registries: logins.map((r) => ({ registry: r.registry, username: r.username })),
         probes: probes.map((p) => ({ name: p.name, type: p.type, ...(p.spec as object) }) as ProbeSpec),
+        routes: routes.map((r) => ({ host: r.host, path: r.path, to: r.target, ...(r.port ? { port: r.port } : {}) })),
       };
     });
   }

@@ -5,6 +5,7 @@ import { StatsQueries } from './audit-stats.js';
 import { BackupRepository } from './backups.js';
 import { CompartmentRepository } from './compartments.js';
 import { type OpenOptions, openDatabase } from './db.js';
+import { EdgeRepository } from './edge.js';
 import { GrantRepository } from './grants.js';
 import { ImageCheckRepository } from './image-checks.js';
 import { ApplyJournalRepository } from './journal.js';
@@ -20,6 +21,7 @@ export { StatsQueries } from './audit-stats.js';
 export * from './backups.js';
 export { type Compartment, CompartmentRepository, type RemovedAccess, type UnitRow } from './compartments.js';
 export { DB_FILE, DEFAULT_DATA_DIR, type OpenOptions } from './db.js';
+export * from './edge.js';
 export * from './grants.js';
 export { ImageCheckRepository, type ImageCheckRow } from './image-checks.js';
 export { ApplyJournalRepository, type ApplyPhase, type JournalEntry } from './journal.js';
@@ -63,6 +65,7 @@ export class Store {
   readonly notifications: NotificationRepository;
   readonly templates: TemplateRepository;
   readonly backups: BackupRepository;
+  readonly edge: EdgeRepository;
   /** The database file (or ':memory:'). */
   readonly path: string;
 
@@ -84,6 +87,7 @@ export class Store {
     this.notifications = new NotificationRepository(handle.db, handle.tx, now);
     this.templates = new TemplateRepository(handle.db, now);
     this.backups = new BackupRepository(handle.db, now);
+    this.edge = new EdgeRepository(handle.db, now);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

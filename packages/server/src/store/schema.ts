@@ -336,3 +336,28 @@ export const backupRepos = sqliteTable('backup_repos', {
   password: text('password').notNull(),
   createdAt: text('created_at').notNull(),
 });
+
+// ── The edge (core/service/edge.ts). ──────────────────────────────────────────────────────────────────────
+
+/** The routes of compartments' desired states: a host and path belong to one compartment, and a loopback port to
+ * one route target, across all compartments. */
+export const routes = sqliteTable(
+  'routes',
+  {
+    compartmentId: text('compartment_id')
+      .notNull()
+      .references(() => compartments.id, { onDelete: 'cascade' }),
+    host: text('host').notNull(),
+    path: text('path').notNull(),
+    target: text('target').notNull(),
+    port: integer('port'),
+  },
+  (t) => [primaryKey({ columns: [t.host, t.path] }), index('routes_compartment').on(t.compartmentId)],
+);
+
+/** Settings of the whole installation, by name, as JSON (the edge's ports and TLS). */
+export const settings = sqliteTable('settings', {
+  name: text('name').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

@@ -164,6 +164,10 @@ export function registerServe(program: Command): void {
                 })
               : undefined;
           scheduler?.start();
+          // the edge runs what the store gives, again after a Caddy restart
+          const stopEdge = app.edge.keep(Number(process.env.QUADLETMAN_EDGE_SYNC_MS ?? 5000), (m) =>
+            server.log.warn(m),
+          );
           // deliveries a stop left pending (their retries) go on
           app.notifications.start();
           const shown = host.includes(':') ? `[${host}]` : host;
@@ -188,6 +192,7 @@ export function registerServe(program: Command): void {
           });
           process.stderr.write('stopping\n');
           await scheduler?.stop();
+          await stopEdge();
           await server.close();
           app.notifications.stop();
           await app.notifications.idle();

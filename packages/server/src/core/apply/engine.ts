@@ -17,12 +17,13 @@ import { unitImages } from '../images/unit-images.js';
 import { lintRendered } from '../lint.js';
 import { plan as makePlan, type Plan, serviceOf } from '../plan.js';
 import type { HostVolume } from '../render.js';
-import type { ProbeSpec } from '../spec.js';
+import type { ProbeSpec, RouteSpec } from '../spec.js';
 import { type GateUnit, gateUnitOf, healthGate } from './health-gate.js';
 import type {
   ApplyLocks,
   CompartmentHost,
   DryRunVerdict,
+  EdgePort,
   FileSet,
   ImageIdentity,
   PendingApply,
@@ -32,7 +33,17 @@ import type {
 } from './ports.js';
 import { type ImagePull, imagesToPull, isLocalImage, shortImageNames } from './pull-plan.js';
 
-export type ApplyStep = 'plan' | 'validate' | 'pull' | 'write' | 'reload' | 'start' | 'verify' | 'rollback' | 'done';
+export type ApplyStep =
+  | 'plan'
+  | 'validate'
+  | 'pull'
+  | 'write'
+  | 'reload'
+  | 'start'
+  | 'verify'
+  | 'route'
+  | 'rollback'
+  | 'done';
 
 export interface ProgressEvent {
   step: ApplyStep;
@@ -49,6 +60,9 @@ export interface ApplyTarget {
   podmanVersion: string | null;
   /** The desired state this target was rendered from, kept with the revision (for history and roll back). */
   spec?: unknown;
+  /** The compartment's routes through the edge: as this apply leaves them, and as applied before (what a roll
+   * back loads again). Undefined: the apply leaves the edge alone. */
+  routes?: { desired: readonly RouteSpec[]; applied: readonly RouteSpec[] };
 }
 
 export interface ApplyOptions {
@@ -95,6 +109,8 @@ export interface EngineOptions {
   pollMs?: number;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** The edge that serves compartments' routes; without it an apply that changes routes fails. */
+  edge?: EdgePort;
 }
 
 type Emit = (step: ApplyStep, status: ProgressEvent['status'], message: string) => void;
@@ -123,6 +139,7 @@ export class ApplyEngine {
   private readonly pollMs: number;
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly edge: EdgePort | undefined;
 
   constructor(
     private readonly hostFor: (compartment: string) => Promise<CompartmentHost>,
@@ -135,6 +152,7 @@ export class ApplyEngine {
     this.pollMs = options.pollMs ?? 200;
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    this.edge = options.edge;
   }
 
   /** What an apply of `target` would change, without changing anything. */
@@ -402,7 +420,9 @@ export class ApplyEngine {
     if ('refused' in checked) return checked.refused;
     const base = checked.base;
 
-    if (p.noop) {
+    const routes =
+      target.routes && !sameRoutes(target.routes.desired, target.routes.applied) ? target.routes : undefined;
+    if (p.noop && !routes) {
       emit('done', 'ok', 'Nothing to change');
       return { ...base, outcome: 'noop', message: 'Nothing to change: the host already matches.', units: [] };
     }
@@ -428,6 +448,7 @@ export class ApplyEngine {
 
     const affected = [...p.units.start, ...p.units.restart];
     let settled: UnitStatus[] = [];
+    let edgeTouched = false;
     try {
       await this.step(
         emit,
@@ -462,12 +483,26 @@ export class ApplyEngine {
       await this.step(emit, 'verify', `Running ${target.probes.length} verify probe(s)`, async () => {
         const after = await this.verify(host, target.probes, watched);
         if (after) settled = after;
-        this.store.setPhase(target.compartment, number, 'verified');
+        if (!routes) this.store.setPhase(target.compartment, number, 'verified');
       });
+      if (routes) {
+        const n = routes.desired.length;
+        await this.step(
+          emit,
+          'route',
+          `Loading ${n} route${n === 1 ? '' : 's'} into the edge and requesting each`,
+          () =>
+            this.publishRoutes(target.compartment, routes.desired, () => {
+              edgeTouched = true;
+            }),
+        );
+        this.store.setPhase(target.compartment, number, 'verified');
+      }
     } catch (err) {
       const why = errorText(err);
       emit('rollback', 'running', `Rolling back: ${why}`);
       try {
+        if (edgeTouched && routes) await this.edge!.publish(target.compartment, routes.applied);
         await this.restore(host, pending, p.units.start);
         const message = `${options.message ? `${options.message}: ` : ''}failed, rolled back: ${why}`;
         this.store.finish(target.compartment, number, 'rolled-back', message, this.now());
@@ -687,6 +722,28 @@ export class ApplyEngine {
    * the started units are watched (every pollMs), and once the probes pass they must all still be active: a unit
    * that dies while they run fails the apply. Returns the units' last states when there were probes.
    */
+  /** Loads the routes into the edge, then requests each through it until every one answers (or the verify time
+   * is up: then it throws with what each failing route gave). */
+  private async publishRoutes(compartment: string, routes: readonly RouteSpec[], touched: () => void): Promise<void> {
+    if (!this.edge) throw new Error('the routes changed, but this quadletman has no edge (Caddy) to serve them');
+    touched();
+    await this.edge.publish(compartment, routes);
+    const deadline = Date.now() + this.verifyTimeoutMs;
+    let failing = [...routes];
+    let last = new Map<RouteSpec, string>();
+    for (;;) {
+      const results = await Promise.all(failing.map(async (r) => [r, await this.edge!.check(compartment, r)] as const));
+      last = new Map(results.filter(([, x]) => !x.ok).map(([r, x]) => [r, x.detail]));
+      failing = failing.filter((r) => last.has(r));
+      if (failing.length === 0) return;
+      if (Date.now() >= deadline) break;
+      await this.sleep(this.pollMs);
+    }
+    throw new Error(
+      `route${failing.length === 1 ? '' : 's'} not answering through the edge: ${[...last].map(([r, d]) => `${r.host}${r.path} (${d})`).join(', ')}`,
+    );
+  }
+
   private async verify(
     host: CompartmentHost,
     probes: readonly ProbeSpec[],
@@ -949,3 +1006,9 @@ function firstErrors(reports: readonly FileReport[]): string {
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** Whether two route lists are the same (each sorted by host and path, as specs keep them). */
+function sameRoutes(a: readonly RouteSpec[], b: readonly RouteSpec[]): boolean {
+  const key = (r: RouteSpec) => `${r.host} ${r.path} ${r.to} ${r.port ?? ''}`;
+  return a.length === b.length && a.every((r, i) => key(r) === key(b[i]!));
+}

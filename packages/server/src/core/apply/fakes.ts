@@ -228,3 +228,35 @@ export class FakeStore implements RevisionStore {
     return this.revisions.find((r) => r.compartment === compartment && r.number === number);
   }
 }
+
+/** Caddy's admin API and requests through it, in memory: what was loaded, and how each host answers (ok unless
+ * `down` names it). */
+export class FakeEdgeAdmin {
+  loaded: unknown[] = [];
+  running: unknown = null;
+  /** Hosts whose app does not answer (502 from the edge). */
+  down = new Set<string>();
+  reachable = true;
+
+  async load(config: unknown): Promise<void> {
+    if (!this.reachable) throw new Error('the edge (Caddy) is not reachable');
+    this.loaded.push(config);
+    this.running = structuredClone(config);
+  }
+
+  async config(): Promise<unknown> {
+    if (!this.reachable) throw new Error('the edge (Caddy) is not reachable');
+    return this.running;
+  }
+
+  async rootCertificate(): Promise<string | undefined> {
+    return this.reachable ? '-----BEGIN CERTIFICATE-----\nfake\n-----END CERTIFICATE-----\n' : undefined;
+  }
+
+  async request(route: { host: string }): Promise<ProbeResult & { status?: number }> {
+    if (!this.reachable) return { ok: false, detail: 'connect ECONNREFUSED' };
+    if (this.down.has(route.host))
+      return { ok: false, detail: 'HTTP 502 from the edge: the app did not answer', status: 502 };
+    return { ok: true, detail: 'HTTP 200', status: 200 };
+  }
+}

@@ -4,7 +4,7 @@
  * adapters into these; tests pass fakes.
  */
 import type { HostVolume } from '../render.js';
-import type { ProbeSpec } from '../spec.js';
+import type { ProbeSpec, RouteSpec } from '../spec.js';
 
 /** Files of a compartment: home-relative path → text, and their modes. */
 export interface FileSet {
@@ -80,6 +80,15 @@ export interface CompartmentHost {
   tagImage(source: string, target: string): Promise<void>;
   /** Runs a container's health check once (its HealthCmd), as the compartment user. */
   healthCheck(container: string): Promise<ProbeResult>;
+}
+
+/** The edge (Caddy) that serves compartments' routes. */
+export interface EdgePort {
+  /** Loads the edge's whole configuration, with these routes for the compartment and every other compartment's as
+   * stored; resolves once the edge runs it. */
+  publish(compartment: string, routes: readonly RouteSpec[]): Promise<void>;
+  /** One request through the edge for the route (its host name, over TLS): ok when the app answered. */
+  check(compartment: string, route: RouteSpec): Promise<ProbeResult>;
 }
 
 export interface ImageIdentity {

@@ -159,6 +159,12 @@ describe('caddyConfig', () => {
     );
   });
 
+  it('lets routes to one target share its port', () => {
+    const routes = [route('photos', 'a.example.org', '/', 1001), route('photos', 'b.example.org', '/', 1001)];
+    const http = caddyConfig(routes, internal).apps.http.servers.quadletman!;
+    expect(http.routes.map((r) => r.handle[0]!.upstreams[0]!.dial)).toEqual(['127.0.0.1:1001', '127.0.0.1:1001']);
+  });
+
   it('refuses malformed routes and settings', () => {
     expect(() => caddyConfig([route('a', 'Photos.example.org', '/', 1)], internal)).toThrow(/lower-case DNS name/);
     expect(() => caddyConfig([route('a', 'p.example.org', 'app', 1)], internal)).toThrow(/not a path prefix/);

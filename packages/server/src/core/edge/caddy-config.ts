@@ -117,7 +117,8 @@ function compareRoutes(a: EdgeRoute, b: EdgeRoute): number {
 
 /**
  * Checks the routes and settings and puts the routes in precedence order with their ids. Two routes for the same
- * host and path, or two routes to the same upstream port, are refused: the spec layer does not let them through.
+ * host and path, or routes of two targets on one upstream port, are refused: the spec layer does not let them
+ * through. Routes to the same target (compartment and `to`) share its port.
  */
 function place(routes: readonly EdgeRoute[], settings: EdgeSettings): PlacedRoute[] {
   checkSettings(settings);
@@ -133,7 +134,8 @@ function place(routes: readonly EdgeRoute[], settings: EdgeSettings): PlacedRout
     }
     byPlace.set(where, r);
     const samePort = byPort.get(r.upstreamPort);
-    if (samePort) {
+    // routes to one target (a compartment's unit and port) share its loopback port; other targets may not
+    if (samePort && (samePort.compartment !== r.compartment || samePort.to !== r.to)) {
       throw new Error(
         `edge: routes ${routeName(samePort)} and ${routeName(r)} both go to upstream port ${r.upstreamPort}`,
       );

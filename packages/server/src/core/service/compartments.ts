@@ -14,10 +14,12 @@ import {
   type UpgradeResult,
 } from '../apply/engine.js';
 import type { CompartmentHost, UnitStatus } from '../apply/ports.js';
+import { assignRoutePorts, type HeldPort, type HeldRoute } from '../edge/ports.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import type { NotifyEventInput } from '../notify/event.js';
 import { type Plan, serviceOf } from '../plan.js';
+import { publishedPorts } from '../published-ports.js';
 import { type RenderOptions, render } from '../render.js';
 import { type DesiredState, type ModelUnitSpec, parseSpecText } from '../spec.js';
 import { plainTextProblem } from '../values.js';
@@ -88,6 +90,8 @@ export interface CompartmentServiceDeps {
   resolveDigest?: (id: CompartmentId, image: string) => Promise<string>;
   /** Reports an event to the notification channels (never throws, never waits). */
   notify?: (event: NotifyEventInput) => void;
+  /** Every compartment's routes as stored (the edge's port registry); without it routes get no ports. */
+  heldRoutes?: () => HeldRoute[];
 }
 
 export interface UnitInfo {
@@ -143,7 +147,16 @@ export class CompartmentService {
       return this.state(c.id);
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
-      const empty = { network: null, units: {}, volumes: {}, files: {}, secrets: [], registries: [], probes: [] };
+      const empty = {
+        network: null,
+        units: {},
+        volumes: {},
+        files: {},
+        secrets: [],
+        registries: [],
+        probes: [],
+        routes: [],
+      };
       return { id: c.id, description: c.description, podmanVersion: c.podmanVersion, ...empty };
     }
   }
@@ -221,7 +234,7 @@ export class CompartmentService {
       if (options.create === false) throw new NotFoundError(`There is no compartment '${state.id}'.`);
       await this.create({ id: state.id, description: state.description, podmanVersion: state.podmanVersion });
     }
-    state = await this.resolvePins(state);
+    state = this.withRoutePorts(await this.resolvePins(state));
     const result = await this.deps.engine.apply(this.target(state), options);
     // A no-op with the very state already stored writes nothing (a write is a durable transaction: an fsync)
     const unchanged = result.outcome === 'noop' && sameJson(this.deps.store.compartments.loadState(state.id), state);
@@ -270,6 +283,7 @@ export class CompartmentService {
    */
   async upgradeState(state: DesiredState, request: UpgradeRequest, options: ApplyOptions): Promise<UpgradeResult> {
     this.get(state.id);
+    state = this.withRoutePorts(state);
     const result = await this.deps.engine.upgrade(this.target(state), request, options);
     if (result.outcome === 'applied' && !sameJson(this.deps.store.compartments.loadState(state.id), state)) {
       this.deps.store.compartments.saveState(state);
@@ -321,7 +335,7 @@ export class CompartmentService {
   ): Promise<{ plan: Plan; diagnostics: FileReport[]; podmanVersion: string | null }> {
     const s = state ?? this.state(id);
     if (s.id !== this.get(id).id) throw new InvalidError(`The spec is for compartment '${s.id}', not '${id}'.`);
-    return this.deps.engine.plan(this.target(s));
+    return this.deps.engine.plan(this.target(this.withRoutePorts(s)));
   }
 
   history(id: string, options: { limit?: number } = {}): RevisionInfo[] {
@@ -386,6 +400,23 @@ export class CompartmentService {
     return found;
   }
 
+  /** The state with a loopback port for each route (kept, shared or given: core/edge/ports.ts); throws
+   * ConflictError when another compartment holds a route's host and path, or its port. */
+  withRoutePorts(state: DesiredState): DesiredState {
+    if (state.routes.length === 0 || !this.deps.heldRoutes) return state;
+    const published: HeldPort[] = [];
+    for (const c of this.deps.store.compartments.list()) {
+      if (c.id === state.id) continue;
+      const other = this.deps.store.compartments.loadState(c.id);
+      for (const p of other ? publishedPorts(other) : []) {
+        if (p.hostPort && /^[0-9]+$/.test(p.hostPort)) {
+          published.push({ compartment: c.id, port: Number(p.hostPort), what: `${p.unit} PublishPort=${p.value}` });
+        }
+      }
+    }
+    return { ...state, routes: assignRoutePorts(state.id, state.routes, this.deps.heldRoutes(), published) };
+  }
+
   private target(state: DesiredState): ApplyTarget {
     const r = render(state, this.deps.render);
     return {
@@ -395,6 +426,7 @@ export class CompartmentService {
       probes: state.probes,
       podmanVersion: state.podmanVersion,
       spec: state,
+      routes: { desired: state.routes, applied: this.deps.store.compartments.loadState(state.id)?.routes ?? [] },
     };
   }
 }

@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fast
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { AppContext } from '../../app.js';
 import { ApplyEngine } from '../../core/apply/engine.js';
-import { FakeHost } from '../../core/apply/fakes.js';
+import { FakeEdgeAdmin, FakeHost } from '../../core/apply/fakes.js';
 import { MemoryLocks } from '../../core/apply/lock.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
@@ -18,6 +18,7 @@ import { BackupService } from '../../core/service/backups.js';
 import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
 import { type CatalogFolderText, CatalogService } from '../../core/service/catalog.js';
 import { CompartmentService } from '../../core/service/compartments.js';
+import { EdgeService } from '../../core/service/edge.js';
 import { ImageService } from '../../core/service/images.js';
 import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
 import { NotificationService, type NotifyTransport } from '../../core/service/notifications.js';
@@ -119,6 +120,8 @@ export interface TestContext {
   imageHost: FakeImageHost;
   registry: FakeRegistry;
   exec: FakeExec;
+  /** The edge's Caddy, in memory. */
+  edgeAdmin: FakeEdgeAdmin;
   /** What the default notification transport was given. */
   notifyCalls: unknown[];
   close(): void;
@@ -159,11 +162,18 @@ export function createTestContext(
     return hostOf(id);
   };
   const locks = new MemoryLocks();
+  const edgeAdmin = new FakeEdgeAdmin();
+  const edge = new EdgeService({
+    store: store.edge,
+    admin: () => edgeAdmin,
+    request: (r) => edgeAdmin.request(r),
+  });
   const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, {
     settleMs: 0,
     pollMs: 0,
     verifyTimeoutMs: 0,
     sleep: async () => {},
+    edge,
   });
   const render = { volumesRoot: VOLUMES_ROOT };
   const compartments = new CompartmentService({
@@ -180,6 +190,7 @@ export function createTestContext(
     engine,
     render,
     notify: (e) => void notifications.emit(e),
+    heldRoutes: () => store.edge.allRoutes(),
     resolveDigest: async (id, image) => {
       const [r] = await registry.check(id, [image]);
       if (!r?.ok) throw new Error(r ? `${r.code}: ${r.message}` : 'no answer');
@@ -269,6 +280,7 @@ export function createTestContext(
     store,
     host,
     engine,
+    edge,
     compartments,
     resources,
     images,
@@ -293,6 +305,7 @@ export function createTestContext(
     imageHost,
     registry,
     exec,
+    edgeAdmin,
     notifyCalls,
     close: () => {
       notifications.stop();

@@ -29,4 +29,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0006_backups',
     sql: 'CREATE TABLE `backup_repos` (\n\t`compartment_id` text PRIMARY KEY NOT NULL,\n\t`location` text NOT NULL,\n\t`password` text NOT NULL,\n\t`created_at` text NOT NULL,\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n',
   },
+  {
+    tag: '0007_edge',
+    sql: 'CREATE TABLE `routes` (\n\t`compartment_id` text NOT NULL,\n\t`host` text NOT NULL,\n\t`path` text NOT NULL,\n\t`target` text NOT NULL,\n\t`port` integer,\n\tPRIMARY KEY(`host`, `path`),\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `routes_compartment` ON `routes` (`compartment_id`);--> statement-breakpoint\nCREATE TABLE `settings` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL,\n\t`updated_at` text NOT NULL\n);\n',
+  },
 ];

@@ -1,0 +1,191 @@
+// The edge for real (runs inside the sandbox host as root): Debian's Caddy installed as quadletman-edge.service,
+// configured only through its admin socket. Two compartments' apps routed by host name over HTTPS with Caddy's
+// internal CA (curl --cacert, real TLS); routes added, changed and removed while a client keeps requesting; a
+// route whose app does not answer rolls the apply back; a Caddy restart gets the configuration back.
+
+import { execFile } from 'node:child_process';
+import * as fsp from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../app.js';
+import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
+import { importBusyboxImage } from '../../host/busybox-image.js';
+import { EDGE_ADMIN_SOCKET, EDGE_UNIT, installEdge } from '../../host/edge-unit.js';
+import { parseCompartmentId } from '../ids.js';
+import { parseSpecText } from '../spec.js';
+
+const run = promisify(execFile);
+const onHost = process.env.QUADLETMAN_SANDBOX === '1';
+const A = parseCompartmentId('qmt-edge-a');
+const B = parseCompartmentId('qmt-edge-b');
+const DATA = '/var/lib/quadletman-test-edge';
+const HTTPS = 18_443;
+const HTTP = 18_480;
+const CA = `${DATA}-ca.crt`;
+
+const spec = (id: string, text: string, routes: string) => `
+compartment: ${id}
+units:
+  web.container:
+    container:
+      image: localhost/busybox:latest
+      exec: [sh, -c, "mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 8080 -h /www"]
+      runInit: true
+routes: ${routes}
+`;
+
+/** One request through the edge as a browser makes it: the name resolved to 127.0.0.1, TLS checked against the CA. */
+async function curl(host: string, path = '/'): Promise<{ code: number; body: string }> {
+  try {
+    const { stdout } = await run(
+      'curl',
+      [
+        '-sS',
+        '--max-time',
+        '5',
+        '--cacert',
+        CA,
+        '--resolve',
+        `${host}:${HTTPS}:127.0.0.1`,
+        '-w',
+        '\n%{http_code}',
+        `https://${host}:${HTTPS}${path}`,
+      ],
+      { timeout: 10_000 },
+    );
+    const at = stdout.lastIndexOf('\n');
+    return { code: Number(stdout.slice(at + 1)), body: stdout.slice(0, at).trim() };
+  } catch (e) {
+    return { code: 0, body: (e as Error).message };
+  }
+}
+
+describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
+  let app: AppContext;
+
+  beforeAll(async () => {
+    expect(await installEdge()).toBe(true);
+    for (let i = 0; i < 100 && !(await fsp.stat(EDGE_ADMIN_SOCKET).catch(() => undefined)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    app = await openHostTestApp(DATA, A);
+    await app.edge.configure({ httpPort: HTTP, httpsPort: HTTPS });
+    await app.host.users.delete(B).catch(() => undefined);
+    await app.compartments.create({ id: B });
+    for (const id of [A, B]) {
+      await importBusyboxImage(app.host.exec, app.host.podman, await app.host.users.sessionFor(id));
+    }
+  }, 180_000);
+  afterAll(async () => {
+    await app?.compartments.delete(B).catch(() => undefined);
+    await app?.host.users.delete(B).catch(() => undefined);
+    await closeHostTestApp(app, A, DATA);
+    await fsp.rm(CA, { force: true });
+    await run('systemctl', ['stop', EDGE_UNIT]).catch(() => undefined);
+  });
+
+  it('routes two compartments by host name over HTTPS with the internal CA', async () => {
+    const a = await app.compartments.applyState(
+      parseSpecText(spec(A, 'alpha', '[{ host: a.qm.test, to: "web:8080" }]')),
+      {
+        actor: 'test',
+      },
+    );
+    expect(a.outcome, a.message).toBe('applied');
+    const b = await app.compartments.applyState(
+      parseSpecText(spec(B, 'bravo', '[{ host: B.qm.test, to: "web:8080" }]')),
+      {
+        actor: 'test',
+      },
+    );
+    expect(b.outcome, b.message).toBe('applied');
+    // each route got a loopback port of its own, published on 127.0.0.1 only
+    const ports = app.store.edge.allRoutes().map((r) => r.port);
+    expect(new Set(ports).size).toBe(2);
+    const pem = await app.edge.rootCertificate();
+    expect(pem).toContain('BEGIN CERTIFICATE');
+    await fsp.writeFile(CA, pem!);
+    expect(await curl('a.qm.test')).toEqual({ code: 200, body: 'alpha' });
+    expect(await curl('b.qm.test')).toEqual({ code: 200, body: 'bravo' });
+    // plain HTTP redirects to HTTPS
+    const { stdout } = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{redirect_url}',
+      '-H',
+      'Host: a.qm.test',
+      `http://127.0.0.1:${HTTP}/`,
+    ]);
+    expect(stdout).toMatch(/^30[18] https:\/\/a\.qm\.test/);
+    // the published port is on the loopback only
+    const unit = (await app.compartments.plan(A)).plan;
+    expect(unit.noop).toBe(true);
+    const status = await app.edge.status();
+    expect(status.inSync).toBe(true);
+    expect(status.routes.map((r) => [r.host, r.ok, r.certificate?.issuer])).toEqual([
+      ['a.qm.test', true, expect.stringContaining('Caddy Local Authority')],
+      ['b.qm.test', true, expect.stringContaining('Caddy Local Authority')],
+    ]);
+  }, 180_000);
+
+  it('adds, changes and removes a route while a client keeps requesting another: no request fails', async () => {
+    let stop = false;
+    const results: number[] = [];
+    const client = (async () => {
+      while (!stop) results.push((await curl('a.qm.test')).code);
+    })();
+    const steps = [
+      '[{ host: a.qm.test, to: "web:8080" }, { host: a2.qm.test, to: "web:8080" }]',
+      '[{ host: a.qm.test, to: "web:8080" }, { host: a3.qm.test, path: /app, to: "web:8080" }]',
+      '[{ host: a.qm.test, to: "web:8080" }]',
+    ];
+    try {
+      for (const routes of steps) {
+        const r = await app.compartments.applyState(parseSpecText(spec(A, 'alpha', routes)), { actor: 'test' });
+        expect(r.outcome, r.message).toBe('applied');
+        if (routes.includes('a2.')) expect(await curl('a2.qm.test')).toEqual({ code: 200, body: 'alpha' });
+        if (routes.includes('a3.')) expect((await curl('a3.qm.test', '/app')).code).toBe(404); // busybox: no /app
+      }
+    } finally {
+      stop = true;
+      await client;
+    }
+    console.log(
+      `requests during the route changes: ${results.length}, failed: ${results.filter((c) => c !== 200).length}`,
+    );
+    expect(results.length).toBeGreaterThan(5);
+    expect(results.filter((c) => c !== 200)).toEqual([]);
+  }, 180_000);
+
+  it('rolls the apply back when a route’s app does not answer, and the edge serves the previous routes', async () => {
+    const before = app.store.compartments.loadState(B);
+    const bad = spec(B, 'bravo', '[{ host: b.qm.test, to: "web:8080" }, { host: dead.qm.test, to: "web:9999" }]');
+    const r = await app.compartments.applyState(parseSpecText(bad), { actor: 'test' });
+    expect(r.outcome, r.message).toBe('rolled-back');
+    expect(r.message).toContain('dead.qm.test');
+    expect(app.store.compartments.loadState(B)).toEqual(before);
+    expect((await app.edge.status()).inSync).toBe(true);
+    expect(await curl('b.qm.test')).toEqual({ code: 200, body: 'bravo' });
+  }, 180_000);
+
+  it('loads the configuration again after Caddy restarts', async () => {
+    await run('systemctl', ['restart', EDGE_UNIT]);
+    for (let i = 0; i < 100 && !(await fsp.stat(EDGE_ADMIN_SOCKET).catch(() => undefined)); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect((await curl('a.qm.test')).code).not.toBe(200);
+    const stop = app.edge.keep(200, () => {});
+    try {
+      let got = { code: 0, body: '' };
+      for (let i = 0; i < 50 && got.code !== 200; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        got = await curl('a.qm.test');
+      }
+      expect(got).toEqual({ code: 200, body: 'alpha' });
+    } finally {
+      await stop();
+    }
+  }, 60_000);
+});

@@ -1,0 +1,236 @@
+/**
+ * The edge: quadletman's Caddy, configured only from the store. The configuration (every compartment's routes,
+ * the edge's ports and TLS) is derived whole and loaded whole (Caddy's /load); an apply loads it with the
+ * compartment's new routes (EdgePort for the apply engine), and `sync` loads it again whenever the running one
+ * differs (a Caddy restart, an edit by hand, a compartment deleted) while no apply is changing routes.
+ */
+import type { EdgePort, ProbeResult } from '../apply/ports.js';
+import { caddyConfig, caddyfile, sameConfig } from '../edge/caddy-config.js';
+import type { HeldRoute } from '../edge/ports.js';
+import type { EdgeRoute, EdgeSettings, EdgeTls } from '../edge/types.js';
+import { InvalidError } from '../errors.js';
+import { type RouteSpec, routeKey, routeTarget } from '../spec-routes.js';
+
+export const EDGE_SETTING = 'edge';
+export const DEFAULT_EDGE_SETTINGS: EdgeSettings = {
+  adminSocket: '/run/quadletman-edge/admin.sock',
+  httpPort: 80,
+  httpsPort: 443,
+  tls: { mode: 'internal' },
+};
+
+export interface EdgeStorePort {
+  allRoutes(): HeldRoute[];
+  setting(name: string): unknown;
+  setSetting(name: string, value: unknown): void;
+}
+
+export interface EdgeAdminPort {
+  load(config: unknown): Promise<void>;
+  config(): Promise<unknown>;
+  rootCertificate(): Promise<string | undefined>;
+}
+
+export type EdgeRequest = (
+  route: { host: string; path: string },
+  httpsPort: number,
+  ca: string | undefined,
+) => Promise<ProbeResult & { status?: number; certificate?: { issuer: string; validTo: string } }>;
+
+export interface EdgeServiceDeps {
+  store: EdgeStorePort;
+  /** The admin API of the Caddy at these settings' socket. */
+  admin: (socket: string) => EdgeAdminPort;
+  request: EdgeRequest;
+  /** Whether an apply (which may be changing routes) runs now: `sync` leaves the edge alone meanwhile. */
+  busy?: () => Promise<boolean>;
+}
+
+export interface EdgeRouteStatus {
+  compartment: string;
+  host: string;
+  path: string;
+  to: string;
+  port: number | null;
+  url: string;
+  /** What a request through the edge gave: `HTTP 200`, or why none came. */
+  answer: string;
+  ok: boolean;
+  certificate: { issuer: string; validTo: string } | null;
+}
+
+export interface EdgeStatus {
+  settings: EdgeSettings;
+  /** Whether Caddy's admin socket answered. */
+  reachable: boolean;
+  /** Whether Caddy runs exactly the configuration the store gives. */
+  inSync: boolean;
+  error: string | null;
+  caddyfile: string;
+  /** Whether the internal CA's root certificate can be downloaded. */
+  hasRootCertificate: boolean;
+  routes: EdgeRouteStatus[];
+}
+
+export type SyncOutcome = 'loaded' | 'in-sync' | 'busy' | 'unreachable';
+
+export class EdgeService implements EdgePort {
+  constructor(private readonly deps: EdgeServiceDeps) {}
+
+  settings(): EdgeSettings {
+    const saved = (this.deps.store.setting(EDGE_SETTING) ?? {}) as Partial<EdgeSettings>;
+    return { ...DEFAULT_EDGE_SETTINGS, ...saved };
+  }
+
+  /** Changes the edge's ports or TLS (validated), and loads the configuration again. */
+  async configure(change: { httpPort?: number; httpsPort?: number; tls?: EdgeTls; adminSocket?: string }) {
+    const next = { ...this.settings(), ...change };
+    for (const k of ['httpPort', 'httpsPort'] as const) {
+      const p = next[k];
+      if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InvalidError(`${k} must be a port 1..65535, not ${p}`);
+    }
+    if (next.httpPort === next.httpsPort) throw new InvalidError('httpPort and httpsPort must differ');
+    if (!next.adminSocket.startsWith('/')) throw new InvalidError('adminSocket must be an absolute path');
+    if (next.tls.mode === 'acme' && !/^[^\s@"'{}#]+@[^\s@"'{}#]+$/.test(next.tls.email)) {
+      throw new InvalidError('tls.email must be an e-mail address for the ACME CA');
+    }
+    caddyConfig(this.routes(), next); // refuses what Caddy could not be given
+    this.deps.store.setSetting(EDGE_SETTING, next);
+    return next;
+  }
+
+  /** The routes the edge serves: every compartment's as stored, but `compartment`'s replaced by `override`. */
+  routes(override?: { compartment: string; routes: readonly RouteSpec[] }): EdgeRoute[] {
+    const held = this.deps.store.allRoutes().filter((r) => r.compartment !== override?.compartment);
+    const all: HeldRoute[] = [
+      ...held,
+      ...(override?.routes ?? []).map((r) => ({ ...r, compartment: override!.compartment })),
+    ];
+    return all
+      .filter((r) => r.port !== undefined)
+      .map((r) => ({ compartment: r.compartment, host: r.host, path: r.path, to: r.to, upstreamPort: r.port! }));
+  }
+
+  /** The configuration the edge should run (Caddy's JSON). */
+  desired(override?: { compartment: string; routes: readonly RouteSpec[] }): unknown {
+    return caddyConfig(this.routes(override), this.settings());
+  }
+
+  /** The same configuration as a Caddyfile, to read. */
+  caddyfile(): string {
+    return caddyfile(this.routes(), this.settings());
+  }
+
+  private admin(): EdgeAdminPort {
+    return this.deps.admin(this.settings().adminSocket);
+  }
+
+  async publish(compartment: string, routes: readonly RouteSpec[]): Promise<void> {
+    await this.admin().load(this.desired({ compartment, routes }));
+  }
+
+  async check(_compartment: string, route: RouteSpec): Promise<ProbeResult> {
+    const s = this.settings();
+    const ca = s.tls.mode === 'internal' ? await this.admin().rootCertificate() : undefined;
+    return this.deps.request(route, s.httpsPort, ca);
+  }
+
+  /** Loads the desired configuration when Caddy runs another one (and no apply runs). */
+  async sync(): Promise<SyncOutcome> {
+    const want = this.desired();
+    let running: unknown;
+    try {
+      running = await this.admin().config();
+    } catch {
+      return 'unreachable';
+    }
+    if (sameConfig(running, want)) return 'in-sync';
+    if (await this.deps.busy?.()) return 'busy';
+    await this.admin().load(want);
+    return 'loaded';
+  }
+
+  /** Runs `sync` every `intervalMs` (the server does, so a restarted Caddy gets its configuration back); says what
+   * changed through `log`. Resolves the returned stop when the round in flight ended. */
+  keep(intervalMs: number, log: (message: string) => void): () => Promise<void> {
+    let last: SyncOutcome | 'failed' | undefined;
+    let running: Promise<void> = Promise.resolve();
+    const round = async () => {
+      let now: SyncOutcome | 'failed';
+      try {
+        now = await this.sync();
+      } catch (e) {
+        now = 'failed';
+        if (last !== 'failed') log(`edge: loading the configuration into Caddy failed: ${(e as Error).message}`);
+      }
+      if (now === 'loaded') log('edge: Caddy ran another configuration; loaded the one the store gives');
+      if (now === 'unreachable' && last !== 'unreachable' && this.routes().length > 0) {
+        log(`edge: Caddy is not reachable on ${this.settings().adminSocket}; the routes are not served`);
+      }
+      last = now;
+    };
+    const timer = setInterval(() => {
+      running = running.then(round);
+    }, intervalMs);
+    running = round();
+    return async () => {
+      clearInterval(timer);
+      await running;
+    };
+  }
+
+  async rootCertificate(): Promise<string | undefined> {
+    return this.admin().rootCertificate();
+  }
+
+  /** The edge as it is: reachable, in sync, and every route requested through it once. */
+  async status(options: { compartment?: string } = {}): Promise<EdgeStatus> {
+    const settings = this.settings();
+    let reachable = true;
+    let inSync = false;
+    let error: string | null = null;
+    let ca: string | undefined;
+    try {
+      inSync = sameConfig(await this.admin().config(), this.desired());
+      ca = await this.admin().rootCertificate();
+    } catch (e) {
+      reachable = false;
+      error = e instanceof Error ? e.message : String(e);
+    }
+    const held = this.deps.store
+      .allRoutes()
+      .filter((r) => options.compartment === undefined || r.compartment === options.compartment);
+    const routes = await Promise.all(
+      held.map(async (r): Promise<EdgeRouteStatus> => {
+        const url = `https://${r.host}${settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`}${r.path}`;
+        const got = reachable ? await this.deps.request(r, settings.httpsPort, ca) : undefined;
+        return {
+          compartment: r.compartment,
+          host: r.host,
+          path: r.path,
+          to: r.to,
+          port: r.port ?? null,
+          url,
+          answer: got?.detail ?? 'the edge is not reachable',
+          ok: got?.ok ?? false,
+          certificate: got?.certificate ?? null,
+        };
+      }),
+    );
+    return {
+      settings,
+      reachable,
+      inSync,
+      error,
+      caddyfile: this.caddyfile(),
+      hasRootCertificate: ca !== undefined,
+      routes,
+    };
+  }
+}
+
+/** The units a route reaches, for a plan: `photos.example.org/ → web:8080 (127.0.0.1:20000)`. */
+export function describeRoute(r: RouteSpec): string {
+  const t = routeTarget(r);
+  return `${routeKey(r)} → ${t.unit}:${t.port}${r.port ? ` (127.0.0.1:${r.port})` : ''}`;
+}
