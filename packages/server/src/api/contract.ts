@@ -922,3 +922,57 @@ export const RestoreResultSchema = z
     durationMs: z.number(),
   })
   .meta({ id: 'RestoreResult' });
+
+// ------------------------------------------------------------------------------------------------ edge
+
+export const EdgeTlsSchema = z
+  .discriminatedUnion('mode', [
+    z.object({ mode: z.literal('internal') }),
+    z.object({
+      mode: z.literal('acme'),
+      email: z.string().max(254).meta({ description: 'Given to the ACME CA (expiry notices).' }),
+      staging: z.boolean().meta({ description: "The CA's staging directory (test certificates, generous limits)." }),
+    }),
+  ])
+  .meta({ id: 'EdgeTls', description: "internal: Caddy's own CA (download its root); acme: public names." });
+
+export const EdgeSettingsSchema = z
+  .object({
+    adminSocket: z.string(),
+    httpPort: z.number().int(),
+    httpsPort: z.number().int(),
+    tls: EdgeTlsSchema,
+  })
+  .meta({ id: 'EdgeSettings' });
+
+export const EdgeSettingsBodySchema = z.object({
+  httpPort: z.number().int().min(1).max(65535).optional(),
+  httpsPort: z.number().int().min(1).max(65535).optional(),
+  tls: EdgeTlsSchema.optional(),
+});
+
+export const EdgeRouteStatusSchema = z
+  .object({
+    compartment: z.string(),
+    host: z.string(),
+    path: z.string(),
+    to: z.string().meta({ description: 'UNIT:PORT inside the compartment.' }),
+    port: z.number().nullable().meta({ description: 'The loopback port the unit publishes the route on.' }),
+    url: z.string(),
+    answer: z.string().meta({ description: 'What one request through the edge gave (HTTP 200, or why none came).' }),
+    ok: z.boolean(),
+    certificate: z.object({ issuer: z.string(), validTo: z.string() }).nullable(),
+  })
+  .meta({ id: 'EdgeRouteStatus' });
+
+export const EdgeStatusSchema = z
+  .object({
+    settings: EdgeSettingsSchema,
+    reachable: z.boolean().meta({ description: "Whether Caddy's admin socket answered." }),
+    inSync: z.boolean().meta({ description: 'Whether Caddy runs exactly the configuration the store gives.' }),
+    error: z.string().nullable(),
+    caddyfile: z.string().meta({ description: 'The configuration as a Caddyfile, to read.' }),
+    hasRootCertificate: z.boolean(),
+    routes: z.array(EdgeRouteStatusSchema),
+  })
+  .meta({ id: 'EdgeStatus' });

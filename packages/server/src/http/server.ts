@@ -42,6 +42,7 @@ import { catalogRoutes } from './routes/catalog.js';
 import { compartmentRoutes } from './routes/compartments.js';
 import { bundleRoutes } from './routes/compartments-bundles.js';
 import { convertRoutes } from './routes/convert.js';
+import { edgeRoutes } from './routes/edge.js';
 import { explainRoutes } from './routes/explain.js';
 import { imageRoutes } from './routes/images.js';
 import { liveRoutes } from './routes/live.js';
@@ -74,6 +75,7 @@ export const ROUTES: RoutePlugin[] = [
   templateRoutes,
   catalogRoutes,
   backupRoutes,
+  edgeRoutes,
   liveRoutes,
   explainRoutes,
   convertRoutes,

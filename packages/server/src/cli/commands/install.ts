@@ -9,6 +9,7 @@ import { escapeSpecifiers, formatEntry, formatSectionHeader, joinWords } from '@
 import type { Command } from 'commander';
 import { ConflictError } from '../../core/errors.js';
 import { DEFAULT_DATA_DIR } from '../../core/layout.js';
+import { EDGE_ADMIN_SOCKET, EDGE_UNIT, EDGE_USER, ensureEdgeUser, installEdge } from '../../host/edge-unit.js';
 import { hostExec } from '../../host/exec.js';
 import { writeSystemFileAtomic } from '../../host/fs.js';
 import { type GlobalOptions, globalOptions, layoutOf } from '../context.js';
@@ -31,11 +32,15 @@ const execLine = (argv: readonly string[]) => escapeSpecifiers(joinWords(argv));
 
 /** The hardening of the unprivileged server's unit: its own user, no capabilities, a read-only system except
  * its data folder, no access to homes. */
-export function serverHardening(user: string, dataDir: string): Entries {
+export function serverHardening(
+  user: string,
+  dataDir: string,
+  groups: readonly string[] = ['systemd-journal'],
+): Entries {
   return [
     ['User', user],
     ['Group', user],
-    ['SupplementaryGroups', 'systemd-journal'],
+    ['SupplementaryGroups', groups.join(' ')],
     ['NoNewPrivileges', 'yes'],
     ['CapabilityBoundingSet', ''],
     ['AmbientCapabilities', ''],
@@ -265,7 +270,9 @@ export function registerInstall(program: Command): void {
           await writeSystemFileAtomic(`/etc/systemd/system/${HELPER_UNIT}.socket`, units.socket, 0o644);
           await writeSystemFileAtomic(`/etc/systemd/system/${HELPER_UNIT}@.service`, units.service, 0o644);
           serve.push('--helper', HELPER_SOCKET_PATH);
-          const hardening = serverHardening(SERVER_USER, dataDir);
+          // the edge's user and group: its admin socket is for that group (the server) only
+          await ensureEdgeUser();
+          const hardening = serverHardening(SERVER_USER, dataDir, ['systemd-journal', EDGE_USER]);
           if (tls) {
             // the key stays root's: systemd hands the service a copy only it can read (%d, its credentials)
             hardening.push(['LoadCredential', `tls-cert:${tls.cert}`], ['LoadCredential', `tls-key:${tls.key}`]);
@@ -288,11 +295,13 @@ export function registerInstall(program: Command): void {
           await hostExec.run(['systemctl', 'enable', '--now', `${HELPER_UNIT}.socket`], { timeoutMs: 60_000 });
         }
         await hostExec.run(['systemctl', 'enable', 'quadletman.service'], { timeoutMs: 60_000 });
+        const edge = await installEdge({ start: o.start });
         // a restart, not a start: a server already running (an earlier install) must pick up the new unit
         if (o.start) await hostExec.run(['systemctl', 'restart', 'quadletman.service'], { timeoutMs: 60_000 });
         out(
           `wrote ${UNIT_PATH}; quadletman.service is enabled${o.start ? ' and started' : ''}` +
             `${unprivileged ? `, as the user ${SERVER_USER} with the privileged helper ${HELPER_UNIT}.socket` : ', as root'}.\n` +
+            `${edge ? `${EDGE_UNIT} serves routes (Caddy, admin API on ${EDGE_ADMIN_SOCKET}).\n` : 'caddy is not installed: routes are not served until it is and install runs again.\n'}` +
             'On first start it prints a one-time setup token: `journalctl -u quadletman` shows it.\n',
         );
       },

@@ -33,7 +33,7 @@ export type CaddyIssuer = { module: 'internal' } | { module: 'acme'; email: stri
 export interface CaddyConfig {
   admin: { listen: string; config: { persist: false } };
   apps: {
-    http: {
+    http?: {
       http_port: number;
       https_port: number;
       servers: Record<string, { listen: string[]; routes: CaddyRoute[] }>;
@@ -194,15 +194,15 @@ export function caddyConfig(routes: readonly EdgeRoute[], settings: EdgeSettings
   });
   const config: CaddyConfig = {
     admin: { listen: `unix/${settings.adminSocket}`, config: { persist: false } },
-    apps: {
-      http: {
-        http_port: settings.httpPort,
-        https_port: settings.httpsPort,
-        servers: { [SERVER_NAME]: { listen: [`:${settings.httpsPort}`], routes: caddyRoutes } },
-      },
-    },
+    apps: {},
   };
+  // no routes: no server, so Caddy listens on nothing but its admin socket
   if (placed.length > 0) {
+    config.apps.http = {
+      http_port: settings.httpPort,
+      https_port: settings.httpsPort,
+      servers: { [SERVER_NAME]: { listen: [`:${settings.httpsPort}`], routes: caddyRoutes } },
+    };
     config.apps.tls = { automation: { policies: [{ subjects: hostsOf(placed), issuers: [issuerOf(settings.tls)] }] } };
   }
   if (settings.tls.mode === 'internal') {

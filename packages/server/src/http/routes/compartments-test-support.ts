@@ -37,6 +37,7 @@ import { backupRoutes } from './backups.js';
 import { catalogRoutes } from './catalog.js';
 import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
+import { edgeRoutes } from './edge.js';
 import { explainRoutes } from './explain.js';
 import { imageRoutes } from './images.js';
 import { notificationRoutes } from './notifications.js';
@@ -327,6 +328,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   templateRoutes,
   catalogRoutes,
   backupRoutes,
+  edgeRoutes,
   explainRoutes,
 ];
 

@@ -1,0 +1,116 @@
+/**
+ * The edge (quadletman's Caddy): `edge status|caddyfile|ca|set|sync`. Routes themselves are declared in each
+ * compartment's spec (`routes:`) and applied with it.
+ */
+import type { Command } from 'commander';
+import type { EdgeTls } from '../../core/edge/types.js';
+import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
+import { out } from '../output';
+import { UsageError } from '../usage.js';
+
+const port = (name: string) => (v: string) => {
+  if (!/^[0-9]{1,5}$/.test(v) || Number(v) < 1 || Number(v) > 65535) throw new UsageError(`${name}: a port 1..65535`);
+  return Number(v);
+};
+
+export function registerEdge(program: Command): void {
+  const e = program.command('edge').description("quadletman's Caddy: the routes it serves, its ports and TLS.");
+
+  e.command('status')
+    .description('Whether Caddy runs the configuration the store gives, and what each route answers through it.')
+    .option('--compartment <id>', "only this compartment's routes")
+    .addOption(formatOption())
+    .action(async (opts: { compartment?: string; format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const s = await app.edge.status(opts.compartment ? { compartment: opts.compartment } : {});
+        const { caddyfile: _, ...json } = s;
+        print(opts.format, json, () =>
+          [
+            `Caddy (${s.settings.adminSocket}): ${s.reachable ? (s.inSync ? 'runs the configuration' : 'runs ANOTHER configuration (edge sync loads it)') : `not reachable: ${s.error}`}`,
+            `Ports: HTTP ${s.settings.httpPort}, HTTPS ${s.settings.httpsPort}; TLS: ${s.settings.tls.mode === 'internal' ? "Caddy's internal CA (edge ca prints its root)" : `ACME${s.settings.tls.staging ? ' (staging)' : ''}, ${s.settings.tls.email}`}`,
+            s.routes.length === 0
+              ? 'No routes.'
+              : table([
+                  ['URL', 'COMPARTMENT', 'TO', 'PORT', 'ANSWER', 'CERTIFICATE'],
+                  ...s.routes.map((r) => [
+                    r.url,
+                    r.compartment,
+                    r.to,
+                    String(r.port ?? '-'),
+                    r.answer,
+                    r.certificate ? `${r.certificate.issuer}, until ${r.certificate.validTo}` : '-',
+                  ]),
+                ]),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  e.command('caddyfile')
+    .description("The edge's configuration as a Caddyfile (to read: quadletman loads the same as JSON).")
+    .action(async (_o: unknown, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        out(app.edge.caddyfile());
+      }),
+    );
+
+  e.command('ca')
+    .description("The internal CA's root certificate (PEM): trust it in browsers to reach routes without warnings.")
+    .action(async (_o: unknown, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const pem = await app.edge.rootCertificate();
+        if (!pem) throw new UsageError('the edge has no internal CA yet (Caddy is not running, or uses ACME)');
+        out(pem);
+      }),
+    );
+
+  e.command('set')
+    .description("Change the edge's ports or TLS, and load its configuration again.")
+    .option('--http-port <port>', 'plain HTTP (redirects to HTTPS; the ACME HTTP challenge)', port('--http-port'))
+    .option('--https-port <port>', 'HTTPS', port('--https-port'))
+    .option('--tls <mode>', "internal (Caddy's own CA) or acme (public names)")
+    .option('--email <address>', 'with --tls acme: the address given to the ACME CA')
+    .option('--staging', "with --tls acme: the CA's staging directory")
+    .addOption(formatOption())
+    .action(
+      async (
+        opts: {
+          httpPort?: number;
+          httpsPort?: number;
+          tls?: string;
+          email?: string;
+          staging?: boolean;
+          format: Format;
+        },
+        cmd: Command,
+      ) =>
+        withApp(cmd, async (app) => {
+          let tls: EdgeTls | undefined;
+          if (opts.tls === 'internal') tls = { mode: 'internal' };
+          else if (opts.tls === 'acme') {
+            if (!opts.email) throw new UsageError('--tls acme needs --email');
+            tls = { mode: 'acme', email: opts.email, staging: !!opts.staging };
+          } else if (opts.tls !== undefined) throw new UsageError('--tls: internal or acme');
+          const change = {
+            ...(opts.httpPort ? { httpPort: opts.httpPort } : {}),
+            ...(opts.httpsPort ? { httpsPort: opts.httpsPort } : {}),
+            ...(tls ? { tls } : {}),
+          };
+          const next = await audited(app, { action: 'edge.settings', target: 'edge', details: change }, () =>
+            app.edge.configure(change),
+          );
+          const synced = await app.edge.sync().catch((err: Error) => `not loaded: ${err.message}`);
+          print(opts.format, { settings: next, sync: synced }, () => `Saved; the edge: ${synced}.`);
+        }),
+    );
+
+  e.command('sync')
+    .description('Load the configuration into Caddy now when it runs another one (the server does every few seconds).')
+    .addOption(formatOption())
+    .action(async (opts: { format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const outcome = await app.edge.sync();
+        print(opts.format, { outcome }, () => `The edge: ${outcome}.`);
+      }),
+    );
+}

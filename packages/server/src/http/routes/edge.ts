@@ -1,0 +1,103 @@
+/**
+ * The edge: GET /api/edge (Caddy's state, the Caddyfile, every visible route requested once through it),
+ * GET /api/edge/ca.crt (the internal CA's root certificate, to trust), PUT /api/edge/settings (ports, TLS) and
+ * POST /api/edge/sync (load the configuration again now).
+ *
+ * Roles: viewers see the routes of the compartments they may see; changing the edge is for admins.
+ */
+import { z } from 'zod';
+import { ApiErrorSchema, EdgeSettingsBodySchema, EdgeSettingsSchema, EdgeStatusSchema } from '../../api/contract.js';
+import { NotFoundError } from '../../core/errors.js';
+import type { CompartmentId } from '../../core/ids.js';
+import { errorBody } from '../errors.js';
+import type { RoutePlugin } from '../types.js';
+import { audited, zodInstance } from './compartments-common.js';
+import { viewable } from './live-access.js';
+
+const tags = ['edge'];
+
+export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) => {
+  const r = zodInstance(instance);
+  const viewer = guard('viewer', { compartmentParam: false });
+  const admin = guard('admin', { compartmentParam: false });
+
+  r.get(
+    '/api/edge',
+    {
+      preHandler: async (req, reply) => {
+        if (!req.principal) await reply.status(401).send(errorBody('unauthorized', 'Log in first.'));
+      },
+      schema: {
+        tags,
+        summary: "The edge (Caddy): whether it runs the store's configuration, and each route's answer",
+        querystring: z.object({ compartment: z.string().max(64).optional() }),
+        response: { 200: EdgeStatusSchema, 401: ApiErrorSchema },
+      },
+    },
+    async (req) => {
+      const ids = app.compartments.list().map((c) => c.id);
+      const visible = await viewable(instance, guard, req, ids);
+      const only = req.query.compartment;
+      if (visible !== 'all' && (!only || !visible.has(only as CompartmentId))) {
+        // a viewer of some compartments sees their routes only, and not the whole configuration
+        const status = await app.edge.status();
+        return {
+          ...status,
+          caddyfile: '',
+          routes: status.routes.filter((x) => visible.has(x.compartment as CompartmentId)),
+        };
+      }
+      const status = await app.edge.status(only ? { compartment: only } : {});
+      // (a viewer of the one compartment asked for: its routes, without the whole configuration)
+      return visible === 'all' ? status : { ...status, caddyfile: '' };
+    },
+  );
+
+  r.get(
+    '/api/edge/ca.crt',
+    {
+      preHandler: viewer,
+      schema: { tags, summary: "The internal CA's root certificate (PEM), to add to browsers' trust" },
+    },
+    async (_req, reply) => {
+      const pem = await app.edge.rootCertificate().catch(() => undefined);
+      if (!pem) throw new NotFoundError('The edge has no internal CA yet (Caddy is not running, or uses ACME).');
+      return reply
+        .header('content-type', 'application/x-pem-file')
+        .header('content-disposition', 'attachment; filename="quadletman-edge-root.crt"')
+        .send(pem);
+    },
+  );
+
+  r.put(
+    '/api/edge/settings',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: "Change the edge's ports or TLS, and load its configuration again",
+        body: EdgeSettingsBodySchema,
+        response: { 200: EdgeSettingsSchema },
+      },
+    },
+    async (req) =>
+      audited(audit, req, { action: 'edge.settings', target: 'edge', details: { ...req.body } }, async () => {
+        const next = await app.edge.configure(req.body);
+        await app.edge.sync().catch(() => undefined);
+        return next;
+      }),
+  );
+
+  r.post(
+    '/api/edge/sync',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Load the configuration into Caddy now when it runs another one',
+        response: { 200: z.object({ outcome: z.enum(['loaded', 'in-sync', 'busy', 'unreachable']) }) },
+      },
+    },
+    async () => ({ outcome: await app.edge.sync() }),
+  );
+};
