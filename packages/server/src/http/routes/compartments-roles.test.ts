@@ -81,6 +81,10 @@ export const MATRIX: Row[] = [
   ['POST', `${C}/backups`, 'operator', 'compartment', {}],
   ['POST', `${C}/backups/restore`, 'admin', 'compartment', { snapshot: 'deadbeef' }],
   ['POST', `${C}/backups/check`, 'operator', 'compartment'],
+  ['GET', '/api/edge', 'viewer', 'any'],
+  ['GET', '/api/edge/ca.crt', 'viewer', 'any'],
+  ['PUT', '/api/edge/settings', 'admin', 'global', { httpsPort: 8443 }],
+  ['POST', '/api/edge/sync', 'admin', 'global'],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

@@ -3,8 +3,10 @@
  * GET /api/edge/ca.crt (the internal CA's root certificate, to trust), PUT /api/edge/settings (ports, TLS) and
  * POST /api/edge/sync (load the configuration again now).
  *
- * Roles: viewers see the routes of the compartments they may see; changing the edge is for admins.
+ * Roles: anyone logged in sees the routes of the compartments they may see (global viewers also the Caddyfile) and
+ * the root certificate; changing the edge is for admins.
  */
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiErrorSchema, EdgeSettingsBodySchema, EdgeSettingsSchema, EdgeStatusSchema } from '../../api/contract.js';
 import { NotFoundError } from '../../core/errors.js';
@@ -18,15 +20,15 @@ const tags = ['edge'];
 
 export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) => {
   const r = zodInstance(instance);
-  const viewer = guard('viewer', { compartmentParam: false });
+  const loggedIn = async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.principal) await reply.status(401).send(errorBody('unauthorized', 'Log in first.'));
+  };
   const admin = guard('admin', { compartmentParam: false });
 
   r.get(
     '/api/edge',
     {
-      preHandler: async (req, reply) => {
-        if (!req.principal) await reply.status(401).send(errorBody('unauthorized', 'Log in first.'));
-      },
+      preHandler: loggedIn,
       schema: {
         tags,
         summary: "The edge (Caddy): whether it runs the store's configuration, and each route's answer",
@@ -56,7 +58,8 @@ export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
   r.get(
     '/api/edge/ca.crt',
     {
-      preHandler: viewer,
+      // (a root certificate is public: anyone logged in may fetch it to trust the routes)
+      preHandler: loggedIn,
       schema: { tags, summary: "The internal CA's root certificate (PEM), to add to browsers' trust" },
     },
     async (_req, reply) => {
