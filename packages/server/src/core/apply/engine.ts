@@ -728,7 +728,7 @@ export class ApplyEngine {
     if (!this.edge) throw new Error('the routes changed, but this quadletman has no edge (Caddy) to serve them');
     touched();
     await this.edge.publish(compartment, routes);
-    const deadline = Date.now() + this.verifyTimeoutMs;
+    const deadline = this.now().getTime() + this.verifyTimeoutMs;
     let failing = [...routes];
     let last = new Map<RouteSpec, string>();
     for (;;) {
@@ -736,7 +736,7 @@ export class ApplyEngine {
       last = new Map(results.filter(([, x]) => !x.ok).map(([r, x]) => [r, x.detail]));
       failing = failing.filter((r) => last.has(r));
       if (failing.length === 0) return;
-      if (Date.now() >= deadline) break;
+      if (this.now().getTime() >= deadline) break;
       await this.sleep(this.pollMs);
     }
     throw new Error(
