@@ -54,6 +54,7 @@ describe('plan', () => {
         'app-pod.service',
         'backup.timer',
         'blog-network.service',
+        'blog.target',
         'cache-volume.service',
         'db.service',
         'legacy.service',
@@ -64,7 +65,18 @@ describe('plan', () => {
       stop: [],
     });
     const web = p.changes.find((c) => c.path === `${Q}/web.container`)!;
-    expect(web.diff.split('\n').slice(0, 3)).toEqual(['--- /dev/null', `+++ b/${Q}/web.container`, '@@ -0,0 +1,18 @@']);
+    expect(web.diff.split('\n').slice(0, 3)).toEqual(['--- /dev/null', `+++ b/${Q}/web.container`, '@@ -0,0 +1,21 @@']);
+  });
+
+  it("the compartment's target: started when new, stopped when gone, never restarted when it changes", () => {
+    const T = '.config/systemd/user/blog.target';
+    const changed = new Map(blog.files).set(T, `${blog.files.get(T)}Documentation=man:quadletman\n`);
+    const p = plan({ desired: changed, current: new Map(blog.files) });
+    expect(p.reload).toBe(true);
+    expect(p.units).toEqual({ start: [], restart: [], stop: [] });
+    const gone = new Map(blog.files);
+    gone.delete(T);
+    expect(plan({ desired: gone, current: new Map(blog.files) }).units.stop).toEqual(['blog.target']);
   });
 
   it('no change: a no-op plan', () => {

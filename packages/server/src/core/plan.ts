@@ -9,6 +9,7 @@
 // - a drop-in (`web.container.d/10-x.conf`) → restart its unit's service.
 // - a `.timer` → the timer itself (`backup.timer`): start, restart, stop. The timer's job (the service the
 //   timer activates) is never started or restarted by an apply, only stopped when removed.
+// - the compartment's `.target` → added: start, removed: stop; a change needs only the reload.
 // - any other file (env file, kube YAML, seccomp profile) → restart the services of the units whose values
 //   name it (`EnvironmentFile=%h/.config/quadletman/files/web.env`, `Yaml=app.yaml`).
 // Templates (`web@.container`) have no service to act on; their instances are left alone.
@@ -85,6 +86,7 @@ export function timerTarget(fileName: string, text: string): string {
 }
 
 const isTimer = (path: string) => areaOf(path) === 'systemd' && path.endsWith('.timer');
+const isUserUnit = (path: string) => areaOf(path) === 'systemd' && (path.endsWith('.timer') || path.endsWith('.target'));
 
 /** Services activated by the timers of a file set. */
 function timerJobs(files: ReadonlyMap<string, string>): Set<string> {
@@ -159,6 +161,13 @@ export function plan(input: PlanInput): Plan {
     const before = current.get(c.path);
     const after = desired.get(c.path);
     if (area === 'systemd') {
+      if (c.path.endsWith('.target')) {
+        // the compartment's target: started when new (then enabled), stopped when gone; never restarted (that
+        // would restart every unit that is part of it)
+        if (c.kind === 'added') start.add(baseName(c.path));
+        else if (c.kind === 'removed') stop.add(baseName(c.path));
+        continue;
+      }
       if (!c.path.endsWith('.timer')) continue;
       const timer = baseName(c.path);
       if (c.kind === 'added') start.add(timer);
@@ -205,7 +214,7 @@ export function plan(input: PlanInput): Plan {
   for (const s of start) restart.delete(s);
 
   const units: UnitActions = { start: sortedUnique(start), restart: sortedUnique(restart), stop: sortedUnique(stop) };
-  const reload = changes.some((c) => c.diff !== '' && (areaOf(c.path) === 'quadlet' || isTimer(c.path)));
+  const reload = changes.some((c) => c.diff !== '' && (areaOf(c.path) === 'quadlet' || isUserUnit(c.path)));
   const noop = changes.length === 0;
   return { changes, unchanged, units, reload, noop };
 }

@@ -80,7 +80,9 @@ describe('rendered sets against the real Quadlet generator', () => {
     expect(web).toContain('/var/lib/quadletman/volumes/blog/data:/usr/share/nginx/html:ro');
     expect(web.join(' ')).toContain('--network systemd-blog');
     expect(gen.units.get('backup.service')).toMatch(/^Type=oneshot$/m);
-    expect(gen.units.get('web.service')).toMatch(/^WantedBy=default.target$/m);
+    // part of the compartment's target, and wanted by it (the generator carries both into the service)
+    expect(gen.units.get('web.service')).toMatch(/^WantedBy=blog.target$/m);
+    expect(gen.units.get('web.service')).toMatch(/^PartOf=blog.target$/m);
   });
 
   it('hostile literal values reach the container exactly', () => {

@@ -33,6 +33,7 @@ describe('render', () => {
       `${Q}/web.container`,
       '.config/quadletman/files/web.env',
       '.config/systemd/user/backup.timer',
+      '.config/systemd/user/blog.target',
     ]);
     expect(blog.modes.get('.config/quadletman/files/web.env')).toBe(0o600);
     expect(blog.modes.get(`${Q}/web.container`)).toBe(0o644);
@@ -77,6 +78,9 @@ describe('render', () => {
   it('renders a container with its defaults and resolved references', () => {
     expect(blog.files.get(`${Q}/web.container`)).toBe(
       [
+        '[Unit]',
+        'PartOf=blog.target',
+        '',
         '[Container]',
         'Image=docker.io/library/nginx:1.27',
         'Exec=sleep infinity',
@@ -94,9 +98,13 @@ describe('render', () => {
         'Restart=on-failure',
         '',
         '[Install]',
-        'WantedBy=default.target',
+        'WantedBy=blog.target',
         '',
       ].join('\n'),
+    );
+    // the compartment's target starts with the user manager
+    expect(blog.files.get('.config/systemd/user/blog.target')).toBe(
+      '[Unit]\nDescription=quadletman compartment blog: its containers, pods and kube units\n\n[Install]\nWantedBy=default.target\n',
     );
   });
 
@@ -109,7 +117,7 @@ describe('render', () => {
     );
     expect(blog.files.get(`${Q}/blog.network`)).toBe('[Network]\nSubnet=10.89.1.0/24\n');
     expect(blog.files.get(`${Q}/app.pod`)).toBe(
-      '[Pod]\nPublishPort=9090:90\nNetwork=blog.network\n\n[Install]\nWantedBy=default.target\n',
+      '[Unit]\nPartOf=blog.target\n\n[Pod]\nPublishPort=9090:90\nNetwork=blog.network\n\n[Install]\nWantedBy=blog.target\n',
     );
     // in a pod: no default network
     expect(blog.files.get(`${Q}/sidecar.container`)).not.toContain('Network=');
@@ -130,12 +138,30 @@ describe('render', () => {
       },
     });
     const r = render(s);
-    expect(r.files.get(`${Q}/a.container`)).toBe('[Container]\nImage=i\nRunInit=false\n\n[Install]\n');
+    expect(r.files.get(`${Q}/a.container`)).toBe(
+      '[Unit]\nPartOf=x.target\n\n[Container]\nImage=i\nRunInit=false\n\n[Install]\n',
+    );
     expect(r.files.has(`${Q}/x.network`)).toBe(false);
     expect(r.files.get('.config/systemd/user/b.timer')).toBe(
       '[Timer]\nOnBootSec=5min\nUnit=custom.service\n\n[Install]\nWantedBy=default.target\n',
     );
     expect(r.files.get(`${Q}/b.container`)).toContain('[Service]\nType=notify\n');
+  });
+
+  it('renders no compartment target where it is turned off (a bundle), and none without a stack unit', () => {
+    const plain = render(parseSpecText(BLOG_YAML), { stackTarget: false });
+    expect([...plain.files.keys()]).not.toContain('.config/systemd/user/blog.target');
+    expect(plain.files.get(`${Q}/app.pod`)).toBe(
+      '[Pod]\nPublishPort=9090:90\nNetwork=blog.network\n\n[Install]\nWantedBy=default.target\n',
+    );
+    const timerOnly = render(
+      validateSpec({
+        compartment: 't',
+        units: { 'j.timer': { timer: { onBootSec: '1min' }, job: { container: { image: 'i' } } } },
+      }),
+    );
+    expect([...timerOnly.files.keys()].some((k) => k.endsWith('.target'))).toBe(false);
+    expect(timerOnly.files.get(`${Q}/j.container`)).not.toContain('PartOf=');
   });
 
   it('puts quadlet-located files beside the units and honours volumesRoot', () => {
@@ -148,7 +174,7 @@ describe('render', () => {
     const r = render(s, { volumesRoot: '/srv/vols/' });
     expect(r.files.get(`${Q}/app.yaml`)).toBe('x: 1\n');
     expect(r.files.get(`${Q}/app.kube`)).toBe(
-      '[Kube]\nYaml=app.yaml\nNetwork=k.network\n\n[Install]\nWantedBy=default.target\n',
+      '[Unit]\nPartOf=k.target\n\n[Kube]\nYaml=app.yaml\nNetwork=k.network\n\n[Install]\nWantedBy=k.target\n',
     );
     expect(r.hostVolumes).toEqual([{ name: 'v', path: '/srv/vols/k/v' }]);
     expect(() => render(s, { volumesRoot: '/srv/../etc' })).toThrow(InvalidError);

@@ -7,8 +7,11 @@
 // `.timer` units in `.config/systemd/user/`, config files in `.config/quadletman/files/`.
 //
 // Defaults, each applied only when the spec leaves the thing unset:
-// - `.container` (not a timer job), `.pod`, `.kube`: `[Install] WantedBy=default.target`, so the units start
-//   with the user manager (the compartment user lingers). `install: {}` in the spec means "no [Install]".
+// - `.container` (not a timer job), `.pod`, `.kube`: `[Unit] PartOf=<compartment>.target` and `[Install]
+//   WantedBy=<compartment>.target`; that target (`.config/systemd/user/<compartment>.target`, rendered when the
+//   compartment has such a unit) is wanted by default.target, so the stack starts with the user manager (the
+//   compartment user lingers) and `systemctl --user stop <compartment>.target` stops all of it. `install: {}` in
+//   the spec means "no [Install]" (the unit is still part of the target).
 // - `.container` and timer jobs: `RunInit=true` (an init reaps zombies and forwards signals); `runInit: false`
 //   turns it off.
 // - `.container` without `pod`/`network`, `.pod` and `.kube` without `network`: `Network=<compartment>.network`,
@@ -68,6 +71,9 @@ import { escapeDollar, escapePercent } from './values.js';
 export interface RenderOptions {
   /** Root of managed host volumes; default `/var/lib/quadletman/volumes`. */
   volumesRoot?: string;
+  /** false: no compartment target; units are wanted by default.target directly (Quadlet files that stand on
+   * their own, as a bundle exports them for any user). Default true. */
+  stackTarget?: boolean;
 }
 
 export interface HostVolume {
@@ -103,6 +109,7 @@ type Sections = Record<string, Record<string, unknown> | undefined>;
 interface Ctx {
   state: DesiredState;
   volumesRoot: string;
+  stackTarget: boolean;
 }
 
 function checkVolumesRoot(root: string): string {
@@ -175,7 +182,15 @@ function prepareModel(model: UnitModel, ctx: Ctx, job: boolean): UnitModel {
   else out.service = service;
   if (type === 'container' && main.runInit === undefined) main.runInit = true;
   if (job && service?.type === undefined) out.service = { ...(service ?? {}), type: 'oneshot' };
-  if (!job && INSTALLED_TYPES.has(type) && m.install === undefined) out.install = { wantedBy: ['default.target'] };
+  if (!job && INSTALLED_TYPES.has(type) && !ctx.stackTarget && m.install === undefined) {
+    out.install = { wantedBy: ['default.target'] };
+  } else if (!job && INSTALLED_TYPES.has(type)) {
+    // the compartment's target starts and stops the whole stack: the unit is wanted by it and part of it
+    const target = compartmentTarget(ctx.state.id);
+    if (m.install === undefined) out.install = { wantedBy: [target] };
+    const unit = (m.unit ?? {}) as { partOf?: string[] };
+    if (!unit.partOf?.includes(target)) out.unit = { ...unit, partOf: [...(unit.partOf ?? []), target] };
+  }
   if (ctx.state.network && NETWORKED_TYPES.has(type) && main.network === undefined && main.pod === undefined) {
     main.network = [defaultNetworkName(ctx.state.id)];
   }
@@ -183,6 +198,25 @@ function prepareModel(model: UnitModel, ctx: Ctx, job: boolean): UnitModel {
 }
 
 const modelText = (model: UnitModel): string => toUnitText(model);
+
+/** The target of a compartment's stack: `<id>.target`, wanted by default.target (so the stack starts with the
+ * user manager); every container, pod and kube unit is wanted by it and part of it. */
+export const compartmentTarget = (id: string): string => `${id}.target`;
+
+function targetText(id: string): string {
+  return serializeUnitFile(
+    parseUnitFile(
+      [
+        formatSectionHeader('Unit'),
+        formatEntry('Description', `quadletman compartment ${id}: its containers, pods and kube units`),
+        '',
+        formatSectionHeader('Install'),
+        formatEntry('WantedBy', 'default.target'),
+        '',
+      ].join('\n'),
+    ),
+  );
+}
 
 /** The unit with `PublishPort=127.0.0.1:PORT:TARGET` for each loopback port its routes were given (once per
  * port), after the ports the spec publishes itself. */
@@ -266,7 +300,11 @@ function wrap(where: string, fn: () => string): string {
 
 /** Renders a compartment's desired state. Throws InvalidError (with the unit's path) for unwritable values. */
 export function render(state: DesiredState, options: RenderOptions = {}): RenderedSet {
-  const ctx: Ctx = { state, volumesRoot: checkVolumesRoot(options.volumesRoot ?? DEFAULT_VOLUMES_ROOT) };
+  const ctx: Ctx = {
+    state,
+    volumesRoot: checkVolumesRoot(options.volumesRoot ?? DEFAULT_VOLUMES_ROOT),
+    stackTarget: options.stackTarget ?? true,
+  };
   const out: [path: string, text: string, mode: number][] = [];
   const quadlet = (name: string) => `${QUADLET_DIR}/${name}`;
 
@@ -285,6 +323,8 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
       out.push([quadlet(name), wrap(where, () => modelText(model)), UNIT_MODE]);
     }
   }
+  const stacked = Object.values(state.units).some((u) => u.format === 'model' && INSTALLED_TYPES.has(u.model.type));
+  if (stacked && ctx.stackTarget) out.push([`${SYSTEMD_USER_DIR}/${compartmentTarget(state.id)}`, targetText(state.id), UNIT_MODE]);
   // The default network and Podman volumes are prepared like declared units: their labels are data maps too.
   if (state.network) {
     const net = prepareModel({ type: 'network', network: state.network, extra: [] }, ctx, false);

@@ -56,7 +56,8 @@ describe('the spec', () => {
     expect(yaml).toBeDefined();
     const s = parseSpecText(yaml!, 'SPEC.md');
     expect(Object.keys(s.units)).toEqual(['backup.timer', 'legacy.container', 'web.container']);
-    expect(render(s).files.size).toBe(8);
+    expect(render(s).files.size).toBe(9); // with blog.target
+    expect(s.routes.map((r) => r.path)).toEqual(['/', '/api']);
   });
 
   it('accepts JSON and Quadlet key spellings', () => {

@@ -244,7 +244,7 @@ describe('ApplyEngine and routes', () => {
     });
     const { engine } = setup({ edge, verifyTimeoutMs: 0 });
     const dials = (config: unknown) =>
-      (config as CaddyConfig).apps.http.servers.quadletman!.routes.map(
+      (config as CaddyConfig).apps.http!.servers.quadletman!.routes.map(
         (r) => `${r.match[0]!.host[0]} ${r.handle[0]!.upstreams[0]!.dial}`,
       );
 

@@ -972,7 +972,8 @@ function writesOf(desired: FileSet, p: Plan): Map<string, { text: string; mode: 
   return out;
 }
 
-const isTimer = (unit: string): boolean => unit.endsWith('.timer');
+/** Units with an [Install] of their own that an apply enables and disables: timers and the compartment's target. */
+const isTimer = (unit: string): boolean => unit.endsWith('.timer') || unit.endsWith('.target');
 
 const removalsOf = (p: Plan): string[] => p.changes.filter((c) => c.kind === 'removed').map((c) => c.path);
 

@@ -47,9 +47,13 @@ describe('export', () => {
     // the header sits in the first part, before its FileName comment; Podman keeps it as comments
     expect(e.text.startsWith('# quadletman.bundle: {"version":1,"compartment":"every"')).toBe(true);
     expect(podman.units[0]!.text).toMatch(/# quadletman\.end\n# FileName=app\n\[Kube\]/);
-    // the unit texts are the rendered files, verbatim
+    // the unit texts are the rendered files, but for the compartment's target: they stand on their own
     const web = podman.units.find((u) => u.name === 'web.container')!;
-    expect(web.text).toBe(`# FileName=web\n${t.hostOf('every').files.get(`${Q}/web.container`)}`);
+    const onDisk = t.hostOf('every').files.get(`${Q}/web.container`)!;
+    expect(onDisk).toContain('PartOf=every.target');
+    expect(web.text).toBe(
+      `# FileName=web\n${onDisk.replace('[Unit]\nPartOf=every.target\n\n', '').replace('WantedBy=every.target', 'WantedBy=default.target')}`,
+    );
     expect(web.text).toContain('Volume=/var/lib/quadletman/volumes/every/data:/data');
     expect(e.warnings.join('\n')).toMatch(/carries unit files only/);
     expect(e.warnings.join('\n')).toMatch(/Secrets are exported by name only/);
@@ -106,7 +110,8 @@ describe('import', () => {
     // every file lands where it was, verbatim; the host volume now is copy's own folder
     const a = t.hostOf('every').files;
     const b = t.hostOf('copy').files;
-    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    // (the copy's units are the bundle's texts: they are not part of a compartment target)
+    expect([...b.keys()].sort()).toEqual([...a.keys()].filter((k) => k !== '.config/systemd/user/every.target').sort());
     expect(b.get(`${Q}/web.container`)).toContain('Volume=/var/lib/quadletman/volumes/copy/data:/data');
     expect(b.get(`${Q}/app.yaml`)).toBe(a.get(`${Q}/app.yaml`));
     expect(b.get('.config/systemd/user/backup.timer')).toBe(a.get('.config/systemd/user/backup.timer'));

@@ -178,7 +178,8 @@ export class BundleService {
 
   export(id: string): ExportResult {
     const state = this.deps.compartments.state(id);
-    const rendered = render(state, this.deps.render);
+    // (without the compartment's target: a bundle's units stand on their own, wherever they are installed)
+    const rendered = render(state, { ...this.deps.render, stackTarget: false });
     const content: BundleContent = {
       meta: {
         compartment: state.id,

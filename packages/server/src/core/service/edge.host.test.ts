@@ -1,7 +1,8 @@
 // The edge for real (runs inside the sandbox host as root): Debian's Caddy installed as quadletman-edge.service,
 // configured only through its admin socket. Two compartments' apps routed by host name over HTTPS with Caddy's
 // internal CA (curl --cacert, real TLS); routes added, changed and removed while a client keeps requesting; a
-// route whose app does not answer rolls the apply back; a Caddy restart gets the configuration back.
+// route whose app does not answer rolls the apply back; the compartment's target stops and starts its stack; a
+// Caddy restart gets the configuration back.
 
 import { execFile } from 'node:child_process';
 import * as fsp from 'node:fs/promises';
@@ -169,6 +170,20 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
     expect((await app.edge.status()).inSync).toBe(true);
     expect(await curl('b.qm.test')).toEqual({ code: 200, body: 'bravo' });
   }, 180_000);
+
+  it("stops and starts a compartment's whole stack through its target", async () => {
+    const ctl = (verb: string) =>
+      app.host.exec.run(['systemctl', '--user', '-M', `qm-${A}@`, verb, `${A}.target`], { timeoutMs: 60_000 });
+    const web = async () =>
+      (await app.compartments.units(A, { withStatus: true })).find((u) => u.unit === 'web.service')?.status
+        ?.activeState;
+    expect(await web()).toBe('active');
+    await ctl('stop');
+    expect(await web()).toBe('inactive');
+    await ctl('start');
+    expect(await web()).toBe('active');
+    expect(await curl('a.qm.test')).toEqual({ code: 200, body: 'alpha' });
+  }, 120_000);
 
   it('loads the configuration again after Caddy restarts', async () => {
     await run('systemctl', ['restart', EDGE_UNIT]);

@@ -60,7 +60,7 @@ function setup(options: { busy?: () => Promise<boolean> } = {}) {
 
 /** host+path → the upstream it dials, from a Caddy configuration. */
 function upstreams(config: unknown): Record<string, string> {
-  const routes = (config as CaddyConfig).apps.http.servers.quadletman?.routes ?? [];
+  const routes = (config as CaddyConfig).apps.http?.servers.quadletman?.routes ?? [];
   return Object.fromEntries(
     routes.map((r) => [`${r.match[0]!.host[0]}${r.match[0]!.path?.[0] ?? ''}`, r.handle[0]!.upstreams[0]!.dial]),
   );
@@ -89,9 +89,9 @@ describe('EdgeService settings', () => {
     });
     expect(store.settings.get(EDGE_SETTING)).toEqual(next);
     expect(edge.settings()).toEqual(next);
-    await edge.publish('shop', []);
+    await edge.publish('shop', [{ host: 'shop.example.org', path: '/', to: 'web:8080', port: 20000 }]);
     expect(sockets.at(-1)).toBe('/run/edge/admin.sock');
-    expect((admin.loaded.at(-1) as CaddyConfig).apps.http.https_port).toBe(8443);
+    expect((admin.loaded.at(-1) as CaddyConfig).apps.http!.https_port).toBe(8443);
     const acme = await edge.configure({ tls: { mode: 'acme', email: 'ops@example.org', staging: true } });
     expect(edge.settings().tls).toEqual({ mode: 'acme', email: 'ops@example.org', staging: true });
     expect(acme.httpPort).toBe(8080);

@@ -22,7 +22,7 @@ const withRoutes = (id: string, routes: string[]) =>
 
 /** `host+path → dial` of the configuration Caddy was given last. */
 function dials(loaded: readonly unknown[]): string[] {
-  const routes = (loaded.at(-1) as CaddyConfig | undefined)?.apps.http.servers.quadletman?.routes ?? [];
+  const routes = (loaded.at(-1) as CaddyConfig | undefined)?.apps.http?.servers.quadletman?.routes ?? [];
   return routes.map((r) => `${r.match[0]!.host[0]}${r.match[0]!.path?.[0] ?? ''} ${r.handle[0]!.upstreams[0]!.dial}`);
 }
 
