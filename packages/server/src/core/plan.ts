@@ -86,7 +86,8 @@ export function timerTarget(fileName: string, text: string): string {
 }
 
 const isTimer = (path: string) => areaOf(path) === 'systemd' && path.endsWith('.timer');
-const isUserUnit = (path: string) => areaOf(path) === 'systemd' && (path.endsWith('.timer') || path.endsWith('.target'));
+const isUserUnit = (path: string) =>
+  areaOf(path) === 'systemd' && (path.endsWith('.timer') || path.endsWith('.target'));
 
 /** Services activated by the timers of a file set. */
 function timerJobs(files: ReadonlyMap<string, string>): Set<string> {

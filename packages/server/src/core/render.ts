@@ -324,7 +324,8 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
     }
   }
   const stacked = Object.values(state.units).some((u) => u.format === 'model' && INSTALLED_TYPES.has(u.model.type));
-  if (stacked && ctx.stackTarget) out.push([`${SYSTEMD_USER_DIR}/${compartmentTarget(state.id)}`, targetText(state.id), UNIT_MODE]);
+  if (stacked && ctx.stackTarget)
+    out.push([`${SYSTEMD_USER_DIR}/${compartmentTarget(state.id)}`, targetText(state.id), UNIT_MODE]);
   // The default network and Podman volumes are prepared like declared units: their labels are data maps too.
   if (state.network) {
     const net = prepareModel({ type: 'network', network: state.network, extra: [] }, ctx, false);
