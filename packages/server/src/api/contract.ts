@@ -183,6 +183,10 @@ export const PlanSchema = z
     units: z.object({ start: z.array(z.string()), restart: z.array(z.string()), stop: z.array(z.string()) }),
     reload: z.boolean(),
     noop: z.boolean(),
+    routes: z
+      .object({ add: z.array(z.string()), remove: z.array(z.string()) })
+      .optional()
+      .meta({ description: 'Routes through the edge the apply adds and removes: host/path → unit:port (loopback).' }),
   })
   .meta({ id: 'Plan' });
 export type PlanDto = z.infer<typeof PlanSchema>;

@@ -39,6 +39,9 @@ export interface UnitActions {
 export interface Plan {
   /** Every added, changed or removed file, in path order. */
   changes: FileChange[];
+  /** Routes through the edge the apply adds and removes (`host/path → unit:port (127.0.0.1:port)`), when any
+   * change (the apply engine adds them: routes are not files). */
+  routes?: { add: string[]; remove: string[] };
   /** Paths present and identical on both sides. */
   unchanged: string[];
   units: UnitActions;

@@ -118,3 +118,18 @@ export function routeProblems(
   });
   return out;
 }
+
+/** A route as a plan shows it: `photos.example.org/ → web:8080 (127.0.0.1:20000)`. */
+export function describeRoute(r: RouteSpec): string {
+  return `${routeKey(r)} → ${r.to}${r.port ? ` (127.0.0.1:${r.port})` : ''}`;
+}
+
+/** The routes `desired` adds and `applied` had that it no longer has, as plans show them. */
+export function routeChanges(
+  desired: readonly RouteSpec[],
+  applied: readonly RouteSpec[],
+): { add: string[]; remove: string[] } {
+  const d = new Set(desired.map(describeRoute));
+  const a = new Set(applied.map(describeRoute));
+  return { add: [...d].filter((x) => !a.has(x)), remove: [...a].filter((x) => !d.has(x)) };
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaddyConfig } from '../edge/caddy-config.js';
 import type { HeldRoute } from '../edge/ports.js';
 import { EdgeService } from '../service/edge.js';
-import type { RouteSpec } from '../spec-routes.js';
+import { describeRoute, type RouteSpec } from '../spec-routes.js';
 import { ApplyEngine, type ApplyTarget, type ProgressEvent } from './engine.js';
 import { FakeEdgeAdmin, FakeHost, FakeStore } from './fakes.js';
 import { MemoryLocks } from './lock.js';
@@ -89,7 +89,10 @@ describe('ApplyEngine and routes', () => {
     });
     expect(r.outcome).toBe('applied');
     expect(r.revision).toBe(2);
-    expect(r.plan.noop).toBe(true);
+    // no file changes, but the routes do: the plan says so
+    expect(r.plan.changes).toEqual([]);
+    expect(r.plan.noop).toBe(false);
+    expect(r.plan.routes).toEqual({ add: [describeRoute(A), describeRoute(B)], remove: [] });
     expect(recording.published).toEqual([{ compartment: 'shop', routes: [A, B] }]);
     expect(recording.checks.sort()).toEqual(['a.example.org/', 'b.example.org/app']);
     expect(steps(events)).toContain('route:running');

@@ -18,6 +18,7 @@ import { lintRendered } from '../lint.js';
 import { plan as makePlan, type Plan, serviceOf } from '../plan.js';
 import type { HostVolume } from '../render.js';
 import type { ProbeSpec, RouteSpec } from '../spec.js';
+import { routeChanges } from '../spec-routes.js';
 import { type GateUnit, gateUnitOf, healthGate } from './health-gate.js';
 import type {
   ApplyLocks,
@@ -159,7 +160,7 @@ export class ApplyEngine {
   async plan(target: ApplyTarget): Promise<{ plan: Plan; diagnostics: FileReport[]; podmanVersion: string | null }> {
     const host = await this.hostFor(target.compartment);
     const current = await host.readManaged();
-    const p = planOf(target.files, current);
+    const p = withRouteChanges(planOf(target.files, current), target);
     const podmanVersion = await lintVersion(host, target.podmanVersion);
     const lint = lintRendered(target.files.files, { podmanVersion });
     return { plan: p, diagnostics: lint.reports, podmanVersion };
@@ -203,7 +204,7 @@ export class ApplyEngine {
     const host = await this.hostFor(target.compartment);
     emit('plan', 'running', 'Comparing the rendered files with the files on disk');
     const current = await host.readManaged();
-    const p = planOf(target.files, current);
+    const p = withRouteChanges(planOf(target.files, current), target);
     emit('plan', 'ok', describePlan(p));
     const checked = await this.validate(host, target, p, options, emit);
     if ('refused' in checked) return { ...checked.refused, images: [] };
@@ -413,7 +414,7 @@ export class ApplyEngine {
 
     emit('plan', 'running', 'Comparing the rendered files with the files on disk');
     const current = await host.readManaged();
-    const p = planOf(target.files, current);
+    const p = withRouteChanges(planOf(target.files, current), target);
     emit('plan', 'ok', describePlan(p));
 
     const checked = await this.validate(host, target, p, options, emit);
@@ -996,7 +997,8 @@ function describePlan(p: Plan): string {
   const count = (k: string) => p.changes.filter((c) => c.kind === k).length;
   const parts = [`${count('added')} added`, `${count('changed')} changed`, `${count('removed')} removed`];
   const u = p.units;
-  return `${parts.join(', ')}; start ${u.start.length}, restart ${u.restart.length}, stop ${u.stop.length}`;
+  const routes = p.routes ? `; routes: ${p.routes.add.length} added, ${p.routes.remove.length} removed` : '';
+  return `${parts.join(', ')}; start ${u.start.length}, restart ${u.restart.length}, stop ${u.stop.length}${routes}`;
 }
 
 function firstErrors(reports: readonly FileReport[]): string {
@@ -1012,4 +1014,11 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 function sameRoutes(a: readonly RouteSpec[], b: readonly RouteSpec[]): boolean {
   const key = (r: RouteSpec) => `${r.host} ${r.path} ${r.to} ${r.port ?? ''}`;
   return a.length === b.length && a.every((r, i) => key(r) === key(b[i]!));
+}
+
+/** The plan with the routes the target adds and removes; a plan that changes routes is no no-op. */
+function withRouteChanges(p: Plan, target: ApplyTarget): Plan {
+  if (!target.routes || sameRoutes(target.routes.desired, target.routes.applied)) return p;
+  const routes = routeChanges(target.routes.desired, target.routes.applied);
+  return { ...p, routes, noop: false };
 }

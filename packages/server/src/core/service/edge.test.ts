@@ -4,14 +4,8 @@ import type { CaddyConfig } from '../edge/caddy-config.js';
 import type { HeldRoute } from '../edge/ports.js';
 import { InvalidError } from '../errors.js';
 import type { RouteSpec } from '../spec-routes.js';
-import {
-  DEFAULT_EDGE_SETTINGS,
-  describeRoute,
-  EDGE_SETTING,
-  type EdgeRequest,
-  EdgeService,
-  type EdgeStorePort,
-} from './edge.js';
+import { describeRoute, routeChanges } from '../spec-routes.js';
+import { DEFAULT_EDGE_SETTINGS, EDGE_SETTING, type EdgeRequest, EdgeService, type EdgeStorePort } from './edge.js';
 
 class MemoryEdgeStore implements EdgeStorePort {
   routes: HeldRoute[] = [];
@@ -198,6 +192,10 @@ describe('EdgeService routes', () => {
       'a.example.org/app → web:8080 (127.0.0.1:20000)',
     );
     expect(describeRoute({ host: 'a.example.org', path: '/', to: 'web:8080' })).toBe('a.example.org/ → web:8080');
+    const a = { host: 'a.example.org', path: '/', to: 'web:8080', port: 20000 };
+    const b = { host: 'b.example.org', path: '/', to: 'web:8080', port: 20000 };
+    expect(routeChanges([a, b], [a])).toEqual({ add: ['b.example.org/ → web:8080 (127.0.0.1:20000)'], remove: [] });
+    expect(routeChanges([], [a])).toEqual({ add: [], remove: ['a.example.org/ → web:8080 (127.0.0.1:20000)'] });
   });
 });
 

@@ -9,7 +9,7 @@ import { caddyConfig, caddyfile, sameConfig } from '../edge/caddy-config.js';
 import type { HeldRoute } from '../edge/ports.js';
 import type { EdgeRoute, EdgeSettings, EdgeTls } from '../edge/types.js';
 import { InvalidError } from '../errors.js';
-import { type RouteSpec, routeKey, routeTarget } from '../spec-routes.js';
+import type { RouteSpec } from '../spec-routes.js';
 
 export const EDGE_SETTING = 'edge';
 export const DEFAULT_EDGE_SETTINGS: EdgeSettings = {
@@ -227,10 +227,4 @@ export class EdgeService implements EdgePort {
       routes,
     };
   }
-}
-
-/** The units a route reaches, for a plan: `photos.example.org/ → web:8080 (127.0.0.1:20000)`. */
-export function describeRoute(r: RouteSpec): string {
-  const t = routeTarget(r);
-  return `${routeKey(r)} → ${t.unit}:${t.port}${r.port ? ` (127.0.0.1:${r.port})` : ''}`;
 }
