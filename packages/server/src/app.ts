@@ -154,7 +154,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     render: { volumesRoot },
     resolveDigest: (id, image) => resolveDigest(id, image),
     notify: (e) => void notifications.emit(e),
-    heldRoutes: () => store.edge.allRoutes(),
+    heldRoutes: () => edge.held(),
   });
   const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
   const resources = new ResourceService({

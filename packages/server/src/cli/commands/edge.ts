@@ -114,3 +114,31 @@ export function registerEdge(program: Command): void {
       }),
     );
 }
+
+/** `proxy self`: quadletman's own web UI through the edge, on a host name of its own. */
+export function registerProxy(program: Command): void {
+  const p = program.command('proxy').description("Serve quadletman's own web UI through the edge.");
+  p.command('self')
+    .description(
+      'Route a host name of its own to the web UI (which keeps its session cookie away from the apps); ' +
+        '--off removes it. Serve with --trust-proxy so the UI sees the clients behind Caddy.',
+    )
+    .option('--host <name>', 'the UI host name, e.g. qm.example.org')
+    .option('--port <port>', 'the loopback port the UI listens on', port('--port'), 8080)
+    .option('--off', "remove the UI's route")
+    .addOption(formatOption())
+    .action(async (opts: { host?: string; port: number; off?: boolean; format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        if (!opts.off && !opts.host) throw new UsageError('give --host NAME, or --off');
+        const self = opts.off ? null : { host: opts.host!, port: opts.port };
+        const next = await audited(app, { action: 'edge.settings', target: 'edge', details: { self } }, () =>
+          app.edge.configure({ self }),
+        );
+        const synced = await app.edge.sync().catch((err: Error) => `not loaded: ${err.message}`);
+        const where = next.self
+          ? `https://${next.self.host}${next.httpsPort === 443 ? '' : `:${next.httpsPort}`}/ serves the web UI (127.0.0.1:${next.self.port})`
+          : 'the web UI has no route';
+        print(opts.format, { settings: next, sync: synced }, () => `${where}; the edge: ${synced}.`);
+      }),
+    );
+}

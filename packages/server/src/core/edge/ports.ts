@@ -32,15 +32,23 @@ export function assignRoutePorts(
   const others = held.filter((h) => h.compartment !== compartment);
   const previous = held.filter((h) => h.compartment === compartment);
   const taken = new Map<number, string>();
-  for (const h of others)
-    if (h.port !== undefined) taken.set(h.port, `compartment '${h.compartment}' (route ${routeKey(h)})`);
+  for (const h of others) {
+    if (h.port === undefined) continue;
+    const who = h.compartment.startsWith('(')
+      ? "quadletman's web UI"
+      : `compartment '${h.compartment}' (route ${routeKey(h)})`;
+    taken.set(h.port, who);
+  }
   for (const p of published)
     if (p.compartment !== compartment) taken.set(p.port, `compartment '${p.compartment}' (${p.what})`);
 
   const problems: string[] = [];
   routes.forEach((r, i) => {
-    const holder = others.find((h) => h.host === r.host && h.path === r.path);
-    if (holder) problems.push(`routes[${i}]: ${routeKey(r)} is routed by compartment '${holder.compartment}'`);
+    // (the web UI's own route, held as "(quadletman)", keeps its whole host name)
+    const ui = others.find((h) => h.compartment.startsWith('(') && h.host === r.host);
+    const holder = ui ?? others.find((h) => h.host === r.host && h.path === r.path);
+    if (ui) problems.push(`routes[${i}]: ${r.host} is the host name of quadletman's own web UI`);
+    else if (holder) problems.push(`routes[${i}]: ${routeKey(r)} is routed by compartment '${holder.compartment}'`);
     if (r.port !== undefined && taken.has(r.port)) {
       problems.push(`routes[${i}].port: ${r.port} is held by ${taken.get(r.port)}`);
     }

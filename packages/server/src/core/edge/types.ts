@@ -31,4 +31,6 @@ export interface EdgeSettings {
   httpPort: number;
   httpsPort: number;
   tls: EdgeTls;
+  /** quadletman's own web UI behind the edge, on a host name of its own (`proxy self`): the UI's loopback port. */
+  self?: { host: string; port: number };
 }

@@ -12,6 +12,8 @@ import { InvalidError } from '../errors.js';
 import type { RouteSpec } from '../spec-routes.js';
 
 export const EDGE_SETTING = 'edge';
+/** Who holds the UI's own route, in messages and the configuration's ids. */
+export const SELF = '(quadletman)';
 export const DEFAULT_EDGE_SETTINGS: EdgeSettings = {
   adminSocket: '/run/quadletman-edge/admin.sock',
   httpPort: 80,
@@ -82,9 +84,29 @@ export class EdgeService implements EdgePort {
     return { ...DEFAULT_EDGE_SETTINGS, ...saved };
   }
 
-  /** Changes the edge's ports or TLS (validated), and loads the configuration again. */
-  async configure(change: { httpPort?: number; httpsPort?: number; tls?: EdgeTls; adminSocket?: string }) {
-    const next = { ...this.settings(), ...change };
+  /** Changes the edge's ports, TLS or the UI's own route (validated; `self: null` removes it). */
+  async configure(change: {
+    httpPort?: number;
+    httpsPort?: number;
+    tls?: EdgeTls;
+    adminSocket?: string;
+    self?: { host: string; port: number } | null;
+  }) {
+    const { self, ...rest } = change;
+    const next: EdgeSettings = { ...this.settings(), ...rest };
+    if (self === null) delete next.self;
+    else if (self !== undefined) {
+      const host = self.host.toLowerCase();
+      const holder = this.deps.store.allRoutes().find((r) => r.host === host);
+      if (holder)
+        throw new InvalidError(
+          `${host} is routed by compartment '${holder.compartment}': the UI needs a host name of its own`,
+        );
+      if (!Number.isInteger(self.port) || self.port < 1 || self.port > 65535) {
+        throw new InvalidError(`the UI's port must be a port 1..65535, not ${self.port}`);
+      }
+      next.self = { host, port: self.port };
+    }
     for (const k of ['httpPort', 'httpsPort'] as const) {
       const p = next[k];
       if (!Number.isInteger(p) || p < 1 || p > 65535) throw new InvalidError(`${k} must be a port 1..65535, not ${p}`);
@@ -106,9 +128,22 @@ export class EdgeService implements EdgePort {
       ...held,
       ...(override?.routes ?? []).map((r) => ({ ...r, compartment: override!.compartment })),
     ];
-    return all
-      .filter((r) => r.port !== undefined)
-      .map((r) => ({ compartment: r.compartment, host: r.host, path: r.path, to: r.to, upstreamPort: r.port! }));
+    const self = this.settings().self;
+    return [
+      ...all
+        .filter((r) => r.port !== undefined)
+        .map((r) => ({ compartment: r.compartment, host: r.host, path: r.path, to: r.to, upstreamPort: r.port! })),
+      ...(self ? [{ compartment: SELF, host: self.host, path: '/', to: 'the web UI', upstreamPort: self.port }] : []),
+    ];
+  }
+
+  /** The routes every compartment holds, and the UI's own (for the port registry: no compartment may take them). */
+  held(): HeldRoute[] {
+    const self = this.settings().self;
+    return [
+      ...this.deps.store.allRoutes(),
+      ...(self ? [{ compartment: SELF, host: self.host, path: '/', to: 'ui:0', port: self.port }] : []),
+    ];
   }
 
   /** The configuration the edge should run (Caddy's JSON). */

@@ -191,7 +191,7 @@ export function createTestContext(
     engine,
     render,
     notify: (e) => void notifications.emit(e),
-    heldRoutes: () => store.edge.allRoutes(),
+    heldRoutes: () => edge.held(),
     resolveDigest: async (id, image) => {
       const [r] = await registry.check(id, [image]);
       if (!r?.ok) throw new Error(r ? `${r.code}: ${r.message}` : 'no answer');
