@@ -198,9 +198,11 @@ function SettingsForm({ settings }: { settings: EdgeSettings }) {
         <fieldset className="flex flex-col gap-2">
           <legend className="mb-1 text-sm font-medium">{t('routes.tls')}</legend>
           {(['internal', 'acme'] as const).map((m) => (
-            <label key={m} className="flex items-start gap-2 text-sm">
+            // (the help is outside the label: the radio is named by its mode, and described by the help)
+            <div key={m} className="flex items-start gap-2 text-sm">
               <input
                 type="radio"
+                id={`edge-tls-${m}`}
                 name="edge-tls-mode"
                 value={m}
                 checked={d.mode === m}
@@ -208,15 +210,15 @@ function SettingsForm({ settings }: { settings: EdgeSettings }) {
                 className="mt-1"
                 aria-describedby={`edge-tls-${m}-help`}
               />
-              <span>
-                <span className="font-medium">
+              <div>
+                <label htmlFor={`edge-tls-${m}`} className="font-medium">
                   {m === 'internal' ? t('routes.tls.internalLabel') : t('routes.tls.acmeLabel')}
-                </span>
-                <span id={`edge-tls-${m}-help`} className="block text-zinc-600 dark:text-zinc-400">
+                </label>
+                <p id={`edge-tls-${m}-help`} className="text-zinc-600 dark:text-zinc-400">
                   {m === 'internal' ? t('routes.tls.internalHelp') : t('routes.tls.acmeHelp')}
-                </span>
-              </span>
-            </label>
+                </p>
+              </div>
+            </div>
           ))}
         </fieldset>
         {d.mode === 'acme' && (
