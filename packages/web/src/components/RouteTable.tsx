@@ -51,7 +51,7 @@ export const routesOfSource = (routes: readonly EdgeRoute[], source: string): Ed
     return source === `${unit}.container` || source === `${unit}.pod`;
   });
 
-const th = 'px-2 py-1 text-left font-medium';
+const th = 'whitespace-nowrap px-2 py-1 text-left font-medium';
 const td = 'px-2 py-1 align-top';
 
 export function RouteTable({ routes, showCompartment }: { routes: readonly EdgeRoute[]; showCompartment: boolean }) {
@@ -78,7 +78,7 @@ export function RouteTable({ routes, showCompartment }: { routes: readonly EdgeR
             >
               <td className={`${td} max-sm:w-full`}>
                 <span className="flex flex-wrap items-baseline gap-x-2">
-                  <span className="break-all font-mono">{r.url}</span>
+                  <span className="font-mono max-sm:break-all sm:whitespace-nowrap">{r.url}</span>
                   <OpenLink url={r.url} />
                 </span>
               </td>
@@ -94,7 +94,7 @@ export function RouteTable({ routes, showCompartment }: { routes: readonly EdgeR
               )}
               <td className={`${td} font-mono`}>{r.to}</td>
               <td className={`${td} font-mono`}>
-                <span className="sm:hidden">{t('routes.port')}: </span>
+                <span className="font-sans sm:hidden">{t('routes.port')}: </span>
                 {r.port ?? '—'}
               </td>
               <td className={`${td} max-sm:w-full`}>

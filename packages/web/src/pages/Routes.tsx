@@ -126,7 +126,7 @@ function RootCertificate() {
             {t('routes.download')}
           </a>
         </p>
-        <p className="text-zinc-600 dark:text-zinc-400">{t('routes.trustHow')}</p>
+        <p className="text-zinc-600 dark:text-zinc-400">{withCode(t('routes.trustHow'))}</p>
       </div>
     </Card>
   );

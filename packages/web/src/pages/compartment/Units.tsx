@@ -38,15 +38,19 @@ export function UnitsTab({ id }: { id: string }) {
                       <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">
                         {t('units.from', { source: u.source })}
                       </span>
-                      {routesOfSource(edgeRoutes, u.source).map((r) => (
-                        <span key={r.url} className="ml-3 inline-flex items-baseline gap-1" data-testid="unit-route">
-                          <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
-                            {r.host}
-                            {r.path === '/' ? '' : r.path}
-                          </span>
-                          <OpenLink url={r.url} />
-                        </span>
-                      ))}
+                      {routesOfSource(edgeRoutes, u.source).length > 0 && (
+                        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+                          {routesOfSource(edgeRoutes, u.source).map((r) => (
+                            <span key={r.url} className="inline-flex items-baseline gap-1" data-testid="unit-route">
+                              <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                                {r.host}
+                                {r.path === '/' ? '' : r.path}
+                              </span>
+                              <OpenLink url={r.url} />
+                            </span>
+                          ))}
+                        </div>
+                      )}
                       {bucket === 'failed' && (
                         <p className="mt-1 text-sm text-red-800 dark:text-red-300">
                           {t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })}
