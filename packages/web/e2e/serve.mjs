@@ -1,7 +1,7 @@
 // A tiny static server for the browser tests without a quadletman server: serves dist/ with the single-page
 // fallback and fakes just enough of the API for the login page, one compartment's unit editor and backups, the
-// catalog (one app, installed once in an older version) and the templates (one saved template)
-// (log in as demo / demo). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
+// catalog (one app, installed once in an older version), the templates (one saved template) and the edge (two
+// routes of the demo compartment, one answering, one not) (log in as demo / demo). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -366,6 +366,109 @@ function backupsApi(req, res, path, body) {
   return false;
 }
 
+// ------------------------------------------------------------------ the edge and its routes (in memory)
+
+const EDGE_ROOT = `-----BEGIN CERTIFICATE-----
+MIIBozCCAUmgAwIBAgIQFakeFakeFakeFakeFakeFakeMAoGCCqGSM49BAMCMDAxLjAs
+-----END CERTIFICATE-----
+`;
+/** The fake's starting state: Caddy runs the stored configuration, internal TLS. */
+const initialEdge = () => ({
+  adminSocket: '/run/quadletman-edge/admin.sock',
+  httpPort: 80,
+  httpsPort: 443,
+  tls: { mode: 'internal' },
+});
+let edge = initialEdge();
+
+function edgeRoutes() {
+  const https = edge.httpsPort === 443 ? '' : `:${edge.httpsPort}`;
+  const certificate =
+    edge.tls.mode === 'internal'
+      ? { issuer: 'Caddy Local Authority - ECC Intermediate', validTo: '2026-11-30T08:00:00.000Z' }
+      : { issuer: edge.tls.staging ? '(STAGING) False Fennel E6' : 'E6', validTo: '2027-02-21T08:00:00.000Z' };
+  return [
+    {
+      compartment: 'demo',
+      host: 'demo.example.test',
+      path: '/',
+      to: 'web:8080',
+      port: 20000,
+      url: `https://demo.example.test${https}/`,
+      answer: 'HTTP 200',
+      ok: true,
+      certificate,
+    },
+    {
+      compartment: 'demo',
+      host: 'demo.example.test',
+      path: '/admin',
+      to: 'web:9090',
+      port: 20001,
+      url: `https://demo.example.test${https}/admin`,
+      answer: 'HTTP 502 (the edge got no answer from 127.0.0.1:20001)',
+      ok: false,
+      certificate,
+    },
+  ];
+}
+
+const caddyfile = () => {
+  const tls = edge.tls.mode === 'internal' ? 'tls internal' : `tls ${edge.tls.email}`;
+  return `{
+\tadmin unix/${edge.adminSocket}
+\thttp_port ${edge.httpPort}
+\thttps_port ${edge.httpsPort}
+}
+
+demo.example.test {
+\t${tls}
+\thandle /admin* {
+\t\treverse_proxy 127.0.0.1:20001
+\t}
+\thandle {
+\t\treverse_proxy 127.0.0.1:20000
+\t}
+}
+`;
+};
+
+/** Answers an edge route; false: no such route. */
+function edgeApi(req, res, path, body) {
+  if (path === '/api/edge' && req.method === 'GET')
+    return json(res, 200, {
+      settings: edge,
+      reachable: true,
+      inSync: true,
+      error: null,
+      caddyfile: caddyfile(),
+      hasRootCertificate: edge.tls.mode === 'internal',
+      routes: edgeRoutes(),
+    });
+  if (path === '/api/edge/ca.crt' && req.method === 'GET') {
+    if (edge.tls.mode !== 'internal')
+      return json(res, 404, { error: { code: 'not_found', message: 'The edge has no internal CA yet.' } });
+    res.writeHead(200, {
+      'content-type': 'application/x-pem-file',
+      'content-disposition': 'attachment; filename="quadletman-edge-root.crt"',
+    });
+    return res.end(EDGE_ROOT);
+  }
+  if (path === '/api/edge/settings' && req.method === 'PUT') {
+    const next = { ...edge, ...body };
+    if (next.httpPort === next.httpsPort)
+      return json(res, 400, {
+        error: { code: 'invalid', message: `The HTTP and HTTPS ports must differ (both are ${next.httpPort}).` },
+      });
+    if (next.tls.mode === 'acme' && !/^[^@\s]+@[^@\s]+$/.test(next.tls.email ?? ''))
+      return json(res, 400, { error: { code: 'invalid', message: 'tls.email: must be an e-mail address' } });
+    edge = next;
+    return json(res, 200, edge);
+  }
+  if (path === '/api/edge/sync' && req.method === 'POST') return json(res, 200, { outcome: 'in-sync' });
+  return false;
+}
+
 /** Reads a JSON request body, then answers from `handle`. */
 function withBody(req, res, handle) {
   let text = '';
@@ -417,6 +520,11 @@ function api(req, res, path) {
       if (backupsApi(req, res, path, body) === false)
         json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
     });
+  if (path.startsWith('/api/edge'))
+    return withBody(req, res, (body) => {
+      if (edgeApi(req, res, path, body) === false)
+        json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
+    });
   if (
     path.startsWith('/api/templates') ||
     path.startsWith('/api/catalog') ||
@@ -436,6 +544,7 @@ createServer((req, res) => {
     templates = initialTemplates();
     catalog = initialCatalog();
     backups = initialBackups();
+    edge = initialEdge();
     return json(res, 200, { ok: true });
   }
   if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname);

@@ -16,6 +16,7 @@ import type {
   CompartmentDetail,
   CompartmentList,
   ConfigFileList,
+  EdgeStatus,
   History,
   ImageCheckList,
   ImageList,
@@ -55,6 +56,7 @@ export const keys = {
   template: (name: string) => ['templates', name] as const,
   catalog: ['catalog'] as const,
   catalogApp: (name: string) => ['catalog', name] as const,
+  edge: ['edge'] as const,
 };
 
 /** Retries only what may pass on a second try: never a 4xx or a route the server does not have. */
@@ -208,4 +210,12 @@ export const useOrigin = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'origin'),
     queryFn: async () => (await api.get<{ origin: InstalledApp | null }>(routes.origin(id))).origin,
+  });
+/** The edge and every route the user may see (each one requested through the edge once: not instant). */
+export const useEdge = () => useQuery({ queryKey: keys.edge, queryFn: () => api.get<EdgeStatus>(routes.edge) });
+/** The edge and one compartment's routes (under the compartment's key: an apply there reads them again). */
+export const useCompartmentRoutes = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'routes'),
+    queryFn: () => api.get<EdgeStatus>(routes.edge, { query: { compartment: id } }),
   });

@@ -43,6 +43,10 @@ export const routes = {
   catalog: '/api/catalog',
   catalogApp: (name: string) => `/api/catalog/${encodeURIComponent(name)}`,
   catalogInstall: (name: string) => `/api/catalog/${encodeURIComponent(name)}/install`,
+  edge: '/api/edge',
+  edgeRootCertificate: '/api/edge/ca.crt',
+  edgeSettings: '/api/edge/settings',
+  edgeSync: '/api/edge/sync',
   convertCompose: '/api/convert/compose',
   convertRun: '/api/convert/run',
   // Not on the server yet (the UI says "not available" until they are):

@@ -16,6 +16,9 @@ import type {
   ConvertComposeDto,
   CreateFromTemplateResultSchema,
   DoctorReportSchema,
+  EdgeRouteStatusSchema,
+  EdgeSettingsSchema,
+  EdgeStatusSchema,
   Explain as ExplainDto,
   HistorySchema,
   ImageCheckListSchema,
@@ -124,6 +127,16 @@ export type CreateValue = CreateResult['values'][number];
 export type InstalledApp = z.infer<typeof InstalledAppSchema>;
 export type CatalogApp = z.infer<typeof CatalogAppSchema>;
 export type CatalogAppDetail = z.infer<typeof CatalogAppDetailSchema>;
+/** GET /api/edge[?compartment=ID]: the edge (Caddy), its settings and every visible route as one request saw it. */
+export type EdgeStatus = z.infer<typeof EdgeStatusSchema>;
+export type EdgeRoute = z.infer<typeof EdgeRouteStatusSchema>;
+/** PUT /api/edge/settings answers the settings now in force. */
+export type EdgeSettings = z.infer<typeof EdgeSettingsSchema>;
+export type EdgeTls = EdgeSettings['tls'];
+/** POST /api/edge/sync (routes/edge.ts: not a named schema of the contract). */
+export interface EdgeSyncResult {
+  outcome: 'loaded' | 'in-sync' | 'busy' | 'unreachable';
+}
 
 /** GET /api/admin/users */
 export interface UserInfo {

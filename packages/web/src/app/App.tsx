@@ -45,6 +45,7 @@ export const routeTree = [
             path: '/templates/*',
             lazy: async () => ({ Component: (await import('../pages/Templates')).TemplatesPage }),
           },
+          { path: '/routes', lazy: async () => ({ Component: (await import('../pages/Routes')).RoutesPage }) },
           { path: '/catalog/*', lazy: async () => ({ Component: (await import('../pages/Catalog')).CatalogPage }) },
           { path: '/admin/*', lazy: async () => ({ Component: (await import('../pages/Admin')).AdminPage }) },
         ],

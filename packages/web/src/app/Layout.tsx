@@ -104,6 +104,9 @@ export function Layout() {
               <NavLink to="/templates" className={navClass}>
                 {t('nav.templates')}
               </NavLink>
+              <NavLink to="/routes" className={navClass}>
+                {t('nav.routes')}
+              </NavLink>
               <NavLink to="/import" className={navClass}>
                 {t('nav.importExport')}
               </NavLink>

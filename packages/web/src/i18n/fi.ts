@@ -2,7 +2,8 @@
  * The Finnish message catalogue. Typed as a full copy of the English one, so a missing or an extra key is a
  * type error; catalogues.test.ts also checks that every message keeps the English placeholders and `code` spans.
  * Terms: compartment = lokero, unit = yksikkö, image = levykuva, volume = taltio, secret = salaisuus,
- * template = malli, apply = ottaa käyttöön, revision = revisio, token = tunniste, setup token = asennuskoodi.
+ * template = malli, apply = ottaa käyttöön, revision = revisio, token = tunniste, setup token = asennuskoodi,
+ * route = reitti, edge = reunapalvelin, certificate = varmenne, CA = varmentaja.
  */
 import type { MessageKey } from './en';
 
@@ -27,6 +28,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'nav.catalog': 'Katalogi',
   'nav.templates': 'Mallit',
   'nav.importExport': 'Tuonti ja vienti',
+  'nav.routes': 'Reitit',
   'nav.admin': 'Ylläpito',
   'nav.signedInAs': '{user} ({role})',
   'nav.logout': 'Kirjaudu ulos',
@@ -112,6 +114,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'compartment.images': 'Levykuvat',
   'compartment.history': 'Historia',
   'compartment.backups': 'Varmuuskopiot',
+  'compartment.routes': 'Reitit',
   'compartment.delete': 'Poista tämä lokero',
   'compartment.deleteVolumes': 'Poista myös sen taltiot (niiden tiedot menetetään)',
   'compartment.confirmDelete':
@@ -368,6 +371,68 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.checking': 'Tarkistetaan…',
   'backups.checkOk': 'Säilössä ei ole virheitä.',
   'backups.checkFailed': 'Tarkistus löysi virheitä:',
+
+  'routes.title': 'Reitit',
+  'routes.explain':
+    'quadletman tarjoaa lokeroiden sovellukset reunapalvelimensa (oman Caddynsa) kautta nimen perusteella, TLS:llä. Reitti määritellään lokeron määrittelyssä kohdassa `routes:` ja otetaan käyttöön kuten mikä tahansa määrittelyn muutos:',
+  'routes.edge': 'Reunapalvelin',
+  'routes.state.inSync': 'Tavoitettavissa: ajaa tallennettua asetusta',
+  'routes.state.outOfSync': 'Tavoitettavissa, mutta ajaa eri asetusta',
+  'routes.state.unreachable': 'Ei tavoitettavissa',
+  'routes.ports': 'Portit',
+  'routes.portsOf': 'HTTP {http}, HTTPS {https}',
+  'routes.tls': 'TLS',
+  'routes.tls.internal': 'Sisäinen varmentaja (reunapalvelimen omat varmenteet)',
+  'routes.tls.acme': 'ACME, sähköposti {email}',
+  'routes.tls.acmeStaging': 'ACME (varmentajan testihakemisto), sähköposti {email}',
+  'routes.tls.internalLabel': 'Sisäinen',
+  'routes.tls.internalHelp':
+    'Reunapalvelimen oma varmentaja: toimii millä tahansa nimellä; selaimet luottavat siihen, kun sen juurivarmenne on tuotu niihin.',
+  'routes.tls.acmeLabel': 'ACME',
+  'routes.tls.acmeHelp':
+    'Varmenteet julkiselta ACME-varmentajalta: nimien täytyy osoittaa tähän koneeseen, ja HTTP- ja HTTPS-porttien täytyy näkyä internetiin.',
+  'routes.refresh': 'Tarkista uudelleen',
+  'routes.checking': 'Tarkistetaan…',
+  'routes.sync': 'Lataa asetus nyt',
+  'routes.syncing': 'Ladataan…',
+  'routes.sync.loaded': 'Ladattu: reunapalvelin ajaa nyt tallennettua asetusta.',
+  'routes.sync.in-sync': 'Ei ladattavaa: reunapalvelin ajaa jo tallennettua asetusta.',
+  'routes.sync.busy': 'Reunapalvelinta ladataan parhaillaan toisen muutoksen vuoksi; yritä hetken päästä uudelleen.',
+  'routes.sync.unreachable': 'Reunapalvelinta ei tavoiteta: mitään ei ladattu.',
+  'routes.table': 'Reitit',
+  'routes.none': 'Ei vielä reittejä.',
+  'routes.url': 'Osoite',
+  'routes.compartment': 'Lokero',
+  'routes.target': 'Kohde',
+  'routes.port': 'Sisäinen portti',
+  'routes.answer': 'Vastaus',
+  'routes.certificate': 'Varmenne',
+  'routes.open': 'avaa',
+  'routes.openSr': '{url} (uudessa välilehdessä)',
+  'routes.ok': 'ok',
+  'routes.failed': 'epäonnistui',
+  'routes.validTo': 'voimassa {date} asti',
+  'routes.noCertificate': 'ei ole',
+  'routes.rootCertificate': 'Juurivarmenne',
+  'routes.trust':
+    'Reunapalvelin allekirjoittaa reittien varmenteet omalla varmentajallaan. Jotta selaimet luottaisivat reitteihin, lataa sen juurivarmenne ja tuo se selaimen tai käyttöjärjestelmän luotettuihin varmentajiin verkkosivustojen varmentajana.',
+  'routes.download': 'Lataa juurivarmenne',
+  'routes.trustHow':
+    'Firefox: Asetukset → Tietosuoja ja turvallisuus → Varmenteet → Näytä varmenteet → Varmentajat → Tuo. Chromium: Asetukset → Tietosuoja ja turvallisuus → Turvallisuus → Hallinnoi varmenteita. Debian: kopioi se hakemistoon /usr/local/share/ca-certificates/ ja aja `update-ca-certificates`.',
+  'routes.caddyfile': 'Caddyfile',
+  'routes.settings': 'Reunapalvelimen asetukset',
+  'routes.httpPort': 'HTTP-portti',
+  'routes.httpsPort': 'HTTPS-portti',
+  'routes.email': 'Sähköposti',
+  'routes.emailHint': 'Annetaan ACME-varmentajalle (ilmoitukset vanhenemisesta).',
+  'routes.staging': 'Käytä varmentajan testihakemistoa (testivarmenteet, väljät rajat)',
+  'routes.save': 'Tallenna asetukset',
+  'routes.saving': 'Tallennetaan…',
+  'routes.saved': 'Tallennettu, ja asetus ladattu uudelleen.',
+  'routes.compartmentNone':
+    'Tällä lokerolla ei ole reittejä. Määrittele reitti lokeron määrittelyssä kohdassa `routes:` ja ota se käyttöön, esimerkiksi:',
+  'routes.allLink': 'Reunapalvelin ja kaikki reitit',
+
   'upgrades.title': 'Päivittäminen',
   'upgrades.none': 'Mikään yksikkö ei käytä rekisteristä haettua levykuvaa: päivitettävää ei ole.',
   'upgrades.upgrade': 'Päivitä',

@@ -1,5 +1,5 @@
 /**
- * A compartment: its units, logs, terminal, resources, images, history, backups, the unit editors and
+ * A compartment: its units, logs, terminal, resources, images, history, backups, routes, the unit editors and
  * plan-and-apply, each a tab with its own address.
  */
 import { useState } from 'react';
@@ -19,6 +19,7 @@ import { LogsTab } from './compartment/Logs';
 import { OriginLine, SaveAsTemplate } from './compartment/Origin';
 import { PlanApplyTab } from './compartment/PlanApply';
 import { ResourcesTab } from './compartment/Resources';
+import { RoutesTab } from './compartment/Routes';
 import { TerminalTab } from './compartment/Terminal';
 import { UnitsTab } from './compartment/Units';
 
@@ -58,6 +59,9 @@ function Tabs({ id }: { id: string }) {
       </NavLink>
       <NavLink to={`${base}/backups`} className={tabClass}>
         {t('compartment.backups')}
+      </NavLink>
+      <NavLink to={`${base}/routes`} className={tabClass}>
+        {t('compartment.routes')}
       </NavLink>
     </nav>
   );
@@ -109,6 +113,7 @@ export function CompartmentPage() {
           <Route path="images" element={<ImagesTab id={id} />} />
           <Route path="history" element={<HistoryTab id={id} />} />
           <Route path="backups" element={<BackupsTab id={id} />} />
+          <Route path="routes" element={<RoutesTab id={id} />} />
         </Routes>
       </div>
     </DraftProvider>

@@ -1,9 +1,10 @@
 /**
  * The units of a compartment with their live state, start / stop / restart (operators), and why a failed unit
- * last failed.
+ * last failed; "open" links to the routes (the edge's host names) that target a unit.
  */
-import { useCompartment, useSession, useUnitAction } from '../../api/queries';
+import { useCompartment, useCompartmentRoutes, useSession, useUnitAction } from '../../api/queries';
 import { hasRole } from '../../app/auth';
+import { OpenLink, routesOfSource } from '../../components/RouteTable';
 import { bucketOf, TONE_OF } from '../../components/states';
 import { Badge, Button, ErrorBox, QueryView } from '../../components/ui';
 import { t } from '../../i18n/t';
@@ -13,6 +14,8 @@ export function UnitsTab({ id }: { id: string }) {
   const session = useSession();
   const action = useUnitAction(id);
   const canOperate = hasRole(session.data, 'operator', id);
+  // (no links while the routes load, or when the server has no edge)
+  const edgeRoutes = (useCompartmentRoutes(id).data?.routes ?? []).filter((r) => r.compartment === id);
   return (
     <QueryView query={detail} what={t('compartment.units')}>
       {(d) =>
@@ -35,6 +38,19 @@ export function UnitsTab({ id }: { id: string }) {
                       <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">
                         {t('units.from', { source: u.source })}
                       </span>
+                      {routesOfSource(edgeRoutes, u.source).length > 0 && (
+                        <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
+                          {routesOfSource(edgeRoutes, u.source).map((r) => (
+                            <span key={r.url} className="inline-flex items-baseline gap-1" data-testid="unit-route">
+                              <span className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
+                                {r.host}
+                                {r.path === '/' ? '' : r.path}
+                              </span>
+                              <OpenLink url={r.url} />
+                            </span>
+                          ))}
+                        </div>
+                      )}
                       {bucket === 'failed' && (
                         <p className="mt-1 text-sm text-red-800 dark:text-red-300">
                           {t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })}
