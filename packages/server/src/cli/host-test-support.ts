@@ -198,7 +198,7 @@ export async function filesOnDisk(home: string): Promise<Map<string, string>> {
     for (const e of entries) {
       const p = `${rel}/${e.name}`;
       if (e.isDirectory()) await walk(p);
-      else out.set(p, await fsp.readFile(path.join(home, p), 'utf8'));
+      else if (e.isFile()) out.set(p, await fsp.readFile(path.join(home, p), 'utf8'));
     }
   };
   for (const d of MANAGED_DIRS) await walk(d);

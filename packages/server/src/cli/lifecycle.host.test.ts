@@ -109,7 +109,7 @@ describe.skipIf(!onHost).each(MODES)('compartment lifecycle through the CLI as $
     timings.applyFromScratch = Math.round(run.ms);
     expect(r.outcome).toBe('applied');
     expect(r.revision).toBe(1);
-    expect(r.plan.units.start.sort()).toEqual(['db.service', `${ID}-network.service`, 'web.service']);
+    expect(r.plan.units.start.sort()).toEqual(['db.service', `${ID}-network.service`, `${ID}.target`, 'web.service']);
     expect(await fetchPage(URL)).toContain('hello from busybox');
     // the rendered files are on disk, RunInit and SuccessExitStatus in them, the volume folder is the user's
     const onDisk = await filesOnDisk(home);

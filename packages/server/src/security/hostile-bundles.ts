@@ -13,6 +13,7 @@ import { parseBundle, serializeBundle } from '@quadletman/quadlet';
 import fc from 'fast-check';
 import type { CompartmentId } from '../core/ids.js';
 import { FILES_DIR, QUADLET_DIR, SYSTEMD_USER_DIR } from '../core/layout.js';
+import { render } from '../core/render.js';
 import { type BundleContent, writeBundle } from '../core/service/bundles-format.js';
 import { asUser } from '../host/session.js';
 import { FILE_AGENT } from '../host/user-files.js';
@@ -424,9 +425,14 @@ export async function exportRoundTrip(stage: Stage, tally: Tally): Promise<void>
   const hostVolumes = Object.values(stage.ctx.app.compartments.state(COMPARTMENT).volumes).some(
     (v) => v.kind === 'host',
   );
-  const keys = new Set([...a.files.keys(), ...b.files.keys()]);
+  // h as it exports: its units without its compartment target (an import's units stand on their own)
+  const standalone = render(stage.ctx.app.compartments.state(COMPARTMENT), {
+    volumesRoot: VOLUMES_ROOT,
+    stackTarget: false,
+  }).files;
+  const keys = new Set([...standalone.keys(), ...b.files.keys()]);
   for (const p of keys) {
-    const x = a.files.get(p);
+    const x = standalone.get(p);
     const y = b.files.get(p);
     const name = p.slice(p.lastIndexOf('/') + 1);
     const unit =

@@ -11,9 +11,9 @@ import { isDeepStrictEqual } from 'node:util';
 import { compareVersions, getAll, parseUnitFile, splitWords } from '@quadletman/quadlet';
 import fc from 'fast-check';
 import { parseDocument, stringify } from 'yaml';
-import { FILES_DIR, QUADLET_DIR } from '../core/layout.js';
+import { FILES_DIR, QUADLET_DIR, SYSTEMD_USER_DIR } from '../core/layout.js';
 import { serviceOf } from '../core/plan.js';
-import { render } from '../core/render.js';
+import { compartmentTarget, render } from '../core/render.js';
 import { type DesiredState, parseSpecText, validateSpec } from '../core/spec.js';
 import { formatPath } from '../core/spec-sections.js';
 import { VOLUMES_ROOT } from '../http/routes/compartments-test-support.js';
@@ -914,6 +914,9 @@ function judgeAccepted(stage: Stage, tally: Tally, items: Item[], options: Batch
   const expected = new Set<string>();
   for (const it of items) for (const f of it.files) expected.add(f);
   if (state.network) expected.add(`${QUADLET_DIR}/${COMPARTMENT}.network`);
+  // and the compartment's target, when it has a typed container, pod or kube unit
+  const target = `${SYSTEMD_USER_DIR}/${compartmentTarget(COMPARTMENT)}`;
+  if (render(state, { volumesRoot: VOLUMES_ROOT }).files.has(target)) expected.add(target);
   for (const p of host.files.keys()) {
     if (!expected.has(p)) tally.injection('spec', p, '', `a file nothing asked for was written: ${p}`);
     if (!/^\.config\/(containers\/systemd|systemd\/user|quadletman\/files)\/./s.test(p) || p.includes('/../'))

@@ -32,6 +32,7 @@ units:
       image: localhost/busybox:latest
       exec: [sh, -c, "mkdir -p /www && echo ${text} > /www/index.html && exec httpd -f -p 8080 -h /www"]
       runInit: true
+    service: { SuccessExitStatus: "143" }
 routes: ${routes}
 `;
 
@@ -177,11 +178,20 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
     const web = async () =>
       (await app.compartments.units(A, { withStatus: true })).find((u) => u.unit === 'web.service')?.status
         ?.activeState;
+    // the stop of the target goes on to its parts: wait until they have stopped (or started)
+    const settle = async (want: string) => {
+      let state = await web();
+      for (let i = 0; i < 150 && state !== want; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        state = await web();
+      }
+      return state;
+    };
     expect(await web()).toBe('active');
     await ctl('stop');
-    expect(await web()).toBe('inactive');
+    expect(await settle('inactive')).toBe('inactive');
     await ctl('start');
-    expect(await web()).toBe('active');
+    expect(await settle('active')).toBe('active');
     expect(await curl('a.qm.test')).toEqual({ code: 200, body: 'alpha' });
   }, 120_000);
 
