@@ -195,7 +195,17 @@ export function fieldItem(s: Slot): Item {
             f.section === 'Service' &&
             f.key === 'Type' &&
             decodeProblem(text, f.section, f.key, { lines: ['oneshot'] }) === undefined;
-          if (d && !filled && !oneshot) out.push(`${p}: ${d}`);
+          // and makes every container, pod and kube unit part of the compartment's target
+          const target = `${COMPARTMENT}.target`;
+          const stacked =
+            d !== undefined &&
+            f.section === 'Unit' &&
+            f.key === 'PartOf' &&
+            (f.place === 'container' || f.place === 'pod' || f.place === 'kube') &&
+            'words' in e &&
+            !e.words.includes(target) &&
+            decodeProblem(text, f.section, f.key, { ...e, words: [...e.words, target] }) === undefined;
+          if (d && !filled && !oneshot && !stacked) out.push(`${p}: ${d}`);
         }
         if (derived && 'lines' in e) {
           const sn = e.lines.at(-1)!;
