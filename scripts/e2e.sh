@@ -46,10 +46,12 @@ take_sandbox_lock
 layout=(--data-dir "$data" --homes-dir "$data-homes" --volumes-dir "$data-volumes")
 stop_server() {
   "$sandbox" status >/dev/null 2>&1 || return 0
-  "$sandbox" exec -- sh -c 'journalctl -u quadletman.service -u "quadletman-helper@*" -o cat --no-pager' >"$log" 2>&1
-  "$sandbox" exec -- systemctl disable --now quadletman.service quadletman-helper.socket >/dev/null 2>&1
+  "$sandbox" exec -- sh -c 'journalctl -u quadletman.service -u "quadletman-helper@*" -u quadletman-edge.service -o cat --no-pager' >"$log" 2>&1
+  "$sandbox" exec -- systemctl disable --now quadletman.service quadletman-helper.socket quadletman-edge.service \
+    >/dev/null 2>&1
   "$sandbox" exec -- rm -f /etc/systemd/system/quadletman.service /etc/systemd/system/quadletman-helper.socket \
-    /etc/systemd/system/quadletman-helper@.service /etc/quadletman/layout.json
+    /etc/systemd/system/quadletman-helper@.service /etc/systemd/system/quadletman-edge.service \
+    /etc/quadletman/layout.json /etc/quadletman/edge-bootstrap.json
   "$sandbox" exec -- systemctl daemon-reload
   # Whatever the journey left: the compartment (user, units, storage), the data folders.
   for c in "$compartment" "$compartment-compose" "$compartment-copy"; do

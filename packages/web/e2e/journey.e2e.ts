@@ -50,6 +50,9 @@ services:
 const ADMIN = { username: 'admin', password: 'correct-horse-battery' };
 const REGISTRY_ID = `${ID}-reg`;
 const REGISTRY_PORT = 18685;
+const EDGE_HTTP = 18686;
+const EDGE_HTTPS = 18687;
+const ROUTE_HOST = `${ID}.qm.test`;
 
 /** The sandbox registry's address and account (scripts/sandbox/registry.sh writes them for root). */
 function registryAccount(): { registry: string; user: string; password: string } {
@@ -232,6 +235,38 @@ test('the whole journey', async ({ page, request }, info) => {
   await expect(page.getByText('rolled-back', { exact: true })).toBeVisible();
   await expect(page.getByText('applied', { exact: true }).first()).toBeVisible();
   await shot(page, '11-history');
+
+  // 9b. The edge: its own ports here, a route added in the UI, the app opened through it over HTTPS, and the
+  // route's certificate state (Caddy's internal CA).
+  await page.goto('/routes');
+  const edgeForm = page.getByRole('form', { name: 'Edge settings' });
+  await edgeForm.getByLabel('HTTP port').fill(String(EDGE_HTTP));
+  await edgeForm.getByLabel('HTTPS port').fill(String(EDGE_HTTPS));
+  await edgeForm.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('Saved, and the configuration loaded again.')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('edge-ports')).toContainText(`HTTPS ${EDGE_HTTPS}`);
+  await page.goto(`/c/${ID}/routes`);
+  await page.getByLabel('Host name').fill(ROUTE_HOST);
+  await page.getByLabel('Unit', { exact: true }).selectOption('web');
+  await page.getByLabel('Port inside the unit').fill('8080');
+  await page.getByRole('button', { name: 'Add route' }).click();
+  await expect(page.getByText(/Caddy Local Authority/).first()).toBeVisible({ timeout: 90_000 });
+  await shot(page, '11b-route-added');
+  {
+    // (the browser maps *.qm.test to this host: CHROMIUM_ARGS; the internal CA is not trusted by this profile)
+    const browser = page.context().browser()!;
+    const appContext = await browser.newContext({ ignoreHTTPSErrors: true });
+    const app = await appContext.newPage();
+    await app.goto(`https://${ROUTE_HOST}:${EDGE_HTTPS}/`);
+    await expect(app.locator('body')).toContainText('hello from busybox');
+    await app.screenshot({ path: `${SCREENSHOTS}/journey-11c-app-through-the-edge.png` });
+    await appContext.close();
+  }
+  await page.goto('/routes');
+  await expect(page.getByText(ROUTE_HOST).first()).toBeVisible();
+  await expect(page.getByText(/Caddy Local Authority/).first()).toBeVisible({ timeout: 30_000 });
+  await shot(page, '11d-routes-page');
+  await page.goto(`/c/${ID}`);
 
   // 10. Stop.
   await page.getByRole('link', { name: 'Units', exact: true }).click();

@@ -21,6 +21,8 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
   '--no-first-run',
+  // the journey's routes: their test host names are this host (the edge listens here)
+  '--host-resolver-rules=MAP *.qm.test 127.0.0.1',
 ];
 
 export default defineConfig({
