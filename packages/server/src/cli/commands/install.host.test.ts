@@ -30,8 +30,20 @@ const PORT = 18181;
 const sh = (...argv: string[]) => execFileSync(argv[0]!, argv.slice(1), { encoding: 'utf8' });
 
 function uninstall(): void {
-  spawnSync('systemctl', ['disable', '--now', 'quadletman.service', 'quadletman-helper.socket']);
-  spawnSync('rm', ['-f', UNIT, `${UNIT_DIR}/quadletman-helper.socket`, `${UNIT_DIR}/quadletman-helper@.service`]);
+  spawnSync('systemctl', [
+    'disable',
+    '--now',
+    'quadletman.service',
+    'quadletman-helper.socket',
+    'quadletman-edge.service',
+  ]);
+  spawnSync('rm', [
+    '-f',
+    UNIT,
+    `${UNIT_DIR}/quadletman-helper.socket`,
+    `${UNIT_DIR}/quadletman-helper@.service`,
+    `${UNIT_DIR}/quadletman-edge.service`,
+  ]);
   spawnSync('rm', ['-f', LAYOUT_FILE]);
   spawnSync('systemctl', ['daemon-reload']);
 }
@@ -86,6 +98,31 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
     expect(readFileSync(`/proc/${pid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${uid}\\s+${uid}\\s`, 'm'));
     const journal = sh('journalctl', '-u', 'quadletman.service', '--no-pager', '-o', 'cat');
     expect(journal).toMatch(/Setup token \(one use\): \S+/);
+    // the edge: Caddy as its own user, its admin socket for the server's group only
+    expect(text).toMatch(/^SupplementaryGroups=systemd-journal quadletman-edge$/m);
+    expect(r.stdout).toContain('quadletman-edge.service serves routes');
+    expect(sh('systemctl', 'is-active', 'quadletman-edge.service').trim()).toBe('active');
+    const edgePid = sh('systemctl', 'show', '-P', 'MainPID', 'quadletman-edge.service').trim();
+    const edgeUid = sh('id', '-u', 'quadletman-edge').trim();
+    expect(readFileSync(`/proc/${edgePid}/status`, 'utf8')).toMatch(new RegExp(`^Uid:\\s+${edgeUid}\\s`, 'm'));
+    let socket = false;
+    for (let i = 0; i < 50 && !socket; i++) {
+      socket = existsSync('/run/quadletman-edge/admin.sock');
+      if (!socket) await new Promise((res) => setTimeout(res, 100));
+    }
+    const canWrite = (user: string) =>
+      spawnSync('runuser', ['-u', user, '--', 'test', '-w', '/run/quadletman-edge/admin.sock']).status === 0;
+    // the server runs with the edge's group (its unit gives it); the socket's folder is that group's alone
+    const edgeGid = sh('getent', 'group', 'quadletman-edge').split(':')[2]!;
+    const groups = /^Groups:\s+(.*)$/m
+      .exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]
+      ?.trim()
+      .split(/\s+/);
+    expect(groups).toContain(edgeGid);
+    const dir = statSync('/run/quadletman-edge');
+    expect([dir.mode & 0o777, dir.gid]).toEqual([0o750, Number(edgeGid)]);
+    expect(canWrite('nobody')).toBe(false);
+    expect(canWrite('root')).toBe(true);
   });
 
   it('upgrades an install whose server ran as root: the database moves out, the containers keep running', async () => {
