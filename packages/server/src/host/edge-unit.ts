@@ -19,6 +19,20 @@ export const EDGE_BOOTSTRAP = '/etc/quadletman/edge-bootstrap.json';
 export const EDGE_STATE = '/var/lib/quadletman-edge';
 export const CADDY = '/usr/bin/caddy';
 
+/** What quadletman's own system services run without (the server's and the edge's units): no new privileges, a
+ * read-only system, no homes, a private /tmp, no kernel tunables, modules or cgroups, no setuid files. */
+export const SERVICE_SANDBOXING: readonly [string, string][] = [
+  ['NoNewPrivileges', 'yes'],
+  ['ProtectSystem', 'strict'],
+  ['ProtectHome', 'yes'],
+  ['PrivateTmp', 'yes'],
+  ['ProtectKernelTunables', 'yes'],
+  ['ProtectKernelModules', 'yes'],
+  ['ProtectControlGroups', 'yes'],
+  ['RestrictSUIDSGID', 'yes'],
+  ['LockPersonality', 'yes'],
+];
+
 /** The configuration Caddy starts with: its admin API on the socket, nothing served, nothing saved. */
 export const edgeBootstrap = (): string =>
   `${JSON.stringify({ admin: { listen: `unix/${EDGE_ADMIN_SOCKET}`, config: { persist: false } } })}\n`;
@@ -49,15 +63,7 @@ export function renderEdgeUnit(caddy = CADDY): string {
       ['UMask', '0007'],
       ['AmbientCapabilities', 'CAP_NET_BIND_SERVICE'],
       ['CapabilityBoundingSet', 'CAP_NET_BIND_SERVICE'],
-      ['NoNewPrivileges', 'yes'],
-      ['ProtectSystem', 'strict'],
-      ['ProtectHome', 'yes'],
-      ['PrivateTmp', 'yes'],
-      ['ProtectKernelTunables', 'yes'],
-      ['ProtectKernelModules', 'yes'],
-      ['ProtectControlGroups', 'yes'],
-      ['RestrictSUIDSGID', 'yes'],
-      ['LockPersonality', 'yes'],
+      ...SERVICE_SANDBOXING,
       ['LimitNOFILE', '1048576'],
       ['TimeoutStopSec', '5s'],
       ['Restart', 'on-failure'],

@@ -9,7 +9,14 @@ import { escapeSpecifiers, formatEntry, formatSectionHeader, joinWords } from '@
 import type { Command } from 'commander';
 import { ConflictError } from '../../core/errors.js';
 import { DEFAULT_DATA_DIR } from '../../core/layout.js';
-import { EDGE_ADMIN_SOCKET, EDGE_UNIT, EDGE_USER, ensureEdgeUser, installEdge } from '../../host/edge-unit.js';
+import {
+  EDGE_ADMIN_SOCKET,
+  EDGE_UNIT,
+  EDGE_USER,
+  ensureEdgeUser,
+  installEdge,
+  SERVICE_SANDBOXING,
+} from '../../host/edge-unit.js';
 import { hostExec } from '../../host/exec.js';
 import { writeSystemFileAtomic } from '../../host/fs.js';
 import { type GlobalOptions, globalOptions, layoutOf } from '../context.js';
@@ -41,17 +48,9 @@ export function serverHardening(
     ['User', user],
     ['Group', user],
     ['SupplementaryGroups', groups.join(' ')],
-    ['NoNewPrivileges', 'yes'],
     ['CapabilityBoundingSet', ''],
     ['AmbientCapabilities', ''],
-    ['ProtectSystem', 'strict'],
-    ['ProtectHome', 'yes'],
-    ['PrivateTmp', 'yes'],
-    ['ProtectKernelTunables', 'yes'],
-    ['ProtectKernelModules', 'yes'],
-    ['ProtectControlGroups', 'yes'],
-    ['RestrictSUIDSGID', 'yes'],
-    ['LockPersonality', 'yes'],
+    ...SERVICE_SANDBOXING,
     ['ReadWritePaths', escapeSpecifiers(joinWords([dataDir]))],
     // the apply locks it shares with the CLI (core/apply/lock.ts, host/compartment-host.ts FileApplyLocks)
     ['RuntimeDirectory', 'quadletman/locks'],
