@@ -7,7 +7,7 @@
 import { Link } from 'react-router';
 import type { EdgeRoute } from '../api/types';
 import { dateOnly, t } from '../i18n/t';
-import { Badge } from './ui';
+import { Badge, Button } from './ui';
 
 /** A spec's `routes:` as people write it (YAML: code, never translated). */
 export const ROUTES_EXAMPLE = `routes:
@@ -54,7 +54,19 @@ export const routesOfSource = (routes: readonly EdgeRoute[], source: string): Ed
 const th = 'whitespace-nowrap px-2 py-1 text-left font-medium';
 const td = 'px-2 py-1 align-top';
 
-export function RouteTable({ routes, showCompartment }: { routes: readonly EdgeRoute[]; showCompartment: boolean }) {
+export function RouteTable({
+  routes,
+  showCompartment,
+  onRemove,
+  busy = false,
+}: {
+  routes: readonly EdgeRoute[];
+  showCompartment: boolean;
+  /** Given (an operator of the compartment): each route gets a "Remove route HOST/PATH" button. */
+  onRemove?: (route: EdgeRoute) => void;
+  /** A change is under way (the remove buttons wait). */
+  busy?: boolean;
+}) {
   // On a phone each row becomes a block (the header only for screen readers), as the other tables do.
   return (
     <div className="overflow-x-auto">
@@ -67,6 +79,11 @@ export function RouteTable({ routes, showCompartment }: { routes: readonly EdgeR
             <th className={th}>{t('routes.port')}</th>
             <th className={th}>{t('routes.answer')}</th>
             <th className={th}>{t('routes.certificate')}</th>
+            {onRemove && (
+              <th className={th}>
+                <span className="sr-only">{t('routes.actions')}</span>
+              </th>
+            )}
           </tr>
         </thead>
         <tbody>
@@ -115,6 +132,18 @@ export function RouteTable({ routes, showCompartment }: { routes: readonly EdgeR
                   <span className="text-zinc-600 dark:text-zinc-400">{t('routes.noCertificate')}</span>
                 )}
               </td>
+              {onRemove && (
+                <td className={td}>
+                  <Button
+                    variant="danger"
+                    disabled={busy}
+                    aria-label={t('routes.removeLabel', { route: `${r.host}${r.path}` })}
+                    onClick={() => onRemove(r)}
+                  >
+                    {t('routes.remove')}
+                  </Button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

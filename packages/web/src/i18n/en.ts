@@ -424,6 +424,18 @@ export const en = {
   'routes.compartmentNone':
     'This compartment has no routes. Declare one in its spec under `routes:` and apply it, for example:',
   'routes.allLink': 'The edge and every route',
+  'routes.actions': 'Actions',
+  'routes.remove': 'Remove',
+  'routes.removeLabel': 'Remove route {route}',
+  'routes.confirmRemove': 'Remove the route {route} from the spec and apply it?',
+  'routes.applying': 'Applying the spec…',
+  'routes.add.title': 'Add a route',
+  'routes.add.host': 'Host name',
+  'routes.add.path': 'Path',
+  'routes.add.unit': 'Unit',
+  'routes.add.port': 'Port inside the unit',
+  'routes.add.submit': 'Add route',
+  'routes.add.noUnits': 'This compartment has no `.container` or `.pod` unit to route to.',
 
   'upgrades.title': 'Upgrades',
   'upgrades.none': 'No unit runs an image from a registry: there is nothing to upgrade.',

@@ -432,6 +432,18 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'routes.compartmentNone':
     'Tällä lokerolla ei ole reittejä. Määrittele reitti lokeron määrittelyssä kohdassa `routes:` ja ota se käyttöön, esimerkiksi:',
   'routes.allLink': 'Reunapalvelin ja kaikki reitit',
+  'routes.actions': 'Toiminnot',
+  'routes.remove': 'Poista',
+  'routes.removeLabel': 'Poista reitti {route}',
+  'routes.confirmRemove': 'Poistetaanko reitti {route} määrittelystä ja otetaanko määrittely käyttöön?',
+  'routes.applying': 'Otetaan määrittelyä käyttöön…',
+  'routes.add.title': 'Lisää reitti',
+  'routes.add.host': 'Palvelinnimi',
+  'routes.add.path': 'Polku',
+  'routes.add.unit': 'Yksikkö',
+  'routes.add.port': 'Portti yksikön sisällä',
+  'routes.add.submit': 'Lisää reitti',
+  'routes.add.noUnits': 'Tällä lokerolla ei ole `.container`- tai `.pod`-yksikköä, johon reitin voisi ohjata.',
 
   'upgrades.title': 'Päivittäminen',
   'upgrades.none': 'Mikään yksikkö ei käytä rekisteristä haettua levykuvaa: päivitettävää ei ole.',

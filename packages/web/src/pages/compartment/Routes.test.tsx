@@ -3,10 +3,10 @@
  * `?compartment=`) with their "open" links, says when the edge is not reachable, and explains how to add a route
  * when there is none; the Units tab gives a routed unit (a container's or a pod's) an "open" link.
  */
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderTab } from '../../test-support/compartment-tab';
-import { type Answer, type Call, fakeApi } from '../../test-support/fake-api';
+import { type Answer, type Call, changes, fakeApi, viewerSession } from '../../test-support/fake-api';
 import { RoutesTab } from './Routes';
 import { UnitsTab } from './Units';
 
@@ -157,5 +157,149 @@ describe("the units tab's open links", () => {
     renderTab('photos', {}, <UnitsTab id="photos" />);
     expect(await screen.findByText('web.service')).toBeTruthy();
     expect(screen.queryByRole('link')).toBeNull();
+  });
+});
+
+/** A stored spec with a container, a pod and a volume (only the first two can be routed to). */
+const storedSpec = (routes?: unknown[]) => ({
+  units: {
+    'web.container': { text: '[Container]\nImage=docker.io/library/nginx\n' },
+    'gallery.pod': { text: '[Pod]\n' },
+    'data.volume': { text: '[Volume]\n' },
+  },
+  ...(routes ? { routes } : {}),
+});
+
+const applied = (over: Record<string, unknown> = {}) => ({
+  outcome: 'applied',
+  revision: 4,
+  message: 'Applied revision 4.',
+  diagnostics: [],
+  plan: { changes: [], routes: { add: [], remove: [] } },
+  ...over,
+});
+
+/** A server with a spec to read and a PUT …/spec answering `put`. */
+function serveSpec(status: unknown, spec: unknown, put: (body: unknown) => Answer, session?: unknown) {
+  return fakeApi((c: Call): Answer => {
+    if (c.path === '/api/edge') return [200, status];
+    if (c.path === '/api/compartments/photos/spec' && c.method === 'GET')
+      return [200, { spec, yaml: '', revision: 3, sha256: '' }];
+    if (c.path === '/api/compartments/photos/spec' && c.method === 'PUT') return put(c.body);
+    return undefined;
+  }, session);
+}
+
+async function fillForm(host: string, unitStem: string, port: string) {
+  const unitSelect = (await screen.findByRole('combobox', { name: 'Unit' })) as HTMLSelectElement;
+  await waitFor(() =>
+    expect(
+      within(unitSelect)
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['gallery', 'web']),
+  );
+  fireEvent.change(screen.getByRole('textbox', { name: 'Host name' }), { target: { value: host } });
+  expect((screen.getByRole('textbox', { name: 'Path' }) as HTMLInputElement).value).toBe('/');
+  fireEvent.change(unitSelect, { target: { value: unitStem } });
+  fireEvent.change(screen.getByRole('spinbutton', { name: 'Port inside the unit' }), { target: { value: port } });
+}
+
+describe("a compartment's routes tab: adding and removing routes", () => {
+  it('adds a route to the spec and applies it, then reads the routes again', async () => {
+    const existing = { host: 'old.example.org', path: '/', to: 'gallery:80' };
+    const calls = serveSpec(edge([]), storedSpec([existing]), () => [200, applied()]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('photos.example.org', 'web', '8080');
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    expect((await screen.findByRole('status')).textContent).toContain('Applied as revision 4.');
+    const put = changes(calls);
+    expect(put).toHaveLength(1);
+    expect(put[0]!.method).toBe('PUT');
+    expect(put[0]!.path).toBe('/api/compartments/photos/spec');
+    const sent = (put[0]!.body as { spec: { routes: unknown[]; units: Record<string, unknown> } }).spec;
+    expect(sent.routes).toEqual([existing, { host: 'photos.example.org', path: '/', to: 'web:8080' }]);
+    expect(Object.keys(sent.units)).toEqual(['web.container', 'gallery.pod', 'data.volume']);
+    await waitFor(() => expect(edgeQueries()).toHaveLength(2));
+    // the form is emptied for the next one
+    expect((screen.getByRole('textbox', { name: 'Host name' }) as HTMLInputElement).value).toBe('');
+  });
+
+  it("creates the spec's routes list for the first route", async () => {
+    const calls = serveSpec(edge([]), storedSpec(), () => [200, applied()]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('pics.example.org', 'gallery', '80');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Path' }), { target: { value: '/gallery' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    await screen.findByText('Applied as revision 4.');
+    expect((changes(calls)[0]!.body as { spec: { routes: unknown[] } }).spec.routes).toEqual([
+      { host: 'pics.example.org', path: '/gallery', to: 'gallery:80' },
+    ]);
+  });
+
+  it("shows the server's message when another compartment routes the host, and keeps the form", async () => {
+    serveSpec(edge([]), storedSpec(), () => [
+      409,
+      { error: { code: 'conflict', message: 'The host photos.example.org is routed by the compartment wiki.' } },
+    ]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('photos.example.org', 'web', '8080');
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    expect((await screen.findByRole('alert')).textContent).toContain(
+      'The host photos.example.org is routed by the compartment wiki.',
+    );
+    expect((screen.getByRole('textbox', { name: 'Host name' }) as HTMLInputElement).value).toBe('photos.example.org');
+    expect((screen.getByRole('spinbutton', { name: 'Port inside the unit' }) as HTMLInputElement).value).toBe('8080');
+    expect((screen.getByRole('combobox', { name: 'Unit' }) as HTMLSelectElement).value).toBe('web');
+  });
+
+  it("shows a refused apply's message in an alert", async () => {
+    serveSpec(edge([]), storedSpec(), () => [
+      200,
+      applied({ outcome: 'refused', message: 'The unit web has no published port 8080.' }),
+    ]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('photos.example.org', 'web', '8080');
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Refused');
+    expect(alert.textContent).toContain('The unit web has no published port 8080.');
+    expect((screen.getByRole('textbox', { name: 'Host name' }) as HTMLInputElement).value).toBe('photos.example.org');
+  });
+
+  it('removes a route from the spec after confirming', async () => {
+    const keep = { host: 'photos.example.org', path: '/', to: 'web:8080' };
+    const gone = { host: 'pics.example.org', path: '/gallery', to: 'gallery:80' };
+    const calls = serveSpec(
+      edge([route(), route({ host: 'pics.example.org', path: '/gallery', url: 'https://pics.example.org/gallery' })]),
+      storedSpec([keep, gone]),
+      () => [200, applied({ revision: 5 })],
+    );
+    const confirm = vi.fn(() => false);
+    vi.stubGlobal('confirm', confirm);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    const remove = await screen.findByRole('button', { name: 'Remove route pics.example.org/gallery' });
+    expect(screen.getByRole('button', { name: 'Remove route photos.example.org/' })).toBeTruthy();
+    fireEvent.click(remove);
+    expect(confirm).toHaveBeenCalledTimes(1);
+    expect(changes(calls)).toEqual([]);
+    confirm.mockReturnValue(true);
+    fireEvent.click(remove);
+    await screen.findByText('Applied as revision 5.');
+    const put = changes(calls);
+    expect(put).toHaveLength(1);
+    expect((put[0]!.body as { spec: { routes: unknown[] } }).spec.routes).toEqual([keep]);
+  });
+
+  it('gives a viewer no form and no remove buttons', async () => {
+    const calls = serveSpec(edge([route()]), storedSpec(), () => [200, applied()], viewerSession);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await screen.findByRole('table', { name: 'Routes' });
+    // (the session has been read by now: the table waits for the edge, asked for at the same time)
+    await waitFor(() => expect(calls.some((c) => c.path === '/api/auth/session')).toBe(true));
+    expect(screen.queryByRole('button', { name: /^Remove route/ })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Add route' })).toBeNull();
+    expect(screen.queryByRole('textbox', { name: 'Host name' })).toBeNull();
+    expect(calls.some((c) => c.path === '/api/compartments/photos/spec')).toBe(false);
   });
 });

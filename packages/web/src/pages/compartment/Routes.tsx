@@ -1,16 +1,172 @@
 /**
  * A compartment's routes: the host names the edge serves its apps on, each requested through the edge once
- * (GET /api/edge?compartment=ID), with "open" links; when it has none, how to declare one in its spec.
+ * (GET /api/edge?compartment=ID), with "open" links; when it has none, how to declare one in its spec. For an
+ * operator of the compartment, "Add a route" (host, path, unit and port) and a "Remove route" button on each
+ * route: both read the stored spec, change its `routes:` and apply it (PUT …/spec), then show how that ended.
  */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import { useCompartmentRoutes } from '../../api/queries';
+import { api } from '../../api/client';
+import { keys, useCompartmentRoutes, useSession, useSpec } from '../../api/queries';
+import { routes as paths } from '../../api/routes';
+import type { ApplyResult, EdgeRoute, SpecDocument } from '../../api/types';
+import { hasRole } from '../../app/auth';
 import { RoutesExample, RouteTable } from '../../components/RouteTable';
-import { Badge, Button, Card, QueryView } from '../../components/ui';
+import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../../components/ui';
 import { withCode } from '../../i18n/code';
 import { t } from '../../i18n/t';
+import { Result } from './PlanApply';
+
+/** A route as a spec declares it. */
+interface SpecRoute {
+  host: string;
+  path?: string;
+  to: string;
+  port?: number;
+}
+
+type Change = { kind: 'add'; route: SpecRoute } | { kind: 'remove'; host: string; path: string };
+
+/** The stems of the spec's `.container` and `.pod` units (what a route's `to` may name), sorted. */
+export function routableUnits(spec: Record<string, unknown> | undefined): string[] {
+  const units = spec?.units && typeof spec.units === 'object' ? Object.keys(spec.units) : [];
+  return units
+    .filter((u) => !u.includes('/') && (u.endsWith('.container') || u.endsWith('.pod')))
+    .map((u) => u.slice(0, u.lastIndexOf('.')))
+    .sort();
+}
+
+/** The spec with `change` made to its `routes:` (created for the first route, left out after the last). */
+export function changedSpec(spec: Record<string, unknown>, change: Change): Record<string, unknown> {
+  const current = Array.isArray(spec.routes) ? (spec.routes as SpecRoute[]) : [];
+  const next =
+    change.kind === 'add'
+      ? [...current, change.route]
+      : current.filter((r) => !(r.host === change.host && (r.path ?? '/') === change.path));
+  const { routes: _, ...rest } = spec;
+  return next.length > 0 ? { ...rest, routes: next } : rest;
+}
+
+/** Reads the stored spec (fresh: another change may have come since), changes its routes and applies it. */
+async function applyChange(id: string, change: Change): Promise<ApplyResult> {
+  const doc = await api.get<SpecDocument>(paths.spec(id));
+  return api.put<ApplyResult>(paths.spec(id), { spec: changedSpec(doc.spec as Record<string, unknown>, change) });
+}
+
+function AddRoute({ id, busy, onAdd }: { id: string; busy: boolean; onAdd: (route: SpecRoute) => Promise<boolean> }) {
+  const uid = useId();
+  const spec = useSpec(id);
+  const units = routableUnits(spec.data?.spec as Record<string, unknown> | undefined);
+  const [host, setHost] = useState('');
+  const [path, setPath] = useState('/');
+  const [chosen, setChosen] = useState('');
+  const [port, setPort] = useState('');
+  const unit = units.includes(chosen) ? chosen : (units[0] ?? '');
+  return (
+    <form
+      className="flex flex-col gap-3 border-t border-zinc-200 pt-3 dark:border-zinc-800"
+      aria-labelledby={`${uid}-title`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!host.trim() || !unit || !port) return;
+        void onAdd({ host: host.trim(), path: path.trim() || '/', to: `${unit}:${Number(port)}` }).then((applied) => {
+          if (applied) {
+            setHost('');
+            setPath('/');
+            setPort('');
+          }
+        });
+      }}
+    >
+      <h3 id={`${uid}-title`} className="font-semibold">
+        {t('routes.add.title')}
+      </h3>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <TextField
+          id={`${uid}-host`}
+          label={t('routes.add.host')}
+          className="font-mono"
+          placeholder="photos.example.org"
+          required
+          autoComplete="off"
+          value={host}
+          onChange={(e) => setHost(e.target.value)}
+        />
+        <TextField
+          id={`${uid}-path`}
+          label={t('routes.add.path')}
+          className="font-mono"
+          required
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+        />
+        <div className="flex flex-col gap-1">
+          <label htmlFor={`${uid}-unit`} className="text-sm font-medium">
+            {t('routes.add.unit')}
+          </label>
+          <select
+            id={`${uid}-unit`}
+            className={`${inputClass} font-mono`}
+            value={unit}
+            required
+            disabled={units.length === 0}
+            aria-describedby={units.length === 0 && spec.data ? `${uid}-nounits` : undefined}
+            onChange={(e) => setChosen(e.target.value)}
+          >
+            {units.map((u) => (
+              <option key={u} value={u}>
+                {u}
+              </option>
+            ))}
+          </select>
+          {units.length === 0 && spec.data && (
+            <p id={`${uid}-nounits`} className="text-xs text-zinc-600 dark:text-zinc-400">
+              {withCode(t('routes.add.noUnits'))}
+            </p>
+          )}
+        </div>
+        <TextField
+          id={`${uid}-port`}
+          label={t('routes.add.port')}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={65535}
+          required
+          value={port}
+          onChange={(e) => setPort(e.target.value)}
+        />
+      </div>
+      {spec.isError && <ErrorBox error={spec.error} />}
+      <div>
+        <Button type="submit" variant="primary" disabled={busy || units.length === 0} aria-busy={busy}>
+          {t('routes.add.submit')}
+        </Button>
+      </div>
+    </form>
+  );
+}
 
 export function RoutesTab({ id }: { id: string }) {
   const edge = useCompartmentRoutes(id);
+  const session = useSession();
+  const operator = hasRole(session.data, 'operator', id);
+  const qc = useQueryClient();
+  const change = useMutation({
+    mutationFn: (c: Change) => applyChange(id, c),
+    onSuccess: (r) => {
+      if (r.outcome === 'applied' || r.outcome === 'rolled-back' || r.outcome === 'failed') {
+        void qc.invalidateQueries({ queryKey: keys.compartment(id) });
+        void qc.invalidateQueries({ queryKey: keys.edge });
+      }
+    },
+  });
+  const busy = change.isPending;
+  const onRemove = (r: EdgeRoute) => {
+    if (window.confirm(t('routes.confirmRemove', { route: `${r.host}${r.path}` })))
+      change.mutate({ kind: 'remove', host: r.host, path: r.path });
+  };
   return (
     <Card
       title={t('compartment.routes')}
@@ -20,35 +176,57 @@ export function RoutesTab({ id }: { id: string }) {
         </Button>
       }
     >
-      <QueryView query={edge} what={t('compartment.routes')}>
-        {(status) => {
-          // (for a viewer of some compartments the server answers with all the routes they see: keep this one's)
-          const mine = status.routes.filter((r) => r.compartment === id);
-          return (
-            <div className="flex flex-col gap-3">
-              {!status.reachable && (
-                <p className="text-sm" data-testid="edge-state">
-                  <Badge tone="bad">{t('routes.state.unreachable')}</Badge>
-                  {status.error && <span className="ml-2 break-words">{status.error}</span>}
+      <div className="flex flex-col gap-3">
+        <QueryView query={edge} what={t('compartment.routes')}>
+          {(status) => {
+            // (for a viewer of some compartments the server answers with all the routes they see: keep this one's)
+            const mine = status.routes.filter((r) => r.compartment === id);
+            return (
+              <div className="flex flex-col gap-3">
+                {!status.reachable && (
+                  <p className="text-sm" data-testid="edge-state">
+                    <Badge tone="bad">{t('routes.state.unreachable')}</Badge>
+                    {status.error && <span className="ml-2 break-words">{status.error}</span>}
+                  </p>
+                )}
+                {mine.length === 0 ? (
+                  <div className="flex flex-col gap-2 text-sm">
+                    <p>{withCode(t('routes.compartmentNone'))}</p>
+                    <RoutesExample />
+                  </div>
+                ) : (
+                  <RouteTable routes={mine} showCompartment={false} {...(operator ? { onRemove, busy } : {})} />
+                )}
+                <p className="text-sm">
+                  <Link to="/routes" className="text-sky-800 underline dark:text-sky-300">
+                    {t('routes.allLink')}
+                  </Link>
                 </p>
-              )}
-              {mine.length === 0 ? (
-                <div className="flex flex-col gap-2 text-sm">
-                  <p>{withCode(t('routes.compartmentNone'))}</p>
-                  <RoutesExample />
-                </div>
-              ) : (
-                <RouteTable routes={mine} showCompartment={false} />
-              )}
-              <p className="text-sm">
-                <Link to="/routes" className="text-sky-800 underline dark:text-sky-300">
-                  {t('routes.allLink')}
-                </Link>
-              </p>
-            </div>
-          );
-        }}
-      </QueryView>
+              </div>
+            );
+          }}
+        </QueryView>
+        {operator && (
+          <AddRoute
+            id={id}
+            busy={busy}
+            onAdd={async (route) => {
+              try {
+                return (await change.mutateAsync({ kind: 'add', route })).outcome === 'applied';
+              } catch {
+                return false;
+              }
+            }}
+          />
+        )}
+        {busy && (
+          <p className="text-sm" role="status">
+            {t('routes.applying')}
+          </p>
+        )}
+        {change.data && !busy && <Result result={change.data} />}
+        {change.isError && !busy && <ErrorBox error={change.error} />}
+      </div>
     </Card>
   );
 }
