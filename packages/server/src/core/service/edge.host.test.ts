@@ -9,10 +9,12 @@ import * as fsp from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../app.js';
+import { renderServiceUnit, serverHardening } from '../../cli/commands/install.js';
 import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
 import { importBusyboxImage } from '../../host/busybox-image.js';
-import { EDGE_ADMIN_SOCKET, EDGE_UNIT, installEdge } from '../../host/edge-unit.js';
+import { EDGE_ADMIN_SOCKET, EDGE_UNIT, installEdge, renderEdgeUnit } from '../../host/edge-unit.js';
 import { parseCompartmentId } from '../ids.js';
+import { render } from '../render.js';
 import { parseSpecText } from '../spec.js';
 
 const run = promisify(execFile);
@@ -84,6 +86,29 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
     await closeHostTestApp(app, A, DATA);
     await fsp.rm(CA, { force: true });
     await run('systemctl', ['stop', EDGE_UNIT]).catch(() => undefined);
+  });
+
+  it("systemd-analyze verify finds nothing in the edge's unit, the server's, or a compartment's target", async () => {
+    const dir = await fsp.mkdtemp('/var/lib/qmt-verify-');
+    try {
+      const files = {
+        'quadletman-edge.service': renderEdgeUnit(),
+        'quadletman.service': renderServiceUnit(
+          [process.execPath, '/opt/quadletman/quadletman.cjs', 'serve'],
+          serverHardening('quadletman', '/var/lib/quadletman', ['systemd-journal', 'quadletman-edge']),
+        ),
+        [`${A}.target`]: render(parseSpecText(spec(A, 'alpha', '[]'))).files.get(`.config/systemd/user/${A}.target`)!,
+      };
+      for (const [name, text] of Object.entries(files)) await fsp.writeFile(`${dir}/${name}`, text);
+      const r = await run('systemd-analyze', ['verify', ...Object.keys(files).map((n) => `${dir}/${n}`)]).then(
+        (x) => `${x.stdout}${x.stderr}`,
+        (e: { stdout?: string; stderr?: string }) => `failed: ${e.stdout ?? ''}${e.stderr ?? ''}`,
+      );
+      // (systemd-analyze exits 0 on warnings: any output is a finding; lines about units these pull in are not ours)
+      expect(r.split('\n').filter((l) => l.includes(dir) || l.startsWith('failed'))).toEqual([]);
+    } finally {
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('routes two compartments by host name over HTTPS with the internal CA', async () => {
