@@ -30,6 +30,7 @@
 //   string, not a map: a unit-file value like every other one.
 
 import {
+  addValue,
   type ContainerUnit,
   type Extra,
   type FieldKind,
@@ -220,9 +221,7 @@ function targetText(id: string): string {
 
 /** The unit with `PublishPort=127.0.0.1:PORT:TARGET` for each loopback port its routes were given (once per
  * port), after the ports the spec publishes itself. */
-function withRoutePorts(model: UnitModel, name: string, state: DesiredState): UnitModel {
-  const type = model.type;
-  if (type !== 'container' && type !== 'pod') return model;
+function routePublishes(name: string, type: string, state: DesiredState): string[] {
   const stem = name.slice(0, -`.${type}`.length);
   const publish: string[] = [];
   for (const r of state.routes) {
@@ -230,6 +229,23 @@ function withRoutePorts(model: UnitModel, name: string, state: DesiredState): Un
     const value = `127.0.0.1:${r.port}:${t.port}`;
     if (t.unit === stem && r.port !== undefined && !publish.includes(value)) publish.push(value);
   }
+  return publish;
+}
+
+/** A text unit (kept verbatim otherwise) with its routes' `PublishPort=` lines added to its main section. */
+function withRoutePortsText(text: string, name: string, state: DesiredState): string {
+  const type = name.endsWith('.container') ? 'container' : name.endsWith('.pod') ? 'pod' : undefined;
+  if (!type) return text;
+  const publish = routePublishes(name, type, state);
+  if (publish.length === 0) return text;
+  const section = type === 'container' ? 'Container' : 'Pod';
+  return serializeUnitFile(publish.reduce((f, v) => addValue(f, section, 'PublishPort', v), parseUnitFile(text)));
+}
+
+function withRoutePorts(model: UnitModel, name: string, state: DesiredState): UnitModel {
+  const type = model.type;
+  if (type !== 'container' && type !== 'pod') return model;
+  const publish = routePublishes(name, type, state);
   if (publish.length === 0) return model;
   const m = model as unknown as Sections;
   const main = { ...(m[type] ?? {}) } as Record<string, unknown>;
@@ -311,7 +327,8 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
   for (const [name, u] of Object.entries(state.units)) {
     const where = `units[${JSON.stringify(name)}]`;
     if (u.format === 'text') {
-      out.push([name.endsWith('.timer') ? `${SYSTEMD_USER_DIR}/${name}` : quadlet(name), u.text, UNIT_MODE]);
+      const text = wrap(where, () => withRoutePortsText(u.text, name, state));
+      out.push([name.endsWith('.timer') ? `${SYSTEMD_USER_DIR}/${name}` : quadlet(name), text, UNIT_MODE]);
     } else if (u.format === 'timer') {
       const base = name.slice(0, -'.timer'.length);
       const job = prepareModel(u.job, ctx, true);

@@ -145,10 +145,19 @@ describe('routes in the spec', () => {
     );
   });
 
-  it('refuses a text unit as target (routes need a unit declared with fields)', () => {
-    expect(messageAt([{ host: 'a.example.org', to: 'legacy:6379' }], 'routes[0].to')).toMatch(
-      /text units cannot be routed to/,
+  it('takes a text unit as target, and adds its PublishPort= to the text (kept otherwise)', () => {
+    expect(paths([{ host: 'a.example.org', to: 'legacy:6379' }])).toEqual([]);
+    const set = render(validateSpec(spec([{ host: 'a.example.org', to: 'legacy:6379', port: 20005 }])));
+    expect(set.files.get(`${Q}/legacy.container`)).toBe(
+      '[Container]\nImage=docker.io/library/redis\nPublishPort=127.0.0.1:20005:6379\n',
     );
+    // a text container in a pod is refused like a typed one
+    const inPod = checkSpec(
+      spec([{ host: 'a.example.org', to: 'solo:80' }], {
+        'solo.container': { text: '[Container]\nImage=docker.io/library/redis\nPod=app.pod\n' },
+      }),
+    ).issues;
+    expect(inPod.map((i) => i.message).join('\n')).toMatch(/solo\.container runs in a pod/);
   });
 
   it('refuses a container that runs in a pod, and takes the pod', () => {
@@ -229,13 +238,13 @@ describe('routeTarget, routeProblems', () => {
   it('gives the index and field of each problem', () => {
     const units = {
       'web.container': { format: 'model', model: { type: 'container', container: {} } },
-      'legacy.container': { format: 'text' },
+      'gone.pod': { format: 'model' },
     };
     expect(
       routeProblems(
         [
           { host: 'a.example.org', path: '/', to: 'web:80', port: 2000 },
-          { host: 'a.example.org', path: '/', to: 'legacy:80', port: 2000 },
+          { host: 'a.example.org', path: '/', to: 'missing:80', port: 2000 },
         ],
         units,
       ).map((p) => `${p.index}.${p.field}`),

@@ -3,6 +3,7 @@
  * compartment. Each route's container publishes its port on a loopback port of its own (`port`, given by
  * quadletman when the spec leaves it out), and only the edge connects to it there. Pure.
  */
+import { getLast, parseUnitFile } from '@quadletman/quadlet';
 import { z } from 'zod';
 
 export interface RouteSpec {
@@ -10,7 +11,8 @@ export interface RouteSpec {
   host: string;
   /** A path prefix: `/`, or `/app` (no trailing slash). */
   path: string;
-  /** `<unit>:<port>`: a `.container` (not in a pod) or `.pod` unit of the compartment, and the port inside it. */
+  /** `<unit>:<port>`: a `.container` (not in a pod) or `.pod` unit of the compartment (typed or text), and the
+   * port inside it. */
   to: string;
   /** The loopback port (127.0.0.1) the unit publishes the route's port on; undefined until quadletman gives one. */
   port?: number;
@@ -80,7 +82,7 @@ export const routeKey = (r: Pick<RouteSpec, 'host' | 'path'>): string => `${r.ho
  * where it is; empty when they are fine. */
 export function routeProblems(
   routes: readonly RouteSpec[],
-  units: Readonly<Record<string, { format: string; model?: unknown }>>,
+  units: Readonly<Record<string, { format: string; model?: unknown; text?: string }>>,
 ): { index: number; field: string; message: string }[] {
   const out: { index: number; field: string; message: string }[] = [];
   const keys = new Map<string, number>();
@@ -99,21 +101,20 @@ export function routeProblems(
     const { unit } = routeTarget(r);
     const container = units[`${unit}.container`];
     const pod = units[`${unit}.pod`];
-    if (container?.format === 'model') {
-      const main = (container.model as { container?: { pod?: unknown } }).container;
-      if (main?.pod !== undefined) {
+    if (container && (container.format === 'model' || container.format === 'text')) {
+      const inPod =
+        container.format === 'model'
+          ? (container.model as { container?: { pod?: unknown } }).container?.pod !== undefined
+          : getLast(parseUnitFile(container.text ?? ''), 'Container', 'Pod') !== undefined;
+      if (inPod) {
         out.push({
           index,
           field: 'to',
           message: `${unit}.container runs in a pod: route to the pod (its ports are published by the pod)`,
         });
       }
-    } else if (pod?.format !== 'model') {
-      out.push({
-        index,
-        field: 'to',
-        message: `the compartment has no ${unit}.container or ${unit}.pod declared with fields (text units cannot be routed to)`,
-      });
+    } else if (!pod || (pod.format !== 'model' && pod.format !== 'text')) {
+      out.push({ index, field: 'to', message: `the compartment has no ${unit}.container or ${unit}.pod unit` });
     }
   });
   return out;
