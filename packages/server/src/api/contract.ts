@@ -940,12 +940,22 @@ export const EdgeTlsSchema = z
   ])
   .meta({ id: 'EdgeTls', description: "internal: Caddy's own CA (download its root); acme: public names." });
 
+export const EdgeSelfSchema = z.object({
+  host: z
+    .string()
+    .max(253)
+    .regex(/^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be a host name')
+    .meta({ description: 'The UI host name (e.g. qm.example.org).' }),
+  port: z.number().int().min(1).max(65535).meta({ description: 'The loopback port the UI listens on.' }),
+});
+
 export const EdgeSettingsSchema = z
   .object({
     adminSocket: z.string(),
     httpPort: z.number().int(),
     httpsPort: z.number().int(),
     tls: EdgeTlsSchema,
+    self: EdgeSelfSchema.optional().meta({ description: "quadletman's own web UI through the edge (proxy self)." }),
   })
   .meta({ id: 'EdgeSettings' });
 
@@ -953,6 +963,7 @@ export const EdgeSettingsBodySchema = z.object({
   httpPort: z.number().int().min(1).max(65535).optional(),
   httpsPort: z.number().int().min(1).max(65535).optional(),
   tls: EdgeTlsSchema.optional(),
+  self: EdgeSelfSchema.nullable().optional().meta({ description: "The UI's own route; null removes it." }),
 });
 
 export const EdgeRouteStatusSchema = z

@@ -188,3 +188,15 @@ describe('assignRoutePorts', () => {
     expect(out.map(({ port: _, ...r }) => r)).toEqual(copy);
   });
 });
+
+describe("assignRoutePorts and the web UI's own route", () => {
+  const ui = { compartment: '(quadletman)', host: 'qm.example.org', path: '/', to: 'ui:0', port: 8080 };
+  it('refuses the UI host name on any path, and the UI port, naming quadletman', () => {
+    expect(() => assignRoutePorts('shop', [{ host: 'qm.example.org', path: '/app', to: 'web:80' }], [ui])).toThrow(
+      /qm\.example\.org is the host name of quadletman's own web UI/,
+    );
+    expect(() =>
+      assignRoutePorts('shop', [{ host: 'shop.example.org', path: '/', to: 'web:80', port: 8080 }], [ui]),
+    ).toThrow(/8080 is held by quadletman's web UI/);
+  });
+});

@@ -356,3 +356,24 @@ describe('EdgeService status', () => {
     expect(admin.loaded).toHaveLength(1);
   });
 });
+
+describe('EdgeService: the web UI behind the edge (proxy self)', () => {
+  it('routes the UI host name to its loopback port, keeps compartments off it, and removes it', async () => {
+    const { edge, store } = setup();
+    store.routes = [held('shop', 'shop.example.org', 20000)];
+    await expect(edge.configure({ self: { host: 'shop.example.org', port: 8080 } })).rejects.toThrow(
+      /routed by compartment 'shop'/,
+    );
+    await expect(edge.configure({ self: { host: 'bad host', port: 8080 } })).rejects.toThrow(/DNS name|host/);
+    const next = await edge.configure({ self: { host: 'QM.example.org', port: 8080 } });
+    expect(next.self).toEqual({ host: 'qm.example.org', port: 8080 });
+    expect(edge.routes().map((r) => `${r.host} ${r.upstreamPort}`)).toEqual([
+      'shop.example.org 20000',
+      'qm.example.org 8080',
+    ]);
+    expect(edge.held().find((h) => h.host === 'qm.example.org')?.port).toBe(8080);
+    expect(edge.caddyfile()).toContain('qm.example.org:443 {');
+    expect((await edge.configure({ self: null })).self).toBeUndefined();
+    expect(edge.routes().map((r) => r.host)).toEqual(['shop.example.org']);
+  });
+});

@@ -116,19 +116,26 @@ export class EdgeService implements EdgePort {
     if (next.tls.mode === 'acme' && !/^[^\s@"'{}#]+@[^\s@"'{}#]+$/.test(next.tls.email)) {
       throw new InvalidError('tls.email must be an e-mail address for the ACME CA');
     }
-    caddyConfig(this.routes(), next); // refuses what Caddy could not be given
+    try {
+      caddyConfig(this.routes(undefined, next), next); // refuses what Caddy could not be given
+    } catch (e) {
+      throw new InvalidError((e as Error).message.replace(/^edge: /, ''));
+    }
     this.deps.store.setSetting(EDGE_SETTING, next);
     return next;
   }
 
   /** The routes the edge serves: every compartment's as stored, but `compartment`'s replaced by `override`. */
-  routes(override?: { compartment: string; routes: readonly RouteSpec[] }): EdgeRoute[] {
+  routes(
+    override?: { compartment: string; routes: readonly RouteSpec[] },
+    settings: EdgeSettings = this.settings(),
+  ): EdgeRoute[] {
     const held = this.deps.store.allRoutes().filter((r) => r.compartment !== override?.compartment);
     const all: HeldRoute[] = [
       ...held,
       ...(override?.routes ?? []).map((r) => ({ ...r, compartment: override!.compartment })),
     ];
-    const self = this.settings().self;
+    const self = settings.self;
     return [
       ...all
         .filter((r) => r.port !== undefined)
