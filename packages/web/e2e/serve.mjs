@@ -430,7 +430,16 @@ demo.example.test {
 \t\treverse_proxy 127.0.0.1:20000
 \t}
 }
-`;
+${
+  edge.self
+    ? `
+${edge.self.host} {
+\t${tls}
+\treverse_proxy 127.0.0.1:${edge.self.port}
+}
+`
+    : ''
+}`;
 };
 
 /** Answers an edge route; false: no such route. */
@@ -455,7 +464,15 @@ function edgeApi(req, res, path, body) {
     return res.end(EDGE_ROOT);
   }
   if (path === '/api/edge/settings' && req.method === 'PUT') {
-    const next = { ...edge, ...body };
+    // self: { host, port } sets the UI's own route (proxy self), null removes it, absent keeps it
+    const { self, ...rest } = body ?? {};
+    const next = { ...edge, ...rest };
+    if (self === null) delete next.self;
+    else if (self !== undefined) next.self = { host: self.host, port: self.port };
+    if (next.self && edgeRoutes().some((r) => r.host === next.self.host))
+      return json(res, 400, {
+        error: { code: 'invalid', message: `${next.self.host} is routed by demo: the web UI needs a host of its own.` },
+      });
     if (next.httpPort === next.httpsPort)
       return json(res, 400, {
         error: { code: 'invalid', message: `The HTTP and HTTPS ports must differ (both are ${next.httpPort}).` },

@@ -421,6 +421,15 @@ export const en = {
   'routes.save': 'Save settings',
   'routes.saving': 'Saving…',
   'routes.saved': 'Saved, and the configuration loaded again.',
+  'routes.self': 'Web UI',
+  'routes.self.trustProxy': 'quadletman should run with `--trust-proxy` behind the edge.',
+  'routes.self.legend': 'The web UI through the edge',
+  'routes.self.enable': 'Serve the web UI through the edge',
+  'routes.self.help':
+    "A route for quadletman's own web UI (like `quadletman proxy self`), with the edge's TLS. Run quadletman with `--trust-proxy` behind it.",
+  'routes.self.host': 'UI host name',
+  'routes.self.port': 'UI port',
+  'routes.self.portHint': 'The port quadletman listens on locally (8080 unless told otherwise).',
   'routes.compartmentNone':
     'This compartment has no routes. Declare one in its spec under `routes:` and apply it, for example:',
   'routes.allLink': 'The edge and every route',

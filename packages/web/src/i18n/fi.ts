@@ -429,6 +429,15 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'routes.save': 'Tallenna asetukset',
   'routes.saving': 'Tallennetaan…',
   'routes.saved': 'Tallennettu, ja asetus ladattu uudelleen.',
+  'routes.self': 'Verkkokäyttöliittymä',
+  'routes.self.trustProxy': 'quadletmanin tulisi ajaa reunapalvelimen takana valitsimella `--trust-proxy`.',
+  'routes.self.legend': 'Verkkokäyttöliittymä reunapalvelimen kautta',
+  'routes.self.enable': 'Tarjoa verkkokäyttöliittymä reunapalvelimen kautta',
+  'routes.self.help':
+    'Reitti quadletmanin omaan verkkokäyttöliittymään (kuten `quadletman proxy self`) reunapalvelimen TLS:llä. Aja quadletman sen takana valitsimella `--trust-proxy`.',
+  'routes.self.host': 'Käyttöliittymän palvelinnimi',
+  'routes.self.port': 'Käyttöliittymän portti',
+  'routes.self.portHint': 'Portti, jota quadletman kuuntelee paikallisesti (8080, ellei toisin määrätä).',
   'routes.compartmentNone':
     'Tällä lokerolla ei ole reittejä. Määrittele reitti lokeron määrittelyssä kohdassa `routes:` ja ota se käyttöön, esimerkiksi:',
   'routes.allLink': 'Reunapalvelin ja kaikki reitit',

@@ -2,7 +2,8 @@
  * The Routes page against a faked server: a reachable edge with its routes (open links in a new tab, the
  * compartment linked, the target, the loopback port, the answer, the certificate), the root certificate and the
  * Caddyfile; an edge that is not reachable; an admin's settings (ACME with its e-mail and staging) saved, and
- * refused with the server's message; "Load configuration now"; a viewer without the form or the button.
+ * refused with the server's message; the web UI through the edge (proxy self) set, shown and removed; "Load
+ * configuration now"; a viewer without the form or the button.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/react';
@@ -73,7 +74,14 @@ function serve(edge: unknown = status(), session?: unknown) {
       const body = c.body as { httpPort: number; httpsPort: number };
       if (body.httpPort === body.httpsPort)
         return [400, { error: { code: 'invalid', message: 'The HTTP and HTTPS ports must differ (both are 80).' } }];
-      const next = { ...settings, ...body };
+      if ((body as { self?: { host: string } | null }).self?.host === 'photos.example.org')
+        return [400, { error: { code: 'invalid', message: 'photos routes photos.example.org: not for the UI.' } }];
+      // self null removes the UI's route; absent keeps it
+      const { self, ...rest } = body as { self?: unknown };
+      const kept: Record<string, unknown> = { ...(current.settings as object), ...rest };
+      if (self === null) delete kept.self;
+      else if (self !== undefined) kept.self = self;
+      const next = kept;
       current = { ...current, settings: next };
       return [200, next];
     }
@@ -201,6 +209,65 @@ describe('routes page', () => {
     expect(screen.getByTestId('edge-tls').textContent).toBe(
       "ACME (the CA's staging directory), e-mail ops@example.org",
     );
+  });
+
+  it('an admin serves the web UI through the edge: host and port saved, the URL shown', async () => {
+    const calls = serve();
+    renderPage();
+    const form = await screen.findByRole('form', { name: 'Edge settings' });
+    expect(screen.queryByTestId('edge-self')).toBeNull();
+    expect(within(form).getByRole('group', { name: 'The web UI through the edge' })).toBeTruthy();
+    const enable = within(form).getByLabelText('Serve the web UI through the edge') as HTMLInputElement;
+    expect(enable.checked).toBe(false);
+    expect(within(form).queryByLabelText('UI host name')).toBeNull();
+
+    fireEvent.click(enable);
+    expect((within(form).getByLabelText('UI port') as HTMLInputElement).value).toBe('8080');
+    // a host a compartment routes: the server's message
+    fireEvent.change(within(form).getByLabelText('UI host name'), { target: { value: 'photos.example.org' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save settings' }));
+    expect((await within(form).findByRole('alert')).textContent).toBe(
+      'photos routes photos.example.org: not for the UI.',
+    );
+
+    fireEvent.change(within(form).getByLabelText('UI host name'), { target: { value: 'qm.example.org' } });
+    fireEvent.change(within(form).getByLabelText('UI port'), { target: { value: '8081' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save settings' }));
+    expect((await within(form).findByRole('status')).textContent).toBe('Saved, and the configuration loaded again.');
+    expect(changes(calls).map((c) => c.body)).toEqual([
+      { httpPort: 80, httpsPort: 443, tls: { mode: 'internal' }, self: { host: 'photos.example.org', port: 8080 } },
+      { httpPort: 80, httpsPort: 443, tls: { mode: 'internal' }, self: { host: 'qm.example.org', port: 8081 } },
+    ]);
+    const shown = await screen.findByTestId('edge-self');
+    expect(within(shown).getByRole('link', { name: 'https://qm.example.org/' }).getAttribute('href')).toBe(
+      'https://qm.example.org/',
+    );
+    expect(shown.textContent).toContain('--trust-proxy');
+  });
+
+  it('shows the UI URL with the HTTPS port, and unchecking removes the UI route (self null)', async () => {
+    const calls = serve(
+      status({ settings: { ...settings, httpsPort: 8443, self: { host: 'qm.example.org', port: 9000 } } }),
+    );
+    renderPage();
+    const shown = await screen.findByTestId('edge-self');
+    expect(within(shown).getByRole('link').textContent).toBe('https://qm.example.org:8443/');
+    expect(shown.textContent).toContain('quadletman should run with --trust-proxy behind the edge.');
+
+    const form = screen.getByRole('form', { name: 'Edge settings' });
+    const enable = within(form).getByLabelText('Serve the web UI through the edge') as HTMLInputElement;
+    expect(enable.checked).toBe(true);
+    expect((within(form).getByLabelText('UI host name') as HTMLInputElement).value).toBe('qm.example.org');
+    expect((within(form).getByLabelText('UI port') as HTMLInputElement).value).toBe('9000');
+
+    fireEvent.click(enable);
+    expect(within(form).queryByLabelText('UI host name')).toBeNull();
+    fireEvent.click(within(form).getByRole('button', { name: 'Save settings' }));
+    expect((await within(form).findByRole('status')).textContent).toBe('Saved, and the configuration loaded again.');
+    expect(changes(calls).map((c) => c.body)).toEqual([
+      { httpPort: 80, httpsPort: 8443, tls: { mode: 'internal' }, self: null },
+    ]);
+    await waitFor(() => expect(screen.queryByTestId('edge-self')).toBeNull());
   });
 
   it('an admin loads the configuration now and sees the outcome', async () => {

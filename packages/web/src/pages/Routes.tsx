@@ -2,8 +2,8 @@
  * The edge (quadletman's own Caddy) and every route the user may see: whether the edge is reachable and runs the
  * stored configuration (or why not), its ports and TLS; the routes, each requested through the edge once; the
  * internal CA's root certificate to trust; the Caddyfile (global viewers); and for admins the edge's settings
- * (ports, TLS: internal or ACME) and "Load configuration now". Routes themselves are declared in each
- * compartment's spec under `routes:`.
+ * (ports, TLS: internal or ACME, quadletman's own web UI through the edge — `proxy self`) and "Load configuration
+ * now". Routes themselves are declared in each compartment's spec under `routes:`.
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -50,6 +50,10 @@ const tlsText = (tls: EdgeTls) =>
     : tls.staging
       ? t('routes.tls.acmeStaging', { email: tls.email })
       : t('routes.tls.acme', { email: tls.email });
+
+/** The web UI's address through the edge: https://HOST/, or https://HOST:PORT/ off 443. */
+export const selfUrl = (s: EdgeSettings, host: string) =>
+  `https://${host}${s.httpsPort === 443 ? '' : `:${s.httpsPort}`}/`;
 
 function Edge({
   status,
@@ -98,6 +102,17 @@ function Edge({
           <dd data-testid="edge-tls" className="break-words">
             {tlsText(s.tls)}
           </dd>
+          {s.self && (
+            <>
+              <dt className="text-zinc-600 dark:text-zinc-400">{t('routes.self')}</dt>
+              <dd data-testid="edge-self" className="flex flex-col gap-0.5 break-words">
+                <a href={selfUrl(s, s.self.host)} className="text-sky-700 underline dark:text-sky-400">
+                  {selfUrl(s, s.self.host)}
+                </a>
+                <span className="text-zinc-600 dark:text-zinc-400">{withCode(t('routes.self.trustProxy'))}</span>
+              </dd>
+            </>
+          )}
         </dl>
         {sync.isError && <ErrorBox error={sync.error} />}
         {sync.data && (
@@ -138,7 +153,14 @@ interface Draft {
   mode: EdgeTls['mode'];
   email: string;
   staging: boolean;
+  /** quadletman's own web UI through the edge (proxy self). */
+  self: boolean;
+  selfHost: string;
+  selfPort: string;
 }
+
+/** The port quadletman listens on locally unless told otherwise. */
+const DEFAULT_UI_PORT = 8080;
 
 const draftOf = (s: EdgeSettings): Draft => ({
   httpPort: String(s.httpPort),
@@ -146,15 +168,25 @@ const draftOf = (s: EdgeSettings): Draft => ({
   mode: s.tls.mode,
   email: s.tls.mode === 'acme' ? s.tls.email : '',
   staging: s.tls.mode === 'acme' ? s.tls.staging : false,
+  self: s.self !== undefined,
+  selfHost: s.self?.host ?? '',
+  selfPort: String(s.self?.port ?? DEFAULT_UI_PORT),
 });
+
+/** PUT /api/edge/settings: self null removes the UI's route, absent leaves it as it is. */
+interface SettingsBody {
+  httpPort: number;
+  httpsPort: number;
+  tls: EdgeTls;
+  self?: EdgeSettings['self'] | null;
+}
 
 function SettingsForm({ settings }: { settings: EdgeSettings }) {
   const refresh = useRefreshRoutes();
   const [d, setD] = useState<Draft>(() => draftOf(settings));
   const set = (patch: Partial<Draft>) => setD((old) => ({ ...old, ...patch }));
   const save = useMutation({
-    mutationFn: (body: { httpPort: number; httpsPort: number; tls: EdgeTls }) =>
-      api.put<EdgeSettings>(routes.edgeSettings, body),
+    mutationFn: (body: SettingsBody) => api.put<EdgeSettings>(routes.edgeSettings, body),
     onSuccess: async (next) => {
       setD(draftOf(next));
       await refresh();
@@ -162,11 +194,15 @@ function SettingsForm({ settings }: { settings: EdgeSettings }) {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    save.mutate({
+    const body: SettingsBody = {
       httpPort: Number(d.httpPort),
       httpsPort: Number(d.httpsPort),
       tls: d.mode === 'internal' ? { mode: 'internal' } : { mode: 'acme', email: d.email.trim(), staging: d.staging },
-    });
+    };
+    // checked: the UI's route as given; unchecked: removed if there was one, else left out (nothing to change)
+    if (d.self) body.self = { host: d.selfHost.trim(), port: Number(d.selfPort) };
+    else if (settings.self) body.self = null;
+    save.mutate(body);
   };
   return (
     <Card title={t('routes.settings')}>
@@ -240,6 +276,55 @@ function SettingsForm({ settings }: { settings: EdgeSettings }) {
             </label>
           </div>
         )}
+        <fieldset className="flex flex-col gap-2">
+          <legend className="mb-1 text-sm font-medium">{t('routes.self.legend')}</legend>
+          <div className="flex items-start gap-2 text-sm">
+            <input
+              type="checkbox"
+              id="edge-self"
+              checked={d.self}
+              onChange={(e) => set({ self: e.target.checked })}
+              className="mt-1"
+              aria-describedby="edge-self-help"
+            />
+            <div>
+              <label htmlFor="edge-self" className="font-medium">
+                {t('routes.self.enable')}
+              </label>
+              <p id="edge-self-help" className="text-zinc-600 dark:text-zinc-400">
+                {withCode(t('routes.self.help'))}
+              </p>
+            </div>
+          </div>
+          {d.self && (
+            <div className="grid gap-3 pl-6 sm:grid-cols-2 lg:grid-cols-4">
+              <TextField
+                id="edge-self-host"
+                label={t('routes.self.host')}
+                required
+                maxLength={253}
+                pattern="[A-Za-z0-9]([A-Za-z0-9.\-]*[A-Za-z0-9])?"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="qm.example.org"
+                value={d.selfHost}
+                onChange={(e) => set({ selfHost: e.target.value })}
+              />
+              <TextField
+                id="edge-self-port"
+                label={t('routes.self.port')}
+                hint={t('routes.self.portHint')}
+                type="number"
+                inputMode="numeric"
+                min={1}
+                max={65535}
+                required
+                value={d.selfPort}
+                onChange={(e) => set({ selfPort: e.target.value })}
+              />
+            </div>
+          )}
+        </fieldset>
         {save.isError && <ErrorBox error={save.error} />}
         {save.isSuccess && (
           <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
