@@ -19,6 +19,21 @@ export const EDGE_BOOTSTRAP = '/etc/quadletman/edge-bootstrap.json';
 export const EDGE_STATE = '/var/lib/quadletman-edge';
 export const CADDY = '/usr/bin/caddy';
 
+/** `useradd` of a system user of quadletman's own (its group of the same name, no home made, no shell). */
+export const systemUserArgv = (name: string, home: string, comment: string): string[] => [
+  'useradd',
+  '--system',
+  '--user-group',
+  '--no-create-home',
+  '--home-dir',
+  home,
+  '--shell',
+  '/usr/sbin/nologin',
+  '--comment',
+  comment,
+  name,
+];
+
 /** What quadletman's own system services run without (the server's and the edge's units): no new privileges, a
  * read-only system, no homes, a private /tmp, no kernel tunables, modules or cgroups, no setuid files. */
 export const SERVICE_SANDBOXING: readonly [string, string][] = [
@@ -81,19 +96,7 @@ export function renderEdgeUnit(caddy = CADDY): string {
 /** The edge's system user, made when missing (no home to log in to, no shell). */
 export async function ensureEdgeUser(): Promise<void> {
   if ((await hostExec.run(['getent', 'passwd', EDGE_USER], { expectCodes: [0, 2] })).code === 0) return;
-  await hostExec.run([
-    'useradd',
-    '--system',
-    '--user-group',
-    '--no-create-home',
-    '--home-dir',
-    EDGE_STATE,
-    '--shell',
-    '/usr/sbin/nologin',
-    '--comment',
-    "quadletman's edge (Caddy)",
-    EDGE_USER,
-  ]);
+  await hostExec.run(systemUserArgv(EDGE_USER, EDGE_STATE, "quadletman's edge (Caddy)"));
 }
 
 /** Installs and (re)starts the edge service; false (nothing done) when Caddy is not installed. */

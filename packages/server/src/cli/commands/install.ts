@@ -16,6 +16,7 @@ import {
   ensureEdgeUser,
   installEdge,
   SERVICE_SANDBOXING,
+  systemUserArgv,
 } from '../../host/edge-unit.js';
 import { hostExec } from '../../host/exec.js';
 import { writeSystemFileAtomic } from '../../host/fs.js';
@@ -145,19 +146,7 @@ export const HELPER_SOCKET_PATH = '/run/quadletman/helper.sock';
  * logs read the journal). Its home is its data folder: tools it runs (podman --version for doctor) want one. */
 export async function ensureServerUser(home: string): Promise<void> {
   if ((await hostExec.run(['getent', 'passwd', SERVER_USER], { expectCodes: [0, 2] })).code === 2) {
-    await hostExec.run([
-      'useradd',
-      '--system',
-      '--user-group',
-      '--no-create-home',
-      '--home-dir',
-      home,
-      '--shell',
-      '/usr/sbin/nologin',
-      '--comment',
-      'quadletman server',
-      SERVER_USER,
-    ]);
+    await hostExec.run(systemUserArgv(SERVER_USER, home, 'quadletman server'));
   } else {
     await hostExec.run(['usermod', '--home', home, SERVER_USER]);
   }
