@@ -102,7 +102,9 @@ until curl -fsS -o /dev/null 2>/dev/null -u "demo:$REGISTRY_PASSWORD" "https://$
   i=$((i + 1))
   [ $i -lt 100 ] || {
     systemctl status --no-pager docker-registry.service >&2 || true
-    say "the registry does not answer on https://$hostport/v2/"
+    journalctl -u docker-registry.service --no-pager -n 5 -o cat >&2 || true
+    say "the registry does not answer on https://$hostport/v2/ (the sandbox shares the host's network: is another"
+    say "sandbox, from another clone, up and holding port $port? bring it down with its sandbox.sh down)"
     exit 1
   }
   sleep 0.1
