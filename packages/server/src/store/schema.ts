@@ -351,8 +351,40 @@ export const routes = sqliteTable(
     path: text('path').notNull(),
     target: text('target').notNull(),
     port: integer('port'),
+    /** The route's options (headers, basic auth, redirected names) as JSON; null when it has none. */
+    options: text('options', { mode: 'json' }),
   },
   (t) => [primaryKey({ columns: [t.host, t.path] }), index('routes_compartment').on(t.compartmentId)],
+);
+
+/** What compartments provide to others (`provides:`): a service name, the unit and port it is, and the loopback
+ * port it is published on; a loopback port belongs to one service across all compartments. */
+export const provides = sqliteTable(
+  'provides',
+  {
+    compartmentId: text('compartment_id')
+      .notNull()
+      .references(() => compartments.id, { onDelete: 'cascade' }),
+    service: text('service').notNull(),
+    target: text('target').notNull(),
+    port: integer('port'),
+  },
+  (t) => [primaryKey({ columns: [t.compartmentId, t.service] })],
+);
+
+/** What compartments use of others (`uses:`), under the name (`as`) their containers see it by. No foreign key to
+ * the provider: deleting a provider in use is refused by the service, with who uses it. */
+export const uses = sqliteTable(
+  'uses',
+  {
+    compartmentId: text('compartment_id')
+      .notNull()
+      .references(() => compartments.id, { onDelete: 'cascade' }),
+    provider: text('provider').notNull(),
+    service: text('service').notNull(),
+    as: text('as').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.compartmentId, t.as] }), index('uses_provider').on(t.provider, t.service)],
 );
 
 /** Settings of the whole installation, by name, as JSON (the edge's ports and TLS). */

@@ -33,4 +33,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0007_edge',
     sql: 'CREATE TABLE `routes` (\n\t`compartment_id` text NOT NULL,\n\t`host` text NOT NULL,\n\t`path` text NOT NULL,\n\t`target` text NOT NULL,\n\t`port` integer,\n\tPRIMARY KEY(`host`, `path`),\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `routes_compartment` ON `routes` (`compartment_id`);--> statement-breakpoint\nCREATE TABLE `settings` (\n\t`name` text PRIMARY KEY NOT NULL,\n\t`value` text NOT NULL,\n\t`updated_at` text NOT NULL\n);\n',
   },
+  {
+    tag: '0008_links',
+    sql: 'CREATE TABLE `provides` (\n\t`compartment_id` text NOT NULL,\n\t`service` text NOT NULL,\n\t`target` text NOT NULL,\n\t`port` integer,\n\tPRIMARY KEY(`compartment_id`, `service`),\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE TABLE `uses` (\n\t`compartment_id` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`service` text NOT NULL,\n\t`as` text NOT NULL,\n\tPRIMARY KEY(`compartment_id`, `as`),\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `uses_provider` ON `uses` (`provider`,`service`);--> statement-breakpoint\nALTER TABLE `routes` ADD `options` text;',
+  },
 ];
