@@ -13,6 +13,7 @@ import { CatalogService } from './core/service/catalog.js';
 import { CompartmentService } from './core/service/compartments.js';
 import { EdgeService } from './core/service/edge.js';
 import { type ImageHostPort, ImageService } from './core/service/images.js';
+import { type GuardHostPort, LinkService } from './core/service/links.js';
 import { NotificationService } from './core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from './core/service/resources.js';
 import { TemplateService } from './core/service/templates.js';
@@ -33,6 +34,7 @@ import {
   type VolumeFolders,
   volumeUsage,
 } from './host/index.js';
+import { LoopbackGuard } from './host/loopback-guard.js';
 import { HostNotifyTransport, type NotifyTransportOptions } from './host/notify-transport.js';
 import { readRegistriesConf } from './host/registries-conf.js';
 import { RegistryCheck } from './host/registry-check.js';
@@ -49,6 +51,8 @@ export interface AppOptions {
   locksDir?: string;
   host?: HostOptions;
   engine?: EngineOptions;
+  /** The host's loopback guard (default: nftables as root, or through the helper; none otherwise). */
+  guard?: GuardHostPort;
   /** The upgrades' health gate: settle window and timeout. */
   upgrades?: { settleMs?: number; healthTimeoutMs?: number };
   /** The privileged helper's socket: set when this process is not root (the installed server). Commands run as a
@@ -66,6 +70,8 @@ export interface AppContext {
   engine: ApplyEngine;
   /** quadletman's Caddy: routes of every compartment, loaded whole through its admin socket. */
   edge: EdgeService;
+  /** Connections between compartments and the loopback guard that enforces them and guards route ports. */
+  links: LinkService;
   compartments: CompartmentService;
   resources: ResourceService;
   images: ImageService;
@@ -119,21 +125,47 @@ export function createApp(options: AppOptions = {}): AppContext {
       volumes,
     });
   const locks = new CombinedLocks([new MemoryLocks(), new FileApplyLocks(options.locksDir)]);
+  const anyApplyRunning = async () => {
+    for (const c of store.compartments.list()) {
+      const release = await locks.acquire(c.id, false).catch(() => undefined);
+      if (!release) return true;
+      release();
+    }
+    return false;
+  };
   const edge = new EdgeService({
     store: store.edge,
     admin: (socket) => new CaddyAdmin(socket),
     request: requestThroughEdge,
     // an apply may be loading its routes: sync leaves the edge alone while any compartment's lock is held
-    busy: async () => {
-      for (const c of store.compartments.list()) {
-        const release = await locks.acquire(c.id, false).catch(() => undefined);
-        if (!release) return true;
-        release();
-      }
-      return false;
-    },
+    busy: anyApplyRunning,
   });
-  const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, { ...options.engine, edge });
+  // ── Connections between compartments: the loopback guard (nftables) as root, through the helper when this process
+  // is not root; none where neither can load it (a developer's unprivileged server).
+  const guardHost: GuardHostPort | undefined = options.guard
+    ? options.guard
+    : helper
+      ? {
+          apply: async (ports) =>
+            void (await helper.call('loopback-guard', { ports: ports.map((p) => ({ ...p })) as never })),
+        }
+      : process.getuid?.() === 0
+        ? new LoopbackGuard(host.exec, host.users)
+        : undefined;
+  const links = new LinkService({
+    store: {
+      allRoutes: () => store.edge.allRoutes(),
+      allProvides: () => store.links.allProvides(),
+      allUses: () => store.links.allUses(),
+    },
+    ...(guardHost ? { guard: guardHost } : {}),
+    busy: anyApplyRunning,
+  });
+  const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, {
+    ...options.engine,
+    edge,
+    guard: links,
+  });
   const compartments = new CompartmentService({
     store,
     accounts: {
@@ -155,6 +187,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     resolveDigest: (id, image) => resolveDigest(id, image),
     notify: (e) => void notifications.emit(e),
     heldRoutes: () => edge.held(),
+    links: store.links,
   });
   const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
   const resources = new ResourceService({
@@ -233,6 +266,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     host,
     engine,
     edge,
+    links,
     compartments,
     bundles,
     templates,

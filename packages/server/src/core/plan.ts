@@ -42,6 +42,9 @@ export interface Plan {
   /** Routes through the edge the apply adds and removes (`host/path → unit:port (127.0.0.1:port)`), when any
    * change (the apply engine adds them: routes are not files). */
   routes?: { add: string[]; remove: string[] };
+  /** The connections between compartments (provided services and uses) the apply adds and removes, as plans show
+   * them (`db → postgres:5432 (127.0.0.1:30000)`, `DB ← pg/db`); the files' changes carry them out. */
+  links?: { add: string[]; remove: string[] };
   /** Paths present and identical on both sides. */
   unchanged: string[];
   units: UnitActions;

@@ -65,6 +65,7 @@ import {
   TIMER_FIELDS,
   type TimerModel,
 } from './spec.js';
+import { linkEnvironment } from './spec-links.js';
 import { routeTarget } from './spec-routes.js';
 import type { Table } from './spec-sections.js';
 import { escapeDollar, escapePercent } from './values.js';
@@ -219,12 +220,12 @@ function targetText(id: string): string {
   );
 }
 
-/** The unit with `PublishPort=127.0.0.1:PORT:TARGET` for each loopback port its routes were given (once per
- * port), after the ports the spec publishes itself. */
-function routePublishes(name: string, type: string, state: DesiredState): string[] {
+/** The unit with `PublishPort=127.0.0.1:PORT:TARGET` for each loopback port its routes and provided services were
+ * given (once per port), after the ports the spec publishes itself. */
+function loopbackPublishes(name: string, type: string, state: DesiredState): string[] {
   const stem = name.slice(0, -`.${type}`.length);
   const publish: string[] = [];
-  for (const r of state.routes) {
+  for (const r of [...state.routes, ...state.provides]) {
     const t = routeTarget(r);
     const value = `127.0.0.1:${r.port}:${t.port}`;
     if (t.unit === stem && r.port !== undefined && !publish.includes(value)) publish.push(value);
@@ -232,24 +233,40 @@ function routePublishes(name: string, type: string, state: DesiredState): string
   return publish;
 }
 
-/** A text unit (kept verbatim otherwise) with its routes' `PublishPort=` lines added to its main section. */
-function withRoutePortsText(text: string, name: string, state: DesiredState): string {
-  const type = name.endsWith('.container') ? 'container' : name.endsWith('.pod') ? 'pod' : undefined;
-  if (!type) return text;
-  const publish = routePublishes(name, type, state);
-  if (publish.length === 0) return text;
-  const section = type === 'container' ? 'Container' : 'Pod';
-  return serializeUnitFile(publish.reduce((f, v) => addValue(f, section, 'PublishPort', v), parseUnitFile(text)));
+/** Where the services the compartment uses are, for each of its containers: `<AS>_HOST`, `_PORT` and `_ADDR`. */
+function linkEnv(state: DesiredState): [string, string][] {
+  return state.uses.flatMap((u) => (u.port === undefined ? [] : linkEnvironment(u, u.port)));
 }
 
-function withRoutePorts(model: UnitModel, name: string, state: DesiredState): UnitModel {
+/** A text unit (kept verbatim otherwise) with its loopback `PublishPort=` lines added to its main section, and a
+ * container with the variables of the services the compartment uses. */
+function withLoopbackText(text: string, name: string, state: DesiredState): string {
+  const type = name.endsWith('.container') ? 'container' : name.endsWith('.pod') ? 'pod' : undefined;
+  if (!type) return text;
+  const publish = loopbackPublishes(name, type, state);
+  const env = type === 'container' ? linkEnv(state) : [];
+  if (publish.length === 0 && env.length === 0) return text;
+  const section = type === 'container' ? 'Container' : 'Pod';
+  let file = publish.reduce((f, v) => addValue(f, section, 'PublishPort', v), parseUnitFile(text));
+  file = env.reduce((f, [k, v]) => addValue(f, section, 'Environment', `${k}=${v}`), file);
+  return serializeUnitFile(file);
+}
+
+function withLoopback(model: UnitModel, name: string, state: DesiredState): UnitModel {
   const type = model.type;
   if (type !== 'container' && type !== 'pod') return model;
-  const publish = routePublishes(name, type, state);
-  if (publish.length === 0) return model;
+  const publish = loopbackPublishes(name, type, state);
+  const env = type === 'container' ? linkEnv(state) : [];
+  if (publish.length === 0 && env.length === 0) return model;
   const m = model as unknown as Sections;
   const main = { ...(m[type] ?? {}) } as Record<string, unknown>;
-  main.publishPort = [...((main.publishPort as string[] | undefined) ?? []), ...publish];
+  if (publish.length > 0) main.publishPort = [...((main.publishPort as string[] | undefined) ?? []), ...publish];
+  if (env.length > 0) {
+    main.environment = {
+      ...((main.environment as Record<string, string> | undefined) ?? {}),
+      ...Object.fromEntries(env),
+    };
+  }
   return { ...model, [type]: main } as unknown as UnitModel;
 }
 
@@ -327,16 +344,16 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
   for (const [name, u] of Object.entries(state.units)) {
     const where = `units[${JSON.stringify(name)}]`;
     if (u.format === 'text') {
-      const text = wrap(where, () => withRoutePortsText(u.text, name, state));
+      const text = wrap(where, () => withLoopbackText(u.text, name, state));
       out.push([name.endsWith('.timer') ? `${SYSTEMD_USER_DIR}/${name}` : quadlet(name), text, UNIT_MODE]);
     } else if (u.format === 'timer') {
       const base = name.slice(0, -'.timer'.length);
-      const job = prepareModel(u.job, ctx, true);
+      const job = withLoopback(prepareModel(u.job, ctx, true), `${base}.container`, state);
       out.push([quadlet(`${base}.container`), wrap(`${where}.job`, () => modelText(job)), UNIT_MODE]);
       const text = wrap(where, () => timerText(u.timer, jobServiceName(u.job, base)));
       out.push([`${SYSTEMD_USER_DIR}/${name}`, text, UNIT_MODE]);
     } else {
-      const model = withRoutePorts(prepareModel(pinned(u), ctx, false), name, state);
+      const model = withLoopback(prepareModel(pinned(u), ctx, false), name, state);
       out.push([quadlet(name), wrap(where, () => modelText(model)), UNIT_MODE]);
     }
   }

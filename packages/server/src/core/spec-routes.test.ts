@@ -162,7 +162,7 @@ describe('routes in the spec', () => {
 
   it('refuses a container that runs in a pod, and takes the pod', () => {
     expect(messageAt([{ host: 'a.example.org', to: 'side:6379' }], 'routes[0].to')).toMatch(
-      /side\.container runs in a pod: route to the pod/,
+      /side\.container runs in a pod: name the pod/,
     );
     expect(paths([{ host: 'a.example.org', to: 'app:6379' }])).toEqual([]);
   });

@@ -98,26 +98,29 @@ export function routeProblems(
         out.push({ index, field: 'port', message: `port ${r.port} is given to routes[${p}] for another target` });
       } else ports.set(r.port, index);
     }
-    const { unit } = routeTarget(r);
-    const container = units[`${unit}.container`];
-    const pod = units[`${unit}.pod`];
-    if (container && (container.format === 'model' || container.format === 'text')) {
-      const inPod =
-        container.format === 'model'
-          ? (container.model as { container?: { pod?: unknown } }).container?.pod !== undefined
-          : getLast(parseUnitFile(container.text ?? ''), 'Container', 'Pod') !== undefined;
-      if (inPod) {
-        out.push({
-          index,
-          field: 'to',
-          message: `${unit}.container runs in a pod: route to the pod (its ports are published by the pod)`,
-        });
-      }
-    } else if (!pod || (pod.format !== 'model' && pod.format !== 'text')) {
-      out.push({ index, field: 'to', message: `the compartment has no ${unit}.container or ${unit}.pod unit` });
-    }
+    const problem = targetProblem(routeTarget(r).unit, units);
+    if (problem) out.push({ index, field: 'to', message: problem });
   });
   return out;
+}
+
+/** Why `unit` cannot be the target of a route or a provided service (a `.container` not in a pod, or a `.pod`,
+ * typed or text), or undefined when it can. */
+export function targetProblem(
+  unit: string,
+  units: Readonly<Record<string, { format: string; model?: unknown; text?: string }>>,
+): string | undefined {
+  const container = units[`${unit}.container`];
+  const pod = units[`${unit}.pod`];
+  if (container && (container.format === 'model' || container.format === 'text')) {
+    const inPod =
+      container.format === 'model'
+        ? (container.model as { container?: { pod?: unknown } }).container?.pod !== undefined
+        : getLast(parseUnitFile(container.text ?? ''), 'Container', 'Pod') !== undefined;
+    return inPod ? `${unit}.container runs in a pod: name the pod (its ports are published by the pod)` : undefined;
+  }
+  if (pod && (pod.format === 'model' || pod.format === 'text')) return undefined;
+  return `the compartment has no ${unit}.container or ${unit}.pod unit`;
 }
 
 /** A route as a plan shows it: `photos.example.org/ → web:8080 (127.0.0.1:20000)`. */

@@ -44,6 +44,14 @@ import { Document, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { InvalidError } from './errors.js';
 import { type CompartmentId, CompartmentIdSchema, type UnitName, UnitNameSchema } from './ids.js';
+import {
+  linkProblems,
+  type ProvideSpec,
+  provideSchema,
+  serviceNameSchema,
+  type UseSpec,
+  useSchema,
+} from './spec-links.js';
 import { type RouteSpec, routeProblems, routeSchema } from './spec-routes.js';
 import {
   dispatch,
@@ -60,6 +68,7 @@ import {
 } from './spec-sections.js';
 import { plainTextProblem, relativePathProblem, textProblem } from './values.js';
 
+export type { ProvideSpec, UseSpec } from './spec-links.js';
 export type { RouteSpec } from './spec-routes.js';
 export type { SpecIssue } from './spec-sections.js';
 
@@ -174,6 +183,10 @@ export interface DesiredState {
   probes: ProbeSpec[];
   /** What the edge routes to the compartment's units, by host and path (sorted). */
   routes: RouteSpec[];
+  /** What the compartment offers other compartments, by service name (sorted). */
+  provides: ProvideSpec[];
+  /** What it uses of other compartments, by `as` (sorted). */
+  uses: UseSpec[];
 }
 
 /** The file name of a compartment's default network. */
@@ -337,6 +350,8 @@ const topSchema = z.strictObject({
   registries: z.array(z.unknown()).max(100).optional(),
   probes: z.array(z.unknown()).max(100).optional(),
   routes: z.array(z.unknown()).max(100).optional(),
+  provides: z.record(z.string(), z.unknown()).optional(),
+  uses: z.array(z.unknown()).max(100).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -606,6 +621,19 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
   }
   routes.sort((a, b) => cmp(a.host, b.host) || cmp(a.path, b.path));
 
+  const provides: ProvideSpec[] = [];
+  for (const [service, v] of Object.entries(top.provides ?? {})) {
+    if (sink.parse(serviceNameSchema, service, ['provides', service]) === undefined) continue;
+    const p = sink.parse(provideSchema, v, ['provides', service]);
+    if (p) provides.push({ service, ...p });
+  }
+  provides.sort((a, b) => cmp(a.service, b.service));
+  const uses = (top.uses ?? []).flatMap((u, i) => sink.parse(useSchema, u, ['uses', i]) ?? []);
+  if (uses.length === (top.uses ?? []).length && provides.length === Object.keys(top.provides ?? {}).length) {
+    for (const p of linkProblems(provides, uses, Object.fromEntries(units), id)) sink.add(p.path, p.message);
+  }
+  uses.sort((a, b) => cmp(a.as, b.as));
+
   if (sink.issues.length > 0) return { issues: sink.issues };
   const podmanVersion = top.podmanVersion === undefined ? null : parseVersion(top.podmanVersion)!;
   return {
@@ -622,6 +650,8 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
       registries,
       probes,
       routes,
+      provides,
+      uses,
     },
   };
 }
@@ -767,6 +797,12 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
   out.registries = state.registries;
   out.probes = state.probes;
   out.routes = state.routes;
+  if (state.provides.length > 0) {
+    out.provides = Object.fromEntries(
+      state.provides.map((p) => [p.service, p.port === undefined ? p.to : { to: p.to, port: p.port }]),
+    );
+  }
+  if (state.uses.length > 0) out.uses = state.uses;
   return out;
 }
 

@@ -158,7 +158,17 @@ export class CompartmentRepository {
         tx.insert(t.compartments)
           .values({ id, ...row, createdAt: at })
           .run();
-      for (const table of [t.units, t.volumes, t.files, t.secrets, t.registryLogins, t.probes, t.routes]) {
+      for (const table of [
+        t.units,
+        t.volumes,
+        t.files,
+        t.secrets,
+        t.registryLogins,
+        t.probes,
+        t.routes,
+        t.provides,
+        t.uses,
+      ]) {
         tx.delete(table).where(eq(table.compartmentId, id)).run();
       }
       const units = Object.entries(state.units).map(([name, u]) => ({
@@ -205,6 +215,20 @@ export class CompartmentRepository {
         port: r.port ?? null,
       }));
       if (routes.length) tx.insert(t.routes).values(routes).run();
+      const provides = state.provides.map((p) => ({
+        compartmentId: id,
+        service: p.service,
+        target: p.to,
+        port: p.port ?? null,
+      }));
+      if (provides.length) tx.insert(t.provides).values(provides).run();
+      const uses = state.uses.map((u) => ({
+        compartmentId: id,
+        provider: u.compartment,
+        service: u.service,
+        as: u.as,
+      }));
+      if (uses.length) tx.insert(t.uses).values(uses).run();
     });
     return this.require(id);
   }
@@ -234,6 +258,15 @@ export class CompartmentRepository {
         .where(by(t.routes))
         .orderBy(asc(t.routes.host), asc(t.routes.path))
         .all();
+      const provides = tx.select().from(t.provides).where(by(t.provides)).orderBy(asc(t.provides.service)).all();
+      const uses = tx.select().from(t.uses).where(by(t.uses)).orderBy(asc(t.uses.as)).all();
+      // a use's port is the provider's, as stored now
+      const portOf = (provider: string, service: string) =>
+        tx
+          .select({ port: t.provides.port })
+          .from(t.provides)
+          .where(and(eq(t.provides.compartmentId, provider), eq(t.provides.service, service)))
+          .get()?.port ?? undefined;
       return {
         id: parseCompartmentId(c.id, 'store: compartments.id'),
         description: c.description,
@@ -255,6 +288,11 @@ export class CompartmentRepository {
         registries: logins.map((r) => ({ registry: r.registry, username: r.username })),
         probes: probes.map((p) => ({ name: p.name, type: p.type, ...(p.spec as object) }) as ProbeSpec),
         routes: routes.map((r) => ({ host: r.host, path: r.path, to: r.target, ...(r.port ? { port: r.port } : {}) })),
+        provides: provides.map((p) => ({ service: p.service, to: p.target, ...(p.port ? { port: p.port } : {}) })),
+        uses: uses.map((u) => {
+          const port = portOf(u.provider, u.service);
+          return { compartment: u.provider, service: u.service, as: u.as, ...(port ? { port } : {}) };
+        }),
       };
     });
   }

@@ -9,6 +9,7 @@ import { EdgeRepository } from './edge.js';
 import { GrantRepository } from './grants.js';
 import { ImageCheckRepository } from './image-checks.js';
 import { ApplyJournalRepository } from './journal.js';
+import { LinkRepository } from './links.js';
 import { NotificationRepository } from './notifications.js';
 import { RevisionRepository } from './revisions.js';
 import { SessionRepository } from './sessions.js';
@@ -25,6 +26,7 @@ export * from './edge.js';
 export * from './grants.js';
 export { ImageCheckRepository, type ImageCheckRow } from './image-checks.js';
 export { ApplyJournalRepository, type ApplyPhase, type JournalEntry } from './journal.js';
+export * from './links.js';
 export {
   type ChannelRow,
   DELIVERY_LOG_LIMIT,
@@ -66,6 +68,7 @@ export class Store {
   readonly templates: TemplateRepository;
   readonly backups: BackupRepository;
   readonly edge: EdgeRepository;
+  readonly links: LinkRepository;
   /** The database file (or ':memory:'). */
   readonly path: string;
 
@@ -88,6 +91,7 @@ export class Store {
     this.templates = new TemplateRepository(handle.db, now);
     this.backups = new BackupRepository(handle.db, now);
     this.edge = new EdgeRepository(handle.db, now);
+    this.links = new LinkRepository(handle.db);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

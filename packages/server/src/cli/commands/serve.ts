@@ -168,6 +168,10 @@ export function registerServe(program: Command): void {
           const stopEdge = app.edge.keep(Number(process.env.QUADLETMAN_EDGE_SYNC_MS ?? 5000), (m) =>
             server.log.warn(m),
           );
+          // the loopback guard follows the store too, and comes back after a reboot or a flushed ruleset
+          const stopGuard = app.links.keep(Number(process.env.QUADLETMAN_EDGE_SYNC_MS ?? 5000), (m) =>
+            server.log.warn(m),
+          );
           // deliveries a stop left pending (their retries) go on
           app.notifications.start();
           const shown = host.includes(':') ? `[${host}]` : host;
@@ -193,6 +197,7 @@ export function registerServe(program: Command): void {
           process.stderr.write('stopping\n');
           await scheduler?.stop();
           await stopEdge();
+          await stopGuard();
           await server.close();
           app.notifications.stop();
           await app.notifications.idle();

@@ -18,7 +18,11 @@ import { lintRendered } from '../lint.js';
 import { plan as makePlan, type Plan, serviceOf } from '../plan.js';
 import type { HostVolume } from '../render.js';
 import type { ProbeSpec, RouteSpec } from '../spec.js';
+import { linkChanges, type ProvideSpec, type UseSpec } from '../spec-links.js';
 import { routeChanges } from '../spec-routes.js';
+
+type LinkSet = { provides: readonly ProvideSpec[]; uses: readonly UseSpec[] };
+
 import { type GateUnit, gateUnitOf, healthGate } from './health-gate.js';
 import type {
   ApplyLocks,
@@ -26,6 +30,7 @@ import type {
   DryRunVerdict,
   EdgePort,
   FileSet,
+  GuardPort,
   ImageIdentity,
   PendingApply,
   RevisionResult,
@@ -38,6 +43,7 @@ export type ApplyStep =
   | 'plan'
   | 'validate'
   | 'pull'
+  | 'guard'
   | 'write'
   | 'reload'
   | 'start'
@@ -64,6 +70,8 @@ export interface ApplyTarget {
   /** The compartment's routes through the edge: as this apply leaves them, and as applied before (what a roll
    * back loads again). Undefined: the apply leaves the edge alone. */
   routes?: { desired: readonly RouteSpec[]; applied: readonly RouteSpec[] };
+  /** The compartment's provided services and uses: as this apply leaves them, and as applied before. */
+  links?: { desired: LinkSet; applied: LinkSet };
 }
 
 export interface ApplyOptions {
@@ -112,6 +120,9 @@ export interface EngineOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The edge that serves compartments' routes; without it an apply that changes routes fails. */
   edge?: EdgePort;
+  /** The loopback guard; without it an apply that changes connections between compartments fails, and one that
+   * changes only routes leaves their ports unguarded. */
+  guard?: GuardPort;
 }
 
 type Emit = (step: ApplyStep, status: ProgressEvent['status'], message: string) => void;
@@ -141,6 +152,7 @@ export class ApplyEngine {
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly edge: EdgePort | undefined;
+  private readonly guard: GuardPort | undefined;
 
   constructor(
     private readonly hostFor: (compartment: string) => Promise<CompartmentHost>,
@@ -154,6 +166,7 @@ export class ApplyEngine {
     this.now = options.now ?? (() => new Date());
     this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     this.edge = options.edge;
+    this.guard = options.guard;
   }
 
   /** What an apply of `target` would change, without changing anything. */
@@ -450,7 +463,29 @@ export class ApplyEngine {
     const affected = [...p.units.start, ...p.units.restart];
     let settled: UnitStatus[] = [];
     let edgeTouched = false;
+    const linksChanged = p.links !== undefined;
+    const guarded = (routes !== undefined || linksChanged) && target.links !== undefined;
+    let guardTouched = false;
     try {
+      if (guarded) {
+        // the consumers' units may connect as soon as they start: the guard lets them in first
+        await this.step(emit, 'guard', 'Loading the loopback guard for the routes and connections', async () => {
+          if (!this.guard) {
+            if (linksChanged) throw new Error('the connections changed, but this quadletman has no loopback guard');
+            return;
+          }
+          guardTouched = true;
+          try {
+            await this.guard.publish(target.compartment, {
+              routes: target.routes?.desired ?? [],
+              ...target.links!.desired,
+            });
+          } catch (e) {
+            if (linksChanged) throw e;
+            emit('guard', 'running', `The route ports stay unguarded: ${errorText(e)}`);
+          }
+        });
+      }
       await this.step(
         emit,
         'write',
@@ -504,6 +539,12 @@ export class ApplyEngine {
       emit('rollback', 'running', `Rolling back: ${why}`);
       try {
         if (edgeTouched && routes) await this.edge!.publish(target.compartment, routes.applied);
+        if (guardTouched) {
+          await this.guard!.publish(target.compartment, {
+            routes: target.routes?.applied ?? [],
+            ...target.links!.applied,
+          });
+        }
         await this.restore(host, pending, p.units.start);
         const message = `${options.message ? `${options.message}: ` : ''}failed, rolled back: ${why}`;
         this.store.finish(target.compartment, number, 'rolled-back', message, this.now());
@@ -998,7 +1039,8 @@ function describePlan(p: Plan): string {
   const parts = [`${count('added')} added`, `${count('changed')} changed`, `${count('removed')} removed`];
   const u = p.units;
   const routes = p.routes ? `; routes: ${p.routes.add.length} added, ${p.routes.remove.length} removed` : '';
-  return `${parts.join(', ')}; start ${u.start.length}, restart ${u.restart.length}, stop ${u.stop.length}${routes}`;
+  const links = p.links ? `; connections: ${p.links.add.length} added, ${p.links.remove.length} removed` : '';
+  return `${parts.join(', ')}; start ${u.start.length}, restart ${u.restart.length}, stop ${u.stop.length}${routes}${links}`;
 }
 
 function firstErrors(reports: readonly FileReport[]): string {
@@ -1018,7 +1060,9 @@ function sameRoutes(a: readonly RouteSpec[], b: readonly RouteSpec[]): boolean {
 
 /** The plan with the routes the target adds and removes; a plan that changes routes is no no-op. */
 function withRouteChanges(p: Plan, target: ApplyTarget): Plan {
-  if (!target.routes || sameRoutes(target.routes.desired, target.routes.applied)) return p;
+  const links = target.links ? linkChanges(target.links.desired, target.links.applied) : undefined;
+  const q = links && links.add.length + links.remove.length > 0 ? { ...p, links } : p;
+  if (!target.routes || sameRoutes(target.routes.desired, target.routes.applied)) return q;
   const routes = routeChanges(target.routes.desired, target.routes.applied);
-  return { ...p, routes, noop: false };
+  return { ...q, routes, noop: false };
 }

@@ -4,7 +4,7 @@
  * adapters into these; tests pass fakes.
  */
 import type { HostVolume } from '../render.js';
-import type { ProbeSpec, RouteSpec } from '../spec.js';
+import type { ProbeSpec, ProvideSpec, RouteSpec, UseSpec } from '../spec.js';
 
 /** Files of a compartment: home-relative path → text, and their modes. */
 export interface FileSet {
@@ -89,6 +89,16 @@ export interface EdgePort {
   publish(compartment: string, routes: readonly RouteSpec[]): Promise<void>;
   /** One request through the edge for the route (its host name, over TLS): ok when the app answered. */
   check(compartment: string, route: RouteSpec): Promise<ProbeResult>;
+}
+
+/** The loopback guard: who may connect to the loopback ports of routes and provided services. */
+export interface GuardPort {
+  /** Loads the guard with the compartment's routes, provided services and uses as given, and every other
+   * compartment's as stored. */
+  publish(
+    compartment: string,
+    links: { routes: readonly RouteSpec[]; provides: readonly ProvideSpec[]; uses: readonly UseSpec[] },
+  ): Promise<void>;
 }
 
 export interface ImageIdentity {

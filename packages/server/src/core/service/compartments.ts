@@ -14,6 +14,7 @@ import {
   type UpgradeResult,
 } from '../apply/engine.js';
 import type { CompartmentHost, UnitStatus } from '../apply/ports.js';
+import { assignProvidePorts, type HeldProvide, type HeldUse } from '../edge/link-ports.js';
 import { assignRoutePorts, type HeldPort, type HeldRoute } from '../edge/ports.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
@@ -92,6 +93,9 @@ export interface CompartmentServiceDeps {
   notify?: (event: NotifyEventInput) => void;
   /** Every compartment's routes as stored (the edge's port registry); without it routes get no ports. */
   heldRoutes?: () => HeldRoute[];
+  /** Every compartment's provided services and uses as stored (connections between compartments); without it a
+   * spec with `provides:` or `uses:` is refused. */
+  links?: { allProvides(): HeldProvide[]; allUses(): HeldUse[] };
 }
 
 export interface UnitInfo {
@@ -156,6 +160,8 @@ export class CompartmentService {
         registries: [],
         probes: [],
         routes: [],
+        provides: [],
+        uses: [],
       };
       return { id: c.id, description: c.description, podmanVersion: c.podmanVersion, ...empty };
     }
@@ -206,6 +212,15 @@ export class CompartmentService {
    */
   async delete(id: string, options: { volumes?: boolean } = {}): Promise<RemovedAccess> {
     const c = this.get(id);
+    const users = (this.deps.links?.allUses() ?? []).filter((u) => u.compartment === c.id && u.consumer !== c.id);
+    if (users.length > 0) {
+      throw new ConflictError(
+        `Compartment '${c.id}' provides services others use: ${users
+          .map((u) => `'${u.consumer}' uses ${u.service} (as ${u.as})`)
+          .join(', ')}. Remove those uses first.`,
+        { details: { usedBy: users } },
+      );
+    }
     if (await this.deps.accounts.exists(c.id)) {
       const units = await this.units(c.id).catch(() => [] as UnitInfo[]);
       const host = await this.deps.hostFor(c.id);
@@ -234,7 +249,7 @@ export class CompartmentService {
       if (options.create === false) throw new NotFoundError(`There is no compartment '${state.id}'.`);
       await this.create({ id: state.id, description: state.description, podmanVersion: state.podmanVersion });
     }
-    state = this.withRoutePorts(await this.resolvePins(state));
+    state = this.placed(await this.resolvePins(state));
     const result = await this.deps.engine.apply(this.target(state), options);
     // A no-op with the very state already stored writes nothing (a write is a durable transaction: an fsync)
     const unchanged = result.outcome === 'noop' && sameJson(this.deps.store.compartments.loadState(state.id), state);
@@ -283,7 +298,7 @@ export class CompartmentService {
    */
   async upgradeState(state: DesiredState, request: UpgradeRequest, options: ApplyOptions): Promise<UpgradeResult> {
     this.get(state.id);
-    state = this.withRoutePorts(state);
+    state = this.placed(state);
     const result = await this.deps.engine.upgrade(this.target(state), request, options);
     if (result.outcome === 'applied' && !sameJson(this.deps.store.compartments.loadState(state.id), state)) {
       this.deps.store.compartments.saveState(state);
@@ -335,7 +350,7 @@ export class CompartmentService {
   ): Promise<{ plan: Plan; diagnostics: FileReport[]; podmanVersion: string | null }> {
     const s = state ?? this.state(id);
     if (s.id !== this.get(id).id) throw new InvalidError(`The spec is for compartment '${s.id}', not '${id}'.`);
-    return this.deps.engine.plan(this.target(this.withRoutePorts(s)));
+    return this.deps.engine.plan(this.target(this.placed(s)));
   }
 
   history(id: string, options: { limit?: number } = {}): RevisionInfo[] {
@@ -417,8 +432,77 @@ export class CompartmentService {
     return { ...state, routes: assignRoutePorts(state.id, state.routes, this.deps.heldRoutes(), published) };
   }
 
+  /** The state with its loopback ports: routes' (withRoutePorts), provided services' and uses' (withLinks). */
+  placed(state: DesiredState): DesiredState {
+    return this.withLinks(this.withRoutePorts(state));
+  }
+
+  /**
+   * The state with a loopback port for each provided service (kept or given: core/edge/link-ports.ts) and the
+   * provider's port for each use. Refuses (ConflictError) a use of a compartment or service that does not exist,
+   * a port another compartment holds, and removing (or moving) a service another compartment uses.
+   */
+  withLinks(state: DesiredState): DesiredState {
+    const links = this.deps.links;
+    const used = (links?.allUses() ?? []).filter((u) => u.compartment === state.id && u.consumer !== state.id);
+    if (!links) {
+      if (state.provides.length > 0 || state.uses.length > 0) {
+        throw new InvalidError('provides and uses need the loopback guard, which this quadletman does not have');
+      }
+      return state;
+    }
+    const taken: HeldPort[] = [];
+    for (const r of this.deps.heldRoutes?.() ?? []) {
+      if (r.port !== undefined)
+        taken.push({ compartment: r.compartment, port: r.port, what: `route ${r.host}${r.path}` });
+    }
+    const provides = assignProvidePorts(state.id, state.provides, links.allProvides(), taken);
+    const problems: string[] = [];
+    for (const p of provides) {
+      const route = state.routes.find((r) => r.port === p.port);
+      if (route)
+        problems.push(`provides.${p.service}.port: ${p.port} is the port of its route ${route.host}${route.path}`);
+    }
+    const stored = links.allProvides().filter((p) => p.compartment === state.id);
+    for (const u of used) {
+      const now = provides.find((p) => p.service === u.service);
+      const before = stored.find((p) => p.service === u.service);
+      if (!now)
+        problems.push(`provides.${u.service}: compartment '${u.consumer}' uses it (as ${u.as}); remove that use first`);
+      else if (before?.port !== undefined && now.port !== before.port) {
+        problems.push(
+          `provides.${u.service}.port: compartment '${u.consumer}' uses it on ${before.port} (as ${u.as}); keep the port or remove that use first`,
+        );
+      }
+    }
+    const all = links.allProvides();
+    const uses = state.uses.map((u, i) => {
+      if (!this.deps.store.compartments.get(u.compartment as CompartmentId)) {
+        problems.push(`uses[${i}].compartment: there is no compartment '${u.compartment}'`);
+        return u;
+      }
+      const offered = all.filter((p) => p.compartment === u.compartment);
+      const p = offered.find((o) => o.service === u.service);
+      if (!p || p.port === undefined) {
+        const list = offered.map((o) => o.service).join(', ');
+        problems.push(
+          `uses[${i}].service: compartment '${u.compartment}' provides no '${u.service}' (${list ? `it provides ${list}` : 'it provides nothing'})`,
+        );
+        return u;
+      }
+      return { ...u, port: p.port };
+    });
+    if (problems.length > 0) {
+      throw new ConflictError(`The connections between compartments do not hold:\n${problems.join('\n')}`, {
+        details: { problems },
+      });
+    }
+    return { ...state, provides, uses };
+  }
+
   private target(state: DesiredState): ApplyTarget {
     const r = render(state, this.deps.render);
+    const applied = this.deps.store.compartments.loadState(state.id);
     return {
       compartment: state.id,
       files: { files: r.files, modes: r.modes },
@@ -426,7 +510,11 @@ export class CompartmentService {
       probes: state.probes,
       podmanVersion: state.podmanVersion,
       spec: state,
-      routes: { desired: state.routes, applied: this.deps.store.compartments.loadState(state.id)?.routes ?? [] },
+      routes: { desired: state.routes, applied: applied?.routes ?? [] },
+      links: {
+        desired: { provides: state.provides, uses: state.uses },
+        applied: { provides: applied?.provides ?? [], uses: applied?.uses ?? [] },
+      },
     };
   }
 }

@@ -105,6 +105,24 @@ export const VERBS = {
       groups: z.array(z.string().regex(/^[a-z_][a-z0-9_.-]{0,31}$/i)).max(32),
     })
     .strict(),
+  /** The loopback guard (host/loopback-guard.ts): which compartments' users, and whether the edge's, may connect
+   * to each of quadletman's loopback ports. Replaces the whole guard; an empty list removes it. */
+  'loopback-guard': z
+    .object({
+      ports: z
+        .array(
+          z
+            .object({
+              port: z.number().int().min(1024).max(65535),
+              compartments: z.array(CompartmentIdSchema).max(1000),
+              edge: z.boolean(),
+              what: z.string().max(1024),
+            })
+            .strict(),
+        )
+        .max(20000),
+    })
+    .strict(),
   /** A deleted compartment's whole volumes folder. */
   'volumes-remove-all': z.object({ compartment: CompartmentIdSchema }).strict(),
 } as const;

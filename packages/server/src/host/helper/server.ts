@@ -90,6 +90,8 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
         return verbs.volumeRemove(a);
       case 'volumes-remove-all':
         return verbs.volumesRemoveAll(a);
+      case 'loopback-guard':
+        return verbs.loopbackGuard(a);
       case 'pam-authenticate':
         return verbs.pamAuthenticate(a);
     }

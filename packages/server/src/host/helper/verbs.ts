@@ -8,6 +8,7 @@ import { type CompartmentId, compartmentUser } from '../../core/ids.js';
 import { HostPam } from '../../http/auth/pam.js';
 import { assertSystemdBooted } from '../compartment-host.js';
 import type { Exec, ExecResult, LineStream } from '../exec.js';
+import { LoopbackGuard } from '../loopback-guard.js';
 import { asUser, type CompartmentSession, makeSession, sessionEnv } from '../session.js';
 import { COMPARTMENT_GECOS, type CompartmentUsers } from '../users.js';
 import type { VolumeDirs } from '../volume-dirs.js';
@@ -103,6 +104,12 @@ export class HelperVerbs {
   async pamAuthenticate(a: VerbArgs<'pam-authenticate'>): Promise<{ ok: boolean }> {
     const pam = new HostPam(this.deps.exec, a.groups);
     return { ok: await pam.authenticate(a.username, a.password, a.remoteHost) };
+  }
+
+  /** Loads the loopback guard (nftables) for these ports; only compartment users and the edge's are let in. */
+  async loopbackGuard(a: VerbArgs<'loopback-guard'>): Promise<Record<string, never>> {
+    await new LoopbackGuard(this.deps.exec, this.deps.users).apply(a.ports);
+    return {};
   }
 
   /** Only once the compartment's user is gone: no process of it is left to race with root's rm. */

@@ -12,6 +12,7 @@ import type { AppContext } from '../../app.js';
 import { ApplyEngine } from '../../core/apply/engine.js';
 import { FakeEdgeAdmin, FakeHost } from '../../core/apply/fakes.js';
 import { MemoryLocks } from '../../core/apply/lock.js';
+import type { GuardedPort } from '../../core/edge/guard.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { BackupService } from '../../core/service/backups.js';
@@ -21,6 +22,7 @@ import { CompartmentService } from '../../core/service/compartments.js';
 import { EdgeService } from '../../core/service/edge.js';
 import { ImageService } from '../../core/service/images.js';
 import { FakeImageHost, FakeRegistry } from '../../core/service/images.test-support.js';
+import { LinkService } from '../../core/service/links.js';
 import { NotificationService, type NotifyTransport } from '../../core/service/notifications.js';
 import { type ResourceHostPort, ResourceService } from '../../core/service/resources.js';
 import { TemplateService } from '../../core/service/templates.js';
@@ -123,6 +125,8 @@ export interface TestContext {
   exec: FakeExec;
   /** The edge's Caddy, in memory. */
   edgeAdmin: FakeEdgeAdmin;
+  /** Every guard the fake host was given, oldest first. */
+  guardLoads: GuardedPort[][];
   /** What the default notification transport was given. */
   notifyCalls: unknown[];
   close(): void;
@@ -169,12 +173,22 @@ export function createTestContext(
     admin: () => edgeAdmin,
     request: (r) => edgeAdmin.request(r),
   });
+  const guardLoads: GuardedPort[][] = [];
+  const links = new LinkService({
+    store: {
+      allRoutes: () => store.edge.allRoutes(),
+      allProvides: () => store.links.allProvides(),
+      allUses: () => store.links.allUses(),
+    },
+    guard: { apply: async (ports) => void guardLoads.push([...ports]) },
+  });
   const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, {
     settleMs: 0,
     pollMs: 0,
     verifyTimeoutMs: 0,
     sleep: async () => {},
     edge,
+    guard: links,
   });
   const render = { volumesRoot: VOLUMES_ROOT };
   const compartments = new CompartmentService({
@@ -192,6 +206,7 @@ export function createTestContext(
     render,
     notify: (e) => void notifications.emit(e),
     heldRoutes: () => edge.held(),
+    links: store.links,
     resolveDigest: async (id, image) => {
       const [r] = await registry.check(id, [image]);
       if (!r?.ok) throw new Error(r ? `${r.code}: ${r.message}` : 'no answer');
@@ -282,6 +297,7 @@ export function createTestContext(
     host,
     engine,
     edge,
+    links,
     compartments,
     resources,
     images,
@@ -307,6 +323,7 @@ export function createTestContext(
     registry,
     exec,
     edgeAdmin,
+    guardLoads,
     notifyCalls,
     close: () => {
       notifications.stop();
