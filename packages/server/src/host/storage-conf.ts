@@ -1,8 +1,11 @@
 // Pure: the per-compartment ~/.config/containers/storage.conf and containers.conf texts. Changes nothing on the machine
-// (users.ts writes them; watch-legacy.ts upgrades the containers.conf of existing compartments).
+// (users.ts writes them; watch-legacy.ts upgrades the containers.conf of existing compartments), and the drop-in
+// that maps the host's loopback into containers.
 //
 // Native rootless overlay needs kernel >= 5.13 (unprivileged overlay mounts in a user namespace);
 // older kernels need fuse-overlayfs as the overlay mount_program.
+
+import { LINK_ADDRESS } from '../core/spec-links.js';
 
 export function kernelSupportsRootlessOverlay(release: string): boolean {
   const m = /^(\d+)\.(\d+)/.exec(release);
@@ -42,6 +45,22 @@ export function storageConf(options: { kernelRelease: string; fuseOverlayfs?: st
  */
 export function containersConf(): string {
   return ['# Written by quadletman.', '[engine]', 'events_logger = "journald"', ''].join('\n');
+}
+
+/** The drop-in that lets a compartment's containers reach the host's loopback at LINK_ADDRESS (pasta's
+ * `--map-host-loopback`), where the services of other compartments it uses are published. Whether a connection
+ * gets through is the loopback guard's decision (host/loopback-guard.ts), not this file's: a compartment can reach
+ * the host's loopback with `Network=host` anyway. */
+export const LOOPBACK_CONF = '.config/containers/containers.conf.d/50-quadletman-loopback.conf';
+
+export function loopbackConf(): string {
+  return [
+    '# Written by quadletman: containers reach the services of other compartments this one uses at',
+    `# ${LINK_ADDRESS}, the host's loopback (the loopback guard decides who may connect to what).`,
+    '[network]',
+    `pasta_options = ["--map-host-loopback", "${LINK_ADDRESS}"]`,
+    '',
+  ].join('\n');
 }
 
 const EVENTS_LOGGER_LINE = /^(\s*)events_logger\s*=\s*(.*?)\s*$/;

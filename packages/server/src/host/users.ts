@@ -18,7 +18,7 @@ import { DEFAULT_HOME_BASE } from '../core/layout.js';
 import type { Exec } from './exec.js';
 import { pathExists, readSystemFile } from './fs.js';
 import { type CompartmentSession, makeSession, userPodman, userSystemctl } from './session.js';
-import { containersConf, storageConf } from './storage-conf.js';
+import { containersConf, LOOPBACK_CONF, loopbackConf, storageConf } from './storage-conf.js';
 import { SUBID_COUNT, type SubidAllocator, type SubidRange } from './subid.js';
 import { UserFiles } from './user-files.js';
 
@@ -152,6 +152,7 @@ export class CompartmentUsers {
         text: storageConf({ kernelRelease: this.kernelRelease }),
       },
       { op: 'write', path: '.config/containers/containers.conf', text: containersConf() },
+      { op: 'write', path: LOOPBACK_CONF, text: loopbackConf() },
       { op: 'mkdir', path: '.config/containers/systemd' },
     ]);
     await this.enableLinger(session);

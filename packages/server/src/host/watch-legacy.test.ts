@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CompartmentId, type LinuxUser, parseCompartmentId } from '../core/ids.js';
 import { FakeExec } from './fake-exec.js';
 import { type CompartmentSession, makeSession } from './session.js';
-import { containersConf } from './storage-conf.js';
+import { containersConf, LOOPBACK_CONF, loopbackConf } from './storage-conf.js';
 import {
   CONTAINERS_CONF,
   type ConfUpgrade,
@@ -48,8 +48,9 @@ const conmon = (backend: string) => [
 ];
 
 describe('containers.conf upgrade, as the compartment user', () => {
-  /** A FakeExec answering the file agent: `read` with `text` (or ENOENT), `write` with ok. */
-  function agent(text: string | undefined) {
+  /** A FakeExec answering the file agent: `read` of containers.conf with `text` and of the loopback drop-in with
+   * `loopback` (or ENOENT; null: missing), `write` with ok. */
+  function agent(text: string | undefined, loopback: string | null = loopbackConf()) {
     const exec = new FakeExec();
     const batches: { ops: { op: string; path: string; text?: string }[] }[] = [];
     exec.on(
@@ -58,13 +59,14 @@ describe('containers.conf upgrade, as the compartment user', () => {
         const req = JSON.parse(String(options.input)) as { ops: { op: string; path: string; text?: string }[] };
         batches.push(req);
         expect(argv.slice(0, 4)).toEqual(['runuser', '-u', 'qm-web', '--']);
-        const results = req.ops.map((op) =>
-          op.op === 'read'
-            ? text === undefined
+        const results = req.ops.map((op) => {
+          const has = op.path === LOOPBACK_CONF ? (loopback ?? undefined) : text;
+          return op.op === 'read'
+            ? has === undefined
               ? { ok: false, code: 'ENOENT', message: 'no such file' }
-              : { ok: true, text, mode: 0o644 }
-            : { ok: true },
-        );
+              : { ok: true, text: has, mode: 0o644 }
+            : { ok: true };
+        });
         return { stdout: JSON.stringify({ results }) };
       },
     );
@@ -76,18 +78,27 @@ describe('containers.conf upgrade, as the compartment user', () => {
     expect(await ensureJournaldEvents(exec, s)).toBe<ConfUpgrade>('upgraded');
     expect(batches.map((b) => b.ops.map((o) => `${o.op} ${o.path}`))).toEqual([
       [`read ${CONTAINERS_CONF}`],
+      [`read ${LOOPBACK_CONF}`],
       [`write ${CONTAINERS_CONF}`],
     ]);
-    expect(batches[1]!.ops[0]!.text).toBe(containersConf());
+    expect(batches[2]!.ops[0]!.text).toBe(containersConf());
+  });
+
+  it('adds the loopback drop-in to a compartment made before it', async () => {
+    const { exec, batches } = agent(containersConf(), null);
+    expect(await ensureJournaldEvents(exec, s)).toBe<ConfUpgrade>('upgraded');
+    expect(batches[2]!.ops.map((o) => `${o.op} ${o.path}`)).toEqual([`write ${LOOPBACK_CONF}`]);
+    expect(batches[2]!.ops[0]!.text).toBe(loopbackConf());
+    expect(loopbackConf()).toContain('pasta_options = ["--map-host-loopback", "169.254.1.3"]');
   });
 
   it('only reads a file that is right already; writes a missing one', async () => {
     const ok = agent(containersConf());
     expect(await ensureJournaldEvents(ok.exec, s)).toBe('unchanged');
-    expect(ok.batches).toHaveLength(1);
+    expect(ok.batches).toHaveLength(2);
     const missing = agent(undefined);
     expect(await ensureJournaldEvents(missing.exec, s)).toBe('upgraded');
-    expect(missing.batches[1]!.ops[0]!.text).toBe(containersConf());
+    expect(missing.batches[2]!.ops[0]!.text).toBe(containersConf());
   });
 });
 

@@ -25,7 +25,7 @@ import type { LiveSourceFactory, WatcherLog } from '../core/live/watchers.js';
 import type { Exec } from './exec.js';
 import type { Podman } from './podman.js';
 import type { CompartmentSession } from './session.js';
-import { containersConfWithJournaldEvents } from './storage-conf.js';
+import { containersConfWithJournaldEvents, LOOPBACK_CONF, loopbackConf } from './storage-conf.js';
 import { UserFiles } from './user-files.js';
 import { podmanEventsSource } from './watch-podman.js';
 
@@ -43,9 +43,21 @@ export async function ensureJournaldEvents(exec: Exec, s: CompartmentSession): P
   } catch (err) {
     if (!(err instanceof NotFoundError)) throw err;
   }
+  // compartments made before connections between compartments get the loopback drop-in (containers started after
+  // it see LINK_ADDRESS; a network's pasta keeps its options until the network's last container stops)
+  let loopback: string | undefined;
+  try {
+    loopback = await files.readFile(LOOPBACK_CONF);
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+  }
   const next = containersConfWithJournaldEvents(text);
-  if (next === undefined) return 'unchanged';
-  await files.write(CONTAINERS_CONF, next);
+  const writes = [
+    ...(next === undefined ? [] : [{ op: 'write' as const, path: CONTAINERS_CONF, text: next }]),
+    ...(loopback === loopbackConf() ? [] : [{ op: 'write' as const, path: LOOPBACK_CONF, text: loopbackConf() }]),
+  ];
+  if (writes.length === 0) return 'unchanged';
+  await files.batch(writes);
   return 'upgraded';
 }
 
