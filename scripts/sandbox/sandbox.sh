@@ -247,6 +247,10 @@ boot() {
     --console=read-only
     # crun creates a session keyring per container ("create keyring: Operation not permitted" otherwise).
     --system-call-filter=@keyring
+    # quadletman's loopback guard is an nftables table (host/loopback-guard.ts). nspawn keeps CAP_NET_ADMIN only
+    # with a private network, and the sandbox shares this machine's: the guard's tests load their table into it
+    # and remove it afterwards (`down` does too).
+    --capability=CAP_NET_ADMIN
     --bind="$root:/project"
   )
   # The host's node runs on trixie's newer glibc; node_modules come from the host via /project.
@@ -345,6 +349,8 @@ stop_container() {
     return 0
   fi
   t0=$(now_ms)
+  # The loopback guard's table lives in this machine's network namespace, which the sandbox shares.
+  pid_alive "$ipid" systemd && in_ctr sh -c 'nft delete table inet quadletman 2>/dev/null' >/dev/null 2>&1 || true
   # Killing systemd-nspawn does not stop the booted container: ask its systemd to power off.
   pid_alive "$ipid" systemd && in_ctr systemctl poweroff --no-block >/dev/null 2>&1 || true
   for i in $(seq 1 600); do
