@@ -991,3 +991,23 @@ export const EdgeStatusSchema = z
     routes: z.array(EdgeRouteStatusSchema),
   })
   .meta({ id: 'EdgeStatus' });
+
+// ── Connections between compartments (core/service/links.ts) ────────────────────────────────────────────────
+
+export const ConnectionSchema = z
+  .object({
+    provider: z.string().meta({ description: 'The compartment that provides the service.' }),
+    service: z.string(),
+    to: z.string().meta({ description: 'UNIT:PORT inside the provider.' }),
+    port: z.number().int().nullable().meta({ description: 'The loopback port it is published on.' }),
+    consumers: z.array(z.object({ compartment: z.string(), as: z.string() })),
+  })
+  .meta({ id: 'Connection' });
+
+export const ConnectionsSchema = z
+  .object({
+    enforced: z.boolean().meta({ description: 'Whether this quadletman loads the loopback guard (nftables).' }),
+    address: z.string().meta({ description: "The address consumers' containers reach provided services at." }),
+    connections: z.array(ConnectionSchema),
+  })
+  .meta({ id: 'Connections' });

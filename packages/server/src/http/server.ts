@@ -41,6 +41,7 @@ import { backupRoutes } from './routes/backups.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { compartmentRoutes } from './routes/compartments.js';
 import { bundleRoutes } from './routes/compartments-bundles.js';
+import { connectionRoutes } from './routes/connections.js';
 import { convertRoutes } from './routes/convert.js';
 import { edgeRoutes } from './routes/edge.js';
 import { explainRoutes } from './routes/explain.js';
@@ -76,6 +77,7 @@ export const ROUTES: RoutePlugin[] = [
   catalogRoutes,
   backupRoutes,
   edgeRoutes,
+  connectionRoutes,
   liveRoutes,
   explainRoutes,
   convertRoutes,

@@ -14,8 +14,8 @@ import { importBusyboxImage } from '../../host/busybox-image.js';
 import { GUARD_TABLE, LoopbackGuard } from '../../host/loopback-guard.js';
 import { asUser } from '../../host/session.js';
 import { parseCompartmentId } from '../ids.js';
-import { LINK_ADDRESS } from '../spec-links.js';
 import { parseSpecText } from '../spec.js';
+import { LINK_ADDRESS } from '../spec-links.js';
 
 const run = promisify(execFile);
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
@@ -128,14 +128,21 @@ describe.skipIf(!onHost)('connections between compartments for real', () => {
     const o = await app.compartments.applyState(parseSpecText(client(OTHER, '')), { actor: 'test' });
     expect(o.outcome, o.message).toBe('applied');
     const port = app.store.links.allProvides()[0]!.port!;
-    const fromContainer = await inContainer(OTHER, ['wget', '-q', '-T', '3', '-O', '-', `http://${LINK_ADDRESS}:${port}/`]);
+    const fromContainer = await inContainer(OTHER, [
+      'wget',
+      '-q',
+      '-T',
+      '3',
+      '-O',
+      '-',
+      `http://${LINK_ADDRESS}:${port}/`,
+    ]);
     expect(fromContainer.ok, fromContainer.out).toBe(false);
     // its user on the host (as with Network=host) is refused too: the guard looks at the socket's owner
     const s = await app.host.users.sessionFor(OTHER);
-    const direct = await app.host.exec.run(
-      asUser(s, ['curl', '-sS', '--max-time', '3', `http://127.0.0.1:${port}/`]),
-      { expectCodes: [0, 7, 28, 35, 52, 56] },
-    );
+    const direct = await app.host.exec.run(asUser(s, ['curl', '-sS', '--max-time', '3', `http://127.0.0.1:${port}/`]), {
+      expectCodes: [0, 7, 28, 35, 52, 56],
+    });
     expect(direct.code, direct.stdout).not.toBe(0);
     // while the consumer still gets through, and root (the admin's curl) too
     expect((await fetchFrom(APP, `${LINK_ADDRESS}:${port}`)).ok).toBe(true);

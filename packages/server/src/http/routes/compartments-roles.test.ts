@@ -85,6 +85,7 @@ export const MATRIX: Row[] = [
   ['GET', '/api/edge/ca.crt', 'viewer', 'any'],
   ['PUT', '/api/edge/settings', 'admin', 'global', { httpsPort: 8443 }],
   ['POST', '/api/edge/sync', 'admin', 'global'],
+  ['GET', '/api/connections', 'viewer', 'any'],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };

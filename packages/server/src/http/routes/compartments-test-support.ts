@@ -39,6 +39,7 @@ import { backupRoutes } from './backups.js';
 import { catalogRoutes } from './catalog.js';
 import { compartmentRoutes } from './compartments.js';
 import { bundleRoutes } from './compartments-bundles.js';
+import { connectionRoutes } from './connections.js';
 import { edgeRoutes } from './edge.js';
 import { explainRoutes } from './explain.js';
 import { imageRoutes } from './images.js';
@@ -346,6 +347,7 @@ export const ROUTE_PLUGINS: readonly RoutePlugin[] = [
   catalogRoutes,
   backupRoutes,
   edgeRoutes,
+  connectionRoutes,
   explainRoutes,
 ];
 
