@@ -35,6 +35,7 @@ const MODULES: CommandModule[] = [
   { commands: ['user'], load: () => import('./commands/users').then((m) => m.registerUsers) },
   { commands: ['backup'], load: () => import('./commands/backups').then((m) => m.registerBackups) },
   { commands: ['edge'], load: () => import('./commands/edge').then((m) => m.registerEdge) },
+  { commands: ['connections'], load: () => import('./commands/connections').then((m) => m.registerConnections) },
   { commands: ['proxy'], load: () => import('./commands/edge').then((m) => m.registerProxy) },
   { commands: ['catalog'], load: () => import('./commands/catalog').then((m) => m.registerCatalog) },
   { commands: ['template'], load: () => import('./commands/templates').then((m) => m.registerTemplates) },
