@@ -16,6 +16,7 @@ import type {
   CompartmentDetail,
   CompartmentList,
   ConfigFileList,
+  Connections,
   EdgeStatus,
   History,
   ImageCheckList,
@@ -57,6 +58,7 @@ export const keys = {
   catalog: ['catalog'] as const,
   catalogApp: (name: string) => ['catalog', name] as const,
   edge: ['edge'] as const,
+  connections: ['connections'] as const,
 };
 
 /** Retries only what may pass on a second try: never a 4xx or a route the server does not have. */
@@ -211,6 +213,9 @@ export const useOrigin = (id: string) =>
     queryKey: keys.part(id, 'origin'),
     queryFn: async () => (await api.get<{ origin: InstalledApp | null }>(routes.origin(id))).origin,
   });
+/** Every service compartments provide each other that the user may see, with who uses it. */
+export const useConnections = () =>
+  useQuery({ queryKey: keys.connections, queryFn: () => api.get<Connections>(routes.connections) });
 /** The edge and every route the user may see (each one requested through the edge once: not instant). */
 export const useEdge = () => useQuery({ queryKey: keys.edge, queryFn: () => api.get<EdgeStatus>(routes.edge) });
 /** The edge and one compartment's routes (under the compartment's key: an apply there reads them again). */

@@ -47,6 +47,7 @@ export const routes = {
   edgeRootCertificate: '/api/edge/ca.crt',
   edgeSettings: '/api/edge/settings',
   edgeSync: '/api/edge/sync',
+  connections: '/api/connections',
   convertCompose: '/api/convert/compose',
   convertRun: '/api/convert/run',
   // Not on the server yet (the UI says "not available" until they are):

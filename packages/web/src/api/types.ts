@@ -13,6 +13,7 @@ import type {
   CompartmentDetail as CompartmentDetailDto,
   CompartmentSummary as CompartmentSummaryDto,
   ConfigFileListSchema,
+  ConnectionsSchema,
   ConvertComposeDto,
   CreateFromTemplateResultSchema,
   DoctorReportSchema,
@@ -129,6 +130,9 @@ export type CatalogApp = z.infer<typeof CatalogAppSchema>;
 export type CatalogAppDetail = z.infer<typeof CatalogAppDetailSchema>;
 /** GET /api/edge[?compartment=ID]: the edge (Caddy), its settings and every visible route as one request saw it. */
 export type EdgeStatus = z.infer<typeof EdgeStatusSchema>;
+/** GET /api/connections: services compartments provide each other, who uses them, whether they are guarded. */
+export type Connections = z.infer<typeof ConnectionsSchema>;
+export type Connection = Connections['connections'][number];
 export type EdgeRoute = z.infer<typeof EdgeRouteStatusSchema>;
 /** PUT /api/edge/settings answers the settings now in force. */
 export type EdgeSettings = z.infer<typeof EdgeSettingsSchema>;

@@ -764,6 +764,34 @@ export const en = {
   'notify.status.pending': 'pending',
   'notify.status.delivered': 'delivered',
   'notify.status.failed': 'failed',
+
+  'links.title': 'Connections between compartments',
+  'links.table': 'Connections',
+  'links.provider': 'Provider',
+  'links.service': 'Service',
+  'links.to': 'Unit and port',
+  'links.port': 'Loopback port',
+  'links.usedBy': 'Used by',
+  'links.unused': 'not used yet',
+  'links.stopUsing': 'Stop using',
+  'links.unprovide': 'Stop providing {service}',
+  'links.enforced': 'Guarded',
+  'links.notEnforced': 'Not guarded here',
+  'links.explain':
+    "A compartment's containers reach the services it uses at `{address}:PORT` (`<AS>_HOST`, `<AS>_PORT` and `<AS>_ADDR` in their environment); the loopback guard refuses every compartment that did not declare the use.",
+  'links.none':
+    'No connections. A spec declares them: `provides: { db: postgres:5432 }` in one compartment, `uses: [{ compartment: pg, service: db, as: DB }]` in another.',
+  'links.provide.title': 'Provide a service',
+  'links.provide.service': 'Service name',
+  'links.provide.unit': 'Unit',
+  'links.provide.port': 'Port inside the unit',
+  'links.provide.submit': 'Provide',
+  'links.use.title': "Use another compartment's service",
+  'links.use.none': 'No other compartment provides a service this one does not use yet.',
+  'links.use.service': 'Service',
+  'links.use.as': 'Environment prefix (as)',
+  'links.use.hint': 'The containers get `{prefix}_HOST`, `{prefix}_PORT` and `{prefix}_ADDR`.',
+  'links.use.submit': 'Use',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -8,6 +8,7 @@ import { ApiError } from '../api/client';
 import { useLiveUnits } from '../api/events';
 import { useCompartment, useSession } from '../api/queries';
 import { hasRole } from '../app/auth';
+import { ConnectionsCard } from '../components/Connections';
 import { Button, ErrorBox } from '../components/ui';
 import { t } from '../i18n/t';
 import { BackupsTab } from './compartment/Backups';
@@ -113,7 +114,15 @@ export function CompartmentPage() {
           <Route path="images" element={<ImagesTab id={id} />} />
           <Route path="history" element={<HistoryTab id={id} />} />
           <Route path="backups" element={<BackupsTab id={id} />} />
-          <Route path="routes" element={<RoutesTab id={id} />} />
+          <Route
+            path="routes"
+            element={
+              <div className="flex flex-col gap-4">
+                <RoutesTab id={id} />
+                <ConnectionsCard compartment={id} />
+              </div>
+            }
+          />
         </Routes>
       </div>
     </DraftProvider>

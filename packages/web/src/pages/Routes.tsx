@@ -12,6 +12,7 @@ import { keys, useEdge, useSession } from '../api/queries';
 import { routes } from '../api/routes';
 import type { EdgeSettings, EdgeStatus, EdgeSyncResult, EdgeTls } from '../api/types';
 import { hasRole } from '../app/auth';
+import { ConnectionsCard } from '../components/Connections';
 import { RoutesExample, RouteTable } from '../components/RouteTable';
 import { Badge, Button, Card, ErrorBox, QueryView, TextField } from '../components/ui';
 import { withCode } from '../i18n/code';
@@ -363,6 +364,7 @@ export function RoutesPage() {
                 <RouteTable routes={status.routes} showCompartment />
               )}
             </Card>
+            <ConnectionsCard />
             {status.settings.tls.mode === 'internal' && status.hasRootCertificate && <RootCertificate />}
             {status.caddyfile !== '' && (
               <details className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">

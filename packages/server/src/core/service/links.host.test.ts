@@ -5,7 +5,6 @@
 // user's own processes. Deleting the provider while it is used is refused; the guard follows the store.
 
 import { execFile } from 'node:child_process';
-import * as fsp from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../app.js';
