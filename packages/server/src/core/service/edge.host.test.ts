@@ -13,6 +13,8 @@ import { renderServiceUnit, serverHardening } from '../../cli/commands/install.j
 import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
 import { importBusyboxImage } from '../../host/busybox-image.js';
 import { EDGE_ADMIN_SOCKET, EDGE_UNIT, installEdge, renderEdgeUnit } from '../../host/edge-unit.js';
+import { GUARD_TABLE } from '../../host/loopback-guard.js';
+import { asUser } from '../../host/session.js';
 import { parseCompartmentId } from '../ids.js';
 import { render } from '../render.js';
 import { parseSpecText } from '../spec.js';
@@ -86,6 +88,7 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
     await closeHostTestApp(app, A, DATA);
     await fsp.rm(CA, { force: true });
     await run('systemctl', ['stop', EDGE_UNIT]).catch(() => undefined);
+    await run('nft', ['delete', 'table', 'inet', GUARD_TABLE]).catch(() => undefined);
   });
 
   it("systemd-analyze verify finds nothing in the edge's unit, the server's, or a compartment's target", async () => {
@@ -155,6 +158,14 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
       ['a.qm.test', true, expect.stringContaining('Caddy Local Authority')],
       ['b.qm.test', true, expect.stringContaining('Caddy Local Authority')],
     ]);
+    // the loopback guard: A's route port answers Caddy (above) and root, but not B's user
+    const portA = app.store.edge.allRoutes().find((r) => r.compartment === A)!.port!;
+    const asB = await app.host.exec.run(
+      asUser(await app.host.users.sessionFor(B), ['curl', '-sS', '--max-time', '3', `http://127.0.0.1:${portA}/`]),
+      { expectCodes: [0, 7, 28, 52, 56] },
+    );
+    expect(asB.code, asB.stdout).not.toBe(0);
+    expect((await run('curl', ['-sS', '--max-time', '3', `http://127.0.0.1:${portA}/`])).stdout.trim()).toBe('alpha');
   }, 180_000);
 
   it('adds, changes and removes a route while a client keeps requesting another: no request fails', async () => {

@@ -125,6 +125,7 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
 
   afterAll(async () => {
     await run(['systemctl', 'stop', 'qmt-unpriv-server.service', `${UNIT}.socket`], [0, 5]).catch(() => undefined);
+    await run(['nft', 'delete', 'table', 'inet', 'quadletman'], [0, 1]).catch(() => undefined);
     await createHostAdapters({ homeBase: DIRS.homes })
       .users.delete(ID)
       .catch(() => undefined);
@@ -174,6 +175,8 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
       volumes: scratch ? { data: {}, scratch: {} } : { data: {} },
       files: { 'conf/web.env': { content: 'GREETING=hello\n', mode: '0600' } },
       probes: [{ name: 'web', type: 'http', port: APP_PORT, path: '/', expectStatus: 200, timeoutMs: 2000 }],
+      // a provided service: its loopback port is guarded by nftables, which only the helper (root) can load
+      ...(scratch ? { provides: { web: 'web:8080' } } : {}),
     });
     const applied = await api('POST', `/api/compartments/${ID}/apply`, { spec: spec(true) });
     if (applied.json?.outcome !== 'applied') {
@@ -189,6 +192,10 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
     expect([env.uid, env.mode & 0o777]).toEqual([uid, 0o600]);
     const vol = await fsp.stat(`${DIRS.volumes}/${ID}/scratch`);
     expect([vol.uid, (await fsp.stat(`${DIRS.volumes}/${ID}`)).uid]).toEqual([uid, 0]);
+    // the unprivileged server had the helper load the loopback guard: the service's port, open to its user and root
+    const guard = (await run(['nft', 'list', 'table', 'inet', 'quadletman'])).stdout;
+    const servicePort = /dport (3\d{4}) meta skuid != \{ ([0-9, ]+) \}/.exec(guard);
+    expect(servicePort?.[2]?.split(', ').map(Number), guard).toEqual([0, uid]);
 
     const plan = await api('GET', `/api/compartments/${ID}/plan`);
     expect(plan.status, plan.text).toBe(200);
@@ -250,6 +257,9 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
     expect(scratch?.owner).toBe(`qm-${ID}`);
 
     await api('POST', `/api/compartments/${ID}/apply`, { spec: spec(false) });
+    expect((await run(['nft', 'list', 'table', 'inet', 'quadletman'], [0, 1])).stdout).not.toContain(
+      `dport ${servicePort![1]} `,
+    );
     const del = await api('DELETE', `/api/compartments/${ID}/volumes/scratch?kind=host`);
     expect(del.status, del.text).toBe(200);
     expect(await fsp.stat(`${DIRS.volumes}/${ID}/scratch`).catch(() => 'gone')).toBe('gone');
