@@ -6,7 +6,9 @@ import {
   checkApparmor,
   checkCgroupDelegation,
   checkCgroupV2,
+  checkEdge,
   checkLinger,
+  checkLoopbackGuard,
   checkNewgidmap,
   checkNewuidmap,
   checkPodman,
@@ -101,6 +103,10 @@ function healthy(): FakeMachine {
     .file('/proc/sys/user/max_user_namespaces', '63000\n')
     .file('/proc/sys/kernel/osrelease', '6.12.48+deb13-amd64\n')
     .bin('/usr/bin/pasta')
+    .cmd('/usr/bin/pasta --help', { stdout: '  --map-host-loopback ADDR  Translate ADDR to refer to host\n' })
+    .bin('/usr/bin/caddy')
+    .dev('/run/quadletman-edge/admin.sock', 0o660)
+    .bin('/usr/sbin/nft')
     .dev('/dev/net/tun', 0o666);
 }
 
@@ -125,7 +131,7 @@ describe('doctor', () => {
     const report = await runDoctor(healthy());
     expect(report.checks.filter((c) => c.status !== 'ok')).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.summary).toEqual({ ok: 18, warn: 0, fail: 0 });
+    expect(report.summary).toEqual({ ok: 20, warn: 0, fail: 0 });
     for (const c of report.checks) expect(c.message).not.toBe('');
   });
 
@@ -263,7 +269,7 @@ describe('ui-host-name (with the listen address and published ports from the CLI
     expect(byId((await runDoctor(healthy())).checks)['ui-host-name']).toBeUndefined();
     const report = await runDoctor(healthy(), { ui: { listen: { host: '::', port: 8443 }, published } });
     expect(byId(report.checks)['ui-host-name']?.status).toBe('warn');
-    expect(report.summary).toEqual({ ok: 18, warn: 1, fail: 0 });
+    expect(report.summary).toEqual({ ok: 20, warn: 1, fail: 0 });
     expect(report.ok).toBe(true);
     expect(formatDoctorText(report)).toMatch(/^WARN {2}ui-host-name +The web UI \(\[::\]:8443\)/m);
   });
@@ -275,7 +281,7 @@ describe('text and JSON output', () => {
     expect(text).toMatch(/^FAIL {2}podman {13}podman 4\.3\.1 has no Quadlet/m);
     expect(text).toMatch(/^ +fix: Upgrade podman/m);
     expect(text).toMatch(/^ok {4}systemd-version/m);
-    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^18 checks: \d+ ok, 1 warning, \d+ failed$/);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^20 checks: \d+ ok, 3 warnings, \d+ failed$/);
     const report = await runDoctor(healthy());
     expect(JSON.parse(formatDoctorJson(report))).toEqual(report);
   });
@@ -387,6 +393,30 @@ describe('kernel features', () => {
     const closedTun = healthy().dev('/dev/net/tun', 0o600);
     expect(await checkRootlessNetwork(closedTun)).toMatchObject({ status: 'warn', details: { tunMode: '600' } });
     expect((await checkRootlessNetwork(new FakeMachine().dev('/dev/net/tun', 0o666))).status).toBe('fail');
+  });
+
+  it('the edge: caddy installed and its admin socket answering', async () => {
+    expect((await checkEdge(healthy())).status).toBe('ok');
+    const noSocket = new FakeMachine().bin('/usr/bin/caddy');
+    expect(await checkEdge(noSocket)).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('not running'),
+    });
+    expect(await checkEdge(new FakeMachine())).toMatchObject({ status: 'warn', details: { caddy: null } });
+  });
+
+  it('the loopback guard: nft, and a pasta that maps the host loopback', async () => {
+    expect((await checkLoopbackGuard(healthy())).status).toBe('ok');
+    const noNft = new FakeMachine().bin('/usr/bin/pasta');
+    expect(await checkLoopbackGuard(noNft)).toMatchObject({ status: 'warn', details: { nft: null } });
+    const oldPasta = new FakeMachine()
+      .bin('/usr/sbin/nft')
+      .bin('/usr/bin/pasta')
+      .cmd('/usr/bin/pasta --help', { stdout: "  --no-map-gw  Don't map gateway address to host\n" });
+    expect(await checkLoopbackGuard(oldPasta)).toMatchObject({
+      status: 'warn',
+      details: { mapHostLoopback: false },
+    });
   });
 
   it('SELinux from /sys/fs/selinux or getenforce', async () => {

@@ -11,6 +11,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { CommandError } from '../core/errors.js';
 import { describeSharedHost, type PublishedPort, portsSharingHost } from '../core/ui-host.js';
+import { EDGE_ADMIN_SOCKET } from './edge-unit.js';
 import { type Exec, type ExecResult, hostExec } from './exec.js';
 import { parseSubid, type SubidEntry } from './subid.js';
 
@@ -574,6 +575,79 @@ export async function checkRootlessNetwork(io: DoctorIo): Promise<Check> {
   };
 }
 
+/** The edge: Debian's caddy, run as quadletman-edge.service, answering on its admin socket. Routes need it;
+ * without routes it is optional. */
+export async function checkEdge(io: DoctorIo): Promise<Check> {
+  const caddy = await firstExisting(
+    io,
+    BIN_DIRS.map((d) => `${d}/caddy`),
+  );
+  const socket = await io.stat(EDGE_ADMIN_SOCKET);
+  const details = { caddy: caddy ?? null, adminSocket: socket ? EDGE_ADMIN_SOCKET : null };
+  if (!caddy) {
+    return {
+      id: 'edge',
+      status: 'warn',
+      message: 'caddy is not installed: routes (host names with TLS) are not served.',
+      fix: 'apt install caddy, then run quadletman install again (it sets up quadletman-edge.service).',
+      details,
+    };
+  }
+  if (!socket) {
+    return {
+      id: 'edge',
+      status: 'warn',
+      message: `caddy is installed, but nothing answers on ${EDGE_ADMIN_SOCKET}: quadletman-edge.service is not running.`,
+      fix: 'quadletman install sets it up; systemctl status quadletman-edge.service says why it stopped.',
+      details,
+    };
+  }
+  return { id: 'edge', status: 'ok', message: `caddy (${caddy}) runs as the edge on ${EDGE_ADMIN_SOCKET}.`, details };
+}
+
+/** The loopback guard: nft to load it, and a pasta that maps the host's loopback into containers (connections
+ * between compartments). */
+export async function checkLoopbackGuard(io: DoctorIo): Promise<Check> {
+  const nft = await firstExisting(
+    io,
+    BIN_DIRS.map((d) => `${d}/nft`),
+  );
+  const pasta = await firstExisting(
+    io,
+    BIN_DIRS.map((d) => `${d}/pasta`),
+  );
+  const help = pasta ? await io.run([pasta, '--help']) : undefined;
+  const maps = help ? `${help.stdout}${help.stderr}`.includes('--map-host-loopback') : false;
+  const details = { nft: nft ?? null, pasta: pasta ?? null, mapHostLoopback: maps };
+  if (!nft) {
+    return {
+      id: 'loopback-guard',
+      status: 'warn',
+      message:
+        'nft is not installed: the loopback ports of routes and provided services are open to every local user, and applying connections between compartments fails.',
+      fix: 'apt install nftables (the kernel needs nf_tables).',
+      details,
+    };
+  }
+  if (!maps) {
+    return {
+      id: 'loopback-guard',
+      status: 'warn',
+      message: pasta
+        ? `${pasta} has no --map-host-loopback: containers cannot reach the services of other compartments they use.`
+        : 'pasta is not installed: containers cannot reach the services of other compartments they use.',
+      fix: 'Install a passt (pasta) from 2024 or later.',
+      details,
+    };
+  }
+  return {
+    id: 'loopback-guard',
+    status: 'ok',
+    message: `nft (${nft}) loads the loopback guard; pasta maps the host's loopback for connections between compartments.`,
+    details,
+  };
+}
+
 export async function checkSelinux(io: DoctorIo): Promise<Check> {
   const enforce = (await io.readFile('/sys/fs/selinux/enforce'))?.trim();
   let mode: 'enforcing' | 'permissive' | 'disabled' =
@@ -703,6 +777,8 @@ export const CHECKS: readonly { id: string; run: (io: DoctorIo) => Promise<Check
   { id: 'user-namespaces', run: checkUserNamespaces },
   { id: 'storage-driver', run: checkStorageDriver },
   { id: 'rootless-network', run: checkRootlessNetwork },
+  { id: 'edge', run: checkEdge },
+  { id: 'loopback-guard', run: checkLoopbackGuard },
   { id: 'selinux', run: checkSelinux },
   { id: 'apparmor', run: checkApparmor },
   { id: 'wireguard', run: checkWireguard },
