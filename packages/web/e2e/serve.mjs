@@ -537,6 +537,22 @@ function api(req, res, path) {
       if (backupsApi(req, res, path, body) === false)
         json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
     });
+  if (path === '/api/connections' && req.method === 'GET')
+    return json(res, 200, {
+      enforced: true,
+      address: '169.254.1.3',
+      connections: [
+        { provider: 'demo', service: 'web', to: 'web:8080', port: 30001, consumers: [] },
+        {
+          provider: 'pg',
+          service: 'db',
+          to: 'postgres:5432',
+          port: 30000,
+          consumers: [{ compartment: 'demo', as: 'DB' }],
+        },
+        { provider: 'redis', service: 'cache', to: 'redis:6379', port: 30002, consumers: [] },
+      ],
+    });
   if (path.startsWith('/api/edge'))
     return withBody(req, res, (body) => {
       if (edgeApi(req, res, path, body) === false)

@@ -76,11 +76,21 @@ export function ConnectionTable({
         <tbody>
           {connections.map((c) => (
             <tr key={`${c.provider}/${c.service}`} className="border-t border-zinc-200 dark:border-zinc-800">
-              <td className={`${td} font-mono`}>{c.provider}</td>
-              <td className={`${td} font-mono`}>{c.service}</td>
-              <td className={`${td} font-mono`}>{c.to}</td>
-              <td className={`${td} font-mono`}>{c.port ?? '–'}</td>
+              <td className={`${td} font-mono max-sm:inline`}>{c.provider}</td>
+              <td className={`${td} font-mono max-sm:inline`}>
+                <span className="sm:hidden">/</span>
+                {c.service}
+              </td>
+              <td className={`${td} font-mono`}>
+                <span className="font-sans sm:hidden">{t('links.to')}: </span>
+                {c.to}
+              </td>
+              <td className={`${td} font-mono`}>
+                <span className="font-sans sm:hidden">{t('links.port')}: </span>
+                {c.port ?? '–'}
+              </td>
               <td className={td}>
+                <span className="sm:hidden">{t('links.usedBy')}: </span>
                 {c.consumers.length === 0 ? (
                   <span className="text-zinc-600 dark:text-zinc-400">{t('links.unused')}</span>
                 ) : (

@@ -1,0 +1,66 @@
+/**
+ * Connections between compartments in real Chromium, against e2e/serve.mjs's fake API (desktop and phone): the
+ * Routes page lists every provided service with who uses it and whether the guard is enforced; a compartment's
+ * Routes tab shows the ones it takes part in, and its operator's "Use" form sends the spec with the new `uses:`
+ * entry (the answer is the browser's own, since the fake keeps no specs). Screenshots of each.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { SCREENSHOTS } from './playwright.config';
+
+test.skip(!!process.env.E2E_BASE_URL, 'needs the fake API of e2e/serve.mjs');
+
+test.beforeEach(async ({ request }) => {
+  expect((await request.post('/__reset')).ok()).toBe(true);
+});
+
+async function login(page: Page, path: string) {
+  await page.goto(path);
+  await page.getByLabel('User name').fill('demo');
+  await page.getByLabel('Password').fill('demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(new RegExp(`${path}$`));
+}
+
+test('connections between compartments: the Routes page and a compartment that uses one', async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const shot = (name: string) =>
+    page.screenshot({ path: `${SCREENSHOTS}/${name}-${info.project.name}.png`, fullPage: true });
+
+  await login(page, '/routes');
+  const all = page.getByRole('table', { name: 'Connections' });
+  await expect(all.getByRole('row')).toHaveCount(4);
+  await expect(all.getByRole('row').filter({ hasText: 'postgres:5432' })).toContainText('demo (DB_HOST, DB_PORT)');
+  await expect(page.getByTestId('guard-state')).toContainText('Guarded');
+  await expect(page.getByTestId('guard-state')).toContainText('169.254.1.3:PORT');
+  await all.scrollIntoViewIfNeeded();
+  await shot('connections');
+
+  await page.goto('/c/demo/routes');
+  const mine = page.getByRole('table', { name: 'Connections' });
+  // the compartment's own: what it provides, and what it uses; redis's cache is offered in the Use form
+  await expect(mine.getByRole('row')).toHaveCount(3);
+  const use = page.getByRole('form', { name: "Use another compartment's service" });
+  await expect(use.getByLabel('Service', { exact: true })).toHaveValue('redis/cache');
+  await expect(use.getByLabel('Environment prefix (as)')).toHaveAttribute('placeholder', 'CACHE');
+  await expect(use).toContainText('CACHE_HOST');
+  const provide = page.getByRole('form', { name: 'Provide a service' });
+  await expect(provide.getByLabel('Unit', { exact: true })).toHaveValue('web');
+
+  // "Use" sends the stored spec with the use added
+  let sent: unknown;
+  await page.route('**/api/compartments/demo/spec', async (route) => {
+    if (route.request().method() !== 'PUT') return route.fallback();
+    sent = route.request().postDataJSON();
+    await route.fulfill({
+      status: 409,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'conflict', message: 'refused by the test' } }),
+    });
+  });
+  await use.getByRole('button', { name: 'Use' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'refused by the test' })).toBeVisible();
+  expect(sent).toMatchObject({ spec: { uses: [{ compartment: 'redis', service: 'cache', as: 'CACHE' }] } });
+  await shot('compartment-connections');
+  expect(errors).toEqual([]);
+});
