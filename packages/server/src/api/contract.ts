@@ -989,8 +989,33 @@ export const EdgeStatusSchema = z
     caddyfile: z.string().meta({ description: 'The configuration as a Caddyfile, to read.' }),
     hasRootCertificate: z.boolean(),
     routes: z.array(EdgeRouteStatusSchema),
+    certificates: z.array(z.lazy(() => EdgeCertificateSchema)),
   })
   .meta({ id: 'EdgeStatus' });
+
+export const EdgeCertificateSchema = z
+  .object({
+    fingerprint: z.string().meta({ description: "The leaf's SHA-256 fingerprint, its id." }),
+    hosts: z.array(z.string()).meta({ description: 'The DNS names it covers.' }),
+    subject: z.string(),
+    issuer: z.string(),
+    validFrom: z.string(),
+    validTo: z.string(),
+    uploadedAt: z.string(),
+    serves: z.array(z.string()).optional().meta({ description: 'The route hosts it is served for.' }),
+  })
+  .meta({ id: 'EdgeCertificate' });
+
+export const EdgeCertificateBodySchema = z.object({
+  certificate: z
+    .string()
+    .max(64 * 1024)
+    .meta({ description: 'PEM: the certificate, then its chain.' }),
+  key: z
+    .string()
+    .max(16 * 1024)
+    .meta({ description: 'PEM: its private key (unencrypted).' }),
+});
 
 // ── Connections between compartments (core/service/links.ts) ────────────────────────────────────────────────
 

@@ -116,12 +116,12 @@ describe('caddyConfig', () => {
 
   it('uses ACME with the e-mail, naming the CA only for staging', () => {
     const production = caddyConfig(example, acme);
-    expect(production.apps.tls?.automation.policies[0]?.issuers).toEqual([
+    expect(production.apps.tls?.automation?.policies[0]?.issuers).toEqual([
       { module: 'acme', email: 'ops@example.org' },
     ]);
     expect(production.apps.pki).toBeUndefined();
     const stage = caddyConfig(example, staging);
-    expect(stage.apps.tls?.automation.policies[0]?.issuers).toEqual([
+    expect(stage.apps.tls?.automation?.policies[0]?.issuers).toEqual([
       { module: 'acme', email: 'ops@example.org', ca: 'https://acme-staging-v02.api.letsencrypt.org/directory' },
     ]);
     expect(ACME_STAGING_CA).toBe('https://acme-staging-v02.api.letsencrypt.org/directory');
@@ -138,7 +138,7 @@ describe('caddyConfig', () => {
 
   it('lists each host once in the TLS policy', () => {
     const routes = [route('a', 'x.example.org', '/', 1), route('a', 'x.example.org', '/b', 2)];
-    expect(caddyConfig(routes, internal).apps.tls?.automation.policies[0]?.subjects).toEqual(['x.example.org']);
+    expect(caddyConfig(routes, internal).apps.tls?.automation?.policies[0]?.subjects).toEqual(['x.example.org']);
   });
 
   it('refuses two routes for the same host and path, naming both', () => {
@@ -341,5 +341,43 @@ describe('sameConfig', () => {
     expect(sameConfig({ a: 0 }, {})).toBe(false);
     expect(sameConfig({ a: '' }, {})).toBe(false);
     expect(sameConfig({ a: 1 }, { b: 1 })).toBe(false);
+  });
+});
+
+describe('uploaded certificates', () => {
+  const cert = (fingerprint: string, hosts: string[]) => ({
+    fingerprint,
+    hosts,
+    certificate: `-----BEGIN CERTIFICATE-----\n${fingerprint}\n-----END CERTIFICATE-----\n`,
+    key: `-----BEGIN PRIVATE KEY-----\n${fingerprint}\n-----END PRIVATE KEY-----\n`,
+  });
+  const settings = { adminSocket: '/run/q.sock', httpPort: 80, httpsPort: 443, tls: { mode: 'internal' as const } };
+  const routes = [
+    { compartment: 'a', host: 'app.example.org', path: '/', to: 'web:80', upstreamPort: 20000 },
+    { compartment: 'b', host: 'x.wild.example.org', path: '/', to: 'web:80', upstreamPort: 20001 },
+    { compartment: 'c', host: 'other.example.org', path: '/', to: 'web:80', upstreamPort: 20002 },
+  ];
+
+  it('serves the hosts a certificate covers with it, and has Caddy manage only the others', () => {
+    const certs = [cert('AA', ['app.example.org']), cert('BB', ['*.wild.example.org']), cert('CC', ['unused.org'])];
+    const tls = caddyConfig(routes, settings, certs).apps.tls!;
+    expect(tls.automation?.policies).toEqual([{ subjects: ['other.example.org'], issuers: [{ module: 'internal' }] }]);
+    // only the certificates some route uses are loaded, tagged with their fingerprint
+    expect(tls.certificates?.load_pem.map((c) => c.tags)).toEqual([['quadletman:AA'], ['quadletman:BB']]);
+    expect(tls.certificates?.load_pem[0]?.key).toContain('PRIVATE KEY');
+    const text = caddyfile(routes, settings, certs);
+    expect(text).toContain('app.example.org:443 {\n\t# TLS: the uploaded certificate AA');
+    expect(text).not.toContain('PRIVATE KEY');
+  });
+
+  it('leaves out the automation policy when every host has an uploaded certificate', () => {
+    const tls = caddyConfig(routes.slice(0, 1), settings, [cert('AA', ['app.example.org'])]).apps.tls!;
+    expect(tls.automation).toBeUndefined();
+    expect(tls.certificates?.load_pem).toHaveLength(1);
+  });
+
+  it('without uploads the configuration is as before', () => {
+    expect(caddyConfig(routes, settings, [])).toEqual(caddyConfig(routes, settings));
+    expect(caddyConfig(routes, settings).apps.tls?.certificates).toBeUndefined();
   });
 });

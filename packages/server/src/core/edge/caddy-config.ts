@@ -2,7 +2,8 @@
 // through Caddy's admin API (`POST /load`, Caddy 2.6), a Caddyfile rendering of the same configuration for people
 // to read, and the comparison of a desired configuration with the one Caddy reports it runs. Pure: no side effects.
 
-import type { EdgeRoute, EdgeSettings, EdgeTls } from './types.js';
+import { covers } from './certificates.js';
+import type { EdgeCertificate, EdgeRoute, EdgeSettings, EdgeTls } from './types.js';
 
 /** Let's Encrypt's staging directory (the production directory is Caddy's ACME default and is not spelled out). */
 export const ACME_STAGING_CA = 'https://acme-staging-v02.api.letsencrypt.org/directory';
@@ -38,8 +39,12 @@ export interface CaddyConfig {
       https_port: number;
       servers: Record<string, { listen: string[]; routes: CaddyRoute[] }>;
     };
-    /** Present when there are routes: one automation policy for all their hosts. */
-    tls?: { automation: { policies: { subjects: string[]; issuers: CaddyIssuer[] }[] } };
+    /** Present when there are routes: one automation policy for the hosts no uploaded certificate covers, and the
+     * uploaded certificates (PEM, loaded as they are). */
+    tls?: {
+      automation?: { policies: { subjects: string[]; issuers: CaddyIssuer[] }[] };
+      certificates?: { load_pem: { certificate: string; key: string; tags: string[] }[] };
+    };
     /** Present in internal mode: the local CA must not try to install its root in the system's trust store. */
     pki?: { certificate_authorities: { local: { install_trust: false } } };
   };
@@ -160,6 +165,13 @@ function issuerOf(tls: EdgeTls): CaddyIssuer {
 }
 
 /** The hosts of the routes, sorted, each once. */
+/** The uploaded certificate that covers `host` (the first one that names it exactly, else one whose wildcard does). */
+function certificateFor(host: string, certificates: readonly EdgeCertificate[]): EdgeCertificate | undefined {
+  return (
+    certificates.find((c) => c.hosts.includes(host)) ?? certificates.find((c) => c.hosts.some((n) => covers(n, host)))
+  );
+}
+
 function hostsOf(placed: readonly PlacedRoute[]): string[] {
   return [...new Set(placed.map((p) => p.route.host))].sort(compareText);
 }
@@ -181,7 +193,11 @@ function hostsOf(placed: readonly PlacedRoute[]): string[] {
  * @throws Error for a route the spec layer would have refused: a malformed host or path, two routes for the same
  * host and path, or two routes to the same upstream port (the message names both routes).
  */
-export function caddyConfig(routes: readonly EdgeRoute[], settings: EdgeSettings): CaddyConfig {
+export function caddyConfig(
+  routes: readonly EdgeRoute[],
+  settings: EdgeSettings,
+  certificates: readonly EdgeCertificate[] = [],
+): CaddyConfig {
   const placed = place(routes, settings);
   const caddyRoutes: CaddyRoute[] = placed.map(({ route, id }) => {
     const path = pathMatch(route.path);
@@ -203,7 +219,26 @@ export function caddyConfig(routes: readonly EdgeRoute[], settings: EdgeSettings
       https_port: settings.httpsPort,
       servers: { [SERVER_NAME]: { listen: [`:${settings.httpsPort}`], routes: caddyRoutes } },
     };
-    config.apps.tls = { automation: { policies: [{ subjects: hostsOf(placed), issuers: [issuerOf(settings.tls)] }] } };
+    const hosts = hostsOf(placed);
+    // a host an uploaded certificate covers is served with it: Caddy manages no certificate for it
+    const managed = hosts.filter((h) => !certificateFor(h, certificates));
+    const used = certificates.filter((c) => hosts.some((h) => c.hosts.some((n) => covers(n, h))));
+    config.apps.tls = {
+      ...(managed.length > 0
+        ? { automation: { policies: [{ subjects: managed, issuers: [issuerOf(settings.tls)] }] } }
+        : {}),
+      ...(used.length > 0
+        ? {
+            certificates: {
+              load_pem: used.map((c) => ({
+                certificate: c.certificate,
+                key: c.key,
+                tags: [`quadletman:${c.fingerprint}`],
+              })),
+            },
+          }
+        : {}),
+    };
   }
   if (settings.tls.mode === 'internal') {
     config.apps.pki = { certificate_authorities: { local: { install_trust: false } } };
@@ -223,7 +258,11 @@ export function caddyConfig(routes: readonly EdgeRoute[], settings: EdgeSettings
  * @throws Error as `caddyConfig` does, and for a host, path or setting a Caddyfile token could not hold (whitespace,
  * quotes, braces, `#`, control characters).
  */
-export function caddyfile(routes: readonly EdgeRoute[], settings: EdgeSettings): string {
+export function caddyfile(
+  routes: readonly EdgeRoute[],
+  settings: EdgeSettings,
+  certificates: readonly EdgeCertificate[] = [],
+): string {
   const placed = place(routes, settings);
   const lines: string[] = ['{', `\tadmin unix/${settings.adminSocket}`, '\tpersist_config off'];
   lines.push(`\thttp_port ${settings.httpPort}`, `\thttps_port ${settings.httpsPort}`);
@@ -242,6 +281,9 @@ export function caddyfile(routes: readonly EdgeRoute[], settings: EdgeSettings):
       host = route.host;
       matcher = 0;
       lines.push('', `${route.host}:${settings.httpsPort} {`);
+      const cert = certificateFor(route.host, certificates);
+      // (the JSON loads the PEM itself; a Caddyfile would name files)
+      if (cert) lines.push(`\t# TLS: the uploaded certificate ${cert.fingerprint}`);
     }
     lines.push(`\t# ${route.compartment}: ${route.to}`);
     const path = pathMatch(route.path);

@@ -34,3 +34,13 @@ export interface EdgeSettings {
   /** quadletman's own web UI behind the edge, on a host name of its own (`proxy self`): the UI's loopback port. */
   self?: { host: string; port: number };
 }
+
+/** A certificate uploaded for the edge: served for the route hosts it covers instead of one Caddy gets. */
+export interface EdgeCertificate {
+  fingerprint: string;
+  /** The DNS names it covers (`*.example.org` for a wildcard). */
+  hosts: string[];
+  /** PEM: the chain, leaf first; and its key. */
+  certificate: string;
+  key: string;
+}

@@ -4,14 +4,24 @@
  * compartment's new routes (EdgePort for the apply engine), and `sync` loads it again whenever the running one
  * differs (a Caddy restart, an edit by hand, a compartment deleted) while no apply is changing routes.
  */
+import { rootCertificates } from 'node:tls';
 import type { EdgePort, ProbeResult } from '../apply/ports.js';
 import { caddyConfig, caddyfile, sameConfig } from '../edge/caddy-config.js';
+import {
+  type CertificateInfo,
+  certificateInfo,
+  checkCertificate,
+  covers,
+  type UploadedCertificate,
+} from '../edge/certificates.js';
 import type { HeldRoute } from '../edge/ports.js';
 import type { EdgeRoute, EdgeSettings, EdgeTls } from '../edge/types.js';
-import { InvalidError } from '../errors.js';
+import { InvalidError, NotFoundError } from '../errors.js';
 import type { RouteSpec } from '../spec-routes.js';
 
 export const EDGE_SETTING = 'edge';
+/** Where the uploaded certificates are kept (the setting's value: UploadedCertificate[]). */
+export const CERTIFICATES_SETTING = 'edge-certificates';
 /** Who holds the UI's own route, in messages and the configuration's ids. */
 export const SELF = '(quadletman)';
 export const DEFAULT_EDGE_SETTINGS: EdgeSettings = {
@@ -72,6 +82,8 @@ export interface EdgeStatus {
   /** Whether the internal CA's root certificate can be downloaded. */
   hasRootCertificate: boolean;
   routes: EdgeRouteStatus[];
+  /** The uploaded certificates (never their keys), with the route hosts each covers. */
+  certificates: (CertificateInfo & { serves: string[] })[];
 }
 
 export type SyncOutcome = 'loaded' | 'in-sync' | 'busy' | 'unreachable';
@@ -155,12 +167,53 @@ export class EdgeService implements EdgePort {
 
   /** The configuration the edge should run (Caddy's JSON). */
   desired(override?: { compartment: string; routes: readonly RouteSpec[] }): unknown {
-    return caddyConfig(this.routes(override), this.settings());
+    return caddyConfig(this.routes(override), this.settings(), this.uploaded());
   }
 
   /** The same configuration as a Caddyfile, to read. */
   caddyfile(): string {
-    return caddyfile(this.routes(), this.settings());
+    return caddyfile(this.routes(), this.settings(), this.uploaded());
+  }
+
+  /** What a request through the edge trusts for `host`: the chain of an uploaded certificate that covers it and
+   * the system's roots (a chain from the admin's own CA includes its root), else the internal CA's root. */
+  private trustFor(host: string, internalRoot: string | undefined): string | undefined {
+    const cert = this.uploaded().find((c) => c.hosts.some((n) => covers(n, host)));
+    return cert ? [...rootCertificates, cert.certificate].join('\n') : internalRoot;
+  }
+
+  private uploaded(): UploadedCertificate[] {
+    const v = this.deps.store.setting(CERTIFICATES_SETTING);
+    return Array.isArray(v) ? (v as UploadedCertificate[]) : [];
+  }
+
+  /** The uploaded certificates (never their keys), with the route hosts each serves. */
+  certificates(): (CertificateInfo & { serves: string[] })[] {
+    const hosts = [...new Set(this.routes().map((r) => r.host))];
+    return this.uploaded().map((c) => ({
+      ...certificateInfo(c),
+      serves: hosts.filter((h) => c.hosts.some((n) => covers(n, h))).sort(),
+    }));
+  }
+
+  /** Keeps an uploaded certificate and its key (checked first: checkCertificate) for the hosts it names; one with
+   * the same fingerprint is replaced. The edge serves it from its next load. */
+  addCertificate(input: { certificate: string; key: string }, now = new Date()): CertificateInfo {
+    const cert = checkCertificate(input, now);
+    const rest = this.uploaded().filter((c) => c.fingerprint !== cert.fingerprint);
+    this.deps.store.setSetting(CERTIFICATES_SETTING, [...rest, cert]);
+    return certificateInfo(cert);
+  }
+
+  removeCertificate(fingerprint: string): void {
+    const all = this.uploaded();
+    const fp = fingerprint.toUpperCase();
+    if (!all.some((c) => c.fingerprint === fp))
+      throw new NotFoundError(`No uploaded certificate has fingerprint ${fp}.`);
+    this.deps.store.setSetting(
+      CERTIFICATES_SETTING,
+      all.filter((c) => c.fingerprint !== fp),
+    );
   }
 
   private admin(): EdgeAdminPort {
@@ -174,7 +227,7 @@ export class EdgeService implements EdgePort {
   async check(_compartment: string, route: RouteSpec): Promise<ProbeResult> {
     const s = this.settings();
     const ca = s.tls.mode === 'internal' ? await this.admin().rootCertificate() : undefined;
-    return this.deps.request(route, s.httpsPort, ca);
+    return this.deps.request(route, s.httpsPort, this.trustFor(route.host, ca));
   }
 
   /** Loads the desired configuration when Caddy runs another one (and no apply runs). */
@@ -245,7 +298,7 @@ export class EdgeService implements EdgePort {
     const routes = await Promise.all(
       held.map(async (r): Promise<EdgeRouteStatus> => {
         const url = `https://${r.host}${settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`}${r.path}`;
-        const got = reachable ? await this.deps.request(r, settings.httpsPort, ca) : undefined;
+        const got = reachable ? await this.deps.request(r, settings.httpsPort, this.trustFor(r.host, ca)) : undefined;
         return {
           compartment: r.compartment,
           host: r.host,
@@ -267,6 +320,7 @@ export class EdgeService implements EdgePort {
       caddyfile: this.caddyfile(),
       hasRootCertificate: ca !== undefined,
       routes,
+      certificates: this.certificates(),
     };
   }
 }

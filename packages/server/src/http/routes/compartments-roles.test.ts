@@ -86,6 +86,8 @@ export const MATRIX: Row[] = [
   ['PUT', '/api/edge/settings', 'admin', 'global', { httpsPort: 8443 }],
   ['POST', '/api/edge/sync', 'admin', 'global'],
   ['GET', '/api/connections', 'viewer', 'any'],
+  ['POST', '/api/edge/certificates', 'admin', 'global', { certificate: 'x', key: 'y' }],
+  ['DELETE', `/api/edge/certificates/${'AB:'.repeat(31)}AB`, 'admin', 'global'],
 ];
 
 const RANK: Record<Role, number> = { viewer: 1, operator: 2, admin: 3 };
@@ -118,7 +120,8 @@ describe('role matrix', () => {
         .replace(/\/files\/app\.env$/, '/files/*')
         .replace(/\/notifications\/channels\/ops/, '/notifications/channels/:id')
         .replace(/\/templates\/web/, '/templates/:name')
-        .replace(/\/catalog\/notes/, '/catalog/:name');
+        .replace(/\/catalog\/notes/, '/catalog/:name')
+        .replace(/\/certificates\/[0-9A-F:]+$/, '/certificates/:fingerprint');
     const covered = new Set(MATRIX.map(([m, url]) => `${m} ${pattern(url)}`));
     expect([...new Set(s.t.routes)].sort()).toEqual([...covered].sort());
     await s.close();

@@ -8,7 +8,14 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { ApiErrorSchema, EdgeSettingsBodySchema, EdgeSettingsSchema, EdgeStatusSchema } from '../../api/contract.js';
+import {
+  ApiErrorSchema,
+  EdgeCertificateBodySchema,
+  EdgeCertificateSchema,
+  EdgeSettingsBodySchema,
+  EdgeSettingsSchema,
+  EdgeStatusSchema,
+} from '../../api/contract.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { errorBody } from '../errors.js';
@@ -102,5 +109,48 @@ export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
       },
     },
     async () => ({ outcome: await app.edge.sync() }),
+  );
+
+  r.post(
+    '/api/edge/certificates',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Upload a certificate and its key, served for the route hosts it names instead of one Caddy gets',
+        body: EdgeCertificateBodySchema,
+        response: { 201: EdgeCertificateSchema, 400: ApiErrorSchema },
+      },
+    },
+    async (req, reply) =>
+      audited(audit, req, { action: 'edge.certificate.add', target: 'edge' }, async () => {
+        const info = app.edge.addCertificate(req.body);
+        await app.edge.sync().catch(() => undefined);
+        return reply.status(201).send(info);
+      }),
+  );
+
+  r.delete(
+    '/api/edge/certificates/:fingerprint',
+    {
+      preHandler: admin,
+      schema: {
+        tags,
+        summary: 'Remove an uploaded certificate (its hosts get certificates from Caddy again)',
+        params: z.object({ fingerprint: z.string().regex(/^[0-9A-Fa-f:]{64,95}$/) }),
+        response: { 204: z.null(), 404: ApiErrorSchema },
+      },
+    },
+    async (req, reply) =>
+      audited(
+        audit,
+        req,
+        { action: 'edge.certificate.remove', target: 'edge', details: { fingerprint: req.params.fingerprint } },
+        async () => {
+          app.edge.removeCertificate(req.params.fingerprint);
+          await app.edge.sync().catch(() => undefined);
+          return reply.status(204).send(null);
+        },
+      ),
   );
 };
