@@ -187,6 +187,13 @@ export const PlanSchema = z
       .object({ add: z.array(z.string()), remove: z.array(z.string()) })
       .optional()
       .meta({ description: 'Routes through the edge the apply adds and removes: host/path → unit:port (loopback).' }),
+    links: z
+      .object({ add: z.array(z.string()), remove: z.array(z.string()) })
+      .optional()
+      .meta({
+        description:
+          'Connections between compartments the apply adds and removes: service → unit:port (loopback), AS ← compartment/service.',
+      }),
   })
   .meta({ id: 'Plan' });
 export type PlanDto = z.infer<typeof PlanSchema>;

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { CompartmentIdSchema } from './ids.js';
 import { routeTarget, targetProblem } from './spec-routes.js';
+import { dispatch } from './spec-sections.js';
 
 export interface ProvideSpec {
   /** The name consumers use it by: lower case letters, digits and -. */
@@ -45,36 +46,38 @@ const SERVICE = /^[a-z][a-z0-9-]{0,31}$/;
 const AS = /^[A-Z][A-Z0-9_]{0,31}$/;
 const TO = /^([A-Za-z0-9][A-Za-z0-9_.-]*):([0-9]{1,5})$/;
 
-const portOf = (what: string) =>
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^[0-9]{1,5}$/, `${what} must be a port`)
-        .transform(Number),
-    ])
-    .pipe(
-      z
-        .number()
-        .int(`${what} must be a whole number`)
-        .min(1024, `${what} must be 1024..65535 (it is a loopback port of the host)`)
-        .max(65535, `${what} must be 1024..65535 (it is a loopback port of the host)`),
-    );
+const portOf = (what: string) => {
+  const range = z
+    .number({ error: `${what} must be a port` })
+    .int(`${what} must be a whole number`)
+    .min(1024, `${what} must be 1024..65535 (it is a loopback port of the host)`)
+    .max(65535, `${what} must be 1024..65535 (it is a loopback port of the host)`);
+  // by the value's type: a zod union would lose the messages
+  return dispatch<number>((v) =>
+    typeof v === 'string'
+      ? z
+          .string()
+          .regex(/^[0-9]{1,5}$/, `${what} must be a port`)
+          .transform(Number)
+          .pipe(range)
+      : range,
+  );
+};
 
 const toSchema = z
   .string({ error: 'must be UNIT:PORT, e.g. postgres:5432' })
   .regex(TO, 'must be UNIT:PORT, e.g. postgres:5432 (a .container or .pod unit of the compartment)')
   .refine((t) => {
     const n = Number(t.slice(t.lastIndexOf(':') + 1));
-    return n >= 1 && n <= 65535;
+    return !TO.test(t) || (n >= 1 && n <= 65535);
   }, 'must name a port 1..65535');
 
 /** One entry of `provides:` (its key is the service): `UNIT:PORT`, or `{ to: UNIT:PORT, port }`. */
-export const provideSchema = z.union([
-  toSchema.transform((to) => ({ to })),
-  z.strictObject({ to: toSchema, port: portOf('port').optional() }, { error: 'must be UNIT:PORT or { to, port }' }),
-]);
+export const provideSchema = dispatch<{ to: string; port?: number }>((v) =>
+  typeof v === 'string'
+    ? toSchema.transform((to) => ({ to }))
+    : z.strictObject({ to: toSchema, port: portOf('port').optional() }, { error: 'must be UNIT:PORT or { to, port }' }),
+);
 
 export const serviceNameSchema = z
   .string()

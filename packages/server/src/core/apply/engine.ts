@@ -474,12 +474,14 @@ export class ApplyEngine {
             if (linksChanged) throw new Error('the connections changed, but this quadletman has no loopback guard');
             return;
           }
-          guardTouched = true;
           try {
             await this.guard.publish(target.compartment, {
               routes: target.routes?.desired ?? [],
               ...target.links!.desired,
             });
+            // only a guard that loaded is loaded back on roll back: a failed load (one nft transaction) left the
+            // one before in place, and a guard that still cannot be loaded must not fail the roll back
+            guardTouched = true;
           } catch (e) {
             if (linksChanged) throw e;
             emit('guard', 'running', `The route ports stay unguarded: ${errorText(e)}`);

@@ -419,9 +419,21 @@ export class CompartmentService {
    * ConflictError when another compartment holds a route's host and path, or its port. */
   withRoutePorts(state: DesiredState): DesiredState {
     if (state.routes.length === 0 || !this.deps.heldRoutes) return state;
+    // the loopback ports of other compartments' provided services are held like their published ports
+    const provided: HeldPort[] = (this.deps.links?.allProvides() ?? []).flatMap((p) =>
+      p.port === undefined || p.compartment === state.id
+        ? []
+        : [{ compartment: p.compartment, port: p.port, what: `service ${p.service}` }],
+    );
+    const published = [...this.publishedByOthers(state.id), ...provided];
+    return { ...state, routes: assignRoutePorts(state.id, state.routes, this.deps.heldRoutes(), published) };
+  }
+
+  /** The host ports other compartments publish themselves (`PublishPort=`), as stored. */
+  private publishedByOthers(id: CompartmentId): HeldPort[] {
     const published: HeldPort[] = [];
     for (const c of this.deps.store.compartments.list()) {
-      if (c.id === state.id) continue;
+      if (c.id === id) continue;
       const other = this.deps.store.compartments.loadState(c.id);
       for (const p of other ? publishedPorts(other) : []) {
         if (p.hostPort && /^[0-9]+$/.test(p.hostPort)) {
@@ -429,7 +441,7 @@ export class CompartmentService {
         }
       }
     }
-    return { ...state, routes: assignRoutePorts(state.id, state.routes, this.deps.heldRoutes(), published) };
+    return published;
   }
 
   /** The state with its loopback ports: routes' (withRoutePorts), provided services' and uses' (withLinks). */
@@ -456,6 +468,7 @@ export class CompartmentService {
       if (r.port !== undefined)
         taken.push({ compartment: r.compartment, port: r.port, what: `route ${r.host}${r.path}` });
     }
+    if (state.provides.length > 0) taken.push(...this.publishedByOthers(state.id));
     const provides = assignProvidePorts(state.id, state.provides, links.allProvides(), taken);
     const problems: string[] = [];
     for (const p of provides) {

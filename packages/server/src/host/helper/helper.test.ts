@@ -123,6 +123,41 @@ describe('the privileged helper', () => {
     await expect(ask('a b')).rejects.toBeInstanceOf(InvalidError);
   });
 
+  it('loads the loopback guard with nft on stdin, for compartment users only', async () => {
+    const ports = [{ port: 30000, compartments: ['web'], edge: false, what: 'service db of web' }];
+    expect(await client.call('loopback-guard', { ports } as never)).toEqual({});
+    const nft = fx.calls.filter((c) => c.argv[0] === 'nft');
+    expect(nft.map((c) => c.argv)).toEqual([['nft', '-f', '-']]);
+    expect((nft[0]!.options as { input?: string }).input).toContain('tcp dport 30000 meta skuid != { 0, 990 }');
+    expect(logged.some((l) => l.startsWith('loopback-guard'))).toBe(true);
+    // a user without the compartment marker is refused, and nothing is loaded
+    fx.calls.length = 0;
+    const fake = [{ port: 30000, compartments: ['fake'], edge: false, what: 'x' }];
+    await expect(client.call('loopback-guard', { ports: fake } as never)).rejects.toBeInstanceOf(ForbiddenError);
+    // an empty list removes the guard
+    expect(await client.call('loopback-guard', { ports: [] } as never)).toEqual({});
+    expect(fx.calls.filter((c) => c.argv[0] === 'nft')).toHaveLength(1);
+  });
+
+  it('refuses loopback-guard arguments its schema does not allow', async () => {
+    const call = (ports: unknown, extra: Record<string, unknown> = {}) =>
+      client.call('loopback-guard', { ports, ...extra } as never);
+    const ok = { port: 30000, compartments: ['web'], edge: false, what: 'x' };
+    for (const port of [80, 1023, 65536, 30000.5, '30000', -1]) {
+      await expect(call([{ ...ok, port }]), String(port)).rejects.toBeInstanceOf(InvalidError);
+    }
+    for (const compartments of [['../root'], ['Web'], ['root;'], 'web', [7]]) {
+      await expect(call([{ ...ok, compartments }]), String(compartments)).rejects.toBeInstanceOf(InvalidError);
+    }
+    await expect(call([{ ...ok, uids: [0] }])).rejects.toBeInstanceOf(InvalidError);
+    await expect(call([ok], { table: 'filter' })).rejects.toBeInstanceOf(InvalidError);
+    await expect(call([{ port: 30000, compartments: ['web'], what: 'x' }])).rejects.toBeInstanceOf(InvalidError);
+    await expect(call([{ ...ok, edge: 'yes' }])).rejects.toBeInstanceOf(InvalidError);
+    await expect(call([{ ...ok, what: 'x'.repeat(1025) }])).rejects.toBeInstanceOf(InvalidError);
+    await expect(call('30000')).rejects.toBeInstanceOf(InvalidError);
+    expect(fx.calls.filter((c) => c.argv[0] === 'nft')).toEqual([]);
+  });
+
   it('reads the peer uid systemd puts in an Accept=yes instance name, in each of its formats', () => {
     expect(peerUid('3-1234-998')).toBe(998);
     expect(peerUid('3-7-1234-998')).toBe(998);

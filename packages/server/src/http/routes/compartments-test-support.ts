@@ -128,6 +128,8 @@ export interface TestContext {
   edgeAdmin: FakeEdgeAdmin;
   /** Every guard the fake host was given, oldest first. */
   guardLoads: GuardedPort[][];
+  /** Set `error` to make every load of the fake guard fail with it. */
+  guardFailure: { error?: Error };
   /** What the default notification transport was given. */
   notifyCalls: unknown[];
   close(): void;
@@ -175,13 +177,19 @@ export function createTestContext(
     request: (r) => edgeAdmin.request(r),
   });
   const guardLoads: GuardedPort[][] = [];
+  const guardFailure: { error?: Error } = {};
   const links = new LinkService({
     store: {
       allRoutes: () => store.edge.allRoutes(),
       allProvides: () => store.links.allProvides(),
       allUses: () => store.links.allUses(),
     },
-    guard: { apply: async (ports) => void guardLoads.push([...ports]) },
+    guard: {
+      apply: async (ports) => {
+        if (guardFailure.error) throw guardFailure.error;
+        guardLoads.push([...ports]);
+      },
+    },
   });
   const engine = new ApplyEngine(hostFor, new SqliteRevisionStore(store), locks, {
     settleMs: 0,
@@ -325,6 +333,7 @@ export function createTestContext(
     exec,
     edgeAdmin,
     guardLoads,
+    guardFailure,
     notifyCalls,
     close: () => {
       notifications.stop();
