@@ -38,10 +38,6 @@ export const LINK_PORTS = { first: 30000, last: 30999 } as const;
  * address, so that it never collides with a network of the user's. */
 export const LINK_ADDRESS = '169.254.1.3';
 
-/** The containers.conf drop-in that gives a consumer's containers LINK_ADDRESS, relative to the compartment's
- * home. Only compartments that use a service get it. */
-export const LINK_CONTAINERS_CONF = '.config/containers/containers.conf.d/50-quadletman-links.conf';
-
 const SERVICE = /^[a-z][a-z0-9-]{0,31}$/;
 const AS = /^[A-Z][A-Z0-9_]{0,31}$/;
 const TO = /^([A-Za-z0-9][A-Za-z0-9_.-]*):([0-9]{1,5})$/;
@@ -106,17 +102,6 @@ export function linkEnvironment(use: Pick<UseSpec, 'as'>, port: number): [string
     [`${use.as}_HOST`, LINK_ADDRESS],
     [`${use.as}_PORT`, String(port)],
   ];
-}
-
-/** The containers.conf drop-in of a consumer: pasta maps LINK_ADDRESS to the host's loopback. */
-export function linkContainersConf(): string {
-  return [
-    '# Written by quadletman: this compartment uses services of other compartments, which its containers reach',
-    `# at ${LINK_ADDRESS} (the host's loopback). Rewritten at every apply.`,
-    '[network]',
-    `pasta_options = ["--map-host-loopback", "${LINK_ADDRESS}"]`,
-    '',
-  ].join('\n');
 }
 
 /** What is wrong with the provides and uses given the compartment's units, one message per problem with where it

@@ -114,4 +114,12 @@ describe('assignProvidePorts', () => {
     expect(err).toBeInstanceOf(ConflictError);
     expect(err.message).toBe(`No loopback port is free for provided services in ${FIRST}..${LINK_PORTS.last}.`);
   });
+
+  it("gives a new service no port the compartment's own routes hold, but lets a service keep its own", () => {
+    const own = [FIRST, FIRST + 1];
+    expect(assignProvidePorts('pg', [provide('db', 'postgres:5432')], [], [], own)[0]!.port).toBe(FIRST + 2);
+    const stored = [held('pg', 'db', 'postgres:5432', FIRST)];
+    // (kept: the service's caller refuses the clash with its route, naming both)
+    expect(assignProvidePorts('pg', [provide('db', 'postgres:5432')], stored, [], own)[0]!.port).toBe(FIRST);
+  });
 });

@@ -21,6 +21,8 @@ export function assignProvidePorts(
   provides: readonly ProvideSpec[],
   held: readonly HeldProvide[],
   taken: readonly HeldPort[],
+  /** Ports the compartment holds otherwise (its routes'): a new service never gets one. */
+  own: readonly number[] = [],
 ): ProvideSpec[] {
   const holders = new Map<number, string>();
   for (const h of held) {
@@ -50,6 +52,8 @@ export function assignProvidePorts(
     used.add(port);
     return { ...p, port };
   });
+  // (a service keeps its port even where the compartment's own route now claims it: the caller refuses that)
+  for (const p of own) used.add(p);
   let next: number = LINK_PORTS.first;
   return kept.map((p) => {
     if (p.port !== undefined) return p;

@@ -469,7 +469,13 @@ export class CompartmentService {
         taken.push({ compartment: r.compartment, port: r.port, what: `route ${r.host}${r.path}` });
     }
     if (state.provides.length > 0) taken.push(...this.publishedByOthers(state.id));
-    const provides = assignProvidePorts(state.id, state.provides, links.allProvides(), taken);
+    const provides = assignProvidePorts(
+      state.id,
+      state.provides,
+      links.allProvides(),
+      taken,
+      state.routes.flatMap((r) => (r.port === undefined ? [] : [r.port])),
+    );
     const problems: string[] = [];
     for (const p of provides) {
       const route = state.routes.find((r) => r.port === p.port);
