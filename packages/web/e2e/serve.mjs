@@ -47,6 +47,19 @@ const units = [
   },
 ];
 
+/** GET /api/compartments/demo/dependencies: the graph core/unit-graph.ts gives for the demo's one unit (it is
+ * WantedBy=default.target, outside the compartment, so it waits for nothing). */
+const dependencies = {
+  nodes: [
+    { id: 'web.container', path: '.config/containers/systemd/web.container', kind: 'container', unit: 'web.service' },
+  ],
+  edges: [],
+  order: ['web.container'],
+  layers: [['web.container']],
+  cycles: [],
+  missing: [],
+};
+
 const json = (res, status, body) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
@@ -532,6 +545,7 @@ function api(req, res, path) {
       yaml: '',
     });
   if (path === '/api/compartments/demo/revisions') return json(res, 200, { revisions: [] });
+  if (path === '/api/compartments/demo/dependencies') return json(res, 200, dependencies);
   if (path.startsWith('/api/compartments/demo/backups'))
     return withBody(req, res, (body) => {
       if (backupsApi(req, res, path, body) === false)

@@ -341,6 +341,71 @@ export const UnitControlBody = z
   .nullish();
 export const UnitListSchema = z.object({ units: z.array(UnitInfoSchema) });
 
+export const UnitGraphNodeSchema = z
+  .object({
+    id: z
+      .string()
+      .meta({ description: 'The file name (`web.container`); an instance of a template: `web@blue.container`.' }),
+    path: z.string().meta({ description: "Home-relative path of its file (an instance: its template's)." }),
+    kind: z.enum(['container', 'pod', 'network', 'volume', 'image', 'build', 'kube', 'artifact', 'timer', 'target']),
+    unit: z
+      .string()
+      .meta({ description: 'The systemd unit: the generated service (`web.service`), or the timer/target.' }),
+    template: z.literal(true).optional().meta({ description: 'A template: started only through its instances.' }),
+    instanceOf: z.string().optional(),
+    notifyHealthy: z
+      .literal(true)
+      .optional()
+      .meta({ description: 'A container with Notify=healthy: units after it wait until its health check passes.' }),
+  })
+  .meta({ id: 'UnitGraphNode' });
+export const UnitGraphEdgeSchema = z
+  .object({
+    from: z.string().meta({ description: 'The unit that depends (a node id).' }),
+    to: z
+      .string()
+      .meta({ description: 'What it depends on: a node id, or the name as written when missing or external.' }),
+    kind: z.enum([
+      'requires',
+      'wants',
+      'after',
+      'before',
+      'binds',
+      'partOf',
+      'network',
+      'volume',
+      'image',
+      'build',
+      'artifact',
+      'pod',
+      'triggers',
+    ]),
+    key: z.string().meta({ description: 'The key it comes from (`Requires`, `Network`, `Mount`, `WantedBy`…).' }),
+    order: z
+      .enum(['after', 'before'])
+      .nullable()
+      .meta({ description: '`after`: `from` starts after `to`; `before`: before it; null: no ordering.' }),
+    healthGate: z
+      .boolean()
+      .meta({ description: 'The later unit waits until the earlier (Notify=healthy) is healthy.' }),
+    missing: z.literal(true).optional().meta({ description: 'A Quadlet file the compartment does not have.' }),
+    external: z.literal(true).optional().meta({ description: "A unit outside the compartment's files." }),
+  })
+  .meta({ id: 'UnitGraphEdge' });
+export const UnitGraphSchema = z
+  .object({
+    nodes: z.array(UnitGraphNodeSchema),
+    edges: z.array(UnitGraphEdgeSchema),
+    order: z.array(z.string()).meta({ description: 'Node ids in start order (templates left out).' }),
+    layers: z.array(z.array(z.string())).meta({ description: 'The start order by depth.' }),
+    cycles: z.array(z.array(z.string())).meta({ description: 'Units that order each other in a circle.' }),
+    missing: z
+      .array(z.object({ from: z.string(), to: z.string(), key: z.string() }))
+      .meta({ description: 'References to Quadlet files the compartment does not have.' }),
+  })
+  .meta({ id: 'UnitGraph' });
+export type UnitGraphDto = z.infer<typeof UnitGraphSchema>;
+
 // ------------------------------------------------------------------------------------------------ resources
 
 /** A Podman object name (volumes, secrets), as Podman accepts it. */

@@ -32,6 +32,7 @@ import type {
   SpecDocument,
   TemplateDetail,
   TemplateInfo,
+  UnitGraph,
   UnitList,
   UpgradableList,
   UserInfo,
@@ -131,6 +132,8 @@ export const useUpgradable = (id: string) =>
     queryKey: keys.part(id, 'upgradable'),
     queryFn: async () => (await api.get<UpgradableList>(routes.upgradable(id))).units,
   });
+export const useDependencies = (id: string) =>
+  useQuery({ queryKey: keys.part(id, 'dependencies'), queryFn: () => api.get<UnitGraph>(routes.dependencies(id)) });
 export const useImages = (id: string) =>
   useQuery({ queryKey: keys.part(id, 'images'), queryFn: () => api.get<ImageList>(routes.images(id)) });
 export const useBackups = (id: string) =>

@@ -14,6 +14,7 @@ export const routes = {
   compartment: c,
   spec: (id: string) => `${c(id)}/spec`,
   units: (id: string) => `${c(id)}/units`,
+  dependencies: (id: string) => `${c(id)}/dependencies`,
   unitAction: (id: string, action: 'start' | 'stop' | 'restart') => `${c(id)}/units/${action}`,
   logs: (id: string) => `${c(id)}/logs`,
   terminal: (id: string, container: string) => `${c(id)}/containers/${encodeURIComponent(container)}/terminal`,

@@ -39,6 +39,7 @@ import type {
   TemplateDetailSchema,
   TemplateInfoSchema,
   TemplateParameterSchema,
+  UnitGraphDto,
   UnitInfoDto,
   UnitListSchema,
   UnitStatusDto,
@@ -73,6 +74,9 @@ export type CompartmentSummary = CompartmentSummaryDto;
 export type CompartmentDetail = CompartmentDetailDto;
 export type CompartmentList = { compartments: CompartmentSummary[] };
 export type UnitList = z.infer<typeof UnitListSchema>;
+export type UnitGraph = UnitGraphDto;
+export type UnitGraphNode = UnitGraph['nodes'][number];
+export type UnitGraphEdge = UnitGraph['edges'][number];
 export type SpecDocument = z.infer<typeof SpecDocumentSchema>;
 export type PlanResult = z.infer<typeof PlanResultSchema>;
 export type Plan = PlanResult['plan'];

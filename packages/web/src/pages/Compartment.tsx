@@ -1,5 +1,5 @@
 /**
- * A compartment: its units, logs, terminal, resources, images, history, backups, routes, the unit editors and
+ * A compartment: its units, their dependencies, logs, terminal, resources, images, history, backups, routes, the unit editors and
  * plan-and-apply, each a tab with its own address.
  */
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import { ConnectionsCard } from '../components/Connections';
 import { Button, ErrorBox } from '../components/ui';
 import { t } from '../i18n/t';
 import { BackupsTab } from './compartment/Backups';
+import { DependenciesTab } from './compartment/Dependencies';
 import { DraftProvider, useDrafts } from './compartment/drafts';
 import { EditTab } from './compartment/Edit';
 import { HistoryTab } from './compartment/History';
@@ -36,6 +37,9 @@ function Tabs({ id }: { id: string }) {
     <nav aria-label={t('compartment.sections')} className="flex gap-1 overflow-x-auto pb-1">
       <NavLink to={base} end className={tabClass}>
         {t('compartment.units')}
+      </NavLink>
+      <NavLink to={`${base}/dependencies`} className={tabClass}>
+        {t('compartment.dependencies')}
       </NavLink>
       <NavLink to={`${base}/edit`} className={tabClass}>
         {t('compartment.edit')}
@@ -106,6 +110,7 @@ export function CompartmentPage() {
         <Tabs id={id} />
         <Routes>
           <Route index element={<UnitsTab id={id} />} />
+          <Route path="dependencies" element={<DependenciesTab id={id} />} />
           <Route path="edit" element={<EditTab id={id} />} />
           <Route path="plan" element={<PlanApplyTab id={id} />} />
           <Route path="logs" element={<LogsTab id={id} />} />

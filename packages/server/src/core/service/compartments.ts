@@ -23,6 +23,7 @@ import { type Plan, serviceOf } from '../plan.js';
 import { publishedPorts } from '../published-ports.js';
 import { type RenderOptions, render } from '../render.js';
 import { type DesiredState, type ModelUnitSpec, parseSpecText } from '../spec.js';
+import { type UnitGraph, unitGraph } from '../unit-graph.js';
 import { plainTextProblem } from '../values.js';
 
 export interface CompartmentInfo {
@@ -391,6 +392,11 @@ export class CompartmentService {
       }
     }
     return out;
+  }
+
+  /** The dependencies between the compartment's units and their start order, from its desired state. */
+  dependencies(id: string): UnitGraph {
+    return unitGraph(render(this.state(id), this.deps.render).files);
   }
 
   /** Starts, stops or restarts units of the compartment (all of them when none are named). */

@@ -31,6 +31,7 @@ export const MATRIX: Row[] = [
   ['GET', `${C}/upgradable`, 'viewer', 'compartment'],
   ['POST', `${C}/upgrade`, 'operator', 'compartment', {}],
   ['GET', `${C}/units`, 'viewer', 'compartment'],
+  ['GET', `${C}/dependencies`, 'viewer', 'compartment'],
   ['POST', `${C}/units/start`, 'operator', 'compartment', {}],
   ['POST', `${C}/units/stop`, 'operator', 'compartment', {}],
   ['POST', `${C}/units/restart`, 'operator', 'compartment', {}],

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CompartmentDetailSchema, CompartmentListSchema } from '../../api/contract.js';
+import { CompartmentDetailSchema, CompartmentListSchema, UnitGraphSchema } from '../../api/contract.js';
 import { type Setup, setup } from './compartments-test-setup.js';
 
 let dir: string;
@@ -189,5 +189,36 @@ describe('DELETE /api/compartments/:id', () => {
     const res = await s.t.as('admin', 'DELETE', '/api/compartments/shop?volumes=maybe');
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.validation[0].instancePath).toBe('/volumes');
+  });
+});
+
+describe('GET /api/compartments/:id/dependencies', () => {
+  it("answers the units' dependencies and start order from the desired state", async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('shopViewer', 'GET', '/api/compartments/shop/dependencies');
+    expect(res.statusCode).toBe(200);
+    const body = UnitGraphSchema.parse(res.json());
+    expect(body.nodes.map((n) => [n.id, n.unit])).toEqual([
+      ['c0.container', 'c0.service'],
+      ['c1.container', 'c1.service'],
+      ['shop.network', 'shop-network.service'],
+      ['shop.target', 'shop.target'],
+    ]);
+    expect(body.edges).toContainEqual({
+      from: 'c0.container',
+      to: 'shop.network',
+      kind: 'network',
+      key: 'Network',
+      order: 'after',
+      healthGate: false,
+    });
+    expect(body.layers).toEqual([['shop.network'], ['c0.container', 'c1.container'], ['shop.target']]);
+    expect(body).toMatchObject({ cycles: [], missing: [] });
+  });
+
+  it('is 404 for a compartment that does not exist', async () => {
+    s = await setup(dir, { shop: true });
+    const res = await s.t.as('admin', 'GET', '/api/compartments/nope/dependencies');
+    expect(res.statusCode).toBe(404);
   });
 });

@@ -1,8 +1,15 @@
 /**
  * Unit routes: a compartment's systemd units with their state, and start/stop/restart of all of them or of
- * those named. Roles: viewer reads; operator starts, stops and restarts.
+ * those named, and the dependencies between them (core/unit-graph.ts). Roles: viewer reads; operator starts, stops
+ * and restarts.
  */
-import { CompartmentParams, UnitActionParams, UnitControlBody, UnitListSchema } from '../../api/contract.js';
+import {
+  CompartmentParams,
+  UnitActionParams,
+  UnitControlBody,
+  UnitGraphSchema,
+  UnitListSchema,
+} from '../../api/contract.js';
 import type { RoutePlugin } from '../types.js';
 import { audited, unitDtos, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
@@ -26,6 +33,25 @@ export const unitRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
       preHandler: guard('viewer'),
     },
     async (req) => ({ units: unitDtos(await app.compartments.units(req.params.id, { withStatus: true })) }),
+  );
+
+  r.get(
+    '/api/compartments/:id/dependencies',
+    {
+      schema: {
+        tags,
+        summary: "The dependencies between the compartment's units and the order systemd starts them in",
+        description:
+          'From the files its desired state renders: [Unit] Requires/Requisite/Wants/BindsTo/PartOf/After/Before, the ' +
+          "dependencies Quadlet's generator adds (Image=, Network=, Volume=, Mount=, Pod=), [Install] WantedBy of the " +
+          "compartment's target and timers. Edges after a Notify=healthy container are health gates; references to " +
+          'Quadlet files the compartment lacks are `missing`, ordering cycles are listed in `cycles`.',
+        params: CompartmentParams,
+        response: { 200: UnitGraphSchema },
+      },
+      preHandler: guard('viewer'),
+    },
+    async (req) => app.compartments.dependencies(req.params.id),
   );
 
   r.post(
