@@ -64,3 +64,17 @@ test('connections between compartments: the Routes page and a compartment that u
   await shot('compartment-connections');
   expect(errors).toEqual([]);
 });
+
+test("a compartment's dependencies: the start order and the graph", async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await login(page, '/c/demo/dependencies');
+  await expect(
+    page.getByRole('navigation', { name: 'Compartment' }).getByRole('link', { name: 'Dependencies' }),
+  ).toHaveAttribute('aria-current', 'page');
+  const order = page.getByRole('list', { name: 'Start order' });
+  await expect(order.getByRole('listitem').first()).toContainText('web');
+  await expect(page.getByRole('img', { name: /units by start order/ })).toBeVisible();
+  await page.screenshot({ path: `${SCREENSHOTS}/compartment-dependencies-${info.project.name}.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
