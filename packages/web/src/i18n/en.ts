@@ -720,6 +720,7 @@ export const en = {
   'notify.event.update-available': 'an image update is available',
   'notify.event.upgrade-finished': 'an upgrade finished',
   'notify.event.upgrade-rolled-back': 'an upgrade was rolled back',
+  'notify.event.backup-failed': 'a scheduled backup failed',
   'notify.event.test': 'a test',
   'notify.enabled': 'Enabled',
   'notify.disabled': 'disabled',

@@ -730,6 +730,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'notify.event.update-available': 'levykuvan päivitys on saatavilla',
   'notify.event.upgrade-finished': 'päivitys valmistui',
   'notify.event.upgrade-rolled-back': 'päivitys peruttiin',
+  'notify.event.backup-failed': 'ajastettu varmuuskopiointi epäonnistui',
   'notify.event.test': 'testi',
   'notify.enabled': 'Käytössä',
   'notify.disabled': 'pois käytöstä',

@@ -273,6 +273,7 @@ export function createTestContext(
       snapshots: noRestic,
       restore: noRestic,
       check: noRestic,
+      forget: noRestic,
       swapContents: noRestic,
       removeTrees: noRestic,
     },
