@@ -215,6 +215,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     compartments,
     store: store.backups,
     volumesRoot,
+    locks,
     host: {
       home: async (id) => (await sessionOf(id)).home,
       podmanVolumes: async (id) =>
@@ -224,6 +225,7 @@ export function createApp(options: AppOptions = {}): AppContext {
       snapshots: async (id, repo, pw) => restic.snapshots(await sessionOf(id), repo, pw),
       restore: async (id, repo, pw, snap, target) => restic.restore(await sessionOf(id), repo, pw, snap, target),
       check: async (id, repo, pw) => restic.check(await sessionOf(id), repo, pw),
+      forget: async (id, repo, pw, tag, keep) => restic.forget(await sessionOf(id), repo, pw, tag, keep),
       swapContents: async (id, dirs) => restic.swapContents(await sessionOf(id), dirs),
       removeTrees: async (id, paths) => restic.removeTrees(await sessionOf(id), paths),
     },

@@ -985,6 +985,64 @@ export const BackupResultSchema = z
   })
   .meta({ id: 'BackupResult' });
 
+const keepCount = z.number().meta({ description: 'A whole number 0 … 1000.' });
+
+export const BackupPolicySchema = z
+  .object({
+    schedule: z.string().meta({
+      description:
+        'off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM (DAY: mon … sun); every time in UTC. Canonical form.',
+    }),
+    mode: z.enum(['stop', 'live']),
+    keep: z
+      .object({ last: z.number(), daily: z.number(), weekly: z.number(), monthly: z.number() })
+      .nullable()
+      .meta({ description: 'restic forget --keep-* after each scheduled backup; null: every snapshot is kept.' }),
+  })
+  .meta({ id: 'BackupPolicy' });
+
+export const BackupRunSchema = z
+  .object({
+    at: z.string(),
+    finishedAt: z.string(),
+    result: z.enum(['ok', 'failed']),
+    stage: z.enum(['backup', 'prune']).optional().meta({ description: 'On a failure: the step that failed.' }),
+    error: z.string().optional(),
+    snapshot: z.string().optional(),
+    removed: z.number().optional().meta({ description: 'Snapshots the retention forgot.' }),
+    kept: z.number().optional(),
+  })
+  .meta({ id: 'BackupRun' });
+
+export const BackupPolicyViewSchema = z
+  .object({
+    compartment: z.string(),
+    policy: BackupPolicySchema,
+    nextRun: z.string().nullable().meta({ description: 'ISO-8601 UTC; null: the schedule is off.' }),
+    lastRun: BackupRunSchema.nullable().meta({ description: 'The last scheduled run; null: none yet.' }),
+  })
+  .meta({ id: 'BackupPolicyView' });
+
+/** A change of the policy: the fields given replace the current ones; checked by the service (issues by field). */
+export const BackupPolicyBodySchema = z.object({
+  schedule: z.string().max(100).optional(),
+  mode: z.string().max(20).optional().meta({ description: 'stop or live' }),
+  keep: z
+    .object({
+      last: keepCount.optional(),
+      daily: keepCount.optional(),
+      weekly: keepCount.optional(),
+      monthly: keepCount.optional(),
+    })
+    .nullable()
+    .optional()
+    .meta({ description: 'Fields not given are 0; at least one above 0. null: no retention.' }),
+});
+
+export const PruneResultSchema = z
+  .object({ removed: z.array(BackupSnapshotSchema), kept: z.array(BackupSnapshotSchema) })
+  .meta({ id: 'PruneResult' });
+
 export const RestoreBodySchema = z.object({
   snapshot: z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a snapshot id (8 to 64 hex digits)'),
 });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LinuxUser } from '../core/ids.js';
 import { FakeExec } from './fake-exec.js';
-import { parseBackupSummary, parseSnapshots, Restic } from './restic.js';
+import { forgetArgs, parseBackupSummary, parseForget, parseSnapshots, Restic } from './restic.js';
 import { makeSession } from './session.js';
 
 const s = makeSession('qm-web' as LinuxUser, 996, '/h/qm-web');
@@ -73,5 +73,75 @@ describe('restic', () => {
     const i = argv.indexOf('sh');
     expect(argv.slice(i + 3)).toEqual(['sh', '/v/data', '/h/st/v/data', '/h/old/0; rm -rf /']);
     expect(argv[i + 2]).not.toContain('/v/data');
+  });
+
+  it('forgets by the compartment tag and the keep counts above 0, prunes, the password on stdin only', async () => {
+    const groups = [
+      {
+        tags: null,
+        host: 'quadletman',
+        paths: null,
+        keep: [{ id: 'k'.repeat(64), short_id: 'kkkkkkkk', time: '2026-12-04T03:00:00Z', paths: ['/v'], tags: [] }],
+        remove: [{ id: 'r'.repeat(64), short_id: 'rrrrrrrr', time: '2026-12-01T03:00:00Z', paths: ['/v'], tags: [] }],
+        reasons: [],
+      },
+    ];
+    const exec = new FakeExec().on(['forget'], {
+      stdout: `${JSON.stringify(groups)}\n1 snapshots have been removed, running prune\n`,
+    });
+    const r = await new Restic(exec).forget(s, '/h/qm-web/repo', PW, 'compartment=web', {
+      last: 3,
+      daily: 7,
+      weekly: 0,
+      monthly: 12,
+    });
+    expect(r.removed.map((x) => x.shortId)).toEqual(['rrrrrrrr']);
+    expect(r.kept.map((x) => x.shortId)).toEqual(['kkkkkkkk']);
+    expect(exec.calls[0]!.argv.at(-1)).toBe('unlock');
+    const call = exec.calls[1]!;
+    const i = call.argv.indexOf('podman');
+    expect(call.argv.slice(i)).toEqual([
+      'podman',
+      'unshare',
+      'restic',
+      '--repo',
+      '/h/qm-web/repo',
+      '--no-cache',
+      'forget',
+      '--json',
+      '--host',
+      'quadletman',
+      '--tag',
+      'compartment=web',
+      '--group-by',
+      'host',
+      '--keep-last',
+      '3',
+      '--keep-daily',
+      '7',
+      '--keep-monthly',
+      '12',
+      '--prune',
+    ]);
+    expect(call.argv.join(' ')).not.toContain(PW);
+    expect(call.options).toMatchObject({ input: `${PW}\n` });
+  });
+
+  it('builds forget argv only from whole counts, refuses one that keeps nothing or an odd tag', () => {
+    const keep = { last: 0, daily: 0, weekly: 4, monthly: 0 };
+    expect(forgetArgs('compartment=a-1', keep).slice(-3)).toEqual(['--keep-weekly', '4', '--prune']);
+    expect(() => forgetArgs('compartment=a', { ...keep, weekly: 0 })).toThrow(/keeps nothing/);
+    expect(() => forgetArgs('compartment=a', { ...keep, daily: 1.5 })).toThrow(/not a count/);
+    expect(() => forgetArgs('compartment=a', { ...keep, daily: '3' as unknown as number })).toThrow(/not a count/);
+    expect(() => forgetArgs('compartment=a,b', keep)).toThrow(/not a compartment tag/);
+    expect(() => forgetArgs('--prune', keep)).toThrow(/not a compartment tag/);
+  });
+
+  it("reads forget's groups (keep or remove may be null), and no array as nothing removed", () => {
+    expect(parseForget('[{"keep":null,"remove":null}]\n')).toEqual({ removed: [], kept: [] });
+    expect(parseForget('')).toEqual({ removed: [], kept: [] });
+    expect(
+      parseForget('[{"keep":[{"id":"a1","time":"t","paths":["/v"],"tags":["compartment=x"]}],"remove":[]}]').kept,
+    ).toEqual([{ id: 'a1', shortId: 'a1', time: 't', paths: ['/v'], tags: ['compartment=x'] }]);
   });
 });

@@ -4,6 +4,7 @@
 // there when stdin is not a terminal), never in argv or the environment, where other users could read it.
 // Changes on the machine: creates a repository, writes snapshots, restores files, as the compartment user.
 
+import type { BackupKeep } from '../core/backups/policy.js';
 import type { BackupSnapshot, BackupSummary } from '../core/service/backups.js';
 import type { Exec } from './exec.js';
 import { type CompartmentSession, userPodman } from './session.js';
@@ -52,6 +53,70 @@ export function parseSnapshots(stdout: string): ResticSnapshot[] {
   }));
 }
 
+/** What `restic forget` did: the snapshots it removed and the ones it kept. */
+export interface ForgetResult {
+  removed: ResticSnapshot[];
+  kept: ResticSnapshot[];
+}
+
+/**
+ * The arguments of `restic forget` (after the repository's): only the snapshots of host `quadletman` with the
+ * compartment's tag, in one group whatever their paths and other tags (`--group-by host`: a volume added later does
+ * not start a group of its own), the `--keep-*` options that are above 0, `--prune` to free the space.
+ */
+export function forgetArgs(compartmentTag: string, keep: BackupKeep): string[] {
+  const flags: [keyof BackupKeep, string][] = [
+    ['last', '--keep-last'],
+    ['daily', '--keep-daily'],
+    ['weekly', '--keep-weekly'],
+    ['monthly', '--keep-monthly'],
+  ];
+  const keeps = flags.flatMap(([k, flag]) => {
+    const n = keep[k];
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`keep.${k}: ${String(n)} is not a count`);
+    return n > 0 ? [flag, String(n)] : [];
+  });
+  if (keeps.length === 0) throw new RangeError('forget keeps nothing: refused');
+  if (!/^compartment=[a-z0-9][a-z0-9-]*$/.test(compartmentTag))
+    throw new RangeError(`${compartmentTag} is not a compartment tag`);
+  return [
+    'forget',
+    '--json',
+    '--host',
+    'quadletman',
+    '--tag',
+    compartmentTag,
+    '--group-by',
+    'host',
+    ...keeps,
+    '--prune',
+  ];
+}
+
+/**
+ * `restic forget --json`'s answer: one JSON array of groups `{keep, remove, …}` (either may be null) on a line of
+ * its own; prune's output, if any, follows on other lines. No array (nothing matched the filter): nothing removed.
+ */
+export function parseForget(stdout: string): ForgetResult {
+  const out: ForgetResult = { removed: [], kept: [] };
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('[')) continue;
+    let groups: unknown;
+    try {
+      groups = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!Array.isArray(groups)) continue;
+    for (const g of groups as { keep?: unknown; remove?: unknown }[]) {
+      if (Array.isArray(g?.keep)) out.kept.push(...parseSnapshots(JSON.stringify(g.keep)));
+      if (Array.isArray(g?.remove)) out.removed.push(...parseSnapshots(JSON.stringify(g.remove)));
+    }
+    return out;
+  }
+  return out;
+}
+
 export class Restic {
   constructor(private readonly exec: Exec) {}
 
@@ -96,6 +161,20 @@ export class Restic {
       timeoutMs: 120_000,
     });
     return parseSnapshots(r.stdout);
+  }
+
+  /** `restic forget --prune` of the compartment's snapshots (forgetArgs), after removing stale locks. */
+  async forget(
+    s: CompartmentSession,
+    repo: string,
+    password: string,
+    compartmentTag: string,
+    keep: BackupKeep,
+  ): Promise<ForgetResult> {
+    const args = forgetArgs(compartmentTag, keep);
+    await this.unlock(s, repo, password);
+    const r = await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
+    return parseForget(r.stdout);
   }
 
   /** Restores a snapshot under `target` (its absolute paths below it), owners and modes included. */

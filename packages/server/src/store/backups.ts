@@ -1,6 +1,7 @@
 // Each compartment's restic repository (backup_repos; it goes with its compartment, ON DELETE CASCADE). The
-// password column is read only to run restic.
+// password column is read only to run restic. Its backup policy and last scheduled run (backup_policies).
 import { eq } from 'drizzle-orm';
+import type { BackupKeep, BackupPolicy, BackupRun, StoredPolicy } from '../core/backups/policy.js';
 import type { Db } from './db.js';
 import * as t from './schema.js';
 
@@ -26,5 +27,52 @@ export class BackupRepository {
   add(compartment: string, location: string, password: string): boolean {
     const row = { compartmentId: compartment, location, password, createdAt: this.now().toISOString() };
     return this.db.insert(t.backupRepos).values(row).onConflictDoNothing().run().changes === 1;
+  }
+
+  /** The compartment's policy; undefined: none set (the default: off). */
+  policy(compartment: string): StoredPolicy | undefined {
+    const r = this.db.select().from(t.backupPolicies).where(eq(t.backupPolicies.compartmentId, compartment)).get();
+    if (!r) return undefined;
+    return {
+      schedule: r.schedule,
+      mode: r.mode,
+      keep: r.keep ? (JSON.parse(r.keep) as BackupKeep) : null,
+      scheduleSince: r.scheduleSince,
+      updatedAt: r.updatedAt,
+      lastRun: r.lastRun ? (JSON.parse(r.lastRun) as BackupRun) : null,
+    };
+  }
+
+  /** Sets the policy; the schedule's start moves to now only when the schedule changes. */
+  setPolicy(compartment: string, policy: BackupPolicy): StoredPolicy {
+    const now = this.now().toISOString();
+    const before = this.policy(compartment);
+    const scheduleSince = before && before.schedule === policy.schedule ? before.scheduleSince : now;
+    const row = {
+      compartmentId: compartment,
+      schedule: policy.schedule,
+      mode: policy.mode,
+      keep: policy.keep ? JSON.stringify(policy.keep) : null,
+      scheduleSince,
+      updatedAt: now,
+    };
+    this.db
+      .insert(t.backupPolicies)
+      .values(row)
+      .onConflictDoUpdate({
+        target: t.backupPolicies.compartmentId,
+        set: { schedule: row.schedule, mode: row.mode, keep: row.keep, scheduleSince, updatedAt: now },
+      })
+      .run();
+    return this.policy(compartment)!;
+  }
+
+  /** Records the last scheduled run (of a compartment that has a policy). */
+  recordRun(compartment: string, run: BackupRun): void {
+    this.db
+      .update(t.backupPolicies)
+      .set({ lastRun: JSON.stringify(run) })
+      .where(eq(t.backupPolicies.compartmentId, compartment))
+      .run();
   }
 }

@@ -337,6 +337,24 @@ export const backupRepos = sqliteTable('backup_repos', {
   createdAt: text('created_at').notNull(),
 });
 
+/** A compartment's backup policy (core/backups/policy.ts) and the outcome of its last scheduled run. A row of its
+ * own, not columns of backup_repos: a policy may be set before the first backup makes the repository. */
+export const backupPolicies = sqliteTable('backup_policies', {
+  compartmentId: text('compartment_id')
+    .primaryKey()
+    .references(() => compartments.id, { onDelete: 'cascade' }),
+  /** Canonical schedule: `off`, `hourly`, `hourly :MM`, `daily HH:MM`, `weekly DAY HH:MM` (UTC). */
+  schedule: text('schedule').notNull(),
+  mode: text('mode', { enum: ['stop', 'live'] }).notNull(),
+  /** Retention as JSON `{last, daily, weekly, monthly}`; null: nothing is forgotten. */
+  keep: text('keep'),
+  /** When the schedule was last changed: a schedule's first run is the first one after this. */
+  scheduleSince: text('schedule_since').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  /** The last scheduled run as JSON (BackupRun); null: none yet. */
+  lastRun: text('last_run'),
+});
+
 // ── The edge (core/service/edge.ts). ──────────────────────────────────────────────────────────────────────
 
 /** The routes of compartments' desired states: a host and path belong to one compartment, and a loopback port to

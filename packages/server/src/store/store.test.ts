@@ -329,3 +329,24 @@ describe('image policies', () => {
     expect(store.compartments.loadState(id)).toEqual(state);
   });
 });
+
+describe('backup policies', () => {
+  it('round-trip, keep the schedule start unless the schedule changes, record the last run, go with the compartment', () => {
+    const { store } = tempStore();
+    store.compartments.saveState(blog());
+    expect(store.backups.policy(id)).toBeUndefined();
+    const keep = { last: 3, daily: 7, weekly: 0, monthly: 0 };
+    const first = store.backups.setPolicy(id, { schedule: 'daily 03:00', mode: 'stop', keep });
+    expect(first).toMatchObject({ schedule: 'daily 03:00', mode: 'stop', keep, lastRun: null });
+    const second = store.backups.setPolicy(id, { schedule: 'daily 03:00', mode: 'live', keep: null });
+    expect(second).toMatchObject({ mode: 'live', keep: null, scheduleSince: first.scheduleSince });
+    expect(second.updatedAt > first.updatedAt).toBe(true);
+    const third = store.backups.setPolicy(id, { schedule: 'hourly', mode: 'live', keep: null });
+    expect(third.scheduleSince > first.scheduleSince).toBe(true);
+    const run = { at: 'a', finishedAt: 'b', result: 'failed' as const, stage: 'backup' as const, error: 'x' };
+    store.backups.recordRun(id, run);
+    expect(store.backups.policy(id)?.lastRun).toEqual(run);
+    store.compartments.delete(id);
+    expect(store.backups.policy(id)).toBeUndefined();
+  });
+});

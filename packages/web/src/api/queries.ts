@@ -11,6 +11,7 @@ import type {
   AuditChain,
   AuditEntry,
   BackupList,
+  BackupPolicyView,
   CatalogApp,
   CatalogAppDetail,
   CompartmentDetail,
@@ -138,6 +139,11 @@ export const useImages = (id: string) =>
   useQuery({ queryKey: keys.part(id, 'images'), queryFn: () => api.get<ImageList>(routes.images(id)) });
 export const useBackups = (id: string) =>
   useQuery({ queryKey: keys.part(id, 'backups'), queryFn: () => api.get<BackupList>(routes.backups(id)) });
+export const useBackupPolicy = (id: string) =>
+  useQuery({
+    queryKey: [...keys.part(id, 'backups'), 'policy'],
+    queryFn: () => api.get<BackupPolicyView>(routes.backupPolicy(id)),
+  });
 export const useHistory = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'history'),

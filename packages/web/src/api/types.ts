@@ -7,6 +7,7 @@
 import type {
   ApplyResultDto,
   BackupListSchema,
+  BackupPolicyViewSchema,
   BackupResultSchema,
   CatalogAppDetailSchema,
   CatalogAppSchema,
@@ -115,6 +116,16 @@ export type BackupSnapshot = BackupList['snapshots'][number];
 export type BackupMode = 'stop' | 'live';
 /** POST /api/compartments/:id/backups: the backup's summary; `repository` (with its password) only once. */
 export type BackupResult = z.infer<typeof BackupResultSchema>;
+/** GET/PUT /api/compartments/:id/backups/policy: the policy, its next run (null: off) and last scheduled run. */
+export type BackupPolicyView = z.infer<typeof BackupPolicyViewSchema>;
+export type BackupPolicy = BackupPolicyView['policy'];
+export type BackupKeep = NonNullable<BackupPolicy['keep']>;
+export type BackupRun = NonNullable<BackupPolicyView['lastRun']>;
+/** POST /api/compartments/:id/backups/prune */
+export interface PruneResult {
+  removed: BackupSnapshot[];
+  kept: BackupSnapshot[];
+}
 /** POST /api/compartments/:id/backups/restore */
 export type RestoreResult = z.infer<typeof RestoreResultSchema>;
 /** POST /api/compartments/:id/backups/check */

@@ -20,6 +20,7 @@ export const EVENT_KINDS = [
   'update-available',
   'upgrade-finished',
   'upgrade-rolled-back',
+  'backup-failed',
   'test',
 ] as const;
 type EventKind = (typeof EVENT_KINDS)[number];

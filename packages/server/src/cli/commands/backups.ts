@@ -1,9 +1,10 @@
 /**
- * Backups with restic: `backup init|run|snapshots|check|restore`. The repository's password is printed once,
- * by the run that made it (init, or the first backup).
+ * Backups with restic: `backup init|run|snapshots|check|restore|policy|prune`. The repository's password is
+ * printed once, by the run that made it (init, or the first backup).
  */
 import type { Command } from 'commander';
-import type { BackupMode } from '../../core/service/backups.js';
+import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backups/policy.js';
+import type { BackupMode, PolicyView } from '../../core/service/backups.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
@@ -14,6 +15,31 @@ const passwordLines = (r: { location: string; password?: string }) =>
         `  ${r.password}`,
       ]
     : [];
+
+const count = (v: string) => (/^[0-9]+$/.test(v) ? Number(v) : Number.NaN);
+
+/** A policy for people: the schedule, mode, retention, the next run and the last scheduled one. */
+export function policyLines(v: PolicyView): string[] {
+  const { policy, nextRun, lastRun } = v;
+  const keep = policy.keep
+    ? KEEP_FIELDS.filter((k) => policy.keep![k] > 0)
+        .map((k) => `${k} ${policy.keep![k]}`)
+        .join(', ')
+    : 'none (every snapshot is kept)';
+  const last = !lastRun
+    ? 'none yet'
+    : lastRun.result === 'ok'
+      ? `${lastRun.at}: ok, snapshot ${lastRun.snapshot?.slice(0, 8) ?? '?'}` +
+        (lastRun.removed !== undefined ? `, ${lastRun.removed} forgotten, ${lastRun.kept} kept` : '')
+      : `${lastRun.at}: FAILED (${lastRun.stage ?? 'backup'}): ${lastRun.error ?? ''}`;
+  return [
+    `Schedule:  ${policy.schedule}${policy.schedule === 'off' ? '' : ' (UTC)'}`,
+    `Mode:      ${policy.mode}`,
+    `Retention: ${keep}`,
+    `Next run:  ${nextRun ?? 'never'}`,
+    `Last run:  ${last}`,
+  ];
+}
 
 export function registerBackups(program: Command): void {
   const b = program.command('backup').description("Back up compartments' volumes with restic, and restore them.");
@@ -104,6 +130,94 @@ export function registerBackups(program: Command): void {
           [
             `Restored ${r.snapshot.slice(0, 8)} into ${r.restored.join(', ')} in ${r.durationMs} ms.`,
             r.restarted.length > 0 ? `Restarted ${r.restarted.join(', ')}.` : 'Nothing was running.',
+          ].join('\n'),
+        );
+      }),
+    );
+
+  b.command('policy')
+    .description(
+      "Show or change the compartment's backup policy: when `serve` backs it up, in which mode, and which snapshots " +
+        'it keeps (restic forget --prune after each scheduled backup).',
+    )
+    .argument('<id>')
+    .option('--schedule <schedule>', 'off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM (UTC; DAY: mon … sun)')
+    .option('--off', 'no scheduled backups (as --schedule off)')
+    .option('--mode <mode>', 'stop or live, for the scheduled backups')
+    .option('--keep-last <n>', 'keep the newest N snapshots (0 … 1000)')
+    .option('--keep-daily <n>', 'keep the newest snapshot of each of the last N days')
+    .option('--keep-weekly <n>', 'keep the newest snapshot of each of the last N weeks')
+    .option('--keep-monthly <n>', 'keep the newest snapshot of each of the last N months')
+    .option('--no-keep', 'no retention: every snapshot is kept')
+    .addOption(formatOption())
+    .action(
+      async (
+        id: string,
+        opts: {
+          schedule?: string;
+          off?: boolean;
+          mode?: string;
+          keepLast?: string;
+          keepDaily?: string;
+          keepWeekly?: string;
+          keepMonthly?: string;
+          keep: boolean;
+          format: Format;
+        },
+        cmd: Command,
+      ) =>
+        withApp(cmd, async (app) => {
+          if (opts.off && opts.schedule !== undefined) throw new UsageError('--off and --schedule: one or the other');
+          const given: Partial<BackupKeep> = {};
+          if (opts.keepLast !== undefined) given.last = count(opts.keepLast);
+          if (opts.keepDaily !== undefined) given.daily = count(opts.keepDaily);
+          if (opts.keepWeekly !== undefined) given.weekly = count(opts.keepWeekly);
+          if (opts.keepMonthly !== undefined) given.monthly = count(opts.keepMonthly);
+          const keepGiven = Object.keys(given).length > 0;
+          if (!opts.keep && keepGiven) throw new UsageError('--no-keep and --keep-…: one or the other');
+          const input: PolicyInput = {};
+          if (opts.off) input.schedule = 'off';
+          else if (opts.schedule !== undefined) input.schedule = opts.schedule;
+          if (opts.mode !== undefined) input.mode = opts.mode;
+          if (!opts.keep) input.keep = null;
+          else if (keepGiven) input.keep = { ...app.backups.policy(id).policy.keep, ...given };
+          const change = Object.keys(input).length > 0;
+          const v = change
+            ? await audited(
+                app,
+                {
+                  action: 'backup.policy',
+                  target: `compartment:${id}`,
+                  compartment: id,
+                  details: { ...input } as Record<string, unknown>,
+                },
+                async () => app.backups.setPolicy(id, input),
+              )
+            : app.backups.policy(id);
+          print(opts.format, v, () => policyLines(v).join('\n'));
+        }),
+    );
+
+  b.command('prune')
+    .description(
+      "Apply the policy's retention now: restic forget --prune of the compartment's snapshots it does not keep.",
+    )
+    .argument('<id>')
+    .addOption(formatOption())
+    .action(async (id: string, opts: { format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const r = await audited(
+          app,
+          { action: 'backup.prune', target: `compartment:${id}`, compartment: id },
+          () => app.backups.prune(id),
+          (p) => ({ result: 'ok', details: { removed: p.removed.length, kept: p.kept.length } }),
+        );
+        print(opts.format, r, () =>
+          [
+            r.removed.length === 0
+              ? 'Nothing to forget.'
+              : `Forgot ${r.removed.length} snapshot(s): ${r.removed.map((s) => s.shortId).join(', ')}.`,
+            `Kept ${r.kept.length}.`,
           ].join('\n'),
         );
       }),

@@ -58,6 +58,7 @@ interface ServeOptions {
   sessionMax: string;
   helper?: string;
   updateInterval: string;
+  backupSchedule: boolean;
 }
 
 function positive(name: string, v: string): number {
@@ -81,6 +82,10 @@ export function registerServe(program: Command): void {
     .option('--session-idle <minutes>', 'a session unused this long ends', '30')
     .option('--session-max <hours>', 'a session ends this long after login', '12')
     .option('--update-interval <hours>', "check the compartments' images for updates this often (0: never)", '6')
+    .option(
+      '--no-backup-schedule',
+      'run no scheduled backups (their policies stay; also QUADLETMAN_BACKUP_SCHEDULE=off); backups on demand still work',
+    )
     .option(
       '--helper <socket>',
       "the privileged helper's socket: needed (and the default) when serve does not run as root",
@@ -164,6 +169,33 @@ export function registerServe(program: Command): void {
                 })
               : undefined;
           scheduler?.start();
+          // scheduled backups (each compartment's backup policy), one compartment at a time
+          const { BackupScheduler } = await import('../../core/service/backup-scheduler.js');
+          const backupScheduler =
+            o.backupSchedule && process.env.QUADLETMAN_BACKUP_SCHEDULE !== 'off'
+              ? new BackupScheduler(() => app.compartments.list().map((c) => c.id), app.backups, {
+                  log: (m) => server.log.warn(m),
+                  notify: (e) => void app.notifications.emit(e),
+                  afterRun: (id, run) =>
+                    app.store.audit.append({
+                      actor: 'scheduler',
+                      actorKind: 'system',
+                      address: '',
+                      action: 'backup.run',
+                      target: `compartment:${id}`,
+                      compartment: id,
+                      result: run.result === 'ok' ? 'ok' : 'failed',
+                      details: {
+                        scheduled: true,
+                        ...(run.snapshot ? { snapshot: run.snapshot } : {}),
+                        ...(run.removed !== undefined ? { removed: run.removed, kept: run.kept } : {}),
+                        ...(run.stage ? { stage: run.stage } : {}),
+                        ...(run.error ? { message: run.error } : {}),
+                      },
+                    }),
+                })
+              : undefined;
+          backupScheduler?.start();
           // the edge runs what the store gives, again after a Caddy restart
           const stopEdge = app.edge.keep(Number(process.env.QUADLETMAN_EDGE_SYNC_MS ?? 5000), (m) =>
             server.log.warn(m),
@@ -196,6 +228,7 @@ export function registerServe(program: Command): void {
           });
           process.stderr.write('stopping\n');
           await scheduler?.stop();
+          await backupScheduler?.stop();
           await stopEdge();
           await stopGuard();
           await server.close();

@@ -1,7 +1,7 @@
 // The notification event model: what happened (kind), where (a compartment, or none), a short title and message
 // for people, and details for machines. Pure: no I/O.
 
-/** Every kind of event a channel may receive. `backup-failed` and the like join this list when they exist. */
+/** Every kind of event a channel may receive. */
 export const NOTIFY_EVENT_KINDS = [
   'unit-failed',
   'apply-refused',
@@ -9,6 +9,7 @@ export const NOTIFY_EVENT_KINDS = [
   'update-available',
   'upgrade-finished',
   'upgrade-rolled-back',
+  'backup-failed',
   'test',
 ] as const;
 export type NotifyEventKind = (typeof NOTIFY_EVENT_KINDS)[number];
@@ -63,6 +64,7 @@ export function severityOf(kind: NotifyEventKind): 'high' | 'default' | 'low' {
     case 'unit-failed':
     case 'apply-rolled-back':
     case 'upgrade-rolled-back':
+    case 'backup-failed':
       return 'high';
     case 'apply-refused':
     case 'update-available':

@@ -2,6 +2,9 @@
 // snapshot fails; the fake store keeps no revisions, so the tag says 0), the repository made once with its password shown once, and a restore that reads the
 // snapshot before it stops anything (a snapshot restic cannot read changes nothing).
 import { describe, expect, it } from 'vitest';
+import { MemoryLocks } from '../apply/lock.js';
+import type { BackupKeep, BackupPolicy, BackupRun, StoredPolicy } from '../backups/policy.js';
+import { InvalidError } from '../errors.js';
 import { parseSpecText } from '../spec.js';
 import { type BackupHostPort, BackupService, type BackupSnapshot } from './backups.js';
 import { setupBundles } from './bundles.test-support.js';
@@ -21,6 +24,8 @@ async function setup() {
   const snaps: BackupSnapshot[] = [];
   let failBackup = false;
   let failRestore = false;
+  let failForget = false;
+  const forgets: { tag: string; keep: BackupKeep }[] = [];
   const host: BackupHostPort = {
     home: async () => '/h/qm-app',
     podmanVolumes: async () => [
@@ -53,15 +58,26 @@ async function setup() {
       if (failRestore) throw new Error('pack damaged');
     },
     check: async () => ({ ok: true, output: 'no errors' }),
+    forget: async (_id, _repo, _pw, tag, keep) => {
+      log.push(`forget ${tag}`);
+      forgets.push({ tag, keep });
+      if (failForget) throw new Error('repository locked');
+      // keeps the newest `last`
+      const removed = snaps.splice(0, Math.max(0, snaps.length - keep.last));
+      return { removed, kept: [...snaps] };
+    },
     swapContents: async (_id, dirs) => void log.push(`swap ${dirs.map((d) => d.path).join(' ')}`),
     removeTrees: async (_id, paths) => void log.push(`rm ${paths.length}`),
   };
+  let clock = Date.parse('2026-12-01T00:00:00Z');
+  const locks = new MemoryLocks();
   const backups = new BackupService({
     compartments: b.compartments,
-    store: memoryRepos(),
+    store: memoryRepos(() => new Date(clock)),
     host,
     volumesRoot: '/vol',
-    now: () => new Date(0),
+    now: () => new Date(clock),
+    locks,
   });
   // the engine's fake host runs the units; record stops and starts
   const fake = b.hostOf('app');
@@ -80,18 +96,37 @@ async function setup() {
     backups,
     log,
     snaps,
-    fail: (what: 'backup' | 'restore') => {
+    forgets,
+    locks,
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    fail: (what: 'backup' | 'restore' | 'forget') => {
       if (what === 'backup') failBackup = true;
+      else if (what === 'forget') failForget = true;
       else failRestore = true;
     },
   };
 }
 
-function memoryRepos() {
+function memoryRepos(now: () => Date) {
   const m = new Map<string, { location: string; password: string }>();
+  const policies = new Map<string, StoredPolicy>();
   return {
     repo: (c: string) => m.get(c),
     add: (c: string, location: string, password: string) => !m.has(c) && !!m.set(c, { location, password }),
+    policy: (c: string) => policies.get(c),
+    setPolicy: (c: string, p: BackupPolicy) => {
+      const before = policies.get(c);
+      const at = now().toISOString();
+      const since = before?.schedule === p.schedule ? before.scheduleSince : at;
+      policies.set(c, { ...p, scheduleSince: since, updatedAt: at, lastRun: before?.lastRun ?? null });
+      return policies.get(c)!;
+    },
+    recordRun: (c: string, run: BackupRun) => {
+      const p = policies.get(c);
+      if (p) policies.set(c, { ...p, lastRun: run });
+    },
   };
 }
 
@@ -144,5 +179,108 @@ describe('backups', () => {
     const s = await setup();
     expect(await s.backups.list('app')).toEqual({ repository: null, snapshots: [] });
     await expect(s.backups.snapshots('app')).rejects.toThrow(/backup run app/);
+  });
+
+  it('keeps a policy: off by default, fields given replace the current ones, problems by field', async () => {
+    const s = await setup();
+    expect(s.backups.policy('app')).toEqual({
+      compartment: 'app',
+      policy: { schedule: 'off', mode: 'stop', keep: null },
+      nextRun: null,
+      lastRun: null,
+    });
+    const set = s.backups.setPolicy('app', { schedule: 'Daily 3:00', keep: { last: 2 } });
+    expect(set.policy).toEqual({
+      schedule: 'daily 03:00',
+      mode: 'stop',
+      keep: { last: 2, daily: 0, weekly: 0, monthly: 0 },
+    });
+    expect(set.nextRun).toBe('2026-12-01T03:00:00.000Z');
+    expect(s.backups.setPolicy('app', { mode: 'live' }).policy).toMatchObject({
+      schedule: 'daily 03:00',
+      mode: 'live',
+    });
+    let error: unknown;
+    try {
+      s.backups.setPolicy('app', { schedule: 'daily 3', keep: { last: 0 } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidError);
+    expect((error as InvalidError).details?.issues).toEqual([
+      { path: 'schedule', message: expect.stringMatching(/not a time/) },
+      { path: 'keep', message: expect.stringMatching(/at least one/) },
+    ]);
+    expect(s.backups.policy('app').policy.mode).toBe('live'); // unchanged
+    expect(() => s.backups.policy('nope')).toThrow(/nope/);
+  });
+
+  it("prunes with the compartment's tag and retention; refuses without a retention or a repository", async () => {
+    const s = await setup();
+    await expect(s.backups.prune('app')).rejects.toThrow(/no retention/);
+    s.backups.setPolicy('app', { keep: { last: 1 } });
+    await expect(s.backups.prune('app')).rejects.toThrow(/no backup repository/);
+    await s.backups.run('app', { mode: 'live' });
+    await s.backups.run('app', { mode: 'live' });
+    const r = await s.backups.prune('app');
+    expect(r.removed).toHaveLength(1);
+    expect(r.kept).toHaveLength(1);
+    expect(s.forgets).toEqual([{ tag: 'compartment=app', keep: { last: 1, daily: 0, weekly: 0, monthly: 0 } }]);
+  });
+
+  it('refuses a backup, prune or restore while an apply holds the lock; a scheduled run is busy and records nothing', async () => {
+    const s = await setup();
+    s.backups.setPolicy('app', { schedule: 'hourly', mode: 'live', keep: { last: 1 } });
+    const release = await s.locks.acquire('app', false);
+    await expect(s.backups.run('app')).rejects.toThrow(/already running/);
+    await expect(s.backups.prune('app')).rejects.toThrow(/already running/);
+    await expect(s.backups.restore('app', 'abababab')).rejects.toThrow(/already running/);
+    expect(await s.backups.runScheduled('app')).toBe('busy');
+    expect(s.backups.policy('app').lastRun).toBeNull();
+    expect(s.log).toEqual([]);
+    release();
+    expect(await s.backups.runScheduled('app')).toMatchObject({ result: 'ok' });
+    // the lock is free again afterwards
+    (await s.locks.acquire('app', false))();
+  });
+
+  it("a scheduled run backs up in the policy's mode, prunes, and records the outcome; the next run moves on", async () => {
+    const s = await setup();
+    s.backups.setPolicy('app', { schedule: 'hourly', mode: 'live', keep: { last: 1 } });
+    s.advance(3_600_000);
+    s.log.length = 0;
+    const ok = await s.backups.runScheduled('app');
+    expect(ok).toEqual({
+      at: '2026-12-01T01:00:00.000Z',
+      finishedAt: '2026-12-01T01:00:00.000Z',
+      result: 'ok',
+      snapshot: s.snaps[0]!.id,
+      removed: 0,
+      kept: 1,
+    });
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['init', 'backup', 'forget']);
+    expect(s.log[1]).toContain('mode=live');
+    expect(s.backups.policy('app')).toMatchObject({ lastRun: ok, nextRun: '2026-12-01T02:00:00.000Z' });
+  });
+
+  it('records a failed backup (no prune) and a failed prune after a saved snapshot', async () => {
+    const s = await setup();
+    s.backups.setPolicy('app', { schedule: 'daily 03:00', keep: { last: 1 } });
+    s.fail('forget');
+    expect(await s.backups.runScheduled('app')).toMatchObject({
+      result: 'failed',
+      stage: 'prune',
+      error: 'repository locked',
+      snapshot: expect.any(String),
+    });
+    s.fail('backup');
+    s.log.length = 0;
+    expect(await s.backups.runScheduled('app')).toMatchObject({
+      result: 'failed',
+      stage: 'backup',
+      error: 'restic died',
+    });
+    expect(s.log.some((l) => l.startsWith('forget'))).toBe(false);
+    expect(s.backups.policy('app').lastRun).toMatchObject({ stage: 'backup' });
   });
 });

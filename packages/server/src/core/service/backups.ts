@@ -14,7 +14,23 @@
  *   stopped, each volume's contents swapped for the staged ones (the previous contents are moved aside and put
  *   back if the swap fails), the units started again. The Quadlet folder is not restored over: quadletman
  *   renders it from the desired state.
+ * - A policy (core/backups/policy.ts): a schedule the server's BackupScheduler runs, the mode of those backups,
+ *   and a retention that `restic forget --prune` applies after each scheduled backup (and on demand: `prune`).
+ *   A scheduled run is recorded (time, outcome, error) with the policy.
+ * - Backups, prunes and restores never overlap an apply of the compartment: each takes its apply lock, and is
+ *   refused (ConflictError) while an apply holds it; a scheduled run waits for the next tick instead.
  */
+import type { ApplyLocks } from '../apply/ports.js';
+import {
+  type BackupKeep,
+  type BackupPolicy,
+  type BackupRun,
+  checkPolicy,
+  DEFAULT_POLICY,
+  nextRunOf,
+  type PolicyInput,
+  type StoredPolicy,
+} from '../backups/policy.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import { DEFAULT_VOLUMES_ROOT, hostVolumePath, QUADLET_DIR } from '../layout.js';
@@ -51,6 +67,8 @@ export interface BackupHostPort {
   snapshots(id: CompartmentId, repo: string, password: string): Promise<BackupSnapshot[]>;
   restore(id: CompartmentId, repo: string, password: string, snapshot: string, target: string): Promise<void>;
   check(id: CompartmentId, repo: string, password: string): Promise<{ ok: boolean; output: string }>;
+  /** `restic forget --prune` of the snapshots tagged `tag` with the retention `keep`. */
+  forget(id: CompartmentId, repo: string, password: string, tag: string, keep: BackupKeep): Promise<PruneResult>;
   swapContents(id: CompartmentId, dirs: { path: string; staged: string; aside: string }[]): Promise<void>;
   removeTrees(id: CompartmentId, paths: string[]): Promise<void>;
 }
@@ -58,6 +76,9 @@ export interface BackupHostPort {
 export interface BackupStorePort {
   repo(compartment: string): { location: string; password: string } | undefined;
   add(compartment: string, location: string, password: string): boolean;
+  policy(compartment: string): StoredPolicy | undefined;
+  setPolicy(compartment: string, policy: BackupPolicy): StoredPolicy;
+  recordRun(compartment: string, run: BackupRun): void;
 }
 
 export interface BackupServiceDeps {
@@ -66,6 +87,22 @@ export interface BackupServiceDeps {
   host: BackupHostPort;
   volumesRoot?: string;
   now?: () => Date;
+  /** The engine's apply locks: a backup, prune or restore is refused while an apply of the compartment runs. */
+  locks?: ApplyLocks;
+}
+
+/** What a prune did: the compartment's snapshots it removed and the ones it kept. */
+export interface PruneResult {
+  removed: BackupSnapshot[];
+  kept: BackupSnapshot[];
+}
+
+/** A compartment's policy with its last scheduled run and its next one (null: off). */
+export interface PolicyView {
+  compartment: CompartmentId;
+  policy: BackupPolicy;
+  nextRun: string | null;
+  lastRun: BackupRun | null;
 }
 
 export interface BackupResult {
@@ -97,6 +134,106 @@ export class BackupService {
   constructor(private readonly deps: BackupServiceDeps) {}
 
   private now = () => (this.deps.now ?? (() => new Date()))();
+
+  /** Runs `fn` holding the compartment's apply lock (refused with ConflictError while an apply holds it). */
+  private async locked<T>(id: CompartmentId, fn: () => Promise<T>): Promise<T> {
+    const release = this.deps.locks ? await this.deps.locks.acquire(id, false) : () => undefined;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  private view(id: CompartmentId, stored: StoredPolicy | undefined): PolicyView {
+    if (!stored) return { compartment: id, policy: { ...DEFAULT_POLICY }, nextRun: null, lastRun: null };
+    const { schedule, mode, keep, lastRun } = stored;
+    return {
+      compartment: id,
+      policy: { schedule, mode, keep },
+      nextRun: nextRunOf(stored)?.toISOString() ?? null,
+      lastRun,
+    };
+  }
+
+  /** The compartment's backup policy (the default: off, stop, no retention), its next and last scheduled run. */
+  policy(id: string): PolicyView {
+    const c = this.deps.compartments.get(id);
+    return this.view(c.id, this.deps.store.policy(c.id));
+  }
+
+  /** Changes the policy: the fields given replace the current ones; InvalidError with `details.issues` by field. */
+  setPolicy(id: string, input: PolicyInput): PolicyView {
+    const c = this.deps.compartments.get(id);
+    const current = this.deps.store.policy(c.id);
+    const checked = checkPolicy(input, current ?? DEFAULT_POLICY);
+    if (checked.issues) {
+      throw new InvalidError(checked.issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
+        details: { issues: checked.issues },
+      });
+    }
+    return this.view(c.id, this.deps.store.setPolicy(c.id, checked.policy));
+  }
+
+  /** Forgets the snapshots the policy's retention does not keep, and prunes their data (restic forget --prune). */
+  async prune(id: string): Promise<PruneResult> {
+    const c = this.deps.compartments.get(id);
+    return this.locked(c.id, () => this.pruneUnlocked(c.id));
+  }
+
+  private async pruneUnlocked(id: CompartmentId): Promise<PruneResult> {
+    const keep = this.deps.store.policy(id)?.keep;
+    if (!keep)
+      throw new InvalidError(`Compartment '${id}' has no retention set: \`quadletman backup policy ${id} --keep-…\`.`, {
+        details: { issues: [{ path: 'keep', message: 'no retention is set' }] },
+      });
+    const r = this.repoOf(id);
+    return this.deps.host.forget(id, r.location, r.password, `compartment=${id}`, keep);
+  }
+
+  /**
+   * The scheduler's run: a backup in the policy's mode, then its retention; recorded with the policy. 'busy': an
+   * apply holds the compartment's lock (nothing done or recorded; the scheduler tries again later).
+   */
+  async runScheduled(id: string): Promise<BackupRun | 'busy'> {
+    const c = this.deps.compartments.get(id);
+    const stored = this.deps.store.policy(c.id);
+    if (!stored || stored.schedule === 'off') throw new InvalidError(`Compartment '${c.id}' has no backup schedule.`);
+    let release: () => void = () => undefined;
+    if (this.deps.locks) {
+      try {
+        release = await this.deps.locks.acquire(c.id, false);
+      } catch {
+        return 'busy';
+      }
+    }
+    const at = this.now().toISOString();
+    let run: BackupRun;
+    try {
+      let snapshot: string | undefined;
+      try {
+        snapshot = (await this.runUnlocked(c.id, stored.mode)).summary.snapshotId;
+      } catch (e) {
+        run = { at, finishedAt: '', result: 'failed', stage: 'backup', error: (e as Error).message };
+      }
+      if (snapshot !== undefined) {
+        run = { at, finishedAt: '', result: 'ok', snapshot };
+        if (stored.keep) {
+          try {
+            const p = await this.pruneUnlocked(c.id);
+            run = { ...run, removed: p.removed.length, kept: p.kept.length };
+          } catch (e) {
+            run = { ...run, result: 'failed', stage: 'prune', error: (e as Error).message };
+          }
+        }
+      }
+    } finally {
+      release();
+    }
+    run = { ...run!, finishedAt: this.now().toISOString() };
+    this.deps.store.recordRun(c.id, run);
+    return run;
+  }
 
   /** The compartment's repository, made (with a new password, returned once) when it has none. */
   async init(id: string): Promise<{ location: string; password?: string; created: boolean }> {
@@ -147,6 +284,11 @@ export class BackupService {
     const mode = options.mode ?? 'stop';
     if (mode !== 'stop' && mode !== 'live')
       throw new InvalidError(`mode: must be "stop" or "live", not ${JSON.stringify(mode)}`);
+    return this.locked(c.id, () => this.runUnlocked(c.id, mode));
+  }
+
+  private async runUnlocked(id: CompartmentId, mode: BackupMode): Promise<BackupResult> {
+    const c = this.deps.compartments.get(id);
     const made = this.deps.store.repo(c.id) ? undefined : await this.init(c.id);
     const repo = this.deps.store.repo(c.id)!;
     const { all } = await this.paths(c.id);
@@ -209,6 +351,11 @@ export class BackupService {
     const c = this.deps.compartments.get(cid);
     if (!/^[0-9a-f]{8,64}$/.test(snapshot))
       throw new InvalidError(`snapshot: ${JSON.stringify(snapshot)} is not a snapshot id`);
+    return this.locked(c.id, () => this.restoreUnlocked(c.id, snapshot));
+  }
+
+  private async restoreUnlocked(cid: CompartmentId, snapshot: string): Promise<RestoreResult> {
+    const c = this.deps.compartments.get(cid);
     const r = this.repoOf(c.id);
     const snap = (await this.snapshots(c.id)).find((s) => s.id.startsWith(snapshot));
     if (!snap) throw new NotFoundError(`Compartment '${c.id}' has no snapshot ${snapshot}.`);

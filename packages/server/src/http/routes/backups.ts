@@ -1,16 +1,20 @@
 /**
  * Backups: GET /api/compartments/:id/backups (the repository and its snapshots), POST …/backups (back up now;
  * the answer of the backup that made the repository carries its password, once), POST …/backups/restore
- * {snapshot}, POST …/backups/check.
+ * {snapshot}, POST …/backups/check; the policy: GET/PUT …/backups/policy, POST …/backups/prune (its retention now).
  *
- * Roles: viewers list; operators back up and check; restoring replaces the volumes' data: admins.
+ * Roles: viewers list and read the policy; operators back up, check, set the policy and prune (the retention an
+ * operator sets decides what a prune forgets); restoring replaces the volumes' data: admins.
  */
 import { z } from 'zod';
 import {
   BackupListSchema,
+  BackupPolicyBodySchema,
+  BackupPolicyViewSchema,
   BackupResultSchema,
   BackupRunBodySchema,
   CompartmentParams,
+  PruneResultSchema,
   RestoreBodySchema,
   RestoreResultSchema,
 } from '../../api/contract.js';
@@ -98,5 +102,65 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
       },
     },
     async (req) => app.backups.check(req.params.id),
+  );
+
+  r.get(
+    '/api/compartments/:id/backups/policy',
+    {
+      preHandler: guard('viewer'),
+      schema: {
+        tags,
+        summary: "The compartment's backup policy, its next and last scheduled run",
+        params: CompartmentParams,
+        response: { 200: BackupPolicyViewSchema },
+      },
+    },
+    async (req) => app.backups.policy(req.params.id),
+  );
+
+  r.put(
+    '/api/compartments/:id/backups/policy',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags,
+        summary: "Change the compartment's backup policy",
+        description:
+          'The fields given replace the current ones. A refused policy answers 400 `invalid` with ' +
+          '`details.issues: [{path, message}]`, path one of `schedule`, `mode`, `keep`, `keep.last` … `keep.monthly`.',
+        params: CompartmentParams,
+        body: BackupPolicyBodySchema,
+        response: { 200: BackupPolicyViewSchema },
+      },
+    },
+    async (req) =>
+      audited(
+        audit,
+        req,
+        { action: 'backup.policy', target: `compartment:${req.params.id}`, details: { ...req.body } },
+        async () => app.backups.setPolicy(req.params.id, req.body),
+      ),
+  );
+
+  r.post(
+    '/api/compartments/:id/backups/prune',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags,
+        summary: "Apply the policy's retention now (restic forget --prune)",
+        description: "The compartment's snapshots the retention does not keep are forgotten and their data pruned.",
+        params: CompartmentParams,
+        response: { 200: PruneResultSchema },
+      },
+    },
+    async (req) =>
+      audited(
+        audit,
+        req,
+        { action: 'backup.prune', target: `compartment:${req.params.id}` },
+        () => app.backups.prune(req.params.id),
+        (p) => ({ result: 'ok', details: { removed: p.removed.length, kept: p.kept.length } }),
+      ),
   );
 };

@@ -281,6 +281,7 @@ export function createTestContext(
       snapshots: noRestic,
       restore: noRestic,
       check: noRestic,
+      forget: noRestic,
       swapContents: noRestic,
       removeTrees: noRestic,
     },

@@ -37,4 +37,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0008_links',
     sql: 'CREATE TABLE `provides` (\n\t`compartment_id` text NOT NULL,\n\t`service` text NOT NULL,\n\t`target` text NOT NULL,\n\t`port` integer,\n\tPRIMARY KEY(`compartment_id`, `service`),\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE TABLE `uses` (\n\t`compartment_id` text NOT NULL,\n\t`provider` text NOT NULL,\n\t`service` text NOT NULL,\n\t`as` text NOT NULL,\n\tPRIMARY KEY(`compartment_id`, `as`),\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n--> statement-breakpoint\nCREATE INDEX `uses_provider` ON `uses` (`provider`,`service`);--> statement-breakpoint\nALTER TABLE `routes` ADD `options` text;',
   },
+  {
+    tag: '0009_backup_policy',
+    sql: 'CREATE TABLE `backup_policies` (\n\t`compartment_id` text PRIMARY KEY NOT NULL,\n\t`schedule` text NOT NULL,\n\t`mode` text NOT NULL,\n\t`keep` text,\n\t`schedule_since` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`last_run` text,\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n',
+  },
 ];

@@ -22,6 +22,13 @@ const snapshot = (id: string, time: string, revision: number, mode: string) => (
   tags: ['compartment=shop', `revision=${revision}`, `mode=${mode}`],
 });
 
+const OFF = {
+  compartment: 'shop',
+  policy: { schedule: 'off', mode: 'stop', keep: null },
+  nextRun: null,
+  lastRun: null,
+};
+
 const session = (role: 'viewer' | 'operator' | 'admin') => ({
   username: 'u',
   kind: 'session',
@@ -32,6 +39,7 @@ function serve(role: 'viewer' | 'operator' | 'admin', state: { repository: boole
   let made = state.repository;
   const snapshots = [...state.snapshots];
   return fakeApi((c: Call): Answer => {
+    if (c.path === '/api/compartments/shop/backups/policy' && c.method === 'GET') return [200, OFF];
     if (c.path === '/api/compartments/shop/backups' && c.method === 'GET')
       return [200, { repository: made ? { location: LOCATION } : null, snapshots }];
     if (c.path === '/api/compartments/shop/backups' && c.method === 'POST') {
@@ -181,6 +189,7 @@ describe('backups tab', () => {
 
   it('says a backup is running, then shows a failed one in the error box', async () => {
     fakeApi((c) => {
+      if (c.path.endsWith('/policy')) return [200, OFF];
       if (c.method === 'GET') return [200, { repository: null, snapshots: [] }];
       return [409, { error: { code: 'conflict', message: 'restic is not installed on this host' } }];
     }, session('operator'));

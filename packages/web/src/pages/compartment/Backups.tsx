@@ -3,7 +3,8 @@
  * with what the backup did (files, size, data added, duration, the units stopped and the downtime) and, for the
  * backup that made the repository, its password shown this once; "Check repository" for operators; the
  * snapshots, each with a Restore button for admins that asks first (the containers are stopped, the volumes'
- * contents replaced, the containers started again), then says what was restored.
+ * contents replaced, the containers started again), then says what was restored. The "Schedule" card
+ * (BackupSchedule.tsx): the backup policy, its next and last run, "Prune now".
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -15,6 +16,7 @@ import { hasRole } from '../../app/auth';
 import { ShownOnce } from '../../components/ShownOnce';
 import { Badge, Button, Card, ErrorBox, QueryView, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
+import { BackupScheduleCard } from './BackupSchedule';
 import { formatBytes } from './Resources';
 
 const th = 'px-2 py-1 text-left font-medium';
@@ -319,6 +321,7 @@ export function BackupsTab({ id }: { id: string }) {
           )}
         </div>
       </Card>
+      <BackupScheduleCard id={id} operator={operator} hasRepository={!!backups.data?.repository} />
       <Card title={t('backups.snapshots')}>
         <QueryView query={backups} what={t('backups.snapshots')}>
           {(list) =>

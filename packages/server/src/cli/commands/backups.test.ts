@@ -1,0 +1,50 @@
+// `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one.
+import { describe, expect, it } from 'vitest';
+import type { PolicyView } from '../../core/service/backups.js';
+import { policyLines } from './backups.js';
+
+const view = (over: Partial<PolicyView>): PolicyView => ({
+  compartment: 'shop' as PolicyView['compartment'],
+  policy: { schedule: 'off', mode: 'stop', keep: null },
+  nextRun: null,
+  lastRun: null,
+  ...over,
+});
+
+describe('policyLines', () => {
+  it('says off, no retention, never, none yet', () => {
+    expect(policyLines(view({}))).toEqual([
+      'Schedule:  off',
+      'Mode:      stop',
+      'Retention: none (every snapshot is kept)',
+      'Next run:  never',
+      'Last run:  none yet',
+    ]);
+  });
+
+  it('names the retention above 0, the next run, and a done or failed last run', () => {
+    const v = view({
+      policy: { schedule: 'daily 03:00', mode: 'live', keep: { last: 3, daily: 0, weekly: 4, monthly: 0 } },
+      nextRun: '2026-12-02T03:00:00.000Z',
+      lastRun: {
+        at: '2026-12-01T03:00:00.000Z',
+        finishedAt: '2026-12-01T03:01:00.000Z',
+        result: 'ok',
+        snapshot: 'abcdef0123456789',
+        removed: 2,
+        kept: 5,
+      },
+    });
+    expect(policyLines(v)).toEqual([
+      'Schedule:  daily 03:00 (UTC)',
+      'Mode:      live',
+      'Retention: last 3, weekly 4',
+      'Next run:  2026-12-02T03:00:00.000Z',
+      'Last run:  2026-12-01T03:00:00.000Z: ok, snapshot abcdef01, 2 forgotten, 5 kept',
+    ]);
+    const failed = view({
+      lastRun: { at: 'T', finishedAt: 'U', result: 'failed', stage: 'prune', error: 'repository locked' },
+    });
+    expect(policyLines(failed).at(-1)).toBe('Last run:  T: FAILED (prune): repository locked');
+  });
+});

@@ -1,0 +1,70 @@
+// The backup policy over HTTP: the default (off), a change and its answer with the next run, a refused policy's
+// problems by field (details.issues, for the web form), a prune without a retention refused, the audit entries.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BackupPolicyViewSchema } from '../../api/contract.js';
+import { type Setup, setup } from './compartments-test-setup.js';
+
+let dir: string;
+let s: Setup;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'qm-routes-backup-policy-'));
+});
+afterEach(async () => {
+  await s?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const P = '/api/compartments/shop/backups/policy';
+
+describe('backup policy', () => {
+  it('is off by default; an operator sets it and gets the next run; fields not given stay', async () => {
+    s = await setup(dir, { shop: true });
+    const first = BackupPolicyViewSchema.parse((await s.t.as('viewer', 'GET', P)).json());
+    expect(first).toEqual({
+      compartment: 'shop',
+      policy: { schedule: 'off', mode: 'stop', keep: null },
+      nextRun: null,
+      lastRun: null,
+    });
+    const put = await s.t.as('operator', 'PUT', P, { schedule: 'weekly SUN 2:30', keep: { daily: 7, weekly: 4 } });
+    expect(put.statusCode).toBe(200);
+    const v = BackupPolicyViewSchema.parse(put.json());
+    expect(v.policy).toEqual({
+      schedule: 'weekly sun 02:30',
+      mode: 'stop',
+      keep: { last: 0, daily: 7, weekly: 4, monthly: 0 },
+    });
+    expect(new Date(v.nextRun!).getUTCDay()).toBe(0);
+    const mode = await s.t.as('operator', 'PUT', P, { mode: 'live' });
+    expect(mode.json().policy).toMatchObject({ schedule: 'weekly sun 02:30', mode: 'live' });
+    const off = await s.t.as('operator', 'PUT', P, { schedule: 'off', keep: null });
+    expect(off.json()).toMatchObject({ policy: { schedule: 'off', keep: null }, nextRun: null });
+  });
+
+  it('refuses a bad policy with its problems by field, and changes nothing', async () => {
+    s = await setup(dir, { shop: true });
+    const r = await s.t.as('operator', 'PUT', P, {
+      schedule: 'daily 25:00',
+      mode: 'paused',
+      keep: { last: 1001, daily: 0 },
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.code).toBe('invalid');
+    expect(r.json().error.details.issues.map((i: { path: string }) => i.path)).toEqual([
+      'schedule',
+      'mode',
+      'keep.last',
+    ]);
+    expect((await s.t.as('viewer', 'GET', P)).json().policy.schedule).toBe('off');
+  });
+
+  it('refuses a prune without a retention', async () => {
+    s = await setup(dir, { shop: true });
+    const r = await s.t.as('operator', 'POST', '/api/compartments/shop/backups/prune');
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.message).toMatch(/no retention/);
+  });
+});
