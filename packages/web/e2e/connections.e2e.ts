@@ -68,13 +68,85 @@ test('connections between compartments: the Routes page and a compartment that u
 test("a compartment's dependencies: the start order and the graph", async ({ page }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
+  // a stack with a health-gated database, its volume, the network and a timer job (the graph quadletman's
+  // unit-graph.ts made of such a compartment's rendered files), instead of the fake's one unit
+  await page.route('**/api/compartments/demo/dependencies', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(STACK) }),
+  );
   await login(page, '/c/demo/dependencies');
   await expect(
     page.getByRole('navigation', { name: 'Compartment' }).getByRole('link', { name: 'Dependencies' }),
   ).toHaveAttribute('aria-current', 'page');
   const order = page.getByRole('list', { name: 'Start order' });
-  await expect(order.getByRole('listitem').first()).toContainText('web');
+  await expect(order.getByRole('listitem').last()).toContainText('web.container');
+  await expect(order).toContainText('waits until db.container is healthy');
   await expect(page.getByRole('img', { name: /units by start order/ })).toBeVisible();
   await page.screenshot({ path: `${SCREENSHOTS}/compartment-dependencies-${info.project.name}.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+/** unitGraph() of a blog stack: db (Notify=healthy, data.volume), web after db, a daily backup job. */
+const STACK = {
+  nodes: [
+    {
+      id: 'backup.container',
+      path: '.config/containers/systemd/backup.container',
+      kind: 'container',
+      unit: 'backup.service',
+    },
+    { id: 'backup.timer', path: '.config/systemd/user/backup.timer', kind: 'timer', unit: 'backup.timer' },
+    {
+      id: 'blog.network',
+      path: '.config/containers/systemd/blog.network',
+      kind: 'network',
+      unit: 'blog-network.service',
+    },
+    { id: 'blog.target', path: '.config/systemd/user/blog.target', kind: 'target', unit: 'blog.target' },
+    { id: 'data.volume', path: '.config/containers/systemd/data.volume', kind: 'volume', unit: 'data-volume.service' },
+    {
+      id: 'db.container',
+      path: '.config/containers/systemd/db.container',
+      kind: 'container',
+      unit: 'db.service',
+      notifyHealthy: true,
+    },
+    { id: 'web.container', path: '.config/containers/systemd/web.container', kind: 'container', unit: 'web.service' },
+  ],
+  edges: [
+    {
+      from: 'backup.container',
+      to: 'blog.network',
+      kind: 'network',
+      key: 'Network',
+      order: 'after',
+      healthGate: false,
+    },
+    { from: 'backup.timer', to: 'backup.container', kind: 'triggers', key: 'Unit', order: 'before', healthGate: false },
+    { from: 'db.container', to: 'blog.target', kind: 'partOf', key: 'PartOf', order: null, healthGate: false },
+    { from: 'blog.target', to: 'db.container', kind: 'wants', key: 'WantedBy', order: 'after', healthGate: true },
+    { from: 'db.container', to: 'blog.network', kind: 'network', key: 'Network', order: 'after', healthGate: false },
+    { from: 'db.container', to: 'data.volume', kind: 'volume', key: 'Volume', order: 'after', healthGate: false },
+    { from: 'web.container', to: 'db.container', kind: 'requires', key: 'Requires', order: null, healthGate: false },
+    { from: 'web.container', to: 'blog.target', kind: 'partOf', key: 'PartOf', order: null, healthGate: false },
+    { from: 'web.container', to: 'db.container', kind: 'after', key: 'After', order: 'after', healthGate: true },
+    { from: 'blog.target', to: 'web.container', kind: 'wants', key: 'WantedBy', order: 'after', healthGate: false },
+    { from: 'web.container', to: 'blog.network', kind: 'network', key: 'Network', order: 'after', healthGate: false },
+  ],
+  order: [
+    'backup.timer',
+    'blog.network',
+    'data.volume',
+    'backup.container',
+    'db.container',
+    'web.container',
+    'blog.target',
+  ],
+  layers: [
+    ['backup.timer', 'blog.network', 'data.volume'],
+    ['backup.container', 'db.container'],
+    ['web.container'],
+    ['blog.target'],
+  ],
+  cycles: [],
+  missing: [],
+};
