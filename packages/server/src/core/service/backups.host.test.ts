@@ -142,6 +142,27 @@ describe.skipIf(!onHost)('backups with restic, for real', () => {
     await app.host.exec.run(userPodman(s, ['unshare', 'rm', '-f', `${paths[0]}/large.bin`]));
   }, 300_000);
 
+  it('keeps what the retention says on a schedule: restic forget --prune removes the rest', async () => {
+    app.backups.setPolicy(ID, { schedule: 'daily 03:00', mode: 'live', keep: { last: 2 } });
+    const before = (await app.backups.snapshots(ID)).map((x) => x.id);
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    const runs = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await app.backups.runScheduled(ID);
+      expect(run).not.toBe('busy');
+      runs.push(run as Exclude<typeof run, 'busy'>);
+    }
+    for (const r of runs) expect(r, r.error).toMatchObject({ result: 'ok', kept: 2 });
+    const after = await app.backups.snapshots(ID);
+    // the two newest are the last two runs' snapshots; every older one (the earlier tests' too) is gone
+    expect(after.map((x) => x.id).sort()).toEqual([runs[1]!.snapshot, runs[2]!.snapshot].sort());
+    expect(after.some((x) => before.includes(x.id))).toBe(false);
+    expect((await app.backups.check(ID)).ok).toBe(true);
+    const view = app.backups.policy(ID);
+    expect(view.lastRun).toMatchObject({ result: 'ok', snapshot: runs[2]!.snapshot });
+    expect(view.nextRun).toMatch(/T03:00:00/);
+  }, 300_000);
+
   it('refuses to restore a damaged snapshot, and changes nothing', async () => {
     const b = await app.backups.run(ID, { mode: 'live' });
     const before = await fingerprint();

@@ -15,6 +15,7 @@ import { importBusyboxImage } from '../../host/busybox-image.js';
 import { EDGE_ADMIN_SOCKET, EDGE_UNIT, installEdge, renderEdgeUnit } from '../../host/edge-unit.js';
 import { GUARD_TABLE } from '../../host/loopback-guard.js';
 import { asUser } from '../../host/session.js';
+import { CA_CERT, LEAF_CERT, LEAF_KEY } from '../edge/certificates.test-fixtures.js';
 import { parseCompartmentId } from '../ids.js';
 import { render } from '../render.js';
 import { parseSpecText } from '../spec.js';
@@ -41,7 +42,7 @@ routes: ${routes}
 `;
 
 /** One request through the edge as a browser makes it: the name resolved to 127.0.0.1, TLS checked against the CA. */
-async function curl(host: string, path = '/'): Promise<{ code: number; body: string }> {
+async function curl(host: string, path = '/', ca = CA): Promise<{ code: number; body: string }> {
   try {
     const { stdout } = await run(
       'curl',
@@ -50,7 +51,7 @@ async function curl(host: string, path = '/'): Promise<{ code: number; body: str
         '--max-time',
         '5',
         '--cacert',
-        CA,
+        ca,
         '--resolve',
         `${host}:${HTTPS}:127.0.0.1`,
         '-w',
@@ -249,4 +250,39 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
       await stop();
     }
   }, 60_000);
+
+  it('serves an uploaded certificate for the hosts it names, and Caddy its own again once it is removed', async () => {
+    const info = app.edge.addCertificate({ certificate: `${LEAF_CERT}${CA_CERT}`, key: LEAF_KEY });
+    const r = await app.compartments.applyState(
+      parseSpecText(
+        spec(A, 'alpha', '[{ host: a.qm.test, to: "web:8080" }, { host: x.wild.example.test, to: "web:8080" }]'),
+      ),
+      { actor: 'test' },
+    );
+    // (the apply's route check trusted the uploaded chain for x.wild.example.test)
+    expect(r.outcome, r.message).toBe('applied');
+    await fsp.writeFile(`${CA}.upload`, CA_CERT);
+    const viaUpload = await curl('x.wild.example.test', '/', `${CA}.upload`);
+    expect(viaUpload).toEqual({ code: 200, body: 'alpha' });
+    // the other host keeps the internal CA's certificate
+    expect(await curl('a.qm.test')).toEqual({ code: 200, body: 'alpha' });
+    const status = await app.edge.status();
+    expect(status.certificates).toEqual([
+      expect.objectContaining({ fingerprint: info.fingerprint, serves: ['x.wild.example.test'] }),
+    ]);
+    expect(status.routes.find((x) => x.host === 'x.wild.example.test')?.certificate?.issuer).toContain(
+      'quadletman test CA',
+    );
+
+    app.edge.removeCertificate(info.fingerprint);
+    expect(await app.edge.sync()).toBe('loaded');
+    let internal = { code: 0, body: '' };
+    for (let i = 0; i < 50 && internal.code !== 200; i++) {
+      internal = await curl('x.wild.example.test');
+      if (internal.code !== 200) await new Promise((res) => setTimeout(res, 200));
+    }
+    expect(internal).toEqual({ code: 200, body: 'alpha' });
+    expect((await curl('x.wild.example.test', '/', `${CA}.upload`)).code).toBe(0);
+    await fsp.rm(`${CA}.upload`, { force: true });
+  }, 120_000);
 });
