@@ -2,6 +2,7 @@
  * The edge (quadletman's Caddy): `edge status|caddyfile|ca|set|sync`. Routes themselves are declared in each
  * compartment's spec (`routes:`) and applied with it.
  */
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { EdgeTls } from '../../core/edge/types.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
@@ -102,6 +103,66 @@ export function registerEdge(program: Command): void {
           const synced = await app.edge.sync().catch((err: Error) => `not loaded: ${err.message}`);
           print(opts.format, { settings: next, sync: synced }, () => `Saved; the edge: ${synced}.`);
         }),
+    );
+
+  const c = e
+    .command('cert')
+    .description('Certificates you upload for route hosts (instead of ones Caddy gets from its CA or ACME).');
+  c.command('list', { isDefault: true })
+    .description('The uploaded certificates: fingerprint, the hosts they name and serve, validity (never the key).')
+    .addOption(formatOption())
+    .action(async (opts: { format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const all = app.edge.certificates();
+        print(opts.format, all, () =>
+          all.length === 0
+            ? 'No uploaded certificates: Caddy gets every route host its own.'
+            : table([
+                ['FINGERPRINT', 'HOSTS', 'SERVES', 'VALID UNTIL', 'ISSUER'],
+                ...all.map((x) => [x.fingerprint, x.hosts.join(' '), x.serves.join(' ') || '-', x.validTo, x.issuer]),
+              ]),
+        );
+      }),
+    );
+  c.command('add')
+    .description('Upload a certificate (PEM, leaf first, then its chain) and its unencrypted key, and load the edge.')
+    .requiredOption('--cert <file>', 'the PEM certificate chain')
+    .requiredOption('--key <file>', 'the PEM private key')
+    .addOption(formatOption())
+    .action(async (opts: { cert: string; key: string; format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const read = async (f: string, what: string) => {
+          try {
+            return await readFile(f, 'utf8');
+          } catch (e) {
+            throw new UsageError(`${what}: cannot read ${f}: ${(e as Error).message}`);
+          }
+        };
+        const certificate = await read(opts.cert, '--cert');
+        const key = await read(opts.key, '--key');
+        const info = await audited(app, { action: 'edge.certificate.add', target: 'edge' }, async () =>
+          app.edge.addCertificate({ certificate, key }),
+        );
+        const outcome = await app.edge.sync().catch(() => 'unreachable' as const);
+        print(opts.format, { ...info, outcome }, () =>
+          [
+            `Uploaded ${info.fingerprint} for ${info.hosts.join(', ')} (valid until ${info.validTo}).`,
+            `The edge: ${outcome}.`,
+          ].join('\n'),
+        );
+      }),
+    );
+  c.command('remove')
+    .description('Remove an uploaded certificate: its hosts get certificates from Caddy again.')
+    .argument('<fingerprint>')
+    .action(async (fingerprint: string, _o: unknown, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        await audited(app, { action: 'edge.certificate.remove', target: 'edge', details: { fingerprint } }, async () =>
+          app.edge.removeCertificate(fingerprint),
+        );
+        const outcome = await app.edge.sync().catch(() => 'unreachable' as const);
+        out(`Removed ${fingerprint}. The edge: ${outcome}.`);
+      }),
     );
 
   e.command('sync')
