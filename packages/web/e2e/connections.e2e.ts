@@ -150,3 +150,36 @@ const STACK = {
   cycles: [],
   missing: [],
 };
+
+test('uploaded certificates: listed with their hosts, and an upload the server refuses says why', async ({
+  page,
+}, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await login(page, '/routes');
+  const list = page.getByRole('list', { name: 'Uploaded certificates' });
+  await expect(list).toContainText('app.example.test, *.wild.example.test');
+  await expect(list).toContainText('Issued by CN=quadletman test CA');
+  let sent: unknown;
+  await page.route('**/api/edge/certificates', async (route) => {
+    sent = route.request().postDataJSON();
+    await route.fulfill({
+      status: 400,
+      contentType: 'application/json',
+      body: JSON.stringify({ error: { code: 'invalid', message: "key: it is not the certificate's key" } }),
+    });
+  });
+  const form = page.getByRole('form', { name: 'Upload a certificate' });
+  await form
+    .getByLabel('Certificate (PEM, then its chain)', { exact: true })
+    .fill('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----');
+  await form
+    .getByLabel('Private key (PEM, unencrypted)', { exact: true })
+    .fill('-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----');
+  await form.getByRole('button', { name: 'Upload' }).click();
+  await expect(form.getByRole('alert')).toContainText("key: it is not the certificate's key");
+  expect(sent).toMatchObject({ certificate: expect.stringContaining('BEGIN CERTIFICATE') });
+  await form.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOTS}/certificates-${info.project.name}.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -466,6 +466,19 @@ function edgeApi(req, res, path, body) {
       caddyfile: caddyfile(),
       hasRootCertificate: edge.tls.mode === 'internal',
       routes: edgeRoutes(),
+      certificates: [
+        {
+          fingerprint:
+            '66:8A:1C:9F:8F:BD:9A:54:0B:76:A9:D3:CA:72:FB:84:BD:8A:52:68:D3:65:DC:AA:5E:D8:D1:31:A8:A6:47:4A',
+          hosts: ['app.example.test', '*.wild.example.test'],
+          subject: 'CN=app.example.test',
+          issuer: 'CN=quadletman test CA',
+          validFrom: '2026-12-04T12:37:12.000Z',
+          validTo: '2126-11-10T12:37:12.000Z',
+          uploadedAt: '2026-12-04T12:40:00.000Z',
+          serves: [],
+        },
+      ],
     });
   if (path === '/api/edge/ca.crt' && req.method === 'GET') {
     if (edge.tls.mode !== 'internal')

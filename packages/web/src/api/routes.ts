@@ -50,6 +50,7 @@ export const routes = {
   edgeRootCertificate: '/api/edge/ca.crt',
   edgeSettings: '/api/edge/settings',
   edgeSync: '/api/edge/sync',
+  edgeCertificates: '/api/edge/certificates',
   connections: '/api/connections',
   convertCompose: '/api/convert/compose',
   convertRun: '/api/convert/run',

@@ -859,6 +859,21 @@ export const en = {
   'links.use.as': 'Environment prefix (as)',
   'links.use.hint': 'The containers get `{prefix}_HOST`, `{prefix}_PORT` and `{prefix}_ADDR`.',
   'links.use.submit': 'Use',
+  'certs.title': 'Uploaded certificates',
+  'certs.explain':
+    "A certificate you upload is served for the route hosts it names (`subjectAltName`), instead of one from Caddy's CA or ACME; the other hosts keep theirs.",
+  'certs.none': 'No uploaded certificates.',
+  'certs.list': 'Uploaded certificates',
+  'certs.serves': 'Serves: {hosts}',
+  'certs.servesNone': 'no route yet',
+  'certs.valid': 'Issued by {issuer}, valid until {until}',
+  'certs.remove': 'Remove',
+  'certs.upload': 'Upload a certificate',
+  'certs.certificate': 'Certificate (PEM, then its chain)',
+  'certs.key': 'Private key (PEM, unencrypted)',
+  'certs.fromFile': '{what} from a file',
+  'certs.uploaded': 'Uploaded for {hosts}; the edge serves it now.',
+  'certs.submit': 'Upload',
 } as const;
 
 export type MessageKey = keyof typeof en;

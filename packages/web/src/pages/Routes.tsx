@@ -12,6 +12,7 @@ import { keys, useEdge, useSession } from '../api/queries';
 import { routes } from '../api/routes';
 import type { EdgeSettings, EdgeStatus, EdgeSyncResult, EdgeTls } from '../api/types';
 import { hasRole } from '../app/auth';
+import { CertificatesCard } from '../components/Certificates';
 import { ConnectionsCard } from '../components/Connections';
 import { RoutesExample, RouteTable } from '../components/RouteTable';
 import { Badge, Button, Card, ErrorBox, QueryView, TextField } from '../components/ui';
@@ -364,6 +365,7 @@ export function RoutesPage() {
                 <RouteTable routes={status.routes} showCompartment />
               )}
             </Card>
+            <CertificatesCard certificates={status.certificates ?? []} admin={admin} />
             <ConnectionsCard />
             {status.settings.tls.mode === 'internal' && status.hasRootCertificate && <RootCertificate />}
             {status.caddyfile !== '' && (
