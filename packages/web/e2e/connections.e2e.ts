@@ -4,22 +4,11 @@
  * Routes tab shows the ones it takes part in, and its operator's "Use" form sends the spec with the new `uses:`
  * entry (the answer is the browser's own, since the fake keeps no specs). Screenshots of each.
  */
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { login, withFakeApi } from './fake-support';
 import { SCREENSHOTS } from './playwright.config';
 
-test.skip(!!process.env.E2E_BASE_URL, 'needs the fake API of e2e/serve.mjs');
-
-test.beforeEach(async ({ request }) => {
-  expect((await request.post('/__reset')).ok()).toBe(true);
-});
-
-async function login(page: Page, path: string) {
-  await page.goto(path);
-  await page.getByLabel('User name').fill('demo');
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-}
+withFakeApi();
 
 test('connections between compartments: the Routes page and a compartment that uses one', async ({ page }, info) => {
   const errors: string[] = [];

@@ -4,22 +4,11 @@
  * edge settings (a refusal with the server's message, then ACME saved) and "Load configuration now"; a
  * compartment's Routes tab and the open link of a routed unit. A screenshot of each step (routes.png: the page).
  */
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { login, withFakeApi } from './fake-support';
 import { SCREENSHOTS } from './playwright.config';
 
-test.skip(!!process.env.E2E_BASE_URL, 'needs the fake API of e2e/serve.mjs');
-
-test.beforeEach(async ({ request }) => {
-  expect((await request.post('/__reset')).ok()).toBe(true);
-});
-
-async function login(page: Page, path: string) {
-  await page.goto(path);
-  await page.getByLabel('User name').fill('demo');
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-}
+withFakeApi();
 
 test('the routes page: the edge, its routes, its settings', async ({ page }, info) => {
   const errors: string[] = [];

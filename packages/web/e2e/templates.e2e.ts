@@ -5,26 +5,14 @@
  * with its path), create a compartment from a template (check, then create and apply), and on a compartment's
  * page see what it was made from and save it as a template. A screenshot of each step.
  */
-import { expect, type Page, test } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { login, withFakeApi } from './fake-support';
 import { SCREENSHOTS } from './playwright.config';
 
-test.skip(!!process.env.E2E_BASE_URL, 'needs the fake API of e2e/serve.mjs');
-
-// every test (and viewport) starts from the fake's own catalog and templates
-test.beforeEach(async ({ request }) => {
-  expect((await request.post('/__reset')).ok()).toBe(true);
-});
+withFakeApi();
 
 /** The fake's one generated value (e2e/serve.mjs). */
 const GENERATED = 'Vq7RkT2mWx9pLc4VbN8sHd3F';
-
-async function login(page: Page, path: string) {
-  await page.goto(path);
-  await page.getByLabel('User name').fill('demo');
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(new RegExp(`${path}$`));
-}
 
 test('install a catalog app, then upgrade an older install', async ({ page }, info) => {
   const errors: string[] = [];

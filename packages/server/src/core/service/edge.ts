@@ -18,6 +18,7 @@ import type { HeldRoute } from '../edge/ports.js';
 import type { EdgeRoute, EdgeSettings, EdgeTls } from '../edge/types.js';
 import { InvalidError, NotFoundError } from '../errors.js';
 import type { RouteSpec } from '../spec-routes.js';
+import { everyInterval } from './rounds.js';
 
 export const EDGE_SETTING = 'edge';
 /** Where the uploaded certificates are kept (the setting's value: UploadedCertificate[]). */
@@ -249,7 +250,6 @@ export class EdgeService implements EdgePort {
    * changed through `log`. Resolves the returned stop when the round in flight ended. */
   keep(intervalMs: number, log: (message: string) => void): () => Promise<void> {
     let last: SyncOutcome | 'failed' | undefined;
-    let running: Promise<void> = Promise.resolve();
     const round = async () => {
       let now: SyncOutcome | 'failed';
       try {
@@ -264,14 +264,7 @@ export class EdgeService implements EdgePort {
       }
       last = now;
     };
-    const timer = setInterval(() => {
-      running = running.then(round);
-    }, intervalMs);
-    running = round();
-    return async () => {
-      clearInterval(timer);
-      await running;
-    };
+    return everyInterval(intervalMs, round);
   }
 
   async rootCertificate(): Promise<string | undefined> {

@@ -11,6 +11,7 @@ import type { HeldProvide, HeldUse } from '../edge/link-ports.js';
 import type { HeldRoute } from '../edge/ports.js';
 import type { ProvideSpec, UseSpec } from '../spec-links.js';
 import type { RouteSpec } from '../spec-routes.js';
+import { everyInterval } from './rounds.js';
 
 export interface LinkStorePort {
   allRoutes(): HeldRoute[];
@@ -114,7 +115,6 @@ export class LinkService implements GuardPort {
    * flight ended. */
   keep(intervalMs: number, log: (message: string) => void): () => Promise<void> {
     let failing = false;
-    let running: Promise<void> = Promise.resolve();
     const round = async () => {
       try {
         await this.sync();
@@ -125,14 +125,7 @@ export class LinkService implements GuardPort {
         failing = true;
       }
     };
-    const timer = setInterval(() => {
-      running = running.then(round);
-    }, intervalMs);
-    running = round();
-    return async () => {
-      clearInterval(timer);
-      await running;
-    };
+    return everyInterval(intervalMs, round);
   }
 
   /** Every provided service with who uses it (all, or those `visible` says a user may see). */
