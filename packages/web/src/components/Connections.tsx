@@ -15,7 +15,7 @@ import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
 import { Result } from '../pages/compartment/PlanApply';
 import { routableUnits } from '../pages/compartment/Routes';
-import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from './ui';
+import { Badge, Button, Card, ErrorBox, PortField, QueryView, SelectField, TextField } from './ui';
 
 const th = 'whitespace-nowrap px-2 py-1 text-left font-medium';
 const td = 'px-2 py-1 align-top max-sm:block max-sm:px-0';
@@ -151,36 +151,16 @@ function ProvideForm({ id, busy, onSubmit }: { id: string; busy: boolean; onSubm
           value={service}
           onChange={(e) => setService(e.target.value)}
         />
-        <div className="flex flex-col gap-1">
-          <label htmlFor={`${uid}-unit`} className="text-sm font-medium">
-            {t('links.provide.unit')}
-          </label>
-          <select
-            id={`${uid}-unit`}
-            className={`${inputClass} font-mono`}
-            value={unit}
-            required
-            disabled={units.length === 0}
-            onChange={(e) => setChosen(e.target.value)}
-          >
-            {units.map((u) => (
-              <option key={u} value={u}>
-                {u}
-              </option>
-            ))}
-          </select>
-        </div>
-        <TextField
-          id={`${uid}-port`}
-          label={t('links.provide.port')}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={65535}
+        <SelectField
+          id={`${uid}-unit`}
+          label={t('links.provide.unit')}
+          options={units}
+          value={unit}
           required
-          value={port}
-          onChange={(e) => setPort(e.target.value)}
+          disabled={units.length === 0}
+          onChange={(e) => setChosen(e.target.value)}
         />
+        <PortField id={`${uid}-port`} label={t('links.provide.port')} value={port} onChange={setPort} />
       </div>
       <div>
         <Button type="submit" variant="primary" disabled={busy || units.length === 0} aria-busy={busy}>
@@ -226,23 +206,13 @@ function UseForm({
       ) : (
         <>
           <div className="grid gap-3 sm:grid-cols-2">
-            <div className="flex flex-col gap-1">
-              <label htmlFor={`${uid}-service`} className="text-sm font-medium">
-                {t('links.use.service')}
-              </label>
-              <select
-                id={`${uid}-service`}
-                className={`${inputClass} font-mono`}
-                value={current ? `${current.provider}/${current.service}` : ''}
-                onChange={(e) => setChosen(e.target.value)}
-              >
-                {choices.map((c) => (
-                  <option key={`${c.provider}/${c.service}`} value={`${c.provider}/${c.service}`}>
-                    {c.provider}/{c.service}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id={`${uid}-service`}
+              label={t('links.use.service')}
+              options={choices.map((c) => `${c.provider}/${c.service}`)}
+              value={current ? `${current.provider}/${current.service}` : ''}
+              onChange={(e) => setChosen(e.target.value)}
+            />
             <TextField
               id={`${uid}-as`}
               label={t('links.use.as')}

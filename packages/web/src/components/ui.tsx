@@ -141,6 +141,48 @@ export function TextField({
   );
 }
 
+/** A labelled select of plain text options (shown in monospace: unit names, service ids). */
+export function SelectField({
+  label,
+  id,
+  options,
+  children,
+  ...props
+}: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string; options: readonly string[] }) {
+  return (
+    <div className="flex flex-col gap-1">
+      <label htmlFor={id} className="text-sm font-medium">
+        {label}
+      </label>
+      <select id={id} className={`${inputClass} font-mono`} {...props}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {o}
+          </option>
+        ))}
+      </select>
+      {children}
+    </div>
+  );
+}
+
+/** A required port number field (1..65535). */
+export function PortField(props: { label: string; id: string; value: string; onChange: (value: string) => void }) {
+  return (
+    <TextField
+      id={props.id}
+      label={props.label}
+      type="number"
+      inputMode="numeric"
+      min={1}
+      max={65535}
+      required
+      value={props.value}
+      onChange={(e) => props.onChange(e.target.value)}
+    />
+  );
+}
+
 /** A unified diff with added and removed lines marked (not only by colour: the +/- stay). */
 export function DiffView({ diff }: { diff: string }) {
   return (

@@ -13,7 +13,7 @@ import { routes as paths } from '../../api/routes';
 import type { ApplyResult, EdgeRoute, SpecDocument } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { RoutesExample, RouteTable } from '../../components/RouteTable';
-import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../../components/ui';
+import { Badge, Button, Card, ErrorBox, PortField, QueryView, SelectField, TextField } from '../../components/ui';
 import { withCode } from '../../i18n/code';
 import { t } from '../../i18n/t';
 import { Result } from './PlanApply';
@@ -101,42 +101,23 @@ function AddRoute({ id, busy, onAdd }: { id: string; busy: boolean; onAdd: (rout
           value={path}
           onChange={(e) => setPath(e.target.value)}
         />
-        <div className="flex flex-col gap-1">
-          <label htmlFor={`${uid}-unit`} className="text-sm font-medium">
-            {t('routes.add.unit')}
-          </label>
-          <select
-            id={`${uid}-unit`}
-            className={`${inputClass} font-mono`}
-            value={unit}
-            required
-            disabled={units.length === 0}
-            aria-describedby={units.length === 0 && spec.data ? `${uid}-nounits` : undefined}
-            onChange={(e) => setChosen(e.target.value)}
-          >
-            {units.map((u) => (
-              <option key={u} value={u}>
-                {u}
-              </option>
-            ))}
-          </select>
+        <SelectField
+          id={`${uid}-unit`}
+          label={t('routes.add.unit')}
+          options={units}
+          value={unit}
+          required
+          disabled={units.length === 0}
+          aria-describedby={units.length === 0 && spec.data ? `${uid}-nounits` : undefined}
+          onChange={(e) => setChosen(e.target.value)}
+        >
           {units.length === 0 && spec.data && (
             <p id={`${uid}-nounits`} className="text-xs text-zinc-600 dark:text-zinc-400">
               {withCode(t('routes.add.noUnits'))}
             </p>
           )}
-        </div>
-        <TextField
-          id={`${uid}-port`}
-          label={t('routes.add.port')}
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={65535}
-          required
-          value={port}
-          onChange={(e) => setPort(e.target.value)}
-        />
+        </SelectField>
+        <PortField id={`${uid}-port`} label={t('routes.add.port')} value={port} onChange={setPort} />
       </div>
       {spec.isError && <ErrorBox error={spec.error} />}
       <div>
