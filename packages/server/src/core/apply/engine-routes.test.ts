@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaddyConfig } from '../edge/caddy-config.js';
+import type { CaddyConfig, CaddyProxyHandler } from '../edge/caddy-config.js';
 import type { HeldRoute } from '../edge/ports.js';
 import { EdgeService } from '../service/edge.js';
 import { describeRoute, type RouteSpec } from '../spec-routes.js';
@@ -248,7 +248,7 @@ describe('ApplyEngine and routes', () => {
     const { engine } = setup({ edge, verifyTimeoutMs: 0 });
     const dials = (config: unknown) =>
       (config as CaddyConfig).apps.http!.servers.quadletman!.routes.map(
-        (r) => `${r.match[0]!.host[0]} ${r.handle[0]!.upstreams[0]!.dial}`,
+        (r) => `${r.match[0]!.host[0]} ${(r.handle[0] as CaddyProxyHandler).upstreams[0]!.dial}`,
       );
 
     const ok = await engine.apply(target({ desired: [{ ...A, port: 20001 }], applied: [A] }), { actor: 'alice' });
