@@ -142,6 +142,27 @@ describe('ApplyEngine and routes', () => {
     expect(recording.published.map((p) => p.routes)).toEqual([[A], [moved], [retargeted]]);
   });
 
+  it('treats a change of the options alone (a hash, a header value) as a change of the routes', async () => {
+    const { engine, edge } = setup();
+    const recording = edge as RecordingEdge;
+    const guarded = { ...A, basicAuth: [{ user: 'alice', hash: `$2b$12$${'a'.repeat(53)}` }] };
+    await engine.apply(target({ desired: [guarded], applied: [] }), { actor: 'alice' });
+    const rehashed = { ...A, basicAuth: [{ user: 'alice', hash: `$2b$12$${'b'.repeat(53)}` }] };
+    const r = await engine.apply(target({ desired: [rehashed], applied: [guarded] }), { actor: 'a' });
+    expect(r.outcome).toBe('applied');
+    expect(r.plan.routes).toEqual({ add: [describeRoute(rehashed)], remove: [describeRoute(guarded)] });
+    const headed = { ...A, headers: { response: { 'X-Frame-Options': 'DENY' } } };
+    await engine.apply(target({ desired: [headed], applied: [rehashed] }), { actor: 'a' });
+    const reheaded = { ...A, headers: { response: { 'X-Frame-Options': 'SAMEORIGIN' } } };
+    expect((await engine.apply(target({ desired: [reheaded], applied: [headed] }), { actor: 'a' })).outcome).toBe(
+      'applied',
+    );
+    expect(
+      (await engine.apply(target({ desired: [reheaded], applied: [{ ...reheaded }] }), { actor: 'a' })).outcome,
+    ).toBe('noop');
+    expect(recording.published.map((p) => p.routes)).toEqual([[guarded], [rehashed], [headed], [reheaded]]);
+  });
+
   it('publishes an empty list when the routes are taken away', async () => {
     const { engine, edge } = setup();
     await engine.apply(target({ desired: [A], applied: [] }), { actor: 'alice' });
