@@ -1107,6 +1107,16 @@ export const EdgeRouteStatusSchema = z
     answer: z.string().meta({ description: 'What one request through the edge gave (HTTP 200, or why none came).' }),
     ok: z.boolean(),
     certificate: z.object({ issuer: z.string(), validTo: z.string() }).nullable(),
+    options: z
+      .object({
+        redirectFrom: z.array(z.string()),
+        basicAuthUsers: z.array(z.string()).meta({ description: 'The user names (never their hashes).' }),
+        requestHeaders: z.record(z.string(), z.string()),
+        responseHeaders: z.record(z.string(), z.string()),
+      })
+      .nullable()
+      .optional()
+      .meta({ description: "The route's options as the spec gives them; absent when it has none." }),
   })
   .meta({ id: 'EdgeRouteStatus' });
 

@@ -617,7 +617,9 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
   const read = (top.routes ?? []).map((r, i) => sink.parse(routeSchema, r, ['routes', i]));
   const routes = read.filter((r): r is RouteSpec => r !== undefined);
   if (routes.length === read.length) {
-    for (const p of routeProblems(routes, Object.fromEntries(units))) sink.add(['routes', p.index, p.field], p.message);
+    for (const p of routeProblems(routes, Object.fromEntries(units))) {
+      sink.add(['routes', p.index, ...(typeof p.field === 'string' ? [p.field] : p.field)], p.message);
+    }
   }
   routes.sort((a, b) => cmp(a.host, b.host) || cmp(a.path, b.path));
 

@@ -6,6 +6,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import { type CompartmentId, parseCompartmentId } from '../core/ids.js';
 import type { DesiredState, FileSpec, ProbeSpec, SecretSpec, UnitSpec, UpdatesMode, VolumeSpec } from '../core/spec.js';
+import { type RouteOptions, type RouteSpec, routeOptions } from '../core/spec-routes.js';
 import type { Db, Tx } from './db.js';
 import * as t from './schema.js';
 
@@ -66,6 +67,20 @@ function unitFromRow(r: typeof t.units.$inferSelect): UnitSpec {
   if (!('model' in body) || 'type' in body) return { format: 'model', model: body as unknown as UnitModel };
   const { model, pin, updates } = body as { model: UnitModel; pin?: string; updates?: UpdatesMode };
   return { format: 'model', model, ...(pin ? { pin } : {}), ...(updates ? { updates } : {}) };
+}
+
+/** A route as the `routes` table keeps it: its options (headers, basic auth, redirected names) in `options`. */
+export function routeFromRow(r: typeof t.routes.$inferSelect): RouteSpec {
+  const o = (r.options ?? null) as RouteOptions | null;
+  return {
+    host: r.host,
+    path: r.path,
+    to: r.target,
+    ...(r.port ? { port: r.port } : {}),
+    ...(o?.headers ? { headers: o.headers } : {}),
+    ...(o?.basicAuth ? { basicAuth: o.basicAuth } : {}),
+    ...(o?.redirectFrom ? { redirectFrom: o.redirectFrom } : {}),
+  };
 }
 
 export class CompartmentRepository {
@@ -213,6 +228,7 @@ export class CompartmentRepository {
         path: r.path,
         target: r.to,
         port: r.port ?? null,
+        options: routeOptions(r) ?? null,
       }));
       if (routes.length) tx.insert(t.routes).values(routes).run();
       const provides = state.provides.map((p) => ({
@@ -287,7 +303,7 @@ export class CompartmentRepository {
         ),
         registries: logins.map((r) => ({ registry: r.registry, username: r.username })),
         probes: probes.map((p) => ({ name: p.name, type: p.type, ...(p.spec as object) }) as ProbeSpec),
-        routes: routes.map((r) => ({ host: r.host, path: r.path, to: r.target, ...(r.port ? { port: r.port } : {}) })),
+        routes: routes.map(routeFromRow),
         provides: provides.map((p) => ({ service: p.service, to: p.target, ...(p.port ? { port: p.port } : {}) })),
         uses: uses.map((u) => {
           const port = portOf(u.provider, u.service);

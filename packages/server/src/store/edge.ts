@@ -2,6 +2,7 @@
 // compartments.ts) read across compartments, and the installation's settings by name (the edge's ports and TLS).
 import { asc, eq } from 'drizzle-orm';
 import type { RouteSpec } from '../core/spec-routes.js';
+import { routeFromRow } from './compartments.js';
 import type { Db } from './db.js';
 import * as t from './schema.js';
 
@@ -20,13 +21,7 @@ export class EdgeRepository {
       .from(t.routes)
       .orderBy(asc(t.routes.host), asc(t.routes.path))
       .all()
-      .map((r) => ({
-        compartment: r.compartmentId,
-        host: r.host,
-        path: r.path,
-        to: r.target,
-        ...(r.port ? { port: r.port } : {}),
-      }));
+      .map((r) => ({ compartment: r.compartmentId, ...routeFromRow(r) }));
   }
 
   setting(name: string): unknown {

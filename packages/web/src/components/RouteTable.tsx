@@ -1,7 +1,8 @@
 /**
  * The routes of the edge as a table (the Routes page and a compartment's Routes tab): the URL with an "open"
  * link (a new tab), the compartment, the target (`UNIT:PORT`), the loopback port, what one request through the
- * edge answered (ok or failed) and the certificate's issuer and expiry. Also the short `routes:` example shown
+ * edge answered (ok or failed) and the certificate's issuer and expiry; under the URL, the route's options (basic
+ * auth users, redirected names, header names). Also the short `routes:` example shown
  * where routes are explained, and which routes target a unit (for the Units tab's "open" links).
  */
 import { Link } from 'react-router';
@@ -51,6 +52,27 @@ export const routesOfSource = (routes: readonly EdgeRoute[], source: string): Ed
     return source === `${unit}.container` || source === `${unit}.pod`;
   });
 
+/** A route's options in a line or three under its URL (user names, never hashes); nothing when it has none. */
+export function RouteOptions({ route }: { route: EdgeRoute }) {
+  const o = route.options;
+  if (!o) return null;
+  const headers = [...Object.keys(o.requestHeaders), ...Object.keys(o.responseHeaders)];
+  const lines = [
+    ...(o.basicAuthUsers.length > 0 ? [t('routes.options.auth', { users: o.basicAuthUsers.join(', ') })] : []),
+    ...(o.redirectFrom.length > 0 ? [t('routes.options.redirect', { hosts: o.redirectFrom.join(', ') })] : []),
+    ...(headers.length > 0 ? [t('routes.options.headers', { names: headers.join(', ') })] : []),
+  ];
+  return (
+    <ul className="mt-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid="route-options">
+      {lines.map((l) => (
+        <li key={l} className="break-words">
+          {l}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 const th = 'whitespace-nowrap px-2 py-1 text-left font-medium';
 const td = 'px-2 py-1 align-top';
 
@@ -98,6 +120,7 @@ export function RouteTable({
                   <span className="font-mono max-sm:break-all sm:whitespace-nowrap">{r.url}</span>
                   <OpenLink url={r.url} />
                 </span>
+                <RouteOptions route={r} />
               </td>
               {showCompartment && (
                 <td className={td}>

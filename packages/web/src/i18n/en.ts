@@ -511,6 +511,22 @@ export const en = {
   'routes.add.port': 'Port inside the unit',
   'routes.add.submit': 'Add route',
   'routes.add.noUnits': 'This compartment has no `.container` or `.pod` unit to route to.',
+  'routes.add.options': 'Options',
+  'routes.add.authUser': 'Basic auth user',
+  'routes.add.authHash': 'Password hash (bcrypt)',
+  'routes.add.authHint':
+    'Make one with `caddy hash-password` on your own machine: only the hash goes into the spec, never the password.',
+  'routes.add.redirectFrom': 'Redirect from',
+  'routes.add.redirectHint':
+    'Host names, separated by spaces or commas: each answers with a permanent redirect to this host.',
+  'routes.add.responseHeaders': 'Response headers',
+  'routes.add.headersHint': 'One `Name: value` a line, set on every response of the route.',
+  'routes.add.badHeader': 'Line {line} of the response headers is not `Name: value`.',
+  'routes.add.authBoth': 'Give both a basic auth user and a password hash.',
+  'routes.add.notHash': 'The password hash is not a bcrypt hash: put the hash there, never the password.',
+  'routes.options.auth': 'Basic auth: {users}',
+  'routes.options.redirect': 'Redirected from {hosts}',
+  'routes.options.headers': 'Headers: {names}',
 
   'upgrades.title': 'Upgrades',
   'upgrades.none': 'No unit runs an image from a registry: there is nothing to upgrade.',

@@ -522,6 +522,22 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'routes.add.port': 'Portti yksikön sisällä',
   'routes.add.submit': 'Lisää reitti',
   'routes.add.noUnits': 'Tällä lokerolla ei ole `.container`- tai `.pod`-yksikköä, johon reitin voisi ohjata.',
+  'routes.add.options': 'Valinnat',
+  'routes.add.authUser': 'Perustunnistautumisen käyttäjä',
+  'routes.add.authHash': 'Salasanan tiiviste (bcrypt)',
+  'routes.add.authHint':
+    'Tee se omalla koneellasi komennolla `caddy hash-password`: määrittelyyn tulee vain tiiviste, ei koskaan salasanaa.',
+  'routes.add.redirectFrom': 'Uudelleenohjaa nimistä',
+  'routes.add.redirectHint':
+    'Palvelinnimet välilyönnein tai pilkuin erotettuina: kukin vastaa pysyvällä uudelleenohjauksella tähän nimeen.',
+  'routes.add.responseHeaders': 'Vastauksen otsakkeet',
+  'routes.add.headersHint': 'Yksi `Name: value` riviä kohden; asetetaan reitin jokaiseen vastaukseen.',
+  'routes.add.badHeader': 'Vastauksen otsakkeiden rivi {line} ei ole muotoa `Name: value`.',
+  'routes.add.authBoth': 'Anna sekä perustunnistautumisen käyttäjä että salasanan tiiviste.',
+  'routes.add.notHash': 'Salasanan tiiviste ei ole bcrypt-tiiviste: kenttään kuuluu tiiviste, ei koskaan salasana.',
+  'routes.options.auth': 'Perustunnistautuminen: {users}',
+  'routes.options.redirect': 'Uudelleenohjaus nimistä {hosts}',
+  'routes.options.headers': 'Otsakkeet: {names}',
 
   'upgrades.title': 'Päivittäminen',
   'upgrades.none': 'Mikään yksikkö ei käytä rekisteristä haettua levykuvaa: päivitettävää ei ole.',

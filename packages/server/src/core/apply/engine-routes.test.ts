@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaddyConfig } from '../edge/caddy-config.js';
+import type { CaddyConfig, CaddyProxyHandler } from '../edge/caddy-config.js';
 import type { HeldRoute } from '../edge/ports.js';
 import { EdgeService } from '../service/edge.js';
 import { describeRoute, type RouteSpec } from '../spec-routes.js';
@@ -142,6 +142,27 @@ describe('ApplyEngine and routes', () => {
     expect(recording.published.map((p) => p.routes)).toEqual([[A], [moved], [retargeted]]);
   });
 
+  it('treats a change of the options alone (a hash, a header value) as a change of the routes', async () => {
+    const { engine, edge } = setup();
+    const recording = edge as RecordingEdge;
+    const guarded = { ...A, basicAuth: [{ user: 'alice', hash: `$2b$12$${'a'.repeat(53)}` }] };
+    await engine.apply(target({ desired: [guarded], applied: [] }), { actor: 'alice' });
+    const rehashed = { ...A, basicAuth: [{ user: 'alice', hash: `$2b$12$${'b'.repeat(53)}` }] };
+    const r = await engine.apply(target({ desired: [rehashed], applied: [guarded] }), { actor: 'a' });
+    expect(r.outcome).toBe('applied');
+    expect(r.plan.routes).toEqual({ add: [describeRoute(rehashed)], remove: [describeRoute(guarded)] });
+    const headed = { ...A, headers: { response: { 'X-Frame-Options': 'DENY' } } };
+    await engine.apply(target({ desired: [headed], applied: [rehashed] }), { actor: 'a' });
+    const reheaded = { ...A, headers: { response: { 'X-Frame-Options': 'SAMEORIGIN' } } };
+    expect((await engine.apply(target({ desired: [reheaded], applied: [headed] }), { actor: 'a' })).outcome).toBe(
+      'applied',
+    );
+    expect(
+      (await engine.apply(target({ desired: [reheaded], applied: [{ ...reheaded }] }), { actor: 'a' })).outcome,
+    ).toBe('noop');
+    expect(recording.published.map((p) => p.routes)).toEqual([[guarded], [rehashed], [headed], [reheaded]]);
+  });
+
   it('publishes an empty list when the routes are taken away', async () => {
     const { engine, edge } = setup();
     await engine.apply(target({ desired: [A], applied: [] }), { actor: 'alice' });
@@ -248,7 +269,7 @@ describe('ApplyEngine and routes', () => {
     const { engine } = setup({ edge, verifyTimeoutMs: 0 });
     const dials = (config: unknown) =>
       (config as CaddyConfig).apps.http!.servers.quadletman!.routes.map(
-        (r) => `${r.match[0]!.host[0]} ${r.handle[0]!.upstreams[0]!.dial}`,
+        (r) => `${r.match[0]!.host[0]} ${(r.handle[0] as CaddyProxyHandler).upstreams[0]!.dial}`,
       );
 
     const ok = await engine.apply(target({ desired: [{ ...A, port: 20001 }], applied: [A] }), { actor: 'alice' });

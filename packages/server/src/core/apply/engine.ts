@@ -19,7 +19,7 @@ import { plan as makePlan, type Plan, serviceOf } from '../plan.js';
 import type { HostVolume } from '../render.js';
 import type { ProbeSpec, RouteSpec } from '../spec.js';
 import { linkChanges, type ProvideSpec, type UseSpec } from '../spec-links.js';
-import { routeChanges } from '../spec-routes.js';
+import { describeRoute, routeChanges } from '../spec-routes.js';
 
 type LinkSet = { provides: readonly ProvideSpec[]; uses: readonly UseSpec[] };
 
@@ -1056,8 +1056,8 @@ const errorText = (err: unknown): string => (err instanceof Error ? err.message 
 
 /** Whether two route lists are the same (each sorted by host and path, as specs keep them). */
 function sameRoutes(a: readonly RouteSpec[], b: readonly RouteSpec[]): boolean {
-  const key = (r: RouteSpec) => `${r.host} ${r.path} ${r.to} ${r.port ?? ''}`;
-  return a.length === b.length && a.every((r, i) => key(r) === key(b[i]!));
+  // (the description holds the host, path, target, port and a fingerprint of the options)
+  return a.length === b.length && a.every((r, i) => describeRoute(r) === describeRoute(b[i]!));
 }
 
 /** The plan with the routes the target adds and removes; a plan that changes routes is no no-op. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CaddyProxyHandler } from './caddy-config.js';
 import { ACME_STAGING_CA, caddyConfig, caddyfile, sameConfig } from './caddy-config.js';
 import type { EdgeRoute, EdgeSettings } from './types.js';
 
@@ -160,7 +161,10 @@ describe('caddyConfig', () => {
   it('lets routes to one target share its port', () => {
     const routes = [route('photos', 'a.example.org', '/', 1001), route('photos', 'b.example.org', '/', 1001)];
     const http = caddyConfig(routes, internal).apps.http!.servers.quadletman!;
-    expect(http.routes.map((r) => r.handle[0]!.upstreams[0]!.dial)).toEqual(['127.0.0.1:1001', '127.0.0.1:1001']);
+    expect(http.routes.map((r) => (r.handle[0] as CaddyProxyHandler).upstreams[0]!.dial)).toEqual([
+      '127.0.0.1:1001',
+      '127.0.0.1:1001',
+    ]);
   });
 
   it('refuses malformed routes and settings', () => {
@@ -326,7 +330,8 @@ describe('sameConfig', () => {
     expect(sameConfig(config, moved)).toBe(false);
 
     const otherPort = structuredClone(config);
-    otherPort.apps.http!.servers.quadletman!.routes[0]!.handle[0]!.upstreams[0]!.dial = '127.0.0.1:1';
+    (otherPort.apps.http!.servers.quadletman!.routes[0]!.handle[0] as CaddyProxyHandler).upstreams[0]!.dial =
+      '127.0.0.1:1';
     expect(sameConfig(config, otherPort)).toBe(false);
 
     const noAdmin = structuredClone(config) as Partial<typeof config>;

@@ -17,11 +17,43 @@ export interface CaddyMatcher {
   path?: string[];
 }
 
+/** Caddy's `headers` handler: `set` replaces a field's values; response headers are deferred (set when the
+ * response is written, over what the app sent). */
+export type CaddyHeadersHandler =
+  | { handler: 'headers'; response: { set: Record<string, string[]>; deferred: true } }
+  | { handler: 'headers'; request: { set: Record<string, string[]> } }
+  | { handler: 'headers'; request: { delete: ['Authorization'] } };
+
+/** Caddy's `authentication` handler with its `http_basic` provider; each password is the bcrypt hash, base64
+ * encoded (the form Caddy 2.6 documents; it also takes a hash starting with `$` as it is). */
+export interface CaddyAuthHandler {
+  handler: 'authentication';
+  providers: {
+    http_basic: {
+      accounts: { username: string; password: string }[];
+      hash: { algorithm: 'bcrypt' };
+      hash_cache: Record<string, never>;
+    };
+  };
+}
+
+export interface CaddyProxyHandler {
+  handler: 'reverse_proxy';
+  upstreams: { dial: string }[];
+}
+
+export type CaddyHandler =
+  | CaddyHeadersHandler
+  | CaddyAuthHandler
+  | CaddyProxyHandler
+  | { handler: 'static_response'; headers: { Location: string[] }; status_code: 308 };
+
 export interface CaddyRoute {
-  /** `qm-route-<compartment>-<n>`: n counts the compartment's routes in the order of the configuration. */
+  /** `qm-route-<compartment>-<n>`: n counts the compartment's routes in the order of the configuration;
+   * `qm-redirect-<compartment>-<n>` for the redirects of its routes' `redirectFrom` names, after all routes. */
   '@id': string;
   match: CaddyMatcher[];
-  handle: { handler: 'reverse_proxy'; upstreams: { dial: string }[] }[];
+  handle: CaddyHandler[];
   terminal: true;
 }
 
@@ -56,6 +88,19 @@ interface PlacedRoute {
   id: string;
 }
 
+/** A host name of a route's `redirectFrom`, at the route's path prefix, with its id. */
+interface PlacedRedirect {
+  host: string;
+  path: string;
+  route: EdgeRoute;
+  id: string;
+}
+
+interface Placed {
+  routes: PlacedRoute[];
+  redirects: PlacedRedirect[];
+}
+
 // A host: a lower-case DNS name (labels of a-z, 0-9 and inner '-', joined by '.').
 const HOST_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/;
 // A path prefix: `/`, or `/`-separated segments of [A-Za-z0-9._~-] with no trailing `/`.
@@ -65,6 +110,13 @@ const PATH_RE = /^(?:\/|(?:\/[A-Za-z0-9._~-]+)+)$/;
 const CADDYFILE_UNSAFE_RE = /[\s"'`{}#\u0000-\u001f\u007f-\u009f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this refuses.
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// A header name: an HTTP token that starts with a letter or digit (a Caddyfile reads a leading + - ? > as an
+// operation).
+const HEADER_NAME_RE = /^[A-Za-z0-9][!#$%&'*+.^_`|~0-9A-Za-z-]*$/;
+// A header value: visible ASCII and inner spaces, without { } (Caddy placeholders) or \ (their escape).
+const HEADER_VALUE_RE = /^[\x21-\x5b\x5d-\x7a|~]+(?: +[\x21-\x5b\x5d-\x7a|~]+)*$/;
+const BASIC_USER_RE = /^[A-Za-z0-9._@+-]{1,64}$/;
+const BCRYPT_RE = /^\$2[aby]\$1[0-4]\$[./A-Za-z0-9]{53}$/;
 
 function routeName(r: EdgeRoute): string {
   return `${r.compartment} ${JSON.stringify(r.host + r.path)} → ${r.to} (127.0.0.1:${r.upstreamPort})`;
@@ -90,6 +142,32 @@ function checkRoute(r: EdgeRoute): void {
     throw new Error(`edge: route ${routeName(r)}: compartment and target must be non-empty text on one line`);
   }
   checkPort(`route ${routeName(r)}: upstream port`, r.upstreamPort);
+  for (const [where, m] of [
+    ['request', r.headers?.request],
+    ['response', r.headers?.response],
+  ] as const) {
+    for (const [name, value] of Object.entries(m ?? {})) {
+      if (!HEADER_NAME_RE.test(name) || typeof value !== 'string' || !HEADER_VALUE_RE.test(value)) {
+        throw new Error(
+          `edge: route ${routeName(r)}: ${where} header ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a header name and value the edge can set`,
+        );
+      }
+    }
+  }
+  const users = new Set<string>();
+  for (const a of r.basicAuth ?? []) {
+    if (!BASIC_USER_RE.test(a.user) || !BCRYPT_RE.test(a.hash) || users.has(a.user)) {
+      throw new Error(
+        `edge: route ${routeName(r)}: basic auth user ${JSON.stringify(a.user)} needs a user name of its own and a bcrypt hash`,
+      );
+    }
+    users.add(a.user);
+  }
+  for (const h of r.redirectFrom ?? []) {
+    if (CADDYFILE_UNSAFE_RE.test(h) || !HOST_RE.test(h) || h === r.host) {
+      throw new Error(`edge: route ${routeName(r)}: redirectFrom ${JSON.stringify(h)} is not another DNS name`);
+    }
+  }
 }
 
 function checkSettings(settings: EdgeSettings): void {
@@ -116,16 +194,18 @@ function compareText(a: string, b: string): number {
 }
 
 /** Precedence: by host, then the longer (more specific) path prefix first, then by path text. `/` comes last. */
-function compareRoutes(a: EdgeRoute, b: EdgeRoute): number {
+function compareRoutes(a: { host: string; path: string }, b: { host: string; path: string }): number {
   return compareText(a.host, b.host) || b.path.length - a.path.length || compareText(a.path, b.path);
 }
 
 /**
- * Checks the routes and settings and puts the routes in precedence order with their ids. Two routes for the same
- * host and path, or routes of two targets on one upstream port, are refused: the spec layer does not let them
- * through. Routes to the same target (compartment and `to`) share its port.
+ * Checks the routes and settings and puts the routes in precedence order with their ids, and the redirects of
+ * their `redirectFrom` names in the same order with theirs. Two routes for the same host and path, routes of two
+ * targets on one upstream port, a redirected name that a route serves, or one name redirected to two hosts, are
+ * refused: the spec layer does not let them through. Routes to the same target (compartment and `to`) share its
+ * port.
  */
-function place(routes: readonly EdgeRoute[], settings: EdgeSettings): PlacedRoute[] {
+function place(routes: readonly EdgeRoute[], settings: EdgeSettings): Placed {
   checkSettings(settings);
   for (const r of routes) checkRoute(r);
   const sorted = [...routes].sort(compareRoutes);
@@ -148,11 +228,32 @@ function place(routes: readonly EdgeRoute[], settings: EdgeSettings): PlacedRout
     byPort.set(r.upstreamPort, r);
   }
   const counts = new Map<string, number>();
-  return sorted.map((route) => {
+  const placed = sorted.map((route) => {
     const n = counts.get(route.compartment) ?? 0;
     counts.set(route.compartment, n + 1);
     return { route, id: `qm-route-${route.compartment}-${n}` };
   });
+  const served = new Set(sorted.map((r) => r.host));
+  const redirectsTo = new Map<string, EdgeRoute>();
+  const wanted: Omit<PlacedRedirect, 'id'>[] = [];
+  for (const route of sorted) {
+    for (const host of route.redirectFrom ?? []) {
+      if (served.has(host)) throw new Error(`edge: route ${routeName(route)} redirects ${host}, which a route serves`);
+      const other = redirectsTo.get(host);
+      if (other && other.host !== route.host) {
+        throw new Error(`edge: routes ${routeName(other)} and ${routeName(route)} both redirect ${host}`);
+      }
+      redirectsTo.set(host, route);
+      wanted.push({ host, path: route.path, route });
+    }
+  }
+  const redirectCounts = new Map<string, number>();
+  const redirects = wanted.sort(compareRoutes).map((r) => {
+    const n = redirectCounts.get(r.route.compartment) ?? 0;
+    redirectCounts.set(r.route.compartment, n + 1);
+    return { ...r, id: `qm-redirect-${r.route.compartment}-${n}` };
+  });
+  return { routes: placed, redirects };
 }
 
 function pathMatch(path: string): string[] | undefined {
@@ -164,7 +265,6 @@ function issuerOf(tls: EdgeTls): CaddyIssuer {
   return tls.staging ? { module: 'acme', email: tls.email, ca: ACME_STAGING_CA } : { module: 'acme', email: tls.email };
 }
 
-/** The hosts of the routes, sorted, each once. */
 /** The uploaded certificate that covers `host` (the first one that names it exactly, else one whose wildcard does). */
 function certificateFor(host: string, certificates: readonly EdgeCertificate[]): EdgeCertificate | undefined {
   return (
@@ -172,8 +272,57 @@ function certificateFor(host: string, certificates: readonly EdgeCertificate[]):
   );
 }
 
-function hostsOf(placed: readonly PlacedRoute[]): string[] {
-  return [...new Set(placed.map((p) => p.route.host))].sort(compareText);
+/** The hosts of the routes and of their redirects, sorted, each once. */
+function hostsOf(placed: Placed): string[] {
+  return [...new Set([...placed.routes.map((p) => p.route.host), ...placed.redirects.map((r) => r.host)])].sort(
+    compareText,
+  );
+}
+
+/** A header map as Caddy's `http.Header`: names sorted, each with its one value. */
+function headerSet(m: Record<string, string>): Record<string, string[]> {
+  return Object.fromEntries(
+    Object.keys(m)
+      .sort(compareText)
+      .map((name) => [name, [m[name]!]]),
+  );
+}
+
+const hasHeaders = (m: Record<string, string> | undefined): m is Record<string, string> =>
+  m !== undefined && Object.keys(m).length > 0;
+
+/** The handlers of a route, in the order Caddy's Caddyfile adapter would put the directives of its `handle`
+ * block: response headers (`header`), `basicauth`, request headers (`request_header`), `reverse_proxy`. */
+function handlersOf(route: EdgeRoute): CaddyHandler[] {
+  const out: CaddyHandler[] = [];
+  const { request, response } = route.headers ?? {};
+  if (hasHeaders(response)) out.push({ handler: 'headers', response: { set: headerSet(response), deferred: true } });
+  if (route.basicAuth && route.basicAuth.length > 0) {
+    out.push({
+      handler: 'authentication',
+      providers: {
+        http_basic: {
+          accounts: route.basicAuth.map((a) => ({
+            username: a.user,
+            password: Buffer.from(a.hash, 'utf8').toString('base64'),
+          })),
+          hash: { algorithm: 'bcrypt' },
+          hash_cache: {},
+        },
+      },
+    });
+  }
+  // the app never sees the edge's credentials (the password is in the Authorization header)
+  const auth = route.basicAuth !== undefined && route.basicAuth.length > 0;
+  if (hasHeaders(request)) out.push({ handler: 'headers', request: { set: headerSet(request) } });
+  if (auth) out.push({ handler: 'headers', request: { delete: ['Authorization'] } });
+  out.push({ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${route.upstreamPort}` }] });
+  return out;
+}
+
+/** Where a redirect sends a request: the route's host on the HTTPS port, with the request's path and query. */
+function redirectTarget(route: EdgeRoute, settings: EdgeSettings, uri: string): string {
+  return `https://${route.host}${settings.httpsPort === 443 ? '' : `:${settings.httpsPort}`}${uri}`;
 }
 
 /**
@@ -184,8 +333,14 @@ function hostsOf(placed: readonly PlacedRoute[]): string[] {
  * - One HTTP server, `quadletman`, listens on `:httpsPort`; Caddy's automatic HTTPS gets certificates for the route
  *   hosts and redirects plain HTTP on `httpPort` to HTTPS.
  * - One route per edge route, ordered by host and, within a host, longer path prefixes first; each matches its host
- *   and path prefix and proxies to `127.0.0.1:<upstreamPort>`.
- * - One TLS automation policy for all route hosts, with Caddy's internal CA or ACME; in internal mode the local CA
+ *   and path prefix and proxies to `127.0.0.1:<upstreamPort>`. A route's options come before the proxy, in the
+ *   order Caddy's Caddyfile adapter gives their directives: a `headers` handler setting its response headers
+ *   (deferred, so they replace the app's), an `authentication` handler (`http_basic`, bcrypt, the hashes base64
+ *   encoded, with Caddy's cache of checked passwords), a `headers` handler setting its request headers, and with
+ *   basic auth one deleting `Authorization` from the request (the app never sees the password).
+ * - After the routes, for each `redirectFrom` name of a route, a route matching that name and the route's path
+ *   prefix that answers `308` with `Location: https://<host>[:httpsPort]{http.request.uri}` (path and query kept).
+ * - One TLS automation policy for all route and redirect hosts, with Caddy's internal CA or ACME; in internal mode the local CA
  *   is told not to install its root certificate in the system trust store.
  *
  * The result does not depend on the order of `routes`, and its members are always in the same order.
@@ -199,21 +354,36 @@ export function caddyConfig(
   certificates: readonly EdgeCertificate[] = [],
 ): CaddyConfig {
   const placed = place(routes, settings);
-  const caddyRoutes: CaddyRoute[] = placed.map(({ route, id }) => {
+  const caddyRoutes: CaddyRoute[] = placed.routes.map(({ route, id }) => {
     const path = pathMatch(route.path);
     return {
       '@id': id,
       match: [path ? { host: [route.host], path } : { host: [route.host] }],
-      handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: `127.0.0.1:${route.upstreamPort}` }] }],
+      handle: handlersOf(route),
       terminal: true,
     };
   });
+  for (const { host, path: prefix, route, id } of placed.redirects) {
+    const path = pathMatch(prefix);
+    caddyRoutes.push({
+      '@id': id,
+      match: [path ? { host: [host], path } : { host: [host] }],
+      handle: [
+        {
+          handler: 'static_response',
+          headers: { Location: [redirectTarget(route, settings, '{http.request.uri}')] },
+          status_code: 308,
+        },
+      ],
+      terminal: true,
+    });
+  }
   const config: CaddyConfig = {
     admin: { listen: `unix/${settings.adminSocket}`, config: { persist: false } },
     apps: {},
   };
   // no routes: no server, so Caddy listens on nothing but its admin socket
-  if (placed.length > 0) {
+  if (placed.routes.length > 0) {
     config.apps.http = {
       http_port: settings.httpPort,
       https_port: settings.httpsPort,
@@ -250,7 +420,9 @@ export function caddyConfig(
  * The edge's configuration as a Caddyfile, for people to read (quadletman loads the JSON of `caddyConfig`): a global
  * options block, then one site block per host, `host:httpsPort`, holding the host's routes in precedence order. A
  * path prefix other than `/` is a named matcher (`@r0 path /app /app/*`) with `handle @r0 { … }`; the `/` route is
- * the bare `handle { … }`, last. A comment names each route's compartment and target.
+ * the bare `handle { … }`, last. A comment names each route's compartment and target. A route's options are
+ * `header { … defer }`, `basicauth bcrypt { user base64-hash }` and `request_header` lines before its
+ * `reverse_proxy`; a redirected name is a site block of its own whose handle blocks `redir https://host{uri} 308`.
  *
  * In ACME production mode the Caddyfile says only `email`; Caddy's own default issuers then apply, where the JSON
  * names the ACME issuer alone.
@@ -273,30 +445,72 @@ export function caddyfile(
     if (settings.tls.staging) lines.push(`\tacme_ca ${ACME_STAGING_CA}`);
   }
   lines.push('}');
+  // routes and redirects in one precedence order (their hosts differ), each with the lines of its handle block
+  const sites: { host: string; path: string; comment: string; body: string[] }[] = [
+    ...placed.routes.map(({ route }) => ({
+      host: route.host,
+      path: route.path,
+      comment: `${route.compartment}: ${route.to}`,
+      body: directivesOf(route),
+    })),
+    ...placed.redirects.map(({ host, path, route }) => ({
+      host,
+      path,
+      comment: `${route.compartment}: redirect to ${route.host}`,
+      body: [`redir ${redirectTarget(route, settings, '{uri}')} 308`],
+    })),
+  ].sort(compareRoutes);
   let host: string | undefined;
   let matcher = 0;
-  for (const { route } of placed) {
-    if (route.host !== host) {
+  for (const site of sites) {
+    if (site.host !== host) {
       if (host !== undefined) lines.push('}');
-      host = route.host;
+      host = site.host;
       matcher = 0;
-      lines.push('', `${route.host}:${settings.httpsPort} {`);
-      const cert = certificateFor(route.host, certificates);
+      lines.push('', `${site.host}:${settings.httpsPort} {`);
+      const cert = certificateFor(site.host, certificates);
       // (the JSON loads the PEM itself; a Caddyfile would name files)
       if (cert) lines.push(`\t# TLS: the uploaded certificate ${cert.fingerprint}`);
     }
-    lines.push(`\t# ${route.compartment}: ${route.to}`);
-    const path = pathMatch(route.path);
+    lines.push(`\t# ${site.comment}`);
+    const path = pathMatch(site.path);
     if (path) {
       const name = `@r${matcher++}`;
       lines.push(`\t${name} path ${path.join(' ')}`, `\thandle ${name} {`);
     } else {
       lines.push('\thandle {');
     }
-    lines.push(`\t\treverse_proxy 127.0.0.1:${route.upstreamPort}`, '\t}');
+    lines.push(...site.body.map((l) => `\t\t${l}`), '\t}');
   }
   if (host !== undefined) lines.push('}');
   return `${lines.join('\n')}\n`;
+}
+
+/** A header value as a quoted Caddyfile token (values hold no backslash, so only `"` needs escaping). */
+const quoted = (value: string): string => `"${value.replaceAll('"', '\\"')}"`;
+
+/** The directives of a route's handle block, one line each (a block's lines indented by a tab); Caddy would sort
+ * them into the order `handlersOf` gives. */
+function directivesOf(route: EdgeRoute): string[] {
+  const out: string[] = [];
+  const { request, response } = route.headers ?? {};
+  if (hasHeaders(response)) {
+    out.push('header {');
+    for (const name of Object.keys(response).sort(compareText)) out.push(`\t${name} ${quoted(response[name]!)}`);
+    out.push('\tdefer', '}');
+  }
+  if (route.basicAuth && route.basicAuth.length > 0) {
+    out.push('basicauth bcrypt {');
+    for (const a of route.basicAuth) out.push(`\t${a.user} ${Buffer.from(a.hash, 'utf8').toString('base64')}`);
+    out.push('}');
+  }
+  if (hasHeaders(request)) {
+    for (const name of Object.keys(request).sort(compareText))
+      out.push(`request_header ${name} ${quoted(request[name]!)}`);
+  }
+  if (route.basicAuth && route.basicAuth.length > 0) out.push('request_header -Authorization');
+  out.push(`reverse_proxy 127.0.0.1:${route.upstreamPort}`);
+  return out;
 }
 
 /** A JSON value with the members that carry nothing removed; `undefined` when nothing is left. */

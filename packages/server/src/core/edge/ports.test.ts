@@ -200,3 +200,52 @@ describe("assignRoutePorts and the web UI's own route", () => {
     ).toThrow(/8080 is held by quadletman's web UI/);
   });
 });
+
+describe('assignRoutePorts: redirected host names', () => {
+  const redirecting = (compartment: string, host: string, names: string[], port: number): HeldRoute => ({
+    ...held(compartment, host, 'web:80', port),
+    redirectFrom: names,
+  });
+  const problemsOf = (fn: () => unknown) =>
+    (thrown(fn) as ConflictError & { details?: { problems: string[] } }).details?.problems;
+
+  it('refuses a name another compartment routes (on any path), naming the holder', () => {
+    const blog = held('blog', 'www.example.org', 'web:80', FIRST, '/feed');
+    const fn = () =>
+      assignRoutePorts('shop', [{ ...route('shop.example.org', 'web:80'), redirectFrom: ['www.example.org'] }], [blog]);
+    expect(thrown(fn)).toBeInstanceOf(ConflictError);
+    expect(problemsOf(fn)).toEqual([
+      "routes[0].redirectFrom[0]: www.example.org is routed by compartment 'blog' (route www.example.org/feed)",
+    ]);
+  });
+
+  it('refuses a name another compartment redirects, naming the holder and where it goes', () => {
+    const blog = redirecting('blog', 'blog.example.org', ['www.example.org'], FIRST);
+    const fn = () =>
+      assignRoutePorts('shop', [{ ...route('shop.example.org', 'web:80'), redirectFrom: ['www.example.org'] }], [blog]);
+    expect(problemsOf(fn)).toEqual([
+      "routes[0].redirectFrom[0]: www.example.org redirects to blog.example.org in compartment 'blog'",
+    ]);
+  });
+
+  it('refuses routing a name another compartment redirects', () => {
+    const blog = redirecting('blog', 'blog.example.org', ['www.example.org'], FIRST);
+    const fn = () => assignRoutePorts('shop', [route('www.example.org', 'web:80', undefined, '/shop')], [blog]);
+    expect(problemsOf(fn)).toEqual(["routes[0]: www.example.org redirects to blog.example.org in compartment 'blog'"]);
+  });
+
+  it("refuses redirecting the web UI's host name", () => {
+    const ui = held('(quadletman)', 'qm.example.org', 'ui:0', 8080);
+    const fn = () =>
+      assignRoutePorts('shop', [{ ...route('shop.example.org', 'web:80'), redirectFrom: ['qm.example.org'] }], [ui]);
+    expect(problemsOf(fn)).toEqual([
+      "routes[0].redirectFrom[0]: qm.example.org is the host name of quadletman's own web UI",
+    ]);
+  });
+
+  it('lets a compartment keep its own redirected names across applies, and keeps the options', () => {
+    const mine = redirecting('shop', 'shop.example.org', ['www.shop.example.org'], FIRST);
+    const desired: RouteSpec = { ...route('shop.example.org', 'web:80'), redirectFrom: ['www.shop.example.org'] };
+    expect(assignRoutePorts('shop', [desired], [mine])).toEqual([{ ...desired, port: FIRST }]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The loopback ports of routes, across compartments: a route's target keeps the port it was given, a new target
- * gets the lowest free one in ROUTE_PORTS, and a host name and path, or a port, that another compartment holds is
- * refused naming the holder. Pure; the caller passes what the store holds.
+ * gets the lowest free one in ROUTE_PORTS, and a host name and path, a host name another compartment redirects
+ * (`redirectFrom`, held whole), or a port, that another compartment holds is refused naming the holder. Pure; the
+ * caller passes what the store holds.
  */
 import { ConflictError } from '../errors.js';
 import { ROUTE_PORTS, type RouteSpec, routeKey } from '../spec-routes.js';
@@ -49,6 +50,25 @@ export function assignRoutePorts(
     const holder = ui ?? others.find((h) => h.host === r.host && h.path === r.path);
     if (ui) problems.push(`routes[${i}]: ${r.host} is the host name of quadletman's own web UI`);
     else if (holder) problems.push(`routes[${i}]: ${routeKey(r)} is routed by compartment '${holder.compartment}'`);
+    const redirecting = others.find((h) => h.redirectFrom?.includes(r.host));
+    if (redirecting) {
+      problems.push(
+        `routes[${i}]: ${r.host} redirects to ${redirecting.host} in compartment '${redirecting.compartment}'`,
+      );
+    }
+    // a redirected host is held whole: no other compartment may route it or redirect it
+    (r.redirectFrom ?? []).forEach((name, j) => {
+      const where = `routes[${i}].redirectFrom[${j}]`;
+      const routed = others.find((h) => h.host === name);
+      const redirected = others.find((h) => h.redirectFrom?.includes(name));
+      if (routed?.compartment.startsWith('(')) {
+        problems.push(`${where}: ${name} is the host name of quadletman's own web UI`);
+      } else if (routed) {
+        problems.push(`${where}: ${name} is routed by compartment '${routed.compartment}' (route ${routeKey(routed)})`);
+      } else if (redirected) {
+        problems.push(`${where}: ${name} redirects to ${redirected.host} in compartment '${redirected.compartment}'`);
+      }
+    });
     if (r.port !== undefined && taken.has(r.port)) {
       problems.push(`routes[${i}].port: ${r.port} is held by ${taken.get(r.port)}`);
     }

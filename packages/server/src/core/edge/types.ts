@@ -15,6 +15,12 @@ export interface EdgeRoute {
   to: string;
   /** The port on 127.0.0.1 that the container publishes for the route. */
   upstreamPort: number;
+  /** Headers the edge sets on the request to the app and on the response to the client (`Name: value`). */
+  headers?: { request?: Record<string, string>; response?: Record<string, string> };
+  /** HTTP basic authentication: user names and their bcrypt hashes (`$2b$12$…`). */
+  basicAuth?: { user: string; hash: string }[];
+  /** Host names answering with a permanent redirect (308) to this route's host, path and query kept. */
+  redirectFrom?: string[];
 }
 
 /** How the edge gets its certificates. */

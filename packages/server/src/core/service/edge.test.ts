@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeEdgeAdmin } from '../apply/fakes.js';
-import type { CaddyConfig } from '../edge/caddy-config.js';
+import type { CaddyConfig, CaddyProxyHandler } from '../edge/caddy-config.js';
 import type { HeldRoute } from '../edge/ports.js';
 import { InvalidError } from '../errors.js';
 import type { RouteSpec } from '../spec-routes.js';
@@ -56,7 +56,10 @@ function setup(options: { busy?: () => Promise<boolean> } = {}) {
 function upstreams(config: unknown): Record<string, string> {
   const routes = (config as CaddyConfig).apps.http?.servers.quadletman?.routes ?? [];
   return Object.fromEntries(
-    routes.map((r) => [`${r.match[0]!.host[0]}${r.match[0]!.path?.[0] ?? ''}`, r.handle[0]!.upstreams[0]!.dial]),
+    routes.map((r) => [
+      `${r.match[0]!.host[0]}${r.match[0]!.path?.[0] ?? ''}`,
+      (r.handle[0] as CaddyProxyHandler).upstreams[0]!.dial,
+    ]),
   );
 }
 
@@ -375,5 +378,46 @@ describe('EdgeService: the web UI behind the edge (proxy self)', () => {
     expect(edge.caddyfile()).toContain('qm.example.org:443 {');
     expect((await edge.configure({ self: null })).self).toBeUndefined();
     expect(edge.routes().map((r) => r.host)).toEqual(['shop.example.org']);
+  });
+});
+
+describe('EdgeService: route options', () => {
+  const HASH = '$2b$10$abcdefghijklmnopqrstuuqflPDzB6gcMhKa1rZqKiun2YGL5sa2u';
+  const withOptions = (): HeldRoute => ({
+    ...held('shop', 'shop.example.org', 20000),
+    headers: { response: { 'X-Frame-Options': 'DENY' } },
+    basicAuth: [{ user: 'alice', hash: HASH }],
+    redirectFrom: ['www.shop.example.org'],
+  });
+
+  it('passes them to the configuration and lists them (user names, not hashes) in the status', async () => {
+    const { edge, store } = setup();
+    store.routes = [withOptions(), held('shop', 'shop.example.org', 20000, 'web:80', '/api')];
+    const routes = (edge.desired() as CaddyConfig).apps.http!.servers.quadletman!.routes;
+    expect(routes.map((r) => [r['@id'], r.handle.map((h) => h.handler)])).toEqual([
+      ['qm-route-shop-0', ['reverse_proxy']],
+      ['qm-route-shop-1', ['headers', 'authentication', 'headers', 'reverse_proxy']],
+      ['qm-redirect-shop-0', ['static_response']],
+    ]);
+    const status = await edge.status();
+    expect(status.routes.map((r) => r.options)).toEqual([
+      {
+        redirectFrom: ['www.shop.example.org'],
+        basicAuthUsers: ['alice'],
+        requestHeaders: {},
+        responseHeaders: { 'X-Frame-Options': 'DENY' },
+      },
+      undefined,
+    ]);
+    expect(JSON.stringify(status)).not.toContain(HASH);
+    expect(status.caddyfile).toContain('redir https://shop.example.org{uri} 308');
+  });
+
+  it("keeps the UI's own host name off a name a compartment redirects", async () => {
+    const { edge, store } = setup();
+    store.routes = [withOptions()];
+    await expect(edge.configure({ self: { host: 'www.shop.example.org', port: 8080 } })).rejects.toThrow(
+      "www.shop.example.org is redirected by compartment 'shop': the UI needs a host name of its own",
+    );
   });
 });

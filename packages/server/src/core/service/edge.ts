@@ -70,6 +70,13 @@ export interface EdgeRouteStatus {
   answer: string;
   ok: boolean;
   certificate: { issuer: string; validTo: string } | null;
+  /** The route's options, left out when it has none: user names only, never their hashes. */
+  options?: {
+    redirectFrom: string[];
+    basicAuthUsers: string[];
+    requestHeaders: Record<string, string>;
+    responseHeaders: Record<string, string>;
+  } | null;
 }
 
 export interface EdgeStatus {
@@ -110,10 +117,10 @@ export class EdgeService implements EdgePort {
     if (self === null) delete next.self;
     else if (self !== undefined) {
       const host = self.host.toLowerCase();
-      const holder = this.deps.store.allRoutes().find((r) => r.host === host);
+      const holder = this.deps.store.allRoutes().find((r) => r.host === host || r.redirectFrom?.includes(host));
       if (holder)
         throw new InvalidError(
-          `${host} is routed by compartment '${holder.compartment}': the UI needs a host name of its own`,
+          `${host} is ${holder.host === host ? 'routed' : 'redirected'} by compartment '${holder.compartment}': the UI needs a host name of its own`,
         );
       if (!Number.isInteger(self.port) || self.port < 1 || self.port > 65535) {
         throw new InvalidError(`the UI's port must be a port 1..65535, not ${self.port}`);
@@ -152,7 +159,18 @@ export class EdgeService implements EdgePort {
     return [
       ...all
         .filter((r) => r.port !== undefined)
-        .map((r) => ({ compartment: r.compartment, host: r.host, path: r.path, to: r.to, upstreamPort: r.port! })),
+        .map(
+          (r): EdgeRoute => ({
+            compartment: r.compartment,
+            host: r.host,
+            path: r.path,
+            to: r.to,
+            upstreamPort: r.port!,
+            ...(r.headers ? { headers: r.headers } : {}),
+            ...(r.basicAuth ? { basicAuth: r.basicAuth } : {}),
+            ...(r.redirectFrom ? { redirectFrom: r.redirectFrom } : {}),
+          }),
+        ),
       ...(self ? [{ compartment: SELF, host: self.host, path: '/', to: 'the web UI', upstreamPort: self.port }] : []),
     ];
   }
@@ -302,6 +320,17 @@ export class EdgeService implements EdgePort {
           answer: got?.detail ?? 'the edge is not reachable',
           ok: got?.ok ?? false,
           certificate: got?.certificate ?? null,
+          // (left out when the route has none)
+          ...(r.headers || r.basicAuth || r.redirectFrom
+            ? {
+                options: {
+                  redirectFrom: r.redirectFrom ?? [],
+                  basicAuthUsers: (r.basicAuth ?? []).map((a) => a.user),
+                  requestHeaders: r.headers?.request ?? {},
+                  responseHeaders: r.headers?.response ?? {},
+                },
+              }
+            : {}),
         };
       }),
     );

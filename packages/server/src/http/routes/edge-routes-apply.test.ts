@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CaddyConfig } from '../../core/edge/caddy-config.js';
+import type { CaddyConfig, CaddyProxyHandler } from '../../core/edge/caddy-config.js';
 import { type Setup, setup } from './compartments-test-setup.js';
 import { specText } from './compartments-test-support.js';
 
@@ -23,7 +23,10 @@ const withRoutes = (id: string, routes: string[]) =>
 /** `host+path → dial` of the configuration Caddy was given last. */
 function dials(loaded: readonly unknown[]): string[] {
   const routes = (loaded.at(-1) as CaddyConfig | undefined)?.apps.http?.servers.quadletman?.routes ?? [];
-  return routes.map((r) => `${r.match[0]!.host[0]}${r.match[0]!.path?.[0] ?? ''} ${r.handle[0]!.upstreams[0]!.dial}`);
+  return routes.map(
+    (r) =>
+      `${r.match[0]!.host[0]}${r.match[0]!.path?.[0] ?? ''} ${(r.handle[0] as CaddyProxyHandler).upstreams[0]!.dial}`,
+  );
 }
 
 describe('routes through the apply API', () => {

@@ -303,3 +303,118 @@ describe("a compartment's routes tab: adding and removing routes", () => {
     expect(calls.some((c) => c.path === '/api/compartments/photos/spec')).toBe(false);
   });
 });
+
+describe("a compartment's routes tab: route options", () => {
+  /** bcrypt of "secret", cost 14, as `caddy hash-password` prints it. */
+  const HASH = '$2a$14$e01F4cFqQjyCju7lxCcyVuan7zOLusI9ECaw5gEeVIuPkwvrd/O3u';
+
+  async function fillOptions(o: { user?: string; hash?: string; redirect?: string; headers?: string }) {
+    fireEvent.click(screen.getByText('Options'));
+    if (o.user !== undefined)
+      fireEvent.change(screen.getByRole('textbox', { name: 'Basic auth user' }), { target: { value: o.user } });
+    if (o.hash !== undefined)
+      fireEvent.change(screen.getByRole('textbox', { name: 'Password hash (bcrypt)' }), { target: { value: o.hash } });
+    if (o.redirect !== undefined)
+      fireEvent.change(screen.getByRole('textbox', { name: 'Redirect from' }), { target: { value: o.redirect } });
+    if (o.headers !== undefined)
+      fireEvent.change(screen.getByRole('textbox', { name: 'Response headers' }), { target: { value: o.headers } });
+  }
+
+  it('adds a route with basic auth, redirected names and response headers, then empties the options', async () => {
+    const calls = serveSpec(edge([]), storedSpec(), () => [200, applied()]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('photos.example.org', 'web', '8080');
+    await fillOptions({
+      user: 'alice',
+      hash: HASH,
+      redirect: 'www.photos.example.org, photos.example.com',
+      headers: "X-Frame-Options: DENY\n\nContent-Security-Policy: default-src 'self'; img-src https:\n",
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    await screen.findByText('Applied as revision 4.');
+    expect((changes(calls)[0]!.body as { spec: { routes: unknown[] } }).spec.routes).toEqual([
+      {
+        host: 'photos.example.org',
+        path: '/',
+        to: 'web:8080',
+        headers: {
+          response: { 'X-Frame-Options': 'DENY', 'Content-Security-Policy': "default-src 'self'; img-src https:" },
+        },
+        basicAuth: [{ user: 'alice', hash: HASH }],
+        redirectFrom: ['www.photos.example.org', 'photos.example.com'],
+      },
+    ]);
+    expect((screen.getByRole('textbox', { name: 'Basic auth user' }) as HTMLInputElement).value).toBe('');
+    expect((screen.getByRole('textbox', { name: 'Password hash (bcrypt)' }) as HTMLInputElement).value).toBe('');
+  });
+
+  it('sends no options when they are left empty', async () => {
+    const calls = serveSpec(edge([]), storedSpec(), () => [200, applied()]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('photos.example.org', 'web', '8080');
+    await fillOptions({ redirect: '  ', headers: '\n' });
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    await screen.findByText('Applied as revision 4.');
+    expect((changes(calls)[0]!.body as { spec: { routes: unknown[] } }).spec.routes).toEqual([
+      { host: 'photos.example.org', path: '/', to: 'web:8080' },
+    ]);
+  });
+
+  it('never sends a password typed in the hash field', async () => {
+    const calls = serveSpec(edge([]), storedSpec(), () => [200, applied()]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('photos.example.org', 'web', '8080');
+    await fillOptions({ user: 'alice', hash: 'correct horse battery staple' });
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    expect((await screen.findByRole('alert')).textContent).toBe(
+      'The password hash is not a bcrypt hash: put the hash there, never the password.',
+    );
+    expect(changes(calls)).toEqual([]);
+    expect(calls.some((c) => JSON.stringify(c.body ?? '').includes('horse'))).toBe(false);
+  });
+
+  it('asks for both a user and a hash, and for Name: value header lines', async () => {
+    const calls = serveSpec(edge([]), storedSpec(), () => [200, applied()]);
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    await fillForm('photos.example.org', 'web', '8080');
+    await fillOptions({ user: 'alice' });
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    expect((await screen.findByRole('alert')).textContent).toBe('Give both a basic auth user and a password hash.');
+    fireEvent.change(screen.getByRole('textbox', { name: 'Basic auth user' }), { target: { value: '' } });
+    fireEvent.change(screen.getByRole('textbox', { name: 'Response headers' }), {
+      target: { value: 'X-Frame-Options: DENY\nno colon here' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Add route' }));
+    await waitFor(() =>
+      expect(screen.getByRole('alert').textContent).toBe('Line 2 of the response headers is not Name: value.'),
+    );
+    expect(changes(calls)).toEqual([]);
+  });
+
+  it('shows the options of a route in the table (user names, never hashes)', async () => {
+    serveSpec(
+      edge([
+        route({
+          options: {
+            basicAuthUsers: ['alice', 'bob'],
+            redirectFrom: ['www.photos.example.org'],
+            requestHeaders: { 'X-Edge': 'yes' },
+            responseHeaders: { 'X-Frame-Options': 'DENY' },
+          },
+        }),
+        route({ host: 'pics.example.org', url: 'https://pics.example.org/' }),
+      ]),
+      storedSpec(),
+      () => [200, applied()],
+    );
+    renderTab('photos', {}, <RoutesTab id="photos" />);
+    const table = await screen.findByRole('table', { name: 'Routes' });
+    const options = within(table).getAllByTestId('route-options');
+    expect(options).toHaveLength(1);
+    expect(
+      within(options[0]!)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Basic auth: alice, bob', 'Redirected from www.photos.example.org', 'Headers: X-Edge, X-Frame-Options']);
+  });
+});
