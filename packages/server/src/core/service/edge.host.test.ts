@@ -285,4 +285,57 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
     expect((await curl('x.wild.example.test', '/', `${CA}.upload`)).code).toBe(0);
     await fsp.rm(`${CA}.upload`, { force: true });
   }, 120_000);
+
+  it('route options for real: basic auth, a response header and a redirected name', async () => {
+    const hash = (await run('caddy', ['hash-password', '--plaintext', 'open sesame'])).stdout.trim();
+    const routes = `[{ host: b.qm.test, to: "web:8080", basicAuth: [{ user: ann, hash: "${hash}" }], headers: { response: { X-Frame-Options: DENY } }, redirectFrom: [www.b.qm.test] }]`;
+    const r = await app.compartments.applyState(parseSpecText(spec(B, 'bravo', routes)), { actor: 'test' });
+    expect(r.outcome, r.message).toBe('applied');
+    expect((await curl('b.qm.test')).code).toBe(401);
+    const withAuth = await run('curl', [
+      '-sS',
+      '--max-time',
+      '5',
+      '--cacert',
+      CA,
+      '--resolve',
+      `b.qm.test:${HTTPS}:127.0.0.1`,
+      '-u',
+      'ann:open sesame',
+      '-D',
+      '-',
+      `https://b.qm.test:${HTTPS}/`,
+    ]);
+    expect(withAuth.stdout).toMatch(/^HTTP\/2 200/);
+    expect(withAuth.stdout).toMatch(/^x-frame-options: DENY/im);
+    expect(withAuth.stdout.trim().endsWith('bravo')).toBe(true);
+    const wrong = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code}',
+      '--cacert',
+      CA,
+      '--resolve',
+      `b.qm.test:${HTTPS}:127.0.0.1`,
+      '-u',
+      'ann:nope',
+      `https://b.qm.test:${HTTPS}/`,
+    ]);
+    expect(wrong.stdout).toBe('401');
+    const redirect = await run('curl', [
+      '-s',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{redirect_url}',
+      '--cacert',
+      CA,
+      '--resolve',
+      `www.b.qm.test:${HTTPS}:127.0.0.1`,
+      `https://www.b.qm.test:${HTTPS}/x?y=1`,
+    ]);
+    expect(redirect.stdout).toBe(`308 https://b.qm.test:${HTTPS}/x?y=1`);
+  }, 120_000);
 });
