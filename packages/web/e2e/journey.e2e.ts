@@ -246,10 +246,12 @@ test('the whole journey', async ({ page, request }, info) => {
   await expect(page.getByText('Saved, and the configuration loaded again.')).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId('edge-ports')).toContainText(`HTTPS ${EDGE_HTTPS}`);
   await page.goto(`/c/${ID}/routes`);
-  await page.getByLabel('Host name').fill(ROUTE_HOST);
-  await page.getByLabel('Unit', { exact: true }).selectOption('web');
-  await page.getByLabel('Port inside the unit').fill('8080');
-  await page.getByRole('button', { name: 'Add route' }).click();
+  // (the tab also holds the connections' forms, with fields of the same names)
+  const addRoute = page.getByRole('form', { name: 'Add a route' });
+  await addRoute.getByLabel('Host name').fill(ROUTE_HOST);
+  await addRoute.getByLabel('Unit', { exact: true }).selectOption('web');
+  await addRoute.getByLabel('Port inside the unit').fill('8080');
+  await addRoute.getByRole('button', { name: 'Add route' }).click();
   await expect(page.getByText(/Caddy Local Authority/).first()).toBeVisible({ timeout: 90_000 });
   await shot(page, '11b-route-added');
   {
