@@ -202,9 +202,13 @@ export function fieldItem(s: Slot): Item {
             f.section === 'Unit' &&
             f.key === 'PartOf' &&
             (f.place === 'container' || f.place === 'pod' || f.place === 'kube') &&
-            'words' in e &&
-            !e.words.includes(target) &&
-            decodeProblem(text, f.section, f.key, { ...e, words: [...e.words, target] }) === undefined;
+            (('words' in e &&
+              !e.words.includes(target) &&
+              decodeProblem(text, f.section, f.key, { ...e, words: [...e.words, target] }) === undefined) ||
+              // (a PartOf= sent empty still holds the target)
+              ('absent' in e &&
+                decodeProblem(text, f.section, f.key, { words: [target], mode: 'strv', oneEntry: true }) ===
+                  undefined));
           if (d && !filled && !oneshot && !stacked) out.push(`${p}: ${d}`);
         }
         if (derived && 'lines' in e) {
