@@ -71,9 +71,8 @@ const hostSchema = (what: string) =>
 const HEADER_NAME = /^[A-Za-z0-9][!#$%&'*+.^_`|~0-9A-Za-z-]*$/;
 /** A header value the edge sets: visible ASCII and inner spaces; no braces or backslash (Caddy placeholders). */
 const HEADER_VALUE = /^[\x21-\x5b\x5d-\x7a|~]+(?: +[\x21-\x5b\x5d-\x7a|~]+)*$/;
-/** Request headers the edge owns or that frame the message: setting them would break or confuse proxying. */
-const REQUEST_REFUSED = new Set([
-  'host',
+/** Headers that frame the message or are hop-by-hop: never set by a route, on either side. */
+const HOP_BY_HOP = [
   'connection',
   'content-length',
   'transfer-encoding',
@@ -82,6 +81,11 @@ const REQUEST_REFUSED = new Set([
   'upgrade',
   'keep-alive',
   'proxy-connection',
+];
+/** Request headers the edge owns or that frame the message: setting them would break or confuse proxying. */
+const REQUEST_REFUSED = new Set([
+  ...HOP_BY_HOP,
+  'host',
   'expect',
   'forwarded',
   'x-forwarded-for',
@@ -89,16 +93,7 @@ const REQUEST_REFUSED = new Set([
   'x-forwarded-proto',
 ]);
 /** Response headers that frame the message or are hop-by-hop. */
-const RESPONSE_REFUSED = new Set([
-  'connection',
-  'content-length',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-  'keep-alive',
-  'proxy-connection',
-]);
+const RESPONSE_REFUSED = new Set(HOP_BY_HOP);
 const MAX_HEADERS = 32;
 
 /** Why `v` is no header value the edge sets (HEADER_VALUE refused it). */
