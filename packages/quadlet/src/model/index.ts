@@ -2,7 +2,8 @@
  * Public API of the typed unit models: one interface per Quadlet unit type plus the shared sections, and the
  * two conversions between models and unit files.
  */
-export type { Extra, FieldKind, FieldTable } from './fields';
+export { writeSection } from './codec';
+export type { Extra, FieldKind, FieldTable, SectionValues } from './fields';
 export type { ArtifactSection } from './sections/artifact';
 export type { BuildSection } from './sections/build';
 export type { InstallSection, QuadletSection, ServiceSection, UnitSection } from './sections/common';

@@ -7,14 +7,16 @@
 //   `ServiceName=` in the main section wins): added → start, changed → restart, removed → stop. A renamed
 //   service (ServiceName changed) stops the old name and starts the new one.
 // - a drop-in (`web.container.d/10-x.conf`) → restart its unit's service.
-// - a `.timer` → the timer itself (`backup.timer`): start, restart, stop. The timer's job (the service the
-//   timer activates) is never started or restarted by an apply, only stopped when removed.
-// - the compartment's `.target` → added: start, removed: stop; a change needs only the reload.
+// - a `.timer`, `.socket` or plain `.service` (the user's own unit folder) → the unit itself: start, restart,
+//   stop. The service a timer or socket activates (its job) is never started or restarted by an apply, only
+//   stopped when removed.
+// - a `.target` (the compartment's, or one the spec declares) → added: start, removed: stop; a change needs only
+//   the reload.
 // - any other file (env file, kube YAML, seccomp profile) → restart the services of the units whose values
 //   name it (`EnvironmentFile=%h/.config/quadletman/files/web.env`, `Yaml=app.yaml`).
 // Templates (`web@.container`) have no service to act on; their instances are left alone.
 
-import { isDropIn, lookup, MAIN_SECTION, parseUnitFile, unitTypeOfFile } from '@quadletman/quadlet';
+import { isDropIn, lookup, lookupBoolean, MAIN_SECTION, parseUnitFile, unitTypeOfFile } from '@quadletman/quadlet';
 import { unifiedDiff } from './diff.js';
 import { areaOf, pathInArea } from './layout.js';
 
@@ -91,14 +93,28 @@ export function timerTarget(fileName: string, text: string): string {
   return unit || `${name.slice(0, -'.timer'.length)}.service`;
 }
 
-const isTimer = (path: string) => areaOf(path) === 'systemd' && path.endsWith('.timer');
-const isUserUnit = (path: string) =>
-  areaOf(path) === 'systemd' && (path.endsWith('.timer') || path.endsWith('.target'));
+/** The service a socket activates: `Service=` in [Socket], else `<name>.service` (`<name>@.service` with
+ * `Accept=yes`, one instance per connection). */
+export function socketTarget(fileName: string, text: string): string {
+  const file = parseUnitFile(text);
+  const service = lookup(file, 'Socket', 'Service');
+  if (service) return service;
+  const name = baseName(fileName);
+  const base = name.slice(0, -'.socket'.length);
+  return lookupBoolean(file, 'Socket', 'Accept') ? `${base}@.service` : `${base}.service`;
+}
 
-/** Services activated by the timers of a file set. */
-function timerJobs(files: ReadonlyMap<string, string>): Set<string> {
+const USER_UNIT = /\.(timer|socket|service|target)$/;
+const isUserUnit = (path: string) => areaOf(path) === 'systemd' && USER_UNIT.test(path);
+
+/** Services activated by the timers and sockets of a file set: an apply never starts them itself. */
+function activatedJobs(files: ReadonlyMap<string, string>): Set<string> {
   const jobs = new Set<string>();
-  for (const [p, text] of files) if (isTimer(p)) jobs.add(timerTarget(p, text));
+  for (const [p, text] of files) {
+    if (areaOf(p) !== 'systemd') continue;
+    if (p.endsWith('.timer')) jobs.add(timerTarget(p, text));
+    else if (p.endsWith('.socket')) jobs.add(socketTarget(p, text));
+  }
   return jobs;
 }
 
@@ -159,7 +175,7 @@ export function plan(input: PlanInput): Plan {
   const start = new Set<string>();
   const restart = new Set<string>();
   const stop = new Set<string>();
-  const jobs = timerJobs(desired);
+  const jobs = activatedJobs(desired);
   const changedContent = new Set(changes.filter((c) => c.diff !== '').map((c) => c.path));
 
   for (const c of changes) {
@@ -175,11 +191,14 @@ export function plan(input: PlanInput): Plan {
         else if (c.kind === 'removed') stop.add(baseName(c.path));
         continue;
       }
-      if (!c.path.endsWith('.timer')) continue;
-      const timer = baseName(c.path);
-      if (c.kind === 'added') start.add(timer);
-      else if (c.kind === 'removed') stop.add(timer);
-      else restart.add(timer);
+      if (!isUserUnit(c.path)) continue;
+      // a timer, a socket or a service of the user's own: start, restart, stop (a service a timer or socket
+      // activates is only stopped, when it goes)
+      const unit = baseName(c.path);
+      if (c.kind === 'removed') stop.add(unit);
+      else if (jobs.has(unit)) continue;
+      else if (c.kind === 'added') start.add(unit);
+      else restart.add(unit);
       continue;
     }
     if (area === 'quadlet') {

@@ -43,7 +43,7 @@ function flagValues(args: string[], flag: string): Record<string, string> {
 function check(state: DesiredState) {
   const { quadlet, gen } = expectGeneratorAccepts(render(state), state.podmanVersion);
   for (const [name, u] of Object.entries(state.units)) {
-    if (u.format === 'text') continue;
+    if (u.format === 'text' || u.format === 'systemd') continue;
     const model = u.format === 'timer' ? u.job : u.model;
     if (model.type !== 'container') continue;
     const base = name.slice(0, name.lastIndexOf('.'));

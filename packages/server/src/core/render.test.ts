@@ -253,7 +253,7 @@ describe('render', () => {
             expect(lit(model.volume.label)).toEqual(vol.options.label ?? {});
           }
           const u = state.units[name] ?? state.units[`${base}.timer`];
-          if (!u || u.format === 'text' || type !== 'container') continue;
+          if (!u || u.format === 'text' || u.format === 'systemd' || type !== 'container') continue;
           const wanted = u.format === 'timer' ? u.job : u.model;
           if (wanted.type !== 'container' || model.type !== 'container') continue;
           expect(lit(model.container.environment)).toEqual(wanted.container.environment ?? {});

@@ -1,10 +1,12 @@
 // Desired state → the compartment's files, as home-relative paths and their text. Every unit goes through
-// @quadletman/quadlet's one serializer (`toUnitText` for models; `formatEntry`/`formatSectionHeader` and
-// `serializeUnitFile` for the `.timer`, which the library has no model for yet). Deterministic: paths sorted,
+// @quadletman/quadlet's one serializer (`toUnitText` for models; `writeSection`, `formatEntry` and
+// `serializeUnitFile` for systemd's own `.timer`, `.socket`, `.service` and `.target`, which the library has no
+// model for). Deterministic: paths sorted,
 // maps sorted by the library, no clock, no randomness — the same state gives the same bytes.
 //
 // Where files go (see layout.ts): Quadlet sources and `in: quadlet` files in `.config/containers/systemd/`,
-// `.timer` units in `.config/systemd/user/`, config files in `.config/quadletman/files/`.
+// systemd's own units (`.timer`, `.socket`, `.service`, `.target`) in `.config/systemd/user/`, config files in
+// `.config/quadletman/files/`.
 //
 // Defaults, each applied only when the spec leaves the thing unset:
 // - `.container` (not a timer job), `.pod`, `.kube`: `[Unit] PartOf=<compartment>.target` and `[Install]
@@ -18,6 +20,7 @@
 //   the compartment's default network (rendered as `<compartment>.network` unless `network: false`).
 // - timer jobs: `[Service] Type=oneshot`; the timer gets `[Install] WantedBy=timers.target`, and `Unit=` when the
 //   job's service is not `<name>.service` (a `ServiceName=` on the job).
+// - a declared `.socket`: `[Install] WantedBy=sockets.target`. Declared services and targets get no defaults.
 // References resolved while rendering:
 // - `Volume=NAME:/path…` where NAME is a declared volume: a host volume becomes its managed directory
 //   (`/var/lib/quadletman/volumes/<compartment>/NAME`), a Podman volume becomes `NAME.volume`.
@@ -41,11 +44,13 @@ import {
   MAIN_FIELDS,
   parseUnitFile,
   SERVICE_FIELDS,
+  type SectionValues,
   serializeUnitFile,
   toUnitText,
   UNIT_FIELDS,
   type UnitModel,
   UnitValueError,
+  writeSection,
 } from '@quadletman/quadlet';
 import { InvalidError } from './errors.js';
 import { withDigest } from './images/reference.js';
@@ -62,12 +67,15 @@ import {
   defaultNetworkName,
   type ModelUnitSpec,
   PINNED_DIGEST,
+  SYSTEMD_SECTIONS,
+  type SystemdUnitSpec,
   TIMER_FIELDS,
   type TimerModel,
 } from './spec.js';
 import { linkEnvironment } from './spec-links.js';
 import { routeTarget } from './spec-routes.js';
 import type { Table } from './spec-sections.js';
+import { isSystemdUnitName } from './spec-systemd.js';
 import { escapeDollar, escapePercent } from './values.js';
 
 export interface RenderOptions {
@@ -279,34 +287,54 @@ function pinned(u: ModelUnitSpec): UnitModel {
   return { ...u.model, container: { ...u.model.container, image: withDigest(image, u.pin, { keepTag: false }) } };
 }
 
-/** `[Section]` + typed lines + extras, for the timer (same rules as the library's section writer). */
-function timerText(timer: TimerModel, jobService: string | undefined): string {
+/** A unit file of systemd's own from typed sections (in file order) and extras by section name; extras of a
+ * section the list does not have follow in their own sections. Same rules as the library's section writer. */
+function userUnitText(
+  sections: readonly [name: string, values: Record<string, unknown> | undefined, table: Table][],
+  extra: readonly Extra[],
+): string {
   const lines: string[] = [];
   const section = (name: string, values: Record<string, unknown> | undefined, table: Table) => {
-    const extras = timer.extra.filter(([s]) => s === name);
-    if (values === undefined && extras.length === 0) return;
+    const entries = [
+      ...writeSection((values ?? {}) as SectionValues, table),
+      ...extra.filter(([s]) => s === name).map(([, key, value]) => formatEntry(key, value)),
+    ];
+    if (entries.length === 0) return; // (`install: {}`: no [Install])
     if (lines.length > 0) lines.push('');
-    lines.push(formatSectionHeader(name));
-    for (const [field, [key, kind]] of Object.entries(table)) {
-      const v = values?.[field];
-      if (v === undefined) continue;
-      if (kind === 'bool') lines.push(formatEntry(key, v ? 'true' : 'false'));
-      else if (kind === 'string') lines.push(formatEntry(key, String(v)));
-      else if (kind === 'list') for (const item of v as string[]) lines.push(formatEntry(key, item));
-      else if (kind === 'strv') lines.push(formatEntry(key, joinWords(v as string[], 'strv')));
-      else throw new UnitValueError('invalid-key', `${key}: unsupported field kind ${kind} in a timer`);
-    }
-    for (const [, key, value] of extras) lines.push(formatEntry(key, value));
+    lines.push(formatSectionHeader(name), ...entries);
   };
-  section('Unit', timer.unit as Record<string, unknown> | undefined, UNIT_TABLE);
+  for (const [name, values, table] of sections) section(name, values, table);
+  const named = new Set(sections.map(([name]) => name));
+  for (const s of new Set(extra.map(([s]) => s))) if (!named.has(s)) section(s, undefined, {});
+  return serializeUnitFile(parseUnitFile(`${lines.join('\n')}\n`));
+}
+
+/** The `.timer` of a timer job: `Unit=` when the job's service is not `<name>.service`, `WantedBy=timers.target`
+ * unless the spec says otherwise. */
+function timerText(timer: TimerModel, jobService: string | undefined): string {
   const t: Record<string, unknown> = { ...timer.timer };
   if (t.unit === undefined && jobService !== undefined) t.unit = jobService;
-  section('Timer', t, TIMER_FIELDS);
-  section('Install', (timer.install ?? { wantedBy: ['timers.target'] }) as Record<string, unknown>, INSTALL_TABLE);
-  for (const s of new Set(timer.extra.map(([s]) => s))) {
-    if (s !== 'Unit' && s !== 'Timer' && s !== 'Install') section(s, undefined, {});
-  }
-  return serializeUnitFile(parseUnitFile(`${lines.join('\n')}\n`));
+  const install = (timer.install ?? { wantedBy: ['timers.target'] }) as Record<string, unknown>;
+  return userUnitText(
+    [
+      ['Unit', timer.unit as Record<string, unknown> | undefined, UNIT_TABLE],
+      ['Timer', t, TIMER_FIELDS],
+      ['Install', install, INSTALL_TABLE],
+    ],
+    timer.extra,
+  );
+}
+
+/** A declared `.socket`, `.service` or `.target`: a socket is wanted by sockets.target unless the spec says
+ * otherwise; a service's data maps are literal and its file values resolved as in Quadlet units. */
+function systemdText(u: SystemdUnitSpec, ctx: Ctx): string {
+  const sections = SYSTEMD_SECTIONS[u.kind].map(([prop, name, table]) => {
+    let values = (u as unknown as Record<string, Record<string, unknown> | undefined>)[prop];
+    if (prop === 'install' && values === undefined && u.kind === 'socket') values = { wantedBy: ['sockets.target'] };
+    if (prop === 'service') values = prepareSection(values, table, ctx, false);
+    return [name, values, table] as [string, Record<string, unknown> | undefined, Table];
+  });
+  return userUnitText(sections, u.extra);
 }
 
 const UNIT_TABLE = UNIT_FIELDS as Table;
@@ -345,7 +373,9 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
     const where = `units[${JSON.stringify(name)}]`;
     if (u.format === 'text') {
       const text = wrap(where, () => withLoopbackText(u.text, name, state));
-      out.push([name.endsWith('.timer') ? `${SYSTEMD_USER_DIR}/${name}` : quadlet(name), text, UNIT_MODE]);
+      out.push([isSystemdUnitName(name) ? `${SYSTEMD_USER_DIR}/${name}` : quadlet(name), text, UNIT_MODE]);
+    } else if (u.format === 'systemd') {
+      out.push([`${SYSTEMD_USER_DIR}/${name}`, wrap(where, () => systemdText(u, ctx)), UNIT_MODE]);
     } else if (u.format === 'timer') {
       const base = name.slice(0, -'.timer'.length);
       const job = withLoopback(prepareModel(u.job, ctx, true), `${base}.container`, state);

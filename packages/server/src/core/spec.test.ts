@@ -108,7 +108,7 @@ describe('the spec', () => {
       compartment: 'Bad_Id',
       units: {
         'web.container': { container: { image: 'a\nb', publishPort: ['8080:80', ''], Imagee: 'x' }, servce: {} },
-        'x.service': { text: '' },
+        'x.mount': { text: '' },
       },
       extra: 1,
     });
@@ -119,7 +119,7 @@ describe('the spec', () => {
       compartment: 'web',
       units: {
         'web.container': { container: { image: 'a\nb', publishPort: ['8080:80', ''], Imagee: 'x' }, servce: {} },
-        'x.service': { text: '' },
+        'x.mount': { text: '' },
       },
     }).issues;
     expect(units).toEqual(
@@ -128,7 +128,7 @@ describe('the spec', () => {
         { path: 'units["web.container"].container.publishPort[1]', message: expect.stringMatching(/empty/) },
         { path: 'units["web.container"].container.Imagee', message: expect.stringMatching(/did you mean "Image"/) },
         { path: 'units["web.container"].servce', message: expect.stringMatching(/unknown property/) },
-        { path: 'units["x.service"]', message: expect.stringMatching(/Quadlet units/) },
+        { path: 'units["x.mount"]', message: expect.stringMatching(/Quadlet units/) },
       ]),
     );
     expect(() =>

@@ -14,6 +14,8 @@
 //       job: { container: { image: docker.io/library/busybox, exec: [sh, -c, "echo backup"] } }
 //     legacy.container:
 //       text: "[Container]\nImage=docker.io/library/redis\n"
+//     web.socket:                    # systemd's own units: .socket, .service, .target (typed or text)
+//       socket: { listenStream: ["127.0.0.1:8080"] }
 //   volumes: { data: {}, cache: { kind: podman, options: { driver: local } } }   # host dir or Podman volume
 //   files: { web.env: { content: "A=1\n", mode: 0o600 } }
 //   secrets: [db-password]
@@ -66,6 +68,7 @@ import {
   type SpecIssue,
   type Table,
 } from './spec-sections.js';
+import { systemdUnitProblems } from './spec-systemd.js';
 import { plainTextProblem, relativePathProblem, textProblem } from './values.js';
 
 export type { ProvideSpec, UseSpec } from './spec-links.js';
@@ -132,7 +135,52 @@ export interface TextUnitSpec {
   format: 'text';
   text: string;
 }
-export type UnitSpec = ModelUnitSpec | TimerUnitSpec | TextUnitSpec;
+
+/** The [Socket] keys modelled as fields; every other key systemd knows is written by name (an extra). */
+export interface SocketSection {
+  listenStream?: string[];
+  listenDatagram?: string[];
+  listenSequentialPacket?: string[];
+  listenFIFO?: string[];
+  accept?: boolean;
+  service?: string;
+  socketMode?: string;
+  fileDescriptorName?: string;
+}
+
+export const SOCKET_FIELDS: Table = {
+  listenStream: ['ListenStream', 'list'],
+  listenDatagram: ['ListenDatagram', 'list'],
+  listenSequentialPacket: ['ListenSequentialPacket', 'list'],
+  listenFIFO: ['ListenFIFO', 'list'],
+  accept: ['Accept', 'bool'],
+  service: ['Service', 'string'],
+  socketMode: ['SocketMode', 'string'],
+  fileDescriptorName: ['FileDescriptorName', 'string'],
+};
+
+/** A plain service's [Service]: Quadlet's fields plus the command lines Quadlet writes itself. */
+export const PLAIN_SERVICE_FIELDS: Table = {
+  ...(SERVICE_FIELDS as Table),
+  execStart: ['ExecStart', 'list'],
+};
+
+/** systemd's own unit types a compartment may declare besides Quadlet units and timer jobs. */
+export const SYSTEMD_KINDS = ['socket', 'service', 'target'] as const;
+export type SystemdKind = (typeof SYSTEMD_KINDS)[number];
+
+/** A `.socket`, `.service` or `.target` of systemd's own, as typed sections (rendered into the user's units). */
+export interface SystemdUnitSpec {
+  format: 'systemd';
+  kind: SystemdKind;
+  unit?: UnitSection;
+  /** `[Socket]` (a socket) or `[Service]` (a service); a target has neither. */
+  socket?: SocketSection;
+  service?: Record<string, unknown>;
+  install?: InstallSection;
+  extra: Extra[];
+}
+export type UnitSpec = ModelUnitSpec | TimerUnitSpec | SystemdUnitSpec | TextUnitSpec;
 
 /** A managed host directory (`<volumes root>/<compartment>/<name>`) or a named Podman volume (`<name>.volume`). */
 export type VolumeSpec = { kind: 'host' } | { kind: 'podman'; options: VolumeSection };
@@ -378,6 +426,24 @@ const TIMER_SECTIONS: SectionSpec[] = [
   ['install', 'Install', INSTALL_FIELDS as Table],
 ];
 
+/** The sections of systemd's own unit types; the second, when there is one, is the unit's main section. */
+export const SYSTEMD_SECTIONS: Readonly<Record<SystemdKind, readonly SectionSpec[]>> = {
+  socket: [
+    ['unit', 'Unit', UNIT_FIELDS as Table],
+    ['socket', 'Socket', SOCKET_FIELDS],
+    ['install', 'Install', INSTALL_FIELDS as Table],
+  ],
+  service: [
+    ['unit', 'Unit', UNIT_FIELDS as Table],
+    ['service', 'Service', PLAIN_SERVICE_FIELDS],
+    ['install', 'Install', INSTALL_FIELDS as Table],
+  ],
+  target: [
+    ['unit', 'Unit', UNIT_FIELDS as Table],
+    ['install', 'Install', INSTALL_FIELDS as Table],
+  ],
+};
+
 /** Extras in a fixed order: by section (file order of the model), then key; values keep their order. */
 function sortExtras(extras: Extra[], sections: readonly SectionSpec[]): Extra[] {
   const rank = (s: string) => {
@@ -397,6 +463,8 @@ function readModel(
   path: readonly PathPart[],
   sink: IssueSink,
   allowed: readonly string[],
+  /** The section that is written even when empty (null: none); default: the second. */
+  mainProp: string | null = sections[1]?.[0] ?? null,
 ): Record<string, unknown> | undefined {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     sink.add(path, 'must be an object');
@@ -413,7 +481,7 @@ function readModel(
   let extras: Extra[] = [];
   let ok = true;
   for (const [prop, section, table] of sections) {
-    const main = prop === sections[1]?.[0];
+    const main = prop === mainProp;
     if (!main && (obj[prop] === undefined || obj[prop] === null)) continue;
     const read: ReadSection | undefined = readSectionSpec(obj[prop], section, table, [...path, prop], sink);
     if (!read) {
@@ -449,8 +517,12 @@ function readUnit(name: string, raw: unknown, sink: IssueSink): UnitSpec | undef
   const suffix = name.slice(name.lastIndexOf('.') + 1);
   const isTimer = suffix === 'timer';
   const type = QUADLET_TYPES.find((t) => t === suffix);
-  if (!isTimer && type === undefined) {
-    sink.add(path, `a compartment holds Quadlet units (.${QUADLET_TYPES.join(', .')}) and .timer units`);
+  const kind = SYSTEMD_KINDS.find((k) => k === suffix);
+  if (!isTimer && type === undefined && kind === undefined) {
+    sink.add(
+      path,
+      `a compartment holds Quadlet units (.${QUADLET_TYPES.join(', .')}) and systemd's .timer, .${SYSTEMD_KINDS.join(', .')} units`,
+    );
     return undefined;
   }
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'text' in raw) {
@@ -485,6 +557,13 @@ function readUnit(name: string, raw: unknown, sink: IssueSink): UnitSpec | undef
       timer: timer as unknown as TimerModel,
       job: { type: 'container', ...job } as ContainerUnit,
     };
+  }
+  if (kind !== undefined) {
+    const sections = SYSTEMD_SECTIONS[kind];
+    const main = kind === 'target' ? null : kind;
+    const model = readModel(raw, sections, path, sink, [], main);
+    if (!model) return undefined;
+    return { format: 'systemd', kind, ...model } as SystemdUnitSpec;
   }
   const policy = type === 'container' ? ['pin', 'updates'] : [];
   const model = readModel(raw, sectionsOfType(type!), path, sink, policy);
@@ -566,6 +645,7 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
   for (const [name, u] of units) {
     if (u.format === 'timer') claim(`${name.slice(0, -'.timer'.length)}.container`, ['units', name, 'job'], 'the job');
   }
+  for (const p of systemdUnitProblems(Object.fromEntries(units), id)) sink.add(p.path, p.message);
 
   const volumes: [string, VolumeSpec][] = [];
   for (const [name, raw] of sortedEntries(top.volumes ?? {})) {
@@ -768,7 +848,10 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
   const units: Record<string, unknown> = {};
   for (const [name, u] of Object.entries(state.units)) {
     if (u.format === 'text') units[name] = { text: u.text };
-    else if (u.format === 'timer') {
+    else if (u.format === 'systemd') {
+      const { format: _f, kind, ...model } = u;
+      units[name] = modelToSpec(model as Record<string, unknown>, SYSTEMD_SECTIONS[kind]);
+    } else if (u.format === 'timer') {
       units[name] = {
         ...modelToSpec(u.timer as unknown as Record<string, unknown>, TIMER_SECTIONS),
         job: modelToSpec(u.job as unknown as Record<string, unknown>, sectionsOfType('container')),

@@ -47,6 +47,10 @@ const unitType = (name: string) => name.slice(name.lastIndexOf('.') + 1);
 function unitBody(u: UnitSpec): string {
   if (u.format === 'text') return u.text;
   if (u.format === 'timer') return JSON.stringify({ timer: u.timer, job: u.job });
+  if (u.format === 'systemd') {
+    const { format: _f, ...rest } = u;
+    return JSON.stringify(rest);
+  }
   // a container's image policy goes beside its model (older rows hold the model alone)
   if (u.pin !== undefined || u.updates !== undefined)
     return JSON.stringify({
@@ -62,6 +66,10 @@ function unitFromRow(r: typeof t.units.$inferSelect): UnitSpec {
   if (r.format === 'timer') {
     const { timer, job } = JSON.parse(r.body) as Omit<Extract<UnitSpec, { format: 'timer' }>, 'format'>;
     return { format: 'timer', timer, job };
+  }
+  if (r.format === 'systemd') {
+    const body = JSON.parse(r.body) as Omit<Extract<UnitSpec, { format: 'systemd' }>, 'format'>;
+    return { format: 'systemd', ...body };
   }
   const body = JSON.parse(r.body) as Record<string, unknown>;
   if (!('model' in body) || 'type' in body) return { format: 'model', model: body as unknown as UnitModel };

@@ -31,7 +31,7 @@ export const units = sqliteTable(
     /** `container` … `artifact`, or `timer`. */
     type: text('type').notNull(),
     /** `model` (typed, JSON), `timer` (timer + job, JSON) or `text` (verbatim unit text, e.g. adopted). */
-    format: text('format', { enum: ['model', 'timer', 'text'] }).notNull(),
+    format: text('format', { enum: ['model', 'timer', 'systemd', 'text'] }).notNull(),
     /** The model as JSON for `model`/`timer`; the unit text itself for `text`. */
     body: text('body').notNull(),
   },

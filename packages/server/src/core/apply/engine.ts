@@ -14,6 +14,7 @@
  */
 import type { FileReport } from '@quadletman/quadlet';
 import { unitImages } from '../images/unit-images.js';
+import { QUADLET_DIR, SYSTEMD_USER_DIR } from '../layout.js';
 import { lintRendered } from '../lint.js';
 import { plan as makePlan, type Plan, serviceOf } from '../plan.js';
 import type { HostVolume } from '../render.js';
@@ -143,7 +144,7 @@ class ApplyFailure extends Error {
   }
 }
 
-const QUADLET_PREFIX = '.config/containers/systemd/';
+const QUADLET_PREFIX = `${QUADLET_DIR}/`;
 
 export class ApplyEngine {
   private readonly settleMs: number;
@@ -494,7 +495,7 @@ export class ApplyEngine {
         `Writing ${p.changes.length} file${p.changes.length === 1 ? '' : 's'}`,
         async () => {
           if (p.units.stop.length > 0) await host.stopUnits(p.units.stop);
-          const goneTimers = p.units.stop.filter(isTimer);
+          const goneTimers = p.units.stop.filter(isUserUnitOf(current));
           if (goneTimers.length > 0) await host.disableUnits(goneTimers);
           await host.ensureHostVolumes(target.hostVolumes);
           await host.writeFiles(writesOf(target.files, p), removalsOf(p));
@@ -503,7 +504,7 @@ export class ApplyEngine {
       );
       await this.step(emit, 'reload', 'Reloading systemd', async () => {
         if (p.reload) await host.daemonReload();
-        const newTimers = p.units.start.filter(isTimer);
+        const newTimers = p.units.start.filter(isUserUnitOf(target.files));
         if (newTimers.length > 0) await host.enableUnits(newTimers);
         this.store.setPhase(target.compartment, number, 'reloaded');
       });
@@ -850,16 +851,16 @@ export class ApplyEngine {
 
   /** Puts the previous files back and brings their units up again; stops units the apply added. */
   private async restore(host: CompartmentHost, pending: PendingApply, added: readonly string[]): Promise<void> {
-    if (added.length > 0) await host.stopUnits(added).catch(() => undefined);
-    const addedTimers = added.filter(isTimer);
-    if (addedTimers.length > 0) await host.disableUnits(addedTimers).catch(() => undefined);
     const now = await host.readManaged();
+    if (added.length > 0) await host.stopUnits(added).catch(() => undefined);
+    const addedTimers = added.filter(isUserUnitOf(now));
+    if (addedTimers.length > 0) await host.disableUnits(addedTimers).catch(() => undefined);
     const back = planOf(pending.previous, now);
     await host.writeFiles(writesOf(pending.previous, back), removalsOf(back));
     // an interrupted upgrade: the names its pull moved point at the images they named before
     for (const r of pending.units.retag ?? []) await host.tagImage(r.id, r.image);
     await host.daemonReload();
-    const removedTimers = pending.units.stop.filter(isTimer);
+    const removedTimers = pending.units.stop.filter(isUserUnitOf(pending.previous));
     if (removedTimers.length > 0) await host.enableUnits(removedTimers);
     const units = [...new Set([...pending.units.restart, ...pending.units.stop])];
     if (units.length === 0) return;
@@ -1016,8 +1017,13 @@ function writesOf(desired: FileSet, p: Plan): Map<string, { text: string; mode: 
   return out;
 }
 
-/** Units with an [Install] of their own that an apply enables and disables: timers and the compartment's target. */
-const isTimer = (unit: string): boolean => unit.endsWith('.timer') || unit.endsWith('.target');
+/** Units an apply enables and disables (their [Install] decides what that means): the unit files of the user's
+ * own unit folder (timers, sockets, services, targets: the compartment's target among them), by unit name; never
+ * a service Quadlet generates. */
+const isUserUnitOf =
+  (set: FileSet) =>
+  (unit: string): boolean =>
+    set.files.has(`${SYSTEMD_USER_DIR}/${unit}`);
 
 const removalsOf = (p: Plan): string[] => p.changes.filter((c) => c.kind === 'removed').map((c) => c.path);
 
