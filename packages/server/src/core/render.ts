@@ -40,7 +40,6 @@ import {
   formatEntry,
   formatSectionHeader,
   INSTALL_FIELDS,
-  joinWords,
   MAIN_FIELDS,
   parseUnitFile,
   SERVICE_FIELDS,
