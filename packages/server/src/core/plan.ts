@@ -14,7 +14,7 @@
 //   the reload.
 // - any other file (env file, kube YAML, seccomp profile) → restart the services of the units whose values
 //   name it (`EnvironmentFile=%h/.config/quadletman/files/web.env`, `Yaml=app.yaml`).
-// Templates (`web@.container`) have no service to act on; their instances are left alone.
+// Templates (`web@.container`, `hello@.service`) have no service to act on; their instances are left alone.
 
 import { isDropIn, lookup, lookupBoolean, MAIN_SECTION, parseUnitFile, unitTypeOfFile } from '@quadletman/quadlet';
 import { unifiedDiff } from './diff.js';
@@ -195,6 +195,7 @@ export function plan(input: PlanInput): Plan {
       // a timer, a socket or a service of the user's own: start, restart, stop (a service a timer or socket
       // activates is only stopped, when it goes)
       const unit = baseName(c.path);
+      if (unit.includes('@.')) continue; // a template: its instances are left alone
       if (c.kind === 'removed') stop.add(unit);
       else if (jobs.has(unit)) continue;
       else if (c.kind === 'added') start.add(unit);

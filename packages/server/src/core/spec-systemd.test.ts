@@ -156,9 +156,12 @@ describe('plans for systemd units', () => {
       }),
     );
     after.delete(`${U}/stack.target`);
+    after.delete(`${U}/echo@.service`);
+    after.delete(`${U}/echo.socket`);
     const p = plan({ desired: after, current: before });
     expect(p.units.restart).toEqual(['tick.service', 'web.socket']);
-    expect(p.units.stop).toEqual(['stack.target']);
+    // a template (echo@.service) has no unit to stop: its instances end with their connections
+    expect(p.units.stop).toEqual(['echo.socket', 'stack.target']);
   });
 
   it('reads the service a socket file activates', () => {
