@@ -347,7 +347,20 @@ export const UnitGraphNodeSchema = z
       .string()
       .meta({ description: 'The file name (`web.container`); an instance of a template: `web@blue.container`.' }),
     path: z.string().meta({ description: "Home-relative path of its file (an instance: its template's)." }),
-    kind: z.enum(['container', 'pod', 'network', 'volume', 'image', 'build', 'kube', 'artifact', 'timer', 'target']),
+    kind: z.enum([
+      'container',
+      'pod',
+      'network',
+      'volume',
+      'image',
+      'build',
+      'kube',
+      'artifact',
+      'timer',
+      'socket',
+      'service',
+      'target',
+    ]),
     unit: z
       .string()
       .meta({ description: 'The systemd unit: the generated service (`web.service`), or the timer/target.' }),

@@ -16,7 +16,15 @@
 //   name it (`EnvironmentFile=%h/.config/quadletman/files/web.env`, `Yaml=app.yaml`).
 // Templates (`web@.container`, `hello@.service`) have no service to act on; their instances are left alone.
 
-import { isDropIn, lookup, lookupBoolean, MAIN_SECTION, parseUnitFile, unitTypeOfFile } from '@quadletman/quadlet';
+import {
+  isDropIn,
+  lookup,
+  lookupBoolean,
+  MAIN_SECTION,
+  parseUnitFile,
+  type UnitFile,
+  unitTypeOfFile,
+} from '@quadletman/quadlet';
 import { unifiedDiff } from './diff.js';
 import { areaOf, pathInArea } from './layout.js';
 
@@ -95,8 +103,8 @@ export function timerTarget(fileName: string, text: string): string {
 
 /** The service a socket activates: `Service=` in [Socket], else `<name>.service` (`<name>@.service` with
  * `Accept=yes`, one instance per connection). */
-export function socketTarget(fileName: string, text: string): string {
-  const file = parseUnitFile(text);
+export function socketTarget(fileName: string, text: string | UnitFile): string {
+  const file = typeof text === 'string' ? parseUnitFile(text) : text;
   const service = lookup(file, 'Socket', 'Service');
   if (service) return service;
   const name = baseName(fileName);

@@ -190,4 +190,30 @@ describe('unitGraph', () => {
     expect(g.edges.find((e) => e.from === 'late.container')).toMatchObject({ to: 'app.container', healthGate: true });
     expect(g.layers).toEqual([['extra.target', 'init.container'], ['app.container'], ['late.container']]);
   });
+
+  it('has a socket trigger its service (a container, a plain service or a template) and start before it', () => {
+    const g = unitGraph(
+      files({
+        'web.container': '[Container]\nImage=x\n',
+        [`${U}/web.socket`]: '[Socket]\nListenStream=8080\n',
+        [`${U}/echo.socket`]: '[Socket]\nListenStream=%t/echo.sock\nAccept=yes\n',
+        [`${U}/echo@.service`]: '[Service]\nExecStart=/usr/bin/cat\n',
+        [`${U}/tick.service`]: '[Service]\nExecStart=/usr/bin/true\n',
+        [`${U}/other.socket`]: '[Socket]\nListenStream=9000\nService=tick.service\n',
+      }),
+    );
+    expect(g.nodes.map((n) => [n.id, n.kind])).toEqual([
+      ['echo.socket', 'socket'],
+      ['echo@.service', 'service'],
+      ['other.socket', 'socket'],
+      ['tick.service', 'service'],
+      ['web.container', 'container'],
+      ['web.socket', 'socket'],
+    ]);
+    expect(arrows(g, 'web.socket')).toEqual(['web.socket -triggers-> web.container']);
+    expect(arrows(g, 'echo.socket')).toEqual(['echo.socket -triggers-> echo@.service']);
+    expect(arrows(g, 'other.socket')).toEqual(['other.socket -triggers-> tick.service']);
+    expect(before(g, 'web.socket', 'web.container')).toBe(true);
+    expect(before(g, 'other.socket', 'tick.service')).toBe(true);
+  });
 });

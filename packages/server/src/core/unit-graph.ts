@@ -19,7 +19,8 @@
 //   (addDefaultDependencies); that edge is the same for every unit and is left out.
 // - [Install] WantedBy=/RequiredBy= naming a unit of the set (the compartment's target): the target wants the
 //   unit, and a target is ordered after what it wants (systemd's default dependencies of targets).
-// - a .timer triggers its service (`Unit=`, else `<name>.service`) and is ordered before it.
+// - a .timer triggers its service (`Unit=`, else `<name>.service`) and is ordered before it; so does a .socket
+//   (`Service=`, else `<name>.service`, `<name>@.service` with `Accept=yes`).
 // Ordering is systemd's: only After=/Before= (and the implicit ones above, which carry an After=) order units;
 // Requires= or Wants= alone start both at once. A unit ordered after a container with `Notify=healthy` waits
 // until that container's health check passes (its service turns active only then): such edges are health gates.
@@ -45,8 +46,9 @@ import {
   unitTypeOfFile,
 } from '@quadletman/quadlet';
 import { QUADLET_DIR } from './layout.js';
+import { socketTarget } from './plan.js';
 
-export type UnitNodeKind = UnitType | 'timer' | 'target';
+export type UnitNodeKind = UnitType | 'timer' | 'socket' | 'service' | 'target';
 
 export type UnitEdgeKind =
   | 'requires'
@@ -236,7 +238,9 @@ function depsOf(src: Source, instance: string | undefined): RawDep[] {
   if (src.kind === 'timer') {
     const unit = lookup(src.file, 'Timer', 'Unit') ?? `${stemOf(src.id)}.service`;
     out.push({ to: unit, kind: 'triggers', key: 'Unit', order: 'before' });
-  } else if (src.kind !== 'target') {
+  } else if (src.kind === 'socket') {
+    out.push({ to: socketTarget(src.id, src.file), kind: 'triggers', key: 'Service', order: 'before' });
+  } else if (src.kind !== 'target' && src.kind !== 'service') {
     out.push(...implicitDeps(src.kind, src.file));
   }
   return out;
@@ -251,15 +255,19 @@ function quadletDropIns(files: ReadonlyMap<string, string>): DropInConf[] {
   return out;
 }
 
-/** The units of a rendered set: Quadlet sources (drop-ins merged), timers and targets. */
+/** systemd's own unit types a compartment's user unit folder holds. */
+const USER_KINDS = new Set(['timer', 'socket', 'service', 'target']);
+
+/** The units of a rendered set: Quadlet sources (drop-ins merged), and systemd's own timers, sockets, services and
+ * targets. */
 function sourcesOf(files: ReadonlyMap<string, string>): Source[] {
   const confs = quadletDropIns(files);
   const out: Source[] = [];
   for (const [path, text] of files) {
     const name = baseName(path);
     const ext = extOf(name);
-    if (ext === 'timer' || ext === 'target') {
-      out.push({ id: name, path, kind: ext, file: parseUnitFile(text), unit: name });
+    if (USER_KINDS.has(ext) && !path.startsWith(`${QUADLET_DIR}/`)) {
+      out.push({ id: name, path, kind: ext as UnitNodeKind, file: parseUnitFile(text), unit: name });
       continue;
     }
     if (!path.startsWith(`${QUADLET_DIR}/`) || isDropIn(path)) continue;
@@ -305,7 +313,9 @@ export function unitGraph(files: ReadonlyMap<string, string>): UnitGraph {
   const resolve = (name: string, quadletOnly: boolean): string | 'missing' | 'external' => {
     const ext = extOf(name);
     const quadlet = unitTypeOfFile(name) !== undefined && !name.includes('/');
-    if (quadlet || ext === 'timer' || ext === 'target') {
+    // a service is a plain service's own file, else (below) a Quadlet unit's generated service
+    if (ext === 'service' && byId.has(name)) return name;
+    if (quadlet || (USER_KINDS.has(ext) && ext !== 'service')) {
       const src = byId.get(name);
       if (src) return name;
       const inst = splitInstance(name);
