@@ -11,6 +11,7 @@ import { constants } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { failureLines } from '../core/apply/failure-lines.js';
 import type {
   ApplyLocks,
   CompartmentHost,
@@ -151,8 +152,8 @@ export class HostCompartment implements CompartmentHost {
   }
 
   async failureReason(unit: string): Promise<string> {
-    const r = await this.deps.systemd.failureReason(this.session, parseUnitName(unit, 'unit'));
-    const tail = r.journal.slice(-3).join(' | ');
+    const r = await this.deps.systemd.failureReason(this.session, parseUnitName(unit, 'unit'), 60);
+    const tail = failureLines(r.journal, 3).join(' | ');
     return tail ? `${r.summary}: ${tail}` : r.summary;
   }
 

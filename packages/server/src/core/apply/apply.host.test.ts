@@ -133,6 +133,16 @@ describe.skipIf(!onHost)('apply engine on a real host', () => {
     ]);
   });
 
+  it("says why a container failed with the program's own words, not systemd's bookkeeping", async () => {
+    const r = await engine().apply(targetOf(spec('localhost/busybox:latest', '', '[busybox, httpd, -f, --bogus]')), {
+      actor: 'test',
+    });
+    expect(r.outcome).toBe('rolled-back');
+    expect(r.message).toMatch(/web\.service: .*unrecognized option.*bogus/);
+    expect(r.message).not.toMatch(/Killing process|Main process exited|Failed with result/);
+    expect(await fetchText(`http://127.0.0.1:${PORT}/`)).toContain('hello from busybox');
+  });
+
   it('refuses a set the generator rejects and changes nothing', async () => {
     const extra = `  broken.container:\n    text: "[Container]\\nImage=localhost/busybox:latest\\nNetwork=nowhere.network\\n"\n`;
     const r = await engine().apply(targetOf(spec('localhost/busybox:latest', extra)), { actor: 'test' });
