@@ -114,7 +114,8 @@ function checkLines(path: string, type: SystemdUnitType, file: UnitFile, report:
     if (n.source !== undefined) continue;
     if (n.kind === 'invalid') {
       // systemd refuses a file with a broken section header; any other line it cannot read it skips
-      if (n.reason.startsWith('invalid section name') || (n.raw[0] ?? '').trim().startsWith('[')) {
+      const header = !n.ignored && (n.raw[0] ?? '').trim().startsWith('[');
+      if (n.reason.startsWith('invalid section name') || header) {
         const why = n.reason.startsWith('invalid section name') ? capitalize(n.reason) : 'Not a valid section header';
         report('bad-value', `${why}: systemd cannot load ${what}.`, n);
       } else {
