@@ -45,6 +45,12 @@ export const RULES = {
   'not-quadlet-reference': { stage: 'generator', severity: 'error' },
   'missing-file': { stage: 'start', severity: 'warning' },
   'missing-timer-unit': { stage: 'start', severity: 'warning' },
+  'missing-socket-unit': { stage: 'start', severity: 'warning' },
+  'missing-path-unit': { stage: 'start', severity: 'warning' },
+  // systemd units of the set that systemd refuses to load
+  'missing-listen': { stage: 'start', severity: 'error' },
+  'missing-exec-start': { stage: 'start', severity: 'error' },
+  'missing-path-watch': { stage: 'start', severity: 'error' },
   // values the generator passes on but podman or systemd reject at start
   'bad-value': { stage: 'start', severity: 'error' },
   'unknown-specifier': { stage: 'start', severity: 'error' },

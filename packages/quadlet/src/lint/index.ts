@@ -3,7 +3,7 @@
  * see them. A set is what one Quadlet directory holds: units, their drop-ins, and files they refer to.
  */
 import type { Diagnostic } from '../diagnostics';
-import { findKey, findSection, NEWEST_PODMAN, parseVersion, unitTypeOfFile } from '../registry';
+import { findKey, findSection, NEWEST_PODMAN, parseVersion, systemdUnitTypeOfFile, unitTypeOfFile } from '../registry';
 import { MAIN_SECTION, type PodmanVersion, type UnitType } from '../registry/types';
 import { applyDropIns, type DropInConf, dropInDirs, parseUnitFile } from '../unit-file';
 import type { UnitFile } from '../unit-file/types';
@@ -13,7 +13,7 @@ import { checkConversion } from './rules/convert';
 import { checkReferencedFiles } from './rules/files';
 import { checkSectionsAndKeys } from './rules/keys';
 import { checkService } from './rules/service';
-import { lintTimer } from './rules/timer';
+import { lintSystemdDropIn, lintSystemdUnit } from './rules/systemd';
 import { checkValues } from './rules/values';
 import type { FileReport, LintFile, LintOptions } from './types';
 
@@ -34,13 +34,14 @@ export const isDropIn = (path: string): boolean => path.endsWith('.conf') && par
 /** The unit type of a Quadlet unit file (`web.container` → container); undefined for drop-ins and others. */
 export const unitTypeOf = (path: string): UnitType | undefined => (isDropIn(path) ? undefined : unitTypeOfFile(path));
 
-/** Whether a file is a systemd unit the linter knows besides Quadlet's: a timer (`backup.timer`). */
-export const isSystemdUnitFile = (path: string): boolean => {
-  const name = baseName(path);
-  return name.endsWith('.timer') && name.length > '.timer'.length && !isDropIn(path);
-};
+/** Whether a file is a systemd unit the linter knows besides Quadlet's: a service, socket, timer, target or path
+ * unit (`api.service`, `api.socket`, `backup.timer`, `stack.target`, `inbox.path`). */
+export const isSystemdUnitFile = (path: string): boolean =>
+  !isDropIn(path) && systemdUnitTypeOfFile(baseName(path)) !== undefined;
 
-const isTimerDropIn = (path: string): boolean => isDropIn(path) && parentName(path).endsWith('timer.d');
+/** A drop-in of a systemd unit (`api.socket.d/10-port.conf`, `service.d/10-all.conf`): systemd reads it, not
+ * Podman. */
+const isSystemdDropIn = (path: string): boolean => isDropIn(path) && systemdUnitTypeOfFile(path) !== undefined;
 
 /** Whether Podman's generator at `version` reads files of this unit type at all. */
 export function unitTypeSupported(type: UnitType, version: PodmanVersion): boolean {
@@ -86,14 +87,20 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
 
   const units: UnitRef[] = [];
   const dropIns: Parsed[] = [];
-  const timers: LintFile[] = [];
+  // systemd's own units and their drop-ins: the generator reads none of them
+  const systemdUnits: LintFile[] = [];
+  const systemdDropIns: Parsed[] = [];
   for (const f of files) {
+    if (isSystemdDropIn(f.path)) {
+      systemdDropIns.push({ path: f.path, file: parseUnitFile(f.text) });
+      continue;
+    }
     if (isDropIn(f.path)) {
       dropIns.push({ path: f.path, file: parseUnitFile(f.text) });
       continue;
     }
     if (isSystemdUnitFile(f.path)) {
-      timers.push(f);
+      systemdUnits.push(f);
       continue;
     }
     const type = unitTypeOfFile(f.path);
@@ -122,8 +129,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
   const rejected = new Set<string>();
   const set: SetIndex = { units: unitIndex, unreadable, paths, rejected, scope: options.scope ?? 'user' };
 
-  // (a timer's drop-ins are read by systemd, not Podman: they are linted with the timer)
-  for (const p of dropIns) if (!isTimerDropIn(p.path)) checkSyntax(p, sink, true, version);
+  for (const p of dropIns) checkSyntax(p, sink, true, version);
 
   // The generator converts images first, then volumes and networks, builds, containers and kube units, and
   // pods last; a unit that references one converted earlier can depend on whether that one succeeded.
@@ -159,21 +165,24 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     if (failed) rejected.add(u.name);
     services.add(serviceOf(ctx));
   }
-  for (const t of timers) {
+  // systemd's own units, each with its drop-ins merged in; each drop-in's lines are checked once, on its own
+  const systemdNames = new Set(systemdUnits.map((f) => baseName(f.path)));
+  for (const t of systemdUnits) {
     const name = baseName(t.path);
     // systemd skips the lines of a drop-in it cannot read, not the whole drop-in as Podman does
-    const confs = (dropIns.length > 0 ? dropInsFor(name, dropIns) : []).map((c) => ({
+    const confs = (systemdDropIns.length > 0 ? dropInsFor(name, systemdDropIns) : []).map((c) => ({
       ...c,
       file: { ...c.file, nodes: c.file.nodes.map((n) => (n.kind === 'invalid' ? { ...n, ignored: true } : n)) },
     }));
     const file = parseUnitFile(t.text);
-    lintTimer(
+    lintSystemdUnit(
       t.path,
       confs.length > 0 ? applyDropIns(file, confs, { unitName: name }) : file,
-      { services, paths },
+      { services, units: systemdNames, paths },
       sink,
     );
   }
+  for (const p of systemdDropIns) lintSystemdDropIn(p.path, p.file, sink);
 
   for (const name of unreadable.keys()) rejected.add(name);
   if (unreadable.size > 0 && atLeast(version, '4.7')) abortFolders(units, unreadablePaths, loaded, rejected, sink);

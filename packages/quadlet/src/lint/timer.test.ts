@@ -54,6 +54,19 @@ describe('timers', () => {
     expect(d?.message).toContain("Did you mean 'OnCalendar'?");
   });
 
+  it('count OnClockChange= and OnTimezoneChange= as triggers only when true, and an empty trigger resets them all', () => {
+    expect(codes([web, timer('[Timer]\nOnClockChange=yes\n')])).toEqual([]);
+    expect(codes([web, timer('[Timer]\nOnClockChange=no\n')])).toEqual(['bad-value']);
+    expect(codes([web, timer('[Timer]\nOnCalendar=daily\nOnBootSec=\n')])).toEqual(['bad-value']);
+  });
+
+  it('flag values systemd ignores', () => {
+    expect(codes([web, timer('[Timer]\nOnCalendar=daily\nPersistent=sometimes\nAccuracySec=soon\n')])).toEqual([
+      'invalid-bool',
+      'value-dropped',
+    ]);
+  });
+
   it('read their drop-ins as systemd does, and point at the drop-in', () => {
     const conf = { path: 'web.timer.d/10-when.conf', text: '[Timer]\nOnCalendar=weekly\nnonsense\n' };
     const reports = lintSet([web, timer('[Timer]\nPersistent=true\n'), conf]);

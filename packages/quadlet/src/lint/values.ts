@@ -16,6 +16,15 @@ export function isBool(v: string): boolean {
   return TRUE.has(l) || FALSE.has(l);
 }
 
+const SYSTEMD_TRUE = new Set(['1', 'yes', 'y', 'true', 't', 'on']);
+const SYSTEMD_FALSE = new Set(['0', 'no', 'n', 'false', 'f', 'off']);
+
+/** systemd's reading of a boolean (parse_boolean): 1/yes/y/true/t/on or 0/no/n/false/f/off, in any case. */
+export function systemdBool(v: string): boolean | undefined {
+  const l = v.toLowerCase();
+  return SYSTEMD_TRUE.has(l) ? true : SYSTEMD_FALSE.has(l) ? false : undefined;
+}
+
 const INT = /^[+-]?\d+$/;
 export const isInt = (v: string): boolean => INT.test(v);
 
@@ -35,6 +44,14 @@ const SD_SPAN = new RegExp(`^(\\d+(\\.\\d+)?\\s*${SD_UNIT}?\\s*)+$`);
 export function checkSystemdSpan(v: string): string | undefined {
   if (v === 'infinity' || SD_SPAN.test(v.trim())) return undefined;
   return 'is not a time span like 30s, 5min or 1h 30min';
+}
+
+// systemd sizes: "512M", "1G 512M", "1.5G" (base 1024), and for memory limits also a percentage or infinity.
+const SD_SIZE = /^(\d+(\.\d+)?\s*[KMGTPE]?B?\s*)+$/i;
+const SD_SHARE = /^\d+(\.\d+)?(%|\u2030)$/;
+export function checkSystemdSize(v: string): string | undefined {
+  const t = v.trim();
+  return t === 'infinity' || SD_SHARE.test(t) || SD_SIZE.test(t) ? undefined : 'is not a size like 512M or 2G';
 }
 
 const SIZE = /^\d+(\.\d+)?\s*([bkmgt]i?b?)?$/i;

@@ -15,7 +15,15 @@ import { type KeyDef, MAIN_SECTION, type PodmanVersion, type SectionDef, UNIT_TY
 import { compareVersions, isAvailable } from './version';
 
 export type { SystemdKeyDef, SystemdSectionDef, SystemdUnitType } from './systemd';
-export { findSystemdKey, findSystemdSection, SYSTEMD_SECTIONS, systemdSectionsForFile } from './systemd';
+export {
+  findSystemdKey,
+  findSystemdSection,
+  LISTEN_KEYS,
+  SYSTEMD_SECTIONS,
+  systemdSectionsForFile,
+  systemdUnitTypeOfFile,
+  WATCH_KEYS,
+} from './systemd';
 export * from './types';
 export { compareVersions, isAvailable, NEWEST_PODMAN, OLDEST_PODMAN, parseVersion } from './version';
 

@@ -15,6 +15,7 @@ import {
   SYSTEMD_SECTIONS,
   sectionsForUnitType,
   systemdSectionsForFile,
+  systemdUnitTypeOfFile,
   UNIT_TYPES,
   unitTypeOfFile,
 } from './index';
@@ -221,8 +222,8 @@ describe('lookups', () => {
 });
 
 describe('systemd sections', () => {
-  it('covers Unit, Service, Install and Timer without duplicates', () => {
-    expect(SYSTEMD_SECTIONS.map((s) => s.name)).toEqual(['Unit', 'Service', 'Install', 'Timer']);
+  it('covers Unit, Service, Install, Timer, Socket and Path without duplicates', () => {
+    expect(SYSTEMD_SECTIONS.map((s) => s.name)).toEqual(['Unit', 'Service', 'Install', 'Timer', 'Socket', 'Path']);
     for (const s of SYSTEMD_SECTIONS) {
       const names = s.keys.map((k) => k.key);
       expect(new Set(names).size, s.name).toBe(names.length);
@@ -248,12 +249,47 @@ describe('systemd sections', () => {
     expect(findSystemdKey('Install', 'WantedBy')?.repeat).toBe(true);
     expect(findSystemdKey('Install', 'UpheldBy')).toBeDefined();
     expect(findSystemdKey('Timer', 'OnCalendar')?.repeat).toBe(true);
+    expect(findSystemdKey('Socket', 'ListenStream')?.repeat).toBe(true);
+    expect(findSystemdKey('Socket', 'Accept')?.kind).toBe('bool');
+    expect(findSystemdKey('Path', 'PathChanged')?.repeat).toBe(true);
+    expect(findSystemdKey('Path', 'Unit')).toBeDefined();
     expect(findSystemdKey('Service', 'Wants')).toBeUndefined();
     expect(findSystemdKey('Nope', 'After')).toBeUndefined();
   });
 
   it('picks the sections of a file by its type', () => {
-    expect(systemdSectionsForFile('backup.timer').map((s) => s.name)).toEqual(['Unit', 'Timer', 'Install']);
-    expect(systemdSectionsForFile('web.container').map((s) => s.name)).toEqual(['Unit', 'Service', 'Install']);
+    const names = (f: string) => systemdSectionsForFile(f).map((s) => s.name);
+    expect(names('backup.timer')).toEqual(['Unit', 'Timer', 'Install']);
+    expect(names('web.container')).toEqual(['Unit', 'Service', 'Install']);
+    expect(names('web.service')).toEqual(['Unit', 'Service', 'Install']);
+    expect(names('web.socket')).toEqual(['Unit', 'Socket', 'Install']);
+    expect(names('web.target')).toEqual(['Unit', 'Install']);
+    expect(names('inbox.path')).toEqual(['Unit', 'Path', 'Install']);
+    expect(names('sub/web.socket.d/10-port.conf')).toEqual(['Unit', 'Socket', 'Install']);
+    expect(names('socket.d/10-all.conf')).toEqual(['Unit', 'Socket', 'Install']);
+    expect(names('backup.timer.d/10-when.conf')).toEqual(['Unit', 'Timer', 'Install']);
+  });
+
+  it('tells the systemd unit type of a file or a drop-in', () => {
+    expect(systemdUnitTypeOfFile('web.socket')).toBe('socket');
+    expect(systemdUnitTypeOfFile('a/web@.service')).toBe('service');
+    expect(systemdUnitTypeOfFile('stack.target')).toBe('target');
+    expect(systemdUnitTypeOfFile('inbox.path')).toBe('path');
+    expect(systemdUnitTypeOfFile('web-.socket.d/x.conf')).toBe('socket');
+    expect(systemdUnitTypeOfFile('path.d/x.conf')).toBe('path');
+    expect(systemdUnitTypeOfFile('.socket')).toBeUndefined();
+    expect(systemdUnitTypeOfFile('socket')).toBeUndefined();
+    expect(systemdUnitTypeOfFile('web.container')).toBeUndefined();
+    expect(systemdUnitTypeOfFile('web.container.d/x.conf')).toBeUndefined();
+    expect(systemdUnitTypeOfFile('web.socket.d/x.txt')).toBeUndefined();
+  });
+
+  it('shares the exec, kill and resource-control keys between [Service] and [Socket], not [Path]', () => {
+    for (const key of ['User', 'Environment', 'KillMode', 'MemoryMax', 'PrivateTmp']) {
+      expect(findSystemdKey('Socket', key), key).toBe(findSystemdKey('Service', key));
+      expect(findSystemdKey('Path', key), key).toBeUndefined();
+    }
+    expect(findSystemdKey('Socket', 'ExecStart')).toBeUndefined();
+    expect(findSystemdKey('Socket', 'ExecStopPre')).toBeDefined();
   });
 });

@@ -2,7 +2,7 @@
  * The CLI as a user runs it: bin/quadletman in a child process, its output and its exit codes.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +132,65 @@ describe('quadletman fmt', () => {
     expect(run('fmt', '--check', timer).status).toBe(1);
     expect(run('fmt', timer).status).toBe(0);
     expect(readFileSync(timer, 'utf8')).toBe('[Timer]\nOnCalender=daily\n');
+  });
+});
+
+describe('systemd units beside the Quadlet units', () => {
+  it('lint checks sockets, services, targets and path units in a folder, with their references', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-systemd-'));
+    writeFileSync(join(dir, 'web.container'), '[Container]\nImage=localhost/web\n');
+    writeFileSync(join(dir, 'web.socket'), '[Socket]\nListenStream=8080\n');
+    writeFileSync(join(dir, 'api.socket'), '[Socket]\nListenStrem=8081\nAccept=maybe\n');
+    writeFileSync(join(dir, 'api.service'), '[Service]\nType=simple\n');
+    writeFileSync(join(dir, 'stack.target'), '[Unit]\nWants=web.service\n');
+    writeFileSync(join(dir, 'inbox.path'), '[Path]\nPathChanged=/srv/inbox\n');
+    const r = run('lint', '--podman-version', '5.4', '--format', 'json', dir);
+    expect(r.status).toBe(1);
+    const files = JSON.parse(r.stdout).files as { path: string; diagnostics: { code: string }[] }[];
+    const codes = Object.fromEntries(files.map((f) => [f.path, f.diagnostics.map((d) => d.code).sort()]));
+    expect(codes).toEqual({
+      'api.service': ['missing-exec-start'],
+      'api.socket': ['invalid-bool', 'missing-listen', 'unknown-systemd-key'],
+      'inbox.path': ['missing-path-unit'],
+      'stack.target': [],
+      'web.container': ['no-install-section'],
+      'web.socket': [],
+    });
+  });
+
+  it('lint takes one of them alone, and says what a file that is none of them is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-systemd-one-'));
+    writeFileSync(join(dir, 'api.service'), '[Service]\nExecStart=/usr/bin/api\nRestrat=always\n');
+    writeFileSync(join(dir, 'notes.txt'), 'hello\n');
+    const r = run('lint', '--podman-version', '5.4', join(dir, 'api.service'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/api\.service:3: warning: .*'Restrat'.*Did you mean 'Restart'\? \[unknown-systemd-key\]/);
+    const bad = run('lint', '--podman-version', '5.4', join(dir, 'notes.txt'));
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('not a Quadlet unit file, systemd unit (.service, .socket, .timer, .target, .path)');
+    expect(run('fmt', join(dir, 'notes.txt')).status).toBe(2);
+  });
+
+  it('fmt rewrites them and their drop-ins, in a folder and one by one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-systemd-fmt-'));
+    const socket = join(dir, 'web.socket');
+    writeFileSync(socket, '[Socket]\nListenStream = 8080   \n');
+    mkdirSync(join(dir, 'web.socket.d'));
+    const conf = join(dir, 'web.socket.d', '10-x.conf');
+    writeFileSync(conf, '[Socket]\nBacklog =  16\n');
+    const path = join(dir, 'inbox.path');
+    writeFileSync(path, '[Path]\nPathChanged= /srv/inbox');
+    expect(run('fmt', '--check', dir).status).toBe(1);
+    expect(run('fmt', dir).status).toBe(0);
+    expect(readFileSync(socket, 'utf8')).toBe('[Socket]\nListenStream=8080\n');
+    expect(readFileSync(conf, 'utf8')).toBe('[Socket]\nBacklog=16\n');
+    expect(readFileSync(path, 'utf8')).toBe('[Path]\nPathChanged=/srv/inbox\n');
+    const target = join(dir, 'stack.target');
+    writeFileSync(target, '[Unit]\nDescription =stack\n');
+    expect(run('fmt', '--check', target).status).toBe(1);
+    expect(run('fmt', target).status).toBe(0);
+    expect(readFileSync(target, 'utf8')).toBe('[Unit]\nDescription=stack\n');
+    expect(run('fmt', '--check', dir).status).toBe(0);
   });
 });
 

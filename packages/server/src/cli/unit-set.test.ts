@@ -17,16 +17,24 @@ describe('readUnitSet', () => {
     writeFileSync(join(dir, 'sub', 'deeper', 'db.volume'), '[Volume]\n');
     writeFileSync(join(dir, 'sub', 'app.env'), 'A=1\n');
     writeFileSync(join(dir, 'web.timer'), '[Timer]\nOnCalendar=daily\n');
+    writeFileSync(join(dir, 'api.socket'), '[Socket]\nListenStream=8080\n');
+    writeFileSync(join(dir, 'sub', 'api.service'), '[Service]\nExecStart=/usr/bin/api\n');
+    writeFileSync(join(dir, 'stack.target'), '');
+    writeFileSync(join(dir, 'inbox.path'), '[Path]\nPathChanged=/srv/inbox\n');
     symlinkSync(join(dir, 'web.container'), join(dir, 'link.container'));
     const set = readUnitSet(dir);
     expect(set.files.map((f) => f.path)).toEqual([
+      'api.socket',
+      'inbox.path',
       'link.container',
+      'stack.target',
+      'sub/api.service',
       'sub/deeper/db.volume',
       'web.container',
       'web.container.d/10-env.conf',
       'web.timer',
     ]);
-    expect(set.files[0]!.text).toBe('[Container]\nImage=a\n');
+    expect(set.files[2]!.text).toBe('[Container]\nImage=a\n');
     expect(set.otherFiles).toEqual(['sub/app.env']);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Reads a Quadlet directory from disk as a unit set for the linter and the formatter: unit files, timers and
- * drop-ins with their text, every other file by path only. Paths are relative to the directory.
+ * Reads a Quadlet directory from disk as a unit set for the linter and the formatter: unit files, systemd's own
+ * units (services, sockets, timers, targets, path units) and drop-ins with their text, every other file by path
+ * only. Paths are relative to the directory.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isDropIn, isSystemdUnitFile, type LintFile, unitTypeOf } from '@quadletman/quadlet';
@@ -12,9 +13,13 @@ export interface UnitSet {
 }
 
 /** Whether a path (relative to a set's root) is a Quadlet unit, a drop-in, or a systemd unit the linter knows
- * (a timer). */
+ * (`.service`, `.socket`, `.timer`, `.target`, `.path`). */
 export const isUnitOrDropIn = (path: string): boolean =>
   isDropIn(path) || unitTypeOf(path) !== undefined || isSystemdUnitFile(path);
+
+/** What the CLI says of a file argument that is none of those. */
+export const NOT_A_UNIT_FILE =
+  'not a Quadlet unit file, systemd unit (.service, .socket, .timer, .target, .path) or drop-in';
 
 /** `dir`/`name` for an absolute, normalized `dir` (the root may be '/'); path.join's normalizing is not needed. */
 const under = (dir: string, name: string): string => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { isDropIn, unitTypeOf } from '../index';
+import { isDropIn, isSystemdUnitFile, unitTypeOf } from '../index';
 import type { LintFile } from '../types';
 
 export const FIXTURE_SETS = join(__dirname, '../../../fixtures/sets');
@@ -12,7 +12,7 @@ export const FIXTURE_SETS = join(__dirname, '../../../fixtures/sets');
 export const fixtureSetNames = (): string[] =>
   readdirSync(FIXTURE_SETS).filter((d) => statSync(join(FIXTURE_SETS, d)).isDirectory());
 
-/** A set's unit files and drop-ins with their text, and the paths of its other files. */
+/** A set's unit files (systemd's own too) and drop-ins with their text, and the paths of its other files. */
 export function readFixtureSet(dir: string): { files: LintFile[]; others: string[] } {
   const files: LintFile[] = [];
   const others: string[] = [];
@@ -22,7 +22,8 @@ export function readFixtureSet(dir: string): { files: LintFile[]; others: string
       const rel = relative(dir, abs);
       if (statSync(abs).isDirectory()) walk(abs);
       else if (name === 'expect.json') continue;
-      else if (isDropIn(rel) || unitTypeOf(rel)) files.push({ path: rel, text: readFileSync(abs, 'utf8') });
+      else if (isDropIn(rel) || unitTypeOf(rel) || isSystemdUnitFile(rel))
+        files.push({ path: rel, text: readFileSync(abs, 'utf8') });
       else others.push(rel);
     }
   };

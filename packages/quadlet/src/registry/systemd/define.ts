@@ -16,3 +16,6 @@ export function sk(key: string, kind: ValueKind | undefined, summary: string, ex
 export function list(key: string, kind: ValueKind | undefined, summary: string, extras: Extras = {}): SystemdKeyDef {
   return sk(key, kind, summary, { ...extras, repeat: true });
 }
+
+/** The deprecation note of an old spelling systemd keeps reading. */
+export const OLD_NAME = (replacement: string): string => `Old name kept for compatibility; use ${replacement}.`;

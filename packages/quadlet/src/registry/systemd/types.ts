@@ -4,8 +4,8 @@
  */
 import type { ValueKind } from '../types';
 
-/** The non-Quadlet unit files quadletman handles next to Quadlet units. */
-export type SystemdUnitType = 'service' | 'timer';
+/** The systemd unit files the linter and formatter handle next to Quadlet units (by their suffix). */
+export type SystemdUnitType = 'service' | 'socket' | 'timer' | 'target' | 'path';
 
 export interface SystemdKeyDef {
   /** Exactly as systemd spells it. */
@@ -23,7 +23,7 @@ export interface SystemdKeyDef {
 }
 
 export interface SystemdSectionDef {
-  /** `Unit`, `Service`, `Install` or `Timer`. */
+  /** `Unit`, `Service`, `Install`, `Timer`, `Socket` or `Path`. */
   name: string;
   keys: readonly SystemdKeyDef[];
 }

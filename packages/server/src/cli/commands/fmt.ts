@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { parseUnitFile, serializeCanonical } from '@quadletman/quadlet';
 import type { Command } from 'commander';
 import { out } from '../output';
-import { isUnitOrDropIn, listUnitSet } from '../unit-set';
+import { isUnitOrDropIn, listUnitSet, NOT_A_UNIT_FILE } from '../unit-set';
 import { UsageError } from '../usage';
 
 function unitFilesOf(arg: string): string[] {
@@ -15,7 +15,7 @@ function unitFilesOf(arg: string): string[] {
   const st = statSync(abs, { throwIfNoEntry: false });
   if (!st) throw new UsageError(`${arg}: no such file or directory`);
   if (st.isDirectory()) return listUnitSet(abs).paths.map((p) => join(abs, p));
-  if (!isUnitOrDropIn(abs)) throw new UsageError(`${arg}: not a Quadlet unit file, drop-in or timer`);
+  if (!isUnitOrDropIn(abs)) throw new UsageError(`${arg}: ${NOT_A_UNIT_FILE}`);
   return [abs];
 }
 
@@ -30,7 +30,7 @@ function replaceFile(path: string, text: string): void {
 export function registerFmt(program: Command): void {
   program
     .command('fmt')
-    .description('Rewrite Quadlet unit files in canonical form.')
+    .description('Rewrite Quadlet unit files and systemd units in canonical form.')
     .argument('<paths...>', 'unit files or directories')
     .option('--check', 'only list the files that are not canonical; exit 1 if any')
     .action((paths: string[], opts: { check?: boolean }) => {

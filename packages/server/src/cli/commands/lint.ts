@@ -14,7 +14,7 @@ import {
 } from '@quadletman/quadlet';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { out } from '../output';
-import { readUnitSet } from '../unit-set';
+import { NOT_A_UNIT_FILE, readUnitSet } from '../unit-set';
 import { UsageError } from '../usage';
 
 export interface LintedPath {
@@ -51,7 +51,7 @@ export function lintPaths(paths: readonly string[], version: PodmanVersion, scop
     });
     const only = isDir ? undefined : basename(abs);
     if (only !== undefined && !set.files.some((f) => f.path === only)) {
-      throw new UsageError(`${arg}: not a Quadlet unit file, drop-in or timer`);
+      throw new UsageError(`${arg}: ${NOT_A_UNIT_FILE}`);
     }
     return { arg, reports: only === undefined ? reports : reports.filter((r) => r.path === only) };
   });
@@ -106,7 +106,7 @@ export const parsePodmanVersion = (v: string): PodmanVersion => {
 export function registerLint(program: Command): void {
   program
     .command('lint')
-    .description('Lint Quadlet unit files; a directory is linted as one unit set.')
+    .description('Lint Quadlet unit files and the systemd units beside them; a directory is linted as one unit set.')
     .argument('<paths...>', 'unit files or directories')
     .option(
       '--podman-version <X.Y>',
