@@ -51,6 +51,7 @@ export const RULES = {
   'missing-listen': { stage: 'start', severity: 'error' },
   'missing-exec-start': { stage: 'start', severity: 'error' },
   'missing-path-watch': { stage: 'start', severity: 'error' },
+  'masked-empty': { stage: 'start', severity: 'error' },
   // values the generator passes on but podman or systemd reject at start
   'bad-value': { stage: 'start', severity: 'error' },
   'unknown-specifier': { stage: 'start', severity: 'error' },

@@ -180,6 +180,7 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
       confs.length > 0 ? applyDropIns(file, confs, { unitName: name }) : file,
       { services, units: systemdNames, paths },
       sink,
+      t.text.length === 0,
     );
   }
   for (const p of systemdDropIns) lintSystemdDropIn(p.path, p.file, sink);

@@ -161,8 +161,12 @@ describe('services', () => {
 });
 
 describe('targets', () => {
-  it('may be empty, and take only [Unit] and [Install]', () => {
-    expect(codesOf([file('stack.target', '')], 'stack.target')).toEqual([]);
+  it('may hold nothing but a line, and take only [Unit] and [Install]; a zero-byte file is masked', () => {
+    expect(codesOf([file('stack.target', '\n')], 'stack.target')).toEqual([]);
+    expect(codesOf([file('stack.target', '# the stack\n')], 'stack.target')).toEqual([]);
+    // systemd reads a unit file of zero bytes as masked (systemd-analyze verify: "Unit stack.target is masked.")
+    expect(codesOf([file('stack.target', '')], 'stack.target')).toEqual(['masked-empty']);
+    expect(codesOf([file('web.service', '')], 'web.service')).toEqual(['masked-empty']);
     expect(codesOf([file('stack.target', '[Unit]\nDescription=stack\nWants=web.service\n')], 'stack.target')).toEqual(
       [],
     );

@@ -1,6 +1,7 @@
 // The lint gate of an apply: the rendered Quadlet files, linted as one unit set by @quadletman/quadlet's
 // `lintSet` (the linter that mirrors Podman's generator), so the apply engine can refuse before it touches the
-// disk. Timers are linted as systemd reads them; config files are passed along so references to them resolve.
+// disk. systemd's own units (timers, sockets, services, targets in the user's unit folder) are linted in the same
+// set, as systemd reads them; config files are passed along so references to them resolve.
 // One check of quadletman's own joins it: every unit's service must have a name the host layer accepts
 // (`quadletman-service-name`).
 
@@ -43,7 +44,7 @@ function serviceNameProblem(path: string, text: string): Diagnostic | undefined 
 }
 
 export interface RenderedLint {
-  /** One report per rendered Quadlet-folder file, by home-relative path, in path order. */
+  /** One report per rendered Quadlet-folder file and systemd unit, by home-relative path, in path order. */
   reports: FileReport[];
   /** No diagnostic of severity error. */
   ok: boolean;
@@ -51,20 +52,31 @@ export interface RenderedLint {
   warnings: number;
 }
 
-/** Lints the Quadlet folder of a rendered set (home-relative path → text). */
+/** systemd's own units in the user's unit folder, linted beside the Quadlet units. */
+const SYSTEMD_UNIT = /\.(timer|socket|service|target|path)$/;
+
+/** Lints the Quadlet folder and systemd's own units of a rendered set (home-relative path → text). */
 export function lintRendered(
   files: ReadonlyMap<string, string>,
   options: { podmanVersion?: string | null } = {},
 ): RenderedLint {
-  const set = [...files]
-    .filter(([p]) => areaOf(p) === 'quadlet')
-    .map(([p, text]) => ({ path: pathInArea(p), text }))
+  // one set: a socket's or timer's service may be a Quadlet unit's generated one
+  const homePath = new Map<string, string>();
+  for (const [p] of files) {
+    const area = areaOf(p);
+    if (area === 'quadlet' || (area === 'systemd' && SYSTEMD_UNIT.test(p))) homePath.set(pathInArea(p), p);
+  }
+  const set = [...homePath]
+    .map(([path, home]) => ({ path, text: files.get(home)! }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const version: PodmanVersion | undefined = options.podmanVersion ? parseVersion(options.podmanVersion) : undefined;
   const texts = new Map(set.map((f) => [f.path, f.text]));
   const reports = lintSet(set, version ? { podmanVersion: version } : {}).map((r): FileReport => {
     const own = serviceNameProblem(r.path, texts.get(r.path) ?? '');
-    return { path: `${QUADLET_DIR}/${r.path}`, diagnostics: own ? [...r.diagnostics, own] : r.diagnostics };
+    return {
+      path: homePath.get(r.path) ?? `${QUADLET_DIR}/${r.path}`,
+      diagnostics: own ? [...r.diagnostics, own] : r.diagnostics,
+    };
   });
   const all: Diagnostic[] = reports.flatMap((r) => r.diagnostics);
   return {

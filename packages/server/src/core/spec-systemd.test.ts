@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { lintRendered } from './lint.js';
 import { plan, socketTarget } from './plan.js';
 import { render } from './render.js';
 import { checkSpec, parseSpecText, specToYaml, toSpec, validateSpec } from './spec.js';
@@ -168,5 +169,19 @@ describe('plans for systemd units', () => {
     expect(socketTarget(`${U}/a.socket`, '[Socket]\nListenStream=1\n')).toBe('a.service');
     expect(socketTarget(`${U}/a.socket`, '[Socket]\nListenStream=1\nAccept=true\n')).toBe('a@.service');
     expect(socketTarget(`${U}/a.socket`, '[Socket]\nService=b.service\nAccept=yes\n')).toBe('b.service');
+  });
+});
+
+describe('the apply lint of systemd units', () => {
+  it('lints them in one set with the Quadlet units, as systemd reads them', () => {
+    const clean = lintRendered(render(validateSpec(spec())).files);
+    expect(clean.reports.map((r) => r.path)).toEqual(expect.arrayContaining([`${U}/web.socket`, `${U}/tick.service`]));
+    expect(clean.errors, JSON.stringify(clean.reports)).toBe(0);
+    const broken = lintRendered(
+      render(validateSpec(spec({ 'bad.service': { text: '[Service]\nType=simple\n' } }))).files,
+    );
+    const report = broken.reports.find((r) => r.path === `${U}/bad.service`);
+    expect(report?.diagnostics.map((d) => d.code)).toContain('missing-exec-start');
+    expect(broken.ok).toBe(false);
   });
 });

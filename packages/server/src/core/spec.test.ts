@@ -55,8 +55,14 @@ describe('the spec', () => {
     const yaml = /```yaml\n([\s\S]*?)```/.exec(md)?.[1];
     expect(yaml).toBeDefined();
     const s = parseSpecText(yaml!, 'SPEC.md');
-    expect(Object.keys(s.units)).toEqual(['backup.timer', 'legacy.container', 'web.container']);
-    expect(render(s).files.size).toBe(9); // with blog.target
+    expect(Object.keys(s.units)).toEqual([
+      'backup.timer',
+      'legacy.container',
+      'tick.service',
+      'web.container',
+      'web.socket',
+    ]);
+    expect(render(s).files.size).toBe(11); // with blog.target
     expect(s.routes.map((r) => r.path)).toEqual(['/', '/api']);
   });
 

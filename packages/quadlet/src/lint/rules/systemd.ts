@@ -74,12 +74,21 @@ function reporter(path: string, sink: Sink): Report {
 
 /**
  * Lints a systemd unit file of the set; `file` has its drop-ins merged in. The lines of the drop-ins are
- * checked by {@link lintSystemdDropIn}, once each; here they count only for the unit as a whole.
+ * checked by {@link lintSystemdDropIn}, once each; here they count only for the unit as a whole. `empty`: the
+ * file has zero bytes (systemd reads it as masked).
  */
-export function lintSystemdUnit(path: string, file: UnitFile, set: SystemdSet, sink: Sink): void {
+export function lintSystemdUnit(path: string, file: UnitFile, set: SystemdSet, sink: Sink, empty = false): void {
   const type = systemdUnitTypeOfFile(path);
   if (type === undefined) return;
   const report = reporter(path, sink);
+  if (empty) {
+    // (systemd's null_or_empty: a unit file of zero bytes, like a link to /dev/null, masks the unit)
+    report(
+      'masked-empty',
+      `The file is empty: systemd reads an empty unit file as masked, so the ${CALLED[type]} can never start. Write at least one line (a section header or a comment), or remove the file.`,
+    );
+    return;
+  }
   checkLines(path, type, file, report, `the ${CALLED[type]}`);
   const unit = new Entries(path, file);
   const main = MAIN[type];

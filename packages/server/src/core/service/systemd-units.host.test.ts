@@ -1,6 +1,8 @@
 // systemd's own units in a compartment, for real (runs inside the sandbox host as root):
 // - the oracle: every `.socket`, `.service` and `.target` quadletman renders from a spec passes `systemd-analyze
-//   verify` as the compartment's user, and the broken ones the spec refuses are refused by systemd too;
+//   verify` as the compartment's user, the broken ones the spec refuses are refused by systemd too, and on every
+//   case of the linter's systemd fixtures (packages/quadlet/fixtures/systemd) systemd refuses exactly the files the
+//   linter gives an error (or a missing activated unit), and logs ignored lines exactly where it warns;
 // - an apply of a socket with an inetd-style service, a plain service and a target starts the socket, the service
 //   and the target (the socket's service only on a connection), enables what has an [Install], and a connection
 //   to the socket gets the service's answer; removing them stops and disables them.
@@ -10,7 +12,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../app.js';
-import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
+import { closeHostTestApp, openHostTestApp, REPO } from '../../cli/host-test-support.js';
 import { asUser } from '../../host/session.js';
 import { parseCompartmentId } from '../ids.js';
 import { SYSTEMD_USER_DIR } from '../layout.js';
@@ -21,6 +23,20 @@ const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const ID = parseCompartmentId('qmt-sysunits');
 const DATA = '/var/lib/quadletman-test-sysunits';
 const PORT = 18_931;
+
+/** The fixtures' codes for a unit `systemd-analyze verify` refuses (fixtures/systemd/README.md); a socket checks its
+ * service at load time, a timer and a path unit only when they fire. */
+const REFUSED = new Set([
+  'missing-listen',
+  'missing-exec-start',
+  'missing-path-watch',
+  'conflict-at-start',
+  'bad-value',
+  'masked-empty',
+  'missing-socket-unit',
+]);
+/** Codes of a unit that loads, but whose activated unit is missing: no line of it is ignored either. */
+const LOADS = new Set(['missing-timer-unit', 'missing-path-unit']);
 
 const SPEC = `
 compartment: ${ID}
@@ -62,19 +78,17 @@ describe.skipIf(!onHost)("systemd's own units for real", () => {
   };
 
   /** `systemd-analyze --user verify` of these files, as the compartment user, in a folder of their own. */
-  async function verify(files: Record<string, string>): Promise<{ code: number; out: string }> {
+  async function verify(files: Record<string, string>, only?: string): Promise<{ code: number; out: string }> {
     const s = await app.host.users.sessionFor(ID);
     const dir = await fsp.mkdtemp(path.join('/tmp', 'qm-verify-'));
     try {
-      for (const [name, text] of Object.entries(files)) await fsp.writeFile(path.join(dir, name), text);
+      for (const [name, text] of Object.entries(files)) {
+        await fsp.mkdir(path.dirname(path.join(dir, name)), { recursive: true, mode: 0o755 });
+        await fsp.writeFile(path.join(dir, name), text, { mode: 0o644 });
+      }
       await fsp.chmod(dir, 0o755);
-      const argv = [
-        'systemd-analyze',
-        '--user',
-        '--man=no',
-        'verify',
-        ...Object.keys(files).map((n) => path.join(dir, n)),
-      ];
+      const names = only ? [only] : Object.keys(files);
+      const argv = ['systemd-analyze', '--user', '--man=no', 'verify', ...names.map((n) => path.join(dir, n))];
       const r = await app.host.exec.run(asUser(s, argv), { expectCodes: [0, 1], timeoutMs: 60_000 });
       return { code: r.code ?? -1, out: `${r.stdout}${r.stderr}` };
     } finally {
@@ -111,6 +125,39 @@ describe.skipIf(!onHost)("systemd's own units for real", () => {
     expect(v.out, v.out).toMatch(/lone\.service/);
     expect(v.code).not.toBe(0);
   }, 120_000);
+
+  it('systemd-analyze verify agrees with the linter on every case of the systemd fixtures', async () => {
+    const root = path.join(REPO, 'packages/quadlet/fixtures/systemd');
+    const cases = (await fsp.readdir(root, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+    expect(cases.length).toBeGreaterThan(20);
+    const disagreements: string[] = [];
+    let judged = 0;
+    for (const name of cases.sort()) {
+      const dir = path.join(root, name);
+      const expected = JSON.parse(await fsp.readFile(path.join(dir, 'expect.json'), 'utf8')) as {
+        files: Record<string, string[]>;
+      };
+      const all: Record<string, string> = {};
+      for (const rel of Object.keys(expected.files)) all[rel] = await fsp.readFile(path.join(dir, rel), 'utf8');
+      for (const [rel, codes] of Object.entries(expected.files)) {
+        // drop-ins are judged through their unit; templates cannot be loaded by themselves
+        if (rel.includes('/') || path.basename(rel).includes('@.')) continue;
+        const v = await verify(all, rel);
+        const refuses = codes.some((c) => REFUSED.has(c));
+        const ignores = codes.some((c) => !REFUSED.has(c) && !LOADS.has(c));
+        const saysRefused = v.code !== 0;
+        const saysIgnored = v.out.split('\n').some((l) => l.includes(`${rel}:`) && /ignoring|Unknown/i.test(l));
+        judged++;
+        if (refuses !== saysRefused || (!refuses && ignores !== saysIgnored)) {
+          disagreements.push(
+            `${name}/${rel}: linter ${JSON.stringify(codes)}, systemd (exit ${v.code}): ${v.out.trim()}`,
+          );
+        }
+      }
+    }
+    console.log(`systemd fixtures: ${judged} files judged, ${disagreements.length} disagreements`);
+    expect(disagreements).toEqual([]);
+  }, 300_000);
 
   it('an apply starts the socket, the service and the target, and a connection gets the answer', async () => {
     const r = await app.compartments.applyState(parseSpecText(SPEC), { actor: 'test' });
