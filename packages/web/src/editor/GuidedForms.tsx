@@ -99,9 +99,7 @@ function TextInput({
   issue,
   value,
   onChange,
-  placeholder,
   mono = true,
-  inputMode,
 }: {
   id: string;
   label: string;
@@ -109,9 +107,7 @@ function TextInput({
   issue: Issue | undefined;
   value: string;
   onChange: (v: string) => void;
-  placeholder?: string;
   mono?: boolean;
-  inputMode?: 'numeric';
 }) {
   return (
     <div className="flex min-w-0 flex-col gap-1">
@@ -122,8 +118,6 @@ function TextInput({
         id={id}
         className={`${inputClass} ${mono ? 'font-mono' : ''}`}
         value={value}
-        placeholder={placeholder}
-        inputMode={inputMode}
         autoComplete="off"
         spellCheck={false}
         aria-invalid={issue ? true : undefined}
@@ -306,7 +300,6 @@ export function TimerFormView({ path, text, onChange, units }: GuidedFormProps) 
               hint={t('unitForm.timer.expressionHint')}
               issue={issues.expression}
               value={form.expression}
-              placeholder="Mon..Fri *-*-* 03:00"
               onChange={(expression) => set({ expression })}
             />
           )}
@@ -316,7 +309,6 @@ export function TimerFormView({ path, text, onChange, units }: GuidedFormProps) 
             hint={t('unitForm.timer.afterBootHint')}
             issue={issues.afterBoot}
             value={form.afterBoot}
-            placeholder="5min"
             onChange={(afterBoot) => set({ afterBoot })}
           />
           <TextInput
@@ -325,7 +317,6 @@ export function TimerFormView({ path, text, onChange, units }: GuidedFormProps) 
             hint={t('unitForm.timer.everyHint')}
             issue={issues.every}
             value={form.every}
-            placeholder="1h"
             onChange={(every) => set({ every })}
           />
         </div>
@@ -344,7 +335,6 @@ export function TimerFormView({ path, text, onChange, units }: GuidedFormProps) 
           hint={t('unitForm.timer.randomDelayHint')}
           issue={issues.randomDelay}
           value={form.randomDelay}
-          placeholder="10min"
           onChange={(randomDelay) => set({ randomDelay })}
         />
       </div>
@@ -401,7 +391,7 @@ function ListenRow({
           </select>
         </div>
         {listen.kind === 'tcp' ? (
-          <div className="grid min-w-0 grid-cols-[minmax(0,1fr)_6rem] items-end gap-2">
+          <div className="grid min-w-0 grid-cols-[minmax(0,1fr)_6rem] items-start gap-2">
             <div className="flex min-w-0 flex-col gap-1">
               <label htmlFor={`${field}-host`} className="text-sm">
                 {t('unitForm.socket.host')}
@@ -426,7 +416,6 @@ function ListenRow({
                 value={listen.port}
                 inputMode="numeric"
                 autoComplete="off"
-                placeholder="8080"
                 aria-invalid={issue ? true : undefined}
                 aria-describedby={issue ? `${field}-error` : undefined}
                 onChange={(e) => onChange({ ...listen, port: e.target.value })}
@@ -450,7 +439,11 @@ function ListenRow({
             />
           </div>
         )}
-        <Button onClick={onRemove} aria-label={t('unitForm.socket.removeAddress', { n: n + 1 })}>
+        <Button
+          className="justify-self-start"
+          onClick={onRemove}
+          aria-label={t('unitForm.socket.removeAddress', { n: n + 1 })}
+        >
           {t('editor.remove')}
         </Button>
       </div>

@@ -720,7 +720,7 @@ export const en = {
   'unitForm.socket.tcp': 'TCP port',
   'unitForm.socket.unix': 'UNIX socket',
   'unitForm.socket.host': 'On',
-  'unitForm.socket.loopback': 'this host only (127.0.0.1)',
+  'unitForm.socket.loopback': '127.0.0.1 (this host)',
   'unitForm.socket.all': 'all addresses',
   'unitForm.socket.port': 'Port',
   'unitForm.socket.path': 'Path',

@@ -736,7 +736,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'unitForm.socket.tcp': 'TCP-portti',
   'unitForm.socket.unix': 'UNIX-pistoke',
   'unitForm.socket.host': 'Missä',
-  'unitForm.socket.loopback': 'vain tällä koneella (127.0.0.1)',
+  'unitForm.socket.loopback': '127.0.0.1 (tämä kone)',
   'unitForm.socket.all': 'kaikissa osoitteissa',
   'unitForm.socket.port': 'Portti',
   'unitForm.socket.path': 'Polku',
