@@ -4,7 +4,7 @@
  * nothing), refuses what would add a line, reads back a text changed elsewhere, and leaves a text it cannot
  * show to the text editor, saying why.
  */
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
 import { systemdStarterText } from './systemd-units';
@@ -15,6 +15,8 @@ const UNITS = [
   { path: 'cleanup.service', text: '[Service]\nType=oneshot\nExecStart=/bin/true\n' },
 ];
 
+const LINT = { siblings: UNITS };
+
 function Harness({ path, initial, log }: { path: string; initial: string; log: string[] }) {
   const [text, setText] = useState(initial);
   return (
@@ -23,6 +25,7 @@ function Harness({ path, initial, log }: { path: string; initial: string; log: s
         path={path}
         text={text}
         units={UNITS}
+        lintContext={LINT}
         onChange={(next) => {
           log.push(next);
           setText(next);
@@ -112,6 +115,22 @@ describe('the timer form', () => {
     const refused = ['\u2028', '\u2029', '\u0085', '\u000b', 'ExecStart'];
     expect(log.filter((t) => refused.some((r) => t.includes(r)))).toEqual([]);
     expect(unitText()).not.toMatch(/ExecStart|\u2028/);
+  });
+
+  it("lists the linter's messages about the file above the form", () => {
+    open('nightly.timer', systemdStarterText('timer', 'nightly'));
+    const problems = screen.getByRole('list', { name: 'Problems in this file' });
+    expect(problems.textContent).toMatch(/The timer starts nightly\.service, which no unit of the set becomes/);
+    type('Starts', 'cleanup.service');
+    expect(screen.queryByRole('list', { name: 'Problems in this file' })).toBeNull();
+    expect(screen.getByTestId('lint-summary').textContent).toBe('No problems found');
+    // a message about one key too: the form has no field per key
+    cleanup();
+    open('cleanup.timer', systemdStarterText('timer', 'cleanup').replace('Description=cleanup', 'Description=100%x'));
+    expect(screen.getByRole('list', { name: 'Problems in this file' }).textContent).toMatch(
+      /'%x' is not a systemd specifier/,
+    );
+    expect(issueOf('Description')).toMatch(/%x is no systemd specifier/);
   });
 
   it('reads back a text changed elsewhere', () => {

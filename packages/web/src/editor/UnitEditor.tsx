@@ -60,6 +60,8 @@ export function UnitEditor({
   );
   const formAvailable = type !== undefined || fit?.ok === true;
   const shown: EditorView = formAvailable ? view : 'raw';
+  // (a guided form has no field per key: it lists every diagnostic of the file)
+  const listed = shown === 'form' && type === undefined ? lint.all : lint.general;
 
   const tab = (v: EditorView, label: string) => (
     <button
@@ -113,9 +115,9 @@ export function UnitEditor({
             ) : (
               <p className="mb-2 text-sm">{t('editor.noForm')}</p>
             ))}
-          {lint.general.length > 0 && (
+          {listed.length > 0 && (
             <ul className="mb-3 text-sm" aria-label={t('editor.fileProblems')}>
-              {lint.general.map((d) => (
+              {listed.map((d) => (
                 <li
                   key={`${d.line}:${d.code}:${d.message}`}
                   className={d.severity === 'error' ? 'text-red-700 dark:text-red-400' : ''}
