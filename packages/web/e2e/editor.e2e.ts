@@ -45,6 +45,7 @@ test('form and raw editor stay in step', async ({ page }, info) => {
   await expect(memory.locator('input')).toHaveAttribute('aria-invalid', 'true');
   await page.getByRole('link', { name: 'Plan and apply (1)' }).click();
   await expect(page).toHaveURL(/\/c\/demo\/plan$/);
-  await expect(page.getByText('Plan: not available on this server yet.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: '.config/containers/systemd/web.container changed' })).toBeVisible();
+  await expect(page.getByText('+Memory=12xyz')).toBeVisible();
   expect(errors).toEqual([]);
 });

@@ -1,5 +1,6 @@
 // A tiny static server for the browser tests without a quadletman server: serves dist/ with the single-page
-// fallback and fakes just enough of the API for the login page, one compartment's unit editor and backups, the
+// fallback and fakes just enough of the API for the login page, one compartment's unit editor (and the plan of its
+// drafts: text units, Quadlet and systemd timers, sockets, services and targets) and backups, the
 // catalog (one app, installed once in an older version), the templates (one saved template) and the edge (two
 // routes of the demo compartment, one answering, one not) (log in as demo / demo). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -512,6 +513,75 @@ function edgeApi(req, res, path, body) {
   return false;
 }
 
+// ------------------------------------------------------------------ plan (of the unit editor's drafts)
+
+/** The unit files a spec may hold as text: Quadlet units beside the systemd units quadletman renders as they are. */
+const QUADLET_SUFFIXES = ['container', 'pod', 'network', 'volume', 'image', 'build', 'kube', 'artifact'];
+const SYSTEMD_SUFFIXES = ['timer', 'socket', 'service', 'target'];
+const UNIT_FILE = new RegExp(
+  `^[A-Za-z0-9][A-Za-z0-9_.@-]*\\.(${[...QUADLET_SUFFIXES, ...SYSTEMD_SUFFIXES].join('|')})$`,
+);
+const demoUnits = () => ({ 'web.container': webContainer });
+const unitPath = (name) =>
+  SYSTEMD_SUFFIXES.includes(name.slice(name.lastIndexOf('.') + 1))
+    ? `.config/systemd/user/${name}`
+    : `.config/containers/systemd/${name}`;
+const linesOf = (text) => (text === undefined ? [] : text.replace(/\n$/, '').split('\n'));
+/** A whole-file diff: enough for the plan view (the real server gives a unified diff with context). */
+const fileDiff = (path, before, after) =>
+  [
+    `--- ${before === undefined ? '/dev/null' : `a/${path}`}`,
+    `+++ ${after === undefined ? '/dev/null' : `b/${path}`}`,
+    ...linesOf(before).map((l) => `-${l}`),
+    ...linesOf(after).map((l) => `+${l}`),
+  ].join('\n');
+
+/** POST /api/compartments/demo/plan: the files the spec's text units become against the demo's one unit. A timer
+ * or a socket that is new is started, one that changes restarted; a name that is no unit file is refused. */
+function planOf(spec) {
+  const units = spec && typeof spec.units === 'object' && spec.units !== null ? spec.units : {};
+  const issues = [];
+  const desired = {};
+  for (const [name, u] of Object.entries(units)) {
+    if (!UNIT_FILE.test(name)) issues.push({ path: `units.${name}`, message: 'must be a unit file name' });
+    else if (typeof u?.text !== 'string')
+      issues.push({ path: `units.${name}`, message: 'the fake takes text units only' });
+    else if (/[\0]/.test(u.text)) issues.push({ path: `units.${name}.text`, message: 'must not contain NUL' });
+    else desired[name] = u.text;
+  }
+  if (issues.length > 0) return { error: { code: 'invalid', message: 'The spec is not valid.', details: { issues } } };
+  const current = demoUnits();
+  const changes = [];
+  const unchanged = [];
+  const start = [];
+  const restart = [];
+  const stop = [];
+  const serviceOf = (name) => {
+    const dot = name.lastIndexOf('.');
+    const ext = name.slice(dot + 1);
+    if (SYSTEMD_SUFFIXES.includes(ext)) return ext === 'timer' || ext === 'socket' ? name : undefined;
+    return ext === 'container' || ext === 'kube' ? `${name.slice(0, dot)}.service` : undefined;
+  };
+  for (const name of [...new Set([...Object.keys(current), ...Object.keys(desired)])].sort()) {
+    const path = unitPath(name);
+    const [before, after] = [current[name], desired[name]];
+    if (before === after) {
+      unchanged.push(path);
+      continue;
+    }
+    const kind = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
+    changes.push({ path, kind, diff: fileDiff(path, before, after) });
+    const unit = serviceOf(name);
+    if (unit) (kind === 'added' ? start : kind === 'removed' ? stop : restart).push(unit);
+  }
+  const noop = changes.length === 0;
+  return {
+    plan: { changes, unchanged, units: { start, restart, stop }, reload: !noop, noop },
+    diagnostics: [],
+    podmanVersion: null,
+  };
+}
+
 /** Reads a JSON request body, then answers from `handle`. */
 function withBody(req, res, handle) {
   let text = '';
@@ -558,6 +628,11 @@ function api(req, res, path) {
       yaml: '',
     });
   if (path === '/api/compartments/demo/revisions') return json(res, 200, { revisions: [] });
+  if (path === '/api/compartments/demo/plan' && req.method === 'POST')
+    return withBody(req, res, (body) => {
+      const out = planOf(body.spec);
+      json(res, out.error ? 400 : 200, out);
+    });
   if (path === '/api/compartments/demo/dependencies') return json(res, 200, dependencies);
   if (path.startsWith('/api/compartments/demo/backups'))
     return withBody(req, res, (body) => {

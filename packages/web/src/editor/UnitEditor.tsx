@@ -10,8 +10,10 @@ import { useTheme } from '../app/theme';
 import { Badge } from '../components/ui';
 import { t } from '../i18n/t';
 import { FormEditor } from './FormEditor';
+import { GuidedForm } from './GuidedForms';
 import { type LintContext, lintUnit } from './lint';
 import { RawEditor } from './RawEditor';
+import { guidedKindOf, socketFormOf, timerFormOf } from './systemd-units';
 import { docFromText, type UnitDoc } from './unit-doc';
 
 export type EditorView = 'form' | 'raw';
@@ -28,9 +30,19 @@ export interface UnitEditorProps {
   /** What the server's Quadlet generator makes of the unit; absent: no panel (not a Quadlet unit). */
   explain?: ExplainState;
   initialView?: EditorView;
+  /** The compartment's units (the drafts in): what a timer's or a socket's guided form offers to start. */
+  units?: readonly { path: string; text: string }[];
 }
 
-export function UnitEditor({ path, text, onChange, lintContext, explain, initialView = 'form' }: UnitEditorProps) {
+export function UnitEditor({
+  path,
+  text,
+  onChange,
+  lintContext,
+  explain,
+  initialView = 'form',
+  units = [],
+}: UnitEditorProps) {
   const [view, setView] = useState<EditorView>(initialView);
   const { dark } = useTheme();
   const id = useId();
@@ -40,8 +52,16 @@ export function UnitEditor({ path, text, onChange, lintContext, explain, initial
   const errors = lint.all.filter((d) => d.severity === 'error').length;
   const warnings = lint.all.length - errors;
   const onDoc = (d: UnitDoc) => onChange(d.text);
-  const formAvailable = type !== undefined;
+  // a timer or a socket has a guided form, when its text says nothing the form cannot
+  const guided = guidedKindOf(path);
+  const fit = useMemo(
+    () => (guided === 'timer' ? timerFormOf(path, text) : guided === 'socket' ? socketFormOf(path, text) : undefined),
+    [guided, path, text],
+  );
+  const formAvailable = type !== undefined || fit?.ok === true;
   const shown: EditorView = formAvailable ? view : 'raw';
+  // (a guided form has no field per key: it lists every diagnostic of the file)
+  const listed = shown === 'form' && type === undefined ? lint.all : lint.general;
 
   const tab = (v: EditorView, label: string) => (
     <button
@@ -87,10 +107,17 @@ export function UnitEditor({ path, text, onChange, lintContext, explain, initial
           aria-labelledby={`${id}-tab-${shown}`}
           className="rounded-b-md rounded-tr-md border border-zinc-300 p-3 dark:border-zinc-700"
         >
-          {!formAvailable && <p className="mb-2 text-sm">{t('editor.noForm')}</p>}
-          {lint.general.length > 0 && (
+          {!formAvailable &&
+            (fit && !fit.ok ? (
+              <p className="mb-2 text-sm" data-testid="form-unfit">
+                {t('unitForm.textOnly', { reason: t(`unitForm.unfit.${fit.why.code}`, fit.why.params) })}
+              </p>
+            ) : (
+              <p className="mb-2 text-sm">{t('editor.noForm')}</p>
+            ))}
+          {listed.length > 0 && (
             <ul className="mb-3 text-sm" aria-label={t('editor.fileProblems')}>
-              {lint.general.map((d) => (
+              {listed.map((d) => (
                 <li
                   key={`${d.line}:${d.code}:${d.message}`}
                   className={d.severity === 'error' ? 'text-red-700 dark:text-red-400' : ''}
@@ -102,6 +129,8 @@ export function UnitEditor({ path, text, onChange, lintContext, explain, initial
           )}
           {shown === 'form' && type ? (
             <FormEditor type={type} doc={doc} onChange={onDoc} lint={lint} />
+          ) : shown === 'form' && guided ? (
+            <GuidedForm key={path} kind={guided} path={path} text={text} onChange={onChange} units={units} />
           ) : (
             <RawEditor
               value={text}

@@ -3,7 +3,7 @@
  * set it is applied with (the last applied files, the compartment's default network among them, and the
  * drafts), and shows the command lines, the generator's refusal, or that it could not ask.
  */
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderTab } from '../../test-support/compartment-tab';
 import { EditTab } from './Edit';
@@ -152,5 +152,53 @@ describe('the version the editor lints against', () => {
     start({ 'web.container': `${WEB}Memory=512m\n` });
     expect((await screen.findByTestId('lint-version')).textContent).toMatch(/newest Podman/);
     expect(screen.queryByText(/'Memory' needs Podman/)).toBeNull();
+  });
+});
+
+describe('new systemd units', () => {
+  it('offers timers, sockets, services and targets beside the Quadlet types, each with its starter text', async () => {
+    serve(ok);
+    start();
+    await screen.findByRole('button', { name: 'web.container' });
+    const kind = screen.getByLabelText('Type') as HTMLSelectElement;
+    const groups = [...kind.querySelectorAll('optgroup')].map((g) => [
+      g.label,
+      [...g.querySelectorAll('option')].map((o) => o.textContent),
+    ]);
+    expect(groups[1]).toEqual(['systemd units', ['.timer', '.socket', '.service', '.target']]);
+    expect(groups[0]?.[0]).toBe('Quadlet units');
+    fireEvent.change(screen.getByLabelText('New unit name'), { target: { value: 'nightly' } });
+    fireEvent.change(kind, { target: { value: 'timer' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create unit' }));
+    // the new timer is chosen, in its form, and the list says what it starts
+    const item = await screen.findByRole('button', { name: /nightly\.timer/ });
+    expect(item.getAttribute('aria-current')).toBe('true');
+    expect(within(item).getByTestId('file-activates').textContent).toBe('starts nightly.service');
+    expect(screen.getByTestId('guided-form')).toBeTruthy();
+    expect((screen.getByLabelText('Starts') as HTMLSelectElement).value).toBe('nightly.service');
+    fireEvent.change(screen.getByLabelText('Starts'), { target: { value: 'web.service' } });
+    expect(within(item).getByTestId('file-activates').textContent).toBe('starts web.service');
+    const drafts = JSON.parse(sessionStorage.getItem('quadletman.drafts.blog') ?? '{}');
+    expect(drafts['nightly.timer']).toBe(
+      '[Unit]\nDescription=nightly\n\n[Timer]\nOnCalendar=daily\nPersistent=true\nUnit=web.service\n\n[Install]\nWantedBy=timers.target\n',
+    );
+
+    fireEvent.change(screen.getByLabelText('New unit name'), { target: { value: 'web' } });
+    fireEvent.change(kind, { target: { value: 'socket' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create unit' }));
+    await screen.findByRole('button', { name: /web\.socket/ });
+    // a socket activates a container's service: Podman hands the socket on
+    expect((screen.getByLabelText('Activates') as HTMLSelectElement).value).toBe('web.service');
+    expect(screen.getByRole('option', { name: 'web.service (from web.container)' })).toBeTruthy();
+  });
+
+  it("refuses the name of the compartment's own target", async () => {
+    serve(ok);
+    start();
+    await screen.findByRole('button', { name: 'web.container' });
+    fireEvent.change(screen.getByLabelText('New unit name'), { target: { value: 'blog' } });
+    fireEvent.change(screen.getByLabelText('Type'), { target: { value: 'target' } });
+    expect(screen.getByText("That is the name of the compartment's own target.")).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Create unit' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });

@@ -11,13 +11,23 @@ import { keys, useCompartment, useHistory, useRevision, useSpec } from '../../ap
 import { routes } from '../../api/routes';
 import type { Explain } from '../../api/types';
 import { Button, ErrorBox, inputClass, isUnavailable, NotAvailable, Spinner } from '../../components/ui';
+import { activatedUnit, SYSTEMD_KINDS, type SystemdKind, systemdStarterText } from '../../editor/systemd-units';
 import { type ExplainState, UnitEditor } from '../../editor/UnitEditor';
 import { t } from '../../i18n/t';
 import { useDrafts } from './drafts';
 import { isQuadletFile, quadletFilesByName, type UnitSource, unitSources } from './spec-units';
 
-/** A new unit's first text: its main section with the keys the registry requires. */
-export function newUnitText(type: UnitType, name: string): string {
+/** The kinds of file "New unit" makes: the Quadlet unit types, and the systemd units kept beside them. */
+export type NewUnitType = UnitType | SystemdKind;
+
+const isSystemdKind = (type: NewUnitType): type is SystemdKind => (SYSTEMD_KINDS as readonly string[]).includes(type);
+
+/**
+ * A new unit's first text: for a Quadlet unit its main section with the keys the registry requires; for a
+ * timer or a socket what its guided form starts with; for a service or a target a small working unit.
+ */
+export function newUnitText(type: NewUnitType, name: string): string {
+  if (isSystemdKind(type)) return systemdStarterText(type, name);
   const main = MAIN_SECTION[type];
   const required: Partial<Record<UnitType, string>> = {
     container: 'Image=',
@@ -34,13 +44,29 @@ export function newUnitText(type: UnitType, name: string): string {
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]*$/;
 
-function NewUnit({ onCreate, taken }: { onCreate: (path: string, text: string) => void; taken: Set<string> }) {
+function NewUnit({
+  compartment,
+  onCreate,
+  taken,
+}: {
+  compartment: string;
+  onCreate: (path: string, text: string) => void;
+  taken: Set<string>;
+}) {
   const id = useId();
   const [name, setName] = useState('');
-  const [type, setType] = useState<UnitType>('container');
+  const [type, setType] = useState<NewUnitType>('container');
   const path = `${name}.${type}`;
   const error =
-    name === '' ? undefined : !NAME.test(name) ? t('edit.badName') : taken.has(path) ? t('edit.taken') : undefined;
+    name === ''
+      ? undefined
+      : !NAME.test(name)
+        ? t('edit.badName')
+        : taken.has(path)
+          ? t('edit.taken')
+          : path === `${compartment}.target`
+            ? t('edit.reservedTarget')
+            : undefined;
   return (
     <form
       className="flex flex-wrap items-end gap-2"
@@ -73,13 +99,22 @@ function NewUnit({ onCreate, taken }: { onCreate: (path: string, text: string) =
           id={`${id}-type`}
           className={inputClass}
           value={type}
-          onChange={(e) => setType(e.target.value as UnitType)}
+          onChange={(e) => setType(e.target.value as NewUnitType)}
         >
-          {UNIT_TYPES.map((u) => (
-            <option key={u} value={u}>
-              .{u}
-            </option>
-          ))}
+          <optgroup label={t('edit.quadletTypes')}>
+            {UNIT_TYPES.map((u) => (
+              <option key={u} value={u}>
+                .{u}
+              </option>
+            ))}
+          </optgroup>
+          <optgroup label={t('edit.systemdTypes')}>
+            {SYSTEMD_KINDS.map((u) => (
+              <option key={u} value={u}>
+                .{u}
+              </option>
+            ))}
+          </optgroup>
         </select>
       </div>
       <Button type="submit" variant="primary" disabled={!name || error !== undefined}>
@@ -89,6 +124,18 @@ function NewUnit({ onCreate, taken }: { onCreate: (path: string, text: string) =
         {error}
       </p>
     </form>
+  );
+}
+
+/** Under a timer or a socket in the list of files: the unit it starts. */
+function Activates({ path, text }: { path: string; text: string | null | undefined }) {
+  const kind = path.endsWith('.timer') ? 'timer' : path.endsWith('.socket') ? 'socket' : undefined;
+  const unit = kind && typeof text === 'string' ? activatedUnit(path, text) : undefined;
+  if (!kind || !unit) return null;
+  return (
+    <span className="block font-sans text-xs text-zinc-600 dark:text-zinc-400" data-testid="file-activates">
+      {t(kind === 'timer' ? 'edit.timerStarts' : 'edit.socketActivates', { unit })}
+    </span>
   );
 }
 
@@ -200,6 +247,7 @@ function FileEditor({
             onChange={(next) => (next === original ? discard(file.path) : setDraft(file.path, next))}
             lintContext={lintContext}
             explain={explain}
+            units={lintContext.siblings}
           />
           {podmanVersion !== undefined && (
             <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="lint-version">
@@ -258,6 +306,7 @@ export function EditTab({ id }: { id: string }) {
                   {f.path}
                   {drafts[f.path] !== undefined && <span aria-hidden="true"> •</span>}
                   {drafts[f.path] !== undefined && <span className="sr-only"> ({t('edit.unsaved')})</span>}
+                  <Activates path={f.path} text={drafts[f.path] ?? f.text} />
                 </button>
               </li>
             ))}
@@ -265,6 +314,7 @@ export function EditTab({ id }: { id: string }) {
         </nav>
         <div className="flex-1">
           <NewUnit
+            compartment={id}
             taken={new Set(all.map((f) => f.path))}
             onCreate={(path, text) => {
               setDraft(path, text);

@@ -7,6 +7,7 @@ import { hasRole } from '../../app/auth';
 import { OpenLink, routesOfSource } from '../../components/RouteTable';
 import { bucketOf, TONE_OF } from '../../components/states';
 import { Badge, Button, ErrorBox, QueryView } from '../../components/ui';
+import { systemdKindOf } from '../../editor/systemd-units';
 import { t } from '../../i18n/t';
 
 export function UnitsTab({ id }: { id: string }) {
@@ -31,12 +32,14 @@ export function UnitsTab({ id }: { id: string }) {
               {d.units.map((u) => {
                 const bucket = bucketOf(u.status?.activeState);
                 const busy = action.isPending && action.variables?.unit === u.unit;
+                // a Quadlet unit's service says where it comes from; a plain systemd unit is its own file
+                const kind = systemdKindOf(u.source);
                 return (
                   <li key={u.unit} className="flex flex-wrap items-center gap-3 py-3" data-unit={u.unit}>
                     <div className="min-w-48 flex-1">
                       <span className="font-mono font-medium">{u.unit}</span>
-                      <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400">
-                        {t('units.from', { source: u.source })}
+                      <span className="ml-2 text-xs text-zinc-600 dark:text-zinc-400" data-testid="unit-kind">
+                        {kind && u.source === u.unit ? t(`units.kind.${kind}`) : t('units.from', { source: u.source })}
                       </span>
                       {routesOfSource(edgeRoutes, u.source).length > 0 && (
                         <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">

@@ -1,0 +1,53 @@
+/**
+ * The Units tab names where each unit comes from: a Quadlet unit's service its source file, a plain systemd
+ * unit (a timer, a socket, a service, a target, which is its own file) its kind.
+ */
+import { screen } from '@testing-library/react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { renderTab } from '../../test-support/compartment-tab';
+import { UnitsTab } from './Units';
+
+const json = (status: number, b: unknown) =>
+  new Response(JSON.stringify(b), { status, headers: { 'content-type': 'application/json' } });
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the units tab', () => {
+  it("shows a Quadlet unit's source and a systemd unit's kind", async () => {
+    const units = [
+      ['backup.service', 'backup.service'],
+      ['backup.timer', 'backup.timer'],
+      ['stack.target', 'stack.target'],
+      ['web.service', 'web.container'],
+      ['web.socket', 'web.socket'],
+    ].map(([unit, source]) => ({ unit, source }));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        const path = url.split('?')[0]!;
+        if (path === '/api/auth/session')
+          return json(200, { username: 'op', kind: 'session', grants: [{ compartment: '*', role: 'operator' }] });
+        if (path === '/api/compartments/blog')
+          return json(200, {
+            id: 'blog',
+            description: '',
+            podmanVersion: null,
+            createdAt: '2026-01-01T00:00:00Z',
+            updatedAt: '2026-01-01T00:00:00Z',
+            units,
+            history: [],
+          });
+        return json(404, { error: { code: 'not_found', message: `Route GET:${path} not found` } });
+      }),
+    );
+    renderTab('blog', {}, <UnitsTab id="blog" />);
+    await screen.findByText('web.socket');
+    expect(screen.getAllByTestId('unit-kind').map((e) => e.textContent)).toEqual([
+      'systemd service',
+      'systemd timer',
+      'systemd target',
+      'from web.container',
+      'systemd socket',
+    ]);
+  });
+});
