@@ -120,7 +120,9 @@ describe('the timer form', () => {
   it("lists the linter's messages about the file above the form", () => {
     open('nightly.timer', systemdStarterText('timer', 'nightly'));
     const problems = screen.getByRole('list', { name: 'Problems in this file' });
-    expect(problems.textContent).toMatch(/The timer starts nightly\.service, which no unit of the set becomes/);
+    expect(problems.textContent).toMatch(
+      /The timer starts nightly\.service, which is neither a service file of the set/,
+    );
     type('Starts', 'cleanup.service');
     expect(screen.queryByRole('list', { name: 'Problems in this file' })).toBeNull();
     expect(screen.getByTestId('lint-summary').textContent).toBe('No problems found');

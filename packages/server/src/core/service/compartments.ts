@@ -18,6 +18,7 @@ import { assignProvidePorts, type HeldProvide, type HeldUse } from '../edge/link
 import { assignRoutePorts, type HeldPort, type HeldRoute } from '../edge/ports.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
+import { areaOf } from '../layout.js';
 import type { NotifyEventInput } from '../notify/event.js';
 import { type Plan, serviceOf } from '../plan.js';
 import { publishedPorts } from '../published-ports.js';
@@ -368,15 +369,16 @@ export class CompartmentService {
     return this.applyState(rev.state, { ...options, create: false, message: `roll back to revision ${revision}` });
   }
 
-  /** The compartment's systemd units (services of its Quadlet files, and its timers), with their state. */
+  /** The compartment's systemd units (services of its Quadlet files, and its own timers, sockets, services and
+   * targets but not its templates), with their state. */
   async units(id: string, options: { withStatus?: boolean } = {}): Promise<UnitInfo[]> {
     const state = this.state(id);
     const rendered = render(state, this.deps.render);
     const out: UnitInfo[] = [];
     for (const [path, text] of rendered.files) {
       const name = path.slice(path.lastIndexOf('/') + 1);
-      if (name.endsWith('.timer')) {
-        out.push({ unit: name, source: name });
+      if (areaOf(path) === 'systemd') {
+        if (name !== `${state.id}.target` && !name.includes('@.')) out.push({ unit: name, source: name });
         continue;
       }
       const unit = serviceOf(name, text);
