@@ -559,6 +559,21 @@ export const DoctorReportSchema = z
   })
   .meta({ id: 'DoctorReport' });
 
+// ------------------------------------------------------------------------------------------------ audit
+
+/** GET /api/audit/verify: the audit log's hash chain checked (store/audit.ts), as `quadletman audit verify` does. */
+export const AuditChainSchema = z
+  .discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), entries: z.number().int().meta({ description: 'Entries checked.' }) }),
+    z.object({
+      ok: z.literal(false),
+      entries: z.number().int().meta({ description: 'Entries that verify, before the broken one.' }),
+      brokenId: z.number().int().meta({ description: 'The first entry edited, removed or reordered.' }),
+      reason: z.string(),
+    }),
+  ])
+  .meta({ id: 'AuditChain' });
+
 // ------------------------------------------------------------------------------------------------ bundles
 
 const PreparedFields = {
