@@ -1,8 +1,9 @@
 /**
  * The HTTP API contract: a zod schema for every request and response of the compartment, unit, apply,
  * resource and system routes. The server validates requests and serializes responses with these schemas
- * (fastify-type-provider-zod), the OpenAPI document is generated from them, and the web client imports them
- * (`@quadletman/server/api`) for its types and to parse what it receives. Statuses are string unions.
+ * (fastify-type-provider-zod), and the OpenAPI document is generated from them; the web client's types are
+ * generated from that document (`npm run api:types`: packages/web/src/api/openapi.gen.ts). Statuses are string
+ * unions.
  *
  * Pure: zod and the branded identifier schemas only, nothing with side effects.
  */
