@@ -19,7 +19,7 @@ const importsOf = (file: string) => [
 ];
 
 describe('the API contract', () => {
-  it('imports nothing but zod, the branded id schemas and the notification channel schemas (the web client bundles it)', () => {
+  it('imports nothing but zod, the branded id schemas and the notification channel schemas (pure)', () => {
     expect(importsOf(join(here, 'contract.ts'))).toEqual([
       'zod',
       '../core/ids.js',

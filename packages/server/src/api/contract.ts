@@ -1,8 +1,9 @@
 /**
  * The HTTP API contract: a zod schema for every request and response of the compartment, unit, apply,
  * resource and system routes. The server validates requests and serializes responses with these schemas
- * (fastify-type-provider-zod), the OpenAPI document is generated from them, and the web client imports them
- * (`@quadletman/server/api`) for its types and to parse what it receives. Statuses are string unions.
+ * (fastify-type-provider-zod), and the OpenAPI document is generated from them; the web client's types are
+ * generated from that document (`npm run api:types`: packages/web/src/api/openapi.gen.ts). Statuses are string
+ * unions.
  *
  * Pure: zod and the branded identifier schemas only, nothing with side effects.
  */
@@ -571,6 +572,21 @@ export const DoctorReportSchema = z
     checks: z.array(DoctorCheckSchema),
   })
   .meta({ id: 'DoctorReport' });
+
+// ------------------------------------------------------------------------------------------------ audit
+
+/** GET /api/audit/verify: the audit log's hash chain checked (store/audit.ts), as `quadletman audit verify` does. */
+export const AuditChainSchema = z
+  .discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), entries: z.number().int().meta({ description: 'Entries checked.' }) }),
+    z.object({
+      ok: z.literal(false),
+      entries: z.number().int().meta({ description: 'Entries that verify, before the broken one.' }),
+      brokenId: z.number().int().meta({ description: 'The first entry edited, removed or reordered.' }),
+      reason: z.string(),
+    }),
+  ])
+  .meta({ id: 'AuditChain' });
 
 // ------------------------------------------------------------------------------------------------ bundles
 

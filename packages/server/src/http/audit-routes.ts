@@ -1,6 +1,10 @@
-/** GET /api/audit: the audit log, newest first, filtered (global admin only). */
+/**
+ * GET /api/audit: the audit log, newest first, filtered; GET /api/audit/verify: its hash chain checked, as
+ * `quadletman audit verify` does (both global admin only).
+ */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AuditChainSchema } from '../api/contract.js';
 import type { RoutePlugin } from './types.js';
 
 const AuditEntrySchema = z
@@ -20,7 +24,8 @@ const AuditEntrySchema = z
   .meta({ id: 'AuditEntry' });
 
 export const auditRoutes: RoutePlugin = async (instance, { app, guard }) => {
-  instance.withTypeProvider<ZodTypeProvider>().get(
+  const r = instance.withTypeProvider<ZodTypeProvider>();
+  r.get(
     '/api/audit',
     {
       preHandler: guard('admin', { compartmentParam: false }),
@@ -59,5 +64,21 @@ export const auditRoutes: RoutePlugin = async (instance, { app, guard }) => {
         })),
       };
     },
+  );
+
+  r.get(
+    '/api/audit/verify',
+    {
+      preHandler: guard('admin', { compartmentParam: false }),
+      schema: {
+        tags: ['audit'],
+        summary: "Check the audit log's hash chain: no entry edited, removed or reordered",
+        description:
+          'Reads every entry (as `quadletman audit verify`). Entries removed from the end leave a shorter chain ' +
+          'that still verifies: compare `entries` with a copy kept elsewhere.',
+        response: { 200: AuditChainSchema },
+      },
+    },
+    async () => app.store.audit.verify(),
   );
 };

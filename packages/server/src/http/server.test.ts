@@ -766,6 +766,26 @@ describe('audit log', () => {
     sqlite.prepare("UPDATE audit_log SET result = 'failed' WHERE id = 2").run();
     expect(store.audit.verify()).toMatchObject({ ok: false, brokenId: 2 });
   });
+
+  it('GET /api/audit/verify checks the chain as the CLI does: global admins only', async () => {
+    const { server, store } = await setup();
+    const admin = loginAs(server, 'admin');
+    const op = loginAs(server, 'operator');
+    const webAdmin = loginAs(server, 'admin', { compartment: 'web' });
+    for (const id of ['a', 'b', 'c'])
+      await server.inject({ method: 'POST', url: `/api/test/${id}`, headers: op.headers });
+    expect((await server.inject({ url: '/api/audit/verify' })).statusCode).toBe(401);
+    expect((await server.inject({ url: '/api/audit/verify', headers: op.headers })).statusCode).toBe(403);
+    expect((await server.inject({ url: '/api/audit/verify', headers: webAdmin.headers })).statusCode).toBe(403);
+    const ok = await server.inject({ url: '/api/audit/verify', headers: admin.headers });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ ok: true, entries: 3 });
+    const sqlite = (store as unknown as { handle: { sqlite: import('better-sqlite3').Database } }).handle.sqlite;
+    sqlite.exec('DROP TRIGGER audit_log_no_update');
+    sqlite.prepare("UPDATE audit_log SET target = 'compartment:x' WHERE id = 2").run();
+    const broken = (await server.inject({ url: '/api/audit/verify', headers: admin.headers })).json();
+    expect(broken).toEqual({ ok: false, entries: 1, brokenId: 2, reason: expect.stringMatching(/edited/) });
+  });
 });
 
 describe('/metrics', () => {

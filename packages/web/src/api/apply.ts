@@ -2,9 +2,8 @@
  * Apply with live progress. The server answers POST …/apply with an event stream (`event: progress` for each
  * step, `event: result` at the end); a plain JSON answer (a server without streaming) is taken as the result.
  */
-import { ApiError, failure, getCsrfToken } from './client';
-import { routes } from './routes';
-import type { ApplyResult, ProgressEvent } from './types';
+import { ApiError, failure, getCsrfToken, url } from './client';
+import type { ApplyResult, Body, ProgressEvent } from './types';
 
 /** Splits an SSE body into events (`event:` and `data:` lines, blank line between events). */
 export function parseSse(chunk: string): { events: { type: string; data: string }[]; rest: string } {
@@ -26,27 +25,23 @@ export function parseSse(chunk: string): { events: { type: string; data: string 
 /** Applies `body` (`{ spec }`, `{ text }` or `{}` for the stored state) and reports its progress. */
 export function applyStream(
   compartment: string,
-  body: Record<string, unknown>,
+  body: NonNullable<Body<'/api/compartments/{id}/apply', 'post'>>,
   onProgress: (e: ProgressEvent) => void,
 ): Promise<ApplyResult> {
-  return streamed(routes.apply(compartment), body, onProgress);
+  return streamed(url('/api/compartments/{id}/apply', { id: compartment }), body, onProgress);
 }
 
 /** Upgrades units (`{ units, to }`; none: every unit whose image comes from a registry) and reports its progress. */
 export function upgradeStream(
   compartment: string,
-  body: { units?: string[]; to?: string },
+  body: Body<'/api/compartments/{id}/upgrade', 'post'>,
   onProgress: (e: ProgressEvent) => void,
 ): Promise<ApplyResult> {
-  return streamed(routes.upgrade(compartment), body, onProgress);
+  return streamed(url('/api/compartments/{id}/upgrade', { id: compartment }), body, onProgress);
 }
 
 /** POSTs `body` to an apply-like route and reads its event stream (or its JSON answer). */
-async function streamed(
-  url: string,
-  body: Record<string, unknown>,
-  onProgress: (e: ProgressEvent) => void,
-): Promise<ApplyResult> {
+async function streamed(url: string, body: object, onProgress: (e: ProgressEvent) => void): Promise<ApplyResult> {
   const csrf = getCsrfToken();
   const res = await fetch(url, {
     method: 'POST',

@@ -1,8 +1,20 @@
 /**
- * The thin HTTP client: JSON in and out, the server's one error shape (`{error: {code, message, details?}}`),
- * the CSRF token on state-changing requests, and one hook for "the session is gone" (401) so the app can send
- * the user to the login page, keeping where they were.
+ * The HTTP client, typed from the server's own OpenAPI document (openapi.gen.ts, `npm run api:types`): calls go
+ * through openapi-fetch, so a path, method, parameter or body the server does not have is a type error, and an
+ * answer has the type the server declares. Around it, as before: JSON in and out, the server's one error shape
+ * (`{error: {code, message, details?}}`) thrown as ApiError, the CSRF token on state-changing requests, and one
+ * hook for "the session is gone" (401) so the app can send the user to the login page, keeping where they were.
+ *
+ *   const units = await data(api.GET('/api/compartments/{id}/units', { params: { path: { id } } }));
+ *
+ * A failed call throws (it never resolves with `error`); `data(...)` gives the answer.
+ * Streams (SSE, the apply stream) and WebSockets cannot go through openapi-fetch: `url()` builds their URLs from
+ * the same typed paths.
  */
+import createClient from 'openapi-fetch';
+import type { paths } from './openapi.gen';
+import type { ExplainRoute } from './routes';
+import type { Answer, Body } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -15,7 +27,7 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 
-  /** The server has no such route yet (or is not reachable): the UI shows "not available", not a failure. */
+  /** The server has no such route (or is not reachable): the UI shows "not available", not a failure. */
   get unavailable(): boolean {
     return this.code === 'route_not_found' || this.code === 'unreachable' || this.status === 501;
   }
@@ -37,20 +49,37 @@ export const setUnauthorizedHandler = (handler: (() => void) | undefined): void 
 
 const SILENT_401 = ['/api/auth/login', '/api/auth/session', '/api/auth/setup'];
 
-export interface RequestOptions {
-  body?: unknown;
-  /** A raw body (a file upload) sent as is. */
-  raw?: Blob;
-  signal?: AbortSignal;
-  query?: Record<string, string | number | boolean | undefined>;
-}
+type Query = Record<string, string | number | boolean | undefined>;
 
-export function withQuery(path: string, query?: RequestOptions['query']): string {
+/** `path?query`, leaving out empty values. */
+export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') params.set(k, String(v));
   const s = params.toString();
   return s ? `${path}?${s}` : path;
+}
+
+type ParamNames<P extends string> = P extends `${string}{${infer N}}${infer R}` ? N | ParamNames<R> : never;
+export type PathParams<P extends string> = Record<ParamNames<P>, string | number>;
+
+/** A path with its parameters filled in, each encoded; the wildcard `{*}` (a file path) keeps its slashes. */
+export function fillPath(path: string, params: Record<string, unknown> = {}): string {
+  return path.replace(/\{([^{}]+)\}/g, (match, name: string) => {
+    const v = params[name];
+    if (v === undefined || v === null) return match;
+    return name === '*' ? String(v).split('/').map(encodeURIComponent).join('/') : encodeURIComponent(String(v));
+  });
+}
+
+/** Routes the OpenAPI document leaves out: @fastify/websocket hides its routes (api/contract.test.ts checks that
+ * the server has each). */
+export const WEBSOCKET_PATHS = { terminal: '/api/compartments/{id}/containers/{name}/terminal' } as const;
+type RoutePath = (keyof paths & string) | (typeof WEBSOCKET_PATHS)[keyof typeof WEBSOCKET_PATHS];
+
+/** The URL of a route of the server (for an EventSource, a stream read with fetch, a WebSocket, a link). */
+export function url<P extends RoutePath>(path: P, params: PathParams<P>, query?: Query): string {
+  return withQuery(fillPath(path, params), query);
 }
 
 async function errorOf(res: Response, method: string, path: string): Promise<ApiError> {
@@ -80,42 +109,71 @@ export async function failure(res: Response, method: string, path: string): Prom
   return err;
 }
 
-export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
-  let body: BodyInit | undefined;
-  if (options.raw) {
-    body = options.raw;
-    headers['content-type'] = 'application/octet-stream';
-  } else if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
+/**
+ * What openapi-fetch makes of a call, in place of a Request: the URL stays as written (relative, so it is
+ * this origin's in the browser and the same string in tests), and `send` hands fetch a URL and an init.
+ */
+class Outgoing {
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: BodyInit | null | undefined;
+  readonly signal: AbortSignal | null | undefined;
+  constructor(
+    readonly url: string,
+    init: RequestInit = {},
+  ) {
+    this.method = init.method ?? 'GET';
+    this.headers = new Headers(init.headers);
+    this.body = init.body;
+    this.signal = init.signal;
   }
-  if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const url = withQuery(path, options.query);
+}
+
+async function send(req: Outgoing): Promise<Response> {
+  const headers = Object.fromEntries(req.headers);
+  if (req.method !== 'GET' && req.method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let res: Response;
   try {
-    res = await fetch(url, {
-      method,
+    res = await fetch(req.url, {
+      method: req.method,
       headers,
       credentials: 'same-origin',
-      ...(body !== undefined ? { body } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
+      ...(req.body !== undefined && req.body !== null ? { body: req.body } : {}),
+      ...(req.signal ? { signal: req.signal } : {}),
     });
   } catch (e) {
     if ((e as Error).name === 'AbortError') throw e;
     throw new ApiError(0, 'unreachable', (e as Error).message);
   }
-  if (!res.ok) throw await failure(res, method, path);
-  if (res.status === 204) return undefined as T;
-  const type = res.headers.get('content-type') ?? '';
-  if (type.includes('application/json')) return (await res.json()) as T;
-  return (await res.text()) as T;
+  if (!res.ok) throw await failure(res, req.method, req.url.split('?')[0]!);
+  return res;
 }
 
-export const api = {
-  get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options),
-  post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),
-  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, { body }),
-  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
-  del: <T>(path: string) => request<T>('DELETE', path),
-};
+const client = createClient<paths>({
+  Request: Outgoing as unknown as typeof Request,
+  fetch: send as unknown as (input: Request) => Promise<Response>,
+  headers: { accept: 'application/json' },
+  pathSerializer: fillPath,
+  querySerializer: (query) => withQuery('', query as Query).slice(1),
+});
+
+type ExplainPath = ExplainRoute['path'];
+type ExplainBody = Body<ExplainPath, 'post'>;
+
+/** The API, typed from the server's OpenAPI document: `api.GET(path, init)`, `api.POST(path, { body })`, …. */
+export const api = Object.assign(client, {
+  /** @deprecated The old form of one call (api/routes.ts says which); write `api.POST(path, …)`. */
+  post: <T extends Answer<ExplainPath, 'post'> = Answer<ExplainPath, 'post'>>(
+    route: ExplainRoute,
+    // (`files` may be undefined in the type: that call is a query enabled only once it is set)
+    body: Omit<ExplainBody, 'files'> & { files: ExplainBody['files'] | undefined },
+  ): Promise<T> =>
+    data(
+      client.POST(route.path, { params: { path: { id: route.id } }, body: { ...body, files: body.files ?? {} } }),
+    ) as Promise<T>,
+});
+
+/** The answer of a call (a call that failed has thrown its ApiError). */
+export async function data<D>(call: Promise<{ data?: D }>): Promise<D> {
+  return (await call).data as D;
+}

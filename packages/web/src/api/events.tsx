@@ -5,8 +5,8 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { url } from './client';
 import { keys } from './queries';
-import { routes } from './routes';
 import type { CompartmentDetail, LiveEvent } from './types';
 
 export type StreamState = 'connecting' | 'open' | 'closed' | 'unavailable';
@@ -80,9 +80,8 @@ export function applyUnitEvent(old: CompartmentDetail | undefined, ev: LiveEvent
 /** Keeps the compartment queries in step with `/api/events`. */
 export function useLiveUnits(compartment?: string): StreamState {
   const qc = useQueryClient();
-  const url = compartment ? `${routes.events}?compartment=${encodeURIComponent(compartment)}` : routes.events;
   return useEventStream(
-    url,
+    url('/api/events', {}, { compartment }),
     (type, data) => {
       if (type === 'reset') {
         // The server could not replay what was missed: read the state again.

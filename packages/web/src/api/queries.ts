@@ -3,42 +3,11 @@
  * refresh what they change. Live updates come from the SSE stream (events.tsx), never from polling.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { ApiError, api } from './client';
-import { routes } from './routes';
-import type {
-  ApiToken,
-  ApplyResult,
-  AuditChain,
-  AuditEntry,
-  BackupList,
-  BackupPolicyView,
-  CatalogApp,
-  CatalogAppDetail,
-  CompartmentDetail,
-  CompartmentList,
-  ConfigFileList,
-  Connections,
-  EdgeStatus,
-  History,
-  ImageCheckList,
-  ImageList,
-  InstalledApp,
-  NotifyChannelList,
-  NotifyDeliveryList,
-  RegistryList,
-  RevisionDetail,
-  SecretList,
-  Session,
-  SetupStatus,
-  SpecDocument,
-  TemplateDetail,
-  TemplateInfo,
-  UnitGraph,
-  UnitList,
-  UpgradableList,
-  UserInfo,
-  VolumeList,
-} from './types';
+import { ApiError, api, data } from './client';
+import type { paths } from './openapi.gen';
+
+/** The path parameters of a compartment's routes. */
+const inC = (id: string) => ({ params: { path: { id } } });
 
 export const keys = {
   session: ['session'] as const,
@@ -50,7 +19,7 @@ export const keys = {
   part: (id: string, part: string) => ['compartments', id, part] as const,
   users: ['users'] as const,
   tokens: ['tokens'] as const,
-  audit: (filters: Record<string, string>) => ['audit', filters] as const,
+  audit: (filters: AuditFilters) => ['audit', filters] as const,
   auditChain: ['audit', 'chain'] as const,
   doctor: ['doctor'] as const,
   notifyChannels: ['notifications', 'channels'] as const,
@@ -75,7 +44,7 @@ export function useSession() {
     queryKey: keys.session,
     queryFn: async () => {
       try {
-        return await api.get<Session>(routes.session);
+        return await data(api.GET('/api/auth/session'));
       } catch (e) {
         if (e instanceof ApiError && e.status === 401) return null;
         throw e;
@@ -86,76 +55,85 @@ export function useSession() {
 }
 
 export const useSetupStatus = () =>
-  useQuery({ queryKey: keys.setup, queryFn: () => api.get<SetupStatus>(routes.setup), staleTime: Infinity });
+  useQuery({ queryKey: keys.setup, queryFn: () => data(api.GET('/api/auth/setup')), staleTime: Infinity });
 
 export const useCompartments = () =>
   useQuery({
     queryKey: keys.compartments,
-    queryFn: async () => (await api.get<CompartmentList>(routes.compartments)).compartments,
+    queryFn: async () => (await data(api.GET('/api/compartments'))).compartments,
   });
 
 export const useCompartment = (id: string) =>
-  useQuery({ queryKey: keys.compartment(id), queryFn: () => api.get<CompartmentDetail>(routes.compartment(id)) });
+  useQuery({ queryKey: keys.compartment(id), queryFn: () => data(api.GET('/api/compartments/{id}', inC(id))) });
 
 export const useUnits = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'units'),
-    queryFn: async () => (await api.get<UnitList>(routes.units(id))).units,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/units', inC(id)))).units,
   });
 
 export const useVolumes = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'volumes'),
-    queryFn: async () => (await api.get<VolumeList>(routes.volumes(id))).volumes,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/volumes', inC(id)))).volumes,
   });
 export const useSecrets = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'secrets'),
-    queryFn: async () => (await api.get<SecretList>(routes.secrets(id))).secrets,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/secrets', inC(id)))).secrets,
   });
 export const useRegistries = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'registries'),
-    queryFn: async () => (await api.get<RegistryList>(routes.registries(id))).registries,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/registries', inC(id)))).registries,
   });
 export const useConfigFiles = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'config-files'),
-    queryFn: async () => (await api.get<ConfigFileList>(routes.configFiles(id))).files,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/files', inC(id)))).files,
   });
 export const useUpdates = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'updates'),
-    queryFn: async () => (await api.get<ImageCheckList>(routes.updates(id))).checks,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/updates', inC(id)))).checks,
   });
 export const useUpgradable = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'upgradable'),
-    queryFn: async () => (await api.get<UpgradableList>(routes.upgradable(id))).units,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/upgradable', inC(id)))).units,
   });
 export const useDependencies = (id: string) =>
-  useQuery({ queryKey: keys.part(id, 'dependencies'), queryFn: () => api.get<UnitGraph>(routes.dependencies(id)) });
+  useQuery({
+    queryKey: keys.part(id, 'dependencies'),
+    queryFn: () => data(api.GET('/api/compartments/{id}/dependencies', inC(id))),
+  });
 export const useImages = (id: string) =>
-  useQuery({ queryKey: keys.part(id, 'images'), queryFn: () => api.get<ImageList>(routes.images(id)) });
+  useQuery({
+    queryKey: keys.part(id, 'images'),
+    queryFn: () => data(api.GET('/api/compartments/{id}/images', inC(id))),
+  });
 export const useBackups = (id: string) =>
-  useQuery({ queryKey: keys.part(id, 'backups'), queryFn: () => api.get<BackupList>(routes.backups(id)) });
+  useQuery({
+    queryKey: keys.part(id, 'backups'),
+    queryFn: () => data(api.GET('/api/compartments/{id}/backups', inC(id))),
+  });
 export const useBackupPolicy = (id: string) =>
   useQuery({
     queryKey: [...keys.part(id, 'backups'), 'policy'],
-    queryFn: () => api.get<BackupPolicyView>(routes.backupPolicy(id)),
+    queryFn: () => data(api.GET('/api/compartments/{id}/backups/policy', inC(id))),
   });
 export const useHistory = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'history'),
-    queryFn: async () => (await api.get<History>(routes.history(id))).revisions,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/revisions', inC(id)))).revisions,
   });
 export const useSpec = (id: string) =>
-  useQuery({ queryKey: keys.part(id, 'spec'), queryFn: () => api.get<SpecDocument>(routes.spec(id)) });
+  useQuery({ queryKey: keys.part(id, 'spec'), queryFn: () => data(api.GET('/api/compartments/{id}/spec', inC(id))) });
 
 export const useRevision = (id: string, n: number | undefined) =>
   useQuery({
     queryKey: [...keys.part(id, 'revision'), n],
-    queryFn: () => api.get<RevisionDetail>(routes.revision(id, n!)),
+    queryFn: () => data(api.GET('/api/compartments/{id}/revisions/{number}', { params: { path: { id, number: n! } } })),
     enabled: n !== undefined,
     staleTime: Infinity,
   });
@@ -164,7 +142,12 @@ export function useUnitAction(id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ unit, action }: { unit: string; action: 'start' | 'stop' | 'restart' }) =>
-      api.post<UnitList>(routes.unitAction(id, action), { units: [unit] }),
+      data(
+        api.POST('/api/compartments/{id}/units/{action}', {
+          params: { path: { id, action } },
+          body: { units: [unit] },
+        }),
+      ),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.compartment(id) }),
   });
 }
@@ -172,64 +155,74 @@ export function useUnitAction(id: string) {
 export function useRollback(id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (revision: number) => api.post<ApplyResult>(routes.rollback(id), { revision }),
+    mutationFn: (revision: number) =>
+      data(api.POST('/api/compartments/{id}/rollback', { ...inC(id), body: { revision } })),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.compartment(id) }),
   });
 }
 
-export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: () => api.get<UserInfo[]>(routes.users) });
-export const useTokens = () => useQuery({ queryKey: keys.tokens, queryFn: () => api.get<ApiToken[]>(routes.tokens) });
-export const useAudit = (filters: Record<string, string>) =>
+export const useUsers = () => useQuery({ queryKey: keys.users, queryFn: () => data(api.GET('/api/admin/users')) });
+export const useTokens = () => useQuery({ queryKey: keys.tokens, queryFn: () => data(api.GET('/api/admin/tokens')) });
+/** The audit log's filters, as GET /api/audit takes them. */
+export type AuditFilters = NonNullable<paths['/api/audit']['get']['parameters']['query']>;
+export const useAudit = (filters: AuditFilters) =>
   useQuery({
     queryKey: keys.audit(filters),
-    queryFn: async () => (await api.get<{ entries: AuditEntry[] }>(routes.audit, { query: filters })).entries,
+    queryFn: async () => (await data(api.GET('/api/audit', { params: { query: filters } }))).entries,
   });
+/** The audit log's hash chain, checked on the server (its first broken entry, if any). */
 export const useAuditChain = () =>
-  useQuery({ queryKey: keys.auditChain, queryFn: () => api.get<AuditChain>(routes.auditVerify) });
+  useQuery({ queryKey: keys.auditChain, queryFn: () => data(api.GET('/api/audit/verify')) });
 export const useNotifyChannels = () =>
   useQuery({
     queryKey: keys.notifyChannels,
-    queryFn: async () => (await api.get<NotifyChannelList>(routes.notifyChannels)).channels,
+    queryFn: async () => (await data(api.GET('/api/notifications/channels'))).channels,
   });
 export const useNotifyDeliveries = () =>
   useQuery({
     queryKey: keys.notifyDeliveries,
     queryFn: async () =>
-      (await api.get<NotifyDeliveryList>(routes.notifyDeliveries, { query: { limit: 100 } })).deliveries,
+      (await data(api.GET('/api/notifications/deliveries', { params: { query: { limit: 100 } } }))).deliveries,
   });
 
 export const useTemplates = () =>
   useQuery({
     queryKey: keys.templates,
-    queryFn: async () => (await api.get<{ templates: TemplateInfo[] }>(routes.templates)).templates,
+    queryFn: async () => (await data(api.GET('/api/templates'))).templates,
   });
 export const useTemplate = (name: string) =>
-  useQuery({ queryKey: keys.template(name), queryFn: () => api.get<TemplateDetail>(routes.template(name)) });
+  useQuery({
+    queryKey: keys.template(name),
+    queryFn: () => data(api.GET('/api/templates/{name}', { params: { path: { name } } })),
+  });
 /** The catalog's apps, and the entries that cannot be used (by name: why). */
 export const useCatalog = () =>
   useQuery({
     queryKey: keys.catalog,
     queryFn: async () => {
-      const r = await api.get<{ apps: CatalogApp[]; problems?: Record<string, string> }>(routes.catalog);
+      const r = await data(api.GET('/api/catalog'));
       return { apps: r.apps, problems: r.problems ?? {} };
     },
   });
 export const useCatalogApp = (name: string) =>
-  useQuery({ queryKey: keys.catalogApp(name), queryFn: () => api.get<CatalogAppDetail>(routes.catalogApp(name)) });
+  useQuery({
+    queryKey: keys.catalogApp(name),
+    queryFn: () => data(api.GET('/api/catalog/{name}', { params: { path: { name } } })),
+  });
 /** What the compartment was made from (null: made by hand, or imported). */
 export const useOrigin = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'origin'),
-    queryFn: async () => (await api.get<{ origin: InstalledApp | null }>(routes.origin(id))).origin,
+    queryFn: async () => (await data(api.GET('/api/compartments/{id}/origin', inC(id)))).origin,
   });
 /** Every service compartments provide each other that the user may see, with who uses it. */
 export const useConnections = () =>
-  useQuery({ queryKey: keys.connections, queryFn: () => api.get<Connections>(routes.connections) });
+  useQuery({ queryKey: keys.connections, queryFn: () => data(api.GET('/api/connections')) });
 /** The edge and every route the user may see (each one requested through the edge once: not instant). */
-export const useEdge = () => useQuery({ queryKey: keys.edge, queryFn: () => api.get<EdgeStatus>(routes.edge) });
+export const useEdge = () => useQuery({ queryKey: keys.edge, queryFn: () => data(api.GET('/api/edge')) });
 /** The edge and one compartment's routes (under the compartment's key: an apply there reads them again). */
 export const useCompartmentRoutes = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'routes'),
-    queryFn: () => api.get<EdgeStatus>(routes.edge, { query: { compartment: id } }),
+    queryFn: () => data(api.GET('/api/edge', { params: { query: { compartment: id } } })),
   });

@@ -1,206 +1,109 @@
 /**
- * The shapes the web client reads. Compartments, units, plans, applies, revisions and resources come from the
- * server's zod contract (`@quadletman/server/api`, types only: nothing of the server is bundled); the shapes of
- * the auth, admin, audit and live routes, which are not in the contract yet, are mirrored here from
- * packages/server/src/http (auth/routes.ts, routes/admin.ts, audit-routes.ts, routes/live-schemas.ts).
+ * Names for the shapes the web client reads, all taken from the server's OpenAPI document (openapi.gen.ts,
+ * generated: `npm run api:types`): a schema the server names (`components`), or the answer or body of a route
+ * (`Answer`, `Body`). Only the events of the SSE streams are written here: the document does not describe a
+ * stream's events (their source: packages/server/src/http/routes/live-schemas.ts).
  */
-import type {
-  ApplyResultDto,
-  BackupListSchema,
-  BackupPolicyViewSchema,
-  BackupResultSchema,
-  CatalogAppDetailSchema,
-  CatalogAppSchema,
-  CompartmentDetail as CompartmentDetailDto,
-  CompartmentSummary as CompartmentSummaryDto,
-  ConfigFileListSchema,
-  ConnectionsSchema,
-  ConvertComposeDto,
-  CreateFromTemplateResultSchema,
-  DoctorReportSchema,
-  EdgeRouteStatusSchema,
-  EdgeSettingsSchema,
-  EdgeStatusSchema,
-  Explain as ExplainDto,
-  HistorySchema,
-  ImageCheckListSchema,
-  ImageListSchema,
-  InstalledAppSchema,
-  NotifyChannelListSchema,
-  NotifyDeliveryListSchema,
-  NotifyTestResultDto,
-  PlanResultSchema,
-  ProgressEventDto,
-  PruneImagesResultDto,
-  RegistryLoginListSchema,
-  RestoreResultSchema,
-  RevisionDetailDto,
-  SecretListSchema,
-  SpecDocumentSchema,
-  TemplateDetailSchema,
-  TemplateInfoSchema,
-  TemplateParameterSchema,
-  UnitGraphDto,
-  UnitInfoDto,
-  UnitListSchema,
-  UnitStatusDto,
-  UpgradableListSchema,
-  VolumeListSchema,
-} from '@quadletman/server/api';
-import type { z } from 'zod';
+import type { components, paths } from './openapi.gen';
 
-export type Role = 'viewer' | 'operator' | 'admin';
+type Schemas = components['schemas'];
+type Method = 'get' | 'put' | 'post' | 'delete' | 'patch';
+type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never;
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+
+/** The JSON answer of a route (its 2xx). */
+export type Answer<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201 | 202>]> : never;
+/** The JSON body a route takes. */
+export type Body<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
 
 /** GET /api/auth/session (also the answer of login and setup). */
-export interface Session {
-  username: string;
-  kind: 'session' | 'token';
-  /** Roles held: compartment `*` is every compartment. */
-  grants: { compartment: string; role: Role }[];
-  /** Sent back in X-CSRF-Token with every state-changing request. */
-  csrfToken?: string;
-  expiresAt?: string;
-}
-
+export type Session = Schemas['SessionInfo'];
+export type Role = Session['grants'][number]['role'];
 /** GET /api/auth/setup */
-export interface SetupStatus {
-  required: boolean;
-}
+export type SetupStatus = Answer<'/api/auth/setup', 'get'>;
 
-export type UnitStatus = UnitStatusDto;
+export type UnitStatus = UnitInfo['status'];
 /** POST /api/compartments/:id/explain: the podman command lines the generator makes of a unit. */
-export type Explain = ExplainDto;
-export type UnitInfo = UnitInfoDto;
-export type CompartmentSummary = CompartmentSummaryDto;
-export type CompartmentDetail = CompartmentDetailDto;
-export type CompartmentList = { compartments: CompartmentSummary[] };
-export type UnitList = z.infer<typeof UnitListSchema>;
-export type UnitGraph = UnitGraphDto;
-export type UnitGraphNode = UnitGraph['nodes'][number];
-export type UnitGraphEdge = UnitGraph['edges'][number];
-export type SpecDocument = z.infer<typeof SpecDocumentSchema>;
-export type PlanResult = z.infer<typeof PlanResultSchema>;
-export type Plan = PlanResult['plan'];
+export type Explain = Answer<'/api/compartments/{id}/explain', 'post'>;
+export type UnitInfo = Schemas['UnitInfo'];
+export type CompartmentSummary = Schemas['CompartmentSummary'];
+export type CompartmentDetail = Schemas['CompartmentDetail'];
+export type UnitGraph = Schemas['UnitGraph'];
+export type UnitGraphNode = Schemas['UnitGraphNode'];
+export type UnitGraphEdge = Schemas['UnitGraphEdge'];
+export type SpecDocument = Schemas['SpecDocument'];
+export type PlanResult = Schemas['PlanResult'];
+export type Plan = Schemas['Plan'];
 export type FileChange = Plan['changes'][number];
-export type ApplyResult = ApplyResultDto;
+export type ApplyResult = Schemas['ApplyResult'];
 /** POST /api/convert/compose and /api/convert/run: the spec made of a compose project or of podman run commands,
  * and what became of each key or option. */
-export type ConvertCompose = ConvertComposeDto;
+export type ConvertCompose = Schemas['ConvertCompose'];
 export type ApplyOutcome = ApplyResult['outcome'];
-export type ProgressEvent = ProgressEventDto;
+export type ProgressEvent = Schemas['ApplyProgress'];
 export type ApplyStep = ProgressEvent['step'];
-export type History = z.infer<typeof HistorySchema>;
-export type RevisionInfo = History['revisions'][number];
-export type RevisionDetail = RevisionDetailDto;
-export type VolumeList = z.infer<typeof VolumeListSchema>;
-export type VolumeInfo = VolumeList['volumes'][number];
-export type SecretList = z.infer<typeof SecretListSchema>;
-export type RegistryList = z.infer<typeof RegistryLoginListSchema>;
-export type ConfigFileList = z.infer<typeof ConfigFileListSchema>;
-export type ImageList = z.infer<typeof ImageListSchema>;
-export type ImageInfo = ImageList['images'][number];
-export type PruneImagesResult = PruneImagesResultDto;
-export type ImageCheckList = z.infer<typeof ImageCheckListSchema>;
-export type ImageCheck = ImageCheckList['checks'][number];
-export type UpgradableList = z.infer<typeof UpgradableListSchema>;
-export type Upgradable = UpgradableList['units'][number];
-export type DoctorReport = z.infer<typeof DoctorReportSchema>;
-export type NotifyChannelList = z.infer<typeof NotifyChannelListSchema>;
-export type NotifyChannel = NotifyChannelList['channels'][number];
-export type NotifyDeliveryList = z.infer<typeof NotifyDeliveryListSchema>;
-export type NotifyDelivery = NotifyDeliveryList['deliveries'][number];
-export type NotifyTestResult = NotifyTestResultDto;
+export type RevisionInfo = Schemas['RevisionSummary'];
+export type RevisionDetail = Schemas['RevisionDetail'];
+export type VolumeInfo = Schemas['Volume'];
+export type ImageInfo = Schemas['Image'];
+export type ImageList = Schemas['ImageList'];
+export type PruneImagesResult = Schemas['PruneImagesResult'];
+export type ImageCheck = Schemas['ImageCheck'];
+export type ImageCheckList = Answer<'/api/compartments/{id}/updates', 'get'>;
+export type Upgradable = Answer<'/api/compartments/{id}/upgradable', 'get'>['units'][number];
+export type DoctorReport = Schemas['DoctorReport'];
+export type NotifyChannel = Schemas['NotifyChannel'];
+export type NotifyDelivery = Schemas['NotifyDelivery'];
+export type NotifyTestResult = Schemas['NotifyTestResult'];
 /** GET /api/compartments/:id/backups: the repository (null: none yet) and the compartment's snapshots. */
-export type BackupList = z.infer<typeof BackupListSchema>;
-export type BackupSnapshot = BackupList['snapshots'][number];
-export type BackupMode = 'stop' | 'live';
+export type BackupList = Schemas['BackupList'];
+export type BackupSnapshot = Schemas['BackupSnapshot'];
+export type BackupMode = NonNullable<Body<'/api/compartments/{id}/backups', 'post'>>['mode'];
 /** POST /api/compartments/:id/backups: the backup's summary; `repository` (with its password) only once. */
-export type BackupResult = z.infer<typeof BackupResultSchema>;
+export type BackupResult = Schemas['BackupResult'];
 /** GET/PUT /api/compartments/:id/backups/policy: the policy, its next run (null: off) and last scheduled run. */
-export type BackupPolicyView = z.infer<typeof BackupPolicyViewSchema>;
-export type BackupPolicy = BackupPolicyView['policy'];
+export type BackupPolicyView = Schemas['BackupPolicyView'];
+export type BackupPolicy = Schemas['BackupPolicy'];
 export type BackupKeep = NonNullable<BackupPolicy['keep']>;
-export type BackupRun = NonNullable<BackupPolicyView['lastRun']>;
+export type BackupRun = Schemas['BackupRun'];
 /** POST /api/compartments/:id/backups/prune */
-export interface PruneResult {
-  removed: BackupSnapshot[];
-  kept: BackupSnapshot[];
-}
+export type PruneResult = Schemas['PruneResult'];
 /** POST /api/compartments/:id/backups/restore */
-export type RestoreResult = z.infer<typeof RestoreResultSchema>;
+export type RestoreResult = Schemas['RestoreResult'];
 /** POST /api/compartments/:id/backups/check */
-export interface BackupCheck {
-  ok: boolean;
-  output: string;
-}
-export type TemplateParameter = z.infer<typeof TemplateParameterSchema>;
-export type TemplateInfo = z.infer<typeof TemplateInfoSchema>;
-export type TemplateDetail = z.infer<typeof TemplateDetailSchema>;
+export type BackupCheck = Answer<'/api/compartments/{id}/backups/check', 'post'>;
+export type TemplateParameter = Schemas['TemplateParameter'];
+export type TemplateInfo = Schemas['TemplateInfo'];
+export type TemplateDetail = Schemas['TemplateDetail'];
 /** POST /api/templates/:name/create and /api/catalog/:name/install. */
-export type CreateResult = z.infer<typeof CreateFromTemplateResultSchema>;
+export type CreateResult = Schemas['CreateFromTemplateResult'];
 export type CreateValue = CreateResult['values'][number];
 /** GET /api/compartments/:id/origin → { origin }: what a compartment was made from. */
-export type InstalledApp = z.infer<typeof InstalledAppSchema>;
-export type CatalogApp = z.infer<typeof CatalogAppSchema>;
-export type CatalogAppDetail = z.infer<typeof CatalogAppDetailSchema>;
+export type InstalledApp = Schemas['InstalledApp'];
+export type CatalogApp = Schemas['CatalogApp'];
+export type CatalogAppDetail = Schemas['CatalogAppDetail'];
 /** GET /api/edge[?compartment=ID]: the edge (Caddy), its settings and every visible route as one request saw it. */
-export type EdgeStatus = z.infer<typeof EdgeStatusSchema>;
+export type EdgeStatus = Schemas['EdgeStatus'];
 /** GET /api/connections: services compartments provide each other, who uses them, whether they are guarded. */
-export type Connections = z.infer<typeof ConnectionsSchema>;
-export type Connection = Connections['connections'][number];
-export type EdgeRoute = z.infer<typeof EdgeRouteStatusSchema>;
+export type Connections = Schemas['Connections'];
+export type Connection = Schemas['Connection'];
+export type EdgeRoute = Schemas['EdgeRouteStatus'];
 /** PUT /api/edge/settings answers the settings now in force. */
-export type EdgeSettings = z.infer<typeof EdgeSettingsSchema>;
-export type EdgeTls = EdgeSettings['tls'];
-/** POST /api/edge/sync (routes/edge.ts: not a named schema of the contract). */
-export interface EdgeSyncResult {
-  outcome: 'loaded' | 'in-sync' | 'busy' | 'unreachable';
-}
+export type EdgeSettings = Schemas['EdgeSettings'];
+export type EdgeTls = Schemas['EdgeTls'];
+/** POST /api/edge/sync */
+export type EdgeSyncResult = Answer<'/api/edge/sync', 'post'>;
 
 /** GET /api/admin/users */
-export interface UserInfo {
-  username: string;
-  kind: 'local' | 'pam';
-  createdAt: string;
-  passwordChangedAt: string | null;
-  grants: { username: string; compartment: string; role: Role; createdAt: string }[];
-}
-
+export type UserInfo = Schemas['User'];
 /** GET /api/admin/tokens */
-export interface ApiToken {
-  id: string;
-  name: string;
-  username: string;
-  role: Role;
-  compartment: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
-
+export type ApiToken = Schemas['ApiToken'];
 /** GET /api/audit → { entries } */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  actorKind: string;
-  address: string;
-  action: string;
-  target: string;
-  compartment: string | null;
-  result: 'ok' | 'failed' | 'denied';
-  details: Record<string, unknown>;
-  hash: string;
-}
+export type AuditEntry = Schemas['AuditEntry'];
 
-/** The chain check of the audit log (no route yet: the UI shows "not available"). */
-export interface AuditChain {
-  ok: boolean;
-  entries: number;
-  brokenAt?: number;
-}
-
-/** One `message` event of `/api/events`. */
+/** One `message` event of `/api/events` (live-schemas.ts: LiveEvent). */
 export type LiveEvent =
   | {
       compartment: string;
@@ -221,7 +124,7 @@ export type LiveEvent =
       at: string;
     };
 
-/** One `message` event of `/api/compartments/:id/logs`. */
+/** One `message` event of `/api/compartments/:id/logs` (live-schemas.ts: LogLine). */
 export interface LogLine {
   cursor: string;
   time: string;

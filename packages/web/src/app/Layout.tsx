@@ -7,7 +7,6 @@ import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
 import { api, setCsrfToken } from '../api/client';
 import { useSession } from '../api/queries';
-import { routes } from '../api/routes';
 import { Button } from '../components/ui';
 import { isLocale, LOCALES } from '../i18n/catalogues';
 import { useLanguage } from '../i18n/language';
@@ -73,7 +72,7 @@ export function Layout() {
   const user = session.data;
   const logout = async () => {
     try {
-      await api.post(routes.logout);
+      await api.POST('/api/auth/logout');
     } finally {
       setCsrfToken(undefined);
       qc.clear();

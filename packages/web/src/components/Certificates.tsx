@@ -5,9 +5,8 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { api } from '../api/client';
+import { api, data } from '../api/client';
 import { keys } from '../api/queries';
-import { routes } from '../api/routes';
 import type { EdgeStatus } from '../api/types';
 import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
@@ -60,7 +59,7 @@ export function CertificatesCard({ certificates, admin }: { certificates: readon
   const [key, setKey] = useState('');
   const refresh = () => void qc.invalidateQueries({ queryKey: keys.edge });
   const upload = useMutation({
-    mutationFn: () => api.post<Uploaded>(routes.edgeCertificates, { certificate, key }),
+    mutationFn: () => data(api.POST('/api/edge/certificates', { body: { certificate, key } })),
     onSuccess: () => {
       setCertificate('');
       setKey('');
@@ -68,7 +67,8 @@ export function CertificatesCard({ certificates, admin }: { certificates: readon
     },
   });
   const remove = useMutation({
-    mutationFn: (fingerprint: string) => api.del(`${routes.edgeCertificates}/${encodeURIComponent(fingerprint)}`),
+    mutationFn: (fingerprint: string) =>
+      api.DELETE('/api/edge/certificates/{fingerprint}', { params: { path: { fingerprint } } }),
     onSuccess: refresh,
   });
   return (

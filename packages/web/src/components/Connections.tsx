@@ -6,10 +6,9 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import { api } from '../api/client';
+import { api, data } from '../api/client';
 import { keys, useConnections, useSession, useSpec } from '../api/queries';
-import { routes as paths } from '../api/routes';
-import type { ApplyResult, Connection, SpecDocument } from '../api/types';
+import type { ApplyResult, Connection } from '../api/types';
 import { hasRole } from '../app/auth';
 import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
@@ -47,8 +46,9 @@ export function changedLinks(spec: Record<string, unknown>, change: Change): Rec
 export const prefixOf = (service: string): string => service.toUpperCase().replace(/[^A-Z0-9]/g, '_');
 
 async function applyChange(id: string, change: Change): Promise<ApplyResult> {
-  const doc = await api.get<SpecDocument>(paths.spec(id));
-  return api.put<ApplyResult>(paths.spec(id), { spec: changedLinks(doc.spec as Record<string, unknown>, change) });
+  const at = { params: { path: { id } } };
+  const doc = await data(api.GET('/api/compartments/{id}/spec', at));
+  return data(api.PUT('/api/compartments/{id}/spec', { ...at, body: { spec: changedLinks(doc.spec, change) } }));
 }
 
 export function ConnectionTable({

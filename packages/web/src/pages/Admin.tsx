@@ -5,10 +5,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
-import { api } from '../api/client';
-import { keys, useAudit, useAuditChain, useTokens, useUsers } from '../api/queries';
-import { routes } from '../api/routes';
-import type { Role } from '../api/types';
+import { api, data } from '../api/client';
+import { type AuditFilters, keys, useAudit, useAuditChain, useTokens, useUsers } from '../api/queries';
+import type { AuditEntry, Role } from '../api/types';
+
+type AuditResult = AuditEntry['result'];
+
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../components/ui';
 import { dateTime, t } from '../i18n/t';
 import { NotificationsPage } from './Notifications';
@@ -48,11 +50,8 @@ function Users() {
   const create = (e: FormEvent) => {
     e.preventDefault();
     void act(async () => {
-      await api.post(routes.users, {
-        username: name,
-        kind: password ? 'local' : 'pam',
-        ...(password ? { password } : {}),
-        role,
+      await api.POST('/api/admin/users', {
+        body: { username: name, kind: password ? 'local' : 'pam', ...(password ? { password } : {}), role },
       });
       setName('');
       setPassword('');
@@ -76,7 +75,14 @@ function Users() {
                     <RoleSelect
                       id={`role-${u.username}`}
                       value={u.grants.find((g) => g.compartment === '*')?.role ?? ''}
-                      onChange={(r) => act(() => api.put(routes.grant(u.username, '*'), { role: r }))}
+                      onChange={(r) =>
+                        act(() =>
+                          api.PUT('/api/admin/users/{username}/grants/{compartment}', {
+                            params: { path: { username: u.username, compartment: '*' } },
+                            body: { role: r },
+                          }),
+                        )
+                      }
                     />
                   </div>
                   {u.grants
@@ -90,7 +96,9 @@ function Users() {
                     variant="danger"
                     onClick={() => {
                       if (window.confirm(t('admin.confirmDelete', { user: u.username })))
-                        void act(() => api.del(routes.user(u.username)));
+                        void act(() =>
+                          api.DELETE('/api/admin/users/{username}', { params: { path: { username: u.username } } }),
+                        );
                     }}
                   >
                     {t('admin.delete')}
@@ -145,7 +153,7 @@ function Tokens() {
     e.preventDefault();
     setError(undefined);
     try {
-      const r = await api.post<{ token: string }>(routes.tokens, { name, role });
+      const r = await data(api.POST('/api/admin/tokens', { body: { name, role } }));
       setSecret(r.token);
       setName('');
       await qc.invalidateQueries({ queryKey: keys.tokens });
@@ -194,7 +202,7 @@ function Tokens() {
                       variant="danger"
                       onClick={async () => {
                         try {
-                          await api.del(routes.token(tk.id));
+                          await api.DELETE('/api/admin/tokens/{tokenId}', { params: { path: { tokenId: tk.id } } });
                           await qc.invalidateQueries({ queryKey: keys.tokens });
                         } catch (err) {
                           setError(err);
@@ -235,8 +243,8 @@ function Tokens() {
 }
 
 function Audit() {
-  const [draft, setDraft] = useState({ actor: '', action: '', result: '', since: '' });
-  const [filters, setFilters] = useState<Record<string, string>>({});
+  const [draft, setDraft] = useState({ actor: '', action: '', result: '' as AuditResult | '', since: '' });
+  const [filters, setFilters] = useState<AuditFilters>({});
   const audit = useAudit(filters);
   const chain = useAuditChain();
   const field = (k: keyof typeof draft, label: string) => (
@@ -255,8 +263,9 @@ function Audit() {
             c.ok ? (
               <Badge tone="ok">{t('admin.chainOk', { n: c.entries })}</Badge>
             ) : (
-              <p role="alert">
-                <Badge tone="bad">{t('admin.chainBroken', { n: c.brokenAt ?? '?' })}</Badge>
+              <p role="alert" className="flex flex-wrap items-center gap-2">
+                <Badge tone="bad">{t('admin.chainBroken', { n: c.brokenId })}</Badge>
+                <span className="text-sm">{c.reason}</span>
               </p>
             )
           }
@@ -267,7 +276,11 @@ function Audit() {
           className="mb-3 grid gap-2 sm:grid-cols-5 sm:items-end"
           onSubmit={(e) => {
             e.preventDefault();
-            setFilters(Object.fromEntries(Object.entries(draft).filter(([, v]) => v !== '')));
+            const { result, ...text } = draft;
+            setFilters({
+              ...Object.fromEntries(Object.entries(text).filter(([, v]) => v !== '')),
+              ...(result ? { result } : {}),
+            });
           }}
         >
           {field('actor', t('admin.filterActor'))}
@@ -280,7 +293,7 @@ function Audit() {
               id="audit-result"
               className={inputClass}
               value={draft.result}
-              onChange={(e) => setDraft({ ...draft, result: e.target.value })}
+              onChange={(e) => setDraft({ ...draft, result: e.target.value as AuditResult | '' })}
             >
               <option value="">{t('admin.any')}</option>
               <option value="ok">ok</option>

@@ -7,9 +7,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, Route, Routes, useParams } from 'react-router';
-import { api } from '../api/client';
+import { api, data } from '../api/client';
 import { keys, useCatalog, useCatalogApp, useSession } from '../api/queries';
-import { routes } from '../api/routes';
 import type { CatalogApp, CatalogAppDetail, CreateResult } from '../api/types';
 import { hasRole } from '../app/auth';
 import { type CreateBody, CreateFlow } from '../components/CreateFlow';
@@ -127,7 +126,7 @@ function AppDetail({ name }: { name: string }) {
   const admin = hasRole(session.data, 'admin');
   const [upgrading, setUpgrading] = useState<string | undefined>();
   const install = (body: CreateBody & { upgrade?: boolean }) =>
-    api.post<CreateResult>(routes.catalogInstall(name), body);
+    data(api.POST('/api/catalog/{name}/install', { params: { path: { name } }, body }));
   const applied = (r: CreateResult) => {
     void qc.invalidateQueries({ queryKey: keys.catalog });
     void qc.invalidateQueries({ queryKey: keys.compartments });

@@ -4,8 +4,7 @@
  * (POST /api/convert/compose).
  */
 import { type FormEvent, useState } from 'react';
-import { api } from '../api/client';
-import { routes } from '../api/routes';
+import { api, data } from '../api/client';
 import type { ConvertCompose } from '../api/types';
 import { Button, Card, ErrorBox, inputClass, TextField } from '../components/ui';
 import { withCode } from '../i18n/code';
@@ -55,7 +54,7 @@ export function ComposeImport({ canCreate }: { canCreate: boolean }) {
     try {
       const files = [{ name: 'compose.yaml', text: compose }];
       if (dotenv.trim()) files.push({ name: '.env', text: dotenv });
-      const value = await api.post<ConvertCompose>(routes.convertCompose, { files, ...(project ? { project } : {}) });
+      const value = await data(api.POST('/api/convert/compose', { body: { files, ...(project ? { project } : {}) } }));
       setResult((r) => ({ n: (r?.n ?? 0) + 1, value }));
     } catch (err) {
       setError(err);

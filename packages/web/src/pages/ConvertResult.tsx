@@ -7,9 +7,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
-import { ApiError, api } from '../api/client';
+import { ApiError, api, data } from '../api/client';
 import { keys } from '../api/queries';
-import { routes } from '../api/routes';
 import type { ApplyResult, ConvertCompose } from '../api/types';
 import { Badge, Button, ErrorBox } from '../components/ui';
 import { t } from '../i18n/t';
@@ -46,7 +45,7 @@ export function ConvertResult(props: {
     setBusy(true);
     setError(undefined);
     try {
-      await api.post(routes.compartments, { id: result.compartment, description: props.description });
+      await api.POST('/api/compartments', { body: { id: result.compartment, description: props.description } });
       setCreated(result.compartment);
       void qc.invalidateQueries({ queryKey: keys.compartments });
     } catch (err) {
@@ -65,7 +64,14 @@ export function ConvertResult(props: {
     setBusy(true);
     setError(undefined);
     try {
-      setApplied(await api.post<ApplyResult>(routes.apply(result.compartment), { text: result.yaml }));
+      setApplied(
+        await data(
+          api.POST('/api/compartments/{id}/apply', {
+            params: { path: { id: result.compartment } },
+            body: { text: result.yaml },
+          }),
+        ),
+      );
     } catch (err) {
       setError(err);
     } finally {

@@ -4,11 +4,9 @@
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
-import { api } from '../api/client';
+import { api, data } from '../api/client';
 import { useLiveUnits } from '../api/events';
 import { keys, useCompartments, useSession } from '../api/queries';
-import { routes } from '../api/routes';
-import type { DoctorReport } from '../api/types';
 import { hasRole } from '../app/auth';
 import { byProblems, countsOf } from '../components/states';
 import { Badge, Card, QueryView } from '../components/ui';
@@ -18,7 +16,7 @@ import { NewCompartment } from './NewCompartment';
 function HostHealth() {
   const doctor = useQuery({
     queryKey: keys.doctor,
-    queryFn: () => api.get<DoctorReport>(routes.doctor),
+    queryFn: () => data(api.GET('/api/doctor')),
     staleTime: 300_000,
   });
   return (

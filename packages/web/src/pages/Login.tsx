@@ -5,10 +5,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { ApiError, api, setCsrfToken } from '../api/client';
+import { ApiError, api, data, setCsrfToken } from '../api/client';
 import { keys, useSession, useSetupStatus } from '../api/queries';
-import { routes } from '../api/routes';
-import type { Session } from '../api/types';
 import { Button, Card, ErrorBox, TextField } from '../components/ui';
 import { t } from '../i18n/t';
 
@@ -36,7 +34,7 @@ export function LoginPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const s = await api.post<Session>(routes.login, { username, password });
+      const s = await data(api.POST('/api/auth/login', { body: { username, password } }));
       setCsrfToken(s?.csrfToken);
       qc.setQueryData(keys.sessionEnded, false);
       qc.setQueryData(keys.session, s);

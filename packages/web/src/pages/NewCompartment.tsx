@@ -7,7 +7,6 @@ import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { keys } from '../api/queries';
-import { routes } from '../api/routes';
 import { Button, Card, ErrorBox, TextField } from '../components/ui';
 import { t } from '../i18n/t';
 
@@ -28,7 +27,7 @@ export function NewCompartment() {
     setBusy(true);
     setError(undefined);
     try {
-      await api.post(routes.compartments, { id, ...(description ? { description } : {}) });
+      await api.POST('/api/compartments', { body: { id, ...(description ? { description } : {}) } });
       await qc.invalidateQueries({ queryKey: keys.compartments });
       navigate(`/c/${encodeURIComponent(id)}/edit`);
     } catch (err) {

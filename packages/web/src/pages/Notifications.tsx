@@ -5,10 +5,9 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../api/client';
+import { api, data } from '../api/client';
 import { keys, useNotifyChannels, useNotifyDeliveries } from '../api/queries';
-import { routes } from '../api/routes';
-import type { NotifyChannel, NotifyTestResult } from '../api/types';
+import type { Body, NotifyChannel, NotifyTestResult } from '../api/types';
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../components/ui';
 import { dateTime, t } from '../i18n/t';
 
@@ -71,26 +70,40 @@ function draftOf(c: NotifyChannel): Draft {
   };
 }
 
-/** The request body: what the kind takes; a secret only when one was typed. */
-function bodyOf(d: Draft, editing: boolean): Record<string, unknown> {
-  const common = { scope: d.scope.trim() || '*', events: d.all ? 'all' : d.events, enabled: d.enabled };
-  const kindFields: Record<string, unknown> =
-    d.kind === 'email'
-      ? {
-          to: d.to
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean),
-          from: d.from.trim(),
-        }
-      : d.kind === 'ntfy'
-        ? {
-            url: d.url.trim(),
-            ...(d.priority ? { priority: Number(d.priority) } : editing ? { priority: null } : {}),
-            ...(d.secret ? { token: d.secret } : {}),
-          }
-        : { url: d.url.trim(), ...(d.secret ? { secret: d.secret } : {}) };
-  return editing ? { ...common, ...kindFields } : { name: d.name, kind: d.kind, ...common, ...kindFields };
+type CreateBody = Body<'/api/notifications/channels', 'post'>;
+type ChangeBody = Body<'/api/notifications/channels/{id}', 'patch'>;
+
+const commonOf = (d: Draft) => ({
+  scope: d.scope.trim() || '*',
+  events: d.all ? ('all' as const) : d.events,
+  enabled: d.enabled,
+});
+const listOf = (s: string) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** A new channel: what its kind takes. */
+function createBody(d: Draft): CreateBody {
+  const c = { name: d.name, ...commonOf(d) };
+  if (d.kind === 'email') return { ...c, kind: 'email', to: listOf(d.to), from: d.from.trim() };
+  if (d.kind === 'ntfy') {
+    const priority = d.priority ? { priority: Number(d.priority) } : {};
+    return { ...c, kind: 'ntfy', url: d.url.trim(), ...priority, ...(d.secret ? { token: d.secret } : {}) };
+  }
+  return { ...c, kind: 'webhook', url: d.url.trim(), secret: d.secret };
+}
+
+/** A change: what the kind takes, a secret only when one was typed, and an emptied priority cleared. */
+function changeBody(d: Draft): ChangeBody {
+  const c = commonOf(d);
+  if (d.kind === 'email') return { ...c, to: listOf(d.to), from: d.from.trim() };
+  if (d.kind === 'ntfy') {
+    const priority = d.priority ? Number(d.priority) : null;
+    return { ...c, url: d.url.trim(), priority, ...(d.secret ? { token: d.secret } : {}) };
+  }
+  return { ...c, url: d.url.trim(), ...(d.secret ? { secret: d.secret } : {}) };
 }
 
 function ChannelForm({ editing, onDone }: { editing?: NotifyChannel; onDone: () => void }) {
@@ -104,8 +117,12 @@ function ChannelForm({ editing, onDone }: { editing?: NotifyChannel; onDone: () 
     setError(undefined);
     setBusy(true);
     try {
-      if (editing) await api.patch(routes.notifyChannel(editing.name), bodyOf(d, true));
-      else await api.post(routes.notifyChannels, bodyOf(d, false));
+      if (editing)
+        await api.PATCH('/api/notifications/channels/{id}', {
+          params: { path: { id: editing.name } },
+          body: changeBody(d),
+        });
+      else await api.POST('/api/notifications/channels', { body: createBody(d) });
       await qc.invalidateQueries({ queryKey: keys.notifyChannels });
       setD(EMPTY);
       onDone();
@@ -299,7 +316,7 @@ function Channels({ onEdit }: { onEdit: (c: NotifyChannel) => void }) {
     act(async () => {
       setTests((old) => ({ ...old, [name]: 'sending' }));
       try {
-        const r = await api.post<NotifyTestResult>(routes.notifyTest(name));
+        const r = await data(api.POST('/api/notifications/channels/{id}/test', { params: { path: { id: name } } }));
         setTests((old) => ({ ...old, [name]: r }));
       } catch (e) {
         setTests(({ [name]: _gone, ...rest }) => rest);
@@ -342,7 +359,14 @@ function Channels({ onEdit }: { onEdit: (c: NotifyChannel) => void }) {
                         {result === 'sending' ? t('notify.testing') : t('notify.test')}
                       </Button>
                       <Button
-                        onClick={() => void act(() => api.patch(routes.notifyChannel(c.name), { enabled: !c.enabled }))}
+                        onClick={() =>
+                          void act(() =>
+                            api.PATCH('/api/notifications/channels/{id}', {
+                              params: { path: { id: c.name } },
+                              body: { enabled: !c.enabled },
+                            }),
+                          )
+                        }
                       >
                         {c.enabled ? t('notify.disable') : t('notify.enable')}
                       </Button>
@@ -353,7 +377,9 @@ function Channels({ onEdit }: { onEdit: (c: NotifyChannel) => void }) {
                         variant="danger"
                         onClick={() => {
                           if (window.confirm(t('notify.confirmDelete', { name: c.name })))
-                            void act(() => api.del(routes.notifyChannel(c.name)));
+                            void act(() =>
+                              api.DELETE('/api/notifications/channels/{id}', { params: { path: { id: c.name } } }),
+                            );
                         }}
                       >
                         {t('notify.delete')}

@@ -7,10 +7,9 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../api/client';
+import { api, data, url } from '../api/client';
 import { keys, useEdge, useSession } from '../api/queries';
-import { routes } from '../api/routes';
-import type { EdgeSettings, EdgeStatus, EdgeSyncResult, EdgeTls } from '../api/types';
+import type { EdgeSettings, EdgeStatus, EdgeTls } from '../api/types';
 import { hasRole } from '../app/auth';
 import { CertificatesCard } from '../components/Certificates';
 import { ConnectionsCard } from '../components/Connections';
@@ -70,7 +69,7 @@ function Edge({
 }) {
   const refresh = useRefreshRoutes();
   const sync = useMutation({
-    mutationFn: () => api.post<EdgeSyncResult>(routes.edgeSync),
+    mutationFn: () => data(api.POST('/api/edge/sync')),
     onSettled: () => refresh(),
   });
   const s = status.settings;
@@ -136,7 +135,7 @@ function RootCertificate() {
         <p>{t('routes.trust')}</p>
         <p>
           <a
-            href={routes.edgeRootCertificate}
+            href={url('/api/edge/ca.crt', {})}
             download="quadletman-edge-root.crt"
             className="inline-flex min-h-9 items-center rounded-md bg-sky-700 px-3 py-1.5 font-medium text-white hover:bg-sky-800"
           >
@@ -188,7 +187,7 @@ function SettingsForm({ settings }: { settings: EdgeSettings }) {
   const [d, setD] = useState<Draft>(() => draftOf(settings));
   const set = (patch: Partial<Draft>) => setD((old) => ({ ...old, ...patch }));
   const save = useMutation({
-    mutationFn: (body: SettingsBody) => api.put<EdgeSettings>(routes.edgeSettings, body),
+    mutationFn: (body: SettingsBody) => data(api.PUT('/api/edge/settings', { body })),
     onSuccess: async (next) => {
       setD(draftOf(next));
       await refresh();

@@ -4,8 +4,7 @@
  * conversion changes nothing and runs nothing (POST /api/convert/run).
  */
 import { type FormEvent, useState } from 'react';
-import { api } from '../api/client';
-import { routes } from '../api/routes';
+import { api, data } from '../api/client';
 import type { ConvertCompose } from '../api/types';
 import { Button, Card, ErrorBox, TextField } from '../components/ui';
 import { t } from '../i18n/t';
@@ -24,7 +23,7 @@ export function RunImport({ canCreate }: { canCreate: boolean }) {
     setResult(undefined);
     try {
       const body = { command, ...(compartment ? { compartment } : {}) };
-      const value = await api.post<ConvertCompose>(routes.convertRun, body);
+      const value = await data(api.POST('/api/convert/run', { body }));
       setResult((r) => ({ n: (r?.n ?? 0) + 1, value }));
     } catch (err) {
       setError(err);

@@ -5,10 +5,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Navigate, useNavigate } from 'react-router';
-import { ApiError, api, setCsrfToken } from '../api/client';
+import { ApiError, api, data, setCsrfToken } from '../api/client';
 import { keys, useSetupStatus } from '../api/queries';
-import { routes } from '../api/routes';
-import type { Session } from '../api/types';
 import { Button, Card, ErrorBox, Spinner, TextField } from '../components/ui';
 import { t } from '../i18n/t';
 
@@ -33,7 +31,7 @@ export function SetupPage() {
     setBusy(true);
     setError(undefined);
     try {
-      const s = await api.post<Session | undefined>(routes.setup, { token: token.trim(), username, password });
+      const s = await data(api.POST('/api/auth/setup', { body: { token: token.trim(), username, password } }));
       setCsrfToken(s?.csrfToken);
       qc.setQueryData(keys.setup, { required: false });
       qc.setQueryData(keys.session, s ?? null);

@@ -6,9 +6,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
-import { ApiError, api } from '../api/client';
+import { ApiError, api, data } from '../api/client';
 import { keys, useSession, useTemplate, useTemplates } from '../api/queries';
-import { routes } from '../api/routes';
 import type { CreateResult, TemplateInfo, TemplateParameter } from '../api/types';
 import { hasRole } from '../app/auth';
 import { CreateFlow } from '../components/CreateFlow';
@@ -64,7 +63,7 @@ function ImportTemplate() {
     setError(undefined);
     setDone(undefined);
     try {
-      const info = await api.post<TemplateInfo>(routes.templates, { text, ...(replace ? { replace } : {}) });
+      const info = await data(api.POST('/api/templates', { body: { text, ...(replace ? { replace } : {}) } }));
       setDone(info);
       setText('');
       await qc.invalidateQueries({ queryKey: keys.templates });
@@ -188,7 +187,7 @@ function TemplateDetailView({ name }: { name: string }) {
     if (!window.confirm(t('templates.confirmDelete', { name }))) return;
     setError(undefined);
     try {
-      await api.del(routes.template(name));
+      await api.DELETE('/api/templates/{name}', { params: { path: { name } } });
       qc.removeQueries({ queryKey: keys.template(name) });
       await qc.invalidateQueries({ queryKey: keys.templates });
       navigate('/templates', { replace: true });
@@ -233,7 +232,9 @@ function TemplateDetailView({ name }: { name: string }) {
                 <CreateFlow
                   idPrefix="template-create"
                   parameters={tm.parameters}
-                  run={(body) => api.post<CreateResult>(routes.templateCreate(tm.name), body)}
+                  run={(body) =>
+                    data(api.POST('/api/templates/{name}/create', { params: { path: { name: tm.name } }, body }))
+                  }
                   applyLabel={(id) => t('templates.createApply', { id })}
                   onApplied={applied}
                 />

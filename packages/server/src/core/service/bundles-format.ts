@@ -158,6 +158,24 @@ function decode(encoding: unknown, lines: string[]): string | undefined {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /**
+ * The bundle in a file given to import: the file itself, or, when it is the JSON answer of an export saved as it
+ * came (`GET /api/compartments/:id/export`, `quadletman export --format json`: an object with the compartment and
+ * the bundle's `text`), that text. Anything else is returned as it is, for readBundle to judge.
+ */
+export function bundleTextOf(text: string): { text: string; fromEnvelope: boolean } {
+  if (!text.trimStart().startsWith('{')) return { text, fromEnvelope: false };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { text, fromEnvelope: false };
+  }
+  return isObject(value) && typeof value.text === 'string' && typeof value.compartment === 'string'
+    ? { text: value.text, fromEnvelope: true }
+    : { text, fromEnvelope: false };
+}
+
+/**
  * Reads a bundle: Podman's rules first (any error there refuses the bundle, as Podman would), then the
  * extension header of the first part, if it has one. Values are checked for shape here; what they mean (names,
  * paths, modes, probes) is checked by the spec validation the importer runs on the result.

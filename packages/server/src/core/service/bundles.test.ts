@@ -129,6 +129,26 @@ describe('import', () => {
     expect(t.bundles.export('third').text).toBe(expected.replaceAll('copy', 'third'));
   });
 
+  it('reads the JSON answer of an export saved as it came as the bundle it carries, and says so', async () => {
+    const t = await withEvery();
+    const answer = t.bundles.export('every');
+    const saved = `${JSON.stringify(answer, null, 2)}\n`;
+    const r = await t.bundles.import('copy', saved, 'every.quadlets', apply);
+    expect(r.apply?.outcome, r.apply?.message).toBe('applied');
+    expect(r.from).toBe('every');
+    expect(r.warnings).toContain(
+      'every.quadlets is the JSON answer of an export; the bundle was read from its "text".',
+    );
+    expect(t.bundles.export('copy').text).toBe(
+      answer.text
+        .replace('"compartment":"every"', '"compartment":"copy"')
+        .replaceAll('/var/lib/quadletman/volumes/every/', '/var/lib/quadletman/volumes/copy/'),
+    );
+    // JSON of another shape is no bundle
+    const other = JSON.stringify({ text: answer.text });
+    await expect(t.bundles.import('x', other, 'x.json')).rejects.toThrow(/x\.json is not a valid bundle/);
+  });
+
   it('imports a plain Podman bundle (no extension) and reports its warnings with lines', async () => {
     const t = setupBundles();
     const text =

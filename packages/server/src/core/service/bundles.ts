@@ -6,7 +6,8 @@
  *   only read: its user's units keep running until that user stops them.
  * - export: a compartment → a `.quadlets` bundle of its rendered Quadlet units, plus quadletman's comment
  *   extension for what Podman's format cannot carry (see bundles-format.ts).
- * - import: a bundle → a new compartment (or one created empty), each unit verbatim as a raw `text` unit.
+ * - import: a bundle → a new compartment (or one created empty), each unit verbatim as a raw `text` unit. The
+ *   JSON answer of an export, saved as it came, is read as the bundle it carries.
  *
  * adopt and import change nothing unless asked to apply: without `apply` they validate, lint and report (and
  * plan, for an existing compartment). With `apply` they refuse a set with lint errors before creating anything,
@@ -30,7 +31,7 @@ import type { Plan } from '../plan.js';
 import { type RenderOptions, render } from '../render.js';
 import { checkSpec, type DesiredState, specError, toSpec } from '../spec.js';
 import { type AdoptedSet, adoptFiles, type SourceFile } from './bundles-adopt.js';
-import { type BundleContent, BundleWriteError, readBundle, writeBundle } from './bundles-format.js';
+import { type BundleContent, BundleWriteError, bundleTextOf, readBundle, writeBundle } from './bundles-format.js';
 import type { CompartmentService } from './compartments.js';
 
 /** What host/adopt-source.ts reads from a folder. */
@@ -254,7 +255,8 @@ export class BundleService {
     }
     if (bundleText.length > 16 * 1024 * 1024) throw new InvalidError(`${source}: larger than 16 MiB`);
     if (bundleText.includes('\0')) throw new InvalidError(`${source}: contains NUL; a bundle is text`);
-    const { content, diagnostics } = readBundle(bundleText);
+    const { text, fromEnvelope } = bundleTextOf(bundleText);
+    const { content, diagnostics } = readBundle(text);
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (!content || errors.length > 0) {
       throw new InvalidError(
@@ -296,7 +298,10 @@ export class BundleService {
     };
     const dup = duplicateFilePaths(content);
     if (dup) throw new InvalidError(`${source}: the file ${dup} is in the bundle twice`);
-    const prepared = await this.prepare(cid, spec, current === null, [], `imported from ${source}`);
+    const warnings = fromEnvelope
+      ? [`${source} is the JSON answer of an export; the bundle was read from its "text".`]
+      : [];
+    const prepared = await this.prepare(cid, spec, current === null, warnings, `imported from ${source}`);
     const result: ImportResult = { ...prepared, diagnostics, from };
     if (options.apply) result.apply = await this.applyPrepared(prepared, options.apply);
     return result;

@@ -78,6 +78,33 @@ describe('export and import', () => {
     expect(list.compartments.map((c: { id: string }) => c.id)).toEqual(['blog', 'shop']);
   });
 
+  it('imports the JSON answer of an export saved as it came (what the web UI once downloaded)', async () => {
+    s = await setup(dir, { shop: true });
+    const saved = (await s.t.as('viewer', 'GET', '/api/compartments/shop/export')).body;
+    const imp = await s.t.as('admin', 'POST', '/api/compartments/blog/import', {
+      text: saved,
+      source: 'shop.quadlets',
+    });
+    expect(imp.statusCode).toBe(200);
+    const r = ImportResultSchema.parse(imp.json());
+    expect(r).toMatchObject({ compartment: 'blog', created: true, from: 'shop' });
+    expect(r.warnings).toEqual(['shop.quadlets is the JSON answer of an export; the bundle was read from its "text".']);
+    expect(r.units).toEqual(ExportResultSchema.parse(JSON.parse(saved)).units);
+  });
+
+  it('adopt, import and export need the roles they say: import and adopt a global admin', async () => {
+    s = await setup(dir, { shop: true, folders: { [FOLDER.dir]: FOLDER } });
+    const { text } = ExportResultSchema.parse(
+      (await s.t.as('shopViewer', 'GET', '/api/compartments/shop/export')).json(),
+    );
+    expect((await s.t.as('otherAdmin', 'GET', '/api/compartments/shop/export')).statusCode).toBe(403);
+    for (const user of ['operator', 'shopAdmin']) {
+      expect((await s.t.as(user, 'POST', '/api/compartments/blog/import', { text })).statusCode).toBe(403);
+      expect((await s.t.as(user, 'POST', '/api/compartments/web/adopt', { dir: FOLDER.dir })).statusCode).toBe(403);
+    }
+    expect(s.ctx.app.compartments.list().map((c) => c.id)).toEqual(['shop']);
+  });
+
   it('refuses to import into a compartment with units (409) and a text that is no bundle (400)', async () => {
     s = await setup(dir, { shop: true });
     const { text } = ExportResultSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments/shop/export')).json());

@@ -6,10 +6,9 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { ApiError, api } from '../../api/client';
+import { ApiError, api, data } from '../../api/client';
 import { keys, useBackupPolicy } from '../../api/queries';
-import { routes } from '../../api/routes';
-import type { BackupKeep, BackupMode, BackupPolicy, BackupPolicyView, BackupRun, PruneResult } from '../../api/types';
+import type { BackupKeep, BackupMode, BackupPolicy, BackupPolicyView, BackupRun } from '../../api/types';
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView } from '../../components/ui';
 import { withCode } from '../../i18n/code';
 import { dateTime, t } from '../../i18n/t';
@@ -104,7 +103,8 @@ function bodyOf(d: Draft): { schedule: string; mode: BackupMode; keep: Partial<B
 function PolicyForm({ id, view, onSaved }: { id: string; view: BackupPolicyView; onSaved: () => Promise<void> }) {
   const [draft, setDraft] = useState<Draft>(() => draftOf(view.policy));
   const save = useMutation({
-    mutationFn: (body: ReturnType<typeof bodyOf>) => api.put<BackupPolicyView>(routes.backupPolicy(id), body),
+    mutationFn: (body: ReturnType<typeof bodyOf>) =>
+      data(api.PUT('/api/compartments/{id}/backups/policy', { params: { path: { id } }, body })),
     onSuccess: async (v) => {
       setDraft(draftOf(v.policy));
       await onSaved();
@@ -223,7 +223,7 @@ function PolicyForm({ id, view, onSaved }: { id: string; view: BackupPolicyView;
 
 function PruneNow({ id, onDone }: { id: string; onDone: () => Promise<void> }) {
   const prune = useMutation({
-    mutationFn: () => api.post<PruneResult>(routes.backupPrune(id)),
+    mutationFn: () => data(api.POST('/api/compartments/{id}/backups/prune', { params: { path: { id } } })),
     onSettled: onDone,
   });
   return (

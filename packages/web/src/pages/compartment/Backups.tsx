@@ -8,10 +8,9 @@
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { api, data } from '../../api/client';
 import { keys, useBackups, useSession } from '../../api/queries';
-import { routes } from '../../api/routes';
-import type { BackupCheck, BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '../../api/types';
+import type { BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { ShownOnce } from '../../components/ShownOnce';
 import { Badge, Button, Card, ErrorBox, QueryView, type Tone } from '../../components/ui';
@@ -99,7 +98,8 @@ function BackUpNow({
 }) {
   const [mode, setMode] = useState<BackupMode>('stop');
   const run = useMutation({
-    mutationFn: (m: BackupMode) => api.post<BackupResult>(routes.backups(id), { mode: m }),
+    mutationFn: (m: BackupMode) =>
+      data(api.POST('/api/compartments/{id}/backups', { params: { path: { id } }, body: { mode: m } })),
     onMutate: () => onRunning(true),
     onSettled: async () => {
       onRunning(false);
@@ -166,7 +166,9 @@ function BackUpNow({
 }
 
 function CheckRepository({ id, busy }: { id: string; busy: boolean }) {
-  const check = useMutation({ mutationFn: () => api.post<BackupCheck>(routes.backupCheck(id)) });
+  const check = useMutation({
+    mutationFn: () => data(api.POST('/api/compartments/{id}/backups/check', { params: { path: { id } } })),
+  });
   return (
     <div className="flex flex-col gap-2">
       <div>
@@ -292,7 +294,8 @@ export function BackupsTab({ id }: { id: string }) {
   const [backingUp, setBackingUp] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: keys.part(id, 'backups') });
   const restore = useMutation({
-    mutationFn: (snapshot: string) => api.post<RestoreResult>(routes.backupRestore(id), { snapshot }),
+    mutationFn: (snapshot: string) =>
+      data(api.POST('/api/compartments/{id}/backups/restore', { params: { path: { id } }, body: { snapshot } })),
     onSettled: () => qc.invalidateQueries({ queryKey: keys.compartment(id) }),
   });
   const busy = restore.isPending || backingUp;

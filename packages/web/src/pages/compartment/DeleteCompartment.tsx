@@ -5,9 +5,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { api, withQuery } from '../../api/client';
+import { api } from '../../api/client';
 import { keys } from '../../api/queries';
-import { routes } from '../../api/routes';
 import { Button, ErrorBox } from '../../components/ui';
 import { t } from '../../i18n/t';
 
@@ -22,7 +21,7 @@ export function DeleteCompartment({ id }: { id: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      await api.del(withQuery(routes.compartment(id), { volumes }));
+      await api.DELETE('/api/compartments/{id}', { params: { path: { id }, query: { volumes } } });
       qc.removeQueries({ queryKey: keys.compartment(id) });
       await qc.invalidateQueries({ queryKey: keys.compartments });
       navigate('/', { replace: true });

@@ -5,9 +5,8 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../../api/client';
+import { api, data } from '../../api/client';
 import { keys, useImages, useSession } from '../../api/queries';
-import { routes } from '../../api/routes';
 import type { ImageInfo, PruneImagesResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../../components/ui';
@@ -91,7 +90,9 @@ function PruneImages({ id }: { id: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post<PruneImagesResult>(routes.pruneImages(id), { dryRun });
+      const r = await data(
+        api.POST('/api/compartments/{id}/images/prune', { params: { path: { id } }, body: { dryRun } }),
+      );
       if (dryRun) {
         setPlan(r);
         setResult(undefined);

@@ -3,10 +3,9 @@
  * search that filters what arrived.
  */
 import { useMemo, useState } from 'react';
-import { withQuery } from '../../api/client';
+import { url as urlOf } from '../../api/client';
 import { useEventStream } from '../../api/events';
 import { useCompartment } from '../../api/queries';
-import { routes } from '../../api/routes';
 import type { LogLine } from '../../api/types';
 import { Button, inputClass, NotAvailable } from '../../components/ui';
 import { t } from '../../i18n/t';
@@ -24,7 +23,11 @@ export function LogsTab({ id }: { id: string }) {
   const [ended, setEnded] = useState<string | undefined>();
   const url =
     started > 0 && ended === undefined
-      ? withQuery(routes.logs(id), { unit, since, follow: follow ? '1' : '0', lines: 500, n: started })
+      ? urlOf(
+          '/api/compartments/{id}/logs',
+          { id },
+          { unit, since, follow: follow ? '1' : '0', lines: 500, n: started },
+        )
       : null;
   const state = useEventStream(
     url,

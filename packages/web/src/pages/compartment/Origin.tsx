@@ -7,9 +7,8 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { Link } from 'react-router';
-import { ApiError, api } from '../../api/client';
+import { ApiError, api, data } from '../../api/client';
 import { keys, useOrigin } from '../../api/queries';
-import { routes } from '../../api/routes';
 import type { TemplateInfo } from '../../api/types';
 import { Button, Card, inputClass, TextField } from '../../components/ui';
 import { withCode } from '../../i18n/code';
@@ -82,12 +81,17 @@ export function SaveAsTemplate({ id, onClose }: { id: string; onClose: () => voi
     setSaved(undefined);
     const parameters = Object.fromEntries(rows.filter((r) => r.name !== '').map((r) => [r.name, r.value]));
     try {
-      const info = await api.post<TemplateInfo>(routes.saveTemplate(id), {
-        name,
-        ...(description ? { description } : {}),
-        ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
-        ...(replace ? { replace } : {}),
-      });
+      const info = await data(
+        api.POST('/api/compartments/{id}/template', {
+          params: { path: { id } },
+          body: {
+            name,
+            ...(description ? { description } : {}),
+            ...(Object.keys(parameters).length > 0 ? { parameters } : {}),
+            ...(replace ? { replace } : {}),
+          },
+        }),
+      );
       setSaved(info);
       void qc.invalidateQueries({ queryKey: keys.templates });
     } catch (err) {

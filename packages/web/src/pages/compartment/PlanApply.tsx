@@ -7,10 +7,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { applyStream } from '../../api/apply';
-import { ApiError, api } from '../../api/client';
+import { ApiError, api, data } from '../../api/client';
 import { keys, useSession, useSpec } from '../../api/queries';
-import { routes } from '../../api/routes';
-import type { ApplyResult, ApplyStep, Plan, PlanResult, ProgressEvent } from '../../api/types';
+import type { ApplyResult, ApplyStep, Plan, ProgressEvent } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, DiffView, ErrorBox, QueryView, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
@@ -112,7 +111,7 @@ export function PlanApplyTab({ id }: { id: string }) {
   const spec = stored.data ? specWithDrafts(stored.data.spec, drafts) : undefined;
   const plan = useQuery({
     queryKey: [...keys.part(id, 'plan'), drafts],
-    queryFn: () => api.post<PlanResult>(routes.plan(id), { spec }),
+    queryFn: () => data(api.POST('/api/compartments/{id}/plan', { params: { path: { id } }, body: { spec } })),
     enabled: pending > 0 && spec !== undefined,
     staleTime: 0,
   });

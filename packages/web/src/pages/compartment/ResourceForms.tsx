@@ -4,9 +4,8 @@
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
-import { api } from '../../api/client';
+import { api, data } from '../../api/client';
 import { keys } from '../../api/queries';
-import { routes } from '../../api/routes';
 import { Button, ErrorBox, inputClass, TextField } from '../../components/ui';
 import { t } from '../../i18n/t';
 
@@ -38,7 +37,11 @@ export function SecretForm({ id }: { id: string }) {
   const [replace, setReplace] = useState(false);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await run(() => api.post(routes.secrets(id), { name, value, replace }))) {
+    if (
+      await run(() =>
+        api.POST('/api/compartments/{id}/secrets', { params: { path: { id } }, body: { name, value, replace } }),
+      )
+    ) {
       setName('');
       setValue('');
     }
@@ -77,7 +80,17 @@ export function SecretForm({ id }: { id: string }) {
   );
 }
 
-export function DeleteButton({ id, part, path, label }: { id: string; part: string; path: string; label: string }) {
+export function DeleteButton({
+  id,
+  part,
+  remove,
+  label,
+}: {
+  id: string;
+  part: string;
+  remove: () => Promise<unknown>;
+  label: string;
+}) {
   const { run, error, busy } = useAction(id, part);
   return (
     <>
@@ -87,7 +100,7 @@ export function DeleteButton({ id, part, path, label }: { id: string; part: stri
         disabled={busy}
         aria-label={label}
         onClick={() => {
-          if (window.confirm(`${label}?`)) void run(() => api.del(path));
+          if (window.confirm(`${label}?`)) void run(remove);
         }}
       >
         {t('resources.delete')}
@@ -104,7 +117,14 @@ export function RegistryForm({ id }: { id: string }) {
   const [password, setPassword] = useState('');
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (await run(() => api.post(routes.registries(id), { registry, username, password }))) {
+    if (
+      await run(() =>
+        api.POST('/api/compartments/{id}/registries', {
+          params: { path: { id } },
+          body: { registry, username, password },
+        }),
+      )
+    ) {
       setRegistry('');
       setUsername('');
       setPassword('');
@@ -154,7 +174,7 @@ export function ConfigFileEditor({ id, path, onDone }: { id: string; path?: stri
   const { run, error, busy } = useAction(id, 'config-files');
   const existing = useQuery({
     queryKey: [...keys.part(id, 'config-file'), path],
-    queryFn: () => api.get<{ content: string; mode: number; in: string }>(`${routes.configFiles(id)}/${path}`),
+    queryFn: () => data(api.GET('/api/compartments/{id}/files/{*}', { params: { path: { id, '*': path! } } })),
     enabled: path !== undefined,
   });
   const [name, setName] = useState(path ?? '');
@@ -166,9 +186,9 @@ export function ConfigFileEditor({ id, path, onDone }: { id: string; path?: stri
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const ok = await run(() =>
-      api.put(`${routes.configFiles(id)}/${name.split('/').map(encodeURIComponent).join('/')}`, {
-        content: text,
-        mode: Number.parseInt(modeText, 8),
+      api.PUT('/api/compartments/{id}/files/{*}', {
+        params: { path: { id, '*': name } },
+        body: { content: text, mode: Number.parseInt(modeText, 8) },
       }),
     );
     if (ok) onDone();

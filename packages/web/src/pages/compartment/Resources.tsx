@@ -4,8 +4,8 @@
  */
 
 import { useState } from 'react';
+import { api } from '../../api/client';
 import { useConfigFiles, useRegistries, useSecrets, useSession, useVolumes } from '../../api/queries';
-import { routes } from '../../api/routes';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, QueryView } from '../../components/ui';
 import { t } from '../../i18n/t';
@@ -98,7 +98,11 @@ export function ResourcesTab({ id }: { id: string }) {
                       <DeleteButton
                         id={id}
                         part="secrets"
-                        path={`${routes.secrets(id)}/${encodeURIComponent(s.name)}`}
+                        remove={() =>
+                          api.DELETE('/api/compartments/{id}/secrets/{name}', {
+                            params: { path: { id, name: s.name } },
+                          })
+                        }
                         label={t('resources.deleteSecret', { name: s.name })}
                       />
                     )}
@@ -125,7 +129,11 @@ export function ResourcesTab({ id }: { id: string }) {
                       <DeleteButton
                         id={id}
                         part="registries"
-                        path={`${routes.registries(id)}/${encodeURIComponent(r.registry)}`}
+                        remove={() =>
+                          api.DELETE('/api/compartments/{id}/registries/{registry}', {
+                            params: { path: { id, registry: r.registry } },
+                          })
+                        }
                         label={t('resources.logout', { registry: r.registry })}
                       />
                     )}
@@ -172,7 +180,9 @@ export function ResourcesTab({ id }: { id: string }) {
                         <DeleteButton
                           id={id}
                           part="config-files"
-                          path={`${routes.configFiles(id)}/${f.path.split('/').map(encodeURIComponent).join('/')}`}
+                          remove={() =>
+                            api.DELETE('/api/compartments/{id}/files/{*}', { params: { path: { id, '*': f.path } } })
+                          }
                           label={t('resources.deleteFile', { path: f.path })}
                         />
                       </>

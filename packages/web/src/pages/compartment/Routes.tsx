@@ -8,10 +8,9 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../../api/client';
+import { api, data } from '../../api/client';
 import { keys, useCompartmentRoutes, useSession, useSpec } from '../../api/queries';
-import { routes as paths } from '../../api/routes';
-import type { ApplyResult, EdgeRoute, SpecDocument } from '../../api/types';
+import type { ApplyResult, EdgeRoute } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { RoutesExample, RouteTable } from '../../components/RouteTable';
 import {
@@ -118,8 +117,9 @@ export function changedSpec(spec: Record<string, unknown>, change: Change): Reco
 
 /** Reads the stored spec (fresh: another change may have come since), changes its routes and applies it. */
 async function applyChange(id: string, change: Change): Promise<ApplyResult> {
-  const doc = await api.get<SpecDocument>(paths.spec(id));
-  return api.put<ApplyResult>(paths.spec(id), { spec: changedSpec(doc.spec as Record<string, unknown>, change) });
+  const at = { params: { path: { id } } };
+  const doc = await data(api.GET('/api/compartments/{id}/spec', at));
+  return data(api.PUT('/api/compartments/{id}/spec', { ...at, body: { spec: changedSpec(doc.spec, change) } }));
 }
 
 function AddRoute({ id, busy, onAdd }: { id: string; busy: boolean; onAdd: (route: SpecRoute) => Promise<boolean> }) {

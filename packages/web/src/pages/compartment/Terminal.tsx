@@ -6,8 +6,8 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef, useState } from 'react';
+import { url, WEBSOCKET_PATHS } from '../../api/client';
 import { useCompartment } from '../../api/queries';
-import { routes } from '../../api/routes';
 import { useTheme } from '../../app/theme';
 import { bucketOf } from '../../components/states';
 import { Button, inputClass, NotAvailable } from '../../components/ui';
@@ -35,7 +35,9 @@ function Console({ id, container, onState }: { id: string; container: string; on
     term.open(host.current!);
     fit.fit();
     onState('connecting');
-    const ws = new WebSocket(wsUrl(`${routes.terminal(id, container)}?cols=${term.cols}&rows=${term.rows}`));
+    const ws = new WebSocket(
+      wsUrl(url(WEBSOCKET_PATHS.terminal, { id, name: container }, { cols: term.cols, rows: term.rows })),
+    );
     let opened = false;
     const sendSize = () => {
       if (ws.readyState === WebSocket.OPEN)

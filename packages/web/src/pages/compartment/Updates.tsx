@@ -8,10 +8,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { upgradeStream } from '../../api/apply';
-import { api } from '../../api/client';
+import { api, data } from '../../api/client';
 import { keys, useSession, useUpdates, useUpgradable } from '../../api/queries';
-import { routes } from '../../api/routes';
-import type { ApplyResult, ImageCheck, ImageCheckList, ProgressEvent, Upgradable } from '../../api/types';
+import type { ApplyResult, ImageCheck, ProgressEvent, Upgradable } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../../components/ui';
 import { dateTime, t } from '../../i18n/t';
@@ -51,7 +50,7 @@ export function UpdatesCard({ id }: { id: string }) {
     setBusy(true);
     setError(undefined);
     try {
-      const r = await api.post<ImageCheckList>(routes.checkUpdates(id));
+      const r = await data(api.POST('/api/compartments/{id}/updates/check', { params: { path: { id } } }));
       qc.setQueryData(keys.part(id, 'updates'), r.checks);
       setChecked(true);
     } catch (e) {
