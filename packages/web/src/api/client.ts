@@ -13,8 +13,6 @@
  */
 import createClient from 'openapi-fetch';
 import type { paths } from './openapi.gen';
-import type { ExplainRoute } from './routes';
-import type { Answer, Body } from './types';
 
 export class ApiError extends Error {
   constructor(
@@ -157,21 +155,8 @@ const client = createClient<paths>({
   querySerializer: (query) => withQuery('', query as Query).slice(1),
 });
 
-type ExplainPath = ExplainRoute['path'];
-type ExplainBody = Body<ExplainPath, 'post'>;
-
 /** The API, typed from the server's OpenAPI document: `api.GET(path, init)`, `api.POST(path, { body })`, …. */
-export const api = Object.assign(client, {
-  /** @deprecated The old form of one call (api/routes.ts says which); write `api.POST(path, …)`. */
-  post: <T extends Answer<ExplainPath, 'post'> = Answer<ExplainPath, 'post'>>(
-    route: ExplainRoute,
-    // (`files` may be undefined in the type: that call is a query enabled only once it is set)
-    body: Omit<ExplainBody, 'files'> & { files: ExplainBody['files'] | undefined },
-  ): Promise<T> =>
-    data(
-      client.POST(route.path, { params: { path: { id: route.id } }, body: { ...body, files: body.files ?? {} } }),
-    ) as Promise<T>,
-});
+export const api = client;
 
 /** The answer of a call (a call that failed has thrown its ApiError). */
 export async function data<D>(call: Promise<{ data?: D }>): Promise<D> {

@@ -3933,7 +3933,7 @@ export interface components {
             /** @description Home-relative path of its file (an instance: its template's). */
             path: string;
             /** @enum {string} */
-            kind: "container" | "pod" | "network" | "volume" | "image" | "build" | "kube" | "artifact" | "timer" | "target";
+            kind: "container" | "pod" | "network" | "volume" | "image" | "build" | "kube" | "artifact" | "timer" | "socket" | "service" | "target";
             /** @description The systemd unit: the generated service (`web.service`), or the timer/target. */
             unit: string;
             /**
@@ -4793,7 +4793,7 @@ export interface components {
             /** @description Home-relative path of its file (an instance: its template's). */
             path: string;
             /** @enum {string} */
-            kind: "container" | "pod" | "network" | "volume" | "image" | "build" | "kube" | "artifact" | "timer" | "target";
+            kind: "container" | "pod" | "network" | "volume" | "image" | "build" | "kube" | "artifact" | "timer" | "socket" | "service" | "target";
             /** @description The systemd unit: the generated service (`web.service`), or the timer/target. */
             unit: string;
             /**

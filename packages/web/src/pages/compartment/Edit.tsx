@@ -6,9 +6,8 @@ import { MAIN_SECTION, UNIT_TYPES, type UnitType } from '@quadletman/quadlet';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { api } from '../../api/client';
+import { api, data } from '../../api/client';
 import { keys, useCompartment, useHistory, useRevision, useSpec } from '../../api/queries';
-import { routes } from '../../api/routes';
 import type { Explain } from '../../api/types';
 import { Button, ErrorBox, inputClass, isUnavailable, NotAvailable, Spinner } from '../../components/ui';
 import { activatedUnit, SYSTEMD_KINDS, type SystemdKind, systemdStarterText } from '../../editor/systemd-units';
@@ -158,7 +157,10 @@ function useExplain(id: string, unit: string, files: Record<string, string> | un
   const settled = useSettled(files, 400);
   const q = useQuery({
     queryKey: [...keys.part(id, 'explain'), unit, settled],
-    queryFn: () => api.post<Explain>(routes.explain(id), { unit, files: settled }),
+    queryFn: () =>
+      data(
+        api.POST('/api/compartments/{id}/explain', { params: { path: { id } }, body: { unit, files: settled ?? {} } }),
+      ) as Promise<Explain>,
     enabled: wanted && settled !== undefined && unit in settled,
     staleTime: Infinity,
     retry: false,
