@@ -213,17 +213,20 @@ test('the whole journey', async ({ page, request }, info) => {
   await shot(page, '09-pull-refused');
   expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
 
-  // 9b. A start failure: a command that exits at once. The apply is rolled back; the previous revision runs.
+  // 9b. A start failure: a flag the program refuses. The apply is rolled back and the card says why in the
+  // program's own words; the previous revision runs.
   await page.getByRole('link', { name: 'Edit units' }).click();
   // the form renders after the page: wait for it before field() looks for the key
   await expect(page.locator('[data-field="Container/Image"]')).toBeVisible();
   await (await field(page, 'Image')).locator('input').fill('localhost/busybox:latest');
-  await (await field(page, 'Exec')).locator('input').fill('busybox false');
+  await (await field(page, 'Exec')).locator('input').fill('busybox httpd -f --bogus');
   await applyPlan(page);
   await expect(page.getByText(/^The apply failed and was rolled back \(revision \d+\)\.$/)).toBeVisible({
     timeout: 180_000,
   });
-  await expect(page.getByText(/^Apply failed and was rolled back: web\.service: failed/)).toBeVisible();
+  await expect(
+    page.getByText(/^Apply failed and was rolled back: web\.service: failed .*unrecognized option.*bogus/),
+  ).toBeVisible();
   await expect(page.getByText('The previous revision is running again.')).toBeVisible();
   await shot(page, '09b-rolled-back');
   expect((await request.get(`http://127.0.0.1:${PORT}/`)).status()).toBe(200);
