@@ -70,7 +70,7 @@ describe('quadletman template', () => {
 
     expect(run(['delete', 'notes']).stdout).toBe('Template notes deleted.\n');
     expect(run(['delete', 'notes']).stderr).toContain("There is no template 'notes'");
-  });
+  }, 60_000); // a dozen CLI processes, each a fresh node: slow on a busy machine
 
   it('saves a compartment with parameters', () => {
     const store = openStore({ dataDir: dir });
