@@ -52,6 +52,21 @@ describe('journalArgv', () => {
     );
     expect(a).not.toContain('--follow');
   });
+  it("matches several units in one query: each field's values OR within the group", () => {
+    const a = journalArgv(s, [parseUnitName('web.service'), parseUnitName('db.service')], {}, false);
+    const match = a.slice(a.indexOf('_UID=996'), a.indexOf('--lines=200'));
+    expect(match).toEqual([
+      '_UID=996',
+      '_SYSTEMD_USER_UNIT=web.service',
+      '_SYSTEMD_USER_UNIT=db.service',
+      '+',
+      '_UID=996',
+      'USER_UNIT=web.service',
+      'USER_UNIT=db.service',
+    ]);
+    expect(journalArgv(s, [], {}, false)).toContain('_UID=996');
+    expect(journalArgv(s, [], {}, false).some((x) => x.includes('UNIT='))).toBe(false);
+  });
   it('follows without --until', () => {
     const a = journalArgv(s, undefined, { until: 'now' }, true);
     expect(a).toContain('--follow');

@@ -114,18 +114,28 @@ export function parseJournalLine(line: string): JournalEntry | undefined {
 }
 
 /**
- * journalctl argv for a unit of the compartment: the unit's own output (_SYSTEMD_USER_UNIT) plus the
- * user manager's messages about it (USER_UNIT), both restricted to the compartment's UID.
+ * journalctl argv for a unit (or units) of the compartment: their own output (_SYSTEMD_USER_UNIT) plus the
+ * user manager's messages about them (USER_UNIT), both restricted to the compartment's UID; without a unit,
+ * every line of the compartment's UID.
  */
 export function journalArgv(
   s: CompartmentSession,
-  unit: UnitName | undefined,
+  unit: UnitName | readonly UnitName[] | undefined,
   q: JournalQuery,
   follow: boolean,
 ): string[] {
-  const match = unit
-    ? [`_UID=${s.uid}`, `_SYSTEMD_USER_UNIT=${unit}`, '+', `_UID=${s.uid}`, `USER_UNIT=${unit}`]
-    : [`_UID=${s.uid}`];
+  // (matches of one field OR within a group; `+` ORs the groups)
+  const units = unit === undefined ? [] : typeof unit === 'string' ? [unit] : unit;
+  const match =
+    units.length > 0
+      ? [
+          `_UID=${s.uid}`,
+          ...units.map((u) => `_SYSTEMD_USER_UNIT=${u}`),
+          '+',
+          `_UID=${s.uid}`,
+          ...units.map((u) => `USER_UNIT=${u}`),
+        ]
+      : [`_UID=${s.uid}`];
   const argv = [
     'journalctl',
     '--no-pager',
@@ -152,7 +162,11 @@ export class Journal {
   constructor(private readonly exec: Exec) {}
 
   /** Log entries of a unit (or the whole compartment when unit is undefined), oldest first. */
-  async read(s: CompartmentSession, unit: UnitName | undefined, q: JournalQuery = {}): Promise<JournalEntry[]> {
+  async read(
+    s: CompartmentSession,
+    unit: UnitName | readonly UnitName[] | undefined,
+    q: JournalQuery = {},
+  ): Promise<JournalEntry[]> {
     const r = await this.exec.run(journalArgv(s, unit, q, false), { timeoutMs: 60_000 });
     return r.stdout
       .split('\n')
@@ -178,7 +192,7 @@ export class Journal {
   }
 
   /** Follow the journal (`journalctl -f`) until stop(). Starts with the last `lines` entries (default 0). */
-  follow(s: CompartmentSession, unit: UnitName | undefined, q: JournalQuery = {}): JournalFollow {
+  follow(s: CompartmentSession, unit: UnitName | readonly UnitName[] | undefined, q: JournalQuery = {}): JournalFollow {
     let st: LineStream | undefined;
     let stopped = false;
     const self = this;

@@ -19,6 +19,10 @@ export function toLogLine(e: JournalEntry): LogLine {
   return line;
 }
 
+/** The unit, or the units, a query asks for (undefined: every line of the compartment's user). */
+const unitsOf = (q: LogQuery): UnitName | UnitName[] | undefined =>
+  q.unit !== undefined ? (q.unit as UnitName) : q.units?.length ? (q.units as UnitName[]) : undefined;
+
 function query(q: LogQuery): JournalQuery {
   const jq: JournalQuery = { lines: q.lines };
   if (q.since !== undefined) jq.since = q.since;
@@ -37,7 +41,7 @@ export function journalLogs(deps: {
   return {
     async read(compartment, q) {
       const s = await deps.sessionFor(compartment);
-      const entries = await deps.journal.read(s, q.unit as UnitName | undefined, query(q));
+      const entries = await deps.journal.read(s, unitsOf(q), query(q));
       return entries.map(toLogLine);
     },
     follow(compartment, q): LogFollow {
@@ -47,7 +51,7 @@ export function journalLogs(deps: {
         async *[Symbol.asyncIterator]() {
           const s = await deps.sessionFor(compartment);
           if (stopped) return;
-          const f = deps.journal.follow(s, q.unit as UnitName | undefined, query(q));
+          const f = deps.journal.follow(s, unitsOf(q), query(q));
           inner = f;
           for await (const e of f.entries) yield toLogLine(e);
         },

@@ -3503,6 +3503,7 @@ export interface paths {
             parameters: {
                 query?: {
                     unit?: string;
+                    units?: string;
                     since?: string;
                     lines?: number;
                     follow?: "0" | "1" | "true" | "false";

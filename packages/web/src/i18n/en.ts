@@ -86,6 +86,7 @@ export const en = {
 
   'units.none': 'This compartment has no units.',
   'units.from': 'from {source}',
+  'units.showLogs': 'Its logs ({unit})',
   'units.lastFailure': 'Last failure: {reason}',
   'units.unknown': 'unknown reason',
   'units.runningN': '{n} running',
@@ -257,7 +258,8 @@ export const en = {
   'saveTemplate.saved': 'Template {name} saved with {n} parameter(s).',
 
   'logs.unit': 'Unit',
-  'logs.allUnits': 'All units',
+  'logs.ownUnits': "The compartment's units",
+  'logs.everything': "Everything of the compartment's user",
   'logs.since': 'Since',
   'logs.follow': 'Follow new lines',
   'logs.show': 'Show logs',

@@ -91,6 +91,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
 
   'units.none': 'Tässä lokerossa ei ole yksiköitä.',
   'units.from': 'lähde: {source}',
+  'units.showLogs': 'Sen lokit ({unit})',
   'units.lastFailure': 'Viimeisin virhe: {reason}',
   'units.unknown': 'tuntematon syy',
   'units.runningN': '{n} käynnissä',
@@ -264,7 +265,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'saveTemplate.saved': 'Malli {name} tallennettu. Parametreja: {n}.',
 
   'logs.unit': 'Yksikkö',
-  'logs.allUnits': 'Kaikki yksiköt',
+  'logs.ownUnits': 'Lokeron yksiköt',
+  'logs.everything': 'Kaikki lokeron käyttäjän rivit',
   'logs.since': 'Alkaen',
   'logs.follow': 'Seuraa uusia rivejä',
   'logs.show': 'Näytä lokit',

@@ -21,8 +21,10 @@ export interface LogLine {
 }
 
 export interface LogQuery {
-  /** A systemd unit of the compartment (`web.service`); all of its units when absent. */
+  /** A systemd unit of the compartment (`web.service`); with neither this nor `units`, every line of its user. */
   unit?: string;
+  /** Several units of the compartment (when `unit` is absent). */
+  units?: string[];
   /** journalctl --since value (`2026-11-23 07:00`, `-10m`, `@1700000000`). */
   since?: string;
   /** The last N lines before following. */

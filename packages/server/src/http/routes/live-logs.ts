@@ -1,5 +1,6 @@
 /**
- * `GET /api/compartments/:id/logs?unit=&since=&lines=&follow=1`: a compartment's journal as Server-Sent Events.
+ * `GET /api/compartments/:id/logs?unit=|units=a,b&since=&lines=&follow=1`: a compartment's journal as Server-Sent
+ * Events.
  * Each line is a `message` whose data is a LogLine and whose id is its journal cursor (a reconnecting client
  * resumes after it with Last-Event-ID). Without `follow` the stream ends with `event: end`; with it, new lines
  * keep coming until the client disconnects (which stops journalctl). A failure after the stream started comes
@@ -38,10 +39,12 @@ export async function logsRoutes(
     },
     async (req, reply) => {
       const id = rt.compartment(req.params.id);
-      const { unit, since, lines } = req.query;
+      const { unit, units, since, lines } = req.query;
       const follow = req.query.follow === '1' || req.query.follow === 'true';
       const q: LogQuery = { lines };
-      if (unit !== undefined) q.unit = /\.[a-z]+$/.test(unit) ? unit : `${unit}.service`;
+      const asUnit = (u: string) => (/\.[a-z]+$/.test(u) ? u : `${u}.service`);
+      if (unit !== undefined) q.unit = asUnit(unit);
+      else if (units !== undefined && units.length > 0) q.units = units.map(asUnit);
       if (since !== undefined) q.since = since;
       const after = lastEventId(req);
       if (after !== undefined && /^[A-Za-z0-9=;_.-]+$/.test(after)) q.afterCursor = after;

@@ -64,6 +64,14 @@ const UnitQuery = z
 
 export const LogsQuery = z.object({
   unit: UnitQuery.optional(),
+  /** Several units, comma-separated (the web asks for the compartment's own units, without the user manager's
+   * other ones); `unit` wins when both are given. */
+  units: z
+    .string()
+    .max(20_000)
+    .transform((s) => s.split(',').filter((u) => u !== ''))
+    .pipe(z.array(UnitQuery).max(500))
+    .optional(),
   since: SinceSchema.optional(),
   lines: z.coerce.number().int().min(0).max(10_000).default(100),
   follow: z.enum(['0', '1', 'true', 'false']).optional(),

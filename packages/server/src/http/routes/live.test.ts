@@ -336,6 +336,14 @@ describe('GET /api/compartments/:id/logs', () => {
     expect(fx.logQueries[0]).toEqual({ lines: 5, unit: 'web.service', since: '-10m' });
   });
 
+  it("asks for several units at once (the compartment's own), each as a unit name", async () => {
+    const c = await sse('/api/compartments/web/logs?units=web,db.service,backup.timer&lines=5', {
+      'x-test-user': 'bob',
+    });
+    await c.waitFor((m) => m.some((x) => x.event === 'end'));
+    expect(fx.logQueries[0]).toEqual({ lines: 5, units: ['web.service', 'db.service', 'backup.timer'] });
+  });
+
   it('follows until the client disconnects, then stops the journal stream; resumes after Last-Event-ID', async () => {
     const c = await sse('/api/compartments/web/logs?follow=1', { 'x-test-user': 'bob', 'last-event-id': 'cur-9' });
     await c.waitFor((m) => m.length === 1);
@@ -353,7 +361,15 @@ describe('GET /api/compartments/:id/logs', () => {
     expect((await app.inject({ url: '/api/compartments/web/logs' })).statusCode).toBe(401);
     const a = { 'x-test-user': 'alice' };
     expect((await app.inject({ url: '/api/compartments/nope/logs', headers: a })).statusCode).toBe(404);
-    for (const q of ['lines=-1', 'lines=x', 'unit=../x', 'since=--all', 'unit=a%20b']) {
+    for (const q of [
+      'lines=-1',
+      'lines=x',
+      'unit=../x',
+      'since=--all',
+      'unit=a%20b',
+      'units=web,../x',
+      'units=a%0Ab',
+    ]) {
       expect((await app.inject({ url: `/api/compartments/web/logs?${q}`, headers: a })).statusCode, q).toBe(400);
     }
   });

@@ -1,8 +1,11 @@
 /**
- * Journal logs of a compartment (or one unit) over SSE: since a time, following new lines or not, with a
- * search that filters what arrived.
+ * Journal logs of a compartment over SSE: its own units by default (not the rest of its user's manager), one
+ * unit (`?unit=` opens on it), or every line of its user; since a time, following new lines or not, with a search
+ * that filters what arrived. Opens loaded; the newest line is at the bottom, and the view stays there while
+ * following unless scrolled up; long lines wrap.
  */
-import { useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { url as urlOf } from '../../api/client';
 import { useEventStream } from '../../api/events';
 import { useCompartment } from '../../api/queries';
@@ -11,10 +14,14 @@ import { Button, inputClass, NotAvailable } from '../../components/ui';
 import { t } from '../../i18n/t';
 
 const MAX_LINES = 5000;
+/** The unit choice for every line of the compartment's user (gpg-agent, dbus and Podman's own scopes too). */
+const EVERYTHING = '*';
 
 export function LogsTab({ id }: { id: string }) {
   const detail = useCompartment(id);
-  const [unit, setUnit] = useState('');
+  const [params] = useSearchParams();
+  const [unit, setUnit] = useState(params.get('unit') ?? '');
+  const own = detail.data?.units.map((u) => u.unit).join(',');
   const [since, setSince] = useState('-1h');
   const [follow, setFollow] = useState(true);
   const [search, setSearch] = useState('');
@@ -26,7 +33,13 @@ export function LogsTab({ id }: { id: string }) {
       ? urlOf(
           '/api/compartments/{id}/logs',
           { id },
-          { unit, since, follow: follow ? '1' : '0', lines: 500, n: started },
+          {
+            ...(unit === EVERYTHING ? {} : unit ? { unit } : own ? { units: own } : {}),
+            since,
+            follow: follow ? '1' : '0',
+            lines: 500,
+            n: started,
+          },
         )
       : null;
   const state = useEventStream(
@@ -52,10 +65,21 @@ export function LogsTab({ id }: { id: string }) {
     },
     ['message', 'end', 'error'],
   );
+  // open loaded, once the compartment's units are known
+  useEffect(() => {
+    if (started === 0 && detail.data) setStarted(1);
+  }, [started, detail.data]);
+  // the newest line is at the bottom: stay there while following, unless the reader scrolled up
+  const view = useRef<HTMLPreElement>(null);
+  const atBottom = useRef(true);
   const shown = useMemo(() => {
     const q = search.toLowerCase();
     return q ? lines.filter((l) => l.message.toLowerCase().includes(q)) : lines;
   }, [lines, search]);
+  useLayoutEffect(() => {
+    const el = view.current;
+    if (el && atBottom.current && shown.length > 0) el.scrollTop = el.scrollHeight;
+  }, [shown]);
 
   return (
     <div className="flex flex-col gap-3">
@@ -71,7 +95,8 @@ export function LogsTab({ id }: { id: string }) {
         <label className="flex flex-col gap-1 text-sm">
           {t('logs.unit')}
           <select className={inputClass} value={unit} onChange={(e) => setUnit(e.target.value)}>
-            <option value="">{t('logs.allUnits')}</option>
+            <option value="">{t('logs.ownUnits')}</option>
+            <option value={EVERYTHING}>{t('logs.everything')}</option>
             {detail.data?.units.map((u) => (
               <option key={u.unit} value={u.unit}>
                 {u.unit}
@@ -104,7 +129,12 @@ export function LogsTab({ id }: { id: string }) {
             {search && ` · ${t('logs.matching', { n: shown.length, total: lines.length })}`}
           </p>
           <pre
-            className="max-h-[60vh] overflow-auto rounded-md bg-zinc-950 p-2 text-xs text-zinc-100"
+            ref={view}
+            onScroll={(e) => {
+              const el = e.currentTarget;
+              atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+            }}
+            className="max-h-[60vh] overflow-auto whitespace-pre-wrap break-words rounded-md bg-zinc-950 p-2 text-xs text-zinc-100"
             role="log"
             aria-label={t('compartment.logs')}
             // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard

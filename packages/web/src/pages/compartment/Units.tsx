@@ -2,6 +2,7 @@
  * The units of a compartment with their live state, start / stop / restart (operators), and why a failed unit
  * last failed; "open" links to the routes (the edge's host names) that target a unit.
  */
+import { Link } from 'react-router';
 import { useCompartment, useCompartmentRoutes, useSession, useUnitAction } from '../../api/queries';
 import { hasRole } from '../../app/auth';
 import { OpenLink, routesOfSource } from '../../components/RouteTable';
@@ -56,7 +57,13 @@ export function UnitsTab({ id }: { id: string }) {
                       )}
                       {bucket === 'failed' && (
                         <p className="mt-1 text-sm text-red-800 dark:text-red-300">
-                          {t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })}
+                          {t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })}{' '}
+                          <Link
+                            className="underline"
+                            to={`/c/${encodeURIComponent(id)}/logs?unit=${encodeURIComponent(u.unit)}`}
+                          >
+                            {t('units.showLogs', { unit: u.unit })}
+                          </Link>
                         </p>
                       )}
                     </div>
