@@ -9,7 +9,7 @@ import type { Diagnostic } from '@quadletman/quadlet';
 import { useEffect, useId, useRef, useState } from 'react';
 import { Button, inputClass, RichText } from '../components/ui';
 import { t } from '../i18n/t';
-import { type FieldSpec, PLACEHOLDERS, parseBool } from './fields';
+import { type FieldSpec, parseBool, placeholderFor } from './fields';
 import {
   addItem,
   type EditResult,
@@ -139,7 +139,7 @@ function SingleField({ spec, doc, onChange, diagnostics }: FieldProps) {
         id={id}
         className={`${inputClass} font-mono`}
         value={draft}
-        placeholder={spec.kind ? PLACEHOLDERS[spec.kind] : undefined}
+        placeholder={placeholderFor(spec)}
         aria-describedby={describedBy}
         aria-invalid={invalid}
         spellCheck={false}
@@ -290,7 +290,7 @@ function ListField({ spec, doc, onChange, diagnostics }: FieldProps) {
           className={`${inputClass} font-mono`}
           value={fresh}
           aria-label={t('editor.newItem', { key: spec.key })}
-          placeholder={spec.kind ? PLACEHOLDERS[spec.kind] : undefined}
+          placeholder={placeholderFor(spec)}
           aria-describedby={`${id}-help ${id}-msg`}
           spellCheck={false}
           autoCapitalize="off"

@@ -293,3 +293,19 @@ describe('a list value typed but not added', () => {
     expect(document.activeElement).toBe(newItem());
   });
 });
+
+describe('reference fields', () => {
+  it('show a placeholder of the kind of unit they name', () => {
+    render(<Harness path="web.container" initial={'[Container]\nImage=\n'} log={[]} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    expect(fieldInput('Container', 'Image').placeholder).toBe('name.image');
+    expect(fieldInput('Container', 'Pod').placeholder).toBe('name.pod');
+    expect((screen.getByLabelText('New value for Network') as HTMLInputElement).placeholder).toBe('name.network');
+  });
+
+  it("a volume's image too", () => {
+    render(<Harness path="data.volume" initial={'[Volume]\nDriver=image\n'} log={[]} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    expect(fieldInput('Volume', 'Image').placeholder).toBe('name.image');
+  });
+});
