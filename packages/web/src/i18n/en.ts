@@ -51,7 +51,8 @@ export const en = {
   'setup.intro':
     'quadletman has no administrator yet. The server printed a one-time setup token on its console when it started; enter it here to create the first account.',
   'setup.token': 'Setup token',
-  'setup.tokenHint': 'Shown in the output of `quadletman serve` (or its journal).',
+  'setup.tokenHint':
+    'Printed as "Setup token (one use)" by the command that started the server (`scripts/run.sh` or `quadletman serve`); for the service that `quadletman install` (or `scripts/run.sh` as root) set up, also in `journalctl -u quadletman`.',
   'setup.username': 'User name',
   'setup.password': 'Password',
   'setup.passwordHint': 'At least 12 characters.',

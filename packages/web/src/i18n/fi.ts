@@ -55,7 +55,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'setup.intro':
     'quadletmanilla ei ole vielä ylläpitäjää. Palvelin tulosti käynnistyessään konsoliinsa kertakäyttöisen asennuskoodin; syötä se tähän, niin voit luoda ensimmäisen tilin.',
   'setup.token': 'Asennuskoodi',
-  'setup.tokenHint': 'Näkyy komennon `quadletman serve` tulosteessa (tai sen journal-lokissa).',
+  'setup.tokenHint':
+    'Palvelimen käynnistänyt komento (`scripts/run.sh` tai `quadletman serve`) tulostaa sen rivillä "Setup token (one use)"; komennon `quadletman install` (tai pääkäyttäjänä ajetun `scripts/run.sh`:n) asentamalla palvelulla se näkyy myös lokissa `journalctl -u quadletman`.',
   'setup.username': 'Käyttäjätunnus',
   'setup.password': 'Salasana',
   'setup.passwordHint': 'Vähintään 12 merkkiä.',
