@@ -615,15 +615,20 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'edit.create': 'Luo yksikkö',
   'edit.badName': 'Käytä kirjaimia, numeroita ja merkkejä . _ @ - (ei ensimmäisenä).',
   'edit.taken': 'Samanniminen yksikkö on jo olemassa.',
-  'edit.unsaved': 'tallentamattomia muutoksia',
+  'edit.draft': 'Luonnos tallessa tämän selaimen välilehdellä, ei vielä otettu käyttöön',
+  'edit.draftMark': 'luonnos, ei vielä otettu käyttöön',
   'edit.lintVersion':
     'Tarkistettu niin kuin Podmanin {version} Quadlet-generaattori sen lukee: tämän lokeron kiinnittämä versio, muuten isäntäkoneen versio.',
   'edit.lintNewest':
     'Tarkistettu niin kuin uusin quadletmanin tuntema Podman sen lukee (isäntäkone ei ilmoittanut versiotaan).',
-  'edit.discard': 'Hylkää muutokset',
+  'edit.discard': 'Hylkää tämä luonnos',
   'edit.removeFile': 'Poista tiedosto',
   'edit.confirmRemove': 'Poistetaanko {path}? Tiedosto poistetaan, kun otat muutokset käyttöön.',
-  'edit.pending': 'Muutettuja tiedostoja, joita ei ole vielä otettu käyttöön: {n}.',
+  'drafts.one': '1 luonnos tallessa tämän selaimen välilehdellä, ei vielä otettu käyttöön.',
+  'drafts.many': '{n} luonnosta tallessa tämän selaimen välilehdellä, ei vielä otettu käyttöön.',
+  'drafts.discardAll': 'Hylkää kaikki luonnokset',
+  'drafts.confirmDiscardAll':
+    'Hylätäänkö kaikki tämän lokeron luonnokset? Tiedostot pysyvät sellaisina kuin ne viimeksi otettiin käyttöön.',
   'edit.reviewPlan': 'Tarkastele suunnitelmaa',
   'edit.noFiles': 'Ei vielä yksikkötiedostoja. Luo ensimmäinen yllä.',
   'edit.locked': 'Ajastin ja sen työ kirjoitetaan määrittelystä; muokkaa niitä toistaiseksi siellä (apply -f).',
