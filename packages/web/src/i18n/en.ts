@@ -116,6 +116,7 @@ export const en = {
   'compartment.history': 'History',
   'compartment.backups': 'Backups',
   'compartment.routes': 'Routes',
+  'compartment.noSuchTab': 'This compartment has no tab "{tab}". Its tabs are:',
   'compartment.delete': 'Delete this compartment',
   'compartment.deleteVolumes': 'Also delete its volumes (their data is lost)',
   'compartment.confirmDelete':

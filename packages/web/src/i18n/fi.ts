@@ -121,6 +121,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'compartment.history': 'Historia',
   'compartment.backups': 'Varmuuskopiot',
   'compartment.routes': 'Reitit',
+  'compartment.noSuchTab': 'Lokerolla ei ole välilehteä "{tab}". Sen välilehdet ovat:',
   'compartment.delete': 'Poista tämä lokero',
   'compartment.deleteVolumes': 'Poista myös sen taltiot (niiden tiedot menetetään)',
   'compartment.confirmDelete':
