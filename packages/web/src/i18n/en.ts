@@ -845,6 +845,8 @@ export const en = {
   'run.option': 'Option',
 
   'admin.title': 'Administration',
+  'admin.adminsOnly':
+    'This page is for administrators of the whole server only. You are signed in as {user}; an administrator can give you that role.',
   'admin.users': 'Users',
   'admin.addUser': 'Add a user',
   'admin.username': 'User name',

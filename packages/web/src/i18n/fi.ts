@@ -862,6 +862,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'run.option': 'Valitsin',
 
   'admin.title': 'Ylläpito',
+  'admin.adminsOnly':
+    'Tämä sivu on vain koko palvelimen ylläpitäjille. Olet kirjautunut käyttäjänä {user}; ylläpitäjä voi antaa sinulle tämän roolin.',
   'admin.users': 'Käyttäjät',
   'admin.addUser': 'Lisää käyttäjä',
   'admin.username': 'Käyttäjätunnus',
