@@ -200,7 +200,7 @@ test('the whole journey', async ({ page, request }, info) => {
   await page.getByRole('link', { name: /^Plan and apply/ }).click();
   await expect(page.getByText(/applying would be refused/)).toBeVisible();
   await page.getByRole('link', { name: 'Edit units' }).click();
-  await page.getByRole('button', { name: 'Discard changes' }).click();
+  await page.getByRole('button', { name: 'Discard this draft' }).click();
 
   // 9. An image tag that does not exist: the pull step refuses the apply before anything stops.
   await (await field(page, 'Image')).locator('input').fill('localhost/busybox:does-not-exist');

@@ -9,7 +9,7 @@ import { DashboardPage } from '../pages/Dashboard';
 import { LoginPage } from '../pages/Login';
 import { NotFoundPage } from '../pages/NotFound';
 import { SetupPage } from '../pages/Setup';
-import { RequireAuth } from './auth';
+import { RequireAdmin, RequireAuth } from './auth';
 import { Layout } from './Layout';
 import { ThemeProvider } from './theme';
 
@@ -47,7 +47,12 @@ export const routeTree = [
           },
           { path: '/routes', lazy: async () => ({ Component: (await import('../pages/Routes')).RoutesPage }) },
           { path: '/catalog/*', lazy: async () => ({ Component: (await import('../pages/Catalog')).CatalogPage }) },
-          { path: '/admin/*', lazy: async () => ({ Component: (await import('../pages/Admin')).AdminPage }) },
+          {
+            element: <RequireAdmin />,
+            children: [
+              { path: '/admin/*', lazy: async () => ({ Component: (await import('../pages/Admin')).AdminPage }) },
+            ],
+          },
         ],
       },
       { path: '*', element: <NotFoundPage /> },

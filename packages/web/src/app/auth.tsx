@@ -5,11 +5,12 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { keys, useSession, useSetupStatus } from '../api/queries';
 import type { Role, Session } from '../api/types';
 import { ErrorBox, Spinner } from '../components/ui';
+import { t } from '../i18n/t';
 
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
 
@@ -64,4 +65,24 @@ export function RequireAuth() {
     return <Navigate to={loginPath(location.pathname + location.search, ended)} replace />;
   }
   return <Outlet />;
+}
+
+/**
+ * The admin pages, for administrators of the whole server (a global admin grant, as the server's admin routes
+ * ask): anyone else is told so, instead of forms the server would refuse; the pages' code is not even loaded.
+ */
+export function RequireAdmin() {
+  const session = useSession();
+  if (hasRole(session.data, 'admin')) return <Outlet />;
+  return (
+    <div className="flex flex-col gap-2">
+      <h1 className="text-2xl font-semibold">{t('admin.title')}</h1>
+      <p role="alert">{t('admin.adminsOnly', { user: session.data?.username ?? '' })}</p>
+      <p>
+        <Link to="/" className="text-sky-800 underline dark:text-sky-300">
+          {t('notFound.back')}
+        </Link>
+      </p>
+    </div>
+  );
 }

@@ -117,3 +117,36 @@ describe('session', () => {
     expect(safeNext('/c/web')).toBe('/c/web');
   });
 });
+
+describe('the admin pages', () => {
+  it('tell a user who is no admin that they are for admins only, and ask the server nothing', async () => {
+    const victor = { username: 'victor', kind: 'session', grants: [{ compartment: '*', role: 'operator' }] };
+    const fetch = serve((method, path) => {
+      if (path === '/api/auth/setup') return [200, { required: false }];
+      if (path === '/api/auth/session') return [200, victor];
+      return notFound(method, path);
+    });
+    start('/admin/tokens');
+    await screen.findByText(
+      'This page is for administrators of the whole server only. You are signed in as victor; an administrator can give you that role.',
+    );
+    expect(screen.getByRole('heading', { level: 1, name: 'Administration' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Back to the dashboard' }).getAttribute('href')).toBe('/');
+    expect(screen.queryByRole('textbox')).toBeNull();
+    expect(screen.queryByRole('button', { name: /create|add/i })).toBeNull();
+    expect(
+      fetch.mock.calls.some(([u]) => String(u).startsWith('/api/admin') || String(u).startsWith('/api/audit')),
+    ).toBe(false);
+  });
+
+  it('an operator of one compartment only is no admin either', async () => {
+    const cora = { username: 'cora', kind: 'session', grants: [{ compartment: 'blog', role: 'admin' }] };
+    serve((method, path) => {
+      if (path === '/api/auth/setup') return [200, { required: false }];
+      if (path === '/api/auth/session') return [200, cora];
+      return notFound(method, path);
+    });
+    start('/admin');
+    await screen.findByText(/This page is for administrators of the whole server only\. You are signed in as cora;/);
+  });
+});

@@ -2,7 +2,7 @@
  * Small shared building blocks: buttons, cards, states of a query (loading, not available, failed), badges.
  */
 import type { UseQueryResult } from '@tanstack/react-query';
-import type { ButtonHTMLAttributes, ReactNode } from 'react';
+import type { ComponentPropsWithRef, ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
@@ -25,7 +25,7 @@ export function Button({
   className = '',
   type = 'button',
   ...props
-}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
+}: ComponentPropsWithRef<'button'> & { variant?: Variant }) {
   return (
     <button
       type={type}

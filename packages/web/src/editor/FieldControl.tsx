@@ -1,14 +1,15 @@
 /**
  * One form field for one key: a switch for booleans, a select for enums, a list for repeated keys, a text
  * input otherwise. Every change is one minimal edit of the document (see unit-doc.ts); a value the encoder
- * refuses stays in the input with its reason, and the text is left as it was. The linter's diagnostics for the
+ * refuses stays in the input with its reason, and the text is left as it was. A list's new value is added by Add,
+ * Enter, or the focus leaving it: a value typed and not added would otherwise be lost without a word. The linter's diagnostics for the
  * key are shown under the field as you type.
  */
 import type { Diagnostic } from '@quadletman/quadlet';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { Button, inputClass, RichText } from '../components/ui';
 import { t } from '../i18n/t';
-import { type FieldSpec, PLACEHOLDERS, parseBool } from './fields';
+import { type FieldSpec, parseBool, placeholderFor } from './fields';
 import {
   addItem,
   type EditResult,
@@ -138,7 +139,7 @@ function SingleField({ spec, doc, onChange, diagnostics }: FieldProps) {
         id={id}
         className={`${inputClass} font-mono`}
         value={draft}
-        placeholder={spec.kind ? PLACEHOLDERS[spec.kind] : undefined}
+        placeholder={placeholderFor(spec)}
         aria-describedby={describedBy}
         aria-invalid={invalid}
         spellCheck={false}
@@ -240,11 +241,23 @@ function ListField({ spec, doc, onChange, diagnostics }: FieldProps) {
   const items = entriesOf(doc.file, spec.section, spec.key);
   const [fresh, setFresh] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const add = () => {
+  const freshInput = useRef<HTMLInputElement>(null);
+  /** Adds the typed value; a value the file cannot hold stays in the input with its reason. */
+  const add = (refocus: boolean) => {
     if (fresh === '') return;
     const r = addItem(doc, spec.section, spec.key, fresh);
     apply(r, onChange, setError);
-    if (r.ok) setFresh('');
+    if (r.ok) {
+      setFresh('');
+      // (after Add the button is disabled: give the focus back to the input for the next value)
+      if (refocus) freshInput.current?.focus();
+    }
+  };
+  const addButton = useRef<HTMLButtonElement>(null);
+  // A value typed and left without Add or Enter is added too (as users expect; nothing typed is dropped): when
+  // the focus leaves both the input and its Add button (for another field, a tab, the plan link).
+  const leave = (e: React.FocusEvent) => {
+    if (e.relatedTarget !== freshInput.current && e.relatedTarget !== addButton.current) add(false);
   };
   return (
     <fieldset className="flex flex-col gap-1" data-field={`${spec.section}/${spec.key}`}>
@@ -272,10 +285,12 @@ function ListField({ spec, doc, onChange, diagnostics }: FieldProps) {
       </ul>
       <div className="flex gap-1">
         <input
+          ref={freshInput}
+          onBlur={leave}
           className={`${inputClass} font-mono`}
           value={fresh}
           aria-label={t('editor.newItem', { key: spec.key })}
-          placeholder={spec.kind ? PLACEHOLDERS[spec.kind] : undefined}
+          placeholder={placeholderFor(spec)}
           aria-describedby={`${id}-help ${id}-msg`}
           spellCheck={false}
           autoCapitalize="off"
@@ -286,11 +301,17 @@ function ListField({ spec, doc, onChange, diagnostics }: FieldProps) {
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
-              add();
+              add(false);
             }
           }}
         />
-        <Button onClick={add} disabled={fresh === ''} aria-label={t('editor.addItem', { key: spec.key })}>
+        <Button
+          ref={addButton}
+          onBlur={leave}
+          onClick={() => add(true)}
+          disabled={fresh === ''}
+          aria-label={t('editor.addItem', { key: spec.key })}
+        >
           {t('editor.add')}
         </Button>
       </div>

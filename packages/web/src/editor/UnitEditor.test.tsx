@@ -253,3 +253,59 @@ describe('form controls by kind', () => {
     expect(log.at(-1)).toBe('[Container]\nImage=a\n# between\nPublishPort=3:3\n');
   });
 });
+
+describe('a list value typed but not added', () => {
+  const text = '[Container]\nImage=a\n';
+  const newItem = () => screen.getByLabelText('New value for PublishPort') as HTMLInputElement;
+
+  it('is added when the focus leaves the field, not lost', () => {
+    const log: string[] = [];
+    render(<Harness path="web.container" initial={text} log={log} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    const input = newItem();
+    act(() => input.focus());
+    fireEvent.change(input, { target: { value: '8080:80' } });
+    // the user moves on (another field, the plan tab, …) without pressing Add
+    act(() => fieldInput('Container', 'Image').focus());
+    expect(log.at(-1)).toBe('[Container]\nImage=a\nPublishPort=8080:80\n');
+    expect(newItem().value).toBe('');
+    const field = document.querySelector('[data-field="Container/PublishPort"]') as HTMLElement;
+    expect(
+      within(field)
+        .getAllByRole('textbox')
+        .map((i) => (i as HTMLInputElement).value),
+    ).toContain('8080:80');
+  });
+
+  it('is not added twice when the focus goes to its Add button, which adds it', () => {
+    const log: string[] = [];
+    render(<Harness path="web.container" initial={text} log={log} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    const input = newItem();
+    act(() => input.focus());
+    fireEvent.change(input, { target: { value: '8080:80' } });
+    const add = screen.getByRole('button', { name: 'Add a value to PublishPort' });
+    act(() => add.focus());
+    expect(log).toEqual([]);
+    fireEvent.click(add);
+    expect(log).toEqual(['[Container]\nImage=a\nPublishPort=8080:80\n']);
+    // the focus is back in the (empty) new-value field, ready for the next value
+    expect(document.activeElement).toBe(newItem());
+  });
+});
+
+describe('reference fields', () => {
+  it('show a placeholder of the kind of unit they name', () => {
+    render(<Harness path="web.container" initial={'[Container]\nImage=\n'} log={[]} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    expect(fieldInput('Container', 'Image').placeholder).toBe('name.image');
+    expect(fieldInput('Container', 'Pod').placeholder).toBe('name.pod');
+    expect((screen.getByLabelText('New value for Network') as HTMLInputElement).placeholder).toBe('name.network');
+  });
+
+  it("a volume's image too", () => {
+    render(<Harness path="data.volume" initial={'[Volume]\nDriver=image\n'} log={[]} />);
+    fireEvent.click(screen.getByRole('tab', { name: 'Form' }));
+    expect(fieldInput('Volume', 'Image').placeholder).toBe('name.image');
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { MAIN_SECTION, parseUnitFile, SYSTEMD_SECTIONS, sectionsForUnitType, UNIT_TYPES } from '@quadletman/quadlet';
 import { describe, expect, it } from 'vitest';
-import { formSections, parseBool } from './fields';
+import { formSections, parseBool, placeholderFor } from './fields';
 
 const empty = parseUnitFile('');
 
@@ -27,6 +27,14 @@ describe.each(UNIT_TYPES)('the %s form', (type) => {
       const reachable = new Set([...section!.shown, ...section!.addable].map((s) => s.key));
       for (const k of def.keys) expect(reachable.has(k.key), `${def.name}/${k.key}`).toBe(true);
     }
+  });
+
+  it('gives every reference key a placeholder naming a unit it may reference', () => {
+    for (const s of sections)
+      for (const f of [...s.shown, ...s.addable].filter((x) => x.kind === 'unit-ref')) {
+        const unit = placeholderFor(f)?.replace(/^name\./, '');
+        expect(f.refs ?? [], `${s.name}/${f.key}`).toContain(unit);
+      }
   });
 
   it('gives every Quadlet key its help text and Podman version', () => {

@@ -32,6 +32,8 @@ export interface FieldSpec {
   deprecated?: string;
   /** False for keys the registry does not know (kept and editable as plain text). */
   known: boolean;
+  /** The unit types a reference may name (`unit-ref`, `volume` and `mount` keys), the likeliest first. */
+  refs?: readonly UnitType[];
 }
 
 export interface SectionSpec {
@@ -64,6 +66,7 @@ function quadletSpecs(section: string, type: UnitType): FieldSpec[] {
     required: k.required === true && (k.oneOf === undefined || k.oneOf.length <= 1),
     ...(k.deprecated ? { deprecated: k.deprecated } : {}),
     known: true,
+    ...(k.refs ? { refs: k.refs } : {}),
   }));
 }
 
@@ -89,7 +92,8 @@ function systemdSpecs(section: string): FieldSpec[] {
 export function specFor(type: UnitType, section: string, key: string): FieldSpec {
   const known = [...quadletSpecs(section, type), ...systemdSpecs(section)].find((s) => s.key === key);
   if (known) return known;
-  const def = findKey(section, key) ?? findSystemdKey(section, key);
+  const quadlet = findKey(section, key);
+  const def = quadlet ?? findSystemdKey(section, key);
   return {
     section,
     key,
@@ -99,6 +103,7 @@ export function specFor(type: UnitType, section: string, key: string): FieldSpec
     common: false,
     required: false,
     known: def !== undefined,
+    ...(quadlet?.refs ? { refs: quadlet.refs } : {}),
   };
 }
 
@@ -121,7 +126,7 @@ export function formSections(type: UnitType, file: UnitFile): SectionSpec[] {
 }
 
 /** The input hint for a kind (a catalogue key suffix). */
-export const PLACEHOLDERS: Partial<Record<ValueKind, string>> = {
+const PLACEHOLDERS: Partial<Record<ValueKind, string>> = {
   port: '8080:80',
   duration: '30s',
   size: '512m',
@@ -129,12 +134,20 @@ export const PLACEHOLDERS: Partial<Record<ValueKind, string>> = {
   path: '/path',
   volume: 'name.volume:/data',
   mount: 'type=bind,source=/src,destination=/dst',
-  'unit-ref': 'name.network',
   int: '0',
   signal: 'SIGTERM',
   ip: '10.0.0.2',
   subnet: '10.89.0.0/24',
 };
+
+/**
+ * The example shown in an empty input of a key: by its kind, and for a reference by the unit it names first
+ * (`name.image` for Image=, `name.pod` for Pod=, `name.network` for Network=).
+ */
+export function placeholderFor(spec: Pick<FieldSpec, 'kind' | 'refs'>): string | undefined {
+  if (spec.kind === 'unit-ref') return spec.refs?.[0] ? `name.${spec.refs[0]}` : undefined;
+  return spec.kind ? PLACEHOLDERS[spec.kind] : undefined;
+}
 
 /**
  * A boolean as Podman reads it (1/yes/true/on, 0/no/false/off in any case, as the linter's `isBool`);

@@ -46,7 +46,9 @@ describe('withCode', () => {
   it('is used for the hints of text fields', () => {
     const { container } = render(<TextField id="token" label="Setup token" hint={t('setup.tokenHint')} />);
     const hint = container.querySelector('#token-hint')!;
-    expect(hint.querySelector('code')!.textContent).toBe('quadletman serve');
-    expect(hint.textContent).toBe('Shown in the output of quadletman serve (or its journal).');
+    expect(hint.querySelector('code')!.textContent).toBe('scripts/run.sh');
+    expect(hint.textContent).toMatch(
+      /^Printed as "Setup token \(one use\)" by the command that started the server \(scripts\/run\.sh or quadletman serve\);/,
+    );
   });
 });

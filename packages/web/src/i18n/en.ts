@@ -51,7 +51,8 @@ export const en = {
   'setup.intro':
     'quadletman has no administrator yet. The server printed a one-time setup token on its console when it started; enter it here to create the first account.',
   'setup.token': 'Setup token',
-  'setup.tokenHint': 'Shown in the output of `quadletman serve` (or its journal).',
+  'setup.tokenHint':
+    'Printed as "Setup token (one use)" by the command that started the server (`scripts/run.sh` or `quadletman serve`); for the service that `quadletman install` (or `scripts/run.sh` as root) set up, also in `journalctl -u quadletman`.',
   'setup.username': 'User name',
   'setup.password': 'Password',
   'setup.passwordHint': 'At least 12 characters.',
@@ -116,6 +117,7 @@ export const en = {
   'compartment.history': 'History',
   'compartment.backups': 'Backups',
   'compartment.routes': 'Routes',
+  'compartment.noSuchTab': 'This compartment has no tab "{tab}". Its tabs are:',
   'compartment.delete': 'Delete this compartment',
   'compartment.deleteVolumes': 'Also delete its volumes (their data is lost)',
   'compartment.confirmDelete':
@@ -605,14 +607,18 @@ export const en = {
   'edit.create': 'Create unit',
   'edit.badName': 'Use letters, digits, and . _ @ - (not first).',
   'edit.taken': 'A unit of that name exists.',
-  'edit.unsaved': 'unsaved changes',
+  'edit.draft': 'Draft kept in this browser tab, not yet applied',
+  'edit.draftMark': 'draft, not yet applied',
   'edit.lintVersion':
     'Checked as the Quadlet generator of Podman {version} reads it: the version this compartment pins, else the host’s.',
   'edit.lintNewest': 'Checked as the newest Podman quadletman knows reads it (the host did not say its version).',
-  'edit.discard': 'Discard changes',
+  'edit.discard': 'Discard this draft',
   'edit.removeFile': 'Remove file',
   'edit.confirmRemove': 'Remove {path}? It is deleted when you apply.',
-  'edit.pending': '{n} file(s) changed and not yet applied.',
+  'drafts.one': '1 draft kept in this browser tab, not yet applied.',
+  'drafts.many': '{n} drafts kept in this browser tab, not yet applied.',
+  'drafts.discardAll': 'Discard all drafts',
+  'drafts.confirmDiscardAll': 'Discard every draft of this compartment? Its files stay as they were last applied.',
   'edit.reviewPlan': 'Review the plan',
   'edit.noFiles': 'No unit files yet. Create one above.',
   'edit.locked': 'A timer with its job is written from the spec; edit it there (apply -f) for now.',
@@ -841,6 +847,8 @@ export const en = {
   'run.option': 'Option',
 
   'admin.title': 'Administration',
+  'admin.adminsOnly':
+    'This page is for administrators of the whole server only. You are signed in as {user}; an administrator can give you that role.',
   'admin.users': 'Users',
   'admin.addUser': 'Add a user',
   'admin.username': 'User name',

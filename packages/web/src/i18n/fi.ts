@@ -55,7 +55,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'setup.intro':
     'quadletmanilla ei ole vielä ylläpitäjää. Palvelin tulosti käynnistyessään konsoliinsa kertakäyttöisen asennuskoodin; syötä se tähän, niin voit luoda ensimmäisen tilin.',
   'setup.token': 'Asennuskoodi',
-  'setup.tokenHint': 'Näkyy komennon `quadletman serve` tulosteessa (tai sen journal-lokissa).',
+  'setup.tokenHint':
+    'Palvelimen käynnistänyt komento (`scripts/run.sh` tai `quadletman serve`) tulostaa sen rivillä "Setup token (one use)"; komennon `quadletman install` (tai pääkäyttäjänä ajetun `scripts/run.sh`:n) asentamalla palvelulla se näkyy myös lokissa `journalctl -u quadletman`.',
   'setup.username': 'Käyttäjätunnus',
   'setup.password': 'Salasana',
   'setup.passwordHint': 'Vähintään 12 merkkiä.',
@@ -121,6 +122,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'compartment.history': 'Historia',
   'compartment.backups': 'Varmuuskopiot',
   'compartment.routes': 'Reitit',
+  'compartment.noSuchTab': 'Lokerolla ei ole välilehteä "{tab}". Sen välilehdet ovat:',
   'compartment.delete': 'Poista tämä lokero',
   'compartment.deleteVolumes': 'Poista myös sen taltiot (niiden tiedot menetetään)',
   'compartment.confirmDelete':
@@ -616,15 +618,20 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'edit.create': 'Luo yksikkö',
   'edit.badName': 'Käytä kirjaimia, numeroita ja merkkejä . _ @ - (ei ensimmäisenä).',
   'edit.taken': 'Samanniminen yksikkö on jo olemassa.',
-  'edit.unsaved': 'tallentamattomia muutoksia',
+  'edit.draft': 'Luonnos tallessa tämän selaimen välilehdellä, ei vielä otettu käyttöön',
+  'edit.draftMark': 'luonnos, ei vielä otettu käyttöön',
   'edit.lintVersion':
     'Tarkistettu niin kuin Podmanin {version} Quadlet-generaattori sen lukee: tämän lokeron kiinnittämä versio, muuten isäntäkoneen versio.',
   'edit.lintNewest':
     'Tarkistettu niin kuin uusin quadletmanin tuntema Podman sen lukee (isäntäkone ei ilmoittanut versiotaan).',
-  'edit.discard': 'Hylkää muutokset',
+  'edit.discard': 'Hylkää tämä luonnos',
   'edit.removeFile': 'Poista tiedosto',
   'edit.confirmRemove': 'Poistetaanko {path}? Tiedosto poistetaan, kun otat muutokset käyttöön.',
-  'edit.pending': 'Muutettuja tiedostoja, joita ei ole vielä otettu käyttöön: {n}.',
+  'drafts.one': '1 luonnos tallessa tämän selaimen välilehdellä, ei vielä otettu käyttöön.',
+  'drafts.many': '{n} luonnosta tallessa tämän selaimen välilehdellä, ei vielä otettu käyttöön.',
+  'drafts.discardAll': 'Hylkää kaikki luonnokset',
+  'drafts.confirmDiscardAll':
+    'Hylätäänkö kaikki tämän lokeron luonnokset? Tiedostot pysyvät sellaisina kuin ne viimeksi otettiin käyttöön.',
   'edit.reviewPlan': 'Tarkastele suunnitelmaa',
   'edit.noFiles': 'Ei vielä yksikkötiedostoja. Luo ensimmäinen yllä.',
   'edit.locked': 'Ajastin ja sen työ kirjoitetaan määrittelystä; muokkaa niitä toistaiseksi siellä (apply -f).',
@@ -857,6 +864,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'run.option': 'Valitsin',
 
   'admin.title': 'Ylläpito',
+  'admin.adminsOnly':
+    'Tämä sivu on vain koko palvelimen ylläpitäjille. Olet kirjautunut käyttäjänä {user}; ylläpitäjä voi antaa sinulle tämän roolin.',
   'admin.users': 'Käyttäjät',
   'admin.addUser': 'Lisää käyttäjä',
   'admin.username': 'Käyttäjätunnus',

@@ -28,47 +28,54 @@ import { UnitsTab } from './compartment/Units';
 const tabClass = ({ isActive }: { isActive: boolean }) =>
   `whitespace-nowrap rounded-md px-3 py-1.5 text-sm ${isActive ? 'bg-sky-700 text-white' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`;
 
+/** The tabs of a compartment: their paths under `/c/:id` and their labels (in the language of the moment). */
+const TABS = [
+  { path: '', label: () => t('compartment.units') },
+  { path: 'dependencies', label: () => t('compartment.dependencies') },
+  { path: 'edit', label: () => t('compartment.edit') },
+  { path: 'plan', label: () => t('compartment.plan') },
+  { path: 'logs', label: () => t('compartment.logs') },
+  { path: 'terminal', label: () => t('compartment.terminal') },
+  { path: 'resources', label: () => t('compartment.resources') },
+  { path: 'images', label: () => t('compartment.images') },
+  { path: 'history', label: () => t('compartment.history') },
+  { path: 'backups', label: () => t('compartment.backups') },
+  { path: 'routes', label: () => t('compartment.routes') },
+] as const;
+
+// Absolute paths: relative links inside a splat route (`/c/:id/*`) resolve against the whole URL.
+const tabPath = (id: string, path: string) => `/c/${encodeURIComponent(id)}${path ? `/${path}` : ''}`;
+
 function Tabs({ id }: { id: string }) {
   const { drafts } = useDrafts();
-  // Absolute paths: relative links inside a splat route (`/c/:id/*`) resolve against the whole URL.
-  const base = `/c/${encodeURIComponent(id)}`;
   const pending = Object.keys(drafts).length;
   return (
     <nav aria-label={t('compartment.sections')} className="flex gap-1 overflow-x-auto pb-1">
-      <NavLink to={base} end className={tabClass}>
-        {t('compartment.units')}
-      </NavLink>
-      <NavLink to={`${base}/dependencies`} className={tabClass}>
-        {t('compartment.dependencies')}
-      </NavLink>
-      <NavLink to={`${base}/edit`} className={tabClass}>
-        {t('compartment.edit')}
-      </NavLink>
-      <NavLink to={`${base}/plan`} className={tabClass}>
-        {pending > 0 ? t('compartment.planPending', { n: pending }) : t('compartment.plan')}
-      </NavLink>
-      <NavLink to={`${base}/logs`} className={tabClass}>
-        {t('compartment.logs')}
-      </NavLink>
-      <NavLink to={`${base}/terminal`} className={tabClass}>
-        {t('compartment.terminal')}
-      </NavLink>
-      <NavLink to={`${base}/resources`} className={tabClass}>
-        {t('compartment.resources')}
-      </NavLink>
-      <NavLink to={`${base}/images`} className={tabClass}>
-        {t('compartment.images')}
-      </NavLink>
-      <NavLink to={`${base}/history`} className={tabClass}>
-        {t('compartment.history')}
-      </NavLink>
-      <NavLink to={`${base}/backups`} className={tabClass}>
-        {t('compartment.backups')}
-      </NavLink>
-      <NavLink to={`${base}/routes`} className={tabClass}>
-        {t('compartment.routes')}
-      </NavLink>
+      {TABS.map((tab) => (
+        <NavLink key={tab.path} to={tabPath(id, tab.path)} end={tab.path === ''} className={tabClass}>
+          {tab.path === 'plan' && pending > 0 ? t('compartment.planPending', { n: pending }) : tab.label()}
+        </NavLink>
+      ))}
     </nav>
+  );
+}
+
+/** An address below the compartment that is no tab of it: say so, and link every tab. */
+function NoSuchTab({ id }: { id: string }) {
+  const tab = useParams()['*'] ?? '';
+  return (
+    <div role="alert" className="flex flex-col gap-2" data-testid="no-such-tab">
+      <p>{t('compartment.noSuchTab', { tab })}</p>
+      <ul className="flex list-disc flex-col gap-1 pl-6">
+        {TABS.map((x) => (
+          <li key={x.path}>
+            <Link to={tabPath(id, x.path)} className="text-sky-800 underline dark:text-sky-300">
+              {x.label()}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -128,6 +135,7 @@ export function CompartmentPage() {
               </div>
             }
           />
+          <Route path="*" element={<NoSuchTab id={id} />} />
         </Routes>
       </div>
     </DraftProvider>

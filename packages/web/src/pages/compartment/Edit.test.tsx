@@ -202,3 +202,31 @@ describe('new systemd units', () => {
     expect((screen.getByRole('button', { name: 'Create unit' }) as HTMLButtonElement).disabled).toBe(true);
   });
 });
+
+describe('drafts', () => {
+  it('say they are kept in this browser tab and not yet applied (not "unsaved"), and can be discarded', async () => {
+    serve(ok);
+    start({ 'web.container': `${WEB}Memory=512m\n`, 'db.container': '[Container]\nImage=postgres\n' });
+    const note = await screen.findByTestId('drafts-note');
+    expect(note.textContent).toMatch(/2 drafts kept in this browser tab, not yet applied/);
+    expect(document.body.textContent).not.toMatch(/unsaved/i);
+    const header = screen.getByRole('heading', { name: 'web.container' }).parentElement as HTMLElement;
+    expect(within(header).getByText('Draft kept in this browser tab, not yet applied')).toBeTruthy();
+
+    // one file's draft
+    fireEvent.click(within(header).getByRole('button', { name: 'Discard this draft' }));
+    expect(JSON.parse(sessionStorage.getItem('quadletman.drafts.blog') ?? '{}')).toEqual({
+      'db.container': '[Container]\nImage=postgres\n',
+    });
+    expect(note.textContent).toMatch(/1 draft kept in this browser tab/);
+
+    // all of them, after asking
+    const confirm = vi.fn(() => true);
+    vi.stubGlobal('confirm', confirm);
+    fireEvent.click(within(note).getByRole('button', { name: 'Discard all drafts' }));
+    expect(confirm).toHaveBeenCalledOnce();
+    expect(sessionStorage.getItem('quadletman.drafts.blog')).toBeNull();
+    expect(screen.queryByTestId('drafts-note')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'db.container' })).toBeNull();
+  });
+});

@@ -5,7 +5,6 @@
 import { MAIN_SECTION, UNIT_TYPES, type UnitType } from '@quadletman/quadlet';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useState } from 'react';
-import { Link } from 'react-router';
 import { api, data } from '../../api/client';
 import { keys, useCompartment, useHistory, useRevision, useSpec } from '../../api/queries';
 import type { Explain } from '../../api/types';
@@ -13,7 +12,7 @@ import { Button, ErrorBox, inputClass, isUnavailable, NotAvailable, Spinner } fr
 import { activatedUnit, SYSTEMD_KINDS, type SystemdKind, systemdStarterText } from '../../editor/systemd-units';
 import { type ExplainState, UnitEditor } from '../../editor/UnitEditor';
 import { t } from '../../i18n/t';
-import { useDrafts } from './drafts';
+import { DraftsNote, useDrafts } from './drafts';
 import { isQuadletFile, quadletFilesByName, type UnitSource, unitSources } from './spec-units';
 
 /** The kinds of file "New unit" makes: the Quadlet unit types, and the systemd units kept beside them. */
@@ -217,7 +216,7 @@ function FileEditor({
         <h2 className="font-mono text-lg font-semibold">{file.path}</h2>
         {draft !== undefined && draft !== original && (
           <>
-            <span className="text-sm text-amber-800 dark:text-amber-300">{t('edit.unsaved')}</span>
+            <span className="text-sm text-amber-800 dark:text-amber-300">{t('edit.draft')}</span>
             <Button onClick={() => discard(file.path)}>{t('edit.discard')}</Button>
           </>
         )}
@@ -286,8 +285,6 @@ export function EditTab({ id }: { id: string }) {
     () => (renderedKnown ? quadletFilesByName(revision.data?.files ?? {}) : undefined),
     [renderedKnown, revision.data],
   );
-  const pending = Object.keys(drafts).length;
-
   return (
     <div className="flex flex-col gap-4">
       <div className="flex flex-wrap items-start gap-4">
@@ -307,7 +304,7 @@ export function EditTab({ id }: { id: string }) {
                 >
                   {f.path}
                   {drafts[f.path] !== undefined && <span aria-hidden="true"> •</span>}
-                  {drafts[f.path] !== undefined && <span className="sr-only"> ({t('edit.unsaved')})</span>}
+                  {drafts[f.path] !== undefined && <span className="sr-only"> ({t('edit.draftMark')})</span>}
                   <Activates path={f.path} text={drafts[f.path] ?? f.text} />
                 </button>
               </li>
@@ -325,17 +322,7 @@ export function EditTab({ id }: { id: string }) {
           />
         </div>
       </div>
-      {pending > 0 && (
-        <p className="flex flex-wrap items-center gap-2" role="status">
-          {t('edit.pending', { n: pending })}
-          <Link
-            to={`/c/${encodeURIComponent(id)}/plan`}
-            className="font-medium text-sky-800 underline dark:text-sky-300"
-          >
-            {t('edit.reviewPlan')}
-          </Link>
-        </p>
-      )}
+      <DraftsNote compartment={id} planLink />
       {current ? (
         <FileEditor
           key={current.path}

@@ -13,7 +13,7 @@ import type { ApplyResult, ApplyStep, Plan, ProgressEvent } from '../../api/type
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, DiffView, ErrorBox, QueryView, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
-import { useDrafts } from './drafts';
+import { DraftsNote, useDrafts } from './drafts';
 import { specWithDrafts } from './spec-units';
 
 const STEPS: ApplyStep[] = ['validate', 'pull', 'write', 'reload', 'start', 'verify'];
@@ -153,6 +153,7 @@ export function PlanApplyTab({ id }: { id: string }) {
   }
   return (
     <div className="flex flex-col gap-4">
+      {!running && <DraftsNote compartment={id} />}
       {pending > 0 && (
         <Card
           title={t('plan.title')}
