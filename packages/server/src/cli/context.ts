@@ -114,21 +114,24 @@ export const cliActor = (): string => process.env.SUDO_USER || process.env.USER 
 /**
  * Runs a mutation and records it in the audit log (as the HTTP API records its own): `ok` when it returns,
  * `failed` when it throws (and the error goes on). `result` may turn a returned value into `failed` (an apply
- * that was refused or rolled back), or add details learnt from it (what a deletion removed).
+ * that was refused or rolled back), or add details and the target learnt from it (what a deletion removed, the
+ * revision an apply made). The target names the object changed (core/audit-target.ts).
  */
 export async function audited<T>(
   app: AppContext,
   entry: { action: string; target: string; compartment?: string | null; details?: Record<string, unknown> },
   fn: () => Promise<T>,
-  result: (value: T) => 'ok' | 'failed' | { result: 'ok' | 'failed'; details?: Record<string, unknown> } = () => 'ok',
+  result: (
+    value: T,
+  ) => 'ok' | 'failed' | { result: 'ok' | 'failed'; target?: string; details?: Record<string, unknown> } = () => 'ok',
 ): Promise<T> {
-  const record = (r: 'ok' | 'failed', extra?: Record<string, unknown>) =>
+  const record = (r: 'ok' | 'failed', extra?: Record<string, unknown>, target = entry.target) =>
     app.store.audit.append({
       actor: cliActor(),
       actorKind: 'cli',
       address: 'local',
       action: entry.action,
-      target: entry.target,
+      target,
       compartment: entry.compartment ?? null,
       result: r,
       ...(entry.details || extra ? { details: { ...entry.details, ...extra } } : {}),
@@ -142,6 +145,6 @@ export async function audited<T>(
   }
   const r = result(value);
   if (typeof r === 'string') record(r);
-  else record(r.result, r.details);
+  else record(r.result, r.details, r.target);
   return value;
 }

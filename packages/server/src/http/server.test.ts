@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../app.js';
 import { parseCompartmentId } from '../core/ids.js';
 import { openStore, type Store } from '../store/index.js';
+import { changedNothing, READ_ONLY } from './audit.js';
 import { allows, guardAny, visibleCompartments } from './auth/hooks.js';
 import { TOKEN_MEMO_MS } from './auth/service.js';
 import { loginAs, tokenFor } from './auth/test-support.js';
@@ -24,6 +25,16 @@ const testRoutes: RoutePlugin = async (instance, { guard, audit }) => {
     return { poked: id };
   });
   instance.put('/api/test/:id', { preHandler: guard('operator') }, async () => ({ ok: true }));
+  // a POST that changes nothing (as plan, explain): never audited
+  instance.post('/api/test/:id/peek', { config: READ_ONLY, preHandler: guard('operator') }, async () => ({ ok: true }));
+  // a change only when asked (as a dry run without apply)
+  instance.post('/api/test/:id/maybe', { preHandler: guard('operator') }, async (req) => {
+    const { id } = req.params as { id: string };
+    if ((req.body as { apply?: boolean } | undefined)?.apply) {
+      audit(req, { action: 'test.maybe', target: `compartment:${id}/thing:x`, result: 'ok' });
+    } else changedNothing(req);
+    return { ok: true };
+  });
   instance.delete('/api/test/:id', { preHandler: guard('admin') }, async () => ({ ok: true }));
 };
 
@@ -733,11 +744,16 @@ describe('audit log', () => {
     expect((await server.inject({ url: '/api/audit', headers: op.headers })).statusCode).toBe(403);
     const all = (await server.inject({ url: '/api/audit?actor=opal', headers: admin.headers })).json().entries;
     expect(
-      all.map((e: { action: string; result: string; compartment: string }) => [e.action, e.result, e.compartment]),
+      all.map((e: { action: string; target: string; result: string; compartment: string }) => [
+        e.action,
+        e.target,
+        e.result,
+        e.compartment,
+      ]),
     ).toEqual([
-      ['http.delete', 'denied', 'web'],
-      ['http.put', 'ok', 'web'],
-      ['test.poke', 'ok', 'web'],
+      ['http.delete', 'route:/api/test/web', 'denied', 'web'],
+      ['http.put', 'route:/api/test/web', 'ok', 'web'],
+      ['test.poke', 'compartment:web', 'ok', 'web'],
     ]);
     const denied = (await server.inject({ url: '/api/audit?result=denied', headers: admin.headers })).json().entries;
     expect(denied).toHaveLength(1);
@@ -751,6 +767,22 @@ describe('audit log', () => {
     expect(future.entries).toHaveLength(0);
     const bad = await server.inject({ url: '/api/audit?limit=0', headers: admin.headers });
     expect(bad.statusCode).toBe(400);
+  });
+
+  it('records changes only: a read-only POST is never audited (denied or not), a dry run neither', async () => {
+    const { server, store } = await setup();
+    const op = loginAs(server, 'operator', { compartment: 'web' });
+    const peek = async (id: string) =>
+      (await server.inject({ method: 'POST', url: `/api/test/${id}/peek`, headers: op.headers })).statusCode;
+    expect(await peek('web')).toBe(200);
+    expect(await peek('db')).toBe(403);
+    const maybe = async (apply: boolean) =>
+      (await server.inject({ method: 'POST', url: '/api/test/web/maybe', headers: op.headers, payload: { apply } }))
+        .statusCode;
+    expect(await maybe(false)).toBe(200);
+    expect(store.audit.list()).toEqual([]);
+    expect(await maybe(true)).toBe(200);
+    expect(store.audit.list().map((e) => [e.action, e.target])).toEqual([['test.maybe', 'compartment:web/thing:x']]);
   });
 
   it('the chain verifies, and an edited row is named', async () => {

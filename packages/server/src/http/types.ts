@@ -27,7 +27,7 @@ export type Guard = (role: Role, options?: { compartmentParam?: string | false }
 export interface AuditEntry {
   /** What was done: `compartment.apply`, `unit.stop`, `login`, … */
   action: string;
-  /** What it was done to: `compartment:web`, `user:alice`. */
+  /** What it was done to, named (core/audit-target.ts): `compartment:web/secret:db`, `user:alice`. */
   target: string;
   result: 'ok' | 'failed' | 'denied';
   details?: Record<string, unknown>;

@@ -887,6 +887,7 @@ export const en = {
   'admin.what': 'Action',
   'admin.target': 'Target',
   'admin.result': 'Result',
+  'admin.details': 'Details',
   'admin.noRole': '— no global role —',
   'admin.grantOn': '{role} on {compartment}',
   'admin.tokenOwner': 'for {user}, {scope}',

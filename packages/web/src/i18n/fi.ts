@@ -904,6 +904,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'admin.what': 'Toiminto',
   'admin.target': 'Kohde',
   'admin.result': 'Tulos',
+  'admin.details': 'Tiedot',
   'admin.noRole': '— ei yleistä roolia —',
   'admin.grantOn': '{role} lokerossa {compartment}',
   'admin.tokenOwner': 'käyttäjälle {user}, {scope}',

@@ -242,6 +242,25 @@ function Tokens() {
   );
 }
 
+/** One detail of an audit entry as text: a list joined, anything else as JSON. */
+const detailText = (v: unknown): string =>
+  typeof v === 'string' ? v : Array.isArray(v) ? v.map(detailText).join(', ') : JSON.stringify(v);
+
+/** An entry's details, one `key: value` a line (what an apply added, changed and removed; a secret's name). */
+function AuditDetails({ details }: { details: Record<string, unknown> }) {
+  const entries = Object.entries(details);
+  if (entries.length === 0) return null;
+  return (
+    <ul className="font-mono text-xs">
+      {entries.map(([k, v]) => (
+        <li key={k} className="break-all">
+          {k}: {detailText(v)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function Audit() {
   const [draft, setDraft] = useState({ actor: '', action: '', result: '' as AuditResult | '', since: '' });
   const [filters, setFilters] = useState<AuditFilters>({});
@@ -318,6 +337,7 @@ function Audit() {
                     <th className="px-2 py-1">{t('admin.what')}</th>
                     <th className="px-2 py-1">{t('admin.target')}</th>
                     <th className="px-2 py-1">{t('admin.result')}</th>
+                    <th className="px-2 py-1">{t('admin.details')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -330,6 +350,9 @@ function Audit() {
                       <td className="px-2 py-1 font-mono">{e.target}</td>
                       <td className="px-2 py-1">
                         <Badge tone={e.result === 'ok' ? 'ok' : 'bad'}>{e.result}</Badge>
+                      </td>
+                      <td className="px-2 py-1">
+                        <AuditDetails details={e.details} />
                       </td>
                     </tr>
                   ))}

@@ -3,6 +3,7 @@
  * printed once, by the run that made it (init, or the first backup).
  */
 import type { Command } from 'commander';
+import { inCompartment } from '../../core/audit-target.js';
 import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backups/policy.js';
 import type { BackupMode, PolicyView } from '../../core/service/backups.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
@@ -50,8 +51,10 @@ export function registerBackups(program: Command): void {
     .addOption(formatOption())
     .action(async (id: string, opts: { format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        const r = await audited(app, { action: 'backup.init', target: `compartment:${id}`, compartment: id }, () =>
-          app.backups.init(id),
+        const r = await audited(
+          app,
+          { action: 'backup.init', target: inCompartment(id, 'backups', 'repository'), compartment: id },
+          () => app.backups.init(id),
         );
         print(opts.format, r, () =>
           (r.created ? passwordLines(r) : [`The repository at ${r.location} is there.`]).join('\n'),
@@ -69,8 +72,18 @@ export function registerBackups(program: Command): void {
         if (opts.mode !== 'stop' && opts.mode !== 'live') throw new UsageError('--mode: stop or live');
         const r = await audited(
           app,
-          { action: 'backup.run', target: `compartment:${id}`, compartment: id, details: { mode: opts.mode } },
+          {
+            action: 'backup.run',
+            target: inCompartment(id, 'backups', 'repository'),
+            compartment: id,
+            details: { mode: opts.mode },
+          },
           () => app.backups.run(id, { mode: opts.mode as BackupMode }),
+          (b) => ({
+            result: 'ok',
+            target: inCompartment(id, 'snapshot', b.summary.snapshotId),
+            details: { snapshot: b.summary.snapshotId },
+          }),
         );
         print(opts.format, r, () =>
           [
@@ -123,7 +136,12 @@ export function registerBackups(program: Command): void {
       withApp(cmd, async (app) => {
         const r = await audited(
           app,
-          { action: 'backup.restore', target: `compartment:${id}`, compartment: id, details: { snapshot } },
+          {
+            action: 'backup.restore',
+            target: inCompartment(id, 'snapshot', snapshot),
+            compartment: id,
+            details: { snapshot },
+          },
           () => app.backups.restore(id, snapshot),
         );
         print(opts.format, r, () =>
@@ -187,7 +205,7 @@ export function registerBackups(program: Command): void {
                 app,
                 {
                   action: 'backup.policy',
-                  target: `compartment:${id}`,
+                  target: inCompartment(id, 'backups', 'policy'),
                   compartment: id,
                   details: { ...input } as Record<string, unknown>,
                 },
@@ -208,7 +226,7 @@ export function registerBackups(program: Command): void {
       withApp(cmd, async (app) => {
         const r = await audited(
           app,
-          { action: 'backup.prune', target: `compartment:${id}`, compartment: id },
+          { action: 'backup.prune', target: inCompartment(id, 'backups', 'repository'), compartment: id },
           () => app.backups.prune(id),
           (p) => ({ result: 'ok', details: { removed: p.removed.length, kept: p.kept.length } }),
         );

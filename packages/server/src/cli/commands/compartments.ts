@@ -3,6 +3,7 @@
  * `start|stop|restart|status`. Each takes `--format json`.
  */
 import type { Command } from 'commander';
+import { applyAudit, compartmentTarget, inCompartment, unitsTarget } from '../../core/audit-target.js';
 import { removedAccessDetails, type UnitInfo } from '../../core/service/compartments.js';
 import { parseSpecText } from '../../core/spec.js';
 import { applyJson, applyText, outcomeExit, progress } from '../apply-output.js';
@@ -128,14 +129,14 @@ export function registerCompartments(program: Command): void {
         const state = parseSpecText(text, source);
         const r = await audited(
           app,
-          { action: 'compartment.apply', target: `compartment:${state.id}`, compartment: state.id },
+          { action: 'compartment.apply', target: compartmentTarget(state.id), compartment: state.id },
           () =>
             app.compartments.applyState(state, {
               actor: cliActor(),
               wait: opts.wait,
               onProgress: progress(opts.format),
             }),
-          (x) => (outcomeExit(x) === 0 ? 'ok' : 'failed'),
+          (x) => applyAudit(state.id, x),
         );
         print(opts.format, applyJson(r), () => applyText(r));
         process.exitCode = outcomeExit(r);
@@ -200,9 +201,14 @@ export function registerCompartments(program: Command): void {
       withApp(cmd, async (app) => {
         const r = await audited(
           app,
-          { action: 'compartment.rollback', target: `compartment:${id}`, compartment: id, details: { revision } },
+          {
+            action: 'compartment.rollback',
+            target: inCompartment(id, 'revision', revision),
+            compartment: id,
+            details: { to: revision },
+          },
           () => app.compartments.rollback(id, revision, { actor: cliActor(), onProgress: progress(opts.format) }),
-          (x) => (outcomeExit(x) === 0 ? 'ok' : 'failed'),
+          (x) => applyAudit(id, x, inCompartment(id, 'revision', revision)),
         );
         print(opts.format, applyJson(r), () => applyText(r));
         process.exitCode = outcomeExit(r);
@@ -220,7 +226,7 @@ export function registerCompartments(program: Command): void {
         withApp(cmd, async (app) => {
           const result = await audited(
             app,
-            { action: `unit.${action}`, target: `compartment:${id}`, compartment: id, details: { units } },
+            { action: `unit.${action}`, target: unitsTarget(id, units), compartment: id, details: { units } },
             () => app.compartments.control(id, action, units),
           );
           print(opts.format, result, () => unitsText(result));

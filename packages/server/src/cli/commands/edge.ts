@@ -97,7 +97,7 @@ export function registerEdge(program: Command): void {
             ...(opts.httpsPort ? { httpsPort: opts.httpsPort } : {}),
             ...(tls ? { tls } : {}),
           };
-          const next = await audited(app, { action: 'edge.settings', target: 'edge', details: change }, () =>
+          const next = await audited(app, { action: 'edge.settings', target: 'edge:settings', details: change }, () =>
             app.edge.configure(change),
           );
           const synced = await app.edge.sync().catch((err: Error) => `not loaded: ${err.message}`);
@@ -140,8 +140,15 @@ export function registerEdge(program: Command): void {
         };
         const certificate = await read(opts.cert, '--cert');
         const key = await read(opts.key, '--key');
-        const info = await audited(app, { action: 'edge.certificate.add', target: 'edge' }, async () =>
-          app.edge.addCertificate({ certificate, key }),
+        const info = await audited(
+          app,
+          { action: 'edge.certificate.add', target: 'certificate' },
+          async () => app.edge.addCertificate({ certificate, key }),
+          (i) => ({
+            result: 'ok',
+            target: `certificate:${i.fingerprint}`,
+            details: { fingerprint: i.fingerprint, hosts: i.hosts },
+          }),
         );
         const outcome = await app.edge.sync().catch(() => 'unreachable' as const);
         print(opts.format, { ...info, outcome }, () =>
@@ -157,8 +164,12 @@ export function registerEdge(program: Command): void {
     .argument('<fingerprint>')
     .action(async (fingerprint: string, _o: unknown, cmd: Command) =>
       withApp(cmd, async (app) => {
-        await audited(app, { action: 'edge.certificate.remove', target: 'edge', details: { fingerprint } }, async () =>
-          app.edge.removeCertificate(fingerprint),
+        const fp = fingerprint.toUpperCase();
+        const hosts = app.edge.certificates().find((x) => x.fingerprint === fp)?.hosts ?? [];
+        await audited(
+          app,
+          { action: 'edge.certificate.remove', target: `certificate:${fp}`, details: { fingerprint, hosts } },
+          async () => app.edge.removeCertificate(fingerprint),
         );
         const outcome = await app.edge.sync().catch(() => 'unreachable' as const);
         out(`Removed ${fingerprint}. The edge: ${outcome}.`);
@@ -192,7 +203,7 @@ export function registerProxy(program: Command): void {
       withApp(cmd, async (app) => {
         if (!opts.off && !opts.host) throw new UsageError('give --host NAME, or --off');
         const self = opts.off ? null : { host: opts.host!, port: opts.port };
-        const next = await audited(app, { action: 'edge.settings', target: 'edge', details: { self } }, () =>
+        const next = await audited(app, { action: 'edge.settings', target: 'edge:settings', details: { self } }, () =>
           app.edge.configure({ self }),
         );
         const synced = await app.edge.sync().catch((err: Error) => `not loaded: ${err.message}`);

@@ -4,6 +4,7 @@
  * (audited; exit 1 when Podman refused one). Both take `--format json`.
  */
 import type { Command } from 'commander';
+import { inCompartment } from '../../core/audit-target.js';
 import { audited, type Format, formatOption, print, withApp } from '../context.js';
 import { imagesText, pruneText } from '../images-output.js';
 
@@ -33,7 +34,7 @@ export function registerImages(program: Command): void {
           ? await app.images.prune(id, { dryRun: true })
           : await audited(
               app,
-              { action: 'image.prune', target: `compartment:${id}`, compartment: id },
+              { action: 'image.prune', target: inCompartment(id, 'images', 'unused'), compartment: id },
               () => app.images.prune(id),
               (r) => ({
                 result: r.failed.length > 0 ? 'failed' : 'ok',

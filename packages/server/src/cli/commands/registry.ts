@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { inCompartment } from '../../core/audit-target.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
@@ -63,7 +64,7 @@ export function registerRegistry(program: Command): void {
             app,
             {
               action: 'registry.login',
-              target: `compartment:${id}`,
+              target: inCompartment(id, 'registry', reg),
               compartment: id,
               details: { registry: reg, username: opts.username },
             },
@@ -85,7 +86,12 @@ export function registerRegistry(program: Command): void {
       withApp(cmd, async (app) => {
         await audited(
           app,
-          { action: 'registry.logout', target: `compartment:${id}`, compartment: id, details: { registry: reg } },
+          {
+            action: 'registry.logout',
+            target: inCompartment(id, 'registry', reg),
+            compartment: id,
+            details: { registry: reg },
+          },
           () => app.resources.logout(id, reg),
         );
         const rows = await app.resources.registries(id);

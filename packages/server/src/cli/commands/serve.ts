@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { inCompartment } from '../../core/audit-target.js';
 import { publishedPortsIn } from '../../core/published-ports.js';
 import { describeSharedHost, portsSharingHost } from '../../core/ui-host.js';
 import type { Store } from '../../store/index.js';
@@ -151,7 +152,7 @@ export function registerServe(program: Command): void {
                         actorKind: 'system',
                         address: '',
                         action: 'compartment.upgrade',
-                        target: `compartment:${id}`,
+                        target: inCompartment(id, 'unit', done.unit),
                         compartment: id,
                         result: outcome === 'applied' || outcome === 'noop' ? 'ok' : 'failed',
                         details: {
@@ -182,7 +183,9 @@ export function registerServe(program: Command): void {
                       actorKind: 'system',
                       address: '',
                       action: 'backup.run',
-                      target: `compartment:${id}`,
+                      target: run.snapshot
+                        ? inCompartment(id, 'snapshot', run.snapshot)
+                        : inCompartment(id, 'backups', 'repository'),
                       compartment: id,
                       result: run.result === 'ok' ? 'ok' : 'failed',
                       details: {

@@ -146,6 +146,7 @@ export function registerTemplates(program: Command): void {
           app,
           { action: 'template.import', target: 'template', details: { file } },
           async () => app.templates.import(text, file === '-' ? 'stdin' : file, cliActor(), !!opts.replace),
+          (t) => ({ result: 'ok', target: `template:${t.name}` }),
         );
         print(
           opts.format,

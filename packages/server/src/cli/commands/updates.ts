@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { UpgradeResult } from '../../core/apply/engine.js';
+import { applyAudit, unitsTarget } from '../../core/audit-target.js';
 import type { ImageCheckRecord } from '../../core/images/update-check.js';
 import { applyJson, applyText, outcomeExit, progress } from '../apply-output.js';
 import { audited, cliActor, type Format, formatOption, print, table, withApp } from '../context.js';
@@ -42,11 +43,8 @@ export function registerUpdates(program: Command): void {
     .addOption(formatOption())
     .action(async (id: string, opts: { check?: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        const rows = opts.check
-          ? await audited(app, { action: 'image.update-check', target: `compartment:${id}`, compartment: id }, () =>
-              app.updates.check(id),
-            )
-          : app.updates.list(id);
+        // a check changes nothing (it reads the registries): not audited
+        const rows = opts.check ? await app.updates.check(id) : app.updates.list(id);
         print(opts.format, rows, () => checksText(rows));
       }),
     );
@@ -86,7 +84,7 @@ export function registerUpgrade(program: Command): void {
           app,
           {
             action: 'compartment.upgrade',
-            target: `compartment:${id}`,
+            target: unitsTarget(id, units),
             compartment: id,
             details: { units, ...(opts.to ? { to: opts.to } : {}) },
           },
@@ -96,7 +94,7 @@ export function registerUpgrade(program: Command): void {
               { units, ...(opts.to ? { to: opts.to } : {}) },
               { actor: cliActor(), onProgress: progress(opts.format) },
             ),
-          (x) => (outcomeExit(x) === 0 ? 'ok' : 'failed'),
+          (x) => applyAudit(id, x, unitsTarget(id, units)),
         );
         print(opts.format, { ...applyJson(r), images: r.images }, () => upgradeText(r));
         process.exitCode = outcomeExit(r);

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import type { AppContext } from '../../app.js';
+import { grantTarget } from '../../core/audit-target.js';
 import { type Format, formatOption, print, table, withApp } from '../context.js';
 import { err, out } from '../output';
 import { UsageError } from '../usage.js';
@@ -166,7 +167,7 @@ export function registerUsers(program: Command): void {
         app.store.users.require(name);
         if (role !== 'admin') assertAdminRemains(app.store, { username: name, compartment: scope });
         app.store.grants.set(name, scope, role);
-        audit(app, 'grant.set', `user:${name}`, { username: name, compartment: scope, role });
+        audit(app, 'grant.set', grantTarget(name, scope), { username: name, compartment: scope, role });
         out(`${name} is ${role} of ${scope === '*' ? 'every compartment' : scope}\n`);
       });
     });
@@ -186,7 +187,7 @@ export function registerUsers(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        audit(app, 'grant.revoke', `user:${name}`, { username: name, compartment: scope });
+        audit(app, 'grant.revoke', grantTarget(name, scope), { username: name, compartment: scope });
         out(`revoked ${name}'s grant for ${scope}\n`);
       });
     });
@@ -215,7 +216,12 @@ export function registerUsers(program: Command): void {
       const role = parseRole(o.role);
       await withAuth(cmd, async (app, auth) => {
         const t = auth.createToken({ username, name, role, ...(o.compartment ? { compartment: o.compartment } : {}) });
-        audit(app, 'token.create', `token:${t.id}`, { username, role, compartment: o.compartment ?? '*' });
+        audit(app, 'token.create', `token:${name.trim()}`, {
+          id: t.id,
+          username,
+          role,
+          compartment: o.compartment ?? '*',
+        });
         out(`${t.token}\n`);
         err(`token ${t.id} for ${username}: shown once, keep it safe\n`);
       });
@@ -246,8 +252,9 @@ export function registerUsers(program: Command): void {
     });
   token.command('revoke <id>').action(async (id: string, _o: unknown, cmd: Command) => {
     await withAuth(cmd, async (app, auth) => {
+      const name = app.store.tokens.get(id)?.name;
       auth.revokeToken(id);
-      audit(app, 'token.revoke', `token:${id}`);
+      audit(app, 'token.revoke', `token:${name ?? id}`, { id });
       out(`revoked token ${id}\n`);
     });
   });

@@ -5,11 +5,13 @@
  */
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { grantTarget } from '../../core/audit-target.js';
 import { ConflictError, InvalidError } from '../../core/errors.js';
 import type { Store } from '../../store/index.js';
 import { GLOBAL, ROLES } from '../auth/roles.js';
 import { type AuthService, parseScope, parseUsername } from '../auth/service.js';
 import type { RoutePlugin } from '../types.js';
+import { audited } from './compartments-common.js';
 
 const RoleSchema = z.enum(ROLES as ['viewer', 'operator', 'admin']);
 const GrantSchema = z.object({
@@ -105,23 +107,29 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
       },
       async (req, reply) => {
         const b = req.body;
-        const username = parseUsername(b.username);
-        const scope = parseScope(b.compartment);
-        // Before the account exists: a grant refused afterwards would leave it behind.
-        if (b.role) store.grants.requireScope(scope);
-        if (b.kind === 'local') {
-          if (!b.password) throw new InvalidError('A local account needs a password.');
-          await auth.createLocalUser(username, b.password);
-        } else {
-          store.users.create({ username, kind: 'pam' });
-        }
-        if (b.role) store.grants.set(username, scope, b.role);
-        audit(req, {
-          action: 'user.create',
-          target: `user:${username}`,
-          result: 'ok',
-          details: { kind: b.kind, ...(b.role ? { role: b.role, compartment: scope } : {}) },
-        });
+        const username = await audited(
+          audit,
+          req,
+          {
+            action: 'user.create',
+            target: `user:${b.username}`,
+            details: { kind: b.kind, ...(b.role ? { role: b.role, compartment: b.compartment ?? GLOBAL } : {}) },
+          },
+          async () => {
+            const username = parseUsername(b.username);
+            const scope = parseScope(b.compartment);
+            // Before the account exists: a grant refused afterwards would leave it behind.
+            if (b.role) store.grants.requireScope(scope);
+            if (b.kind === 'local') {
+              if (!b.password) throw new InvalidError('A local account needs a password.');
+              await auth.createLocalUser(username, b.password);
+            } else {
+              store.users.create({ username, kind: 'pam' });
+            }
+            if (b.role) store.grants.set(username, scope, b.role);
+            return username;
+          },
+        );
         return reply.status(201).send(userDto(store.users.require(username)));
       },
     );
@@ -134,10 +142,11 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
       },
       async (req, reply) => {
         const { username } = req.params;
-        store.users.require(username);
-        assertAdminRemains(store, { username });
-        store.users.delete(username);
-        audit(req, { action: 'user.delete', target: `user:${username}`, result: 'ok' });
+        await audited(audit, req, { action: 'user.delete', target: `user:${username}` }, () => {
+          store.users.require(username);
+          assertAdminRemains(store, { username });
+          store.users.delete(username);
+        });
         return reply.status(204).send();
       },
     );
@@ -154,8 +163,9 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
         },
       },
       async (req, reply) => {
-        await auth.setPassword(req.params.username, req.body.password);
-        audit(req, { action: 'user.password', target: `user:${req.params.username}`, result: 'ok' });
+        await audited(audit, req, { action: 'user.password', target: `user:${req.params.username}` }, () =>
+          auth.setPassword(req.params.username, req.body.password),
+        );
         return reply.status(204).send();
       },
     );
@@ -187,18 +197,22 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
         },
       },
       async (req) => {
-        const { username } = req.params;
-        const scope = parseScope(req.params.compartment);
-        store.users.require(username);
-        if (req.body.role !== 'admin') assertAdminRemains(store, { username, compartment: scope });
-        const g = store.grants.set(username, scope, req.body.role);
-        audit(req, {
-          action: 'grant.set',
-          target: scope === GLOBAL ? `user:${username}` : `compartment:${scope}`,
-          result: 'ok',
-          details: { username, compartment: scope, role: req.body.role },
-        });
-        return g;
+        const { username, compartment } = req.params;
+        return audited(
+          audit,
+          req,
+          {
+            action: 'grant.set',
+            target: grantTarget(username, compartment),
+            details: { username, compartment, role: req.body.role },
+          },
+          () => {
+            const scope = parseScope(compartment);
+            store.users.require(username);
+            if (req.body.role !== 'admin') assertAdminRemains(store, { username, compartment: scope });
+            return store.grants.set(username, scope, req.body.role);
+          },
+        );
       },
     );
 
@@ -209,16 +223,18 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
         schema: { tags, summary: 'Revoke a grant', params: UserParams.extend({ compartment: Scope }) },
       },
       async (req, reply) => {
-        const { username } = req.params;
-        const scope = parseScope(req.params.compartment);
-        assertAdminRemains(store, { username, compartment: scope });
-        const removed = store.grants.revoke(username, scope);
-        audit(req, {
-          action: 'grant.revoke',
-          target: scope === GLOBAL ? `user:${username}` : `compartment:${scope}`,
-          result: removed ? 'ok' : 'failed',
-          details: { username, compartment: scope },
-        });
+        const { username, compartment } = req.params;
+        const removed = await audited(
+          audit,
+          req,
+          { action: 'grant.revoke', target: grantTarget(username, compartment), details: { username, compartment } },
+          () => {
+            const scope = parseScope(compartment);
+            assertAdminRemains(store, { username, compartment: scope });
+            return store.grants.revoke(username, scope);
+          },
+          (done) => ({ result: done ? 'ok' : 'failed' }),
+        );
         return reply.status(removed ? 204 : 404).send();
       },
     );
@@ -250,18 +266,24 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
       },
       async (req, reply) => {
         const username = req.body.username ?? req.principal!.username;
-        const created = auth.createToken({
-          username,
-          name: req.body.name,
-          role: req.body.role,
-          ...(req.body.compartment ? { compartment: req.body.compartment } : {}),
-        });
-        audit(req, {
-          action: 'token.create',
-          target: `token:${created.id}`,
-          result: 'ok',
-          details: { username, role: req.body.role, compartment: req.body.compartment ?? GLOBAL },
-        });
+        const created = await audited(
+          audit,
+          req,
+          {
+            action: 'token.create',
+            target: `token:${req.body.name.trim()}`,
+            details: { username, role: req.body.role, compartment: req.body.compartment ?? GLOBAL },
+          },
+          () =>
+            auth.createToken({
+              username,
+              name: req.body.name,
+              role: req.body.role,
+              ...(req.body.compartment ? { compartment: req.body.compartment } : {}),
+            }),
+          // the id, never the token
+          (t) => ({ result: 'ok', details: { id: t.id } }),
+        );
         return reply.status(201).send(created);
       },
     );
@@ -273,8 +295,14 @@ export function adminRoutes(auth: AuthService): RoutePlugin {
         schema: { tags, summary: 'Revoke an API token', params: z.object({ tokenId: z.string().min(1).max(64) }) },
       },
       async (req, reply) => {
-        auth.revokeToken(req.params.tokenId);
-        audit(req, { action: 'token.revoke', target: `token:${req.params.tokenId}`, result: 'ok' });
+        const { tokenId } = req.params;
+        const name = store.tokens.get(tokenId)?.name;
+        await audited(
+          audit,
+          req,
+          { action: 'token.revoke', target: `token:${name ?? tokenId}`, details: { id: tokenId } },
+          () => auth.revokeToken(tokenId),
+        );
         return reply.status(204).send();
       },
     );

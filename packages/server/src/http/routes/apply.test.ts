@@ -54,9 +54,9 @@ describe('the desired state', () => {
     expect(s.t.audits).toEqual([
       {
         action: 'compartment.apply',
-        target: 'compartment:shop',
+        target: 'compartment:shop/revision:2',
         result: 'ok',
-        details: { outcome: 'applied', revision: 2 },
+        details: { outcome: 'applied', revision: 2, added: ['.config/containers/systemd/c2.container'] },
         user: 'shopOperator',
       },
     ]);

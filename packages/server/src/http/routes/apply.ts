@@ -33,8 +33,10 @@ import {
 } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { ApplyOptions, ApplyResult, ProgressEvent } from '../../core/apply/engine.js';
+import { compartmentTarget, inCompartment, unitsTarget } from '../../core/audit-target.js';
 import { InvalidError, isAppError } from '../../core/errors.js';
 import { type DesiredState, parseSpecText, specToYaml, toSpec, validateSpec } from '../../core/spec.js';
+import { READ_ONLY } from '../audit.js';
 import { appErrorBody, errorBody } from '../errors.js';
 import type { Audit, RoutePlugin } from '../types.js';
 import { actorOf, applyAuditResult, applyDto, audited, zodInstance } from './compartments-common.js';
@@ -69,15 +71,21 @@ async function answerApply(
   audit: Audit,
   req: FastifyRequest,
   reply: FastifyReply,
-  entry: { action: string; id: string; details?: Record<string, unknown> },
+  entry: { action: string; id: string; target?: string; details?: Record<string, unknown> },
   run: (options: ApplyOptions) => Promise<ApplyResult>,
 ): Promise<ApplyResultDto | undefined> {
   const overview = overviewOf(app);
-  const auditEntry = { action: entry.action, target: `compartment:${entry.id}`, details: entry.details ?? {} };
+  // the target: the one given, else the revision the apply makes (the compartment when it makes none)
+  const auditEntry = {
+    action: entry.action,
+    target: entry.target ?? compartmentTarget(entry.id),
+    details: entry.details ?? {},
+  };
+  const auditResult = applyAuditResult(entry.id, entry.target);
   const options: ApplyOptions = { actor: actorOf(req) };
   if (!wantsStream(req)) {
     try {
-      const r = await audited(audit, req, auditEntry, () => run(options), applyAuditResult);
+      const r = await audited(audit, req, auditEntry, () => run(options), auditResult);
       return applyDto(r);
     } finally {
       overview.invalidate(entry.id);
@@ -93,7 +101,7 @@ async function answerApply(
   stream.write(': apply\n\n');
   const onProgress = (e: ProgressEvent) => stream.write(sse('progress', e));
   try {
-    const r = await audited(audit, req, auditEntry, () => run({ ...options, onProgress }), applyAuditResult);
+    const r = await audited(audit, req, auditEntry, () => run({ ...options, onProgress }), auditResult);
     stream.write(sse('result', applyDto(r)));
   } catch (err) {
     if (!isAppError(err)) req.log.error({ err }, 'apply failed');
@@ -182,6 +190,7 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
         body: SpecInputSchema,
         response: { 200: PlanResultSchema },
       },
+      config: READ_ONLY,
       bodyLimit: SPEC_BODY_LIMIT,
       preHandler: guard('viewer'),
     },
@@ -286,7 +295,12 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
         audit,
         req,
         reply,
-        { action: 'compartment.upgrade', id, details: { units: units ?? [], ...(to ? { to } : {}) } },
+        {
+          action: 'compartment.upgrade',
+          id,
+          target: unitsTarget(id, units ?? []),
+          details: { units: units ?? [], ...(to ? { to } : {}) },
+        },
         (o) =>
           app.upgrades.upgrade(
             id,
@@ -318,7 +332,12 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
         audit,
         req,
         reply,
-        { action: 'compartment.rollback', id, details: { to: revision } },
+        {
+          action: 'compartment.rollback',
+          id,
+          target: inCompartment(id, 'revision', revision),
+          details: { to: revision },
+        },
         (o) => app.compartments.rollback(id, revision, { ...o, wait: wait ?? true }),
       );
     },

@@ -18,6 +18,8 @@ import {
   RestoreBodySchema,
   RestoreResultSchema,
 } from '../../api/contract.js';
+import { inCompartment } from '../../core/audit-target.js';
+import { READ_ONLY } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
 import { audited, zodInstance } from './compartments-common.js';
 
@@ -60,9 +62,13 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
       return audited(
         audit,
         req,
-        { action: 'backup.run', target: `compartment:${req.params.id}`, details: { mode } },
+        { action: 'backup.run', target: inCompartment(req.params.id, 'backups', 'repository'), details: { mode } },
         () => app.backups.run(req.params.id, { mode }),
-        (b) => ({ result: 'ok', details: { mode, snapshot: b.summary.snapshotId, repositoryMade: !!b.repository } }),
+        (b) => ({
+          result: 'ok',
+          target: inCompartment(req.params.id, 'snapshot', b.summary.snapshotId),
+          details: { mode, snapshot: b.summary.snapshotId, repositoryMade: !!b.repository },
+        }),
       );
     },
   );
@@ -85,7 +91,11 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
       audited(
         audit,
         req,
-        { action: 'backup.restore', target: `compartment:${req.params.id}`, details: { snapshot: req.body.snapshot } },
+        {
+          action: 'backup.restore',
+          target: inCompartment(req.params.id, 'snapshot', req.body.snapshot),
+          details: { snapshot: req.body.snapshot },
+        },
         () => app.backups.restore(req.params.id, req.body.snapshot),
       ),
   );
@@ -100,6 +110,7 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
         params: CompartmentParams,
         response: { 200: z.object({ ok: z.boolean(), output: z.string() }) },
       },
+      config: READ_ONLY,
     },
     async (req) => app.backups.check(req.params.id),
   );
@@ -137,7 +148,11 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
       audited(
         audit,
         req,
-        { action: 'backup.policy', target: `compartment:${req.params.id}`, details: { ...req.body } },
+        {
+          action: 'backup.policy',
+          target: inCompartment(req.params.id, 'backups', 'policy'),
+          details: { ...req.body },
+        },
         async () => app.backups.setPolicy(req.params.id, req.body),
       ),
   );
@@ -158,7 +173,7 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
       audited(
         audit,
         req,
-        { action: 'backup.prune', target: `compartment:${req.params.id}` },
+        { action: 'backup.prune', target: inCompartment(req.params.id, 'backups', 'repository') },
         () => app.backups.prune(req.params.id),
         (p) => ({ result: 'ok', details: { removed: p.removed.length, kept: p.kept.length } }),
       ),

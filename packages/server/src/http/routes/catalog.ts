@@ -13,7 +13,9 @@ import {
   CatalogParams,
   CreateFromTemplateResultSchema,
 } from '../../api/contract.js';
+import { compartmentTarget } from '../../core/audit-target.js';
 import { templateToYaml } from '../../core/templates/template.js';
+import { changedNothing } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
 import { actorOf, audited, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
@@ -81,17 +83,24 @@ export const catalogRoutes: RoutePlugin = async (instance, { app, guard, audit }
     async (req) => {
       const { compartment, values, apply, upgrade } = req.body;
       try {
+        if (!apply) {
+          // checks, lints and plans only
+          changedNothing(req);
+          return createdDto(
+            await app.catalog.install(req.params.name, compartment, values ?? {}, upgrade ? { upgrade: true } : {}),
+          );
+        }
         const made = await audited(
           audit,
           req,
           {
             action: upgrade ? 'catalog.upgrade' : 'catalog.install',
-            target: `compartment:${compartment}`,
+            target: compartmentTarget(compartment),
             details: { app: req.params.name },
           },
           () =>
             app.catalog.install(req.params.name, compartment, values ?? {}, {
-              ...(apply ? { apply: { actor: actorOf(req) } } : {}),
+              apply: { actor: actorOf(req) },
               ...(upgrade ? { upgrade: true } : {}),
             }),
           createdAudit,

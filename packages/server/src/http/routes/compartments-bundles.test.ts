@@ -26,7 +26,7 @@ const FOLDER = {
 };
 
 describe('adopt', () => {
-  it('validates, lints and plans without apply; applies (creating the compartment) with it; audited', async () => {
+  it('validates, lints and plans without apply (not audited); applies (creating the compartment) with it; audited', async () => {
     s = await setup(dir, { folders: { [FOLDER.dir]: FOLDER } });
     const dry = await s.t.as('admin', 'POST', '/api/compartments/web/adopt', { dir: FOLDER.dir });
     expect(dry.statusCode).toBe(200);
@@ -38,9 +38,19 @@ describe('adopt', () => {
     const applied = await s.t.as('admin', 'POST', '/api/compartments/web/adopt', { dir: FOLDER.dir, apply: true });
     expect(AdoptResultSchema.parse(applied.json()).apply).toMatchObject({ outcome: 'applied', revision: 1 });
     expect(s.ctx.app.compartments.get('web').id).toBe('web');
-    expect(s.t.audits.map((a) => [a.action, a.result, a.details])).toEqual([
-      ['compartment.adopt', 'ok', { dir: FOLDER.dir, applied: false }],
-      ['compartment.adopt', 'ok', { dir: FOLDER.dir, applied: true, outcome: 'applied', revision: 1 }],
+    expect(s.t.audits.map((a) => [a.action, a.target, a.result, a.details])).toEqual([
+      [
+        'compartment.adopt',
+        'compartment:web',
+        'ok',
+        {
+          dir: FOLDER.dir,
+          applied: true,
+          outcome: 'applied',
+          revision: 1,
+          added: expect.arrayContaining(['.config/containers/systemd/web.container']),
+        },
+      ],
     ]);
   });
 
@@ -112,9 +122,12 @@ describe('export and import', () => {
     expect(into.statusCode).toBe(409);
     const bad = await s.t.as('admin', 'POST', '/api/compartments/blog/import', { text: '[Container\nImage=' });
     expect(bad.statusCode).toBe(400);
-    expect(s.t.audits.map((a) => [a.action, a.result])).toEqual([
-      ['compartment.import', 'failed'],
-      ['compartment.import', 'failed'],
+    // a dry run changes nothing, refused or not: not audited; the same with apply is
+    expect(s.t.audits).toEqual([]);
+    const applying = await s.t.as('admin', 'POST', '/api/compartments/shop/import', { text, apply: true });
+    expect(applying.statusCode).toBe(409);
+    expect(s.t.audits.map((a) => [a.action, a.target, a.result])).toEqual([
+      ['compartment.import', 'compartment:shop', 'failed'],
     ]);
   });
 });

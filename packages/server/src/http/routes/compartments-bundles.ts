@@ -14,8 +14,10 @@ import {
   ImportBodySchema,
   ImportResultSchema,
 } from '../../api/contract.js';
+import { compartmentTarget, planChanges } from '../../core/audit-target.js';
 import type { PreparedState } from '../../core/service/bundles.js';
 import { toSpec } from '../../core/spec.js';
+import { changedNothing } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
 import { actorOf, applyDto, audited, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
@@ -31,7 +33,10 @@ function preparedDto<T extends PreparedState>(p: T) {
 const auditResult = (p: PreparedState) => ({
   result:
     !p.apply || p.apply.outcome === 'applied' || p.apply.outcome === 'noop' ? ('ok' as const) : ('failed' as const),
-  details: { applied: !!p.apply, ...(p.apply ? { outcome: p.apply.outcome, revision: p.apply.revision ?? null } : {}) },
+  details: {
+    applied: !!p.apply,
+    ...(p.apply ? { outcome: p.apply.outcome, revision: p.apply.revision ?? null, ...planChanges(p.apply.plan) } : {}),
+  },
 });
 
 export const bundleRoutes: RoutePlugin = async (instance, { app, guard, audit }) => {
@@ -57,11 +62,16 @@ export const bundleRoutes: RoutePlugin = async (instance, { app, guard, audit })
       const { id } = req.params;
       const { dir, apply } = req.body;
       try {
+        if (!apply) {
+          // validates, lints and plans only
+          changedNothing(req);
+          return preparedDto(await app.bundles.adopt(id, dir));
+        }
         const result = await audited(
           audit,
           req,
-          { action: 'compartment.adopt', target: `compartment:${id}`, details: { dir } },
-          () => app.bundles.adopt(id, dir, apply ? { apply: { actor: actorOf(req) } } : {}),
+          { action: 'compartment.adopt', target: compartmentTarget(id), details: { dir } },
+          () => app.bundles.adopt(id, dir, { apply: { actor: actorOf(req) } }),
           auditResult,
         );
         return preparedDto(result);
@@ -103,11 +113,16 @@ export const bundleRoutes: RoutePlugin = async (instance, { app, guard, audit })
       const { id } = req.params;
       const { text, source, apply } = req.body;
       try {
+        if (!apply) {
+          // validates, lints and plans only
+          changedNothing(req);
+          return preparedDto(await app.bundles.import(id, text, source ?? 'request body'));
+        }
         const result = await audited(
           audit,
           req,
-          { action: 'compartment.import', target: `compartment:${id}`, details: { source: source ?? 'request' } },
-          () => app.bundles.import(id, text, source ?? 'request body', apply ? { apply: { actor: actorOf(req) } } : {}),
+          { action: 'compartment.import', target: compartmentTarget(id), details: { source: source ?? 'request' } },
+          () => app.bundles.import(id, text, source ?? 'request body', { apply: { actor: actorOf(req) } }),
           auditResult,
         );
         return preparedDto(result);

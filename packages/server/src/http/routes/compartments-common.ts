@@ -7,6 +7,7 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fas
 import type { ApplyResultDto, UnitInfoDto, UnitStatusDto } from '../../api/contract.js';
 import type { ApplyResult, UpgradeResult } from '../../core/apply/engine.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
+import { applyAudit } from '../../core/audit-target.js';
 import { isAppError } from '../../core/errors.js';
 import type { Audit, AuditEntry } from '../types.js';
 
@@ -29,14 +30,15 @@ export const actorOf = (req: FastifyRequest): string => req.principal?.username 
 
 /**
  * Runs a mutation and audits it: `ok` when it succeeded (or `resultOf` says so), `failed` with the error's
- * code when it threw. `details` must never hold a secret.
+ * code when it threw. `resultOf` may also name the target learnt from the result (the revision an apply made).
+ * The target names the object changed (core/audit-target.ts); `details` must never hold a secret.
  */
 export async function audited<T>(
   audit: Audit,
   req: FastifyRequest,
   entry: Omit<AuditEntry, 'result'>,
   fn: () => Promise<T> | T,
-  resultOf?: (value: T) => { result: AuditEntry['result']; details?: Record<string, unknown> },
+  resultOf?: (value: T) => { result: AuditEntry['result']; target?: string; details?: Record<string, unknown> },
 ): Promise<T> {
   let value: T;
   try {
@@ -56,6 +58,7 @@ export async function audited<T>(
   const r = resultOf?.(value);
   audit(req, {
     ...entry,
+    ...(r?.target ? { target: r.target } : {}),
     result: r?.result ?? 'ok',
     details: { ...entry.details, ...r?.details },
   });
@@ -91,8 +94,6 @@ const STATES = new Set(['active', 'activating', 'inactive', 'failed', 'deactivat
 export const activeState = (s: string): ApplyResultDto['units'][number]['activeState'] =>
   (STATES.has(s) ? s : 'unknown') as ApplyResultDto['units'][number]['activeState'];
 
-/** An apply audited: `ok` when applied or nothing to do, else `failed` with the outcome. */
-export const applyAuditResult = (r: ApplyResult) => ({
-  result: r.outcome === 'applied' || r.outcome === 'noop' ? ('ok' as const) : ('failed' as const),
-  details: { outcome: r.outcome, revision: r.revision ?? null },
-});
+/** An apply of compartment `id` audited: `ok` when applied or nothing to do, else `failed` with the outcome; the
+ * revision it made as the target unless `target` is given; the files and routes it changed. */
+export const applyAuditResult = (id: string, target?: string) => (r: ApplyResult) => applyAudit(id, r, target);

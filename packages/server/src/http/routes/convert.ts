@@ -14,6 +14,7 @@ import { InvalidError } from '../../core/errors.js';
 import { type DesiredState, specToYaml } from '../../core/spec.js';
 import { hostPodmanVersion } from '../../host/podman-version.js';
 import { hostImageQualifier } from '../../host/registries-conf.js';
+import { READ_ONLY } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
 import { zodInstance } from './compartments-common.js';
 
@@ -39,6 +40,7 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
         body: ConvertComposeBody,
         response: { 200: ConvertComposeSchema },
       },
+      config: READ_ONLY,
       preHandler: guard('viewer', { compartmentParam: false }),
     },
     async (req) => {
@@ -75,6 +77,7 @@ export const convertRoutes: RoutePlugin = async (instance, { app, guard }) => {
         body: ConvertRunBody,
         response: { 200: ConvertComposeSchema },
       },
+      config: READ_ONLY,
       preHandler: guard('viewer', { compartmentParam: false }),
     },
     async (req) => {

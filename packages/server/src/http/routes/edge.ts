@@ -91,7 +91,7 @@ export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
       },
     },
     async (req) =>
-      audited(audit, req, { action: 'edge.settings', target: 'edge', details: { ...req.body } }, async () => {
+      audited(audit, req, { action: 'edge.settings', target: 'edge:settings', details: { ...req.body } }, async () => {
         const next = await app.edge.configure(req.body);
         await app.edge.sync().catch(() => undefined);
         return next;
@@ -108,7 +108,14 @@ export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
         response: { 200: z.object({ outcome: z.enum(['loaded', 'in-sync', 'busy', 'unreachable']) }) },
       },
     },
-    async () => ({ outcome: await app.edge.sync() }),
+    async (req) =>
+      audited(
+        audit,
+        req,
+        { action: 'edge.sync', target: 'edge:caddy' },
+        async () => ({ outcome: await app.edge.sync() }),
+        (r) => ({ result: r.outcome === 'loaded' || r.outcome === 'in-sync' ? 'ok' : 'failed', details: r }),
+      ),
   );
 
   r.post(
@@ -123,11 +130,21 @@ export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
       },
     },
     async (req, reply) =>
-      audited(audit, req, { action: 'edge.certificate.add', target: 'edge' }, async () => {
-        const info = app.edge.addCertificate(req.body);
-        await app.edge.sync().catch(() => undefined);
-        return reply.status(201).send(info);
-      }),
+      audited(
+        audit,
+        req,
+        { action: 'edge.certificate.add', target: 'certificate' },
+        async () => {
+          const info = app.edge.addCertificate(req.body);
+          await app.edge.sync().catch(() => undefined);
+          return info;
+        },
+        (info) => ({
+          result: 'ok',
+          target: `certificate:${info.fingerprint}`,
+          details: { fingerprint: info.fingerprint, hosts: info.hosts },
+        }),
+      ).then((info) => reply.status(201).send(info)),
   );
 
   r.delete(
@@ -145,7 +162,15 @@ export const edgeRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
       audited(
         audit,
         req,
-        { action: 'edge.certificate.remove', target: 'edge', details: { fingerprint: req.params.fingerprint } },
+        {
+          action: 'edge.certificate.remove',
+          target: `certificate:${req.params.fingerprint.toUpperCase()}`,
+          details: {
+            fingerprint: req.params.fingerprint,
+            hosts:
+              app.edge.certificates().find((c) => c.fingerprint === req.params.fingerprint.toUpperCase())?.hosts ?? [],
+          },
+        },
         async () => {
           app.edge.removeCertificate(req.params.fingerprint);
           await app.edge.sync().catch(() => undefined);

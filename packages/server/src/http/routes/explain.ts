@@ -6,6 +6,7 @@
 import { getAll, parseUnitFile } from '@quadletman/quadlet';
 import { CompartmentParams, ExplainBody, ExplainSchema } from '../../api/contract.js';
 import { InvalidError } from '../../core/errors.js';
+import { READ_ONLY } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
 import { zodInstance } from './compartments-common.js';
 
@@ -23,6 +24,7 @@ export const explainRoutes: RoutePlugin = async (instance, { app, guard }) => {
         body: ExplainBody,
         response: { 200: ExplainSchema },
       },
+      config: READ_ONLY,
       preHandler: guard('viewer'),
     },
     async (req) => {

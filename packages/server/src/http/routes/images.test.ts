@@ -79,7 +79,7 @@ describe('POST /api/compartments/:id/images/prune', () => {
     expect(PruneImagesResultSchema.parse(res.json())).toMatchObject({ dryRun: false, bytes: 2048, failed: [] });
     expect(s.ctx.imageHost.calls).toEqual([`rmi shop ${hex('b')}`]);
     expect(s.t.audits.map((a) => [a.action, a.target, a.result, a.details])).toEqual([
-      ['image.prune', 'compartment:shop', 'ok', { removed: ['localhost/app:2'], bytes: 2048 }],
+      ['image.prune', 'compartment:shop/images:unused', 'ok', { removed: ['localhost/app:2'], bytes: 2048 }],
     ]);
     const after = ImageListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments/shop/images')).json());
     expect(after.images.map((i) => i.names[0])).toEqual(['localhost/app:1', 'localhost/tool:1']);

@@ -4,7 +4,9 @@
  * what it removed, what Podman refused and the bytes it freed.
  */
 import { CompartmentParams, ImageListSchema, PruneImagesBody, PruneImagesResultSchema } from '../../api/contract.js';
+import { inCompartment } from '../../core/audit-target.js';
 import type { PruneResult } from '../../core/service/images.js';
+import { changedNothing } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
 import { audited, zodInstance } from './compartments-common.js';
 
@@ -56,11 +58,14 @@ export const imageRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
     async (req) => {
       const { id } = req.params;
       const dryRun = req.body?.dryRun ?? false;
-      if (dryRun) return app.images.prune(id, { dryRun });
+      if (dryRun) {
+        changedNothing(req);
+        return app.images.prune(id, { dryRun });
+      }
       return audited(
         audit,
         req,
-        { action: 'image.prune', target: `compartment:${id}` },
+        { action: 'image.prune', target: inCompartment(id, 'images', 'unused') },
         () => app.images.prune(id),
         pruneAudit,
       );

@@ -7,6 +7,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { inCompartment } from '../../core/audit-target.js';
 import { ForbiddenError, isAppError } from '../../core/errors.js';
 import type { TerminalSession } from '../../core/live/ports.js';
 import { messageFor } from '../errors.js';
@@ -66,7 +67,7 @@ export async function terminalRoutes(
     },
     async (socket: TerminalSocket, req) => {
       const { id, name } = req.params;
-      const target = `compartment:${id}`;
+      const target = inCompartment(id, 'container', name);
       let term: TerminalSession | undefined;
       let closed = false;
       socket.on('close', () => {

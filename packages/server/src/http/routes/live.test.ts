@@ -409,7 +409,12 @@ describe('terminal WebSocket', () => {
       { cols: 120, rows: 40 },
     ]);
     expect(audits).toEqual([
-      { action: 'container.terminal', target: 'compartment:web', result: 'ok', details: { container: 'web' } },
+      {
+        action: 'container.terminal',
+        target: 'compartment:web/container:web',
+        result: 'ok',
+        details: { container: 'web' },
+      },
     ]);
     ws.terminate();
     await until(() => fx.terminals[0]!.killed);

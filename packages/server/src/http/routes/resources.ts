@@ -26,6 +26,7 @@ import {
   VolumeParams,
   VolumeSchema,
 } from '../../api/contract.js';
+import { inCompartment } from '../../core/audit-target.js';
 import type { RoutePlugin } from '../types.js';
 import { actorOf, applyAuditResult, applyDto, audited, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
@@ -68,7 +69,11 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
       return audited(
         audit,
         req,
-        { action: 'volume.delete', target: `compartment:${id}`, details: { volume: name, ...(kind ? { kind } : {}) } },
+        {
+          action: 'volume.delete',
+          target: inCompartment(id, 'volume', name),
+          details: { volume: name, ...(kind ? { kind } : {}) },
+        },
         () => app.resources.deleteVolume(id, name, kind),
       );
     },
@@ -108,7 +113,11 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
       const replaced = await audited(
         audit,
         req,
-        { action: 'secret.create', target: `compartment:${id}`, details: { secret: name, replace: !!replace } },
+        {
+          action: 'secret.create',
+          target: inCompartment(id, 'secret', name),
+          details: { secret: name, replace: !!replace },
+        },
         () => app.resources.createSecret(id, name, value, !!replace),
       );
       return reply.status(201).send({ name, replaced });
@@ -130,7 +139,7 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
       await audited(
         audit,
         req,
-        { action: 'secret.delete', target: `compartment:${id}`, details: { secret: name } },
+        { action: 'secret.delete', target: inCompartment(id, 'secret', name), details: { secret: name } },
         () => app.resources.deleteSecret(id, name),
       );
       return reply.status(204).send();
@@ -171,7 +180,7 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
       await audited(
         audit,
         req,
-        { action: 'registry.login', target: `compartment:${id}`, details: { registry, username } },
+        { action: 'registry.login', target: inCompartment(id, 'registry', registry), details: { registry, username } },
         () => app.resources.login(id, registry, username, password),
       );
       return { registries: await app.resources.registries(id) };
@@ -191,8 +200,11 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
     },
     async (req) => {
       const { id, registry } = req.params;
-      await audited(audit, req, { action: 'registry.logout', target: `compartment:${id}`, details: { registry } }, () =>
-        app.resources.logout(id, registry),
+      await audited(
+        audit,
+        req,
+        { action: 'registry.logout', target: inCompartment(id, 'registry', registry), details: { registry } },
+        () => app.resources.logout(id, registry),
       );
       return { registries: await app.resources.registries(id) };
     },
@@ -250,7 +262,7 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
         const result = await audited(
           audit,
           req,
-          { action: 'file.put', target: `compartment:${id}`, details: { path } },
+          { action: 'file.put', target: inCompartment(id, 'file', path), details: { path } },
           () =>
             app.resources.putFile(
               id,
@@ -258,7 +270,7 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
               { content, ...(mode !== undefined ? { mode } : {}), ...(location ? { in: location } : {}) },
               { actor: actorOf(req), wait: wait ?? true },
             ),
-          applyAuditResult,
+          applyAuditResult(id, inCompartment(id, 'file', path)),
         );
         return applyDto(result);
       } finally {
@@ -285,9 +297,9 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
         const result = await audited(
           audit,
           req,
-          { action: 'file.delete', target: `compartment:${id}`, details: { path } },
+          { action: 'file.delete', target: inCompartment(id, 'file', path), details: { path } },
           () => app.resources.deleteFile(id, path, { actor: actorOf(req) }),
-          applyAuditResult,
+          applyAuditResult(id, inCompartment(id, 'file', path)),
         );
         return applyDto(result);
       } finally {

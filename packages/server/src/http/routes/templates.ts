@@ -19,8 +19,10 @@ import {
   TemplateInfoSchema,
   TemplateParams,
 } from '../../api/contract.js';
+import { compartmentTarget, planChanges } from '../../core/audit-target.js';
 import type { CreateResult } from '../../core/service/templates.js';
 import { toSpec } from '../../core/spec.js';
+import { changedNothing } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
 import { actorOf, applyDto, audited, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
@@ -41,7 +43,7 @@ export const createdAudit = (c: CreateResult) => ({
     applied: !!c.apply,
     parameters: c.values.map((v) => `${v.name} (${v.source})`),
     secrets: c.secrets,
-    ...(c.apply ? { outcome: c.apply.outcome, revision: c.apply.revision ?? null } : {}),
+    ...(c.apply ? { outcome: c.apply.outcome, revision: c.apply.revision ?? null, ...planChanges(c.apply.plan) } : {}),
   },
 });
 
@@ -94,8 +96,12 @@ export const templateRoutes: RoutePlugin = async (instance, { app, guard, audit 
       },
     },
     async (req, reply) => {
-      const t = await audited(audit, req, { action: 'template.import', target: 'template' }, () =>
-        app.templates.import(req.body.text, 'request body', actorOf(req), req.body.replace ?? false),
+      const t = await audited(
+        audit,
+        req,
+        { action: 'template.import', target: 'template' },
+        () => app.templates.import(req.body.text, 'request body', actorOf(req), req.body.replace ?? false),
+        (made) => ({ result: 'ok', target: `template:${made.name}`, details: { replace: req.body.replace ?? false } }),
       );
       return reply.code(201).send(t);
     },
@@ -172,17 +178,20 @@ export const templateRoutes: RoutePlugin = async (instance, { app, guard, audit 
     async (req) => {
       const { compartment, values, apply } = req.body;
       try {
+        if (!apply) {
+          // checks, lints and plans only
+          changedNothing(req);
+          return createdDto(await app.templates.create(req.params.name, compartment, values ?? {}));
+        }
         const made = await audited(
           audit,
           req,
-          { action: 'template.create', target: `compartment:${compartment}`, details: { template: req.params.name } },
-          () =>
-            app.templates.create(
-              req.params.name,
-              compartment,
-              values ?? {},
-              apply ? { apply: { actor: actorOf(req) } } : {},
-            ),
+          {
+            action: 'template.create',
+            target: compartmentTarget(compartment),
+            details: { template: req.params.name },
+          },
+          () => app.templates.create(req.params.name, compartment, values ?? {}, { apply: { actor: actorOf(req) } }),
           createdAudit,
         );
         return createdDto(made);

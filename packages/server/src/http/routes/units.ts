@@ -10,6 +10,7 @@ import {
   UnitGraphSchema,
   UnitListSchema,
 } from '../../api/contract.js';
+import { unitsTarget } from '../../core/audit-target.js';
 import type { RoutePlugin } from '../types.js';
 import { audited, unitDtos, zodInstance } from './compartments-common.js';
 import { overviewOf } from './compartments-overview.js';
@@ -74,7 +75,11 @@ export const unitRoutes: RoutePlugin = async (instance, { app, guard, audit }) =
         const units = await audited(
           audit,
           req,
-          { action: `unit.${action}`, target: `compartment:${id}`, details: { units: names.length ? names : 'all' } },
+          {
+            action: `unit.${action}`,
+            target: unitsTarget(id, names),
+            details: { units: names.length ? names : 'all' },
+          },
           () => app.compartments.control(id, action, names),
         );
         return { units: unitDtos(units) };

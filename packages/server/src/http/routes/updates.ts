@@ -1,13 +1,14 @@
 /**
  * Update checks of a compartment's images: the last results with their time (viewer), and a check now (operator):
- * one manifest HEAD per image at its registry with the compartment's own logins, nothing pulled. A check is
- * audited with how many updates it found.
+ * one manifest HEAD per image at its registry with the compartment's own logins, nothing pulled. A check changes
+ * nothing (it only reads the registries): it is not audited.
  */
 import { CompartmentParams, ImageCheckListSchema } from '../../api/contract.js';
+import { READ_ONLY } from '../audit.js';
 import type { RoutePlugin } from '../types.js';
-import { audited, zodInstance } from './compartments-common.js';
+import { zodInstance } from './compartments-common.js';
 
-export const updateRoutes: RoutePlugin = async (instance, { app, guard, audit }) => {
+export const updateRoutes: RoutePlugin = async (instance, { app, guard }) => {
   const r = zodInstance(instance);
 
   r.get(
@@ -33,21 +34,9 @@ export const updateRoutes: RoutePlugin = async (instance, { app, guard, audit })
         params: CompartmentParams,
         response: { 200: ImageCheckListSchema },
       },
+      config: READ_ONLY,
       preHandler: guard('operator'),
     },
-    async (req) => {
-      const { id } = req.params;
-      const checks = await audited(
-        audit,
-        req,
-        { action: 'image.update-check', target: `compartment:${id}` },
-        () => app.updates.check(id),
-        (rows) => ({
-          result: 'ok' as const,
-          details: { images: rows.length, updates: rows.filter((c) => c.status === 'update-available').length },
-        }),
-      );
-      return { checks };
-    },
+    async (req) => ({ checks: await app.updates.check(req.params.id) }),
   );
 };
