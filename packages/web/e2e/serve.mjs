@@ -2,7 +2,8 @@
 // fallback and fakes just enough of the API for the login page, one compartment's unit editor (and the plan of its
 // drafts: text units, Quadlet and systemd timers, sockets, services and targets) and backups, the
 // catalog (one app, installed once in an older version), the templates (one saved template) and the edge (two
-// routes of the demo compartment, one answering, one not) (log in as demo / demo). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
+// routes of the demo compartment, one answering, one not) and the host's doctor report (one warning) (log in as
+// demo / demo, an admin, or viewer / viewer). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -19,6 +20,29 @@ const TYPES = {
 };
 
 const session = { username: 'demo', kind: 'session', grants: [{ compartment: '*', role: 'admin' }], csrfToken: 'x' };
+/** Who else may log in (viewer / viewer): no administrator, for the pages that are for admins only. */
+const viewerSession = {
+  username: 'viewer',
+  kind: 'session',
+  grants: [{ compartment: '*', role: 'viewer' }],
+  csrfToken: 'x',
+};
+/** GET /api/doctor: a host with one warning whose text has long words (paths, a command), as real ones do. */
+const doctor = {
+  ok: true,
+  summary: { ok: 2, warn: 1, fail: 0 },
+  checks: [
+    { id: 'systemd-pid1', status: 'ok', message: 'systemd 257 is PID 1.' },
+    { id: 'podman', status: 'ok', message: 'podman 5.4.2' },
+    {
+      id: 'cgroup-delegation',
+      status: 'warn',
+      message:
+        'Controllers delegated to user slices: cpu memory pids (from /sys/fs/cgroup/user.slice/cgroup.subtree_control); without cpuset, io, Memory=/PidsLimit=/CPU limits of rootless containers fail.',
+      fix: "mkdir -p /etc/systemd/system/user@.service.d && printf '[Service]\\nDelegate=cpu cpuset io memory pids\\n' > /etc/systemd/system/user@.service.d/delegate.conf && systemctl daemon-reload (re-login or restart user@UID.service).",
+    },
+  ],
+};
 const webContainer = `# The demo web server
 [Unit]
 Description=Demo web server
@@ -65,7 +89,8 @@ const json = (res, status, body) => {
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 };
-const loggedIn = (req) => (req.headers.cookie ?? '').includes('fake-session=1');
+const loggedIn = (req) => /fake-session=(1|viewer)/.test(req.headers.cookie ?? '');
+const sessionOf = (req) => ((req.headers.cookie ?? '').includes('fake-session=viewer') ? viewerSession : session);
 
 // ------------------------------------------------------------------ templates and catalog (kept in memory)
 
@@ -608,15 +633,21 @@ function api(req, res, path) {
     });
     req.on('end', () => {
       const { username, password } = JSON.parse(body || '{}');
-      if (username !== 'demo' || password !== 'demo')
-        return json(res, 401, { error: { code: 'unauthorized', message: 'Wrong user name or password.' } });
-      res.setHeader('set-cookie', 'fake-session=1; Path=/; HttpOnly; SameSite=Strict');
-      json(res, 200, session);
+      const who =
+        username === 'demo' && password === 'demo'
+          ? '1'
+          : username === 'viewer' && password === 'viewer'
+            ? 'viewer'
+            : undefined;
+      if (!who) return json(res, 401, { error: { code: 'unauthorized', message: 'Wrong user name or password.' } });
+      res.setHeader('set-cookie', `fake-session=${who}; Path=/; HttpOnly; SameSite=Strict`);
+      json(res, 200, who === 'viewer' ? viewerSession : session);
     });
     return;
   }
   if (!loggedIn(req)) return json(res, 401, { error: { code: 'unauthorized', message: 'Nobody is logged in.' } });
-  if (path === '/api/auth/session') return json(res, 200, session);
+  if (path === '/api/auth/session') return json(res, 200, sessionOf(req));
+  if (path === '/api/doctor') return json(res, 200, doctor);
   if (path === '/api/compartments')
     return json(res, 200, {
       compartments: [{ ...compartment, units: 1, unitStates: { active: 1 }, statusAt: now }],

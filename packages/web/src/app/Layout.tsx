@@ -12,6 +12,7 @@ import { isLocale, LOCALES } from '../i18n/catalogues';
 import { useLanguage } from '../i18n/language';
 import { t } from '../i18n/t';
 import { hasRole, topRole, useSessionExpiry } from './auth';
+import { useFocusOnNavigation } from './focus';
 import { type ThemeChoice, useTheme } from './theme';
 
 function ThemeToggle() {
@@ -66,6 +67,8 @@ const navClass = ({ isActive }: { isActive: boolean }) =>
 
 export function Layout() {
   useSessionExpiry();
+  const main = useRef<HTMLElement>(null);
+  useFocusOnNavigation(main);
   const session = useSession();
   const qc = useQueryClient();
   const navigate = useNavigate();
@@ -130,7 +133,7 @@ export function Layout() {
           </div>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none">
+      <main id="main" ref={main} tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none">
         <Outlet />
       </main>
     </div>

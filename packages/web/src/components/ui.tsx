@@ -35,12 +35,23 @@ export function Button({
   );
 }
 
-export function Card({ title, children, actions }: { title?: ReactNode; children: ReactNode; actions?: ReactNode }) {
+export function Card({
+  title,
+  children,
+  actions,
+  heading: Heading = 'h2',
+}: {
+  title?: ReactNode;
+  children: ReactNode;
+  actions?: ReactNode;
+  /** h1 where the card is the whole page (login, setup). */
+  heading?: 'h1' | 'h2';
+}) {
   return (
     <section className="rounded-lg border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900">
       {(title || actions) && (
         <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-          {title && <h2 className="text-lg font-semibold">{title}</h2>}
+          {title && <Heading className="text-lg font-semibold">{title}</Heading>}
           {actions && <div className="flex flex-wrap gap-2">{actions}</div>}
         </div>
       )}

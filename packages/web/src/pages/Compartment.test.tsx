@@ -1,9 +1,9 @@
 /**
- * The compartment page's frame against a faked server: an address below it that is no tab says so and links
- * every tab.
+ * The compartment page's frame against a faked server: the tab bar keeps the active tab in view on a narrow
+ * screen; an address below it that is no tab says so and links every tab.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
-import { fireEvent, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeQueryClient } from '../app/App';
@@ -39,7 +39,47 @@ function start(path: string) {
   return router;
 }
 
-afterEach(() => vi.unstubAllGlobals());
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+describe('the tab bar on a narrow screen', () => {
+  it('scrolls the active tab into view, on load and on every change', async () => {
+    // jsdom lays nothing out: a bar 390 px wide holding 11 tabs of 100 px, by hand
+    const W = 390;
+    const TAB = 100;
+    const isBar = (el: Element) => el.matches('nav[aria-label="Compartment"]');
+    vi.spyOn(Element.prototype, 'getBoundingClientRect').mockImplementation(function (this: Element) {
+      if (isBar(this)) return new DOMRect(0, 0, W, 40);
+      const nav = this.parentElement;
+      if (nav && isBar(nav)) return new DOMRect([...nav.children].indexOf(this) * TAB - nav.scrollLeft, 0, TAB, 40);
+      return new DOMRect();
+    });
+    vi.spyOn(Element.prototype, 'scrollWidth', 'get').mockImplementation(function (this: Element) {
+      return isBar(this) ? 11 * TAB : 0;
+    });
+    vi.spyOn(Element.prototype, 'clientWidth', 'get').mockImplementation(function (this: Element) {
+      return isBar(this) ? W : 0;
+    });
+    const inView = (name: string) => {
+      const bar = screen.getByRole('navigation', { name: 'Compartment' });
+      const r = within(bar).getByRole('link', { name }).getBoundingClientRect();
+      return r.left >= 0 && r.right <= W;
+    };
+
+    const router = start('/c/blog/routes');
+    await screen.findByRole('link', { name: 'Routes' });
+    await waitFor(() => expect(inView('Routes')).toBe(true));
+    expect(inView('Units')).toBe(false);
+    await act(() => router.navigate('/c/blog'));
+    await waitFor(() => expect(inView('Units')).toBe(true));
+    await act(() => router.navigate('/c/blog/images'));
+    await waitFor(() => expect(inView('Images')).toBe(true));
+    // centred, as far as the bar goes
+    expect(screen.getByRole('navigation', { name: 'Compartment' }).scrollLeft).toBe(700 - (W - TAB) / 2);
+  });
+});
 
 describe('an address that is no tab', () => {
   it('says there is no such tab and links every tab', async () => {

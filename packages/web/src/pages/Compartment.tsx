@@ -2,8 +2,8 @@
  * A compartment: its units, their dependencies, logs, terminal, resources, images, history, backups, routes, the unit editors and
  * plan-and-apply, each a tab with its own address.
  */
-import { useState } from 'react';
-import { Link, NavLink, Route, Routes, useParams } from 'react-router';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { Link, NavLink, Route, Routes, useLocation, useParams } from 'react-router';
 import { ApiError } from '../api/client';
 import { useLiveUnits } from '../api/events';
 import { useCompartment, useSession } from '../api/queries';
@@ -46,11 +46,52 @@ const TABS = [
 // Absolute paths: relative links inside a splat route (`/c/:id/*`) resolve against the whole URL.
 const tabPath = (id: string, path: string) => `/c/${encodeURIComponent(id)}${path ? `/${path}` : ''}`;
 
+/**
+ * Scrolls a horizontal tab bar so that `item` is wholly in view (centred when it was not): on a phone the bar is
+ * wider than the screen, and the active tab must not hide past its edge.
+ */
+export function scrollIntoBar(bar: HTMLElement, item: HTMLElement): void {
+  const b = bar.getBoundingClientRect();
+  const r = item.getBoundingClientRect();
+  if (r.left >= b.left && r.right <= b.right) return;
+  const centred = bar.scrollLeft + (r.left - b.left) - (b.width - r.width) / 2;
+  bar.scrollLeft = Math.max(0, Math.min(centred, bar.scrollWidth - bar.clientWidth));
+}
+
 function Tabs({ id }: { id: string }) {
   const { drafts } = useDrafts();
   const pending = Object.keys(drafts).length;
+  const bar = useRef<HTMLElement>(null);
+  const { pathname } = useLocation();
+  // Which edges have more tabs past them: those fade out, so that a cut tab reads as "scroll for more".
+  const [more, setMore] = useState({ left: false, right: false });
+  const measure = useCallback(() => {
+    const el = bar.current;
+    if (!el) return;
+    const left = el.scrollLeft > 1;
+    const right = el.scrollLeft + el.clientWidth < el.scrollWidth - 1;
+    setMore((m) => (m.left === left && m.right === right ? m : { left, right }));
+  }, []);
+  useEffect(() => {
+    window.addEventListener('resize', measure);
+    return () => window.removeEventListener('resize', measure);
+  }, [measure]);
+  // on load and on every change of tab
+  useEffect(() => {
+    void pathname;
+    const active = bar.current?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (bar.current && active) scrollIntoBar(bar.current, active);
+    measure();
+  }, [pathname, measure]);
+  const fade = `linear-gradient(to right, ${more.left ? 'transparent, black 2rem' : 'black'}, ${more.right ? 'black calc(100% - 2rem), transparent' : 'black'})`;
   return (
-    <nav aria-label={t('compartment.sections')} className="flex gap-1 overflow-x-auto pb-1">
+    <nav
+      ref={bar}
+      aria-label={t('compartment.sections')}
+      className="flex gap-1 overflow-x-auto pb-1"
+      onScroll={measure}
+      style={more.left || more.right ? { maskImage: fade, WebkitMaskImage: fade } : undefined}
+    >
       {TABS.map((tab) => (
         <NavLink key={tab.path} to={tabPath(id, tab.path)} end={tab.path === ''} className={tabClass}>
           {tab.path === 'plan' && pending > 0 ? t('compartment.planPending', { n: pending }) : tab.label()}

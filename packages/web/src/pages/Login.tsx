@@ -57,7 +57,7 @@ export function LoginPage() {
 
   return (
     <div className="mx-auto max-w-sm">
-      <Card title={<span>{t('login.title')}</span>}>
+      <Card heading="h1" title={<span>{t('login.title')}</span>}>
         {params.get('expired') && (
           <p role="status" className="mb-3 text-sm text-amber-800 dark:text-amber-300">
             {t('login.expired')}

@@ -50,7 +50,7 @@ export function SetupPage() {
 
   return (
     <div className="mx-auto max-w-md">
-      <Card title={t('setup.title')}>
+      <Card heading="h1" title={t('setup.title')}>
         <p className="mb-3 text-sm">{t('setup.intro')}</p>
         <form onSubmit={submit} className="flex flex-col gap-3" aria-label={t('setup.title')}>
           <TextField

@@ -88,6 +88,9 @@ describe('plan and apply', () => {
     expect(steps.getByText('1 file')).toBeTruthy();
     expect(calls.find((c) => c.path === '/api/compartments/blog/apply')?.accept).toContain('text/event-stream');
     expect(sessionStorage.getItem('quadletman.drafts.blog')).toBeNull();
+    // the focus is on the outcome (the Apply button has gone with the drafts)
+    expect(document.activeElement).toBe(screen.getByTestId('apply-result'));
+    expect(document.activeElement?.getAttribute('role')).toBe('status');
   });
 
   it('a failed apply says why and that the previous revision runs again', async () => {
@@ -105,6 +108,7 @@ describe('plan and apply', () => {
     expect(within(alert).getByText('web.service did not start: exit-code')).toBeTruthy();
     expect(within(alert).getByText('The previous revision is running again.')).toBeTruthy();
     expect(screen.getByText('revision 3 restored')).toBeTruthy();
+    expect(document.activeElement).toBe(alert);
     // The drafts stay, to be fixed and applied again.
     expect(sessionStorage.getItem('quadletman.drafts.blog')).not.toBeNull();
   });

@@ -4,7 +4,7 @@
  * the previous revision runs again.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { applyStream } from '../../api/apply';
 import { ApiError, api, data } from '../../api/client';
@@ -78,11 +78,21 @@ export function Progress({ events }: { events: ProgressEvent[] }) {
   );
 }
 
-/** How an apply (or an upgrade) ended. */
+/**
+ * How an apply (or an upgrade) ended. It takes the focus when it appears (it follows the user's Apply), so that
+ * keyboard and screen reader users land on the outcome rather than on a button that has gone.
+ */
 export function Result({ result }: { result: ApplyResult }) {
   const good = result.outcome === 'applied' || result.outcome === 'noop';
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (result) box.current?.focus();
+  }, [result]);
   return (
     <div
+      ref={box}
+      tabIndex={-1}
+      data-testid="apply-result"
       role={good ? 'status' : 'alert'}
       className={`rounded-md border p-3 ${good ? 'border-emerald-300 bg-emerald-50 dark:border-emerald-800 dark:bg-emerald-950' : 'border-red-300 bg-red-50 dark:border-red-800 dark:bg-red-950'}`}
     >
