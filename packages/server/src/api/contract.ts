@@ -316,7 +316,18 @@ export const HistoryQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).optional(),
   offset: z.coerce.number().int().min(0).optional(),
 });
-export const HistorySchema = z.object({ revisions: z.array(RevisionSummarySchema) });
+export const HistorySchema = z.object({
+  revisions: z.array(RevisionSummarySchema),
+  live: z
+    .number()
+    .int()
+    .nullable()
+    .meta({
+      description:
+        'The revision live now: the last one applied (a failed, refused or rolled-back apply after it left it running); ' +
+        'null before the first.',
+    }),
+});
 
 export const RevisionParams = z.object({ id: CompartmentIdSchema, number: z.coerce.number().int().min(1) });
 export const RevisionDetailSchema = RevisionSummarySchema.extend({

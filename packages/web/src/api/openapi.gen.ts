@@ -1064,6 +1064,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             revisions: components["schemas"]["RevisionSummary"][];
+                            /** @description The revision live now: the last one applied (a failed, refused or rolled-back apply after it left it running); null before the first. */
+                            live: number | null;
                         };
                     };
                 };
@@ -1104,6 +1106,48 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["RevisionDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compartments/{id}/revisions/{number}/rollback-plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What rolling back to this revision would change on the host (nothing is changed)
+         * @description The plan of the revision's desired state against the files on the host now: the files added, changed and removed, the units started, restarted and stopped — what `POST …/rollback` applies.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    number: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PlanResult"];
                     };
                 };
             };

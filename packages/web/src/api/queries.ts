@@ -122,10 +122,23 @@ export const useBackupPolicy = (id: string) =>
     queryKey: [...keys.part(id, 'backups'), 'policy'],
     queryFn: () => data(api.GET('/api/compartments/{id}/backups/policy', inC(id))),
   });
-export const useHistory = (id: string) =>
+const historyQuery = (id: string) => ({
+  queryKey: keys.part(id, 'history'),
+  queryFn: () => data(api.GET('/api/compartments/{id}/revisions', inC(id))),
+});
+/** The revisions, newest first. */
+export const useHistory = (id: string) => useQuery({ ...historyQuery(id), select: (h) => h.revisions });
+/** The revisions with the number of the one live now (the last applied; null before the first). */
+export const useRevisions = (id: string) => useQuery(historyQuery(id));
+/** What rolling back to revision `n` would change (a plan; nothing is changed). */
+export const useRollbackPlan = (id: string, n: number | undefined) =>
   useQuery({
-    queryKey: keys.part(id, 'history'),
-    queryFn: async () => (await data(api.GET('/api/compartments/{id}/revisions', inC(id)))).revisions,
+    queryKey: [...keys.part(id, 'rollback-plan'), n],
+    queryFn: () =>
+      data(
+        api.GET('/api/compartments/{id}/revisions/{number}/rollback-plan', { params: { path: { id, number: n! } } }),
+      ),
+    enabled: n !== undefined,
   });
 export const useSpec = (id: string) =>
   useQuery({ queryKey: keys.part(id, 'spec'), queryFn: () => data(api.GET('/api/compartments/{id}/spec', inC(id))) });

@@ -360,13 +360,39 @@ export class CompartmentService {
     return this.deps.store.revisions.list(c.id, options.limit ? { limit: options.limit } : {});
   }
 
-  /** Returns the compartment to the desired state of an earlier revision, as a new revision. */
-  async rollback(id: string, revision: number, options: ApplyOptions): Promise<ApplyResult> {
+  /** The revision live now: the last one applied (a failed, refused or rolled-back apply left it running);
+   * null before the first. */
+  liveRevision(id: string): number | null {
+    const c = this.get(id);
+    const revisions = this.deps.store.revisions;
+    const live = revisions.latest
+      ? revisions.latest(c.id, 'applied')
+      : revisions.list(c.id, { limit: 1000 }).find((r) => r.result === 'applied');
+    return live?.number ?? null;
+  }
+
+  /** The desired state revision `revision` applied: what a roll back to it applies again. */
+  private rollbackState(id: string, revision: number): DesiredState {
     const c = this.get(id);
     const rev = this.deps.store.revisions.get(c.id, revision);
     if (!rev) throw new NotFoundError(`Compartment '${c.id}' has no revision ${revision}.`);
     if (!rev.state) throw new InvalidError(`Revision ${revision} of '${c.id}' kept no desired state to return to.`);
-    return this.applyState(rev.state, { ...options, create: false, message: `roll back to revision ${revision}` });
+    return rev.state;
+  }
+
+  /** What rolling back to `revision` would change: the plan of its desired state against the files on the host
+   * (the same plan an apply of it makes first). Changes nothing. */
+  async rollbackPlan(
+    id: string,
+    revision: number,
+  ): Promise<{ plan: Plan; diagnostics: FileReport[]; podmanVersion: string | null }> {
+    return this.plan(id, this.rollbackState(id, revision));
+  }
+
+  /** Returns the compartment to the desired state of an earlier revision, as a new revision. */
+  async rollback(id: string, revision: number, options: ApplyOptions): Promise<ApplyResult> {
+    const state = this.rollbackState(id, revision);
+    return this.applyState(state, { ...options, create: false, message: `roll back to revision ${revision}` });
   }
 
   /** The compartment's systemd units (services of its Quadlet files, and its own timers, sockets, services and

@@ -241,6 +241,51 @@ describe('history, revisions and roll back', () => {
     expect((await s.t.as('viewer', 'GET', '/api/compartments/shop/revisions?limit=0')).statusCode).toBe(400);
   });
 
+  it('names the live revision: the last applied, not a newer one that was rolled back', async () => {
+    s = await setup(dir, { shop: true });
+    const live = async (query = '') =>
+      HistorySchema.parse((await s.t.as('viewer', 'GET', `/api/compartments/shop/revisions${query}`)).json());
+    expect((await live()).live).toBe(1);
+    await s.t.as('operator', 'PUT', '/api/compartments/shop/spec', { text: specText('shop', 3) });
+    expect((await live()).live).toBe(2);
+    const broken = await s.t.as('operator', 'POST', '/api/compartments/shop/apply', {
+      text: specText('shop', 2, 'broken'),
+    });
+    expect(broken.json()).toMatchObject({ outcome: 'rolled-back', revision: 3 });
+    const h = await live('?limit=1');
+    expect(h.revisions.map((r) => [r.number, r.result])).toEqual([[3, 'rolled-back']]);
+    expect(h.live).toBe(2);
+  });
+
+  it('says what a roll back would change, changing nothing (viewer)', async () => {
+    s = await setup(dir, { shop: true });
+    await s.t.as('operator', 'PUT', '/api/compartments/shop/spec', { text: specText('shop', 3, '2') });
+    const before = await s.ctx.hosts.get('shop')!.readManaged();
+    const audits = s.t.audits.length;
+    const res = await s.t.as('shopViewer', 'GET', '/api/compartments/shop/revisions/1/rollback-plan');
+    expect(res.statusCode).toBe(200);
+    const { plan } = PlanResultSchema.parse(res.json());
+    expect(plan.changes.map((c) => [c.path, c.kind])).toEqual([
+      ['.config/containers/systemd/c0.container', 'changed'],
+      ['.config/containers/systemd/c1.container', 'changed'],
+      ['.config/containers/systemd/c2.container', 'removed'],
+    ]);
+    expect(plan.units).toMatchObject({ restart: ['c0.service', 'c1.service'], stop: ['c2.service'] });
+    expect(plan.changes[0]!.diff).toContain('-Image=localhost/app:2');
+    expect(plan.changes[0]!.diff).toContain('+Image=localhost/app:1');
+    // nothing changed: no revision, no file, no audit entry
+    expect(s.ctx.app.compartments.history('shop').map((r) => r.number)).toEqual([2, 1]);
+    expect(await s.ctx.hosts.get('shop')!.readManaged()).toEqual(before);
+    expect(s.t.audits).toHaveLength(audits);
+    // the live revision's own plan is empty
+    const same = await s.t.as('viewer', 'GET', '/api/compartments/shop/revisions/2/rollback-plan');
+    expect(PlanResultSchema.parse(same.json()).plan.noop).toBe(true);
+    expect((await s.t.as('viewer', 'GET', '/api/compartments/shop/revisions/9/rollback-plan')).statusCode).toBe(404);
+    expect((await s.t.as('otherAdmin', 'GET', '/api/compartments/shop/revisions/1/rollback-plan')).statusCode).toBe(
+      403,
+    );
+  });
+
   it('shows one revision with its spec, files and diff', async () => {
     s = await setup(dir, { shop: true });
     await s.t.as('operator', 'PUT', '/api/compartments/shop/spec', { text: specText('shop', 2, '2') });

@@ -1,5 +1,6 @@
 /**
- * The desired state and its changes: the spec (get, replace), plan, apply, history, one revision, roll back.
+ * The desired state and its changes: the spec (get, replace), plan, apply, history (with the live revision), one
+ * revision, what a roll back to it would change, roll back.
  *
  * Apply progress: `POST /api/compartments/:id/apply` (and `PUT …/spec`, `POST …/rollback`) answer with the
  * apply result as JSON — or, when the request says `Accept: text/event-stream`, with a stream of the apply
@@ -242,6 +243,7 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
       revisions: app.compartments.history(req.params.id, {
         ...(req.query.limit ? { limit: req.query.limit } : {}),
       }) as RevisionSummaryDto[],
+      live: app.compartments.liveRevision(req.params.id),
     }),
   );
 
@@ -257,6 +259,23 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
       preHandler: guard('viewer'),
     },
     async (req) => app.resources.revision(req.params.id, req.params.number) as never,
+  );
+
+  r.get(
+    '/api/compartments/:id/revisions/:number/rollback-plan',
+    {
+      schema: {
+        tags,
+        summary: 'What rolling back to this revision would change on the host (nothing is changed)',
+        description:
+          "The plan of the revision's desired state against the files on the host now: the files added, changed " +
+          'and removed, the units started, restarted and stopped — what `POST …/rollback` applies.',
+        params: RevisionParams,
+        response: { 200: PlanResultSchema },
+      },
+      preHandler: guard('viewer'),
+    },
+    async (req) => app.compartments.rollbackPlan(req.params.id, req.params.number),
   );
 
   r.get(

@@ -27,6 +27,7 @@ export const MATRIX: Row[] = [
   ['POST', `${C}/apply`, 'operator', 'compartment', {}],
   ['GET', `${C}/revisions`, 'viewer', 'compartment'],
   ['GET', `${C}/revisions/1`, 'viewer', 'compartment'],
+  ['GET', `${C}/revisions/1/rollback-plan`, 'viewer', 'compartment'],
   ['POST', `${C}/rollback`, 'operator', 'compartment', { revision: 1 }],
   ['GET', `${C}/upgradable`, 'viewer', 'compartment'],
   ['POST', `${C}/upgrade`, 'operator', 'compartment', {}],
@@ -119,6 +120,7 @@ describe('role matrix', () => {
         .replace('/api/compartments/shop', '/api/compartments/:id')
         .replace(/\/units\/(start|stop|restart)$/, '/units/:action')
         .replace(/\/revisions\/1$/, '/revisions/:number')
+        .replace(/\/revisions\/1\/rollback-plan$/, '/revisions/:number/rollback-plan')
         .replace(/\/(volumes|secrets)\/(old|token)$/, '/$1/:name')
         .replace(/\/registries\/quay\.io$/, '/registries/:registry')
         .replace(/\/files\/app\.env$/, '/files/*')
