@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GeneratorRun, ORACLE_SUITES, type Oracle, oracleFor } from '../../../../scripts/oracle/generator';
 import { itAt, knownDifferencesAt } from '../../../../scripts/oracle/known-differences';
+import type { PodmanVersion } from '../registry/types';
 import { serializeCanonical } from './canonical';
 import { applyDropIns, dropInDirs } from './dropins';
 import { encodeLookupValue } from './encode';
@@ -134,7 +135,7 @@ describe.each(ORACLE_SUITES)('at Debian %s', (suite) => {
           .split('\n')
           .find((l) => l.startsWith('ExecStart='))!;
         const words = splitWords(line.slice('ExecStart='.length)).words;
-        const name = lookup(parseUnitFile(`[C]\nN=${raw}\n`), 'C', 'N', 'trim-all');
+        const name = lookup(parseUnitFile(`[C]\nN=${raw}\n`), 'C', 'N', oracle.version as PodmanVersion);
         // An empty name makes Quadlet fall back to its default, systemd-%N.
         expect(words[words.indexOf('--name') + 1]).toBe(name === '' ? 'systemd-%N' : name);
       });
