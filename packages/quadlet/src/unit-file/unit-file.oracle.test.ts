@@ -8,7 +8,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GeneratorRun, ORACLE_SUITES, type Oracle, oracleFor } from '../../../../scripts/oracle/generator';
+import {
+  type GeneratorRun,
+  normalizeKeyValueOrder,
+  ORACLE_SUITES,
+  type Oracle,
+  oracleFor,
+} from '../../../../scripts/oracle/generator';
 import { itAt, knownDifferencesAt } from '../../../../scripts/oracle/known-differences';
 import type { PodmanVersion } from '../registry/types';
 import { compareVersions } from '../registry/version';
@@ -60,7 +66,7 @@ const rawExec = fc
 
 /**
  * What the generator makes of one container file: its service (without the comments and blank lines it copies
- * from the source), or its complaint.
+ * from the source, the key-value flags of ExecStart in one order), or its complaint.
  */
 function generated(text: string): string {
   const r = runGenerator({ 'o.container': text });
@@ -72,6 +78,7 @@ function generated(text: string): string {
       : service
           .split('\n')
           .filter((l) => !/^\s*([#;]|$)/.test(l))
+          .map(normalizeKeyValueOrder)
           .join('\n');
   // Line numbers in complaints move with the canonical layout; the complaint itself must not.
   return out.replace(/\/\S*\/o\.container/g, 'o.container').replace(/line \d+/g, 'line N');
