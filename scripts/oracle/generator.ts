@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type GeneratorResult, parseGeneratorOutput } from '../../packages/quadlet/src/generator-output';
+import { joinWords, splitWords } from '../../packages/quadlet/src/unit-file/words';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -99,3 +100,31 @@ export const oracleVersion = (): string => oracleFor().version;
 export const runGeneratorOnDir = (dir: string): GeneratorRun => oracleFor().runOnDir(dir);
 /** Runs the default oracle over `files`. */
 export const runGenerator = (files: Record<string, string>): GeneratorRun => oracleFor().run(files);
+
+/** The flags of Quadlet's `KEY=VALUE` keys (Environment=, Label=, Annotation=, Options=, BuildArg=). */
+const KEY_VALUE_FLAGS = new Set(['--annotation', '--build-arg', '--env', '--label', '--opt']);
+
+/**
+ * A generated `ExecStart=` line with each run of key-value flag pairs (`--env A=1 --label x=y …`) put in one
+ * order, flag by flag, the pairs of each flag as they were; any other line unchanged. From Podman 5.6 on the
+ * generator emits these groups by walking a Go map (`lookupAndAddKeyVals` in pkg/systemd/quadlet/quadlet.go,
+ * commit 633f727, PR 25975, first in v5.6.0-rc1), whose order Go varies from run to run: one file gives
+ * `--env a --label x` on one run and `--label x --env a` on the next. Within a group the keys are sorted, so
+ * comparing two runs needs only the groups put in order. Up to 5.5 the order was fixed in the code.
+ */
+export function normalizeKeyValueOrder(line: string): string {
+  if (!line.startsWith('ExecStart=')) return line;
+  const words = splitWords(line.slice('ExecStart='.length)).words;
+  const out: string[] = [];
+  for (let i = 0; i < words.length; ) {
+    const pairs: [string, string][] = [];
+    while (i + 1 < words.length && KEY_VALUE_FLAGS.has(words[i]!)) {
+      pairs.push([words[i]!, words[i + 1]!]);
+      i += 2;
+    }
+    if (pairs.length === 0) out.push(words[i++]!);
+    // Array.prototype.sort is stable: the pairs of one flag keep their order.
+    else out.push(...pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).flat());
+  }
+  return `ExecStart=${joinWords(out)}`;
+}

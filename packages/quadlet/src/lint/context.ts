@@ -29,10 +29,10 @@ interface UnitIndex {
   sections: Map<string, SectionIndex>;
 }
 
-/** The value of the last assignment as Podman's `Lookup` reads it, or undefined. */
-function lookupValue(list: readonly EntryNode[]): string | undefined {
+/** The value of the last assignment as Podman `version`'s `Lookup` reads it, or undefined. */
+function lookupValue(list: readonly EntryNode[], version: PodmanVersion): string | undefined {
   const e = list[list.length - 1];
-  return e === undefined ? undefined : unquoteLookupValue(e.value);
+  return e === undefined ? undefined : unquoteLookupValue(e.value, version);
 }
 
 /** The assignments after the last empty one (which resets the list). */
@@ -196,9 +196,10 @@ export class UnitContext {
     return list[list.length - 1];
   }
 
-  /** The value as Podman's `Lookup` reads it (last assignment, one pair of quotes stripped), or undefined. */
+  /** The value as Podman's `Lookup` reads it at the target version (last assignment, quotes stripped as that
+   * version does: see `LookupQuoting`), or undefined. */
   value(section: string, key: string): string | undefined {
-    return lookupValue(this.assignments(section, key));
+    return lookupValue(this.assignments(section, key), this.version);
   }
 
   /** The last value when it is non-empty (Podman treats an empty value as unset for most keys). */
@@ -213,7 +214,7 @@ export class UnitContext {
   }
 
   mainValue(key: string): string | undefined {
-    return lookupValue(this.mainAssignments(key));
+    return lookupValue(this.mainAssignments(key), this.version);
   }
 
   mainLast(key: string): EntryNode | undefined {

@@ -120,6 +120,23 @@ describe('what the generator accepts, by version', () => {
   });
 });
 
+describe('quotes around a single value', () => {
+  // Lookup strips every edge quote from 5.0 to 5.7, one matched pair only from 5.8 (5.8.2) on; checked with the
+  // generators 5.4.2, 5.8.6 and 6.1.1.
+  it('reads Pod="p.pod as p.pod up to 5.7 and as "p.pod (no such unit) from 5.8 on', () => {
+    const f = [container('Pod="p.pod'), { path: 'p.pod', text: '[Pod]\n[Install]\nWantedBy=default.target\n' }];
+    expect(at('5.7', f)['a.container']).toEqual([]);
+    expect(at('5.8', f)['a.container']).toContain('missing-reference');
+    expect(at('6.1', f)['a.container']).toContain('missing-reference');
+  });
+
+  it('reads Image=" as no image up to 5.7 and as the image " from 5.8 on', () => {
+    const f: LintFile[] = [{ path: 'a.container', text: '[Container]\nImage="\n' }];
+    expect(at('5.7', f)['a.container']).toContain('missing-required-key');
+    expect(at('5.8', f)['a.container']).not.toContain('missing-required-key');
+  });
+});
+
 describe('Mount= without a type', () => {
   it('is refused up to 5.5 and a volume mount from 5.6 on', () => {
     const files = [container('Mount=source=x,destination=/d')];

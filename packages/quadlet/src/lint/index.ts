@@ -154,7 +154,8 @@ export function lintSetDetailed(files: readonly LintFile[], options: LintOptions
     const u = { path: ref.path, name: ref.name, file: parseUnitFile(ref.text) };
     const confs = dropIns.length > 0 ? dropInsFor(u.name, dropIns) : [];
     loaded.push({ path: u.path, name: u.name });
-    const merged = confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name }) : u.file;
+    const merged =
+      confs.length > 0 ? applyDropIns(u.file, confs, { unitName: u.name, podmanVersion: version }) : u.file;
     let failed = false;
     const track = (path: string, d: Diagnostic) => {
       if (isGeneratorError(d)) failed = true;

@@ -3,12 +3,19 @@
  * - for `foo-bar@i.container` the directories searched are, most specific first: `foo-bar@i.container.d`,
  *   `foo-bar@.container.d`, `foo-@.container.d`, `foo-.container.d`, `container.d` (every `-` prefix of the
  *   name, the template, and the type-wide directory);
- * - unit directories are searched in order, and within each all those drop-in directories: for each `.conf`
- *   name the first one found wins (a higher unit directory beats a more specific drop-in directory below it);
+ * - every drop-in directory is looked for in every unit directory, and for each `.conf` name the first one
+ *   found wins. The order of that search changed in Podman 5.6 (cmd/quadlet/main.go, `loadUnitDropins`: the
+ *   two loops swapped in commit 022bac2, PR 26557, issue 26555, first in v5.6.0-rc1; checked on 5.4.2, 5.8.6
+ *   and 6.1.1): from 5.6 on the drop-in directories come first, most specific first, and within each the unit
+ *   directories in order, so a more specific conf wins wherever it lives (a unit's own conf in a later unit
+ *   directory beats a type-wide one of the same name in an earlier one); up to 5.5 the unit directories came
+ *   first, so a conf in a higher unit directory won even over a more specific one below it;
  * - the winners are merged in name order (byte order); a merged key adds to lists or overrides single values
  *   exactly as if it had been written at the end of the unit file; an empty assignment resets a list.
  * A conf Podman cannot parse is skipped (the generator reports it and goes on).
  */
+import type { PodmanVersion } from '../registry/types';
+import { compareVersions, NEWEST_PODMAN } from '../registry/version';
 import { fatalNodes } from './query';
 import type { UnitFile, UnitNode } from './types';
 import { compareCodePoints } from './whitespace';
@@ -36,10 +43,24 @@ export function dropInDirs(unitFileName: string): string[] {
   return dirs.reverse();
 }
 
-/** Every directory to search, in Podman's order: each unit directory in turn, and in it each drop-in directory. */
-export function dropInSearchPaths(unitFileName: string, unitDirs: readonly string[]): string[] {
+/** Whether Podman `version` searches drop-in directories before unit directories (5.6 on; see the module comment). */
+const dropInDirsFirst = (version: PodmanVersion): boolean => compareVersions(version, '5.6') >= 0;
+
+/**
+ * Every directory to search, in the order of Podman `version` (default the newest): from 5.6 on each drop-in
+ * directory in turn, most specific first, and it in each unit directory; up to 5.5 each unit directory in
+ * turn, and in it each drop-in directory.
+ */
+export function dropInSearchPaths(
+  unitFileName: string,
+  unitDirs: readonly string[],
+  version: PodmanVersion = NEWEST_PODMAN,
+): string[] {
   const names = dropInDirs(unitFileName);
-  return unitDirs.flatMap((d) => names.map((n) => `${d.replace(/\/+$/, '')}/${n}`));
+  const join = (d: string, n: string) => `${d.replace(/\/+$/, '')}/${n}`;
+  return dropInDirsFirst(version)
+    ? names.flatMap((n) => unitDirs.map((d) => join(d, n)))
+    : unitDirs.flatMap((d) => names.map((n) => join(d, n)));
 }
 
 export interface DropInConf {
@@ -57,6 +78,8 @@ export interface DropInOptions {
   unitName?: string;
   /** Unit directories in priority order, when confs come from several (their `dir` must then be paths). */
   unitDirs?: readonly string[];
+  /** The Podman version whose search order counts (default the newest; see the module comment). */
+  podmanVersion?: PodmanVersion;
 }
 
 export interface DropInPlan {
@@ -96,7 +119,9 @@ export function planDropIns(confs: readonly DropInConf[], options: DropInOptions
     if (reason === undefined) ranked.push({ conf, unitDir, dirRank, order });
     else plan.rejected.push({ conf, reason });
   });
-  ranked.sort((a, b) => a.unitDir - b.unitDir || a.dirRank - b.dirRank || a.order - b.order);
+  if (dropInDirsFirst(options.podmanVersion ?? NEWEST_PODMAN)) {
+    ranked.sort((a, b) => a.dirRank - b.dirRank || a.unitDir - b.unitDir || a.order - b.order);
+  } else ranked.sort((a, b) => a.unitDir - b.unitDir || a.dirRank - b.dirRank || a.order - b.order);
 
   const winners = new Map<string, DropInConf>();
   for (const { conf } of ranked) {

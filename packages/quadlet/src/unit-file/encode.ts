@@ -41,8 +41,8 @@ export function encodeValue(value: string): string {
  * which trims trailing whitespace and strips surrounding double quotes. A value the plain encoder refuses for
  * leading/trailing whitespace or a trailing `\` is written inside a pair of quotes, which every Podman 5+
  * strips again, so `lookup` reads back exactly `value`. Refused ({@link UnitValueError}): line breaks, NUL,
- * lone surrogates, and a `"` at either end (code `edge-quote`: Podman 5.0–5.8 strip every quote there, later
- * releases only a matched pair, so no spelling means the same to both). Not for list keys: `LookupAll`
+ * lone surrogates, and a `"` at either end (code `edge-quote`: Podman 5.0–5.7 strip every quote there, 5.8
+ * and later only a matched pair, so no spelling means the same to both). Not for list keys: `LookupAll`
  * keeps quotes.
  */
 export function encodeLookupValue(value: string): string {

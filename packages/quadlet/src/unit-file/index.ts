@@ -36,6 +36,7 @@ export {
   listSections,
   lookup,
   lookupBoolean,
+  lookupQuoting,
   unquoteLookupValue,
 } from './query';
 export { serializeUnitFile } from './serialize';

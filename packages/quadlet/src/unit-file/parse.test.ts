@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseUnitFile } from './parse';
-import { getAll, getLast, lookup } from './query';
+import { getAll, getLast, lookup, lookupBoolean, lookupQuoting, unquoteLookupValue } from './query';
 import { serializeUnitFile } from './serialize';
 import { unitText } from './test-support/arbitraries';
 import type { UnitNode } from './types';
@@ -84,9 +84,46 @@ describe('parseUnitFile', () => {
     expect(getLast(u, 'C', 'L')?.value).toBe('d');
     expect(lookup(u, 'C', 'I')).toBe('q');
     const q = parseUnitFile('[C]\nA=""a"\nB="\n');
-    expect([lookup(q, 'C', 'A'), lookup(q, 'C', 'B')]).toEqual(['a', '']);
+    expect([lookup(q, 'C', 'A', 'trim-all'), lookup(q, 'C', 'B', 'trim-all')]).toEqual(['a', '']);
     expect([lookup(q, 'C', 'A', 'matched-pair'), lookup(q, 'C', 'B', 'matched-pair')]).toEqual(['"a', '"']);
+    expect([lookup(q, 'C', 'A'), lookup(q, 'C', 'B')]).toEqual(['"a', '"']); // the newest Podman
     expect(lookup(q, 'C', 'A', 'none')).toBe('""a"');
+  });
+
+  it("reads quotes around a single value as each Podman's Lookup does", () => {
+    expect([lookupQuoting('4.9'), lookupQuoting('5.0'), lookupQuoting('5.7')]).toEqual([
+      'none',
+      'trim-all',
+      'trim-all',
+    ]);
+    expect([lookupQuoting('5.8'), lookupQuoting('6.0'), lookupQuoting('6.1')]).toEqual([
+      'matched-pair',
+      'matched-pair',
+      'matched-pair',
+    ]);
+    // The oracle's cases (unit-file.oracle.test.ts): 5.4.2 strips every edge quote, 5.8.6 and 6.1.1 one pair.
+    const cases: [string, string, string, string][] = [
+      // raw, 4.9, 5.7, 5.8
+      ['"', '"', '', '"'],
+      ['"a', '"a', 'a', '"a'],
+      ['a"', 'a"', 'a', 'a"'],
+      ['""a""', '""a""', 'a', '"a"'],
+      ['""', '""', '', ''],
+      ['"a b"  ', '"a b"', 'a b', 'a b'],
+      ['x"y', 'x"y', 'x"y', 'x"y'],
+    ];
+    for (const [raw, v49, v57, v58] of cases) {
+      const u = parseUnitFile(`[C]\nN=${raw}\n`);
+      expect([lookup(u, 'C', 'N', '4.9'), lookup(u, 'C', 'N', '5.7'), lookup(u, 'C', 'N', '5.8')], raw).toEqual([
+        v49,
+        v57,
+        v58,
+      ]);
+      expect(unquoteLookupValue(raw, '5.4'), raw).toBe(v57);
+      expect(unquoteLookupValue(raw, '6.1'), raw).toBe(v58);
+    }
+    expect(lookupBoolean(parseUnitFile('[C]\nB="yes\n'), 'C', 'B', '5.7')).toBe(true);
+    expect(lookupBoolean(parseUnitFile('[C]\nB="yes\n'), 'C', 'B', '5.8')).toBe(false);
   });
 
   it('round-trips arbitrary strings byte for byte', () => {

@@ -2,6 +2,8 @@
  * Read-only queries with Podman's semantics: sections of the same name are one section, the last assignment
  * of a key wins (`Lookup`), and for lists an empty assignment drops everything assigned before it (`LookupAll`).
  */
+import type { PodmanVersion } from '../registry/types';
+import { compareVersions, NEWEST_PODMAN } from '../registry/version';
 import type { EntryNode, InvalidNode, UnitFile } from './types';
 import { trimGoSpaceEnd } from './whitespace';
 
@@ -47,34 +49,66 @@ export const getAllValues = (u: UnitFile, section: string, key: string): string[
   getAll(u, section, key).map((e) => e.value);
 
 /**
- * How Podman's `Lookup` treats double quotes around a single value. Podman 5.0–5.8 strip every leading and
- * trailing `"` (`trim-all`, the behaviour of the oracle, 5.4.2); releases from spring 2026 on strip one
- * matched pair only (`matched-pair`, Podman PR 28414). Before 5.0 quotes were kept (`none`).
+ * How Podman's `Lookup` treats double quotes around a single value (pkg/systemd/parser/unitfile.go):
+ * - `none`: kept, as before 5.0;
+ * - `trim-all`: every leading and trailing `"` is stripped, 5.0 to 5.7 (commit 9d0da9d, first in v5.0.0;
+ *   checked on 5.4.2), so `"a` reads `a` and `"` reads as empty;
+ * - `matched-pair`: one pair is stripped when the value both starts and ends with `"` (and has two
+ *   characters at least), any other quote is kept, from 5.8 on (PR 28414, commit cf6404f on the 6.0
+ *   development branch, backported to v5.8.2 as 9c26273; checked on 5.8.6 and 6.1.1).
+ * Versions here are `major.minor`, so `5.8` stands for its later patch releases: 5.8.0 and 5.8.1 still trim all.
  */
 export type LookupQuoting = 'trim-all' | 'matched-pair' | 'none';
 
+/** The quoting of Podman `version`'s `Lookup` (see {@link LookupQuoting}). */
+export function lookupQuoting(version: PodmanVersion): LookupQuoting {
+  if (compareVersions(version, '5.0') < 0) return 'none';
+  return compareVersions(version, '5.8') < 0 ? 'trim-all' : 'matched-pair';
+}
+
+// Memoized: the linter unquotes a value for every key it reads.
+const quotings = new Map<string, LookupQuoting>([
+  ['trim-all', 'trim-all'],
+  ['matched-pair', 'matched-pair'],
+  ['none', 'none'],
+]);
+
+/** A quoting given directly, or the one of a Podman version. */
+function quotingOf(q: LookupQuoting | PodmanVersion): LookupQuoting {
+  let out = quotings.get(q);
+  if (out === undefined) {
+    out = lookupQuoting(q as PodmanVersion);
+    quotings.set(q, out);
+  }
+  return out;
+}
+
 /**
  * A single value as Podman's `Lookup` reads it: the last assignment, trailing whitespace removed and quotes
- * stripped as `quoting` says. `undefined` when the key is absent.
+ * stripped as the Podman version (default the newest) or `quoting` says. `undefined` when the key is absent.
  */
 export function lookup(
   u: UnitFile,
   section: string,
   key: string,
-  quoting: LookupQuoting = 'trim-all',
+  quoting: LookupQuoting | PodmanVersion = NEWEST_PODMAN,
 ): string | undefined {
   const e = getLast(u, section, key);
   return e === undefined ? undefined : unquoteLookupValue(e.value, quoting);
 }
 
-/** The value transformation of Podman's `Lookup` (trim right, then strip quotes as `quoting` says). */
-export function unquoteLookupValue(value: string, quoting: LookupQuoting = 'trim-all'): string {
+/**
+ * The value transformation of Podman's `Lookup` (trim right, then strip quotes as the Podman version, default
+ * the newest, or `quoting` says).
+ */
+export function unquoteLookupValue(value: string, quoting: LookupQuoting | PodmanVersion = NEWEST_PODMAN): string {
   const v = trimGoSpaceEnd(value);
-  if (quoting === 'trim-all') {
+  const q = quotingOf(quoting);
+  if (q === 'trim-all') {
     if (v.charCodeAt(0) !== 0x22 && v.charCodeAt(v.length - 1) !== 0x22) return v; // no quote at either end
     return v.replace(/^"+/, '').replace(/"+$/, '');
   }
-  if (quoting === 'matched-pair') return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
+  if (q === 'matched-pair') return v.length >= 2 && v.startsWith('"') && v.endsWith('"') ? v.slice(1, -1) : v;
   return v;
 }
 
@@ -85,7 +119,7 @@ export function lookupBoolean(
   u: UnitFile,
   section: string,
   key: string,
-  quoting: LookupQuoting = 'trim-all',
+  quoting: LookupQuoting | PodmanVersion = NEWEST_PODMAN,
 ): boolean | undefined {
   const v = lookup(u, section, key, quoting);
   return v === undefined ? undefined : TRUE_WORDS.has(v.toLowerCase());
