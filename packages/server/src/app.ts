@@ -23,7 +23,7 @@ import { readAdoptSource } from './host/adopt-source.js';
 import { CaddyAdmin, requestThroughEdge } from './host/caddy-admin.js';
 import { defaultCatalogDir, readCatalogFolders } from './host/catalog-source.js';
 import { assertSystemdBooted, CombinedLocks, FileApplyLocks, HostCompartment } from './host/compartment-host.js';
-import { HelperClient, HelperVolumes } from './host/helper/client.js';
+import { HelperClient, HelperUserAccounts, HelperVolumes } from './host/helper/client.js';
 import { HelperExec } from './host/helper/helper-exec.js';
 import {
   createHostAdapters,
@@ -123,6 +123,7 @@ export function createApp(options: AppOptions = {}): AppContext {
       systemd: host.systemd,
       generator: host.generator,
       volumes,
+      helperUsers: helper ? new HelperUserAccounts(helper) : { sync: (c, ids) => host.users.syncHelperUsers(c, ids) },
     });
   const locks = new CombinedLocks([new MemoryLocks(), new FileApplyLocks(options.locksDir)]);
   const anyApplyRunning = async () => {

@@ -64,6 +64,7 @@ import {
 import {
   type DesiredState,
   defaultNetworkName,
+  helperIds,
   type ModelUnitSpec,
   PINNED_DIGEST,
   SYSTEMD_SECTIONS,
@@ -89,6 +90,9 @@ export interface HostVolume {
   name: string;
   /** Absolute path on the machine: `<volumesRoot>/<compartment>/<name>`. */
   path: string;
+  /** The id inside the container that owns the folder (its helper user on the host; mode 0770, the compartment's
+   * group); unset: the compartment user (0750). */
+  owner?: number;
 }
 
 export interface RenderedSet {
@@ -98,6 +102,8 @@ export interface RenderedSet {
   modes: Map<string, number>;
   /** Managed host directories the units mount (to create with the compartment's owner and label). */
   hostVolumes: HostVolume[];
+  /** The container ids that have helper users `qm-<id>-<uid>` (spec.ts helperIds). */
+  helperIds: number[];
 }
 
 const UNIT_MODE = 0o644;
@@ -279,6 +285,40 @@ function withLoopback(model: UnitModel, name: string, state: DesiredState): Unit
 
 /** A container pinned to a digest names its image by the digest (`repository@sha256:…`); `pin: digest` not yet
  * resolved renders the name as written. */
+/** Ids inside a rootless user namespace: 0 (the compartment user) and its 65,536 subordinate ids. */
+const NAMESPACE_IDS = 65_536;
+
+/**
+ * A full explicit id map for a rootless container: every container id 0..65535 mapped to the same id of the
+ * compartment's user namespace (container 0 → the compartment user, n → its subordinate id n − 1, as Podman
+ * maps by default), written as blocks with each helper user's id on its own line, so the file says which ids
+ * have a name on the host and the mapping stays the same whatever containers.conf says.
+ */
+export function idMapBlock(ids: readonly number[]): string[] {
+  const out: string[] = [];
+  let next = 0;
+  for (const id of [...new Set([0, ...ids])].sort((a, b) => a - b)) {
+    if (id > next) out.push(`${next}:${next}:${id - next}`);
+    out.push(`${id}:${id}:1`);
+    next = id + 1;
+  }
+  if (next < NAMESPACE_IDS) out.push(`${next}:${next}:${NAMESPACE_IDS - next}`);
+  return out;
+}
+
+/** A container with helper users gets its UIDMap=/GIDMap= blocks (the spec refused any of its own). */
+function withIdMaps(model: UnitModel, u: ModelUnitSpec): UnitModel {
+  if (model.type !== 'container' || (!u.uidMap && !u.gidMap)) return model;
+  const uids = u.uidMap ?? u.gidMap ?? [];
+  const gids = u.gidMap ?? u.uidMap ?? [];
+  const extra: Extra[] = [
+    ...model.extra,
+    ...idMapBlock(uids).map((e): Extra => ['Container', 'UIDMap', e]),
+    ...idMapBlock(gids).map((e): Extra => ['Container', 'GIDMap', e]),
+  ];
+  return { ...model, extra } as UnitModel;
+}
+
 function pinned(u: ModelUnitSpec): UnitModel {
   if (!u.pin || !PINNED_DIGEST.test(u.pin) || u.model.type !== 'container') return u.model;
   const image = u.model.container.image;
@@ -382,7 +422,7 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
       const text = wrap(where, () => timerText(u.timer, jobServiceName(u.job, base)));
       out.push([`${SYSTEMD_USER_DIR}/${name}`, text, UNIT_MODE]);
     } else {
-      const model = withLoopback(prepareModel(pinned(u), ctx, false), name, state);
+      const model = withIdMaps(withLoopback(prepareModel(pinned(u), ctx, false), name, state), u);
       out.push([quadlet(name), wrap(where, () => modelText(model)), UNIT_MODE]);
     }
   }
@@ -396,7 +436,12 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
   }
   const hostVolumes: HostVolume[] = [];
   for (const [name, v] of Object.entries(state.volumes)) {
-    if (v.kind === 'host') hostVolumes.push({ name, path: hostVolumePath(ctx.volumesRoot, state.id, name) });
+    if (v.kind === 'host')
+      hostVolumes.push({
+        name,
+        path: hostVolumePath(ctx.volumesRoot, state.id, name),
+        ...(v.owner ? { owner: v.owner } : {}),
+      });
     else {
       const vol = prepareModel({ type: 'volume', volume: v.options, extra: [] }, ctx, false);
       out.push([quadlet(`${name}.volume`), wrap(`volumes[${JSON.stringify(name)}]`, () => modelText(vol)), UNIT_MODE]);
@@ -415,7 +460,7 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
     modes.set(p, mode);
   }
   hostVolumes.sort((a, b) => (a.name < b.name ? -1 : 1));
-  return { files, modes, hostVolumes };
+  return { files, modes, hostVolumes, helperIds: helperIds(state) };
 }
 
 /** The home-relative path of a Quadlet file. */

@@ -438,3 +438,81 @@ describe('image pins and update modes', () => {
     ).toContain('unknown property');
   });
 });
+
+describe('helper users: uidMap, gidMap and volume owners', () => {
+  const paths = (input: unknown) => issuesOf(input).map((i) => `${i.path}: ${i.message}`);
+  const unit = (files: Map<string, string>) => files.get('.config/containers/systemd/web.container')!;
+  const maps = (text: string, key: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith(`${key}=`))
+      .map((l) => l.slice(key.length + 1));
+
+  it('renders a full UIDMap/GIDMap block: every id 0..65535 once, the helper ids on lines of their own', () => {
+    const s = validateSpec({
+      ...withContainer({ user: '999:999', volume: ['data:/data'] }, { uidMap: [999, 33] }),
+      volumes: { data: { owner: 999 } },
+    });
+    expect(s.units['web.container']).toMatchObject({ uidMap: [33, 999] });
+    expect(s.volumes.data).toEqual({ kind: 'host', owner: 999 });
+    const r = render(s);
+    const uid = maps(unit(r.files), 'UIDMap');
+    expect(uid).toEqual(['0:0:1', '1:1:32', '33:33:1', '34:34:965', '999:999:1', '1000:1000:64536']);
+    expect(maps(unit(r.files), 'GIDMap')).toEqual(uid);
+    const covered = uid.map((e) => e.split(':').map(Number)).reduce((n, [c, h, k]) => (expect(c).toBe(h), n + k!), 0);
+    expect(covered).toBe(65536);
+    expect(r.helperIds).toEqual([33, 999]);
+    expect(r.hostVolumes).toEqual([expect.objectContaining({ name: 'data', owner: 999 })]);
+    expect(parseSpecText(specToYaml(s))).toEqual(s);
+    expect(validateSpec(toSpec(s))).toEqual(s);
+  });
+
+  it('a gidMap of its own; a volume owner alone makes a helper user too', () => {
+    const s = validateSpec({
+      ...withContainer({}, { uidMap: [1000], gidMap: [1000, 100] }),
+      volumes: { logs: { kind: 'host', owner: 33 }, plain: {} },
+    });
+    const r = render(s);
+    expect(maps(unit(r.files), 'GIDMap')).toEqual([
+      '0:0:1',
+      '1:1:99',
+      '100:100:1',
+      '101:101:899',
+      '1000:1000:1',
+      '1001:1001:64535',
+    ]);
+    expect(r.helperIds).toEqual([33, 100, 1000]);
+    expect(r.hostVolumes.find((v) => v.name === 'plain')).not.toHaveProperty('owner');
+  });
+
+  it('refuses bad ids, a container that sets its own user namespace, and names Linux cannot have, saying where', () => {
+    expect(paths(withContainer({}, { uidMap: [0] }))[0]).toMatch(
+      /uidMap\[0\]: must be an id inside the container, 1\.\.65535/,
+    );
+    expect(paths(withContainer({}, { uidMap: [5, 5] }))[0]).toMatch(/uidMap\[1\]: 5 is listed twice/);
+    expect(paths(withContainer({}, { uidMap: 'all' }))[0]).toMatch(/uidMap: must be a list of 1 to 64 ids/);
+    expect(paths(withContainer({}, { gidMap: [70000] }))[0]).toMatch(/gidMap\[0\]: must be an id inside the container/);
+    expect(paths(withContainer({ userNS: 'keep-id' }, { uidMap: [999] }))[0]).toMatch(
+      /uidMap: quadletman writes this container's user namespace \(UIDMap=\/GIDMap=\); remove UserNS=/,
+    );
+    expect(
+      paths({
+        ...withContainer({}, { uidMap: [999] }),
+        units: {
+          'web.container': { container: { image: 'x' }, uidMap: [9], extra: [['Container', 'UIDMap', '0:0:1']] },
+        },
+      })[0],
+    ).toMatch(/remove UIDMap=/);
+    expect(paths({ compartment: 'web', units: {}, volumes: { d: { owner: -1 } } })[0]).toMatch(
+      /volumes\.d\.owner: must be the id inside the container/,
+    );
+    expect(paths({ compartment: 'web', units: {}, volumes: { d: { kind: 'podman', owner: 5 } } })[0]).toMatch(
+      /volumes\.d\.owner: a Podman volume's owner/,
+    );
+    const long = 'a'.repeat(27);
+    expect(paths({ compartment: long, units: {}, volumes: { d: { owner: 999 } } })[0]).toMatch(
+      new RegExp(`volumes\\.d\\.owner: the helper user qm-${long}-999 would be longer than Linux's 32 characters`),
+    );
+    expect(issuesOf({ compartment: long, units: {}, volumes: { d: { owner: 9 } } })).toEqual([]);
+  });
+});

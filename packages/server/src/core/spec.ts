@@ -45,7 +45,7 @@ import {
 import { Document, parseDocument, visit } from 'yaml';
 import { z } from 'zod';
 import { InvalidError } from './errors.js';
-import { type CompartmentId, CompartmentIdSchema, type UnitName, UnitNameSchema } from './ids.js';
+import { type CompartmentId, CompartmentIdSchema, helperUser, type UnitName, UnitNameSchema } from './ids.js';
 import {
   linkProblems,
   type ProvideSpec,
@@ -122,6 +122,11 @@ export interface ModelUnitSpec {
   /** What the server's scheduled update checks do when the image has an update: tell (`notify`) or run the
    * gated upgrade (`apply`). Unset: notify. */
   updates?: UpdatesMode;
+  /** A `.container`'s container UIDs (1..65535) that get a helper user `qm-<id>-<uid>` on the host, so the files
+   * the container writes as them show a name there; the container gets a full explicit `UIDMap=` block. */
+  uidMap?: number[];
+  /** The same for GIDs (`GIDMap=`); unset: the uidMap's ids. */
+  gidMap?: number[];
 }
 export type UpdatesMode = 'notify' | 'apply';
 /** `<name>.timer` and the one-shot container job it starts (`<name>.container` → `<name>.service`). */
@@ -183,7 +188,7 @@ export interface SystemdUnitSpec {
 export type UnitSpec = ModelUnitSpec | TimerUnitSpec | SystemdUnitSpec | TextUnitSpec;
 
 /** A managed host directory (`<volumes root>/<compartment>/<name>`) or a named Podman volume (`<name>.volume`). */
-export type VolumeSpec = { kind: 'host' } | { kind: 'podman'; options: VolumeSection };
+export type VolumeSpec = { kind: 'host'; owner?: number } | { kind: 'podman'; options: VolumeSection };
 
 /** A config file: in the compartment's files folder (`files`) or beside the Quadlet units (`quadlet`). */
 export interface FileSpec {
@@ -565,7 +570,7 @@ function readUnit(name: string, raw: unknown, sink: IssueSink): UnitSpec | undef
     if (!model) return undefined;
     return { format: 'systemd', kind, ...model } as SystemdUnitSpec;
   }
-  const policy = type === 'container' ? ['pin', 'updates'] : [];
+  const policy = type === 'container' ? ['pin', 'updates', 'uidMap', 'gidMap'] : [];
   const model = readModel(raw, sectionsOfType(type!), path, sink, policy);
   if (!model) return undefined;
   const out: ModelUnitSpec = { format: 'model', model: { type: type!, ...model } as unknown as UnitModel };
@@ -588,7 +593,64 @@ function readUnit(name: string, raw: unknown, sink: IssueSink): UnitSpec | undef
     if (updates !== 'notify' && updates !== 'apply') sink.add([...path, 'updates'], 'must be "notify" or "apply"');
     else out.updates = updates;
   }
+  const maps = raw as { uidMap?: unknown; gidMap?: unknown };
+  for (const which of ['uidMap', 'gidMap'] as const) {
+    if (maps[which] === undefined) continue;
+    const ids = readIdList(maps[which], [...path, which], sink);
+    if (ids) out[which] = ids;
+  }
+  if (out.uidMap || out.gidMap) {
+    const own = userNamespaceKeys(out.model);
+    if (own.length > 0)
+      sink.add(
+        [...path, out.uidMap ? 'uidMap' : 'gidMap'],
+        `quadletman writes this container's user namespace (UIDMap=/GIDMap=); remove ${own.join(', ')}`,
+      );
+  }
   return out;
+}
+
+/** The most helper users one container may ask for. */
+const MAX_MAPPED_IDS = 64;
+
+/** A list of container ids for helper users: integers 1..65535, each once. */
+function readIdList(raw: unknown, path: PathPart[], sink: IssueSink): number[] | undefined {
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_MAPPED_IDS) {
+    sink.add(path, `must be a list of 1 to ${MAX_MAPPED_IDS} ids inside the container (1..65535)`);
+    return undefined;
+  }
+  const seen = new Set<number>();
+  raw.forEach((v, i) => {
+    if (!Number.isInteger(v) || (v as number) < 1 || (v as number) > 65535)
+      sink.add([...path, i], 'must be an id inside the container, 1..65535 (0 is the compartment user itself)');
+    else if (seen.has(v as number)) sink.add([...path, i], `${v} is listed twice`);
+    else seen.add(v as number);
+  });
+  return seen.size === raw.length ? [...seen].sort((a, b) => a - b) : undefined;
+}
+
+/** The keys of a container that set its user namespace themselves (typed fields or extras). */
+const USERNS_KEYS = new Set([
+  'UserNS',
+  'UIDMap',
+  'GIDMap',
+  'SubUIDMap',
+  'SubGIDMap',
+  'RemapUsers',
+  'RemapUid',
+  'RemapGid',
+  'RemapUidSize',
+  'Pod',
+]);
+function userNamespaceKeys(model: UnitModel): string[] {
+  const m = model as unknown as { container?: Record<string, unknown>; extra: Extra[] };
+  const found = new Set<string>();
+  for (const [field, v] of Object.entries(m.container ?? {})) {
+    const key = (MAIN_FIELDS.container as Table)[field]?.[0];
+    if (v !== undefined && key && USERNS_KEYS.has(key)) found.add(`${key}=`);
+  }
+  for (const [section, key] of m.extra) if (section === 'Container' && USERNS_KEYS.has(key)) found.add(`${key}=`);
+  return [...found];
 }
 
 /** A digest a unit's image may be pinned to. */
@@ -658,6 +720,31 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
     if (!v) continue;
     if (v.kind === 'podman') claim(`${name}.volume`, path, 'the Podman volume unit');
     volumes.push([name, v]);
+  }
+  // helper users are named qm-<id>-<uid>, and Linux user names have at most 32 characters
+  const mapped: [PathPart[], number[]][] = [
+    ...units.flatMap(([name, u]): [PathPart[], number[]][] =>
+      u.format === 'model'
+        ? [
+            [
+              ['units', name, 'uidMap'],
+              [...(u.uidMap ?? []), ...(u.gidMap ?? [])],
+            ],
+          ]
+        : [],
+    ),
+    ...volumes.map(([name, v]): [PathPart[], number[]] => [
+      ['volumes', name, 'owner'],
+      v.kind === 'host' && v.owner ? [v.owner] : [],
+    ]),
+  ];
+  for (const [where, ids] of mapped) {
+    const tooLong = ids.find((n) => helperUser(id, n).length > 32);
+    if (tooLong !== undefined)
+      sink.add(
+        where,
+        `the helper user ${helperUser(id, tooLong)} would be longer than Linux's 32 characters; use a compartment id of at most ${32 - 4 - String(tooLong).length} characters`,
+      );
   }
 
   const files: [string, FileSpec][] = [];
@@ -770,12 +857,19 @@ function readVolume(raw: unknown, path: PathPart[], sink: IssueSink): VolumeSpec
     sink.add(path, 'must be an object: {} or { kind: host } for a managed directory, { kind: podman } for a volume');
     return undefined;
   }
-  const { kind = 'host', options, ...rest } = raw as Record<string, unknown>;
-  for (const k of Object.keys(rest)) sink.add([...path, k], 'unknown property; expected kind and options');
+  const { kind = 'host', options, owner, ...rest } = raw as Record<string, unknown>;
+  for (const k of Object.keys(rest)) sink.add([...path, k], 'unknown property; expected kind, options and owner');
   if (kind === 'host') {
     if (options !== undefined) sink.add([...path, 'options'], 'a host volume has no options');
-    return { kind: 'host' };
+    if (owner === undefined || owner === 0) return { kind: 'host' };
+    if (!Number.isInteger(owner) || (owner as number) < 0 || (owner as number) > 65535) {
+      sink.add([...path, 'owner'], 'must be the id inside the container that owns the folder, 0..65535');
+      return undefined;
+    }
+    return { kind: 'host', owner: owner as number };
   }
+  if (owner !== undefined)
+    sink.add([...path, 'owner'], "a Podman volume's owner is set by its options (user, group), not owner");
   if (kind !== 'podman') {
     sink.add([...path, 'kind'], 'must be "host" or "podman"');
     return undefined;
@@ -789,6 +883,17 @@ function readVolume(raw: unknown, path: PathPart[], sink: IssueSink): VolumeSpec
     );
   }
   return { kind: 'podman', options: read.values as VolumeSection };
+}
+
+/** The container ids of a compartment that have helper users: every container's uidMap and gidMap and every host
+ * volume's owner, sorted, each once. */
+export function helperIds(state: DesiredState): number[] {
+  const ids = new Set<number>();
+  for (const u of Object.values(state.units)) {
+    if (u.format === 'model') for (const n of [...(u.uidMap ?? []), ...(u.gidMap ?? [])]) ids.add(n);
+  }
+  for (const v of Object.values(state.volumes)) if (v.kind === 'host' && v.owner) ids.add(v.owner);
+  return [...ids].sort((a, b) => a - b);
 }
 
 /** Throws one InvalidError listing every issue (details.issues has them as data). */
@@ -861,6 +966,8 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
         ...modelToSpec(u.model as unknown as Record<string, unknown>, sectionsOfType(u.model.type)),
         ...(u.pin ? { pin: u.pin } : {}),
         ...(u.updates ? { updates: u.updates } : {}),
+        ...(u.uidMap ? { uidMap: u.uidMap } : {}),
+        ...(u.gidMap ? { gidMap: u.gidMap } : {}),
       };
     }
   }
@@ -870,7 +977,10 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
   out.network = state.network ?? false;
   out.units = units;
   out.volumes = Object.fromEntries(
-    Object.entries(state.volumes).map(([n, v]) => [n, v.kind === 'host' ? { kind: 'host' } : v]),
+    Object.entries(state.volumes).map(([n, v]) => [
+      n,
+      v.kind === 'host' ? { kind: 'host', ...(v.owner ? { owner: v.owner } : {}) } : v,
+    ]),
   );
   out.files = Object.fromEntries(
     Object.entries(state.files).map(([p, f]) => [

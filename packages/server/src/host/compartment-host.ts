@@ -22,18 +22,21 @@ import type {
   UnitStatus,
 } from '../core/apply/ports.js';
 import { ConflictError, InvalidError } from '../core/errors.js';
-import { parseUnitName, type UnitName } from '../core/ids.js';
+import { type CompartmentId, parseUnitName, type UnitName } from '../core/ids.js';
 import { PullProgress } from '../core/images/pull-progress.js';
 import { qualify } from '../core/images/registries-conf.js';
 import { DEFAULT_VOLUMES_ROOT } from '../core/layout.js';
 import type { HostVolume } from '../core/render.js';
 import type { ProbeSpec } from '../core/spec.js';
 import type { Exec } from './exec.js';
+import { readSystemFile } from './fs.js';
 import type { QuadletGenerator } from './generator.js';
+import { compartmentOfUser } from './helper/helper-exec.js';
 import { Podman, podmanReason } from './podman.js';
 import { hostPodmanVersion } from './podman-version.js';
 import { readRegistriesConf } from './registries-conf.js';
-import type { CompartmentSession } from './session.js';
+import { asUser, type CompartmentSession } from './session.js';
+import { parseSubid } from './subid.js';
 import type { UserSystemd } from './systemd.js';
 import { UserFiles } from './user-files.js';
 import { VolumeDirs, type VolumeFolders } from './volume-dirs.js';
@@ -47,6 +50,13 @@ export interface CompartmentHostDeps {
   generator: QuadletGenerator;
   /** Managed host volume folders (default: made here, under /var/lib/quadletman/volumes). */
   volumes?: VolumeFolders;
+  /** Creates and removes the compartment's helper users (root's work: in this process, or the helper's verb). */
+  helperUsers?: HelperUsers;
+}
+
+/** The compartment's helper users `qm-<id>-<uid>`, made exactly these container ids. */
+export interface HelperUsers {
+  sync(compartment: CompartmentId, ids: readonly number[]): Promise<void>;
 }
 
 export class HostCompartment implements CompartmentHost {
@@ -102,6 +112,48 @@ export class HostCompartment implements CompartmentHost {
     }
     const owner = { uid: this.session.uid, gid: this.session.gid };
     for (const [c, names] of byCompartment) await dirs.ensure(c, names, owner);
+    await this.ownVolumes(volumes);
+  }
+
+  async syncHelperUsers(ids: readonly number[]): Promise<void> {
+    const id = compartmentOfUser(this.session.user);
+    if (!this.deps.helperUsers) {
+      if (ids.length > 0) throw new InvalidError('helper users cannot be made here (no user administration)');
+      return;
+    }
+    await this.deps.helperUsers.sync(id, ids);
+  }
+
+  /**
+   * Gives each host volume folder to its owner: a container id's helper user (mode 0770, the compartment's group)
+   * or the compartment user (0750). Only a folder whose owner differs is changed, with what is in it, by the
+   * compartment user inside its user namespace (`podman unshare`: no root, and nothing outside the namespace's
+   * ids can be touched).
+   */
+  private async ownVolumes(volumes: readonly HostVolume[]): Promise<void> {
+    let subuidStart: number | undefined;
+    for (const v of volumes) {
+      const st = await fsp.lstat(v.path);
+      if (!st.isDirectory()) throw new ConflictError(`host volume ${v.path} is not a folder`);
+      let want = this.session.uid;
+      if (v.owner) {
+        subuidStart ??= await this.subuidStart();
+        want = subuidStart + v.owner - 1;
+      }
+      if (st.uid === want) continue;
+      const inside = v.owner ?? 0;
+      const asOwner = (argv: string[]) =>
+        this.deps.exec.run(asUser(this.session, ['podman', 'unshare', ...argv]), { timeoutMs: 600_000 });
+      await asOwner(['chown', '-R', '--no-dereference', `${inside}:0`, '--', v.path]);
+      await asOwner(['chmod', inside === 0 ? '0750' : '0770', '--', v.path]);
+    }
+  }
+
+  /** The first host uid of the compartment user's subordinate range (/etc/subuid is readable by everyone). */
+  private async subuidStart(): Promise<number> {
+    const entry = parseSubid((await readSystemFile('/etc/subuid')) ?? '').find((e) => e.owner === this.session.user);
+    if (!entry) throw new ConflictError(`${this.session.user} has no range in /etc/subuid`);
+    return entry.start;
   }
 
   async daemonReload(): Promise<void> {

@@ -284,6 +284,14 @@ export class CompartmentUsers {
       .filter((p): p is PasswdEntry => !!p && p.gecos === `${HELPER_GECOS_PREFIX}${owner}`);
   }
 
+  /** Makes the compartment's helper users exactly those of these container ids: creates the missing ones and
+   * removes the others (files they own stay, shown by number). */
+  async syncHelperUsers(id: CompartmentId, ids: readonly number[]): Promise<void> {
+    const want = new Set(ids.map((n) => helperUser(id, n)));
+    for (const h of await this.helperUsers(id)) if (!want.has(h.name as LinuxUser)) await this.deleteHelperUser(h.name);
+    for (const n of ids) await this.createHelperUser(id, n);
+  }
+
   async deleteHelperUser(name: string): Promise<void> {
     if (await this.lookup(name)) await this.exec.run(['userdel', name]);
     if (await this.groupExists(name)) await this.exec.run(['groupdel', name]);

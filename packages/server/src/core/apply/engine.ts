@@ -64,6 +64,8 @@ export interface ApplyTarget {
   compartment: string;
   files: FileSet;
   hostVolumes: readonly HostVolume[];
+  /** The container ids that have helper users (exactly these after the apply); undefined: left as they are. */
+  helperIds?: readonly number[];
   probes: readonly ProbeSpec[];
   podmanVersion: string | null;
   /** The desired state this target was rendered from, kept with the revision (for history and roll back). */
@@ -306,6 +308,7 @@ export class ApplyEngine {
         `Writing ${p.changes.length} file${p.changes.length === 1 ? '' : 's'}`,
         async () => {
           if (p.units.stop.length > 0) await host.stopUnits(p.units.stop);
+          if (target.helperIds) await host.syncHelperUsers(target.helperIds);
           await host.ensureHostVolumes(target.hostVolumes);
           if (!p.noop) await host.writeFiles(writesOf(target.files, p), removalsOf(p));
           this.store.setPhase(target.compartment, number, 'written');
@@ -497,6 +500,7 @@ export class ApplyEngine {
           if (p.units.stop.length > 0) await host.stopUnits(p.units.stop);
           const goneTimers = p.units.stop.filter(isUserUnitOf(current));
           if (goneTimers.length > 0) await host.disableUnits(goneTimers);
+          if (target.helperIds) await host.syncHelperUsers(target.helperIds);
           await host.ensureHostVolumes(target.hostVolumes);
           await host.writeFiles(writesOf(target.files, p), removalsOf(p));
           this.store.setPhase(target.compartment, number, 'written');

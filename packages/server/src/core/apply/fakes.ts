@@ -71,6 +71,13 @@ export class FakeHost implements CompartmentHost {
     }
   }
 
+  /** The helper user ids as the last apply left them. */
+  helperIds: number[] = [];
+
+  async syncHelperUsers(ids: readonly number[]): Promise<void> {
+    this.helperIds = [...ids];
+  }
+
   async ensureHostVolumes(): Promise<void> {}
 
   async daemonReload(): Promise<void> {

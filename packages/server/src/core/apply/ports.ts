@@ -45,7 +45,11 @@ export interface CompartmentHost {
   dryRun(quadletFiles: ReadonlyMap<string, string>): Promise<DryRunVerdict[]>;
   /** Writes each file atomically (with its mode) and removes others; creates folders as needed. */
   writeFiles(write: ReadonlyMap<string, { text: string; mode: number }>, remove: readonly string[]): Promise<void>;
-  /** Creates the managed host directories the units mount, owned by the compartment. */
+  /** Makes the compartment's helper users `qm-<id>-<uid>` exactly these container ids (creates the missing ones,
+   * removes the others). */
+  syncHelperUsers(ids: readonly number[]): Promise<void>;
+  /** Creates the managed host directories the units mount, owned by the compartment user or, with an owner, by
+   * that container id (its helper user); an existing folder whose owner differs is given to the right one. */
   ensureHostVolumes(volumes: readonly HostVolume[]): Promise<void>;
   daemonReload(): Promise<void>;
   /** Restarts (starting those not running) these units in one call; resolves when systemd has started them,

@@ -560,6 +560,7 @@ export class CompartmentService {
       compartment: state.id,
       files: { files: r.files, modes: r.modes },
       hostVolumes: r.hostVolumes,
+      helperIds: r.helperIds,
       probes: state.probes,
       podmanVersion: state.podmanVersion,
       spec: state,

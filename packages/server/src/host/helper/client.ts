@@ -4,6 +4,8 @@
 // connects again.
 import * as net from 'node:net';
 import { CommandError, InvalidError } from '../../core/errors.js';
+import type { CompartmentId } from '../../core/ids.js';
+import type { HelperUsers } from '../compartment-host.js';
 import type { ExecResult, LineStream, StreamEnd } from '../exec.js';
 import { type CompartmentSession, parseAsUser } from '../session.js';
 import { listVolumeDirs, type VolumeFolders } from '../volume-dirs.js';
@@ -202,6 +204,15 @@ export class HelperPam {
       })
       .catch(() => ({ ok: false }))) as { ok: boolean };
     return r.ok === true;
+  }
+}
+
+/** Helper users made and removed by the helper. */
+export class HelperUserAccounts implements HelperUsers {
+  constructor(private readonly client: HelperClient) {}
+
+  async sync(compartment: CompartmentId, ids: readonly number[]): Promise<void> {
+    await this.client.call('helper-users-sync', { compartment, ids: [...ids] });
   }
 }
 

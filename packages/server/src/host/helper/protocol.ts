@@ -93,6 +93,13 @@ export const VERBS = {
   'compartment-delete': z.object({ id: CompartmentIdSchema }).strict(),
   /** Managed host volume folders of a compartment, made when missing and given to its user. */
   'volumes-ensure': z.object({ compartment: CompartmentIdSchema, volumes: z.array(VolumeName).max(1000) }).strict(),
+  /** The compartment's helper users `qm-<id>-<uid>`: exactly these container ids (made or removed). */
+  'helper-users-sync': z
+    .object({
+      compartment: CompartmentIdSchema,
+      ids: z.array(z.number().int().min(1).max(65535)).max(1000),
+    })
+    .strict(),
   /** One managed host volume folder and its content. */
   'volume-remove': z.object({ compartment: CompartmentIdSchema, volume: VolumeName }).strict(),
   /** PAM's verdict on a host user's password (pam_unix checks another user's password only for root), and

@@ -88,6 +88,8 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
         return verbs.volumesEnsure(a);
       case 'volume-remove':
         return verbs.volumeRemove(a);
+      case 'helper-users-sync':
+        return verbs.helperUsersSync(a);
       case 'volumes-remove-all':
         return verbs.volumesRemoveAll(a);
       case 'loopback-guard':

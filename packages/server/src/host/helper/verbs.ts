@@ -96,6 +96,12 @@ export class HelperVerbs {
     return {};
   }
 
+  async helperUsersSync(a: VerbArgs<'helper-users-sync'>): Promise<Record<string, never>> {
+    await this.session(a.compartment);
+    await this.deps.users.syncHelperUsers(a.compartment, a.ids);
+    return {};
+  }
+
   async volumeRemove(a: VerbArgs<'volume-remove'>): Promise<Record<string, never>> {
     await this.deps.volumes.remove(await this.session(a.compartment), a.compartment, a.volume);
     return {};
