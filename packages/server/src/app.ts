@@ -30,6 +30,7 @@ import {
   type HostAdapters,
   type HostOptions,
   hostExec,
+  selinuxEnabled,
   VolumeDirs,
   type VolumeFolders,
   volumeUsage,
@@ -114,6 +115,8 @@ export function createApp(options: AppOptions = {}): AppContext {
     ...(helper ? { exec: new HelperExec(helper, options.host?.exec ?? hostExec) } : {}),
   });
   const volumesRoot = options.volumesRoot ?? DEFAULT_VOLUMES_ROOT;
+  // how every service renders: declared host volumes get a relabel option on SELinux hosts
+  const renderOptions = { volumesRoot, selinux: selinuxEnabled() };
   const volumes: VolumeFolders = helper
     ? new HelperVolumes(helper, volumesRoot)
     : new VolumeDirs(host.exec, volumesRoot);
@@ -184,13 +187,13 @@ export function createApp(options: AppOptions = {}): AppContext {
     volumes: { removeAll: (id) => volumes.removeAll(id) },
     hostFor,
     engine,
-    render: { volumesRoot },
+    render: renderOptions,
     resolveDigest: (id, image) => resolveDigest(id, image),
     notify: (e) => void notifications.emit(e),
     heldRoutes: () => edge.held(),
     links: store.links,
   });
-  const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: { volumesRoot } });
+  const bundles = new BundleService({ compartments, readSource: readAdoptSource, render: renderOptions });
   const resources = new ResourceService({
     compartments,
     hostFor,
@@ -202,7 +205,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     store: store.templates,
     compartments,
     secrets: resources,
-    render: { volumesRoot },
+    render: renderOptions,
   });
   const catalogDir = options.catalogDir ?? defaultCatalogDir();
   const catalog = new CatalogService({
@@ -231,7 +234,7 @@ export function createApp(options: AppOptions = {}): AppContext {
       removeTrees: async (id, paths) => restic.removeTrees(await sessionOf(id), paths),
     },
   });
-  const images = new ImageService({ compartments, host: imageHost(host), locks, render: { volumesRoot } });
+  const images = new ImageService({ compartments, host: imageHost(host), locks, render: renderOptions });
   const registryCheck = new RegistryCheck(host.exec);
   const updates = new UpdateService({
     compartments,
@@ -240,7 +243,7 @@ export function createApp(options: AppOptions = {}): AppContext {
       imagesJson: async (id) => host.podman.imagesJson(await host.users.sessionFor(id)),
       registryCheck: async (id, list) => registryCheck.check(await host.users.sessionFor(id), list),
     },
-    render: { volumesRoot },
+    render: renderOptions,
     notify: (e) => void notifications.emit(e),
   });
   // the digest an image's name points to at its registry now (pins): one manifest HEAD, as the compartment user
@@ -253,7 +256,7 @@ export function createApp(options: AppOptions = {}): AppContext {
   const upgrades = new UpgradeService({
     compartments,
     resolveDigest,
-    render: { volumesRoot },
+    render: renderOptions,
     afterUpgrade: (id) => updates.check(id),
     ...options.upgrades,
   });

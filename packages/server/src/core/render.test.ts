@@ -267,3 +267,33 @@ describe('render', () => {
     );
   });
 });
+
+describe('SELinux relabel of declared host volumes', () => {
+  const state = () =>
+    validateSpec({
+      compartment: 'web',
+      units: {
+        'a.container': { container: { image: 'x', volume: ['shared:/s', 'own:/o:ro', 'pod:/p', 'labelled:/l:z'] } },
+        'b.container': { container: { image: 'x', volume: ['shared:/s:ro,U', '/abs:/abs'] } },
+      },
+      volumes: { shared: {}, own: {}, labelled: {}, pod: { kind: 'podman' } },
+    });
+  const volumeLines = (text: string) => text.split('\n').filter((l) => l.startsWith('Volume='));
+  it('adds Z to a volume one unit mounts, z to one several mount, nothing to Podman volumes, free paths or a given label', () => {
+    const r = render(state(), { selinux: true, volumesRoot: '/v' });
+    expect(volumeLines(r.files.get('.config/containers/systemd/a.container')!)).toEqual([
+      'Volume=/v/web/shared:/s:z',
+      'Volume=/v/web/own:/o:ro,Z',
+      'Volume=pod.volume:/p',
+      'Volume=/v/web/labelled:/l:z',
+    ]);
+    expect(volumeLines(r.files.get('.config/containers/systemd/b.container')!)).toEqual([
+      'Volume=/v/web/shared:/s:ro,U,z',
+      'Volume=/abs:/abs',
+    ]);
+  });
+  it('without SELinux the mounts stay as written', () => {
+    const r = render(state(), { volumesRoot: '/v' });
+    expect(volumeLines(r.files.get('.config/containers/systemd/a.container')!)[0]).toBe('Volume=/v/web/shared:/s');
+  });
+});

@@ -84,6 +84,9 @@ export interface RenderOptions {
   /** false: no compartment target; units are wanted by default.target directly (Quadlet files that stand on
    * their own, as a bundle exports them for any user). Default true. */
   stackTarget?: boolean;
+  /** The host enforces SELinux (or is permissive): a declared host volume mounted without a relabel option gets
+   * one — `Z` (private) when one unit mounts it, `z` (shared) when several do. Default false. */
+  selinux?: boolean;
 }
 
 export interface HostVolume {
@@ -125,6 +128,36 @@ interface Ctx {
   state: DesiredState;
   volumesRoot: string;
   stackTarget: boolean;
+  /** With SELinux: how many units mount each host volume (the relabel option to add); undefined without it. */
+  hostVolumeMounts?: Map<string, number>;
+}
+
+/** How many container units (and timer jobs) mount each declared host volume by name. */
+function countHostVolumeMounts(state: DesiredState): Map<string, number> {
+  const out = new Map<string, number>();
+  const count = (c: { volume?: unknown } | undefined) => {
+    const names = new Set<string>();
+    for (const item of Array.isArray(c?.volume) ? (c.volume as unknown[]) : []) {
+      const name = typeof item === 'string' ? item.slice(0, Math.max(0, item.indexOf(':'))) : '';
+      if (Object.hasOwn(state.volumes, name) && state.volumes[name]!.kind === 'host') names.add(name);
+    }
+    for (const n of names) out.set(n, (out.get(n) ?? 0) + 1);
+  };
+  for (const u of Object.values(state.units)) {
+    if (u.format === 'model' && u.model.type === 'container') count(u.model.container as { volume?: unknown });
+    else if (u.format === 'timer') count(u.job.container as { volume?: unknown });
+  }
+  return out;
+}
+
+/** `/src:/dest[:options]` with a relabel option added unless the options name one already. */
+function withRelabel(mount: string, label: 'z' | 'Z'): string {
+  const parts = mount.split(':');
+  if (parts.length < 2) return mount;
+  if (parts.length === 2) return `${mount}:${label}`;
+  const options = parts.slice(2).join(':').split(',');
+  if (options.some((o) => o === 'z' || o === 'Z' || o === 'relabel=shared' || o === 'relabel=private')) return mount;
+  return `${mount},${label}`;
 }
 
 function checkVolumesRoot(root: string): string {
@@ -144,7 +177,10 @@ function resolveVolume(item: string, ctx: Ctx): string {
   const v = Object.hasOwn(ctx.state.volumes, name) ? ctx.state.volumes[name] : undefined;
   if (!v) return item;
   const rest = item.slice(colon);
-  return v.kind === 'host' ? `${hostVolumePath(ctx.volumesRoot, ctx.state.id, name)}${rest}` : `${name}.volume${rest}`;
+  if (v.kind !== 'host') return `${name}.volume${rest}`;
+  const mount = `${hostVolumePath(ctx.volumesRoot, ctx.state.id, name)}${rest}`;
+  const mounts = ctx.hostVolumeMounts?.get(name);
+  return mounts ? withRelabel(mount, mounts > 1 ? 'z' : 'Z') : mount;
 }
 
 function resolveFile(value: string, ctx: Ctx): string {
@@ -404,6 +440,7 @@ export function render(state: DesiredState, options: RenderOptions = {}): Render
     state,
     volumesRoot: checkVolumesRoot(options.volumesRoot ?? DEFAULT_VOLUMES_ROOT),
     stackTarget: options.stackTarget ?? true,
+    ...(options.selinux ? { hostVolumeMounts: countHostVolumeMounts(state) } : {}),
   };
   const out: [path: string, text: string, mode: number][] = [];
   const quadlet = (name: string) => `${QUADLET_DIR}/${name}`;

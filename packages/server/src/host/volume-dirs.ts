@@ -1,6 +1,6 @@
 // Managed host volume folders, `<root>/<compartment>/<volume>`. Changes on the machine: creates the volumes
 // root and a root-owned folder per compartment under it, creates each volume folder there and gives it to
-// the compartment user (0750); removes a volume's content AS the compartment user (inside its user namespace,
+// the compartment user (0750; labelled container_file_t on SELinux hosts); removes a volume's content AS the compartment user (inside its user namespace,
 // so files its containers wrote as mapped UIDs go too) and then the emptied folder; removes a deleted
 // compartment's whole folder with GNU rm.
 //
@@ -9,7 +9,7 @@
 // A volume folder is opened with O_DIRECTORY|O_NOFOLLOW and changed through that descriptor. Inside a volume
 // folder (the user's), root does nothing at all.
 
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { ForbiddenError, InvalidError } from '../core/errors.js';
@@ -17,6 +17,11 @@ import type { Exec } from './exec.js';
 import { asUser, type CompartmentSession } from './session.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Whether this host runs SELinux (enforcing or permissive): its selinuxfs is mounted. */
+export function selinuxEnabled(): boolean {
+  return existsSync('/sys/fs/selinux/enforce');
+}
 
 function segment(kind: string, name: string): string {
   if (!NAME_RE.test(name)) throw new InvalidError(`bad ${kind} name ${JSON.stringify(name)}`);
@@ -89,6 +94,8 @@ export class VolumeDirs implements VolumeFolders {
   constructor(
     private readonly exec: Exec,
     root: string,
+    /** Label new volume folders container_file_t (SELinux hosts). Default: whether this host runs SELinux. */
+    private readonly selinux: boolean = selinuxEnabled(),
   ) {
     if (!path.isAbsolute(root)) throw new InvalidError(`the volumes root must be an absolute path: ${root}`);
     this.root = path.resolve(root);
@@ -141,6 +148,8 @@ export class VolumeDirs implements VolumeFolders {
       } finally {
         await fh.close();
       }
+      // on SELinux hosts containers may use the folder (Podman's :Z/:z relabels it again when it starts them)
+      if (this.selinux) await this.exec.run(['chcon', '--no-dereference', '-t', 'container_file_t', '--', dir]);
     }
   }
 
