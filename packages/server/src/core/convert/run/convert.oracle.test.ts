@@ -50,6 +50,16 @@ describe('golden podman run conversions against the real Quadlet generator', () 
     );
   });
 
+  it('an empty entrypoint reaches podman, clearing the image entrypoint', () => {
+    const version = parseVersion(oracleVersion())!;
+    const { state } = convertRun(`podman run --name a --entrypoint '' registry.example.org/x:1`, {
+      podmanVersion: version,
+    });
+    const args = execArgs(generate(state).units.get('a.service')!);
+    expect(entrypointArgs('[]', version).length).toBeGreaterThan(0);
+    expect(hasRun(args, entrypointArgs('[]', version))).toBe(true);
+  });
+
   it('values reach podman as the command gave them', () => {
     const web = execArgs(generate(golden('web')).units.get('web.service')!);
     expect(web).toContain('GREETING=hello $USER, 100%');
