@@ -5,6 +5,7 @@
 
 export * from './bundle';
 export * from './diagnostics';
+export * from './generator-args';
 export * from './generator-output';
 export * from './lint';
 export * from './model';

@@ -302,3 +302,15 @@ describe('AutoUpdate without a health gate', () => {
     expect(codes('AutoUpdate=Registry')).toEqual([]);
   });
 });
+
+describe('an empty Entrypoint=', () => {
+  it('is ignored before 5.8 (the image entrypoint stays), passed on from 5.8 to clear it', () => {
+    for (const body of ['Entrypoint=', 'Entrypoint=/bin/sh\nEntrypoint=', 'Entrypoint=""']) {
+      expect(at('5.7', [container(body)])['a.container'], body).toContain('ignored-key');
+      expect(at('5.8', [container(body)])['a.container'], body).not.toContain('ignored-key');
+    }
+    for (const body of ['Entrypoint=[]', 'Entrypoint=/bin/sh', 'Entrypoint=\nEntrypoint=/bin/sh']) {
+      expect(at('5.4', [container(body)])['a.container'], body).not.toContain('ignored-key');
+    }
+  });
+});

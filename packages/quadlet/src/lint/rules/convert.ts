@@ -2,6 +2,7 @@
  * The checks Podman's Quadlet generator makes while converting each unit type: required keys, keys that
  * exclude each other, and values it refuses. A file failing any of these gets no service unit.
  */
+import { emptyEntrypointClears } from '../../generator-args';
 import { splitWords } from '../../unit-file';
 import type { EntryNode } from '../../unit-file/types';
 import type { UnitContext } from '../context';
@@ -180,6 +181,14 @@ function checkContainerSilent(ctx: UnitContext): void {
       severity: 'warning',
       message:
         'Notify=healthy waits for a health check, but there is no HealthCmd=: the container never reports ready and the start times out.',
+    });
+  }
+  const entrypoint = ctx.mainLast('Entrypoint');
+  if (entrypoint && ctx.mainValue('Entrypoint') === '' && !emptyEntrypointClears(ctx.version)) {
+    ctx.report({
+      code: 'ignored-key',
+      node: entrypoint,
+      message: `An empty Entrypoint= is ignored before Podman 5.8: the image's entrypoint stays. Entrypoint=[] clears it.`,
     });
   }
   const volatile = ctx.mainLast('VolatileTmp');

@@ -50,8 +50,10 @@ export function subkeys(
   }
   for (const [k, v] of Object.entries(obj)) {
     const h = handlers[k];
-    // a key with no value (`environment:`, `[]`, `{}`) says nothing (but `build: {}` builds the project folder)
-    if (k !== 'build' && (v === null || (typeof v === 'object' && Object.keys(v).length === 0))) {
+    // a key with no value (`environment:`, `[]`, `{}`) says nothing (but `build: {}` builds the project folder,
+    // and `entrypoint: []` clears the image's entrypoint)
+    const says = k === 'build' || (k === 'entrypoint' && Array.isArray(v));
+    if (!says && (v === null || (typeof v === 'object' && Object.keys(v).length === 0))) {
       ctx.report.dropped([...path, k], 'empty');
     } else if (h) h(v, [...path, k]);
     else if (k.startsWith('x-')) ctx.report.dropped([...path, k], 'an extension field');

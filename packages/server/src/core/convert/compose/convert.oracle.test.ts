@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { splitWords } from '@quadletman/quadlet';
+import { entrypointArgs, parseVersion, splitWords } from '@quadletman/quadlet';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { oracleVersion } from '../../../../../../scripts/oracle/generator';
@@ -24,6 +24,9 @@ function execArgs(service: string): string[] {
   const line = /^ExecStart=(.*)$/m.exec(service)?.[1] ?? '';
   return splitWords(line, 'args').words.map((w) => w.replace(/%%|\$\$/g, (m) => m[0]!));
 }
+
+/** Whether `run` occurs in `args` as consecutive words (the generator's form of a flag varies by version). */
+const hasRun = (args: string[], run: string[]) => args.some((_, i) => run.every((w, j) => args[i + j] === w));
 
 describe('golden compose conversions against the real Quadlet generator', () => {
   for (const name of FIXTURE_NAMES) {
@@ -61,7 +64,7 @@ describe('golden compose conversions against the real Quadlet generator', () => 
     const cache = execArgs(wiki.units.get('cache.service')!);
     expect(cache[cache.indexOf('--health-cmd') + 1]).toBe('["redis-cli","ping"]');
     const migrate = execArgs(forge.units.get('migrate.service')!);
-    expect(migrate[migrate.indexOf('--entrypoint') + 1]).toBe('["/bin/sh","-c"]');
+    expect(hasRun(migrate, entrypointArgs('["/bin/sh","-c"]', parseVersion(oracleVersion())!))).toBe(true);
     expect(migrate.slice(-2)).toEqual(['forgejo', 'migrate']);
     expect(forge.units.get('migrate.service')).toMatch(/^Type=oneshot$/m);
     expect(forge.units.get('migrate.service')).toMatch(/^RemainAfterExit=(yes|true)$/m);

@@ -326,6 +326,16 @@ services:
     expect(unit(r, 'a.container').container.Environment).toEqual({ P: '$5 100%' });
   });
 
+  it('clears the image entrypoint for entrypoint: [] or an empty string, and keeps it for null', () => {
+    for (const v of ['[]', '""', '[""]']) {
+      const r = convert(`services: {a: {image: x, entrypoint: ${v}}}`);
+      expect(unit(r, 'a.container').container.Entrypoint, v).toBe('[]');
+    }
+    const none = convert('services: {a: {image: x, entrypoint: null}}');
+    expect(unit(none, 'a.container').container.Entrypoint).toBeUndefined();
+    expect(entry(none.report, 'services.a.entrypoint')?.disposition).toBe('dropped');
+  });
+
   it('disables a health check with disable: true, whatever its test says', () => {
     const r = convert('services: {a: {image: x, healthcheck: {test: [CMD, "true"], disable: true}}}');
     expect(unit(r, 'a.container').container.HealthCmd).toBe('none');

@@ -175,7 +175,10 @@ export function convertService(name: string, given: Obj, ctx: Ctx): void {
     command: (v, p) => c.put('Exec', words(v, p).map(lit), p),
     entrypoint: (v, p) => {
       const w = words(v, p);
-      c.put('Entrypoint', lit(w.length === 1 ? w[0]! : JSON.stringify(w)), p);
+      // An empty entrypoint (`[]`, `''`, `--entrypoint ""`) clears the image's. `Entrypoint=[]` says so to every
+      // Podman: an empty `Entrypoint=` is dropped by the generator before 5.8 (see entrypointForm).
+      if (w.length === 0 || (w.length === 1 && w[0] === '')) c.put('Entrypoint', lit('[]'), p);
+      else c.put('Entrypoint', lit(w.length === 1 ? w[0]! : JSON.stringify(w)), p);
     },
     environment: (v, p) => {
       const env: Record<string, string> = {};

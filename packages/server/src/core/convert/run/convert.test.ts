@@ -194,6 +194,15 @@ describe('names, resources and what needs input', () => {
     expect(units(now)['a.container']!.container.Memory).toBe('1g');
   });
 
+  it('clears the image entrypoint with Entrypoint=[], which every Podman passes on', () => {
+    for (const opt of [`--entrypoint ''`, '--entrypoint=', `--entrypoint '[]'`, `--entrypoint '[""]'`]) {
+      for (const podmanVersion of ['5.4', '6.1'] as const) {
+        const r = convertRun(`podman run --name a ${opt} ${IMG}`, { podmanVersion });
+        expect(units(r)['a.container']!.container.Entrypoint, `${opt} at ${podmanVersion}`).toBe('[]');
+      }
+    }
+  });
+
   it('drops what has no place under systemd, saying why', () => {
     const r = convertRun(`podman run --name a -dit --rm --replace --cidfile /x ${IMG}`);
     expect(r.report.filter((e) => e.disposition === 'dropped').map((e) => e.path)).toEqual([
