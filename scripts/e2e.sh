@@ -70,7 +70,8 @@ phase build build || exit $?
 
 # The UI's own browser tests (login page, keyboard, themes, unit editor; desktop and phone) against the fake
 # API of packages/web/e2e/serve.mjs: no sandbox needed, so they run first.
-phase ui env E2E_PORT=18682 sh -c 'cd packages/web && exec npx --no-install playwright test -c e2e/playwright.config.ts' ||
+# (QUADLETMAN_E2E_SKIP_UI=1 skips them, to iterate on the journey alone)
+[ "${QUADLETMAN_E2E_SKIP_UI:-}" = 1 ] || phase ui env E2E_PORT=18682 sh -c 'cd packages/web && exec npx --no-install playwright test -c e2e/playwright.config.ts' ||
   exit $?
 phase up "$sandbox" up || exit $?
 # the registry the journey pulls its last app from, and upgrades it with (scripts/sandbox/registry.sh)
@@ -99,5 +100,5 @@ token=''
 phase serve serve || exit $?
 
 phase test env E2E_BASE_URL="http://$listen" E2E_SETUP_TOKEN="$token" E2E_COMPARTMENT="$compartment" \
-  E2E_SANDBOX="$sandbox" sh -c 'cd packages/web && exec npx --no-install playwright test "$@"' sh -c e2e/playwright.config.ts \
+  E2E_SANDBOX="$sandbox" E2E_CLI_LAYOUT="${layout[*]}" sh -c 'cd packages/web && exec npx --no-install playwright test "$@"' sh -c e2e/playwright.config.ts \
   --project=desktop journey.e2e.ts "$@"
