@@ -121,6 +121,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'compartment.dependencies': 'Riippuvuudet',
   'compartment.history': 'Historia',
   'compartment.backups': 'Varmuuskopiot',
+  'compartment.stats': 'Kuormitus',
   'compartment.routes': 'Reitit',
   'compartment.noSuchTab': 'Lokerolla ei ole välilehteä "{tab}". Sen välilehdet ovat:',
   'compartment.delete': 'Poista tämä lokero',
@@ -277,6 +278,23 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'logs.hint': 'Valitse yksikkö ja alkuaika ja näytä sitten lokit.',
   'logs.ended': 'Lokin loppu.',
   'logs.matching': '{n}/{total} riviä täsmää',
+
+  'stats.title': 'Resurssien käyttö',
+  'stats.caption': 'Kunkin käynnissä olevan kontin suoritin, muisti ja prosessit',
+  'stats.container': 'Kontti',
+  'stats.cpu': 'Suoritin',
+  'stats.memory': 'Muisti (käytössä / raja)',
+  'stats.pids': 'Prosesseja',
+  'stats.memoryOf': '{used} / {limit}',
+  'stats.notHere': 'ei saatavilla täällä',
+  'stats.notHereWhy':
+    'Ei saatavilla täällä: palvelin ei anna tämän lokeron käyttäjälle kyseistä cgroup-ohjainta (memory tai pids), joten Podman ei voi mitata sitä. Etusivun Isäntäkoneen kunto -kohdan cgroup-delegation-tarkistus kertoo, miten sen voi delegoida.',
+  'stats.cpuTrend': '{name}: suoritin, viimeiset {n} näytettä: pienin {min}, suurin {max}, nyt {now}',
+  'stats.memoryTrend': '{name}: muisti, viimeiset {n} näytettä: pienin {min}, suurin {max}, nyt {now}',
+  'stats.sampled':
+    'Näyte otettu {at}; uusi näyte {s} sekunnin välein, kun tämä välilehti on auki, viimeiset {n} säilytetään tällä sivulla.',
+  'stats.empty': 'Yksikään kontti ei ole käynnissä.',
+  'stats.toUnits': 'Käynnistä yksiköitä Yksiköt-välilehdellä',
 
   'terminal.container': 'Kontti',
   'terminal.choose': 'Valitse käynnissä oleva kontti',
