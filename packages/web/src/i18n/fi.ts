@@ -934,9 +934,21 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'admin.result': 'Tulos',
   'admin.details': 'Tiedot',
   'admin.noRole': '— ei yleistä roolia —',
-  'admin.grantOn': '{role} lokerossa {compartment}',
-  'admin.tokenOwner': 'käyttäjälle {user}, {scope}',
   'admin.everywhere': 'kaikki lokerot',
+  'admin.confirmRevokeGlobal':
+    'Poistetaanko käyttäjältä {user} yleinen rooli? Hänen lokerokohtaiset roolinsa säilyvät.',
+  'admin.rolesOn': 'Käyttäjän {user} lokerokohtaiset roolit',
+  'admin.revokeGrant': 'Mitätöi rooli {role} lokerossa {compartment}',
+  'admin.confirmRevokeGrant': 'Mitätöidäänkö käyttäjän {user} rooli {role} lokerossa {compartment}?',
+  'admin.revoked': 'Mitätöity: {user} ei ole enää {role} lokerossa {compartment}.',
+  'admin.granted': '{user} on nyt {role} lokerossa {compartment}.',
+  'admin.grantTitle': 'Anna käyttäjälle {user} rooli yhdessä lokerossa',
+  'admin.compartment': 'Lokero',
+  'admin.grant': 'Myönnä',
+  'admin.onlyCompartment': 'vain lokero {compartment}',
+  'admin.tokenFor': 'omistaja: {user}',
+  'admin.tokenHint':
+    'Tunniste toimii tässä valitulla roolilla kaikissa lokeroissa tai vain valitussa lokerossa, eikä se voi koskaan tehdä enempää kuin omistajansa (sinä).',
 
   'notify.title': 'Ilmoitukset',
   'notify.channels': 'Kanavat',
