@@ -57,7 +57,7 @@ describe('Stats tab', () => {
     expect(headers).toEqual(['Container', 'CPU', 'Memory (used / limit)', 'PIDs']);
     const web = within(table).getByRole('row', { name: /shop-web/ });
     expect(web.textContent).toContain('12.3 %');
-    expect(web.textContent).toContain('40.0 MiB / 512.0 MiB');
+    expect(web.textContent).toContain('40.0\u00a0MiB / 512.0\u00a0MiB');
     expect(within(web).getAllByRole('cell').at(-1)!.textContent).toBe('3');
 
     // two more samples, one every 5 s

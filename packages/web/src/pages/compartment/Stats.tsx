@@ -58,8 +58,8 @@ export function summary(values: readonly number[], format: (v: number) => string
 export function Sparkline({
   values,
   label,
-  width = 96,
-  height = 24,
+  width = 64,
+  height = 20,
 }: {
   values: readonly number[];
   label: string;
@@ -96,15 +96,20 @@ export function Sparkline({
   );
 }
 
-const th = 'px-2 py-1 text-left font-medium';
-const td = 'px-2 py-1 align-middle';
+const th = 'px-1.5 py-1 text-left font-medium sm:px-2';
+const td = 'px-1.5 py-1 align-middle sm:px-2';
+/** A number and its line: side by side, stacked on a phone (the table stays narrow). */
+const cell = 'flex flex-col items-start gap-1 sm:flex-row sm:items-center sm:gap-2';
 
 /** A number the host does not give (null): said in words, not shown as 0. */
 const NotHere = () => <span className="text-zinc-600 italic dark:text-zinc-400">{t('stats.notHere')}</span>;
 
+/** A quantity that does not break between its number and its unit. */
+const bytes = (n: number | null) => formatBytes(n).replace(' ', '\u00a0');
+
 function memoryText(c: ContainerStats): string {
-  const used = formatBytes(c.memoryBytes);
-  return c.memoryLimitBytes ? t('stats.memoryOf', { used, limit: formatBytes(c.memoryLimitBytes) }) : used;
+  const used = bytes(c.memoryBytes);
+  return c.memoryLimitBytes ? t('stats.memoryOf', { used, limit: bytes(c.memoryLimitBytes) }) : used;
 }
 
 function Row({ c, samples }: { c: ContainerStats; samples: readonly Sample[] }) {
@@ -112,12 +117,12 @@ function Row({ c, samples }: { c: ContainerStats; samples: readonly Sample[] }) 
   const memory = samples.flatMap((s) => (s.memory === null ? [] : [s.memory]));
   return (
     <tr className="border-t border-zinc-200 dark:border-zinc-800">
-      <th scope="row" className={`${td} text-left font-mono font-normal break-all`}>
+      <th scope="row" className={`${td} text-left font-mono font-normal [overflow-wrap:anywhere]`}>
         {c.name}
       </th>
       <td className={td}>
-        <div className="flex items-center gap-2 whitespace-nowrap">
-          <span className="w-16 text-right tabular-nums">{percent(c.cpuPercent)}</span>
+        <div className={cell}>
+          <span className="whitespace-nowrap tabular-nums sm:w-16 sm:text-right">{percent(c.cpuPercent)}</span>
           {cpu.length > 0 && (
             <Sparkline values={cpu} label={t('stats.cpuTrend', { name: c.name, ...summary(cpu, percent) })} />
           )}
@@ -127,7 +132,7 @@ function Row({ c, samples }: { c: ContainerStats; samples: readonly Sample[] }) 
         {c.memoryBytes === null ? (
           <NotHere />
         ) : (
-          <div className="flex items-center gap-2 whitespace-nowrap">
+          <div className={cell}>
             <span className="tabular-nums">{memoryText(c)}</span>
             {memory.length > 0 && (
               <Sparkline
