@@ -160,6 +160,16 @@ describe('roles on one compartment', () => {
     await waitFor(() => expect(within(bob).queryByRole('button', { name: /^Revoke operator/ })).toBeNull());
   });
 
+  it('takes the global role away after asking, keeping the roles on single compartments', async () => {
+    vi.spyOn(window, 'confirm').mockReturnValue(true);
+    const calls = start('/admin');
+    const bob = await userRow('bob');
+    fireEvent.change(within(bob).getByLabelText('Role of bob'), { target: { value: '' } });
+    await waitFor(() => expect(changes(calls)).toEqual([{ method: 'DELETE', path: '/api/admin/users/bob/grants/*' }]));
+    await waitFor(() => expect((within(bob).getByLabelText('Role of bob') as HTMLSelectElement).value).toBe(''));
+    expect(within(bob).getByRole('button', { name: 'Revoke operator on shop' })).toBeTruthy();
+  });
+
   it("shows the server's refusal in the user's row", async () => {
     start('/admin');
     const ada = await userRow('ada');
