@@ -3,7 +3,8 @@
  * no page is wider than the window; the compartment's tab bar shows the active tab (on load and on change); an
  * address that is no tab says so; a list value typed and not added still reaches the plan; reference fields
  * show their own kind; drafts say where they are kept and can be discarded; a viewer on /admin is told it is for
- * admins; after a navigation the focus is on the new page's heading. Screenshots of each.
+ * admins; after a navigation the focus is on the new page's heading; the Stats tab draws its samples; an admin
+ * grants a role on one compartment and makes a token for it. Screenshots of each.
  */
 import { expect, type Page, type TestInfo, test } from '@playwright/test';
 import { login, withFakeApi } from './fake-support';
@@ -44,6 +45,7 @@ const PAGES = [
   '/c/demo/edit',
   '/c/demo/plan',
   '/c/demo/logs',
+  '/c/demo/stats',
   '/c/demo/terminal',
   '/c/demo/resources',
   '/c/demo/images',
@@ -157,4 +159,44 @@ test('a viewer on /admin is told it is for administrators', async ({ page }, inf
   await expect(page.getByRole('textbox')).toHaveCount(0);
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Admin' })).toHaveCount(0);
   await shot(page, info, 'admin-viewer');
+});
+
+test('the Stats tab draws the samples of each running container', async ({ page }, info) => {
+  test.slow(); // three samples, 5 s apart
+  await login(page, '/c/demo/stats');
+  const row = page.getByRole('row', { name: /systemd-web/ });
+  await expect(row).toContainText('24.0\u00a0MiB / 512.0\u00a0MiB');
+  await expect(
+    row.getByRole('img', { name: /^CPU of systemd-web, last 3 samples: min .+, max .+, now .+$/ }),
+  ).toBeVisible({ timeout: 20_000 });
+  await expect(row.getByRole('img', { name: /^Memory of systemd-web, last 3 samples/ })).toBeVisible();
+  await expectNoHorizontalOverflow(page, '/c/demo/stats');
+  await shot(page, info, 'compartment-stats');
+});
+
+test('an admin grants a role on one compartment and makes a token for it', async ({ page }, info) => {
+  await login(page, '/admin');
+  const form = page.getByRole('group', { name: 'Grant viewer a role on a compartment' });
+  const viewer = page.getByRole('listitem').filter({ has: form });
+  await form.getByLabel('Compartment').selectOption('demo');
+  await form.getByLabel('Role').selectOption('operator');
+  await form.getByRole('button', { name: 'Grant' }).click();
+  await expect(viewer.getByRole('status')).toHaveText('viewer is now operator on demo.');
+  await expect(viewer.getByRole('button', { name: 'Revoke operator on demo' })).toBeVisible();
+  // the last global administrator stays one: the refusal is said in the row
+  const demo = page.getByRole('listitem').filter({ has: page.getByLabel('Role of demo') });
+  await demo.getByLabel('Role of demo').selectOption('viewer');
+  await expect(demo.getByRole('alert')).toContainText('This would leave no global administrator');
+  await expectNoHorizontalOverflow(page, '/admin');
+  await shot(page, info, 'admin-roles');
+
+  await page.goto('/admin/tokens');
+  await page.getByLabel('Name').fill('deploy');
+  await page.getByLabel('Compartment').selectOption('demo');
+  await page.getByLabel('Role').selectOption('operator');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByText('Copy the token now: it is shown only once.')).toBeVisible();
+  await expect(page.getByRole('listitem').filter({ hasText: 'deploy' })).toContainText('only compartment demo');
+  await expectNoHorizontalOverflow(page, '/admin/tokens');
+  await shot(page, info, 'admin-tokens');
 });

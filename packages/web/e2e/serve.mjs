@@ -2,7 +2,8 @@
 // fallback and fakes just enough of the API for the login page, one compartment's unit editor (and the plan of its
 // drafts: text units, Quadlet and systemd timers, sockets, services and targets) and backups, the
 // catalog (one app, installed once in an older version), the templates (one saved template) and the edge (two
-// routes of the demo compartment, one answering, one not) and the host's doctor report (one warning) (log in as
+// routes of the demo compartment, one answering, one not), the demo's resource use (one container), the admin's
+// users, grants and tokens and the host's doctor report (one warning) (log in as
 // demo / demo, an admin, or viewer / viewer). The end-to-end journey runs against the real `quadletman serve` (E2E_BASE_URL).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -538,6 +539,105 @@ function edgeApi(req, res, path, body) {
   return false;
 }
 
+// ------------------------------------------------------------------ stats and the admin's users and tokens
+
+/** GET /api/compartments/demo/stats: the demo's one container, its CPU and memory moving from sample to sample. */
+let statsSamples = 0;
+function statsOf() {
+  const n = statsSamples++;
+  return {
+    compartment: 'demo',
+    at: new Date().toISOString(),
+    memoryAvailable: true,
+    containers: [
+      {
+        name: 'systemd-web',
+        id: 'f'.repeat(64),
+        cpuPercent: Math.round((2 + 1.5 * Math.sin(n) + (n % 3)) * 1000) / 1000,
+        cpuNanos: 1_000_000_000 * (n + 1),
+        memoryBytes: (24 + (n % 4)) * 1024 * 1024,
+        memoryLimitBytes: 512 * 1024 * 1024,
+        memoryPercent: ((24 + (n % 4)) / 512) * 100,
+        pids: 3,
+      },
+    ],
+  };
+}
+
+/** The users (demo, a global admin; viewer, a global viewer) with their grants, and the API tokens. */
+const initialGrants = () => [
+  { username: 'demo', compartment: '*', role: 'admin', createdAt: now },
+  { username: 'viewer', compartment: '*', role: 'viewer', createdAt: now },
+];
+let grants = initialGrants();
+let tokens = [];
+
+/** The admin routes of users, grants and tokens; false for any other. The last global admin stays. */
+function adminApi(req, res, path, body) {
+  if (path === '/api/admin/users' && req.method === 'GET')
+    return json(
+      res,
+      200,
+      ['demo', 'viewer'].map((username) => ({
+        username,
+        kind: 'local',
+        createdAt: now,
+        passwordChangedAt: null,
+        grants: grants.filter((g) => g.username === username),
+      })),
+    );
+  const m = /^\/api\/admin\/users\/([^/]+)\/grants\/([^/]+)$/.exec(path);
+  if (m) {
+    const [username, scope] = [decodeURIComponent(m[1]), decodeURIComponent(m[2])];
+    if (scope !== '*' && scope !== 'demo')
+      return json(res, 404, { error: { code: 'not_found', message: `No compartment ${scope}.` } });
+    const others = grants.filter((g) => !(g.username === username && g.compartment === scope));
+    const lastAdmin = username === 'demo' && scope === '*' && (req.method === 'DELETE' || body.role !== 'admin');
+    if (lastAdmin)
+      return json(res, 409, {
+        error: {
+          code: 'conflict',
+          message: 'This would leave no global administrator; make someone else admin first.',
+        },
+      });
+    if (req.method === 'PUT') {
+      const g = { username, compartment: scope, role: body.role, createdAt: now };
+      grants = [...others, g];
+      return json(res, 200, g);
+    }
+    if (req.method === 'DELETE') {
+      grants = others;
+      res.writeHead(204).end();
+      return;
+    }
+  }
+  if (path === '/api/admin/tokens' && req.method === 'GET') return json(res, 200, tokens);
+  if (path === '/api/admin/tokens' && req.method === 'POST') {
+    const id = `tok${tokens.length + 1}`;
+    tokens = [
+      ...tokens,
+      {
+        id,
+        name: body.name,
+        username: 'demo',
+        role: body.role,
+        compartment: body.compartment ?? '*',
+        createdAt: now,
+        lastUsedAt: null,
+        revokedAt: null,
+      },
+    ];
+    return json(res, 201, { id, token: `qm_${id}_${GENERATED}` });
+  }
+  const t = /^\/api\/admin\/tokens\/([^/]+)$/.exec(path);
+  if (t && req.method === 'DELETE') {
+    tokens = tokens.filter((x) => x.id !== t[1]);
+    res.writeHead(204).end();
+    return;
+  }
+  return false;
+}
+
 // ------------------------------------------------------------------ plan (of the unit editor's drafts)
 
 /** The unit files a spec may hold as text: Quadlet units beside the systemd units quadletman renders as they are. */
@@ -665,6 +765,12 @@ function api(req, res, path) {
       json(res, out.error ? 400 : 200, out);
     });
   if (path === '/api/compartments/demo/dependencies') return json(res, 200, dependencies);
+  if (path === '/api/compartments/demo/stats') return json(res, 200, statsOf());
+  if (path.startsWith('/api/admin/'))
+    return withBody(req, res, (body) => {
+      if (adminApi(req, res, path, body) === false)
+        json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
+    });
   if (path.startsWith('/api/compartments/demo/backups'))
     return withBody(req, res, (body) => {
       if (backupsApi(req, res, path, body) === false)
@@ -711,6 +817,9 @@ createServer((req, res) => {
     catalog = initialCatalog();
     backups = initialBackups();
     edge = initialEdge();
+    grants = initialGrants();
+    tokens = [];
+    statsSamples = 0;
     return json(res, 200, { ok: true });
   }
   if (url.pathname.startsWith('/api/')) return api(req, res, url.pathname);

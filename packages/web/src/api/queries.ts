@@ -1,6 +1,7 @@
 /**
  * TanStack Query hooks over the API client: one query key scheme, reads as queries, changes as mutations that
- * refresh what they change. Live updates come from the SSE stream (events.tsx), never from polling.
+ * refresh what they change. Live updates come from the SSE stream (events.tsx), not from polling; the one poll is
+ * the Stats tab's (useStats): resource use is a sample, not an event.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { ApiError, api, data } from './client';
@@ -238,4 +239,19 @@ export const useCompartmentRoutes = (id: string) =>
   useQuery({
     queryKey: keys.part(id, 'routes'),
     queryFn: () => data(api.GET('/api/edge', { params: { query: { compartment: id } } })),
+  });
+
+/** How often the Stats tab samples its compartment's containers. */
+export const STATS_INTERVAL_MS = 5_000;
+/**
+ * One sample of the compartment's running containers, taken again every few seconds while the tab shows it and the
+ * browser tab is visible (TanStack Query does not poll a hidden document).
+ */
+export const useStats = (id: string) =>
+  useQuery({
+    queryKey: keys.part(id, 'stats'),
+    queryFn: () => data(api.GET('/api/compartments/{id}/stats', inC(id))),
+    refetchInterval: STATS_INTERVAL_MS,
+    refetchIntervalInBackground: false,
+    staleTime: 0,
   });

@@ -48,6 +48,9 @@ export type RevisionInfo = Schemas['RevisionSummary'];
 export type RevisionDetail = Schemas['RevisionDetail'];
 export type VolumeInfo = Schemas['Volume'];
 export type ImageInfo = Schemas['Image'];
+/** GET /api/compartments/:id/stats: one sample of the running containers' CPU, memory and pids. */
+export type Stats = Answer<'/api/compartments/{id}/stats', 'get'>;
+export type ContainerStats = Stats['containers'][number];
 export type ImageList = Schemas['ImageList'];
 export type PruneImagesResult = Schemas['PruneImagesResult'];
 export type ImageCheck = Schemas['ImageCheck'];

@@ -1,13 +1,14 @@
 /**
- * Administration: users and their roles, API tokens (shown once), the audit log with filters and the
- * state of its hash chain, and notification channels (pages/Notifications.tsx).
+ * Administration: users and their roles (on every compartment or on one), API tokens for every compartment or
+ * one (the secret shown once), the audit log with filters and the state of its hash chain, and notification
+ * channels (pages/Notifications.tsx).
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { NavLink, Route, Routes } from 'react-router';
 import { api, data } from '../api/client';
-import { type AuditFilters, keys, useAudit, useAuditChain, useTokens, useUsers } from '../api/queries';
-import type { AuditEntry, Role } from '../api/types';
+import { type AuditFilters, keys, useAudit, useAuditChain, useCompartments, useTokens, useUsers } from '../api/queries';
+import type { Answer, AuditEntry, Role } from '../api/types';
 
 type AuditResult = AuditEntry['result'];
 
@@ -17,10 +18,21 @@ import { NotificationsPage } from './Notifications';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
-function RoleSelect({ id, value, onChange }: { id: string; value: Role | ''; onChange: (r: Role) => void }) {
+function RoleSelect({
+  id,
+  value,
+  onChange,
+  none,
+}: {
+  id: string;
+  value: Role | '';
+  onChange: (r: Role | '') => void;
+  /** The text of the empty choice ("no role"), offered only when given or when nothing is chosen. */
+  none?: string;
+}) {
   return (
-    <select id={id} className={inputClass} value={value} onChange={(e) => onChange(e.target.value as Role)}>
-      {value === '' && <option value="">{t('admin.noRole')}</option>}
+    <select id={id} className={inputClass} value={value} onChange={(e) => onChange(e.target.value as Role | '')}>
+      {(none !== undefined || value === '') && <option value="">{none ?? t('admin.noRole')}</option>}
       {ROLES.map((r) => (
         <option key={r} value={r}>
           {t(`role.${r}`)}
@@ -30,80 +42,187 @@ function RoleSelect({ id, value, onChange }: { id: string; value: Role | ''; onC
   );
 }
 
+type User = Answer<'/api/admin/users', 'get'>[number];
+
+const grantPath = (username: string, compartment: string) => ({ params: { path: { username, compartment } } });
+
+/**
+ * One user: the global role (a select: choosing "no global role" revokes it), each role held on one compartment
+ * with Revoke, a form to grant a role on a compartment, and Delete. The server's refusals (the last global
+ * administrator cannot lose that role) are shown in this row.
+ */
+function UserRow({ user, compartments }: { user: User; compartments: readonly string[] | undefined }) {
+  const qc = useQueryClient();
+  const u = user;
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [compartment, setCompartment] = useState('');
+  const [role, setRole] = useState<Role>('viewer');
+  const act = async (f: () => Promise<unknown>, message?: string) => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      await f();
+      await qc.invalidateQueries({ queryKey: keys.users });
+      setDone(message);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  const global = u.grants.find((g) => g.compartment === '*')?.role ?? '';
+  const scoped = u.grants.filter((g) => g.compartment !== '*');
+  const chosen = compartment || compartments?.[0] || '';
+  const grant = (e: FormEvent) => {
+    e.preventDefault();
+    if (!chosen) return;
+    void act(
+      () =>
+        api.PUT('/api/admin/users/{username}/grants/{compartment}', {
+          ...grantPath(u.username, chosen),
+          body: { role },
+        }),
+      t('admin.granted', { role: t(`role.${role}`), compartment: chosen, user: u.username }),
+    );
+  };
+  const key = encodeURIComponent(u.username);
+  return (
+    <li className="flex flex-col gap-2 border-t border-zinc-200 pt-3 first:border-t-0 first:pt-0 dark:border-zinc-800">
+      <div className="flex flex-wrap items-center gap-2">
+        <span className="min-w-32 font-mono break-all">{u.username}</span>
+        <Badge tone="idle">{t(`admin.kind.${u.kind}`)}</Badge>
+        <label className="sr-only" htmlFor={`role-${key}`}>
+          {t('admin.roleOf', { user: u.username })}
+        </label>
+        <div className="w-44">
+          <RoleSelect
+            id={`role-${key}`}
+            value={global}
+            none={global === '' ? undefined : t('admin.noRole')}
+            onChange={(r) => {
+              if (r !== '')
+                void act(() =>
+                  api.PUT('/api/admin/users/{username}/grants/{compartment}', {
+                    ...grantPath(u.username, '*'),
+                    body: { role: r },
+                  }),
+                );
+              else if (window.confirm(t('admin.confirmRevokeGlobal', { user: u.username })))
+                void act(() =>
+                  api.DELETE('/api/admin/users/{username}/grants/{compartment}', grantPath(u.username, '*')),
+                );
+            }}
+          />
+        </div>
+        <Button
+          variant="danger"
+          onClick={() => {
+            if (window.confirm(t('admin.confirmDelete', { user: u.username })))
+              void act(() => api.DELETE('/api/admin/users/{username}', { params: { path: { username: u.username } } }));
+          }}
+        >
+          {t('admin.delete')}
+        </Button>
+      </div>
+      {scoped.length > 0 && (
+        <ul className="flex flex-col gap-1 pl-2 text-sm" aria-label={t('admin.rolesOn', { user: u.username })}>
+          {scoped.map((g) => (
+            <li key={g.compartment} className="flex flex-wrap items-center gap-2">
+              <span className="font-mono break-all">{g.compartment}</span>
+              <Badge tone="idle">{t(`role.${g.role}`)}</Badge>
+              <Button
+                variant="ghost"
+                aria-label={t('admin.revokeGrant', { role: t(`role.${g.role}`), compartment: g.compartment })}
+                onClick={() => {
+                  const what = { role: t(`role.${g.role}`), compartment: g.compartment, user: u.username };
+                  if (window.confirm(t('admin.confirmRevokeGrant', what)))
+                    void act(
+                      () =>
+                        api.DELETE(
+                          '/api/admin/users/{username}/grants/{compartment}',
+                          grantPath(u.username, g.compartment),
+                        ),
+                      t('admin.revoked', what),
+                    );
+                }}
+              >
+                {t('admin.revoke')}
+              </Button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {compartments && compartments.length > 0 && (
+        <form onSubmit={grant}>
+          <fieldset className="flex flex-wrap items-end gap-2">
+            <legend className="mb-1 text-sm font-medium">{t('admin.grantTitle', { user: u.username })}</legend>
+            <div className="flex flex-col gap-1">
+              <label htmlFor={`grant-c-${key}`} className="text-xs">
+                {t('admin.compartment')}
+              </label>
+              <select
+                id={`grant-c-${key}`}
+                className={`${inputClass} font-mono`}
+                value={chosen}
+                onChange={(e) => setCompartment(e.target.value)}
+              >
+                {compartments.map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="flex flex-col gap-1">
+              <label htmlFor={`grant-r-${key}`} className="text-xs">
+                {t('admin.role')}
+              </label>
+              <RoleSelect id={`grant-r-${key}`} value={role} onChange={(r) => r && setRole(r)} />
+            </div>
+            <Button type="submit">{t('admin.grant')}</Button>
+          </fieldset>
+        </form>
+      )}
+      {error !== undefined && <ErrorBox error={error} />}
+      {done && (
+        <p role="status" className="text-sm text-emerald-800 dark:text-emerald-300">
+          {done}
+        </p>
+      )}
+    </li>
+  );
+}
+
 function Users() {
   const users = useUsers();
+  const compartments = useCompartments();
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [role, setRole] = useState<Role>('viewer');
   const [error, setError] = useState<unknown>();
-  const refresh = () => qc.invalidateQueries({ queryKey: keys.users });
-  const act = async (f: () => Promise<unknown>) => {
+  const ids = compartments.data?.map((c) => c.id);
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
     setError(undefined);
     try {
-      await f();
-      await refresh();
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const create = (e: FormEvent) => {
-    e.preventDefault();
-    void act(async () => {
       await api.POST('/api/admin/users', {
         body: { username: name, kind: password ? 'local' : 'pam', ...(password ? { password } : {}), role },
       });
       setName('');
       setPassword('');
-    });
+      await qc.invalidateQueries({ queryKey: keys.users });
+    } catch (err) {
+      setError(err);
+    }
   };
   return (
     <div className="flex flex-col gap-4">
-      {error !== undefined && <ErrorBox error={error} />}
       <Card title={t('admin.users')}>
         <QueryView query={users} what={t('admin.users')}>
           {(us) => (
-            <ul className="flex flex-col gap-2">
+            <ul className="flex flex-col gap-3">
               {us.map((u) => (
-                <li key={u.username} className="flex flex-wrap items-center gap-2">
-                  <span className="min-w-32 font-mono">{u.username}</span>
-                  <Badge tone="idle">{t(`admin.kind.${u.kind}`)}</Badge>
-                  <label className="sr-only" htmlFor={`role-${u.username}`}>
-                    {t('admin.roleOf', { user: u.username })}
-                  </label>
-                  <div className="w-36">
-                    <RoleSelect
-                      id={`role-${u.username}`}
-                      value={u.grants.find((g) => g.compartment === '*')?.role ?? ''}
-                      onChange={(r) =>
-                        act(() =>
-                          api.PUT('/api/admin/users/{username}/grants/{compartment}', {
-                            params: { path: { username: u.username, compartment: '*' } },
-                            body: { role: r },
-                          }),
-                        )
-                      }
-                    />
-                  </div>
-                  {u.grants
-                    .filter((g) => g.compartment !== '*')
-                    .map((g) => (
-                      <Badge key={g.compartment} tone="idle">
-                        {t('admin.grantOn', { role: t(`role.${g.role}`), compartment: g.compartment })}
-                      </Badge>
-                    ))}
-                  <Button
-                    variant="danger"
-                    onClick={() => {
-                      if (window.confirm(t('admin.confirmDelete', { user: u.username })))
-                        void act(() =>
-                          api.DELETE('/api/admin/users/{username}', { params: { path: { username: u.username } } }),
-                        );
-                    }}
-                  >
-                    {t('admin.delete')}
-                  </Button>
-                </li>
+                <UserRow key={u.username} user={u} compartments={ids} />
               ))}
             </ul>
           )}
@@ -131,29 +250,43 @@ function Users() {
             <label htmlFor="new-role" className="text-sm font-medium">
               {t('admin.role')}
             </label>
-            <RoleSelect id="new-role" value={role} onChange={setRole} />
+            <RoleSelect id="new-role" value={role} onChange={(r) => r && setRole(r)} />
           </div>
           <Button type="submit" variant="primary" disabled={!name}>
             {t('admin.create')}
           </Button>
         </form>
+        {error !== undefined && (
+          <div className="mt-3">
+            <ErrorBox error={error} />
+          </div>
+        )}
       </Card>
     </div>
   );
 }
 
+/** Where a token may act: every compartment, or the one named. */
+const scopeText = (compartment: string) =>
+  compartment === '*' ? t('admin.everywhere') : t('admin.onlyCompartment', { compartment });
+
 function Tokens() {
   const tokens = useTokens();
+  const compartments = useCompartments();
   const qc = useQueryClient();
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('viewer');
+  const [scope, setScope] = useState('*');
   const [secret, setSecret] = useState<string | undefined>();
   const [error, setError] = useState<unknown>();
+  const [listError, setListError] = useState<unknown>();
   const create = async (e: FormEvent) => {
     e.preventDefault();
     setError(undefined);
     try {
-      const r = await data(api.POST('/api/admin/tokens', { body: { name, role } }));
+      const r = await data(
+        api.POST('/api/admin/tokens', { body: { name, role, ...(scope !== '*' ? { compartment: scope } : {}) } }),
+      );
       setSecret(r.token);
       setName('');
       await qc.invalidateQueries({ queryKey: keys.tokens });
@@ -163,7 +296,6 @@ function Tokens() {
   };
   return (
     <div className="flex flex-col gap-4">
-      {error !== undefined && <ErrorBox error={error} />}
       {secret && (
         <div
           role="status"
@@ -177,6 +309,11 @@ function Tokens() {
         </div>
       )}
       <Card title={t('admin.tokens')}>
+        {listError !== undefined && (
+          <div className="mb-3">
+            <ErrorBox error={listError} />
+          </div>
+        )}
         <QueryView query={tokens} what={t('admin.tokens')}>
           {(ts) =>
             ts.length === 0 ? (
@@ -185,14 +322,10 @@ function Tokens() {
               <ul className="flex flex-col gap-2">
                 {ts.map((tk) => (
                   <li key={tk.id} className="flex flex-wrap items-center gap-2 text-sm">
-                    <span className="font-mono">{tk.name}</span>
+                    <span className="font-mono break-all">{tk.name}</span>
                     <Badge tone="idle">{t(`role.${tk.role}`)}</Badge>
-                    <span>
-                      {t('admin.tokenOwner', {
-                        user: tk.username,
-                        scope: tk.compartment === '*' ? t('admin.everywhere') : tk.compartment,
-                      })}
-                    </span>
+                    <Badge tone={tk.compartment === '*' ? 'busy' : 'idle'}>{scopeText(tk.compartment)}</Badge>
+                    <span>{t('admin.tokenFor', { user: tk.username })}</span>
                     <span className="text-zinc-600 dark:text-zinc-400">
                       {t('admin.tokenUsed', {
                         at: tk.lastUsedAt ? dateTime(tk.lastUsedAt) : t('admin.never'),
@@ -201,11 +334,12 @@ function Tokens() {
                     <Button
                       variant="danger"
                       onClick={async () => {
+                        setListError(undefined);
                         try {
                           await api.DELETE('/api/admin/tokens/{tokenId}', { params: { path: { tokenId: tk.id } } });
                           await qc.invalidateQueries({ queryKey: keys.tokens });
                         } catch (err) {
-                          setError(err);
+                          setListError(err);
                         }
                       }}
                     >
@@ -219,7 +353,7 @@ function Tokens() {
         </QueryView>
       </Card>
       <Card title={t('admin.newToken')}>
-        <form onSubmit={create} className="grid gap-3 sm:grid-cols-3 sm:items-end">
+        <form onSubmit={create} className="grid gap-3 sm:grid-cols-4 sm:items-end">
           <TextField
             id="token-name"
             label={t('admin.tokenName')}
@@ -228,15 +362,34 @@ function Tokens() {
             onChange={(e) => setName(e.target.value)}
           />
           <div className="flex flex-col gap-1">
+            <label htmlFor="token-scope" className="text-sm font-medium">
+              {t('admin.compartment')}
+            </label>
+            <select id="token-scope" className={inputClass} value={scope} onChange={(e) => setScope(e.target.value)}>
+              <option value="*">{t('admin.everywhere')}</option>
+              {compartments.data?.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.id}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="flex flex-col gap-1">
             <label htmlFor="token-role" className="text-sm font-medium">
               {t('admin.role')}
             </label>
-            <RoleSelect id="token-role" value={role} onChange={setRole} />
+            <RoleSelect id="token-role" value={role} onChange={(r) => r && setRole(r)} />
           </div>
           <Button type="submit" variant="primary" disabled={!name}>
             {t('admin.createToken')}
           </Button>
         </form>
+        <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">{t('admin.tokenHint')}</p>
+        {error !== undefined && (
+          <div className="mt-3">
+            <ErrorBox error={error} />
+          </div>
+        )}
       </Card>
     </div>
   );

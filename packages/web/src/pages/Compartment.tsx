@@ -1,6 +1,6 @@
 /**
- * A compartment: its units, their dependencies, logs, terminal, resources, images, history, backups, routes, the unit editors and
- * plan-and-apply, each a tab with its own address.
+ * A compartment: its units, their dependencies, logs, resource use (stats), terminal, resources, images, history,
+ * backups, routes, the unit editors and plan-and-apply, each a tab with its own address.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, NavLink, Route, Routes, useLocation, useParams } from 'react-router';
@@ -22,6 +22,7 @@ import { OriginLine, SaveAsTemplate } from './compartment/Origin';
 import { PlanApplyTab } from './compartment/PlanApply';
 import { ResourcesTab } from './compartment/Resources';
 import { RoutesTab } from './compartment/Routes';
+import { StatsTab } from './compartment/Stats';
 import { TerminalTab } from './compartment/Terminal';
 import { UnitsTab } from './compartment/Units';
 
@@ -35,6 +36,7 @@ const TABS = [
   { path: 'edit', label: () => t('compartment.edit') },
   { path: 'plan', label: () => t('compartment.plan') },
   { path: 'logs', label: () => t('compartment.logs') },
+  { path: 'stats', label: () => t('compartment.stats') },
   { path: 'terminal', label: () => t('compartment.terminal') },
   { path: 'resources', label: () => t('compartment.resources') },
   { path: 'images', label: () => t('compartment.images') },
@@ -162,6 +164,7 @@ export function CompartmentPage() {
           <Route path="edit" element={<EditTab id={id} />} />
           <Route path="plan" element={<PlanApplyTab id={id} />} />
           <Route path="logs" element={<LogsTab id={id} />} />
+          <Route path="stats" element={<StatsTab id={id} />} />
           <Route path="terminal" element={<TerminalTab id={id} />} />
           <Route path="resources" element={<ResourcesTab id={id} />} />
           <Route path="images" element={<ImagesTab id={id} />} />
