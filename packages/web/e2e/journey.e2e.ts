@@ -49,6 +49,7 @@ services:
     healthcheck: { test: [CMD, "true"], interval: 2s }
 `;
 const ADMIN = { username: 'admin', password: 'correct-horse-battery' };
+const OPS = { username: 'ops', password: 'operator-of-one-compartment' };
 const REGISTRY_ID = `${ID}-reg`;
 const REGISTRY_PORT = 18685;
 const EDGE_HTTP = 18686;
@@ -529,6 +530,66 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   await expect(card).toContainText('1 running', { timeout: 15_000 });
   await expect(card).not.toContainText(/[1-9] failed/);
   await dayShot('03-cli-started');
+
+  // 19b. Stats: the running container's CPU, memory and processes, sampled while the tab is open.
+  await page.goto(`/c/${DAY2}/stats`);
+  const statsRow = page.getByRole('row', { name: /systemd-app/ });
+  await expect(statsRow).toBeVisible({ timeout: 30_000 });
+  await expect(statsRow).toContainText('%');
+  await expect(page.getByRole('img', { name: /^CPU of systemd-app, last \d+ samples/ })).toBeVisible();
+  await dayShot('03b-stats');
+
+  // 19c. Roles on one compartment: an operator of DAY2 alone, and a token that can only read DAY2.
+  execFileSync(
+    SANDBOX,
+    [
+      'exec',
+      '--cwd',
+      '/project',
+      '--',
+      'sh',
+      '-c',
+      `printf '%s\\n' "$0" | node dist/cli/quadletman.cjs ${CLI_LAYOUT.join(' ')} user add ops --password-stdin`,
+      OPS.password,
+    ],
+    { stdio: 'pipe', timeout: 60_000 },
+  );
+  await page.goto('/admin');
+  const opsRow = page.locator('li', { has: page.locator('span', { hasText: /^ops$/ }) }).first();
+  const grant = opsRow.getByRole('group', { name: 'Grant ops a role on a compartment' });
+  await grant.getByLabel('Compartment').selectOption(DAY2);
+  await grant.getByLabel('Role').selectOption('operator');
+  await grant.getByRole('button', { name: 'Grant' }).click();
+  await expect(opsRow.getByText(`ops is now operator on ${DAY2}.`)).toBeVisible({ timeout: 30_000 });
+  await expect(opsRow.getByRole('button', { name: `Revoke operator on ${DAY2}` })).toBeVisible();
+  const tokenForm = page.locator('form', { has: page.getByRole('button', { name: 'Create token' }) });
+  await tokenForm.getByLabel('Name').fill('d2-reader');
+  await tokenForm.getByLabel('Compartment').selectOption(DAY2);
+  await tokenForm.getByLabel('Role').selectOption('viewer');
+  await tokenForm.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByText('Copy the token now: it is shown only once.')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(`only compartment ${DAY2}`).first()).toBeVisible();
+  await dayShot('03c-roles');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('User name').fill(OPS.username);
+  await page.getByLabel('Password', { exact: true }).fill(OPS.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.locator(`a[href="/c/${DAY2}"]`).first()).toBeVisible({ timeout: 30_000 });
+  // an operator of one compartment sees that one only
+  const cards = await page.evaluate(() => [
+    ...new Set(
+      [...document.querySelectorAll('a[href^="/c/"]')]
+        .map((a) => a.getAttribute('href')!)
+        .filter((h) => /^\/c\/[^/]+$/.test(h)),
+    ),
+  ]);
+  expect(cards).toEqual([`/c/${DAY2}`]);
+  await dayShot('03d-operator-dashboard');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('User name').fill(ADMIN.username);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('heading', { name: 'Compartments' }).first()).toBeVisible();
 
   // 20. Export downloads the .quadlets text; importing that file makes a copy that applies.
   await page.getByRole('link', { name: 'Import and export' }).first().click();
