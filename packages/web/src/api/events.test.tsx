@@ -32,10 +32,21 @@ describe('applyUnitEvent', () => {
     expect(out?.units[0]?.status).toEqual({
       unit: 'web.service',
       activeState: 'failed',
-      subState: 'running',
+      subState: '', // the event has none; the old one (running) belongs to another ActiveState
       result: 'exit-code',
     });
     expect(out?.units[1]).toBe(detail.units[1]);
+  });
+
+  it('keeps the SubState while the ActiveState stays the same', () => {
+    const out = applyUnitEvent(detail, {
+      compartment: 'blog',
+      kind: 'unit',
+      name: 'web.service',
+      state: 'active',
+      at: '2026-11-23T08:00:00Z',
+    });
+    expect(out?.units[0]?.status?.subState).toBe('running');
   });
 
   it('ignores container events and unknown compartments', () => {

@@ -56,7 +56,11 @@ export function useEventStream(
   return state;
 }
 
-/** Folds one unit event into a compartment's detail (the unit's ActiveState and result). */
+/**
+ * Folds one unit event into a compartment's detail (the unit's ActiveState and result). An event carries no
+ * SubState: the old one stays only while the ActiveState does not change (a new ActiveState with the old
+ * SubState would read as a pair systemd never reports, e.g. inactive/failed).
+ */
 export function applyUnitEvent(old: CompartmentDetail | undefined, ev: LiveEvent): CompartmentDetail | undefined {
   if (!old || ev.kind !== 'unit') return old;
   return {
@@ -68,7 +72,7 @@ export function applyUnitEvent(old: CompartmentDetail | undefined, ev: LiveEvent
             status: {
               unit: u.unit,
               activeState: ev.state,
-              subState: u.status?.subState ?? '',
+              subState: u.status?.activeState === ev.state ? u.status.subState : '',
               result: ev.result ?? u.status?.result ?? '',
             },
           }

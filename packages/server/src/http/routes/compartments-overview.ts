@@ -15,6 +15,7 @@
  * list within `ttlMs + rowsTtlMs`.
  * Live changes reach clients through the event stream, not through this cache.
  */
+import { isContainerSource, type UnitStateWord, unitStateWord } from '@quadletman/quadlet';
 import type { CompartmentDetail, CompartmentSummary, RevisionSummaryDto, UnitActiveState } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
@@ -94,16 +95,25 @@ export class CompartmentOverview {
         const units = await this.unitsOf(c);
         const st = await this.statusesOf(c.id, units);
         const counts: Partial<Record<UnitActiveState, number>> = {};
+        const containerStates: Partial<Record<UnitStateWord, number>> = {};
+        const otherStates: Partial<Record<UnitStateWord, number>> = {};
         if (st.value) {
           for (const u of units) {
-            const s = activeState(st.value.get(u.unit)?.activeState ?? 'unknown');
+            const status = st.value.get(u.unit);
+            const s = activeState(status?.activeState ?? 'unknown');
             counts[s] = (counts[s] ?? 0) + 1;
+            // a network, volume, image or build unit that ran is done (active/exited), not a running container
+            const word = status ? unitStateWord(s, status.subState) : 'unknown';
+            const by = isContainerSource(u.source) ? containerStates : otherStates;
+            by[word] = (by[word] ?? 0) + 1;
           }
         }
         return {
           ...c,
           units: units.length,
           unitStates: counts,
+          containerStates,
+          otherStates,
           statusAt: st.value ? new Date(st.at).toISOString() : null,
           updates: this.app.updates.list(c.id).filter((u) => u.status === 'update-available').length,
         };
@@ -159,7 +169,7 @@ export class CompartmentOverview {
       this.touchStatus(c.id);
       const st = this.statuses.get(c.id);
       for (const u of units) {
-        if (!u.source.endsWith('.container')) continue;
+        if (!isContainerSource(u.source)) continue;
         const state = activeState(st?.value?.get(u.unit)?.activeState ?? 'unknown');
         out[state] = (out[state] ?? 0) + 1;
       }

@@ -26,6 +26,9 @@ describe('GET /api/compartments', () => {
     const shop = body.compartments.find((c) => c.id === 'shop')!;
     expect(shop.units).toBe(3); // c0, c1 and the default network
     expect(shop.unitStates).toEqual({ active: 3 });
+    // the network ran (active/exited): done, not a running container
+    expect(shop.containerStates).toEqual({ running: 2 });
+    expect(shop.otherStates).toEqual({ done: 1 });
     expect(shop.statusAt).not.toBeNull();
     // a new compartment has the default network in its (not yet applied) desired state
     expect(body.compartments[0]).toMatchObject({ id: 'empty', units: 1 });
@@ -39,6 +42,9 @@ describe('GET /api/compartments', () => {
     const shop = CompartmentListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments')).json())
       .compartments[0]!;
     expect(shop.unitStates).toEqual({ active: 2, failed: 1 });
+    // one container runs, one failed; the network (active/exited) is no container
+    expect(shop.containerStates).toEqual({ running: 1, failed: 1 });
+    expect(shop.otherStates).toEqual({ done: 1 });
   });
 
   it('reads unit states once per compartment however many requests come at once', async () => {
