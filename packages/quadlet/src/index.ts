@@ -11,3 +11,4 @@ export * from './lint';
 export * from './model';
 export * from './registry';
 export * from './unit-file';
+export * from './unit-state';

@@ -750,7 +750,16 @@ function api(req, res, path) {
   if (path === '/api/doctor') return json(res, 200, doctor);
   if (path === '/api/compartments')
     return json(res, 200, {
-      compartments: [{ ...compartment, units: 1, unitStates: { active: 1 }, statusAt: now }],
+      compartments: [
+        {
+          ...compartment,
+          units: 1,
+          unitStates: { active: 1 },
+          containerStates: { running: 1 },
+          otherStates: {},
+          statusAt: now,
+        },
+      ],
     });
   if (path === '/api/compartments/demo') return json(res, 200, { ...compartment, units, history: [] });
   if (path === '/api/compartments/demo/spec')

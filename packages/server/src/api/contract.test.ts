@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UNIT_STATE_WORDS } from '@quadletman/quadlet';
 import { describe, expect, it } from 'vitest';
 import { errorBody } from '../http/errors.js';
 import {
@@ -9,6 +10,7 @@ import {
   CreateSecretBody,
   SpecInputSchema,
   UNIT_ACTIVE_STATES,
+  UnitStateWordSchema,
 } from './contract.js';
 
 const here = import.meta.dirname ?? new URL('.', import.meta.url).pathname;
@@ -48,6 +50,7 @@ describe('the API contract', () => {
 
   it('keeps unit states a string union, and a summary counts only known states', () => {
     expect(UNIT_ACTIVE_STATES).toContain('failed');
+    expect(UnitStateWordSchema.options).toEqual([...UNIT_STATE_WORDS]);
     const summary = {
       id: 'a',
       description: '',
@@ -56,11 +59,14 @@ describe('the API contract', () => {
       updatedAt: 't',
       units: 2,
       unitStates: { active: 1, failed: 1 },
+      containerStates: { failed: 1 },
+      otherStates: { done: 1 },
       statusAt: null,
       updates: 0,
     };
     expect(CompartmentSummarySchema.safeParse(summary).success).toBe(true);
     expect(CompartmentSummarySchema.safeParse({ ...summary, unitStates: { running: 1 } }).success).toBe(false);
+    expect(CompartmentSummarySchema.safeParse({ ...summary, containerStates: { active: 1 } }).success).toBe(false);
   });
 
   it('refuses secret names that podman could read as options', () => {

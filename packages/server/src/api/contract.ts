@@ -53,6 +53,23 @@ export const UnitActiveStateSchema = z.enum([
   'unknown',
 ]);
 export type UnitActiveState = z.infer<typeof UnitActiveStateSchema>;
+/**
+ * A unit's state as one word: @quadletman/quadlet's UNIT_STATE_WORDS (`unitStateWord` of its ActiveState and
+ * SubState), written out here so that the contract stays pure (contract.test.ts checks they agree).
+ */
+export const UnitStateWordSchema = z.enum([
+  'running',
+  'done',
+  'waiting',
+  'starting',
+  'restarting',
+  'stopping',
+  'reloading',
+  'failed',
+  'stopped',
+  'maintenance',
+  'unknown',
+]);
 export const UNIT_ACTIVE_STATES = UnitActiveStateSchema.options;
 
 export const UnitStatusSchema = z.object({
@@ -87,7 +104,18 @@ export type CompartmentDto = z.infer<typeof CompartmentSchema>;
 
 export const CompartmentSummarySchema = CompartmentSchema.extend({
   units: z.number().int(),
-  unitStates: z.partialRecord(UnitActiveStateSchema, z.number().int()),
+  unitStates: z.partialRecord(UnitActiveStateSchema, z.number().int()).meta({
+    description: 'Every unit (containers, pods, networks, volumes, images, builds, timers…) by ActiveState.',
+  }),
+  containerStates: z.partialRecord(UnitStateWordSchema, z.number().int()).meta({
+    description:
+      'The units of `.container` files by state word (running, failed, stopped…; see @quadletman/quadlet unit-state).',
+  }),
+  otherStates: z.partialRecord(UnitStateWordSchema, z.number().int()).meta({
+    description:
+      'Every other unit (pods, kube, networks, volumes, images, builds, plain systemd units) by state word: a ' +
+      'oneshot unit that ran is `done` (active/exited), not running; a failure of any of them is `failed`.',
+  }),
   /** When the unit states were read (they are cached for a second or two); null when none could be read. */
   statusAt: z.string().nullable(),
   /** Images whose last update check found other content at the registry under their tag. */

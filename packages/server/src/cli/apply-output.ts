@@ -2,6 +2,7 @@
  * How the CLI shows an apply: progress lines on stderr (text output only), the result as text or JSON, and
  * the exit code it earns (0 applied or nothing to do, 1 refused, rolled back or failed).
  */
+import { unitStateText } from '@quadletman/quadlet';
 import type { ApplyResult, ProgressEvent } from '../core/apply/engine.js';
 import type { Format } from './context.js';
 import { err } from './output';
@@ -18,7 +19,7 @@ export function applyText(r: ApplyResult): string {
       if (d.severity !== 'info') lines.push(`  ${f.path}:${d.line}: ${d.severity}: ${d.message} [${d.code}]`);
   }
   for (const v of r.dryRun) if (!v.ok) lines.push(`  generator: ${v.file}: ${v.reason}`);
-  for (const u of r.units) lines.push(`  ${u.unit}: ${u.activeState} (${u.subState})`);
+  for (const u of r.units) lines.push(`  ${u.unit}: ${unitStateText(u)}`);
   return lines.join('\n');
 }
 

@@ -56,7 +56,11 @@ export function useEventStream(
   return state;
 }
 
-/** Folds one unit event into a compartment's detail (the unit's ActiveState and result). */
+/**
+ * Folds one unit event into a compartment's detail (the unit's ActiveState and result). An event carries no
+ * SubState: the old one stays only while the ActiveState does not change (a new ActiveState with the old
+ * SubState would read as a pair systemd never reports, e.g. inactive/failed); the refetch brings the real one.
+ */
 export function applyUnitEvent(old: CompartmentDetail | undefined, ev: LiveEvent): CompartmentDetail | undefined {
   if (!old || ev.kind !== 'unit') return old;
   return {
@@ -68,7 +72,7 @@ export function applyUnitEvent(old: CompartmentDetail | undefined, ev: LiveEvent
             status: {
               unit: u.unit,
               activeState: ev.state,
-              subState: u.status?.subState ?? '',
+              subState: u.status?.activeState === ev.state ? u.status.subState : '',
               result: ev.result ?? u.status?.result ?? '',
             },
           }
@@ -96,10 +100,11 @@ export function useLiveUnits(compartment?: string): StreamState {
       }
       if (!ev.compartment) return;
       if (ev.kind === 'unit') {
+        // at once from the event, then systemd's own ActiveState/SubState (the server reads them afresh after
+        // a unit event; the event alone may say less: a stop job's "Stopped" of a unit that ended failed)
         qc.setQueryData<CompartmentDetail>(keys.compartment(ev.compartment), (old) => applyUnitEvent(old, ev));
-      } else {
-        void qc.invalidateQueries({ queryKey: keys.compartment(ev.compartment), exact: true });
       }
+      void qc.invalidateQueries({ queryKey: keys.compartment(ev.compartment), exact: true });
       // The list's counts come from the server: refresh them when an event arrives (not on a timer).
       void qc.invalidateQueries({ queryKey: keys.compartments, exact: true });
     },

@@ -3822,7 +3822,16 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             units: number;
+            /** @description Every unit (containers, pods, networks, volumes, images, builds, timers…) by ActiveState. */
             unitStates: {
+                [key: string]: number;
+            };
+            /** @description The units of `.container` files by state word (running, failed, stopped…; see @quadletman/quadlet unit-state). */
+            containerStates: {
+                [key: string]: number;
+            };
+            /** @description Every other unit (pods, kube, networks, volumes, images, builds, plain systemd units) by state word: a oneshot unit that ran is `done` (active/exited), not running; a failure of any of them is `failed`. */
+            otherStates: {
                 [key: string]: number;
             };
             statusAt: string | null;
@@ -4682,7 +4691,16 @@ export interface components {
             createdAt: string;
             updatedAt: string;
             units: number;
+            /** @description Every unit (containers, pods, networks, volumes, images, builds, timers…) by ActiveState. */
             unitStates: {
+                [key: string]: number;
+            };
+            /** @description The units of `.container` files by state word (running, failed, stopped…; see @quadletman/quadlet unit-state). */
+            containerStates: {
+                [key: string]: number;
+            };
+            /** @description Every other unit (pods, kube, networks, volumes, images, builds, plain systemd units) by state word: a oneshot unit that ran is `done` (active/exited), not running; a failure of any of them is `failed`. */
+            otherStates: {
                 [key: string]: number;
             };
             statusAt: string | null;

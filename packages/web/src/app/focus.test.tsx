@@ -23,7 +23,14 @@ function start(path: string) {
     c.path === '/api/auth/setup'
       ? [200, { required: false }]
       : c.path === '/api/compartments'
-        ? [200, { compartments: [{ ...BLOG, units: 0, unitStates: {}, statusAt: null }] }]
+        ? [
+            200,
+            {
+              compartments: [
+                { ...BLOG, units: 0, unitStates: {}, containerStates: {}, otherStates: {}, statusAt: null },
+              ],
+            },
+          ]
         : c.path === '/api/compartments/blog'
           ? [200, { ...BLOG, units: [], history: [] }]
           : undefined,

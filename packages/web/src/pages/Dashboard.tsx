@@ -1,6 +1,7 @@
 /**
- * The dashboard: every compartment with its running / failed / stopped counts, problems first, kept current by
- * the event stream; and the host's health from doctor.
+ * The dashboard: every compartment with its containers' running / failed / stopped counts (its other units —
+ * networks, volumes, images, builds, pods, timers — apart: a oneshot unit that ran is no running container, but
+ * any failure shows), problems first, kept current by the event stream; and the host's health from doctor.
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -69,7 +70,7 @@ export function DashboardPage() {
             </Card>
           ) : (
             <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3" aria-label={t('dashboard.compartments')}>
-              {byProblems(items.map((c) => ({ ...c, counts: countsOf(c.unitStates) }))).map((c) => (
+              {byProblems(items.map((c) => ({ ...c, counts: countsOf(c) }))).map((c) => (
                 <li key={c.id}>
                   <Link
                     to={`/c/${encodeURIComponent(c.id)}`}
@@ -80,12 +81,25 @@ export function DashboardPage() {
                       <span className="block text-sm text-zinc-600 dark:text-zinc-400">{c.description}</span>
                     )}
                     {c.statusAt !== null ? (
-                      <span className="mt-2 flex flex-wrap gap-2">
+                      <span className="mt-2 flex flex-wrap items-baseline gap-2" data-testid="counts">
+                        <span className="text-xs text-zinc-600 dark:text-zinc-400">{t('dashboard.containers')}</span>
                         <Badge tone={c.counts.failed > 0 ? 'bad' : 'idle'}>
                           {t('units.failedN', { n: c.counts.failed })}
                         </Badge>
                         <Badge tone="ok">{t('units.runningN', { n: c.counts.running })}</Badge>
                         <Badge tone="idle">{t('units.stoppedN', { n: c.counts.stopped })}</Badge>
+                        {c.counts.changing > 0 && (
+                          <Badge tone="busy">{t('units.changingN', { n: c.counts.changing })}</Badge>
+                        )}
+                        {c.counts.otherFailed > 0 ? (
+                          <Badge tone="bad">{t('dashboard.otherFailed', { n: c.counts.otherFailed })}</Badge>
+                        ) : (
+                          c.counts.other > 0 && (
+                            <span className="text-xs text-zinc-600 dark:text-zinc-400">
+                              {t('dashboard.otherUnits', { n: c.counts.other })}
+                            </span>
+                          )
+                        )}
                         {c.updates > 0 && <Badge tone="busy">{t('dashboard.updates', { n: c.updates })}</Badge>}
                       </span>
                     ) : (

@@ -2,7 +2,9 @@
  * Moving units in and out of compartments: `adopt ID DIR`, `export ID [-o FILE]`, `import ID FILE`. Each takes
  * `--format json`. adopt and import only check and report unless given `--apply`.
  */
+
 import { renameSync, writeFileSync } from 'node:fs';
+import { unitStateText } from '@quadletman/quadlet';
 import type { Command } from 'commander';
 import type { PreparedState } from '../../core/service/bundles.js';
 import { applyJson, progress } from '../apply-output.js';
@@ -43,7 +45,7 @@ function preparedText(p: PreparedState, apply: boolean): string[] {
   }
   if (p.apply) {
     lines.push(p.apply.message);
-    for (const u of p.apply.units) lines.push(`  ${u.unit}: ${u.activeState} (${u.subState})`);
+    for (const u of p.apply.units) lines.push(`  ${u.unit}: ${unitStateText(u)}`);
   } else if (!apply) {
     lines.push(
       p.lintErrors > 0

@@ -2,6 +2,7 @@
  * Compartment commands: `compartment create|list|show|delete`, `apply -f`, `plan`, `history`, `rollback`,
  * `start|stop|restart|status`. Each takes `--format json`.
  */
+import { unitStateText } from '@quadletman/quadlet';
 import type { Command } from 'commander';
 import { applyAudit, compartmentTarget, inCompartment, unitsTarget } from '../../core/audit-target.js';
 import { removedAccessDetails, type UnitInfo } from '../../core/service/compartments.js';
@@ -13,12 +14,10 @@ import { UsageError } from '../usage.js';
 
 const readSpec = readInput;
 
-function unitsText(units: readonly UnitInfo[]): string {
+/** The units table of `compartment show`, `status`, `start|stop|restart`: a state in the words the web UI shows. */
+export function unitsText(units: readonly UnitInfo[]): string {
   if (units.length === 0) return '(no units)';
-  return table([
-    ['UNIT', 'FROM', 'STATE'],
-    ...units.map((u) => [u.unit, u.source, u.status ? `${u.status.activeState} (${u.status.subState})` : '-']),
-  ]);
+  return table([['UNIT', 'FROM', 'STATE'], ...units.map((u) => [u.unit, u.source, unitStateText(u.status)])]);
 }
 
 export function registerCompartments(program: Command): void {

@@ -19,6 +19,8 @@ import type {
   UnitStatus,
 } from './ports.js';
 
+/** The service of a Quadlet network, volume, image or build unit (`db-network.service`): a oneshot. */
+const ONESHOT = /-(network|volume|image|build)\.service$/;
 export class FakeHost implements CompartmentHost {
   /** The Podman version the host reports (none by default: the linter then judges against the newest). */
   version: string | undefined;
@@ -138,7 +140,8 @@ export class FakeHost implements CompartmentHost {
     return units.map((unit) => ({
       unit,
       activeState: this.active.has(unit) ? 'active' : 'failed',
-      subState: this.active.has(unit) ? 'running' : 'failed',
+      // a Quadlet network, volume, image or build unit is a oneshot that stays active once it ran: active/exited
+      subState: this.active.has(unit) ? (ONESHOT.test(unit) ? 'exited' : 'running') : 'failed',
       result: this.active.has(unit) ? 'success' : this.limited.has(unit) ? 'start-limit-hit' : 'exit-code',
     }));
   }

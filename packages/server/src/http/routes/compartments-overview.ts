@@ -11,10 +11,12 @@
  * - the answers themselves (JSON text): the list for `rowsTtlMs`, a detail until one of its parts changes.
  *
  * Changes made through this server's API drop what they touch (`invalidate`), so the next read is fresh.
- * Changes made by another process (the CLI) show within `rowsTtlMs` (rows, revisions); unit states in the
- * list within `ttlMs + rowsTtlMs`.
- * Live changes reach clients through the event stream, not through this cache.
+ * Changes made by another process (the CLI) show within `rowsTtlMs` (rows, revisions). A unit's state change,
+ * whoever made it, drops the compartment's states when its live event arrives (`statesChanged`, from the live
+ * runtime), so the client that refetches on that event reads them fresh; without the live runtime they show
+ * within `ttlMs + rowsTtlMs` of the next read.
  */
+import { isContainerSource, type UnitStateWord, unitStateWord } from '@quadletman/quadlet';
 import type { CompartmentDetail, CompartmentSummary, RevisionSummaryDto, UnitActiveState } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
@@ -44,6 +46,8 @@ export class CompartmentOverview {
   /** Bumped by invalidate: a refresh that started before it does not store what it read. */
   private readonly generation = new Map<string, number>();
   private rows: { at: number; list: CompartmentInfo[]; byId: Map<string, CompartmentInfo> } | undefined;
+  /** Bumped by invalidate and statesChanged: a list built across one (from states read before it) is not kept. */
+  private epoch = 0;
   private list: { at: number; summaries: CompartmentSummary[]; json: string } | undefined;
   private readonly details = new Map<
     string,
@@ -76,7 +80,22 @@ export class CompartmentOverview {
     this.inflight.delete(id);
     this.details.delete(id);
     this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+    this.epoch++;
     this.rows = undefined;
+    this.list = undefined;
+  }
+
+  /**
+   * A unit of the compartment changed state (a live event from the journal, whoever caused it: the API, the CLI,
+   * systemd restarting it): the next read of its states waits for systemd instead of serving the cached ones.
+   * Without this a client that refetches on the event gets the states from before it (the list is cached for
+   * `rowsTtlMs`, states are served stale while they refresh in the background) and nothing makes it ask again.
+   */
+  statesChanged(id: string): void {
+    this.statuses.delete(id);
+    this.inflight.delete(id);
+    this.generation.set(id, (this.generation.get(id) ?? 0) + 1);
+    this.epoch++;
     this.list = undefined;
   }
 
@@ -88,29 +107,40 @@ export class CompartmentOverview {
       for (const c of this.list.summaries) this.touchStatus(c.id as CompartmentId);
       return this.list;
     }
+    const epoch = this.epoch;
     const { list } = this.currentRows();
     const summaries = await Promise.all(
       list.map(async (c) => {
         const units = await this.unitsOf(c);
         const st = await this.statusesOf(c.id, units);
         const counts: Partial<Record<UnitActiveState, number>> = {};
+        const containerStates: Partial<Record<UnitStateWord, number>> = {};
+        const otherStates: Partial<Record<UnitStateWord, number>> = {};
         if (st.value) {
           for (const u of units) {
-            const s = activeState(st.value.get(u.unit)?.activeState ?? 'unknown');
+            const status = st.value.get(u.unit);
+            const s = activeState(status?.activeState ?? 'unknown');
             counts[s] = (counts[s] ?? 0) + 1;
+            // a network, volume, image or build unit that ran is done (active/exited), not a running container
+            const word = status ? unitStateWord(s, status.subState) : 'unknown';
+            const by = isContainerSource(u.source) ? containerStates : otherStates;
+            by[word] = (by[word] ?? 0) + 1;
           }
         }
         return {
           ...c,
           units: units.length,
           unitStates: counts,
+          containerStates,
+          otherStates,
           statusAt: st.value ? new Date(st.at).toISOString() : null,
           updates: this.app.updates.list(c.id).filter((u) => u.status === 'update-available').length,
         };
       }),
     );
-    this.list = { at, summaries, json: JSON.stringify({ compartments: summaries }) };
-    return this.list;
+    const built = { at, summaries, json: JSON.stringify({ compartments: summaries }) };
+    if (this.epoch === epoch) this.list = built;
+    return built;
   }
 
   /** One compartment as JSON text: its row, units with their states and its latest revisions. */
@@ -159,7 +189,7 @@ export class CompartmentOverview {
       this.touchStatus(c.id);
       const st = this.statuses.get(c.id);
       for (const u of units) {
-        if (!u.source.endsWith('.container')) continue;
+        if (!isContainerSource(u.source)) continue;
         const state = activeState(st?.value?.get(u.unit)?.activeState ?? 'unknown');
         out[state] = (out[state] ?? 0) + 1;
       }

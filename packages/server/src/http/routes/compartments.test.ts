@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CompartmentDetailSchema, CompartmentListSchema, UnitGraphSchema } from '../../api/contract.js';
+import { overviewOf } from './compartments-overview.js';
 import { type Setup, setup } from './compartments-test-setup.js';
 
 let dir: string;
@@ -26,6 +27,9 @@ describe('GET /api/compartments', () => {
     const shop = body.compartments.find((c) => c.id === 'shop')!;
     expect(shop.units).toBe(3); // c0, c1 and the default network
     expect(shop.unitStates).toEqual({ active: 3 });
+    // the network ran (active/exited): done, not a running container
+    expect(shop.containerStates).toEqual({ running: 2 });
+    expect(shop.otherStates).toEqual({ done: 1 });
     expect(shop.statusAt).not.toBeNull();
     // a new compartment has the default network in its (not yet applied) desired state
     expect(body.compartments[0]).toMatchObject({ id: 'empty', units: 1 });
@@ -39,6 +43,47 @@ describe('GET /api/compartments', () => {
     const shop = CompartmentListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments')).json())
       .compartments[0]!;
     expect(shop.unitStates).toEqual({ active: 2, failed: 1 });
+    // one container runs, one failed; the network (active/exited) is no container
+    expect(shop.containerStates).toEqual({ running: 1, failed: 1 });
+    expect(shop.otherStates).toEqual({ done: 1 });
+  });
+
+  it('reads unit states afresh after a live unit event (a change by another process shows at once)', async () => {
+    s = await setup(dir, { shop: true });
+    const list = async () =>
+      CompartmentListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments')).json()).compartments[0]!;
+    const host = s.ctx.hosts.get('shop')!;
+    expect((await list()).containerStates).toEqual({ running: 2 });
+    await host.stopUnits(['c1.service']); // by the CLI: nothing through this server's API
+    expect((await list()).containerStates).toEqual({ running: 2 }); // the cached states
+    // the journal's "Stopped c1.service" reaches the live runtime, which tells the overview before publishing
+    overviewOf(s.ctx.app).statesChanged('shop');
+    expect((await list()).containerStates).toEqual({ running: 1, failed: 1 });
+  });
+
+  it('does not keep a list built from states read before a live unit event', async () => {
+    s = await setup(dir, { shop: true });
+    const list = async () =>
+      CompartmentListSchema.parse((await s.t.as('viewer', 'GET', '/api/compartments')).json()).compartments[0]!;
+    const host = s.ctx.hosts.get('shop')!;
+    const original = host.unitStatuses.bind(host);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    host.unitStatuses = async (units) => {
+      const read = await original(units); // read before the change…
+      await gate; // …answered after it
+      return read;
+    };
+    const first = list();
+    await new Promise((r) => setTimeout(r, 50));
+    await host.stopUnits(['c1.service']);
+    overviewOf(s.ctx.app).statesChanged('shop');
+    release();
+    expect((await first).containerStates).toEqual({ running: 2 }); // what was read then
+    host.unitStatuses = original;
+    expect((await list()).containerStates).toEqual({ running: 1, failed: 1 });
   });
 
   it('reads unit states once per compartment however many requests come at once', async () => {

@@ -7,6 +7,7 @@
  */
 import type { AppContext } from '../../app.js';
 import type { CompartmentId } from '../../core/ids.js';
+import type { LiveEvent } from '../../core/live/events.js';
 import { LiveHub } from '../../core/live/hub.js';
 import type { LogsPort, StatsPort, TerminalPort } from '../../core/live/ports.js';
 import { LiveWatchers, type WatcherLog } from '../../core/live/watchers.js';
@@ -15,6 +16,7 @@ import { LegacyEvents } from '../../host/watch-legacy.js';
 import { journalLogs } from '../../host/watch-logs.js';
 import { podmanStats } from '../../host/watch-stats.js';
 import { ptyTerminal } from '../../host/watch-terminal.js';
+import { overviewOf } from './compartments-overview.js';
 
 export interface LiveRuntime {
   hub: LiveHub;
@@ -71,18 +73,7 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
   const watchers = new LiveWatchers({
     shared: [journal],
     factories: [legacy.source],
-    publish: (e) => {
-      hub.publish(e);
-      if (e.kind === 'unit' && e.state === 'failed') {
-        app.notifications.emit({
-          kind: 'unit-failed',
-          compartment: e.compartment,
-          title: `${e.compartment}: ${e.name} failed`,
-          message: `${e.name} failed${e.result ? ` (${e.result})` : ''}${e.exitCode !== undefined ? `, exit status ${e.exitCode}` : ''}.`,
-          details: { unit: e.name, ...(e.result ? { result: e.result } : {}), at: e.at },
-        });
-      }
-    },
+    publish: livePublisher(app, hub),
     ...(log ? { log } : {}),
   });
   const ids = () => app.compartments.list().map((c) => c.id);
@@ -106,4 +97,26 @@ export function createLiveRuntime(app: AppContext, options: LiveRuntimeOptions =
   };
   if (options.heartbeatMs !== undefined) rt.heartbeatMs = options.heartbeatMs;
   return rt;
+}
+
+/**
+ * What the watchers' events go through: the overview forgets the compartment's unit states on a unit event
+ * (before it goes out, so a client that refetches on it reads them fresh), the hub sends it to the streams, and a
+ * failure becomes a notification.
+ */
+export function livePublisher(app: AppContext, hub: LiveHub): (e: LiveEvent) => void {
+  return (e: LiveEvent): void => {
+    // before the event goes out: a client refetching on it must not get the states from before it
+    if (e.kind === 'unit') overviewOf(app).statesChanged(e.compartment);
+    hub.publish(e);
+    if (e.kind === 'unit' && e.state === 'failed') {
+      app.notifications.emit({
+        kind: 'unit-failed',
+        compartment: e.compartment,
+        title: `${e.compartment}: ${e.name} failed`,
+        message: `${e.name} failed${e.result ? ` (${e.result})` : ''}${e.exitCode !== undefined ? `, exit status ${e.exitCode}` : ''}.`,
+        details: { unit: e.name, ...(e.result ? { result: e.result } : {}), at: e.at },
+      });
+    }
+  };
 }

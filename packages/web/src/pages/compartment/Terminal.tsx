@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'react';
 import { url, WEBSOCKET_PATHS } from '../../api/client';
 import { useCompartment } from '../../api/queries';
 import { useTheme } from '../../app/theme';
-import { bucketOf } from '../../components/states';
+import { isRunningContainer } from '../../components/states';
 import { Button, inputClass, NotAvailable } from '../../components/ui';
 import { t } from '../../i18n/t';
 
@@ -85,9 +85,7 @@ function Console({ id, container, onState }: { id: string; container: string; on
 
 export function TerminalTab({ id }: { id: string }) {
   const detail = useCompartment(id);
-  const running = (detail.data?.units ?? []).filter(
-    (u) => u.source.endsWith('.container') && bucketOf(u.status?.activeState) === 'running',
-  );
+  const running = (detail.data?.units ?? []).filter(isRunningContainer);
   const [container, setContainer] = useState('');
   const [open, setOpen] = useState<string | null>(null);
   const [state, setState] = useState<Conn>('idle');

@@ -5,6 +5,7 @@
 import { screen } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderTab } from '../../test-support/compartment-tab';
+import { fakeApi } from '../../test-support/fake-api';
 import { UnitsTab } from './Units';
 
 const json = (status: number, b: unknown) =>
@@ -49,5 +50,44 @@ describe('the units tab', () => {
       'from web.container',
       'systemd socket',
     ]);
+  });
+
+  it("shows each state as the CLI prints it: the word, then systemd's pair", async () => {
+    const st = (activeState: string, subState: string) => ({ unit: 'x', activeState, subState, result: 'success' });
+    const units = [
+      { unit: 'web.service', source: 'web.container', status: st('active', 'running') },
+      { unit: 'net-network.service', source: 'net.network', status: st('active', 'exited') },
+      { unit: 'db.service', source: 'db.container', status: { ...st('failed', 'failed'), result: 'exit-code' } },
+      { unit: 'job.service', source: 'job.container', status: st('activating', 'auto-restart') },
+      { unit: 'new.service', source: 'new.container' },
+    ];
+    fakeApi((c) =>
+      c.path === '/api/compartments/blog'
+        ? [
+            200,
+            {
+              id: 'blog',
+              description: '',
+              podmanVersion: null,
+              createdAt: '2026-01-01T00:00:00Z',
+              updatedAt: '2026-01-01T00:00:00Z',
+              units,
+              history: [],
+            },
+          ]
+        : undefined,
+    );
+    renderTab('blog', {}, <UnitsTab id="blog" />);
+    await screen.findByText('new.service');
+    const badge = (unit: string) =>
+      document.querySelector(`[data-unit="${unit}"] [data-testid="unit-state"]`)?.textContent;
+    expect(units.map((u) => badge(u.unit))).toEqual([
+      'running (active/running)',
+      'done (active/exited)',
+      'failed (failed/failed)',
+      'restarting (activating/auto-restart)',
+      'unknown',
+    ]);
+    expect(screen.getByText(/Last failure: exit-code/)).toBeTruthy();
   });
 });

@@ -6,7 +6,7 @@ import { Link } from 'react-router';
 import { useCompartment, useCompartmentRoutes, useSession, useUnitAction } from '../../api/queries';
 import { hasRole } from '../../app/auth';
 import { OpenLink, routesOfSource } from '../../components/RouteTable';
-import { bucketOf, TONE_OF } from '../../components/states';
+import { systemdStateText, TONE_OF, wordOf } from '../../components/states';
 import { Badge, Button, ErrorBox, QueryView } from '../../components/ui';
 import { systemdKindOf } from '../../editor/systemd-units';
 import { t } from '../../i18n/t';
@@ -31,7 +31,7 @@ export function UnitsTab({ id }: { id: string }) {
               aria-label={t('compartment.units')}
             >
               {d.units.map((u) => {
-                const bucket = bucketOf(u.status?.activeState);
+                const word = wordOf(u.status);
                 const busy = action.isPending && action.variables?.unit === u.unit;
                 // a Quadlet unit's service says where it comes from; a plain systemd unit is its own file
                 const kind = systemdKindOf(u.source);
@@ -55,7 +55,7 @@ export function UnitsTab({ id }: { id: string }) {
                           ))}
                         </div>
                       )}
-                      {bucket === 'failed' && (
+                      {word === 'failed' && (
                         <p className="mt-1 text-sm text-red-800 dark:text-red-300">
                           {t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })}{' '}
                           <Link
@@ -67,10 +67,12 @@ export function UnitsTab({ id }: { id: string }) {
                         </p>
                       )}
                     </div>
-                    <Badge tone={TONE_OF[bucket]}>
-                      {t(`state.${bucket}`)}
-                      {u.status ? ` (${u.status.activeState}/${u.status.subState})` : ''}
-                    </Badge>
+                    <span data-testid="unit-state">
+                      <Badge tone={TONE_OF[word]}>
+                        {t(`state.${word}`)}
+                        {u.status ? ` ${systemdStateText(u.status.activeState, u.status.subState)}` : ''}
+                      </Badge>
+                    </span>
                     {canOperate && (
                       <div className="flex gap-1">
                         {(['start', 'stop', 'restart'] as const).map((a) => (

@@ -1,0 +1,69 @@
+/**
+ * The dashboard counts containers: a compartment's network unit that ran (active/exited) is no running
+ * container; a failed unit of any kind is flagged.
+ */
+import { QueryClientProvider } from '@tanstack/react-query';
+import { render, screen, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeQueryClient } from '../app/App';
+import { fakeApi } from '../test-support/fake-api';
+import { DashboardPage } from './Dashboard';
+
+const row = (id: string) => ({
+  id,
+  description: '',
+  podmanVersion: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  updatedAt: '2026-01-01T00:00:00Z',
+  statusAt: '2026-01-01T00:00:00Z',
+  updates: 0,
+});
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the dashboard', () => {
+  it('counts the running container, not the network, and flags a failed other unit', async () => {
+    fakeApi((c) =>
+      c.path === '/api/compartments'
+        ? [
+            200,
+            {
+              compartments: [
+                {
+                  ...row('shop'),
+                  units: 2,
+                  unitStates: { active: 2 },
+                  containerStates: { running: 1 },
+                  otherStates: { done: 1 },
+                },
+                {
+                  ...row('wiki'),
+                  units: 3,
+                  unitStates: { active: 1, failed: 1, inactive: 1 },
+                  containerStates: { running: 1, stopped: 1 },
+                  otherStates: { failed: 1 },
+                },
+              ],
+            },
+          ]
+        : c.path === '/api/doctor'
+          ? [200, { checks: [] }]
+          : undefined,
+    );
+    render(
+      <QueryClientProvider client={makeQueryClient()}>
+        <MemoryRouter>
+          <DashboardPage />
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    const list = await screen.findByRole('list', { name: 'Compartments' });
+    const cards = within(list).getAllByRole('listitem');
+    // problems first: wiki has a failed (network) unit
+    expect(cards.map((c) => c.querySelector('.font-mono')?.textContent)).toEqual(['wiki', 'shop']);
+    const counts = (i: number) => within(cards[i]!).getByTestId('counts').textContent;
+    expect(counts(1)).toBe('Containers:0 failed1 running0 stopped+ 1 other unit(s)');
+    expect(counts(0)).toBe('Containers:0 failed1 running1 stopped1 other unit(s) failed');
+  });
+});
