@@ -620,6 +620,8 @@ export const en = {
   'resources.volumeLabels': 'Labels (Label=)',
   'resources.volumeLabelsHint': 'One per line: key=value. Leave the fields empty for a plain local volume.',
   'resources.volumeBadLabel': 'Line {line} is not key=value.',
+  'resources.hostDeclared':
+    'The volume is in the desired state; its folder is made by the first apply whose units mount it.',
   'resources.declare': 'Declare and apply',
   'resources.undeclare': 'Remove from state',
   'resources.undeclareVolume': 'Take the volume {name} out of the desired state and apply (its data stays on the host)',

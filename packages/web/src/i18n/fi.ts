@@ -632,6 +632,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'resources.volumeLabelsHint':
     'Yksi riviä kohden: avain=arvo. Jätä kentät tyhjiksi tavalliselle paikalliselle taltiolle.',
   'resources.volumeBadLabel': 'Rivi {line} ei ole muotoa avain=arvo.',
+  'resources.hostDeclared':
+    'Taltio on tavoitetilassa; sen kansion luo ensimmäinen käyttöönotto, jonka yksiköt liittävät sen.',
   'resources.declare': 'Määrittele ja ota käyttöön',
   'resources.undeclare': 'Poista tilasta',
   'resources.undeclareVolume': 'Poista taltio {name} tavoitetilasta ja ota käyttöön (sen tiedot jäävät koneelle)',

@@ -64,7 +64,7 @@ export function VolumeForm({ id }: { id: string }) {
   const [kind, setKind] = useState<'host' | 'podman'>('host');
   const [values, setValues] = useState<Partial<Record<PodmanOption, string>>>({});
   const [labels, setLabels] = useState('');
-  const [result, setResult] = useState<ApplyResult | undefined>();
+  const [result, setResult] = useState<{ r: ApplyResult; kind: 'host' | 'podman' } | undefined>();
   const badName = name !== '' && !VOLUME_NAME.test(name);
   const parsedLabels = parseLabels(labels);
   const badLabels = typeof parsedLabels === 'number';
@@ -82,7 +82,7 @@ export function VolumeForm({ id }: { id: string }) {
           body: kind === 'host' ? { kind } : { kind, options },
         }),
       );
-      setResult(r);
+      setResult({ r, kind });
       if (r.outcome === 'applied' || r.outcome === 'noop') {
         setName('');
         setValues({});
@@ -162,7 +162,10 @@ export function VolumeForm({ id }: { id: string }) {
         </div>
       )}
       {error !== undefined && <ErrorBox error={error} />}
-      {result && <Result result={result} />}
+      {result && <Result result={result.r} />}
+      {result?.kind === 'host' && (result.r.outcome === 'applied' || result.r.outcome === 'noop') && (
+        <p className="text-xs">{t('resources.hostDeclared')}</p>
+      )}
       <div>
         <Button type="submit" variant="primary" disabled={busy || !name || badName || badLabels}>
           {busy ? t('apply.running') : t('resources.declare')}

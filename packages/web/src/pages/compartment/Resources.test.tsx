@@ -49,6 +49,8 @@ function serve(session: unknown = operatorSession) {
       volumes = [CACHE, DATA];
       return [200, applyResult];
     }
+    if (c.method === 'PUT' && c.path === '/api/compartments/shop/volumes/uploads')
+      return [200, { ...applyResult, outcome: 'noop', revision: null, plan: { ...applyResult.plan, noop: true } }];
     if (c.path === '/api/compartments/shop/secrets')
       return [
         200,
@@ -113,6 +115,20 @@ describe('resources tab', () => {
     expect(within(row).getByTestId('unit-line').textContent).toBe('Volume=cache.volume:/cache');
     const host = screen.getByText('data', { selector: 'td' }).closest('tr')!;
     expect(within(host).getByTestId('unit-line').textContent).toBe('Volume=/srv/vol/shop/data:/data:Z');
+  });
+
+  it('declares a host folder (no options sent) and says when its folder is made', async () => {
+    const calls = serve();
+    start();
+    const form = await screen.findByRole('form', { name: 'Declare a volume' });
+    fireEvent.change(within(form).getByLabelText(/Volume name/), { target: { value: 'uploads' } });
+    expect(within(form).queryByLabelText('Driver (Driver=)')).toBeNull();
+    fireEvent.click(within(form).getByRole('button', { name: 'Declare and apply' }));
+    expect(await within(form).findByText('Nothing to do: the host already matches.')).toBeTruthy();
+    expect(within(form).getByText(/its folder is made by the first apply whose units mount it/)).toBeTruthy();
+    expect(changes(calls)).toEqual([
+      { method: 'PUT', path: '/api/compartments/shop/volumes/uploads', body: { kind: 'host' } },
+    ]);
   });
 
   it('refuses a bad volume name or label line before sending anything', async () => {
