@@ -10,7 +10,6 @@
 import { z } from 'zod';
 import { CompartmentIdSchema } from '../core/ids.js';
 import { ChannelEventsSchema, ChannelNameSchema, NotifyChannelKindSchema } from '../core/notify/channel.js';
-import { volumeNameSchema } from '../core/spec.js';
 
 // ------------------------------------------------------------------------------------------------ shared
 
@@ -461,8 +460,14 @@ export const VolumeSchema = z
 export type VolumeDto = z.infer<typeof VolumeSchema>;
 export const VolumeListSchema = z.object({ volumes: z.array(VolumeSchema) });
 export const VolumeParams = z.object({ id: CompartmentIdSchema, name: PodmanNameSchema });
-/** A volume of the desired state, by the name the spec gives it (the spec's rules: ≤ 64, letters, digits, _ . -). */
-export const DeclaredVolumeParams = z.object({ id: CompartmentIdSchema, name: volumeNameSchema });
+/** A volume name of the desired state, by the spec's rules (core/spec.ts; resources.test.ts checks they agree). */
+export const VolumeNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and use only letters, digits and _ . -');
+/** A volume of the desired state, by the name the spec gives it. */
+export const DeclaredVolumeParams = z.object({ id: CompartmentIdSchema, name: VolumeNameSchema });
 /** One value of a `.volume` unit's [Volume] section: a single line of plain text. */
 const VolumeValueSchema = z
   .string()

@@ -257,7 +257,7 @@ const plainText = (max: number) =>
     if (p) ctx.addIssue({ code: 'custom', message: p });
   });
 
-export const volumeNameSchema = nameSchema('volume name', 64);
+const volumeNameSchema = nameSchema('volume name', 64);
 
 const modeSchema = z
   .union([z.number().int(), z.string().regex(/^0?o?[0-7]{3,4}$/, 'must be an octal mode like "0640"')])

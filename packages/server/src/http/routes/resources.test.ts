@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
   ApplyResultSchema,
   ConfigFileListSchema,
@@ -11,7 +12,9 @@ import {
   SecretListSchema,
   UnitListSchema,
   VolumeListSchema,
+  VolumeNameSchema,
 } from '../../api/contract.js';
+import { checkSpec } from '../../core/spec.js';
 import { type Setup, setup } from './compartments-test-setup.js';
 import { VOLUMES_ROOT } from './compartments-test-support.js';
 
@@ -193,6 +196,27 @@ describe('declaring volumes', () => {
     expect(s.ctx.app.compartments.state('shop')).toEqual(before);
     expect(s.ctx.app.compartments.history('shop')).toHaveLength(1);
     expect(s.t.audits).toEqual([]);
+  });
+
+  it('takes a volume name exactly when the spec does', () => {
+    const names = [
+      'data',
+      'a',
+      'A.b_c-1',
+      '0x',
+      'v'.repeat(64),
+      '',
+      '-rf',
+      '.hidden',
+      'a b',
+      'a/b',
+      'ä',
+      'v'.repeat(65),
+    ];
+    for (const name of names) {
+      const spec = `compartment: shop\nvolumes:\n  ${JSON.stringify(name)}: {}\n`;
+      expect(VolumeNameSchema.safeParse(name).success, name).toBe(checkSpec(parseYaml(spec)).state !== undefined);
+    }
   });
 
   it('lets an operator declare, not a viewer (403)', async () => {
