@@ -589,7 +589,7 @@ export const en = {
   'resources.volume.present': 'present',
   'resources.volume.missing': 'not made yet',
   'resources.volume.missing.means':
-    'the desired state declares it, but it is not on the host yet (a host folder is made by the first apply whose units mount it; a Podman volume when its unit first runs).',
+    'the desired state declares it, but it is not on the host yet (a host folder is made by the next apply that changes a file (adding its `Volume=` line to a unit does); a Podman volume when its unit first runs).',
   'resources.volume.undeclared': 'not in the desired state',
   'resources.volume.undeclared.means':
     'left on the host by an earlier state; no apply uses or changes it, and its data stays until an admin deletes it.',
@@ -621,7 +621,7 @@ export const en = {
   'resources.volumeLabelsHint': 'One per line: key=value. Leave the fields empty for a plain local volume.',
   'resources.volumeBadLabel': 'Line {line} is not key=value.',
   'resources.hostDeclared':
-    'The volume is in the desired state; its folder is made by the first apply whose units mount it.',
+    'The volume is in the desired state; its folder is made by the next apply that changes a file (adding its `Volume=` line to a unit does).',
   'resources.declare': 'Declare and apply',
   'resources.undeclare': 'Remove from state',
   'resources.undeclareVolume': 'Take the volume {name} out of the desired state and apply (its data stays on the host)',

@@ -600,7 +600,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'resources.volume.present': 'olemassa',
   'resources.volume.missing': 'ei vielä luotu',
   'resources.volume.missing.means':
-    'tavoitetila määrittelee sen, mutta sitä ei ole vielä koneella (kansion luo ensimmäinen käyttöönotto, jonka yksiköt liittävät sen; Podman-taltion luo sen yksikön ensimmäinen ajo).',
+    'tavoitetila määrittelee sen, mutta sitä ei ole vielä koneella (kansion luo seuraava käyttöönotto, joka muuttaa jotain tiedostoa (sen `Volume=`-rivin lisääminen yksikköön muuttaa); Podman-taltion luo sen yksikön ensimmäinen ajo).',
   'resources.volume.undeclared': 'ei tavoitetilassa',
   'resources.volume.undeclared.means':
     'jäänyt koneelle aiemmasta tilasta; mikään käyttöönotto ei käytä tai muuta sitä, ja sen tiedot säilyvät, kunnes ylläpitäjä poistaa ne.',
@@ -633,7 +633,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
     'Yksi riviä kohden: avain=arvo. Jätä kentät tyhjiksi tavalliselle paikalliselle taltiolle.',
   'resources.volumeBadLabel': 'Rivi {line} ei ole muotoa avain=arvo.',
   'resources.hostDeclared':
-    'Taltio on tavoitetilassa; sen kansion luo ensimmäinen käyttöönotto, jonka yksiköt liittävät sen.',
+    'Taltio on tavoitetilassa; sen kansion luo seuraava käyttöönotto, joka muuttaa jotain tiedostoa (sen `Volume=`-rivin lisääminen yksikköön muuttaa).',
   'resources.declare': 'Määrittele ja ota käyttöön',
   'resources.undeclare': 'Poista tilasta',
   'resources.undeclareVolume': 'Poista taltio {name} tavoitetilasta ja ota käyttöön (sen tiedot jäävät koneelle)',

@@ -164,7 +164,7 @@ export function VolumeForm({ id }: { id: string }) {
       {error !== undefined && <ErrorBox error={error} />}
       {result && <Result result={result.r} />}
       {result?.kind === 'host' && (result.r.outcome === 'applied' || result.r.outcome === 'noop') && (
-        <p className="text-xs">{t('resources.hostDeclared')}</p>
+        <p className="text-xs">{withCode(t('resources.hostDeclared'))}</p>
       )}
       <div>
         <Button type="submit" variant="primary" disabled={busy || !name || badName || badLabels}>

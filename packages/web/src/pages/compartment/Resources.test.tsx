@@ -125,7 +125,7 @@ describe('resources tab', () => {
     expect(within(form).queryByLabelText('Driver (Driver=)')).toBeNull();
     fireEvent.click(within(form).getByRole('button', { name: 'Declare and apply' }));
     expect(await within(form).findByText('Nothing to do: the host already matches.')).toBeTruthy();
-    expect(within(form).getByText(/its folder is made by the first apply whose units mount it/)).toBeTruthy();
+    expect(within(form).getByText(/its folder is made by the next apply that changes a file/)).toBeTruthy();
     expect(changes(calls)).toEqual([
       { method: 'PUT', path: '/api/compartments/shop/volumes/uploads', body: { kind: 'host' } },
     ]);

@@ -10,6 +10,7 @@ import { useConfigFiles, useRegistries, useSecrets, useSession, useVolumes } fro
 import type { ApplyResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, QueryView } from '../../components/ui';
+import { withCode } from '../../i18n/code';
 import { t } from '../../i18n/t';
 import { DeleteCompartment } from './DeleteCompartment';
 import { ConfigFileEditor, DeleteButton, RegistryForm, SecretForm, VolumeForm } from './ResourceForms';
@@ -56,7 +57,8 @@ function PresenceLegend({
     <ul className="mt-2 flex flex-col gap-1 text-xs text-zinc-600 dark:text-zinc-400" data-testid={`${what}-legend`}>
       {lines.map((p) => (
         <li key={p}>
-          <span className="font-medium">{t(`resources.${what}.${p}`)}</span>: {t(`resources.${what}.${p}.means`)}
+          <span className="font-medium">{t(`resources.${what}.${p}`)}</span>:{' '}
+          {withCode(t(`resources.${what}.${p}.means`))}
         </li>
       ))}
     </ul>
