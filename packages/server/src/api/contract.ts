@@ -479,11 +479,57 @@ export const VolumeSchema = z
     declared: z.boolean(),
     /** Exists on the host (a declared host volume is created by the first apply that mounts it). */
     exists: z.boolean(),
+    /** Its name in the desired state (a Podman volume `cache` is listed as `systemd-cache`); null when undeclared. */
+    declaredAs: z.string().nullable(),
+    /** What a unit's `Volume=` line names as the source: the host path, `<name>.volume`, or the Podman volume. */
+    mountSource: z.string(),
   })
   .meta({ id: 'Volume' });
 export type VolumeDto = z.infer<typeof VolumeSchema>;
 export const VolumeListSchema = z.object({ volumes: z.array(VolumeSchema) });
 export const VolumeParams = z.object({ id: CompartmentIdSchema, name: PodmanNameSchema });
+/** A volume name of the desired state, by the spec's rules (core/spec.ts; resources.test.ts checks they agree). */
+export const VolumeNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must start with a letter or digit and use only letters, digits and _ . -');
+/** A volume of the desired state, by the name the spec gives it. */
+export const DeclaredVolumeParams = z.object({ id: CompartmentIdSchema, name: VolumeNameSchema });
+/** One value of a `.volume` unit's [Volume] section: a single line of plain text. */
+const VolumeValueSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(1024, 'must be at most 1024 characters')
+  .regex(/^[^\p{Cc}]+$/u, 'must be one line without control characters');
+export const PutVolumeBody = z
+  .object({
+    kind: z.enum(['host', 'podman']).meta({
+      description: 'host: a managed folder on the machine; podman: a Podman volume (a `<name>.volume` unit).',
+    }),
+    options: z
+      .strictObject({
+        driver: VolumeValueSchema.optional().meta({ description: 'Driver= (e.g. local, image).' }),
+        device: VolumeValueSchema.optional().meta({ description: 'Device= (the local driver mounts it).' }),
+        type: VolumeValueSchema.optional().meta({ description: 'Type= (the file system type of Device=).' }),
+        options: VolumeValueSchema.optional().meta({ description: 'Options= (mount options of Device=).' }),
+        user: VolumeValueSchema.optional().meta({ description: 'User= (owner of the volume, in the container).' }),
+        group: VolumeValueSchema.optional().meta({ description: 'Group= (its group, in the container).' }),
+        copy: z.boolean().optional().meta({ description: 'Copy= (copy the image content at the mount point).' }),
+        label: z
+          .record(z.string().min(1).max(255), VolumeValueSchema)
+          .optional()
+          .meta({ description: 'Label= (the volume labels).' }),
+      })
+      .optional()
+      .meta({ description: 'The [Volume] keys of a Podman volume; a host volume has none.' }),
+    wait: z.boolean().optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.kind === 'host' && b.options !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['options'], message: 'a host volume has no options' });
+    }
+  });
 export const VolumeDeleteQuery = z.object({
   kind: z.enum(['host', 'podman']).optional().meta({ description: 'Which volume, when both kinds have the name.' }),
 });

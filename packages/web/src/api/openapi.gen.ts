@@ -1481,7 +1481,65 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Declare a volume in the desired state (or change it) and apply it
+         * @description kind host: a managed folder on the machine; kind podman: a `<name>.volume` unit with the given [Volume] options. Answers with the apply result; the store keeps the change only when the apply succeeded. Existing data is used as it is.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description host: a managed folder on the machine; podman: a Podman volume (a `<name>.volume` unit).
+                         * @enum {string}
+                         */
+                        kind: "host" | "podman";
+                        /** @description The [Volume] keys of a Podman volume; a host volume has none. */
+                        options?: {
+                            /** @description Driver= (e.g. local, image). */
+                            driver?: string;
+                            /** @description Device= (the local driver mounts it). */
+                            device?: string;
+                            /** @description Type= (the file system type of Device=). */
+                            type?: string;
+                            /** @description Options= (mount options of Device=). */
+                            options?: string;
+                            /** @description User= (owner of the volume, in the container). */
+                            user?: string;
+                            /** @description Group= (its group, in the container). */
+                            group?: string;
+                            /** @description Copy= (copy the image content at the mount point). */
+                            copy?: boolean;
+                            /** @description Label= (the volume labels). */
+                            label?: {
+                                [key: string]: string;
+                            };
+                        };
+                        wait?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApplyResult"];
+                    };
+                };
+            };
+        };
         post?: never;
         /** Delete a volume and its data (refused while the desired state declares it) */
         delete: {
@@ -1506,6 +1564,48 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Volume"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compartments/{id}/volumes/{name}/declaration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Take a volume out of the desired state and apply it (its data stays)
+         * @description The host folder or Podman volume stays and is listed as undeclared; deleting it is DELETE …/volumes/:name.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    name: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ApplyResult"];
                     };
                 };
             };
@@ -4054,6 +4154,8 @@ export interface components {
             sizeBytes: number | null;
             declared: boolean;
             exists: boolean;
+            declaredAs: string | null;
+            mountSource: string;
         };
         SecretInput: {
             name: string;
@@ -4923,6 +5025,8 @@ export interface components {
             sizeBytes: number | null;
             declared: boolean;
             exists: boolean;
+            declaredAs: string | null;
+            mountSource: string;
         };
         Secret: {
             name: string;

@@ -11,7 +11,7 @@ import type { CompartmentHost, UnitStatus } from '../apply/ports.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { CompartmentId } from '../ids.js';
 import { hostVolumePath } from '../layout.js';
-import { type DesiredState, type FileSpec, toSpec, validateSpec } from '../spec.js';
+import { type DesiredState, type FileSpec, toSpec, type VolumeSpec, validateSpec } from '../spec.js';
 import type { CompartmentService } from './compartments.js';
 
 /** What this service needs from the host, per compartment (app.ts wires host/ adapters into it). */
@@ -74,6 +74,10 @@ export interface VolumeInfo {
   sizeBytes: number | null;
   declared: boolean;
   exists: boolean;
+  /** Its name in the desired state; null when undeclared. */
+  declaredAs: string | null;
+  /** What a unit's `Volume=` names as the source (host path, `<name>.volume`, Podman volume name). */
+  mountSource: string;
 }
 
 export interface SecretEntry {
@@ -153,6 +157,8 @@ export class ResourceService {
           sizeBytes: null,
           declared: true,
           exists: found !== undefined,
+          declaredAs: name,
+          mountSource: `${name}.volume`,
         });
       }
     }
@@ -170,6 +176,8 @@ export class ResourceService {
           sizeBytes: null,
           declared: false,
           exists: true,
+          declaredAs: null,
+          mountSource: v.name,
         });
       }
     }
@@ -189,7 +197,17 @@ export class ResourceService {
   /** A managed host volume folder; `exists` is learnt from its usage (a declared one may not be made yet). */
   private hostVolume(id: CompartmentId, name: string, declared: boolean): VolumeInfo {
     const path = hostVolumePath(this.deps.volumesRoot, id, name);
-    return { name, kind: 'host', path, owner: null, sizeBytes: null, declared, exists: !declared };
+    return {
+      name,
+      kind: 'host',
+      path,
+      owner: null,
+      sizeBytes: null,
+      declared,
+      exists: !declared,
+      declaredAs: declared ? name : null,
+      mountSource: path,
+    };
   }
 
   /**
@@ -206,13 +224,37 @@ export class ResourceService {
     const v = matches[0]!;
     if (v.declared) {
       throw new ConflictError(
-        `Volume '${name}' is declared in the desired state of '${id}'; remove it from the spec (and apply) first.`,
+        `Volume '${name}' is declared in the desired state of '${id}'; take it out of the desired state (and apply) first.`,
       );
     }
     const cid = this.deps.compartments.get(id).id;
     if (v.kind === 'host') await this.deps.host.removeHostVolume(cid, name);
     else await this.deps.host.removePodmanVolume(cid, name);
     return v;
+  }
+
+  /**
+   * Adds a volume to the desired state, or changes the one of that name, and applies the changed state. Data is
+   * not touched: a host folder or Podman volume that exists is used as it is.
+   */
+  async putVolume(id: string, name: string, volume: VolumeSpec, options: ApplyOptions): Promise<ApplyResult> {
+    const state = this.deps.compartments.state(id);
+    const next = { ...state, volumes: { ...state.volumes, [name]: volume } };
+    return this.applyChanged(next, options, `declare volume ${name}`);
+  }
+
+  /**
+   * Takes a volume out of the desired state and applies it. Its data stays (a host folder, a Podman volume):
+   * it is listed as undeclared, and deleting it is `deleteVolume`.
+   */
+  async undeclareVolume(id: string, name: string, options: ApplyOptions): Promise<ApplyResult> {
+    const state = this.deps.compartments.state(id);
+    if (!Object.hasOwn(state.volumes, name)) {
+      throw new NotFoundError(`Compartment '${state.id}' declares no volume '${name}'.`);
+    }
+    const volumes = { ...state.volumes };
+    delete volumes[name];
+    return this.applyChanged({ ...state, volumes }, options, `undeclare volume ${name}`);
   }
 
   // ---------------------------------------------------------------------------------------------- secrets

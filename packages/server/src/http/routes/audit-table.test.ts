@@ -146,6 +146,17 @@ const TABLE: Row[] = [
     audit: ['volume.delete', 'compartment:shop/volume:old'],
   },
   {
+    route: 'PUT /api/compartments/{id}/volumes/{name}',
+    url: `${C}/volumes/cache`,
+    body: { kind: 'podman', options: { driver: 'local' } },
+    audit: ['volume.declare', 'compartment:shop/volume:cache'],
+  },
+  {
+    route: 'DELETE /api/compartments/{id}/volumes/{name}/declaration',
+    url: `${C}/volumes/cache/declaration`,
+    audit: ['volume.undeclare', 'compartment:shop/volume:cache'],
+  },
+  {
     route: 'POST /api/compartments/{id}/secrets',
     url: `${C}/secrets`,
     body: { name: 'db-password', value: SECRET_VALUE },

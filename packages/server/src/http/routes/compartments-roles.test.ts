@@ -38,6 +38,8 @@ export const MATRIX: Row[] = [
   ['POST', `${C}/units/restart`, 'operator', 'compartment', {}],
   ['GET', `${C}/volumes`, 'viewer', 'compartment'],
   ['DELETE', `${C}/volumes/old`, 'admin', 'compartment'],
+  ['PUT', `${C}/volumes/cache`, 'operator', 'compartment', { kind: 'host' }],
+  ['DELETE', `${C}/volumes/data/declaration`, 'operator', 'compartment'],
   ['GET', `${C}/secrets`, 'viewer', 'compartment'],
   ['POST', `${C}/secrets`, 'admin', 'compartment', { name: 'token', value: 'v' }],
   ['DELETE', `${C}/secrets/token`, 'admin', 'compartment'],
@@ -121,7 +123,8 @@ describe('role matrix', () => {
         .replace(/\/units\/(start|stop|restart)$/, '/units/:action')
         .replace(/\/revisions\/1$/, '/revisions/:number')
         .replace(/\/revisions\/1\/rollback-plan$/, '/revisions/:number/rollback-plan')
-        .replace(/\/(volumes|secrets)\/(old|token)$/, '/$1/:name')
+        .replace(/\/(volumes|secrets)\/(old|token|cache)$/, '/$1/:name')
+        .replace(/\/volumes\/data\/declaration$/, '/volumes/:name/declaration')
         .replace(/\/registries\/quay\.io$/, '/registries/:registry')
         .replace(/\/files\/app\.env$/, '/files/*')
         .replace(/\/notifications\/channels\/ops/, '/notifications/channels/:id')

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import {
   ApplyResultSchema,
   ConfigFileListSchema,
@@ -11,7 +12,9 @@ import {
   SecretListSchema,
   UnitListSchema,
   VolumeListSchema,
+  VolumeNameSchema,
 } from '../../api/contract.js';
+import { checkSpec } from '../../core/spec.js';
 import { type Setup, setup } from './compartments-test-setup.js';
 import { VOLUMES_ROOT } from './compartments-test-support.js';
 
@@ -92,6 +95,8 @@ describe('volumes', () => {
         sizeBytes: 4096,
         declared: true,
         exists: true,
+        declaredAs: 'data',
+        mountSource: `${VOLUMES_ROOT}/shop/data`,
       },
       {
         name: 'old',
@@ -101,6 +106,8 @@ describe('volumes', () => {
         sizeBytes: 10,
         declared: false,
         exists: true,
+        declaredAs: null,
+        mountSource: 'old',
       },
     ]);
   });
@@ -134,6 +141,119 @@ describe('volumes', () => {
       ['volume.delete', 'failed', 'data'],
       ['volume.delete', 'ok', 'scratch'],
       ['volume.delete', 'failed', 'nope'],
+    ]);
+  });
+});
+
+describe('declaring volumes', () => {
+  it('declares a Podman volume by applying the changed state; listed with the unit a container names', async () => {
+    s = await setup(dir, { shop: true });
+    const put = await s.t.as('shopOperator', 'PUT', '/api/compartments/shop/volumes/cache', {
+      kind: 'podman',
+      options: { driver: 'local', label: { app: 'shop' }, copy: false },
+    });
+    expect(put.statusCode).toBe(200);
+    const r = ApplyResultSchema.parse(put.json());
+    expect(r.outcome).toBe('applied');
+    expect(r.plan.changes.map((c) => c.path)).toEqual(['.config/containers/systemd/cache.volume']);
+    expect(s.ctx.app.compartments.state('shop').volumes.cache).toEqual({
+      kind: 'podman',
+      options: { driver: 'local', label: { app: 'shop' }, copy: false },
+    });
+    const listed = await s.t.as('viewer', 'GET', '/api/compartments/shop/volumes');
+    expect(VolumeListSchema.parse(listed.json()).volumes.find((v) => v.declaredAs === 'cache')).toMatchObject({
+      name: 'systemd-cache',
+      kind: 'podman',
+      declared: true,
+      mountSource: 'cache.volume',
+    });
+    // a host volume renders no file (its folder is made by the first apply that mounts it): the state changes
+    const host = await s.t.as('operator', 'PUT', '/api/compartments/shop/volumes/uploads', { kind: 'host' });
+    expect(host.json()).toMatchObject({ outcome: 'noop' });
+    expect(s.ctx.app.compartments.state('shop').volumes.uploads).toEqual({ kind: 'host' });
+    expect(s.t.audits.map((a) => [a.action, a.result, a.target, a.details?.volume])).toEqual([
+      ['volume.declare', 'ok', 'compartment:shop/volume:cache', 'cache'],
+      ['volume.declare', 'ok', 'compartment:shop/volume:uploads', 'uploads'],
+    ]);
+  });
+
+  it('refuses a bad name, kind or option (400 naming the field), and changes nothing', async () => {
+    s = await setup(dir, { shop: true });
+    const before = s.ctx.app.compartments.state('shop');
+    const cases: [url: string, body: unknown, field: string][] = [
+      ['/api/compartments/shop/volumes/-rf', { kind: 'host' }, '/name'],
+      [`/api/compartments/shop/volumes/${'v'.repeat(65)}`, { kind: 'host' }, '/name'],
+      ['/api/compartments/shop/volumes/cache', { kind: 'nfs' }, '/kind'],
+      ['/api/compartments/shop/volumes/cache', { kind: 'host', options: { driver: 'local' } }, '/options'],
+      ['/api/compartments/shop/volumes/cache', { kind: 'podman', options: { driver: 'a\nb' } }, '/options/driver'],
+      ['/api/compartments/shop/volumes/cache', { kind: 'podman', options: { podmanArgs: ['--x'] } }, '/options'],
+    ];
+    for (const [url, body, field] of cases) {
+      const res = await s.t.as('operator', 'PUT', url, body);
+      expect(res.statusCode, url).toBe(400);
+      expect(res.json().error.details.validation[0].instancePath, JSON.stringify(body)).toBe(field);
+    }
+    expect(s.ctx.app.compartments.state('shop')).toEqual(before);
+    expect(s.ctx.app.compartments.history('shop')).toHaveLength(1);
+    expect(s.t.audits).toEqual([]);
+  });
+
+  it('takes a volume name exactly when the spec does', () => {
+    const names = [
+      'data',
+      'a',
+      'A.b_c-1',
+      '0x',
+      'v'.repeat(64),
+      '',
+      '-rf',
+      '.hidden',
+      'a b',
+      'a/b',
+      'ä',
+      'v'.repeat(65),
+    ];
+    for (const name of names) {
+      const spec = `compartment: shop\nvolumes:\n  ${JSON.stringify(name)}: {}\n`;
+      expect(VolumeNameSchema.safeParse(name).success, name).toBe(checkSpec(parseYaml(spec)).state !== undefined);
+    }
+  });
+
+  it('lets an operator declare, not a viewer (403)', async () => {
+    s = await setup(dir, { shop: true });
+    const viewer = await s.t.as('shopViewer', 'PUT', '/api/compartments/shop/volumes/cache', { kind: 'host' });
+    expect(viewer.statusCode).toBe(403);
+    expect(s.ctx.app.compartments.state('shop').volumes.cache).toBeUndefined();
+    const operator = await s.t.as('shopOperator', 'PUT', '/api/compartments/shop/volumes/cache', { kind: 'host' });
+    expect(operator.statusCode).toBe(200);
+  });
+
+  it('takes a volume out of the desired state, keeping its data; then its data can be deleted', async () => {
+    s = await setup(dir, { shop: true });
+    s.ctx.resourceHost.paths.set(`${VOLUMES_ROOT}/shop/data`, { bytes: 4096, owner: 'qm-shop' });
+    // the containers of the spec mount it: they go first
+    await s.ctx.app.compartments.applyState(
+      { ...s.ctx.app.compartments.state('shop'), units: {} },
+      { actor: 'test', create: false, message: 'no units' },
+    );
+    const out = await s.t.as('shopOperator', 'DELETE', '/api/compartments/shop/volumes/data/declaration');
+    expect(out.statusCode).toBe(200);
+    expect(out.json()).toMatchObject({ outcome: 'noop' });
+    expect(s.ctx.app.compartments.state('shop').volumes.data).toBeUndefined();
+    expect(s.ctx.resourceHost.calls).toEqual([]);
+    const listed = await s.t.as('viewer', 'GET', '/api/compartments/shop/volumes');
+    expect(VolumeListSchema.parse(listed.json()).volumes).toMatchObject([
+      { name: 'data', kind: 'host', declared: false, exists: true, declaredAs: null },
+    ]);
+    const again = await s.t.as('operator', 'DELETE', '/api/compartments/shop/volumes/data/declaration');
+    expect(again.statusCode).toBe(404);
+    const del = await s.t.as('admin', 'DELETE', '/api/compartments/shop/volumes/data?kind=host');
+    expect(del.statusCode).toBe(200);
+    expect(s.ctx.resourceHost.calls).toEqual(['host volume rm shop data']);
+    expect(s.t.audits.map((a) => [a.action, a.result, a.target])).toEqual([
+      ['volume.undeclare', 'ok', 'compartment:shop/volume:data'],
+      ['volume.undeclare', 'failed', 'compartment:shop/volume:data'],
+      ['volume.delete', 'ok', 'compartment:shop/volume:data'],
     ]);
   });
 });

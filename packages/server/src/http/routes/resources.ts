@@ -4,8 +4,12 @@
  * registry logins (registry and user name; the password goes to `podman login` on stdin) and config files
  * (part of the desired state: putting or deleting one applies the changed state).
  *
- * Roles: viewer lists and reads; operator puts and deletes config files (an apply); admin deletes volumes
- * (their data goes with them), creates and deletes secrets, logs in to and out of registries.
+ * Volumes are declared in the desired state too: declaring one (PUT) or taking it out of the state (DELETE
+ * …/declaration) applies the changed state and leaves data alone; deleting a volume (DELETE …/volumes/:name)
+ * deletes its data and is refused while the state declares it.
+ *
+ * Roles: viewer lists and reads; operator puts and deletes config files and declares volumes (an apply); admin
+ * deletes volumes (their data goes with them), creates and deletes secrets, logs in to and out of registries.
  */
 import {
   ApplyResultSchema,
@@ -14,7 +18,9 @@ import {
   ConfigFileParams,
   ConfigFileSchema,
   CreateSecretBody,
+  DeclaredVolumeParams,
   PutConfigFileBody,
+  PutVolumeBody,
   RegistryLoginBody,
   RegistryLoginListSchema,
   RegistryParams,
@@ -49,6 +55,76 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
       preHandler: guard('viewer'),
     },
     async (req) => ({ volumes: await app.resources.volumes(req.params.id) }),
+  );
+
+  r.put(
+    '/api/compartments/:id/volumes/:name',
+    {
+      schema: {
+        tags: ['volumes'],
+        summary: 'Declare a volume in the desired state (or change it) and apply it',
+        description:
+          'kind host: a managed folder on the machine; kind podman: a `<name>.volume` unit with the given [Volume] ' +
+          'options. Answers with the apply result; the store keeps the change only when the apply succeeded. ' +
+          'Existing data is used as it is.',
+        params: DeclaredVolumeParams,
+        body: PutVolumeBody,
+        response: { 200: ApplyResultSchema },
+      },
+      preHandler: guard('operator'),
+    },
+    async (req) => {
+      const { id, name } = req.params;
+      const { kind, options, wait } = req.body;
+      const target = inCompartment(id, 'volume', name);
+      try {
+        const result = await audited(
+          audit,
+          req,
+          { action: 'volume.declare', target, details: { volume: name, kind } },
+          () =>
+            app.resources.putVolume(id, name, kind === 'host' ? { kind } : { kind, options: options ?? {} }, {
+              actor: actorOf(req),
+              wait: wait ?? true,
+            }),
+          applyAuditResult(id, target),
+        );
+        return applyDto(result);
+      } finally {
+        overview.invalidate(id);
+      }
+    },
+  );
+
+  r.delete(
+    '/api/compartments/:id/volumes/:name/declaration',
+    {
+      schema: {
+        tags: ['volumes'],
+        summary: 'Take a volume out of the desired state and apply it (its data stays)',
+        description:
+          'The host folder or Podman volume stays and is listed as undeclared; deleting it is DELETE …/volumes/:name.',
+        params: DeclaredVolumeParams,
+        response: { 200: ApplyResultSchema },
+      },
+      preHandler: guard('operator'),
+    },
+    async (req) => {
+      const { id, name } = req.params;
+      const target = inCompartment(id, 'volume', name);
+      try {
+        const result = await audited(
+          audit,
+          req,
+          { action: 'volume.undeclare', target, details: { volume: name } },
+          () => app.resources.undeclareVolume(id, name, { actor: actorOf(req) }),
+          applyAuditResult(id, target),
+        );
+        return applyDto(result);
+      } finally {
+        overview.invalidate(id);
+      }
+    },
   );
 
   r.delete(

@@ -1,13 +1,17 @@
 /**
- * Changing a compartment's resources: secrets (admins; the value goes to Podman and never comes back),
- * registry logins (admins; the password likewise), config files (operators; edited as text).
+ * Changing a compartment's resources: volumes (operators declare them in the desired state, an apply),
+ * secrets (admins; the value goes to Podman and never comes back), registry logins (admins; the password
+ * likewise), config files (operators; edited as text).
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { api, data } from '../../api/client';
 import { keys } from '../../api/queries';
+import type { ApplyResult } from '../../api/types';
 import { Button, ErrorBox, inputClass, TextField } from '../../components/ui';
+import { withCode } from '../../i18n/code';
 import { t } from '../../i18n/t';
+import { Result } from './PlanApply';
 
 function useAction(id: string, part: string) {
   const qc = useQueryClient();
@@ -28,6 +32,147 @@ function useAction(id: string, part: string) {
     }
   };
   return { run, error, busy };
+}
+
+/** A volume name as the desired state takes it. */
+export const VOLUME_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** `key=value` lines (blank lines skipped) as a map; the 1-based number of the first bad line otherwise. */
+export function parseLabels(text: string): Record<string, string> | number {
+  const out: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line === '') continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) return i + 1;
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+type PodmanOption = 'driver' | 'device' | 'type' | 'options' | 'user' | 'group';
+const PODMAN_OPTIONS: readonly PodmanOption[] = ['driver', 'device', 'type', 'options', 'user', 'group'];
+
+/**
+ * Declares a volume (or changes the one of that name): it becomes part of the desired state and is applied at
+ * once; the apply's result is shown. Existing data is used as it is.
+ */
+export function VolumeForm({ id }: { id: string }) {
+  const { run, error, busy } = useAction(id, 'volumes');
+  const [name, setName] = useState('');
+  const [kind, setKind] = useState<'host' | 'podman'>('host');
+  const [values, setValues] = useState<Partial<Record<PodmanOption, string>>>({});
+  const [labels, setLabels] = useState('');
+  const [result, setResult] = useState<{ r: ApplyResult; kind: 'host' | 'podman' } | undefined>();
+  const badName = name !== '' && !VOLUME_NAME.test(name);
+  const parsedLabels = parseLabels(labels);
+  const badLabels = typeof parsedLabels === 'number';
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (badName || badLabels) return;
+    setResult(undefined);
+    const options: Record<string, unknown> = {};
+    for (const k of PODMAN_OPTIONS) if (values[k]?.trim()) options[k] = values[k].trim();
+    if (Object.keys(parsedLabels).length > 0) options.label = parsedLabels;
+    await run(async () => {
+      const r = await data(
+        api.PUT('/api/compartments/{id}/volumes/{name}', {
+          params: { path: { id, name } },
+          body: kind === 'host' ? { kind } : { kind, options },
+        }),
+      );
+      setResult({ r, kind });
+      if (r.outcome === 'applied' || r.outcome === 'noop') {
+        setName('');
+        setValues({});
+        setLabels('');
+      }
+    });
+  };
+  return (
+    <form
+      onSubmit={submit}
+      aria-label={t('resources.declareVolume')}
+      className="mt-3 flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800"
+    >
+      <h3 className="text-sm font-semibold">{t('resources.declareVolume')}</h3>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">{t('resources.declareHint')}</p>
+      <TextField
+        id="volume-name"
+        label={t('resources.volumeName')}
+        hint={t('resources.volumeNameHint')}
+        required
+        className="font-mono"
+        aria-invalid={badName}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <fieldset className="flex flex-col gap-1">
+        <legend className="text-sm font-medium">{t('resources.kind')}</legend>
+        {(['host', 'podman'] as const).map((k) => (
+          <label key={k} className="flex items-start gap-2 text-sm">
+            <input
+              type="radio"
+              name="volume-kind"
+              value={k}
+              checked={kind === k}
+              onChange={() => setKind(k)}
+              className="mt-1"
+            />
+            <span>
+              <span className="font-medium">{t(`resources.kind.${k}`)}</span>
+              <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+                {withCode(t(`resources.kindHint.${k}`))}
+              </span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+      {kind === 'podman' && (
+        <div className="grid gap-2 sm:grid-cols-2">
+          {PODMAN_OPTIONS.map((k) => (
+            <TextField
+              key={k}
+              id={`volume-${k}`}
+              label={t(`resources.volumeOption.${k}`)}
+              className="font-mono"
+              value={values[k] ?? ''}
+              onChange={(e) => setValues({ ...values, [k]: e.target.value })}
+            />
+          ))}
+          <div className="flex flex-col gap-1 sm:col-span-2">
+            <label htmlFor="volume-labels" className="text-sm font-medium">
+              {t('resources.volumeLabels')}
+            </label>
+            <textarea
+              id="volume-labels"
+              className={`${inputClass} font-mono`}
+              rows={2}
+              spellCheck={false}
+              aria-invalid={badLabels}
+              aria-describedby="volume-labels-hint"
+              value={labels}
+              onChange={(e) => setLabels(e.target.value)}
+            />
+            <p id="volume-labels-hint" className="text-xs text-zinc-600 dark:text-zinc-400">
+              {badLabels ? t('resources.volumeBadLabel', { line: parsedLabels }) : t('resources.volumeLabelsHint')}
+            </p>
+          </div>
+        </div>
+      )}
+      {error !== undefined && <ErrorBox error={error} />}
+      {result && <Result result={result.r} />}
+      {result?.kind === 'host' && (result.r.outcome === 'applied' || result.r.outcome === 'noop') && (
+        <p className="text-xs">{withCode(t('resources.hostDeclared'))}</p>
+      )}
+      <div>
+        <Button type="submit" variant="primary" disabled={busy || !name || badName || badLabels}>
+          {busy ? t('apply.running') : t('resources.declare')}
+        </Button>
+      </div>
+    </form>
+  );
 }
 
 export function SecretForm({ id }: { id: string }) {
@@ -85,11 +230,15 @@ export function DeleteButton({
   part,
   remove,
   label,
+  text,
 }: {
   id: string;
   part: string;
   remove: () => Promise<unknown>;
+  /** What the button does, in full (its accessible name; the confirmation asks it). */
   label: string;
+  /** The button's visible text; default "Delete". */
+  text?: string;
 }) {
   const { run, error, busy } = useAction(id, part);
   return (
@@ -103,7 +252,7 @@ export function DeleteButton({
           if (window.confirm(`${label}?`)) void run(remove);
         }}
       >
-        {t('resources.delete')}
+        {text ?? t('resources.delete')}
       </Button>
       {error !== undefined && <ErrorBox error={error} />}
     </>
