@@ -591,6 +591,17 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   await page.getByRole('button', { name: 'Log in' }).click();
   await expect(page.getByRole('heading', { name: 'Compartments' }).first()).toBeVisible();
 
+  // 19d. A volume declared in the UI, owned by the container's UID 33: its helper user owns the folder.
+  await page.goto(`/c/${DAY2}/resources`);
+  const declare = page.getByRole('form', { name: 'Declare a volume' });
+  await declare.getByLabel(/Volume name/).fill('uploads');
+  await declare.getByLabel(/Owner inside the container/).fill('33');
+  await declare.getByRole('button', { name: 'Declare and apply' }).click();
+  await expect(declare.getByText(/its folder is made/)).toBeVisible({ timeout: 60_000 });
+  const uploads = page.getByRole('row').filter({ has: page.getByText('uploads', { exact: true }) });
+  await expect(uploads).toContainText(`qm-${DAY2}-33`, { timeout: 30_000 });
+  await dayShot('03e-volume');
+
   // 20. Export downloads the .quadlets text; importing that file makes a copy that applies.
   await page.getByRole('link', { name: 'Import and export' }).first().click();
   const [download] = await Promise.all([

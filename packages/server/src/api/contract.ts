@@ -523,11 +523,22 @@ export const PutVolumeBody = z
       })
       .optional()
       .meta({ description: 'The [Volume] keys of a Podman volume; a host volume has none.' }),
+    owner: z.number().int().min(0).max(65535).optional().meta({
+      description:
+        "A host volume's owner: the id inside the container (its helper user qm-<id>-<uid> owns the folder, mode 0770); 0 or unset: the compartment user.",
+    }),
     wait: z.boolean().optional(),
   })
   .superRefine((b, ctx) => {
     if (b.kind === 'host' && b.options !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['options'], message: 'a host volume has no options' });
+    }
+    if (b.kind === 'podman' && b.owner !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['owner'],
+        message: "a Podman volume's owner is set by its options (user, group)",
+      });
     }
   });
 export const VolumeDeleteQuery = z.object({

@@ -1524,6 +1524,8 @@ export interface paths {
                                 [key: string]: string;
                             };
                         };
+                        /** @description A host volume's owner: the id inside the container (its helper user qm-<id>-<uid> owns the folder, mode 0770); 0 or unset: the compartment user. */
+                        owner?: number;
                         wait?: boolean;
                     };
                 };

@@ -637,6 +637,10 @@ export const en = {
   'resources.declareVolume': 'Declare a volume',
   'resources.declareHint':
     'Adds the volume to the desired state (or changes the one of that name) and applies it at once. Data that is already there is used as it is.',
+  'resources.volumeOwner': 'Owner inside the container (UID, optional)',
+  'resources.volumeOwnerHint':
+    'A container that runs as this UID owns the folder: quadletman makes the helper user qm-<compartment>-<UID> on the host for it (mode 0770, the compartment keeps access). Empty: the compartment user.',
+  'resources.volumeOwnerBad': 'A UID is a whole number from 0 to 65535.',
   'resources.volumeName': 'Volume name',
   'resources.volumeNameHint': 'Letters, digits and _ . -, starting with a letter or digit; at most 64.',
   'resources.volumeOption.driver': 'Driver (Driver=)',
@@ -649,7 +653,7 @@ export const en = {
   'resources.volumeLabelsHint': 'One per line: key=value. Leave the fields empty for a plain local volume.',
   'resources.volumeBadLabel': 'Line {line} is not key=value.',
   'resources.hostDeclared':
-    'The volume is in the desired state; its folder is made by the next apply that changes a file (adding its `Volume=` line to a unit does).',
+    'The volume is in the desired state and its folder is made (given to its owner); a unit mounts it with the `Volume=` line shown in the list.',
   'resources.declare': 'Declare and apply',
   'resources.undeclare': 'Remove from state',
   'resources.undeclareVolume': 'Take the volume {name} out of the desired state and apply (its data stays on the host)',

@@ -649,6 +649,10 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'resources.declareVolume': 'Määrittele taltio',
   'resources.declareHint':
     'Lisää taltion tavoitetilaan (tai muuttaa samannimistä) ja ottaa sen heti käyttöön. Jo olemassa olevat tiedot käytetään sellaisinaan.',
+  'resources.volumeOwner': 'Omistaja kontissa (UID, valinnainen)',
+  'resources.volumeOwnerHint':
+    'Tällä UID:llä ajettava kontti omistaa kansion: quadletman luo sille isäntään apukäyttäjän qm-<lokero>-<UID> (tila 0770, lokero säilyttää pääsyn). Tyhjä: lokeron käyttäjä.',
+  'resources.volumeOwnerBad': 'UID on kokonaisluku väliltä 0–65535.',
   'resources.volumeName': 'Taltion nimi',
   'resources.volumeNameHint': 'Kirjaimia, numeroita ja _ . -, alkaen kirjaimella tai numerolla; enintään 64.',
   'resources.volumeOption.driver': 'Ajuri (Driver=)',
@@ -662,7 +666,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
     'Yksi riviä kohden: avain=arvo. Jätä kentät tyhjiksi tavalliselle paikalliselle taltiolle.',
   'resources.volumeBadLabel': 'Rivi {line} ei ole muotoa avain=arvo.',
   'resources.hostDeclared':
-    'Taltio on tavoitetilassa; sen kansion luo seuraava käyttöönotto, joka muuttaa jotain tiedostoa (sen `Volume=`-rivin lisääminen yksikköön muuttaa).',
+    'Taltio on tavoitetilassa ja sen kansio on luotu (omistajalleen); yksikkö liittää sen listassa näkyvällä `Volume=`-rivillä.',
   'resources.declare': 'Määrittele ja ota käyttöön',
   'resources.undeclare': 'Poista tilasta',
   'resources.undeclareVolume': 'Poista taltio {name} tavoitetilasta ja ota käyttöön (sen tiedot jäävät koneelle)',

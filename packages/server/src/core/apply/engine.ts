@@ -441,6 +441,9 @@ export class ApplyEngine {
     const routes =
       target.routes && !sameRoutes(target.routes.desired, target.routes.applied) ? target.routes : undefined;
     if (p.noop && !routes) {
+      // no file changes, but the folders and helper users the state declares are made to match all the same
+      if (target.helperIds) await host.syncHelperUsers(target.helperIds);
+      await host.ensureHostVolumes(target.hostVolumes);
       emit('done', 'ok', 'Nothing to change');
       return { ...base, outcome: 'noop', message: 'Nothing to change: the host already matches.', units: [] };
     }

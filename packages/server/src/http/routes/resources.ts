@@ -75,18 +75,23 @@ export const resourceRoutes: RoutePlugin = async (instance, { app, guard, audit 
     },
     async (req) => {
       const { id, name } = req.params;
-      const { kind, options, wait } = req.body;
+      const { kind, options, owner, wait } = req.body;
       const target = inCompartment(id, 'volume', name);
       try {
         const result = await audited(
           audit,
           req,
-          { action: 'volume.declare', target, details: { volume: name, kind } },
+          { action: 'volume.declare', target, details: { volume: name, kind, ...(owner ? { owner } : {}) } },
           () =>
-            app.resources.putVolume(id, name, kind === 'host' ? { kind } : { kind, options: options ?? {} }, {
-              actor: actorOf(req),
-              wait: wait ?? true,
-            }),
+            app.resources.putVolume(
+              id,
+              name,
+              kind === 'host' ? { kind, ...(owner ? { owner } : {}) } : { kind, options: options ?? {} },
+              {
+                actor: actorOf(req),
+                wait: wait ?? true,
+              },
+            ),
           applyAuditResult(id, target),
         );
         return applyDto(result);

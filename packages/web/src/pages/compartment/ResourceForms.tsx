@@ -64,13 +64,16 @@ export function VolumeForm({ id }: { id: string }) {
   const [kind, setKind] = useState<'host' | 'podman'>('host');
   const [values, setValues] = useState<Partial<Record<PodmanOption, string>>>({});
   const [labels, setLabels] = useState('');
+  const [owner, setOwner] = useState('');
   const [result, setResult] = useState<{ r: ApplyResult; kind: 'host' | 'podman' } | undefined>();
   const badName = name !== '' && !VOLUME_NAME.test(name);
+  const ownerId = owner.trim() === '' ? 0 : Number(owner.trim());
+  const badOwner = !Number.isInteger(ownerId) || ownerId < 0 || ownerId > 65535;
   const parsedLabels = parseLabels(labels);
   const badLabels = typeof parsedLabels === 'number';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (badName || badLabels) return;
+    if (badName || badLabels || badOwner) return;
     setResult(undefined);
     const options: Record<string, unknown> = {};
     for (const k of PODMAN_OPTIONS) if (values[k]?.trim()) options[k] = values[k].trim();
@@ -79,7 +82,7 @@ export function VolumeForm({ id }: { id: string }) {
       const r = await data(
         api.PUT('/api/compartments/{id}/volumes/{name}', {
           params: { path: { id, name } },
-          body: kind === 'host' ? { kind } : { kind, options },
+          body: kind === 'host' ? { kind, ...(ownerId > 0 ? { owner: ownerId } : {}) } : { kind, options },
         }),
       );
       setResult({ r, kind });
@@ -87,6 +90,7 @@ export function VolumeForm({ id }: { id: string }) {
         setName('');
         setValues({});
         setLabels('');
+        setOwner('');
       }
     });
   };
@@ -129,6 +133,18 @@ export function VolumeForm({ id }: { id: string }) {
           </label>
         ))}
       </fieldset>
+      {kind === 'host' && (
+        <TextField
+          id="volume-owner"
+          label={t('resources.volumeOwner')}
+          hint={badOwner ? t('resources.volumeOwnerBad') : t('resources.volumeOwnerHint')}
+          inputMode="numeric"
+          className="font-mono"
+          aria-invalid={badOwner}
+          value={owner}
+          onChange={(e) => setOwner(e.target.value)}
+        />
+      )}
       {kind === 'podman' && (
         <div className="grid gap-2 sm:grid-cols-2">
           {PODMAN_OPTIONS.map((k) => (
@@ -167,7 +183,7 @@ export function VolumeForm({ id }: { id: string }) {
         <p className="text-xs">{withCode(t('resources.hostDeclared'))}</p>
       )}
       <div>
-        <Button type="submit" variant="primary" disabled={busy || !name || badName || badLabels}>
+        <Button type="submit" variant="primary" disabled={busy || !name || badName || badLabels || badOwner}>
           {busy ? t('apply.running') : t('resources.declare')}
         </Button>
       </div>

@@ -125,10 +125,22 @@ describe('resources tab', () => {
     expect(within(form).queryByLabelText('Driver (Driver=)')).toBeNull();
     fireEvent.click(within(form).getByRole('button', { name: 'Declare and apply' }));
     expect(await within(form).findByText('Nothing to do: the host already matches.')).toBeTruthy();
-    expect(within(form).getByText(/its folder is made by the next apply that changes a file/)).toBeTruthy();
+    expect(within(form).getByText(/its folder is made \(given to its owner\)/)).toBeTruthy();
     expect(changes(calls)).toEqual([
       { method: 'PUT', path: '/api/compartments/shop/volumes/uploads', body: { kind: 'host' } },
     ]);
+    fireEvent.change(within(form).getByLabelText(/Volume name/), { target: { value: 'www' } });
+    fireEvent.change(within(form).getByLabelText(/Owner inside the container/), { target: { value: '70000' } });
+    expect(within(form).getByText('A UID is a whole number from 0 to 65535.')).toBeTruthy();
+    expect(within(form).getByRole('button', { name: 'Declare and apply' })).toHaveProperty('disabled', true);
+    fireEvent.change(within(form).getByLabelText(/Owner inside the container/), { target: { value: '33' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Declare and apply' }));
+    await waitFor(() => expect(changes(calls)).toHaveLength(2));
+    expect(changes(calls)[1]).toEqual({
+      method: 'PUT',
+      path: '/api/compartments/shop/volumes/www',
+      body: { kind: 'host', owner: 33 },
+    });
   });
 
   it('refuses a bad volume name or label line before sending anything', async () => {
