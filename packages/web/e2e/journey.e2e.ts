@@ -482,6 +482,8 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('dialog', (d) => void d.accept());
   const dayShot = (name: string) => shot(page, `d2-${name}`);
+  // a control that is not there fails within a minute, not at the test's end
+  page.setDefaultTimeout(60_000);
 
   // the administrator the journey made (or made here, when this test runs alone: `scripts/e2e.sh -g "day two"`)
   await page.goto('/');
@@ -562,6 +564,7 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   await grant.getByRole('button', { name: 'Grant' }).click();
   await expect(opsRow.getByText(`ops is now operator on ${DAY2}.`)).toBeVisible({ timeout: 30_000 });
   await expect(opsRow.getByRole('button', { name: `Revoke operator on ${DAY2}` })).toBeVisible();
+  await page.goto('/admin/tokens');
   const tokenForm = page.locator('form', { has: page.getByRole('button', { name: 'Create token' }) });
   await tokenForm.getByLabel('Name').fill('d2-reader');
   await tokenForm.getByLabel('Compartment').selectOption(DAY2);
