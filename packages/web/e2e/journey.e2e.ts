@@ -676,6 +676,7 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(wide, `/c/${DAY2}${tab} is wider than the phone`).toBeLessThanOrEqual(0);
   }
+  await expect(page.getByText('uploads', { exact: true }).first()).toBeVisible();
   await dayShot('09-phone-resources');
 
   for (const id of [DAY2_COPY, DAY2]) cli(['compartment', 'delete', id]);

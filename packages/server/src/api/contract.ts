@@ -85,6 +85,10 @@ export const UnitInfoSchema = z
     unit: z.string().meta({ description: 'The systemd unit (`web.service`, `backup.timer`).' }),
     source: z.string().meta({ description: 'The file it comes from (`web.container`).' }),
     status: UnitStatusSchema.optional(),
+    failure: z.string().optional().meta({
+      description:
+        "A failed unit's reason: systemd's summary, then the lines of its journal that say why (Podman's and the program's), joined by ' | '.",
+    }),
   })
   .meta({ id: 'UnitInfo' });
 export type UnitInfoDto = z.infer<typeof UnitInfoSchema>;

@@ -3909,6 +3909,8 @@ export interface components {
                 subState: string;
                 result: string;
             };
+            /** @description A failed unit's reason: systemd's summary, then the lines of its journal that say why (Podman's and the program's), joined by ' | '. */
+            failure?: string;
         };
         CompartmentInput: {
             id: string;
@@ -4780,6 +4782,8 @@ export interface components {
                 subState: string;
                 result: string;
             };
+            /** @description A failed unit's reason: systemd's summary, then the lines of its journal that say why (Podman's and the program's), joined by ' | '. */
+            failure?: string;
         };
         Compartment: {
             id: string;

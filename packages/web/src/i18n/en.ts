@@ -868,6 +868,7 @@ export const en = {
   'apply.step.rollback': 'Roll back',
   'apply.step.done': 'Done',
   'apply.status.pending': 'waiting',
+  'apply.status.notRun': 'not run',
   'apply.status.running': 'running',
   'apply.status.ok': 'done',
   'apply.status.failed': 'failed',

@@ -887,6 +887,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'apply.step.rollback': 'Palautus',
   'apply.step.done': 'Valmis',
   'apply.status.pending': 'odottaa',
+  'apply.status.notRun': 'ei ajettu',
   'apply.status.running': 'käynnissä',
   'apply.status.ok': 'valmis',
   'apply.status.failed': 'epäonnistui',

@@ -113,6 +113,17 @@ describe('CompartmentService', () => {
     );
   });
 
+  it("lists a failed unit with its reason (the host's summary and journal lines), a running one without", async () => {
+    const { service, host } = setup();
+    expect((await service.applyState(spec('1'), { actor: 'a' })).outcome).toBe('applied');
+    const running = await service.units('shop', { withStatus: true });
+    expect(running.find((u) => u.unit === 'web.service')).not.toHaveProperty('failure');
+    host.active.delete('web.service');
+    const failed = (await service.units('shop', { withStatus: true })).find((u) => u.unit === 'web.service')!;
+    expect(failed.status?.activeState).toBe('failed');
+    expect(failed.failure).toBe('web.service exited with status 125');
+  });
+
   it('keeps the applied state, and not a rolled-back one', async () => {
     const { service } = setup();
     expect((await service.applyState(spec('1'), { actor: 'a' })).outcome).toBe('applied');

@@ -106,6 +106,8 @@ export interface UnitInfo {
   /** The file it comes from (`web.container`). */
   source: string;
   status?: UnitStatus;
+  /** A failed unit's reason: systemd's summary and the telling lines of its journal (Podman's, the program's). */
+  failure?: string;
 }
 
 export class CompartmentService {
@@ -417,6 +419,7 @@ export class CompartmentService {
       for (const u of out) {
         const st = statuses.find((s) => s.unit === u.unit);
         if (st) u.status = st;
+        if (st?.activeState === 'failed') u.failure = await host.failureReason(u.unit).catch(() => undefined);
       }
     }
     return out;

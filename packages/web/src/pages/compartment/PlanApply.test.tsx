@@ -108,6 +108,13 @@ describe('plan and apply', () => {
     expect(within(alert).getByText('web.service did not start: exit-code')).toBeTruthy();
     expect(within(alert).getByText('The previous revision is running again.')).toBeTruthy();
     expect(screen.getByText('revision 3 restored')).toBeTruthy();
+    // the steps it never reached say so, not "waiting" (the apply has ended)
+    const steps = within(screen.getByRole('list', { name: 'Progress' }));
+    const stateOf = (step: string) => steps.getByText(step).closest('li')!.firstElementChild!.textContent;
+    expect(stateOf('Verify')).toBe('not run');
+    expect(stateOf('Pull images')).toBe('not run');
+    expect(stateOf('Validate')).toBe('done');
+    expect(steps.queryByText('waiting')).toBeNull();
     expect(document.activeElement).toBe(alert);
     // The drafts stay, to be fixed and applied again.
     expect(sessionStorage.getItem('quadletman.drafts.blog')).not.toBeNull();

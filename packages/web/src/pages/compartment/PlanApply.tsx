@@ -57,8 +57,9 @@ export function PlanView({ plan }: { plan: Plan }) {
   );
 }
 
-/** The steps of an apply (or an upgrade) as they go. */
-export function Progress({ events }: { events: ProgressEvent[] }) {
+/** The steps of an apply (or an upgrade) as they go; once it has `ended`, a step it never reached was not run
+ * (an apply refused or rolled back stops early), not waiting. */
+export function Progress({ events, ended = false }: { events: ProgressEvent[]; ended?: boolean }) {
   const last = new Map<ApplyStep, ProgressEvent>();
   for (const e of events) last.set(e.step, e);
   const rollback = last.get('rollback');
@@ -68,7 +69,9 @@ export function Progress({ events }: { events: ProgressEvent[] }) {
         const e = last.get(s);
         return (
           <li key={s} className="flex flex-wrap items-center gap-2 text-sm">
-            <Badge tone={e ? STEP_TONE[e.status] : 'idle'}>{t(`apply.status.${e?.status ?? 'pending'}`)}</Badge>
+            <Badge tone={e ? STEP_TONE[e.status] : 'idle'}>
+              {t(`apply.status.${e?.status ?? (ended ? 'notRun' : 'pending')}`)}
+            </Badge>
             <span className="font-medium">{t(`apply.step.${s}`)}</span>
             {e?.message && <span className="text-zinc-600 dark:text-zinc-400">{e.message}</span>}
           </li>
@@ -203,7 +206,7 @@ export function PlanApplyTab({ id }: { id: string }) {
       {(events.length > 0 || running || result || error !== undefined) && (
         <Card title={t('apply.title')}>
           <div className="flex flex-col gap-3">
-            <Progress events={events} />
+            <Progress events={events} ended={!!result || error !== undefined} />
             {result && <Result result={result} />}
             {error !== undefined &&
               (error instanceof ApiError && error.unavailable ? (

@@ -90,4 +90,39 @@ describe('the units tab', () => {
     ]);
     expect(screen.getByText(/Last failure: exit-code/)).toBeTruthy();
   });
+
+  it("a failed unit shows its own reason: systemd's summary and the journal lines that say why, one a line", async () => {
+    const failure =
+      "web.service: failed (exit-code, status 1) | httpd: unrecognized option '--bogus' | BusyBox v1.37.0 multi-call binary.";
+    fakeApi((c) =>
+      c.path === '/api/compartments/blog'
+        ? [
+            200,
+            {
+              id: 'blog',
+              description: '',
+              podmanVersion: null,
+              createdAt: '2026-01-01T00:00:00Z',
+              updatedAt: '2026-01-01T00:00:00Z',
+              units: [
+                {
+                  unit: 'web.service',
+                  source: 'web.container',
+                  status: { unit: 'web.service', activeState: 'failed', subState: 'failed', result: 'exit-code' },
+                  failure,
+                },
+              ],
+              history: [],
+            },
+          ]
+        : undefined,
+    );
+    renderTab('blog', {}, <UnitsTab id="blog" />);
+    const lines = await screen.findByTestId('unit-failure');
+    expect(lines.textContent).toBe(failure.split(' | ').join('\n'));
+    expect(screen.queryByText(/Last failure: exit-code/)).toBeNull();
+    expect(screen.getByRole('link', { name: /web\.service/ }).getAttribute('href')).toBe(
+      '/c/blog/logs?unit=web.service',
+    );
+  });
 });

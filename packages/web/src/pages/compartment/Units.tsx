@@ -57,7 +57,16 @@ export function UnitsTab({ id }: { id: string }) {
                       )}
                       {word === 'failed' && (
                         <p className="mt-1 text-sm text-red-800 dark:text-red-300">
-                          {t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })}{' '}
+                          {u.failure ? (
+                            <span
+                              className="block whitespace-pre-wrap break-words font-mono text-xs"
+                              data-testid="unit-failure"
+                            >
+                              {u.failure.split(' | ').join('\n')}
+                            </span>
+                          ) : (
+                            t('units.lastFailure', { reason: u.status?.result || t('units.unknown') })
+                          )}{' '}
                           <Link
                             className="underline"
                             to={`/c/${encodeURIComponent(id)}/logs?unit=${encodeURIComponent(u.unit)}`}

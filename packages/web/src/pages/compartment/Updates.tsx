@@ -196,7 +196,7 @@ export function UpgradesCard({ id }: { id: string }) {
       <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">{t('upgrades.explain')}</p>
       {(events.length > 0 || running || result || error !== undefined) && (
         <div className="mt-3 flex flex-col gap-3" data-testid="upgrade-progress">
-          <Progress events={events} />
+          <Progress events={events} ended={!!result || error !== undefined} />
           {result && <Result result={result} />}
           {result && <UpgradeImages result={result} />}
           {error !== undefined && <ErrorBox error={error} />}
