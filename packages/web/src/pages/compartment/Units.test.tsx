@@ -13,6 +13,26 @@ const json = (status: number, b: unknown) =>
 
 afterEach(() => vi.unstubAllGlobals());
 
+/** The compartment blog with these units (GET /api/compartments/blog). */
+function serveUnits(units: unknown[]) {
+  fakeApi((c) =>
+    c.path === '/api/compartments/blog'
+      ? [
+          200,
+          {
+            id: 'blog',
+            description: '',
+            podmanVersion: null,
+            createdAt: '2026-01-01T00:00:00Z',
+            updatedAt: '2026-01-01T00:00:00Z',
+            units,
+            history: [],
+          },
+        ]
+      : undefined,
+  );
+}
+
 describe('the units tab', () => {
   it("shows a Quadlet unit's source and a systemd unit's kind", async () => {
     const units = [
@@ -61,22 +81,7 @@ describe('the units tab', () => {
       { unit: 'job.service', source: 'job.container', status: st('activating', 'auto-restart') },
       { unit: 'new.service', source: 'new.container' },
     ];
-    fakeApi((c) =>
-      c.path === '/api/compartments/blog'
-        ? [
-            200,
-            {
-              id: 'blog',
-              description: '',
-              podmanVersion: null,
-              createdAt: '2026-01-01T00:00:00Z',
-              updatedAt: '2026-01-01T00:00:00Z',
-              units,
-              history: [],
-            },
-          ]
-        : undefined,
-    );
+    serveUnits(units);
     renderTab('blog', {}, <UnitsTab id="blog" />);
     await screen.findByText('new.service');
     const badge = (unit: string) =>
@@ -94,29 +99,14 @@ describe('the units tab', () => {
   it("a failed unit shows its own reason: systemd's summary and the journal lines that say why, one a line", async () => {
     const failure =
       "web.service: failed (exit-code, status 1) | httpd: unrecognized option '--bogus' | BusyBox v1.37.0 multi-call binary.";
-    fakeApi((c) =>
-      c.path === '/api/compartments/blog'
-        ? [
-            200,
-            {
-              id: 'blog',
-              description: '',
-              podmanVersion: null,
-              createdAt: '2026-01-01T00:00:00Z',
-              updatedAt: '2026-01-01T00:00:00Z',
-              units: [
-                {
-                  unit: 'web.service',
-                  source: 'web.container',
-                  status: { unit: 'web.service', activeState: 'failed', subState: 'failed', result: 'exit-code' },
-                  failure,
-                },
-              ],
-              history: [],
-            },
-          ]
-        : undefined,
-    );
+    serveUnits([
+      {
+        unit: 'web.service',
+        source: 'web.container',
+        status: { unit: 'web.service', activeState: 'failed', subState: 'failed', result: 'exit-code' },
+        failure,
+      },
+    ]);
     renderTab('blog', {}, <UnitsTab id="blog" />);
     const lines = await screen.findByTestId('unit-failure');
     expect(lines.textContent).toBe(failure.split(' | ').join('\n'));
