@@ -58,6 +58,7 @@ const ROUTE_HOST = `${ID}.qm.test`;
 /** Day two: a compartment whose container keeps Quadlet's default name, and its copy made by import. */
 const DAY2 = `${ID}-d2`;
 const DAY2_COPY = `${ID}-d2-copy`;
+const ADOPTED = `${ID}-adopted`;
 /** The server's folders inside the sandbox (scripts/e2e.sh), for the CLI run there beside it. */
 const CLI_LAYOUT = (process.env.E2E_CLI_LAYOUT ?? '').split(' ').filter(Boolean);
 
@@ -639,7 +640,8 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   await expect(page.getByText(/^Revision \d+ applied\.$/)).toBeVisible({ timeout: 120_000 });
   await dayShot('05-imported');
 
-  // 21. Adopt: a folder of Quadlet files on the host is read and checked; nothing changes until an apply.
+  // 21. Adopt: a folder of Quadlet files on the host is read and checked (nothing changes), then applied into a
+  // compartment made empty beforehand with the CLI, its image loaded (as an administrator of an offline host does).
   execFileSync(SANDBOX, [
     'exec',
     '--',
@@ -647,12 +649,20 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
     '-c',
     `mkdir -p /srv/${DAY2}-adopt && printf '[Container]\\nImage=localhost/busybox:latest\\nExec=sleep 1000\\n' > /srv/${DAY2}-adopt/old.container`,
   ]);
+  cli(['compartment', 'create', ADOPTED]);
+  execFileSync(SANDBOX, ['import-busybox', `qm-${ADOPTED}`], { stdio: 'inherit', timeout: 120_000 });
   await page.getByLabel('Directory').fill(`/srv/${DAY2}-adopt`);
-  await page.locator('#adopt-name').fill(`${ID}-adopted`);
+  await page.locator('#adopt-name').fill(ADOPTED);
   await page.getByRole('button', { name: 'Check' }).nth(1).click();
   await expect(page.getByText(`From /srv/${DAY2}-adopt (owner root).`)).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText('old.container').first()).toBeVisible();
   await dayShot('06-adopt-checked');
+  await page
+    .getByRole('button', { name: /^(Apply|Create and apply)$/ })
+    .last()
+    .click();
+  await expect(page.getByText(/^Revision \d+ applied\.$/)).toHaveCount(2, { timeout: 120_000 });
+  await dayShot('06b-adopted');
 
   // 22. The audit chain checks out, and names what changed.
   await page.goto('/admin/audit');
@@ -679,7 +689,7 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   await expect(page.getByText('uploads', { exact: true }).first()).toBeVisible();
   await dayShot('09-phone-resources');
 
-  for (const id of [DAY2_COPY, DAY2]) cli(['compartment', 'delete', id]);
+  for (const id of [ADOPTED, DAY2_COPY, DAY2]) cli(['compartment', 'delete', id]);
   execFileSync(SANDBOX, ['exec', '--', 'rm', '-rf', `/srv/${DAY2}-adopt`]);
   expect(errors).toEqual([]);
 });
