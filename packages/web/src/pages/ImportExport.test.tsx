@@ -72,6 +72,10 @@ describe('import a bundle', () => {
       return [200, prepared('blog', { from: 'shop', diagnostics: [], ...(b.apply ? { apply: APPLIED } : {}) })];
     });
     start();
+    // the intros' code words are code, not backticks
+    expect(await screen.findByText('.quadlets', { selector: 'code' })).toBeTruthy();
+    expect(screen.getByText('~/.config/containers/systemd', { selector: 'code' })).toBeTruthy();
+    expect(document.body.textContent).not.toContain('`');
     await choose('.quadlets bundle', new File([BUNDLE], 'shop.quadlets'));
     const name = (await screen.findByDisplayValue('shop')) as HTMLInputElement;
     fireEvent.change(name, { target: { value: 'blog' } });

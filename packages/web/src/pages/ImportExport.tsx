@@ -12,6 +12,7 @@ import { keys, useCompartments, useSession } from '../api/queries';
 import type { ApplyResult } from '../api/types';
 import { hasRole } from '../app/auth';
 import { Badge, Button, Card, ErrorBox, TextField } from '../components/ui';
+import { withCode } from '../i18n/code';
 import { t } from '../i18n/t';
 import { ComposeImport } from './ComposeImport';
 import { RunImport } from './RunImport';
@@ -163,7 +164,7 @@ function ImportBundle() {
   return (
     <Card title={t('import.bundle')}>
       <form onSubmit={submit} className="flex flex-col gap-3">
-        <p className="text-sm">{t('import.bundleIntro')}</p>
+        <p className="text-sm">{withCode(t('import.bundleIntro'))}</p>
         <div className="flex flex-col gap-1">
           <label htmlFor="import-file" className="text-sm font-medium">
             {t('import.file')}
@@ -232,7 +233,7 @@ function Adopt() {
   return (
     <Card title={t('import.adopt')}>
       <form onSubmit={submit} className="flex flex-col gap-3">
-        <p className="text-sm">{t('import.adoptIntro')}</p>
+        <p className="text-sm">{withCode(t('import.adoptIntro'))}</p>
         <TextField
           id="adopt-path"
           label={t('import.directory')}
