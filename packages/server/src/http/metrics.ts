@@ -1,7 +1,8 @@
 /**
  * /metrics in the Prometheus text format (0.0.4). Counted here: HTTP requests by method, route (the route
  * pattern, never the raw URL) and status. Read from the store at scrape time: compartments, applies by outcome,
- * declared containers by the outcome of their compartment's latest apply, audit entries. A live module may add
+ * declared containers by the outcome of their compartment's latest apply, audit entries, the age of each
+ * compartment's newest backup snapshot. A live module may add
  * containers by runtime state (`setContainerStates`).
  *
  * Access: an authenticated principal holding viewer globally (a viewer API token for Prometheus' bearer
@@ -47,6 +48,15 @@ export class Metrics {
       [...this.requests.values()].map((e) => [{ method: e.method, route: e.route, status: e.status }, e.n]),
     );
     family('quadletman_compartments', 'gauge', 'Compartments in the store.', [[{}, store.stats.compartments()]]);
+    const now = Date.now();
+    family(
+      'quadletman_backup_newest_snapshot_age_seconds',
+      'gauge',
+      "Seconds since each compartment's newest snapshot was taken (compartments that have a backup).",
+      store.backups
+        .newestSnapshots()
+        .map(({ compartment, at }) => [{ compartment }, Math.max(0, Math.round((now - Date.parse(at)) / 1000))]),
+    );
     family(
       'quadletman_applies_total',
       'counter',

@@ -834,6 +834,20 @@ describe('/metrics', () => {
     expect(res.body).toContain('quadletman_compartments 3'); // web, db and other (setup)
     expect(res.body).toContain('# TYPE quadletman_applies_total counter');
   });
+
+  it("gives the age of each compartment's newest snapshot, for compartments with a backup", async () => {
+    const { server, store } = await setup();
+    store.backups.add('web', '/srv/repo', 'pw');
+    store.backups.add('db', '/srv/repo-db', 'pw');
+    store.backups.recordSnapshot('web', new Date(Date.now() - 90 * 60_000).toISOString());
+    const t = tokenFor(server, 'viewer');
+    const body = (await server.inject({ url: '/metrics', headers: t.headers })).body;
+    expect(body).toContain('# TYPE quadletman_backup_newest_snapshot_age_seconds gauge');
+    const age = /quadletman_backup_newest_snapshot_age_seconds\{compartment="web"\} (\d+)/.exec(body);
+    expect(Number(age?.[1])).toBeGreaterThanOrEqual(5400);
+    expect(Number(age?.[1])).toBeLessThan(5460);
+    expect(body).not.toContain('compartment="db"');
+  });
 });
 
 describe('API token resolutions', () => {

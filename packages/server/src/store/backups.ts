@@ -23,6 +23,24 @@ export class BackupRepository {
     return r && { compartment: r.compartmentId, location: r.location, password: r.password, createdAt: r.createdAt };
   }
 
+  /** Records when the newest snapshot of the compartment's repository was taken (a backup that succeeded). */
+  recordSnapshot(compartment: string, at: string): void {
+    this.db
+      .update(t.backupRepos)
+      .set({ newestSnapshotAt: at })
+      .where(eq(t.backupRepos.compartmentId, compartment))
+      .run();
+  }
+
+  /** Each compartment's newest snapshot time, of those that have one. */
+  newestSnapshots(): { compartment: string; at: string }[] {
+    return this.db
+      .select({ compartment: t.backupRepos.compartmentId, at: t.backupRepos.newestSnapshotAt })
+      .from(t.backupRepos)
+      .all()
+      .filter((r): r is { compartment: string; at: string } => r.at !== null);
+  }
+
   /** Records a compartment's repository; false when it has one. */
   add(compartment: string, location: string, password: string): boolean {
     const row = { compartmentId: compartment, location, password, createdAt: this.now().toISOString() };

@@ -335,6 +335,8 @@ export const backupRepos = sqliteTable('backup_repos', {
   location: text('location').notNull(),
   password: text('password').notNull(),
   createdAt: text('created_at').notNull(),
+  /** When the newest snapshot quadletman made there was taken (null: none yet). */
+  newestSnapshotAt: text('newest_snapshot_at'),
 });
 
 /** A compartment's backup policy (core/backups/policy.ts) and the outcome of its last scheduled run. A row of its

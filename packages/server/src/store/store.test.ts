@@ -346,7 +346,15 @@ describe('backup policies', () => {
     const run = { at: 'a', finishedAt: 'b', result: 'failed' as const, stage: 'backup' as const, error: 'x' };
     store.backups.recordRun(id, run);
     expect(store.backups.policy(id)?.lastRun).toEqual(run);
+    // the newest snapshot's time: none before a repository has one, kept per compartment
+    expect(store.backups.newestSnapshots()).toEqual([]);
+    store.backups.add(id, '/srv/repo', 'pw');
+    expect(store.backups.newestSnapshots()).toEqual([]);
+    store.backups.recordSnapshot(id, '2026-12-04T03:00:00.000Z');
+    store.backups.recordSnapshot(id, '2026-12-05T03:00:00.000Z');
+    expect(store.backups.newestSnapshots()).toEqual([{ compartment: id, at: '2026-12-05T03:00:00.000Z' }]);
     store.compartments.delete(id);
     expect(store.backups.policy(id)).toBeUndefined();
+    expect(store.backups.newestSnapshots()).toEqual([]);
   });
 });

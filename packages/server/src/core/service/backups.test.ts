@@ -71,9 +71,10 @@ async function setup() {
   };
   let clock = Date.parse('2026-12-01T00:00:00Z');
   const locks = new MemoryLocks();
+  const store = memoryRepos(() => new Date(clock));
   const backups = new BackupService({
     compartments: b.compartments,
-    store: memoryRepos(() => new Date(clock)),
+    store,
     host,
     volumesRoot: '/vol',
     now: () => new Date(clock),
@@ -94,6 +95,7 @@ async function setup() {
   return {
     ...b,
     backups,
+    store,
     log,
     snaps,
     forgets,
@@ -127,6 +129,10 @@ function memoryRepos(now: () => Date) {
       const p = policies.get(c);
       if (p) policies.set(c, { ...p, lastRun: run });
     },
+    snapshotsAt: new Map<string, string>(),
+    recordSnapshot(c: string, at: string) {
+      this.snapshotsAt.set(c, at);
+    },
   };
 }
 
@@ -136,6 +142,8 @@ describe('backups', () => {
     s.log.length = 0;
     const r = await s.backups.run('app');
     expect(r.repository?.password).toMatch(/^[0-9a-f]{64}$/);
+    // the snapshot's time, for /metrics: when the backup began
+    expect(s.store.snapshotsAt.get('app')).toBe('2026-12-01T00:00:00.000Z');
     expect(r.stopped).toEqual(['web.service']);
     expect(s.log).toEqual([
       'init /h/qm-app/.local/share/quadletman/restic',
@@ -156,6 +164,7 @@ describe('backups', () => {
     s.fail('backup');
     await expect(s.backups.run('app')).rejects.toThrow('restic died');
     expect(s.log.slice(-2)).toEqual([expect.stringMatching(/^backup /), 'start web.service']);
+    expect(s.store.snapshotsAt.has('app')).toBe(false);
   });
 
   it('restores: the snapshot into staging first, then stop, swap, start; a snapshot it cannot read changes nothing', async () => {

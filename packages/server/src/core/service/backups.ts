@@ -79,6 +79,8 @@ export interface BackupStorePort {
   policy(compartment: string): StoredPolicy | undefined;
   setPolicy(compartment: string, policy: BackupPolicy): StoredPolicy;
   recordRun(compartment: string, run: BackupRun): void;
+  /** When the newest snapshot was taken (for /metrics' snapshot age). */
+  recordSnapshot(compartment: string, at: string): void;
 }
 
 export interface BackupServiceDeps {
@@ -301,8 +303,10 @@ export class BackupService {
     const t0 = Date.now();
     if (stopped.length > 0) await this.deps.compartments.control(c.id, 'stop', stopped);
     let summary: BackupSummary;
+    const takenAt = this.now().toISOString();
     try {
       summary = await this.deps.host.backup(c.id, repo.location, repo.password, all, tags);
+      this.deps.store.recordSnapshot(c.id, takenAt);
     } finally {
       if (stopped.length > 0) {
         await this.deps.compartments.control(c.id, 'start', stopped);

@@ -41,4 +41,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0009_backup_policy',
     sql: 'CREATE TABLE `backup_policies` (\n\t`compartment_id` text PRIMARY KEY NOT NULL,\n\t`schedule` text NOT NULL,\n\t`mode` text NOT NULL,\n\t`keep` text,\n\t`schedule_since` text NOT NULL,\n\t`updated_at` text NOT NULL,\n\t`last_run` text,\n\tFOREIGN KEY (`compartment_id`) REFERENCES `compartments`(`id`) ON UPDATE no action ON DELETE cascade\n);\n',
   },
+  {
+    tag: '0010_backup_snapshot_age',
+    sql: 'ALTER TABLE `backup_repos` ADD `newest_snapshot_at` text;',
+  },
 ];

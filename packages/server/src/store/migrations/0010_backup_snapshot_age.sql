@@ -1,0 +1,1 @@
+ALTER TABLE `backup_repos` ADD `newest_snapshot_at` text;
