@@ -257,7 +257,10 @@ describe('templates', () => {
     expect(screen.getByText('secret db-password: shown once, under "Generated secret values"')).toBeTruthy();
     fireEvent.click(within(panel).getByRole('button', { name: 'Copy the value of db_password' }));
     await waitFor(() => expect(writeText).toHaveBeenCalledWith(PASSWORD));
-    expect(within(panel).getByRole('button', { name: 'Copy the value of db_password' }).textContent).toBe('Copied');
+    // the button says so once the clipboard's promise has settled (a later render than the call)
+    await waitFor(() =>
+      expect(within(panel).getByRole('button', { name: 'Copy the value of db_password' }).textContent).toBe('Copied'),
+    );
     fireEvent.click(within(panel).getByRole('button', { name: 'I have copied them: hide' }));
     expect(screen.queryByText(PASSWORD)).toBeNull();
     expect(panel.textContent).toContain('The values cannot be shown again.');
