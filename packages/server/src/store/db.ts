@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
-import { migrate } from './migrate.js';
+import { copyDatabase, migrate } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
 import * as schema from './schema.js';
 
 export { DEFAULT_DATA_DIR } from '../core/layout.js';
@@ -55,7 +56,12 @@ export function openDatabase(options: OpenOptions = {}): OpenDb {
     // The apply journal must be on disk before the first unit file changes.
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('foreign_keys = ON');
-    migrate(sqlite);
+    // before a schema migration of an existing database: a copy beside it, named after the first migration
+    migrate(sqlite, MIGRATIONS, {
+      beforeMigrating: (pending) => {
+        if (path !== ':memory:') copyDatabase(sqlite, `${path}.before-${pending[0]}`);
+      },
+    });
   } catch (e) {
     sqlite.close();
     throw e;

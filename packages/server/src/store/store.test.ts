@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -235,6 +235,34 @@ describe('grants and API tokens belong to a compartment', () => {
       expect(db.prepare('SELECT count(*) FROM api_tokens').pluck().get()).toBe(0);
     } finally {
       db.close();
+    }
+  });
+
+  it('copies an existing database before migrating it (owner-only), never a new one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'qm-store-copy-'));
+    try {
+      const path = join(dir, DB_FILE);
+      const old = new Database(path);
+      migrate(old, MIGRATIONS.slice(0, -1));
+      old.prepare("INSERT INTO compartments (id, created_at, updated_at) VALUES ('web', 'now', 'now')").run();
+      old.close();
+      expect(readdirSync(dir).filter((f) => f.includes('.before-'))).toEqual([]);
+      // the current version opens it: the last migration is pending, so the database is copied first
+      const store = openStore({ path });
+      store.close();
+      const last = MIGRATIONS.at(-1)!.tag;
+      const copy = `${path}.before-${last}`;
+      expect(statSync(copy).mode & 0o777).toBe(0o600);
+      const before = new Database(copy, { readonly: true });
+      expect(before.prepare('SELECT id FROM compartments').pluck().all()).toEqual(['web']);
+      expect(before.prepare('SELECT tag FROM quadletman_migrations').pluck().all()).not.toContain(last);
+      before.close();
+      // nothing pending: no copy; and a new database is never copied
+      openStore({ path }).close();
+      openStore({ path: join(dir, 'new.db') }).close();
+      expect(readdirSync(dir).filter((f) => f.includes('.before-'))).toEqual([`${DB_FILE}.before-${last}`]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
