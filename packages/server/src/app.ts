@@ -40,6 +40,8 @@ import { HostNotifyTransport, type NotifyTransportOptions } from './host/notify-
 import { readRegistriesConf } from './host/registries-conf.js';
 import { RegistryCheck } from './host/registry-check.js';
 import { Restic } from './host/restic.js';
+import { userPodman } from './host/session.js';
+import { resolveContainer } from './host/watch-terminal.js';
 import { openStore, type Store } from './store/index.js';
 import { SqliteRevisionStore } from './store/revision-store.js';
 
@@ -232,6 +234,15 @@ export function createApp(options: AppOptions = {}): AppContext {
       forget: async (id, repo, pw, tag, keep) => restic.forget(await sessionOf(id), repo, pw, tag, keep),
       swapContents: async (id, dirs) => restic.swapContents(await sessionOf(id), dirs),
       removeTrees: async (id, paths) => restic.removeTrees(await sessionOf(id), paths),
+      execInContainer: async (id, unit, argv, timeoutMs) => {
+        const s = await sessionOf(id);
+        const container = await resolveContainer(host.exec, s, unit);
+        const r = await host.exec.run(userPodman(s, ['exec', '--', container, ...argv]), {
+          timeoutMs,
+          expectCodes: Array.from({ length: 256 }, (_, i) => i),
+        });
+        return { code: r.code, output: `${r.stdout}${r.stderr}` };
+      },
     },
   });
   const images = new ImageService({ compartments, host: imageHost(host), locks, render: renderOptions });

@@ -1084,16 +1084,16 @@ export const BackupListSchema = z
   .meta({ id: 'BackupList' });
 
 export const BackupRunBodySchema = z.object({
-  mode: z
-    .enum(['stop', 'live'])
-    .optional()
-    .meta({ description: 'stop (default): the units are stopped for the snapshot.' }),
+  mode: z.enum(['stop', 'live', 'hook']).optional().meta({
+    description:
+      "stop (default): the units are stopped for the snapshot; live: nothing stops (crash-consistent); hook: the spec's backup hook runs in its container first (a database dump), then a live snapshot.",
+  }),
 });
 
 export const BackupResultSchema = z
   .object({
     compartment: z.string(),
-    mode: z.enum(['stop', 'live']),
+    mode: z.enum(['stop', 'live', 'hook']),
     summary: z.object({
       snapshotId: z.string(),
       filesNew: z.number(),
@@ -1122,7 +1122,7 @@ export const BackupPolicySchema = z
       description:
         'off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM (DAY: mon … sun); every time in UTC. Canonical form.',
     }),
-    mode: z.enum(['stop', 'live']),
+    mode: z.enum(['stop', 'live', 'hook']),
     keep: z
       .object({ last: z.number(), daily: z.number(), weekly: z.number(), monthly: z.number() })
       .nullable()

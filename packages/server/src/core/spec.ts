@@ -240,6 +240,15 @@ export interface DesiredState {
   provides: ProvideSpec[];
   /** What it uses of other compartments, by `as` (sorted). */
   uses: UseSpec[];
+  /** The command a `hook` mode backup runs first in one of its containers (a database's dump into its volume). */
+  backupHook?: BackupHookSpec;
+}
+
+/** `backup: { hook: { unit, exec } }`: `exec` (an argv, no shell) runs in the container of the `.container` unit
+ * `unit` with `podman exec`; the backup goes on only when it exits 0. */
+export interface BackupHookSpec {
+  unit: string;
+  exec: string[];
 }
 
 /** The file name of a compartment's default network. */
@@ -405,6 +414,7 @@ const topSchema = z.strictObject({
   routes: z.array(z.unknown()).max(100).optional(),
   provides: z.record(z.string(), z.unknown()).optional(),
   uses: z.array(z.unknown()).max(100).optional(),
+  backup: z.unknown().optional(),
 });
 
 // ---------------------------------------------------------------------------------------------------------
@@ -802,6 +812,7 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
     for (const p of linkProblems(provides, uses, Object.fromEntries(units), id)) sink.add(p.path, p.message);
   }
   uses.sort((a, b) => cmp(a.as, b.as));
+  const backupHook = top.backup === undefined ? undefined : readBackup(top.backup, Object.fromEntries(units), sink);
 
   if (sink.issues.length > 0) return { issues: sink.issues };
   const podmanVersion = top.podmanVersion === undefined ? null : parseVersion(top.podmanVersion)!;
@@ -821,8 +832,32 @@ export function checkSpec(input: unknown): { state?: DesiredState; issues: SpecI
       routes,
       provides,
       uses,
+      ...(backupHook ? { backupHook } : {}),
     },
   };
+}
+
+const backupSchema = z.strictObject({
+  hook: z
+    .strictObject({
+      unit: z.string().regex(/\.container$/, 'must name a .container unit of this compartment'),
+      exec: z
+        .array(plainText(4096), { error: 'must be a list of words (no shell): [pg_dump, -f, /data/dump.sql]' })
+        .min(1, 'must not be empty')
+        .max(64, 'must have at most 64 words'),
+    })
+    .optional(),
+});
+
+function readBackup(raw: unknown, units: Record<string, UnitSpec>, sink: IssueSink): BackupHookSpec | undefined {
+  const b = sink.parse(backupSchema, raw, ['backup']);
+  if (!b?.hook) return undefined;
+  const u = Object.hasOwn(units, b.hook.unit) ? units[b.hook.unit] : undefined;
+  if (!u) {
+    sink.add(['backup', 'hook', 'unit'], `the compartment has no unit ${b.hook.unit}`);
+    return undefined;
+  }
+  return { unit: b.hook.unit, exec: b.hook.exec };
 }
 
 function findProtoKeys(v: unknown, path: PathPart[], sink: IssueSink, depth: number): void {
@@ -998,6 +1033,7 @@ export function toSpec(state: DesiredState): Record<string, unknown> {
     );
   }
   if (state.uses.length > 0) out.uses = state.uses;
+  if (state.backupHook) out.backup = { hook: state.backupHook };
   return out;
 }
 

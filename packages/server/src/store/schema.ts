@@ -347,7 +347,7 @@ export const backupPolicies = sqliteTable('backup_policies', {
     .references(() => compartments.id, { onDelete: 'cascade' }),
   /** Canonical schedule: `off`, `hourly`, `hourly :MM`, `daily HH:MM`, `weekly DAY HH:MM` (UTC). */
   schedule: text('schedule').notNull(),
-  mode: text('mode', { enum: ['stop', 'live'] }).notNull(),
+  mode: text('mode', { enum: ['stop', 'live', 'hook'] }).notNull(),
   /** Retention as JSON `{last, daily, weekly, monthly}`; null: nothing is forgotten. */
   keep: text('keep'),
   /** When the schedule was last changed: a schedule's first run is the first one after this. */

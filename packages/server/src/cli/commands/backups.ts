@@ -65,11 +65,16 @@ export function registerBackups(program: Command): void {
   b.command('run')
     .description('Back the compartment up now: its volumes and its Quadlet folder.')
     .argument('<id>')
-    .option('--mode <mode>', 'stop (the units are stopped for the snapshot) or live (crash-consistent)', 'stop')
+    .option(
+      '--mode <mode>',
+      "stop (the units are stopped for the snapshot), live (crash-consistent) or hook (the spec's backup hook first)",
+      'stop',
+    )
     .addOption(formatOption())
     .action(async (id: string, opts: { mode: string; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
-        if (opts.mode !== 'stop' && opts.mode !== 'live') throw new UsageError('--mode: stop or live');
+        if (opts.mode !== 'stop' && opts.mode !== 'live' && opts.mode !== 'hook')
+          throw new UsageError('--mode: stop, live or hook');
         const r = await audited(
           app,
           {
@@ -94,7 +99,9 @@ export function registerBackups(program: Command): void {
               ? r.stopped.length > 0
                 ? `Stopped ${r.stopped.join(', ')} for ${r.downtimeMs} ms.`
                 : 'Nothing was running.'
-              : 'Live: crash-consistent only.',
+              : r.mode === 'hook'
+                ? 'Hook: the backup hook ran first; nothing was stopped.'
+                : 'Live: crash-consistent only.',
           ].join('\n'),
         );
       }),
@@ -161,7 +168,7 @@ export function registerBackups(program: Command): void {
     .argument('<id>')
     .option('--schedule <schedule>', 'off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM (UTC; DAY: mon … sun)')
     .option('--off', 'no scheduled backups (as --schedule off)')
-    .option('--mode <mode>', 'stop or live, for the scheduled backups')
+    .option('--mode <mode>', 'stop, live or hook, for the scheduled backups')
     .option('--keep-last <n>', 'keep the newest N snapshots (0 … 1000)')
     .option('--keep-daily <n>', 'keep the newest snapshot of each of the last N days')
     .option('--keep-weekly <n>', 'keep the newest snapshot of each of the last N weeks')

@@ -214,8 +214,8 @@ export function checkPolicy(
   }
   let mode = base.mode;
   if (input.mode !== undefined) {
-    if (input.mode === 'stop' || input.mode === 'live') mode = input.mode;
-    else issues.push({ path: 'mode', message: 'must be "stop" or "live"' });
+    if (input.mode === 'stop' || input.mode === 'live' || input.mode === 'hook') mode = input.mode;
+    else issues.push({ path: 'mode', message: 'must be "stop", "live" or "hook"' });
   }
   let keep = base.keep;
   if (input.keep === null) keep = null;

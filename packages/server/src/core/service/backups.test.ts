@@ -25,6 +25,7 @@ async function setup() {
   let failBackup = false;
   let failRestore = false;
   let failForget = false;
+  let hookAnswer = { code: 0, output: '' };
   const forgets: { tag: string; keep: BackupKeep }[] = [];
   const host: BackupHostPort = {
     home: async () => '/h/qm-app',
@@ -58,6 +59,10 @@ async function setup() {
       if (failRestore) throw new Error('pack damaged');
     },
     check: async () => ({ ok: true, output: 'no errors' }),
+    execInContainer: async (_id, unit, argv) => {
+      log.push(`exec ${unit}: ${argv.join(' ')}`);
+      return hookAnswer;
+    },
     forget: async (_id, _repo, _pw, tag, keep) => {
       log.push(`forget ${tag}`);
       forgets.push({ tag, keep });
@@ -100,6 +105,9 @@ async function setup() {
     snaps,
     forgets,
     locks,
+    hookAnswers: (a: { code: number; output: string }) => {
+      hookAnswer = a;
+    },
     advance: (ms: number) => {
       clock += ms;
     },
@@ -135,6 +143,46 @@ function memoryRepos(now: () => Date) {
     },
   };
 }
+
+describe('hook mode', () => {
+  const HOOKED = `${SPEC}backup: { hook: { unit: web.container, exec: [sh, -c, "flock /data/lock cp /data/db /data/dump"] } }\n`;
+
+  it("runs the spec's hook in its container first, then a live snapshot (nothing stopped)", async () => {
+    const s = await setup();
+    await s.compartments.applyState(parseSpecText(HOOKED), { actor: 't' });
+    s.log.length = 0;
+    const r = await s.backups.run('app', { mode: 'hook' });
+    expect(r).toMatchObject({ mode: 'hook', stopped: [], downtimeMs: null });
+    const steps = s.log.filter((l) => !l.startsWith('init '));
+    expect(steps[0]).toBe('exec web: sh -c flock /data/lock cp /data/db /data/dump');
+    expect(steps[1]).toMatch(/^backup .*\[compartment=app revision=\d+ mode=hook\]$/);
+    expect(s.log.some((l) => l.startsWith('stop '))).toBe(false);
+  });
+
+  it('backs nothing up when the hook fails, and says why in its own words', async () => {
+    const s = await setup();
+    await s.compartments.applyState(parseSpecText(HOOKED), { actor: 't' });
+    s.hookAnswers({ code: 1, output: "cp: can't stat '/data/db': No such file or directory\n" });
+    s.log.length = 0;
+    await expect(s.backups.run('app', { mode: 'hook' })).rejects.toThrow(
+      "the backup hook in web.container (sh -c flock /data/lock cp /data/db /data/dump) exited with 1; nothing was backed up: cp: can't stat '/data/db': No such file or directory",
+    );
+    expect(s.log.filter((l) => l.startsWith('backup '))).toEqual([]);
+  });
+
+  it('refuses hook mode for a compartment whose spec has no hook, and a hook naming no unit of it', async () => {
+    const s = await setup();
+    await expect(s.backups.run('app', { mode: 'hook' })).rejects.toThrow(
+      /declares none \(backup: \{ hook: \{ unit, exec \} \}\)/,
+    );
+    expect(() => parseSpecText(`${SPEC}backup: { hook: { unit: db.container, exec: [echo] } }\n`)).toThrow(
+      /backup\.hook\.unit: the compartment has no unit db\.container/,
+    );
+    expect(() => parseSpecText(`${SPEC}backup: { hook: { unit: web.container, exec: "pg_dump" } }\n`)).toThrow(
+      /backup\.hook\.exec: must be a list of words/,
+    );
+  });
+});
 
 describe('backups', () => {
   it('stops the running containers, snapshots volumes and the Quadlet folder, starts them again', async () => {

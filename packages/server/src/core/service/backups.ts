@@ -37,7 +37,10 @@ import { DEFAULT_VOLUMES_ROOT, hostVolumePath, QUADLET_DIR } from '../layout.js'
 import { generateValue } from '../templates/template.js';
 import type { CompartmentService } from './compartments.js';
 
-export type BackupMode = 'stop' | 'live';
+export type BackupMode = 'stop' | 'live' | 'hook';
+
+/** How long a backup hook (a database dump) may run. */
+const HOOK_TIMEOUT_MS = 30 * 60_000;
 
 export interface BackupSnapshot {
   id: string;
@@ -71,6 +74,13 @@ export interface BackupHostPort {
   forget(id: CompartmentId, repo: string, password: string, tag: string, keep: BackupKeep): Promise<PruneResult>;
   swapContents(id: CompartmentId, dirs: { path: string; staged: string; aside: string }[]): Promise<void>;
   removeTrees(id: CompartmentId, paths: string[]): Promise<void>;
+  /** Runs argv in the running container of the unit `<unit>.service` (`podman exec`, as the compartment user). */
+  execInContainer(
+    id: CompartmentId,
+    unit: string,
+    argv: readonly string[],
+    timeoutMs: number,
+  ): Promise<{ code: number; output: string }>;
 }
 
 export interface BackupStorePort {
@@ -284,8 +294,12 @@ export class BackupService {
   async run(id: string, options: { mode?: BackupMode } = {}): Promise<BackupResult> {
     const c = this.deps.compartments.get(id);
     const mode = options.mode ?? 'stop';
-    if (mode !== 'stop' && mode !== 'live')
-      throw new InvalidError(`mode: must be "stop" or "live", not ${JSON.stringify(mode)}`);
+    if (mode !== 'stop' && mode !== 'live' && mode !== 'hook')
+      throw new InvalidError(`mode: must be "stop", "live" or "hook", not ${JSON.stringify(mode)}`);
+    if (mode === 'hook' && !this.deps.compartments.state(c.id).backupHook)
+      throw new InvalidError(
+        `mode: "hook" runs the spec's backup hook first, and compartment '${c.id}' declares none (backup: { hook: { unit, exec } })`,
+      );
     return this.locked(c.id, () => this.runUnlocked(c.id, mode));
   }
 
@@ -298,6 +312,7 @@ export class BackupService {
     const revision =
       this.deps.compartments.history(c.id, { limit: 50 }).find((r) => r.result === 'applied')?.number ?? 0;
     const tags = [`compartment=${c.id}`, `revision=${revision}`, `mode=${mode}`];
+    if (mode === 'hook') await this.runHook(c.id);
     const stopped = mode === 'stop' ? await this.runningUnits(c.id) : [];
     let downtimeMs: number | null = null;
     const t0 = Date.now();
@@ -316,6 +331,19 @@ export class BackupService {
     const out: BackupResult = { compartment: c.id, mode, summary, paths: all, stopped, downtimeMs };
     if (made?.password) out.repository = { location: made.location, password: made.password };
     return out;
+  }
+
+  /** The spec's backup hook, in its unit's running container; the backup goes on only when it exits 0. */
+  private async runHook(id: CompartmentId): Promise<void> {
+    const hook = this.deps.compartments.state(id).backupHook!;
+    const unit = hook.unit.replace(/\.container$/, '');
+    const r = await this.deps.host.execInContainer(id, unit, hook.exec, HOOK_TIMEOUT_MS);
+    if (r.code !== 0) {
+      const tail = r.output.trim().split('\n').slice(-5).join(' | ');
+      throw new ConflictError(
+        `the backup hook in ${hook.unit} (${hook.exec.join(' ')}) exited with ${r.code}; nothing was backed up${tail ? `: ${tail}` : ''}`,
+      );
+    }
   }
 
   private repoOf(id: CompartmentId) {

@@ -280,6 +280,7 @@ export function createTestContext(
       backup: noRestic,
       snapshots: noRestic,
       restore: noRestic,
+      execInContainer: noRestic,
       check: noRestic,
       forget: noRestic,
       swapContents: noRestic,
