@@ -3048,10 +3048,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         /**
-                         * @description stop (default): the units are stopped for the snapshot.
+                         * @description stop (default): the units are stopped for the snapshot; live: nothing stops (crash-consistent); hook: the spec's backup hook runs in its container first (a database dump), then a live snapshot.
                          * @enum {string}
                          */
-                        mode?: "stop" | "live";
+                        mode?: "stop" | "live" | "hook";
                     };
                 };
             };
@@ -4537,7 +4537,7 @@ export interface components {
         BackupResultInput: {
             compartment: string;
             /** @enum {string} */
-            mode: "stop" | "live";
+            mode: "stop" | "live" | "hook";
             summary: {
                 snapshotId: string;
                 filesNew: number;
@@ -4561,7 +4561,7 @@ export interface components {
             /** @description off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM (DAY: mon … sun); every time in UTC. Canonical form. */
             schedule: string;
             /** @enum {string} */
-            mode: "stop" | "live";
+            mode: "stop" | "live" | "hook";
             /** @description restic forget --keep-* after each scheduled backup; null: every snapshot is kept. */
             keep: {
                 last: number;
@@ -5410,7 +5410,7 @@ export interface components {
         BackupResult: {
             compartment: string;
             /** @enum {string} */
-            mode: "stop" | "live";
+            mode: "stop" | "live" | "hook";
             summary: {
                 snapshotId: string;
                 filesNew: number;
@@ -5434,7 +5434,7 @@ export interface components {
             /** @description off, hourly, hourly :MM, daily HH:MM or weekly DAY HH:MM (DAY: mon … sun); every time in UTC. Canonical form. */
             schedule: string;
             /** @enum {string} */
-            mode: "stop" | "live";
+            mode: "stop" | "live" | "hook";
             /** @description restic forget --keep-* after each scheduled backup; null: every snapshot is kept. */
             keep: {
                 last: number;

@@ -386,6 +386,9 @@ export const en = {
   'backups.mode.live': 'Live',
   'backups.mode.liveHelp':
     'The containers keep running: crash-consistent only (as if the power went out), e.g. a database may need recovery.',
+  'backups.mode.hook': 'Hook',
+  'backups.mode.hookHelp':
+    "The spec's backup hook runs first in its container (e.g. a database dump into its volume), then a live snapshot: consistent without stopping. Needs backup: { hook: { unit, exec } } in the spec.",
   'backups.run': 'Back up now',
   'backups.running': 'Backing up…',
   'backups.done': 'Snapshot {id} saved ({mode}).',

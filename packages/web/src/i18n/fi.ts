@@ -398,6 +398,9 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.mode.live': 'Käynnissä',
   'backups.mode.liveHelp':
     'Kontit jatkavat käyntiään: vain kaatumisen kestävä (kuin sähkökatkon jälkeen), esimerkiksi tietokanta voi tarvita palautusajon.',
+  'backups.mode.hook': 'Koukku',
+  'backups.mode.hookHelp':
+    'Määrittelyn varmuuskopiokoukku ajetaan ensin kontissaan (esim. tietokannan vedos sen taltioon), sitten otetaan tilannekuva kontteja pysäyttämättä. Vaatii määrittelyyn backup: { hook: { unit, exec } }.',
   'backups.run': 'Varmuuskopioi nyt',
   'backups.running': 'Varmuuskopioidaan…',
   'backups.done': 'Tilannevedos {id} tallennettu ({mode}).',

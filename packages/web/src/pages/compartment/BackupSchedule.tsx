@@ -159,6 +159,7 @@ function PolicyForm({ id, view, onSaved }: { id: string; view: BackupPolicyView;
         >
           <option value="stop">{t('backups.mode.stop')}</option>
           <option value="live">{t('backups.mode.live')}</option>
+          <option value="hook">{t('backups.mode.hook')}</option>
         </select>
         <FieldError id={`${field}-mode-error`} message={issues.mode} />
       </div>

@@ -111,7 +111,7 @@ function BackUpNow({
     <div className="flex flex-col gap-3">
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1 text-sm font-medium">{t('backups.mode')}</legend>
-        {(['stop', 'live'] as const).map((m) => (
+        {(['stop', 'live', 'hook'] as const).map((m) => (
           <label key={m} className="flex items-start gap-2 text-sm">
             <input
               type="radio"
