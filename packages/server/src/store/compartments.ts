@@ -5,7 +5,16 @@ import type { NetworkSection, UnitModel } from '@quadletman/quadlet';
 import { and, asc, eq } from 'drizzle-orm';
 import { ConflictError, NotFoundError } from '../core/errors.js';
 import { type CompartmentId, parseCompartmentId } from '../core/ids.js';
-import type { DesiredState, FileSpec, ProbeSpec, SecretSpec, UnitSpec, UpdatesMode, VolumeSpec } from '../core/spec.js';
+import type {
+  BackupHookSpec,
+  DesiredState,
+  FileSpec,
+  ProbeSpec,
+  SecretSpec,
+  UnitSpec,
+  UpdatesMode,
+  VolumeSpec,
+} from '../core/spec.js';
 import { type RouteOptions, type RouteSpec, routeOptions } from '../core/spec-routes.js';
 import type { Db, Tx } from './db.js';
 import * as t from './schema.js';
@@ -40,6 +49,18 @@ function toCompartment(r: typeof t.compartments.$inferSelect): Compartment {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };
+}
+
+/** A host folder volume from its row: its owner inside the container is kept in `options`. */
+function hostVolumeFromRow(options: unknown): VolumeSpec {
+  const owner = (options as { owner?: unknown } | null)?.owner;
+  return typeof owner === 'number' && owner > 0 ? { kind: 'host', owner } : { kind: 'host' };
+}
+
+/** The `backup:` block's hook from its column (null: none). */
+function backupFromRow(backup: unknown): Pick<DesiredState, 'backupHook'> {
+  const hook = (backup as { hook?: BackupHookSpec } | null)?.hook;
+  return hook ? { backupHook: hook } : {};
 }
 
 const unitType = (name: string) => name.slice(name.lastIndexOf('.') + 1);
@@ -174,6 +195,7 @@ export class CompartmentRepository {
         description: state.description,
         podmanVersion: state.podmanVersion,
         network: state.network,
+        backup: state.backupHook ? { hook: state.backupHook } : null,
         updatedAt: at,
       };
       if (existing) tx.update(t.compartments).set(row).where(eq(t.compartments.id, id)).run();
@@ -206,7 +228,8 @@ export class CompartmentRepository {
         compartmentId: id,
         name,
         kind: v.kind,
-        options: v.kind === 'podman' ? v.options : null,
+        // a host folder's options hold its owner inside the container, when it has one
+        options: v.kind === 'podman' ? v.options : v.owner ? { owner: v.owner } : null,
       }));
       if (volumes.length) tx.insert(t.volumes).values(volumes).run();
       const files = Object.entries(state.files).map(([path, f]) => ({
@@ -296,11 +319,12 @@ export class CompartmentRepository {
         description: c.description,
         podmanVersion: c.podmanVersion,
         network: (c.network ?? null) as NetworkSection | null,
+        ...backupFromRow(c.backup),
         units: Object.fromEntries(units.map((u) => [u.name, unitFromRow(u)])),
         volumes: Object.fromEntries(
           volumes.map((v): [string, VolumeSpec] => [
             v.name,
-            v.kind === 'host' ? { kind: 'host' } : { kind: 'podman', options: (v.options ?? {}) as object },
+            v.kind === 'host' ? hostVolumeFromRow(v.options) : { kind: 'podman', options: (v.options ?? {}) as object },
           ]),
         ),
         files: Object.fromEntries(

@@ -16,6 +16,8 @@ export const compartments = sqliteTable('compartments', {
   podmanVersion: text('podman_version'),
   /** The default network's [Network] section as JSON; null: no default network. */
   network: text('network', { mode: 'json' }),
+  /** The spec's `backup:` block (its hook) as JSON; null: none. */
+  backup: text('backup', { mode: 'json' }),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
 });

@@ -119,6 +119,26 @@ describe('compartments', () => {
     ]);
   });
 
+  it("round-trips a host volume's owner and the backup hook (and their absence)", () => {
+    const { store } = tempStore();
+    const state = parseSpecText(`
+compartment: blog
+units:
+  db.container: { container: { image: docker.io/library/postgres, volume: ["data:/var/lib/postgresql/data"] } }
+volumes: { data: { owner: 999 }, logs: {} }
+backup: { hook: { unit: db.container, exec: [pg_dumpall, -f, /var/lib/postgresql/data/dump.sql] } }
+`);
+    expect(state.volumes.data).toEqual({ kind: 'host', owner: 999 });
+    expect(state.backupHook?.exec[0]).toBe('pg_dumpall');
+    store.compartments.saveState(state);
+    expect(store.compartments.loadState(id)).toEqual(state);
+    const { backupHook: _, ...without } = state;
+    store.compartments.saveState({ ...without, volumes: { data: { kind: 'host' } } });
+    const again = store.compartments.loadState(id)!;
+    expect(again.backupHook).toBeUndefined();
+    expect(again.volumes.data).toEqual({ kind: 'host' });
+  });
+
   it('replaces the desired state and keeps created_at', () => {
     const { store } = tempStore();
     const first = store.compartments.saveState(blog());

@@ -45,4 +45,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0010_backup_snapshot_age',
     sql: 'ALTER TABLE `backup_repos` ADD `newest_snapshot_at` text;',
   },
+  {
+    tag: '0011_backup_hook',
+    sql: 'ALTER TABLE `compartments` ADD `backup` text;',
+  },
 ];

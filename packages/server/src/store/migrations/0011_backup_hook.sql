@@ -1,0 +1,1 @@
+ALTER TABLE `compartments` ADD `backup` text;
