@@ -227,6 +227,7 @@ export function createApp(options: AppOptions = {}): AppContext {
       podmanVolumes: async (id) =>
         (await host.podman.volumes(await sessionOf(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
       init: async (id, repo, pw) => restic.init(await sessionOf(id), repo, pw),
+      sshSetup: async (id, l, scan) => restic.sshSetup(await sessionOf(id), l, scan),
       backup: async (id, repo, pw, paths, tags) => restic.backup(await sessionOf(id), repo, pw, paths, tags),
       snapshots: async (id, repo, pw) => restic.snapshots(await sessionOf(id), repo, pw),
       restore: async (id, repo, pw, snap, target) => restic.restore(await sessionOf(id), repo, pw, snap, target),

@@ -4,17 +4,65 @@
 // there when stdin is not a terminal), never in argv or the environment, where other users could read it.
 // Changes on the machine: creates a repository, writes snapshots, restores files, as the compartment user.
 
+import {
+  knownHostName,
+  parseRepositoryLocation,
+  type RepositoryLocation,
+  resticRepo,
+} from '../core/backups/location.js';
 import type { BackupKeep } from '../core/backups/policy.js';
 import type { BackupSnapshot, BackupSummary } from '../core/service/backups.js';
 import type { Exec } from './exec.js';
-import { type CompartmentSession, userPodman } from './session.js';
+import { asUser, type CompartmentSession, userPodman } from './session.js';
 
 /** One snapshot, as `restic snapshots --json` lists it; what a backup did (`restic backup --json`'s summary). */
 export type ResticSnapshot = BackupSnapshot;
 export type ResticSummary = BackupSummary;
 
-const restic = (s: CompartmentSession, repo: string, args: readonly string[]): string[] =>
-  userPodman(s, ['unshare', 'restic', '--repo', repo, '--no-cache', ...args]);
+/** The compartment's SSH key and the remote hosts' keys it trusts, for SFTP repositories. */
+export const sshDir = (s: CompartmentSession) => `${s.home}/.local/share/quadletman/ssh`;
+
+/**
+ * The ssh command restic runs for an SFTP repository: the compartment's own key and known hosts only, no
+ * configuration file (inside the user namespace the user is root, whose ~/.ssh is not the compartment's), no
+ * password prompt, and a remote host key that must match the one recorded when the repository was set.
+ */
+export function sftpCommand(s: CompartmentSession, l: Extract<RepositoryLocation, { kind: 'sftp' }>): string {
+  const dir = sshDir(s);
+  return [
+    'ssh',
+    '-F',
+    'none',
+    '-i',
+    `${dir}/id_ed25519`,
+    '-o',
+    `UserKnownHostsFile=${dir}/known_hosts`,
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    'ConnectTimeout=20',
+    '-o',
+    'ServerAliveInterval=30',
+    '-p',
+    String(l.port),
+    '-l',
+    l.user,
+    l.host.replace(/^\[|\]$/g, ''),
+    '-s',
+    'sftp',
+  ].join(' ');
+}
+
+/** `restic --repo … --no-cache ARGS` as the compartment user in its user namespace (sftp: with sftpCommand). */
+function restic(s: CompartmentSession, repo: string, args: readonly string[]): string[] {
+  const l = parseRepositoryLocation(repo);
+  const sftp = l.kind === 'sftp' ? ['-o', `sftp.command=${sftpCommand(s, l)}`] : [];
+  return userPodman(s, ['unshare', 'restic', '--repo', resticRepo(l), ...sftp, '--no-cache', ...args]);
+}
 
 /** restic's summary line of a `backup --json` run (the other lines are progress). */
 export function parseBackupSummary(stdout: string): ResticSummary | undefined {
@@ -222,6 +270,53 @@ export class Restic {
     ].join('\n');
     const args = dirs.flatMap((d) => [d.path, d.staged, d.aside]);
     await this.exec.run(userPodman(s, ['unshare', 'sh', '-c', script, 'sh', ...args]), { timeoutMs: 3_600_000 });
+  }
+
+  /**
+   * Readies SSH for an SFTP repository, as the compartment user (not in its namespace: the files are its own):
+   * makes the compartment's key when it has none, and records the remote host's keys (ssh-keyscan; trust on
+   * first use, their fingerprints are shown to whoever set the location) when `scan`, or when none are recorded;
+   * otherwise the recorded keys stay (a host whose key changed is then refused by ssh). Answers the public key, for the remote
+   * user's authorized_keys, and the host key fingerprints.
+   */
+  async sshSetup(
+    s: CompartmentSession,
+    l: Extract<RepositoryLocation, { kind: 'sftp' }>,
+    scan: boolean,
+  ): Promise<{ publicKey: string; hostKeys: string[] }> {
+    const script = [
+      'set -eu',
+      'umask 077',
+      'mkdir -p "$1"',
+      '[ -f "$1/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C "$4" -f "$1/id_ed25519"',
+      // -T: give up on a host that does not answer; the scan goes to a new file, kept only when it found keys
+      'if [ "$5" = scan ] || [ ! -s "$1/known_hosts" ]; then',
+      '  ssh-keyscan -T 15 -p "$3" "$2" > "$1/known_hosts.new" 2>/dev/null || true',
+      '  if [ ! -s "$1/known_hosts.new" ]; then rm -f "$1/known_hosts.new"; echo "no SSH host key could be read from $2 port $3" >&2; exit 3; fi',
+      '  mv "$1/known_hosts.new" "$1/known_hosts"',
+      'fi',
+      'cat "$1/id_ed25519.pub"',
+      'echo ---',
+      'ssh-keygen -l -f "$1/known_hosts"',
+    ].join('\n');
+    const host = l.host.replace(/^\[|\]$/g, '');
+    const r = await this.exec.run(
+      asUser(s, [
+        'sh',
+        '-c',
+        script,
+        'sh',
+        sshDir(s),
+        host,
+        String(l.port),
+        `quadletman-${s.user}`,
+        scan ? 'scan' : 'keep',
+      ]),
+      { timeoutMs: 60_000, expectCodes: [0, 3] },
+    );
+    if (r.code === 3) throw new Error(r.stderr.trim() || `no SSH host key could be read from ${knownHostName(l)}`);
+    const [pub = '', keys = ''] = r.stdout.split('\n---\n');
+    return { publicKey: pub.trim(), hostKeys: keys.trim().split('\n').filter(Boolean) };
   }
 
   /** Removes folders inside the user namespace (staging and set-aside copies, whatever owns their files). */

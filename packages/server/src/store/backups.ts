@@ -10,6 +10,8 @@ export interface BackupRepoRow {
   location: string;
   password: string;
   createdAt: string;
+  /** When the newest snapshot quadletman made there was taken; null: none yet (the repository may not exist). */
+  newestSnapshotAt: string | null;
 }
 
 export class BackupRepository {
@@ -20,7 +22,15 @@ export class BackupRepository {
 
   repo(compartment: string): BackupRepoRow | undefined {
     const r = this.db.select().from(t.backupRepos).where(eq(t.backupRepos.compartmentId, compartment)).get();
-    return r && { compartment: r.compartmentId, location: r.location, password: r.password, createdAt: r.createdAt };
+    return (
+      r && {
+        compartment: r.compartmentId,
+        location: r.location,
+        password: r.password,
+        createdAt: r.createdAt,
+        newestSnapshotAt: r.newestSnapshotAt,
+      }
+    );
   }
 
   /** Records when the newest snapshot of the compartment's repository was taken (a backup that succeeded). */
@@ -45,6 +55,16 @@ export class BackupRepository {
   add(compartment: string, location: string, password: string): boolean {
     const row = { compartmentId: compartment, location, password, createdAt: this.now().toISOString() };
     return this.db.insert(t.backupRepos).values(row).onConflictDoNothing().run().changes === 1;
+  }
+
+  /** Records a new location and password for the compartment's repository, replacing the one it had. */
+  setRepo(compartment: string, location: string, password: string): void {
+    const row = { location, password, createdAt: this.now().toISOString(), newestSnapshotAt: null };
+    this.db
+      .insert(t.backupRepos)
+      .values({ compartmentId: compartment, ...row })
+      .onConflictDoUpdate({ target: t.backupRepos.compartmentId, set: row })
+      .run();
   }
 
   /** The compartment's policy; undefined: none set (the default: off). */

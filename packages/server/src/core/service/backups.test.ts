@@ -59,6 +59,11 @@ async function setup() {
       if (failRestore) throw new Error('pack damaged');
     },
     check: async () => ({ ok: true, output: 'no errors' }),
+    sshSetup: async (_id, l, scan) => {
+      log.push(`ssh ${l.user}@${l.host}:${l.port}${scan ? ' scan' : ''}`);
+      if (l.host === 'unreachable') throw new Error(`no SSH host key could be read from ${l.host} port ${l.port}`);
+      return { publicKey: 'ssh-ed25519 AAAAC3Nz quadletman-qm-app', hostKeys: ['256 SHA256:abc nas (ED25519)'] };
+    },
     execInContainer: async (_id, unit, argv) => {
       log.push(`exec ${unit}: ${argv.join(' ')}`);
       return hookAnswer;
@@ -123,8 +128,15 @@ function memoryRepos(now: () => Date) {
   const m = new Map<string, { location: string; password: string }>();
   const policies = new Map<string, StoredPolicy>();
   return {
-    repo: (c: string) => m.get(c),
+    repo(c: string) {
+      const r = m.get(c);
+      return r && { ...r, newestSnapshotAt: this.snapshotsAt.get(c) ?? null };
+    },
     add: (c: string, location: string, password: string) => !m.has(c) && !!m.set(c, { location, password }),
+    setRepo(c: string, location: string, password: string) {
+      m.set(c, { location, password });
+      this.snapshotsAt.delete(c);
+    },
     policy: (c: string) => policies.get(c),
     setPolicy: (c: string, p: BackupPolicy) => {
       const before = policies.get(c);
@@ -143,6 +155,55 @@ function memoryRepos(now: () => Date) {
     },
   };
 }
+
+describe('repository locations', () => {
+  it('sets an SFTP location: key made, host keys recorded, a new password; the next backup makes the repository there', async () => {
+    const s = await setup();
+    const set = await s.backups.setRepository('app', { location: 'sftp://bk@nas:2222//srv/restic/app' });
+    expect(set).toMatchObject({
+      location: 'sftp://bk@nas:2222//srv/restic/app',
+      kind: 'sftp',
+      publicKey: expect.stringMatching(/^ssh-ed25519 /),
+      hostKeys: ['256 SHA256:abc nas (ED25519)'],
+    });
+    expect(set.password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
+    expect(set.previous).toBeUndefined();
+    expect(s.log).toEqual(['ssh bk@nas:2222 scan']);
+    const b = await s.backups.run('app', { mode: 'live' });
+    expect(b.repository).toBeUndefined(); // its password was answered when the location was set
+    expect(s.log.slice(1, 3)).toEqual(['init sftp://bk@nas:2222//srv/restic/app', expect.stringMatching(/^backup /)]);
+    // made: the next backup does not look for it again; the view reads the keys without scanning
+    s.log.length = 0;
+    await s.backups.run('app', { mode: 'live' });
+    expect(s.log.filter((l) => l.startsWith('init'))).toEqual([]);
+    expect(await s.backups.repository('app')).toMatchObject({ kind: 'sftp', publicKey: expect.any(String) });
+    expect(s.log.at(-1)).toBe('ssh bk@nas:2222');
+  });
+
+  it('keeps a repository unless told to replace it, then answers the previous password once', async () => {
+    const s = await setup();
+    const first = await s.backups.run('app', { mode: 'live' });
+    await expect(s.backups.setRepository('app', { location: '/srv/backups/app' })).rejects.toThrow(
+      /has a repository at \/h\/qm-app\/.local\/share\/quadletman\/restic; replace it/,
+    );
+    const set = await s.backups.setRepository('app', { location: '/srv/backups/app', replace: true });
+    expect(set).toMatchObject({ location: '/srv/backups/app', kind: 'local' });
+    expect(set.previous).toEqual({ location: first.repository!.location, password: first.repository!.password });
+    expect(set.password).not.toBe(first.repository!.password);
+    expect(await s.backups.repository('app')).toEqual({ location: '/srv/backups/app', kind: 'local' });
+  });
+
+  it('refuses a bad location by field and changes nothing; an unreachable host sets nothing', async () => {
+    const s = await setup();
+    const bad = await s.backups.setRepository('app', { location: 'sftp:-oProxyCommand=x@h:/r' }).catch((e) => e);
+    expect(bad).toMatchObject({ message: expect.stringMatching(/^location: the user .* is not a user name/) });
+    expect(bad.details.issues[0].path).toBe('location');
+    await expect(s.backups.setRepository('app', { location: 'sftp:bk@unreachable:/r' })).rejects.toThrow(
+      /no SSH host key could be read from unreachable port 22/,
+    );
+    expect(await s.backups.repository('app')).toBeNull();
+  });
+});
 
 describe('hook mode', () => {
   const HOOKED = `${SPEC}backup: { hook: { unit: web.container, exec: [sh, -c, "flock /data/lock cp /data/db /data/dump"] } }\n`;

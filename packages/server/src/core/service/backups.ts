@@ -21,6 +21,7 @@
  *   refused (ConflictError) while an apply holds it; a scheduled run waits for the next tick instead.
  */
 import type { ApplyLocks } from '../apply/ports.js';
+import { parseRepositoryLocation, type RepositoryLocation } from '../backups/location.js';
 import {
   type BackupKeep,
   type BackupPolicy,
@@ -38,6 +39,8 @@ import { generateValue } from '../templates/template.js';
 import type { CompartmentService } from './compartments.js';
 
 export type BackupMode = 'stop' | 'live' | 'hook';
+
+export type SftpLocation = Extract<RepositoryLocation, { kind: 'sftp' }>;
 
 /** How long a backup hook (a database dump) may run. */
 const HOOK_TIMEOUT_MS = 30 * 60_000;
@@ -66,6 +69,12 @@ export interface BackupHostPort {
   home(id: CompartmentId): Promise<string>;
   podmanVolumes(id: CompartmentId): Promise<{ name: string; mountpoint: string }[]>;
   init(id: CompartmentId, repo: string, password: string): Promise<'created' | 'exists'>;
+  /** SFTP: the compartment's SSH key (made when missing) and the remote host's keys (scanned when `scan`). */
+  sshSetup(
+    id: CompartmentId,
+    location: SftpLocation,
+    scan: boolean,
+  ): Promise<{ publicKey: string; hostKeys: string[] }>;
   backup(id: CompartmentId, repo: string, password: string, paths: string[], tags: string[]): Promise<BackupSummary>;
   snapshots(id: CompartmentId, repo: string, password: string): Promise<BackupSnapshot[]>;
   restore(id: CompartmentId, repo: string, password: string, snapshot: string, target: string): Promise<void>;
@@ -84,8 +93,10 @@ export interface BackupHostPort {
 }
 
 export interface BackupStorePort {
-  repo(compartment: string): { location: string; password: string } | undefined;
+  repo(compartment: string): { location: string; password: string; newestSnapshotAt?: string | null } | undefined;
   add(compartment: string, location: string, password: string): boolean;
+  /** A new location (and password) for the compartment's repository. */
+  setRepo(compartment: string, location: string, password: string): void;
   policy(compartment: string): StoredPolicy | undefined;
   setPolicy(compartment: string, policy: BackupPolicy): StoredPolicy;
   recordRun(compartment: string, run: BackupRun): void;
@@ -127,6 +138,22 @@ export interface BackupResult {
   downtimeMs: number | null;
   /** Set when this backup made the repository: its password, shown this once. */
   repository?: { location: string; password: string };
+}
+
+/** Where a compartment's repository is; for SFTP, the key the remote user must accept and the host's keys. */
+export interface RepositoryView {
+  location: string;
+  kind: 'local' | 'sftp';
+  /** SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
+  publicKey?: string;
+  /** SFTP: the fingerprints of the remote host's keys quadletman trusts (recorded when the location was set). */
+  hostKeys?: string[];
+}
+
+/** A repository location just set: its new password, shown this once, and the previous one's, if it had one. */
+export interface RepositorySet extends RepositoryView {
+  password: string;
+  previous?: { location: string; password: string };
 }
 
 export interface RestoreResult {
@@ -266,6 +293,49 @@ export class BackupService {
     return { location, password, created: true };
   }
 
+  /**
+   * Sets where the compartment's repository is: a folder, or SFTP (the compartment's SSH key is made and the
+   * remote host's keys recorded; the remote user must accept the public key before the first backup). A new
+   * password is made; the repository itself is made by the next backup (or `init`). A compartment that has a
+   * repository keeps it unless `replace`: then the answer carries the previous location and password, this once,
+   * so that its snapshots stay readable with restic.
+   */
+  async setRepository(id: string, input: { location: string; replace?: boolean }): Promise<RepositorySet> {
+    const c = this.deps.compartments.get(id);
+    const location = input.location.trim();
+    let parsed: RepositoryLocation;
+    try {
+      parsed = parseRepositoryLocation(location);
+    } catch (e) {
+      const message = (e as Error).message;
+      throw new InvalidError(`location: ${message}`, { details: { issues: [{ path: 'location', message }] } });
+    }
+    return this.locked(c.id, async () => {
+      const known = this.deps.store.repo(c.id);
+      if (known && !input.replace) {
+        throw new ConflictError(
+          `Compartment '${c.id}' has a repository at ${known.location}; replace it to use ${location} (its snapshots stay there, and its password is answered once).`,
+        );
+      }
+      const ssh = parsed.kind === 'sftp' ? await this.deps.host.sshSetup(c.id, parsed, true) : {};
+      const password = generateValue('token');
+      this.deps.store.setRepo(c.id, location, password);
+      const out: RepositorySet = { location, kind: parsed.kind, ...ssh, password };
+      if (known) out.previous = { location: known.location, password: known.password };
+      return out;
+    });
+  }
+
+  /** Where the compartment's repository is (null: none set or made yet), with its SSH keys for SFTP. */
+  async repository(id: string): Promise<RepositoryView | null> {
+    const c = this.deps.compartments.get(id);
+    const known = this.deps.store.repo(c.id);
+    if (!known) return null;
+    const parsed = parseRepositoryLocation(known.location);
+    if (parsed.kind === 'local') return { location: known.location, kind: 'local' };
+    return { location: known.location, kind: 'sftp', ...(await this.deps.host.sshSetup(c.id, parsed, false)) };
+  }
+
   /** The folders a backup of the compartment holds. */
   private async paths(id: CompartmentId): Promise<{ volumes: string[]; all: string[] }> {
     const state = this.deps.compartments.stateOrEmpty(id);
@@ -305,7 +375,10 @@ export class BackupService {
 
   private async runUnlocked(id: CompartmentId, mode: BackupMode): Promise<BackupResult> {
     const c = this.deps.compartments.get(id);
-    const made = this.deps.store.repo(c.id) ? undefined : await this.init(c.id);
+    const known = this.deps.store.repo(c.id);
+    const made = known ? undefined : await this.init(c.id);
+    // a location set but not used yet: its repository is made now (init answers 'exists' when it is there)
+    if (known && !known.newestSnapshotAt) await this.deps.host.init(c.id, known.location, known.password);
     const repo = this.deps.store.repo(c.id)!;
     const { all } = await this.paths(c.id);
     // the revision of the desired state the host runs: the newest applied one

@@ -277,6 +277,7 @@ export function createTestContext(
       home: noRestic,
       podmanVolumes: noRestic,
       init: noRestic,
+      sshSetup: noRestic,
       backup: noRestic,
       snapshots: noRestic,
       restore: noRestic,
