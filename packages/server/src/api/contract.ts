@@ -1083,6 +1083,47 @@ export const BackupListSchema = z
   })
   .meta({ id: 'BackupList' });
 
+const repositoryFields = {
+  location: z
+    .string()
+    .meta({ description: 'A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH.' }),
+  kind: z.enum(['local', 'sftp']),
+  publicKey: z
+    .string()
+    .optional()
+    .meta({ description: "SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys." }),
+  hostKeys: z
+    .array(z.string())
+    .optional()
+    .meta({ description: "SFTP: fingerprints of the remote host's keys, recorded when the location was set." }),
+};
+
+export const RepositoryViewSchema = z
+  .object(repositoryFields)
+  .nullable()
+  .meta({ id: 'BackupRepository', description: 'null: no repository set or made yet.' });
+
+export const RepositoryBodySchema = z.object({
+  location: z
+    .string()
+    .meta({ description: 'A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH.' }),
+  replace: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Replace the repository the compartment has (its snapshots stay where they are).' }),
+});
+
+export const RepositorySetSchema = z
+  .object({
+    ...repositoryFields,
+    password: z.string().meta({ description: "The new repository's password, shown this once." }),
+    previous: z
+      .object({ location: z.string(), password: z.string() })
+      .optional()
+      .meta({ description: 'The repository replaced, and its password, this once: its snapshots stay readable.' }),
+  })
+  .meta({ id: 'BackupRepositorySet' });
+
 export const BackupRunBodySchema = z.object({
   mode: z.enum(['stop', 'live', 'hook']).optional().meta({
     description:

@@ -3073,6 +3073,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/compartments/{id}/backups/repository": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the compartment's repository is; for SFTP, its public key and the host's keys */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupRepository"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set where the compartment's repository is: a folder or SFTP
+         * @description SFTP: the compartment's SSH key is made and the remote host's keys recorded (trust on first use: check the fingerprints answered); the remote user must accept `publicKey` before the first backup. A new password is answered, this once. A compartment with a repository keeps it unless `replace` (409).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+                        location: string;
+                        /** @description Replace the repository the compartment has (its snapshots stay where they are). */
+                        replace?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupRepositorySet"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/compartments/{id}/backups/restore": {
         parameters: {
             query?: never;
@@ -4534,6 +4606,34 @@ export interface components {
             } | null;
             snapshots: components["schemas"]["BackupSnapshotInput"][];
         };
+        /** @description null: no repository set or made yet. */
+        BackupRepositoryInput: {
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            location: string;
+            /** @enum {string} */
+            kind: "local" | "sftp";
+            /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
+            publicKey?: string;
+            /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
+            hostKeys?: string[];
+        } | null;
+        BackupRepositorySetInput: {
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            location: string;
+            /** @enum {string} */
+            kind: "local" | "sftp";
+            /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
+            publicKey?: string;
+            /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
+            hostKeys?: string[];
+            /** @description The new repository's password, shown this once. */
+            password: string;
+            /** @description The repository replaced, and its password, this once: its snapshots stay readable. */
+            previous?: {
+                location: string;
+                password: string;
+            };
+        };
         BackupResultInput: {
             compartment: string;
             /** @enum {string} */
@@ -5406,6 +5506,34 @@ export interface components {
                 location: string;
             } | null;
             snapshots: components["schemas"]["BackupSnapshot"][];
+        };
+        /** @description null: no repository set or made yet. */
+        BackupRepository: {
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            location: string;
+            /** @enum {string} */
+            kind: "local" | "sftp";
+            /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
+            publicKey?: string;
+            /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
+            hostKeys?: string[];
+        } | null;
+        BackupRepositorySet: {
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            location: string;
+            /** @enum {string} */
+            kind: "local" | "sftp";
+            /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
+            publicKey?: string;
+            /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
+            hostKeys?: string[];
+            /** @description The new repository's password, shown this once. */
+            password: string;
+            /** @description The repository replaced, and its password, this once: its snapshots stay readable. */
+            previous?: {
+                location: string;
+                password: string;
+            };
         };
         BackupResult: {
             compartment: string;

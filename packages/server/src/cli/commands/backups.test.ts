@@ -1,7 +1,7 @@
 // `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one.
 import { describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../core/service/backups.js';
-import { policyLines } from './backups.js';
+import { policyLines, repositoryLines } from './backups.js';
 
 const view = (over: Partial<PolicyView>): PolicyView => ({
   compartment: 'shop' as PolicyView['compartment'],
@@ -46,5 +46,25 @@ describe('policyLines', () => {
       lastRun: { at: 'T', finishedAt: 'U', result: 'failed', stage: 'prune', error: 'repository locked' },
     });
     expect(policyLines(failed).at(-1)).toBe('Last run:  T: FAILED (prune): repository locked');
+  });
+});
+
+describe('repositoryLines', () => {
+  it('a folder in one line; SFTP with the key to accept and the host keys to check', () => {
+    expect(repositoryLines({ location: '/srv/b', kind: 'local' })).toEqual(['Repository: /srv/b (local)']);
+    expect(
+      repositoryLines({
+        location: 'sftp:bk@nas:/r',
+        kind: 'sftp',
+        publicKey: 'ssh-ed25519 AAAA quadletman-qm-app',
+        hostKeys: ['256 SHA256:x nas (ED25519)'],
+      }),
+    ).toEqual([
+      'Repository: sftp:bk@nas:/r (sftp)',
+      "Add this key to the remote user's ~/.ssh/authorized_keys:",
+      '  ssh-ed25519 AAAA quadletman-qm-app',
+      "The remote host's keys (check them):",
+      '  256 SHA256:x nas (ED25519)',
+    ]);
   });
 });

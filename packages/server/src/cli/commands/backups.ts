@@ -1,11 +1,11 @@
 /**
- * Backups with restic: `backup init|run|snapshots|check|restore|policy|prune`. The repository's password is
+ * Backups with restic: `backup init|repository|run|snapshots|check|restore|policy|prune`. The repository's password is
  * printed once, by the run that made it (init, or the first backup).
  */
 import type { Command } from 'commander';
 import { inCompartment } from '../../core/audit-target.js';
 import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backups/policy.js';
-import type { BackupMode, PolicyView } from '../../core/service/backups.js';
+import type { BackupMode, PolicyView, RepositoryView } from '../../core/service/backups.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
@@ -16,6 +16,14 @@ const passwordLines = (r: { location: string; password?: string }) =>
         `  ${r.password}`,
       ]
     : [];
+
+/** A repository's location, and for SFTP what the remote side must know. */
+export function repositoryLines(v: RepositoryView): string[] {
+  const out = [`Repository: ${v.location} (${v.kind})`];
+  if (v.publicKey) out.push("Add this key to the remote user's ~/.ssh/authorized_keys:", `  ${v.publicKey}`);
+  if (v.hostKeys?.length) out.push("The remote host's keys (check them):", ...v.hostKeys.map((k) => `  ${k}`));
+  return out;
+}
 
 const count = (v: string) => (/^[0-9]+$/.test(v) ? Number(v) : Number.NaN);
 
@@ -60,6 +68,51 @@ export function registerBackups(program: Command): void {
           (r.created ? passwordLines(r) : [`The repository at ${r.location} is there.`]).join('\n'),
         );
       }),
+    );
+
+  b.command('repository')
+    .description(
+      "Show or set where the compartment's repository is: a folder, sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH.",
+    )
+    .argument('<id>')
+    .argument('[location]')
+    .option('--replace', 'replace the repository the compartment has (its snapshots stay where they are)')
+    .addOption(formatOption())
+    .action(
+      async (id: string, location: string | undefined, opts: { replace?: boolean; format: Format }, cmd: Command) =>
+        withApp(cmd, async (app) => {
+          if (location === undefined) {
+            const v = await app.backups.repository(id);
+            print(opts.format, v, () =>
+              v ? repositoryLines(v).join('\n') : `Compartment '${id}' has no repository yet.`,
+            );
+            return;
+          }
+          const r = await audited(
+            app,
+            {
+              action: 'backup.repository',
+              target: inCompartment(id, 'backups', 'repository'),
+              compartment: id,
+              details: { location, replace: opts.replace === true },
+            },
+            () => app.backups.setRepository(id, { location, replace: opts.replace === true }),
+          );
+          print(opts.format, r, () =>
+            [
+              ...repositoryLines(r),
+              `Its password, shown this once (keep it to restore on another host):`,
+              `  ${r.password}`,
+              ...(r.previous
+                ? [
+                    `The repository replaced, ${r.previous.location}, keeps its snapshots; its password:`,
+                    `  ${r.previous.password}`,
+                  ]
+                : []),
+              'The next backup makes the repository there.',
+            ].join('\n'),
+          );
+        }),
     );
 
   b.command('run')

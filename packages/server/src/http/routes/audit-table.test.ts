@@ -209,6 +209,12 @@ const TABLE: Row[] = [
     audit: ['backup.restore', 'compartment:shop/snapshot:deadbeef'],
   },
   {
+    route: 'PUT /api/compartments/{id}/backups/repository',
+    url: `${C}/backups/repository`,
+    body: { location: '/srv/backups/shop' },
+    audit: ['backup.repository', 'compartment:shop/backups:repository'],
+  },
+  {
     route: 'PUT /api/compartments/{id}/backups/policy',
     url: `${C}/backups/policy`,
     body: { schedule: 'daily 03:00' },

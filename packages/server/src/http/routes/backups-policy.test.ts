@@ -68,3 +68,29 @@ describe('backup policy', () => {
     expect(r.json().error.message).toMatch(/no retention/);
   });
 });
+
+describe('backup repository', () => {
+  it('has none at first; an admin sets a folder and gets its password once; a second is refused unless replace', async () => {
+    s = await setup(dir, { shop: true });
+    const R = '/api/compartments/shop/backups/repository';
+    expect((await s.t.as('operator', 'GET', R)).json()).toBeNull();
+    expect((await s.t.as('operator', 'PUT', R, { location: '/srv/backups/shop' })).statusCode).toBe(403);
+    const put = await s.t.as('admin', 'PUT', R, { location: '/srv/backups/shop' });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toMatchObject({ location: '/srv/backups/shop', kind: 'local', password: expect.any(String) });
+    expect((await s.t.as('operator', 'GET', R)).json()).toEqual({ location: '/srv/backups/shop', kind: 'local' });
+    const again = await s.t.as('admin', 'PUT', R, { location: '/srv/other' });
+    expect(again.statusCode).toBe(409);
+    const replaced = await s.t.as('admin', 'PUT', R, { location: '/srv/other', replace: true });
+    expect(replaced.json().previous).toEqual({ location: '/srv/backups/shop', password: put.json().password });
+  });
+
+  it('refuses a location that could smuggle an option, by field', async () => {
+    s = await setup(dir, { shop: true });
+    const r = await s.t.as('admin', 'PUT', '/api/compartments/shop/backups/repository', {
+      location: 'sftp:bk@-oProxyCommand=sh:/x',
+    });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.details.issues).toEqual([{ path: 'location', message: expect.stringMatching(/not a host/) }]);
+  });
+});

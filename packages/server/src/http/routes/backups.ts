@@ -1,10 +1,11 @@
 /**
  * Backups: GET /api/compartments/:id/backups (the repository and its snapshots), POST …/backups (back up now;
  * the answer of the backup that made the repository carries its password, once), POST …/backups/restore
- * {snapshot}, POST …/backups/check; the policy: GET/PUT …/backups/policy, POST …/backups/prune (its retention now).
+ * {snapshot}, POST …/backups/check; where the repository is: GET/PUT …/backups/repository; the policy: GET/PUT …/backups/policy, POST …/backups/prune (its retention now).
  *
  * Roles: viewers list and read the policy; operators back up, check, set the policy and prune (the retention an
- * operator sets decides what a prune forgets); restoring replaces the volumes' data: admins.
+ * operator sets decides what a prune forgets); restoring replaces the volumes' data, and the repository's location
+ * decides where the data goes (its answer carries passwords): admins.
  */
 import { z } from 'zod';
 import {
@@ -15,6 +16,9 @@ import {
   BackupRunBodySchema,
   CompartmentParams,
   PruneResultSchema,
+  RepositoryBodySchema,
+  RepositorySetSchema,
+  RepositoryViewSchema,
   RestoreBodySchema,
   RestoreResultSchema,
 } from '../../api/contract.js';
@@ -71,6 +75,49 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
         }),
       );
     },
+  );
+
+  r.get(
+    '/api/compartments/:id/backups/repository',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags,
+        summary: "Where the compartment's repository is; for SFTP, its public key and the host's keys",
+        params: CompartmentParams,
+        response: { 200: RepositoryViewSchema },
+      },
+    },
+    async (req) => app.backups.repository(req.params.id),
+  );
+
+  r.put(
+    '/api/compartments/:id/backups/repository',
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags,
+        summary: "Set where the compartment's repository is: a folder or SFTP",
+        description:
+          "SFTP: the compartment's SSH key is made and the remote host's keys recorded (trust on first use: check " +
+          'the fingerprints answered); the remote user must accept `publicKey` before the first backup. A new ' +
+          'password is answered, this once. A compartment with a repository keeps it unless `replace` (409).',
+        params: CompartmentParams,
+        body: RepositoryBodySchema,
+        response: { 200: RepositorySetSchema },
+      },
+    },
+    async (req) =>
+      audited(
+        audit,
+        req,
+        {
+          action: 'backup.repository',
+          target: inCompartment(req.params.id, 'backups', 'repository'),
+          details: { location: req.body.location, replace: req.body.replace === true },
+        },
+        () => app.backups.setRepository(req.params.id, req.body),
+      ),
   );
 
   r.post(

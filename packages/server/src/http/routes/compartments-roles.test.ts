@@ -85,6 +85,8 @@ export const MATRIX: Row[] = [
   ['POST', `${C}/backups`, 'operator', 'compartment', {}],
   ['POST', `${C}/backups/restore`, 'admin', 'compartment', { snapshot: 'deadbeef' }],
   ['POST', `${C}/backups/check`, 'operator', 'compartment'],
+  ['GET', `${C}/backups/repository`, 'operator', 'compartment'],
+  ['PUT', `${C}/backups/repository`, 'admin', 'compartment', { location: '/srv/backups/shop' }],
   ['GET', `${C}/backups/policy`, 'viewer', 'compartment'],
   ['PUT', `${C}/backups/policy`, 'operator', 'compartment', { schedule: 'daily 03:00' }],
   ['POST', `${C}/backups/prune`, 'operator', 'compartment'],
