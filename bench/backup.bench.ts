@@ -4,7 +4,8 @@
  * A compartment's managed volume holds BENCH_MIB (1024) MiB of mixed data, written as the compartment user in
  * its namespace: tens of thousands of small files (half compressible text, half random) and four large files (two
  * random, two compressible). Measured, each as the compartment user in its namespace, like the backups:
- *   - the first backup (restic, live mode) against `tar -c | zstd -1` of the same folder;
+ *   - the first backup (restic, live mode) against `tar -c | zstd -1` of the same folder into a file beside the
+ *     repository, synced (a backup has to be stored: restic writes and syncs its packs);
  *   - a second backup with nothing changed, against the first;
  *   - a restore (staging, swap) against `tar -x` of a tar of the same folder;
  *   - whether every file came back identical (owner, group, mode, size, link, checksum).
@@ -14,6 +15,7 @@
 import { createApp } from '../packages/server/src/app.js';
 import { parseCompartmentId } from '../packages/server/src/core/ids.js';
 import { parseSpecText } from '../packages/server/src/core/spec.js';
+import { type Exec, hostExec } from '../packages/server/src/host/exec.js';
 import { userPodman } from '../packages/server/src/host/session.js';
 
 const MIB = Number(process.env.BENCH_MIB ?? 1024);
@@ -24,7 +26,27 @@ async function main(): Promise<void> {
   const { chmod, rm } = await import('node:fs/promises');
   // (what an interrupted run left)
   await rm(DATA, { recursive: true, force: true });
-  const app = createApp({ dataDir: DATA, volumesRoot: `${DATA}/volumes`, locksDir: `${DATA}/locks` });
+  // every command the backups run, and how long it took (BENCH_TRACE=1): where the time goes
+  const trace: Exec = {
+    stream: hostExec.stream,
+    run: async (argv, o) => {
+      const t0 = performance.now();
+      try {
+        return await hostExec.run(argv, o);
+      } finally {
+        const ms = performance.now() - t0;
+        const cmd = argv.slice(argv.indexOf('podman') >= 0 ? argv.indexOf('podman') : 0).join(' ');
+        if (process.env.BENCH_TRACE === '1' && ms > 100)
+          console.log(`  ${(ms / 1000).toFixed(2)} s  ${cmd.slice(0, 110)}`);
+      }
+    },
+  };
+  const app = createApp({
+    dataDir: DATA,
+    volumesRoot: `${DATA}/volumes`,
+    locksDir: `${DATA}/locks`,
+    host: { exec: trace },
+  });
   await chmod(DATA, 0o711);
   await app.host.users.delete(ID).catch(() => undefined);
   try {
@@ -85,10 +107,14 @@ async function main(): Promise<void> {
       ).stdout;
     const before = await fingerprint();
 
-    // baselines (as the user, in its namespace: the same reads as restic's)
-    const tarZstd = await timed('tar -c | zstd -1', () =>
-      asUser('tar -C "$1" -cf - . | zstd -1 -q -c > /dev/null', vol),
+    // baselines (as the user, in its namespace: the same reads as restic's). A backup is only one once it is
+    // stored: the archive is written beside the repository (the compartment's home) and flushed to the disk, as
+    // restic writes and syncs its pack files.
+    const archive = `${s.home}/bench.tar.zst`;
+    const tarZstd = await timed('tar -c | zstd -1 > file', () =>
+      asUser('tar -C "$1" -cf - . | zstd -1 -q -c > "$2" && sync "$2"', vol, archive),
     );
+    await asUser('rm -f "$1"', archive);
     await app.backups.init(ID);
     const first = await timed('first backup', () => app.backups.run(ID, { mode: 'live' }));
     const second = await timed('unchanged backup', () => app.backups.run(ID, { mode: 'live' }));

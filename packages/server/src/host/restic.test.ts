@@ -20,8 +20,8 @@ describe('restic', () => {
     const r = new Restic(exec);
     const sum = await r.backup(s, '/h/qm-web/repo', PW, ['/v/data', '-odd'], ['compartment=web']);
     expect(sum).toMatchObject({ snapshotId: 'abc123', filesNew: 3, totalFiles: 4, totalBytes: 5000, durationS: 0.8 });
-    expect(exec.calls[0]!.argv.at(-1)).toBe('unlock'); // the locks of restic processes that are gone, first
-    const call = exec.calls[1]!;
+    expect(exec.calls).toHaveLength(1); // no unlock: a backup's lock is shared
+    const call = exec.calls[0]!;
     expect(call.argv.slice(0, 4)).toEqual(['runuser', '-u', 'qm-web', '--']);
     const i = call.argv.indexOf('podman');
     expect(call.argv.slice(i)).toEqual([
@@ -43,6 +43,23 @@ describe('restic', () => {
     ]);
     expect(JSON.stringify(call.argv)).not.toContain(PW);
     expect(call.options).toMatchObject({ input: `${PW}\n` });
+  });
+
+  it('removes stale locks and runs again when an exclusive lock stops the backup (exit 11)', async () => {
+    let tries = 0;
+    const summary = '{"message_type":"summary","snapshot_id":"abc"}';
+    const exec = new FakeExec()
+      .on(['backup'], () =>
+        ++tries === 1 ? { code: 11, stderr: 'repository is already locked exclusively' } : { stdout: summary },
+      )
+      .on(['unlock'], {});
+    const sum = await new Restic(exec).backup(s, '/r', PW, ['/v'], []);
+    expect(sum.snapshotId).toBe('abc');
+    expect(exec.calls.map((c) => c.argv.find((a) => a === 'backup' || a === 'unlock'))).toEqual([
+      'backup',
+      'unlock',
+      'backup',
+    ]);
   });
 
   it('makes a repository only where there is none', async () => {

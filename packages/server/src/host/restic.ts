@@ -196,8 +196,16 @@ export class Restic {
     tags: readonly string[],
   ): Promise<ResticSummary> {
     const args = ['backup', '--json', '--host', 'quadletman', ...tags.flatMap((t) => ['--tag', t]), '--', ...paths];
-    await this.unlock(s, repo, password);
-    const r = await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
+    const argv = restic(s, repo, args);
+    const options = { input: `${password}\n`, timeoutMs: 3_600_000 };
+    // A backup's lock is shared: only an exclusive lock stops it (exit 11), such as one a killed prune left.
+    // Then the stale locks are removed and the backup runs again; otherwise no `unlock` (each restic run
+    // costs a key derivation).
+    let r = await this.exec.run(argv, { ...options, expectCodes: [0, 11] });
+    if (r.code === 11) {
+      await this.unlock(s, repo, password);
+      r = await this.exec.run(argv, options);
+    }
     const summary = parseBackupSummary(r.stdout);
     if (!summary) throw new Error('restic backup gave no summary');
     return summary;

@@ -170,6 +170,9 @@ const REPO_DIR = '.local/share/quadletman/restic';
 const WORK_DIR = '.local/share/quadletman';
 
 export class BackupService {
+  /** Compartments whose recorded repository was found or made while this process runs (no `init` to look). */
+  private readonly made = new Set<CompartmentId>();
+
   constructor(private readonly deps: BackupServiceDeps) {}
 
   private now = () => (this.deps.now ?? (() => new Date()))();
@@ -280,6 +283,7 @@ export class BackupService {
     const known = this.deps.store.repo(c.id);
     if (known) {
       await this.deps.host.init(c.id, known.location, known.password);
+      this.made.add(c.id);
       return { location: known.location, created: false };
     }
     const location = `${await this.deps.host.home(c.id)}/${REPO_DIR}`;
@@ -290,6 +294,7 @@ export class BackupService {
       );
     }
     this.deps.store.add(c.id, location, password);
+    this.made.add(c.id);
     return { location, password, created: true };
   }
 
@@ -320,6 +325,7 @@ export class BackupService {
       const ssh = parsed.kind === 'sftp' ? await this.deps.host.sshSetup(c.id, parsed, true) : {};
       const password = generateValue('token');
       this.deps.store.setRepo(c.id, location, password);
+      this.made.delete(c.id);
       const out: RepositorySet = { location, kind: parsed.kind, ...ssh, password };
       if (known) out.previous = { location: known.location, password: known.password };
       return out;
@@ -378,7 +384,10 @@ export class BackupService {
     const known = this.deps.store.repo(c.id);
     const made = known ? undefined : await this.init(c.id);
     // a location set but not used yet: its repository is made now (init answers 'exists' when it is there)
-    if (known && !known.newestSnapshotAt) await this.deps.host.init(c.id, known.location, known.password);
+    if (known && !known.newestSnapshotAt && !this.made.has(c.id)) {
+      await this.deps.host.init(c.id, known.location, known.password);
+      this.made.add(c.id);
+    }
     const repo = this.deps.store.repo(c.id)!;
     const { all } = await this.paths(c.id);
     // the revision of the desired state the host runs: the newest applied one
