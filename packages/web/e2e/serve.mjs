@@ -343,6 +343,17 @@ const DEMO_QUADLETS = '/home/qm-demo/.config/containers/systemd';
 const initialBackups = () => ({ repository: null, snapshots: [], revision: 1 });
 let backups = initialBackups();
 
+/** A repository as GET …/backups/repository answers it: SFTP ones with the demo's key and the host's. */
+const repositoryView = (location) =>
+  location.startsWith('sftp:')
+    ? {
+        location,
+        kind: 'sftp',
+        publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFakeFakeFakeFakeFakeFakeFake quadletman-qm-demo',
+        hostKeys: ['256 SHA256:Fake0Fake1Fake2Fake3Fake4Fake5Fake6Fake7Fak nas.example (ED25519)'],
+      }
+    : { location, kind: 'local' };
+
 /** Answers a backups route of the demo compartment; false: no such route. */
 function backupsApi(req, res, path, body) {
   const base = '/api/compartments/demo/backups';
@@ -393,6 +404,34 @@ function backupsApi(req, res, path, body) {
       restored: [DEMO_VOLUME],
       restarted: ['web.service'],
       durationMs: 4300,
+    });
+  }
+  if (path === `${base}/repository` && req.method === 'GET')
+    return json(res, 200, backups.repository ? repositoryView(backups.repository) : null);
+  if (path === `${base}/repository` && req.method === 'PUT') {
+    const location = String(body.location ?? '').trim();
+    if (!location.startsWith('/') && !location.startsWith('sftp:'))
+      return json(res, 400, {
+        error: {
+          code: 'invalid',
+          message: 'location: must be an absolute folder (/srv/backups/x) or sftp:USER@HOST:PATH',
+          details: {
+            issues: [
+              { path: 'location', message: 'must be an absolute folder (/srv/backups/x) or sftp:USER@HOST:PATH' },
+            ],
+          },
+        },
+      });
+    const previous = backups.repository;
+    if (previous && !body.replace)
+      return json(res, 409, {
+        error: { code: 'conflict', message: `demo has a repository at ${previous}; replace it to use ${location}.` },
+      });
+    backups.repository = location;
+    return json(res, 200, {
+      ...repositoryView(location),
+      password: REPO_PASSWORD,
+      ...(previous ? { previous: { location: previous, password: REPO_PASSWORD } } : {}),
     });
   }
   if (path === `${base}/check` && req.method === 'POST') {

@@ -376,6 +376,33 @@ export const en = {
   'updates.noRegistryImages': 'No unit runs an image from a registry.',
   'backups.title': 'Backups',
   'backups.repository': 'Repository',
+  'backups.repo.title': 'Repository',
+  'backups.repo.explain':
+    "Where the snapshots are kept: by default a folder in the compartment user's home, which guards against mistakes but not against the loss of this disk. A folder on another host over SFTP does.",
+  'backups.repo.default': "None set: the first backup makes one in the compartment user's home.",
+  'backups.repo.kind.local': 'a folder on this host',
+  'backups.repo.kind.sftp': 'SFTP',
+  'backups.repo.addKey': "Add this key to the remote user's `~/.ssh/authorized_keys` before the next backup:",
+  'backups.repo.publicKey': "The compartment's public key",
+  'backups.repo.copyKey': 'Copy the public key',
+  'backups.repo.copied': 'Copied.',
+  'backups.repo.copyFailed': 'The browser did not allow copying: select the key and copy it.',
+  'backups.repo.hostKeys': "The remote host's keys",
+  'backups.repo.checkHostKeys':
+    "Check them against the host's own (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` there): they are trusted from now on, and a host whose key changes is refused.",
+  'backups.repo.form': 'Set the repository location',
+  'backups.repo.location': 'Location',
+  'backups.repo.locationHint':
+    'A folder (`/srv/backups/app`), `sftp:USER@HOST:PATH`, or `sftp://USER@HOST:PORT/PATH` for another port.',
+  'backups.repo.replace':
+    'Replace the repository this compartment has (its snapshots stay where they are; its password is shown once more below)',
+  'backups.repo.set': 'Set location',
+  'backups.repo.setting': 'Setting…',
+  'backups.repo.setLocal': 'The next backup makes the repository there.',
+  'backups.repo.setSftp':
+    "Add the public key above to the remote user's authorized_keys; the next backup then makes the repository there.",
+  'backups.repo.previousPassword': 'The password of the replaced repository, {location}',
+  'backups.repo.copyPrevious': "Copy the replaced repository's password",
   'backups.noRepository': 'None yet: the first backup makes one.',
   'backups.explain':
     "A backup is a restic snapshot of the compartment's volumes and its Quadlet folder, kept in a repository in the compartment user's home.",

@@ -388,6 +388,34 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'updates.noRegistryImages': 'Mikään yksikkö ei käytä rekisteristä haettua levykuvaa.',
   'backups.title': 'Varmuuskopiot',
   'backups.repository': 'Säilö',
+  'backups.repo.title': 'Säilö',
+  'backups.repo.explain':
+    'Missä tilannevedokset säilytetään: oletuksena kansiossa lokeron käyttäjän kotihakemistossa, mikä suojaa vahingoilta mutta ei tämän levyn menetykseltä. Kansio toisella koneella SFTP:n kautta suojaa.',
+  'backups.repo.default': 'Ei asetettu: ensimmäinen varmuuskopio luo säilön lokeron käyttäjän kotihakemistoon.',
+  'backups.repo.kind.local': 'kansio tällä koneella',
+  'backups.repo.kind.sftp': 'SFTP',
+  'backups.repo.addKey':
+    'Lisää tämä avain etäkäyttäjän tiedostoon `~/.ssh/authorized_keys` ennen seuraavaa varmuuskopiota:',
+  'backups.repo.publicKey': 'Lokeron julkinen avain',
+  'backups.repo.copyKey': 'Kopioi julkinen avain',
+  'backups.repo.copied': 'Kopioitu.',
+  'backups.repo.copyFailed': 'Selain ei sallinut kopiointia: valitse avain ja kopioi se.',
+  'backups.repo.hostKeys': 'Etäkoneen avaimet',
+  'backups.repo.checkHostKeys':
+    'Vertaa niitä koneen omiin (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub` siellä): niihin luotetaan tästä eteenpäin, ja kone, jonka avain vaihtuu, torjutaan.',
+  'backups.repo.form': 'Aseta säilön sijainti',
+  'backups.repo.location': 'Sijainti',
+  'backups.repo.locationHint':
+    'Kansio (`/srv/backups/app`), `sftp:USER@HOST:PATH` (käyttäjä, kone, polku) tai muulle portille `sftp://USER@HOST:PORT/PATH`.',
+  'backups.repo.replace':
+    'Korvaa lokeron nykyinen säilö (sen tilannevedokset jäävät paikalleen; sen salasana näytetään alla vielä kerran)',
+  'backups.repo.set': 'Aseta sijainti',
+  'backups.repo.setting': 'Asetetaan…',
+  'backups.repo.setLocal': 'Seuraava varmuuskopio luo säilön sinne.',
+  'backups.repo.setSftp':
+    'Lisää yllä oleva julkinen avain etäkäyttäjän authorized_keys-tiedostoon; seuraava varmuuskopio luo sitten säilön sinne.',
+  'backups.repo.previousPassword': 'Korvatun säilön {location} salasana',
+  'backups.repo.copyPrevious': 'Kopioi korvatun säilön salasana',
   'backups.noRepository': 'Ei vielä: ensimmäinen varmuuskopio luo sen.',
   'backups.explain':
     'Varmuuskopio on resticin tilannevedos lokeron taltioista ja sen Quadlet-kansiosta. Se säilytetään säilössä lokeron käyttäjän kotihakemistossa.',

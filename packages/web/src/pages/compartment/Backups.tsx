@@ -3,7 +3,8 @@
  * with what the backup did (files, size, data added, duration, the units stopped and the downtime) and, for the
  * backup that made the repository, its password shown this once; "Check repository" for operators; the
  * snapshots, each with a Restore button for admins that asks first (the containers are stopped, the volumes'
- * contents replaced, the containers started again), then says what was restored. The "Schedule" card
+ * contents replaced, the containers started again), then says what was restored. The "Repository" card
+ * (BackupRepository.tsx, operators): where the repository is, SFTP's keys, admins set it. The "Schedule" card
  * (BackupSchedule.tsx): the backup policy, its next and last run, "Prune now".
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -15,6 +16,7 @@ import { hasRole } from '../../app/auth';
 import { ShownOnce } from '../../components/ShownOnce';
 import { Badge, Button, Card, ErrorBox, QueryView, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
+import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
 import { formatBytes } from './Resources';
 
@@ -324,6 +326,7 @@ export function BackupsTab({ id }: { id: string }) {
           )}
         </div>
       </Card>
+      {operator && <BackupRepositoryCard id={id} admin={admin} />}
       <BackupScheduleCard id={id} operator={operator} hasRepository={!!backups.data?.repository} />
       <Card title={t('backups.snapshots')}>
         <QueryView query={backups} what={t('backups.snapshots')}>
