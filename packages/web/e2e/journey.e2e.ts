@@ -59,16 +59,41 @@ const ROUTE_HOST = `${ID}.qm.test`;
 const DAY2 = `${ID}-d2`;
 const DAY2_COPY = `${ID}-d2-copy`;
 const ADOPTED = `${ID}-adopted`;
+/** Backups: a compartment whose data goes to an SFTP repository on the sandbox's sshd, kept by STORE_USER. */
+const BACKUP = `${ID}-bk`;
+const STORE_USER = 'qm-e2e-store';
 /** The server's folders inside the sandbox (scripts/e2e.sh), for the CLI run there beside it. */
 const CLI_LAYOUT = (process.env.E2E_CLI_LAYOUT ?? '').split(' ').filter(Boolean);
 
 /** `quadletman ARGS` inside the sandbox, as root, on the server's own data (what an administrator types). */
-function cli(args: string[]): string {
+function cli(args: string[], input?: string): string {
   return execFileSync(
     SANDBOX,
     ['exec', '--cwd', '/project', '--', 'node', 'dist/cli/quadletman.cjs', ...CLI_LAYOUT, ...args],
-    { encoding: 'utf8', timeout: 120_000 },
+    { encoding: 'utf8', timeout: 120_000, ...(input === undefined ? {} : { input }) },
   );
+}
+
+/** `sh -c SCRIPT sh ARGS…` inside the sandbox, as root (what an administrator of the backup host types). */
+function inSandbox(script: string, ...args: string[]): string {
+  return execFileSync(SANDBOX, ['exec', '--', 'sh', '-c', script, 'sh', ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+/** Logs in as the journey's administrator (made here when this test runs alone, from the setup token). */
+async function logInAsAdmin(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('User name').fill(ADMIN.username);
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+  const setup = page.getByLabel('Setup token');
+  if (await setup.isVisible()) {
+    await setup.fill(TOKEN);
+    await page.getByLabel('Repeat the password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Create administrator' }).click();
+  } else await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('heading', { name: 'Compartments' }).first()).toBeVisible();
 }
 
 /** The sandbox registry's address and account (scripts/sandbox/registry.sh writes them for root). */
@@ -487,16 +512,7 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   page.setDefaultTimeout(60_000);
 
   // the administrator the journey made (or made here, when this test runs alone: `scripts/e2e.sh -g "day two"`)
-  await page.goto('/');
-  await page.getByLabel('User name').fill(ADMIN.username);
-  await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
-  const setup = page.getByLabel('Setup token');
-  if (await setup.isVisible()) {
-    await setup.fill(TOKEN);
-    await page.getByLabel('Repeat the password').fill(ADMIN.password);
-    await page.getByRole('button', { name: 'Create administrator' }).click();
-  } else await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('heading', { name: 'Compartments' }).first()).toBeVisible();
+  await logInAsAdmin(page);
 
   // 17. A container made with the form's defaults: no ContainerName=, so Podman names it systemd-app.
   await page.getByLabel('Name', { exact: true }).fill(DAY2);
@@ -692,4 +708,90 @@ test('day two: the terminal, a CLI start seen live, export and import, adopt, th
   for (const id of [ADOPTED, DAY2_COPY, DAY2]) cli(['compartment', 'delete', id]);
   execFileSync(SANDBOX, ['exec', '--', 'rm', '-rf', `/srv/${DAY2}-adopt`]);
   expect(errors).toEqual([]);
+});
+
+test('backups: an SFTP repository set in the UI, a backup, lost data, a restore', async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'one journey is enough');
+  test.skip(CLI_LAYOUT.length === 0, 'needs E2E_CLI_LAYOUT (scripts/e2e.sh)');
+  test.setTimeout(600_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const bkShot = (name: string) => shot(page, `bk-${name}`);
+  page.setDefaultTimeout(60_000);
+
+  // 25. The backup host: a user on the sandbox's sshd that will hold the repository; the app writes files as
+  // itself and as www-data (33) into its volume.
+  inSandbox('userdel -r "$1" 2>/dev/null; useradd -m -s /bin/sh "$1" && systemctl start ssh.service', STORE_USER);
+  cli(['compartment', 'create', BACKUP]);
+  execFileSync(SANDBOX, ['import-busybox', `qm-${BACKUP}`], { stdio: 'inherit', timeout: 120_000 });
+  const write =
+    '[ -e /data/.made ] || { echo "the only copy" > /data/notes.txt; mkdir -p /data/www; echo site > /data/www/index.html; chown -R 33:33 /data/www; touch /data/.made; }; exec sleep infinity';
+  cli(
+    ['apply', '-f', '-'],
+    `compartment: ${BACKUP}
+units:
+  app.container:
+    container:
+      image: localhost/busybox:latest
+      exec: [sh, -c, ${JSON.stringify(write)}]
+      volume: ["data:/data"]
+      runInit: true
+volumes: { data: {} }
+`,
+  );
+  const volume = `${CLI_LAYOUT[CLI_LAYOUT.indexOf('--volumes-dir') + 1] ?? '/var/lib/quadletman/volumes'}/${BACKUP}/data`;
+  const listing = () => inSandbox('cd "$1" && find . -printf "%p %U %G %m %s\\n" | sort', volume);
+  // (root sees www-data's files by their subordinate uid)
+  await expect.poll(() => listing(), { timeout: 30_000 }).toMatch(/\.\/www\/index\.html (\d+) \1 644 5\n/);
+  const before = listing();
+
+  await logInAsAdmin(page);
+  await page.goto(`/c/${BACKUP}/backups`);
+  await expect(page.getByText(/None set: the first backup makes one/)).toBeVisible();
+  await page.getByRole('textbox', { name: 'Location' }).fill(`sftp:${STORE_USER}@127.0.0.1:restic/${BACKUP}`);
+  await page.getByRole('button', { name: 'Set location' }).click();
+  await expect(page.getByTestId('repository-password')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('repository-set')).toContainText('Add the public key above');
+  const key = (await page.getByTestId('public-key').first().textContent())!.trim();
+  expect(key).toMatch(new RegExp(`^ssh-ed25519 \\S+ quadletman-qm-${BACKUP}$`));
+  await expect(page.getByTestId('host-keys').first()).toContainText('SHA256:');
+  await bkShot('01-sftp-set');
+  await page.getByRole('button', { name: 'I have copied it: hide' }).click();
+
+  // the backup host's administrator accepts the compartment's key
+  inSandbox(
+    'h=$(getent passwd "$1" | cut -d: -f6); mkdir -p "$h/.ssh" && printf "%s\\n" "$2" > "$h/.ssh/authorized_keys" && chown -R "$1:" "$h/.ssh" && chmod 700 "$h/.ssh" && chmod 600 "$h/.ssh/authorized_keys"',
+    STORE_USER,
+    key,
+  );
+
+  // 26. Back up now (stop mode): the container stopped for the snapshot and started again.
+  await expect(page.getByLabel(/^Stop/)).toBeChecked();
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  const result = page.getByTestId('backup-result');
+  await expect(result).toContainText('app.service', { timeout: 180_000 });
+  const row = page.getByRole('row').filter({ hasText: 'mode stop' }).first();
+  await expect(row).toBeVisible();
+  const snapshot = (await row.locator('td').first().textContent())!.trim();
+  expect(
+    inSandbox('stat -c %U "$(getent passwd "$1" | cut -d: -f6)/restic/$2/config"', STORE_USER, BACKUP).trim(),
+  ).toBe(STORE_USER);
+  await bkShot('02-backed-up');
+
+  // 27. The data is lost; the snapshot brings it back with its owners.
+  inSandbox('rm -rf "$1/www" "$1/notes.txt"', volume);
+  expect(listing()).not.toBe(before);
+  await page.getByRole('button', { name: `Restore snapshot ${snapshot}` }).click();
+  const dialog = page.getByRole('alertdialog');
+  await dialog.getByRole('button', { name: 'Stop, replace the volumes and start again' }).click();
+  const restored = page.getByTestId('restore-result');
+  await expect(restored).toContainText(`Snapshot ${snapshot} restored`, { timeout: 180_000 });
+  await expect(restored).toContainText('Started again: app.service');
+  expect(listing()).toBe(before);
+  await restored.scrollIntoViewIfNeeded();
+  await bkShot('03-restored');
+  expect(errors).toEqual([]);
+
+  cli(['compartment', 'delete', BACKUP]);
+  inSandbox('loginctl terminate-user "$1" 2>/dev/null; pkill -KILL -u "$1"; userdel -f -r "$1"; true', STORE_USER);
 });
