@@ -280,6 +280,8 @@ export function createTestContext(
       backup: noRestic,
       snapshots: noRestic,
       restore: noRestic,
+      grantRead: noRestic,
+      revokeRead: noRestic,
       execInContainer: noRestic,
       check: noRestic,
       forget: noRestic,
