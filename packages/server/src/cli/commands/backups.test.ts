@@ -1,7 +1,8 @@
-// `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one.
+// `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one; `backup
+// restore`'s: where the snapshot went and what it skipped.
 import { describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../core/service/backups.js';
-import { policyLines } from './backups.js';
+import { policyLines, restoreLines } from './backups.js';
 
 const view = (over: Partial<PolicyView>): PolicyView => ({
   compartment: 'shop' as PolicyView['compartment'],
@@ -46,5 +47,29 @@ describe('policyLines', () => {
       lastRun: { at: 'T', finishedAt: 'U', result: 'failed', stage: 'prune', error: 'repository locked' },
     });
     expect(policyLines(failed).at(-1)).toBe('Last run:  T: FAILED (prune): repository locked');
+  });
+});
+
+describe('restoreLines', () => {
+  const base = {
+    compartment: 'shop' as PolicyView['compartment'],
+    snapshot: 'abcdef0123456789',
+    restored: ['/vol/shop/data'],
+    skipped: [],
+    restarted: ['web.service'],
+    durationMs: 1200,
+  };
+
+  it('says what was replaced and restarted', () => {
+    expect(restoreLines(base)).toEqual(['Restored abcdef01 into /vol/shop/data in 1200 ms.', 'Restarted web.service.']);
+  });
+
+  it('names the compartment restored into and the volumes skipped', () => {
+    const r = { ...base, into: 'blog' as PolicyView['compartment'], restored: ['/vol/blog/data'], skipped: ['pv'] };
+    expect(restoreLines({ ...r, restarted: [] })).toEqual([
+      'Restored abcdef01 of shop into compartment blog: /vol/blog/data in 1200 ms.',
+      'Skipped (not declared by blog): pv.',
+      'Nothing was running.',
+    ]);
   });
 });
