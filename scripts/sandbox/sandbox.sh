@@ -48,11 +48,12 @@ suite=trixie
 # user@UID.service) and the user bus (dbus-user-session); systemd-container for `systemd-run -M user@`;
 # busybox-static to build the local test image; libcap2-bin for getcap (doctor checks file capabilities).
 # The real parts later features build on: docker-registry (+ openssl for its CA, apache2-utils for its bcrypt
-# htpasswd, skopeo) for images, caddy for the edge, restic for backups (registry.sh; caddy is masked below).
+# htpasswd, skopeo) for images, caddy for the edge, restic for backups and acl (setfacl) for a restore into
+# another compartment (registry.sh; caddy is masked below).
 pkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,systemd-container,podman,crun,conmon,netavark
 pkgs+=,aardvark-dns,uidmap,passt,slirp4netns,fuse-overlayfs,catatonit,busybox-static,curl,ca-certificates
 pkgs+=,iproute2,procps,sudo,nftables,iptables,libcap2-bin,less
-pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic,debootstrap,zstd
+pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic,acl,debootstrap,zstd
 
 pkgs_hash=$(printf '%s %s' "$suite" "$pkgs" | sha256sum | cut -c1-12)
 tarball=${QUADLETMAN_SANDBOX_TARBALL-$state/image/$suite-$pkgs_hash.tar.zst} # set to '' to disable the cache
