@@ -15,7 +15,7 @@ import { keys, useBackups, useCompartments, useSession } from '../../api/queries
 import type { BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { ShownOnce } from '../../components/ShownOnce';
-import { Badge, Button, Card, ErrorBox, inputClass, QueryView, type Tone } from '../../components/ui';
+import { Badge, Button, Card, ErrorBox, QueryView, SelectField, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
 import { BackupScheduleCard } from './BackupSchedule';
 import { formatBytes } from './Resources';
@@ -312,29 +312,19 @@ function RestoreInto({
     .filter((c) => c !== id && hasRole(session.data, 'admin', c));
   if (others.length === 0) return null;
   return (
-    <div className="flex flex-col gap-1">
-      <label htmlFor="restore-into" className="text-sm font-medium">
-        {t('backups.restoreInto')}
-      </label>
-      <select
-        id="restore-into"
-        className={`${inputClass} max-w-sm`}
-        value={value}
-        disabled={disabled}
-        aria-describedby="restore-into-hint"
-        onChange={(e) => onChange(e.target.value)}
-      >
-        <option value="">{t('backups.restoreIntoSelf', { compartment: id })}</option>
-        {others.map((c) => (
-          <option key={c} value={c}>
-            {c}
-          </option>
-        ))}
-      </select>
+    <SelectField
+      label={t('backups.restoreInto')}
+      id="restore-into"
+      options={[{ value: '', label: t('backups.restoreIntoSelf', { compartment: id }) }, ...others]}
+      value={value}
+      disabled={disabled}
+      aria-describedby="restore-into-hint"
+      onChange={(e) => onChange(e.target.value)}
+    >
       <p id="restore-into-hint" className="text-xs text-zinc-600 dark:text-zinc-400">
         {t('backups.restoreIntoHint')}
       </p>
-    </div>
+    </SelectField>
   );
 }
 
