@@ -17,47 +17,16 @@ import { userPodman } from '../../host/session.js';
 import { resolveContainer } from '../../host/watch-terminal.js';
 import { type CompartmentId, compartmentUser, parseCompartmentId } from '../ids.js';
 import { parseSpecText } from '../spec.js';
+import { damageRepository, dataAndPvSpec } from './backups.host-test-support.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const SRC = parseCompartmentId('qmt-bksrc');
 const DST = parseCompartmentId('qmt-bkdst');
 const DATA = '/var/lib/quadletman-test-bkinto';
 
-// writes once (a marker), so that restarts keep what is there
-const WRITE = [
-  '[ -e /data/.written ] || for d in /data /pv; do',
-  '  mkdir -p $d/sub; echo root > $d/root.txt; echo www > $d/www.txt; echo db > $d/sub/db.txt;',
-  '  chown 33:33 $d/www.txt; chmod 0640 $d/www.txt; chown -R 999:999 $d/sub; chmod 2750 $d/sub;',
-  '  ln -sf root.txt $d/link; ln -f $d/root.txt $d/hard;',
-  '  dd if=/dev/urandom of=$d/big bs=1k count=300 2>/dev/null; chown 999:33 $d/big;',
-  '  touch $d/.written;',
-  'done; exec sleep infinity',
-].join(' ');
-
-const SRC_SPEC = `
-compartment: ${SRC}
-units:
-  writer.container:
-    container:
-      image: localhost/busybox:latest
-      exec: [sh, -c, ${JSON.stringify(WRITE)}]
-      volume: ["data:/data", "pv.volume:/pv"]
-      runInit: true
-volumes: { data: {}, pv: { kind: podman } }
-`;
-
+const SRC_SPEC = dataAndPvSpec(SRC);
 // the target: the same volume names, a container that only reads
-const DST_SPEC = `
-compartment: ${DST}
-units:
-  reader.container:
-    container:
-      image: localhost/busybox:latest
-      exec: [sleep, infinity]
-      volume: ["data:/data", "pv.volume:/pv"]
-      runInit: true
-volumes: { data: {}, pv: { kind: podman } }
-`;
+const DST_SPEC = dataAndPvSpec(DST, 'reader', ['sleep', 'infinity']);
 
 describe.skipIf(!onHost)('restore into another compartment, for real', () => {
   let app: AppContext;
@@ -216,16 +185,7 @@ describe.skipIf(!onHost)('restore into another compartment, for real', () => {
     expect(changed).not.toBe(before);
     // damage every data pack of the repository (as root: a disk going bad)
     const repo = `${(await session(SRC)).home}/.local/share/quadletman/restic`;
-    await app.host.exec.run(
-      [
-        'sh',
-        '-c',
-        'for f in $(find "$1/data" -type f); do printf garbage | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null; done',
-        'sh',
-        repo,
-      ],
-      { timeoutMs: 60_000 },
-    );
+    await damageRepository(app.host.exec, repo);
     await expect(app.backups.restore(SRC, b.summary.snapshotId.slice(0, 8), { into: DST })).rejects.toThrow();
     expect(await namespaceView(DST)).toBe(changed);
     expect(await active(DST, 'reader.service')).toBe('active');
