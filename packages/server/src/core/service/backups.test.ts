@@ -480,15 +480,19 @@ describe('restore into another compartment', () => {
     expect(s.swaps).toEqual([]);
   });
 
-  it('grants nothing for a repository outside the source home (its password is what opens it)', async () => {
+  it('refuses a repository outside the source home, before anything runs (its user could not open it)', async () => {
     const s = await setup();
-    s.store.add('app', 'sftp:backup@store.example:/quadletman/app', 'pw');
+    s.store.add('app', '/srv/backups/app', 'pw');
     await s.backups.run('app');
     await s.addCompartment('dst', '{ data: {} }', ['data:/data']);
     s.log.length = 0;
-    await s.backups.restore('app', s.snaps[0]!.id, { into: 'dst' });
-    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore', 'stop@dst', 'swap', 'start@dst', 'rm']);
-    expect(s.log[0]).toMatch(/ as dst read-only$/);
+    await expect(s.backups.restore('app', s.snaps[0]!.id, { into: 'dst' })).rejects.toThrow(
+      /into: compartment 'app' keeps its repository at \/srv\/backups\/app, outside its home/,
+    );
+    expect(s.log).toEqual([]);
+    // into itself, the same repository restores
+    await s.backups.restore('app', s.snaps[0]!.id);
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore', 'stop', 'swap', 'start', 'rm']);
   });
 
   it('checks `into`: a compartment id, one that exists; the compartment itself is the plain restore', async () => {

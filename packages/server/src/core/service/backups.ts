@@ -17,8 +17,8 @@
  *   skipped (and named in the answer).
  * - Restore into another compartment (`into`): the same, with the target as the writer: restic runs as the
  *   target's user in its namespace (owners come out mapped by the target's subuid range), into a staging folder in
- *   the target's home, and the target's units are stopped and started. It reads the source's repository: a
- *   repository in the source's home is made readable to the target's user for the restore (ACL entries the
+ *   the target's home, and the target's units are stopped and started. It reads the source's repository, which
+ *   must be in the source's home: it is made readable to the target's user for the restore (ACL entries the
  *   source's user sets on its own folders, removed afterwards), and restic opens it without a lock (`--no-lock`),
  *   writing nothing into it. Both compartments' apply locks are held.
  * - A policy (core/backups/policy.ts): a schedule the server's BackupScheduler runs, the mode of those backups,
@@ -468,6 +468,12 @@ export class BackupService {
     snapshot: string,
   ): Promise<RestoreResult> {
     const r = this.repoOf(source);
+    // another compartment's user reads the repository: only one in the source's home can be opened to it
+    if (target !== source && !r.location.startsWith(`${await this.deps.host.home(source)}/`))
+      throw new InvalidError(
+        `into: compartment '${source}' keeps its repository at ${r.location}, outside its home; a restore into ` +
+          "another compartment reads only a repository in the snapshot's compartment's home",
+      );
     const snap = (await this.snapshots(source)).find((s) => s.id.startsWith(snapshot));
     if (!snap) throw new NotFoundError(`Compartment '${source}' has no snapshot ${snapshot}.`);
     // the snapshot's volumes and the target's, matched by name
@@ -518,9 +524,8 @@ export class BackupService {
 
   /**
    * restic restores the snapshot into `staging`, as the target compartment's user. From another compartment's
-   * repository: read-only (no lock), and a repository in the source's home is made readable to the target's user
-   * for this restore only. (A repository elsewhere, remote, needs no such access: its password is what opens it.)
-   * On a failure the staging folder goes: nothing else changed.
+   * repository (in the source's home, restoreUnlocked checked): made readable to the target's user for this restore
+   * only, and opened read-only (no lock). On a failure the staging folder goes: nothing else changed.
    */
   private async stage(
     source: CompartmentId,
@@ -535,12 +540,11 @@ export class BackupService {
         await host.restore(target, repo.location, repo.password, snapshot, staging);
         return;
       }
-      const grant = repo.location.startsWith(`${await host.home(source)}/`) ? [repo.location] : [];
       try {
-        if (grant.length > 0) await host.grantRead(source, target, grant);
+        await host.grantRead(source, target, [repo.location]);
         await host.restore(target, repo.location, repo.password, snapshot, staging, { readOnly: true });
       } finally {
-        if (grant.length > 0) await host.revokeRead(source, target, grant);
+        await host.revokeRead(source, target, [repo.location]);
       }
     } catch (e) {
       await host.removeTrees(target, [staging]).catch(() => undefined);
