@@ -230,7 +230,11 @@ export function createApp(options: AppOptions = {}): AppContext {
       sshSetup: async (id, l, scan) => restic.sshSetup(await sessionOf(id), l, scan),
       backup: async (id, repo, pw, paths, tags) => restic.backup(await sessionOf(id), repo, pw, paths, tags),
       snapshots: async (id, repo, pw) => restic.snapshots(await sessionOf(id), repo, pw),
-      restore: async (id, repo, pw, snap, target) => restic.restore(await sessionOf(id), repo, pw, snap, target),
+      restore: async (id, repo, pw, snap, target, o) => restic.restore(await sessionOf(id), repo, pw, snap, target, o),
+      grantRead: async (source, reader, paths) =>
+        restic.grantRead(await sessionOf(source), (await sessionOf(reader)).user, paths),
+      revokeRead: async (source, reader, paths) =>
+        restic.revokeRead(await sessionOf(source), (await sessionOf(reader)).user, paths),
       check: async (id, repo, pw) => restic.check(await sessionOf(id), repo, pw),
       forget: async (id, repo, pw, tag, keep) => restic.forget(await sessionOf(id), repo, pw, tag, keep),
       swapContents: async (id, dirs) => restic.swapContents(await sessionOf(id), dirs),

@@ -1215,13 +1215,21 @@ export const PruneResultSchema = z
 
 export const RestoreBodySchema = z.object({
   snapshot: z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a snapshot id (8 to 64 hex digits)'),
+  into: CompartmentIdSchema.optional().describe(
+    "Another existing compartment to restore into (its volumes of the same names); the caller must be its admin too. Absent: the snapshot's own compartment.",
+  ),
 });
 
 export const RestoreResultSchema = z
   .object({
     compartment: z.string(),
+    into: z.string().optional().describe('The compartment restored into, when it is another one'),
     snapshot: z.string(),
     restored: z.array(z.string()),
+    skipped: z
+      .array(z.string())
+      .optional()
+      .describe('The volumes of the snapshot (by name) the compartment restored into does not declare: left alone'),
     restarted: z.array(z.string()),
     durationMs: z.number(),
   })

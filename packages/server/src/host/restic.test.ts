@@ -1,8 +1,9 @@
-// restic's argv (as the compartment user, in its namespace; the password on stdin only) and its JSON output.
+// restic's argv (as the compartment user, in its namespace; the password on stdin only) and its JSON output; the
+// ACL entries that let another compartment's user read a repository (as its owner, outside the namespace).
 import { describe, expect, it } from 'vitest';
 import type { LinuxUser } from '../core/ids.js';
 import { FakeExec } from './fake-exec.js';
-import { forgetArgs, parseBackupSummary, parseForget, parseSnapshots, Restic } from './restic.js';
+import { foldersAbove, forgetArgs, parseBackupSummary, parseForget, parseSnapshots, Restic } from './restic.js';
 import { makeSession } from './session.js';
 
 const s = makeSession('qm-web' as LinuxUser, 996, '/h/qm-web');
@@ -142,6 +143,57 @@ describe('restic', () => {
     ]);
     expect(call.argv.join(' ')).not.toContain(PW);
     expect(call.options).toMatchObject({ input: `${PW}\n` });
+  });
+
+  it("restores from another compartment's repository without a lock in it", async () => {
+    const exec = new FakeExec();
+    await new Restic(exec).restore(s, '/h/qm-src/repo', PW, 'abcd1234', '/h/qm-web/staging', { readOnly: true });
+    const argv = exec.calls[0]!.argv;
+    expect(argv.slice(argv.indexOf('podman'))).toEqual([
+      'podman',
+      'unshare',
+      'restic',
+      '--repo',
+      '/h/qm-src/repo',
+      '--no-cache',
+      '--no-lock',
+      'restore',
+      '--target',
+      '/h/qm-web/staging',
+      '--',
+      'abcd1234',
+    ]);
+    await new Restic(exec).restore(s, '/h/qm-web/repo', PW, 'abcd1234', '/h/qm-web/staging');
+    expect(exec.calls[1]!.argv).not.toContain('--no-lock');
+  });
+
+  it('grants a reader passage from the home down and read below the repository, as the owner; revokes both', async () => {
+    const exec = new FakeExec();
+    const repo = '/h/qm-web/.local/share/quadletman/restic';
+    await new Restic(exec).grantRead(s, 'qm-dst' as LinuxUser, [repo]);
+    const cmd = (i: number) => {
+      const argv = exec.calls[i]!.argv;
+      expect(argv.slice(0, 4)).toEqual(['runuser', '-u', 'qm-web', '--']);
+      expect(argv).not.toContain('unshare');
+      return argv.slice(argv.indexOf('setfacl'));
+    };
+    const above = ['/h/qm-web', '/h/qm-web/.local', '/h/qm-web/.local/share', '/h/qm-web/.local/share/quadletman'];
+    expect(cmd(0)).toEqual(['setfacl', '-m', 'u:qm-dst:X', '--', ...above]);
+    expect(cmd(1)).toEqual(['setfacl', '-R', '-m', 'u:qm-dst:rX', '--', repo]);
+    // revoke: both commands even when the first fails, then its error
+    const failing = new FakeExec().on(['-R', '-x'], { code: 1, stderr: 'setfacl: Operation not permitted' });
+    await expect(new Restic(failing).revokeRead(s, 'qm-dst' as LinuxUser, [repo])).rejects.toThrow();
+    expect(failing.calls.map((c) => c.argv.slice(c.argv.indexOf('setfacl')))).toEqual([
+      ['setfacl', '-R', '-x', 'u:qm-dst', '--', repo],
+      ['setfacl', '-x', 'u:qm-dst', '--', ...above],
+    ]);
+  });
+
+  it('lists the folders above paths in the home once each, and refuses a path outside it', () => {
+    expect(foldersAbove('/h/a', ['/h/a/x/y', '/h/a/x/z', '/h/a/w'])).toEqual(['/h/a', '/h/a/x']);
+    expect(foldersAbove('/h/a', ['/h/a/r'])).toEqual(['/h/a']);
+    for (const bad of ['/h/ab/r', '/h/a', '/h/a/', '/h/a/../b/r', '/h/a//r', '/elsewhere/r'])
+      expect(() => foldersAbove('/h/a', [bad]), bad).toThrow(/not a folder below/);
   });
 
   it('builds forget argv only from whole counts, refuses one that keeps nothing or an odd tag', () => {

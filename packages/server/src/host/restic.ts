@@ -2,7 +2,8 @@
 // wrote as other UIDs (subuid-mapped on the host) are read, and restored, with the owners the containers see,
 // and root does nothing by path inside a compartment. The repository password goes on stdin (restic reads it
 // there when stdin is not a terminal), never in argv or the environment, where other users could read it.
-// Changes on the machine: creates a repository, writes snapshots, restores files, as the compartment user.
+// Changes on the machine: creates a repository, writes snapshots, restores files, as the compartment user; for a
+// restore into another compartment, adds (and removes again) ACL entries on the repository's folders, as its owner.
 
 import {
   knownHostName,
@@ -11,6 +12,7 @@ import {
   resticRepo,
 } from '../core/backups/location.js';
 import type { BackupKeep } from '../core/backups/policy.js';
+import type { LinuxUser } from '../core/ids.js';
 import type { BackupSnapshot, BackupSummary } from '../core/service/backups.js';
 import type { Exec } from './exec.js';
 import { asUser, type CompartmentSession, userPodman } from './session.js';
@@ -165,6 +167,25 @@ export function parseForget(stdout: string): ForgetResult {
   return out;
 }
 
+/**
+ * The folders a reader passes through to reach each of `paths`: from the home down, the home included, the paths
+ * themselves not (each once, in order). A path not below the home is refused.
+ */
+export function foldersAbove(home: string, paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    const rest = p.startsWith(`${home}/`) ? p.slice(home.length + 1).split('/') : [];
+    if (rest.length === 0 || rest.some((part) => part === '' || part === '.' || part === '..'))
+      throw new RangeError(`${p} is not a folder below ${home}`);
+    let dir = home;
+    for (const part of ['', ...rest.slice(0, -1)]) {
+      dir = part === '' ? home : `${dir}/${part}`;
+      if (!out.includes(dir)) out.push(dir);
+    }
+  }
+  return out;
+}
+
 export class Restic {
   constructor(private readonly exec: Exec) {}
 
@@ -233,18 +254,52 @@ export class Restic {
     return parseForget(r.stdout);
   }
 
-  /** Restores a snapshot under `target` (its absolute paths below it), owners and modes included. */
+  /**
+   * Restores a snapshot under `target` (its absolute paths below it), owners and modes included. `readOnly`: the
+   * repository is another user's, readable only: restic writes no lock into it (`--no-lock`).
+   */
   async restore(
     s: CompartmentSession,
     repo: string,
     password: string,
     snapshot: string,
     target: string,
+    options: { readOnly?: boolean } = {},
   ): Promise<void> {
-    await this.exec.run(restic(s, repo, ['restore', '--target', target, '--', snapshot]), {
-      input: `${password}\n`,
-      timeoutMs: 3_600_000,
+    const args = [...(options.readOnly ? ['--no-lock'] : []), 'restore', '--target', target, '--', snapshot];
+    await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
+  }
+
+  /**
+   * As the compartment's own user, outside its namespace (the repository's files are its own uid's; the reader's
+   * uid is not mapped inside the namespace): ACL entries that let `reader` pass through the folders from the home
+   * down to each of `paths` (`u:reader:X`) and read each of `paths` with everything below it (`u:reader:rX`).
+   */
+  async grantRead(s: CompartmentSession, reader: LinuxUser, paths: readonly string[]): Promise<void> {
+    const above = foldersAbove(s.home, paths);
+    await this.exec.run(asUser(s, ['setfacl', '-m', `u:${reader}:X`, '--', ...above]), { timeoutMs: 60_000 });
+    await this.exec.run(asUser(s, ['setfacl', '-R', '-m', `u:${reader}:rX`, '--', ...paths]), {
+      timeoutMs: 600_000,
     });
+  }
+
+  /** Removes what grantRead added: `reader`'s ACL entries on `paths` (recursively) and the folders above them. */
+  async revokeRead(s: CompartmentSession, reader: LinuxUser, paths: readonly string[]): Promise<void> {
+    const above = foldersAbove(s.home, paths);
+    const runs = [
+      asUser(s, ['setfacl', '-R', '-x', `u:${reader}`, '--', ...paths]),
+      asUser(s, ['setfacl', '-x', `u:${reader}`, '--', ...above]),
+    ];
+    // both, even when the first fails; then the first failure
+    let failure: unknown;
+    for (const argv of runs) {
+      try {
+        await this.exec.run(argv, { timeoutMs: 600_000 });
+      } catch (e) {
+        failure ??= e;
+      }
+    }
+    if (failure !== undefined) throw failure;
   }
 
   /** `restic check`: the repository's structure is sound. */

@@ -20,9 +20,14 @@ export interface Principal {
 /**
  * A preHandler that lets the request through when its principal holds at least `role`, globally or for the
  * compartment named by the route parameter `compartmentParam` (default `id`, when the route has one);
- * otherwise it answers 401 (nobody logged in) or 403.
+ * otherwise it answers 401 (nobody logged in) or 403. With `compartmentField`, the compartment is the one the
+ * request's (validated) body names in that field instead, for a route that writes into a second compartment
+ * (a body without the field passes: the route's own guard checks the compartment of its path).
  */
-export type Guard = (role: Role, options?: { compartmentParam?: string | false }) => preHandlerAsyncHookHandler;
+export type Guard = (
+  role: Role,
+  options?: { compartmentParam?: string | false; compartmentField?: string },
+) => preHandlerAsyncHookHandler;
 
 export interface AuditEntry {
   /** What was done: `compartment.apply`, `unit.stop`, `login`, … */

@@ -3155,8 +3155,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Restore a snapshot's volumes into the compartment
-         * @description The snapshot is restored into a staging folder first; the volumes are swapped with the units stopped.
+         * Restore a snapshot's volumes into the compartment, or into another one
+         * @description The snapshot is restored into a staging folder first; the volumes are swapped with the units stopped. With `into`, into that compartment's volumes of the same names (the caller must be its admin too).
          */
         post: {
             parameters: {
@@ -3171,6 +3171,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         snapshot: string;
+                        /** @description Another existing compartment to restore into (its volumes of the same names); the caller must be its admin too. Absent: the snapshot's own compartment. */
+                        into?: string;
                     };
                 };
             };
@@ -4700,8 +4702,12 @@ export interface components {
         };
         RestoreResultInput: {
             compartment: string;
+            /** @description The compartment restored into, when it is another one */
+            into?: string;
             snapshot: string;
             restored: string[];
+            /** @description The volumes of the snapshot (by name) the compartment restored into does not declare: left alone */
+            skipped?: string[];
             restarted: string[];
             durationMs: number;
         };
@@ -5601,8 +5607,12 @@ export interface components {
         };
         RestoreResult: {
             compartment: string;
+            /** @description The compartment restored into, when it is another one */
+            into?: string;
             snapshot: string;
             restored: string[];
+            /** @description The volumes of the snapshot (by name) the compartment restored into does not declare: left alone */
+            skipped?: string[];
             restarted: string[];
             durationMs: number;
         };

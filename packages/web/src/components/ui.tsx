@@ -152,25 +152,35 @@ export function TextField({
   );
 }
 
-/** A labelled select of plain text options (shown in monospace: unit names, service ids). */
+/**
+ * A labelled select of plain text options (shown in monospace: unit names, service ids); an option may show
+ * another text than its value (`{value, label}`).
+ */
 export function SelectField({
   label,
   id,
   options,
   children,
   ...props
-}: React.SelectHTMLAttributes<HTMLSelectElement> & { label: string; id: string; options: readonly string[] }) {
+}: React.SelectHTMLAttributes<HTMLSelectElement> & {
+  label: string;
+  id: string;
+  options: readonly (string | { value: string; label: string })[];
+}) {
   return (
     <div className="flex flex-col gap-1">
       <label htmlFor={id} className="text-sm font-medium">
         {label}
       </label>
       <select id={id} className={`${inputClass} font-mono`} {...props}>
-        {options.map((o) => (
-          <option key={o} value={o}>
-            {o}
-          </option>
-        ))}
+        {options.map((o) => {
+          const { value, label: text } = typeof o === 'string' ? { value: o, label: o } : o;
+          return (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          );
+        })}
       </select>
       {children}
     </div>

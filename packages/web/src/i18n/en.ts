@@ -450,10 +450,18 @@ export const en = {
   'backups.confirmRestore': 'Restore snapshot {id} ({time}) into {compartment}?',
   'backups.confirmRestoreText':
     "The compartment's running containers are stopped, each volume's contents are replaced by the snapshot's, and the containers are started again. What the volumes hold now is lost.",
+  'backups.confirmRestoreIntoText':
+    "{compartment}'s running containers are stopped, each of its volumes named as one in the snapshot gets the snapshot's contents (its other volumes are left alone), and the containers are started again. What those volumes hold now is lost.",
+  'backups.restoreInto': 'Restore into',
+  'backups.restoreIntoSelf': 'this compartment ({compartment})',
+  'backups.restoreIntoHint':
+    'Another compartment gets the snapshot into its volumes of the same names. Its user reads this repository during the restore only.',
   'backups.confirmRestoreButton': 'Stop, replace the volumes and start again',
   'backups.restoring': 'Restoring…',
   'backups.cancel': 'Cancel',
   'backups.restored': 'Snapshot {id} restored in {duration}.',
+  'backups.restoredInto': 'Snapshot {id} restored into {compartment} in {duration}.',
+  'backups.skipped': 'Not declared by {compartment}, left out: {volumes}',
   'backups.restoredVolumes': 'Volumes replaced: {paths}',
   'backups.restoredNone': 'The snapshot holds none of the volumes: nothing replaced.',
   'backups.restarted': 'Started again: {units}',

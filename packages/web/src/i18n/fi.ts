@@ -463,10 +463,18 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.confirmRestore': 'Palautetaanko tilannevedos {id} ({time}) lokeroon {compartment}?',
   'backups.confirmRestoreText':
     'Lokeron käynnissä olevat kontit pysäytetään, jokaisen taltion sisältö korvataan tilannevedoksen sisällöllä ja kontit käynnistetään uudelleen. Taltioiden nykyinen sisältö menetetään.',
+  'backups.confirmRestoreIntoText':
+    'Lokeron {compartment} käynnissä olevat kontit pysäytetään, jokainen sen taltio, jonka nimistä taltiota tilannevedoksessa on, saa tilannevedoksen sisällön (sen muihin taltioihin ei kosketa), ja kontit käynnistetään uudelleen. Näiden taltioiden nykyinen sisältö menetetään.',
+  'backups.restoreInto': 'Palauta lokeroon',
+  'backups.restoreIntoSelf': 'tähän lokeroon ({compartment})',
+  'backups.restoreIntoHint':
+    'Toinen lokero saa tilannevedoksen samannimisiin taltioihinsa. Sen käyttäjä lukee tätä säilöä vain palautuksen ajan.',
   'backups.confirmRestoreButton': 'Pysäytä, korvaa taltiot ja käynnistä uudelleen',
   'backups.restoring': 'Palautetaan…',
   'backups.cancel': 'Peruuta',
   'backups.restored': 'Tilannevedos {id} palautettu ajassa {duration}.',
+  'backups.restoredInto': 'Tilannevedos {id} palautettu lokeroon {compartment} ajassa {duration}.',
+  'backups.skipped': 'Lokerossa {compartment} ei ole näitä, jätetty pois: {volumes}',
   'backups.restoredVolumes': 'Korvatut taltiot: {paths}',
   'backups.restoredNone': 'Tilannevedoksessa ei ole yhtään taltioista: mitään ei korvattu.',
   'backups.restarted': 'Käynnistetty uudelleen: {units}',

@@ -1,7 +1,8 @@
-// `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one.
+// `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one; `backup
+// restore`'s: where the snapshot went and what it skipped.
 import { describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../core/service/backups.js';
-import { policyLines, repositoryLines } from './backups.js';
+import { policyLines, repositoryLines, restoreLines } from './backups.js';
 
 const view = (over: Partial<PolicyView>): PolicyView => ({
   compartment: 'shop' as PolicyView['compartment'],
@@ -65,6 +66,30 @@ describe('repositoryLines', () => {
       '  ssh-ed25519 AAAA quadletman-qm-app',
       "The remote host's keys (check them):",
       '  256 SHA256:x nas (ED25519)',
+    ]);
+  });
+});
+
+describe('restoreLines', () => {
+  const base = {
+    compartment: 'shop' as PolicyView['compartment'],
+    snapshot: 'abcdef0123456789',
+    restored: ['/vol/shop/data'],
+    skipped: [],
+    restarted: ['web.service'],
+    durationMs: 1200,
+  };
+
+  it('says what was replaced and restarted', () => {
+    expect(restoreLines(base)).toEqual(['Restored abcdef01 into /vol/shop/data in 1200 ms.', 'Restarted web.service.']);
+  });
+
+  it('names the compartment restored into and the volumes skipped', () => {
+    const r = { ...base, into: 'blog' as PolicyView['compartment'], restored: ['/vol/blog/data'], skipped: ['pv'] };
+    expect(restoreLines({ ...r, restarted: [] })).toEqual([
+      'Restored abcdef01 of shop into compartment blog: /vol/blog/data in 1200 ms.',
+      'Skipped (not declared by blog): pv.',
+      'Nothing was running.',
     ]);
   });
 });

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { inCompartment } from '../../core/audit-target.js';
 import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backups/policy.js';
-import type { BackupMode, PolicyView, RepositoryView } from '../../core/service/backups.js';
+import type { BackupMode, PolicyView, RepositoryView, RestoreResult } from '../../core/service/backups.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
@@ -47,6 +47,18 @@ export function policyLines(v: PolicyView): string[] {
     `Retention: ${keep}`,
     `Next run:  ${nextRun ?? 'never'}`,
     `Last run:  ${last}`,
+  ];
+}
+
+/** What a restore did, for people: where it went, the folders replaced, the volumes skipped, the units restarted. */
+export function restoreLines(r: RestoreResult): string[] {
+  return [
+    `Restored ${r.snapshot.slice(0, 8)}${r.into ? ` of ${r.compartment} into compartment ${r.into}:` : ' into'} ` +
+      `${r.restored.join(', ')} in ${r.durationMs} ms.`,
+    ...(r.skipped && r.skipped.length > 0
+      ? [`Skipped (not declared by ${r.into ?? r.compartment}): ${r.skipped.join(', ')}.`]
+      : []),
+    r.restarted.length > 0 ? `Restarted ${r.restarted.join(', ')}.` : 'Nothing was running.',
   ];
 }
 
@@ -188,28 +200,28 @@ export function registerBackups(program: Command): void {
     );
 
   b.command('restore')
-    .description("Restore a snapshot's volumes into the compartment (its units are stopped meanwhile).")
-    .argument('<id>')
+    .description(
+      "Restore a snapshot's volumes into the compartment, or with --into into another one's volumes of the same " +
+        'names (the units of the compartment restored into are stopped meanwhile).',
+    )
+    .argument('<id>', 'the compartment the snapshot is of')
     .argument('<snapshot>', 'a snapshot id (its first 8 characters are enough)')
+    .option('--into <other>', 'restore into this other existing compartment')
     .addOption(formatOption())
-    .action(async (id: string, snapshot: string, opts: { format: Format }, cmd: Command) =>
+    .action(async (id: string, snapshot: string, opts: { into?: string; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
+        const into = opts.into;
         const r = await audited(
           app,
           {
             action: 'backup.restore',
             target: inCompartment(id, 'snapshot', snapshot),
             compartment: id,
-            details: { snapshot },
+            details: { snapshot, ...(into !== undefined ? { into } : {}) },
           },
-          () => app.backups.restore(id, snapshot),
+          () => app.backups.restore(id, snapshot, into !== undefined ? { into } : {}),
         );
-        print(opts.format, r, () =>
-          [
-            `Restored ${r.snapshot.slice(0, 8)} into ${r.restored.join(', ')} in ${r.durationMs} ms.`,
-            r.restarted.length > 0 ? `Restarted ${r.restarted.join(', ')}.` : 'Nothing was running.',
-          ].join('\n'),
-        );
+        print(opts.format, r, () => restoreLines(r).join('\n'));
       }),
     );
 

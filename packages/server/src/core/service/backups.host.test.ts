@@ -13,33 +13,13 @@ import { importBusyboxImage } from '../../host/busybox-image.js';
 import { userPodman } from '../../host/session.js';
 import { parseCompartmentId } from '../ids.js';
 import { parseSpecText } from '../spec.js';
+import { damageRepository, dataAndPvSpec } from './backups.host-test-support.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const ID = parseCompartmentId('qmt-backup');
 const DATA = '/var/lib/quadletman-test-backup';
 
-// writes once (a marker), so that restarts keep what is there
-const WRITE = [
-  '[ -e /data/.written ] || for d in /data /pv; do',
-  '  mkdir -p $d/sub; echo root > $d/root.txt; echo www > $d/www.txt; echo db > $d/sub/db.txt;',
-  '  chown 33:33 $d/www.txt; chmod 0640 $d/www.txt; chown -R 999:999 $d/sub; chmod 2750 $d/sub;',
-  '  ln -sf root.txt $d/link; ln -f $d/root.txt $d/hard;',
-  '  dd if=/dev/urandom of=$d/big bs=1k count=300 2>/dev/null; chown 999:33 $d/big;',
-  '  touch $d/.written;',
-  'done; exec sleep infinity',
-].join(' ');
-
-const SPEC = `
-compartment: ${ID}
-units:
-  writer.container:
-    container:
-      image: localhost/busybox:latest
-      exec: [sh, -c, ${JSON.stringify(WRITE)}]
-      volume: ["data:/data", "pv.volume:/pv"]
-      runInit: true
-volumes: { data: {}, pv: { kind: podman } }
-`;
+const SPEC = dataAndPvSpec(ID);
 
 describe.skipIf(!onHost)('backups with restic, for real', () => {
   let app: AppContext;
@@ -168,16 +148,7 @@ describe.skipIf(!onHost)('backups with restic, for real', () => {
     const before = await fingerprint();
     // damage every data pack of the repository (as root: a disk going bad)
     const repo = `${(await app.host.users.sessionFor(ID)).home}/.local/share/quadletman/restic`;
-    await app.host.exec.run(
-      [
-        'sh',
-        '-c',
-        'for f in $(find "$1/data" -type f); do printf garbage | dd of="$f" bs=1 seek=40 conv=notrunc 2>/dev/null; done',
-        'sh',
-        repo,
-      ],
-      { timeoutMs: 60_000 },
-    );
+    await damageRepository(app.host.exec, repo);
     await expect(app.backups.restore(ID, b.summary.snapshotId.slice(0, 8))).rejects.toThrow();
     expect(await fingerprint()).toBe(before);
     const statuses = await app.compartments.units(ID, { withStatus: true });

@@ -1,6 +1,7 @@
 // The backup service over fakes: what is backed up, the order of stop, snapshot and start (start also when the
 // snapshot fails; the fake store keeps no revisions, so the tag says 0), the repository made once with its password shown once, and a restore that reads the
-// snapshot before it stops anything (a snapshot restic cannot read changes nothing).
+// snapshot before it stops anything (a snapshot restic cannot read changes nothing); a restore into another
+// compartment: volumes matched by name, restic as the target with the source's repository readable meanwhile.
 import { describe, expect, it } from 'vitest';
 import { MemoryLocks } from '../apply/lock.js';
 import type { BackupKeep, BackupPolicy, BackupRun, StoredPolicy } from '../backups/policy.js';
@@ -25,12 +26,15 @@ async function setup() {
   let failBackup = false;
   let failRestore = false;
   let failForget = false;
+  let failGrant = false;
+  let onRestore = () => {};
   let hookAnswer = { code: 0, output: '' };
   const forgets: { tag: string; keep: BackupKeep }[] = [];
+  const swaps: { id: string; dirs: { path: string; staged: string; aside: string }[] }[] = [];
   const host: BackupHostPort = {
-    home: async () => '/h/qm-app',
-    podmanVolumes: async () => [
-      { name: 'systemd-pv', mountpoint: '/h/qm-app/.local/share/containers/storage/volumes/systemd-pv/_data' },
+    home: async (id) => `/h/qm-${id}`,
+    podmanVolumes: async (id) => [
+      { name: 'systemd-pv', mountpoint: `/h/qm-${id}/.local/share/containers/storage/volumes/systemd-pv/_data` },
     ],
     init: async (_id, repo, pw) => {
       log.push(`init ${repo}`);
@@ -54,10 +58,16 @@ async function setup() {
       };
     },
     snapshots: async () => snaps,
-    restore: async (_id, _repo, _pw, snap, target) => {
-      log.push(`restore ${snap} ${target}`);
+    restore: async (id, _repo, _pw, snap, target, o) => {
+      log.push(`restore ${snap} ${target} as ${id}${o?.readOnly ? ' read-only' : ''}`);
+      onRestore();
       if (failRestore) throw new Error('pack damaged');
     },
+    grantRead: async (source, reader, paths) => {
+      log.push(`grant ${source} ${reader} ${paths.join(' ')}`);
+      if (failGrant) throw new Error('setfacl: not found');
+    },
+    revokeRead: async (source, reader, paths) => void log.push(`revoke ${source} ${reader} ${paths.join(' ')}`),
     check: async () => ({ ok: true, output: 'no errors' }),
     sshSetup: async (_id, l, scan) => {
       log.push(`ssh ${l.user}@${l.host}:${l.port}${scan ? ' scan' : ''}`);
@@ -76,7 +86,10 @@ async function setup() {
       const removed = snaps.splice(0, Math.max(0, snaps.length - keep.last));
       return { removed, kept: [...snaps] };
     },
-    swapContents: async (_id, dirs) => void log.push(`swap ${dirs.map((d) => d.path).join(' ')}`),
+    swapContents: async (id, dirs) => {
+      swaps.push({ id, dirs });
+      log.push(`swap ${dirs.map((d) => d.path).join(' ')}`);
+    },
     removeTrees: async (_id, paths) => void log.push(`rm ${paths.length}`),
   };
   let clock = Date.parse('2026-12-01T00:00:00Z');
@@ -90,18 +103,22 @@ async function setup() {
     now: () => new Date(clock),
     locks,
   });
-  // the engine's fake host runs the units; record stops and starts
-  const fake = b.hostOf('app');
-  const stop = fake.stopUnits.bind(fake);
-  fake.stopUnits = async (u) => {
-    log.push(`stop ${u.join(' ')}`);
-    return stop(u);
+  // the engine's fake hosts run the units; record stops and starts (`stop@dst …` for another compartment than app)
+  const recordUnits = (id: string) => {
+    const fake = b.hostOf(id);
+    const at = id === 'app' ? '' : `@${id}`;
+    const stop = fake.stopUnits.bind(fake);
+    fake.stopUnits = async (u) => {
+      log.push(`stop${at} ${u.join(' ')}`);
+      return stop(u);
+    };
+    const start = fake.restartUnits.bind(fake);
+    fake.restartUnits = async (u, o) => {
+      log.push(`start${at} ${u.join(' ')}`);
+      return start(u, o);
+    };
   };
-  const start = fake.restartUnits.bind(fake);
-  fake.restartUnits = async (u, o) => {
-    log.push(`start ${u.join(' ')}`);
-    return start(u, o);
-  };
+  recordUnits('app');
   return {
     ...b,
     backups,
@@ -109,16 +126,27 @@ async function setup() {
     log,
     snaps,
     forgets,
+    swaps,
     locks,
+    /** Another compartment, `web.container` running with `volume` mounts, declaring `volumes` (a spec's map). */
+    addCompartment: async (id: string, volumes: string, mounts: string[]) => {
+      const spec = `compartment: ${id}\nunits:\n  web.container: { container: { image: localhost/web:1, volume: ${JSON.stringify(mounts)} } }\nvolumes: ${volumes}\n`;
+      await b.compartments.applyState(parseSpecText(spec), { actor: 't', create: true });
+      recordUnits(id);
+    },
+    onRestore: (f: () => void) => {
+      onRestore = f;
+    },
     hookAnswers: (a: { code: number; output: string }) => {
       hookAnswer = a;
     },
     advance: (ms: number) => {
       clock += ms;
     },
-    fail: (what: 'backup' | 'restore' | 'forget') => {
+    fail: (what: 'backup' | 'restore' | 'forget' | 'grant') => {
       if (what === 'backup') failBackup = true;
       else if (what === 'forget') failForget = true;
+      else if (what === 'grant') failGrant = true;
       else failRestore = true;
     },
   };
@@ -283,6 +311,8 @@ describe('backups', () => {
     s.log.length = 0;
     const r = await s.backups.restore('app', snap.id.slice(0, 8));
     expect(r.restarted).toEqual(['web.service']);
+    expect(r).not.toHaveProperty('into');
+    expect(r.skipped).toEqual([]);
     expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore', 'stop', 'swap', 'start', 'rm']);
     expect(s.log[2]).toBe('swap /vol/app/data /h/qm-app/.local/share/containers/storage/volumes/systemd-pv/_data');
     s.log.length = 0;
@@ -400,5 +430,140 @@ describe('backups', () => {
     });
     expect(s.log.some((l) => l.startsWith('forget'))).toBe(false);
     expect(s.backups.policy('app').lastRun).toMatchObject({ stage: 'backup' });
+  });
+});
+
+describe('restore into another compartment', () => {
+  const REPO = '/h/qm-app/.local/share/quadletman/restic';
+  const PV = (id: string) => `/h/qm-${id}/.local/share/containers/storage/volumes/systemd-pv/_data`;
+
+  async function withSnapshot() {
+    const s = await setup();
+    await s.backups.run('app');
+    s.log.length = 0;
+    return { s, snap: s.snaps[0]! };
+  }
+
+  it("maps the snapshot's volumes by name; restic runs as the target, into staging in its home, the source's repository readable only meanwhile; the target's units stop and start", async () => {
+    const { s, snap } = await withSnapshot();
+    await s.addCompartment('dst', '{ data: {}, pv: { kind: podman }, extra: {} }', ['data:/data', 'pv.volume:/pv']);
+    s.log.length = 0;
+    const r = await s.backups.restore('app', snap.id.slice(0, 8), { into: 'dst' });
+    expect(r).toMatchObject({
+      compartment: 'app',
+      into: 'dst',
+      snapshot: snap.id,
+      restored: ['/vol/dst/data', PV('dst')],
+      skipped: [],
+      restarted: ['web.service'],
+    });
+    const staging = expect.stringMatching(/^\/h\/qm-dst\/\.local\/share\/quadletman\/restore-/);
+    expect(s.log).toEqual([
+      `grant app dst ${REPO}`,
+      expect.stringMatching(/^restore \S+ \/h\/qm-dst\/\.local\/share\/quadletman\/restore-\S+ as dst read-only$/),
+      `revoke app dst ${REPO}`,
+      'stop@dst web.service',
+      `swap /vol/dst/data ${PV('dst')}`,
+      'start@dst web.service',
+      'rm 2',
+    ]);
+    // the source's staged folders go into the target's volumes of the same names
+    const [swap] = s.swaps;
+    expect(swap!.id).toBe('dst');
+    const stagedAt = s.log[1]!.split(' ')[2]!;
+    expect(swap!.dirs).toEqual([
+      { path: '/vol/dst/data', staged: `${stagedAt}/vol/app/data`, aside: staging },
+      { path: PV('dst'), staged: `${stagedAt}${PV('app')}`, aside: staging },
+    ]);
+  });
+
+  it('skips the volumes the target does not declare, and names them', async () => {
+    const { s, snap } = await withSnapshot();
+    await s.addCompartment('dst', '{ data: {}, cache: {} }', ['data:/data']);
+    s.log.length = 0;
+    const r = await s.backups.restore('app', snap.id, { into: 'dst' });
+    expect(r.restored).toEqual(['/vol/dst/data']);
+    expect(r.skipped).toEqual(['pv']);
+    expect(s.swaps[0]!.dirs.map((d) => d.path)).toEqual(['/vol/dst/data']);
+  });
+
+  it('refuses a target with none of the volumes, naming both sides, before anything runs', async () => {
+    const { s, snap } = await withSnapshot();
+    await s.addCompartment('dst', '{ cache: {} }', ['cache:/cache']);
+    s.log.length = 0;
+    const e = await s.backups.restore('app', snap.id, { into: 'dst' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InvalidError);
+    expect((e as Error).message).toMatch(/holds the volumes data, pv; compartment 'dst' declares cache/);
+    expect(s.log).toEqual([]);
+  });
+
+  it("takes both compartments' apply locks (the source's first) and releases both; refused while either is held", async () => {
+    const { s, snap } = await withSnapshot();
+    await s.addCompartment('dst', '{ data: {} }', ['data:/data']);
+    const order: string[] = [];
+    const acquire = s.locks.acquire.bind(s.locks);
+    s.locks.acquire = async (id, wait) => {
+      order.push(id);
+      return acquire(id, wait);
+    };
+    const held: string[] = [];
+    s.onRestore(() => {
+      for (const id of ['app', 'dst']) void acquire(id, false).catch(() => held.push(id));
+    });
+    await s.backups.restore('app', snap.id, { into: 'dst' });
+    await new Promise((res) => setTimeout(res, 0));
+    expect(order).toEqual(['app', 'dst']);
+    expect(held).toEqual(['app', 'dst']);
+    for (const id of ['app', 'dst']) (await s.locks.acquire(id, false))();
+    s.onRestore(() => {});
+    for (const busy of ['dst', 'app']) {
+      s.log.length = 0;
+      const release = await s.locks.acquire(busy, false);
+      await expect(s.backups.restore('app', snap.id, { into: 'dst' })).rejects.toThrow(/already running/);
+      expect(s.log).toEqual([]);
+      release();
+      // the other lock was released too
+      for (const id of ['app', 'dst']) (await s.locks.acquire(id, false))();
+    }
+  });
+
+  it('removes the read access even when the restore or the grant fails; the target is left as it was', async () => {
+    const { s, snap } = await withSnapshot();
+    await s.addCompartment('dst', '{ data: {} }', ['data:/data']);
+    s.log.length = 0;
+    s.fail('restore');
+    await expect(s.backups.restore('app', snap.id, { into: 'dst' })).rejects.toThrow('pack damaged');
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['grant', 'restore', 'revoke', 'rm']);
+    s.log.length = 0;
+    s.fail('grant');
+    await expect(s.backups.restore('app', snap.id, { into: 'dst' })).rejects.toThrow('setfacl: not found');
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['grant', 'revoke', 'rm']);
+    expect(s.swaps).toEqual([]);
+  });
+
+  it('refuses a repository outside the source home, before anything runs (its user could not open it)', async () => {
+    const s = await setup();
+    s.store.add('app', '/srv/backups/app', 'pw');
+    await s.backups.run('app');
+    await s.addCompartment('dst', '{ data: {} }', ['data:/data']);
+    s.log.length = 0;
+    await expect(s.backups.restore('app', s.snaps[0]!.id, { into: 'dst' })).rejects.toThrow(
+      /into: compartment 'app' keeps its repository at \/srv\/backups\/app, outside its home/,
+    );
+    expect(s.log).toEqual([]);
+    // into itself, the same repository restores
+    await s.backups.restore('app', s.snaps[0]!.id);
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore', 'stop', 'swap', 'start', 'rm']);
+  });
+
+  it('checks `into`: a compartment id, one that exists; the compartment itself is the plain restore', async () => {
+    const { s, snap } = await withSnapshot();
+    await expect(s.backups.restore('app', snap.id, { into: 'Not An Id' })).rejects.toThrow(/at into/);
+    await expect(s.backups.restore('app', snap.id, { into: 'nope' })).rejects.toThrow(/no compartment 'nope'/);
+    expect(s.log).toEqual([]);
+    const r = await s.backups.restore('app', snap.id, { into: 'app' });
+    expect(r).not.toHaveProperty('into');
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore', 'stop', 'swap', 'start', 'rm']);
+    expect(s.log[0]).toMatch(/ as app$/);
   });
 });

@@ -10,10 +10,17 @@
  *   Quadlet folder, tagged with the compartment, the revision of its desired state and the mode.
  * - Modes: `stop` (default; the compartment's running units are stopped for the snapshot and started again,
  *   the downtime is measured) or `live` (crash-consistent only: a database mid-write may come back torn).
- * - Restore, into the same compartment: the snapshot is restored into a staging folder in the home, the units
- *   stopped, each volume's contents swapped for the staged ones (the previous contents are moved aside and put
- *   back if the swap fails), the units started again. The Quadlet folder is not restored over: quadletman
- *   renders it from the desired state.
+ * - Restore: the snapshot is restored into a staging folder in the home, the units stopped, each volume's
+ *   contents swapped for the staged ones (the previous contents are moved aside and put back if the swap fails),
+ *   the units started again. The Quadlet folder is not restored over: quadletman renders it from the desired
+ *   state. The snapshot's volumes are matched to the compartment's by name; the ones it no longer declares are
+ *   skipped (and named in the answer).
+ * - Restore into another compartment (`into`): the same, with the target as the writer: restic runs as the
+ *   target's user in its namespace (owners come out mapped by the target's subuid range), into a staging folder in
+ *   the target's home, and the target's units are stopped and started. It reads the source's repository, which
+ *   must be in the source's home: it is made readable to the target's user for the restore (ACL entries the
+ *   source's user sets on its own folders, removed afterwards), and restic opens it without a lock (`--no-lock`),
+ *   writing nothing into it. Both compartments' apply locks are held.
  * - A policy (core/backups/policy.ts): a schedule the server's BackupScheduler runs, the mode of those backups,
  *   and a retention that `restic forget --prune` applies after each scheduled backup (and on demand: `prune`).
  *   A scheduled run is recorded (time, outcome, error) with the policy.
@@ -77,7 +84,22 @@ export interface BackupHostPort {
   ): Promise<{ publicKey: string; hostKeys: string[] }>;
   backup(id: CompartmentId, repo: string, password: string, paths: string[], tags: string[]): Promise<BackupSummary>;
   snapshots(id: CompartmentId, repo: string, password: string): Promise<BackupSnapshot[]>;
-  restore(id: CompartmentId, repo: string, password: string, snapshot: string, target: string): Promise<void>;
+  /** `readOnly`: the repository is another compartment's; restic takes no lock in it (`--no-lock`). */
+  restore(
+    id: CompartmentId,
+    repo: string,
+    password: string,
+    snapshot: string,
+    target: string,
+    options?: { readOnly?: boolean },
+  ): Promise<void>;
+  /**
+   * As the `source` compartment's user: lets `reader`'s user read each of `paths` (folders in the source's home;
+   * recursively) and pass through the folders above them from the home down (ACL entries); `revokeRead` removes
+   * those entries again.
+   */
+  grantRead(source: CompartmentId, reader: CompartmentId, paths: string[]): Promise<void>;
+  revokeRead(source: CompartmentId, reader: CompartmentId, paths: string[]): Promise<void>;
   check(id: CompartmentId, repo: string, password: string): Promise<{ ok: boolean; output: string }>;
   /** `restic forget --prune` of the snapshots tagged `tag` with the retention `keep`. */
   forget(id: CompartmentId, repo: string, password: string, tag: string, keep: BackupKeep): Promise<PruneResult>;
@@ -156,11 +178,21 @@ export interface RepositorySet extends RepositoryView {
   previous?: { location: string; password: string };
 }
 
+export interface RestoreOptions {
+  /** Restore into this other compartment (its volumes of the same names) instead of the snapshot's own. */
+  into?: string;
+}
+
 export interface RestoreResult {
+  /** The compartment the snapshot came from. */
   compartment: CompartmentId;
+  /** Set when the snapshot was restored into another compartment: that compartment. */
+  into?: CompartmentId;
   snapshot: string;
   /** The folders whose contents were replaced. */
   restored: string[];
+  /** The snapshot's volumes (by name) the compartment restored into does not declare: left alone. */
+  skipped?: string[];
   /** Units stopped and started again. */
   restarted: string[];
   durationMs: number;
@@ -177,13 +209,19 @@ export class BackupService {
 
   private now = () => (this.deps.now ?? (() => new Date()))();
 
-  /** Runs `fn` holding the compartment's apply lock (refused with ConflictError while an apply holds it). */
-  private async locked<T>(id: CompartmentId, fn: () => Promise<T>): Promise<T> {
-    const release = this.deps.locks ? await this.deps.locks.acquire(id, false) : () => undefined;
+  /**
+   * Runs `fn` holding the apply lock of each compartment, taken in the order given (refused with ConflictError
+   * while an apply holds one; the ones already taken are released).
+   */
+  private async locked<T>(ids: CompartmentId | readonly CompartmentId[], fn: () => Promise<T>): Promise<T> {
+    const releases: (() => void)[] = [];
     try {
+      for (const id of typeof ids === 'string' ? [ids] : ids) {
+        if (this.deps.locks) releases.push(await this.deps.locks.acquire(id, false));
+      }
       return await fn();
     } finally {
-      release();
+      for (const release of releases.reverse()) release();
     }
   }
 
@@ -342,21 +380,52 @@ export class BackupService {
     return { location: known.location, kind: 'sftp', ...(await this.deps.host.sshSetup(c.id, parsed, false)) };
   }
 
+  private get volumesRoot() {
+    return this.deps.volumesRoot ?? DEFAULT_VOLUMES_ROOT;
+  }
+
+  /**
+   * The compartment's volume folders by name: each declared host volume's folder, each declared Podman volume's
+   * data folder (the volume `name` or Quadlet's `systemd-name`); `declared`: every declared volume, with a folder
+   * or not (a Podman volume not made yet has none).
+   */
+  private async volumeDirs(id: CompartmentId): Promise<{ dirs: Map<string, string>; declared: string[] }> {
+    const state = this.deps.compartments.stateOrEmpty(id);
+    const mounts = new Map((await this.deps.host.podmanVolumes(id)).map((v) => [v.name, v.mountpoint]));
+    const dirs = new Map<string, string>();
+    for (const [name, v] of Object.entries(state.volumes)) {
+      const dir =
+        v.kind === 'host'
+          ? hostVolumePath(this.volumesRoot, id, name)
+          : (mounts.get(name) ?? mounts.get(`systemd-${name}`));
+      if (dir) dirs.set(name, dir);
+    }
+    return { dirs, declared: Object.keys(state.volumes) };
+  }
+
   /** The folders a backup of the compartment holds. */
   private async paths(id: CompartmentId): Promise<{ volumes: string[]; all: string[] }> {
-    const state = this.deps.compartments.stateOrEmpty(id);
-    const root = this.deps.volumesRoot ?? DEFAULT_VOLUMES_ROOT;
-    const mounts = new Map((await this.deps.host.podmanVolumes(id)).map((v) => [v.name, v.mountpoint]));
-    const volumes: string[] = [];
-    for (const [name, v] of Object.entries(state.volumes)) {
-      if (v.kind === 'host') volumes.push(hostVolumePath(root, id, name));
-      else {
-        const m = mounts.get(name) ?? mounts.get(`systemd-${name}`);
-        if (m) volumes.push(m);
-      }
-    }
+    const volumes = [...(await this.volumeDirs(id)).dirs.values()];
     const home = await this.deps.host.home(id);
     return { volumes, all: [...volumes, `${home}/${QUADLET_DIR}`] };
+  }
+
+  /**
+   * The volumes a snapshot of `source` holds, by name, whatever the source declares now: its paths that are a
+   * host volume folder of the source (`<volumes root>/<source>/<name>`), and the data folders of the source's
+   * Podman volumes (`name`, or Quadlet's `systemd-name`).
+   */
+  private async snapshotVolumes(source: CompartmentId, snap: BackupSnapshot): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    const prefix = hostVolumePath(this.volumesRoot, source, '');
+    for (const p of snap.paths) {
+      const name = p.slice(prefix.length);
+      if (p.startsWith(prefix) && name !== '' && !name.includes('/')) out.set(name, p);
+    }
+    for (const v of await this.deps.host.podmanVolumes(source)) {
+      if (snap.paths.includes(v.mountpoint)) out.set(v.name.replace(/^systemd-/, ''), v.mountpoint);
+    }
+    return out;
   }
 
   private async runningUnits(id: CompartmentId): Promise<string[]> {
@@ -459,47 +528,109 @@ export class BackupService {
     return this.deps.host.check(c.id, r.location, r.password);
   }
 
-  /** Restores a snapshot's volumes into the compartment (see the top of this file). */
-  async restore(id: string, snapshot: string): Promise<RestoreResult> {
+  /**
+   * Restores a snapshot's volumes into the compartment, or with `into` into another one (see the top of this
+   * file). The snapshot is the compartment's own; `into` names an existing compartment (the compartment itself:
+   * the plain restore).
+   */
+  async restore(id: string, snapshot: string, options: RestoreOptions = {}): Promise<RestoreResult> {
     const cid = parseCompartmentId(id, 'compartment');
     const c = this.deps.compartments.get(cid);
     if (!/^[0-9a-f]{8,64}$/.test(snapshot))
       throw new InvalidError(`snapshot: ${JSON.stringify(snapshot)} is not a snapshot id`);
-    return this.locked(c.id, () => this.restoreUnlocked(c.id, snapshot));
+    const into =
+      options.into === undefined ? c.id : this.deps.compartments.get(parseCompartmentId(options.into, 'into')).id;
+    // the source's lock first, then the target's
+    return this.locked(into === c.id ? [c.id] : [c.id, into], () => this.restoreUnlocked(c.id, into, snapshot));
   }
 
-  private async restoreUnlocked(cid: CompartmentId, snapshot: string): Promise<RestoreResult> {
-    const c = this.deps.compartments.get(cid);
-    const r = this.repoOf(c.id);
-    const snap = (await this.snapshots(c.id)).find((s) => s.id.startsWith(snapshot));
-    if (!snap) throw new NotFoundError(`Compartment '${c.id}' has no snapshot ${snapshot}.`);
-    const { volumes } = await this.paths(c.id);
-    const targets = volumes.filter((v) => snap.paths.includes(v));
-    if (targets.length === 0)
-      throw new InvalidError(`snapshot ${snap.shortId} holds none of the compartment's volumes`);
+  private async restoreUnlocked(
+    source: CompartmentId,
+    target: CompartmentId,
+    snapshot: string,
+  ): Promise<RestoreResult> {
+    const r = this.repoOf(source);
+    // another compartment's user reads the repository: only one in the source's home can be opened to it
+    if (target !== source && !r.location.startsWith(`${await this.deps.host.home(source)}/`))
+      throw new InvalidError(
+        `into: compartment '${source}' keeps its repository at ${r.location}, outside its home; a restore into ` +
+          "another compartment reads only a repository in the snapshot's compartment's home",
+      );
+    const snap = (await this.snapshots(source)).find((s) => s.id.startsWith(snapshot));
+    if (!snap) throw new NotFoundError(`Compartment '${source}' has no snapshot ${snapshot}.`);
+    // the snapshot's volumes and the target's, matched by name
+    const held = await this.snapshotVolumes(source, snap);
+    const { dirs, declared } = await this.volumeDirs(target);
+    const pairs: { from: string; to: string }[] = [];
+    const skipped: string[] = [];
+    for (const [name, from] of held) {
+      const to = dirs.get(name);
+      if (to) pairs.push({ from, to });
+      else skipped.push(name);
+    }
+    if (pairs.length === 0) {
+      const names = (list: string[]) => (list.length > 0 ? list.join(', ') : 'none');
+      throw new InvalidError(
+        `snapshot ${snap.shortId} holds the volumes ${names([...held.keys()])}; compartment '${target}' declares ` +
+          `${names(declared)}${target === source ? '' : ' (or has not made them yet)'}: nothing to restore into`,
+      );
+    }
     const t0 = Date.now();
-    const home = await this.deps.host.home(c.id);
+    const home = await this.deps.host.home(target);
     const stamp = this.now().toISOString().replace(/[:.]/g, '-');
     const staging = `${home}/${WORK_DIR}/restore-${stamp}`;
     const aside = `${home}/${WORK_DIR}/restore-previous-${stamp}`;
     // the snapshot first: a snapshot restic cannot read changes nothing
-    try {
-      await this.deps.host.restore(c.id, r.location, r.password, snap.id, staging);
-    } catch (e) {
-      await this.deps.host.removeTrees(c.id, [staging]).catch(() => undefined);
-      throw e;
-    }
-    const running = await this.runningUnits(c.id);
-    if (running.length > 0) await this.deps.compartments.control(c.id, 'stop', running);
+    await this.stage(source, target, r, snap.id, staging);
+    const running = await this.runningUnits(target);
+    if (running.length > 0) await this.deps.compartments.control(target, 'stop', running);
     try {
       await this.deps.host.swapContents(
-        c.id,
-        targets.map((path, i) => ({ path, staged: `${staging}${path}`, aside: `${aside}/${i}` })),
+        target,
+        pairs.map(({ from, to }, i) => ({ path: to, staged: `${staging}${from}`, aside: `${aside}/${i}` })),
       );
     } finally {
-      if (running.length > 0) await this.deps.compartments.control(c.id, 'start', running);
+      if (running.length > 0) await this.deps.compartments.control(target, 'start', running);
     }
-    await this.deps.host.removeTrees(c.id, [staging, aside]);
-    return { compartment: c.id, snapshot: snap.id, restored: targets, restarted: running, durationMs: Date.now() - t0 };
+    await this.deps.host.removeTrees(target, [staging, aside]);
+    return {
+      compartment: source,
+      ...(target === source ? {} : { into: target }),
+      snapshot: snap.id,
+      restored: pairs.map((p) => p.to),
+      skipped,
+      restarted: running,
+      durationMs: Date.now() - t0,
+    };
+  }
+
+  /**
+   * restic restores the snapshot into `staging`, as the target compartment's user. From another compartment's
+   * repository (in the source's home, restoreUnlocked checked): made readable to the target's user for this restore
+   * only, and opened read-only (no lock). On a failure the staging folder goes: nothing else changed.
+   */
+  private async stage(
+    source: CompartmentId,
+    target: CompartmentId,
+    repo: { location: string; password: string },
+    snapshot: string,
+    staging: string,
+  ): Promise<void> {
+    const { host } = this.deps;
+    try {
+      if (target === source) {
+        await host.restore(target, repo.location, repo.password, snapshot, staging);
+        return;
+      }
+      try {
+        await host.grantRead(source, target, [repo.location]);
+        await host.restore(target, repo.location, repo.password, snapshot, staging, { readOnly: true });
+      } finally {
+        await host.revokeRead(source, target, [repo.location]);
+      }
+    } catch (e) {
+      await host.removeTrees(target, [staging]).catch(() => undefined);
+      throw e;
+    }
   }
 }

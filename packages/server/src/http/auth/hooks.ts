@@ -110,9 +110,19 @@ export function createGuard(onDenied?: (req: FastifyRequest, role: Role) => void
     const handler: preHandlerAsyncHookHandler = async (req) => {
       const a = authOf(req);
       if (!a) throw new UnauthorizedError('Log in first (a session, or an API token in Authorization: Bearer).');
-      const raw = param ? (req.params as Record<string, unknown> | undefined)?.[param] : undefined;
+      const field = options?.compartmentField;
+      if (field !== undefined) {
+        const named = (req.body as Record<string, unknown> | null | undefined)?.[field];
+        if (named === undefined) return;
+      }
+      const raw =
+        field !== undefined
+          ? (req.body as Record<string, unknown>)[field]
+          : param
+            ? (req.params as Record<string, unknown> | undefined)?.[param]
+            : undefined;
       const compartment = typeof raw === 'string' ? raw : undefined;
-      if (compartment !== undefined) guardedCompartment.set(req, compartment);
+      if (compartment !== undefined && field === undefined) guardedCompartment.set(req, compartment);
       if (!atLeast(a.authz.roleIn(compartment), role)) {
         onDenied?.(req, role);
         throw new ForbiddenError(

@@ -1,11 +1,13 @@
 /**
  * Backups: GET /api/compartments/:id/backups (the repository and its snapshots), POST …/backups (back up now;
  * the answer of the backup that made the repository carries its password, once), POST …/backups/restore
- * {snapshot}, POST …/backups/check; where the repository is: GET/PUT …/backups/repository; the policy: GET/PUT …/backups/policy, POST …/backups/prune (its retention now).
+ * {snapshot, into?}, POST …/backups/check; where the repository is: GET/PUT …/backups/repository; the policy:
+ * GET/PUT …/backups/policy, POST …/backups/prune (its retention now).
  *
  * Roles: viewers list and read the policy; operators back up, check, set the policy and prune (the retention an
- * operator sets decides what a prune forgets); restoring replaces the volumes' data, and the repository's location
- * decides where the data goes (its answer carries passwords): admins.
+ * operator sets decides what a prune forgets); restoring replaces the volumes' data (admins, of the compartment
+ * restored into too: `into`), and the repository's location decides where the data goes (its answer carries
+ * passwords): admins.
  */
 import { z } from 'zod';
 import {
@@ -123,28 +125,32 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
   r.post(
     '/api/compartments/:id/backups/restore',
     {
-      preHandler: guard('admin'),
+      // admin of the snapshot's compartment, and of the one restored into (`into`, when given)
+      preHandler: [guard('admin'), guard('admin', { compartmentField: 'into' })],
       schema: {
         tags,
-        summary: "Restore a snapshot's volumes into the compartment",
+        summary: "Restore a snapshot's volumes into the compartment, or into another one",
         description:
-          'The snapshot is restored into a staging folder first; the volumes are swapped with the units stopped.',
+          'The snapshot is restored into a staging folder first; the volumes are swapped with the units stopped. ' +
+          "With `into`, into that compartment's volumes of the same names (the caller must be its admin too).",
         params: CompartmentParams,
         body: RestoreBodySchema,
         response: { 200: RestoreResultSchema },
       },
     },
-    async (req) =>
-      audited(
+    async (req) => {
+      const { snapshot, into } = req.body;
+      return audited(
         audit,
         req,
         {
           action: 'backup.restore',
-          target: inCompartment(req.params.id, 'snapshot', req.body.snapshot),
-          details: { snapshot: req.body.snapshot },
+          target: inCompartment(req.params.id, 'snapshot', snapshot),
+          details: { snapshot, ...(into !== undefined ? { into } : {}) },
         },
-        () => app.backups.restore(req.params.id, req.body.snapshot),
-      ),
+        () => app.backups.restore(req.params.id, snapshot, into !== undefined ? { into } : {}),
+      );
+    },
   );
 
   r.post(

@@ -60,6 +60,26 @@ describe('in the server assembly', () => {
     expect(read.statusCode).toBe(403);
   });
 
+  it("a restore into another compartment needs the admin role there too (the body's `into`), a denial audited", async () => {
+    await ctx.app.compartments.create({ id: 'other' });
+    const shopAdmin = loginAs(server, 'admin', { compartment: 'shop' });
+    const restore = (into?: string) =>
+      server.inject({
+        method: 'POST',
+        url: '/api/compartments/shop/backups/restore',
+        headers: shopAdmin.headers,
+        payload: { snapshot: 'deadbeef', ...(into ? { into } : {}) },
+      });
+    const denied = await restore('other');
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.message).toMatch(/admin role for compartment 'other'/);
+    expect(ctx.app.store.audit.list({ limit: 1 })[0]).toMatchObject({ result: 'denied', compartment: 'shop' });
+    // admin of both: through to the service (shop has no repository yet)
+    loginAs(server, 'admin', { compartment: 'other', username: shopAdmin.username });
+    expect((await restore('other')).json().error.message).toMatch(/no backup repository/);
+    expect((await restore()).json().error.message).toMatch(/no backup repository/);
+  });
+
   it('deleting a compartment deletes its grants and tokens: one made again under its id grants them nothing', async () => {
     const admin = loginAs(server, 'admin');
     const op = loginAs(server, 'operator', { compartment: 'shop' });

@@ -281,6 +281,8 @@ export function createTestContext(
       backup: noRestic,
       snapshots: noRestic,
       restore: noRestic,
+      grantRead: noRestic,
+      revokeRead: noRestic,
       execInContainer: noRestic,
       check: noRestic,
       forget: noRestic,
@@ -418,7 +420,10 @@ export async function createTestServer(
     }
     const user = users[p.username]!;
     const param = options?.compartmentParam === false ? undefined : (options?.compartmentParam ?? 'id');
-    const compartment = param ? (req.params as Record<string, string> | undefined)?.[param] : undefined;
+    const field = options?.compartmentField;
+    const named = field ? (req.body as Record<string, string> | undefined)?.[field] : undefined;
+    if (field && named === undefined) return;
+    const compartment = field ? named : param ? (req.params as Record<string, string> | undefined)?.[param] : undefined;
     const held = Math.max(
       user.global ? RANK[user.global] : 0,
       compartment && user.grants?.[compartment] ? RANK[user.grants[compartment]] : 0,

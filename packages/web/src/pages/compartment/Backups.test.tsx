@@ -1,7 +1,8 @@
 /**
  * The Backups tab against a faked server: no repository yet; an operator's first backup shows the repository's
  * password once (and a second backup does not), with what the backup did; the snapshots with their tags; an
- * admin's restore asks first and then restores; a check's result; viewers see no buttons, operators no Restore.
+ * admin's restore asks first and then restores, into this compartment or another one it administers (where it
+ * went and what was skipped said after); a check's result; viewers see no buttons, operators no Restore.
  */
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -83,6 +84,7 @@ function serve(role: 'viewer' | 'operator' | 'admin', state: { repository: boole
     if (c.path === '/api/compartments/shop/backups/check')
       return [200, { ok: true, output: 'using temporary cache\nno errors were found' }];
     if (c.path === '/api/compartments/shop') return [200, { id: 'shop', units: [] }];
+    if (c.path === '/api/compartments') return [200, { compartments: [{ id: 'shop', description: '' }] }];
     return undefined;
   }, session(role));
 }
@@ -156,6 +158,8 @@ describe('backups tab', () => {
       "running containers are stopped, each volume's contents are replaced by the snapshot's, and the containers are started again",
     );
     expect(changes(calls)).toEqual([]);
+    // no other compartment this admin administers: nothing to choose
+    expect(within(dialog).queryByLabelText('Restore into')).toBeNull();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(screen.queryByRole('alertdialog')).toBeNull();
     expect(changes(calls)).toEqual([]);
@@ -174,6 +178,68 @@ describe('backups tab', () => {
     expect(result.textContent).toContain(`Volumes replaced: ${VOLUME}`);
     expect(result.textContent).toContain('Started again: web.service');
     expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('restores into another compartment the admin administers, and says where and what was skipped', async () => {
+    const calls = fakeApi(
+      (c: Call): Answer => {
+        if (c.path === '/api/compartments/shop/backups/policy') return [200, OFF];
+        if (c.path === '/api/compartments/shop/backups' && c.method === 'GET')
+          return [
+            200,
+            { repository: { location: LOCATION }, snapshots: [snapshot(SNAP, '2026-12-04T03:00:00.000Z', 3, 'stop')] },
+          ];
+        if (c.path === '/api/compartments')
+          return [200, { compartments: ['blog', 'shop', 'wiki'].map((id) => ({ id, description: '' })) }];
+        if (c.path === '/api/compartments/shop/backups/restore')
+          return [
+            200,
+            {
+              compartment: 'shop',
+              into: 'blog',
+              snapshot: SNAP,
+              restored: ['/var/lib/quadletman/volumes/blog/data'],
+              skipped: ['cache'],
+              restarted: [],
+              durationMs: 1500,
+            },
+          ];
+        return undefined;
+      },
+      // admin of shop and blog; wiki only viewed
+      {
+        username: 'u',
+        kind: 'session',
+        grants: [
+          { compartment: 'shop', role: 'admin' },
+          { compartment: 'blog', role: 'admin' },
+          { compartment: 'wiki', role: 'viewer' },
+        ],
+      },
+    );
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Restore snapshot a1b2c3d4' }));
+    const dialog = await screen.findByRole('alertdialog');
+    const into = (await within(dialog).findByLabelText('Restore into')) as HTMLSelectElement;
+    expect([...into.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'this compartment (shop)'],
+      ['blog', 'blog'],
+    ]);
+    expect(into.value).toBe('');
+    fireEvent.change(into, { target: { value: 'blog' } });
+    expect(within(dialog).getByRole('heading').textContent).toContain('into blog?');
+    expect(dialog.textContent).toContain("blog's running containers are stopped");
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Stop, replace the volumes and start again' }));
+    const result = await screen.findByTestId('restore-result');
+    expect(changes(calls)).toEqual([
+      { method: 'POST', path: '/api/compartments/shop/backups/restore', body: { snapshot: SNAP, into: 'blog' } },
+    ]);
+    expect(result.textContent).toContain('Snapshot a1b2c3d4 restored into blog in 1.5 s.');
+    expect(result.textContent).toContain('Volumes replaced: /var/lib/quadletman/volumes/blog/data');
+    expect(result.textContent).toContain('Not declared by blog, left out: cache');
+    // the next restore asks again, from this compartment
+    fireEvent.click(screen.getByRole('button', { name: 'Restore snapshot a1b2c3d4' }));
+    expect(((await screen.findByLabelText('Restore into')) as HTMLSelectElement).value).toBe('');
   });
 
   it("checks the repository and shows restic's answer", async () => {

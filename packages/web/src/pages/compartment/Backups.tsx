@@ -3,18 +3,20 @@
  * with what the backup did (files, size, data added, duration, the units stopped and the downtime) and, for the
  * backup that made the repository, its password shown this once; "Check repository" for operators; the
  * snapshots, each with a Restore button for admins that asks first (the containers are stopped, the volumes'
- * contents replaced, the containers started again), then says what was restored. The "Repository" card
- * (BackupRepository.tsx, operators): where the repository is, SFTP's keys, admins set it. The "Schedule" card
+ * contents replaced, the containers started again) and where to: this compartment, or another one the user
+ * administers (its volumes of the same names), then says what was restored where and which of the snapshot's
+ * volumes the compartment restored into does not declare. The "Repository" card (BackupRepository.tsx,
+ * operators): where the repository is, SFTP's keys, admins set it. The "Schedule" card
  * (BackupSchedule.tsx): the backup policy, its next and last run, "Prune now".
  */
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { api, data } from '../../api/client';
-import { keys, useBackups, useSession } from '../../api/queries';
+import { keys, useBackups, useCompartments, useSession } from '../../api/queries';
 import type { BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
 import { ShownOnce } from '../../components/ShownOnce';
-import { Badge, Button, Card, ErrorBox, QueryView, type Tone } from '../../components/ui';
+import { Badge, Button, Card, ErrorBox, QueryView, SelectField, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
 import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
@@ -271,18 +273,60 @@ function SnapshotTable({
 }
 
 function RestoreResultView({ result }: { result: RestoreResult }) {
+  const id = result.snapshot.slice(0, 8);
+  const duration = seconds(result.durationMs / 1000);
+  const skipped = result.skipped ?? [];
   return (
     <div role="status" className="flex flex-col gap-1 text-sm" data-testid="restore-result">
       <p className="font-medium">
-        {t('backups.restored', { id: result.snapshot.slice(0, 8), duration: seconds(result.durationMs / 1000) })}
+        {result.into
+          ? t('backups.restoredInto', { id, compartment: result.into, duration })
+          : t('backups.restored', { id, duration })}
       </p>
       <p className="break-all">
         {result.restored.length > 0
           ? t('backups.restoredVolumes', { paths: result.restored.join(', ') })
           : t('backups.restoredNone')}
       </p>
+      {skipped.length > 0 && (
+        <p>{t('backups.skipped', { compartment: result.into ?? result.compartment, volumes: skipped.join(', ') })}</p>
+      )}
       {result.restarted.length > 0 && <p>{t('backups.restarted', { units: result.restarted.join(', ') })}</p>}
     </div>
+  );
+}
+
+/** Where a restore goes: this compartment (the default, '') or another one the user administers. */
+function RestoreInto({
+  id,
+  value,
+  onChange,
+  disabled,
+}: {
+  id: string;
+  value: string;
+  onChange: (into: string) => void;
+  disabled: boolean;
+}) {
+  const session = useSession();
+  const others = (useCompartments().data ?? [])
+    .map((c) => c.id)
+    .filter((c) => c !== id && hasRole(session.data, 'admin', c));
+  if (others.length === 0) return null;
+  return (
+    <SelectField
+      label={t('backups.restoreInto')}
+      id="restore-into"
+      options={[{ value: '', label: t('backups.restoreIntoSelf', { compartment: id }) }, ...others]}
+      value={value}
+      disabled={disabled}
+      aria-describedby="restore-into-hint"
+      onChange={(e) => onChange(e.target.value)}
+    >
+      <p id="restore-into-hint" className="text-xs text-zinc-600 dark:text-zinc-400">
+        {t('backups.restoreIntoHint')}
+      </p>
+    </SelectField>
   );
 }
 
@@ -293,13 +337,21 @@ export function BackupsTab({ id }: { id: string }) {
   const backups = useBackups(id);
   const qc = useQueryClient();
   const [confirm, setConfirm] = useState<BackupSnapshot>();
+  // where the restore goes: '' this compartment, or another one's id
+  const [into, setInto] = useState('');
   const [backingUp, setBackingUp] = useState(false);
   const refresh = () => qc.invalidateQueries({ queryKey: keys.part(id, 'backups') });
   const restore = useMutation({
-    mutationFn: (snapshot: string) =>
-      data(api.POST('/api/compartments/{id}/backups/restore', { params: { path: { id } }, body: { snapshot } })),
-    onSettled: () => qc.invalidateQueries({ queryKey: keys.compartment(id) }),
+    mutationFn: ({ snapshot, into }: { snapshot: string; into: string }) =>
+      data(
+        api.POST('/api/compartments/{id}/backups/restore', {
+          params: { path: { id } },
+          body: { snapshot, ...(into ? { into } : {}) },
+        }),
+      ),
+    onSettled: (_r, _e, v) => qc.invalidateQueries({ queryKey: keys.compartment(v.into || id) }),
   });
+  const target = into || id;
   const busy = restore.isPending || backingUp;
   return (
     <div className="flex flex-col gap-4">
@@ -340,6 +392,7 @@ export function BackupsTab({ id }: { id: string }) {
                 busy={busy}
                 onRestore={(s) => {
                   restore.reset();
+                  setInto('');
                   setConfirm(s);
                 }}
               />
@@ -354,17 +407,20 @@ export function BackupsTab({ id }: { id: string }) {
             className="mt-3 flex flex-col gap-2 rounded-md border border-red-200 p-3 dark:border-red-900"
           >
             <h3 id="restore-title" className="font-semibold">
-              {t('backups.confirmRestore', { id: confirm.shortId, time: when(confirm.time), compartment: id })}
+              {t('backups.confirmRestore', { id: confirm.shortId, time: when(confirm.time), compartment: target })}
             </h3>
+            <RestoreInto id={id} value={into} onChange={setInto} disabled={restore.isPending} />
             <p id="restore-text" className="text-sm">
-              {t('backups.confirmRestoreText')}
+              {into ? t('backups.confirmRestoreIntoText', { compartment: into }) : t('backups.confirmRestoreText')}
             </p>
             <div className="flex flex-wrap gap-2">
               <Button
                 variant="danger"
                 disabled={restore.isPending}
                 aria-busy={restore.isPending}
-                onClick={() => restore.mutate(confirm.id, { onSettled: () => setConfirm(undefined) })}
+                onClick={() =>
+                  restore.mutate({ snapshot: confirm.id, into }, { onSettled: () => setConfirm(undefined) })
+                }
               >
                 {restore.isPending ? t('backups.restoring') : t('backups.confirmRestoreButton')}
               </Button>

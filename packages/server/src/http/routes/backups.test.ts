@@ -1,5 +1,7 @@
-// The backup policy over HTTP: the default (off), a change and its answer with the next run, a refused policy's
+// Backups over HTTP. The policy: the default (off), a change and its answer with the next run, a refused policy's
 // problems by field (details.issues, for the web form), a prune without a retention refused, the audit entries.
+// A restore into another compartment: the caller must be admin of that compartment too (a denial reaches no
+// service), `into` must be a compartment id, and one that exists.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,19 +71,20 @@ describe('backup policy', () => {
   });
 });
 
+const REPO = '/api/compartments/shop/backups/repository';
+
 describe('backup repository', () => {
   it('has none at first; an admin sets a folder and gets its password once; a second is refused unless replace', async () => {
     s = await setup(dir, { shop: true });
-    const R = '/api/compartments/shop/backups/repository';
-    expect((await s.t.as('operator', 'GET', R)).json()).toBeNull();
-    expect((await s.t.as('operator', 'PUT', R, { location: '/srv/backups/shop' })).statusCode).toBe(403);
-    const put = await s.t.as('admin', 'PUT', R, { location: '/srv/backups/shop' });
+    expect((await s.t.as('operator', 'GET', REPO)).json()).toBeNull();
+    expect((await s.t.as('operator', 'PUT', REPO, { location: '/srv/backups/shop' })).statusCode).toBe(403);
+    const put = await s.t.as('admin', 'PUT', REPO, { location: '/srv/backups/shop' });
     expect(put.statusCode).toBe(200);
     expect(put.json()).toMatchObject({ location: '/srv/backups/shop', kind: 'local', password: expect.any(String) });
-    expect((await s.t.as('operator', 'GET', R)).json()).toEqual({ location: '/srv/backups/shop', kind: 'local' });
-    const again = await s.t.as('admin', 'PUT', R, { location: '/srv/other' });
+    expect((await s.t.as('operator', 'GET', REPO)).json()).toEqual({ location: '/srv/backups/shop', kind: 'local' });
+    const again = await s.t.as('admin', 'PUT', REPO, { location: '/srv/other' });
     expect(again.statusCode).toBe(409);
-    const replaced = await s.t.as('admin', 'PUT', R, { location: '/srv/other', replace: true });
+    const replaced = await s.t.as('admin', 'PUT', REPO, { location: '/srv/other', replace: true });
     expect(replaced.json().previous).toEqual({ location: '/srv/backups/shop', password: put.json().password });
   });
 
@@ -92,5 +95,42 @@ describe('backup repository', () => {
     });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.details.issues).toEqual([{ path: 'location', message: expect.stringMatching(/not a host/) }]);
+  });
+});
+
+const R = '/api/compartments/shop/backups/restore';
+
+describe('restore into another compartment', () => {
+  it('needs the admin role on the compartment restored into too', async () => {
+    s = await setup(dir, { shop: true });
+    await s.ctx.app.compartments.create({ id: 'other' });
+    // admin of shop only, admin of other only: refused, before any service
+    for (const user of ['shopAdmin', 'otherAdmin']) {
+      const denied = await s.t.as(user, 'POST', R, { snapshot: 'deadbeef', into: 'other' });
+      expect(denied.statusCode, user).toBe(403);
+    }
+    expect(s.t.audits).toEqual([]);
+    // without `into`, shop's admin restores into shop (no repository yet: the service's answer)
+    const own = await s.t.as('shopAdmin', 'POST', R, { snapshot: 'deadbeef' });
+    expect(own.statusCode).toBe(404);
+    expect(own.json().error.message).toMatch(/no backup repository/);
+    // an admin of both gets to the service; the audit entry names where it was to go
+    const through = await s.t.as('admin', 'POST', R, { snapshot: 'deadbeef', into: 'other' });
+    expect(through.statusCode).toBe(404);
+    expect(s.t.audits.at(-1)).toMatchObject({
+      action: 'backup.restore',
+      target: 'compartment:shop/snapshot:deadbeef',
+      result: 'failed',
+      details: { snapshot: 'deadbeef', into: 'other' },
+    });
+  });
+
+  it('refuses an `into` that is no compartment id, or no compartment', async () => {
+    s = await setup(dir, { shop: true });
+    const bad = await s.t.as('admin', 'POST', R, { snapshot: 'deadbeef', into: '../x' });
+    expect(bad.statusCode).toBe(400);
+    const none = await s.t.as('admin', 'POST', R, { snapshot: 'deadbeef', into: 'nowhere' });
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error.message).toMatch(/no compartment 'nowhere'/);
   });
 });
