@@ -755,6 +755,7 @@ volumes: { data: {} }
   const key = (await page.getByTestId('public-key').first().textContent())!.trim();
   expect(key).toMatch(new RegExp(`^ssh-ed25519 \\S+ quadletman-qm-${BACKUP}$`));
   await expect(page.getByTestId('host-keys').first()).toContainText('SHA256:');
+  await expect(page.getByTestId('repository')).toContainText(`sftp:${STORE_USER}@127.0.0.1:restic/${BACKUP}`);
   await bkShot('01-sftp-set');
   await page.getByRole('button', { name: 'I have copied it: hide' }).click();
 

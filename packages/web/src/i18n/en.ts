@@ -382,7 +382,7 @@ export const en = {
   'backups.repo.default': "None set: the first backup makes one in the compartment user's home.",
   'backups.repo.kind.local': 'a folder on this host',
   'backups.repo.kind.sftp': 'SFTP',
-  'backups.repo.addKey': "Add this key to the remote user's `~/.ssh/authorized_keys` before the next backup:",
+  'backups.repo.addKey': "The repository is reached with this key: the remote user's `~/.ssh/authorized_keys` must hold it.",
   'backups.repo.publicKey': "The compartment's public key",
   'backups.repo.copyKey': 'Copy the public key',
   'backups.repo.copied': 'Copied.',
@@ -405,7 +405,7 @@ export const en = {
   'backups.repo.copyPrevious': "Copy the replaced repository's password",
   'backups.noRepository': 'None yet: the first backup makes one.',
   'backups.explain':
-    "A backup is a restic snapshot of the compartment's volumes and its Quadlet folder, kept in a repository in the compartment user's home.",
+    "A backup is a restic snapshot of the compartment's volumes and its Quadlet folder, kept in the compartment's repository (by default in its user's home; see Repository).",
   'backups.mode': 'Mode',
   'backups.mode.stop': 'Stop',
   'backups.mode.stopHelp':

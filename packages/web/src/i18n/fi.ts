@@ -395,7 +395,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.repo.kind.local': 'kansio tällä koneella',
   'backups.repo.kind.sftp': 'SFTP',
   'backups.repo.addKey':
-    'Lisää tämä avain etäkäyttäjän tiedostoon `~/.ssh/authorized_keys` ennen seuraavaa varmuuskopiota:',
+    'Säilöön yhdistetään tällä avaimella: etäkäyttäjän tiedostossa `~/.ssh/authorized_keys` on oltava se.',
   'backups.repo.publicKey': 'Lokeron julkinen avain',
   'backups.repo.copyKey': 'Kopioi julkinen avain',
   'backups.repo.copied': 'Kopioitu.',
@@ -418,7 +418,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.repo.copyPrevious': 'Kopioi korvatun säilön salasana',
   'backups.noRepository': 'Ei vielä: ensimmäinen varmuuskopio luo sen.',
   'backups.explain':
-    'Varmuuskopio on resticin tilannevedos lokeron taltioista ja sen Quadlet-kansiosta. Se säilytetään säilössä lokeron käyttäjän kotihakemistossa.',
+    'Varmuuskopio on resticin tilannevedos lokeron taltioista ja sen Quadlet-kansiosta. Se säilytetään lokeron säilössä (oletuksena sen käyttäjän kotihakemistossa; katso Säilö).',
   'backups.mode': 'Tila',
   'backups.mode.stop': 'Pysäytetty',
   'backups.mode.stopHelp':
