@@ -274,6 +274,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     resolveDigest,
     render: renderOptions,
     afterUpgrade: (id) => updates.check(id),
+    backupBefore: (id, units) => backups.beforeUpgrade(id, units),
     ...options.upgrades,
   });
   const unattended = new UnattendedUpgrades(upgrades);

@@ -277,6 +277,8 @@ export const ApplyResultSchema = z
     /** A rolled-back upgrade: when its health gate failed, and when the previous units were healthy again. */
     failedAt: z.string().optional(),
     restoredAt: z.string().optional(),
+    /** An upgrade's backup, made before it: the compartment has a repository and the units mount its volumes. */
+    backup: z.object({ snapshot: z.string(), mode: z.string() }).optional(),
   })
   .meta({ id: 'ApplyResult' });
 export type ApplyResultDto = z.infer<typeof ApplyResultSchema>;
@@ -329,6 +331,8 @@ export const UpgradeBodySchema = z.object({
   units: z.array(z.string().min(1).max(256)).max(500).optional(),
   /** A tag or a digest (sha256:…) of the units' repository. */
   to: z.string().min(1).max(256).optional(),
+  /** false: no backup before the upgrade (by default one is made when the compartment has a repository). */
+  backup: z.boolean().optional(),
   wait: z.boolean().optional(),
 });
 

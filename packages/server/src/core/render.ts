@@ -132,15 +132,26 @@ interface Ctx {
   hostVolumeMounts?: Map<string, number>;
 }
 
+/**
+ * The declared volumes a container's `volume` list mounts, by name: a host folder as `name:/dest`, a Podman
+ * volume as `name.volume:/dest`.
+ */
+export function mountedVolumes(state: DesiredState, c: { volume?: unknown } | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const item of Array.isArray(c?.volume) ? (c.volume as unknown[]) : []) {
+    const source = typeof item === 'string' ? item.slice(0, Math.max(0, item.indexOf(':'))) : '';
+    const name = source.replace(/\.volume$/, '');
+    const v = Object.hasOwn(state.volumes, name) ? state.volumes[name] : undefined;
+    if (v && (v.kind === 'host') === (name === source)) names.add(name);
+  }
+  return names;
+}
+
 /** How many container units (and timer jobs) mount each declared host volume by name. */
 function countHostVolumeMounts(state: DesiredState): Map<string, number> {
   const out = new Map<string, number>();
   const count = (c: { volume?: unknown } | undefined) => {
-    const names = new Set<string>();
-    for (const item of Array.isArray(c?.volume) ? (c.volume as unknown[]) : []) {
-      const name = typeof item === 'string' ? item.slice(0, Math.max(0, item.indexOf(':'))) : '';
-      if (Object.hasOwn(state.volumes, name) && state.volumes[name]!.kind === 'host') names.add(name);
-    }
+    const names = [...mountedVolumes(state, c)].filter((n) => state.volumes[n]!.kind === 'host');
     for (const n of names) out.set(n, (out.get(n) ?? 0) + 1);
   };
   for (const u of Object.values(state.units)) {

@@ -1231,6 +1231,7 @@ export interface paths {
                     "application/json": {
                         units?: string[];
                         to?: string;
+                        backup?: boolean;
                         wait?: boolean;
                     };
                 };
@@ -4132,6 +4133,10 @@ export interface components {
             }[];
             failedAt?: string;
             restoredAt?: string;
+            backup?: {
+                snapshot: string;
+                mode: string;
+            };
         };
         ApplyProgressInput: {
             /** @enum {string} */
@@ -5037,6 +5042,10 @@ export interface components {
             }[];
             failedAt?: string;
             restoredAt?: string;
+            backup?: {
+                snapshot: string;
+                mode: string;
+            };
         };
         ApplyProgress: {
             /** @enum {string} */

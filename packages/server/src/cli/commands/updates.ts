@@ -6,9 +6,9 @@
  * (core/service/upgrades.ts).
  */
 import type { Command } from 'commander';
-import type { UpgradeResult } from '../../core/apply/engine.js';
 import { applyAudit, unitsTarget } from '../../core/audit-target.js';
 import type { ImageCheckRecord } from '../../core/images/update-check.js';
+import type { UpgradeOutcome } from '../../core/service/upgrades.js';
 import { applyJson, applyText, outcomeExit, progress } from '../apply-output.js';
 import { audited, cliActor, type Format, formatOption, print, table, withApp } from '../context.js';
 
@@ -51,7 +51,7 @@ export function registerUpdates(program: Command): void {
 }
 
 /** The apply text, and what each unit ran before and runs now. */
-function upgradeText(r: UpgradeResult): string {
+export function upgradeText(r: UpgradeOutcome): string {
   const images = r.images.map(
     (i) =>
       `  ${i.unit}: ${i.previousImage && i.previousImage !== i.image ? `${i.previousImage} → ` : ''}${i.image} ${short(i.before?.digest || i.before?.id)} → ${short(i.after?.digest || i.after?.id)}`,
@@ -62,7 +62,8 @@ function upgradeText(r: UpgradeResult): string {
           `  back on the previous image ${((r.restoredAt.getTime() - r.failedAt.getTime()) / 1000).toFixed(1)} s after the failed health check`,
         ]
       : [];
-  return [applyText(r), ...images, ...timing].join('\n');
+  const backup = r.backup ? [`  backed up first: snapshot ${r.backup.snapshot.slice(0, 8)} (${r.backup.mode})`] : [];
+  return [applyText(r), ...backup, ...images, ...timing].join('\n');
 }
 
 export function registerUpgrade(program: Command): void {
@@ -77,8 +78,9 @@ export function registerUpgrade(program: Command): void {
       'units by file, service or base name (default: every unit whose image comes from a registry)',
     )
     .option('--to <ref>', "a tag of the units' repository, or a digest sha256:… to pin them to")
+    .option('--no-backup', 'no backup first (one is made when the compartment has a backup repository)')
     .addOption(formatOption())
-    .action(async (id: string, units: string[], opts: { to?: string; format: Format }, cmd: Command) =>
+    .action(async (id: string, units: string[], opts: { to?: string; backup: boolean; format: Format }, cmd: Command) =>
       withApp(cmd, async (app) => {
         const r = await audited(
           app,
@@ -86,17 +88,19 @@ export function registerUpgrade(program: Command): void {
             action: 'compartment.upgrade',
             target: unitsTarget(id, units),
             compartment: id,
-            details: { units, ...(opts.to ? { to: opts.to } : {}) },
+            details: { units, ...(opts.to ? { to: opts.to } : {}), ...(opts.backup ? {} : { backup: false }) },
           },
           () =>
             app.upgrades.upgrade(
               id,
-              { units, ...(opts.to ? { to: opts.to } : {}) },
+              { units, ...(opts.to ? { to: opts.to } : {}), ...(opts.backup ? {} : { backup: false }) },
               { actor: cliActor(), onProgress: progress(opts.format) },
             ),
           (x) => applyAudit(id, x, unitsTarget(id, units)),
         );
-        print(opts.format, { ...applyJson(r), images: r.images }, () => upgradeText(r));
+        print(opts.format, { ...applyJson(r), images: r.images, ...(r.backup ? { backup: r.backup } : {}) }, () =>
+          upgradeText(r),
+        );
         process.exitCode = outcomeExit(r);
       }),
     );

@@ -233,6 +233,27 @@ describe('repository locations', () => {
   });
 });
 
+describe('the backup before an upgrade', () => {
+  it('none without a repository or for units that mount no volume; else one in the policy mode', async () => {
+    const s = await setup();
+    expect(await s.backups.beforeUpgrade('app', ['web.container'])).toBeNull(); // no repository yet
+    await s.backups.run('app', { mode: 'live' });
+    s.log.length = 0;
+    await s.compartments.applyState(
+      parseSpecText(
+        `${SPEC.replace('units:', 'units:\n  tool.container: { container: { image: docker.io/library/busybox } }')}`,
+      ),
+      { actor: 't' },
+    );
+    expect(await s.backups.beforeUpgrade('app', ['tool.container'])).toBeNull();
+    s.backups.setPolicy('app', { mode: 'live' });
+    const made = await s.backups.beforeUpgrade('app', ['web.container']);
+    expect(made).toEqual({ snapshot: expect.stringMatching(/^(ab)+/), mode: 'live' });
+    expect(s.log.filter((l) => l.startsWith('backup '))).toHaveLength(1);
+    expect(s.log.some((l) => l.startsWith('stop '))).toBe(false);
+  });
+});
+
 describe('hook mode', () => {
   const HOOKED = `${SPEC}backup: { hook: { unit: web.container, exec: [sh, -c, "flock /data/lock cp /data/db /data/dump"] } }\n`;
 

@@ -42,6 +42,7 @@ import {
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import { DEFAULT_VOLUMES_ROOT, hostVolumePath, QUADLET_DIR } from '../layout.js';
+import { mountedVolumes } from '../render.js';
 import { generateValue } from '../templates/template.js';
 import type { CompartmentService } from './compartments.js';
 
@@ -482,6 +483,28 @@ export class BackupService {
     const out: BackupResult = { compartment: c.id, mode, summary, paths: all, stopped, downtimeMs };
     if (made?.password) out.repository = { location: made.location, password: made.password };
     return out;
+  }
+
+  /**
+   * The backup before an upgrade of `units`: made when the compartment has a repository and one of the units
+   * mounts a declared volume (a raw unit may: it counts as one that does), in the policy's mode (`hook` without
+   * a hook in the spec: `stop`). null: none was needed. A failure throws: the upgrade does not go on.
+   */
+  async beforeUpgrade(id: string, units: readonly string[]): Promise<{ snapshot: string; mode: BackupMode } | null> {
+    const c = this.deps.compartments.get(id);
+    if (!this.deps.store.repo(c.id)) return null;
+    const state = this.deps.compartments.state(c.id);
+    const mounts = units.some((name) => {
+      const u = Object.hasOwn(state.units, name) ? state.units[name] : undefined;
+      if (!u) return false;
+      if (u.format === 'text') return Object.keys(state.volumes).length > 0;
+      return u.format === 'model' && u.model.type === 'container' && mountedVolumes(state, u.model.container).size > 0;
+    });
+    if (!mounts) return null;
+    const policy = this.deps.store.policy(c.id)?.mode ?? 'stop';
+    const mode: BackupMode = policy === 'hook' && !state.backupHook ? 'stop' : policy;
+    const r = await this.locked(c.id, () => this.runUnlocked(c.id, mode));
+    return { snapshot: r.summary.snapshotId, mode };
   }
 
   /** The spec's backup hook, in its unit's running container; the backup goes on only when it exits 0. */

@@ -6,7 +6,8 @@
  * - `to: TAG`: the unit runs that tag of its repository (pinned: the tag's digest);
  * - `to: sha256:…`: the unit is pinned to that digest.
  * The desired state keeps the new tag or pin only when the upgrade held. Raw units (`text:`) are upgraded by
- * pulling their Image= anew; a new tag or pin is an edit of their text.
+ * pulling their Image= anew; a new tag or pin is an edit of their text. A compartment with a backup repository is
+ * backed up first when the units mount its volumes (backupBefore); a failed backup refuses the upgrade.
  */
 import type { ApplyOptions, UpgradeResult } from '../apply/engine.js';
 import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
@@ -42,13 +43,21 @@ export interface UpgradeServiceDeps {
   /** Runs after an upgrade that changed the host (applied or rolled back): the update check of the
    * compartment, so that "update available" tells what runs now. Its failure is not the upgrade's. */
   afterUpgrade?: (id: CompartmentId) => Promise<unknown>;
+  /** A backup of the compartment before an upgrade of `units` (BackupService.beforeUpgrade): null, none was
+   * needed; a failure refuses the upgrade. */
+  backupBefore?: (id: CompartmentId, units: readonly string[]) => Promise<{ snapshot: string; mode: string } | null>;
 }
+
+/** An upgrade's result, with the snapshot taken before it (when one was). */
+export type UpgradeOutcome = UpgradeResult & { backup?: { snapshot: string; mode: string } };
 
 export interface UpgradeInput {
   /** Units by file, service or base name (`web.container`, `web.service`, `web`); none: every upgradable unit. */
   units?: readonly string[];
   /** A tag or a digest (`sha256:…`) of the unit's repository; needs the units to share one repository. */
   to?: string;
+  /** false: no backup before the upgrade, even when the compartment has a repository. */
+  backup?: boolean;
 }
 
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -61,7 +70,7 @@ export class UpgradeService {
     return upgradableUnits(this.deps.compartments.stateOrEmpty(id), this.deps.render);
   }
 
-  async upgrade(id: string, input: UpgradeInput, options: ApplyOptions): Promise<UpgradeResult> {
+  async upgrade(id: string, input: UpgradeInput, options: ApplyOptions): Promise<UpgradeOutcome> {
     // a target that is neither a tag nor a digest is refused first, by its value
     if (input.to !== undefined && !PINNED_DIGEST.test(input.to) && !TAG.test(input.to))
       throw new InvalidError(`to: ${JSON.stringify(input.to)} is neither a tag nor a digest sha256:<64 hex digits>`);
@@ -109,7 +118,21 @@ export class UpgradeService {
       };
     }
     const next: DesiredState = { ...state, units };
-    const result = await this.deps.compartments.upgradeState(
+    // the data first: a backup of the volumes these units mount (when the compartment has a repository)
+    let backup: { snapshot: string; mode: string } | null = null;
+    if (input.backup !== false && this.deps.backupBefore) {
+      try {
+        backup = await this.deps.backupBefore(
+          state.id,
+          chosen.map((u) => u.unit),
+        );
+      } catch (e) {
+        throw new ConflictError(
+          `The backup before the upgrade failed: ${e instanceof Error ? e.message : String(e)}. Nothing was upgraded; to upgrade without it, say so (--no-backup, backup: false).`,
+        );
+      }
+    }
+    const result: UpgradeOutcome = await this.deps.compartments.upgradeState(
       next,
       {
         units: chosen.map((u) => u.unit),
@@ -120,7 +143,7 @@ export class UpgradeService {
     );
     if (result.outcome !== 'noop' && result.outcome !== 'refused')
       await this.deps.afterUpgrade?.(state.id).catch(() => undefined);
-    return result;
+    return backup ? { ...result, backup } : result;
   }
 }
 

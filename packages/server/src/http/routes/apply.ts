@@ -307,7 +307,7 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
     },
     async (req, reply) => {
       const { id } = req.params;
-      const { units, to, wait } = req.body;
+      const { units, to, backup, wait } = req.body;
       app.compartments.get(id);
       return answerApply(
         app,
@@ -318,12 +318,12 @@ export const applyRoutes: RoutePlugin = async (instance, { app, guard, audit }) 
           action: 'compartment.upgrade',
           id,
           target: unitsTarget(id, units ?? []),
-          details: { units: units ?? [], ...(to ? { to } : {}) },
+          details: { units: units ?? [], ...(to ? { to } : {}), ...(backup === false ? { backup } : {}) },
         },
         (o) =>
           app.upgrades.upgrade(
             id,
-            { ...(units ? { units } : {}), ...(to ? { to } : {}) },
+            { ...(units ? { units } : {}), ...(to ? { to } : {}), ...(backup === false ? { backup } : {}) },
             { ...o, wait: wait ?? true },
           ),
       );

@@ -2,6 +2,7 @@
  * What the compartment route modules share: the zod type provider on their instance, who the actor of a
  * change is, auditing a mutation whatever its end, the API form of an apply result, and the YAML content type.
  */
+
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApplyResultDto, UnitInfoDto, UnitStatusDto } from '../../api/contract.js';
@@ -9,6 +10,7 @@ import type { ApplyResult, UpgradeResult } from '../../core/apply/engine.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
 import { applyAudit } from '../../core/audit-target.js';
 import { isAppError } from '../../core/errors.js';
+import type { UpgradeOutcome } from '../../core/service/upgrades.js';
 import type { Audit, AuditEntry } from '../types.js';
 
 /** The instance with zod schemas for validation and serialization (set here so a module works on any instance). */
@@ -79,6 +81,7 @@ export function applyDto(r: ApplyResult): ApplyResultDto {
     ...('images' in r ? { images: (r as UpgradeResult).images } : {}),
     ...('failedAt' in r && r.failedAt instanceof Date ? { failedAt: r.failedAt.toISOString() } : {}),
     ...('restoredAt' in r && r.restoredAt instanceof Date ? { restoredAt: r.restoredAt.toISOString() } : {}),
+    ...('backup' in r && r.backup ? { backup: (r as UpgradeOutcome).backup! } : {}),
   };
 }
 

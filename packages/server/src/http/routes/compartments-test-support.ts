@@ -132,6 +132,8 @@ export interface TestContext {
   guardFailure: { error?: Error };
   /** What the default notification transport was given. */
   notifyCalls: unknown[];
+  /** The backup before each upgrade (null, none: the default), as BackupService.beforeUpgrade would answer. */
+  upgradeBackup: { fn?: (id: string, units: readonly string[]) => Promise<{ snapshot: string; mode: string } | null> };
   close(): void;
 }
 
@@ -222,6 +224,7 @@ export function createTestContext(
       return r.digest;
     },
   });
+  const upgradeBackup: TestContext['upgradeBackup'] = {};
   const upgrades = new UpgradeService({
     compartments,
     resolveDigest: async (id, image) => {
@@ -232,6 +235,7 @@ export function createTestContext(
     render,
     settleMs: 0,
     healthTimeoutMs: 10_000,
+    backupBefore: async (id, units) => (upgradeBackup.fn ? upgradeBackup.fn(id, units) : null),
   });
   const resourceHost = new FakeResourceHost();
   const resources = new ResourceService({
@@ -340,6 +344,7 @@ export function createTestContext(
     guardLoads,
     guardFailure,
     notifyCalls,
+    upgradeBackup,
     close: () => {
       notifications.stop();
       store.close();

@@ -72,6 +72,37 @@ describe('upgrades', () => {
     expect(s.t.audits.at(-1)).toMatchObject({ action: 'compartment.upgrade', result: 'ok' });
   });
 
+  it('backs up first when there is a backup to make; a failed backup upgrades nothing; backup: false skips it', async () => {
+    await shop();
+    host().registry.set(`${REG}/web:1`, 'two');
+    const asked: string[][] = [];
+    s.ctx.upgradeBackup.fn = async (_id, units) => {
+      asked.push([...units]);
+      if (asked.length === 1) throw new Error('restic: repository not found');
+      return { snapshot: 'ab'.repeat(32), mode: 'stop' };
+    };
+    const failed = await s.t.as('operator', 'POST', '/api/compartments/shop/upgrade', { units: ['web'] });
+    expect(failed.statusCode).toBe(409);
+    expect(failed.json().error.message).toMatch(
+      /^The backup before the upgrade failed: restic: repository not found\. Nothing was upgraded/,
+    );
+    expect(host().calls).not.toContain('healthcheck systemd-web');
+    const ok = await s.t.as('operator', 'POST', '/api/compartments/shop/upgrade', { units: ['web'] });
+    expect(ApplyResultSchema.parse(ok.json())).toMatchObject({
+      outcome: 'applied',
+      backup: { snapshot: 'ab'.repeat(32), mode: 'stop' },
+    });
+    expect(asked).toEqual([['web.container'], ['web.container']]);
+    host().registry.set(`${REG}/web:1`, 'three');
+    const skipped = await s.t.as('operator', 'POST', '/api/compartments/shop/upgrade', {
+      units: ['web'],
+      backup: false,
+    });
+    expect(skipped.json().backup).toBeUndefined();
+    expect(asked).toHaveLength(2);
+    expect(s.t.audits.at(-1)).toMatchObject({ details: { backup: false } });
+  });
+
   it('moves a pinned unit to the digest its tag has now, and keeps the new pin only when the upgrade held', async () => {
     await shop();
     s.ctx.registry.digests.set(`${REG}/api:1`, D('b'));
