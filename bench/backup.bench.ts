@@ -35,7 +35,7 @@ async function main(): Promise<void> {
         return await hostExec.run(argv, o);
       } finally {
         const ms = performance.now() - t0;
-        const cmd = argv.slice(argv.indexOf('podman') >= 0 ? argv.indexOf('podman') : 0).join(' ');
+        const cmd = argv.slice(Math.max(argv.indexOf('podman'), 0)).join(' ');
         if (process.env.BENCH_TRACE === '1' && ms > 100)
           console.log(`  ${(ms / 1000).toFixed(2)} s  ${cmd.slice(0, 110)}`);
       }

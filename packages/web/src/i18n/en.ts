@@ -382,7 +382,8 @@ export const en = {
   'backups.repo.default': "None set: the first backup makes one in the compartment user's home.",
   'backups.repo.kind.local': 'a folder on this host',
   'backups.repo.kind.sftp': 'SFTP',
-  'backups.repo.addKey': "The repository is reached with this key: the remote user's `~/.ssh/authorized_keys` must hold it.",
+  'backups.repo.addKey':
+    "The repository is reached with this key: the remote user's `~/.ssh/authorized_keys` must hold it.",
   'backups.repo.publicKey': "The compartment's public key",
   'backups.repo.copyKey': 'Copy the public key',
   'backups.repo.copied': 'Copied.',
