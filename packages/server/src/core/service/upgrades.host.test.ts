@@ -6,7 +6,8 @@
 // gate fails and the unit is back on v2 within the settle window and 3 s, without one request to the registry
 // between the failure and the end of the roll back. A unit pinned to a digest is moved to v2's digest. In
 // unattended mode the server's schedule upgrades the unit by itself. A webhook channel's receiver (a local HTTP
-// server) gets the roll back and the upgrades, each signed with the channel's secret.
+// server) gets the roll back and the upgrades, each signed with the channel's secret. A compartment with a backup
+// repository is backed up before an upgrade of a unit that mounts one of its volumes.
 
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -193,4 +194,25 @@ describe.skipIf(!onHost)('upgrades on a real host', () => {
     expect(await page()).toBe('demo web v1');
     expect(app.compartments.history(ID, { limit: 1 })[0]).toMatchObject({ actor: 'scheduler', result: 'applied' });
   });
+
+  it('backs the data up before upgrading a unit that mounts a volume, and names the snapshot', async () => {
+    const pinnedLine = `    container: { image: "${account.registry}/demo/web:v1", publishPort: ["127.0.0.1:${PINNED_PORT}:8080"] }`;
+    const withVolume = `${spec(account.registry, 'notify').replace(
+      pinnedLine,
+      pinnedLine.replace(' }', ', volume: ["data:/data"] }'),
+    )}volumes: { data: {} }\n`;
+    expect(withVolume).toContain('volume: ["data:/data"]');
+    const a = await app.compartments.applySpecText(withVolume, 'test', { actor: 'test', create: false });
+    expect(a.outcome, a.message).toBe('applied');
+    await app.backups.init(ID);
+    const r = await app.upgrades.upgrade(ID, { units: ['pinned'], to: 'v2' }, { actor: 'test' });
+    expect(r.outcome, r.message).toBe('applied');
+    expect(r.backup).toMatchObject({ mode: 'stop' });
+    const snap = (await app.backups.snapshots(ID)).find((s) => s.id === r.backup!.snapshot);
+    expect(snap?.paths).toContain(`${DATA}/volumes/${ID}/data`);
+    expect(await page(PINNED_PORT)).toBe('demo web v2');
+    // a unit that mounts nothing: no backup
+    const web = await app.upgrades.upgrade(ID, { units: ['web'] }, { actor: 'test' });
+    expect(web.backup).toBeUndefined();
+  }, 240_000);
 });
