@@ -612,6 +612,8 @@ export const en = {
   'upgrades.pinned': 'pinned',
   'upgrades.mode.notify': 'updates: notify',
   'upgrades.mode.apply': 'updates: apply',
+  'upgrades.backupFirst':
+    'Back up first, when the compartment has a backup repository and the units mount its volumes (a failed backup upgrades nothing)',
   'upgrades.explain':
     'An upgrade pulls the new image while the old one keeps serving, restarts the unit, and waits until it is healthy (its health check, else the probes) and stays so. If not, the previous image and files come back on their own, with no download.',
 
@@ -917,6 +919,7 @@ export const en = {
   'apply.outcome.refused': 'Refused (revision {n}).',
   'apply.outcome.rolled-back': 'The apply failed and was rolled back (revision {n}).',
   'apply.outcome.failed': 'The apply failed (revision {n}).',
+  'upgrade.backedUp': 'Backed up first: snapshot {id} ({mode}).',
   'upgrade.outcome.applied': 'Upgraded as revision {n}.',
   'upgrade.outcome.noop': 'Nothing to upgrade: every image is up to date.',
   'upgrade.outcome.refused': 'Upgrade refused (revision {n}): nothing was changed.',

@@ -624,6 +624,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'upgrades.pinned': 'kiinnitetty',
   'upgrades.mode.notify': 'päivitykset: ilmoita',
   'upgrades.mode.apply': 'päivitykset: asenna',
+  'upgrades.backupFirst':
+    'Varmuuskopioi ensin, kun lokerolla on varmuuskopiosäilö ja yksiköt liittävät sen taltioita (epäonnistunut varmuuskopio ei päivitä mitään)',
   'upgrades.explain':
     'Päivitys hakee uuden levykuvan vanhan palvellessa edelleen, käynnistää yksikön uudelleen ja odottaa, kunnes se on terve (sen oman terveystarkistuksen, muuten koettimien mukaan) ja pysyy sellaisena. Jos näin ei käy, edellinen levykuva ja tiedostot palautuvat itsestään ilman latausta.',
 
@@ -936,6 +938,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'apply.outcome.refused': 'Hylätty (revisio {n}).',
   'apply.outcome.rolled-back': 'Käyttöönotto epäonnistui, ja muutokset peruttiin (revisio {n}).',
   'apply.outcome.failed': 'Käyttöönotto epäonnistui (revisio {n}).',
+  'upgrade.backedUp': 'Varmuuskopioitu ensin: tilannevedos {id} ({mode}).',
   'upgrade.outcome.applied': 'Päivitetty revisiona {n}.',
   'upgrade.outcome.noop': 'Ei päivitettävää: kaikki levykuvat ovat ajan tasalla.',
   'upgrade.outcome.refused': 'Päivitys hylättiin (revisio {n}): mitään ei muutettu.',

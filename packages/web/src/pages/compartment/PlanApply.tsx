@@ -103,6 +103,11 @@ export function Result({ result }: { result: ApplyResult }) {
         {t(`${result.images ? 'upgrade' : 'apply'}.outcome.${result.outcome}`, { n: result.revision ?? '' })}
       </p>
       {result.message && <p className="mt-1 text-sm">{result.message}</p>}
+      {result.backup && (
+        <p className="mt-1 text-sm" data-testid="upgrade-backup">
+          {t('upgrade.backedUp', { id: result.backup.snapshot.slice(0, 8), mode: result.backup.mode })}
+        </p>
+      )}
       {result.outcome === 'rolled-back' && <p className="mt-1 text-sm">{t('apply.previousRuns')}</p>}
       {result.diagnostics
         .flatMap((r) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => ({ ...d, path: r.path })))

@@ -144,6 +144,7 @@ export function UpgradesCard({ id }: { id: string }) {
   const [result, setResult] = useState<ApplyResult | undefined>();
   const [error, setError] = useState<unknown>();
   const [running, setRunning] = useState<string | undefined>();
+  const [backupFirst, setBackupFirst] = useState(true);
   const available = new Set(
     (updates.data ?? []).filter((c) => c.status === 'update-available').flatMap((c) => c.units),
   );
@@ -153,7 +154,8 @@ export function UpgradesCard({ id }: { id: string }) {
     setResult(undefined);
     setError(undefined);
     try {
-      setResult(await upgradeStream(id, units.length > 0 ? { units } : {}, (e) => setEvents((es) => [...es, e])));
+      const body = { ...(units.length > 0 ? { units } : {}), ...(backupFirst ? {} : { backup: false }) };
+      setResult(await upgradeStream(id, body, (e) => setEvents((es) => [...es, e])));
     } catch (e) {
       setError(e);
     } finally {
@@ -194,6 +196,17 @@ export function UpgradesCard({ id }: { id: string }) {
         }
       </QueryView>
       <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">{t('upgrades.explain')}</p>
+      {operator && (upgradable.data?.length ?? 0) > 0 && (
+        <label className="mt-2 flex items-start gap-2 text-sm">
+          <input
+            type="checkbox"
+            className="mt-1"
+            checked={backupFirst}
+            onChange={(e) => setBackupFirst(e.target.checked)}
+          />
+          <span>{t('upgrades.backupFirst')}</span>
+        </label>
+      )}
       {(events.length > 0 || running || result || error !== undefined) && (
         <div className="mt-3 flex flex-col gap-3" data-testid="upgrade-progress">
           <Progress events={events} ended={!!result || error !== undefined} />

@@ -3,7 +3,7 @@
  * an operator's "Upgrade" of one unit with its steps and how it ended (rolled back, with both digests); a
  * viewer has no buttons.
  */
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderTab } from '../../test-support/compartment-tab';
 import { UpgradesCard } from './Updates';
@@ -30,7 +30,7 @@ const result = {
   ],
 };
 
-function serve(role: 'operator' | 'viewer') {
+function serve(role: 'operator' | 'viewer', answer: Record<string, unknown> = result) {
   const bodies: unknown[] = [];
   vi.stubGlobal(
     'fetch',
@@ -72,7 +72,7 @@ function serve(role: 'operator' | 'viewer') {
         const sse = [
           `event: progress\ndata: ${JSON.stringify({ step: 'pull', status: 'ok', message: `Pulled ${IMAGE}` })}\n\n`,
           `event: progress\ndata: ${JSON.stringify({ step: 'rollback', status: 'ok', message: 'The previous images and files are back' })}\n\n`,
-          `event: result\ndata: ${JSON.stringify(result)}\n\n`,
+          `event: result\ndata: ${JSON.stringify(answer)}\n\n`,
         ].join('');
         return new Response(sse, { status: 200, headers: { 'content-type': 'text/event-stream' } });
       }
@@ -108,6 +108,24 @@ describe('upgrades card', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Upgrade all' }));
     await screen.findByText(/Upgrade failed and was rolled back/);
     expect(bodies).toEqual([{}]);
+  });
+
+  it('backs up first unless unticked; the result names the snapshot taken before', async () => {
+    const bodies = serve('operator', {
+      ...result,
+      outcome: 'applied',
+      backup: { snapshot: 'abcdef01'.repeat(8), mode: 'stop' },
+    });
+    renderTab('shop', {}, <UpgradesCard id="shop" />);
+    const box = await screen.findByLabelText(/^Back up first/);
+    expect((box as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('button', { name: 'Upgrade all' }));
+    expect((await screen.findByTestId('upgrade-backup')).textContent).toBe(
+      'Backed up first: snapshot abcdef01 (stop).',
+    );
+    fireEvent.click(box);
+    fireEvent.click(screen.getByRole('button', { name: 'Upgrade all' }));
+    await waitFor(() => expect(bodies).toEqual([{}, { backup: false }]));
   });
 
   it('a viewer sees the units and no buttons', async () => {
