@@ -797,6 +797,8 @@ function api(req, res, path) {
           containerStates: { running: 1 },
           otherStates: {},
           statusAt: now,
+          updates: 0,
+          backupFailed: null,
         },
       ],
     });

@@ -124,6 +124,8 @@ export const CompartmentSummarySchema = CompartmentSchema.extend({
   statusAt: z.string().nullable(),
   /** Images whose last update check found other content at the registry under their tag. */
   updates: z.number().int(),
+  /** The last scheduled backup, when it failed: when and why; null: it did not fail (or there was none). */
+  backupFailed: z.object({ at: z.string(), error: z.string() }).nullable(),
 }).meta({ id: 'CompartmentSummary' });
 export type CompartmentSummary = z.infer<typeof CompartmentSummarySchema>;
 export const CompartmentListSchema = z.object({ compartments: z.array(CompartmentSummarySchema) });

@@ -4015,6 +4015,10 @@ export interface components {
             };
             statusAt: string | null;
             updates: number;
+            backupFailed: {
+                at: string;
+                error: string;
+            } | null;
         };
         RevisionSummaryInput: {
             number: number;
@@ -4924,6 +4928,10 @@ export interface components {
             };
             statusAt: string | null;
             updates: number;
+            backupFailed: {
+                at: string;
+                error: string;
+            } | null;
         };
         RevisionSummary: {
             number: number;

@@ -72,6 +72,7 @@ export const en = {
   'dashboard.containers': 'Containers:',
   'dashboard.otherFailed': '{n} other unit(s) failed',
   'dashboard.otherUnits': '+ {n} other unit(s)',
+  'dashboard.backupFailed': 'The scheduled backup of {time} failed',
   'dashboard.updates': '{n} update(s) available',
   'dashboard.host': 'Host health',
   'dashboard.hostOk': 'All {n} checks pass',

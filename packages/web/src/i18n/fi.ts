@@ -76,6 +76,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'dashboard.containers': 'Kontit:',
   'dashboard.otherFailed': '{n} muuta yksikköä virhetilassa',
   'dashboard.otherUnits': '+ {n} muuta yksikköä',
+  'dashboard.backupFailed': 'Ajastettu varmuuskopio {time} epäonnistui',
   'dashboard.updates': 'Päivityksiä saatavilla: {n}',
   'dashboard.host': 'Isäntäkoneen kunto',
   'dashboard.hostOk': 'Kaikki tarkistukset kunnossa ({n})',

@@ -1,6 +1,6 @@
 /**
  * The dashboard counts containers: a compartment's network unit that ran (active/exited) is no running
- * container; a failed unit of any kind is flagged.
+ * container; a failed unit of any kind is flagged, and so is a failed scheduled backup.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, within } from '@testing-library/react';
@@ -18,6 +18,7 @@ const row = (id: string) => ({
   updatedAt: '2026-01-01T00:00:00Z',
   statusAt: '2026-01-01T00:00:00Z',
   updates: 0,
+  backupFailed: null as { at: string; error: string } | null,
 });
 
 afterEach(() => vi.unstubAllGlobals());
@@ -39,6 +40,7 @@ describe('the dashboard', () => {
                 },
                 {
                   ...row('wiki'),
+                  backupFailed: { at: '2026-12-04T03:00:00.000Z', error: 'Fatal: unable to open repository' },
                   units: 3,
                   unitStates: { active: 1, failed: 1, inactive: 1 },
                   containerStates: { running: 1, stopped: 1 },
@@ -65,5 +67,10 @@ describe('the dashboard', () => {
     const counts = (i: number) => within(cards[i]!).getByTestId('counts').textContent;
     expect(counts(1)).toBe('Containers:0 failed1 running0 stopped+ 1 other unit(s)');
     expect(counts(0)).toBe('Containers:0 failed1 running1 stopped1 other unit(s) failed');
+    // a failed scheduled backup is flagged, with restic's error on hover
+    const failed = within(cards[0]!).getByTestId('backup-failed');
+    expect(failed.textContent).toMatch(/^The scheduled backup of .* failed$/);
+    expect(failed.getAttribute('title')).toBe('Fatal: unable to open repository');
+    expect(within(cards[1]!).queryByTestId('backup-failed')).toBeNull();
   });
 });

@@ -11,7 +11,7 @@ import { keys, useCompartments, useSession } from '../api/queries';
 import { hasRole } from '../app/auth';
 import { byProblems, countsOf } from '../components/states';
 import { Badge, Card, QueryView } from '../components/ui';
-import { t } from '../i18n/t';
+import { dateTime, t } from '../i18n/t';
 import { NewCompartment } from './NewCompartment';
 
 function HostHealth() {
@@ -104,6 +104,11 @@ export function DashboardPage() {
                       </span>
                     ) : (
                       <span className="mt-2 block text-xs">{t('dashboard.noCounts')}</span>
+                    )}
+                    {c.backupFailed && (
+                      <span className="mt-2 block" title={c.backupFailed.error} data-testid="backup-failed">
+                        <Badge tone="bad">{t('dashboard.backupFailed', { time: dateTime(c.backupFailed.at) })}</Badge>
+                      </span>
                     )}
                   </Link>
                 </li>

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackupPolicyViewSchema } from '../../api/contract.js';
+import { overviewOf } from './compartments-overview.js';
 import { type Setup, setup } from './compartments-test-setup.js';
 
 let dir: string;
@@ -132,5 +133,33 @@ describe('restore into another compartment', () => {
     const none = await s.t.as('admin', 'POST', R, { snapshot: 'deadbeef', into: 'nowhere' });
     expect(none.statusCode).toBe(404);
     expect(none.json().error.message).toMatch(/no compartment 'nowhere'/);
+  });
+});
+
+describe('a failed scheduled backup on the dashboard', () => {
+  it('the compartment list names it until a scheduled run succeeds', async () => {
+    s = await setup(dir, { shop: true });
+    const list = async () =>
+      (
+        (await s.t.as('viewer', 'GET', '/api/compartments')).json().compartments as {
+          id: string;
+          backupFailed: unknown;
+        }[]
+      ).find((c) => c.id === 'shop')!.backupFailed;
+    expect(await list()).toBeNull();
+    s.ctx.app.backups.setPolicy('shop', { schedule: 'daily 03:00' });
+    const at = '2026-12-04T03:00:00.000Z';
+    s.ctx.app.store.backups.recordRun('shop', {
+      at,
+      finishedAt: at,
+      result: 'failed',
+      stage: 'backup',
+      error: 'Fatal: wrong password',
+    });
+    overviewOf(s.ctx.app).invalidate('shop'); // (the list is cached for a second or two)
+    expect(await list()).toEqual({ at, error: 'Fatal: wrong password' });
+    s.ctx.app.store.backups.recordRun('shop', { at, finishedAt: at, result: 'ok', snapshot: 'ab'.repeat(32) });
+    overviewOf(s.ctx.app).invalidate('shop');
+    expect(await list()).toBeNull();
   });
 });

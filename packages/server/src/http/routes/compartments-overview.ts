@@ -20,6 +20,7 @@ import { isContainerSource, type UnitStateWord, unitStateWord } from '@quadletma
 import type { CompartmentDetail, CompartmentSummary, RevisionSummaryDto, UnitActiveState } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
+import type { BackupRun } from '../../core/backups/policy.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import type { CompartmentInfo, UnitInfo } from '../../core/service/compartments.js';
@@ -135,6 +136,7 @@ export class CompartmentOverview {
           otherStates,
           statusAt: st.value ? new Date(st.at).toISOString() : null,
           updates: this.app.updates.list(c.id).filter((u) => u.status === 'update-available').length,
+          backupFailed: backupFailure(this.app.backups.policy(c.id).lastRun),
         };
       }),
     );
@@ -285,4 +287,9 @@ export function overviewOf(app: AppContext): CompartmentOverview {
     overviews.set(app, o);
   }
   return o;
+}
+
+/** A failed last scheduled backup, for the dashboard; null when it did not fail. */
+function backupFailure(run: BackupRun | null): { at: string; error: string } | null {
+  return run && run.result === 'failed' ? { at: run.at, error: run.error ?? '' } : null;
 }
