@@ -63,6 +63,7 @@ describe('the API contract', () => {
       otherStates: { done: 1 },
       statusAt: null,
       updates: 0,
+      backupFailed: null,
     };
     expect(CompartmentSummarySchema.safeParse(summary).success).toBe(true);
     expect(CompartmentSummarySchema.safeParse({ ...summary, unitStates: { running: 1 } }).success).toBe(false);
