@@ -5,7 +5,8 @@
  * snapshots, each with a Restore button for admins that asks first (the containers are stopped, the volumes'
  * contents replaced, the containers started again) and where to: this compartment, or another one the user
  * administers (its volumes of the same names), then says what was restored where and which of the snapshot's
- * volumes the compartment restored into does not declare. The "Repository" card (BackupRepository.tsx,
+ * volumes the compartment restored into does not declare; a "Browse" button per snapshot for operators opens its
+ * files (SnapshotBrowser.tsx; admins restore single files there). The "Repository" card (BackupRepository.tsx,
  * operators): where the repository is, SFTP's keys, admins set it. The "Schedule" card
  * (BackupSchedule.tsx): the backup policy, its next and last run, "Prune now".
  */
@@ -21,6 +22,7 @@ import { t } from '../../i18n/t';
 import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
 import { formatBytes } from './Resources';
+import { SnapshotBrowser } from './SnapshotBrowser';
 
 const th = 'px-2 py-1 text-left font-medium';
 const td = 'px-2 py-1 align-top';
@@ -203,14 +205,18 @@ function CheckRepository({ id, busy }: { id: string; busy: boolean }) {
 
 function SnapshotTable({
   snapshots,
+  operator,
   admin,
   busy,
   onRestore,
+  onBrowse,
 }: {
   snapshots: BackupSnapshot[];
+  operator: boolean;
   admin: boolean;
   busy: boolean;
   onRestore: (s: BackupSnapshot) => void;
+  onBrowse: (s: BackupSnapshot) => void;
 }) {
   const newestFirst = [...snapshots].sort((a, b) => b.time.localeCompare(a.time));
   // On a phone each row becomes a block (the header only for screen readers): a table of long paths is unreadable.
@@ -223,9 +229,9 @@ function SnapshotTable({
             <th className={th}>{t('backups.time')}</th>
             <th className={th}>{t('backups.tags')}</th>
             <th className={th}>{t('backups.paths')}</th>
-            {admin && (
+            {operator && (
               <th className={th}>
-                <span className="sr-only">{t('backups.restore')}</span>
+                <span className="sr-only">{t('backups.browse')}</span>
               </th>
             )}
           </tr>
@@ -252,16 +258,23 @@ function SnapshotTable({
                   <div key={p}>{p}</div>
                 ))}
               </td>
-              {admin && (
+              {operator && (
                 <td className={td}>
-                  <Button
-                    variant="danger"
-                    disabled={busy}
-                    onClick={() => onRestore(s)}
-                    aria-label={t('backups.restoreOf', { id: s.shortId })}
-                  >
-                    {t('backups.restore')}
-                  </Button>
+                  <span className="flex flex-wrap gap-2">
+                    <Button onClick={() => onBrowse(s)} aria-label={t('backups.browseOf', { id: s.shortId })}>
+                      {t('backups.browse')}
+                    </Button>
+                    {admin && (
+                      <Button
+                        variant="danger"
+                        disabled={busy}
+                        onClick={() => onRestore(s)}
+                        aria-label={t('backups.restoreOf', { id: s.shortId })}
+                      >
+                        {t('backups.restore')}
+                      </Button>
+                    )}
+                  </span>
                 </td>
               )}
             </tr>
@@ -337,6 +350,7 @@ export function BackupsTab({ id }: { id: string }) {
   const backups = useBackups(id);
   const qc = useQueryClient();
   const [confirm, setConfirm] = useState<BackupSnapshot>();
+  const [browsing, setBrowsing] = useState<BackupSnapshot>();
   // where the restore goes: '' this compartment, or another one's id
   const [into, setInto] = useState('');
   const [backingUp, setBackingUp] = useState(false);
@@ -388,8 +402,10 @@ export function BackupsTab({ id }: { id: string }) {
             ) : (
               <SnapshotTable
                 snapshots={list.snapshots}
+                operator={operator}
                 admin={admin}
                 busy={busy}
+                onBrowse={setBrowsing}
                 onRestore={(s) => {
                   restore.reset();
                   setInto('');
@@ -441,6 +457,15 @@ export function BackupsTab({ id }: { id: string }) {
           </div>
         )}
       </Card>
+      {operator && browsing && (
+        <SnapshotBrowser
+          key={browsing.id}
+          id={id}
+          snapshot={browsing}
+          admin={admin}
+          onClose={() => setBrowsing(undefined)}
+        />
+      )}
     </div>
   );
 }
