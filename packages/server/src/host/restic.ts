@@ -15,6 +15,7 @@ import type { BackupKeep } from '../core/backups/policy.js';
 import type { LinuxUser } from '../core/ids.js';
 import type { BackupSnapshot, BackupSummary, SnapshotEntry, SnapshotListing } from '../core/service/backups.js';
 import type { Exec } from './exec.js';
+import { jsonObjectLines } from './json-lines.js';
 import { asUser, type CompartmentSession, userPodman } from './session.js';
 
 /** One snapshot, as `restic snapshots --json` lists it; what a backup did (`restic backup --json`'s summary). */
@@ -68,14 +69,7 @@ function restic(s: CompartmentSession, repo: string, args: readonly string[]): s
 
 /** restic's summary line of a `backup --json` run (the other lines are progress). */
 export function parseBackupSummary(stdout: string): ResticSummary | undefined {
-  for (const line of stdout.split('\n').reverse()) {
-    if (!line.startsWith('{')) continue;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
+  for (const o of jsonObjectLines(stdout).reverse()) {
     if (o.message_type !== 'summary') continue;
     const n = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : 0);
     return {
@@ -117,14 +111,7 @@ export function parseLs(stdout: string, dir: string, limit = LS_LIMIT): Snapshot
   const prefix = dir === '/' ? '/' : `${dir}/`;
   const entries: SnapshotEntry[] = [];
   let truncated = false;
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
+  for (const o of jsonObjectLines(stdout)) {
     const kind = o.struct_type ?? o.message_type;
     if (kind !== undefined && kind !== 'node') continue;
     if (typeof o.path !== 'string' || typeof o.name !== 'string' || typeof o.type !== 'string') continue;

@@ -23,9 +23,7 @@ import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
 import { formatBytes } from './Resources';
 import { SnapshotBrowser } from './SnapshotBrowser';
-
-const th = 'px-2 py-1 text-left font-medium';
-const td = 'px-2 py-1 align-top';
+import { HeadRow, td } from './table';
 
 const seconds = (s: number) => t('backups.seconds', { n: s < 10 ? s.toFixed(1) : Math.round(s) });
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -223,19 +221,11 @@ function SnapshotTable({
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
-        <thead className="max-sm:sr-only">
-          <tr>
-            <th className={th}>{t('backups.snapshot')}</th>
-            <th className={th}>{t('backups.time')}</th>
-            <th className={th}>{t('backups.tags')}</th>
-            <th className={th}>{t('backups.paths')}</th>
-            {operator && (
-              <th className={th}>
-                <span className="sr-only">{t('backups.browse')}</span>
-              </th>
-            )}
-          </tr>
-        </thead>
+        <HeadRow
+          className="max-sm:sr-only"
+          labels={[t('backups.snapshot'), t('backups.time'), t('backups.tags'), t('backups.paths')]}
+          {...(operator ? { action: t('backups.browse') } : {})}
+        />
         <tbody>
           {newestFirst.map((s) => (
             <tr

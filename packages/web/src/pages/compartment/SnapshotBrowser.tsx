@@ -13,9 +13,7 @@ import { Button, Card, ErrorBox, QueryView } from '../../components/ui';
 import { withCode } from '../../i18n/code';
 import { dateTime, t } from '../../i18n/t';
 import { formatBytes } from './Resources';
-
-const th = 'px-2 py-1 text-left font-medium';
-const td = 'px-2 py-1 align-top';
+import { HeadRow, td } from './table';
 
 /** The breadcrumb of `path`: the snapshot, the snapshot's folder holding it, each folder below. */
 function crumbsOf(snapshot: BackupSnapshot, path: string): { label: string; path: string }[] {
@@ -115,20 +113,16 @@ export function SnapshotBrowser({
             ) : (
               <div className="overflow-x-auto">
                 <table className="w-full text-sm">
-                  <thead>
-                    <tr>
-                      <th className={th}>{t('backups.browse.name')}</th>
-                      <th className={th}>{t('backups.browse.size')}</th>
-                      <th className={th}>{t('backups.browse.mode')}</th>
-                      <th className={th}>{t('backups.browse.owner')}</th>
-                      <th className={th}>{t('backups.browse.mtime')}</th>
-                      {canRestore && (
-                        <th className={th}>
-                          <span className="sr-only">{t('backups.browse.restore')}</span>
-                        </th>
-                      )}
-                    </tr>
-                  </thead>
+                  <HeadRow
+                    labels={[
+                      t('backups.browse.name'),
+                      t('backups.browse.size'),
+                      t('backups.browse.mode'),
+                      t('backups.browse.owner'),
+                      t('backups.browse.mtime'),
+                    ]}
+                    {...(canRestore ? { action: t('backups.browse.restore') } : {})}
+                  />
                   <tbody>
                     {f.entries.map((e) => (
                       <tr key={e.path} className="border-t border-zinc-100 dark:border-zinc-800">
