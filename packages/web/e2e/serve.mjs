@@ -423,16 +423,7 @@ function backupsApi(req, res, path, body) {
     });
     const entries =
       at === '/'
-        ? snap.paths.map((p) => ({
-            name: p,
-            type: 'dir',
-            path: p,
-            size: null,
-            mode: null,
-            uid: null,
-            gid: null,
-            mtime: null,
-          }))
+        ? snap.paths.map((p) => ({ ...node(p, 'dir', null), path: p, mode: null, uid: null, gid: null, mtime: null }))
         : at === DEMO_VOLUME
           ? [node('index.html', 'file', 1250), node('assets', 'dir', null)]
           : [];

@@ -707,18 +707,8 @@ export class BackupService {
     const r = this.repoOf(c.id);
     const snap = await this.snapshotOf(c.id, snapshot);
     if (path === '/') {
-      const entries = snap.paths.map(
-        (p): SnapshotEntry => ({
-          name: p,
-          type: 'dir',
-          path: p,
-          size: null,
-          mode: null,
-          uid: null,
-          gid: null,
-          mtime: null,
-        }),
-      );
+      const none = { size: null, mode: null, uid: null, gid: null, mtime: null };
+      const entries = snap.paths.map((p): SnapshotEntry => ({ name: p, type: 'dir', path: p, ...none }));
       return { snapshot: snap.id, path, entries, truncated: false };
     }
     if (!snap.paths.some((p) => within(path, p)))

@@ -21,9 +21,9 @@ import { Badge, Button, Card, ErrorBox, QueryView, SelectField, type Tone } from
 import { t } from '../../i18n/t';
 import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
+import { ConfirmBox, HeadRow, td } from './backup-ui';
 import { formatBytes } from './Resources';
 import { SnapshotBrowser } from './SnapshotBrowser';
-import { HeadRow, td } from './table';
 
 const seconds = (s: number) => t('backups.seconds', { n: s < 10 ? s.toFixed(1) : Math.round(s) });
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -406,34 +406,24 @@ export function BackupsTab({ id }: { id: string }) {
           }
         </QueryView>
         {admin && confirm && (
-          <div
-            role="alertdialog"
-            aria-labelledby="restore-title"
-            aria-describedby="restore-text"
-            className="mt-3 flex flex-col gap-2 rounded-md border border-red-200 p-3 dark:border-red-900"
-          >
-            <h3 id="restore-title" className="font-semibold">
-              {t('backups.confirmRestore', { id: confirm.shortId, time: when(confirm.time), compartment: target })}
-            </h3>
-            <RestoreInto id={id} value={into} onChange={setInto} disabled={restore.isPending} />
-            <p id="restore-text" className="text-sm">
-              {into ? t('backups.confirmRestoreIntoText', { compartment: into }) : t('backups.confirmRestoreText')}
-            </p>
-            <div className="flex flex-wrap gap-2">
-              <Button
-                variant="danger"
-                disabled={restore.isPending}
-                aria-busy={restore.isPending}
-                onClick={() =>
-                  restore.mutate({ snapshot: confirm.id, into }, { onSettled: () => setConfirm(undefined) })
-                }
-              >
-                {restore.isPending ? t('backups.restoring') : t('backups.confirmRestoreButton')}
-              </Button>
-              <Button disabled={restore.isPending} onClick={() => setConfirm(undefined)}>
-                {t('backups.cancel')}
-              </Button>
-            </div>
+          <div className="mt-3">
+            <ConfirmBox
+              id="restore"
+              title={t('backups.confirmRestore', {
+                id: confirm.shortId,
+                time: when(confirm.time),
+                compartment: target,
+              })}
+              text={into ? t('backups.confirmRestoreIntoText', { compartment: into }) : t('backups.confirmRestoreText')}
+              confirmLabel={t('backups.confirmRestoreButton')}
+              pending={restore.isPending}
+              onConfirm={() =>
+                restore.mutate({ snapshot: confirm.id, into }, { onSettled: () => setConfirm(undefined) })
+              }
+              onCancel={() => setConfirm(undefined)}
+            >
+              <RestoreInto id={id} value={into} onChange={setInto} disabled={restore.isPending} />
+            </ConfirmBox>
           </div>
         )}
         {restore.isError && (

@@ -12,8 +12,8 @@ import type { BackupSnapshot, RestoreFileResult, SnapshotEntry } from '../../api
 import { Button, Card, ErrorBox, QueryView } from '../../components/ui';
 import { withCode } from '../../i18n/code';
 import { dateTime, t } from '../../i18n/t';
+import { ConfirmBox, HeadRow, td } from './backup-ui';
 import { formatBytes } from './Resources';
-import { HeadRow, td } from './table';
 
 /** The breadcrumb of `path`: the snapshot, the snapshot's folder holding it, each folder below. */
 function crumbsOf(snapshot: BackupSnapshot, path: string): { label: string; path: string }[] {
@@ -176,32 +176,15 @@ export function SnapshotBrowser({
           }
         </QueryView>
         {canRestore && confirm && (
-          <div
-            role="alertdialog"
-            aria-labelledby="restore-file-title"
-            aria-describedby="restore-file-text"
-            className="flex flex-col gap-2 rounded-md border border-red-200 p-3 dark:border-red-900"
-          >
-            <h3 id="restore-file-title" className="break-all font-semibold">
-              {t('backups.browse.confirm', { path: confirm.path })}
-            </h3>
-            <p id="restore-file-text" className="text-sm">
-              {withCode(t('backups.browse.confirmText', { name: baseName(confirm.path) }))}
-            </p>
-            <div className="flex flex-wrap gap-2">
-              <Button
-                variant="danger"
-                disabled={restore.isPending}
-                aria-busy={restore.isPending}
-                onClick={() => restore.mutate(confirm.path, { onSettled: () => setConfirm(undefined) })}
-              >
-                {restore.isPending ? t('backups.restoring') : t('backups.browse.confirmButton')}
-              </Button>
-              <Button disabled={restore.isPending} onClick={() => setConfirm(undefined)}>
-                {t('backups.cancel')}
-              </Button>
-            </div>
-          </div>
+          <ConfirmBox
+            id="restore-file"
+            title={t('backups.browse.confirm', { path: confirm.path })}
+            text={withCode(t('backups.browse.confirmText', { name: baseName(confirm.path) }))}
+            confirmLabel={t('backups.browse.confirmButton')}
+            pending={restore.isPending}
+            onConfirm={() => restore.mutate(confirm.path, { onSettled: () => setConfirm(undefined) })}
+            onCancel={() => setConfirm(undefined)}
+          />
         )}
         {restore.isError && <ErrorBox error={restore.error} />}
         {restore.data && <RestoredView result={restore.data} />}
