@@ -678,6 +678,12 @@ describe('browse a snapshot, restore single files', () => {
     const release = await s.locks.acquire('app', false);
     await expect(s.backups.restoreFile('app', snap.id, `${DATA}/a.txt`)).rejects.toThrow(/already running/);
     release();
-    expect(s.log).toEqual([]);
+    // a volume the compartment no longer declares
+    const without = SPEC.replace(', "pv.volume:/pv"', '').replace(', pv: { kind: podman }', '');
+    await s.compartments.applyState(parseSpecText(without), { actor: 't' });
+    await expect(s.backups.restoreFile('app', snap.id, `${snap.paths[1]}/x`)).rejects.toThrow(
+      /in the volume pv, which compartment 'app' no longer declares/,
+    );
+    expect(s.log.filter((l) => !/^(stop|start) /.test(l))).toEqual([]);
   });
 });
