@@ -255,6 +255,7 @@ export interface RestoreResult {
 }
 
 const REPO_DIR = '.local/share/quadletman/restic';
+const WORK_DIR = '.local/share/quadletman';
 
 const SNAPSHOT_ID = /^[0-9a-f]{8,64}$/;
 
@@ -286,7 +287,6 @@ export function checkSnapshotPath(path: string): string {
 
 /** `path` is `dir` or below it. */
 const within = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
-const WORK_DIR = '.local/share/quadletman';
 
 export class BackupService {
   /** Compartments whose recorded repository was found or made while this process runs (no `init` to look). */
