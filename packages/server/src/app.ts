@@ -235,6 +235,10 @@ export function createApp(options: AppOptions = {}): AppContext {
         restic.grantRead(await sessionOf(source), (await sessionOf(reader)).user, paths),
       revokeRead: async (source, reader, paths) =>
         restic.revokeRead(await sessionOf(source), (await sessionOf(reader)).user, paths),
+      ls: async (id, repo, pw, snap, path) => restic.ls(await sessionOf(id), repo, pw, snap, path),
+      restoreFiles: async (id, repo, pw, snap, target, includes) =>
+        restic.restoreFiles(await sessionOf(id), repo, pw, snap, target, includes),
+      putStaged: async (id, f) => restic.putStaged(await sessionOf(id), f),
       check: async (id, repo, pw) => restic.check(await sessionOf(id), repo, pw),
       forget: async (id, repo, pw, tag, keep) => restic.forget(await sessionOf(id), repo, pw, tag, keep),
       swapContents: async (id, dirs) => restic.swapContents(await sessionOf(id), dirs),

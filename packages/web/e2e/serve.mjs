@@ -406,6 +406,41 @@ function backupsApi(req, res, path, body) {
       durationMs: 4300,
     });
   }
+  const files = path.match(/^\/api\/compartments\/demo\/backups\/([0-9a-f]+)\/files$/);
+  if (files && req.method === 'GET') {
+    const snap = backups.snapshots.find((s) => s.id.startsWith(files[1]));
+    if (!snap) return json(res, 404, { error: { code: 'not_found', message: `There is no snapshot ${files[1]}.` } });
+    const at = new URL(req.url ?? '/', 'http://localhost').searchParams.get('path') ?? '/';
+    const node = (name, type, size) => ({
+      name,
+      type,
+      path: `${at}/${name}`,
+      size,
+      mode: type === 'dir' ? '0755' : '0644',
+      uid: 33,
+      gid: 33,
+      mtime: snap.time,
+    });
+    const entries =
+      at === '/'
+        ? snap.paths.map((p) => ({ ...node(p, 'dir', null), path: p, mode: null, uid: null, gid: null, mtime: null }))
+        : at === DEMO_VOLUME
+          ? [node('index.html', 'file', 1250), node('assets', 'dir', null)]
+          : [];
+    return json(res, 200, { snapshot: snap.id, path: at, entries, truncated: false });
+  }
+  if (path === `${base}/restore-file` && req.method === 'POST') {
+    const snap = backups.snapshots.find((s) => s.id === body.snapshot);
+    if (!snap)
+      return json(res, 404, { error: { code: 'not_found', message: `There is no snapshot ${body.snapshot}.` } });
+    const stamp = new Date(now).toISOString().replace(/[:.]/g, '-');
+    return json(res, 200, {
+      snapshot: snap.id,
+      path: body.path,
+      restored: body.path,
+      previous: `${body.path}.before-restore-${stamp}`,
+    });
+  }
   if (path === `${base}/repository` && req.method === 'GET')
     return json(res, 200, backups.repository ? repositoryView(backups.repository) : null);
   if (path === `${base}/repository` && req.method === 'PUT') {

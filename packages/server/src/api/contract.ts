@@ -1241,6 +1241,56 @@ export const RestoreResultSchema = z
   })
   .meta({ id: 'RestoreResult' });
 
+const snapshotId = z.string().regex(/^[0-9a-f]{8,64}$/, 'must be a snapshot id (8 to 64 hex digits)');
+const snapshotPath = z.string().max(4096).meta({
+  description: 'An absolute, normalized path in the snapshot (no `.` or `..` parts), inside the folders it holds.',
+});
+
+export const SnapshotFilesParams = z.object({ id: CompartmentIdSchema, snapshot: snapshotId });
+
+export const SnapshotFilesQuery = z.object({
+  path: snapshotPath.optional().meta({ description: '`/` (the default): the folders the snapshot holds.' }),
+});
+
+export const SnapshotEntrySchema = z
+  .object({
+    name: z.string(),
+    type: z.enum(['file', 'dir', 'symlink', 'other']),
+    path: z.string().meta({ description: 'Its absolute path in the snapshot.' }),
+    size: z.number().nullable(),
+    mode: z.string().nullable().meta({ description: 'Permission bits, four octal digits (0644).' }),
+    uid: z.number().nullable(),
+    gid: z.number().nullable(),
+    mtime: z.string().nullable(),
+  })
+  .meta({ id: 'SnapshotEntry' });
+
+export const SnapshotFolderSchema = z
+  .object({
+    snapshot: z.string(),
+    path: z.string(),
+    entries: z.array(SnapshotEntrySchema),
+    truncated: z.boolean().meta({ description: 'The folder has more entries than listed (at most 2000).' }),
+  })
+  .meta({ id: 'SnapshotFolder' });
+
+export const RestoreFileBodySchema = z.object({
+  snapshot: snapshotId,
+  path: snapshotPath,
+});
+
+export const RestoreFileResultSchema = z
+  .object({
+    snapshot: z.string(),
+    path: z.string(),
+    restored: z.string().meta({ description: 'Where it was put.' }),
+    previous: z
+      .string()
+      .optional()
+      .meta({ description: 'Where the version it replaced was kept (`<name>.before-restore-<time>`); absent: none.' }),
+  })
+  .meta({ id: 'RestoreFileResult' });
+
 // ------------------------------------------------------------------------------------------------ edge
 
 export const EdgeTlsSchema = z

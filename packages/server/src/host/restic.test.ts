@@ -3,7 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import type { LinuxUser } from '../core/ids.js';
 import { FakeExec } from './fake-exec.js';
-import { foldersAbove, forgetArgs, parseBackupSummary, parseForget, parseSnapshots, Restic } from './restic.js';
+import {
+  foldersAbove,
+  forgetArgs,
+  parseBackupSummary,
+  parseForget,
+  parseLs,
+  parseSnapshots,
+  Restic,
+} from './restic.js';
 import { makeSession } from './session.js';
 
 const s = makeSession('qm-web' as LinuxUser, 996, '/h/qm-web');
@@ -212,5 +220,72 @@ describe('restic', () => {
     expect(
       parseForget('[{"keep":[{"id":"a1","time":"t","paths":["/v"],"tags":["compartment=x"]}],"remove":[]}]').kept,
     ).toEqual([{ id: 'a1', shortId: 'a1', time: 't', paths: ['/v'], tags: ['compartment=x'] }]);
+  });
+
+  it("reads ls's direct children of a folder only, with sizes, modes and owners; caps the listing", () => {
+    const node = (path: string, type: string, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        name: path.split('/').pop(),
+        type,
+        path,
+        uid: 33,
+        gid: 33,
+        mode: 420,
+        mtime: 'T',
+        struct_type: 'node',
+        ...extra,
+      });
+    const out = [
+      '{"time":"T","paths":["/v/data"],"id":"abc","struct_type":"snapshot"}',
+      node('/v', 'dir'),
+      node('/v/data', 'dir'),
+      node('/v/data/a.txt', 'file', { size: 5 }),
+      node('/v/data/www', 'dir', { mode: 2147484141 }),
+      node('/v/data/www/index.html', 'file', { size: 9 }),
+      node('/v/database', 'dir'),
+      node('/v/data/ln', 'symlink', { message_type: 'node', struct_type: undefined }),
+      'not json',
+      '',
+    ].join('\n');
+    const r = parseLs(out, '/v/data');
+    expect(r.truncated).toBe(false);
+    expect(r.entries).toEqual([
+      { name: 'a.txt', type: 'file', path: '/v/data/a.txt', size: 5, mode: '0644', uid: 33, gid: 33, mtime: 'T' },
+      { name: 'www', type: 'dir', path: '/v/data/www', size: null, mode: '0755', uid: 33, gid: 33, mtime: 'T' },
+      { name: 'ln', type: 'symlink', path: '/v/data/ln', size: null, mode: '0644', uid: 33, gid: 33, mtime: 'T' },
+    ]);
+    const capped = parseLs(out, '/v/data', 2);
+    expect(capped.entries.map((e) => e.name)).toEqual(['a.txt', 'www']);
+    expect(capped.truncated).toBe(true);
+    expect(parseLs(out, '/v/data/a.txt').entries).toEqual([]);
+  });
+
+  it('lists, restores chosen paths and puts a staged copy in place with the paths as arguments only', async () => {
+    const exec = new FakeExec().on(['ls'], { stdout: '' }).on(['restore'], {}).on(['sh'], { stdout: 'replaced\n' });
+    const r = new Restic(exec);
+    await r.ls(s, '/r', PW, 'abcdef12', '/v/data');
+    await r.restoreFiles(s, '/r', PW, 'abcdef12', '/h/st', ['/v/data/a b', '/v/data/-x']);
+    expect(
+      await r.putStaged(s, { staged: '/h/st/v/data/a', path: '/v/data/a', previous: '/v/data/a.b; rm -rf /' }),
+    ).toBe('replaced');
+    const tail = (i: number) => exec.calls[i]!.argv.slice(exec.calls[i]!.argv.indexOf('--no-cache') + 1);
+    expect(tail(0)).toEqual(['ls', '--json', '--', 'abcdef12', '/v/data']);
+    expect(tail(1)).toEqual([
+      'restore',
+      '--target',
+      '/h/st',
+      '--include',
+      '/v/data/a b',
+      '--include',
+      '/v/data/-x',
+      '--',
+      'abcdef12',
+    ]);
+    expect(exec.calls[1]!.options).toMatchObject({ input: `${PW}\n` });
+    const sh = exec.calls[2]!.argv;
+    expect(sh.slice(sh.indexOf('podman'), sh.indexOf('podman') + 4)).toEqual(['podman', 'unshare', 'sh', '-c']);
+    expect(sh.slice(-4)).toEqual(['sh', '/h/st/v/data/a', '/v/data/a', '/v/data/a.b; rm -rf /']);
+    expect(sh[sh.indexOf('-c') + 1]).not.toContain('/v/data');
+    await expect(r.restoreFiles(s, '/r', PW, 'abcdef12', '/h/st', [])).rejects.toThrow(/nothing/);
   });
 });

@@ -13,8 +13,9 @@ import {
 } from '../core/backups/location.js';
 import type { BackupKeep } from '../core/backups/policy.js';
 import type { LinuxUser } from '../core/ids.js';
-import type { BackupSnapshot, BackupSummary } from '../core/service/backups.js';
+import type { BackupSnapshot, BackupSummary, SnapshotEntry, SnapshotListing } from '../core/service/backups.js';
 import type { Exec } from './exec.js';
+import { jsonObjectLines } from './json-lines.js';
 import { asUser, type CompartmentSession, userPodman } from './session.js';
 
 /** One snapshot, as `restic snapshots --json` lists it; what a backup did (`restic backup --json`'s summary). */
@@ -68,14 +69,7 @@ function restic(s: CompartmentSession, repo: string, args: readonly string[]): s
 
 /** restic's summary line of a `backup --json` run (the other lines are progress). */
 export function parseBackupSummary(stdout: string): ResticSummary | undefined {
-  for (const line of stdout.split('\n').reverse()) {
-    if (!line.startsWith('{')) continue;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
+  for (const o of jsonObjectLines(stdout).reverse()) {
     if (o.message_type !== 'summary') continue;
     const n = (k: string) => (typeof o[k] === 'number' ? (o[k] as number) : 0);
     return {
@@ -101,6 +95,45 @@ export function parseSnapshots(stdout: string): ResticSnapshot[] {
     paths: Array.isArray(o.paths) ? o.paths.map(String) : [],
     tags: Array.isArray(o.tags) ? o.tags.map(String) : [],
   }));
+}
+
+/** How many entries of a folder `ls` answers at most (the rest: `truncated`). */
+export const LS_LIMIT = 2000;
+
+/** A node's permission bits as four octal digits (restic's `mode` is Go's FileMode: the type is in high bits). */
+const octalMode = (mode: unknown) => (typeof mode === 'number' ? (mode & 0o7777).toString(8).padStart(4, '0') : null);
+
+/**
+ * `restic ls --json`'s nodes that are direct children of the folder `dir` (one JSON object a line: the snapshot
+ * first, then nodes; the folder itself, the folders above it and anything deeper are left out), at most `limit`.
+ */
+export function parseLs(stdout: string, dir: string, limit = LS_LIMIT): SnapshotListing {
+  const prefix = dir === '/' ? '/' : `${dir}/`;
+  const entries: SnapshotEntry[] = [];
+  let truncated = false;
+  for (const o of jsonObjectLines(stdout)) {
+    const kind = o.struct_type ?? o.message_type;
+    if (kind !== undefined && kind !== 'node') continue;
+    if (typeof o.path !== 'string' || typeof o.name !== 'string' || typeof o.type !== 'string') continue;
+    const name = o.path.slice(prefix.length);
+    if (!o.path.startsWith(prefix) || name === '' || name.includes('/')) continue;
+    if (entries.length >= limit) {
+      truncated = true;
+      break;
+    }
+    const num = (v: unknown) => (typeof v === 'number' ? v : null);
+    entries.push({
+      name,
+      type: o.type === 'dir' || o.type === 'symlink' || o.type === 'file' ? o.type : 'other',
+      path: o.path,
+      size: num(o.size) ?? (o.type === 'file' ? 0 : null),
+      mode: octalMode(o.mode),
+      uid: num(o.uid),
+      gid: num(o.gid),
+      mtime: typeof o.mtime === 'string' ? o.mtime : null,
+    });
+  }
+  return { entries, truncated };
 }
 
 /** What `restic forget` did: the snapshots it removed and the ones it kept. */
@@ -268,6 +301,59 @@ export class Restic {
   ): Promise<void> {
     const args = [...(options.readOnly ? ['--no-lock'] : []), 'restore', '--target', target, '--', snapshot];
     await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
+  }
+
+  /** The direct children of the folder `path` in the snapshot (parseLs). */
+  async ls(s: CompartmentSession, repo: string, password: string, snapshot: string, path: string) {
+    const r = await this.exec.run(restic(s, repo, ['ls', '--json', '--', snapshot, path]), {
+      input: `${password}\n`,
+      timeoutMs: 600_000,
+    });
+    return parseLs(r.stdout, path);
+  }
+
+  /** Restores only the files and folders `includes` (absolute paths in the snapshot, each with its contents). */
+  async restoreFiles(
+    s: CompartmentSession,
+    repo: string,
+    password: string,
+    snapshot: string,
+    target: string,
+    includes: readonly string[],
+  ): Promise<void> {
+    if (includes.length === 0) throw new RangeError('nothing to restore');
+    const args = ['restore', '--target', target, ...includes.flatMap((p) => ['--include', p]), '--', snapshot];
+    await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
+  }
+
+  /**
+   * Inside the user namespace: puts the staged copy of a file or folder at `path`, the one there (if any) moved
+   * to `previous` first (and moved back if the staged one cannot be put in place). 'missing': nothing was staged
+   * (the snapshot has no such path); nothing changed.
+   */
+  async putStaged(
+    s: CompartmentSession,
+    f: { staged: string; path: string; previous: string },
+  ): Promise<'replaced' | 'created' | 'missing'> {
+    const script = [
+      'set -eu',
+      '[ -e "$1" ] || [ -L "$1" ] || exit 3',
+      'if [ -e "$2" ] || [ -L "$2" ]; then',
+      '  mv -T -- "$2" "$3"',
+      '  mv -T -- "$1" "$2" || { mv -T -- "$3" "$2"; exit 1; }',
+      '  echo replaced',
+      'else',
+      '  mkdir -p -- "$(dirname -- "$2")"',
+      '  mv -T -- "$1" "$2"',
+      '  echo created',
+      'fi',
+    ].join('\n');
+    const r = await this.exec.run(userPodman(s, ['unshare', 'sh', '-c', script, 'sh', f.staged, f.path, f.previous]), {
+      timeoutMs: 600_000,
+      expectCodes: [0, 3],
+    });
+    if (r.code === 3) return 'missing';
+    return r.stdout.trim() === 'created' ? 'created' : 'replaced';
   }
 
   /**

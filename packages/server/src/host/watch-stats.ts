@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { CompartmentId } from '../core/ids.js';
 import type { ContainerStats, StatsPort, StatsReport } from '../core/live/ports.js';
 import type { Exec } from './exec.js';
+import { jsonObjectLines } from './json-lines.js';
 import { type CompartmentSession, userPodman } from './session.js';
 
 const num = (o: Record<string, unknown>, k: string): number => {
@@ -21,14 +22,7 @@ export function parseStats(stdout: string, controllers: ReadonlySet<string>): Co
   const mem = controllers.has('memory');
   const pids = controllers.has('pids');
   const out: ContainerStats[] = [];
-  for (const line of stdout.split('\n')) {
-    if (!line.startsWith('{')) continue;
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
+  for (const o of jsonObjectLines(stdout)) {
     out.push({
       name: typeof o.Name === 'string' ? o.Name : '',
       id: typeof o.ContainerID === 'string' ? o.ContainerID : '',

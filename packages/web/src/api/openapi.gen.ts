@@ -3195,6 +3195,100 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/compartments/{id}/backups/{snapshot}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The entries of a folder in a snapshot
+         * @description `path` `/` (the default) answers the folders the snapshot holds; another path must lie inside one of them. At most 2000 entries (`truncated`).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `/` (the default): the folders the snapshot holds. */
+                    path?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    snapshot: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SnapshotFolder"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/compartments/{id}/backups/restore-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore one file or folder of a snapshot over the live one
+         * @description Restored into a staging folder, then put in place with the units left running; the version it replaces is kept beside it as `<name>.before-restore-<time>` (`previous`). The path must be inside one of the snapshot's volumes that the compartment still declares.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        snapshot: string;
+                        /** @description An absolute, normalized path in the snapshot (no `.` or `..` parts), inside the folders it holds. */
+                        path: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RestoreFileResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/compartments/{id}/backups/check": {
         parameters: {
             query?: never;
@@ -4720,6 +4814,34 @@ export interface components {
             restarted: string[];
             durationMs: number;
         };
+        SnapshotEntryInput: {
+            name: string;
+            /** @enum {string} */
+            type: "file" | "dir" | "symlink" | "other";
+            /** @description Its absolute path in the snapshot. */
+            path: string;
+            size: number | null;
+            /** @description Permission bits, four octal digits (0644). */
+            mode: string | null;
+            uid: number | null;
+            gid: number | null;
+            mtime: string | null;
+        };
+        SnapshotFolderInput: {
+            snapshot: string;
+            path: string;
+            entries: components["schemas"]["SnapshotEntryInput"][];
+            /** @description The folder has more entries than listed (at most 2000). */
+            truncated: boolean;
+        };
+        RestoreFileResultInput: {
+            snapshot: string;
+            path: string;
+            /** @description Where it was put. */
+            restored: string;
+            /** @description Where the version it replaced was kept (`<name>.before-restore-<time>`); absent: none. */
+            previous?: string;
+        };
         /** @description internal: Caddy's own CA (download its root); acme: public names. */
         EdgeTlsInput: {
             /** @enum {string} */
@@ -5632,6 +5754,34 @@ export interface components {
             skipped?: string[];
             restarted: string[];
             durationMs: number;
+        };
+        SnapshotEntry: {
+            name: string;
+            /** @enum {string} */
+            type: "file" | "dir" | "symlink" | "other";
+            /** @description Its absolute path in the snapshot. */
+            path: string;
+            size: number | null;
+            /** @description Permission bits, four octal digits (0644). */
+            mode: string | null;
+            uid: number | null;
+            gid: number | null;
+            mtime: string | null;
+        };
+        SnapshotFolder: {
+            snapshot: string;
+            path: string;
+            entries: components["schemas"]["SnapshotEntry"][];
+            /** @description The folder has more entries than listed (at most 2000). */
+            truncated: boolean;
+        };
+        RestoreFileResult: {
+            snapshot: string;
+            path: string;
+            /** @description Where it was put. */
+            restored: string;
+            /** @description Where the version it replaced was kept (`<name>.before-restore-<time>`); absent: none. */
+            previous?: string;
         };
         /** @description internal: Caddy's own CA (download its root); acme: public names. */
         EdgeTls: {

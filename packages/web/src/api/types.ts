@@ -75,6 +75,11 @@ export type BackupRun = Schemas['BackupRun'];
 export type PruneResult = Schemas['PruneResult'];
 /** POST /api/compartments/:id/backups/restore */
 export type RestoreResult = Schemas['RestoreResult'];
+/** GET /api/compartments/:id/backups/:snapshot/files: a folder's entries in a snapshot. */
+export type SnapshotFolder = Schemas['SnapshotFolder'];
+export type SnapshotEntry = Schemas['SnapshotEntry'];
+/** POST /api/compartments/:id/backups/restore-file */
+export type RestoreFileResult = Schemas['RestoreFileResult'];
 /** POST /api/compartments/:id/backups/check */
 export type BackupCheck = Answer<'/api/compartments/{id}/backups/check', 'post'>;
 export type TemplateParameter = Schemas['TemplateParameter'];

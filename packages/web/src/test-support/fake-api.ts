@@ -16,7 +16,11 @@ export type Answer = [status: number, body?: unknown] | undefined;
 export const adminSession = { username: 'ada', kind: 'session', grants: [{ compartment: '*', role: 'admin' }] };
 export const viewerSession = { username: 'vic', kind: 'session', grants: [{ compartment: '*', role: 'viewer' }] };
 
-export function fakeApi(route: (call: Call) => Answer, session: unknown = adminSession): Call[] {
+/** `route` is given each call, and its URL's query (`new URLSearchParams`), for routes that read one. */
+export function fakeApi(
+  route: (call: Call, query: URLSearchParams) => Answer,
+  session: unknown = adminSession,
+): Call[] {
   const calls: Call[] = [];
   vi.stubGlobal(
     'fetch',
@@ -31,7 +35,7 @@ export function fakeApi(route: (call: Call) => Answer, session: unknown = adminS
           ? new Response(null, { status })
           : new Response(JSON.stringify(b), { status, headers: { 'content-type': 'application/json' } });
       if (path === '/api/auth/session') return json(200, session);
-      const answer = route(call);
+      const answer = route(call, new URLSearchParams(url.split('?')[1] ?? ''));
       if (!answer) return json(404, { error: { code: 'not_found', message: `Route ${method}:${path} not found` } });
       return json(answer[0], answer[1]);
     }),

@@ -2,7 +2,7 @@
 // restore`'s: where the snapshot went and what it skipped.
 import { describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../core/service/backups.js';
-import { policyLines, repositoryLines, restoreLines } from './backups.js';
+import { folderLines, policyLines, repositoryLines, restoreFileLines, restoreLines } from './backups.js';
 
 const view = (over: Partial<PolicyView>): PolicyView => ({
   compartment: 'shop' as PolicyView['compartment'],
@@ -91,5 +91,38 @@ describe('restoreLines', () => {
       'Skipped (not declared by blog): pv.',
       'Nothing was running.',
     ]);
+  });
+});
+
+describe('folderLines, restoreFileLines', () => {
+  it('a table of type, size, mode, owner, time and name (folders with a slash); a truncated listing says so', () => {
+    const lines = folderLines({
+      snapshot: 'abcdef0123',
+      path: '/v/data',
+      truncated: true,
+      entries: [
+        { name: 'a.txt', type: 'file', path: '/v/data/a.txt', size: 5, mode: '0644', uid: 33, gid: 33, mtime: 'T1' },
+        { name: 'www', type: 'dir', path: '/v/data/www', size: null, mode: '0755', uid: 0, gid: 0, mtime: 'T2' },
+      ],
+    });
+    const rows = lines[0]!.split('\n').map((l) => l.trim().split(/\s+/));
+    expect(rows).toEqual([
+      ['TYPE', 'SIZE', 'MODE', 'OWNER', 'MTIME', 'NAME'],
+      ['file', '5', '0644', '33:33', 'T1', 'a.txt'],
+      ['dir', '-', '0755', '0:0', 'T2', 'www/'],
+    ]);
+    expect(lines[1]).toBe('(only the first 2 entries)');
+    expect(folderLines({ snapshot: 'x', path: '/v/e', truncated: false, entries: [] })).toEqual([
+      '/v/e: empty (or not a folder).',
+    ]);
+  });
+
+  it('says where the file went and where the replaced version is', () => {
+    const r = { snapshot: 'abcdef0123', path: '/v/a', restored: '/v/a' };
+    expect(restoreFileLines({ ...r, previous: '/v/a.before-restore-T' })).toEqual([
+      'Restored /v/a of abcdef01 to /v/a.',
+      'The version it replaced is kept as /v/a.before-restore-T.',
+    ]);
+    expect(restoreFileLines(r)[1]).toBe('There was none before.');
   });
 });

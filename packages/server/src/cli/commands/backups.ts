@@ -1,11 +1,18 @@
 /**
- * Backups with restic: `backup init|repository|run|snapshots|check|restore|policy|prune`. The repository's password is
+ * Backups with restic: `backup init|repository|run|snapshots|ls|check|restore|restore-file|policy|prune`. The repository's password is
  * printed once, by the run that made it (init, or the first backup).
  */
 import type { Command } from 'commander';
 import { inCompartment } from '../../core/audit-target.js';
 import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backups/policy.js';
-import type { BackupMode, PolicyView, RepositoryView, RestoreResult } from '../../core/service/backups.js';
+import type {
+  BackupMode,
+  PolicyView,
+  RepositoryView,
+  RestoreFileResult,
+  RestoreResult,
+  SnapshotFolder,
+} from '../../core/service/backups.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
 import { UsageError } from '../usage.js';
 
@@ -59,6 +66,32 @@ export function restoreLines(r: RestoreResult): string[] {
       ? [`Skipped (not declared by ${r.into ?? r.compartment}): ${r.skipped.join(', ')}.`]
       : []),
     r.restarted.length > 0 ? `Restarted ${r.restarted.join(', ')}.` : 'Nothing was running.',
+  ];
+}
+
+/** A folder of a snapshot as a table: type, size, mode, owner, time, name. */
+export function folderLines(f: SnapshotFolder): string[] {
+  if (f.entries.length === 0) return [`${f.path}: empty (or not a folder).`];
+  const dash = (v: string | number | null) => (v === null ? '-' : String(v));
+  const rows = f.entries.map((e) => [
+    e.type,
+    dash(e.size),
+    dash(e.mode),
+    e.uid === null ? '-' : `${e.uid}:${dash(e.gid)}`,
+    dash(e.mtime),
+    e.type === 'dir' ? `${e.name}/` : e.name,
+  ]);
+  return [
+    table([['TYPE', 'SIZE', 'MODE', 'OWNER', 'MTIME', 'NAME'], ...rows]),
+    ...(f.truncated ? [`(only the first ${f.entries.length} entries)`] : []),
+  ];
+}
+
+/** What a single-file restore did: where it went, and where the version it replaced was kept. */
+export function restoreFileLines(r: RestoreFileResult): string[] {
+  return [
+    `Restored ${r.path} of ${r.snapshot.slice(0, 8)} to ${r.restored}.`,
+    r.previous ? `The version it replaced is kept as ${r.previous}.` : 'There was none before.',
   ];
 }
 
@@ -187,6 +220,21 @@ export function registerBackups(program: Command): void {
       }),
     );
 
+  b.command('ls')
+    .description(
+      "The entries of a folder in one of the compartment's snapshots; without PATH, the folders the snapshot holds.",
+    )
+    .argument('<id>')
+    .argument('<snapshot>', 'a snapshot id (its first 8 characters are enough)')
+    .argument('[path]', 'an absolute path inside the snapshot', '/')
+    .addOption(formatOption())
+    .action(async (id: string, snapshot: string, path: string, opts: { format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const f = await app.backups.browse(id, snapshot, path);
+        print(opts.format, f, () => folderLines(f).join('\n'));
+      }),
+    );
+
   b.command('check')
     .description('restic check: the repository is sound.')
     .argument('<id>')
@@ -222,6 +270,31 @@ export function registerBackups(program: Command): void {
           () => app.backups.restore(id, snapshot, into !== undefined ? { into } : {}),
         );
         print(opts.format, r, () => restoreLines(r).join('\n'));
+      }),
+    );
+
+  b.command('restore-file')
+    .description(
+      'Restore one file or folder of a snapshot over the live one, the units left running; the version it replaces ' +
+        'is kept beside it as <name>.before-restore-<time>.',
+    )
+    .argument('<id>')
+    .argument('<snapshot>', 'a snapshot id (its first 8 characters are enough)')
+    .argument('<path>', "its absolute path in the snapshot (inside one of the snapshot's volumes)")
+    .addOption(formatOption())
+    .action(async (id: string, snapshot: string, path: string, opts: { format: Format }, cmd: Command) =>
+      withApp(cmd, async (app) => {
+        const r = await audited(
+          app,
+          {
+            action: 'backup.restore-file',
+            target: inCompartment(id, 'snapshot', snapshot),
+            compartment: id,
+            details: { snapshot, path },
+          },
+          () => app.backups.restoreFile(id, snapshot, path),
+        );
+        print(opts.format, r, () => restoreFileLines(r).join('\n'));
       }),
     );
 

@@ -29,6 +29,7 @@ async function setup() {
   let failGrant = false;
   let onRestore = () => {};
   let hookAnswer = { code: 0, output: '' };
+  let putAnswer: 'replaced' | 'created' | 'missing' = 'replaced';
   const forgets: { tag: string; keep: BackupKeep }[] = [];
   const swaps: { id: string; dirs: { path: string; staged: string; aside: string }[] }[] = [];
   const host: BackupHostPort = {
@@ -69,6 +70,23 @@ async function setup() {
     },
     revokeRead: async (source, reader, paths) => void log.push(`revoke ${source} ${reader} ${paths.join(' ')}`),
     check: async () => ({ ok: true, output: 'no errors' }),
+    ls: async (id, _repo, _pw, snap, path) => {
+      log.push(`ls ${snap} ${path} as ${id}`);
+      return {
+        entries: [
+          { name: 'a.txt', type: 'file', path: `${path}/a.txt`, size: 5, mode: '0644', uid: 33, gid: 33, mtime: 't' },
+        ],
+        truncated: false,
+      };
+    },
+    restoreFiles: async (id, _repo, _pw, snap, target, includes) => {
+      log.push(`restore-files ${snap} ${target} ${includes.join(' ')} as ${id}`);
+      if (failRestore) throw new Error('pack damaged');
+    },
+    putStaged: async (id, f) => {
+      log.push(`put ${f.staged} ${f.path} ${f.previous} as ${id}`);
+      return putAnswer;
+    },
     sshSetup: async (_id, l, scan) => {
       log.push(`ssh ${l.user}@${l.host}:${l.port}${scan ? ' scan' : ''}`);
       if (l.host === 'unreachable') throw new Error(`no SSH host key could be read from ${l.host} port ${l.port}`);
@@ -136,6 +154,9 @@ async function setup() {
     },
     onRestore: (f: () => void) => {
       onRestore = f;
+    },
+    putAnswers: (a: 'replaced' | 'created' | 'missing') => {
+      putAnswer = a;
     },
     hookAnswers: (a: { code: number; output: string }) => {
       hookAnswer = a;
@@ -586,5 +607,104 @@ describe('restore into another compartment', () => {
     expect(r).not.toHaveProperty('into');
     expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore', 'stop', 'swap', 'start', 'rm']);
     expect(s.log[0]).toMatch(/ as app$/);
+  });
+});
+
+describe('browse a snapshot, restore single files', () => {
+  const DATA = '/vol/app/data';
+
+  it("lists the snapshot's folders at /, a folder inside them through restic; refuses other paths by field", async () => {
+    const s = await setup();
+    await s.backups.run('app', { mode: 'live' });
+    const snap = s.snaps[0]!;
+    s.log.length = 0;
+    const top = await s.backups.browse('app', snap.id.slice(0, 8), '/');
+    expect(top.snapshot).toBe(snap.id);
+    expect(top.entries.map((e) => [e.name, e.type, e.size])).toEqual(snap.paths.map((p) => [p, 'dir', null]));
+    expect(s.log).toEqual([]);
+    const dir = await s.backups.browse('app', snap.id.slice(0, 8), `${DATA}/www`);
+    expect(dir).toMatchObject({ path: `${DATA}/www`, truncated: false, entries: [{ name: 'a.txt', size: 5 }] });
+    expect(s.log).toEqual([`ls ${snap.id} ${DATA}/www as app`]);
+    for (const bad of [
+      'data',
+      `${DATA}/../../etc`,
+      `${DATA}//x`,
+      `${DATA}/`,
+      `${DATA}/./x`,
+      `${DATA}/a\nb`,
+      '/etc',
+      '/vol/app/database',
+    ]) {
+      const e = await s.backups.browse('app', snap.id, bad).catch((x: unknown) => x);
+      expect(e, bad).toBeInstanceOf(InvalidError);
+      expect((e as InvalidError).message, bad).toMatch(/^path: /);
+    }
+    expect(s.log).toHaveLength(1);
+    await expect(s.backups.browse('app', 'x; rm', '/')).rejects.toThrow(/is not a snapshot id/);
+    await expect(s.backups.browse('app', 'ffffffff', '/')).rejects.toThrow(/has no snapshot ffffffff/);
+    // another compartment's snapshot in the same repository is not this one's
+    s.snaps.push({ ...snap, id: 'cd'.repeat(8), tags: ['compartment=other'] });
+    await expect(s.backups.browse('app', 'cdcdcdcd', '/')).rejects.toThrow(/has no snapshot cdcdcdcd/);
+  });
+
+  it('restores a file into staging, puts it over the live one with the previous kept beside it, removes staging', async () => {
+    const s = await setup();
+    await s.backups.run('app', { mode: 'live' });
+    const snap = s.snaps[0]!;
+    s.log.length = 0;
+    const r = await s.backups.restoreFile('app', snap.id.slice(0, 8), `${DATA}/www/index.html`);
+    const staging = '/h/qm-app/.local/share/quadletman/restore-file-2026-12-01T00-00-00-000Z';
+    const previous = `${DATA}/www/index.html.before-restore-2026-12-01T00-00-00-000Z`;
+    expect(r).toEqual({
+      snapshot: snap.id,
+      path: `${DATA}/www/index.html`,
+      restored: `${DATA}/www/index.html`,
+      previous,
+    });
+    expect(s.log).toEqual([
+      `restore-files ${snap.id} ${staging} ${DATA}/www/index.html as app`,
+      `put ${staging}${DATA}/www/index.html ${DATA}/www/index.html ${previous} as app`,
+      'rm 1',
+    ]);
+    // nothing stopped: no stop or start in the log; a Podman volume's file too
+    const pv = snap.paths[1]!;
+    s.putAnswers('created');
+    const made = await s.backups.restoreFile('app', snap.id, `${pv}/x`);
+    expect(made).toEqual({ snapshot: snap.id, path: `${pv}/x`, restored: `${pv}/x` });
+    // nothing staged (the snapshot has no such path): not found, staging removed
+    s.log.length = 0;
+    s.putAnswers('missing');
+    await expect(s.backups.restoreFile('app', snap.id, `${DATA}/nope`)).rejects.toThrow(
+      /holds no \/vol\/app\/data\/nope/,
+    );
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore-files', 'put', 'rm']);
+    // restic fails: nothing put in place
+    s.log.length = 0;
+    s.fail('restore');
+    await expect(s.backups.restoreFile('app', snap.id, `${DATA}/a.txt`)).rejects.toThrow('pack damaged');
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['restore-files', 'rm']);
+  });
+
+  it('refuses a whole volume, a path outside the volumes, a bad path, and while an apply runs', async () => {
+    const s = await setup();
+    await s.backups.run('app', { mode: 'live' });
+    const snap = s.snaps[0]!;
+    s.log.length = 0;
+    await expect(s.backups.restoreFile('app', snap.id, DATA)).rejects.toThrow(/whole volume/);
+    await expect(s.backups.restoreFile('app', snap.id, `${snap.paths[2]}/web.container`)).rejects.toThrow(
+      /not inside a volume/,
+    );
+    await expect(s.backups.restoreFile('app', snap.id, `${DATA}/../x`)).rejects.toThrow(/^path: .*normalized/);
+    await expect(s.backups.restoreFile('app', snap.id, `${DATA}/a\u007f`)).rejects.toThrow(/control character/);
+    const release = await s.locks.acquire('app', false);
+    await expect(s.backups.restoreFile('app', snap.id, `${DATA}/a.txt`)).rejects.toThrow(/already running/);
+    release();
+    // a volume the compartment no longer declares
+    const without = SPEC.replace(', "pv.volume:/pv"', '').replace(', pv: { kind: podman }', '');
+    await s.compartments.applyState(parseSpecText(without), { actor: 't' });
+    await expect(s.backups.restoreFile('app', snap.id, `${snap.paths[1]}/x`)).rejects.toThrow(
+      /in the volume pv, which compartment 'app' no longer declares/,
+    );
+    expect(s.log.filter((l) => !/^(stop|start) /.test(l))).toEqual([]);
   });
 });

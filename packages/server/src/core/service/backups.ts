@@ -61,6 +61,43 @@ export interface BackupSnapshot {
   tags: string[];
 }
 
+/** One entry of a folder in a snapshot (`restic ls`); the snapshot's top folders have no size, mode or owner. */
+export interface SnapshotEntry {
+  name: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  /** Its absolute path in the snapshot. */
+  path: string;
+  size: number | null;
+  /** Permission bits, four octal digits (`0644`). */
+  mode: string | null;
+  uid: number | null;
+  gid: number | null;
+  mtime: string | null;
+}
+
+export interface SnapshotListing {
+  entries: SnapshotEntry[];
+  /** More entries than the listing's limit: the rest left out. */
+  truncated: boolean;
+}
+
+/** A folder of a snapshot: its direct entries. */
+export interface SnapshotFolder extends SnapshotListing {
+  snapshot: string;
+  path: string;
+}
+
+/** A file or folder restored from a snapshot over the live one. */
+export interface RestoreFileResult {
+  snapshot: string;
+  /** The path in the snapshot. */
+  path: string;
+  /** Where it was put. */
+  restored: string;
+  /** Where the version it replaced was kept (absent: there was none). */
+  previous?: string;
+}
+
 export interface BackupSummary {
   snapshotId: string;
   filesNew: number;
@@ -101,6 +138,25 @@ export interface BackupHostPort {
    */
   grantRead(source: CompartmentId, reader: CompartmentId, paths: string[]): Promise<void>;
   revokeRead(source: CompartmentId, reader: CompartmentId, paths: string[]): Promise<void>;
+  /** The direct children of the folder `path` in the snapshot (at most a limit; the rest: `truncated`). */
+  ls(id: CompartmentId, repo: string, password: string, snapshot: string, path: string): Promise<SnapshotListing>;
+  /** Restores only `includes` (absolute paths in the snapshot, folders with their contents) under `target`. */
+  restoreFiles(
+    id: CompartmentId,
+    repo: string,
+    password: string,
+    snapshot: string,
+    target: string,
+    includes: string[],
+  ): Promise<void>;
+  /**
+   * In the compartment's namespace: `staged` put at `path`, what was there moved to `previous` first. 'missing':
+   * nothing was staged (nothing changed).
+   */
+  putStaged(
+    id: CompartmentId,
+    f: { staged: string; path: string; previous: string },
+  ): Promise<'replaced' | 'created' | 'missing'>;
   check(id: CompartmentId, repo: string, password: string): Promise<{ ok: boolean; output: string }>;
   /** `restic forget --prune` of the snapshots tagged `tag` with the retention `keep`. */
   forget(id: CompartmentId, repo: string, password: string, tag: string, keep: BackupKeep): Promise<PruneResult>;
@@ -201,6 +257,37 @@ export interface RestoreResult {
 
 const REPO_DIR = '.local/share/quadletman/restic';
 const WORK_DIR = '.local/share/quadletman';
+
+const SNAPSHOT_ID = /^[0-9a-f]{8,64}$/;
+
+function checkSnapshotId(snapshot: string): void {
+  if (!SNAPSHOT_ID.test(snapshot)) throw new InvalidError(`snapshot: ${JSON.stringify(snapshot)} is not a snapshot id`);
+}
+
+/**
+ * A path in a snapshot: absolute, normalized (no empty, `.` or `..` parts, no trailing slash but `/` itself), no
+ * control characters; InvalidError naming `path` otherwise.
+ */
+export function checkSnapshotPath(path: string): string {
+  const bad = (why: string) =>
+    new InvalidError(`path: ${JSON.stringify(path)} ${why}`, { details: { issues: [{ path: 'path', message: why }] } });
+  if (typeof path !== 'string' || !path.startsWith('/')) throw bad('is not an absolute path');
+  if (path.length > 4096) throw bad('is too long');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\u0000-\u001f\u007f]/.test(path)) throw bad('holds a control character');
+  if (
+    path !== '/' &&
+    path
+      .split('/')
+      .slice(1)
+      .some((p) => p === '' || p === '.' || p === '..')
+  )
+    throw bad('is not a normalized path (no empty, . or .. parts, no trailing /)');
+  return path;
+}
+
+/** `path` is `dir` or below it. */
+const within = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
 export class BackupService {
   /** Compartments whose recorded repository was found or made while this process runs (no `init` to look). */
@@ -559,8 +646,7 @@ export class BackupService {
   async restore(id: string, snapshot: string, options: RestoreOptions = {}): Promise<RestoreResult> {
     const cid = parseCompartmentId(id, 'compartment');
     const c = this.deps.compartments.get(cid);
-    if (!/^[0-9a-f]{8,64}$/.test(snapshot))
-      throw new InvalidError(`snapshot: ${JSON.stringify(snapshot)} is not a snapshot id`);
+    checkSnapshotId(snapshot);
     const into =
       options.into === undefined ? c.id : this.deps.compartments.get(parseCompartmentId(options.into, 'into')).id;
     // the source's lock first, then the target's
@@ -579,8 +665,7 @@ export class BackupService {
         `into: compartment '${source}' keeps its repository at ${r.location}, outside its home; a restore into ` +
           "another compartment reads only a repository in the snapshot's compartment's home",
       );
-    const snap = (await this.snapshots(source)).find((s) => s.id.startsWith(snapshot));
-    if (!snap) throw new NotFoundError(`Compartment '${source}' has no snapshot ${snapshot}.`);
+    const snap = await this.snapshotOf(source, snapshot);
     // the snapshot's volumes and the target's, matched by name
     const held = await this.snapshotVolumes(source, snap);
     const { dirs, declared } = await this.volumeDirs(target);
@@ -625,6 +710,78 @@ export class BackupService {
       restarted: running,
       durationMs: Date.now() - t0,
     };
+  }
+
+  /** The compartment's snapshot whose id starts with `snapshot` (NotFoundError: none). */
+  private async snapshotOf(id: CompartmentId, snapshot: string): Promise<BackupSnapshot> {
+    const snap = (await this.snapshots(id)).find((s) => s.id.startsWith(snapshot));
+    if (!snap) throw new NotFoundError(`Compartment '${id}' has no snapshot ${snapshot}.`);
+    return snap;
+  }
+
+  /**
+   * The entries of a folder of one of the compartment's snapshots: `/` answers the folders the snapshot holds;
+   * any other path must lie inside one of them.
+   */
+  async browse(id: string, snapshot: string, path: string): Promise<SnapshotFolder> {
+    const c = this.deps.compartments.get(parseCompartmentId(id, 'compartment'));
+    checkSnapshotId(snapshot);
+    checkSnapshotPath(path);
+    const r = this.repoOf(c.id);
+    const snap = await this.snapshotOf(c.id, snapshot);
+    if (path === '/') {
+      const none = { size: null, mode: null, uid: null, gid: null, mtime: null };
+      const entries = snap.paths.map((p): SnapshotEntry => ({ name: p, type: 'dir', path: p, ...none }));
+      return { snapshot: snap.id, path, entries, truncated: false };
+    }
+    if (!snap.paths.some((p) => within(path, p)))
+      throw new InvalidError(
+        `path: ${path} is not inside the folders snapshot ${snap.shortId} holds (${snap.paths.join(', ')})`,
+        {
+          details: { issues: [{ path: 'path', message: 'not inside the snapshot' }] },
+        },
+      );
+    const listing = await this.deps.host.ls(c.id, r.location, r.password, snap.id, path);
+    return { snapshot: snap.id, path, ...listing };
+  }
+
+  /**
+   * Restores one file or folder of a snapshot over the live one, the units left running: it is restored into a
+   * staging folder in the home, then put in place, the version it replaces kept beside it as
+   * `<name>.before-restore-<time>`. The path must be inside one of the snapshot's volumes that the compartment still
+   * declares (matched by name, as a restore does), below the volume's folder itself.
+   */
+  async restoreFile(id: string, snapshot: string, path: string): Promise<RestoreFileResult> {
+    const c = this.deps.compartments.get(parseCompartmentId(id, 'compartment'));
+    checkSnapshotId(snapshot);
+    checkSnapshotPath(path);
+    return this.locked(c.id, async () => {
+      const r = this.repoOf(c.id);
+      const snap = await this.snapshotOf(c.id, snapshot);
+      const held = await this.snapshotVolumes(c.id, snap);
+      const { dirs } = await this.volumeDirs(c.id);
+      const outside = (why: string) =>
+        new InvalidError(`path: ${path} ${why}`, { details: { issues: [{ path: 'path', message: why }] } });
+      const volume = [...held].find(([, from]) => within(path, from));
+      if (!volume) throw outside(`is not inside a volume snapshot ${snap.shortId} holds`);
+      const [name, from] = volume;
+      if (path === from) throw outside('is a whole volume: restore the snapshot to replace a volume');
+      const to = dirs.get(name);
+      if (!to) throw outside(`is in the volume ${name}, which compartment '${c.id}' no longer declares`);
+      const live = `${to}${path.slice(from.length)}`;
+      const home = await this.deps.host.home(c.id);
+      const stamp = this.now().toISOString().replace(/[:.]/g, '-');
+      const staging = `${home}/${WORK_DIR}/restore-file-${stamp}`;
+      const previous = `${live}.before-restore-${stamp}`;
+      try {
+        await this.deps.host.restoreFiles(c.id, r.location, r.password, snap.id, staging, [path]);
+        const done = await this.deps.host.putStaged(c.id, { staged: `${staging}${path}`, path: live, previous });
+        if (done === 'missing') throw new NotFoundError(`Snapshot ${snap.shortId} holds no ${path}.`);
+        return { snapshot: snap.id, path, restored: live, ...(done === 'replaced' ? { previous } : {}) };
+      } finally {
+        await this.deps.host.removeTrees(c.id, [staging]).catch(() => undefined);
+      }
+    });
   }
 
   /**

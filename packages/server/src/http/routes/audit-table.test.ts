@@ -209,6 +209,12 @@ const TABLE: Row[] = [
     audit: ['backup.restore', 'compartment:shop/snapshot:deadbeef'],
   },
   {
+    route: 'POST /api/compartments/{id}/backups/restore-file',
+    url: `${C}/backups/restore-file`,
+    body: { snapshot: 'deadbeef', path: '/srv/quadletman/volumes/shop/data/a.txt' },
+    audit: ['backup.restore-file', 'compartment:shop/snapshot:deadbeef'],
+  },
+  {
     route: 'PUT /api/compartments/{id}/backups/repository',
     url: `${C}/backups/repository`,
     body: { location: '/srv/backups/shop' },

@@ -163,3 +163,37 @@ describe('a failed scheduled backup on the dashboard', () => {
     expect(await list()).toBeNull();
   });
 });
+
+describe("a snapshot's files", () => {
+  const F = '/api/compartments/shop/backups/deadbeef/files';
+  const RF = '/api/compartments/shop/backups/restore-file';
+
+  it('browses as an operator; a bad path or snapshot is refused before restic, by field', async () => {
+    s = await setup(dir, { shop: true });
+    expect((await s.t.as('viewer', 'GET', `${F}?path=/`)).statusCode).toBe(403);
+    const none = await s.t.as('operator', 'GET', `${F}?path=/`);
+    expect(none.statusCode).toBe(404);
+    expect(none.json().error.message).toMatch(/no backup repository/);
+    const bad = await s.t.as('operator', 'GET', `${F}?path=${encodeURIComponent('/srv/../etc')}`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.details.issues).toEqual([{ path: 'path', message: expect.stringMatching(/normalized/) }]);
+    expect((await s.t.as('operator', 'GET', '/api/compartments/shop/backups/x;rm/files')).statusCode).toBe(400);
+  });
+
+  it('restores a file as an admin only, audited as backup.restore-file with the path', async () => {
+    s = await setup(dir, { shop: true });
+    const body = { snapshot: 'deadbeef', path: '/srv/x/a.txt' };
+    expect((await s.t.as('operator', 'POST', RF, body)).statusCode).toBe(403);
+    expect(s.t.audits).toEqual([]);
+    const r = await s.t.as('admin', 'POST', RF, body);
+    expect(r.statusCode).toBe(404);
+    expect(s.t.audits.at(-1)).toMatchObject({
+      action: 'backup.restore-file',
+      target: 'compartment:shop/snapshot:deadbeef',
+      result: 'failed',
+      details: { snapshot: 'deadbeef', path: '/srv/x/a.txt' },
+    });
+    const ctl = await s.t.as('admin', 'POST', RF, { snapshot: 'deadbeef', path: '/srv/x/a\u0001' });
+    expect(ctl.statusCode).toBe(400);
+  });
+});

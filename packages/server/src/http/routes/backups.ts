@@ -1,12 +1,13 @@
 /**
  * Backups: GET /api/compartments/:id/backups (the repository and its snapshots), POST …/backups (back up now;
  * the answer of the backup that made the repository carries its password, once), POST …/backups/restore
- * {snapshot, into?}, POST …/backups/check; where the repository is: GET/PUT …/backups/repository; the policy:
+ * {snapshot, into?}, POST …/backups/check; a snapshot's files: GET …/backups/:snapshot/files?path=…, POST
+ * …/backups/restore-file {snapshot, path}; where the repository is: GET/PUT …/backups/repository; the policy:
  * GET/PUT …/backups/policy, POST …/backups/prune (its retention now).
  *
  * Roles: viewers list and read the policy; operators back up, check, set the policy and prune (the retention an
  * operator sets decides what a prune forgets); restoring replaces the volumes' data (admins, of the compartment
- * restored into too: `into`), and the repository's location decides where the data goes (its answer carries
+ * restored into too: `into`; one file too), operators browse a snapshot, and the repository's location decides where the data goes (its answer carries
  * passwords): admins.
  */
 import { z } from 'zod';
@@ -22,7 +23,12 @@ import {
   RepositorySetSchema,
   RepositoryViewSchema,
   RestoreBodySchema,
+  RestoreFileBodySchema,
+  RestoreFileResultSchema,
   RestoreResultSchema,
+  SnapshotFilesParams,
+  SnapshotFilesQuery,
+  SnapshotFolderSchema,
 } from '../../api/contract.js';
 import { inCompartment } from '../../core/audit-target.js';
 import { READ_ONLY } from '../audit.js';
@@ -149,6 +155,53 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
           details: { snapshot, ...(into !== undefined ? { into } : {}) },
         },
         () => app.backups.restore(req.params.id, snapshot, into !== undefined ? { into } : {}),
+      );
+    },
+  );
+
+  r.get(
+    '/api/compartments/:id/backups/:snapshot/files',
+    {
+      preHandler: guard('operator'),
+      schema: {
+        tags,
+        summary: 'The entries of a folder in a snapshot',
+        description:
+          '`path` `/` (the default) answers the folders the snapshot holds; another path must lie inside one of them. At most 2000 entries (`truncated`).',
+        params: SnapshotFilesParams,
+        querystring: SnapshotFilesQuery,
+        response: { 200: SnapshotFolderSchema },
+      },
+    },
+    async (req) => app.backups.browse(req.params.id, req.params.snapshot, req.query.path ?? '/'),
+  );
+
+  r.post(
+    '/api/compartments/:id/backups/restore-file',
+    {
+      preHandler: guard('admin'),
+      schema: {
+        tags,
+        summary: 'Restore one file or folder of a snapshot over the live one',
+        description:
+          "Restored into a staging folder, then put in place with the units left running; the version it replaces is kept beside it as `<name>.before-restore-<time>` (`previous`). The path must be inside one of the snapshot's volumes that the compartment still declares.",
+        params: CompartmentParams,
+        body: RestoreFileBodySchema,
+        response: { 200: RestoreFileResultSchema },
+      },
+    },
+    async (req) => {
+      const { snapshot, path } = req.body;
+      return audited(
+        audit,
+        req,
+        {
+          action: 'backup.restore-file',
+          target: inCompartment(req.params.id, 'snapshot', snapshot),
+          details: { snapshot, path },
+        },
+        () => app.backups.restoreFile(req.params.id, snapshot, path),
+        (f) => ({ result: 'ok', details: { snapshot, path, restored: f.restored, previous: f.previous ?? null } }),
       );
     },
   );

@@ -84,6 +84,8 @@ export const MATRIX: Row[] = [
   ['GET', `${C}/backups`, 'viewer', 'compartment'],
   ['POST', `${C}/backups`, 'operator', 'compartment', {}],
   ['POST', `${C}/backups/restore`, 'admin', 'compartment', { snapshot: 'deadbeef' }],
+  ['GET', `${C}/backups/deadbeef/files?path=/`, 'operator', 'compartment'],
+  ['POST', `${C}/backups/restore-file`, 'admin', 'compartment', { snapshot: 'deadbeef', path: '/x/y' }],
   ['POST', `${C}/backups/check`, 'operator', 'compartment'],
   ['GET', `${C}/backups/repository`, 'operator', 'compartment'],
   ['PUT', `${C}/backups/repository`, 'admin', 'compartment', { location: '/srv/backups/shop' }],
@@ -132,7 +134,8 @@ describe('role matrix', () => {
         .replace(/\/notifications\/channels\/ops/, '/notifications/channels/:id')
         .replace(/\/templates\/web/, '/templates/:name')
         .replace(/\/catalog\/notes/, '/catalog/:name')
-        .replace(/\/certificates\/[0-9A-F:]+$/, '/certificates/:fingerprint');
+        .replace(/\/certificates\/[0-9A-F:]+$/, '/certificates/:fingerprint')
+        .replace(/\/backups\/deadbeef\/files\?.*$/, '/backups/:snapshot/files');
     const covered = new Set(MATRIX.map(([m, url]) => `${m} ${pattern(url)}`));
     expect([...new Set(s.t.routes)].sort()).toEqual([...covered].sort());
     await s.close();

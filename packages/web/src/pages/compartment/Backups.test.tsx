@@ -81,6 +81,8 @@ function serve(role: 'viewer' | 'operator' | 'admin', state: { repository: boole
           durationMs: 4200,
         },
       ];
+    if (c.path.startsWith('/api/compartments/shop/backups/') && c.path.endsWith('/files'))
+      return [200, { snapshot: SNAP, path: '/', entries: [], truncated: false }];
     if (c.path === '/api/compartments/shop/backups/check')
       return [200, { ok: true, output: 'using temporary cache\nno errors were found' }];
     if (c.path === '/api/compartments/shop') return [200, { id: 'shop', units: [] }];
@@ -295,5 +297,10 @@ describe('backups tab', () => {
     expect(await screen.findByRole('button', { name: 'Back up now' })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Check repository' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: /^Restore/ })).toBeNull();
+    // an operator browses a snapshot
+    fireEvent.click(screen.getByRole('button', { name: 'Browse snapshot a1b2c3d4' }));
+    expect(await screen.findByTestId('snapshot-browser')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByTestId('snapshot-browser')).toBeNull();
   });
 });

@@ -5,7 +5,8 @@
  * snapshots, each with a Restore button for admins that asks first (the containers are stopped, the volumes'
  * contents replaced, the containers started again) and where to: this compartment, or another one the user
  * administers (its volumes of the same names), then says what was restored where and which of the snapshot's
- * volumes the compartment restored into does not declare. The "Repository" card (BackupRepository.tsx,
+ * volumes the compartment restored into does not declare; a "Browse" button per snapshot for operators opens its
+ * files (SnapshotBrowser.tsx; admins restore single files there). The "Repository" card (BackupRepository.tsx,
  * operators): where the repository is, SFTP's keys, admins set it. The "Schedule" card
  * (BackupSchedule.tsx): the backup policy, its next and last run, "Prune now".
  */
@@ -20,10 +21,9 @@ import { Badge, Button, Card, ErrorBox, QueryView, SelectField, type Tone } from
 import { t } from '../../i18n/t';
 import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
+import { ConfirmBox, HeadRow, td } from './backup-ui';
 import { formatBytes } from './Resources';
-
-const th = 'px-2 py-1 text-left font-medium';
-const td = 'px-2 py-1 align-top';
+import { SnapshotBrowser } from './SnapshotBrowser';
 
 const seconds = (s: number) => t('backups.seconds', { n: s < 10 ? s.toFixed(1) : Math.round(s) });
 const when = (iso: string) => new Date(iso).toLocaleString();
@@ -203,33 +203,29 @@ function CheckRepository({ id, busy }: { id: string; busy: boolean }) {
 
 function SnapshotTable({
   snapshots,
+  operator,
   admin,
   busy,
   onRestore,
+  onBrowse,
 }: {
   snapshots: BackupSnapshot[];
+  operator: boolean;
   admin: boolean;
   busy: boolean;
   onRestore: (s: BackupSnapshot) => void;
+  onBrowse: (s: BackupSnapshot) => void;
 }) {
   const newestFirst = [...snapshots].sort((a, b) => b.time.localeCompare(a.time));
   // On a phone each row becomes a block (the header only for screen readers): a table of long paths is unreadable.
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-sm">
-        <thead className="max-sm:sr-only">
-          <tr>
-            <th className={th}>{t('backups.snapshot')}</th>
-            <th className={th}>{t('backups.time')}</th>
-            <th className={th}>{t('backups.tags')}</th>
-            <th className={th}>{t('backups.paths')}</th>
-            {admin && (
-              <th className={th}>
-                <span className="sr-only">{t('backups.restore')}</span>
-              </th>
-            )}
-          </tr>
-        </thead>
+        <HeadRow
+          className="max-sm:sr-only"
+          labels={[t('backups.snapshot'), t('backups.time'), t('backups.tags'), t('backups.paths')]}
+          {...(operator ? { action: t('backups.browse') } : {})}
+        />
         <tbody>
           {newestFirst.map((s) => (
             <tr
@@ -252,16 +248,23 @@ function SnapshotTable({
                   <div key={p}>{p}</div>
                 ))}
               </td>
-              {admin && (
+              {operator && (
                 <td className={td}>
-                  <Button
-                    variant="danger"
-                    disabled={busy}
-                    onClick={() => onRestore(s)}
-                    aria-label={t('backups.restoreOf', { id: s.shortId })}
-                  >
-                    {t('backups.restore')}
-                  </Button>
+                  <span className="flex flex-wrap gap-2">
+                    <Button onClick={() => onBrowse(s)} aria-label={t('backups.browseOf', { id: s.shortId })}>
+                      {t('backups.browse')}
+                    </Button>
+                    {admin && (
+                      <Button
+                        variant="danger"
+                        disabled={busy}
+                        onClick={() => onRestore(s)}
+                        aria-label={t('backups.restoreOf', { id: s.shortId })}
+                      >
+                        {t('backups.restore')}
+                      </Button>
+                    )}
+                  </span>
                 </td>
               )}
             </tr>
@@ -337,6 +340,7 @@ export function BackupsTab({ id }: { id: string }) {
   const backups = useBackups(id);
   const qc = useQueryClient();
   const [confirm, setConfirm] = useState<BackupSnapshot>();
+  const [browsing, setBrowsing] = useState<BackupSnapshot>();
   // where the restore goes: '' this compartment, or another one's id
   const [into, setInto] = useState('');
   const [backingUp, setBackingUp] = useState(false);
@@ -388,8 +392,10 @@ export function BackupsTab({ id }: { id: string }) {
             ) : (
               <SnapshotTable
                 snapshots={list.snapshots}
+                operator={operator}
                 admin={admin}
                 busy={busy}
+                onBrowse={setBrowsing}
                 onRestore={(s) => {
                   restore.reset();
                   setInto('');
@@ -400,34 +406,24 @@ export function BackupsTab({ id }: { id: string }) {
           }
         </QueryView>
         {admin && confirm && (
-          <div
-            role="alertdialog"
-            aria-labelledby="restore-title"
-            aria-describedby="restore-text"
-            className="mt-3 flex flex-col gap-2 rounded-md border border-red-200 p-3 dark:border-red-900"
-          >
-            <h3 id="restore-title" className="font-semibold">
-              {t('backups.confirmRestore', { id: confirm.shortId, time: when(confirm.time), compartment: target })}
-            </h3>
-            <RestoreInto id={id} value={into} onChange={setInto} disabled={restore.isPending} />
-            <p id="restore-text" className="text-sm">
-              {into ? t('backups.confirmRestoreIntoText', { compartment: into }) : t('backups.confirmRestoreText')}
-            </p>
-            <div className="flex flex-wrap gap-2">
-              <Button
-                variant="danger"
-                disabled={restore.isPending}
-                aria-busy={restore.isPending}
-                onClick={() =>
-                  restore.mutate({ snapshot: confirm.id, into }, { onSettled: () => setConfirm(undefined) })
-                }
-              >
-                {restore.isPending ? t('backups.restoring') : t('backups.confirmRestoreButton')}
-              </Button>
-              <Button disabled={restore.isPending} onClick={() => setConfirm(undefined)}>
-                {t('backups.cancel')}
-              </Button>
-            </div>
+          <div className="mt-3">
+            <ConfirmBox
+              id="restore"
+              title={t('backups.confirmRestore', {
+                id: confirm.shortId,
+                time: when(confirm.time),
+                compartment: target,
+              })}
+              text={into ? t('backups.confirmRestoreIntoText', { compartment: into }) : t('backups.confirmRestoreText')}
+              confirmLabel={t('backups.confirmRestoreButton')}
+              pending={restore.isPending}
+              onConfirm={() =>
+                restore.mutate({ snapshot: confirm.id, into }, { onSettled: () => setConfirm(undefined) })
+              }
+              onCancel={() => setConfirm(undefined)}
+            >
+              <RestoreInto id={id} value={into} onChange={setInto} disabled={restore.isPending} />
+            </ConfirmBox>
           </div>
         )}
         {restore.isError && (
@@ -441,6 +437,15 @@ export function BackupsTab({ id }: { id: string }) {
           </div>
         )}
       </Card>
+      {operator && browsing && (
+        <SnapshotBrowser
+          key={browsing.id}
+          id={id}
+          snapshot={browsing}
+          admin={admin}
+          onClose={() => setBrowsing(undefined)}
+        />
+      )}
     </div>
   );
 }
