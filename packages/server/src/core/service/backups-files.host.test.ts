@@ -10,6 +10,7 @@ import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.j
 import { importBusyboxImage } from '../../host/busybox-image.js';
 import { parseCompartmentId } from '../ids.js';
 import { parseSpecText } from '../spec.js';
+import { dataSpec } from './backups.host-test-support.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const ID = parseCompartmentId('qmt-bkfiles');
@@ -22,17 +23,7 @@ const WRITE =
   'echo "<h1>www</h1>" > /data/www/index.html; chown -R 33:33 /data/a.txt /data/www; touch /data/.written; }; ' +
   'exec sleep infinity';
 
-const SPEC = `
-compartment: ${ID}
-units:
-  app.container:
-    container:
-      image: localhost/busybox:latest
-      exec: [sh, -c, ${JSON.stringify(WRITE)}]
-      volume: ["data:/data"]
-      runInit: true
-volumes: { data: {} }
-`;
+const SPEC = dataSpec(ID, WRITE);
 
 describe.skipIf(!onHost)('browse a snapshot and restore single files, for real', () => {
   let app: AppContext;

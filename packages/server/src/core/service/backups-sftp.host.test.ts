@@ -12,6 +12,7 @@ import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.j
 import { importBusyboxImage } from '../../host/busybox-image.js';
 import { parseCompartmentId } from '../ids.js';
 import { parseSpecText } from '../spec.js';
+import { dataSpec } from './backups.host-test-support.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const ID = parseCompartmentId('qmt-bksftp');
@@ -23,17 +24,7 @@ const STORE_HOME = `/home/${STORE}`;
 const WRITE =
   '[ -e /data/.written ] || { echo hello > /data/a.txt; mkdir -p /data/www; echo www > /data/www/i; chown -R 33:33 /data/www; touch /data/.written; }; exec sleep infinity';
 
-const SPEC = `
-compartment: ${ID}
-units:
-  app.container:
-    container:
-      image: localhost/busybox:latest
-      exec: [sh, -c, ${JSON.stringify(WRITE)}]
-      volume: ["data:/data"]
-      runInit: true
-volumes: { data: {} }
-`;
+const SPEC = dataSpec(ID, WRITE);
 
 describe.skipIf(!onHost)('backups to an SFTP repository, for real', () => {
   let app: AppContext;

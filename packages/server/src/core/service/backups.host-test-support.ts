@@ -1,7 +1,7 @@
 /**
  * What the backup host tests share (they run in the sandbox host): a container command that writes, once, files
  * as UIDs 0, 33 and 999 (modes, a set-gid folder, a symbolic and a hard link, a larger random file) into /data
- * and /pv, the spec of a compartment with those two volumes, and the damage a disk going bad does to a
+ * and /pv, the spec of a compartment with those two volumes (or with one, `data`), and the damage a disk going bad does to a
  * repository. Test support only.
  * Changes on the machine: damageRepository overwrites bytes of a repository's data packs, as root.
  */
@@ -36,6 +36,20 @@ units:
       volume: ["data:/data", "pv.volume:/pv"]
       runInit: true
 volumes: { data: {}, pv: { kind: podman } }
+`;
+
+/** A compartment's spec: the busybox container `app.container` running `sh -c <script>` with the host-folder
+ * volume `data` at /data. */
+export const dataSpec = (id: string, script: string) => `
+compartment: ${id}
+units:
+  app.container:
+    container:
+      image: localhost/busybox:latest
+      exec: [sh, -c, ${JSON.stringify(script)}]
+      volume: ["data:/data"]
+      runInit: true
+volumes: { data: {} }
 `;
 
 /** Overwrites bytes of every data pack of the repository (as root): no snapshot of it restores any more. */

@@ -10,10 +10,10 @@ import { useState } from 'react';
 import { ApiError, api, data } from '../../api/client';
 import type { components } from '../../api/openapi.gen';
 import { keys } from '../../api/queries';
-import { ShownOnce } from '../../components/ShownOnce';
 import { Button, Card, ErrorBox, inputClass, QueryView } from '../../components/ui';
 import { withCode } from '../../i18n/code';
 import { t } from '../../i18n/t';
+import { RepositoryPassword } from './backup-ui';
 
 type RepositoryView = NonNullable<components['schemas']['BackupRepository']>;
 type RepositorySet = components['schemas']['BackupRepositorySet'];
@@ -153,31 +153,11 @@ function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository:
         {set.isError && !issue && <ErrorBox error={set.error} />}
       </form>
       {result && (
-        <ShownOnce
+        <RepositoryPassword
           key={result.password}
-          title={t('backups.password.title')}
-          warning={t('backups.password.warning')}
-          hideLabel={t('backups.password.hide')}
-          hiddenText={t('backups.password.hidden')}
-          testId="repository-password"
-          values={[
-            {
-              name: 'repository',
-              label: t('backups.password.of', { location: result.location }),
-              value: result.password,
-              copyLabel: t('backups.password.copy'),
-            },
-            ...(result.previous
-              ? [
-                  {
-                    name: 'previous',
-                    label: t('backups.repo.previousPassword', { location: result.previous.location }),
-                    value: result.previous.password,
-                    copyLabel: t('backups.repo.copyPrevious'),
-                  },
-                ]
-              : []),
-          ]}
+          location={result.location}
+          password={result.password}
+          previous={result.previous}
         />
       )}
       {result && (

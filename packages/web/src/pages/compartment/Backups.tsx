@@ -16,12 +16,11 @@ import { api, data } from '../../api/client';
 import { keys, useBackups, useCompartments, useSession } from '../../api/queries';
 import type { BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '../../api/types';
 import { hasRole } from '../../app/auth';
-import { ShownOnce } from '../../components/ShownOnce';
 import { Badge, Button, Card, ErrorBox, QueryView, SelectField, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
 import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
-import { ConfirmBox, HeadRow, td } from './backup-ui';
+import { ConfirmBox, HeadRow, RepositoryPassword, td } from './backup-ui';
 import { formatBytes } from './Resources';
 import { SnapshotBrowser } from './SnapshotBrowser';
 
@@ -147,21 +146,10 @@ function BackUpNow({
       </div>
       {run.isError && <ErrorBox error={run.error} />}
       {result?.repository && (
-        <ShownOnce
+        <RepositoryPassword
           key={result.summary.snapshotId}
-          title={t('backups.password.title')}
-          warning={t('backups.password.warning')}
-          hideLabel={t('backups.password.hide')}
-          hiddenText={t('backups.password.hidden')}
-          testId="repository-password"
-          values={[
-            {
-              name: 'repository',
-              label: t('backups.password.of', { location: result.repository.location }),
-              value: result.repository.password,
-              copyLabel: t('backups.password.copy'),
-            },
-          ]}
+          location={result.repository.location}
+          password={result.repository.password}
         />
       )}
       {result && <Summary result={result} />}

@@ -1,8 +1,10 @@
 /**
  * Parts of the Backups tab: its tables' cell classes and header row (the last column, the row's buttons, named
- * only for screen readers), and the box that asks before a restore.
+ * only for screen readers), the box that asks before a restore, and a repository's password shown once (with the
+ * password of the repository it replaced, if any).
  */
 import type { ReactNode } from 'react';
+import { ShownOnce } from '../../components/ShownOnce';
 import { Button } from '../../components/ui';
 import { t } from '../../i18n/t';
 
@@ -81,5 +83,44 @@ export function ConfirmBox({
         </Button>
       </div>
     </div>
+  );
+}
+
+/** A repository's password, shown this once; `previous`: the repository it replaced, whose password goes with it. */
+export function RepositoryPassword({
+  location,
+  password,
+  previous,
+}: {
+  location: string;
+  password: string;
+  previous?: { location: string; password: string } | undefined;
+}) {
+  return (
+    <ShownOnce
+      title={t('backups.password.title')}
+      warning={t('backups.password.warning')}
+      hideLabel={t('backups.password.hide')}
+      hiddenText={t('backups.password.hidden')}
+      testId="repository-password"
+      values={[
+        {
+          name: 'repository',
+          label: t('backups.password.of', { location }),
+          value: password,
+          copyLabel: t('backups.password.copy'),
+        },
+        ...(previous
+          ? [
+              {
+                name: 'previous',
+                label: t('backups.repo.previousPassword', { location: previous.location }),
+                value: previous.password,
+                copyLabel: t('backups.repo.copyPrevious'),
+              },
+            ]
+          : []),
+      ]}
+    />
   );
 }
