@@ -24,6 +24,7 @@ async function setup() {
   const repos = new Map<string, string>();
   const snaps: BackupSnapshot[] = [];
   let failBackup = false;
+  let failSnapshots = false;
   let failRestore = false;
   let failForget = false;
   let failGrant = false;
@@ -58,7 +59,10 @@ async function setup() {
         durationS: 0.1,
       };
     },
-    snapshots: async () => snaps,
+    snapshots: async () => {
+      if (failSnapshots) throw new Error('unable to start the sftp session');
+      return snaps;
+    },
     restore: async (id, _repo, _pw, snap, target, o) => {
       log.push(`restore ${snap} ${target} as ${id}${o?.readOnly ? ' read-only' : ''}`);
       onRestore();
@@ -142,6 +146,9 @@ async function setup() {
     backups,
     store,
     log,
+    failSnapshots: (v: boolean) => {
+      failSnapshots = v;
+    },
     snaps,
     forgets,
     swaps,
@@ -218,6 +225,13 @@ describe('repository locations', () => {
     expect(set.password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(set.previous).toBeUndefined();
     expect(s.log).toEqual(['ssh bk@nas:2222 scan']);
+    // not reachable yet (the key not accepted): the list names the location, with no snapshots
+    s.failSnapshots(true);
+    expect(await s.backups.list('app')).toEqual({
+      repository: { location: 'sftp://bk@nas:2222//srv/restic/app' },
+      snapshots: [],
+    });
+    s.failSnapshots(false);
     const b = await s.backups.run('app', { mode: 'live' });
     expect(b.repository).toBeUndefined(); // its password was answered when the location was set
     expect(s.log.slice(1, 3)).toEqual(['init sftp://bk@nas:2222//srv/restic/app', expect.stringMatching(/^backup /)]);

@@ -621,7 +621,12 @@ export class BackupService {
     const c = this.deps.compartments.get(id);
     const r = this.deps.store.repo(c.id);
     if (!r) return { repository: null, snapshots: [] };
-    return { repository: { location: r.location }, snapshots: await this.snapshots(c.id) };
+    // a location set but not used yet (an SFTP user that has not accepted the key): no snapshots, not an error
+    const snapshots = await this.snapshots(c.id).catch((e: unknown) => {
+      if (r.newestSnapshotAt) throw e;
+      return [];
+    });
+    return { repository: { location: r.location }, snapshots };
   }
 
   async snapshots(id: string): Promise<BackupSnapshot[]> {
