@@ -228,7 +228,8 @@ export function createApp(options: AppOptions = {}): AppContext {
         (await host.podman.volumes(await sessionOf(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
       init: async (id, repo, pw) => restic.init(await sessionOf(id), repo, pw),
       sshSetup: async (id, l, scan) => restic.sshSetup(await sessionOf(id), l, scan),
-      backup: async (id, repo, pw, paths, tags) => restic.backup(await sessionOf(id), repo, pw, paths, tags),
+      backup: async (id, repo, pw, paths, tags, onStatus) =>
+        restic.backup(await sessionOf(id), repo, pw, paths, tags, onStatus),
       snapshots: async (id, repo, pw) => restic.snapshots(await sessionOf(id), repo, pw),
       restore: async (id, repo, pw, snap, target, o) => restic.restore(await sessionOf(id), repo, pw, snap, target, o),
       grantRead: async (source, reader, paths) =>

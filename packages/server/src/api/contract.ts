@@ -1137,6 +1137,37 @@ export const BackupRunBodySchema = z.object({
   }),
 });
 
+const count = z.number().nullable();
+export const BackupProgressSchema = z
+  .object({
+    progress: z
+      .object({
+        operation: z.enum(['backup', 'restore']),
+        stage: z.enum(['hook', 'stopping', 'restic', 'starting', 'swapping']).meta({
+          description:
+            'hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: ' +
+            'restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place.',
+        }),
+        startedAt: z.string(),
+        status: z
+          .object({
+            percent: count.meta({ description: '0 … 100' }),
+            filesDone: count,
+            totalFiles: count,
+            bytesDone: count,
+            totalBytes: count,
+            secondsElapsed: count,
+            secondsRemaining: count,
+            currentFiles: z.array(z.string()),
+          })
+          .nullable()
+          .meta({ description: "restic's last status (about once a second); null before the first." }),
+      })
+      .nullable()
+      .meta({ description: 'null: no backup or restore of the compartment is under way.' }),
+  })
+  .meta({ id: 'BackupProgress' });
+
 export const BackupResultSchema = z
   .object({
     compartment: z.string(),
@@ -1182,13 +1213,22 @@ export const BackupRunSchema = z
     at: z.string(),
     finishedAt: z.string(),
     result: z.enum(['ok', 'failed']),
-    stage: z.enum(['backup', 'prune']).optional().meta({ description: 'On a failure: the step that failed.' }),
+    stage: z.enum(['backup', 'prune', 'check']).optional().meta({ description: 'On a failure: the step that failed.' }),
     error: z.string().optional(),
     snapshot: z.string().optional(),
     removed: z.number().optional().meta({ description: 'Snapshots the retention forgot.' }),
     kept: z.number().optional(),
+    checked: z.boolean().optional().meta({ description: 'The run checked the repository (weekly).' }),
   })
   .meta({ id: 'BackupRun' });
+
+export const BackupCheckSchema = z
+  .object({
+    at: z.string(),
+    ok: z.boolean(),
+    output: z.string().meta({ description: "restic check's last lines." }),
+  })
+  .meta({ id: 'BackupCheck' });
 
 export const BackupPolicyViewSchema = z
   .object({
@@ -1196,6 +1236,9 @@ export const BackupPolicyViewSchema = z
     policy: BackupPolicySchema,
     nextRun: z.string().nullable().meta({ description: 'ISO-8601 UTC; null: the schedule is off.' }),
     lastRun: BackupRunSchema.nullable().meta({ description: 'The last scheduled run; null: none yet.' }),
+    lastCheck: BackupCheckSchema.nullable().meta({
+      description: 'The last restic check of the repository (a scheduled run checks it weekly); null: none yet.',
+    }),
   })
   .meta({ id: 'BackupPolicyView' });
 

@@ -57,8 +57,12 @@ export class FakeExec implements Exec {
 
   stream(argv: readonly string[], options: StreamOptions = {}): LineStream {
     this.calls.push({ argv: [...argv], options });
-    const lines = this.streams.find((s) => s.match(argv))?.lines ?? [];
-    const end: StreamEnd = { code: 0, signal: null, stderr: '', stopped: false };
+    const scripted = this.streams.find((s) => s.match(argv))?.lines;
+    // no stream rule: a run rule's answer, its stdout as lines and its code as how the stream ended
+    const rule = scripted ? undefined : this.rules.find((r) => r.match(argv));
+    const a = rule ? (typeof rule.answer === 'function' ? rule.answer(argv, options) : rule.answer) : {};
+    const lines = scripted ?? (a.stdout ?? '').split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
+    const end: StreamEnd = { code: a.code ?? 0, signal: null, stderr: a.stderr ?? '', stopped: false };
     return {
       lines: {
         async *[Symbol.asyncIterator]() {

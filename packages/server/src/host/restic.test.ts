@@ -21,17 +21,34 @@ describe('restic', () => {
   it('runs as the user inside its namespace, with the password on stdin and nowhere in argv', async () => {
     const exec = new FakeExec().on(['backup'], {
       stdout: [
-        '{"message_type":"status","percent_done":0.5}',
+        '{"message_type":"status","percent_done":0.5,"total_files":4,"files_done":2,"bytes_done":2500,"total_bytes":5000,"seconds_remaining":3,"current_files":["/v/data/a"]}',
         '{"message_type":"summary","files_new":3,"files_changed":0,"files_unmodified":1,"data_added":1200,"total_files_processed":4,"total_bytes_processed":5000,"total_duration":0.8,"snapshot_id":"abc123"}',
         '',
       ].join('\n'),
     });
     const r = new Restic(exec);
-    const sum = await r.backup(s, '/h/qm-web/repo', PW, ['/v/data', '-odd'], ['compartment=web']);
+    const seen: unknown[] = [];
+    const sum = await r.backup(s, '/h/qm-web/repo', PW, ['/v/data', '-odd'], ['compartment=web'], (st) =>
+      seen.push(st),
+    );
+    // the status line went to the listener, once a second (RESTIC_PROGRESS_FPS, in the user's environment)
+    expect(seen).toEqual([
+      {
+        percent: 50,
+        filesDone: 2,
+        totalFiles: 4,
+        bytesDone: 2500,
+        totalBytes: 5000,
+        secondsElapsed: null,
+        secondsRemaining: 3,
+        currentFiles: ['/v/data/a'],
+      },
+    ]);
     expect(sum).toMatchObject({ snapshotId: 'abc123', filesNew: 3, totalFiles: 4, totalBytes: 5000, durationS: 0.8 });
     expect(exec.calls).toHaveLength(1); // no unlock: a backup's lock is shared
     const call = exec.calls[0]!;
     expect(call.argv.slice(0, 4)).toEqual(['runuser', '-u', 'qm-web', '--']);
+    expect(call.argv).toContain('RESTIC_PROGRESS_FPS=1');
     const i = call.argv.indexOf('podman');
     expect(call.argv.slice(i)).toEqual([
       'podman',
@@ -39,7 +56,6 @@ describe('restic', () => {
       'restic',
       '--repo',
       '/h/qm-web/repo',
-      '--no-cache',
       'backup',
       '--json',
       '--host',
@@ -132,7 +148,6 @@ describe('restic', () => {
       'restic',
       '--repo',
       '/h/qm-web/repo',
-      '--no-cache',
       'forget',
       '--json',
       '--host',
@@ -163,9 +178,9 @@ describe('restic', () => {
       'restic',
       '--repo',
       '/h/qm-src/repo',
-      '--no-cache',
       '--no-lock',
       'restore',
+      '--json',
       '--target',
       '/h/qm-web/staging',
       '--',
@@ -268,7 +283,7 @@ describe('restic', () => {
     expect(
       await r.putStaged(s, { staged: '/h/st/v/data/a', path: '/v/data/a', previous: '/v/data/a.b; rm -rf /' }),
     ).toBe('replaced');
-    const tail = (i: number) => exec.calls[i]!.argv.slice(exec.calls[i]!.argv.indexOf('--no-cache') + 1);
+    const tail = (i: number) => exec.calls[i]!.argv.slice(exec.calls[i]!.argv.indexOf('/r') + 1);
     expect(tail(0)).toEqual(['ls', '--json', '--', 'abcdef12', '/v/data']);
     expect(tail(1)).toEqual([
       'restore',

@@ -12,8 +12,15 @@ import {
   resticRepo,
 } from '../core/backups/location.js';
 import type { BackupKeep } from '../core/backups/policy.js';
+import { CommandError } from '../core/errors.js';
 import type { LinuxUser } from '../core/ids.js';
-import type { BackupSnapshot, BackupSummary, SnapshotEntry, SnapshotListing } from '../core/service/backups.js';
+import type {
+  BackupSnapshot,
+  BackupSummary,
+  ResticStatus,
+  SnapshotEntry,
+  SnapshotListing,
+} from '../core/service/backups.js';
 import type { Exec } from './exec.js';
 import { jsonObjectLines } from './json-lines.js';
 import { asUser, type CompartmentSession, userPodman } from './session.js';
@@ -60,11 +67,46 @@ export function sftpCommand(s: CompartmentSession, l: Extract<RepositoryLocation
   ].join(' ');
 }
 
-/** `restic --repo … --no-cache ARGS` as the compartment user in its user namespace (sftp: with sftpCommand). */
-function restic(s: CompartmentSession, repo: string, args: readonly string[]): string[] {
+/**
+ * `restic --repo … ARGS` as the compartment user in its user namespace (sftp: with sftpCommand). restic keeps its
+ * cache of the repository's index and folder listings in the user's home (`~/.cache/restic`): a backup of data
+ * that changed little reads them from there rather than from the repository. `env`: restic's own settings.
+ */
+function restic(
+  s: CompartmentSession,
+  repo: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): string[] {
   const l = parseRepositoryLocation(repo);
   const sftp = l.kind === 'sftp' ? ['-o', `sftp.command=${sftpCommand(s, l)}`] : [];
-  return userPodman(s, ['unshare', 'restic', '--repo', resticRepo(l), ...sftp, '--no-cache', ...args]);
+  return asUser(s, ['podman', 'unshare', 'restic', '--repo', resticRepo(l), ...sftp, ...args], env);
+}
+
+/** restic's `--json` status lines, once a second (by default it writes 60 a second when asked for JSON). */
+const STATUS_ENV = { RESTIC_PROGRESS_FPS: '1' };
+
+/**
+ * A `status` line of `restic backup --json` or `restic restore --json` (null: another kind of line), as counts.
+ * restore names its counts `files_restored` and `bytes_restored`; backup `files_done` and `bytes_done`.
+ */
+export function parseStatus(o: Record<string, unknown>): ResticStatus | null {
+  if (o.message_type !== 'status') return null;
+  const n = (...keys: string[]) => {
+    for (const k of keys) if (typeof o[k] === 'number') return o[k] as number;
+    return null;
+  };
+  const percent = n('percent_done');
+  return {
+    percent: percent === null ? null : Math.min(100, Math.max(0, percent * 100)),
+    filesDone: n('files_done', 'files_restored'),
+    totalFiles: n('total_files'),
+    bytesDone: n('bytes_done', 'bytes_restored'),
+    totalBytes: n('total_bytes'),
+    secondsElapsed: n('seconds_elapsed'),
+    secondsRemaining: n('seconds_remaining'),
+    currentFiles: Array.isArray(o.current_files) ? o.current_files.map(String).slice(0, 4) : [],
+  };
 }
 
 /** restic's summary line of a `backup --json` run (the other lines are progress). */
@@ -95,6 +137,14 @@ export function parseSnapshots(stdout: string): ResticSnapshot[] {
     paths: Array.isArray(o.paths) ? o.paths.map(String) : [],
     tags: Array.isArray(o.tags) ? o.tags.map(String) : [],
   }));
+}
+
+function statusOf(line: string): ResticStatus | null {
+  try {
+    return parseStatus(JSON.parse(line) as Record<string, unknown>);
+  } catch {
+    return null;
+  }
 }
 
 /** How many entries of a folder `ls` answers at most (the rest: `truncated`). */
@@ -248,21 +298,53 @@ export class Restic {
     password: string,
     paths: readonly string[],
     tags: readonly string[],
+    onStatus?: (status: ResticStatus) => void,
   ): Promise<ResticSummary> {
     const args = ['backup', '--json', '--host', 'quadletman', ...tags.flatMap((t) => ['--tag', t]), '--', ...paths];
-    const argv = restic(s, repo, args);
-    const options = { input: `${password}\n`, timeoutMs: 3_600_000 };
+    const argv = restic(s, repo, args, STATUS_ENV);
     // A backup's lock is shared: only an exclusive lock stops it (exit 11), such as one a killed prune left.
     // Then the stale locks are removed and the backup runs again; otherwise no `unlock` (each restic run
     // costs a key derivation).
-    let r = await this.exec.run(argv, { ...options, expectCodes: [0, 11] });
+    let r = await this.jsonRun(argv, password, [0, 11], onStatus);
     if (r.code === 11) {
       await this.unlock(s, repo, password);
-      r = await this.exec.run(argv, options);
+      r = await this.jsonRun(argv, password, [0], onStatus);
     }
     const summary = parseBackupSummary(r.stdout);
     if (!summary) throw new Error('restic backup gave no summary');
     return summary;
+  }
+
+  /**
+   * Runs a `--json` restic command whose status lines go to `onStatus` as they come (the others are answered in
+   * `stdout`); an exit code not in `expect` throws a CommandError.
+   */
+  private async jsonRun(
+    argv: string[],
+    password: string,
+    expect: readonly number[],
+    onStatus?: (status: ResticStatus) => void,
+  ): Promise<{ code: number; stdout: string }> {
+    const run = this.exec.stream(argv, { input: `${password}\n`, timeoutMs: 3_600_000 });
+    const kept: string[] = [];
+    for await (const line of run.lines) {
+      const status = line.startsWith('{"message_type":"status"') ? statusOf(line) : null;
+      if (status) onStatus?.(status);
+      else kept.push(line);
+    }
+    const end = await run.done;
+    const stdout = kept.join('\n');
+    if (end.code === null || !expect.includes(end.code)) {
+      throw new CommandError({
+        argv,
+        exitCode: end.code,
+        signal: end.signal,
+        stdout,
+        stderr: end.stderr,
+        timedOut: end.stopped,
+      });
+    }
+    return { code: end.code, stdout };
   }
 
   async snapshots(s: CompartmentSession, repo: string, password: string): Promise<ResticSnapshot[]> {
@@ -297,10 +379,10 @@ export class Restic {
     password: string,
     snapshot: string,
     target: string,
-    options: { readOnly?: boolean } = {},
+    options: { readOnly?: boolean; onStatus?: (status: ResticStatus) => void } = {},
   ): Promise<void> {
-    const args = [...(options.readOnly ? ['--no-lock'] : []), 'restore', '--target', target, '--', snapshot];
-    await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
+    const args = [...(options.readOnly ? ['--no-lock'] : []), 'restore', '--json', '--target', target, '--', snapshot];
+    await this.jsonRun(restic(s, repo, args, STATUS_ENV), password, [0], options.onStatus);
   }
 
   /** The direct children of the folder `path` in the snapshot (parseLs). */

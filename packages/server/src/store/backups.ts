@@ -1,7 +1,7 @@
 // Each compartment's restic repository (backup_repos; it goes with its compartment, ON DELETE CASCADE). The
 // password column is read only to run restic. Its backup policy and last scheduled run (backup_policies).
 import { eq } from 'drizzle-orm';
-import type { BackupKeep, BackupPolicy, BackupRun, StoredPolicy } from '../core/backups/policy.js';
+import type { BackupCheck, BackupKeep, BackupPolicy, BackupRun, StoredPolicy } from '../core/backups/policy.js';
 import type { Db } from './db.js';
 import * as t from './schema.js';
 
@@ -12,6 +12,8 @@ export interface BackupRepoRow {
   createdAt: string;
   /** When the newest snapshot quadletman made there was taken; null: none yet (the repository may not exist). */
   newestSnapshotAt: string | null;
+  /** The last `restic check`; null: none yet. */
+  lastCheck: BackupCheck | null;
 }
 
 export class BackupRepository {
@@ -29,6 +31,7 @@ export class BackupRepository {
         password: r.password,
         createdAt: r.createdAt,
         newestSnapshotAt: r.newestSnapshotAt,
+        lastCheck: r.lastCheck ? (JSON.parse(r.lastCheck) as BackupCheck) : null,
       }
     );
   }
@@ -38,6 +41,15 @@ export class BackupRepository {
     this.db
       .update(t.backupRepos)
       .set({ newestSnapshotAt: at })
+      .where(eq(t.backupRepos.compartmentId, compartment))
+      .run();
+  }
+
+  /** Records the outcome of a `restic check` of the compartment's repository. */
+  recordCheck(compartment: string, check: BackupCheck): void {
+    this.db
+      .update(t.backupRepos)
+      .set({ lastCheck: JSON.stringify(check) })
       .where(eq(t.backupRepos.compartmentId, compartment))
       .run();
   }
@@ -59,7 +71,7 @@ export class BackupRepository {
 
   /** Records a new location and password for the compartment's repository, replacing the one it had. */
   setRepo(compartment: string, location: string, password: string): void {
-    const row = { location, password, createdAt: this.now().toISOString(), newestSnapshotAt: null };
+    const row = { location, password, createdAt: this.now().toISOString(), newestSnapshotAt: null, lastCheck: null };
     this.db
       .insert(t.backupRepos)
       .values({ compartmentId: compartment, ...row })

@@ -339,6 +339,8 @@ export const backupRepos = sqliteTable('backup_repos', {
   createdAt: text('created_at').notNull(),
   /** When the newest snapshot quadletman made there was taken (null: none yet). */
   newestSnapshotAt: text('newest_snapshot_at'),
+  /** The last `restic check` of the repository as JSON (BackupCheck); null: none yet. */
+  lastCheck: text('last_check'),
 });
 
 /** A compartment's backup policy (core/backups/policy.ts) and the outcome of its last scheduled run. A row of its

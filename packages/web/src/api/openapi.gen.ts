@@ -3074,6 +3074,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/compartments/{id}/backups/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The backup or restore of the compartment under way, and how far it is
+         * @description Scheduled ones and the ones started elsewhere too. restic's status comes about once a second; poll this while `progress` is not null.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BackupProgress"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/compartments/{id}/backups/repository": {
         parameters: {
             query?: never;
@@ -4739,6 +4780,31 @@ export interface components {
                 password: string;
             };
         };
+        BackupProgressInput: {
+            /** @description null: no backup or restore of the compartment is under way. */
+            progress: {
+                /** @enum {string} */
+                operation: "backup" | "restore";
+                /**
+                 * @description hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place.
+                 * @enum {string}
+                 */
+                stage: "hook" | "stopping" | "restic" | "starting" | "swapping";
+                startedAt: string;
+                /** @description restic's last status (about once a second); null before the first. */
+                status: {
+                    /** @description 0 … 100 */
+                    percent: number | null;
+                    filesDone: number | null;
+                    totalFiles: number | null;
+                    bytesDone: number | null;
+                    totalBytes: number | null;
+                    secondsElapsed: number | null;
+                    secondsRemaining: number | null;
+                    currentFiles: string[];
+                } | null;
+            } | null;
+        };
         BackupResultInput: {
             compartment: string;
             /** @enum {string} */
@@ -4784,12 +4850,20 @@ export interface components {
              * @description On a failure: the step that failed.
              * @enum {string}
              */
-            stage?: "backup" | "prune";
+            stage?: "backup" | "prune" | "check";
             error?: string;
             snapshot?: string;
             /** @description Snapshots the retention forgot. */
             removed?: number;
             kept?: number;
+            /** @description The run checked the repository (weekly). */
+            checked?: boolean;
+        };
+        BackupCheckInput: {
+            at: string;
+            ok: boolean;
+            /** @description restic check's last lines. */
+            output: string;
         };
         BackupPolicyViewInput: {
             compartment: string;
@@ -4798,6 +4872,8 @@ export interface components {
             nextRun: string | null;
             /** @description The last scheduled run; null: none yet. */
             lastRun: components["schemas"]["BackupRunInput"] | null;
+            /** @description The last restic check of the repository (a scheduled run checks it weekly); null: none yet. */
+            lastCheck: components["schemas"]["BackupCheckInput"] | null;
         };
         PruneResultInput: {
             removed: components["schemas"]["BackupSnapshotInput"][];
@@ -5680,6 +5756,31 @@ export interface components {
                 password: string;
             };
         };
+        BackupProgress: {
+            /** @description null: no backup or restore of the compartment is under way. */
+            progress: {
+                /** @enum {string} */
+                operation: "backup" | "restore";
+                /**
+                 * @description hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place.
+                 * @enum {string}
+                 */
+                stage: "hook" | "stopping" | "restic" | "starting" | "swapping";
+                startedAt: string;
+                /** @description restic's last status (about once a second); null before the first. */
+                status: {
+                    /** @description 0 … 100 */
+                    percent: number | null;
+                    filesDone: number | null;
+                    totalFiles: number | null;
+                    bytesDone: number | null;
+                    totalBytes: number | null;
+                    secondsElapsed: number | null;
+                    secondsRemaining: number | null;
+                    currentFiles: string[];
+                } | null;
+            } | null;
+        };
         BackupResult: {
             compartment: string;
             /** @enum {string} */
@@ -5725,12 +5826,20 @@ export interface components {
              * @description On a failure: the step that failed.
              * @enum {string}
              */
-            stage?: "backup" | "prune";
+            stage?: "backup" | "prune" | "check";
             error?: string;
             snapshot?: string;
             /** @description Snapshots the retention forgot. */
             removed?: number;
             kept?: number;
+            /** @description The run checked the repository (weekly). */
+            checked?: boolean;
+        };
+        BackupCheck: {
+            at: string;
+            ok: boolean;
+            /** @description restic check's last lines. */
+            output: string;
         };
         BackupPolicyView: {
             compartment: string;
@@ -5739,6 +5848,8 @@ export interface components {
             nextRun: string | null;
             /** @description The last scheduled run; null: none yet. */
             lastRun: components["schemas"]["BackupRun"] | null;
+            /** @description The last restic check of the repository (a scheduled run checks it weekly); null: none yet. */
+            lastCheck: components["schemas"]["BackupCheck"] | null;
         };
         PruneResult: {
             removed: components["schemas"]["BackupSnapshot"][];

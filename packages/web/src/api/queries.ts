@@ -118,6 +118,14 @@ export const useBackups = (id: string) =>
     queryKey: keys.part(id, 'backups'),
     queryFn: () => data(api.GET('/api/compartments/{id}/backups', inC(id))),
   });
+/** The backup or restore under way: polled every second while one is (or `active`), else every 10 s. */
+export const useBackupProgress = (id: string, active: boolean) =>
+  useQuery({
+    queryKey: [...keys.part(id, 'backups'), 'progress'],
+    queryFn: () => data(api.GET('/api/compartments/{id}/backups/progress', inC(id))),
+    refetchInterval: (q) => (active || q.state.data?.progress ? 1000 : 10_000),
+    refetchIntervalInBackground: false,
+  });
 export const useBackupPolicy = (id: string) =>
   useQuery({
     queryKey: [...keys.part(id, 'backups'), 'policy'],

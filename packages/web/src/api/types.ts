@@ -71,6 +71,8 @@ export type BackupPolicyView = Schemas['BackupPolicyView'];
 export type BackupPolicy = Schemas['BackupPolicy'];
 export type BackupKeep = NonNullable<BackupPolicy['keep']>;
 export type BackupRun = Schemas['BackupRun'];
+/** The last `restic check` of a repository (BackupPolicyView's lastCheck). */
+export type BackupCheck = Schemas['BackupCheck'];
 /** POST /api/compartments/:id/backups/prune */
 export type PruneResult = Schemas['PruneResult'];
 /** POST /api/compartments/:id/backups/restore */
@@ -80,8 +82,6 @@ export type SnapshotFolder = Schemas['SnapshotFolder'];
 export type SnapshotEntry = Schemas['SnapshotEntry'];
 /** POST /api/compartments/:id/backups/restore-file */
 export type RestoreFileResult = Schemas['RestoreFileResult'];
-/** POST /api/compartments/:id/backups/check */
-export type BackupCheck = Answer<'/api/compartments/{id}/backups/check', 'post'>;
 export type TemplateParameter = Schemas['TemplateParameter'];
 export type TemplateInfo = Schemas['TemplateInfo'];
 export type TemplateDetail = Schemas['TemplateDetail'];

@@ -1,14 +1,15 @@
 // `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one; `backup
-// restore`'s: where the snapshot went and what it skipped.
+// restore`'s: where the snapshot went and what it skipped; the progress line of a backup or restore.
 import { describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../core/service/backups.js';
-import { folderLines, policyLines, repositoryLines, restoreFileLines, restoreLines } from './backups.js';
+import { folderLines, policyLines, progressLine, repositoryLines, restoreFileLines, restoreLines } from './backups.js';
 
 const view = (over: Partial<PolicyView>): PolicyView => ({
   compartment: 'shop' as PolicyView['compartment'],
   policy: { schedule: 'off', mode: 'stop', keep: null },
   nextRun: null,
   lastRun: null,
+  lastCheck: null,
   ...over,
 });
 
@@ -20,6 +21,7 @@ describe('policyLines', () => {
       'Retention: none (every snapshot is kept)',
       'Next run:  never',
       'Last run:  none yet',
+      'Checked:   none yet (a scheduled run checks the repository weekly)',
     ]);
   });
 
@@ -35,6 +37,7 @@ describe('policyLines', () => {
         removed: 2,
         kept: 5,
       },
+      lastCheck: { at: '2026-12-01T03:01:00.000Z', ok: true, output: 'no errors were found' },
     });
     expect(policyLines(v)).toEqual([
       'Schedule:  daily 03:00 (UTC)',
@@ -42,11 +45,16 @@ describe('policyLines', () => {
       'Retention: last 3, weekly 4',
       'Next run:  2026-12-02T03:00:00.000Z',
       'Last run:  2026-12-01T03:00:00.000Z: ok, snapshot abcdef01, 2 forgotten, 5 kept',
+      'Checked:   2026-12-01T03:01:00.000Z: ok',
     ]);
     const failed = view({
       lastRun: { at: 'T', finishedAt: 'U', result: 'failed', stage: 'prune', error: 'repository locked' },
+      lastCheck: { at: 'C', ok: false, output: 'check snapshots\npack 12: damaged\nFatal: repository contains errors' },
     });
-    expect(policyLines(failed).at(-1)).toBe('Last run:  T: FAILED (prune): repository locked');
+    expect(policyLines(failed).slice(-2)).toEqual([
+      'Last run:  T: FAILED (prune): repository locked',
+      'Checked:   C: FAILED: pack 12: damaged | Fatal: repository contains errors',
+    ]);
   });
 });
 
@@ -124,5 +132,35 @@ describe('folderLines, restoreFileLines', () => {
       'The version it replaced is kept as /v/a.before-restore-T.',
     ]);
     expect(restoreFileLines(r)[1]).toBe('There was none before.');
+  });
+});
+
+describe('progressLine', () => {
+  const at = '2026-12-05T02:00:00.000Z';
+  it("names the stage, then restic's percent, files, bytes and time left (what restic says)", () => {
+    expect(progressLine({ operation: 'backup', stage: 'stopping', startedAt: at, status: null })).toBe(
+      'backup: stopping the units…',
+    );
+    const status = {
+      percent: 42.25,
+      filesDone: 1200,
+      totalFiles: 35000,
+      bytesDone: 1536,
+      totalBytes: 3072,
+      secondsElapsed: 3,
+      secondsRemaining: 4.6,
+      currentFiles: [],
+    };
+    expect(progressLine({ operation: 'restore', stage: 'restic', startedAt: at, status })).toBe(
+      'restore: 42.3%, 1200/35000 files, 1.5 KiB/3.0 KiB, 5 s left',
+    );
+    expect(
+      progressLine({
+        operation: 'backup',
+        stage: 'restic',
+        startedAt: at,
+        status: { ...status, totalFiles: null, bytesDone: null, secondsRemaining: null },
+      }),
+    ).toBe('backup: 42.3%, 1200 files');
   });
 });

@@ -7,6 +7,7 @@ import { inCompartment } from '../../core/audit-target.js';
 import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backups/policy.js';
 import type {
   BackupMode,
+  BackupProgress,
   PolicyView,
   RepositoryView,
   RestoreFileResult,
@@ -14,7 +15,43 @@ import type {
   SnapshotFolder,
 } from '../../core/service/backups.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
+import { humanBytes } from '../images-output.js';
 import { UsageError } from '../usage.js';
+
+const STAGES: Record<BackupProgress['stage'], string> = {
+  hook: 'running the backup hook',
+  stopping: 'stopping the units',
+  restic: 'restic starting',
+  starting: 'starting the units again',
+  swapping: 'putting the restored folders in place',
+};
+
+/** A backup or restore under way, on one line: the stage, or restic's percent, files, bytes and time left. */
+export function progressLine(p: BackupProgress): string {
+  const st = p.status;
+  if (p.stage !== 'restic' || !st) return `${p.operation}: ${STAGES[p.stage]}…`;
+  const parts = [`${p.operation}: ${st.percent === null ? '?' : st.percent.toFixed(1)}%`];
+  if (st.filesDone !== null) parts.push(`${st.filesDone}${st.totalFiles !== null ? `/${st.totalFiles}` : ''} files`);
+  if (st.bytesDone !== null)
+    parts.push(`${humanBytes(st.bytesDone)}${st.totalBytes !== null ? `/${humanBytes(st.totalBytes)}` : ''}`);
+  if (st.secondsRemaining !== null) parts.push(`${Math.round(st.secondsRemaining)} s left`);
+  return parts.join(', ');
+}
+
+/** On a terminal: the progress, rewritten in place on stderr (`done()` clears it); elsewhere nothing. */
+function terminalProgress(): { onProgress?: (p: BackupProgress) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { done: () => undefined };
+  let shown = false;
+  return {
+    onProgress: (p) => {
+      shown = true;
+      process.stderr.write(`\r\x1b[K${progressLine(p).slice(0, (process.stderr.columns ?? 80) - 1)}`);
+    },
+    done: () => {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
 
 const passwordLines = (r: { location: string; password?: string }) =>
   r.password
@@ -36,7 +73,7 @@ const count = (v: string) => (/^[0-9]+$/.test(v) ? Number(v) : Number.NaN);
 
 /** A policy for people: the schedule, mode, retention, the next run and the last scheduled one. */
 export function policyLines(v: PolicyView): string[] {
-  const { policy, nextRun, lastRun } = v;
+  const { policy, nextRun, lastRun, lastCheck } = v;
   const keep = policy.keep
     ? KEEP_FIELDS.filter((k) => policy.keep![k] > 0)
         .map((k) => `${k} ${policy.keep![k]}`)
@@ -48,12 +85,16 @@ export function policyLines(v: PolicyView): string[] {
       ? `${lastRun.at}: ok, snapshot ${lastRun.snapshot?.slice(0, 8) ?? '?'}` +
         (lastRun.removed !== undefined ? `, ${lastRun.removed} forgotten, ${lastRun.kept} kept` : '')
       : `${lastRun.at}: FAILED (${lastRun.stage ?? 'backup'}): ${lastRun.error ?? ''}`;
+  const check = !lastCheck
+    ? 'none yet (a scheduled run checks the repository weekly)'
+    : `${lastCheck.at}: ${lastCheck.ok ? 'ok' : `FAILED: ${lastCheck.output.split('\n').slice(-2).join(' | ')}`}`;
   return [
     `Schedule:  ${policy.schedule}${policy.schedule === 'off' ? '' : ' (UTC)'}`,
     `Mode:      ${policy.mode}`,
     `Retention: ${keep}`,
     `Next run:  ${nextRun ?? 'never'}`,
     `Last run:  ${last}`,
+    `Checked:   ${check}`,
   ];
 }
 
@@ -181,7 +222,14 @@ export function registerBackups(program: Command): void {
             compartment: id,
             details: { mode: opts.mode },
           },
-          () => app.backups.run(id, { mode: opts.mode as BackupMode }),
+          async () => {
+            const progress = terminalProgress();
+            try {
+              return await app.backups.run(id, { mode: opts.mode as BackupMode, onProgress: progress.onProgress });
+            } finally {
+              progress.done();
+            }
+          },
           (b) => ({
             result: 'ok',
             target: inCompartment(id, 'snapshot', b.summary.snapshotId),
@@ -267,7 +315,17 @@ export function registerBackups(program: Command): void {
             compartment: id,
             details: { snapshot, ...(into !== undefined ? { into } : {}) },
           },
-          () => app.backups.restore(id, snapshot, into !== undefined ? { into } : {}),
+          async () => {
+            const progress = terminalProgress();
+            try {
+              return await app.backups.restore(id, snapshot, {
+                ...(into !== undefined ? { into } : {}),
+                onProgress: progress.onProgress,
+              });
+            } finally {
+              progress.done();
+            }
+          },
         );
         print(opts.format, r, () => restoreLines(r).join('\n'));
       }),

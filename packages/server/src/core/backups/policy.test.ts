@@ -3,7 +3,14 @@
 // a policy's checks by field.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkPolicy, DEFAULT_POLICY, formatSchedule, nextRunAfter, parseSchedule } from './policy.js';
+import {
+  checkPolicy,
+  DEFAULT_POLICY,
+  defaultPolicyFor,
+  formatSchedule,
+  nextRunAfter,
+  parseSchedule,
+} from './policy.js';
 
 const next = (schedule: string, after: string) => nextRunAfter(parseSchedule(schedule), new Date(after))?.toISOString();
 
@@ -173,5 +180,24 @@ describe('checkPolicy', () => {
       weekly: 0,
       monthly: 0,
     });
+  });
+});
+
+describe('defaultPolicyFor', () => {
+  it('is daily between 01:00 and 04:59 UTC, the same for an id every time, spread over ids, and a valid policy', () => {
+    const times = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const id = `app${i}`;
+      const p = defaultPolicyFor(id);
+      expect(p).toEqual(defaultPolicyFor(id));
+      const s = parseSchedule(p.schedule);
+      expect(s.kind).toBe('daily');
+      if (s.kind === 'daily') expect(s.hour * 60 + s.minute).toBeGreaterThanOrEqual(60);
+      if (s.kind === 'daily') expect(s.hour * 60 + s.minute).toBeLessThan(300);
+      expect(checkPolicy(p).issues).toBeUndefined();
+      times.add(p.schedule);
+    }
+    // 200 ids over 240 minutes: most get a time of their own
+    expect(times.size).toBeGreaterThan(100);
   });
 });

@@ -39,20 +39,32 @@ export interface BackupPolicy {
   keep: BackupKeep | null;
 }
 
-/** What a scheduled run did: the backup, then (with a retention) forget and prune. */
+/** A `restic check` of a compartment's repository: when, whether it found it sound, its last lines. */
+export interface BackupCheck {
+  at: string;
+  ok: boolean;
+  output: string;
+}
+
+/** How often a scheduled run also checks the repository (`restic check`): when the last check is this old. */
+export const CHECK_EVERY_MS = 7 * 24 * 3600_000;
+
+/** What a scheduled run did: the backup, then (with a retention) forget and prune, then, weekly, a check. */
 export interface BackupRun {
   /** When it started and finished (ISO-8601 UTC). */
   at: string;
   finishedAt: string;
   result: 'ok' | 'failed';
   /** On a failure: which step failed (a failed prune comes after a snapshot that was saved). */
-  stage?: 'backup' | 'prune';
+  stage?: 'backup' | 'prune' | 'check';
   error?: string;
   /** The snapshot saved. */
   snapshot?: string;
   /** The snapshots the retention removed and kept (absent: no retention, or it was not reached). */
   removed?: number;
   kept?: number;
+  /** The repository was checked after the backup (absent: no check was due, or it was not reached). */
+  checked?: boolean;
 }
 
 /** A policy as the store keeps it, with when its schedule was set and the last scheduled run. */
@@ -73,6 +85,22 @@ export function nextRunOf(p: Pick<StoredPolicy, 'schedule' | 'scheduleSince' | '
 }
 
 export const DEFAULT_POLICY: BackupPolicy = { schedule: 'off', mode: 'stop', keep: null };
+
+/**
+ * The policy a compartment gets when its first repository is made and it has none: daily, in stop mode, keeping
+ * 7 daily, 4 weekly and 6 monthly snapshots. The time lies between 01:00 and 04:59 UTC, the same for a compartment
+ * every time and spread over the compartments (from its id), so that their backups do not all start at once.
+ */
+export function defaultPolicyFor(id: string): BackupPolicy {
+  let h = 0;
+  for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 9973;
+  const minutes = 60 + (h % 240);
+  return {
+    schedule: formatSchedule({ kind: 'daily', hour: Math.floor(minutes / 60), minute: minutes % 60 }),
+    mode: 'stop',
+    keep: { last: 0, daily: 7, weekly: 4, monthly: 6 },
+  };
+}
 export const KEEP_FIELDS = ['last', 'daily', 'weekly', 'monthly'] as const;
 export const KEEP_MAX = 1000;
 

@@ -25,7 +25,7 @@ function setup(policies: Record<string, string>) {
     ]),
   );
   const calls: string[] = [];
-  const failing = new Map<string, 'backup' | 'prune'>();
+  const failing = new Map<string, 'backup' | 'prune' | 'check'>();
   const busy = new Set<string>();
   let active = 0;
   let maxActive = 0;
@@ -39,6 +39,7 @@ function setup(policies: Record<string, string>) {
         policy: { schedule: p.schedule, mode: p.mode, keep: p.keep },
         nextRun: nextRunOf(p)?.toISOString() ?? null,
         lastRun: p.lastRun,
+        lastCheck: null,
       };
     },
     runScheduled: async (id: string): Promise<BackupRun | 'busy'> => {
@@ -54,7 +55,7 @@ function setup(policies: Record<string, string>) {
       const run: BackupRun = stage
         ? { at, finishedAt: new Date(clock).toISOString(), result: 'failed', stage, error: 'restic died' }
         : { at, finishedAt: new Date(clock).toISOString(), result: 'ok', snapshot: 'abcdef0123' };
-      if (stage === 'prune') run.snapshot = 'abcdef0123';
+      if (stage === 'prune' || stage === 'check') run.snapshot = 'abcdef0123';
       stored.set(id, { ...stored.get(id)!, lastRun: run });
       return run;
     },
@@ -155,14 +156,16 @@ describe('BackupScheduler', () => {
     expect(t.afterRun).toEqual(['b:ok', 'a:ok']);
   });
 
-  it('notifies a failed backup and a failed prune, and tries again at the next scheduled time only', async () => {
-    const t = setup({ a: 'daily 03:00', b: 'daily 03:00' });
+  it('notifies a failed backup, prune and check, and tries again at the next scheduled time only', async () => {
+    const t = setup({ a: 'daily 03:00', b: 'daily 03:00', c: 'daily 03:00' });
     t.failing.set('a', 'backup');
     t.failing.set('b', 'prune');
+    t.failing.set('c', 'check');
     t.at('2026-12-01T03:00:00Z');
     expect(await t.s.runDue()).toEqual([
       { id: 'a', outcome: 'failed' },
       { id: 'b', outcome: 'failed' },
+      { id: 'c', outcome: 'failed' },
     ]);
     expect(t.events).toEqual([
       expect.objectContaining({
@@ -178,11 +181,17 @@ describe('BackupScheduler', () => {
         title: 'b: pruning old backups failed',
         details: expect.objectContaining({ stage: 'prune', snapshot: 'abcdef0123' }),
       }),
+      expect.objectContaining({
+        compartment: 'c',
+        title: 'c: the backup repository check failed',
+        message: expect.stringContaining('the repository check (restic check) after snapshot abcdef01 failed'),
+        details: expect.objectContaining({ stage: 'check' }),
+      }),
     ]);
     t.at('2026-12-01T04:00:00Z');
     expect(await t.s.runDue()).toEqual([]);
     t.at('2026-12-02T03:00:00Z');
-    expect(await t.s.runDue()).toHaveLength(2);
+    expect(await t.s.runDue()).toHaveLength(3);
   });
 
   it('skips a compartment whose policy cannot be read, and goes on', async () => {
@@ -197,6 +206,7 @@ describe('BackupScheduler', () => {
             policy: { schedule: 'hourly', mode: 'stop', keep: null },
             nextRun: '2026-01-01T00:00:00.000Z',
             lastRun: null,
+            lastCheck: null,
           };
         },
         runScheduled: async () => ({ at: 'x', finishedAt: 'y', result: 'ok' }),

@@ -4,7 +4,8 @@
  * which records the outcome with the policy). One compartment at a time, in list order, so that backups never
  * compete with each other for the disk; a run never overlaps an apply of its compartment (its apply lock): a
  * compartment being applied is left for the next tick. A run missed while the server was down runs once when it
- * is back. A failed run (the backup, or the prune after it) is logged and reported as a `backup-failed`
+ * is back. A failed run (the backup, the prune after it, or the weekly `restic check` after that) is logged and
+ * reported as a `backup-failed`
  * notification; the next try is the schedule's next time, not at once.
  */
 import type { BackupRun } from '../backups/policy.js';
@@ -103,15 +104,23 @@ export class BackupScheduler {
   }
 
   private failed(id: string, run: BackupRun): void {
+    const after = `after snapshot ${run.snapshot?.slice(0, 8) ?? '?'}`;
     const what =
       run.stage === 'prune'
-        ? `the retention (restic forget --prune) after snapshot ${run.snapshot?.slice(0, 8) ?? '?'} failed`
-        : 'the backup failed';
+        ? `the retention (restic forget --prune) ${after} failed`
+        : run.stage === 'check'
+          ? `the repository check (restic check) ${after} failed`
+          : 'the backup failed';
+    const titles = {
+      backup: `${id}: scheduled backup failed`,
+      prune: `${id}: pruning old backups failed`,
+      check: `${id}: the backup repository check failed`,
+    };
     this.options.log?.(`scheduled backup of ${id}: ${what}: ${run.error ?? ''}`);
     this.options.notify?.({
       kind: 'backup-failed',
       compartment: id,
-      title: run.stage === 'prune' ? `${id}: pruning old backups failed` : `${id}: scheduled backup failed`,
+      title: titles[run.stage ?? 'backup'],
       message: `${what} (${run.at}): ${run.error ?? 'no message'}`,
       details: {
         stage: run.stage ?? 'backup',

@@ -14,6 +14,7 @@ import { userPodman } from '../../host/session.js';
 import { parseCompartmentId } from '../ids.js';
 import { parseSpecText } from '../spec.js';
 import { damageRepository, dataAndPvSpec } from './backups.host-test-support.js';
+import type { ResticStatus } from './backups.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const ID = parseCompartmentId('qmt-backup');
@@ -106,7 +107,19 @@ describe.skipIf(!onHost)('backups with restic, for real', () => {
       userPodman(s, ['unshare', 'dd', 'if=/dev/urandom', `of=${paths[0]}/large.bin`, 'bs=1M', 'count=400']),
       { timeoutMs: 120_000 },
     );
-    const running = app.backups.run(ID);
+    const stages: string[] = [];
+    const running = app.backups.run(ID, { onProgress: (p) => stages.push(p.stage) });
+    // restic's status lines come through as it works (about one a second): the first, before the kill
+    let status: ResticStatus | null = null;
+    for (let i = 0; i < 300 && !status; i++) {
+      await new Promise((res) => setTimeout(res, 50));
+      status = app.backups.progress(ID)?.status ?? null;
+    }
+    console.log(`progress: ${JSON.stringify(status)}`);
+    expect(status?.percent).toBeGreaterThanOrEqual(0);
+    expect(status?.percent).toBeLessThan(100);
+    expect(status?.totalBytes).toBeGreaterThan(0);
+    expect(stages.slice(0, 2)).toEqual(['stopping', 'restic']);
     let killed = false;
     for (let i = 0; i < 200 && !killed; i++) {
       await new Promise((res) => setTimeout(res, 50));
@@ -115,6 +128,7 @@ describe.skipIf(!onHost)('backups with restic, for real', () => {
     }
     expect(killed).toBe(true);
     await expect(running).rejects.toThrow();
+    expect(app.backups.progress(ID)).toBeNull();
     const statuses = await app.compartments.units(ID, { withStatus: true });
     expect(statuses.find((u) => u.unit === 'writer.service')?.status?.activeState).toBe('active');
     const check = await app.backups.check(ID);

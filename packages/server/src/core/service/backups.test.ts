@@ -4,11 +4,22 @@
 // compartment: volumes matched by name, restic as the target with the source's repository readable meanwhile.
 import { describe, expect, it } from 'vitest';
 import { MemoryLocks } from '../apply/lock.js';
-import type { BackupKeep, BackupPolicy, BackupRun, StoredPolicy } from '../backups/policy.js';
+import type { BackupCheck, BackupKeep, BackupPolicy, BackupRun, StoredPolicy } from '../backups/policy.js';
 import { InvalidError } from '../errors.js';
 import { parseSpecText } from '../spec.js';
 import { type BackupHostPort, BackupService, type BackupSnapshot } from './backups.js';
 import { setupBundles } from './bundles.test-support.js';
+
+const HALF = {
+  percent: 50,
+  filesDone: 1,
+  totalFiles: 2,
+  bytesDone: 10,
+  totalBytes: 20,
+  secondsElapsed: 1,
+  secondsRemaining: 1,
+  currentFiles: [],
+};
 
 const SPEC = `
 compartment: app
@@ -29,6 +40,8 @@ async function setup() {
   let failForget = false;
   let failGrant = false;
   let onRestore = () => {};
+  let duringBackup = (_id: string) => {};
+  let checkAnswer = { ok: true, output: 'no errors were found' };
   let hookAnswer = { code: 0, output: '' };
   let putAnswer: 'replaced' | 'created' | 'missing' = 'replaced';
   const forgets: { tag: string; keep: BackupKeep }[] = [];
@@ -44,8 +57,10 @@ async function setup() {
       repos.set(repo, pw);
       return 'created';
     },
-    backup: async (_id, _repo, _pw, paths, tags) => {
+    backup: async (id, _repo, _pw, paths, tags, onStatus) => {
       log.push(`backup ${paths.join(' ')} [${tags.join(' ')}]`);
+      onStatus?.({ ...HALF, currentFiles: [paths[0]!] });
+      duringBackup(id);
       if (failBackup) throw new Error('restic died');
       snaps.push({ id: `${'ab'.repeat(8)}${snaps.length}`, shortId: 'abababab', time: 'now', paths, tags });
       return {
@@ -73,7 +88,10 @@ async function setup() {
       if (failGrant) throw new Error('setfacl: not found');
     },
     revokeRead: async (source, reader, paths) => void log.push(`revoke ${source} ${reader} ${paths.join(' ')}`),
-    check: async () => ({ ok: true, output: 'no errors' }),
+    check: async () => {
+      log.push('check');
+      return checkAnswer;
+    },
     ls: async (id, _repo, _pw, snap, path) => {
       log.push(`ls ${snap} ${path} as ${id}`);
       return {
@@ -162,6 +180,12 @@ async function setup() {
     onRestore: (f: () => void) => {
       onRestore = f;
     },
+    checkAnswers: (a: { ok: boolean; output: string }) => {
+      checkAnswer = a;
+    },
+    duringBackup: (f: (id: string) => void) => {
+      duringBackup = f;
+    },
     putAnswers: (a: 'replaced' | 'created' | 'missing') => {
       putAnswer = a;
     },
@@ -186,7 +210,7 @@ function memoryRepos(now: () => Date) {
   return {
     repo(c: string) {
       const r = m.get(c);
-      return r && { ...r, newestSnapshotAt: this.snapshotsAt.get(c) ?? null };
+      return r && { ...r, newestSnapshotAt: this.snapshotsAt.get(c) ?? null, lastCheck: this.checks.get(c) ?? null };
     },
     add: (c: string, location: string, password: string) => !m.has(c) && !!m.set(c, { location, password }),
     setRepo(c: string, location: string, password: string) {
@@ -204,6 +228,10 @@ function memoryRepos(now: () => Date) {
     recordRun: (c: string, run: BackupRun) => {
       const p = policies.get(c);
       if (p) policies.set(c, { ...p, lastRun: run });
+    },
+    checks: new Map<string, BackupCheck>(),
+    recordCheck(c: string, check: BackupCheck) {
+      this.checks.set(c, check);
     },
     snapshotsAt: new Map<string, string>(),
     recordSnapshot(c: string, at: string) {
@@ -352,6 +380,47 @@ describe('backups', () => {
     expect(s.log.map((l) => l.split(' ')[0])).toEqual(['backup']);
   });
 
+  it("tells how far a backup is: its stages, restic's status, to a listener and to anyone who asks meanwhile", async () => {
+    const s = await setup();
+    expect(s.backups.progress('app')).toBeNull();
+    const asked: unknown[] = [];
+    s.duringBackup((id) => asked.push(s.backups.progress(id)));
+    const heard: string[] = [];
+    await s.backups.run('app', { onProgress: (p) => heard.push(`${p.stage} ${p.status?.percent ?? '-'}`) });
+    expect(heard).toEqual(['stopping -', 'restic -', 'restic 50', 'starting -']);
+    expect(asked).toEqual([
+      {
+        operation: 'backup',
+        stage: 'restic',
+        startedAt: '2026-12-01T00:00:00.000Z',
+        status: { ...HALF, currentFiles: ['/vol/app/data'] },
+      },
+    ]);
+    // done (or failed): nothing under way
+    expect(s.backups.progress('app')).toBeNull();
+    s.fail('backup');
+    await expect(s.backups.run('app')).rejects.toThrow('restic died');
+    expect(s.backups.progress('app')).toBeNull();
+  });
+
+  it('schedules daily backups when the first repository is made, unless a policy was set before', async () => {
+    const s = await setup();
+    expect(s.backups.policy('app').policy.schedule).toBe('off');
+    await s.backups.run('app');
+    const p = s.backups.policy('app');
+    expect(p.policy).toEqual({
+      schedule: expect.stringMatching(/^daily 0[1-4]:[0-5][0-9]$/),
+      mode: 'stop',
+      keep: { last: 0, daily: 7, weekly: 4, monthly: 6 },
+    });
+    expect(p.nextRun).not.toBeNull();
+    // a compartment whose policy says off keeps it off when its repository is set
+    await s.addCompartment('other', '{ data: {} }', ['data:/data']);
+    s.backups.setPolicy('other', { schedule: 'off' });
+    await s.backups.setRepository('other', { location: '/srv/backups/other' });
+    expect(s.backups.policy('other').policy.schedule).toBe('off');
+  });
+
   it('starts the units again when the snapshot fails', async () => {
     const s = await setup();
     s.fail('backup');
@@ -392,6 +461,7 @@ describe('backups', () => {
       policy: { schedule: 'off', mode: 'stop', keep: null },
       nextRun: null,
       lastRun: null,
+      lastCheck: null,
     });
     const set = s.backups.setPolicy('app', { schedule: 'Daily 3:00', keep: { last: 2 } });
     expect(set.policy).toEqual({
@@ -461,10 +531,48 @@ describe('backups', () => {
       snapshot: s.snaps[0]!.id,
       removed: 0,
       kept: 1,
+      checked: true,
     });
-    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['init', 'backup', 'forget']);
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual(['init', 'backup', 'forget', 'check']);
     expect(s.log[1]).toContain('mode=live');
-    expect(s.backups.policy('app')).toMatchObject({ lastRun: ok, nextRun: '2026-12-01T02:00:00.000Z' });
+    expect(s.backups.policy('app')).toMatchObject({
+      lastRun: ok,
+      nextRun: '2026-12-01T02:00:00.000Z',
+      lastCheck: { at: '2026-12-01T01:00:00.000Z', ok: true, output: 'no errors were found' },
+    });
+  });
+
+  it('checks the repository weekly after a scheduled backup; a check that finds problems fails the run', async () => {
+    const s = await setup();
+    s.backups.setPolicy('app', { schedule: 'hourly' });
+    s.advance(3_600_000);
+    expect(await s.backups.runScheduled('app')).toMatchObject({ result: 'ok', checked: true });
+    // an hour later: no check due
+    s.advance(3_600_000);
+    s.log.length = 0;
+    const next = await s.backups.runScheduled('app');
+    expect(next).toMatchObject({ result: 'ok' });
+    expect(next).not.toHaveProperty('checked');
+    expect(s.log).not.toContain('check');
+    // a week after the check: checked again, and its problems fail the run (the snapshot was saved)
+    s.advance(7 * 24 * 3_600_000);
+    s.checkAnswers({
+      ok: false,
+      output: 'using temporary cache\nerror: pack 1234 contained 1 damaged blob\nFatal: repository contains errors',
+    });
+    expect(await s.backups.runScheduled('app')).toMatchObject({
+      result: 'failed',
+      stage: 'check',
+      checked: true,
+      snapshot: expect.any(String),
+      error:
+        'restic check found problems: using temporary cache | error: pack 1234 contained 1 damaged blob | Fatal: repository contains errors',
+    });
+    expect(s.backups.policy('app').lastCheck).toMatchObject({ ok: false });
+    // a check asked for is recorded too
+    s.checkAnswers({ ok: true, output: 'no errors were found' });
+    expect((await s.backups.check('app')).ok).toBe(true);
+    expect(s.backups.policy('app').lastCheck).toMatchObject({ ok: true });
   });
 
   it('records a failed backup (no prune) and a failed prune after a saved snapshot', async () => {

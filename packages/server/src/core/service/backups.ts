@@ -30,11 +30,14 @@
 import type { ApplyLocks } from '../apply/ports.js';
 import { parseRepositoryLocation, type RepositoryLocation } from '../backups/location.js';
 import {
+  type BackupCheck,
   type BackupKeep,
   type BackupPolicy,
   type BackupRun,
+  CHECK_EVERY_MS,
   checkPolicy,
   DEFAULT_POLICY,
+  defaultPolicyFor,
   nextRunOf,
   type PolicyInput,
   type StoredPolicy,
@@ -109,6 +112,41 @@ export interface BackupSummary {
   durationS: number;
 }
 
+/** How far restic is, from its `--json` status lines (null: restic did not say). */
+export interface ResticStatus {
+  /** 0 … 100. */
+  percent: number | null;
+  filesDone: number | null;
+  totalFiles: number | null;
+  bytesDone: number | null;
+  totalBytes: number | null;
+  secondsElapsed: number | null;
+  secondsRemaining: number | null;
+  /** The files restic reads now (backup only). */
+  currentFiles: string[];
+}
+
+/** A backup or restore under way, as anyone who may see the compartment can follow it. */
+export interface BackupProgress {
+  operation: 'backup' | 'restore';
+  /**
+   * What it does now: `hook` (the spec's backup hook), `stopping` / `starting` (the units around the snapshot or
+   * the swap), `restic` (restic reads or writes the data: `status` says how far), `swapping` (a restore puts the
+   * restored folders in place).
+   */
+  stage: 'hook' | 'stopping' | 'restic' | 'starting' | 'swapping';
+  /** When the operation began (ISO-8601 UTC). */
+  startedAt: string;
+  /** restic's last status line (null before the first, and outside the `restic` stage's start). */
+  status: ResticStatus | null;
+}
+
+/** How an operation under way tells its stage and restic's status (BackupService.progress answers them). */
+interface Tracker {
+  stage(stage: BackupProgress['stage']): void;
+  status(status: ResticStatus): void;
+}
+
 /** restic as the compartment user (host/restic.ts with the compartment's session). */
 export interface BackupHostPort {
   home(id: CompartmentId): Promise<string>;
@@ -120,7 +158,15 @@ export interface BackupHostPort {
     location: SftpLocation,
     scan: boolean,
   ): Promise<{ publicKey: string; hostKeys: string[] }>;
-  backup(id: CompartmentId, repo: string, password: string, paths: string[], tags: string[]): Promise<BackupSummary>;
+  /** `onStatus`: restic's status lines, about once a second. */
+  backup(
+    id: CompartmentId,
+    repo: string,
+    password: string,
+    paths: string[],
+    tags: string[],
+    onStatus?: (status: ResticStatus) => void,
+  ): Promise<BackupSummary>;
   snapshots(id: CompartmentId, repo: string, password: string): Promise<BackupSnapshot[]>;
   /** `readOnly`: the repository is another compartment's; restic takes no lock in it (`--no-lock`). */
   restore(
@@ -129,7 +175,7 @@ export interface BackupHostPort {
     password: string,
     snapshot: string,
     target: string,
-    options?: { readOnly?: boolean },
+    options?: { readOnly?: boolean; onStatus?: (status: ResticStatus) => void },
   ): Promise<void>;
   /**
    * As the `source` compartment's user: lets `reader`'s user read each of `paths` (folders in the source's home;
@@ -172,7 +218,13 @@ export interface BackupHostPort {
 }
 
 export interface BackupStorePort {
-  repo(compartment: string): { location: string; password: string; newestSnapshotAt?: string | null } | undefined;
+  repo(
+    compartment: string,
+  ):
+    | { location: string; password: string; newestSnapshotAt?: string | null; lastCheck?: BackupCheck | null }
+    | undefined;
+  /** Records the outcome of a `restic check`. */
+  recordCheck(compartment: string, check: BackupCheck): void;
   add(compartment: string, location: string, password: string): boolean;
   /** A new location (and password) for the compartment's repository. */
   setRepo(compartment: string, location: string, password: string): void;
@@ -205,6 +257,8 @@ export interface PolicyView {
   policy: BackupPolicy;
   nextRun: string | null;
   lastRun: BackupRun | null;
+  /** The last `restic check` of the repository (scheduled or asked for); null: none yet. */
+  lastCheck: BackupCheck | null;
 }
 
 export interface BackupResult {
@@ -289,11 +343,58 @@ export function checkSnapshotPath(path: string): string {
 /** `path` is `dir` or below it. */
 const within = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
+const lastLines = (text: string, n: number) => text.trim().split('\n').slice(-n).join('\n');
+
+/** A failed check's error: its last lines that say something (restic ends with what it found). */
+const checkFailure = (output: string) => `restic check found problems: ${lastLines(output, 3).replace(/\n/g, ' | ')}`;
+
 export class BackupService {
   /** Compartments whose recorded repository was found or made while this process runs (no `init` to look). */
   private readonly made = new Set<CompartmentId>();
 
+  /** The backups and restores under way, by compartment (the one written to). */
+  private readonly underWay = new Map<CompartmentId, BackupProgress>();
+
   constructor(private readonly deps: BackupServiceDeps) {}
+
+  /** The backup or restore of the compartment under way (null: none). */
+  progress(id: string): BackupProgress | null {
+    const c = this.deps.compartments.get(id);
+    const p = this.underWay.get(c.id);
+    return p ? structuredClone(p) : null;
+  }
+
+  /**
+   * Follows an operation on `id` while `fn` runs: its stage and restic's status are what progress() answers, and
+   * what `listener` hears as they change.
+   */
+  private async tracked<T>(
+    id: CompartmentId,
+    operation: BackupProgress['operation'],
+    listener: ((p: BackupProgress) => void) | undefined,
+    fn: (t: Tracker) => Promise<T>,
+  ): Promise<T> {
+    const p: BackupProgress = { operation, stage: 'restic', startedAt: this.now().toISOString(), status: null };
+    const changed = () => {
+      this.underWay.set(id, p);
+      listener?.(structuredClone(p));
+    };
+    try {
+      return await fn({
+        stage: (stage) => {
+          p.stage = stage;
+          p.status = null;
+          changed();
+        },
+        status: (status) => {
+          p.status = status;
+          changed();
+        },
+      });
+    } finally {
+      if (this.underWay.get(id) === p) this.underWay.delete(id);
+    }
+  }
 
   private now = () => (this.deps.now ?? (() => new Date()))();
 
@@ -314,17 +415,27 @@ export class BackupService {
   }
 
   private view(id: CompartmentId, stored: StoredPolicy | undefined): PolicyView {
-    if (!stored) return { compartment: id, policy: { ...DEFAULT_POLICY }, nextRun: null, lastRun: null };
+    const lastCheck = this.deps.store.repo(id)?.lastCheck ?? null;
+    if (!stored) return { compartment: id, policy: { ...DEFAULT_POLICY }, nextRun: null, lastRun: null, lastCheck };
     const { schedule, mode, keep, lastRun } = stored;
     return {
       compartment: id,
       policy: { schedule, mode, keep },
       nextRun: nextRunOf(stored)?.toISOString() ?? null,
       lastRun,
+      lastCheck,
     };
   }
 
-  /** The compartment's backup policy (the default: off, stop, no retention), its next and last scheduled run. */
+  /** A compartment that gets a repository and has no policy yet: daily backups (defaultPolicyFor). */
+  private scheduleByDefault(id: CompartmentId): void {
+    if (!this.deps.store.policy(id)) this.deps.store.setPolicy(id, defaultPolicyFor(id));
+  }
+
+  /**
+   * The compartment's backup policy (before it has a repository, and until one is set: off, stop, no retention;
+   * its first repository brings daily backups), its next and last scheduled run.
+   */
   policy(id: string): PolicyView {
     const c = this.deps.compartments.get(id);
     return this.view(c.id, this.deps.store.policy(c.id));
@@ -394,6 +505,18 @@ export class BackupService {
             run = { ...run, result: 'failed', stage: 'prune', error: (e as Error).message };
           }
         }
+        // weekly (CHECK_EVERY_MS), a check that the repository is sound
+        const last = this.deps.store.repo(c.id)?.lastCheck;
+        if (run.result === 'ok' && (!last || this.now().getTime() - Date.parse(last.at) >= CHECK_EVERY_MS)) {
+          try {
+            const check = await this.checkUnlocked(c.id);
+            run = check.ok
+              ? { ...run, checked: true }
+              : { ...run, checked: true, result: 'failed', stage: 'check', error: checkFailure(check.output) };
+          } catch (e) {
+            run = { ...run, result: 'failed', stage: 'check', error: (e as Error).message };
+          }
+        }
       }
     } finally {
       release();
@@ -421,6 +544,7 @@ export class BackupService {
     }
     this.deps.store.add(c.id, location, password);
     this.made.add(c.id);
+    this.scheduleByDefault(c.id);
     return { location, password, created: true };
   }
 
@@ -452,6 +576,7 @@ export class BackupService {
       const password = generateValue('token');
       this.deps.store.setRepo(c.id, location, password);
       this.made.delete(c.id);
+      this.scheduleByDefault(c.id);
       const out: RepositorySet = { location, kind: parsed.kind, ...ssh, password };
       if (known) out.previous = { location: known.location, password: known.password };
       return out;
@@ -524,7 +649,10 @@ export class BackupService {
   }
 
   /** Backs the compartment up now. */
-  async run(id: string, options: { mode?: BackupMode } = {}): Promise<BackupResult> {
+  async run(
+    id: string,
+    options: { mode?: BackupMode; onProgress?: (p: BackupProgress) => void } = {},
+  ): Promise<BackupResult> {
     const c = this.deps.compartments.get(id);
     const mode = options.mode ?? 'stop';
     if (mode !== 'stop' && mode !== 'live' && mode !== 'hook')
@@ -533,10 +661,18 @@ export class BackupService {
       throw new InvalidError(
         `mode: "hook" runs the spec's backup hook first, and compartment '${c.id}' declares none (backup: { hook: { unit, exec } })`,
       );
-    return this.locked(c.id, () => this.runUnlocked(c.id, mode));
+    return this.locked(c.id, () => this.runUnlocked(c.id, mode, options.onProgress));
   }
 
-  private async runUnlocked(id: CompartmentId, mode: BackupMode): Promise<BackupResult> {
+  private runUnlocked(
+    id: CompartmentId,
+    mode: BackupMode,
+    onProgress?: (p: BackupProgress) => void,
+  ): Promise<BackupResult> {
+    return this.tracked(id, 'backup', onProgress, (t) => this.backupNow(id, mode, t));
+  }
+
+  private async backupNow(id: CompartmentId, mode: BackupMode, t: Tracker): Promise<BackupResult> {
     const c = this.deps.compartments.get(id);
     const known = this.deps.store.repo(c.id);
     const made = known ? undefined : await this.init(c.id);
@@ -551,18 +687,26 @@ export class BackupService {
     const revision =
       this.deps.compartments.history(c.id, { limit: 50 }).find((r) => r.result === 'applied')?.number ?? 0;
     const tags = [`compartment=${c.id}`, `revision=${revision}`, `mode=${mode}`];
-    if (mode === 'hook') await this.runHook(c.id);
+    if (mode === 'hook') {
+      t.stage('hook');
+      await this.runHook(c.id);
+    }
     const stopped = mode === 'stop' ? await this.runningUnits(c.id) : [];
     let downtimeMs: number | null = null;
     const t0 = Date.now();
-    if (stopped.length > 0) await this.deps.compartments.control(c.id, 'stop', stopped);
+    if (stopped.length > 0) {
+      t.stage('stopping');
+      await this.deps.compartments.control(c.id, 'stop', stopped);
+    }
     let summary: BackupSummary;
     const takenAt = this.now().toISOString();
     try {
-      summary = await this.deps.host.backup(c.id, repo.location, repo.password, all, tags);
+      t.stage('restic');
+      summary = await this.deps.host.backup(c.id, repo.location, repo.password, all, tags, t.status);
       this.deps.store.recordSnapshot(c.id, takenAt);
     } finally {
       if (stopped.length > 0) {
+        t.stage('starting');
         await this.deps.compartments.control(c.id, 'start', stopped);
         downtimeMs = Date.now() - t0;
       }
@@ -637,10 +781,20 @@ export class BackupService {
     );
   }
 
+  /** `restic check` of the compartment's repository, recorded (the policy's `lastCheck`). */
   async check(id: string): Promise<{ ok: boolean; output: string }> {
     const c = this.deps.compartments.get(id);
-    const r = this.repoOf(c.id);
-    return this.deps.host.check(c.id, r.location, r.password);
+    this.repoOf(c.id);
+    // restic check locks the repository exclusively: not while a backup, prune or restore of it runs
+    return this.locked(c.id, () => this.checkUnlocked(c.id));
+  }
+
+  private async checkUnlocked(id: CompartmentId): Promise<{ ok: boolean; output: string }> {
+    const r = this.repoOf(id);
+    const at = this.now().toISOString();
+    const result = await this.deps.host.check(id, r.location, r.password);
+    this.deps.store.recordCheck(id, { at, ok: result.ok, output: lastLines(result.output, 20) });
+    return result;
   }
 
   /**
@@ -648,20 +802,27 @@ export class BackupService {
    * file). The snapshot is the compartment's own; `into` names an existing compartment (the compartment itself:
    * the plain restore).
    */
-  async restore(id: string, snapshot: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+  async restore(
+    id: string,
+    snapshot: string,
+    options: RestoreOptions & { onProgress?: (p: BackupProgress) => void } = {},
+  ): Promise<RestoreResult> {
     const cid = parseCompartmentId(id, 'compartment');
     const c = this.deps.compartments.get(cid);
     checkSnapshotId(snapshot);
     const into =
       options.into === undefined ? c.id : this.deps.compartments.get(parseCompartmentId(options.into, 'into')).id;
     // the source's lock first, then the target's
-    return this.locked(into === c.id ? [c.id] : [c.id, into], () => this.restoreUnlocked(c.id, into, snapshot));
+    return this.locked(into === c.id ? [c.id] : [c.id, into], () =>
+      this.tracked(into, 'restore', options.onProgress, (t) => this.restoreUnlocked(c.id, into, snapshot, t)),
+    );
   }
 
   private async restoreUnlocked(
     source: CompartmentId,
     target: CompartmentId,
     snapshot: string,
+    t: Tracker,
   ): Promise<RestoreResult> {
     const r = this.repoOf(source);
     // another compartment's user reads the repository: only one in the source's home can be opened to it
@@ -694,16 +855,24 @@ export class BackupService {
     const staging = `${home}/${WORK_DIR}/restore-${stamp}`;
     const aside = `${home}/${WORK_DIR}/restore-previous-${stamp}`;
     // the snapshot first: a snapshot restic cannot read changes nothing
-    await this.stage(source, target, r, snap.id, staging);
+    t.stage('restic');
+    await this.stage(source, target, r, snap.id, staging, t.status);
     const running = await this.runningUnits(target);
-    if (running.length > 0) await this.deps.compartments.control(target, 'stop', running);
+    if (running.length > 0) {
+      t.stage('stopping');
+      await this.deps.compartments.control(target, 'stop', running);
+    }
     try {
+      t.stage('swapping');
       await this.deps.host.swapContents(
         target,
         pairs.map(({ from, to }, i) => ({ path: to, staged: `${staging}${from}`, aside: `${aside}/${i}` })),
       );
     } finally {
-      if (running.length > 0) await this.deps.compartments.control(target, 'start', running);
+      if (running.length > 0) {
+        t.stage('starting');
+        await this.deps.compartments.control(target, 'start', running);
+      }
     }
     await this.deps.host.removeTrees(target, [staging, aside]);
     return {
@@ -800,16 +969,17 @@ export class BackupService {
     repo: { location: string; password: string },
     snapshot: string,
     staging: string,
+    onStatus: (status: ResticStatus) => void,
   ): Promise<void> {
     const { host } = this.deps;
     try {
       if (target === source) {
-        await host.restore(target, repo.location, repo.password, snapshot, staging);
+        await host.restore(target, repo.location, repo.password, snapshot, staging, { onStatus });
         return;
       }
       try {
         await host.grantRead(source, target, [repo.location]);
-        await host.restore(target, repo.location, repo.password, snapshot, staging, { readOnly: true });
+        await host.restore(target, repo.location, repo.password, snapshot, staging, { readOnly: true, onStatus });
       } finally {
         await host.revokeRead(source, target, [repo.location]);
       }

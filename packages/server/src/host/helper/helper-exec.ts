@@ -60,6 +60,7 @@ export class HelperExec implements Exec {
       compartment: compartmentOfUser(p.user),
       argv: p.command,
       env: p.env,
+      ...(options.input !== undefined ? { input: text(options.input)! } : {}),
       ...(options.includeStderr ? { includeStderr: true } : {}),
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
     });

@@ -151,7 +151,7 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
     expect([db.uid, db.mode & 0o777]).toEqual([uid, 0o600]);
   });
 
-  it('creates, applies, serves, plans, explains, shows logs, opens a terminal, deletes a volume and the compartment, through the helper', async () => {
+  it('creates, applies, serves, backs up, plans, explains, shows logs, opens a terminal, deletes a volume and the compartment, through the helper', async () => {
     const created = await api('POST', '/api/compartments', { id: ID });
     expect(created.status, created.text).toBe(201);
     const pw = (await run(['getent', 'passwd', `qm-${ID}`])).stdout;
@@ -196,6 +196,11 @@ describe.skipIf(!onHost)('the server as an unprivileged user, with the privilege
     const guard = (await run(['nft', 'list', 'table', 'inet', 'quadletman'])).stdout;
     const servicePort = /dport (3\d{4}) meta skuid != \{ ([0-9, ]+) \}/.exec(guard);
     expect(servicePort?.[2]?.split(', ').map(Number), guard).toEqual([0, uid]);
+
+    // a backup through the helper: restic as the compartment's user, the password on its stdin, its lines streamed
+    const backup = await api('POST', `/api/compartments/${ID}/backups`, { mode: 'live' });
+    expect(backup.status, backup.text).toBe(200);
+    expect(backup.json?.summary?.snapshotId).toMatch(/^[0-9a-f]{64}$/);
 
     const plan = await api('GET', `/api/compartments/${ID}/plan`);
     expect(plan.status, plan.text).toBe(200);

@@ -64,6 +64,11 @@ export const VERBS = {
       compartment: CompartmentIdSchema,
       argv: Argv,
       env: Env.optional(),
+      /** The command's stdin (a password: small). */
+      input: z
+        .string()
+        .max(64 * 1024)
+        .optional(),
       includeStderr: z.boolean().optional(),
       timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
     })

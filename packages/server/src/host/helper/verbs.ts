@@ -67,6 +67,7 @@ export class HelperVerbs {
   async streamAs(a: VerbArgs<'stream-as'>): Promise<LineStream> {
     const s = await this.session(a.compartment);
     return this.deps.exec.stream(asUser(s, a.argv, this.env(a.env)), {
+      ...(a.input !== undefined ? { input: a.input } : {}),
       ...(a.includeStderr ? { includeStderr: true } : {}),
       ...(a.timeoutMs ? { timeoutMs: a.timeoutMs } : {}),
     });

@@ -31,6 +31,7 @@ describe('backup policy', () => {
       policy: { schedule: 'off', mode: 'stop', keep: null },
       nextRun: null,
       lastRun: null,
+      lastCheck: null,
     });
     const put = await s.t.as('operator', 'PUT', P, { schedule: 'weekly SUN 2:30', keep: { daily: 7, weekly: 4 } });
     expect(put.statusCode).toBe(200);
@@ -137,7 +138,7 @@ describe('restore into another compartment', () => {
 });
 
 describe('a failed scheduled backup on the dashboard', () => {
-  it('the compartment list names it until a scheduled run succeeds', async () => {
+  it('the compartment list names it until a scheduled run succeeds; a failed check too', async () => {
     s = await setup(dir, { shop: true });
     const list = async () =>
       (
@@ -159,6 +160,18 @@ describe('a failed scheduled backup on the dashboard', () => {
     overviewOf(s.ctx.app).invalidate('shop'); // (the list is cached for a second or two)
     expect(await list()).toEqual({ at, error: 'Fatal: wrong password' });
     s.ctx.app.store.backups.recordRun('shop', { at, finishedAt: at, result: 'ok', snapshot: 'ab'.repeat(32) });
+    overviewOf(s.ctx.app).invalidate('shop');
+    expect(await list()).toBeNull();
+    // a check since that found problems names them, until a newer check finds the repository sound
+    const later = '2026-12-05T10:00:00.000Z';
+    s.ctx.app.store.backups.add('shop', '/srv/r', 'pw');
+    s.ctx.app.store.backups.recordCheck('shop', { at: later, ok: false, output: 'check snapshots\npack abc: damaged' });
+    overviewOf(s.ctx.app).invalidate('shop');
+    expect(await list()).toEqual({
+      at: later,
+      error: 'restic check found problems: check snapshots | pack abc: damaged',
+    });
+    s.ctx.app.store.backups.recordCheck('shop', { at: '2026-12-05T11:00:00.000Z', ok: true, output: 'no errors' });
     overviewOf(s.ctx.app).invalidate('shop');
     expect(await list()).toBeNull();
   });

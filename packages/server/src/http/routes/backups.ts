@@ -1,6 +1,7 @@
 /**
  * Backups: GET /api/compartments/:id/backups (the repository and its snapshots), POST …/backups (back up now;
- * the answer of the backup that made the repository carries its password, once), POST …/backups/restore
+ * the answer of the backup that made the repository carries its password, once), GET …/backups/progress (the
+ * backup or restore under way), POST …/backups/restore
  * {snapshot, into?}, POST …/backups/check; a snapshot's files: GET …/backups/:snapshot/files?path=…, POST
  * …/backups/restore-file {snapshot, path}; where the repository is: GET/PUT …/backups/repository; the policy:
  * GET/PUT …/backups/policy, POST …/backups/prune (its retention now).
@@ -15,6 +16,7 @@ import {
   BackupListSchema,
   BackupPolicyBodySchema,
   BackupPolicyViewSchema,
+  BackupProgressSchema,
   BackupResultSchema,
   BackupRunBodySchema,
   CompartmentParams,
@@ -83,6 +85,23 @@ export const backupRoutes: RoutePlugin = async (instance, { app, guard, audit })
         }),
       );
     },
+  );
+
+  r.get(
+    '/api/compartments/:id/backups/progress',
+    {
+      preHandler: guard('viewer'),
+      schema: {
+        tags,
+        summary: 'The backup or restore of the compartment under way, and how far it is',
+        description:
+          "Scheduled ones and the ones started elsewhere too. restic's status comes about once a second; poll " +
+          'this while `progress` is not null.',
+        params: CompartmentParams,
+        response: { 200: BackupProgressSchema },
+      },
+    },
+    async (req) => ({ progress: app.backups.progress(req.params.id) }),
   );
 
   r.get(

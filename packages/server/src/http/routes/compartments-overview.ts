@@ -20,9 +20,9 @@ import { isContainerSource, type UnitStateWord, unitStateWord } from '@quadletma
 import type { CompartmentDetail, CompartmentSummary, RevisionSummaryDto, UnitActiveState } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
-import type { BackupRun } from '../../core/backups/policy.js';
 import { NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
+import type { PolicyView } from '../../core/service/backups.js';
 import type { CompartmentInfo, UnitInfo } from '../../core/service/compartments.js';
 import { activeState, unitDtos } from './compartments-common.js';
 
@@ -136,7 +136,7 @@ export class CompartmentOverview {
           otherStates,
           statusAt: st.value ? new Date(st.at).toISOString() : null,
           updates: this.app.updates.list(c.id).filter((u) => u.status === 'update-available').length,
-          backupFailed: backupFailure(this.app.backups.policy(c.id).lastRun),
+          backupFailed: backupFailure(this.app.backups.policy(c.id)),
         };
       }),
     );
@@ -290,6 +290,16 @@ export function overviewOf(app: AppContext): CompartmentOverview {
 }
 
 /** A failed last scheduled backup, for the dashboard; null when it did not fail. */
-function backupFailure(run: BackupRun | null): { at: string; error: string } | null {
-  return run && run.result === 'failed' ? { at: run.at, error: run.error ?? '' } : null;
+/** The last scheduled run's failure, else a failed check of the repository since (asked for or scheduled). */
+function backupFailure({ lastRun, lastCheck }: PolicyView): { at: string; error: string } | null {
+  // a check asked for after a run whose check failed speaks for the repository now
+  const checkedSince = lastCheck !== null && (!lastRun || lastCheck.at > lastRun.at);
+  if (lastRun?.result === 'failed' && !(lastRun.stage === 'check' && checkedSince && lastCheck?.ok))
+    return { at: lastRun.at, error: lastRun.error ?? '' };
+  if (checkedSince && !lastCheck.ok)
+    return {
+      at: lastCheck.at,
+      error: `restic check found problems: ${lastCheck.output.split('\n').slice(-2).join(' | ')}`,
+    };
+  return null;
 }

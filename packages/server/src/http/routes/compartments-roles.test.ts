@@ -83,6 +83,7 @@ export const MATRIX: Row[] = [
   ['POST', '/api/catalog/notes/install', 'admin', 'global', { compartment: 'blog' }],
   ['GET', `${C}/backups`, 'viewer', 'compartment'],
   ['POST', `${C}/backups`, 'operator', 'compartment', {}],
+  ['GET', `${C}/backups/progress`, 'viewer', 'compartment'],
   ['POST', `${C}/backups/restore`, 'admin', 'compartment', { snapshot: 'deadbeef' }],
   ['GET', `${C}/backups/deadbeef/files?path=/`, 'operator', 'compartment'],
   ['POST', `${C}/backups/restore-file`, 'admin', 'compartment', { snapshot: 'deadbeef', path: '/x/y' }],

@@ -49,4 +49,8 @@ export const MIGRATIONS: readonly { tag: string; sql: string }[] = [
     tag: '0011_backup_hook',
     sql: 'ALTER TABLE `compartments` ADD `backup` text;',
   },
+  {
+    tag: '0012_backup_check',
+    sql: 'ALTER TABLE `backup_repos` ADD `last_check` text;',
+  },
 ];

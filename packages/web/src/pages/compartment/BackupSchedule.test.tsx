@@ -16,6 +16,7 @@ const view = (over: Record<string, unknown> = {}) => ({
   policy: { schedule: 'daily 03:00', mode: 'stop', keep: { last: 3, daily: 7, weekly: 0, monthly: 0 } },
   nextRun: '2026-12-05T03:00:00.000Z',
   lastRun: null,
+  lastCheck: null,
   ...over,
 });
 
@@ -82,6 +83,32 @@ describe('backup schedule card', () => {
     expect(dl.textContent).toContain('Never (off)');
     expect(dl.textContent).toContain('None: every snapshot is kept.');
     expect(dl.textContent).toContain('None yet.');
+    expect(dl.textContent).toContain('None yet: a scheduled run checks the repository weekly.');
+  });
+
+  it("names a failed check of the repository and restic's last lines; a sound one plainly", async () => {
+    const output = 'check snapshots, trees and blobs\nerror: pack 1234: damaged\nFatal: repository contains errors';
+    serve(
+      'viewer',
+      view({
+        lastRun: {
+          at: '2026-12-04T03:00:00.000Z',
+          finishedAt: '2026-12-04T03:02:00.000Z',
+          result: 'failed',
+          stage: 'check',
+          error: 'restic check found problems: …',
+          snapshot: 'abcdef0123',
+          checked: true,
+        },
+        lastCheck: { at: '2026-12-04T03:01:00.000Z', ok: false, output },
+      }),
+    );
+    card(false);
+    const dl = await screen.findByTestId('backup-policy');
+    expect(dl.textContent).toContain('the repository check failed.');
+    const check = screen.getByTestId('last-check');
+    expect(check.textContent).toContain('restic check found problems.');
+    expect(check.textContent).toContain('Fatal: repository contains errors');
   });
 
   it("an operator saves a policy; the server's problems show under their fields", async () => {

@@ -8,7 +8,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { ApiError, api, data } from '../../api/client';
 import { keys, useBackupPolicy } from '../../api/queries';
-import type { BackupKeep, BackupMode, BackupPolicy, BackupPolicyView, BackupRun } from '../../api/types';
+import type { BackupCheck, BackupKeep, BackupMode, BackupPolicy, BackupPolicyView, BackupRun } from '../../api/types';
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView } from '../../components/ui';
 import { withCode } from '../../i18n/code';
 import { dateTime, t } from '../../i18n/t';
@@ -36,6 +36,24 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   );
 }
 
+/** The last `restic check` of the repository: when, sound or not, and its last lines when not. */
+function LastCheck({ check }: { check: BackupCheck | null }) {
+  if (!check) return <span>{t('backups.schedule.checkNone')}</span>;
+  return (
+    <span className="flex flex-col gap-1" data-testid="last-check">
+      <span className="flex flex-wrap items-center gap-2">
+        <Badge tone={check.ok ? 'ok' : 'bad'}>
+          {check.ok ? t('backups.schedule.ok') : t('backups.schedule.failed')}
+        </Badge>
+        <span>
+          {t(check.ok ? 'backups.schedule.checkOk' : 'backups.schedule.checkFailed', { time: dateTime(check.at) })}
+        </span>
+      </span>
+      {!check.ok && <code className="whitespace-pre-wrap break-words text-xs">{check.output}</code>}
+    </span>
+  );
+}
+
 function LastRun({ run }: { run: BackupRun | null }) {
   if (!run) return <span>{t('backups.schedule.lastNone')}</span>;
   if (run.result === 'ok') {
@@ -57,7 +75,7 @@ function LastRun({ run }: { run: BackupRun | null }) {
         <span>
           {t('backups.schedule.lastFailed', {
             time: dateTime(run.at),
-            stage: t(run.stage === 'prune' ? 'backups.schedule.stage.prune' : 'backups.schedule.stage.backup'),
+            stage: t(`backups.schedule.stage.${run.stage ?? 'backup'}`),
           })}
         </span>
       </span>
@@ -264,6 +282,7 @@ function Summary({ view }: { view: BackupPolicyView }) {
         : t('backups.schedule.never'),
     ],
     [t('backups.schedule.last'), <LastRun key="l" run={view.lastRun} />],
+    [t('backups.schedule.check'), <LastCheck key="c" check={view.lastCheck} />],
   ];
   return (
     <dl className="grid grid-cols-[max-content_1fr] gap-x-3 gap-y-1 text-sm" data-testid="backup-policy">

@@ -2,7 +2,8 @@
  * The Backups tab against a faked server: no repository yet; an operator's first backup shows the repository's
  * password once (and a second backup does not), with what the backup did; the snapshots with their tags; an
  * admin's restore asks first and then restores, into this compartment or another one it administers (where it
- * went and what was skipped said after); a check's result; viewers see no buttons, operators no Restore.
+ * went and what was skipped said after); a check's result; viewers see no buttons, operators no Restore; a
+ * backup under way (started anywhere) with restic's progress, and a stage before restic starts.
  */
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -36,10 +37,14 @@ const session = (role: 'viewer' | 'operator' | 'admin') => ({
   grants: [{ compartment: 'shop', role }],
 });
 
-function serve(role: 'viewer' | 'operator' | 'admin', state: { repository: boolean; snapshots: unknown[] }) {
+function serve(
+  role: 'viewer' | 'operator' | 'admin',
+  state: { repository: boolean; snapshots: unknown[]; progress?: unknown },
+) {
   let made = state.repository;
   const snapshots = [...state.snapshots];
   return fakeApi((c: Call): Answer => {
+    if (c.path === '/api/compartments/shop/backups/progress') return [200, { progress: state.progress ?? null }];
     if (c.path === '/api/compartments/shop/backups/policy' && c.method === 'GET') return [200, OFF];
     if (c.path === '/api/compartments/shop/backups' && c.method === 'GET')
       return [200, { repository: made ? { location: LOCATION } : null, snapshots }];
@@ -94,6 +99,48 @@ function serve(role: 'viewer' | 'operator' | 'admin', state: { repository: boole
 afterEach(() => vi.unstubAllGlobals());
 
 describe('backups tab', () => {
+  it("shows a backup under way, started elsewhere, with restic's progress", async () => {
+    serve('viewer', {
+      repository: true,
+      snapshots: [],
+      progress: {
+        operation: 'backup',
+        stage: 'restic',
+        startedAt: '2026-12-05T02:00:00.000Z',
+        status: {
+          percent: 42.5,
+          filesDone: 1200,
+          totalFiles: 35000,
+          bytesDone: 400 * 1024 * 1024,
+          totalBytes: 1024 * 1024 * 1024,
+          secondsElapsed: 3,
+          secondsRemaining: 4.4,
+          currentFiles: ['/srv/data/small/7/r.aaab'],
+        },
+      },
+    });
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    const box = await screen.findByTestId('backup-progress');
+    expect(within(box).getByText('Backup under way: 42.5 %')).toBeTruthy();
+    expect((within(box).getByRole('progressbar') as HTMLProgressElement).value).toBe(42.5);
+    expect(box.textContent).toContain('1200 of 35000 files');
+    expect(box.textContent).toContain('about 4 s left');
+    expect(box.textContent).toContain('/srv/data/small/7/r.aaab');
+  });
+
+  it('names the stage of a restore before restic reports', async () => {
+    serve('viewer', {
+      repository: true,
+      snapshots: [],
+      progress: { operation: 'restore', stage: 'stopping', startedAt: '2026-12-05T02:00:00.000Z', status: null },
+    });
+    renderTab('shop', {}, <BackupsTab id="shop" />);
+    const box = await screen.findByTestId('backup-progress');
+    expect(box.textContent).toContain('Restore under way');
+    expect(box.textContent).toContain('Stopping the units…');
+    expect(within(box).queryByRole('progressbar')).toBeNull();
+  });
+
   it('says there is no repository yet and no snapshots', async () => {
     serve('operator', { repository: false, snapshots: [] });
     renderTab('shop', {}, <BackupsTab id="shop" />);

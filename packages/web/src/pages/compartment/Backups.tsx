@@ -1,5 +1,6 @@
 /**
- * A compartment's backups: the restic repository (or none yet), "Back up now" in stop or live mode for operators
+ * A compartment's backups: the restic repository (or none yet), the backup or restore under way with its
+ * progress (BackupProgress.tsx), "Back up now" in stop or live mode for operators
  * with what the backup did (files, size, data added, duration, the units stopped and the downtime) and, for the
  * backup that made the repository, its password shown this once; "Check repository" for operators; the
  * snapshots, each with a Restore button for admins that asks first (the containers are stopped, the volumes'
@@ -18,6 +19,7 @@ import type { BackupMode, BackupResult, BackupSnapshot, RestoreResult } from '..
 import { hasRole } from '../../app/auth';
 import { Badge, Button, Card, ErrorBox, QueryView, SelectField, type Tone } from '../../components/ui';
 import { t } from '../../i18n/t';
+import { BackupProgressView } from './BackupProgress';
 import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
 import { ConfirmBox, HeadRow, RepositoryPassword, td } from './backup-ui';
@@ -345,6 +347,8 @@ export function BackupsTab({ id }: { id: string }) {
   });
   const target = into || id;
   const busy = restore.isPending || backingUp;
+  // a restore into another compartment is under way there
+  const watching = restore.isPending && restore.variables?.into ? restore.variables.into : id;
   return (
     <div className="flex flex-col gap-4">
       <Card title={t('backups.title')}>
@@ -362,6 +366,7 @@ export function BackupsTab({ id }: { id: string }) {
               </p>
             )}
           </QueryView>
+          <BackupProgressView id={watching} active={busy} />
           {operator && <BackUpNow id={id} busy={restore.isPending} onRunning={setBackingUp} onDone={refresh} />}
           {operator && backups.data?.repository && (
             <div className="border-t border-zinc-200 pt-3 dark:border-zinc-800">

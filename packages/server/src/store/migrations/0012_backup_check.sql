@@ -1,0 +1,1 @@
+ALTER TABLE `backup_repos` ADD `last_check` text;
