@@ -84,7 +84,7 @@ function restic(
 }
 
 /** restic's `--json` status lines, once a second (by default it writes 60 a second when asked for JSON). */
-const STATUS_ENV = { RESTIC_PROGRESS_FPS: '1' };
+export const STATUS_ENV = { RESTIC_PROGRESS_FPS: '1' };
 
 /**
  * A `status` line of `restic backup --json` or `restic restore --json` (null: another kind of line), as counts.
@@ -269,6 +269,41 @@ export function foldersAbove(home: string, paths: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * Runs a `--json` restic command (argv as built, the password on its stdin; `options`: exec's environment) whose
+ * status lines go to `onStatus` as they come (the others are answered in `stdout`); an exit code not in `expect`
+ * throws a CommandError.
+ */
+export async function resticJson(
+  exec: Exec,
+  argv: readonly string[],
+  password: string,
+  expect: readonly number[],
+  onStatus?: (status: ResticStatus) => void,
+  options: { env?: Record<string, string> } = {},
+): Promise<{ code: number; stdout: string }> {
+  const run = exec.stream(argv, { input: `${password}\n`, timeoutMs: 3_600_000, ...options });
+  const kept: string[] = [];
+  for await (const line of run.lines) {
+    const status = line.startsWith('{"message_type":"status"') ? statusOf(line) : null;
+    if (status) onStatus?.(status);
+    else kept.push(line);
+  }
+  const end = await run.done;
+  const stdout = kept.join('\n');
+  if (end.code === null || !expect.includes(end.code)) {
+    throw new CommandError({
+      argv: [...argv],
+      exitCode: end.code,
+      signal: end.signal,
+      stdout,
+      stderr: end.stderr,
+      timedOut: end.stopped,
+    });
+  }
+  return { code: end.code, stdout };
+}
+
 export class Restic {
   constructor(private readonly exec: Exec) {}
 
@@ -305,46 +340,14 @@ export class Restic {
     // A backup's lock is shared: only an exclusive lock stops it (exit 11), such as one a killed prune left.
     // Then the stale locks are removed and the backup runs again; otherwise no `unlock` (each restic run
     // costs a key derivation).
-    let r = await this.jsonRun(argv, password, [0, 11], onStatus);
+    let r = await resticJson(this.exec, argv, password, [0, 11], onStatus);
     if (r.code === 11) {
       await this.unlock(s, repo, password);
-      r = await this.jsonRun(argv, password, [0], onStatus);
+      r = await resticJson(this.exec, argv, password, [0], onStatus);
     }
     const summary = parseBackupSummary(r.stdout);
     if (!summary) throw new Error('restic backup gave no summary');
     return summary;
-  }
-
-  /**
-   * Runs a `--json` restic command whose status lines go to `onStatus` as they come (the others are answered in
-   * `stdout`); an exit code not in `expect` throws a CommandError.
-   */
-  private async jsonRun(
-    argv: string[],
-    password: string,
-    expect: readonly number[],
-    onStatus?: (status: ResticStatus) => void,
-  ): Promise<{ code: number; stdout: string }> {
-    const run = this.exec.stream(argv, { input: `${password}\n`, timeoutMs: 3_600_000 });
-    const kept: string[] = [];
-    for await (const line of run.lines) {
-      const status = line.startsWith('{"message_type":"status"') ? statusOf(line) : null;
-      if (status) onStatus?.(status);
-      else kept.push(line);
-    }
-    const end = await run.done;
-    const stdout = kept.join('\n');
-    if (end.code === null || !expect.includes(end.code)) {
-      throw new CommandError({
-        argv,
-        exitCode: end.code,
-        signal: end.signal,
-        stdout,
-        stderr: end.stderr,
-        timedOut: end.stopped,
-      });
-    }
-    return { code: end.code, stdout };
   }
 
   async snapshots(s: CompartmentSession, repo: string, password: string): Promise<ResticSnapshot[]> {
@@ -382,7 +385,7 @@ export class Restic {
     options: { readOnly?: boolean; onStatus?: (status: ResticStatus) => void } = {},
   ): Promise<void> {
     const args = [...(options.readOnly ? ['--no-lock'] : []), 'restore', '--json', '--target', target, '--', snapshot];
-    await this.jsonRun(restic(s, repo, args, STATUS_ENV), password, [0], options.onStatus);
+    await resticJson(this.exec, restic(s, repo, args, STATUS_ENV), password, [0], options.onStatus);
   }
 
   /** The direct children of the folder `path` in the snapshot (parseLs). */

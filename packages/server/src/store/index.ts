@@ -10,6 +10,7 @@ import { GrantRepository } from './grants.js';
 import { ImageCheckRepository } from './image-checks.js';
 import { ApplyJournalRepository } from './journal.js';
 import { LinkRepository } from './links.js';
+import { copyDatabase } from './migrate.js';
 import { NotificationRepository } from './notifications.js';
 import { RevisionRepository } from './revisions.js';
 import { SessionRepository } from './sessions.js';
@@ -92,6 +93,14 @@ export class Store {
     this.backups = new BackupRepository(handle.db, now);
     this.edge = new EdgeRepository(handle.db, now);
     this.links = new LinkRepository(handle.db);
+  }
+
+  /**
+   * A consistent copy of the whole database at `target` (a new file, readable by its owner only), made while it is
+   * in use: SQLite's `VACUUM INTO` reads one snapshot of it.
+   */
+  copyTo(target: string): void {
+    copyDatabase(this.handle.sqlite, target);
   }
 
   /** Opens the database (default /var/lib/quadletman/quadletman.db), applying pending migrations. */

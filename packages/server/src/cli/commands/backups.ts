@@ -17,6 +17,7 @@ import type {
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
 import { humanBytes } from '../images-output.js';
 import { UsageError } from '../usage.js';
+import { registerSelfBackup } from './self-backup.js';
 
 const STAGES: Record<BackupProgress['stage'], string> = {
   hook: 'running the backup hook',
@@ -282,6 +283,8 @@ export function registerBackups(program: Command): void {
         print(opts.format, f, () => folderLines(f).join('\n'));
       }),
     );
+
+  registerSelfBackup(b);
 
   b.command('check')
     .description('restic check: the repository is sound.')

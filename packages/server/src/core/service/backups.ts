@@ -314,7 +314,7 @@ const WORK_DIR = '.local/share/quadletman';
 
 const SNAPSHOT_ID = /^[0-9a-f]{8,64}$/;
 
-function checkSnapshotId(snapshot: string): void {
+export function checkSnapshotId(snapshot: string): void {
   if (!SNAPSHOT_ID.test(snapshot)) throw new InvalidError(`snapshot: ${JSON.stringify(snapshot)} is not a snapshot id`);
 }
 
