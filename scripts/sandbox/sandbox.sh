@@ -50,11 +50,13 @@ suite=trixie
 # The real parts later features build on: docker-registry (+ openssl for its CA, apache2-utils for its bcrypt
 # htpasswd, skopeo) for images, caddy for the edge, restic for backups (registry.sh; caddy is masked below),
 # openssh-server/client for backups to an SFTP repository (sshd on 127.0.0.1:22), acl for restores into another
-# compartment (read access to the source repository is granted for the restore).
+# compartment (read access to the source repository is granted for the restore), rclone for a REST repository
+# server (`rclone serve restic`).
 pkgs=systemd,systemd-sysv,dbus,dbus-user-session,libpam-systemd,systemd-container,podman,crun,conmon,netavark
 pkgs+=,aardvark-dns,uidmap,passt,slirp4netns,fuse-overlayfs,catatonit,busybox-static,curl,ca-certificates
 pkgs+=,iproute2,procps,sudo,nftables,iptables,libcap2-bin,less
 pkgs+=,docker-registry,openssl,apache2-utils,skopeo,caddy,restic,debootstrap,zstd,openssh-server,openssh-client,acl
+pkgs+=,rclone
 
 pkgs_hash=$(printf '%s %s' "$suite" "$pkgs" | sha256sum | cut -c1-12)
 tarball=${QUADLETMAN_SANDBOX_TARBALL-$state/image/$suite-$pkgs_hash.tar.zst} # set to '' to disable the cache

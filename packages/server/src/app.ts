@@ -228,6 +228,7 @@ export function createApp(options: AppOptions = {}): AppContext {
         (await host.podman.volumes(await sessionOf(id))).map((v) => ({ name: v.name, mountpoint: v.mountpoint })),
       init: async (id, repo, pw) => restic.init(await sessionOf(id), repo, pw),
       sshSetup: async (id, l, scan) => restic.sshSetup(await sessionOf(id), l, scan),
+      setAccess: async (id, l, credentials) => restic.setAccess(await sessionOf(id), l, credentials),
       backup: async (id, repo, pw, paths, tags, onStatus) =>
         restic.backup(await sessionOf(id), repo, pw, paths, tags, onStatus),
       snapshots: async (id, repo, pw) => restic.snapshots(await sessionOf(id), repo, pw),

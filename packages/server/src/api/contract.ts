@@ -1089,11 +1089,13 @@ export const BackupListSchema = z
   })
   .meta({ id: 'BackupList' });
 
+const LOCATION_FORMS =
+  'A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH.';
+
 const repositoryFields = {
-  location: z
-    .string()
-    .meta({ description: 'A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH.' }),
-  kind: z.enum(['local', 'sftp']),
+  location: z.string().meta({ description: LOCATION_FORMS }),
+  kind: z.enum(['local', 'sftp', 'rest', 's3']),
+
   publicKey: z
     .string()
     .optional()
@@ -1110,9 +1112,15 @@ export const RepositoryViewSchema = z
   .meta({ id: 'BackupRepository', description: 'null: no repository set or made yet.' });
 
 export const RepositoryBodySchema = z.object({
-  location: z
-    .string()
-    .meta({ description: 'A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH.' }),
+  location: z.string().max(1024).meta({ description: LOCATION_FORMS }),
+  credentials: z
+    .object({ user: z.string().max(256), secret: z.string().max(256) })
+    .optional()
+    .meta({
+      description:
+        "REST: the server's user and password; S3: the access key id and secret access key (required). Kept only " +
+        "in files of the compartment's own (mode 0600), never answered.",
+    }),
   replace: z
     .boolean()
     .optional()

@@ -304,3 +304,48 @@ describe('restic', () => {
     await expect(r.restoreFiles(s, '/r', PW, 'abcdef12', '/h/st', [])).rejects.toThrow(/nothing/);
   });
 });
+
+describe('REST and S3 repositories', () => {
+  it('reads the address from a file of the user (a REST server with its credentials), never from argv', async () => {
+    const exec = new FakeExec().on(['snapshots'], { stdout: '[]' });
+    const r = new Restic(exec);
+    await r.setAccess(s, { kind: 'rest', url: 'https://bk:8000/web' }, { user: 'web', secret: 'Zq9 s3cret' });
+    const [write, remove] = exec.calls;
+    // the repository file gets the URL with the (encoded) credentials on stdin; the S3 file is removed
+    expect(write!.argv.slice(-2)).toEqual(['/h/qm-web/.local/share/quadletman/repository', 'write']);
+    expect(write!.options).toMatchObject({ input: 'rest:https://web:Zq9%20s3cret@bk:8000/web\n' });
+    expect(remove!.argv.slice(-2)).toEqual(['/h/qm-web/.local/share/quadletman/s3-credentials', 'remove']);
+    expect(JSON.stringify(exec.calls.map((c) => c.argv))).not.toContain('Zq9');
+    await r.snapshots(s, 'rest:https://bk:8000/web', PW);
+    const argv = exec.calls.at(-1)!.argv;
+    expect(argv.slice(argv.indexOf('restic'))).toEqual([
+      'restic',
+      '--repository-file',
+      '/h/qm-web/.local/share/quadletman/repository',
+      'snapshots',
+      '--json',
+    ]);
+  });
+
+  it('gives S3 the credentials file in the environment, its path only', async () => {
+    const exec = new FakeExec().on(['snapshots'], { stdout: '[]' });
+    const r = new Restic(exec);
+    await r.setAccess(
+      s,
+      { kind: 's3', url: 'https://s3.example/bkp/web', bucket: 'bkp' },
+      { user: 'AK', secret: 'SK' },
+    );
+    expect(exec.calls[0]!.options).toMatchObject({ input: 's3:https://s3.example/bkp/web\n' });
+    expect(exec.calls[1]!.options).toMatchObject({
+      input: '[default]\naws_access_key_id = AK\naws_secret_access_key = SK\n',
+    });
+    await r.snapshots(s, 's3:https://s3.example/bkp/web', PW);
+    const argv = exec.calls.at(-1)!.argv;
+    expect(argv).toContain('AWS_SHARED_CREDENTIALS_FILE=/h/qm-web/.local/share/quadletman/s3-credentials');
+    expect(argv).toContain('--repository-file');
+    expect(argv.join(' ')).not.toContain('SK');
+    // a folder again: both files removed
+    await r.setAccess(s, { kind: 'local', path: '/srv/b' });
+    expect(exec.calls.slice(-2).map((c) => c.argv.at(-1))).toEqual(['remove', 'remove']);
+  });
+});

@@ -8,8 +8,10 @@
 import {
   knownHostName,
   parseRepositoryLocation,
+  type RepositoryCredentials,
   type RepositoryLocation,
   resticRepo,
+  s3CredentialsFile,
 } from '../core/backups/location.js';
 import type { BackupKeep } from '../core/backups/policy.js';
 import { CommandError } from '../core/errors.js';
@@ -31,6 +33,10 @@ export type ResticSummary = BackupSummary;
 
 /** The compartment's SSH key and the remote hosts' keys it trusts, for SFTP repositories. */
 export const sshDir = (s: CompartmentSession) => `${s.home}/.local/share/quadletman/ssh`;
+/** REST and S3: the repository's address restic reads (`--repository-file`; a REST one with its credentials). */
+export const repositoryFile = (s: CompartmentSession) => `${s.home}/.local/share/quadletman/repository`;
+/** S3: the credentials restic's S3 back end reads (AWS_SHARED_CREDENTIALS_FILE). */
+export const s3CredentialsPath = (s: CompartmentSession) => `${s.home}/.local/share/quadletman/s3-credentials`;
 
 /**
  * The ssh command restic runs for an SFTP repository: the compartment's own key and known hosts only, no
@@ -79,8 +85,13 @@ function restic(
   env: Record<string, string> = {},
 ): string[] {
   const l = parseRepositoryLocation(repo);
-  const sftp = l.kind === 'sftp' ? ['-o', `sftp.command=${sftpCommand(s, l)}`] : [];
-  return asUser(s, ['podman', 'unshare', 'restic', '--repo', resticRepo(l), ...sftp, ...args], env);
+  const where =
+    l.kind === 'rest' || l.kind === 's3'
+      ? ['--repository-file', repositoryFile(s)]
+      : ['--repo', resticRepo(l), ...(l.kind === 'sftp' ? ['-o', `sftp.command=${sftpCommand(s, l)}`] : [])];
+  const s3: Record<string, string> =
+    l.kind === 's3' ? { AWS_SHARED_CREDENTIALS_FILE: s3CredentialsPath(s), AWS_PROFILE: 'default' } : {};
+  return asUser(s, ['podman', 'unshare', 'restic', ...where, ...args], { ...env, ...s3 });
 }
 
 /** restic's `--json` status lines, once a second (by default it writes 60 a second when asked for JSON). */
@@ -551,6 +562,35 @@ export class Restic {
     if (r.code === 3) throw new Error(r.stderr.trim() || `no SSH host key could be read from ${knownHostName(l)}`);
     const [pub = '', keys = ''] = r.stdout.split('\n---\n');
     return { publicKey: pub.trim(), hostKeys: keys.trim().split('\n').filter(Boolean) };
+  }
+
+  /**
+   * As the compartment's user: REST and S3 locations get the file restic reads the repository's address from
+   * (with a REST server's credentials in it) and, for S3, the credentials file; other locations get neither. The
+   * secrets go on stdin, never in argv; the files are the user's, mode 0600, replaced whole.
+   */
+  async setAccess(s: CompartmentSession, l: RepositoryLocation, credentials?: RepositoryCredentials): Promise<void> {
+    const web = l.kind === 'rest' || l.kind === 's3';
+    const repo = web ? `${resticRepo(l, l.kind === 'rest' ? credentials : undefined)}\n` : '';
+    const s3 = l.kind === 's3' && credentials ? s3CredentialsFile(credentials) : '';
+    await this.putPrivateFile(s, repositoryFile(s), repo);
+    await this.putPrivateFile(s, s3CredentialsPath(s), s3);
+  }
+
+  /** As the user: `content` (on stdin) replaces the file at `path` (mode 0600); '' removes it. */
+  private async putPrivateFile(s: CompartmentSession, path: string, content: string): Promise<void> {
+    const script = [
+      'set -eu',
+      'umask 077',
+      'if [ "$2" = remove ]; then rm -f "$1"; exit 0; fi',
+      'mkdir -p "$(dirname "$1")"',
+      'cat > "$1.new"',
+      'mv -f "$1.new" "$1"',
+    ].join('\n');
+    await this.exec.run(asUser(s, ['sh', '-c', script, 'sh', path, content === '' ? 'remove' : 'write']), {
+      ...(content === '' ? {} : { input: content }),
+      timeoutMs: 60_000,
+    });
   }
 
   /** Removes folders inside the user namespace (staging and set-aside copies, whatever owns their files). */

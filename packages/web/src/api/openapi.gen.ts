@@ -3161,8 +3161,13 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+                        /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH. */
                         location: string;
+                        /** @description REST: the server's user and password; S3: the access key id and secret access key (required). Kept only in files of the compartment's own (mode 0600), never answered. */
+                        credentials?: {
+                            user: string;
+                            secret: string;
+                        };
                         /** @description Replace the repository the compartment has (its snapshots stay where they are). */
                         replace?: boolean;
                     };
@@ -4754,20 +4759,20 @@ export interface components {
         };
         /** @description null: no repository set or made yet. */
         BackupRepositoryInput: {
-            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH. */
             location: string;
             /** @enum {string} */
-            kind: "local" | "sftp";
+            kind: "local" | "sftp" | "rest" | "s3";
             /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
             publicKey?: string;
             /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
             hostKeys?: string[];
         } | null;
         BackupRepositorySetInput: {
-            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH. */
             location: string;
             /** @enum {string} */
-            kind: "local" | "sftp";
+            kind: "local" | "sftp" | "rest" | "s3";
             /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
             publicKey?: string;
             /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
@@ -5730,20 +5735,20 @@ export interface components {
         };
         /** @description null: no repository set or made yet. */
         BackupRepository: {
-            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH. */
             location: string;
             /** @enum {string} */
-            kind: "local" | "sftp";
+            kind: "local" | "sftp" | "rest" | "s3";
             /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
             publicKey?: string;
             /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
             hostKeys?: string[];
         } | null;
         BackupRepositorySet: {
-            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH. */
+            /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH. */
             location: string;
             /** @enum {string} */
-            kind: "local" | "sftp";
+            kind: "local" | "sftp" | "rest" | "s3";
             /** @description SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
             publicKey?: string;
             /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */

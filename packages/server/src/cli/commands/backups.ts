@@ -16,7 +16,7 @@ import type {
 } from '../../core/service/backups.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
 import { humanBytes } from '../images-output.js';
-import { UsageError } from '../usage.js';
+import { secretFromStdin, UsageError } from '../usage.js';
 import { registerSelfBackup } from './self-backup.js';
 
 const STAGES: Record<BackupProgress['stage'], string> = {
@@ -159,15 +159,25 @@ export function registerBackups(program: Command): void {
 
   b.command('repository')
     .description(
-      "Show or set where the compartment's repository is: a folder, sftp:USER@HOST:PATH or sftp://USER@HOST:PORT/PATH.",
+      "Show or set where the compartment's repository is: a folder, sftp:USER@HOST:PATH, " +
+        'sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH.',
     )
     .argument('<id>')
     .argument('[location]')
     .option('--replace', 'replace the repository the compartment has (its snapshots stay where they are)')
+    .option('--user <user>', "REST: the server's user; S3: the access key id")
+    .option('--secret-stdin', 'read the REST password or the S3 secret access key from stdin (never the command line)')
     .addOption(formatOption())
     .action(
-      async (id: string, location: string | undefined, opts: { replace?: boolean; format: Format }, cmd: Command) =>
+      async (
+        id: string,
+        location: string | undefined,
+        opts: { replace?: boolean; user?: string; secretStdin?: boolean; format: Format },
+        cmd: Command,
+      ) =>
         withApp(cmd, async (app) => {
+          if ((opts.user === undefined) !== (opts.secretStdin !== true))
+            throw new UsageError('--user and --secret-stdin go together (the secret on stdin)');
           if (location === undefined) {
             const v = await app.backups.repository(id);
             print(opts.format, v, () =>
@@ -183,7 +193,12 @@ export function registerBackups(program: Command): void {
               compartment: id,
               details: { location, replace: opts.replace === true },
             },
-            () => app.backups.setRepository(id, { location, replace: opts.replace === true }),
+            () =>
+              app.backups.setRepository(id, {
+                location,
+                replace: opts.replace === true,
+                ...(opts.user !== undefined ? { credentials: { user: opts.user, secret: secretFromStdin() } } : {}),
+              }),
           );
           print(opts.format, r, () =>
             [

@@ -4,7 +4,6 @@
  * `notify log` (the delivery log). A webhook's secret and an ntfy token are read from stdin only
  * (`--secret-stdin`), never from the command line, and reach no output or audit entry.
  */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { z } from 'zod';
 import { InvalidError } from '../../core/errors.js';
@@ -13,14 +12,7 @@ import { NOTIFY_EVENT_KINDS } from '../../core/notify/event.js';
 import type { DeliveryView } from '../../core/service/notifications.js';
 import type { DeliveryStatus } from '../../store/notifications.js';
 import { audited, type Format, formatOption, print, table, withApp } from '../context.js';
-import { UsageError } from '../usage.js';
-
-/** The secret from stdin: its first line (a trailing newline, as `echo` adds, is not part of it). */
-function secretFromStdin(): string {
-  const line = readFileSync(0, 'utf8').split(/\r?\n/)[0] ?? '';
-  if (line === '') throw new UsageError('no secret on stdin');
-  return line;
-}
+import { secretFromStdin, UsageError } from '../usage.js';
 
 /** The option a field of the input comes from, to name it in an error. */
 const OPTION_OF: Record<string, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { knownHostName, parseRepositoryLocation, resticRepo } from './location.js';
+import { checkCredentials, knownHostName, parseRepositoryLocation, resticRepo, s3CredentialsFile } from './location.js';
 
 describe('repository locations', () => {
   it.each([
@@ -13,6 +13,14 @@ describe('repository locations', () => {
     ['sftp://bk@nas:2222//srv/x', { kind: 'sftp', user: 'bk', host: 'nas', port: 2222, path: '/srv/x' }],
     ['sftp://bk@nas/x', { kind: 'sftp', user: 'bk', host: 'nas', port: 22, path: 'x' }],
     ['sftp:bk@[::1]:/srv/x', { kind: 'sftp', user: 'bk', host: '[::1]', port: 22, path: '/srv/x' }],
+    ['rest:https://backup.example:8000/shop/', { kind: 'rest', url: 'https://backup.example:8000/shop' }],
+    ['rest:http://127.0.0.1:8765/', { kind: 'rest', url: 'http://127.0.0.1:8765/' }],
+    ['rest:http://[::1]:8765', { kind: 'rest', url: 'http://[::1]:8765/' }],
+    [
+      's3:https://s3.example.com/my-bucket/shop',
+      { kind: 's3', url: 'https://s3.example.com/my-bucket/shop', bucket: 'my-bucket' },
+    ],
+    ['s3:http://minio:9000/bkp', { kind: 's3', url: 'http://minio:9000/bkp', bucket: 'bkp' }],
   ])('%s', (raw, want) => {
     expect(parseRepositoryLocation(raw)).toEqual(want);
   });
@@ -29,8 +37,18 @@ describe('repository locations', () => {
     ['sftp://bk@nas:70000//x', /port 70000/],
     ['sftp:bk@nas:-x', /must not start with "-"/],
     ['sftp:bk@nas:/srv/../x', /\.\. segments/],
-    ['rest:https://host:8000/', /rest repositories are not supported yet/],
-    ['s3:host/bucket', /s3 repositories/],
+    ['rest:https://user:pw@host:8000/', /must not hold a user or password/],
+    ['rest:host:8000/x', /write rest:https:\/\/HOST/],
+    ['rest:ftp://host/x', /write rest:https/],
+    ['rest:https://-oX=y/x', /not a host name/],
+    ['rest:https://host:99999/x', /port 99999/],
+    ['rest:https://host/a/../b', /\.\. segments/],
+    ['rest:https://host/a%2f..', /% escapes/],
+    ['rest:https://host/x?y=1', /write rest:https/],
+    ['s3:host/bucket', /write s3:https/],
+    ['s3:https://s3.example.com/', /names no bucket/],
+    ['s3:https://s3.example.com/Bad_Bucket', /names no bucket/],
+    ['b2:bucket:path', /b2 repositories are not supported/],
   ])('refuses %j', (raw, why) => {
     expect(() => parseRepositoryLocation(raw)).toThrow(why);
   });
@@ -42,5 +60,28 @@ describe('repository locations', () => {
     const m = parseRepositoryLocation('sftp:bk@[::1]:/srv/x');
     expect(m.kind === 'sftp' && knownHostName(m)).toBe('::1');
     expect(resticRepo(parseRepositoryLocation('/srv/b'))).toBe('/srv/b');
+  });
+
+  it("puts a REST server's credentials in the URL, encoded; S3's in an AWS credentials file", () => {
+    const rest = parseRepositoryLocation('rest:https://backup.example:8000/shop');
+    expect(resticRepo(rest)).toBe('rest:https://backup.example:8000/shop');
+    expect(resticRepo(rest, { user: 'shop', secret: 'p@ss/w:rd#1' })).toBe(
+      'rest:https://shop:p%40ss%2Fw%3Ard%231@backup.example:8000/shop',
+    );
+    const s3 = parseRepositoryLocation('s3:https://s3.example.com/bkp/shop');
+    expect(resticRepo(s3, { user: 'AKIA1', secret: 's' })).toBe('s3:https://s3.example.com/bkp/shop');
+    expect(s3CredentialsFile({ user: 'AKIA1', secret: 'abc/def+g' })).toBe(
+      '[default]\naws_access_key_id = AKIA1\naws_secret_access_key = abc/def+g\n',
+    );
+  });
+
+  it.each([
+    [{ user: '', secret: 'x' }, /user: 1 to 256/],
+    [{ user: 'a:b', secret: 'x' }, /":"/],
+    [{ user: 'a', secret: 'two words' }, /secret: .*no spaces/],
+    [{ user: 'a', secret: 'line\nbreak' }, /secret:/],
+    [{ user: 'a\n[evil]', secret: 'x' }, /user:/],
+  ])('refuses credentials %j', (c, why) => {
+    expect(() => checkCredentials(c)).toThrow(why);
   });
 });

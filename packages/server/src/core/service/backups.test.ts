@@ -87,6 +87,8 @@ async function setup() {
       log.push(`grant ${source} ${reader} ${paths.join(' ')}`);
       if (failGrant) throw new Error('setfacl: not found');
     },
+    setAccess: async (id, l, credentials) =>
+      void log.push(`access ${id} ${l.kind}${credentials ? ` ${credentials.user}` : ''}`),
     revokeRead: async (source, reader, paths) => void log.push(`revoke ${source} ${reader} ${paths.join(' ')}`),
     check: async () => {
       log.push('check');
@@ -252,7 +254,7 @@ describe('repository locations', () => {
     });
     expect(set.password).toMatch(/^[A-Za-z0-9_-]{20,}$/);
     expect(set.previous).toBeUndefined();
-    expect(s.log).toEqual(['ssh bk@nas:2222 scan']);
+    expect(s.log).toEqual(['ssh bk@nas:2222 scan', 'access app sftp']);
     // not reachable yet (the key not accepted): the list names the location, with no snapshots
     s.failSnapshots(true);
     expect(await s.backups.list('app')).toEqual({
@@ -262,7 +264,7 @@ describe('repository locations', () => {
     s.failSnapshots(false);
     const b = await s.backups.run('app', { mode: 'live' });
     expect(b.repository).toBeUndefined(); // its password was answered when the location was set
-    expect(s.log.slice(1, 3)).toEqual(['init sftp://bk@nas:2222//srv/restic/app', expect.stringMatching(/^backup /)]);
+    expect(s.log.slice(2, 4)).toEqual(['init sftp://bk@nas:2222//srv/restic/app', expect.stringMatching(/^backup /)]);
     // made: the next backup does not look for it again; the view reads the keys without scanning
     s.log.length = 0;
     await s.backups.run('app', { mode: 'live' });
@@ -293,6 +295,31 @@ describe('repository locations', () => {
       /no SSH host key could be read from unreachable port 22/,
     );
     expect(await s.backups.repository('app')).toBeNull();
+  });
+
+  it('takes credentials for REST and S3 only (S3 needs them), checked by field; they go to the host, not the answer', async () => {
+    const s = await setup();
+    const issue = async (input: Parameters<typeof s.backups.setRepository>[1]) =>
+      (await s.backups.setRepository('app', input).catch((e) => e)).details?.issues?.[0];
+    expect(await issue({ location: '/srv/b', credentials: { user: 'u', secret: 'x' } })).toEqual({
+      path: 'credentials',
+      message: 'only a rest: or s3: location takes credentials',
+    });
+    expect(await issue({ location: 's3:https://s3.example/bkp' })).toMatchObject({ path: 'credentials' });
+    expect(await issue({ location: 'rest:https://bk/x', credentials: { user: 'u:v', secret: 'x' } })).toMatchObject({
+      path: 'credentials',
+      message: expect.stringContaining('":"'),
+    });
+    expect(s.log.filter((l) => l.startsWith('access'))).toEqual([]);
+    expect(await s.backups.repository('app')).toBeNull();
+    const set = await s.backups.setRepository('app', {
+      location: 'rest:https://bk:8000/app',
+      credentials: { user: 'app', secret: 'Zq9secret' },
+    });
+    expect(set).toMatchObject({ location: 'rest:https://bk:8000/app', kind: 'rest' });
+    expect(JSON.stringify(set)).not.toContain('Zq9secret');
+    expect(s.log.filter((l) => l.startsWith('access'))).toEqual(['access app rest app']);
+    expect(await s.backups.repository('app')).toEqual({ location: 'rest:https://bk:8000/app', kind: 'rest' });
   });
 });
 

@@ -28,7 +28,12 @@
  *   refused (ConflictError) while an apply holds it; a scheduled run waits for the next tick instead.
  */
 import type { ApplyLocks } from '../apply/ports.js';
-import { parseRepositoryLocation, type RepositoryLocation } from '../backups/location.js';
+import {
+  checkCredentials,
+  parseRepositoryLocation,
+  type RepositoryCredentials,
+  type RepositoryLocation,
+} from '../backups/location.js';
 import {
   type BackupCheck,
   type BackupKeep,
@@ -152,6 +157,11 @@ export interface BackupHostPort {
   home(id: CompartmentId): Promise<string>;
   podmanVolumes(id: CompartmentId): Promise<{ name: string; mountpoint: string }[]>;
   init(id: CompartmentId, repo: string, password: string): Promise<'created' | 'exists'>;
+  /**
+   * REST and S3: writes the repository's address with its credentials into files of the compartment's own (mode
+   * 0600) that restic reads; for any other location removes them.
+   */
+  setAccess(id: CompartmentId, location: RepositoryLocation, credentials?: RepositoryCredentials): Promise<void>;
   /** SFTP: the compartment's SSH key (made when missing) and the remote host's keys (scanned when `scan`). */
   sshSetup(
     id: CompartmentId,
@@ -276,7 +286,7 @@ export interface BackupResult {
 /** Where a compartment's repository is; for SFTP, the key the remote user must accept and the host's keys. */
 export interface RepositoryView {
   location: string;
-  kind: 'local' | 'sftp';
+  kind: RepositoryLocation['kind'];
   /** SFTP: the compartment's public key, for the remote user's ~/.ssh/authorized_keys. */
   publicKey?: string;
   /** SFTP: the fingerprints of the remote host's keys quadletman trusts (recorded when the location was set). */
@@ -555,15 +565,30 @@ export class BackupService {
    * repository keeps it unless `replace`: then the answer carries the previous location and password, this once,
    * so that its snapshots stay readable with restic.
    */
-  async setRepository(id: string, input: { location: string; replace?: boolean }): Promise<RepositorySet> {
+  async setRepository(
+    id: string,
+    input: { location: string; replace?: boolean; credentials?: RepositoryCredentials },
+  ): Promise<RepositorySet> {
     const c = this.deps.compartments.get(id);
     const location = input.location.trim();
+    const invalid = (path: string, message: string) =>
+      new InvalidError(`${path}: ${message}`, { details: { issues: [{ path, message }] } });
     let parsed: RepositoryLocation;
     try {
       parsed = parseRepositoryLocation(location);
     } catch (e) {
-      const message = (e as Error).message;
-      throw new InvalidError(`location: ${message}`, { details: { issues: [{ path: 'location', message }] } });
+      throw invalid('location', (e as Error).message);
+    }
+    const web = parsed.kind === 'rest' || parsed.kind === 's3';
+    if (input.credentials && !web) throw invalid('credentials', 'only a rest: or s3: location takes credentials');
+    if (parsed.kind === 's3' && !input.credentials)
+      throw invalid('credentials', 'an s3: location needs the access key id and secret access key');
+    if (input.credentials) {
+      try {
+        checkCredentials(input.credentials);
+      } catch (e) {
+        throw invalid('credentials', (e as Error).message);
+      }
     }
     return this.locked(c.id, async () => {
       const known = this.deps.store.repo(c.id);
@@ -573,6 +598,8 @@ export class BackupService {
         );
       }
       const ssh = parsed.kind === 'sftp' ? await this.deps.host.sshSetup(c.id, parsed, true) : {};
+      // REST and S3: the credentials go into files of the compartment's own (none are kept for other kinds)
+      await this.deps.host.setAccess(c.id, parsed, input.credentials);
       const password = generateValue('token');
       this.deps.store.setRepo(c.id, location, password);
       this.made.delete(c.id);
@@ -589,7 +616,7 @@ export class BackupService {
     const known = this.deps.store.repo(c.id);
     if (!known) return null;
     const parsed = parseRepositoryLocation(known.location);
-    if (parsed.kind === 'local') return { location: known.location, kind: 'local' };
+    if (parsed.kind !== 'sftp') return { location: known.location, kind: parsed.kind };
     return { location: known.location, kind: 'sftp', ...(await this.deps.host.sshSetup(c.id, parsed, false)) };
   }
 

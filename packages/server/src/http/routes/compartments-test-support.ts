@@ -282,6 +282,7 @@ export function createTestContext(
       podmanVolumes: noRestic,
       init: noRestic,
       sshSetup: noRestic,
+      setAccess: async () => undefined,
       backup: noRestic,
       snapshots: noRestic,
       restore: noRestic,
