@@ -383,6 +383,16 @@ export const en = {
   'backups.repo.default': "None set: the first backup makes one in the compartment user's home.",
   'backups.repo.kind.local': 'a folder on this host',
   'backups.repo.kind.sftp': 'SFTP',
+  'backups.repo.kind.rest': 'a REST server',
+  'backups.repo.kind.s3': 'S3-compatible storage',
+  'backups.repo.credentials.rest': "The REST server's login (leave empty for a server without one)",
+  'backups.repo.credentials.s3': 'The S3 access key',
+  'backups.repo.user.rest': 'User',
+  'backups.repo.user.s3': 'Access key id',
+  'backups.repo.secret.rest': 'Password',
+  'backups.repo.secret.s3': 'Secret access key',
+  'backups.repo.credentialsHint':
+    "Kept only in a file of the compartment's own, readable by it alone; never shown again.",
   'backups.repo.addKey':
     "The repository is reached with this key: the remote user's `~/.ssh/authorized_keys` must hold it.",
   'backups.repo.publicKey': "The compartment's public key",
@@ -395,7 +405,7 @@ export const en = {
   'backups.repo.form': 'Set the repository location',
   'backups.repo.location': 'Location',
   'backups.repo.locationHint':
-    'A folder (`/srv/backups/app`), `sftp:USER@HOST:PATH`, or `sftp://USER@HOST:PORT/PATH` for another port.',
+    'A folder (`/srv/backups/app`), `sftp:USER@HOST:PATH` (`sftp://USER@HOST:PORT/PATH` for another port), a REST server `rest:https://HOST:PORT/PATH` or S3 `s3:https://HOST/BUCKET/PATH`.',
   'backups.repo.replace':
     'Replace the repository this compartment has (its snapshots stay where they are; its password is shown once more below)',
   'backups.repo.set': 'Set location',

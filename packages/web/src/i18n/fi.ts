@@ -395,6 +395,16 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.repo.default': 'Ei asetettu: ensimmäinen varmuuskopio luo säilön lokeron käyttäjän kotihakemistoon.',
   'backups.repo.kind.local': 'kansio tällä koneella',
   'backups.repo.kind.sftp': 'SFTP',
+  'backups.repo.kind.rest': 'REST-palvelin',
+  'backups.repo.kind.s3': 'S3-yhteensopiva tallennus',
+  'backups.repo.credentials.rest': 'REST-palvelimen tunnus (tyhjä, jos palvelin ei vaadi)',
+  'backups.repo.credentials.s3': 'S3-käyttöavain',
+  'backups.repo.user.rest': 'Käyttäjä',
+  'backups.repo.user.s3': 'Avaimen tunniste',
+  'backups.repo.secret.rest': 'Salasana',
+  'backups.repo.secret.s3': 'Salainen avain',
+  'backups.repo.credentialsHint':
+    'Säilytetään vain lokeron omassa tiedostossa, jonka vain se voi lukea; ei näytetä enää.',
   'backups.repo.addKey':
     'Säilöön yhdistetään tällä avaimella: etäkäyttäjän tiedostossa `~/.ssh/authorized_keys` on oltava se.',
   'backups.repo.publicKey': 'Lokeron julkinen avain',
@@ -407,7 +417,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.repo.form': 'Aseta säilön sijainti',
   'backups.repo.location': 'Sijainti',
   'backups.repo.locationHint':
-    'Kansio (`/srv/backups/app`), `sftp:USER@HOST:PATH` (käyttäjä, kone, polku) tai muulle portille `sftp://USER@HOST:PORT/PATH`.',
+    'Kansio (`/srv/backups/app`), `sftp:USER@HOST:PATH` (käyttäjä, kone, polku; muulle portille `sftp://USER@HOST:PORT/PATH`), REST-palvelin `rest:https://HOST:PORT/PATH` tai S3 `s3:https://HOST/BUCKET/PATH`.',
   'backups.repo.replace':
     'Korvaa lokeron nykyinen säilö (sen tilannevedokset jäävät paikalleen; sen salasana näytetään alla vielä kerran)',
   'backups.repo.set': 'Aseta sijainti',

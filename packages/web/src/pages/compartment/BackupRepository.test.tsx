@@ -1,7 +1,8 @@
 /**
  * The Backups tab's Repository card against a faked server: none set; an SFTP repository with the public key to
  * add and the host keys to check; an admin sets a location and sees its password once (and the replaced one's);
- * a refused location shows the server's message under the field; an operator reads only.
+ * a refused location shows the server's message under the field; an operator reads only; a REST or S3 location
+ * asks for its user and secret (sent with it, and a refused one said under the fields).
  */
 import { fireEvent, screen, within } from '@testing-library/react';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -103,5 +104,52 @@ describe('backup repository card', () => {
     ]);
     // the view follows: the key to add is shown
     expect(await screen.findByTestId('public-key')).toBeTruthy();
+  });
+
+  it('asks a REST or S3 location for its user and secret, and sends them with it', async () => {
+    const calls = serve(null, (b) =>
+      (b as { location: string }).location.startsWith('s3:') && !(b as { credentials?: unknown }).credentials
+        ? [
+            400,
+            {
+              error: {
+                code: 'invalid',
+                message: 'credentials: an s3: location needs the access key id and secret access key',
+                details: {
+                  issues: [
+                    { path: 'credentials', message: 'an s3: location needs the access key id and secret access key' },
+                  ],
+                },
+              },
+            },
+          ]
+        : [200, { location: (b as { location: string }).location, kind: 's3', password: 'new-password-0123456789' }],
+    );
+    card(true);
+    const location = await screen.findByLabelText('Location');
+    expect(screen.queryByTestId('repository-credentials')).toBeNull();
+    fireEvent.change(location, { target: { value: 's3:https://s3.example/bkp/shop' } });
+    const fields = screen.getByTestId('repository-credentials');
+    expect(fields.textContent).toContain('The S3 access key');
+    fireEvent.click(screen.getByRole('button', { name: 'Set location' }));
+    expect(await screen.findByText('an s3: location needs the access key id and secret access key')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('Access key id'), { target: { value: 'AKIA1' } });
+    const secret = screen.getByLabelText('Secret access key');
+    expect(secret.getAttribute('type')).toBe('password');
+    fireEvent.change(secret, { target: { value: 'Zq9secret' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Set location' }));
+    expect(await screen.findByTestId('repository-password')).toBeTruthy();
+    expect(changes(calls).map((c) => c.body)).toEqual([
+      { location: 's3:https://s3.example/bkp/shop', replace: false },
+      {
+        location: 's3:https://s3.example/bkp/shop',
+        replace: false,
+        credentials: { user: 'AKIA1', secret: 'Zq9secret' },
+      },
+    ]);
+    // a REST location names its login
+    fireEvent.change(screen.getByLabelText('Location'), { target: { value: 'rest:https://bk:8000/shop' } });
+    expect(screen.getByTestId('repository-credentials').textContent).toContain("The REST server's login");
+    expect(screen.getByLabelText('Password')).toBeTruthy();
   });
 });

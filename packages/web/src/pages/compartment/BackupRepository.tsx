@@ -1,8 +1,10 @@
 /**
- * The Backups tab's "Repository" card: where the compartment's restic repository is (a folder, or a folder on
- * another host over SFTP) and, for SFTP, the compartment's public key (to add to the remote user's
+ * The Backups tab's "Repository" card: where the compartment's restic repository is (a folder, a folder on
+ * another host over SFTP, a REST server or an S3-compatible store) and, for SFTP, the compartment's public key (to add to the remote user's
  * authorized_keys, with a copy button) and the fingerprints of the remote host's keys to check. Operators read it;
- * admins set the location (a compartment that has a repository keeps it unless "replace" is ticked). The new
+ * admins set the location (a compartment that has a repository keeps it unless "replace" is ticked; a REST or S3
+ * location asks for its user and secret too, which the server keeps in the compartment's own files and never
+ * answers). The new
  * password is shown this once, with the replaced repository's, so that its snapshots stay readable.
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -18,12 +20,18 @@ import { RepositoryPassword } from './backup-ui';
 type RepositoryView = NonNullable<components['schemas']['BackupRepository']>;
 type RepositorySet = components['schemas']['BackupRepositorySet'];
 
-/** The server's message about the location, when it refused it (400, details.issues path `location`). */
-function locationIssue(error: unknown): string | undefined {
+/** The server's message about a field (`location`, `credentials`), when it refused it (400, details.issues). */
+function fieldIssue(error: unknown, path: string): string | undefined {
   if (!(error instanceof ApiError) || !Array.isArray(error.details?.issues)) return undefined;
-  const issue = (error.details.issues as { path?: unknown; message?: unknown }[]).find((i) => i.path === 'location');
+  const issue = (error.details.issues as { path?: unknown; message?: unknown }[]).find((i) => i.path === path);
   return typeof issue?.message === 'string' ? issue.message : undefined;
 }
+
+/** The kind a location being typed names (rest: and s3: ask for credentials). */
+const webKind = (location: string): 'rest' | 's3' | undefined => {
+  const m = /^(rest|s3):/.exec(location.trim());
+  return m ? (m[1] as 'rest' | 's3') : undefined;
+};
 
 function PublicKey({ value }: { value: string }) {
   const [copied, setCopied] = useState<boolean>();
@@ -89,16 +97,22 @@ function Details({ view }: { view: RepositoryView }) {
 function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository: boolean; onSet: () => void }) {
   const [location, setLocation] = useState('');
   const [replace, setReplace] = useState(false);
+  const [user, setUser] = useState('');
+  const [secret, setSecret] = useState('');
+  const kind = webKind(location);
   const set = useMutation({
-    mutationFn: (body: { location: string; replace: boolean }) =>
+    mutationFn: (body: { location: string; replace: boolean; credentials?: { user: string; secret: string } }) =>
       data(api.PUT('/api/compartments/{id}/backups/repository', { params: { path: { id } }, body })),
     onSuccess: () => {
       setLocation('');
       setReplace(false);
+      setUser('');
+      setSecret('');
       onSet();
     },
   });
-  const issue = locationIssue(set.error);
+  const issue = fieldIssue(set.error, 'location');
+  const credentialsIssue = fieldIssue(set.error, 'credentials');
   const field = `backup-location-${id}`;
   const result: RepositorySet | undefined = set.data;
   return (
@@ -109,7 +123,8 @@ function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository:
         aria-label={t('backups.repo.form')}
         onSubmit={(e) => {
           e.preventDefault();
-          set.mutate({ location, replace });
+          // a REST server may take no credentials; S3 needs them (the server says so)
+          set.mutate({ location, replace, ...(kind && (user || secret) ? { credentials: { user, secret } } : {}) });
         }}
       >
         <label htmlFor={field} className="text-sm font-medium">
@@ -134,6 +149,44 @@ function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository:
             {issue}
           </p>
         )}
+        {kind && (
+          <fieldset className="flex flex-col gap-2" data-testid="repository-credentials">
+            <legend className="text-sm font-medium">{t(`backups.repo.credentials.${kind}`)}</legend>
+            <label htmlFor={`${field}-user`} className="text-sm">
+              {t(`backups.repo.user.${kind}`)}
+            </label>
+            <input
+              id={`${field}-user`}
+              className={`${inputClass} font-mono`}
+              value={user}
+              onChange={(e) => setUser(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              aria-invalid={credentialsIssue ? true : undefined}
+            />
+            <label htmlFor={`${field}-secret`} className="text-sm">
+              {t(`backups.repo.secret.${kind}`)}
+            </label>
+            <input
+              id={`${field}-secret`}
+              type="password"
+              className={`${inputClass} font-mono`}
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+              autoComplete="new-password"
+              aria-invalid={credentialsIssue ? true : undefined}
+              aria-describedby={credentialsIssue ? `${field}-credentials-error` : `${field}-credentials-hint`}
+            />
+            <p id={`${field}-credentials-hint`} className="text-xs text-zinc-600 dark:text-zinc-400">
+              {t('backups.repo.credentialsHint')}
+            </p>
+            {credentialsIssue && (
+              <p id={`${field}-credentials-error`} className="text-xs text-red-700 dark:text-red-300">
+                {credentialsIssue}
+              </p>
+            )}
+          </fieldset>
+        )}
         {hasRepository && (
           <label className="flex items-start gap-2 text-sm">
             <input type="checkbox" className="mt-1" checked={replace} onChange={(e) => setReplace(e.target.checked)} />
@@ -150,7 +203,7 @@ function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository:
             {set.isPending ? t('backups.repo.setting') : t('backups.repo.set')}
           </Button>
         </div>
-        {set.isError && !issue && <ErrorBox error={set.error} />}
+        {set.isError && !issue && !credentialsIssue && <ErrorBox error={set.error} />}
       </form>
       {result && (
         <RepositoryPassword
