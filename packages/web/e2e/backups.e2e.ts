@@ -1,8 +1,9 @@
 /**
  * A compartment's Backups tab in real Chromium, against e2e/serve.mjs's fake API (desktop and phone): no
- * repository at first; the first backup (stop mode) shows the repository's password once with what it did, a
- * second (live) one does not; the repository is checked; a snapshot is restored after the confirmation. A
- * screenshot of each step.
+ * repository at first; the first backup (stop mode) shows its progress while it runs, then the repository's
+ * password once with what it did, a second (live) one does not; the repository is checked (the Schedule card
+ * names the check, and the daily schedule the repository brought); a snapshot is restored after the
+ * confirmation; a REST location is set with its login. A screenshot of each step.
  */
 import { expect, test } from '@playwright/test';
 import { SCREENSHOTS } from './playwright.config';
@@ -34,12 +35,19 @@ test('back up a compartment, check the repository, restore a snapshot', async ({
 
   await expect(page.getByLabel(/^Stop/)).toBeChecked();
   await page.getByRole('button', { name: 'Back up now' }).click();
+  // while it runs: restic's progress, polled every second
+  const progress = page.getByTestId('backup-progress');
+  await expect(progress).toContainText('Backup under way');
+  await expect(progress.getByRole('progressbar')).toBeVisible();
+  await expect(progress).toContainText(/of 214 files/);
+  await shot('progress');
   const secret = page.getByTestId('repository-password');
   await expect(secret.getByTestId('secret-repository')).toHaveText(REPO_PASSWORD);
   await expect(secret).toContainText('needed to restore these backups on another host');
   await expect(page.getByTestId('backup-result')).toContainText('web.service; down for 2.1 s');
   await expect(page.getByTestId('repository')).toContainText('/home/qm-demo/.local/share/quadletman/backups');
   await expect(page.getByRole('row').filter({ hasText: '11111111' })).toContainText('mode stop');
+  await expect(progress).toHaveCount(0);
   await shot('first');
 
   await secret.getByRole('button', { name: 'I have copied it: hide' }).click();
@@ -51,6 +59,11 @@ test('back up a compartment, check the repository, restore a snapshot', async ({
 
   await page.getByRole('button', { name: 'Check repository' }).click();
   await expect(page.getByTestId('check-result')).toContainText('no errors were found');
+  // the repository brought daily backups; the check is recorded with the policy
+  const policy = page.getByTestId('backup-policy');
+  await expect(policy).toContainText('daily 02:17');
+  await page.reload();
+  await expect(page.getByTestId('last-check')).toContainText('the repository is sound');
   await shot('second');
 
   await page.getByRole('button', { name: 'Restore snapshot 11111111' }).click();
@@ -65,5 +78,34 @@ test('back up a compartment, check the repository, restore a snapshot', async ({
   await expect(dialog).toHaveCount(0);
   await restored.scrollIntoViewIfNeeded();
   await shot('restored');
+  expect(errors).toEqual([]);
+});
+
+test('set a REST repository with its login', async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/c/demo/backups');
+  await page.getByLabel('User name').fill('demo');
+  await page.getByLabel('Password').fill('demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/c\/demo\/backups$/);
+  const location = page.getByRole('textbox', { name: 'Location', exact: true });
+  await location.fill('s3:https://s3.example.test/backups/demo');
+  const login = page.getByTestId('repository-credentials');
+  await expect(login).toContainText('The S3 access key');
+  await page.getByRole('button', { name: 'Set location' }).click();
+  await expect(login).toContainText('an s3: location needs the access key id and secret access key');
+  await location.fill('rest:https://backup.example.test:8000/demo');
+  await expect(login).toContainText("The REST server's login");
+  await expect(login).not.toContainText('needs the access key'); // (said of the s3: location before)
+  await login.getByLabel('User').fill('demo');
+  await login.getByLabel('Password').fill('Zq9-rest-s3cret');
+  await login.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `${SCREENSHOTS}/backups-rest-${info.project.name}.png`, fullPage: true });
+  await page.getByRole('button', { name: 'Set location' }).click();
+  await expect(page.getByTestId('repository-set')).toContainText('The next backup makes the repository there.');
+  await expect(page.getByTestId('repository-details')).toContainText('rest:https://backup.example.test:8000/demo');
+  await expect(page.getByTestId('repository-details')).toContainText('a REST server');
+  await expect(login).toHaveCount(0);
   expect(errors).toEqual([]);
 });

@@ -339,8 +339,10 @@ const REPO_PASSWORD = 'Hs8dK2pXq7LmV4cN9tRw3BzF';
 const REPO_LOCATION = '/home/qm-demo/.local/share/quadletman/backups';
 const DEMO_VOLUME = '/home/qm-demo/.local/share/containers/storage/volumes/demo-www/_data';
 const DEMO_QUADLETS = '/home/qm-demo/.config/containers/systemd';
-/** The fake's starting state: no repository yet. */
-const initialBackups = () => ({ repository: null, snapshots: [], revision: 1 });
+/** The fake's starting state: no repository yet, nothing under way, no check. */
+const initialBackups = () => ({ repository: null, snapshots: [], revision: 1, running: null, lastCheck: null });
+/** How long the fake's backup takes: its progress is answered meanwhile. */
+const BACKUP_MS = 2500;
 let backups = initialBackups();
 
 /** A repository as GET …/backups/repository answers it: SFTP ones with the demo's key and the host's. */
@@ -352,7 +354,41 @@ const repositoryView = (location) =>
         publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeFakeFakeFakeFakeFakeFakeFakeFake quadletman-qm-demo',
         hostKeys: ['256 SHA256:Fake0Fake1Fake2Fake3Fake4Fake5Fake6Fake7Fak nas.example (ED25519)'],
       }
-    : { location, kind: 'local' };
+    : { location, kind: /^(rest|s3):/.test(location) ? location.split(':')[0] : 'local' };
+
+/** The fake's backup, done: its answer (the first one makes the repository and answers its password). */
+function backUp(res, body) {
+  const mode = body.mode ?? 'stop';
+  const first = backups.repository === null;
+  backups.repository = REPO_LOCATION;
+  const n = backups.snapshots.length + 1;
+  const id = `${String(n).repeat(8)}${'0f'.repeat(28)}`;
+  backups.snapshots.push({
+    id,
+    shortId: id.slice(0, 8),
+    time: new Date(Date.parse(now) + n * 3600_000).toISOString(),
+    paths: [DEMO_VOLUME, DEMO_QUADLETS],
+    tags: ['compartment=demo', `revision=${backups.revision}`, `mode=${mode}`],
+  });
+  return json(res, 200, {
+    compartment: 'demo',
+    mode,
+    summary: {
+      snapshotId: id,
+      filesNew: first ? 214 : 3,
+      filesChanged: first ? 0 : 2,
+      filesUnmodified: first ? 0 : 209,
+      dataAdded: first ? 18_874_368 : 40_960,
+      totalFiles: 214,
+      totalBytes: 18_874_368,
+      durationS: first ? 3.2 : 0.9,
+    },
+    paths: [DEMO_VOLUME, DEMO_QUADLETS],
+    stopped: mode === 'stop' ? ['web.service'] : [],
+    downtimeMs: mode === 'stop' ? 2100 : null,
+    ...(first ? { repository: { location: REPO_LOCATION, password: REPO_PASSWORD } } : {}),
+  });
+}
 
 /** Answers a backups route of the demo compartment; false: no such route. */
 function backupsApi(req, res, path, body) {
@@ -362,37 +398,49 @@ function backupsApi(req, res, path, body) {
       repository: backups.repository ? { location: backups.repository } : null,
       snapshots: backups.snapshots,
     });
-  if (path === base && req.method === 'POST') {
-    const mode = body.mode ?? 'stop';
-    const first = backups.repository === null;
-    backups.repository = REPO_LOCATION;
-    const n = backups.snapshots.length + 1;
-    const id = `${String(n).repeat(8)}${'0f'.repeat(28)}`;
-    backups.snapshots.push({
-      id,
-      shortId: id.slice(0, 8),
-      time: new Date(Date.parse(now) + n * 3600_000).toISOString(),
-      paths: [DEMO_VOLUME, DEMO_QUADLETS],
-      tags: ['compartment=demo', `revision=${backups.revision}`, `mode=${mode}`],
+  if (path === `${base}/progress` && req.method === 'GET') {
+    const r = backups.running;
+    if (!r) return json(res, 200, { progress: null });
+    const done = Math.min(1, (Date.now() - r.since) / BACKUP_MS);
+    return json(res, 200, {
+      progress: {
+        operation: 'backup',
+        stage: 'restic',
+        startedAt: new Date(r.since).toISOString(),
+        status: {
+          percent: Math.round(done * 1000) / 10,
+          filesDone: Math.round(214 * done),
+          totalFiles: 214,
+          bytesDone: Math.round(18_874_368 * done),
+          totalBytes: 18_874_368,
+          secondsElapsed: Math.round((done * BACKUP_MS) / 1000),
+          secondsRemaining: Math.round(((1 - done) * BACKUP_MS) / 1000),
+          currentFiles: [`${DEMO_VOLUME}/assets/photo-${Math.round(done * 40)}.jpg`],
+        },
+      },
     });
+  }
+  if (path === `${base}/policy` && req.method === 'GET')
     return json(res, 200, {
       compartment: 'demo',
-      mode,
-      summary: {
-        snapshotId: id,
-        filesNew: first ? 214 : 3,
-        filesChanged: first ? 0 : 2,
-        filesUnmodified: first ? 0 : 209,
-        dataAdded: first ? 18_874_368 : 40_960,
-        totalFiles: 214,
-        totalBytes: 18_874_368,
-        durationS: first ? 3.2 : 0.9,
-      },
-      paths: [DEMO_VOLUME, DEMO_QUADLETS],
-      stopped: mode === 'stop' ? ['web.service'] : [],
-      downtimeMs: mode === 'stop' ? 2100 : null,
-      ...(first ? { repository: { location: REPO_LOCATION, password: REPO_PASSWORD } } : {}),
+      // a repository brings daily backups
+      policy: backups.repository
+        ? { schedule: 'daily 02:17', mode: 'stop', keep: { last: 0, daily: 7, weekly: 4, monthly: 6 } }
+        : { schedule: 'off', mode: 'stop', keep: null },
+      nextRun: backups.repository ? '2026-11-24T02:17:00.000Z' : null,
+      lastRun: null,
+      lastCheck: backups.lastCheck,
     });
+  if (path === base && req.method === 'POST') {
+    if (backups.running)
+      return json(res, 409, { error: { code: 'conflict', message: 'A backup of demo is under way.' } });
+    // the backup takes a moment: its progress is answered meanwhile
+    backups.running = { since: Date.now() };
+    setTimeout(() => {
+      backups.running = null;
+      backUp(res, body);
+    }, BACKUP_MS);
+    return true;
   }
   if (path === `${base}/restore` && req.method === 'POST') {
     const snap = backups.snapshots.find((s) => s.id === body.snapshot);
@@ -445,7 +493,17 @@ function backupsApi(req, res, path, body) {
     return json(res, 200, backups.repository ? repositoryView(backups.repository) : null);
   if (path === `${base}/repository` && req.method === 'PUT') {
     const location = String(body.location ?? '').trim();
-    if (!location.startsWith('/') && !location.startsWith('sftp:'))
+    if (location.startsWith('s3:') && !body.credentials)
+      return json(res, 400, {
+        error: {
+          code: 'invalid',
+          message: 'credentials: an s3: location needs the access key id and secret access key',
+          details: {
+            issues: [{ path: 'credentials', message: 'an s3: location needs the access key id and secret access key' }],
+          },
+        },
+      });
+    if (!/^(\/|sftp:|rest:https?:\/\/|s3:https?:\/\/)/.test(location))
       return json(res, 400, {
         error: {
           code: 'invalid',
@@ -472,10 +530,10 @@ function backupsApi(req, res, path, body) {
   if (path === `${base}/check` && req.method === 'POST') {
     if (!backups.repository)
       return json(res, 409, { error: { code: 'conflict', message: 'demo has no backup repository yet.' } });
-    return json(res, 200, {
-      ok: true,
-      output: 'using temporary cache in /tmp/restic-check-cache\nload indexes\ncheck all packs\nno errors were found',
-    });
+    const output =
+      'using temporary cache in /tmp/restic-check-cache\nload indexes\ncheck all packs\nno errors were found';
+    backups.lastCheck = { at: now, ok: true, output };
+    return json(res, 200, { ok: true, output });
   }
   return false;
 }

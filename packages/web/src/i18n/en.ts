@@ -379,7 +379,7 @@ export const en = {
   'backups.repository': 'Repository',
   'backups.repo.title': 'Repository',
   'backups.repo.explain':
-    "Where the snapshots are kept: by default a folder in the compartment user's home, which guards against mistakes but not against the loss of this disk. A folder on another host over SFTP does.",
+    "Where the snapshots are kept: by default a folder in the compartment user's home, which guards against mistakes but not against the loss of this disk. A folder on another host (SFTP), a REST server or S3 storage does.",
   'backups.repo.default': "None set: the first backup makes one in the compartment user's home.",
   'backups.repo.kind.local': 'a folder on this host',
   'backups.repo.kind.sftp': 'SFTP',
@@ -551,6 +551,8 @@ export const en = {
   'backups.schedule.stage.backup': 'backup',
   'backups.schedule.stage.prune': 'retention (forget and prune)',
   'backups.schedule.stage.check': 'repository check',
+  'backups.schedule.sound': 'Sound',
+  'backups.schedule.problems': 'Problems',
   'backups.schedule.check': 'Last check',
   'backups.schedule.checkNone': 'None yet: a scheduled run checks the repository weekly.',
   'backups.schedule.checkOk': '{time}: the repository is sound.',

@@ -391,7 +391,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.repository': 'Säilö',
   'backups.repo.title': 'Säilö',
   'backups.repo.explain':
-    'Missä tilannevedokset säilytetään: oletuksena kansiossa lokeron käyttäjän kotihakemistossa, mikä suojaa vahingoilta mutta ei tämän levyn menetykseltä. Kansio toisella koneella SFTP:n kautta suojaa.',
+    'Missä tilannevedokset säilytetään: oletuksena kansiossa lokeron käyttäjän kotihakemistossa, mikä suojaa vahingoilta mutta ei tämän levyn menetykseltä. Kansio toisella koneella (SFTP), REST-palvelin tai S3-tallennus suojaa.',
   'backups.repo.default': 'Ei asetettu: ensimmäinen varmuuskopio luo säilön lokeron käyttäjän kotihakemistoon.',
   'backups.repo.kind.local': 'kansio tällä koneella',
   'backups.repo.kind.sftp': 'SFTP',
@@ -563,6 +563,8 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'backups.schedule.stage.backup': 'varmuuskopiointi',
   'backups.schedule.stage.prune': 'säilytys (unohdus ja karsinta)',
   'backups.schedule.stage.check': 'säilön tarkistus',
+  'backups.schedule.sound': 'Eheä',
+  'backups.schedule.problems': 'Ongelmia',
   'backups.schedule.check': 'Viimeisin tarkistus',
   'backups.schedule.checkNone': 'Ei vielä: ajastettu ajo tarkistaa säilön viikoittain.',
   'backups.schedule.checkOk': '{time}: säilö on eheä.',

@@ -135,7 +135,11 @@ function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository:
           className={`${inputClass} font-mono`}
           value={location}
           placeholder="sftp:backup@nas.example:/srv/restic/app"
-          onChange={(e) => setLocation(e.target.value)}
+          onChange={(e) => {
+            setLocation(e.target.value);
+            // (what the server said was of the location before)
+            if (set.isError) set.reset();
+          }}
           aria-invalid={issue ? true : undefined}
           aria-describedby={[`${field}-hint`, issue ? `${field}-error` : ''].filter(Boolean).join(' ')}
           autoComplete="off"
@@ -159,7 +163,10 @@ function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository:
               id={`${field}-user`}
               className={`${inputClass} font-mono`}
               value={user}
-              onChange={(e) => setUser(e.target.value)}
+              onChange={(e) => {
+                setUser(e.target.value);
+                if (credentialsIssue) set.reset();
+              }}
               autoComplete="off"
               spellCheck={false}
               aria-invalid={credentialsIssue ? true : undefined}
@@ -172,7 +179,10 @@ function LocationForm({ id, hasRepository, onSet }: { id: string; hasRepository:
               type="password"
               className={`${inputClass} font-mono`}
               value={secret}
-              onChange={(e) => setSecret(e.target.value)}
+              onChange={(e) => {
+                setSecret(e.target.value);
+                if (credentialsIssue) set.reset();
+              }}
               autoComplete="new-password"
               aria-invalid={credentialsIssue ? true : undefined}
               aria-describedby={credentialsIssue ? `${field}-credentials-error` : `${field}-credentials-hint`}

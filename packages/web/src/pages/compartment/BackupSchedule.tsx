@@ -43,7 +43,7 @@ function LastCheck({ check }: { check: BackupCheck | null }) {
     <span className="flex flex-col gap-1" data-testid="last-check">
       <span className="flex flex-wrap items-center gap-2">
         <Badge tone={check.ok ? 'ok' : 'bad'}>
-          {check.ok ? t('backups.schedule.ok') : t('backups.schedule.failed')}
+          {check.ok ? t('backups.schedule.sound') : t('backups.schedule.problems')}
         </Badge>
         <span>
           {t(check.ok ? 'backups.schedule.checkOk' : 'backups.schedule.checkFailed', { time: dateTime(check.at) })}
