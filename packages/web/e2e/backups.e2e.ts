@@ -75,6 +75,7 @@ test('back up a compartment, check the repository, restore a snapshot', async ({
   const restored = page.getByTestId('restore-result');
   await expect(restored).toContainText('Snapshot 11111111 restored in 4.3 s.');
   await expect(restored).toContainText('Started again: web.service');
+  await expect(restored).toContainText("The compartment's probes answer with the restored data (1).");
   await expect(dialog).toHaveCount(0);
   await restored.scrollIntoViewIfNeeded();
   await shot('restored');

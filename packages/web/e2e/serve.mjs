@@ -451,6 +451,7 @@ function backupsApi(req, res, path, body) {
       snapshot: snap.id,
       restored: [DEMO_VOLUME],
       restarted: ['web.service'],
+      probes: 1,
       durationMs: 4300,
     });
   }

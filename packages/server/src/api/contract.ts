@@ -1151,10 +1151,11 @@ export const BackupProgressSchema = z
     progress: z
       .object({
         operation: z.enum(['backup', 'restore']),
-        stage: z.enum(['hook', 'stopping', 'restic', 'starting', 'swapping']).meta({
+        stage: z.enum(['hook', 'stopping', 'restic', 'starting', 'swapping', 'checking']).meta({
           description:
             'hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: ' +
-            'restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place.',
+            'restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place; ' +
+            "checking: a restore runs the compartment's probes.",
         }),
         startedAt: z.string(),
         status: z
@@ -1288,6 +1289,9 @@ export const RestoreResultSchema = z
       .optional()
       .describe('The volumes of the snapshot (by name) the compartment restored into does not declare: left alone'),
     restarted: z.array(z.string()),
+    probes: z
+      .number()
+      .describe("How many of the compartment's probes answered after the restore (0: it declares none)"),
     durationMs: z.number(),
   })
   .meta({ id: 'RestoreResult' });

@@ -181,6 +181,7 @@ describe('restic', () => {
       '--no-lock',
       'restore',
       '--json',
+      '--verify',
       '--target',
       '/h/qm-web/staging',
       '--',
@@ -287,6 +288,7 @@ describe('restic', () => {
     expect(tail(0)).toEqual(['ls', '--json', '--', 'abcdef12', '/v/data']);
     expect(tail(1)).toEqual([
       'restore',
+      '--verify',
       '--target',
       '/h/st',
       '--include',

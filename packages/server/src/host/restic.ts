@@ -384,7 +384,8 @@ export class Restic {
   }
 
   /**
-   * Restores a snapshot under `target` (its absolute paths below it), owners and modes included. `readOnly`: the
+   * Restores a snapshot under `target` (its absolute paths below it), owners and modes included, and verifies
+   * what it wrote (`--verify`: read back, checked against the snapshot). `readOnly`: the
    * repository is another user's, readable only: restic writes no lock into it (`--no-lock`).
    */
   async restore(
@@ -395,7 +396,17 @@ export class Restic {
     target: string,
     options: { readOnly?: boolean; onStatus?: (status: ResticStatus) => void } = {},
   ): Promise<void> {
-    const args = [...(options.readOnly ? ['--no-lock'] : []), 'restore', '--json', '--target', target, '--', snapshot];
+    // --verify: the files written are read back and checked against the snapshot before anything is swapped
+    const args = [
+      ...(options.readOnly ? ['--no-lock'] : []),
+      'restore',
+      '--json',
+      '--verify',
+      '--target',
+      target,
+      '--',
+      snapshot,
+    ];
     await resticJson(this.exec, restic(s, repo, args, STATUS_ENV), password, [0], options.onStatus);
   }
 
@@ -418,7 +429,15 @@ export class Restic {
     includes: readonly string[],
   ): Promise<void> {
     if (includes.length === 0) throw new RangeError('nothing to restore');
-    const args = ['restore', '--target', target, ...includes.flatMap((p) => ['--include', p]), '--', snapshot];
+    const args = [
+      'restore',
+      '--verify',
+      '--target',
+      target,
+      ...includes.flatMap((p) => ['--include', p]),
+      '--',
+      snapshot,
+    ];
     await this.exec.run(restic(s, repo, args), { input: `${password}\n`, timeoutMs: 3_600_000 });
   }
 

@@ -4791,10 +4791,10 @@ export interface components {
                 /** @enum {string} */
                 operation: "backup" | "restore";
                 /**
-                 * @description hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place.
+                 * @description hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place; checking: a restore runs the compartment's probes.
                  * @enum {string}
                  */
-                stage: "hook" | "stopping" | "restic" | "starting" | "swapping";
+                stage: "hook" | "stopping" | "restic" | "starting" | "swapping" | "checking";
                 startedAt: string;
                 /** @description restic's last status (about once a second); null before the first. */
                 status: {
@@ -4893,6 +4893,8 @@ export interface components {
             /** @description The volumes of the snapshot (by name) the compartment restored into does not declare: left alone */
             skipped?: string[];
             restarted: string[];
+            /** @description How many of the compartment's probes answered after the restore (0: it declares none) */
+            probes: number;
             durationMs: number;
         };
         SnapshotEntryInput: {
@@ -5767,10 +5769,10 @@ export interface components {
                 /** @enum {string} */
                 operation: "backup" | "restore";
                 /**
-                 * @description hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place.
+                 * @description hook: the backup hook runs; stopping/starting: the units around the snapshot or the swap; restic: restic reads or writes the data (`status`); swapping: a restore puts the restored folders in place; checking: a restore runs the compartment's probes.
                  * @enum {string}
                  */
-                stage: "hook" | "stopping" | "restic" | "starting" | "swapping";
+                stage: "hook" | "stopping" | "restic" | "starting" | "swapping" | "checking";
                 startedAt: string;
                 /** @description restic's last status (about once a second); null before the first. */
                 status: {
@@ -5869,6 +5871,8 @@ export interface components {
             /** @description The volumes of the snapshot (by name) the compartment restored into does not declare: left alone */
             skipped?: string[];
             restarted: string[];
+            /** @description How many of the compartment's probes answered after the restore (0: it declares none) */
+            probes: number;
             durationMs: number;
         };
         SnapshotEntry: {

@@ -85,11 +85,13 @@ describe('restoreLines', () => {
     restored: ['/vol/shop/data'],
     skipped: [],
     restarted: ['web.service'],
+    probes: 0,
     durationMs: 1200,
   };
 
-  it('says what was replaced and restarted', () => {
+  it('says what was replaced and restarted, and the probes that answer', () => {
     expect(restoreLines(base)).toEqual(['Restored abcdef01 into /vol/shop/data in 1200 ms.', 'Restarted web.service.']);
+    expect(restoreLines({ ...base, probes: 2 }).at(-1)).toBe('Its 2 probes answer with the restored data.');
   });
 
   it('names the compartment restored into and the volumes skipped', () => {

@@ -25,6 +25,7 @@ const STAGES: Record<BackupProgress['stage'], string> = {
   restic: 'restic starting',
   starting: 'starting the units again',
   swapping: 'putting the restored folders in place',
+  checking: "running the compartment's probes",
 };
 
 /** A backup or restore under way, on one line: the stage, or restic's percent, files, bytes and time left. */
@@ -108,6 +109,9 @@ export function restoreLines(r: RestoreResult): string[] {
       ? [`Skipped (not declared by ${r.into ?? r.compartment}): ${r.skipped.join(', ')}.`]
       : []),
     r.restarted.length > 0 ? `Restarted ${r.restarted.join(', ')}.` : 'Nothing was running.',
+    ...(r.probes > 0
+      ? [`Its ${r.probes === 1 ? 'probe answers' : `${r.probes} probes answer`} with the restored data.`]
+      : []),
   ];
 }
 

@@ -834,6 +834,15 @@ export class ApplyEngine {
     return units.length > 0 ? await this.statusesOrFail(host, units, 'verify', true) : [];
   }
 
+  /**
+   * Runs a compartment's probes now, each retried until it passes or the verification deadline (as an apply's
+   * verification does): the failures, none when every probe answers.
+   */
+  async probe(compartment: string, probes: readonly ProbeSpec[]): Promise<string[]> {
+    if (probes.length === 0) return [];
+    return this.runProbes(await this.hostFor(compartment), probes, () => false);
+  }
+
   /** The failures of the probes, each retried until it passes, the shared deadline, or `cancelled()`. A
    * service usually answers within moments of its start, so the first retries come soon (10 ms, doubling up
    * to pollMs). */

@@ -475,6 +475,38 @@ describe('backups', () => {
     await expect(s.backups.restore('app', 'ffffffff')).rejects.toThrow(/has no snapshot ffffffff/);
   });
 
+  it("checks a restore with the compartment's probes; data they fail on is swapped back out", async () => {
+    const s = await setup();
+    const spec = `${SPEC}probes:\n  - { name: web, type: http, port: 8080, path: / }\n`;
+    await s.compartments.applyState(parseSpecText(spec), { actor: 't' });
+    expect(s.compartments.state('app').probes).toHaveLength(1);
+    await s.backups.run('app');
+    const snap = s.snaps.at(-1)!;
+    s.log.length = 0;
+    expect((await s.backups.restore('app', snap.id.slice(0, 8))).probes).toBe(1);
+    // the restored data makes the app fail its probe: stopped again, the previous data swapped back, started
+    s.hostOf('app').probeResult = () => ({ ok: false, detail: 'HTTP 500' });
+    s.log.length = 0;
+    await expect(s.backups.restore('app', snap.id.slice(0, 8))).rejects.toThrow(
+      /failed compartment 'app''s probes after the restore \(probe 'web' failed: HTTP 500\); the previous data is back in place/,
+    );
+    expect(s.log.map((l) => l.split(' ')[0])).toEqual([
+      'restore',
+      'stop',
+      'swap',
+      'start',
+      'stop',
+      'swap',
+      'start',
+      'rm',
+    ]);
+    const [first, back] = s.swaps.slice(-2);
+    // what was set aside the first time is what the second swap puts back
+    expect(back!.dirs.map((d) => d.staged)).toEqual(first!.dirs.map((d) => d.aside));
+    expect(back!.dirs.map((d) => d.path)).toEqual(first!.dirs.map((d) => d.path));
+    expect(s.log.at(-1)).toBe('rm 3'); // the staging, the data set aside and the restored data that failed
+  });
+
   it('lists nothing before the first backup, and says how to make one', async () => {
     const s = await setup();
     expect(await s.backups.list('app')).toEqual({ repository: null, snapshots: [] });

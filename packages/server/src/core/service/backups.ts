@@ -137,9 +137,9 @@ export interface BackupProgress {
   /**
    * What it does now: `hook` (the spec's backup hook), `stopping` / `starting` (the units around the snapshot or
    * the swap), `restic` (restic reads or writes the data: `status` says how far), `swapping` (a restore puts the
-   * restored folders in place).
+   * restored folders in place), `checking` (a restore runs the compartment's probes).
    */
-  stage: 'hook' | 'stopping' | 'restic' | 'starting' | 'swapping';
+  stage: 'hook' | 'stopping' | 'restic' | 'starting' | 'swapping' | 'checking';
   /** When the operation began (ISO-8601 UTC). */
   startedAt: string;
   /** restic's last status line (null before the first, and outside the `restic` stage's start). */
@@ -316,6 +316,8 @@ export interface RestoreResult {
   skipped?: string[];
   /** Units stopped and started again. */
   restarted: string[];
+  /** How many of the compartment's probes answered after the restore (0: it declares none). */
+  probes: number;
   durationMs: number;
 }
 
@@ -885,21 +887,33 @@ export class BackupService {
     t.stage('restic');
     await this.stage(source, target, r, snap.id, staging, t.status);
     const running = await this.runningUnits(target);
-    if (running.length > 0) {
-      t.stage('stopping');
-      await this.deps.compartments.control(target, 'stop', running);
-    }
-    try {
-      t.stage('swapping');
-      await this.deps.host.swapContents(
-        target,
-        pairs.map(({ from, to }, i) => ({ path: to, staged: `${staging}${from}`, aside: `${aside}/${i}` })),
-      );
-    } finally {
+    const swap = async (dirs: { path: string; staged: string; aside: string }[]) => {
       if (running.length > 0) {
-        t.stage('starting');
-        await this.deps.compartments.control(target, 'start', running);
+        t.stage('stopping');
+        await this.deps.compartments.control(target, 'stop', running);
       }
+      try {
+        t.stage('swapping');
+        await this.deps.host.swapContents(target, dirs);
+      } finally {
+        if (running.length > 0) {
+          t.stage('starting');
+          await this.deps.compartments.control(target, 'start', running);
+        }
+      }
+    };
+    await swap(pairs.map(({ from, to }, i) => ({ path: to, staged: `${staging}${from}`, aside: `${aside}/${i}` })));
+    // the apps answer with the restored data (the compartment's probes), or the previous data goes back
+    t.stage('checking');
+    const failures = await this.deps.compartments.probe(target);
+    if (failures.length > 0) {
+      const failed = `${home}/${WORK_DIR}/restore-failed-${stamp}`;
+      await swap(pairs.map(({ to }, i) => ({ path: to, staged: `${aside}/${i}`, aside: `${failed}/${i}` })));
+      await this.deps.host.removeTrees(target, [staging, aside, failed]);
+      throw new ConflictError(
+        `the data of snapshot ${snap.shortId} failed compartment '${target}''s probes after the restore ` +
+          `(${failures.join('; ')}); the previous data is back in place`,
+      );
     }
     await this.deps.host.removeTrees(target, [staging, aside]);
     return {
@@ -909,6 +923,7 @@ export class BackupService {
       restored: pairs.map((p) => p.to),
       skipped,
       restarted: running,
+      probes: this.deps.compartments.stateOrEmpty(target).probes.length,
       durationMs: Date.now() - t0,
     };
   }

@@ -431,6 +431,12 @@ export class CompartmentService {
   }
 
   /** Starts, stops or restarts units of the compartment (all of them when none are named). */
+  /** Runs the compartment's probes (its desired state's) now: the failures; none when all answer or it has none. */
+  async probe(id: string): Promise<string[]> {
+    const c = this.get(id);
+    return this.deps.engine.probe(c.id, this.stateOrEmpty(c.id).probes);
+  }
+
   async control(id: string, action: 'start' | 'stop' | 'restart', names: readonly string[] = []): Promise<UnitInfo[]> {
     const all = await this.units(id);
     const chosen = names.length === 0 ? all : names.map((n) => this.pick(all, n, id));

@@ -83,6 +83,7 @@ function serve(
           snapshot: (c.body as { snapshot: string }).snapshot,
           restored: [VOLUME],
           restarted: ['web.service'],
+          probes: 1,
           durationMs: 4200,
         },
       ];
@@ -226,6 +227,7 @@ describe('backups tab', () => {
     expect(result.textContent).toContain('Snapshot a1b2c3d4 restored in 4.2 s.');
     expect(result.textContent).toContain(`Volumes replaced: ${VOLUME}`);
     expect(result.textContent).toContain('Started again: web.service');
+    expect(result.textContent).toContain("The compartment's probes answer with the restored data (1).");
     expect(screen.queryByRole('alertdialog')).toBeNull();
   });
 

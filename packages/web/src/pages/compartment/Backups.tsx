@@ -285,6 +285,7 @@ function RestoreResultView({ result }: { result: RestoreResult }) {
         <p>{t('backups.skipped', { compartment: result.into ?? result.compartment, volumes: skipped.join(', ') })}</p>
       )}
       {result.restarted.length > 0 && <p>{t('backups.restarted', { units: result.restarted.join(', ') })}</p>}
+      {result.probes > 0 && <p>{t('backups.probesAnswer', { n: result.probes })}</p>}
     </div>
   );
 }
