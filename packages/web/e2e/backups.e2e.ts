@@ -6,13 +6,10 @@
  * confirmation; a REST location is set with its login. A screenshot of each step.
  */
 import { expect, test } from '@playwright/test';
+import { login, withFakeApi } from './fake-support';
 import { SCREENSHOTS } from './playwright.config';
 
-test.skip(!!process.env.E2E_BASE_URL, 'needs the fake API of e2e/serve.mjs');
-
-test.beforeEach(async ({ request }) => {
-  expect((await request.post('/__reset')).ok()).toBe(true);
-});
+withFakeApi();
 
 /** The fake repository's password (e2e/serve.mjs). */
 const REPO_PASSWORD = 'Hs8dK2pXq7LmV4cN9tRw3BzF';
@@ -23,11 +20,7 @@ test('back up a compartment, check the repository, restore a snapshot', async ({
   const shot = (name: string) =>
     page.screenshot({ path: `${SCREENSHOTS}/backups-${name}-${info.project.name}.png`, fullPage: true });
 
-  await page.goto('/c/demo/backups');
-  await page.getByLabel('User name').fill('demo');
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/c\/demo\/backups$/);
+  await login(page, '/c/demo/backups');
   await expect(page.getByRole('link', { name: 'Backups' })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('repository')).toContainText('None yet: the first backup makes one.');
   await expect(page.getByText('No snapshots yet.')).toBeVisible();
@@ -85,28 +78,24 @@ test('back up a compartment, check the repository, restore a snapshot', async ({
 test('set a REST repository with its login', async ({ page }, info) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/c/demo/backups');
-  await page.getByLabel('User name').fill('demo');
-  await page.getByLabel('Password').fill('demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/c\/demo\/backups$/);
+  await login(page, '/c/demo/backups');
   const location = page.getByRole('textbox', { name: 'Location', exact: true });
   await location.fill('s3:https://s3.example.test/backups/demo');
-  const login = page.getByTestId('repository-credentials');
-  await expect(login).toContainText('The S3 access key');
+  const fields = page.getByTestId('repository-credentials');
+  await expect(fields).toContainText('The S3 access key');
   await page.getByRole('button', { name: 'Set location' }).click();
-  await expect(login).toContainText('an s3: location needs the access key id and secret access key');
+  await expect(fields).toContainText('an s3: location needs the access key id and secret access key');
   await location.fill('rest:https://backup.example.test:8000/demo');
-  await expect(login).toContainText("The REST server's login");
-  await expect(login).not.toContainText('needs the access key'); // (said of the s3: location before)
-  await login.getByLabel('User').fill('demo');
-  await login.getByLabel('Password').fill('Zq9-rest-s3cret');
-  await login.scrollIntoViewIfNeeded();
+  await expect(fields).toContainText("The REST server's login");
+  await expect(fields).not.toContainText('needs the access key'); // (said of the s3: location before)
+  await fields.getByLabel('User').fill('demo');
+  await fields.getByLabel('Password').fill('Zq9-rest-s3cret');
+  await fields.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SCREENSHOTS}/backups-rest-${info.project.name}.png`, fullPage: true });
   await page.getByRole('button', { name: 'Set location' }).click();
   await expect(page.getByTestId('repository-set')).toContainText('The next backup makes the repository there.');
   await expect(page.getByTestId('repository-details')).toContainText('rest:https://backup.example.test:8000/demo');
   await expect(page.getByTestId('repository-details')).toContainText('a REST server');
-  await expect(login).toHaveCount(0);
+  await expect(fields).toHaveCount(0);
   expect(errors).toEqual([]);
 });
