@@ -40,6 +40,7 @@ test('back up a compartment, check the repository, restore a snapshot', async ({
   await expect(page.getByTestId('backup-result')).toContainText('web.service; down for 2.1 s');
   await expect(page.getByTestId('repository')).toContainText('/home/qm-demo/.local/share/quadletman/backups');
   await expect(page.getByRole('row').filter({ hasText: '11111111' })).toContainText('mode stop');
+  await expect(page.getByRole('row').filter({ hasText: '11111111' })).toContainText('18.0 MiB');
   await expect(progress).toHaveCount(0);
   await shot('first');
 

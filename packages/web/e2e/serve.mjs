@@ -369,6 +369,9 @@ function backUp(res, body) {
     time: new Date(Date.parse(now) + n * 3600_000).toISOString(),
     paths: [DEMO_VOLUME, DEMO_QUADLETS],
     tags: ['compartment=demo', `revision=${backups.revision}`, `mode=${mode}`],
+    size: 18_874_368,
+    added: first ? 18_874_368 : 40_960,
+    durationS: first ? 3.2 : 0.9,
   });
   return json(res, 200, {
     compartment: 'demo',

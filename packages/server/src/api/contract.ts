@@ -1076,6 +1076,13 @@ export const BackupSnapshotSchema = z
     time: z.string(),
     paths: z.array(z.string()),
     tags: z.array(z.string()),
+    size: z
+      .number()
+      .nullable()
+      .optional()
+      .meta({ description: "Bytes the snapshot holds (restic's summary; null: restic kept none)." }),
+    added: z.number().nullable().optional().meta({ description: 'Bytes this snapshot added to the repository.' }),
+    durationS: z.number().nullable().optional().meta({ description: 'How long the backup took, in seconds.' }),
   })
   .meta({ id: 'BackupSnapshot' });
 

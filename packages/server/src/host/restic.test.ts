@@ -96,13 +96,41 @@ describe('restic', () => {
     expect(none.calls[1]!.options).toMatchObject({ input: `${PW}\n${PW}\n` });
   });
 
-  it('reads snapshots, and a summary among progress lines', () => {
+  it("reads snapshots with restic's summary of each (when it kept one), and a summary among progress lines", () => {
+    const summary = {
+      backup_start: '2026-12-04T00:00:00.250Z',
+      backup_end: '2026-12-04T00:00:03.750Z',
+      data_added: 1200,
+      total_bytes_processed: 5000,
+    };
     expect(
       parseSnapshots(
-        '[{"id":"aaaa1111bbbb","short_id":"aaaa1111","time":"2026-12-04T00:00:00Z","paths":["/v"],"tags":["x=1"]}]',
+        JSON.stringify([
+          { id: 'aaaa1111bbbb', short_id: 'aaaa1111', time: '2026-12-04T00:00:00Z', paths: ['/v'], tags: ['x=1'] },
+          { id: 'bbbb2222cccc', time: '2026-12-05T00:00:00Z', paths: ['/v'], tags: [], summary },
+        ]),
       ),
     ).toEqual([
-      { id: 'aaaa1111bbbb', shortId: 'aaaa1111', time: '2026-12-04T00:00:00Z', paths: ['/v'], tags: ['x=1'] },
+      {
+        id: 'aaaa1111bbbb',
+        shortId: 'aaaa1111',
+        time: '2026-12-04T00:00:00Z',
+        paths: ['/v'],
+        tags: ['x=1'],
+        size: null,
+        added: null,
+        durationS: null,
+      },
+      {
+        id: 'bbbb2222cccc',
+        shortId: 'bbbb2222',
+        time: '2026-12-05T00:00:00Z',
+        paths: ['/v'],
+        tags: [],
+        size: 5000,
+        added: 1200,
+        durationS: 3.5,
+      },
     ]);
     expect(parseSnapshots('')).toEqual([]);
     expect(parseBackupSummary('{"message_type":"status"}\nnot json\n')).toBeUndefined();
@@ -235,7 +263,18 @@ describe('restic', () => {
     expect(parseForget('')).toEqual({ removed: [], kept: [] });
     expect(
       parseForget('[{"keep":[{"id":"a1","time":"t","paths":["/v"],"tags":["compartment=x"]}],"remove":[]}]').kept,
-    ).toEqual([{ id: 'a1', shortId: 'a1', time: 't', paths: ['/v'], tags: ['compartment=x'] }]);
+    ).toEqual([
+      {
+        id: 'a1',
+        shortId: 'a1',
+        time: 't',
+        paths: ['/v'],
+        tags: ['compartment=x'],
+        size: null,
+        added: null,
+        durationS: null,
+      },
+    ]);
   });
 
   it("reads ls's direct children of a folder only, with sizes, modes and owners; caps the listing", () => {

@@ -141,13 +141,23 @@ export function parseBackupSummary(stdout: string): ResticSummary | undefined {
 
 export function parseSnapshots(stdout: string): ResticSnapshot[] {
   const list = JSON.parse(stdout || '[]') as Record<string, unknown>[];
-  return list.map((o) => ({
-    id: String(o.id),
-    shortId: String(o.short_id ?? String(o.id).slice(0, 8)),
-    time: String(o.time),
-    paths: Array.isArray(o.paths) ? o.paths.map(String) : [],
-    tags: Array.isArray(o.tags) ? o.tags.map(String) : [],
-  }));
+  return list.map((o) => {
+    // restic keeps a summary with each snapshot (since 0.17): its size, what it added, when the backup ran
+    const sum = (o.summary ?? {}) as Record<string, unknown>;
+    const num = (v: unknown) => (typeof v === 'number' ? v : null);
+    const start = typeof sum.backup_start === 'string' ? Date.parse(sum.backup_start) : Number.NaN;
+    const end = typeof sum.backup_end === 'string' ? Date.parse(sum.backup_end) : Number.NaN;
+    return {
+      id: String(o.id),
+      shortId: String(o.short_id ?? String(o.id).slice(0, 8)),
+      time: String(o.time),
+      paths: Array.isArray(o.paths) ? o.paths.map(String) : [],
+      tags: Array.isArray(o.tags) ? o.tags.map(String) : [],
+      size: num(sum.total_bytes_processed),
+      added: num(sum.data_added),
+      durationS: Number.isFinite(end - start) ? Math.max(0, (end - start) / 1000) : null,
+    };
+  });
 }
 
 function statusOf(line: string): ResticStatus | null {

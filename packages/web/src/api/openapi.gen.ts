@@ -4749,6 +4749,12 @@ export interface components {
             time: string;
             paths: string[];
             tags: string[];
+            /** @description Bytes the snapshot holds (restic's summary; null: restic kept none). */
+            size?: number | null;
+            /** @description Bytes this snapshot added to the repository. */
+            added?: number | null;
+            /** @description How long the backup took, in seconds. */
+            durationS?: number | null;
         };
         BackupListInput: {
             /** @description null: none yet (the first backup makes it). */
@@ -5727,6 +5733,12 @@ export interface components {
             time: string;
             paths: string[];
             tags: string[];
+            /** @description Bytes the snapshot holds (restic's summary; null: restic kept none). */
+            size?: number | null;
+            /** @description Bytes this snapshot added to the repository. */
+            added?: number | null;
+            /** @description How long the backup took, in seconds. */
+            durationS?: number | null;
         };
         BackupList: {
             /** @description null: none yet (the first backup makes it). */

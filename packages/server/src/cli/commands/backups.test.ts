@@ -1,8 +1,16 @@
 // `backup policy`'s text: the schedule (UTC), mode, retention, the next run and the last scheduled one; `backup
-// restore`'s: where the snapshot went and what it skipped; the progress line of a backup or restore.
+// restore`'s: where the snapshot went and what it skipped; the progress line of a backup or restore; a snapshot's row.
 import { describe, expect, it } from 'vitest';
 import type { PolicyView } from '../../core/service/backups.js';
-import { folderLines, policyLines, progressLine, repositoryLines, restoreFileLines, restoreLines } from './backups.js';
+import {
+  folderLines,
+  policyLines,
+  progressLine,
+  repositoryLines,
+  restoreFileLines,
+  restoreLines,
+  snapshotRow,
+} from './backups.js';
 
 const view = (over: Partial<PolicyView>): PolicyView => ({
   compartment: 'shop' as PolicyView['compartment'],
@@ -164,5 +172,20 @@ describe('progressLine', () => {
         status: { ...status, totalFiles: null, bytesDone: null, secondsRemaining: null },
       }),
     ).toBe('backup: 42.3%, 1200 files');
+  });
+});
+
+describe('snapshotRow', () => {
+  it("names the size, what it added and how long it took, from restic's summary; '-' without one", () => {
+    const s = { id: 'ab'.repeat(32), shortId: 'abababab', time: 'T', paths: [], tags: ['mode=stop'] };
+    expect(snapshotRow({ ...s, size: 3 * 1024 * 1024, added: 1536, durationS: 2.25 })).toEqual([
+      'abababab',
+      'T',
+      '3.0 MiB',
+      '1.5 KiB',
+      '2.3 s',
+      'mode=stop',
+    ]);
+    expect(snapshotRow(s)).toEqual(['abababab', 'T', '-', '-', '-', 'mode=stop']);
   });
 });

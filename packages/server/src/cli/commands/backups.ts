@@ -8,6 +8,7 @@ import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backu
 import type {
   BackupMode,
   BackupProgress,
+  BackupSnapshot,
   PolicyView,
   RepositoryView,
   RestoreFileResult,
@@ -69,6 +70,19 @@ export function repositoryLines(v: RepositoryView): string[] {
   if (v.publicKey) out.push("Add this key to the remote user's ~/.ssh/authorized_keys:", `  ${v.publicKey}`);
   if (v.hostKeys?.length) out.push("The remote host's keys (check them):", ...v.hostKeys.map((k) => `  ${k}`));
   return out;
+}
+
+/** A snapshot as a row: id, time, size, what it added, how long the backup took (`-`: restic kept no summary), tags. */
+export function snapshotRow(s: BackupSnapshot): string[] {
+  const bytes = (n: number | null | undefined) => (n == null ? '-' : humanBytes(n));
+  return [
+    s.shortId,
+    s.time,
+    bytes(s.size),
+    bytes(s.added),
+    s.durationS == null ? '-' : `${s.durationS.toFixed(1)} s`,
+    s.tags.join(' '),
+  ];
 }
 
 const count = (v: string) => (/^[0-9]+$/.test(v) ? Number(v) : Number.NaN);
@@ -283,7 +297,7 @@ export function registerBackups(program: Command): void {
         print(opts.format, { snapshots: list }, () =>
           list.length === 0
             ? 'No snapshots yet.'
-            : table([['ID', 'TIME', 'TAGS'], ...list.map((s) => [s.shortId, s.time, s.tags.join(' ')])]),
+            : table([['ID', 'TIME', 'SIZE', 'ADDED', 'TOOK', 'TAGS'], ...list.map(snapshotRow)]),
         );
       }),
     );

@@ -81,6 +81,10 @@ describe.skipIf(!onHost)('backups with restic, for real', () => {
     const snaps = await app.backups.snapshots(ID);
     expect(snaps).toHaveLength(1);
     expect(snaps[0]!.tags).toEqual(expect.arrayContaining([`compartment=${ID}`, 'mode=stop']));
+    // restic's own summary of the snapshot: its size, what it added, how long it took
+    expect(snaps[0]!.size).toBe(b.summary.totalBytes);
+    expect(snaps[0]!.added).toBeGreaterThan(0);
+    expect(snaps[0]!.durationS).toBeGreaterThanOrEqual(0);
 
     // wipe both volumes (as the compartment user, in its namespace)
     const s = await app.host.users.sessionFor(ID);

@@ -67,6 +67,11 @@ export interface BackupSnapshot {
   time: string;
   paths: string[];
   tags: string[];
+  /** From restic's summary of the snapshot (null: it kept none): the bytes it holds, the bytes it added, and how
+   * long the backup took. */
+  size?: number | null;
+  added?: number | null;
+  durationS?: number | null;
 }
 
 /** One entry of a folder in a snapshot (`restic ls`); the snapshot's top folders have no size, mode or owner. */

@@ -22,6 +22,9 @@ const snapshot = (id: string, time: string, revision: number, mode: string) => (
   time,
   paths: [VOLUME, '/home/qm-shop/.config/containers/systemd'],
   tags: ['compartment=shop', `revision=${revision}`, `mode=${mode}`],
+  size: 5 * 1024 * 1024,
+  added: 2 * 1024 * 1024,
+  durationS: 2.4,
 });
 
 const OFF = {
@@ -200,6 +203,8 @@ describe('backups tab', () => {
     expect(within(row).getByText('revision 3')).toBeTruthy();
     expect(within(row).getByText('mode stop')).toBeTruthy();
     expect(within(row).getByText(VOLUME)).toBeTruthy();
+    // restic's summary of the snapshot: its size, what it added, how long it took
+    expect(within(row).getByTestId('snapshot-size').textContent).toBe('5.0 MiB+2.0 MiB new · 2.4 s');
 
     fireEvent.click(within(row).getByRole('button', { name: 'Restore snapshot a1b2c3d4' }));
     const dialog = await screen.findByRole('alertdialog');

@@ -213,7 +213,7 @@ function SnapshotTable({
       <table className="w-full text-sm">
         <HeadRow
           className="max-sm:sr-only"
-          labels={[t('backups.snapshot'), t('backups.time'), t('backups.tags'), t('backups.paths')]}
+          labels={[t('backups.snapshot'), t('backups.time'), t('backups.size'), t('backups.tags'), t('backups.paths')]}
           {...(operator ? { action: t('backups.browse') } : {})}
         />
         <tbody>
@@ -226,6 +226,24 @@ function SnapshotTable({
                 {s.shortId}
               </td>
               <td className={`${td} whitespace-nowrap`}>{when(s.time)}</td>
+              <td className={`${td} whitespace-nowrap`} data-testid="snapshot-size">
+                {s.size == null ? (
+                  '—'
+                ) : (
+                  <span
+                    title={t('backups.sizeDetail', {
+                      added: formatBytes(s.added ?? null),
+                      duration: s.durationS == null ? '—' : seconds(s.durationS),
+                    })}
+                  >
+                    {formatBytes(s.size)}
+                    <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+                      {t('backups.sizeAdded', { added: formatBytes(s.added ?? null) })}
+                      {s.durationS == null ? '' : ` · ${seconds(s.durationS)}`}
+                    </span>
+                  </span>
+                )}
+              </td>
               <td className={`${td} max-sm:w-full`}>
                 <span className="flex flex-wrap gap-1">
                   {s.tags.map((tag) => (
