@@ -13,7 +13,7 @@ import { ApplyEngine } from '../../core/apply/engine.js';
 import { FakeEdgeAdmin, FakeHost } from '../../core/apply/fakes.js';
 import { MemoryLocks } from '../../core/apply/lock.js';
 import type { GuardedPort } from '../../core/edge/guard.js';
-import { NotFoundError } from '../../core/errors.js';
+import { CommandError, NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { BackupService } from '../../core/service/backups.js';
 import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
@@ -269,9 +269,16 @@ export function createTestContext(
     templates,
     store: store.templates,
   });
-  // (no restic in the route tests: every call of the backup host says so)
+  // (no restic in the route tests: every call of the backup host fails as a restic command that failed would)
   const noRestic = async (): Promise<never> => {
-    throw new Error('restic is not part of the route tests');
+    throw new CommandError({
+      argv: ['restic'],
+      exitCode: 1,
+      signal: null,
+      stdout: '',
+      stderr: 'restic is not part of the route tests',
+      timedOut: false,
+    });
   };
   const backups = new BackupService({
     compartments,
