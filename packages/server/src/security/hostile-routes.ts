@@ -578,7 +578,11 @@ export async function logs(
   ].join('&');
   const mark = stage.ctx.exec.calls.length;
   const res = await rawCall(stage, 'GET', `/api/compartments/${COMPARTMENT}/logs?${q}`);
-  const ran = stage.ctx.exec.calls.slice(mark).filter((c) => c.argv[0] === 'journalctl');
+  // the journal reads of the route (host/journal.ts's argv): not another journalctl that ran meanwhile, such as
+  // a failed unit's failure reason (`-o cat`) looked up by a status that the requests before set going
+  const ran = stage.ctx.exec.calls
+    .slice(mark)
+    .filter((c) => c.argv[0] === 'journalctl' && c.argv.some((a) => a.startsWith('--output-fields=MESSAGE,')));
   const v = { unit, since };
   if (res.status >= 400) {
     tally.refuse(family);
@@ -591,7 +595,12 @@ export async function logs(
   tally.accept(family);
   if (!res.body.includes('event: end')) tally.note(family, 'logs', v, `the stream did not end: ${show(res.body, 200)}`);
   if (ran.length !== 1) {
-    tally.injection(family, 'logs', v, `${ran.length} journalctl commands ran`);
+    tally.injection(
+      family,
+      'logs',
+      v,
+      `${ran.length} journalctl commands ran: ${ran.map((c) => show(c.argv)).join(' | ')}`,
+    );
     return;
   }
   const argv = ran[0]!.argv;
