@@ -111,7 +111,8 @@ export class CommandError extends AppError {
   }
 }
 
-function lastLines(text: string, n: number): string {
+/** The last `n` lines of `text` on one line (` | ` between them), at most 2000 characters. */
+export function lastLines(text: string, n: number): string {
   return text.trim().split('\n').slice(-n).join(' | ').slice(0, 2000);
 }
 

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { inCompartment } from '../../core/audit-target.js';
 import { type BackupKeep, KEEP_FIELDS, type PolicyInput } from '../../core/backups/policy.js';
+import { lastLines } from '../../core/errors.js';
 import type {
   BackupMode,
   BackupProgress,
@@ -103,7 +104,7 @@ export function policyLines(v: PolicyView): string[] {
       : `${lastRun.at}: FAILED (${lastRun.stage ?? 'backup'}): ${lastRun.error ?? ''}`;
   const check = !lastCheck
     ? 'none yet (a scheduled run checks the repository weekly)'
-    : `${lastCheck.at}: ${lastCheck.ok ? 'ok' : `FAILED: ${lastCheck.output.split('\n').slice(-2).join(' | ')}`}`;
+    : `${lastCheck.at}: ${lastCheck.ok ? 'ok' : `FAILED: ${lastLines(lastCheck.output, 2)}`}`;
   return [
     `Schedule:  ${policy.schedule}${policy.schedule === 'off' ? '' : ' (UTC)'}`,
     `Mode:      ${policy.mode}`,

@@ -47,7 +47,7 @@ import {
   type PolicyInput,
   type StoredPolicy,
 } from '../backups/policy.js';
-import { ConflictError, InvalidError, NotFoundError } from '../errors.js';
+import { ConflictError, InvalidError, lastLines, NotFoundError } from '../errors.js';
 import { type CompartmentId, parseCompartmentId } from '../ids.js';
 import { DEFAULT_VOLUMES_ROOT, hostVolumePath, QUADLET_DIR } from '../layout.js';
 import { mountedVolumes } from '../render.js';
@@ -360,10 +360,8 @@ export function checkSnapshotPath(path: string): string {
 /** `path` is `dir` or below it. */
 const within = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
-const lastLines = (text: string, n: number) => text.trim().split('\n').slice(-n).join('\n');
-
-/** A failed check's error: its last lines that say something (restic ends with what it found). */
-const checkFailure = (output: string) => `restic check found problems: ${lastLines(output, 3).replace(/\n/g, ' | ')}`;
+/** A failed check's error: its last lines (restic ends with what it found). */
+const checkFailure = (output: string) => `restic check found problems: ${lastLines(output, 3)}`;
 
 export class BackupService {
   /** Compartments whose recorded repository was found or made while this process runs (no `init` to look). */
@@ -827,7 +825,9 @@ export class BackupService {
     const r = this.repoOf(id);
     const at = this.now().toISOString();
     const result = await this.deps.host.check(id, r.location, r.password);
-    this.deps.store.recordCheck(id, { at, ok: result.ok, output: lastLines(result.output, 20) });
+    // (its last 20 lines, as restic wrote them)
+    const output = result.output.trim().split('\n').slice(-20).join('\n');
+    this.deps.store.recordCheck(id, { at, ok: result.ok, output });
     return result;
   }
 

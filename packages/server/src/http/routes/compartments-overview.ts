@@ -20,7 +20,7 @@ import { isContainerSource, type UnitStateWord, unitStateWord } from '@quadletma
 import type { CompartmentDetail, CompartmentSummary, RevisionSummaryDto, UnitActiveState } from '../../api/contract.js';
 import type { AppContext } from '../../app.js';
 import type { UnitStatus } from '../../core/apply/ports.js';
-import { NotFoundError } from '../../core/errors.js';
+import { lastLines, NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import type { PolicyView } from '../../core/service/backups.js';
 import type { CompartmentInfo, UnitInfo } from '../../core/service/compartments.js';
@@ -299,7 +299,7 @@ function backupFailure({ lastRun, lastCheck }: PolicyView): { at: string; error:
   if (checkedSince && !lastCheck.ok)
     return {
       at: lastCheck.at,
-      error: `restic check found problems: ${lastCheck.output.split('\n').slice(-2).join(' | ')}`,
+      error: `restic check found problems: ${lastLines(lastCheck.output, 2)}`,
     };
   return null;
 }
