@@ -39,12 +39,12 @@ export const repositoryFile = (s: CompartmentSession) => `${s.home}/.local/share
 export const s3CredentialsPath = (s: CompartmentSession) => `${s.home}/.local/share/quadletman/s3-credentials`;
 
 /**
- * The ssh command restic runs for an SFTP repository: the compartment's own key and known hosts only, no
- * configuration file (inside the user namespace the user is root, whose ~/.ssh is not the compartment's), no
- * password prompt, and a remote host key that must match the one recorded when the repository was set.
+ * The ssh command restic runs for an SFTP repository: the key and known hosts in `dir` only (a compartment's own,
+ * or root's for quadletman's own backups), no configuration file (inside the user namespace the user is root, whose
+ * ~/.ssh is not the compartment's), no password prompt, and a remote host key that must match the one recorded when
+ * the repository was set.
  */
-export function sftpCommand(s: CompartmentSession, l: Extract<RepositoryLocation, { kind: 'sftp' }>): string {
-  const dir = sshDir(s);
+export function sftpCommand(dir: string, l: Extract<RepositoryLocation, { kind: 'sftp' }>): string {
   return [
     'ssh',
     '-F',
@@ -74,6 +74,48 @@ export function sftpCommand(s: CompartmentSession, l: Extract<RepositoryLocation
 }
 
 /**
+ * The script that readies SSH in `dir` for an SFTP repository: makes the key when there is none (`comment` names
+ * whose it is), and records the remote host's keys (ssh-keyscan; trust on first use: their fingerprints are shown to
+ * whoever set the location) when `scan`, or when none are recorded; otherwise the recorded keys stay (a host whose
+ * key changed is then refused by ssh). It prints the public key, `---`, and the host keys' fingerprints; exit 3: no
+ * host key could be read.
+ */
+export function sshSetupArgv(
+  dir: string,
+  l: Extract<RepositoryLocation, { kind: 'sftp' }>,
+  comment: string,
+  scan: boolean,
+): string[] {
+  const script = [
+    'set -eu',
+    'umask 077',
+    'mkdir -p "$1"',
+    '[ -f "$1/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C "$4" -f "$1/id_ed25519"',
+    // -T: give up on a host that does not answer; the scan goes to a new file, kept only when it found keys
+    'if [ "$5" = scan ] || [ ! -s "$1/known_hosts" ]; then',
+    '  ssh-keyscan -T 15 -p "$3" "$2" > "$1/known_hosts.new" 2>/dev/null || true',
+    '  if [ ! -s "$1/known_hosts.new" ]; then rm -f "$1/known_hosts.new"; echo "no SSH host key could be read from $2 port $3" >&2; exit 3; fi',
+    '  mv "$1/known_hosts.new" "$1/known_hosts"',
+    'fi',
+    'cat "$1/id_ed25519.pub"',
+    'echo ---',
+    'ssh-keygen -l -f "$1/known_hosts"',
+  ].join('\n');
+  const host = l.host.replace(/^\[|\]$/g, '');
+  return ['sh', '-c', script, 'sh', dir, host, String(l.port), comment, scan ? 'scan' : 'keep'];
+}
+
+/** What sshSetupArgv's script answered: the public key, for the remote user's authorized_keys, and the host keys. */
+export function parseSshSetup(
+  r: { code: number; stdout: string; stderr: string },
+  l: Extract<RepositoryLocation, { kind: 'sftp' }>,
+): { publicKey: string; hostKeys: string[] } {
+  if (r.code === 3) throw new Error(r.stderr.trim() || `no SSH host key could be read from ${knownHostName(l)}`);
+  const [pub = '', keys = ''] = r.stdout.split('\n---\n');
+  return { publicKey: pub.trim(), hostKeys: keys.trim().split('\n').filter(Boolean) };
+}
+
+/**
  * `restic --repo … ARGS` as the compartment user in its user namespace (sftp: with sftpCommand). restic keeps its
  * cache of the repository's index and folder listings in the user's home (`~/.cache/restic`): a backup of data
  * that changed little reads them from there rather than from the repository. `env`: restic's own settings.
@@ -88,7 +130,7 @@ function restic(
   const where =
     l.kind === 'rest' || l.kind === 's3'
       ? ['--repository-file', repositoryFile(s)]
-      : ['--repo', resticRepo(l), ...(l.kind === 'sftp' ? ['-o', `sftp.command=${sftpCommand(s, l)}`] : [])];
+      : ['--repo', resticRepo(l), ...(l.kind === 'sftp' ? ['-o', `sftp.command=${sftpCommand(sshDir(s), l)}`] : [])];
   const s3: Record<string, string> =
     l.kind === 's3' ? { AWS_SHARED_CREDENTIALS_FILE: s3CredentialsPath(s), AWS_PROFILE: 'default' } : {};
   return asUser(s, ['podman', 'unshare', 'restic', ...where, ...args], { ...env, ...s3 });
@@ -547,50 +589,19 @@ export class Restic {
   }
 
   /**
-   * Readies SSH for an SFTP repository, as the compartment user (not in its namespace: the files are its own):
-   * makes the compartment's key when it has none, and records the remote host's keys (ssh-keyscan; trust on
-   * first use, their fingerprints are shown to whoever set the location) when `scan`, or when none are recorded;
-   * otherwise the recorded keys stay (a host whose key changed is then refused by ssh). Answers the public key, for the remote
-   * user's authorized_keys, and the host key fingerprints.
+   * Readies SSH for an SFTP repository (sshSetupArgv) as the compartment user, not in its namespace: the files are
+   * its own. Answers the public key and the host key fingerprints.
    */
   async sshSetup(
     s: CompartmentSession,
     l: Extract<RepositoryLocation, { kind: 'sftp' }>,
     scan: boolean,
   ): Promise<{ publicKey: string; hostKeys: string[] }> {
-    const script = [
-      'set -eu',
-      'umask 077',
-      'mkdir -p "$1"',
-      '[ -f "$1/id_ed25519" ] || ssh-keygen -q -t ed25519 -N "" -C "$4" -f "$1/id_ed25519"',
-      // -T: give up on a host that does not answer; the scan goes to a new file, kept only when it found keys
-      'if [ "$5" = scan ] || [ ! -s "$1/known_hosts" ]; then',
-      '  ssh-keyscan -T 15 -p "$3" "$2" > "$1/known_hosts.new" 2>/dev/null || true',
-      '  if [ ! -s "$1/known_hosts.new" ]; then rm -f "$1/known_hosts.new"; echo "no SSH host key could be read from $2 port $3" >&2; exit 3; fi',
-      '  mv "$1/known_hosts.new" "$1/known_hosts"',
-      'fi',
-      'cat "$1/id_ed25519.pub"',
-      'echo ---',
-      'ssh-keygen -l -f "$1/known_hosts"',
-    ].join('\n');
-    const host = l.host.replace(/^\[|\]$/g, '');
-    const r = await this.exec.run(
-      asUser(s, [
-        'sh',
-        '-c',
-        script,
-        'sh',
-        sshDir(s),
-        host,
-        String(l.port),
-        `quadletman-${s.user}`,
-        scan ? 'scan' : 'keep',
-      ]),
-      { timeoutMs: 60_000, expectCodes: [0, 3] },
-    );
-    if (r.code === 3) throw new Error(r.stderr.trim() || `no SSH host key could be read from ${knownHostName(l)}`);
-    const [pub = '', keys = ''] = r.stdout.split('\n---\n');
-    return { publicKey: pub.trim(), hostKeys: keys.trim().split('\n').filter(Boolean) };
+    const r = await this.exec.run(asUser(s, sshSetupArgv(sshDir(s), l, `quadletman-${s.user}`, scan)), {
+      timeoutMs: 60_000,
+      expectCodes: [0, 3],
+    });
+    return parseSshSetup(r, l);
   }
 
   /**

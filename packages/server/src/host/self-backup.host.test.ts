@@ -1,15 +1,20 @@
 // quadletman's own state with real restic in the sandbox host, as root: a backup while the database is open,
 // then the database, a configuration file and the CA's folder changed or lost, then a restore (the server
-// stopped) that brings each back as it was, owner and mode too, keeping the ones it replaced; a restore refused
-// while the server runs, and one from a damaged repository, change nothing.
+// stopped) that brings each back as it was, owner and mode too, keeping the ones it replaced, the database owned
+// as its folder is; a restore refused while the server runs, and one from a damaged repository, change nothing.
+// The same to an SFTP repository (the sandbox's sshd, root's own key) and a REST server (`rclone serve restic`,
+// its password only in root's 0600 files). An earlier version's key file in the data folder is taken over only
+// when it is root's and 0600.
+// Changes on the machine: a test folder, the user qmt-selfstore, a transient unit running the REST server.
 import { existsSync } from 'node:fs';
-import { chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import { verifyDatabase } from '../cli/commands/self-backup.js';
 import { damageRepository } from '../core/service/backups.host-test-support.js';
 import { Store } from '../store/index.js';
 import { hostExec } from './exec.js';
-import { SelfBackups } from './self-backup.js';
+import { SELF_BACKUP_UNIT, SelfBackups } from './self-backup.js';
 
 const onHost = process.env.QUADLETMAN_SANDBOX === '1';
 const ROOT = '/var/lib/quadletman-test-self';
@@ -17,6 +22,12 @@ const DATA = `${ROOT}/data`;
 const DB = `${DATA}/quadletman.db`;
 const ETC = `${ROOT}/etc`;
 const PKI = `${ROOT}/pki`;
+const STATE = `${ROOT}/state`;
+const STORE = 'qmt-selfstore';
+const STORE_HOME = `/home/${STORE}`;
+const REST_PORT = 18766;
+const REST_UNIT = 'qmt-self-rest';
+const REST_SECRET = 'Self-rest-s3cret9';
 
 const auditActions = (path: string) => {
   const s = Store.open({ path });
@@ -39,10 +50,20 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     await writeFile(`${ETC}/layout.json`, '{"dataDir":"/srv/q"}\n');
     await writeFile(`${PKI}/authorities/local/root.key`, 'KEY\n', { mode: 0o600 });
     await chown(`${PKI}/authorities/local/root.key`, 4242, 4242);
-    self = new SelfBackups({ exec: hostExec, dataDir: DATA, dbPath: DB, configDir: ETC, edgePki: PKI });
+    self = new SelfBackups({
+      exec: hostExec,
+      dataDir: DATA,
+      dbPath: DB,
+      stateDir: STATE,
+      configDir: ETC,
+      edgePki: PKI,
+    });
   });
   afterAll(async () => {
-    await hostExec.run(['systemctl', 'stop', 'quadletman.service'], { expectCodes: [0, 5] });
+    await hostExec.run(['systemctl', 'stop', 'quadletman.service', `${REST_UNIT}.service`], { expectCodes: [0, 5] });
+    await hostExec.run(['loginctl', 'terminate-user', STORE], { expectCodes: [0, 1] });
+    await hostExec.run(['pkill', '-KILL', '-u', STORE], { expectCodes: [0, 1] });
+    await hostExec.run(['userdel', '-f', '-r', STORE], { expectCodes: [0, 6, 12] });
     await rm(ROOT, { recursive: true, force: true });
   });
 
@@ -58,15 +79,24 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
       compartment: null,
       result: 'ok',
     });
-    const r = await self.run((target) => store.copyTo(target));
-    expect(r.repository?.location).toBe(`${DATA}/self-backups`);
+    // the daily timer's run does nothing before a repository is set
+    expect(await self.run((target) => store.copyTo(target), { scheduled: true })).toBeUndefined();
+    expect(existsSync(STATE)).toBe(false);
+    const r = (await self.run((target) => store.copyTo(target)))!;
+    expect(r.repository?.location).toBe(`${STATE}/restic`);
     expect(r.repository?.password).toMatch(/^[0-9a-f]{64}$/);
-    expect(r.paths).toEqual([`${DATA}/self-backup-stage`, ETC, PKI]);
-    expect(existsSync(`${DATA}/self-backup-stage`)).toBe(false);
-    expect((await stat(`${DATA}/self-backup.json`)).mode & 0o777).toBe(0o600);
+    expect(r.paths).toEqual([`${STATE}/self-backup-stage`, ETC, PKI]);
+    expect(existsSync(`${STATE}/self-backup-stage`)).toBe(false);
+    expect((await stat(`${STATE}/key.json`)).mode & 0o777).toBe(0o600);
+    expect((await stat(STATE)).mode & 0o777).toBe(0o700);
     snapshot = r.snapshot;
-    // a second backup: the same repository, no password shown
-    expect((await self.run((target) => store.copyTo(target))).repository).toBeUndefined();
+    // a second backup: the same repository, no password shown; the run is recorded for the web page
+    expect((await self.run((target) => store.copyTo(target)))?.repository).toBeUndefined();
+    const status = await self.status();
+    expect(status.repository).toMatchObject({ location: `${STATE}/restic`, kind: 'local' });
+    expect(status.snapshots).toHaveLength(2);
+    expect(status.lastRun).toMatchObject({ ok: true, scheduled: false });
+    expect(status.schedule.running).toBe(false);
     expect((await self.snapshots()).map((s) => s.tags)).toEqual([['quadletman-self'], ['quadletman-self']]);
 
     // afterwards: more in the database, the configuration file lost, the CA's key changed
@@ -83,6 +113,8 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     store.close();
     await rm(`${ETC}/layout.json`);
     await writeFile(`${PKI}/authorities/local/root.key`, 'OTHER\n');
+    // the server's folder is its own user's: the restored database becomes that user's too
+    await chown(DATA, 4243, 4243);
 
     const restored = await self.restore(snapshot.slice(0, 8), verifyDatabase);
     expect(restored.restored.map((p) => p.path)).toEqual([DB, `${ETC}/layout.json`, PKI]);
@@ -90,6 +122,7 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     expect(db.users).toEqual(['alice']);
     expect(db.actions).toContain('before');
     expect(db.actions).not.toContain('after');
+    expect((await stat(DB)).uid).toBe(4243);
     expect(await readFile(`${ETC}/layout.json`, 'utf8')).toBe('{"dataDir":"/srv/q"}\n');
     const key = await stat(`${PKI}/authorities/local/root.key`);
     expect([key.uid, key.gid, key.mode & 0o777]).toEqual([4242, 4242, 0o600]);
@@ -97,7 +130,7 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     // the ones replaced are kept beside, and no staging is left
     const previous = restored.restored.find((p) => p.path === DB)!.previous!;
     expect(auditActions(previous).actions).toContain('after');
-    expect((await readdir(DATA)).filter((n) => n.startsWith('self-restore-'))).toEqual([]);
+    expect((await readdir(STATE)).filter((n) => n.startsWith('restore-'))).toEqual([]);
   }, 300_000);
 
   it('refuses to restore while the server runs, and from a damaged repository; nothing changes', async () => {
@@ -108,9 +141,115 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     );
     await hostExec.run(['systemctl', 'stop', 'quadletman.service'], { expectCodes: [0, 5] });
 
-    await damageRepository(hostExec, `${DATA}/self-backups`);
+    await damageRepository(hostExec, `${STATE}/restic`);
     await expect(self.restore(snapshot.slice(0, 8), verifyDatabase)).rejects.toThrow();
     expect((await readFile(DB)).equals(before)).toBe(true);
-    expect((await readdir(DATA)).filter((n) => n.startsWith('self-restore-'))).toEqual([]);
+    expect((await readdir(STATE)).filter((n) => n.startsWith('restore-'))).toEqual([]);
   }, 300_000);
+
+  it("backs up over SFTP with root's own key, and to a REST server whose password only root's files hold", async () => {
+    const store = Store.open({ path: DB });
+    const copy = (target: string) => store.copyTo(target);
+    try {
+      // SFTP: a storage user on the sandbox's sshd
+      const run = (argv: string[], codes = [0]) => hostExec.run(argv, { expectCodes: codes, timeoutMs: 60_000 });
+      await run(['systemctl', 'start', 'ssh.service']);
+      await run(['userdel', '-f', '-r', STORE], [0, 6, 12]);
+      await run(['useradd', '-m', '-d', STORE_HOME, '-s', '/bin/sh', STORE]);
+      await expect(self.setRepository(`sftp:${STORE}@127.0.0.1:self`)).rejects.toThrow(/replace it to use/);
+      const set = await self.setRepository(`sftp:${STORE}@127.0.0.1:self`, { replace: true });
+      expect(set.view.publicKey).toMatch(/^ssh-ed25519 \S+ quadletman-self-backup$/);
+      expect(set.view.hostKeys?.join('\n')).toMatch(/SHA256:/);
+      // not accepted by the remote user yet: refused in ssh's or restic's words, and recorded as failed
+      await expect(self.run(copy)).rejects.toThrow(/Permission denied|unable to start the sftp session/i);
+      expect((await self.lastRun())?.ok).toBe(false);
+      const ssh = `${STORE_HOME}/.ssh`;
+      await mkdir(ssh, { recursive: true, mode: 0o700 });
+      await writeFile(`${ssh}/authorized_keys`, `${set.view.publicKey}\n`, { mode: 0o600 });
+      await run(['chown', '-R', `${STORE}:${STORE}`, ssh]);
+      const sftp = (await self.run(copy))!;
+      expect(sftp.repository?.password).toBe(set.password);
+      expect((await run(['stat', '-c', '%U', `${STORE_HOME}/self/config`])).stdout.trim()).toBe(STORE);
+      expect((await self.snapshots()).map((x) => x.id)).toEqual([sftp.snapshot]);
+
+      // REST, with a user and password
+      await run([
+        'systemd-run',
+        `--unit=${REST_UNIT}`,
+        '--',
+        'rclone',
+        'serve',
+        'restic',
+        '--addr',
+        `127.0.0.1:${REST_PORT}`,
+        '--user',
+        'keeper',
+        '--pass',
+        REST_SECRET,
+        `${ROOT}/served`,
+      ]);
+      for (let i = 0; i < 100; i++) {
+        const up = await run(
+          ['curl', '-s', '-o', '/dev/null', '-w', '%{http_code}', `http://127.0.0.1:${REST_PORT}/`],
+          [0, 7],
+        );
+        if (up.stdout === '401') break;
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      await expect(
+        self.setRepository(`rest:http://127.0.0.1:${REST_PORT}/self`, {
+          replace: true,
+          credentials: { user: 'keeper', secret: 'has space' },
+        }),
+      ).rejects.toThrow(/credentials: secret/);
+      const rest = await self.setRepository(`rest:http://127.0.0.1:${REST_PORT}/self`, {
+        replace: true,
+        credentials: { user: 'keeper', secret: REST_SECRET },
+      });
+      expect(rest.view).toMatchObject({ kind: 'rest', user: 'keeper' });
+      const file = await stat(`${STATE}/repository-url`);
+      expect([file.uid, file.mode & 0o777]).toEqual([0, 0o600]);
+      expect(await readFile(`${STATE}/key.json`, 'utf8')).toContain(REST_SECRET);
+      expect(await readFile(`${STATE}/repository-url`, 'utf8')).toContain(REST_SECRET);
+      const done = (await self.run(copy))!;
+      expect((await self.snapshots()).map((x) => x.id)).toEqual([done.snapshot]);
+      expect((await self.status()).repository).toMatchObject({ kind: 'rest', user: 'keeper' });
+    } finally {
+      store.close();
+    }
+  }, 300_000);
+
+  it("takes over an earlier version's key file only when it is root's and 0600", async () => {
+    const other = new SelfBackups({ exec: hostExec, dataDir: DATA, dbPath: DB, stateDir: `${ROOT}/state2` });
+    const legacy = `${DATA}/self-backup.json`;
+    const key = JSON.stringify({ location: `${ROOT}/old-repo`, password: 'p'.repeat(64), createdAt: 'then' });
+    await writeFile(legacy, key, { mode: 0o600 });
+    await chown(legacy, 4243, 4243);
+    await expect(other.repository()).rejects.toThrow(/is not a file of this user's, mode 0600/);
+    await chown(legacy, 0, 0);
+    expect((await other.repository())?.location).toBe(`${ROOT}/old-repo`);
+    expect(existsSync(legacy)).toBe(false);
+    expect(await readFile(`${ROOT}/state2/key.json`, 'utf8')).toBe(key);
+    // a state folder others may write in is not trusted
+    await chmod(`${ROOT}/state2`, 0o777);
+    await expect(other.setRepository(`${ROOT}/x`, { replace: true })).rejects.toThrow(/only it may write in/);
+  });
+
+  it('reads the daily timer from systemd', async () => {
+    expect((await self.schedule()).installed).toBe(false);
+    const unit = `/run/systemd/system/${SELF_BACKUP_UNIT}`;
+    await writeFile(`${unit}.service`, '[Service]\nType=oneshot\nExecStart=/bin/true\n');
+    await writeFile(`${unit}.timer`, '[Timer]\nOnCalendar=*-*-* 03:30:00\n[Install]\nWantedBy=timers.target\n');
+    try {
+      await hostExec.run(['systemctl', 'daemon-reload']);
+      await hostExec.run(['systemctl', 'start', `${SELF_BACKUP_UNIT}.timer`]);
+      const s = await self.schedule();
+      expect(s.next).toMatch(/T03:30:00\.000Z$/);
+    } finally {
+      await hostExec.run(['systemctl', 'stop', `${SELF_BACKUP_UNIT}.timer`], { expectCodes: [0, 5] });
+      await rm(`${unit}.service`, { force: true });
+      await rm(`${unit}.timer`, { force: true });
+      await hostExec.run(['systemctl', 'daemon-reload']);
+    }
+  });
 });

@@ -1,39 +1,64 @@
-// quadletman's own state backed up with restic, run by root (`quadletman backup self`): a consistent copy of the
-// database (SQLite's VACUUM INTO, made while the server runs), the configuration in /etc/quadletman and the edge's
-// certificate authority (Caddy's pki folder), into a repository of its own whose location and generated password
-// are kept in `<data>/self-backup.json` (root's, 0600; the password is shown once, when the repository is made).
+// quadletman's own state backed up with restic, run by root (`quadletman backup self`, its daily timer, or the
+// privileged helper for the web page): a consistent copy of the database (SQLite's VACUUM INTO, made while the server
+// runs), the configuration in /etc/quadletman and the edge's certificate authority (Caddy's pki folder), into a
+// repository of its own: a folder, SFTP, a REST server or an S3-compatible store.
+// Everything it keeps is root's, in a folder of its own (SELF_STATE_DIR, 0700): the key file (location, generated
+// password, a REST or S3 user and secret), the SSH key and known hosts for SFTP, the files restic reads a REST or S3
+// repository's address and credentials from, the record of the last run, and the staging folders. Nothing of it is
+// in the server's data folder, which the unprivileged server owns and could swap a file in.
 // A restore (`quadletman backup self restore SNAPSHOT`) needs the server stopped: the snapshot is restored into a
 // staging folder, its database checked, then each part put in place with the one it replaces kept beside it as
 // `<name>.before-restore-<time>`.
-// Changes on the machine: writes the key file, a staging folder in the data folder (removed afterwards), the
-// repository; a restore renames the database, the configuration files and the pki folder it replaces.
+// Changes on the machine: the state folder and what is in it, the repository; a restore renames the database, the
+// configuration files and the pki folder it replaces.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseRepositoryLocation, resticRepo } from '../core/backups/location.js';
-import { ConflictError, InvalidError, NotFoundError } from '../core/errors.js';
+import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import {
+  checkCredentials,
+  parseRepositoryLocation,
+  type RepositoryCredentials,
+  type RepositoryLocation,
+  resticRepo,
+  s3CredentialsFile,
+} from '../core/backups/location.js';
+import { ConflictError, ForbiddenError, InvalidError, lastLines, NotFoundError } from '../core/errors.js';
 import type { BackupSnapshot, BackupSummary, ResticStatus } from '../core/service/backups.js';
 import { checkSnapshotId } from '../core/service/backups.js';
 import { generateValue } from '../core/templates/template.js';
 import { EDGE_STATE } from './edge-unit.js';
 import type { Exec } from './exec.js';
-import { parseBackupSummary, parseSnapshots, resticJson, STATUS_ENV } from './restic.js';
+import {
+  parseBackupSummary,
+  parseSnapshots,
+  parseSshSetup,
+  resticJson,
+  STATUS_ENV,
+  sftpCommand,
+  sshSetupArgv,
+} from './restic.js';
 
-export const SELF_KEY_FILE = 'self-backup.json';
+/** root's folder for quadletman's own backups. */
+export const SELF_STATE_DIR = '/var/lib/quadletman-self-backup';
+/** Where an earlier version kept the key file: in the data folder (taken over only when it is root's, 0600). */
+export const LEGACY_KEY_FILE = 'self-backup.json';
 export const SELF_TAG = 'quadletman-self';
-/** The folder (in the data folder) the database copy is made in, and backed up from. */
+/** The folder (in the state folder) the database copy is made in, and backed up from. */
 export const SELF_STAGE = 'self-backup-stage';
 export const CONFIG_DIR = '/etc/quadletman';
 export const EDGE_PKI = `${EDGE_STATE}/data/caddy/pki`;
 export const SERVER_UNIT = 'quadletman.service';
+/** The daily backup of quadletman's own state (`quadletman install` writes it; it does nothing without a repository). */
+export const SELF_BACKUP_UNIT = 'quadletman-self-backup';
 const DB_NAME = 'quadletman.db';
 
 export interface SelfBackupOptions {
   exec: Exec;
-  /** quadletman's data folder (the key file and the staging folders go there). */
+  /** quadletman's data folder (only read for an earlier version's key file). */
   dataDir: string;
   /** The database file. */
   dbPath: string;
+  stateDir?: string;
   configDir?: string;
   edgePki?: string;
   now?: () => Date;
@@ -43,6 +68,20 @@ export interface SelfRepository {
   location: string;
   password: string;
   createdAt: string;
+  /** A REST server's user and password, an S3 access key id and secret. */
+  credentials?: RepositoryCredentials;
+}
+
+/** The repository as it may be shown: no password, no secret. */
+export interface SelfRepositoryView {
+  location: string;
+  kind: RepositoryLocation['kind'];
+  createdAt: string;
+  /** REST and S3: the user (access key id) it connects as. */
+  user?: string;
+  /** SFTP: root's public key (for the remote user's authorized_keys) and the remote host's recorded keys. */
+  publicKey?: string;
+  hostKeys?: string[];
 }
 
 export interface SelfBackupResult {
@@ -54,6 +93,29 @@ export interface SelfBackupResult {
   repository?: { location: string; password: string };
 }
 
+/** The last backup of quadletman's own state, as recorded after it ended (the web page shows it). */
+export interface SelfBackupRun {
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+  scheduled: boolean;
+  snapshot?: string;
+  summary?: BackupSummary;
+  /** Why it failed: the last lines of what went wrong. */
+  error?: string;
+}
+
+export interface SelfBackupStatus {
+  repository: SelfRepositoryView | null;
+  /** Newest first. */
+  snapshots: BackupSnapshot[];
+  /** Why the snapshots could not be listed (the repository unreachable, say). */
+  snapshotsError?: string;
+  lastRun: SelfBackupRun | null;
+  /** The daily timer: installed and enabled or not, when it runs next, and whether a backup runs now. */
+  schedule: { installed: boolean; next: string | null; running: boolean };
+}
+
 export interface SelfRestoreResult {
   snapshot: string;
   /** Each part put in place, and where the one it replaced was kept (null: there was none). */
@@ -63,110 +125,343 @@ export interface SelfRestoreResult {
 /** What the restored database says of itself: sound or not, and why. */
 export type VerifyDatabase = (path: string) => { ok: true } | { ok: false; message: string };
 
+const invalid = (field: string, message: string) =>
+  new InvalidError(`${field}: ${message}`, { details: { issues: [{ path: field, message }] } });
+
 export class SelfBackups {
+  readonly stateDir: string;
   private readonly configDir: string;
   private readonly edgePki: string;
 
   constructor(private readonly o: SelfBackupOptions) {
+    this.stateDir = o.stateDir ?? SELF_STATE_DIR;
     this.configDir = o.configDir ?? CONFIG_DIR;
     this.edgePki = o.edgePki ?? EDGE_PKI;
   }
 
   private now = () => (this.o.now ?? (() => new Date()))();
-  private get keyFile() {
-    return join(this.o.dataDir, SELF_KEY_FILE);
+  get keyFile() {
+    return join(this.stateDir, 'key.json');
+  }
+  private get sshDir() {
+    return join(this.stateDir, 'ssh');
+  }
+  private get repositoryFile() {
+    return join(this.stateDir, 'repository-url');
+  }
+  private get s3File() {
+    return join(this.stateDir, 's3-credentials');
+  }
+  private get lastRunFile() {
+    return join(this.stateDir, 'last-run.json');
+  }
+
+  /**
+   * The state folder, made when missing. One that is a link, is not this process's user's, or that others may
+   * write in is refused: what is in it decides where root writes and restores.
+   */
+  private async ensureStateDir(): Promise<void> {
+    const st = await lstat(this.stateDir).catch(() => undefined);
+    if (!st) {
+      await mkdir(this.stateDir, { recursive: true, mode: 0o700 });
+      return;
+    }
+    if (!st.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o022) !== 0)
+      throw new ForbiddenError(
+        `${this.stateDir} is not a folder of this user's that only it may write in: move it away and run again`,
+      );
+    if ((st.mode & 0o777) !== 0o700) await chmod(this.stateDir, 0o700);
+  }
+
+  /** A file this process's user wrote and only it may read or write, or undefined when there is none. */
+  private async ownFile(path: string): Promise<string | undefined> {
+    const st = await lstat(path).catch(() => undefined);
+    if (!st) return undefined;
+    if (!st.isFile() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0)
+      throw new ForbiddenError(
+        `${path} is not a file of this user's, mode 0600: it is not trusted (remove it and set the repository again)`,
+      );
+    return readFile(path, 'utf8');
   }
 
   /** The repository's location and password (undefined: none set or made yet). */
   async repository(): Promise<SelfRepository | undefined> {
-    if (!existsSync(this.keyFile)) return undefined;
-    const r = JSON.parse(await readFile(this.keyFile, 'utf8')) as Partial<SelfRepository>;
+    let text = await this.ownFile(this.keyFile);
+    const legacy = join(this.o.dataDir, LEGACY_KEY_FILE);
+    if (text === undefined) {
+      text = await this.ownFile(legacy);
+      if (text === undefined) return undefined;
+      // an earlier version's key file: taken over into the state folder
+      await this.ensureStateDir();
+      await this.writePrivate(this.keyFile, text);
+      await rm(legacy, { force: true });
+    }
+    const r = JSON.parse(text) as Partial<SelfRepository>;
     if (typeof r.location !== 'string' || typeof r.password !== 'string')
       throw new InvalidError(`${this.keyFile} does not name a repository and its password`);
-    return { location: r.location, password: r.password, createdAt: String(r.createdAt ?? '') };
+    const c = r.credentials;
+    return {
+      location: r.location,
+      password: r.password,
+      createdAt: String(r.createdAt ?? ''),
+      ...(c && typeof c.user === 'string' && typeof c.secret === 'string'
+        ? { credentials: { user: c.user, secret: c.secret } }
+        : {}),
+    };
+  }
+
+  /** The repository as it may be shown (null: none set); SFTP: root's public key and the recorded host keys. */
+  async view(repo?: SelfRepository): Promise<SelfRepositoryView | null> {
+    const r = repo ?? (await this.repository());
+    if (!r) return null;
+    const l = parseRepositoryLocation(r.location);
+    const ssh = l.kind === 'sftp' ? await this.sshSetup(l, false) : {};
+    return {
+      location: r.location,
+      kind: l.kind,
+      createdAt: r.createdAt,
+      ...(r.credentials ? { user: r.credentials.user } : {}),
+      ...ssh,
+    };
+  }
+
+  private async sshSetup(l: Extract<RepositoryLocation, { kind: 'sftp' }>, scan: boolean) {
+    const r = await this.o.exec.run(sshSetupArgv(this.sshDir, l, 'quadletman-self-backup', scan), {
+      timeoutMs: 60_000,
+      expectCodes: [0, 3],
+    });
+    return parseSshSetup(r, l);
   }
 
   /**
-   * Sets where the repository is (a folder: absolute, on another disk ideally) with a new password. A repository
-   * set before is kept unless `replace`.
+   * Sets where the repository is, with a new password: a folder (absolute, on another disk ideally), `sftp:`
+   * (root's own SSH key, made here; the remote host's keys recorded now), `rest:` or `s3:` (with `credentials`:
+   * required for S3). A repository set before is kept unless `replace`. Bad input changes nothing.
    */
-  async setRepository(location: string, replace = false): Promise<SelfRepository> {
-    const l = parseRepositoryLocation(location.trim());
-    if (l.kind !== 'local')
-      throw new InvalidError(
-        `repository: quadletman's own backups go to a folder (a mounted disk, a network share), not ${l.kind} yet`,
-      );
+  async setRepository(
+    location: string,
+    options: { replace?: boolean; credentials?: RepositoryCredentials } = {},
+  ): Promise<SelfRepository & { view: SelfRepositoryView }> {
+    let l: RepositoryLocation;
+    try {
+      l = parseRepositoryLocation(location);
+    } catch (e) {
+      throw invalid('repository', (e as Error).message);
+    }
+    const web = l.kind === 'rest' || l.kind === 's3';
+    if (options.credentials && !web) throw invalid('credentials', 'only a rest: or s3: location takes credentials');
+    if (l.kind === 's3' && !options.credentials)
+      throw invalid('credentials', 'an s3: location needs the access key id and secret access key');
+    if (options.credentials) {
+      try {
+        checkCredentials(options.credentials);
+      } catch (e) {
+        throw invalid('credentials', (e as Error).message);
+      }
+    }
     const known = await this.repository();
-    if (known && !replace)
+    const shown = l.kind === 'local' ? l.path : location.trim();
+    if (known && !options.replace)
       throw new ConflictError(
-        `quadletman's own backups go to ${known.location}; replace it to use ${l.path} (its snapshots stay there).`,
+        `quadletman's own backups go to ${known.location}; replace it to use ${shown} (its snapshots stay there).`,
       );
-    const repo = { location: l.path, password: generateValue('token'), createdAt: this.now().toISOString() };
-    await writeFile(this.keyFile, `${JSON.stringify(repo, null, 2)}\n`, { mode: 0o600 });
-    await chmod(this.keyFile, 0o600);
-    return repo;
+    await this.ensureStateDir();
+    const ssh = l.kind === 'sftp' ? await this.sshSetup(l, true) : {};
+    const repo: SelfRepository = {
+      location: shown,
+      password: generateValue('token'),
+      createdAt: this.now().toISOString(),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+    };
+    await this.writeAccess(l, repo.credentials);
+    await this.writePrivate(this.keyFile, `${JSON.stringify(repo, null, 2)}\n`);
+    const view: SelfRepositoryView = {
+      location: repo.location,
+      kind: l.kind,
+      createdAt: repo.createdAt,
+      ...(repo.credentials ? { user: repo.credentials.user } : {}),
+      ...ssh,
+    };
+    return { ...repo, view };
   }
 
-  private argv(repo: SelfRepository, args: readonly string[]): string[] {
-    return ['restic', '--repo', resticRepo(parseRepositoryLocation(repo.location)), ...args];
+  /** REST and S3: the file restic reads the address from (a REST server's credentials in it), and S3's credentials. */
+  private async writeAccess(l: RepositoryLocation, credentials?: RepositoryCredentials): Promise<void> {
+    const web = l.kind === 'rest' || l.kind === 's3';
+    if (web)
+      await this.writePrivate(this.repositoryFile, `${resticRepo(l, l.kind === 'rest' ? credentials : undefined)}\n`);
+    else await rm(this.repositoryFile, { force: true });
+    if (l.kind === 's3' && credentials) await this.writePrivate(this.s3File, s3CredentialsFile(credentials));
+    else await rm(this.s3File, { force: true });
+  }
+
+  /** Replaces a file of the state folder whole, mode 0600. */
+  private async writePrivate(path: string, text: string): Promise<void> {
+    await writeFile(`${path}.new`, text, { mode: 0o600 });
+    await chmod(`${path}.new`, 0o600);
+    await rename(`${path}.new`, path);
+  }
+
+  /** restic's argv and environment for the repository. */
+  private command(repo: SelfRepository, args: readonly string[]): { argv: string[]; env: Record<string, string> } {
+    const l = parseRepositoryLocation(repo.location);
+    const where =
+      l.kind === 'rest' || l.kind === 's3'
+        ? ['--repository-file', this.repositoryFile]
+        : [
+            '--repo',
+            resticRepo(l),
+            ...(l.kind === 'sftp' ? ['-o', `sftp.command=${sftpCommand(this.sshDir, l)}`] : []),
+          ];
+    const env: Record<string, string> =
+      l.kind === 's3' ? { AWS_SHARED_CREDENTIALS_FILE: this.s3File, AWS_PROFILE: 'default' } : {};
+    // restic's cache of the repository's index: root's, in the state folder
+    return { argv: ['restic', '--cache-dir', join(this.stateDir, 'cache'), ...where, ...args], env };
+  }
+
+  private async restic(repo: SelfRepository, args: readonly string[], input: string, codes = [0], timeoutMs = 120_000) {
+    const { argv, env } = this.command(repo, args);
+    return this.o.exec.run(argv, { input, expectCodes: codes, timeoutMs, env });
   }
 
   private async init(repo: SelfRepository): Promise<boolean> {
-    const cat = await this.o.exec.run(this.argv(repo, ['cat', 'config']), {
-      input: `${repo.password}\n`,
-      expectCodes: [0, 1, 10],
-      timeoutMs: 60_000,
-    });
+    const cat = await this.restic(repo, ['cat', 'config'], `${repo.password}\n`, [0, 1, 10], 60_000);
     if (cat.code === 0) return false;
-    await this.o.exec.run(this.argv(repo, ['init']), {
-      input: `${repo.password}\n${repo.password}\n`,
-      timeoutMs: 120_000,
-    });
+    await this.restic(repo, ['init'], `${repo.password}\n${repo.password}\n`);
     return true;
   }
 
   /**
    * Backs quadletman's state up now. `copyDatabase(target)` writes a consistent copy of the database at `target`
-   * (Store.copyTo). `tags`: more tags (e.g. the schema's newest migration).
+   * (Store.copyTo). `tags`: more tags (e.g. the schema's newest migration). Without a repository one is made in
+   * the state folder, unless `scheduled` (then nothing is done: undefined). Every run is recorded (lastRun).
    */
   async run(
     copyDatabase: (target: string) => void,
-    options: { tags?: string[]; onStatus?: (status: ResticStatus) => void } = {},
-  ): Promise<SelfBackupResult> {
+    options: { tags?: string[]; onStatus?: (status: ResticStatus) => void; scheduled?: boolean } = {},
+  ): Promise<SelfBackupResult | undefined> {
     let repo = await this.repository();
-    let made: { location: string; password: string } | undefined;
-    if (!repo) {
-      repo = await this.setRepository(join(this.o.dataDir, 'self-backups'));
-    }
-    if (await this.init(repo)) made = { location: repo.location, password: repo.password };
-    const stage = join(this.o.dataDir, SELF_STAGE);
-    await rm(stage, { recursive: true, force: true });
-    await mkdir(stage, { mode: 0o700 });
+    if (!repo && options.scheduled) return undefined;
+    await this.ensureStateDir();
+    const startedAt = this.now().toISOString();
+    const record = (r: Omit<SelfBackupRun, 'startedAt' | 'finishedAt' | 'scheduled'>) =>
+      this.writePrivate(
+        this.lastRunFile,
+        `${JSON.stringify({ startedAt, finishedAt: this.now().toISOString(), scheduled: !!options.scheduled, ...r })}\n`,
+      ).catch(() => undefined);
+    const stage = join(this.stateDir, SELF_STAGE);
     try {
+      repo ??= await this.setRepository(join(this.stateDir, 'restic'));
+      const made = (await this.init(repo)) ? { location: repo.location, password: repo.password } : undefined;
+      await rm(stage, { recursive: true, force: true });
+      await mkdir(stage, { mode: 0o700 });
       copyDatabase(join(stage, DB_NAME));
       const paths = [stage, ...[this.configDir, this.edgePki].filter((p) => existsSync(p))];
       const tags = [SELF_TAG, ...(options.tags ?? [])];
       const args = ['backup', '--json', '--host', 'quadletman', ...tags.flatMap((t) => ['--tag', t]), '--', ...paths];
-      const r = await resticJson(this.o.exec, this.argv(repo, args), repo.password, [0], options.onStatus, {
-        env: STATUS_ENV,
+      const { argv, env } = this.command(repo, args);
+      const r = await resticJson(this.o.exec, argv, repo.password, [0], options.onStatus, {
+        env: { ...STATUS_ENV, ...env },
       });
       const summary = parseBackupSummary(r.stdout);
       if (!summary) throw new Error('restic backup gave no summary');
+      await record({ ok: true, snapshot: summary.snapshotId, summary });
       return { snapshot: summary.snapshotId, summary, paths, ...(made ? { repository: made } : {}) };
+    } catch (e) {
+      const err = e as Error & { stderr?: string };
+      await record({ ok: false, error: lastLines(err.stderr || err.message, 3) });
+      throw e;
     } finally {
       await rm(stage, { recursive: true, force: true });
     }
   }
 
   /** The snapshots of quadletman's own state, oldest first. */
-  async snapshots(): Promise<BackupSnapshot[]> {
+  async snapshots(repo?: SelfRepository): Promise<BackupSnapshot[]> {
+    const r = repo ?? (await this.repository());
+    if (!r) return [];
+    const out = await this.restic(r, ['snapshots', '--json', '--tag', SELF_TAG], `${r.password}\n`);
+    return parseSnapshots(out.stdout);
+  }
+
+  /** The last run, as recorded (null: none yet). */
+  async lastRun(): Promise<SelfBackupRun | null> {
+    const text = await this.ownFile(this.lastRunFile).catch(() => undefined);
+    if (!text) return null;
+    try {
+      return JSON.parse(text) as SelfBackupRun;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Everything the web page shows: the repository, its snapshots (newest first), the last run, the timer. */
+  async status(): Promise<SelfBackupStatus> {
     const repo = await this.repository();
-    if (!repo) return [];
-    const r = await this.o.exec.run(this.argv(repo, ['snapshots', '--json', '--tag', SELF_TAG]), {
-      input: `${repo.password}\n`,
-      timeoutMs: 120_000,
+    let snapshots: BackupSnapshot[] = [];
+    let snapshotsError: string | undefined;
+    let view: SelfRepositoryView | null = null;
+    if (repo) {
+      try {
+        view = await this.view(repo);
+        snapshots = (await this.snapshots(repo)).reverse();
+      } catch (e) {
+        const err = e as Error & { stderr?: string };
+        snapshotsError = lastLines(err.stderr || err.message, 3);
+        view ??= {
+          location: repo.location,
+          kind: parseRepositoryLocation(repo.location).kind,
+          createdAt: repo.createdAt,
+        };
+      }
+    }
+    return {
+      repository: view,
+      snapshots,
+      ...(snapshotsError ? { snapshotsError } : {}),
+      lastRun: await this.lastRun(),
+      schedule: await this.schedule(),
+    };
+  }
+
+  /** The daily timer's state, from systemd. */
+  async schedule(): Promise<SelfBackupStatus['schedule']> {
+    const show = await this.o.exec.run(
+      [
+        'systemctl',
+        'show',
+        '--property=LoadState,UnitFileState,NextElapseUSecRealtime',
+        '--timestamp=utc',
+        `${SELF_BACKUP_UNIT}.timer`,
+      ],
+      { expectCodes: [0, 1] },
+    );
+    const p = Object.fromEntries(show.stdout.split('\n').map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)]));
+    const service = await this.o.exec.run(['systemctl', 'is-active', '--quiet', `${SELF_BACKUP_UNIT}.service`], {
+      expectCodes: [0, 1, 3, 4],
     });
-    return parseSnapshots(r.stdout);
+    // `Sat 2026-12-05 03:41:07 UTC` (--timestamp=utc); empty when the timer is not running
+    const m = /(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) UTC$/.exec(p.NextElapseUSecRealtime ?? '');
+    const next = m ? Date.parse(`${m[1]}T${m[2]}Z`) : Number.NaN;
+    return {
+      installed: p.LoadState === 'loaded' && p.UnitFileState === 'enabled',
+      next: Number.isFinite(next) ? new Date(next).toISOString() : null,
+      running: service.code === 0,
+    };
+  }
+
+  /** Starts a backup now, in the background (the timer's service: the same run as the daily one). */
+  async start(): Promise<void> {
+    if (!(await this.repository()))
+      throw new ConflictError(
+        "no repository for quadletman's own backups yet: set one first (`quadletman backup self repository LOCATION`)",
+      );
+    const r = await this.o.exec.run(['systemctl', 'start', '--no-block', `${SELF_BACKUP_UNIT}.service`], {
+      expectCodes: [0, 5],
+      timeoutMs: 30_000,
+    });
+    if (r.code === 5)
+      throw new ConflictError(`${SELF_BACKUP_UNIT}.service is not installed: run \`quadletman install\` again`);
   }
 
   /**
@@ -183,18 +478,16 @@ export class SelfBackups {
       throw new ConflictError(`the server is running: stop it first (systemctl stop ${SERVER_UNIT}), then restore`);
     const repo = await this.repository();
     if (!repo) throw new NotFoundError(`no backups of quadletman's own state: ${this.keyFile} is missing`);
-    const snap = (await this.snapshots()).find((s) => s.id.startsWith(snapshot));
+    const snap = (await this.snapshots(repo)).find((s) => s.id.startsWith(snapshot));
     if (!snap) throw new NotFoundError(`no backup of quadletman's own state ${snapshot}`);
     const stagePath = snap.paths.find((p) => p.endsWith(`/${SELF_STAGE}`));
     if (!stagePath) throw new InvalidError(`snapshot ${snap.shortId} holds no database copy`);
     const stamp = this.now().toISOString().replace(/[:.]/g, '-');
-    const staging = join(this.o.dataDir, `self-restore-${stamp}`);
+    await this.ensureStateDir();
+    const staging = join(this.stateDir, `restore-${stamp}`);
     await mkdir(staging, { mode: 0o700 });
     try {
-      await this.o.exec.run(this.argv(repo, ['restore', '--target', staging, '--', snap.id]), {
-        input: `${repo.password}\n`,
-        timeoutMs: 3_600_000,
-      });
+      await this.restic(repo, ['restore', '--target', staging, '--', snap.id], `${repo.password}\n`, [0], 3_600_000);
       const db = `${staging}${stagePath}/${DB_NAME}`;
       const checked = existsSync(db) ? verify(db) : { ok: false as const, message: 'the database copy is missing' };
       if (!checked.ok)
@@ -214,6 +507,9 @@ export class SelfBackups {
           await this.move(`${this.o.dbPath}${suffix}`, `${this.o.dbPath}.before-restore-${stamp}${suffix}`);
       }
       await place(db, this.o.dbPath);
+      // the database is the server's: owned as its folder is (the server may run as a user of its own)
+      const folder = await stat(dirname(this.o.dbPath));
+      await lchown(this.o.dbPath, folder.uid, folder.gid);
       if (snap.paths.includes(this.configDir) && existsSync(`${staging}${this.configDir}`)) {
         await mkdir(this.configDir, { recursive: true, mode: 0o755 });
         for (const name of await readdir(`${staging}${this.configDir}`))

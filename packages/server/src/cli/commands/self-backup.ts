@@ -1,11 +1,13 @@
 /**
- * `backup self [--repository DIR [--replace]]`, `backup self snapshots`, `backup self restore SNAPSHOT`:
+ * `backup self [run]`, `backup self repository [LOCATION]`, `backup self snapshots`, `backup self restore SNAPSHOT`:
  * quadletman's own state (its database, /etc/quadletman, the edge's certificate authority) with restic, as root
- * (host/self-backup.ts). A restore needs the server stopped; it is written to the audit log of the database it
- * restores.
+ * (host/self-backup.ts), to a folder, SFTP, a REST server or S3. `run --scheduled` is the daily timer's: it does
+ * nothing until a repository is set, and never prints a password. A restore needs the server stopped; it is written to
+ * the audit log of the database it restores.
  */
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { RepositoryCredentials } from '../../core/backups/location.js';
 import type { BackupSnapshot } from '../../core/service/backups.js';
 import { hostExec } from '../../host/exec.js';
 import {
@@ -18,6 +20,8 @@ import { DB_FILE, DEFAULT_DATA_DIR } from '../../store/db.js';
 import { Store } from '../../store/index.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
 import { audited, cliActor, type Format, formatOption, globalOptions, print, table, withApp } from '../context.js';
+import { secretFromStdin, UsageError } from '../usage.js';
+import { repositoryLines, snapshotRow } from './backups.js';
 
 const SYSTEM_TARGET = 'system:quadletman';
 
@@ -50,6 +54,25 @@ function selfBackups(cmd: Command, dbPath?: string): SelfBackups {
   return new SelfBackups({ exec: hostExec, dataDir, dbPath: dbPath ?? join(dataDir, DB_FILE) });
 }
 
+interface RepositoryOptions {
+  replace?: boolean;
+  user?: string;
+  secretStdin?: boolean;
+}
+
+/** --user with --secret-stdin: a REST or S3 user and its secret (read from stdin, never the command line). */
+function credentialsOf(opts: RepositoryOptions): RepositoryCredentials | undefined {
+  if ((opts.user === undefined) !== (opts.secretStdin === true))
+    throw new UsageError('--user and --secret-stdin go together (the secret on stdin)');
+  return opts.user === undefined ? undefined : { user: opts.user, secret: secretFromStdin() };
+}
+
+const repositoryOptions = (c: Command) =>
+  c
+    .option('--replace', 'use this repository instead of the one set before (whose snapshots stay there)')
+    .option('--user <user>', "REST: the server's user; S3: the access key id")
+    .option('--secret-stdin', 'read the REST password or the S3 secret access key from stdin (never the command line)');
+
 /** The restored database, opened as quadletman opens it (migrated to this version): sound, its audit chain whole. */
 export const verifyDatabase: VerifyDatabase = (path) => {
   let store: Store | undefined;
@@ -70,30 +93,101 @@ export function registerSelfBackup(b: Command): void {
     .command('self')
     .description(
       "quadletman's own state: its database (a consistent copy, made while the server runs), /etc/quadletman and " +
-        "the edge's certificate authority, with restic, as root.",
+        "the edge's certificate authority, with restic, as root, to a folder, SFTP, a REST server or S3.",
     );
 
-  self
-    .command('run', { isDefault: true })
-    .description("Back quadletman's own state up now (the first backup makes the repository and prints its password).")
-    .option('--repository <dir>', 'the folder of the repository (default: <data>/self-backups; another disk is better)')
-    .option('--replace', 'use --repository instead of the one set before (whose snapshots stay there)')
+  repositoryOptions(
+    self
+      .command('run', { isDefault: true })
+      .description(
+        "Back quadletman's own state up now (without a repository set, the first backup makes one and prints its password).",
+      )
+      .option('--repository <location>', 'set the repository first (as `backup self repository LOCATION`)'),
+  )
+    .option('--scheduled', "the daily timer's run: nothing without a repository set, and no password printed")
     .addOption(formatOption())
-    .action(async (opts: { repository?: string; replace?: boolean; format: Format }, cmd: Command) =>
-      withApp(cmd, async (app) => {
-        const s = selfBackups(cmd, app.store.path);
-        const r = await audited(
-          app,
-          { action: 'backup.self', target: SYSTEM_TARGET },
-          async () => {
-            if (opts.repository) await s.setRepository(opts.repository, opts.replace === true);
-            return s.run((target) => app.store.copyTo(target), { tags: [`schema=${MIGRATIONS.at(-1)?.tag ?? ''}`] });
-          },
-          (v) => ({ result: 'ok', details: { snapshot: v.snapshot, repositoryMade: !!v.repository } }),
-        );
-        print(opts.format, r, () => selfBackupLines(r).join('\n'));
-      }),
+    .action(
+      async (opts: RepositoryOptions & { repository?: string; scheduled?: boolean; format: Format }, cmd: Command) => {
+        const credentials = credentialsOf(opts);
+        await withApp(cmd, async (app) => {
+          const s = selfBackups(cmd, app.store.path);
+          if (opts.scheduled && !opts.repository && !(await s.repository())) {
+            print(
+              opts.format,
+              { skipped: 'no repository' },
+              () => "No repository for quadletman's own backups is set: nothing to do.",
+            );
+            return;
+          }
+          const r = await audited(
+            app,
+            { action: 'backup.self', target: SYSTEM_TARGET },
+            async () => {
+              if (opts.repository)
+                await s.setRepository(opts.repository, {
+                  replace: opts.replace === true,
+                  ...(credentials ? { credentials } : {}),
+                });
+              const done = await s.run((target) => app.store.copyTo(target), {
+                tags: [`schema=${MIGRATIONS.at(-1)?.tag ?? ''}`],
+                scheduled: opts.scheduled === true,
+              });
+              if (!done) throw new Error('no repository');
+              return done;
+            },
+            (v) => ({ result: 'ok', details: { snapshot: v.snapshot, repositoryMade: !!v.repository } }),
+          );
+          // the timer's output goes to the journal, which others may read: no password there
+          const shown = opts.scheduled && r.repository ? { ...r, repository: undefined } : r;
+          print(opts.format, shown, () =>
+            [
+              ...selfBackupLines(shown),
+              ...(opts.scheduled && r.repository ? [`The repository was made; its password is in ${s.keyFile}.`] : []),
+            ].join('\n'),
+          );
+        });
+      },
     );
+
+  repositoryOptions(
+    self
+      .command('repository')
+      .description(
+        "Show or set where quadletman's own backups go: an absolute folder (another disk is best), " +
+          'sftp:USER@HOST:PATH (root gets an SSH key of its own for it), rest:https://HOST/PATH or s3:https://HOST/BUCKET. ' +
+          'Setting one makes a new password, shown once.',
+      )
+      .argument('[location]'),
+  )
+    .addOption(formatOption())
+    .action(async (location: string | undefined, opts: RepositoryOptions & { format: Format }, cmd: Command) => {
+      const credentials = credentialsOf(opts);
+      const s = selfBackups(cmd);
+      if (location === undefined) {
+        const v = await s.view();
+        print(opts.format, v, () =>
+          v
+            ? [...repositoryLines(v), `Set: ${v.createdAt}`, ...(v.user ? [`User: ${v.user}`] : [])].join('\n')
+            : "No repository for quadletman's own backups yet: `quadletman backup self repository LOCATION` sets one.",
+        );
+        return;
+      }
+      const r = await withApp(cmd, (app) =>
+        audited(
+          app,
+          { action: 'backup.self-repository', target: SYSTEM_TARGET },
+          () => s.setRepository(location, { replace: opts.replace === true, ...(credentials ? { credentials } : {}) }),
+          (v) => ({ result: 'ok', details: { location: v.location, kind: v.view.kind } }),
+        ),
+      );
+      print(opts.format, { ...r.view, password: r.password }, () =>
+        [
+          ...repositoryLines(r.view),
+          'Its password, shown this once (keep it: it restores quadletman on another host):',
+          `  ${r.password}`,
+        ].join('\n'),
+      );
+    });
 
   self
     .command('snapshots')
@@ -108,7 +202,7 @@ export function registerSelfBackup(b: Command): void {
           ? "No backups of quadletman's own state yet: `quadletman backup self` makes the first."
           : [
               `Repository: ${repo.location}`,
-              table([['SNAPSHOT', 'TIME', 'TAGS'], ...list.map((x) => [x.shortId, x.time, x.tags.join(' ')])]),
+              table([['ID', 'TIME', 'SIZE', 'ADDED', 'TOOK', 'TAGS'], ...list.map(snapshotRow)]),
             ].join('\n'),
       );
     });
