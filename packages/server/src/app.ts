@@ -2,6 +2,8 @@
  * The composition root: the one place that wires the store and the host adapters into the services. The CLI
  * and the HTTP server build their context here.
  */
+
+import { dirname } from 'node:path';
 import { ApplyEngine, type EngineOptions } from './core/apply/engine.js';
 import { MemoryLocks } from './core/apply/lock.js';
 import type { CompartmentId } from './core/ids.js';
@@ -40,6 +42,7 @@ import { HostNotifyTransport, type NotifyTransportOptions } from './host/notify-
 import { readRegistriesConf } from './host/registries-conf.js';
 import { RegistryCheck } from './host/registry-check.js';
 import { Restic } from './host/restic.js';
+import { type SelfBackupStatus, SelfBackups } from './host/self-backup.js';
 import { userPodman } from './host/session.js';
 import { resolveContainer } from './host/watch-terminal.js';
 import { openStore, type Store } from './store/index.js';
@@ -92,9 +95,17 @@ export interface AppContext {
   /** Notification channels and deliveries. Services report events with `notifications.emit({...})`; `serve`
    * calls `start()` to resume pending deliveries. */
   notifications: NotificationService;
+  /** quadletman's own backups (root's: through the helper when this process is not root). */
+  selfBackup: SelfBackupControl;
   /** The privileged helper's client, when this process works without root. */
   helper?: HelperClient;
   close(): void;
+}
+
+/** What the server may do with quadletman's own backups: read their state (no secrets) and start one. */
+export interface SelfBackupControl {
+  status(): Promise<SelfBackupStatus>;
+  start(): Promise<void>;
 }
 
 export function createApp(options: AppOptions = {}): AppContext {
@@ -284,6 +295,12 @@ export function createApp(options: AppOptions = {}): AppContext {
     ...options.upgrades,
   });
   const unattended = new UnattendedUpgrades(upgrades);
+  const selfBackup: SelfBackupControl = helper
+    ? {
+        status: async () => (await helper.call('self-backup-status', {})) as SelfBackupStatus,
+        start: async () => void (await helper.call('self-backup-start', {})),
+      }
+    : new SelfBackups({ exec: host.exec, dataDir: dirname(store.path), dbPath: store.path });
 
   const close = () => {
     notifications.stop();
@@ -307,6 +324,7 @@ export function createApp(options: AppOptions = {}): AppContext {
     upgrades,
     unattended,
     notifications,
+    selfBackup,
     close,
     ...(helper ? { helper } : {}),
   };

@@ -1086,6 +1086,17 @@ export const BackupSnapshotSchema = z
   })
   .meta({ id: 'BackupSnapshot' });
 
+const BackupSummarySchema = z.object({
+  snapshotId: z.string(),
+  filesNew: z.number(),
+  filesChanged: z.number(),
+  filesUnmodified: z.number(),
+  dataAdded: z.number(),
+  totalFiles: z.number(),
+  totalBytes: z.number(),
+  durationS: z.number(),
+});
+
 export const BackupListSchema = z
   .object({
     repository: z
@@ -1117,6 +1128,45 @@ export const RepositoryViewSchema = z
   .object(repositoryFields)
   .nullable()
   .meta({ id: 'BackupRepository', description: 'null: no repository set or made yet.' });
+
+export const SelfBackupStatusSchema = z
+  .object({
+    repository: z
+      .object({
+        ...repositoryFields,
+        location: z.string(),
+        createdAt: z.string(),
+        user: z.string().optional().meta({ description: 'REST and S3: the user (access key id) it connects as.' }),
+        publicKey: z
+          .string()
+          .optional()
+          .meta({ description: "SFTP: root's public key, for the remote user's ~/.ssh/authorized_keys." }),
+      })
+      .nullable()
+      .meta({ description: 'null: none set (`quadletman backup self repository LOCATION`, as root).' }),
+    snapshots: z.array(BackupSnapshotSchema).meta({ description: 'Newest first.' }),
+    snapshotsError: z.string().optional().meta({ description: 'Why the snapshots could not be listed.' }),
+    lastRun: z
+      .object({
+        startedAt: z.string(),
+        finishedAt: z.string(),
+        ok: z.boolean(),
+        scheduled: z.boolean(),
+        snapshot: z.string().optional(),
+        summary: BackupSummarySchema.optional(),
+        error: z.string().optional(),
+      })
+      .nullable(),
+    schedule: z.object({
+      installed: z.boolean().meta({ description: 'The daily timer is installed and enabled.' }),
+      next: z.string().nullable(),
+      running: z.boolean().meta({ description: 'A backup of quadletman runs now.' }),
+    }),
+  })
+  .meta({
+    id: 'SelfBackupStatus',
+    description: "Backups of quadletman's own state (its database, configuration and the edge's CA), made by root.",
+  });
 
 export const RepositoryBodySchema = z.object({
   location: z.string().max(1024).meta({ description: LOCATION_FORMS }),
@@ -1188,16 +1238,7 @@ export const BackupResultSchema = z
   .object({
     compartment: z.string(),
     mode: z.enum(['stop', 'live', 'hook']),
-    summary: z.object({
-      snapshotId: z.string(),
-      filesNew: z.number(),
-      filesChanged: z.number(),
-      filesUnmodified: z.number(),
-      dataAdded: z.number(),
-      totalFiles: z.number(),
-      totalBytes: z.number(),
-      durationS: z.number(),
-    }),
+    summary: BackupSummarySchema,
     paths: z.array(z.string()),
     stopped: z.array(z.string()),
     downtimeMs: z.number().nullable(),

@@ -15,6 +15,8 @@ export const FILES_DIR_SPECIFIER = `%h/${FILES_DIR}`;
 
 /** quadletman's own data: the database. */
 export const DEFAULT_DATA_DIR = '/var/lib/quadletman';
+/** The database's file in the data folder. */
+export const DB_FILE = 'quadletman.db';
 
 /** Where compartment users' homes are made: `<base>/qm-<id>`. */
 export const DEFAULT_HOME_BASE = '/var/lib/quadletman/home';

@@ -9,10 +9,9 @@ import { copyDatabase, migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import * as schema from './schema.js';
 
-export { DEFAULT_DATA_DIR } from '../core/layout.js';
+export { DB_FILE, DEFAULT_DATA_DIR } from '../core/layout.js';
 
-import { DEFAULT_DATA_DIR } from '../core/layout.js';
-export const DB_FILE = 'quadletman.db';
+import { DB_FILE, DEFAULT_DATA_DIR } from '../core/layout.js';
 
 export interface OpenOptions {
   /** Folder of the database; default /var/lib/quadletman (the CLI's --data-dir). */

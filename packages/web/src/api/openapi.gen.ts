@@ -2457,6 +2457,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/system/self-backup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** quadletman's own backups: the repository, snapshots, the last run and the daily timer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SelfBackupStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/system/self-backup/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Back quadletman's own state up now (in the background; the status says when it ends) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            started: true;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/compartments/{id}/adopt": {
         parameters: {
             query?: never;
@@ -4774,6 +4849,51 @@ export interface components {
             /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
             hostKeys?: string[];
         } | null;
+        /** @description Backups of quadletman's own state (its database, configuration and the edge's CA), made by root. */
+        SelfBackupStatusInput: {
+            /** @description null: none set (`quadletman backup self repository LOCATION`, as root). */
+            repository: {
+                location: string;
+                /** @enum {string} */
+                kind: "local" | "sftp" | "rest" | "s3";
+                /** @description SFTP: root's public key, for the remote user's ~/.ssh/authorized_keys. */
+                publicKey?: string;
+                /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
+                hostKeys?: string[];
+                createdAt: string;
+                /** @description REST and S3: the user (access key id) it connects as. */
+                user?: string;
+            } | null;
+            /** @description Newest first. */
+            snapshots: components["schemas"]["BackupSnapshotInput"][];
+            /** @description Why the snapshots could not be listed. */
+            snapshotsError?: string;
+            lastRun: {
+                startedAt: string;
+                finishedAt: string;
+                ok: boolean;
+                scheduled: boolean;
+                snapshot?: string;
+                summary?: {
+                    snapshotId: string;
+                    filesNew: number;
+                    filesChanged: number;
+                    filesUnmodified: number;
+                    dataAdded: number;
+                    totalFiles: number;
+                    totalBytes: number;
+                    durationS: number;
+                };
+                error?: string;
+            } | null;
+            schedule: {
+                /** @description The daily timer is installed and enabled. */
+                installed: boolean;
+                next: string | null;
+                /** @description A backup of quadletman runs now. */
+                running: boolean;
+            };
+        };
         BackupRepositorySetInput: {
             /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH. */
             location: string;
@@ -5758,6 +5878,51 @@ export interface components {
             /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
             hostKeys?: string[];
         } | null;
+        /** @description Backups of quadletman's own state (its database, configuration and the edge's CA), made by root. */
+        SelfBackupStatus: {
+            /** @description null: none set (`quadletman backup self repository LOCATION`, as root). */
+            repository: {
+                location: string;
+                /** @enum {string} */
+                kind: "local" | "sftp" | "rest" | "s3";
+                /** @description SFTP: root's public key, for the remote user's ~/.ssh/authorized_keys. */
+                publicKey?: string;
+                /** @description SFTP: fingerprints of the remote host's keys, recorded when the location was set. */
+                hostKeys?: string[];
+                createdAt: string;
+                /** @description REST and S3: the user (access key id) it connects as. */
+                user?: string;
+            } | null;
+            /** @description Newest first. */
+            snapshots: components["schemas"]["BackupSnapshot"][];
+            /** @description Why the snapshots could not be listed. */
+            snapshotsError?: string;
+            lastRun: {
+                startedAt: string;
+                finishedAt: string;
+                ok: boolean;
+                scheduled: boolean;
+                snapshot?: string;
+                summary?: {
+                    snapshotId: string;
+                    filesNew: number;
+                    filesChanged: number;
+                    filesUnmodified: number;
+                    dataAdded: number;
+                    totalFiles: number;
+                    totalBytes: number;
+                    durationS: number;
+                };
+                error?: string;
+            } | null;
+            schedule: {
+                /** @description The daily timer is installed and enabled. */
+                installed: boolean;
+                next: string | null;
+                /** @description A backup of quadletman runs now. */
+                running: boolean;
+            };
+        };
         BackupRepositorySet: {
             /** @description A folder (/srv/backups/x), sftp:USER@HOST:PATH, sftp://USER@HOST:PORT/PATH, rest:https://HOST:PORT/PATH or s3:https://HOST/BUCKET/PATH. */
             location: string;

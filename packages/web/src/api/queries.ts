@@ -24,6 +24,7 @@ export const keys = {
   auditChain: ['audit', 'chain'] as const,
   doctor: ['doctor'] as const,
   notifyChannels: ['notifications', 'channels'] as const,
+  selfBackup: ['self-backup'] as const,
   notifyDeliveries: ['notifications', 'deliveries'] as const,
   templates: ['templates'] as const,
   template: (name: string) => ['templates', name] as const,

@@ -63,6 +63,7 @@ export type NotifyTestResult = Schemas['NotifyTestResult'];
 /** GET /api/compartments/:id/backups: the repository (null: none yet) and the compartment's snapshots. */
 export type BackupList = Schemas['BackupList'];
 export type BackupSnapshot = Schemas['BackupSnapshot'];
+export type SelfBackupStatus = Schemas['SelfBackupStatus'];
 export type BackupMode = NonNullable<Body<'/api/compartments/{id}/backups', 'post'>>['mode'];
 /** POST /api/compartments/:id/backups: the backup's summary; `repository` (with its password) only once. */
 export type BackupResult = Schemas['BackupResult'];

@@ -1,7 +1,7 @@
 /**
  * Administration: users and their roles (on every compartment or on one), API tokens for every compartment or
- * one (the secret shown once), the audit log with filters and the state of its hash chain, and notification
- * channels (pages/Notifications.tsx).
+ * one (the secret shown once), the audit log with filters and the state of its hash chain, notification
+ * channels (pages/Notifications.tsx) and quadletman's own backups (pages/SelfBackup.tsx).
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -15,6 +15,7 @@ type AuditResult = AuditEntry['result'];
 import { Badge, Button, Card, ErrorBox, inputClass, QueryView, TextField } from '../components/ui';
 import { dateTime, t } from '../i18n/t';
 import { NotificationsPage } from './Notifications';
+import { SelfBackupPage } from './SelfBackup';
 
 const ROLES: Role[] = ['viewer', 'operator', 'admin'];
 
@@ -539,12 +540,16 @@ export function AdminPage() {
         <NavLink to="/admin/notifications" className={tab}>
           {t('notify.title')}
         </NavLink>
+        <NavLink to="/admin/backup" className={tab}>
+          {t('selfBackup.title')}
+        </NavLink>
       </nav>
       <Routes>
         <Route index element={<Users />} />
         <Route path="tokens" element={<Tokens />} />
         <Route path="audit" element={<Audit />} />
         <Route path="notifications" element={<NotificationsPage />} />
+        <Route path="backup" element={<SelfBackupPage />} />
       </Routes>
     </div>
   );

@@ -5,11 +5,14 @@
  * connection's requests (host/helper/server.ts) until the peer closes it. Not for people to run.
  */
 import * as net from 'node:net';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { DB_FILE, DEFAULT_DATA_DIR } from '../../core/layout.js';
 import { hostExec } from '../../host/exec.js';
 import { peerUid, serveConnection } from '../../host/helper/server.js';
 import { HelperVerbs } from '../../host/helper/verbs.js';
 import { createHostAdapters } from '../../host/index.js';
+import { SelfBackups } from '../../host/self-backup.js';
 import { VolumeDirs } from '../../host/volume-dirs.js';
 import { globalOptions, layoutOf } from '../context.js';
 import { UsageError } from '../usage.js';
@@ -31,6 +34,7 @@ export function registerHelper(program: Command): void {
       };
       if (uid === undefined) return refuse('systemd named no peer credentials');
       const layout = layoutOf(globalOptions(cmd));
+      const dataDir = globalOptions(cmd).dataDir ?? DEFAULT_DATA_DIR;
       const host = createHostAdapters({ homeBase: layout.homeBase });
       const allowed = uid === 0 || (await host.users.lookup(o.allowUser))?.uid === uid;
       if (!allowed) return refuse(`uid ${uid} may not use quadletman's helper (only root and ${o.allowUser})`);
@@ -39,6 +43,7 @@ export function registerHelper(program: Command): void {
         exec: hostExec,
         users: host.users,
         volumes: new VolumeDirs(hostExec, layout.volumesRoot),
+        selfBackups: new SelfBackups({ exec: hostExec, dataDir, dbPath: join(dataDir, DB_FILE) }),
       });
       await serveConnection(conn, verbs, { log: (l) => process.stderr.write(`helper: uid ${uid}: ${l}\n`) });
     });

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { HelperClient } from '../../host/helper/client.js';
+import type { SelfBackupStatus } from '../../host/self-backup.js';
 import {
   cliJson,
   disposeBusybox,
@@ -36,6 +38,13 @@ function uninstall(): void {
     'quadletman.service',
     'quadletman-helper.socket',
     'quadletman-edge.service',
+    'quadletman-self-backup.timer',
+  ]);
+  spawnSync('rm', [
+    '-rf',
+    `${UNIT_DIR}/quadletman-self-backup.service`,
+    `${UNIT_DIR}/quadletman-self-backup.timer`,
+    '/var/lib/quadletman-self-backup',
   ]);
   spawnSync('rm', [
     '-f',
@@ -123,6 +132,49 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
     expect([dir.mode & 0o777, dir.gid]).toEqual([0o750, Number(edgeGid)]);
     expect(canWrite('nobody')).toBe(false);
     expect(canWrite('root')).toBe(true);
+
+    // the daily backup of quadletman's own state: enabled; its run does nothing until a repository is set, then
+    // backs up (as root, the server running) into it; the server goes on
+    expect(sh('systemctl', 'is-enabled', 'quadletman-self-backup.timer').trim()).toBe('enabled');
+    const cli = (...args: string[]) =>
+      spawnSync(BIN, ['--data-dir', dataDir, ...args], { encoding: 'utf8', cwd: ROOT });
+    const selfJournal = () => sh('journalctl', '-u', 'quadletman-self-backup.service', '-o', 'cat', '--no-pager');
+    expect(spawnSync('systemctl', ['start', 'quadletman-self-backup.service']).status, selfJournal()).toBe(0);
+    expect(selfJournal()).toContain("No repository for quadletman's own backups is set: nothing to do.");
+    const repo = mkdtempSync('/var/lib/qm-selfrepo-');
+    const set = cli('backup', 'self', 'repository', `${repo}/r`);
+    expect(set.status, set.stderr).toBe(0);
+    expect(set.stdout).toMatch(/password, shown this once/);
+    expect(spawnSync('systemctl', ['start', 'quadletman-self-backup.service']).status, selfJournal()).toBe(0);
+    const snaps = JSON.parse(cli('backup', 'self', 'snapshots', '--format', 'json').stdout) as {
+      snapshots: { tags: string[] }[];
+    };
+    expect(snaps.snapshots).toHaveLength(1);
+    expect(snaps.snapshots[0]!.tags).toContain('quadletman-self');
+    expect(await health(PORT)).toEqual({ status: 'ok' });
+    // what the server sees through the helper: the state without the password; a backup it starts runs as root
+    const password = /^ {2}(\S{64})$/m.exec(set.stdout)?.[1];
+    expect(password).toBeDefined();
+    const helper = new HelperClient('/run/quadletman/helper.sock');
+    try {
+      const status = (await helper.call('self-backup-status', {})) as SelfBackupStatus;
+      expect(status.repository).toMatchObject({ location: `${repo}/r`, kind: 'local' });
+      expect(status.snapshots).toHaveLength(1);
+      expect(status.lastRun).toMatchObject({ ok: true, scheduled: true });
+      expect(status.schedule.installed).toBe(true);
+      expect(status.schedule.next).toMatch(/^\d{4}-\d\d-\d\dT02:/);
+      expect(JSON.stringify(status)).not.toContain(password);
+      await helper.call('self-backup-start', {});
+      let after = status;
+      for (let i = 0; i < 300 && after.snapshots.length < 2; i++) {
+        await new Promise((res) => setTimeout(res, 200));
+        after = (await helper.call('self-backup-status', {})) as SelfBackupStatus;
+      }
+      expect(after.snapshots).toHaveLength(2);
+    } finally {
+      helper.close();
+    }
+    spawnSync('rm', ['-rf', repo]);
   });
 
   it('upgrades an install whose server ran as root: the database moves out, the containers keep running', async () => {

@@ -20,6 +20,7 @@ import {
 } from '../../host/edge-unit.js';
 import { hostExec } from '../../host/exec.js';
 import { writeSystemFileAtomic } from '../../host/fs.js';
+import { SELF_BACKUP_UNIT } from '../../host/self-backup.js';
 import { type GlobalOptions, globalOptions, layoutOf } from '../context.js';
 import { LAYOUT_FILE, layoutText } from '../installed-layout.js';
 import { out } from '../output';
@@ -127,6 +128,47 @@ export function renderHelperUnits(argv: readonly string[], socketPath: string, g
     ],
   ]);
   return { socket, service };
+}
+
+/**
+ * The daily backup of quadletman's own state (`NAME.service`, `NAME.timer`), as root: `backup self run --scheduled`,
+ * which does nothing until a repository is set (`quadletman backup self repository`). Once a day at a time between
+ * 02:00 and 02:45, a missed day caught up at boot; at low CPU and I/O priority.
+ */
+export function renderSelfBackupUnits(argv: readonly string[]) {
+  const service = unitText("Written by `quadletman install`: the backup of quadletman's own state.", [
+    [
+      'Unit',
+      [
+        ['Description', "quadletman: back up its own state (database, configuration, the edge's CA)"],
+        ['Wants', 'network-online.target'],
+        ['After', 'network-online.target'],
+      ],
+    ],
+    [
+      'Service',
+      [
+        ['Type', 'oneshot'],
+        ['ExecStart', execLine([...argv, 'backup', 'self', 'run', '--scheduled'])],
+        ['UMask', '0077'],
+        ['Nice', '10'],
+        ['IOSchedulingClass', 'idle'],
+      ],
+    ],
+  ]);
+  const timer = unitText('Written by `quadletman install`: when quadletman backs its own state up.', [
+    ['Unit', [['Description', 'quadletman: daily backup of its own state']]],
+    [
+      'Timer',
+      [
+        ['OnCalendar', '*-*-* 02:00:00'],
+        ['RandomizedDelaySec', '45min'],
+        ['Persistent', 'true'],
+      ],
+    ],
+    ['Install', [['WantedBy', 'timers.target']]],
+  ]);
+  return { service, timer };
 }
 
 /** How to run this very CLI again: bin/quadletman when it sits in a checkout, else node + this script. */
@@ -272,6 +314,9 @@ export function registerInstall(program: Command): void {
           if (tls) text = text.replace(/^(ExecStart=.*)$/m, '$1 --tls-cert %d/tls-cert --tls-key %d/tls-key');
           await writeSystemFileAtomic(UNIT_PATH, text, 0o644);
         }
+        const selfBackup = renderSelfBackupUnits(cli);
+        await writeSystemFileAtomic(`/etc/systemd/system/${SELF_BACKUP_UNIT}.service`, selfBackup.service, 0o644);
+        await writeSystemFileAtomic(`/etc/systemd/system/${SELF_BACKUP_UNIT}.timer`, selfBackup.timer, 0o644);
         await mkdir(dirname(LAYOUT_FILE), { recursive: true, mode: 0o755 });
         await writeSystemFileAtomic(
           LAYOUT_FILE,
@@ -283,6 +328,7 @@ export function registerInstall(program: Command): void {
           await hostExec.run(['systemctl', 'enable', '--now', `${HELPER_UNIT}.socket`], { timeoutMs: 60_000 });
         }
         await hostExec.run(['systemctl', 'enable', 'quadletman.service'], { timeoutMs: 60_000 });
+        await hostExec.run(['systemctl', 'enable', '--now', `${SELF_BACKUP_UNIT}.timer`], { timeoutMs: 60_000 });
         const edge = await installEdge({ start: o.start });
         // a restart, not a start: a server already running (an earlier install) must pick up the new unit
         if (o.start) await hostExec.run(['systemctl', 'restart', 'quadletman.service'], { timeoutMs: 60_000 });
@@ -290,6 +336,7 @@ export function registerInstall(program: Command): void {
           `wrote ${UNIT_PATH}; quadletman.service is enabled${o.start ? ' and started' : ''}` +
             `${unprivileged ? `, as the user ${SERVER_USER} with the privileged helper ${HELPER_UNIT}.socket` : ', as root'}.\n` +
             `${edge ? `${EDGE_UNIT} serves routes (Caddy, admin API on ${EDGE_ADMIN_SOCKET}).\n` : 'caddy is not installed: routes are not served until it is and install runs again.\n'}` +
+            `${SELF_BACKUP_UNIT}.timer backs quadletman's own state up daily once \`quadletman backup self repository\` sets where.\n` +
             'On first start it prints a one-time setup token: `journalctl -u quadletman` shows it.\n',
         );
       },

@@ -62,7 +62,7 @@ interface RepositoryOptions {
 
 /** --user with --secret-stdin: a REST or S3 user and its secret (read from stdin, never the command line). */
 function credentialsOf(opts: RepositoryOptions): RepositoryCredentials | undefined {
-  if ((opts.user === undefined) !== (opts.secretStdin === true))
+  if ((opts.user === undefined) !== (opts.secretStdin !== true))
     throw new UsageError('--user and --secret-stdin go together (the secret on stdin)');
   return opts.user === undefined ? undefined : { user: opts.user, secret: secretFromStdin() };
 }

@@ -9,7 +9,7 @@ import * as fsp from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../app.js';
-import { renderServiceUnit, serverHardening } from '../../cli/commands/install.js';
+import { renderSelfBackupUnits, renderServiceUnit, serverHardening } from '../../cli/commands/install.js';
 import { closeHostTestApp, openHostTestApp } from '../../cli/host-test-support.js';
 import { importBusyboxImage } from '../../host/busybox-image.js';
 import { EDGE_ADMIN_SOCKET, EDGE_UNIT, installEdge, renderEdgeUnit } from '../../host/edge-unit.js';
@@ -92,8 +92,9 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
     await run('nft', ['delete', 'table', 'inet', GUARD_TABLE]).catch(() => undefined);
   });
 
-  it("systemd-analyze verify finds nothing in the edge's unit, the server's, or a compartment's target", async () => {
+  it("systemd-analyze verify finds nothing in the edge's unit, the server's, the self-backup's timer and service, or a compartment's target", async () => {
     const dir = await fsp.mkdtemp('/var/lib/qmt-verify-');
+    const selfBackup = renderSelfBackupUnits([process.execPath, '/opt/quadletman/quadletman.cjs']);
     try {
       const files = {
         'quadletman-edge.service': renderEdgeUnit(),
@@ -101,6 +102,8 @@ describe.skipIf(!onHost)('the edge (Caddy) for real', () => {
           [process.execPath, '/opt/quadletman/quadletman.cjs', 'serve'],
           serverHardening('quadletman', '/var/lib/quadletman', ['systemd-journal', 'quadletman-edge']),
         ),
+        'quadletman-self-backup.service': selfBackup.service,
+        'quadletman-self-backup.timer': selfBackup.timer,
         [`${A}.target`]: render(parseSpecText(spec(A, 'alpha', '[]'))).files.get(`.config/systemd/user/${A}.target`)!,
       };
       for (const [name, text] of Object.entries(files)) await fsp.writeFile(`${dir}/${name}`, text);

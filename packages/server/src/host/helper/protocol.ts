@@ -135,6 +135,11 @@ export const VERBS = {
         .max(20000),
     })
     .strict(),
+  /** quadletman's own backups (host/self-backup.ts): the repository without its secrets, the snapshots, the last
+   * run and the daily timer. */
+  'self-backup-status': z.object({}).strict(),
+  /** Starts a backup of quadletman's own state now (the daily timer's service; it needs a repository set). */
+  'self-backup-start': z.object({}).strict(),
   /** A deleted compartment's whole volumes folder. */
   'volumes-remove-all': z.object({ compartment: CompartmentIdSchema }).strict(),
 } as const;

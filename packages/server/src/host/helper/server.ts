@@ -96,6 +96,10 @@ export function serveConnection(conn: Duplex, verbs: HelperVerbs, options: Serve
         return verbs.loopbackGuard(a);
       case 'pam-authenticate':
         return verbs.pamAuthenticate(a);
+      case 'self-backup-status':
+        return verbs.selfBackupStatus();
+      case 'self-backup-start':
+        return verbs.selfBackupStart();
     }
   };
 

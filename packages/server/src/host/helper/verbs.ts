@@ -2,13 +2,15 @@
 // compartment users with their subids, linger, storage configuration and homes (users.ts), managed volume
 // folders (volume-dirs.ts), and commands run AS a compartment's user (session.ts's asUser). Each verb checks
 // its arguments again (protocol.ts's schemas) and acts only for users that are quadletman compartments (their
-// GECOS marker, a uid other than 0): never as root, never on a free path.
+// GECOS marker, a uid other than 0): never as root, never on a free path. quadletman's own backups are root's
+// (self-backup.ts): the server may read their state without secrets and start one, nothing else.
 import { CommandError, ForbiddenError } from '../../core/errors.js';
 import { type CompartmentId, compartmentUser } from '../../core/ids.js';
 import { HostPam } from '../../http/auth/pam.js';
 import { assertSystemdBooted } from '../compartment-host.js';
 import type { Exec, ExecResult, LineStream } from '../exec.js';
 import { LoopbackGuard } from '../loopback-guard.js';
+import type { SelfBackupStatus, SelfBackups } from '../self-backup.js';
 import { asUser, type CompartmentSession, makeSession, sessionEnv } from '../session.js';
 import { COMPARTMENT_GECOS, type CompartmentUsers } from '../users.js';
 import type { VolumeDirs } from '../volume-dirs.js';
@@ -22,6 +24,8 @@ export interface HelperDeps {
   exec: Exec;
   users: CompartmentUsers;
   volumes: VolumeDirs;
+  /** quadletman's own backups (none: the verbs about them are refused). */
+  selfBackups?: SelfBackups;
 }
 
 export class HelperVerbs {
@@ -117,6 +121,20 @@ export class HelperVerbs {
   async loopbackGuard(a: VerbArgs<'loopback-guard'>): Promise<Record<string, never>> {
     await new LoopbackGuard(this.deps.exec, this.deps.users).apply(a.ports);
     return {};
+  }
+
+  async selfBackupStatus(): Promise<SelfBackupStatus> {
+    return this.ownBackups().status();
+  }
+
+  async selfBackupStart(): Promise<Record<string, never>> {
+    await this.ownBackups().start();
+    return {};
+  }
+
+  private ownBackups(): SelfBackups {
+    if (!this.deps.selfBackups) throw new ForbiddenError("this helper does not know quadletman's own backups");
+    return this.deps.selfBackups;
   }
 
   /** Only once the compartment's user is gone: no process of it is left to race with root's rm. */

@@ -55,6 +55,8 @@ export const MATRIX: Row[] = [
   ['PUT', `${C}/files/app.env`, 'operator', 'compartment', { content: 'A=2\n' }],
   ['DELETE', `${C}/files/app.env`, 'operator', 'compartment'],
   ['GET', '/api/doctor', 'viewer', 'global'],
+  ['GET', '/api/system/self-backup', 'admin', 'global'],
+  ['POST', '/api/system/self-backup/run', 'admin', 'global'],
   ['POST', `${C}/adopt`, 'admin', 'global', { dir: '/srv/app' }],
   ['GET', `${C}/export`, 'viewer', 'compartment'],
   ['POST', `${C}/import`, 'admin', 'global', { text: '# bundle' }],

@@ -13,7 +13,7 @@ import { ApplyEngine } from '../../core/apply/engine.js';
 import { FakeEdgeAdmin, FakeHost } from '../../core/apply/fakes.js';
 import { MemoryLocks } from '../../core/apply/lock.js';
 import type { GuardedPort } from '../../core/edge/guard.js';
-import { CommandError, NotFoundError } from '../../core/errors.js';
+import { CommandError, ConflictError, NotFoundError } from '../../core/errors.js';
 import type { CompartmentId } from '../../core/ids.js';
 import { BackupService } from '../../core/service/backups.js';
 import { type AdoptSource, BundleService } from '../../core/service/bundles.js';
@@ -338,6 +338,18 @@ export function createTestContext(
     catalog,
     backups,
     notifications,
+    // root's own backups: none set, no timer; a test replaces it to say more
+    selfBackup: {
+      status: async () => ({
+        repository: null,
+        snapshots: [],
+        lastRun: null,
+        schedule: { installed: false, next: null, running: false },
+      }),
+      start: async () => {
+        throw new ConflictError("no repository for quadletman's own backups yet");
+      },
+    },
     close: () => {
       notifications.stop();
       store.close();
