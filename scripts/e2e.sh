@@ -46,12 +46,15 @@ take_sandbox_lock
 layout=(--data-dir "$data" --homes-dir "$data-homes" --volumes-dir "$data-volumes")
 stop_server() {
   "$sandbox" status >/dev/null 2>&1 || return 0
-  "$sandbox" exec -- sh -c 'journalctl -u quadletman.service -u "quadletman-helper@*" -u quadletman-edge.service -o cat --no-pager' >"$log" 2>&1
+  "$sandbox" exec -- sh -c 'journalctl -u quadletman.service -u "quadletman-helper@*" -u quadletman-edge.service -u quadletman-self-backup.service -o cat --no-pager' >"$log" 2>&1
   "$sandbox" exec -- systemctl disable --now quadletman.service quadletman-helper.socket quadletman-edge.service \
-    >/dev/null 2>&1
+    quadletman-self-backup.timer >/dev/null 2>&1
   "$sandbox" exec -- rm -f /etc/systemd/system/quadletman.service /etc/systemd/system/quadletman-helper.socket \
     /etc/systemd/system/quadletman-helper@.service /etc/systemd/system/quadletman-edge.service \
+    /etc/systemd/system/quadletman-self-backup.service /etc/systemd/system/quadletman-self-backup.timer \
     /etc/quadletman/layout.json /etc/quadletman/edge-bootstrap.json
+  # quadletman's own backups (the journey sets a repository in the data folder's sibling)
+  "$sandbox" exec -- rm -rf /var/lib/quadletman-self-backup "$data-self-backups" || true
   "$sandbox" exec -- systemctl daemon-reload
   # Whatever the journey left: the compartment (user, units, storage), the data folders.
   for c in "$compartment" "$compartment-compose" "$compartment-copy"; do

@@ -100,3 +100,28 @@ test('set a REST repository with its login', async ({ page }, info) => {
   await expect(fields).toHaveCount(0);
   expect(errors).toEqual([]);
 });
+
+test("quadletman's own backups: the repository root set, a failed night, Back up now", async ({ page }, info) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const shot = (name: string) =>
+    page.screenshot({ path: `${SCREENSHOTS}/self-backup-${name}-${info.project.name}.png`, fullPage: true });
+
+  await login(page, '/admin');
+  await page.getByRole('link', { name: 'Own backups' }).click();
+  await expect(page.getByRole('link', { name: 'Own backups' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('self-location')).toHaveText('sftp:keeper@nas.home.arpa:quadletman');
+  await expect(page.getByText(/quadletman-self-backup$/)).toBeVisible();
+  await expect(page.getByTestId('self-last-run')).toContainText('Failed');
+  await expect(page.getByTestId('self-last-run')).toContainText('No route to host');
+  await expect(page.getByRole('row').filter({ hasText: '77777777' })).toContainText('3.3 MiB');
+  await shot('failed-night');
+
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByRole('button', { name: 'Backing up…' })).toBeDisabled();
+  await expect(page.getByTestId('self-last-run')).toContainText('Done', { timeout: 15_000 });
+  await expect(page.getByRole('row').filter({ hasText: '88888888' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Back up now' })).toBeEnabled();
+  await shot('backed-up');
+  expect(errors).toEqual([]);
+});

@@ -796,3 +796,36 @@ volumes: { data: {} }
   cli(['compartment', 'delete', BACKUP]);
   inSandbox('loginctl terminate-user "$1" 2>/dev/null; pkill -KILL -u "$1"; userdel -f -r "$1"; true', STORE_USER);
 });
+
+test("own backups: root sets the repository, the page backs quadletman's state up", async ({ page }, info) => {
+  test.skip(info.project.name !== 'desktop', 'one journey is enough');
+  test.skip(CLI_LAYOUT.length === 0, 'needs E2E_CLI_LAYOUT (scripts/e2e.sh)');
+  test.setTimeout(300_000);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.setDefaultTimeout(60_000);
+
+  // 28. None set yet: the page says how, and "Back up now" waits for it.
+  await logInAsAdmin(page);
+  await page.goto('/admin/backup');
+  await expect(page.getByText('quadletman backup self repository LOCATION')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Back up now' })).toBeDisabled();
+  await expect(page.getByText('On', { exact: true })).toBeVisible();
+  await shot(page, 'self-01-none');
+
+  // 29. Root sets a folder beside the data folder; its password is printed once, at the command line.
+  const data = CLI_LAYOUT[CLI_LAYOUT.indexOf('--data-dir') + 1]!;
+  const set = cli(['backup', 'self', 'repository', `${data}-self-backups`]);
+  expect(set).toMatch(/password, shown this once/);
+  await page.reload();
+  await expect(page.getByTestId('self-location')).toHaveText(`${data}-self-backups`);
+
+  // 30. Back up now: the unprivileged server asks the helper, root's timer service runs it; the snapshot shows.
+  await page.getByRole('button', { name: 'Back up now' }).click();
+  await expect(page.getByTestId('self-last-run')).toContainText('Done', { timeout: 180_000 });
+  await expect(page.getByRole('row').filter({ hasText: 'quadletman-self' })).toHaveCount(1);
+  const listed = JSON.parse(cli(['backup', 'self', 'snapshots', '--format', 'json'])) as { snapshots: unknown[] };
+  expect(listed.snapshots).toHaveLength(1);
+  await shot(page, 'self-02-backed-up');
+  expect(errors).toEqual([]);
+});

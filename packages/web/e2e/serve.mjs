@@ -345,6 +345,75 @@ const initialBackups = () => ({ repository: null, snapshots: [], revision: 1, ru
 const BACKUP_MS = 2500;
 let backups = initialBackups();
 
+/** quadletman's own backups: an SFTP repository root set, one snapshot, the last scheduled run failed (the NAS was
+ * down); "Back up now" runs for SELF_MS, then adds a snapshot and a run that went through. */
+const SELF_MS = 2000;
+const selfSnapshot = (c, time, size, added, durationS) => ({
+  id: c.repeat(64),
+  shortId: c.repeat(8),
+  time,
+  paths: ['/var/lib/quadletman-self-backup/self-backup-stage', '/etc/quadletman'],
+  tags: ['quadletman-self', 'schema=0012_backup_check'],
+  size,
+  added,
+  durationS,
+});
+const initialSelfBackup = () => ({
+  repository: {
+    location: 'sftp:keeper@nas.home.arpa:quadletman',
+    kind: 'sftp',
+    createdAt: '2026-11-20T10:02:00.000Z',
+    publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFq0dM1ydkD3pGmx6Y3oF2wq quadletman-self-backup',
+    hostKeys: ['256 SHA256:Vh2n6cXo1pQm3Rz8Kd4yLw0sTj5uAe7gBf9HiNk nas.home.arpa (ED25519)'],
+  },
+  snapshots: [selfSnapshot('7', '2026-12-04T02:14:09.000Z', 3_412_000, 96_000, 1.8)],
+  lastRun: {
+    startedAt: '2026-12-05T02:19:00.000Z',
+    finishedAt: '2026-12-05T02:19:21.000Z',
+    ok: false,
+    scheduled: true,
+    error:
+      'Fatal: unable to open repository at sftp:keeper@nas.home.arpa:quadletman: ssh: connect to host nas.home.arpa port 22: No route to host',
+  },
+  schedule: { installed: true, next: '2026-12-06T02:31:00.000Z', running: false },
+  startedAt: null,
+});
+let selfBackup = initialSelfBackup();
+
+function selfBackupApi(req, res, path) {
+  const s = selfBackup;
+  if (s.startedAt !== null && Date.now() - s.startedAt >= SELF_MS) {
+    const finishedAt = new Date().toISOString();
+    s.snapshots.unshift(selfSnapshot('8', finishedAt, 3_448_000, 41_000, 1.6));
+    s.lastRun = {
+      startedAt: new Date(s.startedAt).toISOString(),
+      finishedAt,
+      ok: true,
+      scheduled: false,
+      snapshot: '8'.repeat(64),
+      summary: {
+        snapshotId: '8'.repeat(64),
+        filesNew: 2,
+        filesChanged: 3,
+        filesUnmodified: 41,
+        dataAdded: 41_000,
+        totalFiles: 46,
+        totalBytes: 3_448_000,
+        durationS: 1.6,
+      },
+    };
+    s.startedAt = null;
+  }
+  const { startedAt, ...status } = s;
+  if (path === '/api/system/self-backup' && req.method === 'GET')
+    return json(res, 200, { ...status, schedule: { ...s.schedule, running: startedAt !== null } });
+  if (path === '/api/system/self-backup/run' && req.method === 'POST') {
+    s.startedAt = Date.now();
+    return json(res, 202, { started: true });
+  }
+  return false;
+}
+
 /** A repository as GET …/backups/repository answers it: SFTP ones with the demo's key and the host's. */
 const repositoryView = (location) =>
   location.startsWith('sftp:')
@@ -918,6 +987,7 @@ function api(req, res, path) {
       if (adminApi(req, res, path, body) === false)
         json(res, 404, { error: { code: 'not_found', message: `Route ${req.method}:${path} not found` } });
     });
+  if (path.startsWith('/api/system/self-backup') && selfBackupApi(req, res, path) !== false) return;
   if (path.startsWith('/api/compartments/demo/backups'))
     return withBody(req, res, (body) => {
       if (backupsApi(req, res, path, body) === false)
@@ -963,6 +1033,7 @@ createServer((req, res) => {
     templates = initialTemplates();
     catalog = initialCatalog();
     backups = initialBackups();
+    selfBackup = initialSelfBackup();
     edge = initialEdge();
     grants = initialGrants();
     tokens = [];

@@ -155,6 +155,10 @@ export class SelfBackups {
   private get lastRunFile() {
     return join(this.stateDir, 'last-run.json');
   }
+  /** Left by start(): the timer's service runs next because someone asked, not by the clock. */
+  private get requestedFile() {
+    return join(this.stateDir, 'start-requested');
+  }
 
   /**
    * The state folder, made when missing. One that is a link, is not this process's user's, or that others may
@@ -344,10 +348,14 @@ export class SelfBackups {
     if (!repo && options.scheduled) return undefined;
     await this.ensureStateDir();
     const startedAt = this.now().toISOString();
+    // the timer's service started by start(): a run someone asked for
+    const asked = existsSync(this.requestedFile);
+    if (asked) await rm(this.requestedFile, { force: true });
+    const scheduled = !!options.scheduled && !asked;
     const record = (r: Omit<SelfBackupRun, 'startedAt' | 'finishedAt' | 'scheduled'>) =>
       this.writePrivate(
         this.lastRunFile,
-        `${JSON.stringify({ startedAt, finishedAt: this.now().toISOString(), scheduled: !!options.scheduled, ...r })}\n`,
+        `${JSON.stringify({ startedAt, finishedAt: this.now().toISOString(), scheduled, ...r })}\n`,
       ).catch(() => undefined);
     const stage = join(this.stateDir, SELF_STAGE);
     try {
@@ -456,12 +464,16 @@ export class SelfBackups {
       throw new ConflictError(
         "no repository for quadletman's own backups yet: set one first (`quadletman backup self repository LOCATION`)",
       );
+    await this.ensureStateDir();
+    await this.writePrivate(this.requestedFile, `${this.now().toISOString()}\n`);
     const r = await this.o.exec.run(['systemctl', 'start', '--no-block', `${SELF_BACKUP_UNIT}.service`], {
       expectCodes: [0, 5],
       timeoutMs: 30_000,
     });
-    if (r.code === 5)
+    if (r.code === 5) {
+      await rm(this.requestedFile, { force: true });
       throw new ConflictError(`${SELF_BACKUP_UNIT}.service is not installed: run \`quadletman install\` again`);
+    }
   }
 
   /**

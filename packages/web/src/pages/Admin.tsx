@@ -527,7 +527,7 @@ export function AdminPage() {
   return (
     <div className="flex flex-col gap-4">
       <h1 className="text-2xl font-semibold">{t('admin.title')}</h1>
-      <nav aria-label={t('admin.title')} className="flex gap-1">
+      <nav aria-label={t('admin.title')} className="flex flex-wrap gap-1">
         <NavLink to="/admin" end className={tab}>
           {t('admin.users')}
         </NavLink>

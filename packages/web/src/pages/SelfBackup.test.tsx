@@ -65,7 +65,7 @@ function serve(initial: SelfBackupStatus, start: 'ok' | 'refused' = 'ok') {
               startedAt: '2026-12-05T09:00:00.000Z',
               finishedAt: '2026-12-05T09:00:02.000Z',
               ok: true,
-              scheduled: true,
+              scheduled: false,
               snapshot: 'b'.repeat(64),
             },
           };
@@ -129,7 +129,7 @@ describe("quadletman's own backups page", () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
     expect(await screen.findByRole('button', { name: 'Backing up…' })).toBeTruthy();
     await waitFor(() => expect(screen.getByText('bbbbbbbb')).toBeTruthy(), { timeout: 8000 });
-    expect(screen.getByTestId('self-last-run').textContent).toMatch(/Done/);
+    expect(screen.getByTestId('self-last-run').textContent).toMatch(/Done.*started by hand/);
     expect(screen.getByRole('button', { name: 'Back up now' })).toBeTruthy();
     expect(calls.filter((c) => c === 'POST /api/system/self-backup/run')).toHaveLength(1);
   }, 15_000);

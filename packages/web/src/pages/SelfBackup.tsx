@@ -11,6 +11,7 @@ import { api, data } from '../api/client';
 import { keys } from '../api/queries';
 import type { SelfBackupStatus } from '../api/types';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../components/ui';
+import { withCode } from '../i18n/code';
 import { dateTime, t } from '../i18n/t';
 import { HeadRow, td } from './compartment/backup-ui';
 import { formatBytes } from './compartment/Resources';
@@ -65,7 +66,7 @@ function Repository({ repo }: { repo: SelfBackupStatus['repository'] }) {
           </ul>
         </div>
       )}
-      <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">{t('selfBackup.changeHint')}</p>
+      <p className="mt-3 text-sm text-zinc-600 dark:text-zinc-400">{withCode(t('selfBackup.changeHint'))}</p>
     </Card>
   );
 }

@@ -171,6 +171,8 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
         after = (await helper.call('self-backup-status', {})) as SelfBackupStatus;
       }
       expect(after.snapshots).toHaveLength(2);
+      // the timer's service, started because someone asked: recorded as such
+      expect(after.lastRun).toMatchObject({ ok: true, scheduled: false });
     } finally {
       helper.close();
     }
