@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { chmod, lchown, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import {
-  checkCredentials,
+  parseRepositoryInput,
   parseRepositoryLocation,
   type RepositoryCredentials,
   type RepositoryLocation,
@@ -124,9 +124,6 @@ export interface SelfRestoreResult {
 
 /** What the restored database says of itself: sound or not, and why. */
 export type VerifyDatabase = (path: string) => { ok: true } | { ok: false; message: string };
-
-const invalid = (field: string, message: string) =>
-  new InvalidError(`${field}: ${message}`, { details: { issues: [{ path: field, message }] } });
 
 export class SelfBackups {
   readonly stateDir: string;
@@ -246,23 +243,7 @@ export class SelfBackups {
     location: string,
     options: { replace?: boolean; credentials?: RepositoryCredentials } = {},
   ): Promise<SelfRepository & { view: SelfRepositoryView }> {
-    let l: RepositoryLocation;
-    try {
-      l = parseRepositoryLocation(location);
-    } catch (e) {
-      throw invalid('repository', (e as Error).message);
-    }
-    const web = l.kind === 'rest' || l.kind === 's3';
-    if (options.credentials && !web) throw invalid('credentials', 'only a rest: or s3: location takes credentials');
-    if (l.kind === 's3' && !options.credentials)
-      throw invalid('credentials', 'an s3: location needs the access key id and secret access key');
-    if (options.credentials) {
-      try {
-        checkCredentials(options.credentials);
-      } catch (e) {
-        throw invalid('credentials', (e as Error).message);
-      }
-    }
+    const l = parseRepositoryInput(location, options.credentials, 'repository');
     const known = await this.repository();
     const shown = l.kind === 'local' ? l.path : location.trim();
     if (known && !options.replace)

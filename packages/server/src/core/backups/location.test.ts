@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkCredentials, knownHostName, parseRepositoryLocation, resticRepo, s3CredentialsFile } from './location.js';
+import { InvalidError } from '../errors.js';
+import {
+  checkCredentials,
+  knownHostName,
+  parseRepositoryInput,
+  parseRepositoryLocation,
+  resticRepo,
+  s3CredentialsFile,
+} from './location.js';
 
 describe('repository locations', () => {
   it.each([
@@ -83,5 +91,40 @@ describe('repository locations', () => {
     [{ user: 'a\n[evil]', secret: 'x' }, /user:/],
   ])('refuses credentials %j', (c, why) => {
     expect(() => checkCredentials(c)).toThrow(why);
+  });
+});
+
+describe('a location and credentials as given', () => {
+  const issues = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidError);
+      return (e as InvalidError).details?.issues;
+    }
+    throw new Error('not refused');
+  };
+
+  it('parses the location, and takes credentials only where its kind does', () => {
+    expect(parseRepositoryInput('/srv/b', undefined)).toEqual({ kind: 'local', path: '/srv/b' });
+    const creds = { user: 'keeper', secret: 's3cret-9' };
+    expect(parseRepositoryInput('rest:https://r.example.test/x', creds).kind).toBe('rest');
+    expect(parseRepositoryInput('rest:https://r.example.test/x', undefined).kind).toBe('rest');
+    expect(parseRepositoryInput('s3:https://s3.example.test/bucket', creds).kind).toBe('s3');
+  });
+
+  it('names the field that is wrong', () => {
+    expect(issues(() => parseRepositoryInput('relative/x', undefined, 'repository'))).toEqual([
+      { path: 'repository', message: expect.stringMatching(/must be an absolute folder/) },
+    ]);
+    expect(issues(() => parseRepositoryInput('/srv/b', { user: 'u', secret: 'x' }))).toEqual([
+      { path: 'credentials', message: 'only a rest: or s3: location takes credentials' },
+    ]);
+    expect(issues(() => parseRepositoryInput('s3:https://s3.example.test/bucket', undefined))).toEqual([
+      { path: 'credentials', message: 'an s3: location needs the access key id and secret access key' },
+    ]);
+    expect(issues(() => parseRepositoryInput('rest:https://r.example.test/x', { user: 'u', secret: 'a b' }))).toEqual([
+      { path: 'credentials', message: expect.stringMatching(/^secret:/) },
+    ]);
   });
 });

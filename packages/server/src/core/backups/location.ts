@@ -13,6 +13,7 @@
  * A REST or S3 location never holds credentials (`user:password@` is refused): they are given apart
  * (RepositoryCredentials) and kept in files of the compartment's own (host/restic.ts), never in argv.
  */
+import { InvalidError } from '../errors.js';
 
 export type RepositoryLocation =
   | { kind: 'local'; path: string }
@@ -97,6 +98,38 @@ export function checkCredentials(c: RepositoryCredentials): RepositoryCredential
   if (c.secret === '' || c.secret.length > 256 || bad.test(c.secret))
     throw new RangeError('secret: 1 to 256 characters, no spaces or control characters');
   return c;
+}
+
+/**
+ * A location and its credentials as someone gave them (a form, the CLI): the location parsed, the credentials
+ * checked and allowed only where the kind takes them (REST, S3; S3 needs them). InvalidError naming the field
+ * (`field`, or `credentials`) with what is wrong.
+ */
+export function parseRepositoryInput(
+  location: string,
+  credentials: RepositoryCredentials | undefined,
+  field = 'location',
+): RepositoryLocation {
+  const invalid = (path: string, message: string) =>
+    new InvalidError(`${path}: ${message}`, { details: { issues: [{ path, message }] } });
+  let parsed: RepositoryLocation;
+  try {
+    parsed = parseRepositoryLocation(location);
+  } catch (e) {
+    throw invalid(field, (e as Error).message);
+  }
+  const web = parsed.kind === 'rest' || parsed.kind === 's3';
+  if (credentials && !web) throw invalid('credentials', 'only a rest: or s3: location takes credentials');
+  if (parsed.kind === 's3' && !credentials)
+    throw invalid('credentials', 'an s3: location needs the access key id and secret access key');
+  if (credentials) {
+    try {
+      checkCredentials(credentials);
+    } catch (e) {
+      throw invalid('credentials', (e as Error).message);
+    }
+  }
+  return parsed;
 }
 
 function sftp(user: string, host: string, port: number, path: string): RepositoryLocation {

@@ -29,7 +29,7 @@
  */
 import type { ApplyLocks } from '../apply/ports.js';
 import {
-  checkCredentials,
+  parseRepositoryInput,
   parseRepositoryLocation,
   type RepositoryCredentials,
   type RepositoryLocation,
@@ -576,25 +576,7 @@ export class BackupService {
   ): Promise<RepositorySet> {
     const c = this.deps.compartments.get(id);
     const location = input.location.trim();
-    const invalid = (path: string, message: string) =>
-      new InvalidError(`${path}: ${message}`, { details: { issues: [{ path, message }] } });
-    let parsed: RepositoryLocation;
-    try {
-      parsed = parseRepositoryLocation(location);
-    } catch (e) {
-      throw invalid('location', (e as Error).message);
-    }
-    const web = parsed.kind === 'rest' || parsed.kind === 's3';
-    if (input.credentials && !web) throw invalid('credentials', 'only a rest: or s3: location takes credentials');
-    if (parsed.kind === 's3' && !input.credentials)
-      throw invalid('credentials', 'an s3: location needs the access key id and secret access key');
-    if (input.credentials) {
-      try {
-        checkCredentials(input.credentials);
-      } catch (e) {
-        throw invalid('credentials', (e as Error).message);
-      }
-    }
+    const parsed = parseRepositoryInput(location, input.credentials);
     return this.locked(c.id, async () => {
       const known = this.deps.store.repo(c.id);
       if (known && !input.replace) {

@@ -292,6 +292,12 @@ const TABLE: Row[] = [
     audit: ['edge.settings', 'edge:settings'],
   },
   { route: 'POST /api/edge/sync', url: '/api/edge/sync', audit: ['edge.sync', 'edge:caddy'] },
+  // (refused: the test context has no repository for quadletman's own backups)
+  {
+    route: 'POST /api/system/self-backup/run',
+    url: '/api/system/self-backup/run',
+    audit: ['backup.self-start', 'system:quadletman'],
+  },
   // (refused: the certificate is unknown until it is read)
   {
     route: 'POST /api/edge/certificates',
