@@ -107,8 +107,13 @@ test("quadletman's own backups: the repository root set, a failed night, Back up
   const shot = (name: string) =>
     page.screenshot({ path: `${SCREENSHOTS}/self-backup-${name}-${info.project.name}.png`, fullPage: true });
 
-  await login(page, '/admin');
-  await page.getByRole('link', { name: 'Own backups' }).click();
+  // the dashboard tells the administrator that last night's backup of quadletman failed
+  await login(page, '/');
+  const failed = page.getByTestId('own-backup-failed');
+  await expect(failed).toContainText("The last backup of quadletman's own state failed");
+  await expect(page.getByText(/No route to host/)).toBeVisible();
+  await shot('dashboard');
+  await failed.getByRole('link', { name: 'Own backups' }).click();
   await expect(page.getByRole('link', { name: 'Own backups' })).toHaveAttribute('aria-current', 'page');
   await expect(page.getByTestId('self-location')).toHaveText('sftp:keeper@nas.home.arpa:quadletman');
   await expect(page.getByText(/quadletman-self-backup$/)).toBeVisible();
@@ -123,5 +128,8 @@ test("quadletman's own backups: the repository root set, a failed night, Back up
   await expect(page.getByRole('row').filter({ hasText: '88888888' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Back up now' })).toBeEnabled();
   await shot('backed-up');
+  await page.goto('/');
+  await expect(page.getByRole('list', { name: 'Compartments' })).toBeVisible();
+  await expect(page.getByTestId('own-backup-failed')).toHaveCount(0);
   expect(errors).toEqual([]);
 });

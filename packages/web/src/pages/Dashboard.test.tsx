@@ -1,13 +1,14 @@
 /**
  * The dashboard counts containers: a compartment's network unit that ran (active/exited) is no running
- * container; a failed unit of any kind is flagged, and so is a failed scheduled backup.
+ * container; a failed unit of any kind is flagged, and so is a failed scheduled backup; an administrator sees
+ * that the last backup of quadletman's own state failed, a viewer is not asked for the audit log.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
 import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeQueryClient } from '../app/App';
-import { fakeApi } from '../test-support/fake-api';
+import { fakeApi, viewerSession } from '../test-support/fake-api';
 import { DashboardPage } from './Dashboard';
 
 const row = (id: string) => ({
@@ -72,5 +73,62 @@ describe('the dashboard', () => {
     expect(failed.textContent).toMatch(/^The scheduled backup of .* failed$/);
     expect(failed.getAttribute('title')).toBe('Fatal: unable to open repository');
     expect(within(cards[1]!).queryByTestId('backup-failed')).toBeNull();
+  });
+
+  const entry = (result: string) => ({
+    id: 9,
+    at: '2026-12-05T02:19:21.000Z',
+    actor: 'root',
+    actorKind: 'cli',
+    address: 'local',
+    action: 'backup.self',
+    target: 'system:quadletman',
+    compartment: null,
+    result,
+    details: { error: 'Fatal: unable to open repository at sftp:keeper@nas:q: No route to host' },
+    hash: 'h',
+  });
+  const renderWith = (result: string | null, session?: unknown) => {
+    const calls = fakeApi(
+      (c, q) =>
+        c.path === '/api/compartments'
+          ? [200, { compartments: [] }]
+          : c.path === '/api/doctor'
+            ? [200, { checks: [] }]
+            : c.path === '/api/audit' && q.get('action') === 'backup.self' && q.get('limit') === '1'
+              ? [200, { entries: result ? [entry(result)] : [] }]
+              : undefined,
+      session,
+    );
+    render(
+      <QueryClientProvider client={makeQueryClient()}>
+        <MemoryRouter>
+          <DashboardPage />
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    return calls;
+  };
+
+  it("tells an administrator that quadletman's own backup failed, with why and where to look", async () => {
+    renderWith('failed');
+    const failed = await screen.findByTestId('own-backup-failed');
+    expect(failed.textContent).toMatch(/The last backup of quadletman's own state failed/);
+    expect(within(failed).getByRole('link', { name: 'Own backups' }).getAttribute('href')).toBe('/admin/backup');
+    expect(screen.getByText(/No route to host/)).toBeTruthy();
+  });
+
+  it('says nothing when it went through, or to a viewer (who may not read the audit log)', async () => {
+    renderWith('ok');
+    await screen.findByText(/Host/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId('own-backup-failed')).toBeNull();
+    vi.unstubAllGlobals();
+    document.body.innerHTML = '';
+    const calls = renderWith('failed', viewerSession);
+    await screen.findByText(/Host/);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByTestId('own-backup-failed')).toBeNull();
+    expect(calls.some((c) => c.path === '/api/audit')).toBe(false);
   });
 });

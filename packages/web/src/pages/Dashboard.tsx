@@ -1,7 +1,8 @@
 /**
  * The dashboard: every compartment with its containers' running / failed / stopped counts (its other units —
  * networks, volumes, images, builds, pods, timers — apart: a oneshot unit that ran is no running container, but
- * any failure shows), problems first, kept current by the event stream; and the host's health from doctor.
+ * any failure shows), problems first, kept current by the event stream; the host's health from doctor; and for
+ * administrators, when the last backup of quadletman's own state failed (the audit log's newest `backup.self`).
  */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -41,6 +42,34 @@ function HostHealth() {
           );
         }}
       </QueryView>
+    </Card>
+  );
+}
+
+/** The last backup of quadletman's own state, when it failed (admins: it is read from the audit log). */
+function OwnBackupFailed() {
+  const last = useQuery({
+    queryKey: keys.audit({ action: 'backup.self', limit: 1 }),
+    queryFn: async () =>
+      (await data(api.GET('/api/audit', { params: { query: { action: 'backup.self', limit: 1 } } }))).entries,
+    staleTime: 60_000,
+  });
+  const entry = last.data?.[0];
+  if (entry?.result !== 'failed') return null;
+  const error = typeof entry.details.error === 'string' ? entry.details.error : '';
+  return (
+    <Card title={t('dashboard.ownBackup')}>
+      <p className="text-sm" data-testid="own-backup-failed">
+        <Badge tone="bad">{t('dashboard.ownBackupFailed', { time: dateTime(entry.at) })}</Badge>{' '}
+        <Link to="/admin/backup" className="text-sky-800 underline dark:text-sky-300">
+          {t('dashboard.ownBackupLink')}
+        </Link>
+      </p>
+      {error && (
+        <pre className="mt-2 whitespace-pre-wrap break-all text-xs text-zinc-600 dark:text-zinc-400">
+          {error.length > 400 ? `…${error.slice(-400)}` : error}
+        </pre>
+      )}
     </Card>
   );
 }
@@ -117,6 +146,7 @@ export function DashboardPage() {
           )
         }
       </QueryView>
+      {hasRole(session.data, 'admin') && <OwnBackupFailed />}
       {hasRole(session.data, 'admin') && <NewCompartment />}
       <HostHealth />
     </div>

@@ -176,6 +176,39 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
     } finally {
       helper.close();
     }
+    // a failed night (the repository set again with a new password: restic refuses the old repository's key): the run
+    // fails at once, and is audited and notified
+    const add = spawnSync(
+      BIN,
+      [
+        '--data-dir',
+        dataDir,
+        'notify',
+        'add',
+        'ops',
+        '--kind',
+        'webhook',
+        '--url',
+        'http://127.0.0.1:9/hook',
+        '--secret-stdin',
+      ],
+      { encoding: 'utf8', cwd: ROOT, input: 'a-webhook-secret-4711\n' },
+    );
+    expect(add.status, add.stderr).toBe(0);
+    expect(cli('backup', 'self', 'repository', `${repo}/r`, '--replace').status).toBe(0);
+    expect(spawnSync('systemctl', ['start', 'quadletman-self-backup.service']).status).not.toBe(0);
+    const deliveries = JSON.parse(cli('notify', 'log', '--format', 'json').stdout) as {
+      eventKind: string;
+      title: string;
+    }[];
+    expect(deliveries.map((d) => [d.eventKind, d.title])).toContainEqual([
+      'backup-failed',
+      "quadletman's own backup failed",
+    ]);
+    const audit = JSON.parse(cli('audit', 'list', '--action', 'backup.self', '--format', 'json').stdout) as {
+      result: string;
+    }[];
+    expect(audit[0]?.result).toBe('failed');
     spawnSync('rm', ['-rf', repo]);
   });
 

@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { RepositoryCredentials } from '../../core/backups/location.js';
+import { lastLines } from '../../core/errors.js';
 import type { BackupSnapshot } from '../../core/service/backups.js';
 import { hostExec } from '../../host/exec.js';
 import {
@@ -119,6 +120,7 @@ export function registerSelfBackup(b: Command): void {
             );
             return;
           }
+          // the timer's run (by the clock or asked for from the page) fails where nobody watches: it is notified
           const r = await audited(
             app,
             { action: 'backup.self', target: SYSTEM_TARGET },
@@ -136,7 +138,19 @@ export function registerSelfBackup(b: Command): void {
               return done;
             },
             (v) => ({ result: 'ok', details: { snapshot: v.snapshot, repositoryMade: !!v.repository } }),
-          );
+          ).catch((e: unknown) => {
+            if (opts.scheduled) {
+              const err = e as Error & { stderr?: string };
+              app.notifications.emit({
+                kind: 'backup-failed',
+                compartment: null,
+                title: "quadletman's own backup failed",
+                message: `the daily backup of quadletman's own state failed: ${lastLines(err.stderr || err.message, 3)}`,
+                details: { stage: 'self', error: lastLines(err.stderr || err.message, 3) },
+              });
+            }
+            throw e;
+          });
           // the timer's output goes to the journal, which others may read: no password there
           const shown = opts.scheduled && r.repository ? { ...r, repository: undefined } : r;
           print(opts.format, shown, () =>
