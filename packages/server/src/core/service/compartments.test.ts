@@ -124,6 +124,25 @@ describe('CompartmentService', () => {
     expect(failed.failure).toBe('web.service exited with status 125');
   });
 
+  it("reads the failed units' reasons side by side, not one after another", async () => {
+    const { service, host } = setup();
+    expect((await service.applyState(spec('1'), { actor: 'a' })).outcome).toBe('applied');
+    host.active.clear();
+    let inFlight = 0;
+    let most = 0;
+    host.failureReason = async (unit) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 20));
+      inFlight--;
+      return `${unit} failed`;
+    };
+    const units = await service.units('shop', { withStatus: true });
+    const failed = units.filter((u) => u.status?.activeState === 'failed');
+    expect(failed.length).toBeGreaterThan(1);
+    expect(failed.every((u) => u.failure === `${u.unit} failed`)).toBe(true);
+    expect(most).toBe(failed.length);
+  });
+
   it('keeps the applied state, and not a rolled-back one', async () => {
     const { service } = setup();
     expect((await service.applyState(spec('1'), { actor: 'a' })).outcome).toBe('applied');

@@ -419,8 +419,16 @@ export class CompartmentService {
       for (const u of out) {
         const st = statuses.find((s) => s.unit === u.unit);
         if (st) u.status = st;
-        if (st?.activeState === 'failed') u.failure = await host.failureReason(u.unit).catch(() => undefined);
       }
+      // the failed units' reasons side by side (each is a systemctl and a journal read as the user)
+      await Promise.all(
+        out
+          .filter((u) => u.status?.activeState === 'failed')
+          .map(async (u) => {
+            const reason = await host.failureReason(u.unit).catch(() => undefined);
+            if (reason !== undefined) u.failure = reason;
+          }),
+      );
     }
     return out;
   }
