@@ -128,11 +128,11 @@ describe("quadletman's own backups page", () => {
     renderPage();
     fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
     expect(await screen.findByRole('button', { name: 'Backing up…' })).toBeTruthy();
-    await waitFor(() => expect(screen.getByText('bbbbbbbb')).toBeTruthy(), { timeout: 8000 });
+    await waitFor(() => expect(screen.getByText('bbbbbbbb')).toBeTruthy(), { timeout: 12_000 });
     expect(screen.getByTestId('self-last-run').textContent).toMatch(/Done.*started by hand/);
     expect(screen.getByRole('button', { name: 'Back up now' })).toBeTruthy();
     expect(calls.filter((c) => c === 'POST /api/system/self-backup/run')).toHaveLength(1);
-  }, 15_000);
+  }, 20_000);
 
   it("a refused start shows the server's message", async () => {
     serve(SET, 'refused');
