@@ -391,6 +391,7 @@ function settleSelfBackup() {
       finishedAt,
       ok: true,
       scheduled: false,
+      removed: 1,
       snapshot: '8'.repeat(64),
       summary: {
         snapshotId: '8'.repeat(64),

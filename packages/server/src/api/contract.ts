@@ -1155,6 +1155,7 @@ export const SelfBackupStatusSchema = z
         snapshot: z.string().optional(),
         summary: BackupSummarySchema.optional(),
         error: z.string().optional(),
+        removed: z.number().optional().meta({ description: 'Old snapshots the retention removed after it.' }),
       })
       .nullable(),
     schedule: z.object({

@@ -256,6 +256,8 @@ describe('restic', () => {
     expect(() => forgetArgs('compartment=a', { ...keep, daily: '3' as unknown as number })).toThrow(/not a count/);
     expect(() => forgetArgs('compartment=a,b', keep)).toThrow(/not a compartment tag/);
     expect(() => forgetArgs('--prune', keep)).toThrow(/not a compartment tag/);
+    expect(forgetArgs('quadletman-self', keep).slice(4, 6)).toEqual(['--tag', 'quadletman-self']);
+    expect(() => forgetArgs('quadletman-self-x', keep)).toThrow(/not a compartment tag/);
   });
 
   it("reads forget's groups (keep or remove may be null), and no array as nothing removed", () => {

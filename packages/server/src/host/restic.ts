@@ -273,7 +273,8 @@ export function forgetArgs(compartmentTag: string, keep: BackupKeep): string[] {
     return n > 0 ? [flag, String(n)] : [];
   });
   if (keeps.length === 0) throw new RangeError('forget keeps nothing: refused');
-  if (!/^compartment=[a-z0-9][a-z0-9-]*$/.test(compartmentTag))
+  // a compartment's snapshots, or quadletman's own (self-backup.ts)
+  if (!/^(compartment=[a-z0-9][a-z0-9-]*|quadletman-self)$/.test(compartmentTag))
     throw new RangeError(`${compartmentTag} is not a compartment tag`);
   return [
     'forget',

@@ -213,6 +213,12 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
       expect(await readFile(`${STATE}/repository-url`, 'utf8')).toContain(REST_SECRET);
       const done = (await self.run(copy))!;
       expect((await self.snapshots()).map((x) => x.id)).toEqual([done.snapshot]);
+      // the timer's runs prune to SELF_KEEP (the last 3 here: all of one day); a run by hand does not
+      for (let i = 0; i < 3; i++) await self.run(copy, { scheduled: true });
+      const kept = (await self.snapshots()).map((x) => x.id);
+      expect(kept).toHaveLength(3);
+      expect(kept).not.toContain(done.snapshot);
+      expect(await self.lastRun()).toMatchObject({ ok: true, scheduled: true, removed: 1 });
       expect((await self.status()).repository).toMatchObject({ kind: 'rest', user: 'keeper' });
     } finally {
       store.close();

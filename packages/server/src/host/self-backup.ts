@@ -22,6 +22,7 @@ import {
   resticRepo,
   s3CredentialsFile,
 } from '../core/backups/location.js';
+import { type BackupKeep, DEFAULT_KEEP } from '../core/backups/policy.js';
 import { ConflictError, ForbiddenError, InvalidError, lastLines, NotFoundError } from '../core/errors.js';
 import type { BackupSnapshot, BackupSummary, ResticStatus } from '../core/service/backups.js';
 import { checkSnapshotId } from '../core/service/backups.js';
@@ -29,7 +30,9 @@ import { generateValue } from '../core/templates/template.js';
 import { EDGE_STATE } from './edge-unit.js';
 import type { Exec } from './exec.js';
 import {
+  forgetArgs,
   parseBackupSummary,
+  parseForget,
   parseSnapshots,
   parseSshSetup,
   resticJson,
@@ -48,6 +51,9 @@ export const SELF_STAGE = 'self-backup-stage';
 export const CONFIG_DIR = '/etc/quadletman';
 export const EDGE_PKI = `${EDGE_STATE}/data/caddy/pki`;
 export const SERVER_UNIT = 'quadletman.service';
+/** What the daily backup keeps of quadletman's own snapshots: a compartment's default, and the last 3 whatever their
+ * day (backups started by hand on one day are not pruned at once). */
+export const SELF_KEEP: BackupKeep = { ...DEFAULT_KEEP, last: 3 };
 /** The daily backup of quadletman's own state (`quadletman install` writes it; it does nothing without a repository). */
 export const SELF_BACKUP_UNIT = 'quadletman-self-backup';
 const DB_NAME = 'quadletman.db';
@@ -103,6 +109,8 @@ export interface SelfBackupRun {
   summary?: BackupSummary;
   /** Why it failed: the last lines of what went wrong. */
   error?: string;
+  /** Snapshots the retention (SELF_KEEP) removed after it: the timer's runs prune. */
+  removed?: number;
 }
 
 export interface SelfBackupStatus {
@@ -339,6 +347,7 @@ export class SelfBackups {
         `${JSON.stringify({ startedAt, finishedAt: this.now().toISOString(), scheduled, ...r })}\n`,
       ).catch(() => undefined);
     const stage = join(this.stateDir, SELF_STAGE);
+    let done: BackupSummary | undefined;
     try {
       repo ??= await this.setRepository(join(this.stateDir, 'restic'));
       const made = (await this.init(repo)) ? { location: repo.location, password: repo.password } : undefined;
@@ -354,11 +363,28 @@ export class SelfBackups {
       });
       const summary = parseBackupSummary(r.stdout);
       if (!summary) throw new Error('restic backup gave no summary');
-      await record({ ok: true, snapshot: summary.snapshotId, summary });
+      done = summary;
+      // the timer's runs keep SELF_KEEP of the snapshots (by hand: everything stays until the next timer run)
+      let removed: number | undefined;
+      if (options.scheduled) {
+        const forgot = await this.restic(repo, forgetArgs(SELF_TAG, SELF_KEEP), `${repo.password}\n`, [0], 3_600_000);
+        removed = parseForget(forgot.stdout).removed.length;
+      }
+      await record({ ok: true, snapshot: summary.snapshotId, summary, ...(removed !== undefined ? { removed } : {}) });
       return { snapshot: summary.snapshotId, summary, paths, ...(made ? { repository: made } : {}) };
     } catch (e) {
       const err = e as Error & { stderr?: string };
-      await record({ ok: false, error: lastLines(err.stderr || err.message, 3) });
+      const why = lastLines(err.stderr || err.message, 3);
+      await record(
+        done
+          ? {
+              ok: false,
+              snapshot: done.snapshotId,
+              summary: done,
+              error: `the backup went through; pruning failed: ${why}`,
+            }
+          : { ok: false, error: why },
+      );
       throw e;
     } finally {
       await rm(stage, { recursive: true, force: true });

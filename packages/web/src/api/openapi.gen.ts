@@ -4885,6 +4885,8 @@ export interface components {
                     durationS: number;
                 };
                 error?: string;
+                /** @description Old snapshots the retention removed after it. */
+                removed?: number;
             } | null;
             schedule: {
                 /** @description The daily timer is installed and enabled. */
@@ -5914,6 +5916,8 @@ export interface components {
                     durationS: number;
                 };
                 error?: string;
+                /** @description Old snapshots the retention removed after it. */
+                removed?: number;
             } | null;
             schedule: {
                 /** @description The daily timer is installed and enabled. */

@@ -1100,6 +1100,7 @@ export const en = {
   'selfBackup.byHand': 'started by hand',
   'selfBackup.summary': '{files} files, {size}, {added} new, in {took}',
   'selfBackup.backUpNow': 'Back up now',
+  'selfBackup.removed': '{n} old snapshot(s) removed',
   'selfBackup.running': 'Backing up…',
   'selfBackup.needsRepository': 'A repository must be set first.',
   'selfBackup.snapshots': 'Snapshots',

@@ -1119,6 +1119,7 @@ export const fi: Readonly<Record<MessageKey, string>> = {
   'selfBackup.byHand': 'käsin käynnistetty',
   'selfBackup.summary': '{files} tiedostoa, {size}, {added} uutta, kesto {took}',
   'selfBackup.backUpNow': 'Varmuuskopioi nyt',
+  'selfBackup.removed': '{n} vanhaa tilannevedosta poistettu',
   'selfBackup.running': 'Varmuuskopioidaan…',
   'selfBackup.needsRepository': 'Tietovarasto on asetettava ensin.',
   'selfBackup.snapshots': 'Tilannevedokset',

@@ -66,6 +66,7 @@ function serve(initial: SelfBackupStatus, start: 'ok' | 'refused' = 'ok') {
               finishedAt: '2026-12-05T09:00:02.000Z',
               ok: true,
               scheduled: false,
+              removed: 2,
               snapshot: 'b'.repeat(64),
             },
           };
@@ -129,7 +130,9 @@ describe("quadletman's own backups page", () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
     expect(await screen.findByRole('button', { name: 'Backing up…' })).toBeTruthy();
     await waitFor(() => expect(screen.getByText('bbbbbbbb')).toBeTruthy(), { timeout: 12_000 });
-    expect(screen.getByTestId('self-last-run').textContent).toMatch(/Done.*started by hand/);
+    expect(screen.getByTestId('self-last-run').textContent).toMatch(
+      /Done.*started by hand.*2 old snapshot\(s\) removed/,
+    );
     expect(screen.getByRole('button', { name: 'Back up now' })).toBeTruthy();
     expect(calls.filter((c) => c === 'POST /api/system/self-backup/run')).toHaveLength(1);
   }, 20_000);

@@ -114,6 +114,11 @@ function Schedule({ status }: { status: SelfBackupStatus }) {
                   })}
                 </span>
               )}
+              {lastRun.removed ? (
+                <span className="ml-2 text-zinc-600 dark:text-zinc-400">
+                  {t('selfBackup.removed', { n: lastRun.removed })}
+                </span>
+              ) : null}
               {lastRun.error && (
                 <pre className="mt-1 whitespace-pre-wrap break-all text-xs text-red-700 dark:text-red-400">
                   {lastRun.error}
