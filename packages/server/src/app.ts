@@ -3,7 +3,6 @@
  * and the HTTP server build their context here.
  */
 
-import { dirname } from 'node:path';
 import { ApplyEngine, type EngineOptions } from './core/apply/engine.js';
 import { MemoryLocks } from './core/apply/lock.js';
 import type { CompartmentId } from './core/ids.js';
@@ -300,7 +299,7 @@ export function createApp(options: AppOptions = {}): AppContext {
         status: async () => (await helper.call('self-backup-status', {})) as SelfBackupStatus,
         start: async () => void (await helper.call('self-backup-start', {})),
       }
-    : new SelfBackups({ exec: host.exec, dataDir: dirname(store.path), dbPath: store.path });
+    : new SelfBackups({ exec: host.exec, dbPath: store.path });
 
   const close = () => {
     notifications.stop();

@@ -3,8 +3,8 @@
 // stopped) that brings each back as it was, owner and mode too, keeping the ones it replaced, the database owned
 // as its folder is; a restore refused while the server runs, and one from a damaged repository, change nothing.
 // The same to an SFTP repository (the sandbox's sshd, root's own key) and a REST server (`rclone serve restic`,
-// its password only in root's 0600 files). An earlier version's key file in the data folder is taken over only
-// when it is root's and 0600.
+// its password only in root's 0600 files, nowhere in what the status answers). A state folder others may write in,
+// and a key file that is not root's 0600, are refused.
 // Changes on the machine: a test folder, the user qmt-selfstore, a transient unit running the REST server.
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -52,7 +52,6 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     await chown(`${PKI}/authorities/local/root.key`, 4242, 4242);
     self = new SelfBackups({
       exec: hostExec,
-      dataDir: DATA,
       dbPath: DB,
       stateDir: STATE,
       configDir: ETC,
@@ -158,6 +157,9 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
       await run(['useradd', '-m', '-d', STORE_HOME, '-s', '/bin/sh', STORE]);
       await expect(self.setRepository(`sftp:${STORE}@127.0.0.1:self`)).rejects.toThrow(/replace it to use/);
       const set = await self.setRepository(`sftp:${STORE}@127.0.0.1:self`, { replace: true });
+      // the key file replaced is kept beside: its password still opens the local repository
+      expect(set.previousKeyFile).toMatch(new RegExp(`^${STATE}/key\\.json\\.replaced-`));
+      expect(JSON.parse(await readFile(set.previousKeyFile!, 'utf8')).location).toBe(`${STATE}/restic`);
       expect(set.view.publicKey).toMatch(/^ssh-ed25519 \S+ quadletman-self-backup$/);
       expect(set.view.hostKeys?.join('\n')).toMatch(/SHA256:/);
       // not accepted by the remote user yet: refused in ssh's or restic's words, and recorded as failed
@@ -213,6 +215,9 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
       expect(await readFile(`${STATE}/repository-url`, 'utf8')).toContain(REST_SECRET);
       const done = (await self.run(copy))!;
       expect((await self.snapshots()).map((x) => x.id)).toEqual([done.snapshot]);
+      // the secret is in no answer: not the status, not the last run
+      expect(JSON.stringify(await self.status())).not.toContain(REST_SECRET);
+      expect(await readFile(`${STATE}/last-run.json`, 'utf8')).not.toContain(REST_SECRET);
       // the timer's runs prune to SELF_KEEP (the last 3 here: all of one day); a run by hand does not
       for (let i = 0; i < 3; i++) await self.run(copy, { scheduled: true });
       const kept = (await self.snapshots()).map((x) => x.id);
@@ -225,19 +230,18 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     }
   }, 300_000);
 
-  it("takes over an earlier version's key file only when it is root's and 0600", async () => {
-    const other = new SelfBackups({ exec: hostExec, dataDir: DATA, dbPath: DB, stateDir: `${ROOT}/state2` });
-    const legacy = `${DATA}/self-backup.json`;
-    const key = JSON.stringify({ location: `${ROOT}/old-repo`, password: 'p'.repeat(64), createdAt: 'then' });
-    await writeFile(legacy, key, { mode: 0o600 });
-    await chown(legacy, 4243, 4243);
+  it("refuses a state folder others may write in, and a key file that is not root's 0600", async () => {
+    const state = `${ROOT}/state2`;
+    const other = new SelfBackups({ exec: hostExec, dbPath: DB, stateDir: state });
+    await other.setRepository(`${ROOT}/repo2`);
+    await chown(`${state}/key.json`, 4243, 4243);
     await expect(other.repository()).rejects.toThrow(/is not a file of this user's, mode 0600/);
-    await chown(legacy, 0, 0);
-    expect((await other.repository())?.location).toBe(`${ROOT}/old-repo`);
-    expect(existsSync(legacy)).toBe(false);
-    expect(await readFile(`${ROOT}/state2/key.json`, 'utf8')).toBe(key);
-    // a state folder others may write in is not trusted
-    await chmod(`${ROOT}/state2`, 0o777);
+    await chown(`${state}/key.json`, 0, 0);
+    await chmod(`${state}/key.json`, 0o644);
+    await expect(other.repository()).rejects.toThrow(/is not a file of this user's, mode 0600/);
+    await chmod(`${state}/key.json`, 0o600);
+    expect((await other.repository())?.location).toBe(`${ROOT}/repo2`);
+    await chmod(state, 0o777);
     await expect(other.setRepository(`${ROOT}/x`, { replace: true })).rejects.toThrow(/only it may write in/);
   });
 
@@ -245,14 +249,22 @@ describe.skipIf(!onHost)("quadletman's own state with restic, for real", () => {
     expect((await self.schedule()).installed).toBe(false);
     const unit = `/run/systemd/system/${SELF_BACKUP_UNIT}`;
     await writeFile(`${unit}.service`, '[Service]\nType=oneshot\nExecStart=/bin/true\n');
-    await writeFile(`${unit}.timer`, '[Timer]\nOnCalendar=*-*-* 03:30:00\n[Install]\nWantedBy=timers.target\n');
+    await writeFile(`${unit}.timer`, '[Timer]\nOnCalendar=*-*-* 03:30:00 UTC\n[Install]\nWantedBy=timers.target\n');
     try {
       await hostExec.run(['systemctl', 'daemon-reload']);
-      await hostExec.run(['systemctl', 'start', `${SELF_BACKUP_UNIT}.timer`]);
+      await hostExec.run(['systemctl', 'enable', '--now', `${SELF_BACKUP_UNIT}.timer`]);
       const s = await self.schedule();
+      expect(s).toMatchObject({ installed: true, running: false });
       expect(s.next).toMatch(/T03:30:00\.000Z$/);
+      // a oneshot service is `activating` while it runs: that is running
+      await writeFile(`${unit}.service`, '[Service]\nType=oneshot\nExecStart=/bin/sleep 30\n');
+      await hostExec.run(['systemctl', 'daemon-reload']);
+      await hostExec.run(['systemctl', 'start', '--no-block', `${SELF_BACKUP_UNIT}.service`]);
+      await expect.poll(async () => (await self.schedule()).running, { timeout: 10_000 }).toBe(true);
+      await expect(self.restore('abcdef12', verifyDatabase)).rejects.toThrow(/is backing up now/);
     } finally {
-      await hostExec.run(['systemctl', 'stop', `${SELF_BACKUP_UNIT}.timer`], { expectCodes: [0, 5] });
+      await hostExec.run(['systemctl', 'stop', `${SELF_BACKUP_UNIT}.service`], { expectCodes: [0, 5] });
+      await hostExec.run(['systemctl', 'disable', '--now', `${SELF_BACKUP_UNIT}.timer`], { expectCodes: [0, 5] });
       await rm(`${unit}.service`, { force: true });
       await rm(`${unit}.timer`, { force: true });
       await hostExec.run(['systemctl', 'daemon-reload']);

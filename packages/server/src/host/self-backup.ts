@@ -5,7 +5,8 @@
 // Everything it keeps is root's, in a folder of its own (SELF_STATE_DIR, 0700): the key file (location, generated
 // password, a REST or S3 user and secret), the SSH key and known hosts for SFTP, the files restic reads a REST or S3
 // repository's address and credentials from, the record of the last run, and the staging folders. Nothing of it is
-// in the server's data folder, which the unprivileged server owns and could swap a file in.
+// in the server's data folder, which the unprivileged server owns and could swap a file in; nor does root open the
+// server's database to back it up: the copy is made by the database's owner (cli/commands/self-backup.ts).
 // A restore (`quadletman backup self restore SNAPSHOT`) needs the server stopped: the snapshot is restored into a
 // staging folder, its database checked, then each part put in place with the one it replaces kept beside it as
 // `<name>.before-restore-<time>`.
@@ -29,6 +30,7 @@ import { checkSnapshotId } from '../core/service/backups.js';
 import { generateValue } from '../core/templates/template.js';
 import { EDGE_STATE } from './edge-unit.js';
 import type { Exec } from './exec.js';
+import { withFileLocks } from './lock.js';
 import {
   forgetArgs,
   parseBackupSummary,
@@ -43,8 +45,6 @@ import {
 
 /** root's folder for quadletman's own backups. */
 export const SELF_STATE_DIR = '/var/lib/quadletman-self-backup';
-/** Where an earlier version kept the key file: in the data folder (taken over only when it is root's, 0600). */
-export const LEGACY_KEY_FILE = 'self-backup.json';
 export const SELF_TAG = 'quadletman-self';
 /** The folder (in the state folder) the database copy is made in, and backed up from. */
 export const SELF_STAGE = 'self-backup-stage';
@@ -60,9 +60,7 @@ const DB_NAME = 'quadletman.db';
 
 export interface SelfBackupOptions {
   exec: Exec;
-  /** quadletman's data folder (only read for an earlier version's key file). */
-  dataDir: string;
-  /** The database file. */
+  /** The database file (a restore puts the snapshot's copy there). */
   dbPath: string;
   stateDir?: string;
   configDir?: string;
@@ -133,6 +131,9 @@ export interface SelfRestoreResult {
 /** What the restored database says of itself: sound or not, and why. */
 export type VerifyDatabase = (path: string) => { ok: true } | { ok: false; message: string };
 
+/** A consistent copy of the database written at `target` (a new file in root's staging folder). */
+export type CopyDatabase = (target: string) => Promise<void> | void;
+
 export class SelfBackups {
   readonly stateDir: string;
   private readonly configDir: string;
@@ -195,17 +196,14 @@ export class SelfBackups {
 
   /** The repository's location and password (undefined: none set or made yet). */
   async repository(): Promise<SelfRepository | undefined> {
-    let text = await this.ownFile(this.keyFile);
-    const legacy = join(this.o.dataDir, LEGACY_KEY_FILE);
-    if (text === undefined) {
-      text = await this.ownFile(legacy);
-      if (text === undefined) return undefined;
-      // an earlier version's key file: taken over into the state folder
-      await this.ensureStateDir();
-      await this.writePrivate(this.keyFile, text);
-      await rm(legacy, { force: true });
+    const text = await this.ownFile(this.keyFile);
+    if (text === undefined) return undefined;
+    let r: Partial<SelfRepository>;
+    try {
+      r = JSON.parse(text) as Partial<SelfRepository>;
+    } catch {
+      throw new InvalidError(`${this.keyFile} is not JSON: set the repository again`);
     }
-    const r = JSON.parse(text) as Partial<SelfRepository>;
     if (typeof r.location !== 'string' || typeof r.password !== 'string')
       throw new InvalidError(`${this.keyFile} does not name a repository and its password`);
     const c = r.credentials;
@@ -250,7 +248,7 @@ export class SelfBackups {
   async setRepository(
     location: string,
     options: { replace?: boolean; credentials?: RepositoryCredentials } = {},
-  ): Promise<SelfRepository & { view: SelfRepositoryView }> {
+  ): Promise<SelfRepository & { view: SelfRepositoryView; previousKeyFile?: string }> {
     const l = parseRepositoryInput(location, options.credentials, 'repository');
     const known = await this.repository();
     const shown = l.kind === 'local' ? l.path : location.trim();
@@ -266,6 +264,12 @@ export class SelfBackups {
       createdAt: this.now().toISOString(),
       ...(options.credentials ? { credentials: options.credentials } : {}),
     };
+    // the key file replaced is kept beside (its password still opens the old repository's snapshots)
+    let previousKeyFile: string | undefined;
+    if (known) {
+      previousKeyFile = `${this.keyFile}.replaced-${this.now().toISOString().replace(/[:.]/g, '-')}`;
+      await rename(this.keyFile, previousKeyFile);
+    }
     await this.writeAccess(l, repo.credentials);
     await this.writePrivate(this.keyFile, `${JSON.stringify(repo, null, 2)}\n`);
     const view: SelfRepositoryView = {
@@ -275,7 +279,7 @@ export class SelfBackups {
       ...(repo.credentials ? { user: repo.credentials.user } : {}),
       ...ssh,
     };
-    return { ...repo, view };
+    return { ...repo, view, ...(previousKeyFile ? { previousKeyFile } : {}) };
   }
 
   /** REST and S3: the file restic reads the address from (a REST server's credentials in it), and S3's credentials. */
@@ -330,12 +334,27 @@ export class SelfBackups {
    * the state folder, unless `scheduled` (then nothing is done: undefined). Every run is recorded (lastRun).
    */
   async run(
-    copyDatabase: (target: string) => void,
+    copyDatabase: CopyDatabase,
     options: { tags?: string[]; onStatus?: (status: ResticStatus) => void; scheduled?: boolean } = {},
+  ): Promise<SelfBackupResult | undefined> {
+    if (!(await this.repository()) && options.scheduled) return undefined;
+    await this.ensureStateDir();
+    // one run at a time: they share the staging folder
+    return withFileLocks([join(this.stateDir, 'run')], () => this.runLocked(copyDatabase, options), {
+      timeoutMs: 1000,
+    }).catch((e: unknown) => {
+      if (e instanceof ConflictError && /is locked by process/.test(e.message))
+        throw new ConflictError("a backup of quadletman's own state is under way: wait for it to end");
+      throw e;
+    });
+  }
+
+  private async runLocked(
+    copyDatabase: CopyDatabase,
+    options: { tags?: string[]; onStatus?: (status: ResticStatus) => void; scheduled?: boolean },
   ): Promise<SelfBackupResult | undefined> {
     let repo = await this.repository();
     if (!repo && options.scheduled) return undefined;
-    await this.ensureStateDir();
     const startedAt = this.now().toISOString();
     // the timer's service started by start(): a run someone asked for
     const asked = existsSync(this.requestedFile);
@@ -353,7 +372,7 @@ export class SelfBackups {
       const made = (await this.init(repo)) ? { location: repo.location, password: repo.password } : undefined;
       await rm(stage, { recursive: true, force: true });
       await mkdir(stage, { mode: 0o700 });
-      copyDatabase(join(stage, DB_NAME));
+      await copyDatabase(join(stage, DB_NAME));
       const paths = [stage, ...[this.configDir, this.edgePki].filter((p) => existsSync(p))];
       const tags = [SELF_TAG, ...(options.tags ?? [])];
       const args = ['backup', '--json', '--host', 'quadletman', ...tags.flatMap((t) => ['--tag', t]), '--', ...paths];
@@ -364,10 +383,12 @@ export class SelfBackups {
       const summary = parseBackupSummary(r.stdout);
       if (!summary) throw new Error('restic backup gave no summary');
       done = summary;
-      // the timer's runs keep SELF_KEEP of the snapshots (by hand: everything stays until the next timer run)
+      // the timer's service keeps SELF_KEEP of the snapshots, whether the clock or the page started it (a run by
+      // hand at the command line prunes nothing); a listing under way (the page) holds a lock for a moment
       let removed: number | undefined;
       if (options.scheduled) {
-        const forgot = await this.restic(repo, forgetArgs(SELF_TAG, SELF_KEEP), `${repo.password}\n`, [0], 3_600_000);
+        const args = ['--retry-lock', '2m', ...forgetArgs(SELF_TAG, SELF_KEEP)];
+        const forgot = await this.restic(repo, args, `${repo.password}\n`, [0], 3_600_000);
         removed = parseForget(forgot.stdout).removed.length;
       }
       await record({ ok: true, snapshot: summary.snapshotId, summary, ...(removed !== undefined ? { removed } : {}) });
@@ -392,10 +413,11 @@ export class SelfBackups {
   }
 
   /** The snapshots of quadletman's own state, oldest first. */
-  async snapshots(repo?: SelfRepository): Promise<BackupSnapshot[]> {
+  async snapshots(repo?: SelfRepository, options: { noLock?: boolean } = {}): Promise<BackupSnapshot[]> {
     const r = repo ?? (await this.repository());
     if (!r) return [];
-    const out = await this.restic(r, ['snapshots', '--json', '--tag', SELF_TAG], `${r.password}\n`);
+    const args = [...(options.noLock ? ['--no-lock'] : []), 'snapshots', '--json', '--tag', SELF_TAG];
+    const out = await this.restic(r, args, `${r.password}\n`);
     return parseSnapshots(out.stdout);
   }
 
@@ -419,7 +441,8 @@ export class SelfBackups {
     if (repo) {
       try {
         view = await this.view(repo);
-        snapshots = (await this.snapshots(repo)).reverse();
+        // without a lock: a page open during a prune must not make the prune fail
+        snapshots = (await this.snapshots(repo, { noLock: true })).reverse();
       } catch (e) {
         const err = e as Error & { stderr?: string };
         snapshotsError = lastLines(err.stderr || err.message, 3);
@@ -441,27 +464,26 @@ export class SelfBackups {
 
   /** The daily timer's state, from systemd. */
   async schedule(): Promise<SelfBackupStatus['schedule']> {
-    const show = await this.o.exec.run(
-      [
-        'systemctl',
-        'show',
-        '--property=LoadState,UnitFileState,NextElapseUSecRealtime',
-        '--timestamp=utc',
-        `${SELF_BACKUP_UNIT}.timer`,
-      ],
-      { expectCodes: [0, 1] },
-    );
+    const show = await this.o.exec.run([
+      'systemctl',
+      'show',
+      '--property=LoadState,UnitFileState,NextElapseUSecRealtime',
+      '--timestamp=utc',
+      `${SELF_BACKUP_UNIT}.timer`,
+    ]);
     const p = Object.fromEntries(show.stdout.split('\n').map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)]));
-    const service = await this.o.exec.run(['systemctl', 'is-active', '--quiet', `${SELF_BACKUP_UNIT}.service`], {
-      expectCodes: [0, 1, 3, 4],
-    });
+    // a oneshot service is `activating` for the whole of its run (`is-active` says no then)
+    const service = await this.o.exec.run(
+      ['systemctl', 'show', '--property=ActiveState', '--value', `${SELF_BACKUP_UNIT}.service`],
+      {},
+    );
     // `Sat 2026-12-05 03:41:07 UTC` (--timestamp=utc); empty when the timer is not running
     const m = /(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) UTC$/.exec(p.NextElapseUSecRealtime ?? '');
     const next = m ? Date.parse(`${m[1]}T${m[2]}Z`) : Number.NaN;
     return {
       installed: p.LoadState === 'loaded' && p.UnitFileState === 'enabled',
       next: Number.isFinite(next) ? new Date(next).toISOString() : null,
-      running: service.code === 0,
+      running: ['activating', 'active', 'deactivating', 'reloading'].includes(service.stdout.trim()),
     };
   }
 
@@ -473,10 +495,15 @@ export class SelfBackups {
       );
     await this.ensureStateDir();
     await this.writePrivate(this.requestedFile, `${this.now().toISOString()}\n`);
-    const r = await this.o.exec.run(['systemctl', 'start', '--no-block', `${SELF_BACKUP_UNIT}.service`], {
-      expectCodes: [0, 5],
-      timeoutMs: 30_000,
-    });
+    const r = await this.o.exec
+      .run(['systemctl', 'start', '--no-block', `${SELF_BACKUP_UNIT}.service`], {
+        expectCodes: [0, 5],
+        timeoutMs: 30_000,
+      })
+      .catch(async (e: unknown) => {
+        await rm(this.requestedFile, { force: true });
+        throw e;
+      });
     if (r.code === 5) {
       await rm(this.requestedFile, { force: true });
       throw new ConflictError(`${SELF_BACKUP_UNIT}.service is not installed: run \`quadletman install\` again`);
@@ -495,6 +522,8 @@ export class SelfBackups {
     });
     if (active.code === 0)
       throw new ConflictError(`the server is running: stop it first (systemctl stop ${SERVER_UNIT}), then restore`);
+    if ((await this.schedule()).running)
+      throw new ConflictError(`${SELF_BACKUP_UNIT}.service is backing up now: wait for it to end, then restore`);
     const repo = await this.repository();
     if (!repo) throw new NotFoundError(`no backups of quadletman's own state: ${this.keyFile} is missing`);
     const snap = (await this.snapshots(repo)).find((s) => s.id.startsWith(snapshot));
@@ -525,10 +554,11 @@ export class SelfBackups {
         if (existsSync(`${this.o.dbPath}${suffix}`))
           await this.move(`${this.o.dbPath}${suffix}`, `${this.o.dbPath}.before-restore-${stamp}${suffix}`);
       }
-      await place(db, this.o.dbPath);
-      // the database is the server's: owned as its folder is (the server may run as a user of its own)
+      // the database is the server's: owned as its folder is (the server may run as a user of its own), given to
+      // that user while still in root's staging folder
       const folder = await stat(dirname(this.o.dbPath));
-      await lchown(this.o.dbPath, folder.uid, folder.gid);
+      await lchown(db, folder.uid, folder.gid);
+      await place(db, this.o.dbPath);
       if (snap.paths.includes(this.configDir) && existsSync(`${staging}${this.configDir}`)) {
         await mkdir(this.configDir, { recursive: true, mode: 0o755 });
         for (const name of await readdir(`${staging}${this.configDir}`))

@@ -43,7 +43,7 @@ export function registerHelper(program: Command): void {
         exec: hostExec,
         users: host.users,
         volumes: new VolumeDirs(hostExec, layout.volumesRoot),
-        selfBackups: new SelfBackups({ exec: hostExec, dataDir, dbPath: join(dataDir, DB_FILE) }),
+        selfBackups: new SelfBackups({ exec: hostExec, dbPath: join(dataDir, DB_FILE) }),
       });
       await serveConnection(conn, verbs, { log: (l) => process.stderr.write(`helper: uid ${uid}: ${l}\n`) });
     });

@@ -328,7 +328,9 @@ export function registerInstall(program: Command): void {
           await hostExec.run(['systemctl', 'enable', '--now', `${HELPER_UNIT}.socket`], { timeoutMs: 60_000 });
         }
         await hostExec.run(['systemctl', 'enable', 'quadletman.service'], { timeoutMs: 60_000 });
-        await hostExec.run(['systemctl', 'enable', '--now', `${SELF_BACKUP_UNIT}.timer`], { timeoutMs: 60_000 });
+        await hostExec.run(['systemctl', 'enable', ...(o.start ? ['--now'] : []), `${SELF_BACKUP_UNIT}.timer`], {
+          timeoutMs: 60_000,
+        });
         const edge = await installEdge({ start: o.start });
         // a restart, not a start: a server already running (an earlier install) must pick up the new unit
         if (o.start) await hostExec.run(['systemctl', 'restart', 'quadletman.service'], { timeoutMs: 60_000 });

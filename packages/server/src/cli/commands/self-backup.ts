@@ -5,13 +5,17 @@
  * nothing until a repository is set, and never prints a password. A restore needs the server stopped; it is written to
  * the audit log of the database it restores.
  */
+import { createReadStream } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import type { RepositoryCredentials } from '../../core/backups/location.js';
 import { lastLines } from '../../core/errors.js';
 import type { BackupSnapshot } from '../../core/service/backups.js';
 import { hostExec } from '../../host/exec.js';
 import {
+  type CopyDatabase,
   type SelfBackupResult,
   SelfBackups,
   type SelfRestoreResult,
@@ -20,11 +24,13 @@ import {
 import { DB_FILE, DEFAULT_DATA_DIR } from '../../store/db.js';
 import { Store } from '../../store/index.js';
 import { MIGRATIONS } from '../../store/migrations/index.js';
-import { audited, cliActor, type Format, formatOption, globalOptions, print, table, withApp } from '../context.js';
+import { cliActor, type Format, formatOption, globalOptions, print, table, withApp } from '../context.js';
 import { secretFromStdin, UsageError } from '../usage.js';
 import { repositoryLines, snapshotRow } from './backups.js';
 
 const SYSTEM_TARGET = 'system:quadletman';
+/** Who the timer's runs are recorded as in the audit log. */
+const SELF_TIMER_ACTOR = 'quadletman-self-backup.timer';
 
 /** What a backup of quadletman's own state did, for people. */
 export function selfBackupLines(r: SelfBackupResult): string[] {
@@ -50,9 +56,61 @@ export function selfRestoreLines(r: SelfRestoreResult): string[] {
   ];
 }
 
-function selfBackups(cmd: Command, dbPath?: string): SelfBackups {
+function selfBackups(cmd: Command): SelfBackups {
   const dataDir = globalOptions(cmd).dataDir ?? DEFAULT_DATA_DIR;
-  return new SelfBackups({ exec: hostExec, dataDir, dbPath: dbPath ?? join(dataDir, DB_FILE) });
+  return new SelfBackups({ exec: hostExec, dbPath: join(dataDir, DB_FILE) });
+}
+
+/**
+ * The data folder's owner (the server's user, or root for a server run as root): root does not open the database
+ * itself to back it up or to record a run — a file the server owns could be a link to anywhere by then — but runs
+ * this CLI again as that user (`runuser`), with the same folders, for the hidden `backup self db-copy` and
+ * `backup self record`.
+ */
+async function asDataOwner(cmd: Command, args: readonly string[]): Promise<string[]> {
+  const g = globalOptions(cmd);
+  const dataDir = g.dataDir ?? DEFAULT_DATA_DIR;
+  const uid = (await stat(dataDir)).uid;
+  const owner = (await hostExec.run(['getent', 'passwd', String(uid)])).stdout.split(':')[0];
+  if (!owner) throw new Error(`the owner of ${dataDir} (uid ${uid}) is no user`);
+  const folders = [
+    '--data-dir',
+    dataDir,
+    ...(g.homesDir ? ['--homes-dir', g.homesDir] : []),
+    ...(g.volumesDir ? ['--volumes-dir', g.volumesDir] : []),
+  ];
+  return ['runuser', '-u', owner, '--', process.execPath, process.argv[1]!, ...folders, ...args];
+}
+
+/** The database copied by its owner into `target` (a file root opens in its own staging folder). */
+const copyAsOwner =
+  (cmd: Command): CopyDatabase =>
+  async (target) => {
+    const argv = await asDataOwner(cmd, ['backup', 'self', 'db-copy']);
+    await hostExec.run(['sh', '-c', 'f=$1; shift; exec "$@" > "$f"', 'sh', target, ...argv], { timeoutMs: 600_000 });
+  };
+
+/** What a run of `backup self` did, written to the audit log (and, for a failed timer run, notified) by the owner. */
+async function recordAsOwner(
+  cmd: Command,
+  r: { action: string; ok: boolean; scheduled?: boolean; snapshot?: string; location?: string; error?: string },
+): Promise<void> {
+  const args = [
+    'backup',
+    'self',
+    'record',
+    '--action',
+    r.action,
+    '--result',
+    r.ok ? 'ok' : 'failed',
+    '--actor',
+    r.scheduled ? SELF_TIMER_ACTOR : cliActor(),
+    ...(r.scheduled ? ['--scheduled'] : []),
+    ...(r.snapshot ? ['--snapshot', r.snapshot] : []),
+    ...(r.location ? ['--location', r.location] : []),
+    ...(r.error ? ['--error', r.error.slice(0, 2000)] : []),
+  ];
+  await hostExec.run(await asDataOwner(cmd, args), { timeoutMs: 120_000 });
 }
 
 interface RepositoryOptions {
@@ -110,55 +168,118 @@ export function registerSelfBackup(b: Command): void {
     .action(
       async (opts: RepositoryOptions & { repository?: string; scheduled?: boolean; format: Format }, cmd: Command) => {
         const credentials = credentialsOf(opts);
-        await withApp(cmd, async (app) => {
-          const s = selfBackups(cmd, app.store.path);
-          if (opts.scheduled && !opts.repository && !(await s.repository())) {
-            print(
-              opts.format,
-              { skipped: 'no repository' },
-              () => "No repository for quadletman's own backups is set: nothing to do.",
-            );
-            return;
-          }
-          // the timer's run (by the clock or asked for from the page) fails where nobody watches: it is notified
-          const r = await audited(
-            app,
-            { action: 'backup.self', target: SYSTEM_TARGET },
-            async () => {
-              if (opts.repository)
-                await s.setRepository(opts.repository, {
-                  replace: opts.replace === true,
-                  ...(credentials ? { credentials } : {}),
-                });
-              const done = await s.run((target) => app.store.copyTo(target), {
-                tags: [`schema=${MIGRATIONS.at(-1)?.tag ?? ''}`],
-                scheduled: opts.scheduled === true,
-              });
-              if (!done) throw new Error('no repository');
-              return done;
-            },
-            (v) => ({ result: 'ok', details: { snapshot: v.snapshot, repositoryMade: !!v.repository } }),
-          ).catch((e: unknown) => {
-            if (opts.scheduled) {
-              const err = e as Error & { stderr?: string };
-              app.notifications.emit({
-                kind: 'backup-failed',
-                compartment: null,
-                title: "quadletman's own backup failed",
-                message: `the daily backup of quadletman's own state failed: ${lastLines(err.stderr || err.message, 3)}`,
-                details: { stage: 'self', error: lastLines(err.stderr || err.message, 3) },
-              });
-            }
-            throw e;
-          });
-          // the timer's output goes to the journal, which others may read: no password there
-          const shown = opts.scheduled && r.repository ? { ...r, repository: undefined } : r;
-          print(opts.format, shown, () =>
-            [
-              ...selfBackupLines(shown),
-              ...(opts.scheduled && r.repository ? [`The repository was made; its password is in ${s.keyFile}.`] : []),
-            ].join('\n'),
+        const s = selfBackups(cmd);
+        if (opts.scheduled && !opts.repository && !(await s.repository())) {
+          print(
+            opts.format,
+            { skipped: 'no repository' },
+            () => "No repository for quadletman's own backups is set: nothing to do.",
           );
+          return;
+        }
+        let r: SelfBackupResult;
+        try {
+          if (opts.repository)
+            await s.setRepository(opts.repository, {
+              replace: opts.replace === true,
+              ...(credentials ? { credentials } : {}),
+            });
+          const done = await s.run(copyAsOwner(cmd), {
+            tags: [`schema=${MIGRATIONS.at(-1)?.tag ?? ''}`],
+            scheduled: opts.scheduled === true,
+          });
+          if (!done) throw new Error('no repository');
+          r = done;
+        } catch (e) {
+          const err = e as Error & { stderr?: string };
+          await recordAsOwner(cmd, {
+            action: 'backup.self',
+            ok: false,
+            scheduled: opts.scheduled === true,
+            error: lastLines(err.stderr || err.message, 3),
+          }).catch(() => undefined);
+          throw e;
+        }
+        await recordAsOwner(cmd, {
+          action: 'backup.self',
+          ok: true,
+          scheduled: opts.scheduled === true,
+          snapshot: r.snapshot,
+        });
+        // the timer's output goes to the journal, which others may read: no password there
+        const shown = opts.scheduled && r.repository ? { ...r, repository: undefined } : r;
+        print(opts.format, shown, () =>
+          [
+            ...selfBackupLines(shown),
+            ...(opts.scheduled && r.repository ? [`The repository was made; its password is in ${s.keyFile}.`] : []),
+          ].join('\n'),
+        );
+      },
+    );
+
+  // Run as the data folder's owner by `backup self` (never by people): the database's consistent copy on stdout,
+  // and the record of a run in the audit log (a failed timer run notified).
+  self.command('db-copy', { hidden: true }).action(async (_o: unknown, cmd: Command) => {
+    const dataDir = globalOptions(cmd).dataDir ?? DEFAULT_DATA_DIR;
+    const store = Store.open({ path: join(dataDir, DB_FILE) });
+    const tmp = join(dataDir, `.self-backup-copy-${process.pid}.db`);
+    try {
+      store.copyTo(tmp);
+      await pipeline(createReadStream(tmp), process.stdout);
+    } finally {
+      store.close();
+      await rm(tmp, { force: true });
+    }
+  });
+  self
+    .command('record', { hidden: true })
+    .requiredOption('--action <action>')
+    .requiredOption('--result <result>')
+    .requiredOption('--actor <actor>')
+    .option('--scheduled')
+    .option('--snapshot <id>')
+    .option('--location <location>')
+    .option('--error <text>')
+    .action(
+      async (
+        o: {
+          action: string;
+          result: string;
+          actor: string;
+          scheduled?: boolean;
+          snapshot?: string;
+          location?: string;
+          error?: string;
+        },
+        cmd: Command,
+      ) => {
+        if (!['backup.self', 'backup.self-repository'].includes(o.action) || !['ok', 'failed'].includes(o.result))
+          throw new UsageError('record: --action backup.self|backup.self-repository, --result ok|failed');
+        await withApp(cmd, async (app) => {
+          app.store.audit.append({
+            actor: o.actor.slice(0, 64),
+            actorKind: 'cli',
+            address: 'local',
+            action: o.action,
+            target: SYSTEM_TARGET,
+            compartment: null,
+            result: o.result as 'ok' | 'failed',
+            details: {
+              ...(o.scheduled ? { scheduled: true } : {}),
+              ...(o.snapshot ? { snapshot: o.snapshot } : {}),
+              ...(o.location ? { location: o.location } : {}),
+              ...(o.error ? { error: o.error } : {}),
+            },
+          });
+          // the timer's run (by the clock or asked for from the page) fails where nobody watches: it is notified
+          if (o.result === 'failed' && o.scheduled)
+            app.notifications.emit({
+              kind: 'backup-failed',
+              compartment: null,
+              title: "quadletman's own backup failed",
+              message: `the daily backup of quadletman's own state failed: ${o.error ?? 'no message'}`,
+              details: { stage: 'self', error: o.error ?? '' },
+            });
         });
       },
     );
@@ -186,19 +307,26 @@ export function registerSelfBackup(b: Command): void {
         );
         return;
       }
-      const r = await withApp(cmd, (app) =>
-        audited(
-          app,
-          { action: 'backup.self-repository', target: SYSTEM_TARGET },
-          () => s.setRepository(location, { replace: opts.replace === true, ...(credentials ? { credentials } : {}) }),
-          (v) => ({ result: 'ok', details: { location: v.location, kind: v.view.kind } }),
-        ),
-      );
-      print(opts.format, { ...r.view, password: r.password }, () =>
+      const r = await s
+        .setRepository(location, { replace: opts.replace === true, ...(credentials ? { credentials } : {}) })
+        .catch(async (e: unknown) => {
+          await recordAsOwner(cmd, {
+            action: 'backup.self-repository',
+            ok: false,
+            location: location.slice(0, 1024),
+            error: (e as Error).message,
+          }).catch(() => undefined);
+          throw e;
+        });
+      await recordAsOwner(cmd, { action: 'backup.self-repository', ok: true, location: r.location });
+      print(opts.format, { ...r.view, password: r.password, previousKeyFile: r.previousKeyFile ?? null }, () =>
         [
           ...repositoryLines(r.view),
           'Its password, shown this once (keep it: it restores quadletman on another host):',
           `  ${r.password}`,
+          ...(r.previousKeyFile
+            ? [`The key file of the repository it replaces (its password) is kept in ${r.previousKeyFile}.`]
+            : []),
         ].join('\n'),
       );
     });

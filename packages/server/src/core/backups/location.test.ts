@@ -123,6 +123,10 @@ describe('a location and credentials as given', () => {
     expect(issues(() => parseRepositoryInput('s3:https://s3.example.test/bucket', undefined))).toEqual([
       { path: 'credentials', message: 'an s3: location needs the access key id and secret access key' },
     ]);
+    expect(
+      issues(() => parseRepositoryInput('s3:https://s3.example.test/bucket', { user: 'AKIA', secret: 'x#y' })),
+    ).toEqual([{ path: 'credentials', message: 'an S3 access key id or secret has no #, ;, quotes or backticks' }]);
+    expect(parseRepositoryInput('rest:https://r.example.test/x', { user: 'u', secret: 'x#y;z' }).kind).toBe('rest');
     expect(issues(() => parseRepositoryInput('rest:https://r.example.test/x', { user: 'u', secret: 'a b' }))).toEqual([
       { path: 'credentials', message: expect.stringMatching(/^secret:/) },
     ]);

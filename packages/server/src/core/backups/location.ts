@@ -128,6 +128,9 @@ export function parseRepositoryInput(
     } catch (e) {
       throw invalid('credentials', (e as Error).message);
     }
+    // the AWS credentials file is INI: a # or ; would start a comment, a quote would end the value
+    if (parsed.kind === 's3' && /[#;"'`]/.test(credentials.user + credentials.secret))
+      throw invalid('credentials', 'an S3 access key id or secret has no #, ;, quotes or backticks');
   }
   return parsed;
 }

@@ -86,14 +86,14 @@ export function nextRunOf(p: Pick<StoredPolicy, 'schedule' | 'scheduleSince' | '
 
 export const DEFAULT_POLICY: BackupPolicy = { schedule: 'off', mode: 'stop', keep: null };
 
+/** The retention a repository brings: a week of days, a month of weeks, half a year of months. */
+export const DEFAULT_KEEP: Readonly<BackupKeep> = { last: 0, daily: 7, weekly: 4, monthly: 6 };
+
 /**
  * The policy a compartment gets when its first repository is made and it has none: daily, in stop mode, keeping
  * 7 daily, 4 weekly and 6 monthly snapshots. The time lies between 01:00 and 04:59 UTC, the same for a compartment
  * every time and spread over the compartments (from its id), so that their backups do not all start at once.
  */
-/** The retention a repository brings: a week of days, a month of weeks, half a year of months. */
-export const DEFAULT_KEEP: Readonly<BackupKeep> = { last: 0, daily: 7, weekly: 4, monthly: 6 };
-
 export function defaultPolicyFor(id: string): BackupPolicy {
   let h = 0;
   for (const ch of id) h = (h * 31 + ch.charCodeAt(0)) % 9973;

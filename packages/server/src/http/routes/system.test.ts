@@ -43,7 +43,9 @@ describe("quadletman's own backups", () => {
     s.ctx.app.selfBackup = { status: async () => STATUS, start: async () => undefined };
     const res = await s.t.as('admin', 'GET', '/api/system/self-backup');
     expect(res.statusCode).toBe(200);
-    expect(SelfBackupStatusSchema.parse(res.json())).toEqual(STATUS);
+    // the answer as the server sent it (a schema's parse would drop a field that leaked)
+    expect(res.json()).toEqual(STATUS);
+    expect(SelfBackupStatusSchema.safeParse(res.json()).success).toBe(true);
 
     const run = await s.t.as('admin', 'POST', '/api/system/self-backup/run');
     expect([run.statusCode, run.json()]).toEqual([202, { started: true }]);
