@@ -4,7 +4,7 @@
  * that the last backup of quadletman's own state failed, a viewer is not asked for the audit log.
  */
 import { QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeQueryClient } from '../app/App';
@@ -119,8 +119,10 @@ describe('the dashboard', () => {
   });
 
   it('says nothing when it went through, or to a viewer (who may not read the audit log)', async () => {
-    renderWith('ok');
+    const asked = renderWith('ok');
     await screen.findByText(/Host/);
+    // the audit log was read, and its entry says the backup went through
+    await waitFor(() => expect(asked.some((c) => c.path === '/api/audit')).toBe(true));
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByTestId('own-backup-failed')).toBeNull();
     vi.unstubAllGlobals();
