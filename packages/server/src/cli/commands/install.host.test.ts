@@ -169,7 +169,8 @@ describe.runIf(process.env.QUADLETMAN_SANDBOX === '1')('quadletman install', () 
       expect(JSON.stringify(status)).not.toContain(password);
       await helper.call('self-backup-start', {});
       let after = status;
-      for (let i = 0; i < 300 && after.snapshots.length < 2; i++) {
+      // (until the run has ended: the snapshot shows before its prune and record are done)
+      for (let i = 0; i < 300 && (after.snapshots.length < 2 || after.schedule.running); i++) {
         await new Promise((res) => setTimeout(res, 200));
         after = (await helper.call('self-backup-status', {})) as SelfBackupStatus;
       }
