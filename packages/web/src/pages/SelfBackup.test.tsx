@@ -10,6 +10,7 @@ import { MemoryRouter } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SelfBackupStatus } from '../api/types';
 import { makeQueryClient } from '../app/App';
+import { type Answer, fakeApi } from '../test-support/fake-api';
 import { SelfBackupPage } from './SelfBackup';
 
 const snap = (id: string, time: string) => ({
@@ -45,45 +46,33 @@ const SET: SelfBackupStatus = {
 function serve(initial: SelfBackupStatus, start: 'ok' | 'refused' = 'ok') {
   let status = initial;
   let polls = 0;
-  const calls: string[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (url: string, init?: RequestInit) => {
-      const path = url.split('?')[0]!;
-      const method = init?.method ?? 'GET';
-      calls.push(`${method} ${path}`);
-      const json = (code: number, b: unknown) =>
-        new Response(JSON.stringify(b), { status: code, headers: { 'content-type': 'application/json' } });
-      if (path === '/api/system/self-backup' && method === 'GET') {
-        // a run started: running for one poll, then done with a new snapshot
-        if (status.schedule.running && ++polls > 1)
-          status = {
-            ...status,
-            schedule: { ...status.schedule, running: false },
-            snapshots: [snap('b', '2026-12-05T09:00:00Z'), ...status.snapshots],
-            lastRun: {
-              startedAt: '2026-12-05T09:00:00.000Z',
-              finishedAt: '2026-12-05T09:00:02.000Z',
-              ok: true,
-              scheduled: false,
-              removed: 2,
-              snapshot: 'b'.repeat(64),
-            },
-          };
-        return json(200, status);
-      }
-      if (path === '/api/system/self-backup/run' && method === 'POST') {
-        if (start === 'refused')
-          return json(409, {
-            error: { code: 'conflict', message: 'quadletman-self-backup.service is not installed' },
-          });
-        status = { ...status, schedule: { ...status.schedule, running: true } };
-        return json(202, { started: true });
-      }
-      return json(404, { error: { code: 'not_found', message: `Route ${method}:${path} not found` } });
-    }),
-  );
-  return { calls };
+  return fakeApi((c): Answer => {
+    if (c.path === '/api/system/self-backup' && c.method === 'GET') {
+      // a run started: running for one poll, then done with a new snapshot
+      if (status.schedule.running && ++polls > 1)
+        status = {
+          ...status,
+          schedule: { ...status.schedule, running: false },
+          snapshots: [snap('b', '2026-12-05T09:00:00Z'), ...status.snapshots],
+          lastRun: {
+            startedAt: '2026-12-05T09:00:00.000Z',
+            finishedAt: '2026-12-05T09:00:02.000Z',
+            ok: true,
+            scheduled: false,
+            removed: 2,
+            snapshot: 'b'.repeat(64),
+          },
+        };
+      return [200, status];
+    }
+    if (c.path === '/api/system/self-backup/run' && c.method === 'POST') {
+      if (start === 'refused')
+        return [409, { error: { code: 'conflict', message: 'quadletman-self-backup.service is not installed' } }];
+      status = { ...status, schedule: { ...status.schedule, running: true } };
+      return [202, { started: true }];
+    }
+    return undefined;
+  });
 }
 
 const renderPage = () =>
@@ -125,7 +114,7 @@ describe("quadletman's own backups page", () => {
   });
 
   it('"Back up now" starts the run, shows it running, then its snapshot and outcome', async () => {
-    const { calls } = serve(SET);
+    const calls = serve(SET);
     renderPage();
     fireEvent.click(await screen.findByRole('button', { name: 'Back up now' }));
     expect(await screen.findByRole('button', { name: 'Backing up…' })).toBeTruthy();
@@ -134,7 +123,7 @@ describe("quadletman's own backups page", () => {
       /Done.*started by hand.*2 old snapshot\(s\) removed/,
     );
     expect(screen.getByRole('button', { name: 'Back up now' })).toBeTruthy();
-    expect(calls.filter((c) => c === 'POST /api/system/self-backup/run')).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'POST' && c.path === '/api/system/self-backup/run')).toHaveLength(1);
   }, 20_000);
 
   it("a refused start shows the server's message", async () => {
