@@ -13,10 +13,8 @@ import type { SelfBackupStatus } from '../api/types';
 import { Badge, Button, Card, ErrorBox, QueryView } from '../components/ui';
 import { withCode } from '../i18n/code';
 import { dateTime, t } from '../i18n/t';
-import { HeadRow, td } from './compartment/backup-ui';
+import { HeadRow, seconds, td } from './compartment/backup-ui';
 import { formatBytes } from './compartment/Resources';
-
-const seconds = (s: number) => t('backups.seconds', { n: s < 10 ? s.toFixed(1) : Math.round(s) });
 
 function Repository({ repo }: { repo: SelfBackupStatus['repository'] }) {
   if (!repo)

@@ -310,10 +310,10 @@ export function registerSelfBackup(b: Command): void {
       const r = await s
         .setRepository(location, { replace: opts.replace === true, ...(credentials ? { credentials } : {}) })
         .catch(async (e: unknown) => {
+          // (not the location as typed: a refused one may hold a user:password@)
           await recordAsOwner(cmd, {
             action: 'backup.self-repository',
             ok: false,
-            location: location.slice(0, 1024),
             error: (e as Error).message,
           }).catch(() => undefined);
           throw e;

@@ -22,11 +22,10 @@ import { t } from '../../i18n/t';
 import { BackupProgressView } from './BackupProgress';
 import { BackupRepositoryCard } from './BackupRepository';
 import { BackupScheduleCard } from './BackupSchedule';
-import { ConfirmBox, HeadRow, RepositoryPassword, td } from './backup-ui';
+import { ConfirmBox, HeadRow, RepositoryPassword, seconds, td } from './backup-ui';
 import { formatBytes } from './Resources';
 import { SnapshotBrowser } from './SnapshotBrowser';
 
-const seconds = (s: number) => t('backups.seconds', { n: s < 10 ? s.toFixed(1) : Math.round(s) });
 const when = (iso: string) => new Date(iso).toLocaleString();
 
 /** The tags quadletman sets on a snapshot, with the tone of each badge. */

@@ -9,6 +9,9 @@ import { Button } from '../../components/ui';
 import { t } from '../../i18n/t';
 
 export const th = 'px-2 py-1 text-left font-medium';
+
+/** A duration in seconds for people: one decimal below 10 s. */
+export const seconds = (s: number) => t('backups.seconds', { n: s < 10 ? s.toFixed(1) : Math.round(s) });
 export const td = 'px-2 py-1 align-top';
 
 export function HeadRow({
